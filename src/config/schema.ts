@@ -1,0 +1,161 @@
+// The configuration schema: every key, its type, its default. kubepulse.example.toml documents the same
+// keys (a test checks that the example names every key and parses), docs/CONFIG.md explains them.
+import { z } from 'zod';
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "15s", "1m", "500ms", "7d" → milliseconds. */
+export function parseDurationMs(text: string): number {
+  const m = DURATION.exec(text.trim());
+  if (!m) throw new Error(`invalid duration ${JSON.stringify(text)} (expected a number with a unit: 500ms, 15s, 1m, 2h, 7d)`);
+  return Math.round(Number(m[1]) * UNIT_MS[m[2]]);
+}
+
+/** A duration key: a string with a unit; "0s" means off where the key allows it. */
+const duration = (min: string) =>
+  z.string().transform((text, ctx) => {
+    let ms: number;
+    try {
+      ms = parseDurationMs(text);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
+    }
+    const minMs = parseDurationMs(min);
+    if (ms !== 0 && ms < minMs) {
+      ctx.addIssue({ code: 'custom', message: `${text} is shorter than the minimum ${min}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)?$/;
+const SIZE_UNIT: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
+const size = z.string().transform((text, ctx) => {
+  const m = SIZE.exec(text.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `invalid size ${JSON.stringify(text)} (expected e.g. 512MiB, 2GiB)` });
+    return z.NEVER;
+  }
+  return Math.round(Number(m[1]) * SIZE_UNIT[m[2] ?? 'B']);
+});
+
+/** Collection settings: set under [collection] for every cluster, overridable per [[clusters]] entry. */
+const collectionShape = {
+  summary_interval: duration('1s'),
+  cadvisor_interval: duration('1s'),
+  resource_interval: duration('1s'),
+  health_interval: duration('1s'),
+  inventory_resync: duration('10s'),
+  scrape_timeout: duration('100ms'),
+  scrape_concurrency: z.number().int().min(1).max(1024),
+  kubelet_access: z.enum(['proxy', 'direct']),
+  insecure_skip_tls_verify: z.boolean(),
+};
+
+export const COLLECTION_DEFAULTS = {
+  summary_interval: '15s',
+  cadvisor_interval: '30s',
+  resource_interval: '0s',
+  health_interval: '5s',
+  inventory_resync: '10m',
+  scrape_timeout: '10s',
+  scrape_concurrency: 32,
+  kubelet_access: 'proxy',
+  insecure_skip_tls_verify: false,
+} as const;
+
+const clusterSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-"'),
+    kubeconfig: z.string().default(''),
+    context: z.string().default(''),
+    in_cluster: z.boolean().default(false),
+    enabled: z.boolean().default(true),
+    kinds: z.record(z.string(), z.boolean()).default({}),
+    ...Object.fromEntries(Object.entries(collectionShape).map(([k, v]) => [k, v.optional()])),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7700').default('127.0.0.1:7700'),
+        token: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        url: z.string().default(''),
+        data_dir: z.string().default('.kubepulse/postgres'),
+        port: z.number().int().min(1).max(65535).default(5439),
+        pool_size: z.number().int().min(1).max(100).default(8),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: logLevel.default('info'),
+        console: z.enum(['auto', 'pretty', 'json', 'off']).default('auto'),
+        file: z.string().default('.kubepulse/logs/kubepulse.log'),
+        file_max_size: size.prefault('20MiB'),
+        file_max_files: z.number().int().min(1).max(100).default(5),
+        modules: z.record(z.string(), logLevel).default({}),
+      })
+      .strict()
+      .prefault({}),
+    collection: z
+      .object(Object.fromEntries(Object.entries(collectionShape).map(([k, v]) => [k, (v as any).prefault((COLLECTION_DEFAULTS as any)[k])])) as {
+        [K in keyof typeof collectionShape]: z.ZodPrefault<(typeof collectionShape)[K]>;
+      })
+      .strict()
+      .prefault({}),
+    retention: z
+      .object({
+        raw: duration('1h').prefault('7d'),
+        rollup_1m: duration('1h').prefault('30d'),
+        rollup_1h: duration('1h').prefault('400d'),
+        inventory_deleted: duration('1h').prefault('30d'),
+      })
+      .strict()
+      .prefault({}),
+    clusters: z.array(clusterSchema).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.clusters.forEach((c, i) => {
+      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `duplicate cluster name "${c.name}"` });
+      seen.add(c.name);
+      if (c.in_cluster && (c.kubeconfig || c.context)) {
+        ctx.addIssue({ code: 'custom', path: ['clusters', i, 'in_cluster'], message: 'in_cluster = true excludes kubeconfig and context' });
+      }
+    });
+    const host = cfg.server.listen.replace(/:\d+$/, '');
+    if (!isLoopback(host) && !cfg.server.token) {
+      ctx.addIssue({ code: 'custom', path: ['server', 'token'], message: `required when server.listen (${cfg.server.listen}) is not a loopback address` });
+    }
+  });
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export type Config = z.output<typeof configSchema>;
+export type ClusterConfig = Config['clusters'][number];
+export type CollectionSettings = Config['collection'];
+
+/** A cluster's effective collection settings: its own keys over the [collection] defaults. */
+export function effectiveCollection(cfg: Config, cluster: ClusterConfig): CollectionSettings {
+  const out = { ...cfg.collection } as Record<string, unknown>;
+  for (const k of Object.keys(cfg.collection)) {
+    const v = (cluster as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as CollectionSettings;
+}
