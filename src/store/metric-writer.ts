@@ -1,0 +1,159 @@
+// Metric ingest: rows (already carrying cluster_id) into an entity's partitioned table by COPY.
+//
+// Design, measured by bench/ingest.ts: a replayed or duplicate sample must be stored once, which a plain
+// COPY cannot do (one duplicate key fails the whole COPY). The safe path — COPY into a temporary staging
+// table, then INSERT … SELECT … ON CONFLICT DO NOTHING — writes every row twice. Duplicates are rare (the
+// scraper skips stale samples; they come from spool replays and restarts), so the writer first COPYs
+// straight into the table (one statement, atomic) and only when that fails on a duplicate key does it
+// take the staging path for that batch and for the next few batches of the entity (replays come in runs).
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pgCopyStreams from 'pg-copy-streams';
+import type pg from 'pg';
+import type { Entity, MetricRow } from '../metrics/definitions.js';
+import { ENTITY_TABLES } from '../metrics/definitions.js';
+import { copyEncoder } from './copy-text.js';
+import { PartitionManager } from './partitions.js';
+import { SCHEMA, metricColumns, quoteIdent } from './schema.js';
+
+export interface WriteResult {
+  inserted: number;
+  /** Rows not stored because a row with the same key (entity, time) already was. */
+  duplicates: number;
+}
+
+export interface WriteOptions {
+  /** Shared partition manager; by default one per pool. */
+  partitions?: PartitionManager;
+  /** 'auto' (direct COPY, staging after a duplicate), or force one path (the benchmark compares them). */
+  path?: 'auto' | 'direct' | 'staging';
+}
+
+interface EntityPlan {
+  table: string;
+  encode: (rows: MetricRow[]) => string;
+  copyDirectSql: string;
+  stageTable: string;
+  createStageSql: string;
+  copyStageSql: string;
+  insertFromStageSql: string;
+}
+
+const plans = new Map<Entity, EntityPlan>();
+
+function planFor(entity: Entity): EntityPlan {
+  let plan = plans.get(entity);
+  if (plan) return plan;
+  const def = ENTITY_TABLES[entity];
+  if (!def) throw new Error(`writeMetricRows: unknown entity ${JSON.stringify(entity)}`);
+  const cols = metricColumns(entity);
+  const list = cols.map((c) => quoteIdent(c.column)).join(', ');
+  const target = `${SCHEMA}.${quoteIdent(def.table)}`;
+  const stageTable = quoteIdent(`kp_stage_${def.table}`);
+  plan = {
+    table: def.table,
+    encode: copyEncoder(def.table, cols),
+    copyDirectSql: `COPY ${target} (${list}) FROM STDIN`,
+    stageTable,
+    // Per session, emptied at each commit; LIKE follows the declared columns of the real table.
+    createStageSql: `CREATE TEMP TABLE IF NOT EXISTS ${stageTable} (LIKE ${target}) ON COMMIT DELETE ROWS`,
+    copyStageSql: `COPY ${stageTable} (${list}) FROM STDIN`,
+    insertFromStageSql: `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stageTable} ON CONFLICT DO NOTHING`,
+  };
+  plans.set(entity, plan);
+  return plan;
+}
+
+const defaultPartitions = new WeakMap<pg.Pool, PartitionManager>();
+/** Connections that already hold a given staging table (temp tables live per session). */
+const stagedOn = new WeakMap<pg.PoolClient, Set<string>>();
+/** Per entity: how many more batches take the staging path after a duplicate was seen. */
+const stagingBatchesLeft = new Map<Entity, number>();
+const STAGING_RUN_AFTER_DUPLICATE = 20;
+
+const UNIQUE_VIOLATION = '23505';
+
+export async function writeMetricRows(
+  pool: pg.Pool,
+  entity: Entity,
+  rows: MetricRow[],
+  opts: WriteOptions = {},
+): Promise<WriteResult> {
+  if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+  const plan = planFor(entity);
+  const text = plan.encode(rows); // bad rows fail here, before any database work
+  let partitions = opts.partitions ?? defaultPartitions.get(pool);
+  if (!partitions) {
+    partitions = new PartitionManager(pool);
+    defaultPartitions.set(pool, partitions);
+  }
+  await partitions.ensureFor(plan.table, partitionSampleTimes(rows, partitions.widthMs));
+
+  const path = opts.path ?? 'auto';
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const left = stagingBatchesLeft.get(entity) ?? 0;
+    if (path === 'direct' || (path === 'auto' && left === 0)) {
+      try {
+        await copyInto(client, plan.copyDirectSql, text);
+        return { inserted: rows.length, duplicates: 0 };
+      } catch (err) {
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION || path === 'direct') throw err;
+        stagingBatchesLeft.set(entity, STAGING_RUN_AFTER_DUPLICATE);
+      }
+    } else if (path === 'auto') {
+      stagingBatchesLeft.set(entity, left - 1);
+    }
+    const inserted = await viaStaging(client, plan, text);
+    return { inserted, duplicates: rows.length - inserted };
+  } catch (err) {
+    // A failure that is no SQL error (socket, stream) may leave the connection mid-protocol: discard it.
+    if (!(err as { code?: string }).code) broken = err as Error;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function viaStaging(client: pg.PoolClient, plan: EntityPlan, text: string): Promise<number> {
+  let staged = stagedOn.get(client);
+  if (!staged) stagedOn.set(client, (staged = new Set()));
+  if (!staged.has(plan.stageTable)) {
+    await client.query(plan.createStageSql);
+    staged.add(plan.stageTable);
+  }
+  await client.query('BEGIN');
+  try {
+    await copyInto(client, plan.copyStageSql, text);
+    const r = await client.query(plan.insertFromStageSql);
+    await client.query('COMMIT');
+    return r.rowCount ?? 0;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Streams COPY text in chunks (a batch can be megabytes; chunks keep socket writes reasonable). */
+export async function copyInto(client: pg.PoolClient | pg.Client, sql: string, text: string): Promise<void> {
+  const CHUNK = 256 * 1024;
+  const stream = client.query(pgCopyStreams.from(sql));
+  const chunks = (function* () {
+    for (let i = 0; i < text.length; i += CHUNK) yield text.slice(i, i + CHUNK);
+  })();
+  await pipeline(Readable.from(chunks), stream);
+}
+
+/** One sample time per partition-width bucket the rows fall into (what partitions need to exist). */
+function partitionSampleTimes(rows: MetricRow[], widthMs: number): number[] {
+  const buckets = new Map<number, number>();
+  for (const row of rows) {
+    const ts = row.ts;
+    const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));
+    if (!Number.isFinite(ms)) throw new Error(`metric row without a valid ts: ${JSON.stringify(row).slice(0, 200)}`);
+    const bucket = Math.floor(ms / widthMs);
+    if (!buckets.has(bucket)) buckets.set(bucket, ms);
+  }
+  return [...buckets.values()];
+}
