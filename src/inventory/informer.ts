@@ -18,7 +18,7 @@ export interface InventorySink {
   reconcile(kind: KindDef, presentUids: string[]): Promise<number>;
 }
 
-export type InformerState = 'starting' | 'listing' | 'watching' | 'backoff' | 'forbidden' | 'stopped';
+export type InformerState = 'starting' | 'listing' | 'watching' | 'backoff' | 'forbidden' | 'unavailable' | 'stopped';
 
 export interface InformerStatus {
   kind: string;
@@ -84,10 +84,12 @@ export class Informer {
         if (this.stopped) break;
         const err = e as Error;
         this.status.lastError = err.message;
-        if (err instanceof HttpError && err.status === 403) {
-          // Missing RBAC will not fix itself within seconds; look again at the resync period.
-          if (this.status.state !== 'forbidden') this.logger.warn({ err: err.message }, 'kind not readable with these credentials; other kinds go on');
-          this.status.state = 'forbidden';
+        if (err instanceof HttpError && (err.status === 403 || err.status === 404)) {
+          // Missing RBAC (403) or an API this cluster does not serve (404, e.g. an older version) will not
+          // change within seconds: look again at the resync period instead of retrying in a loop.
+          const state = err.status === 403 ? 'forbidden' : 'unavailable';
+          if (this.status.state !== state) this.logger.warn({ err: err.message }, `kind ${state} on this cluster; other kinds go on`);
+          this.status.state = state;
           await sleep(this.o.resyncMs ?? 600_000, this.abort.signal);
           continue;
         }
