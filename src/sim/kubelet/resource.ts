@@ -1,0 +1,4 @@
+import type { NodeSample } from './sample.js';
+export function renderResource(_s: NodeSample): string {
+  return '';
+}
