@@ -13,6 +13,7 @@ import { renderSummary } from './summary.js';
 import { renderCadvisor } from './cadvisor.js';
 import { renderResource } from './resource.js';
 import { renderPods } from './pods.js';
+import type { LabelCache } from './cadvisor-rows.js';
 import { log } from '../../log.js';
 
 export type { SimNodeView, SimPodView, SimContainerView, SimVolumeView, SimKubeletCallbacks } from './view.js';
@@ -51,6 +52,8 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 /** Process-wide caches (bounded): the last tick sample of recently asked kubelets, and rendered bodies. */
 const sampleCache = new CountLru<number, { k: number; sample: NodeSample }>(512);
 const bodyCache = new ByteLru(96 * 1024 * 1024);
+/** cAdvisor label strings per kubelet (they only change when pods do), for recently scraped kubelets. */
+const labelCaches = new CountLru<number, LabelCache>(256);
 let nextKubeletId = 1;
 
 /** Restart back-off after an OOM kill: the kubelet's first crash-loop delay (10 s). */
@@ -172,7 +175,11 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
         }
         case '/metrics/cadvisor': {
           const s = sampleAt(view);
-          return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, () => renderCadvisor(s)) };
+          return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, () => {
+            const r = renderCadvisor(s, labelCaches.get(id));
+            labelCaches.set(id, r.labelCache);
+            return r.body;
+          }) };
         }
         case '/metrics/resource': {
           const s = sampleAt(view);
@@ -195,6 +202,7 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
     },
     dispose(): void {
       sampleCache.delete(id);
+      labelCaches.delete(id);
       bodyCache.deletePrefix(`${id}|`);
       restartedStartMs.clear();
       state = null;

@@ -19,10 +19,15 @@ export interface KubeletFeatures {
   /** cAdvisor: container_memory_kernel_usage, container_memory_total_{active,inactive}_file_bytes,
    *  container_cpu_load_d_average_10s, machine_swap_bytes (in 1.35, not in 1.28; gate at 1.30). */
   newerCadvisorFamilies: boolean;
-  /** /metrics/resource: help texts use [STABLE] for the graduated metrics from 1.23 on, [ALPHA] before. */
+  /** /metrics/resource: cpu/memory/start-time graduated to [STABLE] and resource_scrape_error replaced
+   *  scrape_error in 1.29 (kubernetes PR #116897); [ALPHA] before. */
   resourceMetricsStable: boolean;
-  /** /metrics/resource: swap series (1.28, with NodeSwap stats). */
+  /** /metrics/resource: scrape_error still shown (hidden from 1.30, one release after its deprecation). */
+  resourceLegacyScrapeError: boolean;
+  /** /metrics/resource: node/pod/container swap usage (1.28, with the swap summary stats). */
   resourceSwap: boolean;
+  /** /metrics/resource: container_swap_limit_bytes (newer than swap usage; gate at 1.33, our reading). */
+  resourceSwapLimit: boolean;
   /** Sandbox image of the version (appears as image= on pause container rows in cAdvisor). */
   pauseImage: string;
 }
@@ -47,8 +52,10 @@ export function kubeletFeatures(version: string): KubeletFeatures {
     processStats: true,
     oomEventsAndUlimits: minor >= 24,
     newerCadvisorFamilies: minor >= 30,
-    resourceMetricsStable: minor >= 23,
+    resourceMetricsStable: minor >= 29,
+    resourceLegacyScrapeError: minor <= 29,
     resourceSwap: minor >= 28,
+    resourceSwapLimit: minor >= 33,
     pauseImage: minor >= 33 ? 'registry.k8s.io/pause:3.10.1' : minor >= 30 ? 'registry.k8s.io/pause:3.9' : minor >= 25 ? 'registry.k8s.io/pause:3.8' : 'k8s.gcr.io/pause:3.6',
   };
 }
