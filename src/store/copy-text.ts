@@ -5,6 +5,14 @@ import type { ColumnSpec } from './schema.js';
 
 export const COPY_NULL = '\\N';
 
+/** A row that cannot be stored whatever the database's state (a missing key): retrying cannot help. */
+export class BadRowError extends Error {
+  constructor(message: string, readonly rowIndex: number) {
+    super(message);
+    this.name = 'BadRowError';
+  }
+}
+
 type Encoder = (v: unknown) => string;
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -95,7 +103,7 @@ export function copyEncoder(table: string, columns: ColumnSpec[]): (rows: Array<
       for (let i = 0; i < n; i++) fields[i] = encoders[i]!(row[names[i]!]);
       for (const i of required) {
         if (fields[i] === COPY_NULL) {
-          throw new Error(`${table}: row ${r} lacks key column ${names[i]} (${JSON.stringify(row).slice(0, 200)})`);
+          throw new BadRowError(`${table}: row ${r} lacks key column ${names[i]} (${JSON.stringify(row).slice(0, 200)})`, r);
         }
       }
       out += fields.join('\t') + '\n';

@@ -12,7 +12,7 @@ import pgCopyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import { ENTITY_TABLES } from '../metrics/definitions.js';
-import { copyEncoder } from './copy-text.js';
+import { BadRowError, copyEncoder } from './copy-text.js';
 import { PartitionManager } from './partitions.js';
 import { SCHEMA, metricColumns, quoteIdent } from './schema.js';
 
@@ -145,13 +145,25 @@ export async function copyInto(client: pg.PoolClient | pg.Client, sql: string, t
   await pipeline(Readable.from(chunks), stream);
 }
 
+/** Why a row cannot be stored (a key column missing or ts invalid), or null when it can. */
+export function invalidMetricRowReason(entity: Entity, row: MetricRow): string | null {
+  for (const k of ENTITY_TABLES[entity].keys) {
+    const v = row[k.column];
+    if (v === null || v === undefined) return `lacks key column ${k.column}`;
+  }
+  const ts = row.ts;
+  const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));
+  return Number.isFinite(ms) ? null : 'has no valid ts';
+}
+
 /** One sample time per partition-width bucket the rows fall into (what partitions need to exist). */
 function partitionSampleTimes(rows: MetricRow[], widthMs: number): number[] {
   const buckets = new Map<number, number>();
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const ts = row.ts;
     const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));
-    if (!Number.isFinite(ms)) throw new Error(`metric row without a valid ts: ${JSON.stringify(row).slice(0, 200)}`);
+    if (!Number.isFinite(ms)) throw new BadRowError(`metric row ${i} without a valid ts: ${JSON.stringify(row).slice(0, 200)}`, i);
     const bucket = Math.floor(ms / widthMs);
     if (!buckets.has(bucket)) buckets.set(bucket, ms);
   }

@@ -1,0 +1,282 @@
+// The bounded queue between the scrapers and the database. Scrapers enqueue rows per entity; the writer
+// batches them per entity and flushes every flushIntervalMs or as soon as batchRows are waiting. When the
+// database is slower than the clusters the queue fills and enqueue() waits (or tryEnqueue() says no), so
+// scraping slows down instead of memory growing; `stats().waitingProducers` says so for the status.
+import type pg from 'pg';
+import type { Entity, MetricRow } from '../metrics/definitions.js';
+import { log } from '../log.js';
+import { BadRowError } from './copy-text.js';
+import { invalidMetricRowReason, writeMetricRows, type WriteResult } from './metric-writer.js';
+import type { PartitionManager } from './partitions.js';
+
+export interface MetricWriterOptions {
+  /** Rows held at most, queued plus being written (default 200,000 ≈ 100 MB of rows). */
+  maxQueuedRows?: number;
+  /** Rows per COPY (default 5,000). */
+  batchRows?: number;
+  /** A partial batch is written after at most this long (default 1,000 ms). */
+  flushIntervalMs?: number;
+  /** Batches written at once, each on its own connection, at most one per entity (default 2). */
+  concurrency?: number;
+  partitions?: PartitionManager;
+  /** Retry delay after a failed write, doubling up to maxRetryDelayMs (defaults 250 ms, 10 s). */
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /**
+   * Called with a batch the database refused (e.g. it is down). Return true when the rows were taken
+   * care of (the spool, issue 7) and leave the queue; otherwise they stay and are retried after a delay.
+   */
+  onWriteFailed?: (entity: Entity, rows: MetricRow[], err: Error) => boolean | Promise<boolean>;
+  /** Test hook: the write function (default writeMetricRows). */
+  write?: (pool: pg.Pool, entity: Entity, rows: MetricRow[], opts: { partitions?: PartitionManager }) => Promise<WriteResult>;
+}
+
+export interface MetricWriterStats {
+  /** Rows held: queued and being written. */
+  queuedRows: number;
+  maxQueuedRows: number;
+  /** Producers currently waiting for room (scraping is being slowed down). */
+  waitingProducers: number;
+  inserted: number;
+  duplicates: number;
+  /** Rows dropped because they can never be stored (a key missing), and why (last). */
+  rejectedRows: number;
+  failedWrites: number;
+  lastError: string | null;
+  lastWriteAt: Date | null;
+  lastWriteLatencyMs: number | null;
+}
+
+interface EntityQueue {
+  chunks: MetricRow[][];
+  rows: number;
+  writing: boolean;
+  retryAt: number;
+  retryDelayMs: number;
+}
+
+export class MetricWriter {
+  private readonly maxRows: number;
+  private readonly batchRows: number;
+  private readonly concurrency: number;
+  private readonly queues = new Map<Entity, EntityQueue>();
+  private readonly waiters: Array<{ entity: Entity; rows: MetricRow[]; resolve: () => void; reject: (e: Error) => void }> = [];
+  private heldRows = 0;
+  private active = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private idle: Array<() => void> = [];
+  private readonly counters = {
+    inserted: 0, duplicates: 0, rejectedRows: 0, failedWrites: 0,
+    lastError: null as string | null, lastWriteAt: null as Date | null, lastWriteLatencyMs: null as number | null,
+  };
+
+  constructor(private readonly pool: pg.Pool, private readonly opts: MetricWriterOptions = {}) {
+    this.maxRows = opts.maxQueuedRows ?? 200_000;
+    this.batchRows = opts.batchRows ?? 5_000;
+    this.concurrency = opts.concurrency ?? 2;
+    if (!(this.maxRows > 0 && this.batchRows > 0 && this.concurrency > 0)) {
+      throw new Error('MetricWriter: maxQueuedRows, batchRows and concurrency must be positive');
+    }
+    const interval = opts.flushIntervalMs ?? 1_000;
+    this.timer = setInterval(() => this.pump(true), interval);
+    this.timer.unref();
+  }
+
+  /** Rows held (queued + in flight): the depth shown in the status. */
+  get depth(): number {
+    return this.heldRows;
+  }
+
+  stats(): MetricWriterStats {
+    return { queuedRows: this.heldRows, maxQueuedRows: this.maxRows, waitingProducers: this.waiters.length, ...this.counters };
+  }
+
+  /** Queues rows if there is room now; false when full (the caller decides: wait, skip, spool). */
+  tryEnqueue(entity: Entity, rows: MetricRow[]): boolean {
+    if (this.closed) throw new Error('MetricWriter is closed');
+    if (rows.length === 0) return true;
+    if (this.waiters.length > 0 || !this.hasRoom(rows.length)) return false;
+    this.accept(entity, rows);
+    return true;
+  }
+
+  /** Queues rows, waiting (in arrival order) while the queue is full: this is the backpressure. */
+  async enqueue(entity: Entity, rows: MetricRow[]): Promise<void> {
+    if (this.tryEnqueue(entity, rows)) return;
+    // release() moves the rows in when there is room, in arrival order, then resolves.
+    await new Promise<void>((resolve, reject) => this.waiters.push({ entity, rows, resolve, reject }));
+  }
+
+  /**
+   * Writes everything queued now. Resolves true once all is stored (or handed to onWriteFailed), false
+   * when timeoutMs passed first (the database is down: rows stay queued and keep being retried).
+   */
+  async flush(timeoutMs = Infinity): Promise<boolean> {
+    if (this.heldRows === 0 && this.active === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    let onIdle: () => void = () => undefined;
+    const idle = new Promise<boolean>((resolve) => {
+      onIdle = () => resolve(true);
+      this.idle.push(onIdle);
+    });
+    const timeout = Number.isFinite(timeoutMs)
+      ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+      : new Promise<boolean>(() => undefined);
+    this.pump(true);
+    const ok = await Promise.race([idle, timeout]);
+    clearTimeout(timer);
+    if (!ok) this.idle = this.idle.filter((f) => f !== onIdle);
+    return ok;
+  }
+
+  /**
+   * Graceful stop: no more rows accepted, producers still waiting get an error, the queue is flushed
+   * within timeoutMs. Returns the rows that could not be written (0 when all were).
+   */
+  async close(timeoutMs = 30_000): Promise<number> {
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const w of this.waiters.splice(0)) w.reject(new Error('MetricWriter closed while waiting for room'));
+    await this.flush(timeoutMs);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.heldRows > 0) log('store').warn({ rows: this.heldRows }, 'metric rows not written at close');
+    return this.heldRows;
+  }
+
+  // A single oversized batch is accepted into an empty queue, or it could never get in.
+  private hasRoom(rows: number): boolean {
+    return this.heldRows + rows <= this.maxRows || this.heldRows === 0;
+  }
+
+  private accept(entity: Entity, rows: MetricRow[]): void {
+    let q = this.queues.get(entity);
+    if (!q) this.queues.set(entity, (q = { chunks: [], rows: 0, writing: false, retryAt: 0, retryDelayMs: 0 }));
+    q.chunks.push(rows);
+    q.rows += rows.length;
+    this.heldRows += rows.length;
+    if (q.rows >= this.batchRows) this.pump(false);
+  }
+
+  /** Starts writes while connections allow: full batches always, partial ones when `due`. */
+  private pump(due: boolean): void {
+    const now = Date.now();
+    for (const [entity, q] of this.queues) {
+      if (this.active >= this.concurrency) break;
+      if (q.writing || q.rows === 0 || q.retryAt > now) continue;
+      if (!due && q.rows < this.batchRows) continue;
+      this.active++;
+      q.writing = true;
+      const batch = this.take(q);
+      void this.writeBatch(entity, q, batch);
+    }
+    this.checkIdle();
+  }
+
+  private take(q: EntityQueue): MetricRow[] {
+    const batch: MetricRow[] = [];
+    while (q.chunks.length && batch.length < this.batchRows) {
+      const chunk = q.chunks[0]!;
+      const room = this.batchRows - batch.length;
+      if (chunk.length <= room) {
+        batch.push(...q.chunks.shift()!);
+      } else {
+        batch.push(...chunk.slice(0, room));
+        q.chunks[0] = chunk.slice(room);
+      }
+    }
+    q.rows -= batch.length;
+    return batch;
+  }
+
+  private async writeBatch(entity: Entity, q: EntityQueue, batch: MetricRow[]): Promise<void> {
+    const write = this.opts.write ?? writeMetricRows;
+    const started = Date.now();
+    let done = true;
+    try {
+      const r = await write(this.pool, entity, batch, { partitions: this.opts.partitions });
+      this.recordSuccess(q, r, started);
+    } catch (err) {
+      if (err instanceof BadRowError) {
+        done = await this.writeValidRows(entity, q, batch, started);
+      } else {
+        done = await this.handleFailure(entity, q, batch, err as Error);
+      }
+    } finally {
+      q.writing = false;
+      this.active--;
+    }
+    if (done) this.release(batch.length);
+    this.pump(this.idle.length > 0 || this.closed);
+  }
+
+  /** A batch with rows that can never be stored: drop those (counted, logged once per batch), keep the rest. */
+  private async writeValidRows(entity: Entity, q: EntityQueue, batch: MetricRow[], started: number): Promise<boolean> {
+    const reasons: string[] = [];
+    const valid = batch.filter((row) => {
+      const why = invalidMetricRowReason(entity, row);
+      if (why) reasons.push(why);
+      return why === null;
+    });
+    this.counters.rejectedRows += batch.length - valid.length;
+    log('store').error({ entity, rejected: batch.length - valid.length, reason: reasons[0] }, 'dropped metric rows that cannot be stored');
+    if (valid.length === 0) return true;
+    try {
+      const r = await (this.opts.write ?? writeMetricRows)(this.pool, entity, valid, { partitions: this.opts.partitions });
+      this.recordSuccess(q, r, started);
+      return true;
+    } catch (err) {
+      const handled = await this.handleFailure(entity, q, valid, err as Error);
+      if (!handled) this.release(batch.length - valid.length);
+      return handled;
+    }
+  }
+
+  private recordSuccess(q: EntityQueue, r: WriteResult, started: number): void {
+    q.retryDelayMs = 0;
+    q.retryAt = 0;
+    this.counters.inserted += r.inserted;
+    this.counters.duplicates += r.duplicates;
+    this.counters.lastWriteAt = new Date();
+    this.counters.lastWriteLatencyMs = Date.now() - started;
+  }
+
+  /** Returns true when the rows left the queue (handed over), false when they were put back for a retry. */
+  private async handleFailure(entity: Entity, q: EntityQueue, rows: MetricRow[], err: Error): Promise<boolean> {
+    this.counters.failedWrites++;
+    const first = this.counters.lastError === null;
+    this.counters.lastError = err.message;
+    if (first || q.retryDelayMs === 0) log('store').warn({ entity, rows: rows.length, err: err.message }, 'metric write failed; will retry');
+    try {
+      if (this.opts.onWriteFailed && (await this.opts.onWriteFailed(entity, rows, err))) return true;
+    } catch (hookErr) {
+      log('store').error({ err: (hookErr as Error).message }, 'onWriteFailed hook failed');
+    }
+    q.chunks.unshift(rows);
+    q.rows += rows.length;
+    q.retryDelayMs = Math.min(this.opts.maxRetryDelayMs ?? 10_000, Math.max(this.opts.minRetryDelayMs ?? 250, q.retryDelayMs * 2));
+    q.retryAt = Date.now() + q.retryDelayMs;
+    if (!this.closed || this.idle.length > 0) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.pump(true), q.retryDelayMs);
+      this.retryTimer.unref();
+    }
+    return false;
+  }
+
+  private release(rows: number): void {
+    this.heldRows -= rows;
+    while (this.waiters.length && this.hasRoom(this.waiters[0]!.rows.length)) {
+      const w = this.waiters.shift()!;
+      this.accept(w.entity, w.rows);
+      w.resolve();
+    }
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    if (this.heldRows === 0 && this.active === 0) for (const r of this.idle.splice(0)) r();
+  }
+}

@@ -1,0 +1,125 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type pg from 'pg';
+import { migrate } from '../../src/store/migrate.js';
+import { createPool } from '../../src/store/pool.js';
+import { ensureCluster } from '../../src/store/clusters.js';
+import { MetricWriter } from '../../src/store/metric-queue.js';
+import { writeMetricRows } from '../../src/store/metric-writer.js';
+import type { Entity, MetricRow } from '../../src/metrics/definitions.js';
+import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let clusterId: number;
+before(async () => {
+  db = await startTestDatabase();
+  await migrate(db.url);
+  pool = createPool(db.url, { max: 4 });
+  clusterId = await ensureCluster(pool, 'queue-test');
+});
+after(async () => {
+  await pool?.end();
+  await db?.stop();
+});
+
+const nodeRows = (n: number, ts: Date, prefix = 'n'): MetricRow[] =>
+  Array.from({ length: n }, (_, i) => ({ cluster_id: clusterId, node: `${prefix}${i}`, ts }));
+const podRows = (n: number, ts: Date): MetricRow[] =>
+  Array.from({ length: n }, (_, i) => ({ cluster_id: clusterId, pod_uid: `p${i}`, namespace: 'ns', pod: `pod${i}`, node: 'n0', ts }));
+
+async function count(table: string, ts: Date): Promise<number> {
+  const r = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.${table} WHERE cluster_id = $1 AND ts = $2`, [clusterId, ts]);
+  return r.rows[0].n;
+}
+
+test('batches per entity, writes partial batches on flush, counts duplicates', async () => {
+  const w = new MetricWriter(pool, { batchRows: 40, flushIntervalMs: 60_000 });
+  const ts = new Date('2026-11-25T09:00:00Z');
+  for (let i = 0; i < 5; i++) await w.enqueue('node', nodeRows(25, ts, `b${i}-`));
+  await w.enqueue('pod', podRows(30, ts));
+  await w.enqueue('node', nodeRows(25, ts, 'b0-')); // a replay of the first chunk
+  assert.equal(await w.flush(), true);
+  assert.equal(await count('node_metric', ts), 125);
+  assert.equal(await count('pod_metric', ts), 30);
+  const s = w.stats();
+  assert.equal(s.inserted, 155);
+  assert.equal(s.duplicates, 25);
+  assert.equal(s.queuedRows, 0);
+  assert.equal(await w.close(), 0);
+  assert.throws(() => w.tryEnqueue('node', nodeRows(1, ts)), /closed/);
+});
+
+test('a full queue refuses tryEnqueue and makes enqueue wait until rows are written', async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const written: number[] = [];
+  const w = new MetricWriter(pool, {
+    maxQueuedRows: 100, batchRows: 50, flushIntervalMs: 60_000,
+    write: async (p, entity, rows, o) => {
+      await gate;
+      written.push(rows.length);
+      return writeMetricRows(p, entity, rows, o);
+    },
+  });
+  const ts = new Date('2026-11-25T09:05:00Z');
+  assert.equal(w.tryEnqueue('node', nodeRows(60, ts, 'a')), true);
+  assert.equal(w.tryEnqueue('node', nodeRows(40, ts, 'b')), true);
+  assert.equal(w.depth, 100);
+  assert.equal(w.tryEnqueue('node', nodeRows(10, ts, 'c')), false, 'full: refused');
+  let accepted = false;
+  const waiting = w.enqueue('node', nodeRows(10, ts, 'd')).then(() => (accepted = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(accepted, false);
+  assert.equal(w.stats().waitingProducers, 1);
+  open();
+  await waiting;
+  assert.equal(await w.flush(), true);
+  assert.equal(await count('node_metric', ts), 110);
+  assert.ok(written.every((n) => n <= 50), 'batches never exceed batchRows');
+  await w.close();
+});
+
+test('failed writes are retried until stored once; rows that can never be stored are dropped and counted', async () => {
+  let failures = 2;
+  const w = new MetricWriter(pool, {
+    batchRows: 1000, flushIntervalMs: 60_000, minRetryDelayMs: 10, maxRetryDelayMs: 20,
+    write: async (p, entity, rows, o) => {
+      if (failures-- > 0) throw Object.assign(new Error('connection refused (simulated)'), { code: 'ECONNREFUSED' });
+      return writeMetricRows(p, entity, rows, o);
+    },
+  });
+  const ts = new Date('2026-11-25T09:10:00Z');
+  const rows = nodeRows(20, ts);
+  rows.push({ cluster_id: clusterId, node: null, ts }); // no key
+  await w.enqueue('node', rows);
+  assert.equal(await w.flush(), true);
+  assert.equal(await count('node_metric', ts), 20);
+  const s = w.stats();
+  assert.equal(s.failedWrites, 2);
+  assert.equal(s.rejectedRows, 1);
+  assert.equal(s.inserted, 20);
+  assert.match(s.lastError ?? '', /connection refused/);
+  await w.close();
+});
+
+test('onWriteFailed can take a batch over; close gives up after its timeout and reports what is left', async () => {
+  const handedOver: Array<[Entity, number]> = [];
+  const failing = new MetricWriter(pool, {
+    flushIntervalMs: 60_000,
+    write: async () => { throw new Error('database is down (simulated)'); },
+    onWriteFailed: (entity, rows) => { handedOver.push([entity, rows.length]); return true; },
+  });
+  await failing.enqueue('pod', podRows(7, new Date('2026-11-25T09:15:00Z')));
+  assert.equal(await failing.flush(), true);
+  assert.deepEqual(handedOver, [['pod', 7]]);
+  assert.equal(failing.depth, 0);
+  await failing.close();
+
+  const stuck = new MetricWriter(pool, {
+    flushIntervalMs: 60_000, minRetryDelayMs: 5, maxRetryDelayMs: 5,
+    write: async () => { throw new Error('database is down (simulated)'); },
+  });
+  await stuck.enqueue('node', nodeRows(3, new Date('2026-11-25T09:20:00Z')));
+  assert.equal(await stuck.close(50), 3);
+});
