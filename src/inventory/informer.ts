@@ -14,8 +14,10 @@ export interface InventoryChange {
 
 export interface InventorySink {
   apply(kind: KindDef, changes: InventoryChange[]): Promise<void>;
-  /** Marks deleted every stored object of the kind whose uid is not in `presentUids`. */
-  reconcile(kind: KindDef, presentUids: string[]): Promise<number>;
+  /** The store's clock when a relist starts (rows the watch wrote after it are never marked deleted). */
+  now(): Promise<Date>;
+  /** Marks deleted every stored object of the kind, not written since listStartedAt, absent from the list. */
+  reconcile(kind: KindDef, presentUids: string[], listStartedAt: Date): Promise<number>;
 }
 
 export type InformerState = 'starting' | 'listing' | 'watching' | 'backoff' | 'forbidden' | 'unavailable' | 'stopped';
@@ -104,6 +106,7 @@ export class Informer {
   /** Lists every object page by page, writes what changed, marks vanished objects deleted. */
   private async listAndReconcile(): Promise<string> {
     this.status.state = 'listing';
+    const listStartedAt = await this.sink.now();
     const pageSize = this.o.pageSize ?? 500;
     const present = new Set<string>();
     let cont = '';
@@ -136,7 +139,7 @@ export class Informer {
     }
     const gone = [...this.known.keys()].filter((uid) => !present.has(uid));
     for (const uid of gone) this.known.delete(uid);
-    const marked = await this.sink.reconcile(this.kind, [...present]);
+    const marked = await this.sink.reconcile(this.kind, [...present], listStartedAt);
     if (marked > 0) this.logger.info({ deleted: marked }, 'relist: marked objects deleted that vanished while not watching');
     this.status.relists++;
     this.status.objects = this.known.size;
