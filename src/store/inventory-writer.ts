@@ -1,0 +1,253 @@
+// Inventory rows: the current state of each object of a kind (typed columns from the KindDef, labels,
+// annotations, sanitized object), deletes as deleted_at (the row stays), and an append-only change_log row
+// for every add, meaningful update and delete. A batch is one transaction and a few statements whatever
+// its size (JSON arrays expanded by jsonb_to_recordset), never a round trip per object.
+//
+// Meaningful update: the stored object's fingerprint (a hash without resourceVersion, managedFields and
+// heartbeat times) differs from the stored one. The comparison is done in SQL against the row's
+// fingerprint column, so the writer needs no read of the old object and keeps no per-object memory.
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { ChildTable, KindDef, KubeObject } from '../inventory/kind.js';
+import { inTransaction } from './pool.js';
+import {
+  SCHEMA, childColumns, kindColumns, parentUidColumn, qualified, quoteIdent, quoteLiteral, type ColumnSpec,
+} from './schema.js';
+
+export interface InventoryChange {
+  op: 'upsert' | 'delete';
+  obj: KubeObject;
+}
+
+export interface ApplyResult {
+  upserted: number;
+  deleted: number;
+  /** change_log rows written (adds, meaningful updates, deletes). */
+  logged: number;
+}
+
+export interface ApplyOptions {
+  /** Time of the change for change_log.at and deleted_at (default: the database's now()). */
+  at?: Date;
+}
+
+/** Objects per statement: bounds the size of one JSON parameter during a big initial list. */
+const OBJECTS_PER_STATEMENT = 1_000;
+
+export async function applyInventory(
+  pool: pg.Pool,
+  kind: KindDef,
+  clusterId: number,
+  changes: InventoryChange[],
+  opts: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const result: ApplyResult = { upserted: 0, deleted: 0, logged: 0 };
+  if (changes.length === 0) return result;
+  const sql = statementsFor(kind);
+  const at = opts.at ?? null;
+  await inTransaction(pool, async (client) => {
+    for (const round of rounds(changes)) {
+      const upserts = round.filter((c) => c.op === 'upsert').map((c) => c.obj);
+      const deletes = round.filter((c) => c.op === 'delete').map((c) => c.obj);
+      for (let i = 0; i < upserts.length; i += OBJECTS_PER_STATEMENT) {
+        const chunk = upserts.slice(i, i + OBJECTS_PER_STATEMENT);
+        const rows = chunk.map((o) => kindRow(kind, o));
+        const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, JSON.stringify(rows), kind.name, at]);
+        result.upserted += chunk.length;
+        result.logged += logged.rowCount ?? 0;
+        // Children are replaced only for objects that changed: their rows derive from the object.
+        const changed = new Set(logged.rows.map((r) => r.uid));
+        for (const child of kind.children ?? []) {
+          const parents = chunk.filter((o) => changed.has(o.metadata.uid));
+          if (parents.length === 0) continue;
+          await client.query(sql.childDelete.get(child.table)!, [clusterId, parents.map((o) => o.metadata.uid)]);
+          const childRows = parents.flatMap((o) => childRowsOf(kind, child, o));
+          if (childRows.length) await client.query(sql.childInsert.get(child.table)!, [clusterId, JSON.stringify(childRows)]);
+        }
+      }
+      for (let i = 0; i < deletes.length; i += OBJECTS_PER_STATEMENT) {
+        const chunk = deletes.slice(i, i + OBJECTS_PER_STATEMENT);
+        const rows = chunk.map((o) => ({ uid: o.metadata.uid, resource_version: o.metadata.resourceVersion ?? null }));
+        const r = await client.query(sql.delete, [clusterId, JSON.stringify(rows), kind.name, at]);
+        result.deleted += r.rowCount ?? 0;
+        result.logged += r.rowCount ?? 0;
+      }
+    }
+  });
+  return result;
+}
+
+/**
+ * After a relist (initial, after 410 Gone or an outage): marks deleted every live row of the kind the list
+ * no longer contains. Rows written after listStartedAt (by the watch, racing the list) are kept. Both times
+ * are the database's clock when listStartedAt comes from databaseNow(). Returns the uids marked deleted.
+ */
+export async function reconcile(
+  pool: pg.Pool,
+  kind: KindDef,
+  clusterId: number,
+  presentUids: Iterable<string>,
+  listStartedAt: Date,
+): Promise<string[]> {
+  const t = qualified(kind.table);
+  const r = await pool.query<{ uid: string }>(
+    `WITH gone AS (
+       UPDATE ${t} t SET deleted_at = now(), updated_at = now()
+       WHERE t.cluster_id = $1 AND t.deleted_at IS NULL AND t.updated_at < $3
+         AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(uid) WHERE p.uid = t.uid)
+       RETURNING t.uid, t.namespace, t.name, t.resource_version)
+     INSERT INTO ${SCHEMA}.change_log (cluster_id, kind, uid, namespace, name, op, at, resource_version, changed)
+     SELECT $1, $4, uid, namespace, name, 'delete', now(), resource_version, '{"reason":"absent from relist"}'::jsonb FROM gone
+     RETURNING uid`,
+    [clusterId, [...presentUids], listStartedAt, kind.name],
+  );
+  return r.rows.map((x) => x.uid);
+}
+
+/** The database's clock, for listStartedAt (compared with updated_at, which the database stamps). */
+export async function databaseNow(pool: pg.Pool): Promise<Date> {
+  const r = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+  return r.rows[0]!.now;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Splits changes into rounds in which each uid appears once, preserving order: every transition is kept. */
+function rounds(changes: InventoryChange[]): InventoryChange[][] {
+  const out: InventoryChange[][] = [];
+  const seen = new Map<string, number>();
+  for (const c of changes) {
+    const uid = c.obj?.metadata?.uid;
+    if (typeof uid !== 'string' || uid === '') {
+      throw new Error(`inventory change without metadata.uid: ${JSON.stringify(c.obj?.metadata ?? c.obj).slice(0, 200)}`);
+    }
+    const n = seen.get(uid) ?? 0;
+    seen.set(uid, n + 1);
+    (out[n] ??= []).push(c);
+  }
+  return out;
+}
+
+function defaultSanitize(obj: KubeObject): KubeObject {
+  const { managedFields: _drop, ...meta } = obj.metadata;
+  return { ...obj, metadata: { ...meta } as KubeObject['metadata'] };
+}
+
+/**
+ * Hash of what makes an update meaningful: the sanitized object without resourceVersion, managedFields
+ * and the heartbeat times the kubelet refreshes without anything changing (node conditions'
+ * lastHeartbeatTime). Key order is the API server's, which is stable for an object.
+ */
+export function fingerprint(sanitized: KubeObject): string {
+  const json = JSON.stringify(sanitized, (key, value) => {
+    if (key === 'resourceVersion' || key === 'managedFields' || key === 'lastHeartbeatTime') return undefined;
+    return value;
+  });
+  return createHash('sha1').update(json).digest('base64url');
+}
+
+function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
+  const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
+  const meta = obj.metadata;
+  const owner = meta.ownerReferences?.find((r) => r.controller) ?? meta.ownerReferences?.[0];
+  const row: Record<string, unknown> = {
+    uid: meta.uid,
+    namespace: meta.namespace ?? null,
+    name: meta.name,
+    resource_version: meta.resourceVersion ?? null,
+    created_at: meta.creationTimestamp ?? null,
+    labels: meta.labels ?? {},
+    annotations: sanitized.metadata.annotations ?? {},
+    owner_kind: owner?.kind ?? null,
+    owner_name: owner?.name ?? null,
+    object: sanitized,
+    fingerprint: fingerprint(sanitized),
+  };
+  for (const c of kind.columns) {
+    let v: unknown;
+    try {
+      v = c.value(obj);
+    } catch (err) {
+      throw new Error(`${kind.name} ${meta.namespace ?? ''}/${meta.name}: column ${c.column}: ${(err as Error).message}`);
+    }
+    row[c.column] = v === undefined ? null : v;
+  }
+  return row;
+}
+
+function childRowsOf(kind: KindDef, child: ChildTable, obj: KubeObject): Array<Record<string, unknown>> {
+  return child.rows(obj).map((r) => ({ ...r, [parentUidColumn(kind)]: obj.metadata.uid }));
+}
+
+interface KindStatements {
+  upsert: string;
+  delete: string;
+  childDelete: Map<string, string>;
+  childInsert: Map<string, string>;
+}
+
+const statementCache = new WeakMap<KindDef, KindStatements>();
+
+/** `r(uid text, labels jsonb, …)`: the record shape jsonb_to_recordset expands the JSON rows into. */
+function recordShape(cols: ColumnSpec[]): string {
+  return cols.map((c) => `${quoteIdent(c.column)} ${c.sqlType}`).join(', ');
+}
+
+function statementsFor(kind: KindDef): KindStatements {
+  const cached = statementCache.get(kind);
+  if (cached) return cached;
+  const t = qualified(kind.table);
+  const fixed = new Set(['cluster_id', 'deleted_at', 'updated_at']);
+  const inputCols = kindColumns(kind).filter((c) => !fixed.has(c.column));
+  const names = inputCols.map((c) => quoteIdent(c.column));
+  const typed = kind.columns.map((c) => c.column);
+  // change_log.state: the typed columns plus identity and labels after the change.
+  const stateJson = `jsonb_build_object(${['namespace', 'name', 'labels', 'owner_kind', 'owner_name', ...typed]
+    .map((c) => `${quoteLiteral(c)}, i.${quoteIdent(c)}`).join(', ')})`;
+  const upsert = `WITH input AS (
+      SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(${recordShape(inputCols)})),
+    old AS (
+      SELECT t.uid, t.fingerprint, t.deleted_at, t.object FROM ${t} t JOIN input i ON t.cluster_id = $1 AND t.uid = i.uid),
+    up AS (
+      INSERT INTO ${t} (cluster_id, ${names.join(', ')}, deleted_at, updated_at)
+      SELECT $1, ${names.join(', ')}, NULL, now() FROM input
+      ON CONFLICT (cluster_id, uid) DO UPDATE SET
+        ${names.filter((n) => n !== '"uid"').map((n) => `${n} = EXCLUDED.${n}`).join(', ')},
+        deleted_at = NULL, updated_at = now())
+    INSERT INTO ${SCHEMA}.change_log (cluster_id, kind, uid, namespace, name, op, at, resource_version, changed, state)
+    SELECT $1, $3, i.uid, i.namespace, i.name,
+      CASE WHEN o.uid IS NULL OR o.deleted_at IS NOT NULL THEN 'add' ELSE 'update' END,
+      COALESCE($4::timestamptz, now()), i.resource_version,
+      CASE WHEN o.uid IS NULL OR o.deleted_at IS NOT NULL THEN i.object ELSE ${SCHEMA}.jsonb_diff(o.object, i.object) END,
+      ${stateJson}
+    FROM input i LEFT JOIN old o ON o.uid = i.uid
+    WHERE o.uid IS NULL OR o.deleted_at IS NOT NULL OR o.fingerprint IS DISTINCT FROM i.fingerprint
+    RETURNING uid`;
+  const del = `WITH input AS (
+      SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(uid text, resource_version text)),
+    gone AS (
+      UPDATE ${t} t SET deleted_at = COALESCE($4::timestamptz, now()), updated_at = now(),
+        resource_version = COALESCE(i.resource_version, t.resource_version)
+      FROM input i WHERE t.cluster_id = $1 AND t.uid = i.uid AND t.deleted_at IS NULL
+      RETURNING t.uid, t.namespace, t.name, t.resource_version)
+    INSERT INTO ${SCHEMA}.change_log (cluster_id, kind, uid, namespace, name, op, at, resource_version)
+    SELECT $1, $3, uid, namespace, name, 'delete', COALESCE($4::timestamptz, now()), resource_version FROM gone`;
+  const childDelete = new Map<string, string>();
+  const childInsert = new Map<string, string>();
+  for (const child of kind.children ?? []) {
+    const parent = quoteIdent(parentUidColumn(kind));
+    const ccols = childColumns(kind, child).filter((c) => c.column !== 'cluster_id');
+    const cnames = ccols.map((c) => quoteIdent(c.column)).join(', ');
+    childDelete.set(child.table, `DELETE FROM ${qualified(child.table)} WHERE cluster_id = $1 AND ${parent} = ANY($2::text[])`);
+    // ON CONFLICT: a malformed object listing a container name twice must not fail the whole batch.
+    childInsert.set(
+      child.table,
+      `INSERT INTO ${qualified(child.table)} (cluster_id, ${cnames})
+       SELECT $1, ${cnames} FROM jsonb_to_recordset($2::jsonb) AS r(${recordShape(ccols)})
+       ON CONFLICT DO NOTHING`,
+    );
+  }
+  const out = { upsert, delete: del, childDelete, childInsert };
+  statementCache.set(kind, out);
+  return out;
+}
