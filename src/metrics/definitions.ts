@@ -363,7 +363,9 @@ function cgroupExtras(entity: Entity): MetricDef[] {
       // throttled seconds per second × 1000 = millicores of demand held back
       { column: 'cpu_cfs_throttled_millicores', unit: 'millicores', scale: 1000 }, 'double precision'),
     gauge(entity, 'process_count', 'count', 'Processes in the cgroup.',
-      { ...(entity === 'pod' ? { summary: 'process_stats.process_count' } : {}), ...cad('container_processes') }),
+      // For pods the summary's process_stats is used alone: cAdvisor's pod cgroup counts only processes
+      // directly in it (0 on cgroup v2, where they live in the container cgroups below).
+      entity === 'pod' ? { summary: 'process_stats.process_count' } : cad('container_processes')),
     gauge(entity, 'threads', 'count', 'Threads in the cgroup.', cad('container_threads')),
     gauge(entity, 'threads_max', 'count', 'Thread limit of the cgroup (0 = unlimited).', cad('container_threads_max')),
     gauge(entity, 'file_descriptors', 'count', 'Open file descriptors.', cad('container_file_descriptors')),
