@@ -22,6 +22,7 @@ function splitTerms(text: string): string[] {
   return out.map((t) => t.trim()).filter((t) => t.length > 0);
 }
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const KEY = /^([a-z0-9A-Z]([a-z0-9A-Z._/-]*[a-z0-9A-Z])?)$/;
 
 function checkKey(key: string, selector: string): string {
@@ -42,6 +43,7 @@ export function parseLabelSelector(selector: string | null | undefined): LabelPr
     } else if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term))) {
       const key = checkKey(m[1]!, selector);
       const value = m[3]!;
+      if (!LABEL_VALUE.test(value)) throw badRequest(`unable to parse requirement: invalid label value: "${value}" in selector "${selector}"`);
       if (m[2] === '!=') tests.push((l) => !l || l[key] !== value);
       else tests.push((l) => !!l && l[key] === value);
     } else if ((m = /^!\s*(\S+)$/.exec(term))) {

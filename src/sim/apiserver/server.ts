@@ -203,7 +203,6 @@ export class ApiServer {
         res.on('close', () => this.watches.delete(w));
         return;
       }
-      res.writeHead(200, { 'Content-Type': 'application/json' });
       await serveList(store, listReq, responseSink(res, d.body));
       return;
     }

@@ -14,6 +14,7 @@ export function responseSink(res: ServerResponse, fault: BodyFault = 'none', tru
   let dead = false;
   const push = (chunk: string): Promise<void> => {
     if (dead || res.destroyed) return Promise.resolve();
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
     if (fault === 'reset') {
       dead = true;
       res.socket?.resetAndDestroy?.();

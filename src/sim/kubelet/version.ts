@@ -12,7 +12,7 @@ export interface KubeletFeatures {
   containerFs: boolean;
   /** Summary: cpu.psi, memory.psi, io.psi; cAdvisor container_pressure_* (KubeletPSI beta, on by default in 1.34). */
   psi: boolean;
-  /** Summary: pod process_stats (present in the 1.22 fixture, absent in 1.16; the type has it since ≤1.20). */
+  /** Summary: pod process_stats (absent in the 1.16 fixture, present in 1.22; in the v0.20.0 types). */
   processStats: boolean;
   /** cAdvisor: container_oom_events_total and container_ulimits_soft (in 1.28, not in 1.22; gate at 1.24). */
   oomEventsAndUlimits: boolean;
@@ -40,8 +40,9 @@ export function kubeletFeatures(version: string): KubeletFeatures {
   }
   const minor = Number(m[2]);
   const patch = m[3] !== undefined ? Number(m[3]) : 0;
-  if (minor < 20) {
-    throw new Error(`simulated kubelet: kubernetesVersion "${version}" is older than 1.20, which the simulator does not model`);
+  if (minor < 16) {
+    // Before 1.16 cAdvisor labels were pod_name/container_name (kubernetes PR #80376); not modelled.
+    throw new Error(`simulated kubelet: kubernetesVersion "${version}" is older than 1.16, which the simulator does not model`);
   }
   return {
     minor,
@@ -49,7 +50,7 @@ export function kubeletFeatures(version: string): KubeletFeatures {
     swap: minor >= 28,
     containerFs: minor >= 29,
     psi: minor >= 34,
-    processStats: true,
+    processStats: minor >= 20,
     oomEventsAndUlimits: minor >= 24,
     newerCadvisorFamilies: minor >= 30,
     resourceMetricsStable: minor >= 29,

@@ -205,7 +205,8 @@ export class SimStore {
 
   /** Forgets all history up to now, as an etcd compaction does. */
   compact(): void {
-    this.floor = this.currentRv;
+    // A new revision marks the compaction: every resourceVersion handed out before it is gone.
+    this.floor = ++this.currentRv;
     this.history = [];
     this.historyStart = 0;
   }
