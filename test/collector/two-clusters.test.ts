@@ -127,7 +127,8 @@ test('metric rows carry the kubelet sample time and values served by the simulat
 test('a frozen kubelet (same sample time) adds no rows', async () => {
   const sim = sims[0];
   const id = await clusterId(sim.name);
-  sim.setFaults({ ...sim.faults(), frozenSummary: true });
+  const frozen = Object.fromEntries(sim.nodes().map((n) => [n.name, { frozenSummary: true }]));
+  sim.setFaults({ ...sim.faults(), nodes: frozen });
   try {
     // Let a frozen sample be stored, then watch several scrape intervals go by.
     await new Promise((r) => setTimeout(r, 2500));
@@ -139,7 +140,7 @@ test('a frozen kubelet (same sample time) adds no rows', async () => {
     await collector.refreshStatus();
     assert.ok((collector.status()!.collector.ingest.staleSkipped ?? 0) > skippedBefore, 'stale samples were skipped, not written');
   } finally {
-    sim.setFaults({ ...sim.faults(), frozenSummary: false });
+    sim.setFaults({ ...sim.faults(), nodes: {} });
   }
 });
 
@@ -151,10 +152,13 @@ test('a pod deleted in the simulator gets deleted_at, and its replacement appear
   await waitFor(async () => (await q('SELECT 1 FROM kubepulse.pod WHERE uid = $1 AND deleted_at IS NULL', [victim.uid])).length === 1, 'victim stored');
   sim.deletePod(victim.namespace, victim.name);
   await waitFor(async () => (await q('SELECT 1 FROM kubepulse.pod WHERE uid = $1 AND deleted_at IS NOT NULL', [victim.uid])).length === 1, 'deleted_at set');
-  const after = await apiPods(sim);
-  const replacement = after.find((p) => !pods.some((o) => o.uid === p.uid));
-  assert.ok(replacement, 'the simulated controller replaced the pod');
-  await waitFor(async () => (await q('SELECT 1 FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2 AND deleted_at IS NULL', [id, replacement.uid])).length === 1, 'replacement stored');
+  let replacement: { uid: string } | undefined;
+  await waitFor(async () => {
+    replacement = (await apiPods(sim)).find((p) => !pods.some((o) => o.uid === p.uid));
+    return replacement !== undefined;
+  }, 'the simulated controller replaced the pod');
+  assert.ok(replacement);
+  await waitFor(async () => (await q('SELECT 1 FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2 AND deleted_at IS NULL', [id, replacement!.uid])).length === 1, 'replacement stored');
   const log = await q<{ op: string }>('SELECT op FROM kubepulse.change_log WHERE uid = $1 ORDER BY at', [victim.uid]);
   assert.equal(log[0].op, 'add');
   assert.equal(log[log.length - 1].op, 'delete');
