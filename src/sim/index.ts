@@ -6,7 +6,7 @@ import { seedWorld, addNode } from './model/seed.js';
 import { Dynamics } from './model/dynamics.js';
 import { createSimPki } from './tls.js';
 import { FaultInjector, parseFaults, defaultFaults, type FaultConfig } from './faults.js';
-import { Kubelets, loadKubeletFactory, nodeAddress } from './kubelets.js';
+import { Kubelets, nodeAddress } from './kubelets.js';
 import { ApiServer, type AdminHandler } from './apiserver/server.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { log, registerSecret } from '../log.js';
@@ -88,7 +88,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const addresses = Array.from({ length: o.nodes + SPARE_NODES }, (_, i) => nodeAddress(i));
   const pki = createSimPki(o.name, [host, '127.0.0.1'], addresses);
   const world = new World({ name: o.name, seed, minor, gitVersion, historyCapacity: o.historyCapacity ?? 10_000, eventCapacity: 1000, now: Date.now });
-  const kubelets = new Kubelets(world, await loadKubeletFactory(), faults, pki.kubelet, token);
+  const kubelets = new Kubelets(world, faults, pki.kubelet, token);
   const direct = o.directKubelets ?? true;
   const ports: number[] = [];
   for (let i = 0; i < o.nodes; i++) ports.push(direct ? await kubelets.listen(addresses[i]!) : 10250);

@@ -5,53 +5,11 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { World } from './model/world.js';
-import type { SimNodeView, SimKubeletCallbacks } from './kubelet/view.js';
+import type { SimNodeView } from './kubelet/view.js';
+import { createKubelet, type SimKubelet } from './kubelet/index.js';
 import type { FaultInjector } from './faults.js';
-import { log } from '../log.js';
 
-export interface KubeletResponse { status: number; contentType: string; body: string; headers?: Record<string, string> }
-export interface SimKubelet { serve(path: string): KubeletResponse; setFaults(f: { frozenSummary?: boolean }): void; dispose(): void }
-type CreateKubelet = (getView: () => SimNodeView, callbacks: SimKubeletCallbacks, options?: { now?: () => number; housekeepingMs?: number }) => SimKubelet;
-
-let factory: CreateKubelet | undefined;
-
-/** Loads the kubelet content module; until it exists on this branch a minimal stand-in answers. */
-export async function loadKubeletFactory(): Promise<CreateKubelet> {
-  if (factory) return factory;
-  const modulePath = './kubelet/index.js';
-  try {
-    const mod = (await import(modulePath)) as { createKubelet: CreateKubelet };
-    factory = mod.createKubelet;
-  } catch (e) {
-    log('sim').warn({ err: String(e) }, 'kubelet content module not found; serving the minimal stand-in');
-    factory = minimalKubelet;
-  }
-  return factory;
-}
-
-/** Minimal stand-in: node + pod CPU/memory with counters that grow with time (replaced by src/sim/kubelet). */
-const minimalKubelet: CreateKubelet = (getView, _callbacks, options) => {
-  const now = options?.now ?? Date.now;
-  return {
-    serve(path: string): KubeletResponse {
-      const v = getView();
-      const t = new Date(Math.floor(now() / 10_000) * 10_000);
-      if (path.startsWith('/healthz')) return { status: 200, contentType: 'text/plain', body: 'ok' };
-      if (!path.startsWith('/stats/summary')) return { status: 404, contentType: 'text/plain', body: '404 page not found\n' };
-      const up = (start: Date, rateCores: number): number => Math.max(0, Math.round((t.getTime() - start.getTime()) * 1e6 * rateCores));
-      const summary = {
-        node: { nodeName: v.name, startTime: v.startTime.toISOString(), cpu: { time: t.toISOString(), usageNanoCores: 250_000_000, usageCoreNanoSeconds: up(v.startTime, 0.25 * v.cpuCores) }, memory: { time: t.toISOString(), workingSetBytes: Math.round(v.memoryBytes * 0.4) } },
-        pods: v.pods.map((p) => ({
-          podRef: { name: p.name, namespace: p.namespace, uid: p.uid }, startTime: p.startTime.toISOString(),
-          containers: p.containers.map((c) => ({ name: c.name, startTime: c.startTime.toISOString(), cpu: { time: t.toISOString(), usageNanoCores: 10_000_000, usageCoreNanoSeconds: up(c.startTime, 0.01) }, memory: { time: t.toISOString(), workingSetBytes: 32 * 1024 * 1024 } })),
-        })),
-      };
-      return { status: 200, contentType: 'application/json', body: JSON.stringify(summary) };
-    },
-    setFaults() {},
-    dispose() {},
-  };
-};
+type CreateKubelet = typeof createKubelet;
 
 export class Kubelets {
   private byNode = new Map<string, SimKubelet>();
@@ -59,7 +17,7 @@ export class Kubelets {
   private nodeByAddressPort = new Map<string, string>();
   private port = 0;
 
-  constructor(private world: World, private create: CreateKubelet, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string) {}
+  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string, private create: CreateKubelet = createKubelet) {}
 
   kubelet(node: string): SimKubelet | undefined {
     let k = this.byNode.get(node);
