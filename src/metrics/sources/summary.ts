@@ -288,7 +288,11 @@ function decodeNode(node: Obj, ctx: Ctx, scrapeTime: Date | undefined): void {
       throw prefixError(err, `systemContainers[${i}]`);
     }
   }
-  decodeInterfaces(node.network, '', row.ts, PLANS.nodeInterface, ctx);
+  try {
+    decodeInterfaces(node.network, '', row.ts, PLANS.nodeInterface, ctx);
+  } catch (err) {
+    throw prefixError(err, 'network');
+  }
 }
 
 function decodePod(pod: Obj, ctx: Ctx, fallbackTs: Date): void {
