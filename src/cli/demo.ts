@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
 import { startSim, writeKubeconfig, type SimCluster } from '../sim/index.js';
-import { onStopSignal, setUpLogging } from './lifecycle.js';
+import { onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 import { EXAMPLE_QUERIES } from './example-queries.js';
 
 export interface DemoOptions {
@@ -21,6 +21,8 @@ export interface DemoOptions {
 export async function demoCommand(o: DemoOptions): Promise<number> {
   const base = o.config ? loadConfig(o.config) : loadConfig(undefined);
   setUpLogging(base);
+  const supervised = await superviseUnlessWorker(base, o.watchdog);
+  if (supervised !== null) return supervised;
   const nodes = positiveInt(o.nodes ?? '3', '--nodes');
   const podsPerNode = positiveInt(o.podsPerNode ?? '8', '--pods-per-node');
   const sims: SimCluster[] = [];

@@ -2,6 +2,8 @@
 // SIGTERM (and SIGBREAK / Ctrl-Break on Windows) within a bounded time, reload on SIGHUP.
 import { configureLogging, log } from '../log.js';
 import type { Config } from '../config/schema.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { isWorker, startWorkerLink } from '../supervisor/worker.js';
 
 export function setUpLogging(cfg: Config): void {
   configureLogging({
@@ -18,41 +20,75 @@ export function setUpLogging(cfg: Config): void {
 export const STOP_TIMEOUT_MS = 30_000;
 
 /**
- * Resolves when a stop signal arrives; runs `stop` once, bounded by STOP_TIMEOUT_MS. A second signal
- * during the stop exits at once.
+ * Resolves when a stop signal (or the supervisor's stop message) has been handled: runs `stop` once,
+ * bounded by STOP_TIMEOUT_MS. A second signal during the stop exits at once.
  */
-export function onStopSignal(stop: () => Promise<void>): Promise<number> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const handler = (signal: string) => {
-      if (stopping) {
-        log('collector').warn({ signal }, 'second stop signal: exiting now');
-        process.exit(130);
-      }
-      stopping = true;
-      log('collector').info({ signal }, 'stopping');
-      const timer = setTimeout(() => {
-        log('collector').error({ timeoutMs: STOP_TIMEOUT_MS }, 'graceful stop timed out; exiting');
-        resolve(1);
-      }, STOP_TIMEOUT_MS);
-      timer.unref();
-      stop()
-        .then(() => resolve(0))
-        .catch((e) => {
-          log('collector').error({ err: (e as Error).message }, 'error while stopping');
-          resolve(1);
-        })
-        .finally(() => clearTimeout(timer));
-    };
-    const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
-    for (const s of signals) process.on(s, () => handler(s));
+export async function onStopSignal(stop: () => Promise<void>): Promise<number> {
+  let trigger!: (why: string) => void;
+  const requested = new Promise<string>((r) => (trigger = r));
+  let stopping = false;
+  const handler = (why: string) => {
+    if (stopping) {
+      log('collector').warn({ signal: why }, 'second stop signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    trigger(why);
+  };
+  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+  for (const s of signals) process.on(s, () => handler(s));
+  // Under the watchdog the stop request arrives over IPC (works the same on Windows).
+  const unlink = startWorkerLink(() => handler('supervisor stop'));
+  const why = await requested;
+  log('collector').info({ signal: why }, 'stopping');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<number>((r) => {
+    timer = setTimeout(() => {
+      log('collector').error({ timeoutMs: STOP_TIMEOUT_MS }, 'graceful stop timed out; exiting');
+      r(1);
+    }, STOP_TIMEOUT_MS);
   });
+  const stopped = stop().then(
+    () => 0,
+    (e) => {
+      log('collector').error({ err: (e as Error).message }, 'error while stopping');
+      return 1;
+    },
+  );
+  const code = await Promise.race([stopped, timedOut]);
+  clearTimeout(timer);
+  unlink();
+  log('collector').info({ code }, 'stopped');
+  return code;
 }
 
-/** SIGHUP (POSIX only) asks for a config reload. */
+/**
+ * With the watchdog on (the default) and not already the worker, runs the supervisor and returns its
+ * exit code; otherwise returns null and the caller runs the collector in this process.
+ */
+export async function superviseUnlessWorker(cfg: Config, watchdog: boolean | undefined): Promise<number | null> {
+  if (watchdog === false || isWorker()) return null;
+  const sup = new Supervisor({
+    argv: process.argv.slice(1),
+    heartbeatTimeoutMs: cfg.watchdog.heartbeat_timeout,
+    memoryLimitBytes: cfg.watchdog.memory_limit,
+    stopTimeoutMs: STOP_TIMEOUT_MS + 5000,
+  });
+  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) {
+    process.on(s, () => {
+      if (s === 'SIGHUP') sup.forwardReload();
+      else sup.stop();
+    });
+  }
+  return sup.run();
+}
+
+/** SIGHUP (POSIX), or a 'reload' message from the supervisor, asks for a config reload. */
 export function onReloadSignal(reload: () => Promise<void>): void {
-  if (process.platform === 'win32') return;
-  process.on('SIGHUP', () => {
-    reload().catch((e) => log('collector').error({ err: (e as Error).message }, 'reload failed; keeping the running configuration'));
+  const run = () => reload().catch((e) => log('collector').error({ err: (e as Error).message }, 'reload failed; keeping the running configuration'));
+  if (process.platform !== 'win32') process.on('SIGHUP', run);
+  process.on('message', (m: { type?: string }) => {
+    if (m && m.type === 'reload') void run();
   });
 }

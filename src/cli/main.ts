@@ -14,7 +14,7 @@ program
   .description('collect the clusters of the config (or the current kubeconfig context) into PostgreSQL')
   .option('-c, --config <file>', 'kubepulse.toml (default: $KUBEPULSE_CONFIG, else built-in defaults)')
   .option('--no-watchdog', 'run the worker in this process (for systemd, Windows services, Kubernetes)')
-  .action(async (o) => exit(await (await import('./run.js')).runCommand(o)));
+  .action(async (o) => exitNow(await (await import('./run.js')).runCommand(o)));
 
 program
   .command('demo')
@@ -23,7 +23,7 @@ program
   .option('--nodes <n>', 'nodes per simulated cluster', '3')
   .option('--pods-per-node <n>', 'pods per node', '8')
   .option('--no-watchdog', 'run the worker in this process')
-  .action(async (o) => exit(await (await import('./demo.js')).demoCommand(o)));
+  .action(async (o) => exitNow(await (await import('./demo.js')).demoCommand(o)));
 
 program
   .command('sim')
@@ -71,6 +71,12 @@ program
   .action(() => {
     process.stdout.write(`kubepulse ${pkg.version} (node ${process.version}, ${process.platform}/${process.arch})\n`);
   });
+
+/** Long-running commands end the process once stopped: a leftover socket or timer must not keep it. */
+function exitNow(code: number): void {
+  setTimeout(() => process.exit(code), 100).unref();
+  process.exitCode = code;
+}
 
 function exit(code: number | void): void {
   if (typeof code === 'number') process.exitCode = code;

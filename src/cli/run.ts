@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
-import { onReloadSignal, onStopSignal, setUpLogging } from './lifecycle.js';
+import { onReloadSignal, onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 
 export interface RunOptions {
   config?: string;
@@ -21,6 +21,8 @@ export async function runCommand(o: RunOptions): Promise<number> {
     throw e;
   }
   setUpLogging(cfg);
+  const supervised = await superviseUnlessWorker(cfg, o.watchdog);
+  if (supervised !== null) return supervised;
   const collector = await Collector.start(cfg);
   log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl }, 'kubepulse running');
   onReloadSignal(async () => {

@@ -124,6 +124,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    watchdog: z
+      .object({
+        memory_limit: size.prefault('1GiB'),
+        heartbeat_timeout: duration('2s').prefault('30s'),
+      })
+      .strict()
+      .prefault({}),
     clusters: z.array(clusterSchema).default([]),
   })
   .strict()
