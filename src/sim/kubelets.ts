@@ -4,6 +4,7 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { World } from './model/world.js';
 import type { SimNodeView } from './kubelet/view.js';
 import { createKubelet, type SimKubelet } from './kubelet/index.js';
@@ -13,7 +14,8 @@ type CreateKubelet = typeof createKubelet;
 
 export class Kubelets {
   private byNode = new Map<string, SimKubelet>();
-  private servers: Server[] = [];
+  private https: Server | undefined;
+  private listeners: NetServer[] = [];
   private nodeByAddressPort = new Map<string, string>();
   private port = 0;
 
@@ -35,17 +37,25 @@ export class Kubelets {
     this.byNode.delete(node);
   }
 
-  /** Opens a direct HTTPS listener on `address`; returns the port (the same for every node when free). */
+  /**
+   * Opens a direct listener on `address`; returns the port (the same for every node when free). One HTTPS
+   * server and one TLS context serve all nodes: each address gets only a plain TCP listener that hands its
+   * connections over, so 5,000 nodes cost 5,000 sockets, not 5,000 TLS servers.
+   */
   async listen(address: string): Promise<number> {
-    const server = createHttpsServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => this.handleDirect(req, res));
-    server.keepAliveTimeout = 30_000;
+    if (!this.https) {
+      this.https = createHttpsServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => this.handleDirect(req, res));
+      this.https.keepAliveTimeout = 30_000;
+    }
+    const https = this.https;
+    const listener = createNetServer((socket) => https.emit('connection', socket));
     const tryListen = (port: number): Promise<number> =>
       new Promise((resolve, reject) => {
         const onError = (e: Error): void => reject(e);
-        server.once('error', onError);
-        server.listen(port, address, () => {
-          server.off('error', onError);
-          resolve((server.address() as { port: number }).port);
+        listener.once('error', onError);
+        listener.listen(port, address, () => {
+          listener.off('error', onError);
+          resolve((listener.address() as { port: number }).port);
         });
       });
     let port: number;
@@ -56,7 +66,7 @@ export class Kubelets {
       port = await tryListen(0);
     }
     if (this.port === 0) this.port = port;
-    this.servers.push(server);
+    this.listeners.push(listener);
     return port;
   }
 
@@ -120,8 +130,14 @@ export class Kubelets {
   async stop(): Promise<void> {
     for (const k of this.byNode.values()) k.dispose();
     this.byNode.clear();
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
-    this.servers = [];
+    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    this.listeners = [];
+    if (this.https) {
+      const https = this.https;
+      https.closeAllConnections();
+      await new Promise<void>((r) => https.close(() => r()));
+      this.https = undefined;
+    }
   }
 }
 

@@ -7,6 +7,12 @@ import { call, get, watch } from './api-helpers.js';
 
 let sim: SimCluster;
 
+/** Churn from an earlier step is replaced by a controller shortly after: wait until the pod count is back. */
+async function settled(podCount: number): Promise<void> {
+  for (let i = 0; i < 100 && sim.stats().pods !== podCount; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(sim.stats().pods, podCount, 'the replicaset controller replaced the churned pod');
+}
+
 before(async () => {
   sim = await startSim({ name: 'api-list', nodes: 4, podsPerNode: 12, seed: 11, podChurnIntervalMs: 0, bookmarkIntervalMs: 200 });
 });
@@ -45,8 +51,9 @@ test('every kind issue 4 names has objects with metadata a real cluster returns'
     '/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/apis/apps/v1/statefulsets', '/apis/apps/v1/daemonsets', '/apis/batch/v1/jobs', '/apis/batch/v1/cronjobs',
     '/apis/autoscaling/v2/horizontalpodautoscalers', '/apis/discovery.k8s.io/v1/endpointslices', '/apis/networking.k8s.io/v1/ingresses', '/apis/storage.k8s.io/v1/storageclasses'];
   // Events are recorded as things happen: make one happen first.
+  const pods0 = sim.stats().pods;
   await call(sim, 'POST', '/_sim/churn');
-  await new Promise((r) => setTimeout(r, 500));
+  await settled(pods0);
   for (const p of paths) {
     const r = await get(sim, p);
     assert.equal(r.status, 200, p);
@@ -91,6 +98,7 @@ test('limit + continue pages through a consistent list; every page shares the fi
 });
 
 test('a continue token older than the compaction floor gets 410 Expired', async () => {
+  const pods = sim.stats().pods;
   const first = await get(sim, '/api/v1/pods?limit=5');
   const admin = await call(sim, 'POST', '/_sim/compact');
   assert.equal(admin.status, 200);
@@ -100,6 +108,7 @@ test('a continue token older than the compaction floor gets 410 Expired', async 
   assert.equal(next.status, 410);
   assert.equal(next.json.reason, 'Expired');
   assert.match(next.json.message, /continue parameter is too old/);
+  await settled(pods);
   const bad = await get(sim, '/api/v1/pods?limit=5&continue=garbage!!');
   assert.equal(bad.status, 400);
 });
@@ -165,6 +174,7 @@ test('a watch without resourceVersion starts with ADDED for every matching objec
 });
 
 test('a watch from a compacted resourceVersion gets one ERROR event with a 410 Expired Status', async () => {
+  const pods = sim.stats().pods;
   const old = (await get(sim, '/api/v1/pods?limit=1')).json.metadata.resourceVersion;
   await call(sim, 'POST', '/_sim/churn');
   await call(sim, 'POST', '/_sim/compact');
@@ -175,4 +185,5 @@ test('a watch from a compacted resourceVersion gets one ERROR event with a 410 E
   assert.equal(w.events[0].object.code, 410);
   assert.equal(w.events[0].object.reason, 'Expired');
   assert.match(w.events[0].object.message, /too old resource version/);
+  await settled(pods);
 });

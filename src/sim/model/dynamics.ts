@@ -39,9 +39,12 @@ export class Dynamics {
     this.timers.push(t);
   }
 
-  /** Deletes one replicaset-owned running pod; the replicaset controller creates its replacement. */
+  /**
+   * Deletes one replicaset-owned pod outside kube-system (system pods are the stable ones on a real
+   * cluster); the replicaset controller creates its replacement.
+   */
   churnOnePod(): string | undefined {
-    const owners = [...this.world.owners.values()].filter((o) => o.kind === 'ReplicaSet' && o.pods.size > 0);
+    const owners = [...this.world.owners.values()].filter((o) => o.kind === 'ReplicaSet' && o.pods.size > 0 && o.obj.metadata.namespace !== 'kube-system');
     if (owners.length === 0) return undefined;
     const owner = owners[this.rng.int(0, owners.length)]!;
     const pods = [...owner.pods];

@@ -85,6 +85,17 @@ export function addNode(w: World, index: number, address: string, kubeletPort: n
 }
 
 export function seedWorld(w: World, plan: SeedPlan): void {
+  w.store.beginBulk();
+  w.seeding = true;
+  try {
+    fillWorld(w, plan);
+  } finally {
+    w.seeding = false;
+    w.store.endBulk();
+  }
+}
+
+function fillWorld(w: World, plan: SeedPlan): void {
   const r = w.rng;
   const now = w.now().getTime();
   const day = 86_400_000;

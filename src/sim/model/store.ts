@@ -133,6 +133,18 @@ export class SimStore {
     return this.tables.get(resource)?.objects.get(key);
   }
 
+  private bulk = false;
+
+  /** Initial load: keys are appended unsorted and sorted once in endBulk() (150,000 splices would be O(n²)). */
+  beginBulk(): void {
+    this.bulk = true;
+  }
+
+  endBulk(): void {
+    this.bulk = false;
+    for (const t of this.tables.values()) t.keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   /** Adds or replaces an object, stamping a new resourceVersion; emits ADDED or MODIFIED unless quiet. */
   put(resource: string, obj: SimObject, quiet = false): SimObject {
     const t = this.table(resource);
@@ -140,7 +152,10 @@ export class SimStore {
     const existed = t.objects.has(key);
     obj.metadata.resourceVersion = String(this.nextRv());
     t.objects.set(key, obj);
-    if (!existed) t.keys.splice(lowerBound(t.keys, key), 0, key);
+    if (!existed) {
+      if (this.bulk) t.keys.push(key);
+      else t.keys.splice(lowerBound(t.keys, key), 0, key);
+    }
     if (!quiet) this.emit(resource, existed ? 'MODIFIED' : 'ADDED', obj);
     return obj;
   }

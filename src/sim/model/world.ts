@@ -65,6 +65,9 @@ export class World {
   private nextPodIp = new Map<string, number>();
   /** Delay before the controllers react, as real controllers do (informer + work queue latency). */
   controllerDelayMs = 300;
+  /** True while seed.ts builds the initial world (placement round-robin, no events). */
+  seeding = false;
+  private nodeList: NodeState[] | undefined;
   onNodeAdded?: (n: NodeState) => void;
   onNodeRemoved?: (n: NodeState) => void;
 
@@ -92,8 +95,21 @@ export class World {
     return n.ready && !(obj?.spec as any)?.unschedulable && n.pods.size < n.maxPods;
   }
 
-  /** Least-loaded ready, schedulable node (ties by name order); undefined when the cluster is full. */
+  private fillCursor = 0;
+
+  /**
+   * Where a new pod goes. While the world is being seeded: the next node with room, round-robin (O(1));
+   * afterwards: the least-loaded ready, schedulable node. Undefined when the cluster is full.
+   */
   pickNode(): NodeState | undefined {
+    if (this.seeding) {
+      const nodes = this.nodeList ??= [...this.nodes.values()];
+      for (let tries = 0; tries < nodes.length; tries++) {
+        const n = nodes[this.fillCursor++ % nodes.length]!;
+        if (n.pods.size < n.maxPods) return n;
+      }
+      return undefined;
+    }
     let best: NodeState | undefined;
     for (const n of this.nodes.values()) {
       if (!this.schedulable(n)) continue;
