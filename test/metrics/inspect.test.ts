@@ -93,7 +93,7 @@ test('inspect: malformed input names the problem; exit codes 1 (payload) and 2 (
     assert.equal(r.code, 1);
     assert.match(r.err, /^kubepulse inspect: summary: invalid JSON: /);
 
-    r = await run('cadvisor', '-', { stdin: Readable.from(['container_threads{id="/"} 1\nbroken{ 2\n']) });
+    r = await run('cadvisor', '-', { stdin: Readable.from(['container_threads{id="/"} 1\ncontainer_threads{id= 2\n']) });
     assert.equal(r.code, 1);
     assert.match(r.err, /^kubepulse inspect: cadvisor: line 2: /);
 
