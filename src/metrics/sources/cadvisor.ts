@@ -160,7 +160,21 @@ export class CadvisorMapper {
   private skipped = 0;
   private count = 0;
 
+  private readonly wanted = new Map<string, boolean>();
+
   constructor(private readonly opts: CadvisorDecodeOptions) {}
+
+  /** For the parser's wantFamily: mapped families and start times are parsed; others only noted. */
+  wantFamily(name: string): boolean {
+    let want = this.wanted.get(name);
+    if (want === undefined) {
+      want = TARGETS.has(name) || name === 'container_start_time_seconds';
+      if (!want && this.opts.checkUnmapped !== false && !(name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(name);
+      this.wanted.set(name, want);
+    }
+    if (!want) this.count++;
+    return want;
+  }
 
   add(s: PromSample): void {
     this.count++;
@@ -339,7 +353,7 @@ export async function decodeCadvisor(
   opts: CadvisorDecodeOptions,
 ): Promise<DecodedCadvisor> {
   const mapper = new CadvisorMapper(opts);
-  const parser = new PromTextParser((s) => mapper.add(s));
+  const parser = new PromTextParser((s) => mapper.add(s), { wantFamily: (name) => mapper.wantFamily(name) });
   try {
     if (typeof input === 'string' || Buffer.isBuffer(input)) parser.push(input);
     else for await (const chunk of input) parser.push(chunk);
@@ -354,7 +368,7 @@ export async function decodeCadvisor(
 /** Synchronous form for a body already in memory. */
 export function decodeCadvisorText(input: string | Buffer, opts: CadvisorDecodeOptions): DecodedCadvisor {
   const mapper = new CadvisorMapper(opts);
-  const parser = new PromTextParser((s) => mapper.add(s));
+  const parser = new PromTextParser((s) => mapper.add(s), { wantFamily: (name) => mapper.wantFamily(name) });
   try {
     parser.push(input);
     parser.end();

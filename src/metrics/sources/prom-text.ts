@@ -24,6 +24,11 @@ export class PromParseError extends Error {
 export interface PromParserOptions {
   /** A longer line is an error (bounded memory against a body without newlines). Default 1 MiB. */
   maxLineChars?: number;
+  /**
+   * Families to parse: lines of other families are skipped after their name, before their labels (the
+   * costly part), so a consumer that ignores many families does not pay for them. Called once per line.
+   */
+  wantFamily?: (name: string) => boolean;
 }
 
 export class PromTextParser {
@@ -36,9 +41,11 @@ export class PromTextParser {
   private rest = '';
   private readonly decoder = new StringDecoder('utf8');
   private readonly maxLineChars: number;
+  private readonly wantFamily: ((name: string) => boolean) | undefined;
 
   constructor(private readonly onSample: (s: PromSample) => void, opts: PromParserOptions = {}) {
     this.maxLineChars = opts.maxLineChars ?? 1024 * 1024;
+    this.wantFamily = opts.wantFamily;
   }
 
   push(chunk: Buffer | string): void {
@@ -97,6 +104,7 @@ export class PromTextParser {
     while (i < to && isNameChar(s.charCodeAt(i))) i++;
     if (i === nameStart || isDigit(s.charCodeAt(nameStart))) this.fail('expected a metric name', s.slice(from, to));
     const name = s.slice(nameStart, i);
+    if (this.wantFamily !== undefined && !this.wantFamily(name)) return;
     const labels: Record<string, string> = {};
     if (i < to && s.charCodeAt(i) === 123 /* { */) i = this.labels(s, i + 1, to, labels, from);
     if (i >= to || (s.charCodeAt(i) !== 32 && s.charCodeAt(i) !== 9)) this.fail('expected a space before the value', s.slice(from, to));
@@ -108,9 +116,8 @@ export class PromTextParser {
     while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
     let timestampMs: number | null = null;
     if (i < to) {
-      const tsText = s.slice(i, to).trimEnd();
-      timestampMs = Number(tsText);
-      if (!/^-?\d+$/.test(tsText) || !Number.isSafeInteger(timestampMs)) this.fail('expected an integer ms timestamp', s.slice(from, to));
+      timestampMs = parseTimestamp(s, i, to);
+      if (timestampMs === null) this.fail('expected an integer ms timestamp', s.slice(from, to));
     }
     this.samples++;
     this.onSample({ name, labels, value, timestampMs });
@@ -163,6 +170,17 @@ function isNameChar(c: number): boolean {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+/** Digits (optionally signed), then only trailing blanks; null otherwise or beyond 2^53. */
+function parseTimestamp(s: string, i: number, to: number): number | null {
+  let end = to;
+  while (end > i && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end--;
+  let j = s.charCodeAt(i) === 45 /* - */ ? i + 1 : i;
+  if (j === end) return null;
+  for (; j < end; j++) if (!isDigit(s.charCodeAt(j))) return null;
+  const v = Number(s.slice(i, end));
+  return Number.isSafeInteger(v) ? v : null;
 }
 
 function parseValue(t: string): number | undefined {
