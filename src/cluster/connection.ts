@@ -44,7 +44,9 @@ export class ClusterConnection {
   readonly contextName: string;
   private readonly kc: KubeConfig;
   private readonly dispatcher: Agent;
-  private authHeaders: Record<string, string> = {};
+  /** CA / client certificate material from the kubeconfig (direct kubelet access reuses it). */
+  readonly tls: RequestOptions;
+  private cachedAuth: Record<string, string> = {};
   private authReadAt = 0;
 
   private constructor(name: string, kc: KubeConfig, server: URL, tls: RequestOptions, connections: number) {
@@ -52,6 +54,7 @@ export class ClusterConnection {
     this.kc = kc;
     this.server = server;
     this.contextName = kc.getCurrentContext();
+    this.tls = tls;
     this.dispatcher = new Agent({
       connections,
       keepAliveTimeout: 30_000,
@@ -88,15 +91,20 @@ export class ClusterConnection {
     return conn;
   }
 
+  /** Current auth headers (Authorization …), re-read from the kubeconfig at most once a minute. */
+  authHeaders(): Promise<Record<string, string>> {
+    return this.refreshAuth();
+  }
+
   private async refreshAuth(force = false): Promise<Record<string, string>> {
-    if (!force && Date.now() - this.authReadAt < AUTH_REFRESH_MS) return this.authHeaders;
+    if (!force && Date.now() - this.authReadAt < AUTH_REFRESH_MS) return this.cachedAuth;
     const opts: RequestOptions = { headers: {} };
     await this.kc.applyToHTTPSOptions(opts);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k.toLowerCase()] = v;
     const auth = headers.authorization;
     if (auth) registerSecret(auth.replace(/^Bearer\s+/i, ''));
-    this.authHeaders = headers;
+    this.cachedAuth = headers;
     this.authReadAt = Date.now();
     return headers;
   }

@@ -3,7 +3,9 @@
 // metric is added by adding one entry here.
 
 /** What a metric row describes; each entity has its own wide, time-partitioned table. */
-export type Entity = 'node' | 'system_container' | 'pod' | 'container' | 'volume' | 'interface';
+export type Entity = 'node' | 'system_container' | 'pod' | 'container' | 'volume' | 'interface' | 'disk_io';
+
+export const ENTITIES: readonly Entity[] = ['node', 'system_container', 'pod', 'container', 'volume', 'interface', 'disk_io'];
 
 export type SqlType = 'bigint' | 'double precision' | 'text' | 'timestamptz' | 'integer';
 
@@ -36,8 +38,21 @@ export interface MetricDef {
   description: string;
   /** Dotted path inside the Summary API object of this entity (e.g. `memory.workingSetBytes`). */
   summary?: string;
+  /** The cAdvisor (`/metrics/cadvisor`) series that fills this column for the entity's cgroup. */
+  cadvisor?: PromSource;
+  /** The `/metrics/resource` series that fills this column. */
+  resource?: PromSource;
   /** For counters: the derived per-second rate column kubepulse computes at ingest. */
   rate?: { column: string; unit: string; /** multiply (delta / seconds) by this to get `unit`. */ scale: number };
+}
+
+/** A Prometheus series as a metric source: the family, required label values, and a unit conversion. */
+export interface PromSource {
+  family: string;
+  /** Only series whose labels have exactly these values (e.g. `{ failure_type: 'pgfault' }`). */
+  labels?: Record<string, string>;
+  /** Multiply the sample value by this to get the column's unit (e.g. seconds → nanoseconds: 1e9). */
+  scale?: number;
 }
 
 export const TS_KEY: KeyColumn = {
@@ -129,47 +144,288 @@ export const ENTITY_TABLES: Record<Entity, EntityTable> = {
     attributes: [],
     description: 'One row per network interface (node or pod network namespace) per sample.',
   },
+  disk_io: {
+    entity: 'disk_io',
+    table: 'disk_io_metric',
+    keys: [
+      CLUSTER_KEY,
+      { column: 'node', sqlType: 'text', description: 'Node name.' },
+      { column: 'pod_uid', sqlType: 'text', description: "Pod UID, or '' for the node's root cgroup." },
+      { column: 'container', sqlType: 'text', description: "Container name, or '' for the pod cgroup (or the node)." },
+      { column: 'device', sqlType: 'text', description: 'Block device, e.g. /dev/nvme0n1.' },
+      TS_KEY,
+    ],
+    attributes: [
+      { column: 'namespace', sqlType: 'text', description: "Pod namespace ('' for the node)." },
+      { column: 'pod', sqlType: 'text', description: "Pod name ('' for the node)." },
+    ],
+    description: 'One row per cgroup (node, pod, container) per block device per cAdvisor sample: disk I/O, '
+      + 'which the Summary API does not report.',
+  },
 };
 
 /**
- * Metric columns. Draft: the core CPU and memory fields; the metrics work (issue 6) completes the list.
- * Keep entries grouped by entity, in the order they should appear in the table.
+ * Every metric column, grouped by entity in table order. Summary paths are relative to the entity's own
+ * object (NodeStats, ContainerStats, PodStats, VolumeStats, InterfaceStats); see K8S-REFERENCE §6–8.
+ * Columns shared by the Summary API and cAdvisor name both sources: the decoders fill what their payload
+ * has, so a cAdvisor-only deployment still gets CPU and memory.
  */
 export const METRIC_DEFS: MetricDef[] = [
-  ...cpuMemory('node'),
-  ...cpuMemory('pod'),
-  ...cpuMemory('container'),
+  // node: the root cgroup (cAdvisor id="/") plus the node-only groups.
+  ...cpu('node'), ...psi('node', 'cpu'), ...memory('node'), ...psi('node', 'memory'), ...psi('node', 'io'),
+  ...swap('node'), ...network('node'),
+  ...fs('node', 'fs', 'fs', 'The node root filesystem (nodefs)'),
+  ...fs('node', 'imagefs', 'runtime.imageFs', 'The filesystem holding container images'),
+  ...fs('node', 'containerfs', 'runtime.containerFs', 'The filesystem holding writable layers (1.29+, split image fs)'),
+  gauge('node', 'rlimit_maxpid', 'count', 'Maximum number of process ids (pid_max).', { summary: 'rlimit.maxpid' }),
+  gauge('node', 'rlimit_curproc', 'count', 'Processes currently running on the node.', { summary: 'rlimit.curproc' }),
+  ...cgroupExtras('node'),
+
+  // system_container: kubelet, runtime, pods, misc.
+  ...cpu('system_container'), ...psi('system_container', 'cpu'), ...memory('system_container'),
+  ...psi('system_container', 'memory'), ...psi('system_container', 'io'), ...swap('system_container'),
+  ...cgroupExtras('system_container'),
+
+  // pod: the pod cgroup (its containers plus the sandbox and overhead).
+  ...cpu('pod'), ...psi('pod', 'cpu'), ...memory('pod'), ...psi('pod', 'memory'), ...psi('pod', 'io'),
+  ...swap('pod'), ...network('pod'),
+  ...fs('pod', 'ephemeral_storage', 'ephemeral-storage', 'Ephemeral storage (rootfs + logs + emptyDir on nodefs)'),
+  ...cgroupExtras('pod'),
+
+  // container
+  ...cpu('container'), ...psi('container', 'cpu'), ...memory('container'), ...psi('container', 'memory'),
+  ...psi('container', 'io'), ...swap('container'),
+  ...fs('container', 'rootfs', 'rootfs', 'The writable layer'),
+  ...fs('container', 'logs', 'logs', 'The container log files'),
+  ...cgroupExtras('container'),
+
+  // volume: FsStats of each pod volume (the pvc attribute comes from pvcRef).
+  ...fs('volume', '', '', 'The volume'),
+
+  // interface: one per interface of the node or of a pod's network namespace.
+  ...interfaceCounters(),
+
+  // disk_io: per block device, cAdvisor only.
+  counter('disk_io', 'read_bytes', 'bytes', 'Bytes read.', { cadvisor: { family: 'container_fs_reads_bytes_total' } },
+    { column: 'read_bytes_per_second', unit: 'bytes/s', scale: 1 }),
+  counter('disk_io', 'write_bytes', 'bytes', 'Bytes written.', { cadvisor: { family: 'container_fs_writes_bytes_total' } },
+    { column: 'write_bytes_per_second', unit: 'bytes/s', scale: 1 }),
+  counter('disk_io', 'read_ops', 'count', 'Reads completed.', { cadvisor: { family: 'container_fs_reads_total' } },
+    { column: 'read_ops_per_second', unit: 'ops/s', scale: 1 }),
+  counter('disk_io', 'write_ops', 'count', 'Writes completed.', { cadvisor: { family: 'container_fs_writes_total' } },
+    { column: 'write_ops_per_second', unit: 'ops/s', scale: 1 }),
+  counter('disk_io', 'read_time_seconds', 'seconds', 'Time spent reading.',
+    { cadvisor: { family: 'container_fs_read_seconds_total' } },
+    { column: 'read_time_percent', unit: 'percent', scale: 100 }, 'double precision'),
+  counter('disk_io', 'write_time_seconds', 'seconds', 'Time spent writing.',
+    { cadvisor: { family: 'container_fs_write_seconds_total' } },
+    { column: 'write_time_percent', unit: 'percent', scale: 100 }, 'double precision'),
+  counter('disk_io', 'io_time_seconds', 'seconds', 'Time the device had I/O in progress.',
+    { cadvisor: { family: 'container_fs_io_time_seconds_total' } },
+    { column: 'io_busy_percent', unit: 'percent', scale: 100 }, 'double precision'),
+  gauge('disk_io', 'io_in_progress', 'count', 'I/Os currently in progress.',
+    { cadvisor: { family: 'container_fs_io_current' } }),
 ];
 
-function cpuMemory(entity: Entity): MetricDef[] {
+type Sources = Pick<MetricDef, 'summary' | 'cadvisor' | 'resource'>;
+type Rate = NonNullable<MetricDef['rate']>;
+
+function gauge(entity: Entity, column: string, unit: string, description: string, src: Sources,
+  sqlType: SqlType = 'bigint'): MetricDef {
+  return { entity, column, sqlType, kind: 'gauge', unit, description, ...src };
+}
+
+function counter(entity: Entity, column: string, unit: string, description: string, src: Sources, rate: Rate,
+  sqlType: SqlType = 'bigint'): MetricDef {
+  return { entity, column, sqlType, kind: 'counter', unit, description, ...src, rate };
+}
+
+/** cAdvisor family for a cgroup metric, or none for entities cAdvisor has no cgroup row for. */
+function cad(family: string, extra: Omit<PromSource, 'family'> = {}): { cadvisor: PromSource } {
+  return { cadvisor: { family, ...extra } };
+}
+
+/** /metrics/resource family name for the entities it covers (node_, pod_, container_ prefixes). */
+function res(entity: Entity, suffix: string, scale?: number): { resource?: PromSource } {
+  if (entity !== 'node' && entity !== 'pod' && entity !== 'container') return {};
+  return { resource: { family: `${entity}_${suffix}`, ...(scale === undefined ? {} : { scale }) } };
+}
+
+function cpu(entity: Entity): MetricDef[] {
   return [
-    {
-      entity, column: 'cpu_usage_nanocores', sqlType: 'bigint', kind: 'gauge', unit: 'nanocores',
-      summary: 'cpu.usageNanoCores', description: 'CPU in use, averaged over the kubelet window (1e9 = one core).',
-    },
-    {
-      entity, column: 'cpu_usage_core_nanoseconds', sqlType: 'bigint', kind: 'counter', unit: 'nanoseconds',
-      summary: 'cpu.usageCoreNanoSeconds', description: 'Cumulative CPU time.',
-      rate: { column: 'cpu_rate_millicores', unit: 'millicores', scale: 1e-6 },
-    },
-    {
-      entity, column: 'memory_working_set_bytes', sqlType: 'bigint', kind: 'gauge', unit: 'bytes',
-      summary: 'memory.workingSetBytes', description: 'Working set memory (what the OOM killer looks at).',
-    },
-    {
-      entity, column: 'memory_usage_bytes', sqlType: 'bigint', kind: 'gauge', unit: 'bytes',
-      summary: 'memory.usageBytes', description: 'Total memory usage including page cache.',
-    },
-    {
-      entity, column: 'memory_rss_bytes', sqlType: 'bigint', kind: 'gauge', unit: 'bytes',
-      summary: 'memory.rssBytes', description: 'Anonymous and swap cache memory.',
-    },
+    gauge(entity, 'cpu_usage_nanocores', 'nanocores',
+      'CPU in use, averaged over the kubelet window (1e9 = one core). Absent on the first scrape after start.',
+      { summary: 'cpu.usageNanoCores' }),
+    counter(entity, 'cpu_usage_core_nanoseconds', 'nanoseconds', 'Cumulative CPU time.',
+      { summary: 'cpu.usageCoreNanoSeconds', ...cad('container_cpu_usage_seconds_total', { scale: 1e9 }),
+        ...res(entity, 'cpu_usage_seconds_total', 1e9) },
+      // ns per second / 1e6 = millicores
+      { column: 'cpu_rate_millicores', unit: 'millicores', scale: 1e-6 }),
   ];
+}
+
+/** Pressure stall information: `total` is cumulative stall time in µs, avgN are percentages. */
+function psi(entity: Entity, resource: 'cpu' | 'memory' | 'io'): MetricDef[] {
+  const defs: MetricDef[] = [];
+  // cAdvisor names PSI "waiting" (some task stalled) and "stalled" (all tasks stalled), in seconds.
+  for (const [kind, cadvisorWord] of [['some', 'waiting'], ['full', 'stalled']] as const) {
+    defs.push(counter(entity, `${resource}_psi_${kind}_total_microseconds`, 'microseconds',
+      `Cumulative time ${kind === 'some' ? 'at least one task' : 'all non-idle tasks'} stalled on ${resource} (PSI ${kind}).`,
+      { summary: `${resource}.psi.${kind}.total`,
+        ...cad(`container_pressure_${resource}_${cadvisorWord}_seconds_total`, { scale: 1e6 }) },
+      // µs stalled per second / 1e6 × 100 = percent of wall time
+      { column: `${resource}_psi_${kind}_stalled_percent`, unit: 'percent', scale: 1e-4 }));
+    for (const window of ['avg10', 'avg60', 'avg300']) {
+      defs.push(gauge(entity, `${resource}_psi_${kind}_${window}_percent`, 'percent',
+        `Kernel ${window.slice(3)} s running average of PSI ${kind} for ${resource}.`,
+        { summary: `${resource}.psi.${kind}.${window}` }, 'double precision'));
+    }
+  }
+  return defs;
+}
+
+function memory(entity: Entity): MetricDef[] {
+  const perSecond = (column: string): Rate => ({ column: `${column}_per_second`, unit: 'count/s', scale: 1 });
+  return [
+    gauge(entity, 'memory_available_bytes', 'bytes', 'Memory limit minus working set (absent without a limit).',
+      { summary: 'memory.availableBytes' }),
+    gauge(entity, 'memory_usage_bytes', 'bytes', 'Total memory usage including page cache.',
+      { summary: 'memory.usageBytes', ...cad('container_memory_usage_bytes') }),
+    gauge(entity, 'memory_working_set_bytes', 'bytes', 'Working set memory (what the OOM killer looks at).',
+      { summary: 'memory.workingSetBytes', ...cad('container_memory_working_set_bytes'),
+        ...res(entity, 'memory_working_set_bytes') }),
+    gauge(entity, 'memory_rss_bytes', 'bytes', 'Anonymous and swap cache memory.',
+      { summary: 'memory.rssBytes', ...cad('container_memory_rss') }),
+    counter(entity, 'memory_page_faults', 'count', 'Cumulative page faults.',
+      { summary: 'memory.pageFaults',
+        ...cad('container_memory_failures_total', { labels: { failure_type: 'pgfault', scope: 'container' } }) },
+      perSecond('memory_page_faults')),
+    counter(entity, 'memory_major_page_faults', 'count', 'Cumulative major page faults (served from disk).',
+      { summary: 'memory.majorPageFaults',
+        ...cad('container_memory_failures_total', { labels: { failure_type: 'pgmajfault', scope: 'container' } }) },
+      perSecond('memory_major_page_faults')),
+    gauge(entity, 'memory_cache_bytes', 'bytes', 'Page cache memory.', cad('container_memory_cache')),
+    gauge(entity, 'memory_mapped_file_bytes', 'bytes', 'Memory-mapped files.', cad('container_memory_mapped_file')),
+    gauge(entity, 'memory_kernel_bytes', 'bytes', 'Kernel memory charged to the cgroup.',
+      cad('container_memory_kernel_usage')),
+    gauge(entity, 'memory_max_usage_bytes', 'bytes', 'Peak memory usage (cgroup v1 only).',
+      cad('container_memory_max_usage_bytes')),
+    counter(entity, 'memory_failcnt', 'count', 'Times the memory limit was hit (cgroup v1).',
+      cad('container_memory_failcnt'), perSecond('memory_failcnt')),
+    counter(entity, 'oom_events', 'count', 'OOM kills in the cgroup.', cad('container_oom_events_total'),
+      perSecond('oom_events')),
+  ];
+}
+
+function swap(entity: Entity): MetricDef[] {
+  return [
+    gauge(entity, 'swap_available_bytes', 'bytes', 'Swap still available to the cgroup (1.28+).',
+      { summary: 'swap.swapAvailableBytes' }),
+    gauge(entity, 'swap_usage_bytes', 'bytes', 'Swap in use (1.28+).',
+      { summary: 'swap.swapUsageBytes', ...cad('container_memory_swap'), ...res(entity, 'swap_usage_bytes') }),
+  ];
+}
+
+/** The node's or pod's default interface (eth0) totals; every interface has its own row in `interface`. */
+function network(entity: Entity): MetricDef[] {
+  return (['rx_bytes', 'rx_errors', 'tx_bytes', 'tx_errors'] as const).map((name) => {
+    const field = { rx_bytes: 'rxBytes', rx_errors: 'rxErrors', tx_bytes: 'txBytes', tx_errors: 'txErrors' }[name];
+    const unit = name.endsWith('bytes') ? 'bytes' : 'count';
+    return counter(entity, `network_${name}`, unit, `Default interface ${name.replace('_', ' ')}, cumulative.`,
+      { summary: `network.${field}` }, { column: `network_${name}_per_second`, unit: `${unit}/s`, scale: 1 });
+  });
+}
+
+/** FsStats (availableBytes … inodesUsed) under a column prefix and a summary path prefix. */
+function fs(entity: Entity, prefix: string, path: string, what: string): MetricDef[] {
+  const col = (name: string): string => (prefix ? `${prefix}_${name}` : name);
+  const at = (field: string): string => (path ? `${path}.${field}` : field);
+  return [
+    gauge(entity, col('available_bytes'), 'bytes', `${what}: bytes available.`, { summary: at('availableBytes') }),
+    gauge(entity, col('capacity_bytes'), 'bytes', `${what}: capacity.`, { summary: at('capacityBytes') }),
+    gauge(entity, col('used_bytes'), 'bytes', `${what}: bytes used.`, { summary: at('usedBytes') }),
+    gauge(entity, col('inodes'), 'count', `${what}: inodes in total.`, { summary: at('inodes') }),
+    gauge(entity, col('inodes_free'), 'count', `${what}: free inodes.`, { summary: at('inodesFree') }),
+    gauge(entity, col('inodes_used'), 'count', `${what}: inodes used.`, { summary: at('inodesUsed') }),
+  ];
+}
+
+/** cAdvisor-only cgroup metrics: CFS throttling, tasks, descriptors (and process_count from the summary). */
+function cgroupExtras(entity: Entity): MetricDef[] {
+  return [
+    counter(entity, 'cpu_cfs_periods', 'count', 'Elapsed CFS enforcement periods (only with a CPU limit).',
+      cad('container_cpu_cfs_periods_total'), { column: 'cpu_cfs_periods_per_second', unit: 'count/s', scale: 1 }),
+    counter(entity, 'cpu_cfs_throttled_periods', 'count', 'CFS periods in which the cgroup was throttled.',
+      cad('container_cpu_cfs_throttled_periods_total'),
+      { column: 'cpu_cfs_throttled_periods_per_second', unit: 'count/s', scale: 1 }),
+    counter(entity, 'cpu_cfs_throttled_seconds', 'seconds', 'Cumulative time the cgroup was throttled.',
+      cad('container_cpu_cfs_throttled_seconds_total'),
+      // throttled seconds per second × 1000 = millicores of demand held back
+      { column: 'cpu_cfs_throttled_millicores', unit: 'millicores', scale: 1000 }, 'double precision'),
+    gauge(entity, 'process_count', 'count', 'Processes in the cgroup.',
+      // For pods the summary's process_stats is used alone: cAdvisor's pod cgroup counts only processes
+      // directly in it (0 on cgroup v2, where they live in the container cgroups below).
+      entity === 'pod' ? { summary: 'process_stats.process_count' } : cad('container_processes')),
+    gauge(entity, 'threads', 'count', 'Threads in the cgroup.', cad('container_threads')),
+    gauge(entity, 'threads_max', 'count', 'Thread limit of the cgroup (0 = unlimited).', cad('container_threads_max')),
+    gauge(entity, 'file_descriptors', 'count', 'Open file descriptors.', cad('container_file_descriptors')),
+    gauge(entity, 'sockets', 'count', 'Open sockets.', cad('container_sockets')),
+  ];
+}
+
+function interfaceCounters(): MetricDef[] {
+  const defs: MetricDef[] = [];
+  const add = (column: string, unit: string, summary: string | undefined, family: string, what: string): void => {
+    defs.push(counter('interface', column, unit, `${what}, cumulative.`,
+      { ...(summary ? { summary } : {}), ...cad(family) },
+      { column: `${column}_per_second`, unit: `${unit}/s`, scale: 1 }));
+  };
+  add('rx_bytes', 'bytes', 'rxBytes', 'container_network_receive_bytes_total', 'Bytes received');
+  add('rx_errors', 'count', 'rxErrors', 'container_network_receive_errors_total', 'Receive errors');
+  add('tx_bytes', 'bytes', 'txBytes', 'container_network_transmit_bytes_total', 'Bytes transmitted');
+  add('tx_errors', 'count', 'txErrors', 'container_network_transmit_errors_total', 'Transmit errors');
+  add('rx_packets', 'count', undefined, 'container_network_receive_packets_total', 'Packets received');
+  add('tx_packets', 'count', undefined, 'container_network_transmit_packets_total', 'Packets transmitted');
+  add('rx_dropped', 'count', undefined, 'container_network_receive_packets_dropped_total', 'Received packets dropped');
+  add('tx_dropped', 'count', undefined, 'container_network_transmit_packets_dropped_total', 'Transmitted packets dropped');
+  return defs;
 }
 
 export function metricsOf(entity: Entity): MetricDef[] {
   return METRIC_DEFS.filter((d) => d.entity === entity);
 }
+
+/** Every stored metric column of an entity in table order: each metric, then the rate columns. */
+export function metricColumnsOf(entity: Entity): Array<{ column: string; sqlType: SqlType; unit: string }> {
+  const defs = metricsOf(entity);
+  return [
+    ...defs.map((d) => ({ column: d.column, sqlType: d.sqlType, unit: d.unit })),
+    ...defs.filter((d) => d.rate).map((d) => ({ column: d.rate!.column, sqlType: 'double precision' as SqlType, unit: d.rate!.unit })),
+  ];
+}
+
+/** Key and attribute column names of an entity (without cluster_id, which the collector adds). */
+export function identityColumnsOf(entity: Entity): string[] {
+  const t = ENTITY_TABLES[entity];
+  return [...t.keys, ...t.attributes].map((k) => k.column).filter((c) => c !== 'cluster_id');
+}
+
+/**
+ * The identity of a row within a cluster, as one string: its key columns except cluster_id and ts.
+ * Rate state and start times are looked up by it.
+ */
+export function entityKeyOf(entity: Entity, row: MetricRow): string {
+  const keys = ENTITY_KEY_COLUMNS[entity];
+  let out = String(row[keys[0]!] ?? '');
+  for (let i = 1; i < keys.length; i++) out += '\u001f' + String(row[keys[i]!] ?? '');
+  return out;
+}
+
+const ENTITY_KEY_COLUMNS = Object.fromEntries(
+  (Object.keys(ENTITY_TABLES) as Entity[]).map((e) => [
+    e, ENTITY_TABLES[e].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts'),
+  ]),
+) as Record<Entity, string[]>;
 
 /** A decoded sample row: key columns, attribute columns and metric columns, by column name. */
 export type MetricRow = Record<string, string | number | Date | null>;
@@ -178,5 +434,21 @@ export type MetricRow = Record<string, string | number | Date | null>;
 export type MetricRows = { [E in Entity]: MetricRow[] };
 
 export function emptyMetricRows(): MetricRows {
-  return { node: [], system_container: [], pod: [], container: [], volume: [], interface: [] };
+  return { node: [], system_container: [], pod: [], container: [], volume: [], interface: [], disk_io: [] };
+}
+
+/** Every column of an entity's rows (identity, then metrics, then rates) in table order. */
+export function rowColumnsOf(entity: Entity): string[] {
+  return [...identityColumnsOf(entity), ...metricColumnsOf(entity).map((c) => c.column)];
+}
+
+/**
+ * A function returning a new row with every column of the entity set to null, in table order. It is
+ * generated as one object literal because that is measured ~10× faster than spreading or filling a
+ * ~100-column template: V8 turns a literal into a fixed-shape object, while a copied wide object falls
+ * back to a slow dictionary. Column names come from the declarations above, never from input.
+ */
+export function rowFactory(entity: Entity): () => MetricRow {
+  const body = rowColumnsOf(entity).map((c) => `${JSON.stringify(c)}: null`).join(', ');
+  return new Function(`return { ${body} };`) as () => MetricRow;
 }

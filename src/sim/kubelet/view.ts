@@ -53,6 +53,9 @@ export interface SimNodeView {
   ready: boolean;
   pods: SimPodView[];
   seed: number;
+  /** Optional: the kubelet's cgroup driver, which shapes cAdvisor `id` labels (default 'cgroupfs', as in
+   *  the fixtures: /kubepods/burstable/pod<uid>/<id>; 'systemd': /kubepods.slice/…-pod<uid_>.slice/cri-containerd-<id>.scope). */
+  cgroupDriver?: 'cgroupfs' | 'systemd';
 }
 
 /** What the world lets a kubelet report back (a container it restarted, e.g. after an OOM kill). */

@@ -1,0 +1,34 @@
+// `npm run bench`: runs every benchmark module and writes bench/results/latest.json, an object keyed by
+// figure name ({ value, unit, method }). `npm run bench -- decode ingest` runs only the named modules.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Figures } from './figure.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const out = resolve(root, 'bench/results/latest.json');
+
+/** Benchmark modules in the order they run (cheap first). Each exports run(): Promise<Figures>. */
+const MODULES = ['decode', 'sim-kubelet', 'ingest', 'sim', 'inventory', 'collector', 'viewer', 'soak'];
+
+const only = process.argv.slice(2);
+const previous: Figures = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Figures) : {};
+const figures: Figures = { ...previous };
+for (const name of MODULES) {
+  if (only.length && !only.includes(name)) continue;
+  const file = resolve(here, `${name}.js`);
+  if (!existsSync(file)) continue;
+  process.stdout.write(`bench ${name} …\n`);
+  const started = Date.now();
+  const mod = (await import(file)) as { run: () => Promise<Figures> };
+  const got = await mod.run();
+  for (const [k, v] of Object.entries(got)) {
+    figures[k] = v;
+    process.stdout.write(`  ${k} = ${v.value} ${v.unit}\n`);
+  }
+  process.stdout.write(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+}
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify(figures, null, 2) + '\n');
+process.stdout.write(`wrote ${out}\n`);

@@ -1,0 +1,82 @@
+// kubepulse command line: one file per command in this folder; this one only wires them to commander.
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../package.json'), 'utf8')) as { version: string };
+
+const program = new Command();
+program.name('kubepulse').description('Real-time Kubernetes performance collector: clusters into PostgreSQL, shown live').version(pkg.version, '-V, --version');
+
+program
+  .command('run')
+  .description('collect the clusters of the config (or the current kubeconfig context) into PostgreSQL')
+  .option('-c, --config <file>', 'kubepulse.toml (default: $KUBEPULSE_CONFIG, else built-in defaults)')
+  .option('--no-watchdog', 'run the worker in this process (for systemd, Windows services, Kubernetes)')
+  .action(async (o) => exit(await (await import('./run.js')).runCommand(o)));
+
+program
+  .command('demo')
+  .description('start embedded PostgreSQL and two simulated clusters, and collect them')
+  .option('-c, --config <file>', 'optional kubepulse.toml for database/server/log settings')
+  .option('--nodes <n>', 'nodes per simulated cluster', '3')
+  .option('--pods-per-node <n>', 'pods per node', '8')
+  .option('--no-watchdog', 'run the worker in this process')
+  .action(async (o) => exit(await (await import('./demo.js')).demoCommand(o)));
+
+program
+  .command('sim')
+  .description('serve simulated clusters (API server + kubelets) and write a kubeconfig for them')
+  .option('--nodes <n>', 'nodes per cluster', '3')
+  .option('--pods-per-node <n>', 'pods per node', '10')
+  .option('--clusters <n>', 'number of simulated clusters', '1')
+  .option('--kubeconfig <path>', 'kubeconfig to write', '.kubepulse/sim.kubeconfig')
+  .option('--seed <n>', 'seed of the simulated world', '1')
+  .option('--kubernetes-version <v>', 'simulated Kubernetes version (1.24 … 1.35)')
+  .option('--port <n>', 'API server port of the first cluster (0 = any free port)', '0')
+  .action(async (o) => exit(await (await import('./sim.js')).simCommand(o)));
+
+program
+  .command('migrate')
+  .description('apply the database migrations and exit')
+  .option('-c, --config <file>', 'kubepulse.toml')
+  .action(async (o) => exit(await (await import('./migrate.js')).migrateCommand(o)));
+
+program
+  .command('status')
+  .description('status of the running collector (or, if none runs, of the database)')
+  .option('-c, --config <file>', 'kubepulse.toml')
+  .option('--json', 'print JSON')
+  .action(async (o) => exit(await (await import('./status.js')).statusCommand(o)));
+
+program
+  .command('inspect')
+  .description('print the rows kubepulse would store from one kubelet payload')
+  .addOption(new Option('--json', 'print JSON'))
+  .argument('<source>', 'summary | cadvisor | resource')
+  .argument('<file>', "payload file, or '-' for stdin")
+  .action(async (source, file, o) => exit(await (await import('./inspect.js')).inspectCommand(source, file, o)));
+
+const config = program.command('config').description('configuration tools');
+config
+  .command('check')
+  .description('validate a kubepulse.toml (and the kubeconfig contexts it names)')
+  .argument('<file>')
+  .action(async (file) => exit(await (await import('./config-check.js')).configCheckCommand(file)));
+
+program
+  .command('version')
+  .description('print the version')
+  .action(() => {
+    process.stdout.write(`kubepulse ${pkg.version} (node ${process.version}, ${process.platform}/${process.arch})\n`);
+  });
+
+function exit(code: number | void): void {
+  if (typeof code === 'number') process.exitCode = code;
+}
+
+program.parseAsync(process.argv).catch((e: Error) => {
+  process.stderr.write(`kubepulse: ${e.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,31 @@
+// `kubepulse run`: collect the configured clusters (or the current kubeconfig context) until stopped.
+import { ConfigError, loadConfig } from '../config/load.js';
+import { Collector } from '../collector/collector.js';
+import { log } from '../log.js';
+import { onReloadSignal, onStopSignal, setUpLogging } from './lifecycle.js';
+
+export interface RunOptions {
+  config?: string;
+  watchdog?: boolean;
+}
+
+export async function runCommand(o: RunOptions): Promise<number> {
+  let cfg;
+  try {
+    cfg = loadConfig(o.config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  setUpLogging(cfg);
+  const collector = await Collector.start(cfg);
+  log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl }, 'kubepulse running');
+  onReloadSignal(async () => {
+    const next = loadConfig(o.config);
+    await collector.reload(next);
+  });
+  return onStopSignal(() => collector.stop());
+}

@@ -1,0 +1,199 @@
+// Everything kubepulse does for one cluster: its connection, API health probe, one informer per
+// enabled kind, and one scrape scheduler per enabled kubelet source. Clusters share nothing but the
+// store's writers, so one cluster down, slow or misbehaving never delays another.
+import { ClusterConnection } from '../cluster/connection.js';
+import type { ClusterConfig, CollectionSettings } from '../config/schema.js';
+import { ApiProbe, type ApiHealth } from '../health/api-probe.js';
+import { Informer, type InventoryChange, type InventorySink } from '../inventory/informer.js';
+import type { KindDef, KubeObject } from '../inventory/kind.js';
+import { log } from '../log.js';
+import { ScrapeScheduler, Semaphore, type NodeScrapeStatus } from '../metrics/scheduler.js';
+import { KubeletClient, type KubeletSource } from '../metrics/kubelet-client.js';
+import type { MetricPipeline } from '../metrics/pipeline.js';
+import { Backoff, sleep } from '../util/backoff.js';
+
+export interface ClusterStatus {
+  name: string;
+  id: number | null;
+  api: ApiHealth;
+  apiLatencyMs: number | null;
+  apiError: string | null;
+  version: string | null;
+  nodes: number;
+  pods: number;
+  lastSampleAt: string | null;
+  watches: Array<{ kind: string; state: string; objects: number; relists: number; lastEventAt: string | null; lastError: string | null }>;
+  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number }>;
+  nodesNotReporting: Array<{ node: string; source: string; lastError: string | null; lastSuccessAt: string | null }>;
+  error: string | null;
+}
+
+export interface ClusterCollectorDeps {
+  clusterId: number;
+  inventory: InventorySink;
+  pipeline: MetricPipeline;
+  kinds: KindDef[];
+}
+
+const SOURCES: Array<{ source: KubeletSource; key: 'summary_interval' | 'cadvisor_interval' | 'resource_interval' }> = [
+  { source: 'summary', key: 'summary_interval' },
+  { source: 'cadvisor', key: 'cadvisor_interval' },
+  { source: 'resource', key: 'resource_interval' },
+];
+
+export class ClusterCollector {
+  private conn: ClusterConnection | null = null;
+  private probe: ApiProbe | null = null;
+  private informers: Informer[] = [];
+  private schedulers = new Map<KubeletSource, ScrapeScheduler>();
+  private kubelet: KubeletClient | null = null;
+  private readonly nodeAddresses = new Map<string, { address: string | null; port: number | null }>();
+  private stopped = false;
+  private startLoop: Promise<void> | null = null;
+  private connectError: string | null = null;
+  private readonly abort = new AbortController();
+  lastSampleAt: Date | null = null;
+
+  constructor(
+    readonly config: ClusterConfig,
+    readonly settings: CollectionSettings,
+    private readonly deps: ClusterCollectorDeps,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Connects (retrying with backoff: a bad kubeconfig may be fixed and reloaded) and starts collecting. */
+  start(): void {
+    this.startLoop ??= this.connectAndRun();
+  }
+
+  private async connectAndRun(): Promise<void> {
+    const backoff = new Backoff(2000, 120_000);
+    while (!this.stopped) {
+      try {
+        this.conn = await ClusterConnection.open({
+          name: this.name,
+          kubeconfig: this.config.kubeconfig || undefined,
+          context: this.config.context || undefined,
+          inCluster: this.config.in_cluster,
+        });
+        this.connectError = null;
+        break;
+      } catch (e) {
+        this.connectError = (e as Error).message;
+        log('collector').error({ cluster: this.name, err: this.connectError }, 'cannot set up the cluster connection; retrying');
+        await sleep(backoff.next(), this.abort.signal);
+      }
+    }
+    if (this.stopped || !this.conn) return;
+    const conn = this.conn;
+    this.probe = new ApiProbe(conn, this.settings.health_interval);
+    this.probe.start();
+    this.kubelet = new KubeletClient(conn, {
+      access: this.settings.kubelet_access,
+      insecureSkipTlsVerify: this.settings.insecure_skip_tls_verify,
+      timeoutMs: this.settings.scrape_timeout,
+      addressOf: (node) => this.nodeAddresses.get(node) ?? null,
+    });
+    const semaphore = new Semaphore(this.settings.scrape_concurrency);
+    for (const { source, key } of SOURCES) {
+      const intervalMs = this.settings[key];
+      if (!intervalMs) continue;
+      const kubelet = this.kubelet;
+      this.schedulers.set(
+        source,
+        new ScrapeScheduler({
+          name: `${this.name}/${source}`,
+          intervalMs,
+          timeoutMs: this.settings.scrape_timeout,
+          semaphore,
+          scrape: async ({ node, signal }) => {
+            const body = await kubelet.fetch(node, source, signal);
+            const sampleAt = await this.deps.pipeline.ingest({ clusterId: this.deps.clusterId, cluster: this.name, node, source, body, scrapedAt: new Date() });
+            if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
+          },
+        }),
+      );
+    }
+    const enabled = this.deps.kinds.filter((k) => this.config.kinds[k.name] !== false);
+    for (const kind of enabled) {
+      const inf = new Informer(conn, kind, this.deps.inventory, {
+        resyncMs: this.settings.inventory_resync,
+        onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : undefined,
+      });
+      this.informers.push(inf);
+      inf.start();
+    }
+    for (const s of this.schedulers.values()) s.start();
+    log('collector').info(
+      { cluster: this.name, server: conn.server.origin, context: conn.contextName, kinds: enabled.map((k) => k.name), sources: [...this.schedulers.keys()] },
+      'collecting cluster',
+    );
+  }
+
+  private onNodeChange(c: InventoryChange): void {
+    const node = c.obj as KubeObject;
+    const name = node.metadata.name;
+    if (c.op === 'delete') {
+      this.nodeAddresses.delete(name);
+      for (const s of this.schedulers.values()) s.removeNode(name);
+      this.deps.pipeline.forgetNode(this.deps.clusterId, name);
+      return;
+    }
+    const address = (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? null;
+    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? null;
+    this.nodeAddresses.set(name, { address, port });
+    for (const s of this.schedulers.values()) s.addNode(name);
+  }
+
+  status(): ClusterStatus {
+    const nodeInformer = this.informers.find((i) => i.kind.name === 'node');
+    const podInformer = this.informers.find((i) => i.kind.name === 'pod');
+    const scrapes: ClusterStatus['scrapes'] = {};
+    const notReporting: ClusterStatus['nodesNotReporting'] = [];
+    for (const [source, s] of this.schedulers) {
+      const nodes = s.nodes;
+      scrapes[source] = {
+        nodes: nodes.length,
+        ok: nodes.filter((n) => n.ok === true).length,
+        failing: nodes.filter((n) => n.ok === false).length,
+        cyclesOnTime: s.cyclesOnTime,
+        cyclesLate: s.cyclesLate,
+      };
+      for (const n of nodes) if (n.ok === false) notReporting.push(nodeProblem(n, source));
+    }
+    const api = this.probe?.status;
+    return {
+      name: this.name,
+      id: this.deps.clusterId,
+      api: this.connectError ? 'unreachable' : api?.state ?? 'unknown',
+      apiLatencyMs: api?.latencyMs ?? null,
+      apiError: this.connectError ?? api?.lastError ?? null,
+      version: api?.version ?? null,
+      nodes: nodeInformer?.status.objects ?? 0,
+      pods: podInformer?.status.objects ?? 0,
+      lastSampleAt: this.lastSampleAt?.toISOString() ?? null,
+      watches: this.informers.map((i) => ({ ...i.status })),
+      scrapes,
+      nodesNotReporting: notReporting.slice(0, 100),
+      error: this.connectError,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.probe?.stop();
+    await Promise.all([...this.schedulers.values()].map((s) => s.stop()));
+    await Promise.all(this.informers.map((i) => i.stop()));
+    await this.startLoop;
+    await this.kubelet?.close();
+    await this.conn?.close();
+  }
+}
+
+function nodeProblem(n: NodeScrapeStatus, source: string) {
+  return { node: n.node, source, lastError: n.lastError, lastSuccessAt: n.lastSuccessAt ? new Date(n.lastSuccessAt).toISOString() : null };
+}

@@ -1,0 +1,143 @@
+// The collector's view of its database: the embedded server (started here when no URL is configured),
+// migrations, the shared pool, and what the status reports about it (state, write latency, row counts).
+import { resolve } from 'node:path';
+import type pg from 'pg';
+import type { Config } from '../config/schema.js';
+import { log } from '../log.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../store/embedded.js';
+import { migrate } from '../store/migrate.js';
+import { createPool } from '../store/pool.js';
+import { ensureCluster, type ClusterMeta } from '../store/clusters.js';
+import { SCHEMA } from '../store/schema.js';
+
+export type DatabaseState = 'connected' | 'unreachable' | 'starting' | 'closed';
+
+export interface DatabaseStatus {
+  state: DatabaseState;
+  embedded: boolean;
+  url: string;
+  lastError: string | null;
+  writeLatencyMs: number | null;
+  rows: Record<string, number>;
+  rowsEstimated: string[];
+}
+
+/** Above this estimate a table's count(*) costs too much for a status refresh: report the estimate. */
+const EXACT_COUNT_MAX = 2_000_000;
+
+export class Database {
+  state: DatabaseState = 'starting';
+  lastError: string | null = null;
+  writeLatencyMs: number | null = null;
+
+  private constructor(
+    readonly url: string,
+    readonly pool: pg.Pool,
+    private readonly embedded: EmbeddedPostgres | null,
+  ) {}
+
+  static async open(config: Config, urlOverride?: string): Promise<Database> {
+    let embedded: EmbeddedPostgres | null = null;
+    let url = urlOverride || config.database.url;
+    if (!url) {
+      const dataDir = resolve(config.database.data_dir);
+      log('store').info({ dataDir, port: config.database.port }, 'starting embedded PostgreSQL');
+      embedded = await startEmbeddedPostgres({ dataDir, port: config.database.port });
+      url = embedded.url;
+    }
+    try {
+      const m = await migrate(url);
+      if (m.applied.length) log('store').info({ applied: m.applied }, 'database migrated');
+      const db = new Database(url, createPool(url, { max: config.database.pool_size }), embedded);
+      db.state = 'connected';
+      return db;
+    } catch (e) {
+      await embedded?.stop();
+      throw e;
+    }
+  }
+
+  get isEmbedded(): boolean {
+    return this.embedded !== null;
+  }
+
+  /** The URL with its password masked, for logs and the status. */
+  get displayUrl(): string {
+    return this.url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1****@');
+  }
+
+  ensureCluster(name: string, meta: ClusterMeta): Promise<number> {
+    return ensureCluster(this.pool, name, meta);
+  }
+
+  /** Records the outcome of a write: the status shows connected/unreachable and the latency. */
+  noteWrite(ok: boolean, latencyMs: number, error?: string): void {
+    const prev = this.state;
+    if (ok) {
+      this.state = 'connected';
+      this.writeLatencyMs = latencyMs;
+      this.lastError = null;
+      if (prev === 'unreachable') log('store').warn('database reachable again');
+    } else {
+      this.state = 'unreachable';
+      this.lastError = error ?? 'write failed';
+      if (prev !== 'unreachable') log('store').warn({ cause: this.lastError }, 'database unreachable');
+    }
+  }
+
+  async status(): Promise<DatabaseStatus> {
+    const base: DatabaseStatus = {
+      state: this.state,
+      embedded: this.isEmbedded,
+      url: this.displayUrl,
+      lastError: this.lastError,
+      writeLatencyMs: this.writeLatencyMs,
+      rows: {},
+      rowsEstimated: [],
+    };
+    if (this.state === 'closed') return base;
+    try {
+      Object.assign(base, await tableRowCounts(this.pool));
+      if (this.state !== 'connected') this.noteWrite(true, this.writeLatencyMs ?? 0);
+      base.state = this.state;
+    } catch (e) {
+      this.noteWrite(false, 0, (e as Error).message);
+      base.state = this.state;
+      base.lastError = this.lastError;
+    }
+    return base;
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    await this.pool.end().catch(() => undefined);
+    await this.embedded?.stop();
+  }
+}
+
+/** Rows per table of the kubepulse schema: exact for small tables, planner estimates for huge ones. */
+export async function tableRowCounts(pool: pg.Pool): Promise<{ rows: Record<string, number>; rowsEstimated: string[] }> {
+  const est = await pool.query<{ table: string; estimate: string }>(
+    `SELECT c.relname AS table,
+            COALESCE((SELECT sum(GREATEST(p.reltuples, 0)) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid WHERE i.inhparent = c.oid), 0)
+              + GREATEST(c.reltuples, 0) AS estimate
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'schema_migrations'
+      ORDER BY c.relname`,
+    [SCHEMA],
+  );
+  const rows: Record<string, number> = {};
+  const rowsEstimated: string[] = [];
+  for (const r of est.rows) {
+    const e = Number(r.estimate);
+    if (e > EXACT_COUNT_MAX) {
+      rows[r.table] = Math.round(e);
+      rowsEstimated.push(r.table);
+    } else {
+      const c = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}."${r.table.replace(/"/g, '""')}"`);
+      rows[r.table] = Number(c.rows[0].n);
+    }
+  }
+  return { rows, rowsEstimated };
+}

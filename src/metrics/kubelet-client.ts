@@ -1,0 +1,98 @@
+// Fetches one kubelet endpoint of one node: through the API server's node proxy (the default: works
+// from outside the cluster) or directly at https://{InternalIP}:{kubeletPort} (in-cluster deployments),
+// with the cluster CA or an explicit, loudly logged insecure_skip_tls_verify. Bodies are size-bounded.
+import { Agent, request } from 'undici';
+import type { ClusterConnection } from '../cluster/connection.js';
+import { httpErrorFrom } from '../cluster/connection.js';
+import { log } from '../log.js';
+
+export type KubeletSource = 'summary' | 'cadvisor' | 'resource';
+
+export const KUBELET_PATHS: Record<KubeletSource, string> = {
+  summary: '/stats/summary',
+  cadvisor: '/metrics/cadvisor',
+  resource: '/metrics/resource',
+};
+
+/** A 110-pod cAdvisor page is ~3 MiB; anything past this is a broken or hostile kubelet. */
+export const MAX_BODY_BYTES = 64 * 2 ** 20;
+
+export interface KubeletClientOptions {
+  access: 'proxy' | 'direct';
+  insecureSkipTlsVerify: boolean;
+  timeoutMs: number;
+  addressOf: (node: string) => { address: string | null; port: number | null } | null;
+  maxBodyBytes?: number;
+}
+
+export class KubeletClient {
+  private direct: Agent | null = null;
+
+  constructor(
+    private readonly conn: ClusterConnection,
+    private readonly o: KubeletClientOptions,
+  ) {
+    if (o.access === 'direct') {
+      if (o.insecureSkipTlsVerify) {
+        log('metrics').warn({ cluster: conn.name }, 'kubelet TLS verification is OFF (insecure_skip_tls_verify = true): kubelet identities are not checked');
+      }
+      this.direct = new Agent({
+        connections: 4,
+        keepAliveTimeout: 30_000,
+        connect: {
+          ca: conn.tls.ca as string | undefined,
+          cert: conn.tls.cert as string | undefined,
+          key: conn.tls.key as string | undefined,
+          rejectUnauthorized: !o.insecureSkipTlsVerify,
+        },
+      });
+    }
+  }
+
+  /** The body as a Buffer; HTTP errors become HttpError (429 keeps its Retry-After). */
+  async fetch(node: string, source: KubeletSource, signal: AbortSignal): Promise<Buffer> {
+    const path = KUBELET_PATHS[source];
+    const what = `${this.o.access === 'direct' ? 'kubelet' : 'proxy'} ${node}${path}`;
+    let status: number;
+    let headers: Record<string, string | string[] | undefined>;
+    let body: AsyncIterable<Buffer> & { text(): Promise<string>; dump(): Promise<void> };
+    if (this.direct) {
+      const target = this.o.addressOf(node);
+      if (!target?.address || !target.port) throw new Error(`${what}: node has no InternalIP / kubelet port in its status`);
+      const host = target.address.includes(':') ? `[${target.address}]` : target.address;
+      const res = await request(`https://${host}:${target.port}${path}`, {
+        dispatcher: this.direct,
+        headers: { ...(await this.conn.authHeaders()), accept: '*/*', 'user-agent': 'kubepulse' },
+        signal,
+        headersTimeout: this.o.timeoutMs,
+        bodyTimeout: this.o.timeoutMs,
+      });
+      ({ statusCode: status, headers } = res);
+      body = res.body as typeof body;
+    } else {
+      const res = await this.conn.raw(`/api/v1/nodes/${encodeURIComponent(node)}/proxy${path}`, { signal, timeoutMs: this.o.timeoutMs, accept: '*/*' });
+      ({ status, headers } = res);
+      body = res.body;
+    }
+    if (status < 200 || status > 299) throw httpErrorFrom(status, headers, await body.text(), what);
+    return readBounded(body, this.o.maxBodyBytes ?? MAX_BODY_BYTES, what);
+  }
+
+  async close(): Promise<void> {
+    await this.direct?.close();
+  }
+}
+
+async function readBounded(body: AsyncIterable<Buffer> & { dump(): Promise<void> }, max: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    size += c.length;
+    if (size > max) {
+      await body.dump().catch(() => undefined);
+      throw new Error(`${what}: response larger than ${max} bytes; refused`);
+    }
+    chunks.push(c);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}

@@ -1,0 +1,19 @@
+// From one kubelet response to stored rows: decode (pure), counters → rates (stateful per entity),
+// stamp the cluster id, and hand the rows to the store's bounded writer (which applies backpressure).
+import type { KubeletSource } from './kubelet-client.js';
+
+export interface IngestInput {
+  clusterId: number;
+  cluster: string;
+  node: string;
+  source: KubeletSource;
+  body: Buffer;
+  scrapedAt: Date;
+}
+
+export interface MetricPipeline {
+  /** Decodes and queues one payload; resolves with the newest sample time it held (null if none new). */
+  ingest(input: IngestInput): Promise<Date | null>;
+  /** Drops per-node state (rates) of a node that left the cluster, so churn cannot grow memory. */
+  forgetNode(clusterId: number, node: string): void;
+}

@@ -1,0 +1,211 @@
+// Per-cluster, per-source scrape scheduling. Each node gets a stable offset inside the interval (from a
+// hash of its name, like Prometheus' scrape offsets), so 5,000 nodes spread evenly over 15 s instead of
+// arriving together; a cursor over the nodes sorted by offset launches the due ones every tick. A node
+// whose previous scrape is still running is skipped (never two at once on a node), concurrency is
+// bounded by a semaphore shared by the cluster's sources, and a 429's Retry-After is honoured.
+import { HttpError } from '../cluster/connection.js';
+
+export interface NodeScrapeStatus {
+  node: string;
+  ok: boolean | null;
+  lastAttemptAt: number | null;
+  lastSuccessAt: number | null;
+  lastLatencyMs: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  scrapes: number;
+  failures: number;
+  /** Scrapes that started later than their due time by more than one interval, or were skipped. */
+  late: number;
+}
+
+export interface ScrapeJob {
+  node: string;
+  signal: AbortSignal;
+}
+
+export type ScrapeFn = (job: ScrapeJob) => Promise<void>;
+
+/** FIFO counting semaphore. */
+export class Semaphore {
+  private waiting: Array<() => void> = [];
+  private inUse = 0;
+  constructor(readonly size: number) {}
+  async acquire(): Promise<void> {
+    if (this.inUse < this.size) {
+      this.inUse++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inUse--;
+  }
+  get active(): number {
+    return this.inUse;
+  }
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
+
+/** FNV-1a: a stable, cheap hash for offsets. */
+export function stableHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+interface NodeSlot {
+  status: NodeScrapeStatus;
+  offsetMs: number;
+  running: boolean;
+  notBefore: number;
+  cycle: number; // last cycle index launched
+}
+
+export interface SchedulerOptions {
+  name: string;
+  intervalMs: number;
+  timeoutMs: number;
+  semaphore: Semaphore;
+  scrape: ScrapeFn;
+  now?: () => number;
+  tickMs?: number;
+}
+
+export class ScrapeScheduler {
+  private readonly slots = new Map<string, NodeSlot>();
+  private order: NodeSlot[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastTickAt = 0;
+  private readonly now: () => number;
+  private readonly abort = new AbortController();
+  private inFlight = new Set<Promise<void>>();
+  cyclesOnTime = 0;
+  cyclesLate = 0;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  setNodes(nodes: Iterable<string>): void {
+    const want = new Set(nodes);
+    for (const n of want) this.addNode(n);
+    for (const n of [...this.slots.keys()]) if (!want.has(n)) this.removeNode(n);
+  }
+
+  addNode(node: string): void {
+    if (this.slots.has(node)) return;
+    const offsetMs = stableHash(`${this.o.name}/${node}`) % this.o.intervalMs;
+    const slot: NodeSlot = {
+      offsetMs,
+      running: false,
+      notBefore: 0,
+      cycle: Math.floor((this.now() - offsetMs) / this.o.intervalMs),
+      status: { node, ok: null, lastAttemptAt: null, lastSuccessAt: null, lastLatencyMs: null, lastError: null, consecutiveFailures: 0, scrapes: 0, failures: 0, late: 0 },
+    };
+    // A node that just appeared is scraped at once, then on its offset.
+    slot.cycle -= 1;
+    this.slots.set(node, slot);
+    this.order = [...this.slots.values()].sort((a, b) => a.offsetMs - b.offsetMs);
+  }
+
+  removeNode(node: string): void {
+    if (this.slots.delete(node)) this.order = [...this.slots.values()].sort((a, b) => a.offsetMs - b.offsetMs);
+  }
+
+  get nodes(): NodeScrapeStatus[] {
+    return this.order.map((s) => s.status);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.lastTickAt = this.now();
+    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? Math.min(250, Math.max(10, this.o.intervalMs / 20)));
+    this.timer.unref?.();
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Launches every node whose slot in the current cycle has come and that is not already running. */
+  tick(): void {
+    const now = this.now();
+    const interval = this.o.intervalMs;
+    for (const slot of this.order) {
+      const cycle = Math.floor((now - slot.offsetMs) / interval);
+      if (cycle <= slot.cycle) continue;
+      if (now < slot.notBefore) continue;
+      if (slot.running) {
+        // The previous scrape of this node still runs: skip this cycle rather than pile up.
+        slot.cycle = cycle;
+        slot.status.late++;
+        this.cyclesLate++;
+        continue;
+      }
+      const missed = cycle - slot.cycle - 1;
+      if (missed > 0 && slot.status.scrapes > 0) {
+        slot.status.late += missed;
+        this.cyclesLate += missed;
+      }
+      slot.cycle = cycle;
+      this.launch(slot, cycle * interval + slot.offsetMs);
+    }
+    this.lastTickAt = now;
+  }
+
+  private launch(slot: NodeSlot, dueAt: number): void {
+    slot.running = true;
+    const p = this.runOne(slot, dueAt).finally(() => {
+      slot.running = false;
+      this.inFlight.delete(p);
+    });
+    this.inFlight.add(p);
+  }
+
+  private async runOne(slot: NodeSlot, dueAt: number): Promise<void> {
+    await this.o.semaphore.acquire();
+    const started = this.now();
+    const st = slot.status;
+    st.lastAttemptAt = started;
+    const timeout = AbortSignal.timeout(this.o.timeoutMs);
+    const signal = AbortSignal.any([timeout, this.abort.signal]);
+    try {
+      await this.o.scrape({ node: st.node, signal });
+      st.ok = true;
+      st.lastSuccessAt = this.now();
+      st.lastError = null;
+      st.consecutiveFailures = 0;
+      if (started - dueAt <= this.o.intervalMs && this.now() - dueAt <= this.o.intervalMs) this.cyclesOnTime++;
+      else {
+        st.late++;
+        this.cyclesLate++;
+      }
+    } catch (e) {
+      const err = e as Error;
+      st.ok = false;
+      st.failures++;
+      st.consecutiveFailures++;
+      st.lastError = timeout.aborted ? `timeout after ${this.o.timeoutMs} ms` : err.message;
+      if (err instanceof HttpError && err.status === 429) {
+        slot.notBefore = this.now() + (err.retryAfterS ?? 1) * 1000;
+      }
+      this.cyclesLate++;
+    } finally {
+      st.scrapes++;
+      st.lastLatencyMs = this.now() - started;
+      this.o.semaphore.release();
+    }
+  }
+}

@@ -1,0 +1,366 @@
+// Kubelet cAdvisor metrics (`/metrics/cadvisor`, Prometheus text) → the same metric rows as the summary,
+// for what the summary lacks: CFS throttling, memory cache/mapped/failcnt, tasks and descriptors, per
+// interface packets and drops, disk I/O per device. Streaming: samples are mapped as the parser emits them.
+//
+// Which row a series belongs to comes from its cgroup `id` (K8S-REFERENCE §7.1):
+//   id="/"                                   → node
+//   …/pod<uid>  (cgroupfs) or …-pod<uid_>.slice (systemd), nothing below → pod (the pod cgroup: all its
+//                                               containers plus the sandbox and overhead)
+//   below the pod cgroup, container label set (not "POD")  → container
+//   below the pod cgroup, container "" (containerd, CRI-O) or "POD" (dockershim) → the pause sandbox: its
+//     network series are the pod's interfaces (the sandbox owns the pod's network namespace); its other
+//     series are skipped, since the pod cgroup row already counts the sandbox
+//   kubelet / runtime services and the kubepods root       → system_container kubelet, runtime, pods
+//   any other cgroup (other system services)               → skipped
+// Pre-1.16 kubelets label pod/container as pod_name/container_name (the 1.15 fixture), and their pod
+// cgroup rows have empty pod names: those are filled from the pod's other rows by uid.
+import { METRIC_DEFS, emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
+import { INT64_LIMIT, MetricDecodeError, emptyStartTimes, type StartTimes } from './decode-util.js';
+import { PromParseError, PromTextParser, type PromSample } from './prom-text.js';
+
+export interface CadvisorDecodeOptions {
+  nodeName: string;
+  /** Time for samples without a timestamp (pre-1.16 kubelets send none): the scrape time. */
+  scrapeTime: Date;
+  /** Look for families no definition maps (default true). */
+  checkUnmapped?: boolean;
+}
+
+export interface DecodedCadvisor {
+  nodeName: string;
+  rows: MetricRows;
+  startTimes: StartTimes;
+  /** Families present in the payload that are neither mapped nor deliberately ignored. */
+  unmapped: string[];
+  /** Samples skipped on purpose: pause-sandbox non-network series, other system cgroups, per-CPU parts. */
+  skippedSamples: number;
+  samples: number;
+}
+
+/** Families deliberately not stored, with why, so they are not reported as unmapped. */
+export const IGNORED_CADVISOR_FAMILIES: Record<string, string> = {
+  cadvisor_version_info: 'build information, not a measurement',
+  container_blkio_device_usage_total: 'per major/minor duplicate of the per-device counters in disk_io',
+  container_cpu_load_average_10s: 'always 0 unless cAdvisor load reading is enabled (it is not in the kubelet)',
+  container_cpu_load_d_average_10s: 'always 0 unless cAdvisor load reading is enabled',
+  container_cpu_system_seconds_total: 'user/system split not stored; total CPU is',
+  container_cpu_user_seconds_total: 'user/system split not stored; total CPU is',
+  container_fs_inodes_free: 'filesystem usage comes from the Summary API (rootfs, logs, nodefs)',
+  container_fs_inodes_total: 'filesystem usage comes from the Summary API',
+  container_fs_limit_bytes: 'filesystem usage comes from the Summary API',
+  container_fs_usage_bytes: 'filesystem usage comes from the Summary API',
+  container_fs_io_time_weighted_seconds_total: 'queue-weighted I/O time; io_time_seconds is kept',
+  container_fs_reads_merged_total: 'block-layer merge detail',
+  container_fs_writes_merged_total: 'block-layer merge detail',
+  container_fs_sector_reads_total: 'duplicate of read_bytes (sectors × 512)',
+  container_fs_sector_writes_total: 'duplicate of write_bytes (sectors × 512)',
+  container_last_seen: 'the scrape time, not a measurement',
+  container_memory_total_active_file_bytes: 'page-cache detail; working set already excludes inactive file',
+  container_memory_total_inactive_file_bytes: 'page-cache detail; working set already excludes inactive file',
+  container_network_tcp_usage_total: 'disabled in the kubelet (always 0)',
+  container_network_tcp6_usage_total: 'disabled in the kubelet (always 0)',
+  container_network_udp_usage_total: 'disabled in the kubelet (always 0)',
+  container_network_udp6_usage_total: 'disabled in the kubelet (always 0)',
+  container_scrape_error: 'scrape health, reported by the collector status instead',
+  container_spec_cpu_period: 'limits and requests come from the pod spec in the inventory',
+  container_spec_cpu_quota: 'limits and requests come from the pod spec in the inventory',
+  container_spec_cpu_shares: 'limits and requests come from the pod spec in the inventory',
+  container_spec_memory_limit_bytes: 'limits and requests come from the pod spec in the inventory',
+  container_spec_memory_reservation_limit_bytes: 'limits and requests come from the pod spec in the inventory',
+  container_spec_memory_swap_limit_bytes: 'limits and requests come from the pod spec in the inventory',
+  container_start_time_seconds: 'used as the counter-reset start time, not stored as a column',
+  container_tasks_state: 'task state histogram; process_count and threads are kept',
+  container_ulimits_soft: 'process limits, not usage',
+  machine_cpu_cores: 'node capacity comes from the node object in the inventory',
+  machine_cpu_physical_cores: 'node capacity comes from the node object',
+  machine_cpu_sockets: 'node capacity comes from the node object',
+  machine_memory_bytes: 'node capacity comes from the node object',
+  machine_swap_bytes: 'node capacity comes from the node object',
+  machine_nvm_avg_power_budget_watts: 'NVM hardware detail',
+  machine_nvm_capacity: 'NVM hardware detail',
+  machine_scrape_error: 'scrape health, reported by the collector status instead',
+};
+
+interface Target { column: string; labels: Array<[string, string]>; scale: number; integer: boolean }
+
+/** family → entity → targets (several when label filters split one family, e.g. pgfault/pgmajfault). */
+const TARGETS = new Map<string, Map<Entity, Target[]>>();
+for (const def of METRIC_DEFS) {
+  if (!def.cadvisor) continue;
+  let byEntity = TARGETS.get(def.cadvisor.family);
+  if (!byEntity) TARGETS.set(def.cadvisor.family, (byEntity = new Map()));
+  const list = byEntity.get(def.entity) ?? [];
+  list.push({
+    column: def.column,
+    labels: Object.entries(def.cadvisor.labels ?? {}),
+    scale: def.cadvisor.scale ?? 1,
+    integer: def.sqlType !== 'double precision',
+  });
+  byEntity.set(def.entity, list);
+}
+
+const NEW_ROW = {
+  node: rowFactory('node'),
+  system_container: rowFactory('system_container'),
+  pod: rowFactory('pod'),
+  container: rowFactory('container'),
+  interface: rowFactory('interface'),
+  disk_io: rowFactory('disk_io'),
+};
+
+/** What a cgroup id is, decided once per id per payload. */
+type Cgroup =
+  | { kind: 'node' }
+  | { kind: 'system'; name: string }
+  | { kind: 'pod'; uid: string }
+  | { kind: 'below-pod'; uid: string }
+  | { kind: 'other' };
+
+// Pod UIDs: API pods have RFC 4122 UIDs; static pods use a 32-hex config hash. systemd writes '_' for '-'.
+const POD_CGROUP = /(?:\/|-)pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}|[0-9a-f]{32})(?:\.slice)?(\/.*)?$/;
+
+const SYSTEM_CGROUPS: Record<string, string> = {
+  '/system.slice/kubelet.service': 'kubelet',
+  '/kubelet': 'kubelet',
+  '/kubelet.slice': 'kubelet',
+  '/system.slice/containerd.service': 'runtime',
+  '/system.slice/docker.service': 'runtime',
+  '/system.slice/crio.service': 'runtime',
+  '/kubepods': 'pods',
+  '/kubepods.slice': 'pods',
+};
+
+export function classifyCgroup(id: string): Cgroup {
+  if (id === '/') return { kind: 'node' };
+  const system = SYSTEM_CGROUPS[id];
+  if (system) return { kind: 'system', name: system };
+  const m = POD_CGROUP.exec(id);
+  if (m) {
+    const uid = m[1]!.replace(/_/g, '-');
+    return m[2] && m[2] !== '/' ? { kind: 'below-pod', uid } : { kind: 'pod', uid };
+  }
+  return { kind: 'other' };
+}
+
+const NETWORK_FAMILIES = new Set(
+  METRIC_DEFS.filter((d) => d.entity === 'interface' && d.cadvisor).map((d) => d.cadvisor!.family),
+);
+const CPU_USAGE_FAMILY = 'container_cpu_usage_seconds_total';
+
+/** Maps samples into rows; feed it with `add`, then `finish`. */
+export class CadvisorMapper {
+  private readonly rows = emptyMetricRows();
+  private readonly startTimes = emptyStartTimes();
+  private readonly unmapped = new Set<string>();
+  private readonly cgroups = new Map<string, Cgroup>();
+  private readonly rowByKey = new Map<string, MetricRow>();
+  /** Pre-1.15 kubelets expose only per-CPU usage (cpu00, cpu01…): summed when no cpu="total" exists. */
+  private readonly perCpuSum = new Map<MetricRow, number>();
+  private readonly podNames = new Map<string, { namespace: string; pod: string }>();
+  private skipped = 0;
+  private count = 0;
+
+  constructor(private readonly opts: CadvisorDecodeOptions) {}
+
+  add(s: PromSample): void {
+    this.count++;
+    const byEntity = TARGETS.get(s.name);
+    if (!byEntity) {
+      if (s.name === 'container_start_time_seconds') this.startTime(s);
+      else if (this.opts.checkUnmapped !== false && !(s.name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(s.name);
+      return;
+    }
+    const l = s.labels;
+    const id = l.id;
+    if (id === undefined) {
+      this.skipped++;
+      return;
+    }
+    let cg = this.cgroups.get(id);
+    if (!cg) this.cgroups.set(id, (cg = classifyCgroup(id)));
+    const container = l.container ?? l.container_name ?? '';
+    const isNetwork = NETWORK_FAMILIES.has(s.name);
+    let row: MetricRow | undefined;
+    let entity: Entity;
+    if (isNetwork) {
+      // Interfaces exist per network namespace: the node's, and each pod's (seen on the sandbox or pod cgroup).
+      const iface = l.interface;
+      if (iface === undefined) return this.skip();
+      if (cg.kind === 'node') row = this.interfaceRow('', iface, l);
+      else if (cg.kind === 'pod' || (cg.kind === 'below-pod' && (container === '' || container === 'POD'))) {
+        row = this.interfaceRow(cg.uid, iface, l);
+      } else return this.skip();
+      entity = 'interface';
+    } else if (l.device !== undefined && byEntity.has('disk_io')) {
+      if (cg.kind === 'node') row = this.diskRow('', '', l.device, l);
+      else if (cg.kind === 'pod') row = this.diskRow(cg.uid, '', l.device, l);
+      else if (cg.kind === 'below-pod' && container !== '' && container !== 'POD') row = this.diskRow(cg.uid, container, l.device, l);
+      else return this.skip();
+      entity = 'disk_io';
+    } else {
+      switch (cg.kind) {
+        case 'node': entity = 'node'; row = this.cgroupRow('node', 'node', () => ({})); break;
+        case 'system': { const name = cg.name; entity = 'system_container'; row = this.cgroupRow('system_container', `s/${name}`, () => ({ name })); break; }
+        case 'pod': { const uid = cg.uid; entity = 'pod'; row = this.cgroupRow('pod', `p/${uid}`, () => this.podAttrs(uid, l)); break; }
+        case 'below-pod': {
+          if (container === '' || container === 'POD') return this.skip();
+          const uid = cg.uid;
+          entity = 'container';
+          row = this.cgroupRow('container', `c/${uid}/${container}`, () => ({ ...this.podAttrs(uid, l), container }));
+          break;
+        }
+        default: return this.skip();
+      }
+    }
+    const targets = byEntity.get(entity);
+    if (!targets) return this.skip();
+    if (s.name === CPU_USAGE_FAMILY && l.cpu !== undefined && l.cpu !== 'total') {
+      this.perCpuSum.set(row, (this.perCpuSum.get(row) ?? 0) + s.value);
+      this.stamp(row, s);
+      return;
+    }
+    for (const t of targets) {
+      if (!labelsMatch(l, t.labels)) continue;
+      row[t.column] = toColumn(s.value * t.scale, t.integer);
+      this.stamp(row, s);
+    }
+  }
+
+  finish(): DecodedCadvisor {
+    const cpuScale = TARGETS.get(CPU_USAGE_FAMILY)!.get('node')![0]!.scale;
+    for (const [row, sum] of this.perCpuSum) {
+      if (row.cpu_usage_core_nanoseconds === null) row.cpu_usage_core_nanoseconds = toColumn(sum * cpuScale, true);
+    }
+    for (const list of [this.rows.pod, this.rows.container, this.rows.disk_io]) {
+      for (const row of list) {
+        if (row.pod_uid && !row.pod) {
+          const names = this.podNames.get(row.pod_uid as string);
+          if (names) Object.assign(row, names);
+        }
+      }
+    }
+    for (const list of Object.values(this.rows)) {
+      for (const row of list) if (row.ts === null) row.ts = this.opts.scrapeTime;
+    }
+    return {
+      nodeName: this.opts.nodeName, rows: this.rows, startTimes: this.startTimes, unmapped: [...this.unmapped],
+      skippedSamples: this.skipped, samples: this.count,
+    };
+  }
+
+  private skip(): void {
+    this.skipped++;
+  }
+
+  /** The row's time is its cgroup's sample time (all stats of one housekeeping pass share it). */
+  private stamp(row: MetricRow, s: PromSample): void {
+    if (row.ts === null && s.timestampMs !== null) row.ts = new Date(s.timestampMs);
+  }
+
+  private podAttrs(uid: string, l: Record<string, string>): { namespace: string; pod: string } {
+    const pod = l.pod ?? l.pod_name ?? '';
+    const namespace = l.namespace ?? '';
+    if (pod !== '' && !this.podNames.has(uid)) this.podNames.set(uid, { namespace, pod });
+    return { namespace, pod };
+  }
+
+  private cgroupRow(entity: 'node' | 'system_container' | 'pod' | 'container', key: string,
+    attrs: () => Record<string, string>): MetricRow {
+    let row = this.rowByKey.get(key);
+    if (row) return row;
+    row = NEW_ROW[entity]();
+    row.node = this.opts.nodeName;
+    if (entity === 'pod' || entity === 'container') row.pod_uid = key.split('/')[1]!;
+    Object.assign(row, attrs());
+    this.rowByKey.set(key, row);
+    this.rows[entity].push(row);
+    return row;
+  }
+
+  private interfaceRow(uid: string, iface: string, l: Record<string, string>): MetricRow {
+    const key = `i/${uid}/${iface}`;
+    let row = this.rowByKey.get(key);
+    if (row) return row;
+    if (uid) this.podAttrs(uid, l);
+    row = NEW_ROW.interface();
+    row.node = this.opts.nodeName;
+    row.pod_uid = uid;
+    row.interface = iface;
+    this.rowByKey.set(key, row);
+    this.rows.interface.push(row);
+    return row;
+  }
+
+  private diskRow(uid: string, container: string, device: string, l: Record<string, string>): MetricRow {
+    const key = `d/${uid}/${container}/${device}`;
+    let row = this.rowByKey.get(key);
+    if (row) return row;
+    row = NEW_ROW.disk_io();
+    row.node = this.opts.nodeName;
+    row.pod_uid = uid;
+    row.container = container;
+    row.device = device;
+    const names = uid ? this.podAttrs(uid, l) : { namespace: '', pod: '' };
+    row.namespace = names.namespace;
+    row.pod = names.pod;
+    this.rowByKey.set(key, row);
+    this.rows.disk_io.push(row);
+    return row;
+  }
+
+  private startTime(s: PromSample): void {
+    const id = s.labels.id;
+    if (id === undefined || !Number.isFinite(s.value)) return;
+    const ms = Math.round(s.value * 1000);
+    const cg = classifyCgroup(id);
+    const container = s.labels.container ?? s.labels.container_name ?? '';
+    if (cg.kind === 'node') this.startTimes.node = ms;
+    else if (cg.kind === 'system') this.startTimes.systemContainers.set(cg.name, ms);
+    else if (cg.kind === 'pod') this.startTimes.pods.set(cg.uid, ms);
+    else if (cg.kind === 'below-pod' && container !== '' && container !== 'POD') this.startTimes.containers.set(`${cg.uid}/${container}`, ms);
+  }
+}
+
+function labelsMatch(l: Record<string, string>, want: Array<[string, string]>): boolean {
+  for (let i = 0; i < want.length; i++) if (l[want[i]![0]] !== want[i]![1]) return false;
+  return true;
+}
+
+/** NaN/±Inf (no data) and negative values → null; integer columns rounded and bounded like the summary. */
+function toColumn(v: number, integer: boolean): number | null {
+  if (!(v >= 0) || v === Infinity) return null;
+  if (!integer) return v;
+  return v >= INT64_LIMIT ? null : Math.round(v);
+}
+
+/** Decodes a whole payload or a stream of chunks (e.g. an HTTP response body). */
+export async function decodeCadvisor(
+  input: string | Buffer | AsyncIterable<Buffer | string>,
+  opts: CadvisorDecodeOptions,
+): Promise<DecodedCadvisor> {
+  const mapper = new CadvisorMapper(opts);
+  const parser = new PromTextParser((s) => mapper.add(s));
+  try {
+    if (typeof input === 'string' || Buffer.isBuffer(input)) parser.push(input);
+    else for await (const chunk of input) parser.push(chunk);
+    parser.end();
+  } catch (err) {
+    if (err instanceof PromParseError) throw new MetricDecodeError('cadvisor', `line ${err.line}`, `${err.problem}: ${JSON.stringify(err.text.slice(0, 120))}`);
+    throw err;
+  }
+  return mapper.finish();
+}
+
+/** Synchronous form for a body already in memory. */
+export function decodeCadvisorText(input: string | Buffer, opts: CadvisorDecodeOptions): DecodedCadvisor {
+  const mapper = new CadvisorMapper(opts);
+  const parser = new PromTextParser((s) => mapper.add(s));
+  try {
+    parser.push(input);
+    parser.end();
+  } catch (err) {
+    if (err instanceof PromParseError) throw new MetricDecodeError('cadvisor', `line ${err.line}`, `${err.problem}: ${JSON.stringify(err.text.slice(0, 120))}`);
+    throw err;
+  }
+  return mapper.finish();
+}

@@ -1,0 +1,106 @@
+// Small helpers shared by the decoders: the error type that names the offending field, number and time
+// conversion with the bounds the store needs, and start-time bookkeeping for the rate stage.
+import type { Entity, MetricRow } from '../definitions.js';
+
+/** Bad kubelet input; `message` names the source, the field path and what was wrong. */
+export class MetricDecodeError extends Error {
+  constructor(readonly source: string, readonly path: string, readonly problem: string) {
+    super(`${source}: ${path ? `${path}: ` : ''}${problem}`);
+    this.name = 'MetricDecodeError';
+  }
+}
+
+/** Thrown inside a decoder with a path relative to the current object; callers prepend their part. */
+export class FieldError extends Error {
+  constructor(public path: string, readonly problem: string) {
+    super(problem);
+  }
+}
+
+export function prefixError(err: unknown, prefix: string): unknown {
+  if (err instanceof FieldError) err.path = err.path ? `${prefix}.${err.path}` : prefix;
+  return err;
+}
+
+/**
+ * 2^63: PostgreSQL's bigint cannot hold it. The kubelet's fields are uint64 and the kernel/cAdvisor use
+ * 2^64−1 as "unknown" (the beats fixture's inodesFree = 18446744073709551615), so such a value becomes
+ * null rather than a garbage number or a COPY failure that would lose the whole batch. Values between
+ * 2^53 and 2^63 (e.g. a big node's usageCoreNanoSeconds after months) are kept as the nearest double:
+ * the relative error is below 1.2e-16, far under any rate's meaning.
+ */
+export const INT64_LIMIT = 2 ** 63;
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** A JSON value for a numeric column: absent → null; integer columns rounded; beyond int64 → null. */
+export function toColumnNumber(v: unknown, integer: boolean): number | null {
+  if (typeof v === 'number') {
+    if (!(v >= 0)) throw new FieldError('', `expected a non-negative number, got ${v}`);
+    if (!integer) return v;
+    if (v >= INT64_LIMIT) return null;
+    return Number.isInteger(v) ? v : Math.round(v);
+  }
+  if (v === undefined || v === null) return null;
+  throw new FieldError('', `expected a number, got ${typeName(v)}`);
+}
+
+/** Parses RFC 3339 times, remembering the last one: the kubelet repeats the same time across groups. */
+export class TimeParser {
+  private lastText = '';
+  private lastDate: Date | null = null;
+
+  parse(v: unknown): Date {
+    if (v === this.lastText && this.lastDate) return this.lastDate;
+    if (typeof v !== 'string') throw new FieldError('', `expected an RFC 3339 time string, got ${typeName(v)}`);
+    const ms = Date.parse(v);
+    if (Number.isNaN(ms)) throw new FieldError('', `expected an RFC 3339 time, got ${JSON.stringify(v.slice(0, 40))}`);
+    this.lastText = v;
+    this.lastDate = new Date(ms);
+    return this.lastDate;
+  }
+}
+
+/**
+ * Start times (epoch ms) of what counter rows measure: a changed start time means the counters restarted
+ * from zero (container restart, pod re-creation, node reboot). Interfaces and disk rows inherit the start
+ * time of the pod, container or node they belong to (see `startTimeOf`).
+ */
+export interface StartTimes {
+  node: number | null;
+  /** By system container name. */
+  systemContainers: Map<string, number>;
+  /** By pod UID. */
+  pods: Map<string, number>;
+  /** By `<pod uid>/<container name>` ('/' cannot occur in either). */
+  containers: Map<string, number>;
+}
+
+export function emptyStartTimes(): StartTimes {
+  return { node: null, systemContainers: new Map(), pods: new Map(), containers: new Map() };
+}
+
+/** The start time that governs a row's counters, or undefined when the decoder did not know it. */
+export function startTimeOf(entity: Entity, row: MetricRow, st: StartTimes): number | undefined {
+  switch (entity) {
+    case 'node':
+      return st.node ?? undefined;
+    case 'system_container':
+      return st.systemContainers.get(row.name as string);
+    case 'pod':
+      return st.pods.get(row.pod_uid as string);
+    case 'container':
+      return st.containers.get(`${row.pod_uid as string}/${row.container as string}`);
+    case 'interface':
+      return row.pod_uid ? st.pods.get(row.pod_uid as string) : st.node ?? undefined;
+    case 'disk_io':
+      if (row.container) return st.containers.get(`${row.pod_uid as string}/${row.container as string}`);
+      return row.pod_uid ? st.pods.get(row.pod_uid as string) : st.node ?? undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,209 @@
+// Streaming parser for the Prometheus text exposition format (0.0.4), as the kubelet serves it on
+// /metrics/cadvisor and /metrics/resource. Chunks may split lines and UTF-8 characters anywhere; a
+// sample is handed to the callback as soon as its line is complete, so a 1.4 MB cAdvisor payload is never
+// held as one string. Handles HELP/TYPE, label-value escapes (\\ \" \n), NaN/±Inf and optional ms
+// timestamps.
+import { StringDecoder } from 'node:string_decoder';
+
+export interface PromSample {
+  name: string;
+  /** Label name → value (unescaped). Shared per line: copy it if you keep it past the callback. */
+  labels: Record<string, string>;
+  value: number;
+  /** Sample timestamp in ms since the epoch, or null when the line has none. */
+  timestampMs: number | null;
+}
+
+export class PromParseError extends Error {
+  constructor(readonly line: number, readonly problem: string, readonly text: string) {
+    super(`line ${line}: ${problem}: ${JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text)}`);
+    this.name = 'PromParseError';
+  }
+}
+
+export interface PromParserOptions {
+  /** A longer line is an error (bounded memory against a body without newlines). Default 1 MiB. */
+  maxLineChars?: number;
+}
+
+export class PromTextParser {
+  /** Family → type from `# TYPE` (counter, gauge, untyped, …). */
+  readonly types = new Map<string, string>();
+  /** Family → help text from `# HELP`. */
+  readonly help = new Map<string, string>();
+  samples = 0;
+  private lineNo = 0;
+  private rest = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly maxLineChars: number;
+
+  constructor(private readonly onSample: (s: PromSample) => void, opts: PromParserOptions = {}) {
+    this.maxLineChars = opts.maxLineChars ?? 1024 * 1024;
+  }
+
+  push(chunk: Buffer | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      this.rest += text;
+      if (this.rest.length > this.maxLineChars) this.fail('line too long', this.rest.slice(0, 80));
+      return;
+    }
+    if (this.rest !== '') {
+      const first = this.rest + text.slice(0, nl);
+      this.rest = '';
+      this.line(first);
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    while (nl !== -1) {
+      this.lineNo++;
+      this.parseLine(text, start, nl);
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    this.rest = text.slice(start);
+    if (this.rest.length > this.maxLineChars) this.fail('line too long', this.rest.slice(0, 80));
+  }
+
+  /** Flushes a last line without a newline. */
+  end(): void {
+    const tail = this.rest + this.decoder.end();
+    this.rest = '';
+    if (tail !== '') this.line(tail);
+  }
+
+  private line(s: string): void {
+    this.lineNo++;
+    this.parseLine(s, 0, s.length);
+  }
+
+  private fail(problem: string, text: string): never {
+    throw new PromParseError(this.lineNo, problem, text);
+  }
+
+  private parseLine(s: string, from: number, to: number): void {
+    let i = from;
+    if (to > i && s.charCodeAt(to - 1) === 13) to--; // CRLF
+    while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+    if (i === to) return;
+    if (s.charCodeAt(i) === 35 /* # */) {
+      this.comment(s.slice(i, to));
+      return;
+    }
+    // metric name
+    const nameStart = i;
+    while (i < to && isNameChar(s.charCodeAt(i))) i++;
+    if (i === nameStart || isDigit(s.charCodeAt(nameStart))) this.fail('expected a metric name', s.slice(from, to));
+    const name = s.slice(nameStart, i);
+    const labels: Record<string, string> = {};
+    if (i < to && s.charCodeAt(i) === 123 /* { */) i = this.labels(s, i + 1, to, labels, from);
+    if (i >= to || (s.charCodeAt(i) !== 32 && s.charCodeAt(i) !== 9)) this.fail('expected a space before the value', s.slice(from, to));
+    while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+    const valueStart = i;
+    while (i < to && s.charCodeAt(i) !== 32 && s.charCodeAt(i) !== 9) i++;
+    const value = parseValue(s.slice(valueStart, i));
+    if (value === undefined) this.fail('expected a number value', s.slice(from, to));
+    while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+    let timestampMs: number | null = null;
+    if (i < to) {
+      const tsText = s.slice(i, to).trimEnd();
+      timestampMs = Number(tsText);
+      if (!/^-?\d+$/.test(tsText) || !Number.isSafeInteger(timestampMs)) this.fail('expected an integer ms timestamp', s.slice(from, to));
+    }
+    this.samples++;
+    this.onSample({ name, labels, value, timestampMs });
+  }
+
+  /** Parses `name="value",…}` starting after `{`; returns the index after `}`. */
+  private labels(s: string, i: number, to: number, out: Record<string, string>, from: number): number {
+    for (;;) {
+      while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 44 /* , */)) i++;
+      if (i >= to) this.fail('unterminated label set', s.slice(from, to));
+      if (s.charCodeAt(i) === 125 /* } */) return i + 1;
+      const nameStart = i;
+      while (i < to && isNameChar(s.charCodeAt(i))) i++;
+      if (i === nameStart) this.fail('expected a label name', s.slice(from, to));
+      const labelName = s.slice(nameStart, i);
+      if (s.charCodeAt(i) !== 61 /* = */) this.fail(`expected '=' after label ${labelName}`, s.slice(from, to));
+      if (s.charCodeAt(i + 1) !== 34 /* " */) this.fail(`expected '"' to open the value of label ${labelName}`, s.slice(from, to));
+      i += 2;
+      const valueStart = i;
+      let escaped = false;
+      while (i < to) {
+        const c = s.charCodeAt(i);
+        if (c === 34) break;
+        if (c === 92 /* \ */) {
+          escaped = true;
+          i += 2;
+        } else {
+          i++;
+        }
+      }
+      if (i >= to) this.fail(`unterminated value of label ${labelName}`, s.slice(from, to));
+      const raw = s.slice(valueStart, i);
+      out[labelName] = escaped ? unescapeLabel(raw) : raw;
+      i++; // closing quote
+    }
+  }
+
+  private comment(text: string): void {
+    // "# HELP name text" / "# TYPE name type"; other comments are ignored.
+    const m = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(text);
+    if (!m) return;
+    if (m[1] === 'TYPE') this.types.set(m[2]!, (m[3] ?? 'untyped').trim());
+    else this.help.set(m[2]!, unescapeHelp(m[3] ?? ''));
+  }
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function parseValue(t: string): number | undefined {
+  if (t === '') return undefined;
+  const v = Number(t);
+  if (!Number.isNaN(v)) return v;
+  if (t === 'NaN') return NaN;
+  if (t === '+Inf' || t === 'Inf') return Infinity;
+  if (t === '-Inf') return -Infinity;
+  return undefined;
+}
+
+function unescapeLabel(raw: string): string {
+  return raw.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+}
+
+function unescapeHelp(raw: string): string {
+  return raw.replace(/\\([\\n])/g, (_, c: string) => (c === 'n' ? '\n' : '\\'));
+}
+
+/** Feeds a whole body or a stream of chunks through a parser; returns it for its types and counts. */
+export async function parsePromStream(
+  input: string | Buffer | AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  onSample: (s: PromSample) => void,
+  opts?: PromParserOptions,
+): Promise<PromTextParser> {
+  const parser = new PromTextParser(onSample, opts);
+  if (typeof input === 'string' || Buffer.isBuffer(input)) {
+    parser.push(input);
+  } else if (Symbol.asyncIterator in input) {
+    for await (const chunk of input as AsyncIterable<Buffer | string>) parser.push(chunk);
+  } else {
+    for (const chunk of input as Iterable<Buffer | string>) parser.push(chunk);
+  }
+  parser.end();
+  return parser;
+}
+
+export function parsePromText(input: string | Buffer, onSample: (s: PromSample) => void, opts?: PromParserOptions): PromTextParser {
+  const parser = new PromTextParser(onSample, opts);
+  parser.push(input);
+  parser.end();
+  return parser;
+}

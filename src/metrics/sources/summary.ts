@@ -1,0 +1,389 @@
+// Kubelet Summary API (`/stats/summary`) → metric rows. Pure: bytes in, rows out.
+//
+// The mapping is METRIC_DEFS' `summary` paths, compiled once into a tree of plans (one per object type:
+// node, system container, pod, container, volume, interface). Decoding is JSON.parse plus one walk of
+// that tree per object; the same walk notices keys no plan knows (reported as `unmapped`).
+// Every numeric field is optional (absent → null): the kubelet omits groups freely across versions and
+// with PodAndContainerStatsFromCRI (K8S-REFERENCE §6.2).
+import {
+  METRIC_DEFS, emptyMetricRows, rowFactory,
+  type Entity, type MetricRow, type MetricRows,
+} from '../definitions.js';
+import {
+  FieldError, INT64_LIMIT, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, toColumnNumber, typeName,
+  type StartTimes,
+} from './decode-util.js';
+
+export interface SummaryDecodeOptions {
+  /** Sample time for objects that carry no `time` of their own (old kubelets omit it on FsStats). */
+  scrapeTime?: Date;
+  /** Look for fields no definition maps (default true). */
+  checkUnmapped?: boolean;
+}
+
+export interface DecodedSummary {
+  nodeName: string;
+  rows: MetricRows;
+  /** Node, system container, pod, container and interface start times, for counter-reset detection. */
+  startTimes: StartTimes;
+  /** Paths (e.g. `pods[].containers[].cpu.newField`) present in the payload that no column maps. */
+  unmapped: string[];
+}
+
+interface Field { key: string; column: string; integer: boolean }
+interface Child { key: string; plan: Plan }
+interface Plan {
+  /** Path prefix for unmapped reports, e.g. `pods[].cpu.` */
+  path: string;
+  fields: Field[];
+  children: Child[];
+  /** Keys that are mapped, structural (handled by the decoder) or deliberately not stored. */
+  known: Set<string>;
+  /** Keys ignored while null or empty (deprecated userDefinedMetrics/accelerators); reported otherwise. */
+  emptyOk: Set<string>;
+}
+
+function newPlan(path: string): Plan {
+  return { path, fields: [], children: [], known: new Set(['time']), emptyOk: new Set() };
+}
+
+function childPlan(plan: Plan, key: string): Plan {
+  let child = plan.children.find((c) => c.key === key);
+  if (!child) {
+    child = { key, plan: newPlan(`${plan.path}${key}.`) };
+    plan.children.push(child);
+    plan.known.add(key);
+  }
+  return child.plan;
+}
+
+function addField(root: Plan, dotted: string, column: string, integer: boolean): void {
+  const parts = dotted.split('.');
+  let plan = root;
+  for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
+  const key = parts[parts.length - 1]!;
+  plan.fields.push({ key, column, integer });
+  plan.known.add(key);
+}
+
+/** Marks a path as handled outside the plan (identity, nested arrays); intermediate objects are walked. */
+function addKnown(root: Plan, dotted: string): void {
+  const parts = dotted.split('.');
+  let plan = root;
+  for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
+  plan.known.add(parts[parts.length - 1]!);
+}
+
+function compile(entity: Entity, path: string, structural: string[], emptyOk: string[] = []): Plan {
+  const root = newPlan(path);
+  for (const def of METRIC_DEFS) {
+    if (def.entity === entity && def.summary) addField(root, def.summary, def.column, def.sqlType !== 'double precision');
+  }
+  for (const p of structural) addKnown(root, p);
+  for (const k of emptyOk) root.emptyOk.add(k);
+  return root;
+}
+
+const PLANS = {
+  node: compile('node', 'node.', ['nodeName', 'startTime', 'systemContainers', 'network.name', 'network.interfaces']),
+  system_container: compile('system_container', 'node.systemContainers[].', ['name', 'startTime'],
+    ['userDefinedMetrics', 'accelerators']),
+  pod: compile('pod', 'pods[].', ['podRef.name', 'podRef.namespace', 'podRef.uid', 'startTime', 'containers',
+    'volume', 'network.name', 'network.interfaces']),
+  container: compile('container', 'pods[].containers[].', ['name', 'startTime'], ['userDefinedMetrics', 'accelerators']),
+  volume: compile('volume', 'pods[].volume[].', ['name', 'pvcRef.name', 'pvcRef.namespace']),
+  nodeInterface: compile('interface', 'node.network.interfaces[].', ['name']),
+  podInterface: compile('interface', 'pods[].network.interfaces[].', ['name']),
+  top: { ...newPlan(''), known: new Set(['node', 'pods']) } as Plan,
+};
+
+const NEW_ROW = Object.fromEntries(
+  (['node', 'system_container', 'pod', 'container', 'volume', 'interface'] as const).map((e) => [e, rowFactory(e)]),
+) as Record<Exclude<Entity, 'disk_io'>, () => MetricRow>;
+
+type FillFn = (obj: Record<string, unknown>, row: MetricRow, unmapped: Set<string> | null) => void;
+
+const FILLERS = new WeakMap<Plan, FillFn>();
+
+/** Runs the plan over one object: numbers into the row's columns, child objects recursively. */
+function fill(obj: Record<string, unknown>, plan: Plan, row: MetricRow, unmapped: Set<string> | null): void {
+  let fn = FILLERS.get(plan);
+  if (!fn) FILLERS.set(plan, (fn = generateFiller(plan)));
+  fn(obj, row, unmapped);
+}
+
+/**
+ * Generates the plan's walk as straight-line code (`v = o["usageNanoCores"]; if (…) row["cpu_…"] = v`)
+ * because constant property names let V8 cache each lookup; the generic loop over `obj[field.key]` cost
+ * about twice as much and the walk must stay well under JSON.parse's own time (issue 6). Keys and columns
+ * come from METRIC_DEFS and are embedded with JSON.stringify, never from input.
+ */
+function generateFiller(plan: Plan): FillFn {
+  const lines: string[] = ['let v;'];
+  plan.fields.forEach((f) => {
+    const key = JSON.stringify(f.key);
+    const fast = f.integer
+      ? 'typeof v === "number" && v >= 0 && v < LIMIT && v % 1 === 0'
+      : 'typeof v === "number" && v >= 0';
+    lines.push(`v = o[${key}]; if (v !== undefined) row[${JSON.stringify(f.column)}] = (${fast}) ? v : num(v, ${f.integer}, ${key});`);
+  });
+  const childFns = plan.children.map((c) => generateFiller(c.plan));
+  plan.children.forEach((c, i) => {
+    const key = JSON.stringify(c.key);
+    lines.push(`v = o[${key}]; if (v !== undefined && v !== null) child(v, ${key}, childFns[${i}], row, unmapped);`);
+  });
+  lines.push('if (unmapped !== null) checkKeys(o, plan, unmapped);');
+  const factory = new Function('LIMIT', 'num', 'child', 'childFns', 'checkKeys', 'plan',
+    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`);
+  return factory(INT64_LIMIT, slowNumber, runChild, childFns, checkKeys, plan) as FillFn;
+}
+
+function slowNumber(v: unknown, integer: boolean, key: string): number | null {
+  try {
+    return toColumnNumber(v, integer);
+  } catch (err) {
+    throw prefixError(err, key);
+  }
+}
+
+function runChild(v: unknown, key: string, fn: FillFn, row: MetricRow, unmapped: Set<string> | null): void {
+  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldError(key, `expected an object, got ${typeName(v)}`);
+  try {
+    fn(v as Record<string, unknown>, row, unmapped);
+  } catch (err) {
+    throw prefixError(err, key);
+  }
+}
+
+function checkKeys(obj: Record<string, unknown>, plan: Plan, unmapped: Set<string>): void {
+  for (const k in obj) {
+    if (plan.known.has(k)) continue;
+    if (plan.emptyOk.has(k)) {
+      const v = obj[k];
+      if (v === null || (Array.isArray(v) && v.length === 0)) continue;
+    }
+    unmapped.add(plan.path + k);
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function asObject(v: unknown, path: string): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldError(path, `expected an object, got ${typeName(v)}`);
+  return v as Obj;
+}
+
+function asArray(v: unknown, path: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new FieldError(path, `expected an array, got ${typeName(v)}`);
+  return v;
+}
+
+function asString(v: unknown, path: string): string {
+  if (typeof v !== 'string' || v === '') throw new FieldError(path, `expected a non-empty string, got ${typeName(v)}`);
+  return v;
+}
+
+/** The `time` of the first stats group that has one: all come from the same cAdvisor housekeeping pass. */
+const TIME_GROUPS = ['cpu', 'memory', 'network', 'swap', 'io', 'fs', 'ephemeral-storage', 'rootfs', 'logs'];
+
+function sampleTime(obj: Obj, times: TimeParser, fallback: Date | undefined): Date {
+  for (const g of TIME_GROUPS) {
+    const group = obj[g] as Obj | undefined;
+    if (group && typeof group === 'object' && group.time !== undefined) {
+      try {
+        return times.parse(group.time);
+      } catch (err) {
+        throw prefixError(err, `${g}.time`);
+      }
+    }
+  }
+  if (fallback) return fallback;
+  throw new FieldError('', 'no sample time: no stats group carries a `time` and no scrape time was given');
+}
+
+function startMs(v: unknown, times: TimeParser): number | null {
+  if (v === undefined || v === null) return null;
+  try {
+    return times.parse(v).getTime();
+  } catch (err) {
+    throw prefixError(err, 'startTime');
+  }
+}
+
+interface Ctx {
+  rows: MetricRows;
+  startTimes: StartTimes;
+  unmapped: Set<string> | null;
+  times: TimeParser;
+  nodeName: string;
+}
+
+export function decodeSummary(body: string | Buffer, opts: SummaryDecodeOptions = {}): DecodedSummary {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch (err) {
+    throw new MetricDecodeError('summary', '', `invalid JSON: ${(err as Error).message}`);
+  }
+  try {
+    return decodeDocument(doc, opts);
+  } catch (err) {
+    if (err instanceof FieldError) throw new MetricDecodeError('summary', err.path, err.problem);
+    throw err;
+  }
+}
+
+function decodeDocument(doc: unknown, opts: SummaryDecodeOptions): DecodedSummary {
+  const top = asObject(doc, '');
+  const node = asObject(top.node, 'node');
+  const ctx: Ctx = {
+    rows: emptyMetricRows(),
+    startTimes: emptyStartTimes(),
+    unmapped: opts.checkUnmapped === false ? null : new Set(),
+    times: new TimeParser(),
+    nodeName: '',
+  };
+  if (ctx.unmapped) checkKeys(top, PLANS.top, ctx.unmapped);
+  try {
+    ctx.nodeName = asString(node.nodeName, 'nodeName');
+    decodeNode(node, ctx, opts.scrapeTime);
+  } catch (err) {
+    throw prefixError(err, 'node');
+  }
+  const nodeTs = ctx.rows.node[0]!.ts as Date;
+  const pods = asArray(top.pods, 'pods');
+  for (let i = 0; i < pods.length; i++) {
+    try {
+      decodePod(asObject(pods[i], ''), ctx, opts.scrapeTime ?? nodeTs);
+    } catch (err) {
+      throw prefixError(err, `pods[${i}]`);
+    }
+  }
+  return { nodeName: ctx.nodeName, rows: ctx.rows, startTimes: ctx.startTimes, unmapped: ctx.unmapped ? [...ctx.unmapped] : [] };
+}
+
+function decodeNode(node: Obj, ctx: Ctx, scrapeTime: Date | undefined): void {
+  const row: MetricRow = NEW_ROW.node();
+  row.node = ctx.nodeName;
+  row.ts = sampleTime(node, ctx.times, scrapeTime);
+  fill(node, PLANS.node, row, ctx.unmapped);
+  ctx.rows.node.push(row);
+  const nodeStart = startMs(node.startTime, ctx.times);
+  ctx.startTimes.node = nodeStart;
+
+  const system = asArray(node.systemContainers, 'systemContainers');
+  for (let i = 0; i < system.length; i++) {
+    try {
+      const sc = asObject(system[i], '');
+      const scRow: MetricRow = NEW_ROW.system_container();
+      scRow.node = ctx.nodeName;
+      scRow.name = asString(sc.name, 'name');
+      scRow.ts = sampleTime(sc, ctx.times, row.ts);
+      fill(sc, PLANS.system_container, scRow, ctx.unmapped);
+      ctx.rows.system_container.push(scRow);
+      const s = startMs(sc.startTime, ctx.times);
+      if (s !== null) ctx.startTimes.systemContainers.set(scRow.name, s);
+    } catch (err) {
+      throw prefixError(err, `systemContainers[${i}]`);
+    }
+  }
+  try {
+    decodeInterfaces(node.network, '', row.ts, PLANS.nodeInterface, ctx);
+  } catch (err) {
+    throw prefixError(err, 'network');
+  }
+}
+
+function decodePod(pod: Obj, ctx: Ctx, fallbackTs: Date): void {
+  const ref = asObject(pod.podRef, 'podRef');
+  const uid = asString(ref.uid, 'podRef.uid');
+  const name = asString(ref.name, 'podRef.name');
+  const namespace = asString(ref.namespace, 'podRef.namespace');
+  const row: MetricRow = NEW_ROW.pod();
+  row.pod_uid = uid;
+  row.namespace = namespace;
+  row.pod = name;
+  row.node = ctx.nodeName;
+  row.ts = sampleTime(pod, ctx.times, fallbackTs);
+  fill(pod, PLANS.pod, row, ctx.unmapped);
+  ctx.rows.pod.push(row);
+  const podStart = startMs(pod.startTime, ctx.times);
+  if (podStart !== null) ctx.startTimes.pods.set(uid, podStart);
+
+  const containers = asArray(pod.containers, 'containers');
+  for (let i = 0; i < containers.length; i++) {
+    try {
+      const c = asObject(containers[i], '');
+      const cRow: MetricRow = NEW_ROW.container();
+      cRow.pod_uid = uid;
+      cRow.container = asString(c.name, 'name');
+      cRow.namespace = namespace;
+      cRow.pod = name;
+      cRow.node = ctx.nodeName;
+      cRow.ts = sampleTime(c, ctx.times, row.ts as Date);
+      fill(c, PLANS.container, cRow, ctx.unmapped);
+      ctx.rows.container.push(cRow);
+      const s = startMs(c.startTime, ctx.times);
+      if (s !== null) ctx.startTimes.containers.set(`${uid}/${cRow.container}`, s);
+    } catch (err) {
+      throw prefixError(err, `containers[${i}]`);
+    }
+  }
+
+  const volumes = asArray(pod.volume, 'volume');
+  for (let i = 0; i < volumes.length; i++) {
+    try {
+      const v = asObject(volumes[i], '');
+      const vRow: MetricRow = NEW_ROW.volume();
+      vRow.pod_uid = uid;
+      vRow.volume = asString(v.name, 'name');
+      vRow.namespace = namespace;
+      vRow.pod = name;
+      vRow.node = ctx.nodeName;
+      vRow.pvc = v.pvcRef == null ? null : asString(asObject(v.pvcRef, 'pvcRef').name, 'pvcRef.name');
+      vRow.ts = v.time === undefined ? row.ts : parseTime(v.time, ctx.times);
+      fill(v, PLANS.volume, vRow, ctx.unmapped);
+      ctx.rows.volume.push(vRow);
+    } catch (err) {
+      throw prefixError(err, `volume[${i}]`);
+    }
+  }
+  try {
+    decodeInterfaces(pod.network, uid, row.ts as Date, PLANS.podInterface, ctx);
+  } catch (err) {
+    throw prefixError(err, 'network');
+  }
+}
+
+function parseTime(v: unknown, times: TimeParser): Date {
+  try {
+    return times.parse(v);
+  } catch (err) {
+    throw prefixError(err, 'time');
+  }
+}
+
+/** One interface row per entry of `network.interfaces` (node: pod_uid ''), stamped with the network time. */
+function decodeInterfaces(network: unknown, podUid: string, ownerTs: unknown,
+  plan: Plan, ctx: Ctx): void {
+  if (network === undefined || network === null) return;
+  const net = network as Obj;
+  const list = asArray(net.interfaces, 'interfaces');
+  if (list.length === 0) return;
+  const ts = net.time === undefined ? (ownerTs as Date) : parseTime(net.time, ctx.times);
+  for (let i = 0; i < list.length; i++) {
+    try {
+      const iface = asObject(list[i], '');
+      const r: MetricRow = NEW_ROW.interface();
+      r.node = ctx.nodeName;
+      r.pod_uid = podUid;
+      r.interface = asString(iface.name, 'name');
+      r.ts = ts;
+      fill(iface, plan, r, ctx.unmapped);
+      ctx.rows.interface.push(r);
+    } catch (err) {
+      throw prefixError(err, `interfaces[${i}]`);
+    }
+  }
+}

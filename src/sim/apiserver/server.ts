@@ -1,0 +1,280 @@
+// The simulated kube-apiserver: HTTPS, bearer-token auth, discovery, list/watch/get per resource, writes,
+// the node proxy to the kubelets, simulated RBAC and fault injection, and the admin endpoint (/_sim/…,
+// documented in docs/SIM.md) that changes faults and dynamics at run time.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { World } from '../model/world.js';
+import { resourceByPath, groupVersion, type ResourceDef } from '../model/resources.js';
+import type { FaultInjector } from '../faults.js';
+import type { Kubelets } from '../kubelets.js';
+import { apiGroupList, apiVersions, openApiV2, resourceList, versionInfo } from './discovery.js';
+import { ApiError, badRequest, forbidden, internalError, methodNotAllowed, notFound, sendStatus, serviceUnavailable, tooManyRequests, unauthorized } from './status.js';
+import { serveList } from './list.js';
+import { serveWatch, type ActiveWatch } from './watch.js';
+import { responseSink } from './sink.js';
+import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
+import { log } from '../../log.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AdminHandler {
+  (method: string, path: string, query: URLSearchParams, body: string): Promise<{ status: number; body: unknown }>;
+}
+
+export interface ApiServerDeps {
+  world: World;
+  faults: FaultInjector;
+  kubelets: Kubelets;
+  token: string;
+  tls: { certPem: string; keyPem: string };
+  bookmarkIntervalMs: number;
+  admin: AdminHandler;
+}
+
+interface Route {
+  def: ResourceDef;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  sub?: string;
+  /** Remainder after /proxy for node proxy requests. */
+  proxyPath?: string;
+  watch: boolean;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError(413, 'RequestEntityTooLarge', `request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, bodyFault: 'none' | 'truncate' | 'malformed' = 'none'): void {
+  let text = JSON.stringify(body);
+  if (bodyFault === 'malformed') text = text.replace('{', '{"kind":,');
+  if (bodyFault === 'truncate') {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.write(text.slice(0, Math.floor(text.length / 2)));
+    setTimeout(() => res.destroy(), 10).unref();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Parses /api/v1/… and /apis/{g}/{v}/… into a resource route; undefined for non-resource paths. */
+export function parseResourcePath(pathname: string): Route | undefined {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let gv: string;
+  let rest: string[];
+  if (parts[0] === 'api' && parts[1] === 'v1') {
+    gv = 'v1';
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis' && parts.length >= 3) {
+    gv = `${parts[1]}/${parts[2]}`;
+    rest = parts.slice(3);
+  } else return undefined;
+  let watch = false;
+  if (rest[0] === 'watch') {
+    watch = true;
+    rest = rest.slice(1);
+  }
+  if (rest.length === 0) return undefined;
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3 && resourceByPath(gv, rest[2]!)) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const def = resourceByPath(gv, rest[0]!);
+  if (!def) throw notFound(rest[0]!, rest[1] ?? '', gv.includes('/') ? gv.split('/')[0] : '');
+  const route: Route = { def, resource: `${groupVersion(def)}/${def.plural}`, namespace, name: rest[1], sub: rest[2], watch };
+  if (route.sub === 'proxy') route.proxyPath = '/' + rest.slice(3).join('/');
+  return route;
+}
+
+export class ApiServer {
+  readonly server: Server;
+  private watches = new Set<ActiveWatch>();
+  private pendingTimers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private deps: ApiServerDeps) {
+    this.server = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
+      this.handle(req, res).catch((e) => {
+        if (e instanceof ApiError) sendStatus(res, e);
+        else {
+          log('sim').error({ err: e, url: req.url }, 'simulated apiserver failed a request');
+          sendStatus(res, internalError(String(e?.message ?? e)));
+        }
+      });
+    });
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve((this.server.address() as { port: number }).port));
+    });
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const auth = req.headers.authorization ?? '';
+    const given = Buffer.from(auth.startsWith('Bearer ') ? auth.slice(7).trim() : '');
+    const want = Buffer.from(this.deps.token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sim');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    // Health and version are public on a real apiserver (system:public-info-viewer).
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+      if (this.deps.faults.apiDown(Date.now())) throw serviceUnavailable();
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    if (!this.authorized(req)) throw unauthorized();
+    if (path.startsWith('/_sim/')) {
+      const body = method === 'GET' ? '' : await readBody(req);
+      const out = await this.deps.admin(method, path, url.searchParams, body);
+      sendJson(res, out.status, out.body);
+      return;
+    }
+    const faults = this.deps.faults;
+    if (faults.apiDown(Date.now())) throw serviceUnavailable();
+    const d = faults.decide(faults.config.api);
+    if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
+    if (d.reset) {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (d.errorCode === 429) throw tooManyRequests(1);
+    if (d.errorCode === 503) throw serviceUnavailable();
+    if (d.errorCode) throw internalError();
+
+    if (method === 'GET') {
+      if (path === '/version') return sendJson(res, 200, versionInfo(this.deps.world.options.gitVersion), d.body === 'reset' ? 'none' : d.body);
+      if (path === '/api') return sendJson(res, 200, apiVersions());
+      if (path === '/apis') return sendJson(res, 200, apiGroupList());
+      if (path === '/openapi/v2') return sendJson(res, 200, openApiV2(this.deps.world.options.gitVersion));
+      const gvMatch = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(path);
+      if (gvMatch) {
+        const list = resourceList(gvMatch[1] ?? gvMatch[2]!);
+        if (!list) throw notFound('', '');
+        return sendJson(res, 200, list);
+      }
+    }
+    const route = parseResourcePath(path);
+    if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    const verb = verbOf(method, route, url.searchParams);
+    if (faults.forbidden(route.def.plural, verb, route.namespace)) throw forbidden('kubepulse-sim', verb, route.def.plural, route.def.group, route.namespace);
+    const world = this.deps.world;
+    const store = world.store;
+
+    if (route.sub === 'proxy' && route.def.plural === 'nodes') {
+      const nodeName = route.name!.split(':')[0]!;
+      if (!world.nodes.has(nodeName)) throw notFound('nodes', nodeName);
+      const proxied = route.proxyPath + (url.search ?? '');
+      await this.deps.kubelets.serveWithFaults(nodeName, proxied, res);
+      return;
+    }
+
+    if (verb === 'list' || verb === 'watch') {
+      if (route.namespace && !store.get('v1/namespaces', undefined, route.namespace) && route.def.namespaced) {
+        // Listing in a namespace that does not exist is an empty list on a real server, not a 404.
+      }
+      const listReq = { def: route.def, resource: route.resource, namespace: route.namespace, query: url.searchParams };
+      if (verb === 'watch') {
+        const w = serveWatch(store, listReq, res, { bookmarkIntervalMs: this.deps.bookmarkIntervalMs, cutAfterMs: faults.config.watchCutAfterMs, rng: () => world.rng.next() });
+        this.watches.add(w);
+        res.on('close', () => this.watches.delete(w));
+        return;
+      }
+      await serveList(store, listReq, responseSink(res, d.body));
+      return;
+    }
+
+    const name = route.name!;
+    const obj = requireObject(world, route.def, route.resource, route.namespace, name);
+    if (route.sub === 'scale') {
+      if (!route.def.scalable) throw notFound(route.def.plural, name);
+      if (method === 'GET') return sendJson(res, 200, scaleObject(obj));
+      if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed(method);
+      const body = await readBody(req);
+      return sendJson(res, 200, writeScale(world, route.def, obj, method, req.headers['content-type'] ?? '', body));
+    }
+    if (route.sub && route.sub !== 'status') throw notFound(`${route.def.plural}/${route.sub}`, name);
+    switch (method) {
+      case 'GET':
+        return sendJson(res, 200, obj, d.body === 'reset' ? 'none' : d.body);
+      case 'PATCH': {
+        const body = await readBody(req);
+        return sendJson(res, 200, patchObject(world, route.def, route.resource, obj, req.headers['content-type'] ?? '', body));
+      }
+      case 'DELETE': {
+        const body = await readBody(req);
+        let grace: number | undefined = url.searchParams.has('gracePeriodSeconds') ? Number(url.searchParams.get('gracePeriodSeconds')) : undefined;
+        if (body.trim()) {
+          try {
+            const opts = JSON.parse(body);
+            if (typeof opts.gracePeriodSeconds === 'number') grace = opts.gracePeriodSeconds;
+          } catch {
+            throw badRequest('DeleteOptions: the body is not valid JSON');
+          }
+        }
+        const out = deleteObject(world, route.def, route.resource, obj, grace, (fn, ms) => this.schedule(fn, ms));
+        return sendJson(res, 200, out.body);
+      }
+      default:
+        throw methodNotAllowed(method);
+    }
+  }
+
+  private schedule(fn: () => void, ms: number): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.pendingTimers.delete(t);
+      fn();
+    }, ms);
+    this.pendingTimers.add(t);
+  }
+
+  /** Ends every watch (clients see the stream end and re-watch), as an apiserver restart would. */
+  cutWatches(): number {
+    const n = this.watches.size;
+    for (const w of [...this.watches]) w.close();
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.pendingTimers) clearTimeout(t);
+    this.pendingTimers.clear();
+    this.cutWatches();
+    await new Promise<void>((r) => {
+      this.server.close(() => r());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+function verbOf(method: string, route: Route, q: URLSearchParams): string {
+  if (method === 'GET') {
+    if (route.watch || q.get('watch') === 'true' || q.get('watch') === '1') return 'watch';
+    return route.name ? 'get' : 'list';
+  }
+  return { PATCH: 'patch', PUT: 'update', DELETE: 'delete', POST: 'create' }[method] ?? method.toLowerCase();
+}

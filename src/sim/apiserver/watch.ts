@@ -1,0 +1,96 @@
+// WATCH: a chunked stream of one JSON event per line. Starts with synthetic ADDED events (no RV or "0"),
+// or replays the bounded history after the given RV; an RV below the compaction floor gets a single
+// ERROR event carrying a 410 Expired Status, as the real watch cache answers. Bookmarks, timeoutSeconds
+// and fault-injected cuts end or annotate the stream like a real apiserver.
+import type { ServerResponse } from 'node:http';
+import type { SimStore, HistoryEvent, Watcher } from '../model/store.js';
+import { fieldOf } from '../model/store.js';
+import { groupVersion } from '../model/resources.js';
+import { ApiError, badRequest, statusBody } from './status.js';
+import { parseFieldSelector, parseLabelSelector, fieldsMatch } from './selectors.js';
+import { supportedFields, type ListRequest } from './list.js';
+
+export interface WatchOptions {
+  bookmarkIntervalMs: number;
+  /** Cut the stream (connection destroyed) after this long; 0 = never. Fault injection. */
+  cutAfterMs: number;
+  rng: () => number;
+}
+
+export interface ActiveWatch { close(): void }
+
+export function serveWatch(store: SimStore, req: ListRequest, res: ServerResponse, opts: WatchOptions): ActiveWatch {
+  const q = req.query;
+  if (q.get('sendInitialEvents') === 'true') {
+    // Watch-list streaming is not simulated: reject it so clients fall back to list + watch.
+    throw new ApiError(422, 'Invalid', 'sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled', { causes: [{ reason: 'FieldValueForbidden', field: 'sendInitialEvents' }] });
+  }
+  const labels = parseLabelSelector(q.get('labelSelector'));
+  const fields = parseFieldSelector(q.get('fieldSelector'), supportedFields(req.def), req.def.kind);
+  const rvText = q.get('resourceVersion');
+  let fromRv: number | undefined;
+  if (rvText && rvText !== '0') {
+    fromRv = Number(rvText);
+    if (!Number.isInteger(fromRv) || fromRv < 0) throw badRequest(`invalid resource version "${rvText}"`);
+  }
+  const timeoutText = q.get('timeoutSeconds');
+  const timeoutS = timeoutText ? Number(timeoutText) : 1800 + Math.floor(opts.rng() * 1800);
+  if (!Number.isFinite(timeoutS) || timeoutS < 0) throw badRequest(`invalid timeoutSeconds "${timeoutText}"`);
+  const bookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1';
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  const timers: NodeJS.Timeout[] = [];
+  let closed = false;
+  const watcher: Watcher = {
+    resource: req.resource,
+    deliver: (ev: HistoryEvent) => {
+      if (closed) return;
+      if (req.namespace && ev.namespace !== req.namespace) return;
+      if (!labels(ev.labels)) return;
+      if (!fieldsMatch(fields, (p) => ev.fields[p] ?? '')) return;
+      res.write(ev.line);
+    },
+  };
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const t of timers) clearTimeout(t);
+    store.removeWatcher(watcher);
+    if (!res.destroyed) res.end();
+  };
+  res.on('close', close);
+
+  if (fromRv !== undefined) {
+    const history = store.eventsSince(req.resource, fromRv);
+    if (!history) {
+      const status = statusBody(410, 'Expired', `too old resource version: ${fromRv} (${store.compactedRv + 1})`);
+      res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+      close();
+      return { close };
+    }
+    for (const ev of history) watcher.deliver(ev);
+  } else {
+    const prefix = req.namespace ? `${req.namespace}/` : '';
+    for (const key of store.keys(req.resource)) {
+      if (prefix && !key.startsWith(prefix)) continue;
+      const obj = store.byKey(req.resource, key)!;
+      if (!labels(obj.metadata.labels) || !fieldsMatch(fields, (p) => fieldOf(obj, p))) continue;
+      res.write(JSON.stringify({ type: 'ADDED', object: obj }) + '\n');
+    }
+  }
+  store.addWatcher(watcher);
+
+  if (bookmarks) {
+    const bookmark = (): void => {
+      if (closed) return;
+      const obj = { kind: req.def.kind, apiVersion: groupVersion(req.def), metadata: { resourceVersion: String(store.resourceVersion) } };
+      res.write(JSON.stringify({ type: 'BOOKMARK', object: obj }) + '\n');
+      timers.push(setTimeout(bookmark, opts.bookmarkIntervalMs).unref());
+    };
+    timers.push(setTimeout(bookmark, opts.bookmarkIntervalMs).unref());
+  }
+  timers.push(setTimeout(close, timeoutS * 1000).unref());
+  if (opts.cutAfterMs > 0) timers.push(setTimeout(() => { closed = true; store.removeWatcher(watcher); res.destroy(); }, opts.cutAfterMs).unref());
+  return { close };
+}

@@ -1,0 +1,176 @@
+// Writes a client needs to drive change: DELETE (pods with a short grace period, nodes, workloads with
+// background cascade), PATCH (merge, strategic-merge as merge, JSON patch), and the scale subresource
+// (GET / PUT / PATCH). Every write bumps the resourceVersion and emits watch events through the store.
+import type { World, Owner } from '../model/world.js';
+import { RES } from '../model/world.js';
+import type { SimObject } from '../model/store.js';
+import type { ResourceDef } from '../model/resources.js';
+import { groupVersion } from '../model/resources.js';
+import { PodRecord } from '../model/pod.js';
+import { iso, selectorString } from '../model/objects.js';
+import { ApiError, badRequest, conflict, notFound, methodNotAllowed } from './status.js';
+
+/** RFC 7386 merge patch (also used for strategic-merge patches: enough for the fields kubectl patches). */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (k === '$patch' || k.startsWith('$setElementOrder') || k.startsWith('$retainKeys')) continue;
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/** RFC 6902 JSON patch: add, replace, remove, test. */
+export function jsonPatch(target: unknown, ops: unknown): unknown {
+  if (!Array.isArray(ops)) throw badRequest('json patch: expected an array of operations');
+  const doc = structuredClone(target) as any;
+  for (const op of ops) {
+    if (!op || typeof op.path !== 'string') throw badRequest('json patch: each operation needs a path');
+    const parts = op.path.split('/').slice(1).map((p: string) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = parts.pop();
+    let parent = doc;
+    for (const p of parts) {
+      if (parent == null || typeof parent !== 'object') throw new ApiError(422, 'Invalid', `json patch: path ${op.path} does not exist`);
+      parent = parent[p];
+    }
+    if (parent == null || typeof parent !== 'object' || last === undefined) throw new ApiError(422, 'Invalid', `json patch: path ${op.path} does not exist`);
+    switch (op.op) {
+      case 'add':
+      case 'replace':
+        if (Array.isArray(parent) && last === '-') parent.push(op.value);
+        else parent[last] = op.value;
+        break;
+      case 'remove':
+        if (Array.isArray(parent)) parent.splice(Number(last), 1);
+        else delete parent[last];
+        break;
+      case 'test':
+        if (JSON.stringify(parent[last]) !== JSON.stringify(op.value)) throw new ApiError(422, 'Invalid', `json patch: test failed at ${op.path}`);
+        break;
+      default:
+        throw badRequest(`json patch: unsupported op "${op.op}"`);
+    }
+  }
+  return doc;
+}
+
+export function applyPatch(contentType: string, target: unknown, body: string): unknown {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body);
+  } catch {
+    throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+  }
+  const type = contentType.split(';')[0]!.trim();
+  if (type === 'application/json-patch+json') return jsonPatch(target, patch);
+  if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') return mergePatch(target, patch);
+  throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+}
+
+/** Replaces an object's top-level fields in place, so that references held by controllers stay valid. */
+function assignInPlace(obj: SimObject, next: Record<string, unknown>): void {
+  for (const k of Object.keys(obj)) if (!(k in next)) delete (obj as Record<string, unknown>)[k];
+  Object.assign(obj, next);
+}
+
+export function ownerOf(world: World, obj: SimObject): Owner | undefined {
+  if (obj.kind === 'Deployment') return [...world.owners.values()].find((o) => o.parent === obj);
+  return world.owners.get(obj.metadata.uid);
+}
+
+export function patchObject(world: World, def: ResourceDef, resource: string, obj: SimObject, contentType: string, body: string): SimObject {
+  if (obj instanceof PodRecord) throw methodNotAllowed('PATCH pods');
+  const beforeReplicas = (obj.spec as any)?.replicas;
+  const patched = applyPatch(contentType, JSON.parse(JSON.stringify(obj)), body) as Record<string, any>;
+  if (patched?.metadata?.name !== obj.metadata.name) throw new ApiError(422, 'Invalid', `${def.plural} "${obj.metadata.name}" is invalid: metadata.name: Invalid value: the name cannot change`);
+  patched.metadata.uid = obj.metadata.uid;
+  patched.metadata.creationTimestamp = obj.metadata.creationTimestamp;
+  const replicas = patched.spec?.replicas;
+  if (def.scalable && replicas !== beforeReplicas) {
+    if (!Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `${def.plural} "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+    patched.spec.replicas = beforeReplicas;
+    assignInPlace(obj, patched);
+    world.scaleTo(obj, replicas);
+    return obj;
+  }
+  assignInPlace(obj, patched);
+  if (def.plural === 'nodes') world.syncUnschedulableTaint(obj);
+  world.store.touch(resource, obj);
+  return obj;
+}
+
+export function scaleObject(obj: SimObject): Record<string, unknown> {
+  const m = obj.metadata;
+  const spec = obj.spec as any;
+  const status = obj.status as any;
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status?.replicas ?? 0, selector: selectorString(spec.selector?.matchLabels ?? {}) },
+  };
+}
+
+export function writeScale(world: World, def: ResourceDef, obj: SimObject, method: string, contentType: string, body: string): Record<string, unknown> {
+  const current = scaleObject(obj);
+  let next: any;
+  if (method === 'PUT') {
+    try {
+      next = JSON.parse(body);
+    } catch {
+      throw badRequest('invalid Scale body: not JSON');
+    }
+    const rv = next?.metadata?.resourceVersion;
+    if (rv && rv !== obj.metadata.resourceVersion) throw conflict(`${def.plural}.${def.group}`, obj.metadata.name);
+  } else {
+    next = applyPatch(contentType, current, body);
+  }
+  const replicas = next?.spec?.replicas;
+  if (!Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `Scale.autoscaling "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+  if (replicas !== (obj.spec as any).replicas) world.scaleTo(obj, replicas);
+  return scaleObject(obj);
+}
+
+export interface DeleteOutcome { body: unknown; pending: boolean }
+
+/**
+ * Deletes an object. Pods with a grace period first get deletionTimestamp (MODIFIED), then vanish after
+ * a short simulated shutdown (DELETED), so `kubectl delete` sees what it sees on a real cluster.
+ */
+export function deleteObject(world: World, def: ResourceDef, resource: string, obj: SimObject, gracePeriodSeconds: number | undefined, schedule: (fn: () => void, ms: number) => void): DeleteOutcome {
+  if (obj instanceof PodRecord) {
+    if (gracePeriodSeconds === 0) {
+      world.removePod(obj);
+      return { body: obj, pending: false };
+    }
+    if (!obj.deletionTimestamp) {
+      obj.deletionTimestamp = iso(world.now());
+      world.store.touch(RES.pods!, obj);
+      schedule(() => world.removePod(obj), Math.min(1000, (gracePeriodSeconds ?? 30) * 1000));
+    }
+    return { body: obj, pending: true };
+  }
+  if (def.plural === 'nodes') {
+    world.removeNode(obj.metadata.name);
+    return { body: obj, pending: false };
+  }
+  const owner = ownerOf(world, obj);
+  if (owner) {
+    // Background cascade: the owner goes now, its replicaset and pods right after.
+    world.owners.delete(owner.obj.metadata.uid);
+    for (const p of [...owner.pods]) world.removePod(p, '');
+    if (owner.parent) world.store.remove(RES.replicasets!, owner.obj.metadata.namespace, owner.obj.metadata.name);
+  }
+  world.store.remove(resource, obj.metadata.namespace, obj.metadata.name);
+  return { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: obj.metadata.name, group: def.group, kind: def.plural, uid: obj.metadata.uid } }, pending: false };
+}
+
+export function requireObject(world: World, def: ResourceDef, resource: string, namespace: string | undefined, name: string): SimObject {
+  const obj = world.store.get(resource, namespace, name);
+  if (!obj) throw notFound(def.plural, name, def.group);
+  return obj;
+}
+
+export { groupVersion };

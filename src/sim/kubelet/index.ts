@@ -1,0 +1,211 @@
+// A simulated kubelet's content: routes a kubelet path to a rendered body. No sockets here; the simulated
+// API server (node proxy) and each node's HTTPS listener call serve(). State per node is tiny (aggregate
+// counters, restarts it caused); samples and rendered bodies live in process-wide bounded LRU caches and
+// are recomputed on demand, deterministically, from the node view and the tick.
+import type { SimKubeletCallbacks, SimNodeView, SimPodView } from './view.js';
+import { ByteLru, CountLru } from './cache.js';
+import { kubeletFeatures, type KubeletFeatures } from './version.js';
+import { computeTick } from './tick.js';
+import { hash32, SERIES_EPOCH_S } from './series.js';
+import { oomTimeS, type ContainerModel } from './container-model.js';
+import type { AggregateState, NodeSample } from './sample.js';
+import { renderSummary } from './summary.js';
+import { renderCadvisor } from './cadvisor.js';
+import { renderResource } from './resource.js';
+import { renderPods } from './pods.js';
+import type { LabelCache } from './cadvisor-rows.js';
+import { log } from '../../log.js';
+
+export type { SimNodeView, SimPodView, SimContainerView, SimVolumeView, SimKubeletCallbacks } from './view.js';
+
+export interface KubeletResponse {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export interface KubeletOptions {
+  /** ms clock, injectable for tests. */
+  now?: () => number;
+  /** Housekeeping interval (cAdvisor's stats collection period); default 10000. */
+  housekeepingMs?: number;
+}
+
+export interface KubeletFaults {
+  /** Stats stop advancing: same sample time and values until cleared (a stuck cAdvisor housekeeping). */
+  frozenSummary?: boolean;
+}
+
+export interface SimKubelet {
+  /** path = kubelet path incl. query: '/stats/summary', '/stats/summary?only_cpu_and_memory=true',
+   *  '/metrics/cadvisor', '/metrics/resource', '/healthz', '/pods'; unknown → 404 text like the kubelet. */
+  serve(path: string): KubeletResponse;
+  setFaults(f: KubeletFaults): void;
+  dispose(): void;
+}
+
+const JSON_TYPE = 'application/json';
+const PROM_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+/** Process-wide caches (bounded): the last tick sample of recently asked kubelets, and rendered bodies. */
+const sampleCache = new CountLru<number, { k: number; sample: NodeSample }>(512);
+const bodyCache = new ByteLru(96 * 1024 * 1024);
+/** cAdvisor label strings per kubelet (they only change when pods do), for recently scraped kubelets. */
+const labelCaches = new CountLru<number, LabelCache>(256);
+let nextKubeletId = 1;
+
+/** Restart back-off after an OOM kill: the kubelet's first crash-loop delay (10 s). */
+const RESTART_BACKOFF_S = 10;
+/** Bound on OOM cycles replayed one by one when a kubelet was not asked for a long time. */
+const MAX_REPLAYED_RESTARTS = 50;
+
+interface PendingRestart {
+  podUid: string;
+  container: string;
+  at: Date;
+}
+
+export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletCallbacks, options: KubeletOptions = {}): SimKubelet {
+  const now = options.now ?? Date.now;
+  const housekeepingMs = options.housekeepingMs ?? 10_000;
+  if (!(housekeepingMs >= 100)) throw new Error(`simulated kubelet: housekeepingMs must be ≥ 100, got ${housekeepingMs}`);
+  const id = nextKubeletId++;
+  let state: AggregateState | null = null;
+  let lastK = -Infinity;
+  let frozenK: number | null = null;
+  /** Start (ms) of containers this kubelet restarted itself, by "podUid/name". */
+  const restartedStartMs = new Map<string, number>();
+  let featuresFor: { version: string; features: KubeletFeatures } | null = null;
+
+  function features(view: SimNodeView): KubeletFeatures {
+    if (!featuresFor || featuresFor.version !== view.kubernetesVersion) {
+      featuresFor = { version: view.kubernetesVersion, features: kubeletFeatures(view.kubernetesVersion) };
+    }
+    return featuresFor.features;
+  }
+
+  /** Each node's housekeeping runs at its own offset inside the interval, as real nodes do. */
+  function tickOf(view: SimNodeView, ms: number): { k: number; tickMs: number } {
+    const phase = hash32(view.seed, 0x7ac) % housekeepingMs;
+    let k = Math.floor((ms - phase) / housekeepingMs);
+    if (frozenK !== null) k = frozenK;
+    if (k < lastK) k = lastK; // the kubelet's time never goes backwards, even if the injected clock does
+    return { k, tickMs: k * housekeepingMs + phase };
+  }
+
+  function sampleAt(view: SimNodeView): NodeSample {
+    const { k, tickMs } = tickOf(view, now());
+    const cached = sampleCache.get(id);
+    // Like a real kubelet, a sample stands for its whole housekeeping tick, even if pods change meanwhile.
+    if (cached && cached.k === k) return cached.sample;
+    const pending: PendingRestart[] = [];
+    const tickS = tickMs / 1000 - SERIES_EPOCH_S;
+    const startMs = (pod: SimPodView, i: number, m: ContainerModel): number => {
+      const c = pod.containers[i];
+      const key = `${pod.uid}/${c.name}`;
+      let start = Math.max(c.startTime.getTime(), restartedStartMs.get(key) ?? -Infinity);
+      let startS = start / 1000 - SERIES_EPOCH_S;
+      let oomS = oomTimeS(m, startS);
+      if (oomS > tickS) return start;
+      // The leaky container reached its memory limit: the kernel OOM-kills it and the kubelet restarts it.
+      const cycleS = oomS - startS + RESTART_BACKOFF_S;
+      let replayed = 0;
+      if ((tickS - startS) / cycleS > MAX_REPLAYED_RESTARTS) {
+        const skip = Math.floor((tickS - startS) / cycleS) - 1;
+        startS += skip * cycleS;
+        oomS = oomTimeS(m, startS);
+      }
+      while (oomS <= tickS && replayed < MAX_REPLAYED_RESTARTS + 2) {
+        pending.push({ podUid: pod.uid, container: c.name, at: new Date(Math.round((oomS + SERIES_EPOCH_S) * 1000)) });
+        startS = oomS + RESTART_BACKOFF_S;
+        oomS = oomTimeS(m, startS);
+        replayed++;
+      }
+      start = Math.round((startS + SERIES_EPOCH_S) * 1000);
+      restartedStartMs.set(key, start);
+      return start;
+    };
+    const r = computeTick({ view, features: features(view), k, tickMs, housekeepingMs, containerStartMs: startMs, state });
+    state = r.state;
+    lastK = k;
+    sampleCache.set(id, { k, sample: r.sample });
+    pruneRestarts(view);
+    for (const p of pending) {
+      try {
+        callbacks.containerRestarted(p.podUid, p.container, 'OOMKilled', p.at);
+      } catch (err) {
+        log('sim').warn({ err, node: view.name, pod: p.podUid, container: p.container }, 'containerRestarted callback failed');
+      }
+    }
+    return r.sample;
+  }
+
+  function pruneRestarts(view: SimNodeView): void {
+    if (restartedStartMs.size === 0) return;
+    const live = new Set<string>();
+    for (const p of view.pods) for (const c of p.containers) live.add(`${p.uid}/${c.name}`);
+    for (const key of restartedStartMs.keys()) if (!live.has(key)) restartedStartMs.delete(key);
+  }
+
+  function cachedBody(kind: string, s: NodeSample, render: () => string): string {
+    const key = `${id}|${kind}|${s.k}`;
+    let body = bodyCache.get(key);
+    if (body === undefined) {
+      body = render();
+      bodyCache.set(key, body);
+    }
+    return body;
+  }
+
+  return {
+    serve(path: string): KubeletResponse {
+      const q = path.indexOf('?');
+      const route = (q < 0 ? path : path.slice(0, q)).replace(/\/+$/, '') || '/';
+      const query = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
+      const view = getView();
+      switch (route) {
+        case '/healthz':
+          return { status: 200, contentType: TEXT_TYPE, body: 'ok' };
+        case '/stats/summary': {
+          const s = sampleAt(view);
+          const only = query.get('only_cpu_and_memory') === 'true';
+          return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, () => renderSummary(s, { onlyCpuAndMemory: only })) };
+        }
+        case '/metrics/cadvisor': {
+          const s = sampleAt(view);
+          return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, () => {
+            const r = renderCadvisor(s, labelCaches.get(id));
+            labelCaches.set(id, r.labelCache);
+            return r.body;
+          }) };
+        }
+        case '/metrics/resource': {
+          const s = sampleAt(view);
+          return { status: 200, contentType: PROM_TYPE, body: cachedBody('resource', s, () => renderResource(s)) };
+        }
+        case '/pods':
+          return { status: 200, contentType: JSON_TYPE, body: renderPods(view) };
+        default:
+          // The kubelet's mux answers unknown paths with Go's http.NotFound.
+          return { status: 404, contentType: TEXT_TYPE, body: '404 page not found\n', headers: { 'X-Content-Type-Options': 'nosniff' } };
+      }
+    },
+    setFaults(f: KubeletFaults): void {
+      if (f.frozenSummary === undefined) return;
+      if (f.frozenSummary) {
+        if (frozenK === null) frozenK = tickOf(getView(), now()).k;
+      } else {
+        frozenK = null;
+      }
+    },
+    dispose(): void {
+      sampleCache.delete(id);
+      labelCaches.delete(id);
+      bodyCache.deletePrefix(`${id}|`);
+      restartedStartMs.clear();
+      state = null;
+    },
+  };
+}

@@ -1,0 +1,241 @@
+// Computes a NodeSample for one housekeeping tick from the node view, the kubelet's aggregate state and
+// the pure per-container models. Pods and containers are pure functions of time; the QoS-group and node
+// totals are accumulated across ticks so they stay monotonic while pods come and go.
+import type { SimPodView } from './view.js';
+import { addContainerCounters, C, containerFs, containerMemory, containerModel, COUNTER_COUNT, MiB, type MemoryGauges } from './container-model.js';
+import { between, counterAt, hash32, makeWave, SERIES_EPOCH_S, unit, type RateWave } from './series.js';
+import { hex64, nodeConstants, volumeSample, type AggregateState, type ContainerSample, type NodeSample, type PodSample, type SampleInputs, type SystemSample, type VolumeSample } from './sample.js';
+
+const QOS_DIR = { Guaranteed: '', Burstable: 'burstable', BestEffort: 'besteffort' } as const;
+const QOS_SLOT = { '': 0, burstable: 1, besteffort: 2 } as const;
+const STEADY = { dAmp: 0.3, wAmp: 0.1, wPeriodS: [900, 2700] as [number, number], jitter: 0.5 };
+
+function toS(ms: number): number {
+  return ms / 1000 - SERIES_EPOCH_S;
+}
+
+function sumMem(into: MemoryGauges, m: MemoryGauges): void {
+  into.workingSetBytes += m.workingSetBytes;
+  into.usageBytes += m.usageBytes;
+  into.rssBytes += m.rssBytes;
+  into.cacheBytes += m.cacheBytes;
+  into.mappedFileBytes += m.mappedFileBytes;
+  into.kernelBytes += m.kernelBytes;
+}
+
+function zeroMem(): MemoryGauges {
+  return { workingSetBytes: 0, usageBytes: 0, rssBytes: 0, cacheBytes: 0, mappedFileBytes: 0, kernelBytes: 0 };
+}
+
+/** Pod network namespace counters since pod start (the sandbox owns the netns; restarts do not reset it). */
+function addPodNetwork(rx: RateWave, txRatio: number, pktSize: number, fromS: number, tS: number, k: number, tickS: number, out: Float64Array): void {
+  if (tS <= fromS) return;
+  const rxBytes = Math.floor(counterAt(rx, fromS, tS, k, tickS));
+  const txBytes = Math.floor(rxBytes * txRatio);
+  out[C.rxBytes] += rxBytes;
+  out[C.txBytes] += txBytes;
+  out[C.rxPackets] += Math.floor(rxBytes / pktSize);
+  out[C.txPackets] += Math.floor(txBytes / pktSize);
+  out[C.rxDropped] += Math.floor(rxBytes / 4e9);
+}
+
+interface PodDynamics {
+  rx: RateWave;
+  txRatio: number;
+  pktSize: number;
+  pause: RateWave;
+}
+
+function podDynamics(pod: SimPodView, dayPhase: number): PodDynamics {
+  return {
+    rx: makeWave(pod.seed, 40, between(pod.seed, 41, 200, 400_000), STEADY, dayPhase),
+    txRatio: between(pod.seed, 42, 0.2, 1.5),
+    pktSize: between(pod.seed, 43, 300, 1400),
+    pause: makeWave(pod.seed, 50, 0.00002, { dAmp: 0, wAmp: 0.1, wPeriodS: [600, 1200], jitter: 0.2 }, 0),
+  };
+}
+
+/** Pod cgroup counters since pod start at tick k (containers + sandbox + netns). */
+function podCounters(models: ReturnType<typeof containerModel>[], dyn: PodDynamics, podStartS: number, tS: number, k: number, tickS: number): Float64Array {
+  const out = new Float64Array(COUNTER_COUNT);
+  for (const m of models) addContainerCounters(m, podStartS, tS, k, tickS, out, 0);
+  if (tS > podStartS) out[C.cpuNs] += counterAt(dyn.pause, podStartS, tS, k, tickS) * 1e9;
+  addPodNetwork(dyn.rx, dyn.txRatio, dyn.pktSize, podStartS, tS, k, tickS, out);
+  return out;
+}
+
+function systemSample(name: SystemSample['name'], seed: number, startMs: number, tS: number, k: number, tickS: number, cores: number, wsBytes: number): SystemSample {
+  const wave = makeWave(seed, 60, cores, STEADY, 0);
+  const startS = toS(startMs);
+  const cpuNs = counterAt(wave, startS, tS, k, tickS) * 1e9;
+  const prevNs = counterAt(wave, startS, tS - tickS, k - 1, tickS) * 1e9;
+  const ws = Math.floor((wsBytes * (0.95 + 0.1 * unit(seed, k))) / 4096) * 4096;
+  const mem: MemoryGauges = { workingSetBytes: ws, usageBytes: ws + Math.floor(ws * 0.08 / 4096) * 4096, rssBytes: Math.floor(ws * 0.9 / 4096) * 4096, cacheBytes: Math.floor(ws * 0.08 / 4096) * 4096, mappedFileBytes: 0, kernelBytes: Math.floor(ws * 0.03 / 4096) * 4096 };
+  const pageFaults = Math.floor((cpuNs / 1e9) * 800 + (tS - startS) * 0.5);
+  return { name, startMs, cpuNs, usageNanoCores: Math.max(0, (cpuNs - prevNs) / Math.min(tickS, Math.max(1e-3, tS - startS))), mem, pageFaults, majorPageFaults: Math.floor(pageFaults / 50_000) };
+}
+
+export function computeTick(inp: SampleInputs): { sample: NodeSample; state: AggregateState } {
+  const { view, features, k, tickMs } = inp;
+  const tickS = inp.housekeepingMs / 1000;
+  const nc = nodeConstants(view);
+  const tS = toS(tickMs);
+  const prevS = tS - tickS;
+  const stateK = inp.state && inp.state.k < k ? inp.state.k : k;
+  const stateS = tS - (k - stateK) * tickS;
+  // The kubelet refreshes volume stats once a minute (volumeStatsAggPeriod), not every housekeeping tick.
+  const volumeS = Math.floor(tickMs / 60_000) * 60 - SERIES_EPOCH_S;
+
+  const pods: PodSample[] = [];
+  const groupNow = new Float64Array(3 * COUNTER_COUNT);
+  const groupPrev = new Float64Array(3 * COUNTER_COUNT);
+  const groupAtState = new Float64Array(3 * COUNTER_COUNT);
+  const podsMem = zeroMem();
+  let nodeProcs = 0;
+  let ephemeralTotal = 0;
+  for (const pod of view.pods) {
+    if (pod.phase !== 'Running') continue; // the kubelet reports stats for running sandboxes only
+    const podStartS = toS(pod.startTime.getTime());
+    const models = pod.containers.map((c) => containerModel(pod.seed, c, view.memoryBytes, nc.dayPhase));
+    const dyn = podDynamics(pod, nc.dayPhase);
+    const qosDir = QOS_DIR[pod.qosClass];
+    const slot = QOS_SLOT[qosDir] * COUNTER_COUNT;
+    const now = podCounters(models, dyn, podStartS, tS, k, tickS);
+    const prev = podCounters(models, dyn, podStartS, prevS, k - 1, tickS);
+    const atState = stateK === k ? now : stateK === k - 1 ? prev : podCounters(models, dyn, podStartS, stateS, stateK, tickS);
+    for (let i = 0; i < COUNTER_COUNT; i++) {
+      groupNow[slot + i] += now[i];
+      groupPrev[slot + i] += prev[i];
+      groupAtState[slot + i] += atState[i];
+    }
+    const containers: ContainerSample[] = [];
+    const mem = zeroMem();
+    let limitSum = 0;
+    let allLimited = models.length > 0;
+    let processCount = 0;
+    let ephemeralUsedBytes = 0;
+    let ephemeralInodesUsed = 0;
+    for (let i = 0; i < models.length; i++) {
+      const m = models[i];
+      const startMs = inp.containerStartMs(pod, i, m);
+      const startS = toS(startMs);
+      const cNow = new Float64Array(COUNTER_COUNT);
+      const cPrev = new Float64Array(COUNTER_COUNT);
+      addContainerCounters(m, startS, tS, k, tickS, cNow, 0);
+      addContainerCounters(m, startS, prevS, k - 1, tickS, cPrev, 0);
+      const windowS = Math.min(tickS, Math.max(1e-3, tS - startS));
+      const cm = containerMemory(m, startS, tS, k);
+      sumMem(mem, cm);
+      const limit = m.view.memoryLimitBytes;
+      if (limit === null) allLimited = false;
+      else limitSum += limit;
+      const fs = containerFs(m, startS, tS);
+      ephemeralUsedBytes += fs.rootfsBytes + fs.logsBytes;
+      ephemeralInodesUsed += fs.rootfsInodes + 1;
+      processCount += m.processes;
+      containers.push({
+        model: m, name: m.view.name, startMs, now: cNow, prev: cPrev,
+        usageNanoCores: Math.max(0, (cNow[C.cpuNs] - cPrev[C.cpuNs]) / windowS),
+        mem: cm, memAvailableBytes: limit === null ? null : Math.max(0, limit - cm.workingSetBytes),
+        rootfsBytes: fs.rootfsBytes, rootfsInodes: fs.rootfsInodes, logsBytes: fs.logsBytes,
+      });
+    }
+    const pauseWs = Math.floor(between(pod.seed, 51, 160, 600)) * 1024;
+    mem.workingSetBytes += pauseWs;
+    mem.usageBytes += pauseWs;
+    mem.rssBytes += Math.floor(pauseWs / 2);
+    const volumes: VolumeSample[] = [];
+    for (const v of pod.volumes) {
+      const vs = volumeSample(pod, v, volumeS, nc.fsCapacityBytes, allLimited ? limitSum : 0, view.memoryBytes);
+      if (!vs) continue;
+      volumes.push(vs);
+      if (vs.onNodeFs) {
+        ephemeralUsedBytes += vs.usedBytes;
+        ephemeralInodesUsed += vs.inodesUsed;
+      }
+    }
+    sumMem(podsMem, mem);
+    nodeProcs += processCount;
+    ephemeralTotal += ephemeralUsedBytes;
+    const podWindowS = Math.min(tickS, Math.max(1e-3, tS - podStartS));
+    pods.push({
+      view: pod, qosDir, sandboxId: hex64(hash32(pod.seed, 77)), containers, now, prev,
+      usageNanoCores: Math.max(0, (now[C.cpuNs] - prev[C.cpuNs]) / podWindowS),
+      mem, memAvailableBytes: allLimited ? Math.max(0, limitSum - mem.workingSetBytes) : null,
+      pauseCpuNs: counterAt(dyn.pause, podStartS, tS, k, tickS) * 1e9, pauseWorkingSetBytes: pauseWs,
+      volumes, ephemeralUsedBytes, ephemeralInodesUsed, processCount,
+    });
+  }
+
+  // QoS-group accumulators: advance by the pods' growth since the last computed tick. Pods that left keep
+  // their past contribution (as cgroup v2 parents keep the usage of removed children).
+  const acc = new Float64Array(3 * COUNTER_COUNT);
+  for (let i = 0; i < acc.length; i++) {
+    acc[i] = inp.state ? inp.state.acc[i] + Math.max(0, groupNow[i] - groupAtState[i]) : groupNow[i];
+  }
+  const accPrev = new Float64Array(3 * COUNTER_COUNT);
+  for (let i = 0; i < acc.length; i++) accPrev[i] = Math.max(inp.state && stateK < k ? inp.state.acc[i] : 0, acc[i] - (groupNow[i] - groupPrev[i]));
+  const guaranteed = acc.subarray(0, COUNTER_COUNT);
+  const burstable = acc.subarray(COUNTER_COUNT, 2 * COUNTER_COUNT);
+  const besteffort = acc.subarray(2 * COUNTER_COUNT);
+  const kubepods = new Float64Array(COUNTER_COUNT);
+  const kubepodsPrev = new Float64Array(COUNTER_COUNT);
+  for (let i = 0; i < COUNTER_COUNT; i++) {
+    kubepods[i] = guaranteed[i] + burstable[i] + besteffort[i];
+    kubepodsPrev[i] = accPrev[i] + accPrev[COUNTER_COUNT + i] + accPrev[2 * COUNTER_COUNT + i];
+  }
+
+  const bootMs = view.startTime.getTime();
+  const kubelet = systemSample('kubelet', hash32(view.seed, 101), bootMs + 21_000, tS, k, tickS, between(view.seed, 102, 0.015, 0.06), between(view.seed, 103, 45, 120) * MiB);
+  const runtime = systemSample('runtime', hash32(view.seed, 104), bootMs + 12_000, tS, k, tickS, between(view.seed, 105, 0.005, 0.03), between(view.seed, 106, 30, 90) * MiB);
+  const os = systemSample('runtime', hash32(view.seed, 107), bootMs, tS, k, tickS, view.cpuCores * 0.01, nc.osWorkingSetBytes);
+  const podsCgroupWs = podsMem.workingSetBytes + 2 * MiB;
+  const podsSystem: SystemSample = {
+    name: 'pods', startMs: bootMs + 15_000, cpuNs: kubepods[C.cpuNs],
+    usageNanoCores: Math.max(0, (kubepods[C.cpuNs] - kubepodsPrev[C.cpuNs]) / tickS),
+    mem: { ...podsMem, workingSetBytes: podsCgroupWs, usageBytes: podsMem.usageBytes + 2 * MiB },
+    pageFaults: kubepods[C.pageFaults], majorPageFaults: kubepods[C.majorPageFaults],
+  };
+  const nodeWs = podsCgroupWs + kubelet.mem.workingSetBytes + runtime.mem.workingSetBytes + os.mem.workingSetBytes;
+  const pageCache = Math.floor((view.memoryBytes * nc.pageCacheFraction * (0.9 + 0.1 * Math.sin(tS / 7200))) / 4096) * 4096;
+  const nodeMem: MemoryGauges = {
+    workingSetBytes: nodeWs,
+    usageBytes: Math.min(view.memoryBytes, nodeWs + pageCache),
+    rssBytes: podsMem.rssBytes + kubelet.mem.rssBytes + runtime.mem.rssBytes + os.mem.rssBytes,
+    cacheBytes: pageCache,
+    mappedFileBytes: Math.floor(pageCache * 0.1 / 4096) * 4096,
+    kernelBytes: Math.floor(nodeWs * 0.04 / 4096) * 4096,
+  };
+  const hostNet = makeWave(view.seed, 110, between(view.seed, 111, 2_000, 40_000), STEADY, nc.dayPhase);
+  const bootS = toS(bootMs);
+  const hostRx = Math.floor(counterAt(hostNet, bootS, tS, k, tickS));
+  const psi = new Float64Array(6);
+  for (let i = 0; i < 6; i++) psi[i] = kubepods[C.psiCpuSomeUs + i] + Math.floor((tS - bootS) * 10 * (i + 1));
+  const node = {
+    cpuNs: kubepods[C.cpuNs] + kubelet.cpuNs + runtime.cpuNs + os.cpuNs,
+    usageNanoCores: podsSystem.usageNanoCores + kubelet.usageNanoCores + runtime.usageNanoCores + os.usageNanoCores,
+    mem: nodeMem,
+    availableBytes: Math.max(0, view.memoryBytes - nodeWs),
+    pageFaults: kubepods[C.pageFaults] + kubelet.pageFaults + runtime.pageFaults + os.pageFaults,
+    majorPageFaults: kubepods[C.majorPageFaults] + kubelet.majorPageFaults + runtime.majorPageFaults + os.majorPageFaults,
+    rxBytes: kubepods[C.rxBytes] + hostRx,
+    txBytes: kubepods[C.txBytes] + Math.floor(hostRx * 0.6),
+    rxPackets: kubepods[C.rxPackets] + Math.floor(hostRx / 900),
+    txPackets: kubepods[C.txPackets] + Math.floor(hostRx * 0.6 / 700),
+    fsReadBytes: kubepods[C.fsReadBytes] + Math.floor((tS - bootS) * 2048),
+    fsWriteBytes: kubepods[C.fsWriteBytes] + Math.floor((tS - bootS) * 16_384),
+    psi,
+  };
+  const fsUsed = Math.floor((nc.fsCapacityBytes * nc.fsBaseUsedFraction + nc.imageBytes + ephemeralTotal) / 4096) * 4096;
+  const inodes = Math.floor(nc.fsCapacityBytes / 16_384);
+  const sample: NodeSample = {
+    k, tickMs, tickS, features, view, pods,
+    qos: { guaranteed, burstable, besteffort, kubepods, kubepodsPrev },
+    kubelet, runtime, podsSystem, node,
+    fs: { capacityBytes: nc.fsCapacityBytes, usedBytes: fsUsed, inodes, inodesUsed: Math.floor(inodes * 0.02) + Math.floor(ephemeralTotal / 65_536) },
+    imageFs: { capacityBytes: nc.fsCapacityBytes, usedBytes: nc.imageBytes, inodes, inodesUsed: Math.floor(nc.imageBytes / 40_000) },
+    curproc: nc.baseProcs + nodeProcs + pods.length,
+    swapCapacityBytes: nc.swapCapacityBytes,
+  };
+  return { sample, state: { k, acc } };
+}

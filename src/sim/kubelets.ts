@@ -1,0 +1,135 @@
+// The world's kubelets: one SimKubelet per node (content from src/sim/kubelet/, created on first use so
+// 5,000 idle nodes cost nothing), reachable through the apiserver proxy and directly over HTTPS at each
+// node's own loopback address (127.0.x.y) and kubelet port, as node.status lists them.
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { World } from './model/world.js';
+import type { SimNodeView } from './kubelet/view.js';
+import { createKubelet, type SimKubelet } from './kubelet/index.js';
+import type { FaultInjector } from './faults.js';
+
+type CreateKubelet = typeof createKubelet;
+
+export class Kubelets {
+  private byNode = new Map<string, SimKubelet>();
+  private servers: Server[] = [];
+  private nodeByAddressPort = new Map<string, string>();
+  private port = 0;
+
+  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string, private create: CreateKubelet = createKubelet) {}
+
+  kubelet(node: string): SimKubelet | undefined {
+    let k = this.byNode.get(node);
+    if (!k && this.world.nodes.has(node)) {
+      const w = this.world;
+      k = this.create(() => w.nodeView(node) ?? emptyView(node), { containerRestarted: (uid, c, reason, at) => w.containerRestarted(uid, c, reason, at) }, { now: w.options.now });
+      this.byNode.set(node, k);
+    }
+    if (k) k.setFaults({ frozenSummary: this.faults.kubeletSpec(node).frozenSummary ?? false });
+    return k;
+  }
+
+  dropNode(node: string): void {
+    this.byNode.get(node)?.dispose();
+    this.byNode.delete(node);
+  }
+
+  /** Opens a direct HTTPS listener on `address`; returns the port (the same for every node when free). */
+  async listen(address: string): Promise<number> {
+    const server = createHttpsServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => this.handleDirect(req, res));
+    server.keepAliveTimeout = 30_000;
+    const tryListen = (port: number): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const onError = (e: Error): void => reject(e);
+        server.once('error', onError);
+        server.listen(port, address, () => {
+          server.off('error', onError);
+          resolve((server.address() as { port: number }).port);
+        });
+      });
+    let port: number;
+    try {
+      port = await tryListen(this.port);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || this.port === 0) throw e;
+      port = await tryListen(0);
+    }
+    if (this.port === 0) this.port = port;
+    this.servers.push(server);
+    return port;
+  }
+
+  bind(address: string, port: number, node: string): void {
+    this.nodeByAddressPort.set(`${address}:${port}`, node);
+  }
+
+  private handleDirect(req: IncomingMessage, res: ServerResponse): void {
+    const node = this.nodeByAddressPort.get(`${req.socket.localAddress}:${req.socket.localPort}`);
+    const auth = req.headers.authorization ?? '';
+    const given = Buffer.from(auth.startsWith('Bearer ') ? auth.slice(7) : '');
+    const want = Buffer.from(this.token);
+    if (given.length !== want.length || !timingSafeEqual(given, want)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain' });
+      res.end('Unauthorized');
+      return;
+    }
+    if (!node || !this.world.nodes.has(node)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('404 page not found\n');
+      return;
+    }
+    void this.serveWithFaults(node, req.url ?? '/', res);
+  }
+
+  /** Serves one kubelet path for `node`, through that node's faults. Used by the proxy and direct servers. */
+  async serveWithFaults(node: string, path: string, res: ServerResponse): Promise<void> {
+    const spec = this.faults.kubeletSpec(node);
+    const d = this.faults.decide(spec);
+    if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
+    if (d.reset) {
+      res.socket?.resetAndDestroy?.();
+      res.destroy();
+      return;
+    }
+    if (d.errorCode) {
+      const headers: Record<string, string> = { 'Content-Type': 'text/plain' };
+      if (d.errorCode === 429 || d.errorCode === 503) headers['Retry-After'] = '1';
+      res.writeHead(d.errorCode, headers);
+      res.end(`simulated kubelet error ${d.errorCode}\n`);
+      return;
+    }
+    const k = this.kubelet(node);
+    if (!k) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('404 page not found\n');
+      return;
+    }
+    const out = k.serve(path);
+    let body = out.body;
+    if (d.body === 'malformed') body = body.replace(/[{]/, '{"node":,');
+    res.writeHead(out.status, { 'Content-Type': out.contentType, ...(out.headers ?? {}), ...(d.body === 'truncate' ? {} : { 'Content-Length': Buffer.byteLength(body) }) });
+    if (d.body === 'truncate') {
+      res.write(body.slice(0, Math.floor(body.length / 2)));
+      setTimeout(() => res.destroy(), 10).unref();
+      return;
+    }
+    res.end(body);
+  }
+
+  async stop(): Promise<void> {
+    for (const k of this.byNode.values()) k.dispose();
+    this.byNode.clear();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
+    this.servers = [];
+  }
+}
+
+function emptyView(name: string): SimNodeView {
+  return { name, address: '127.0.0.1', kubeletPort: 0, cpuCores: 1, memoryBytes: 1, startTime: new Date(0), kubernetesVersion: 'v1.35.0', ready: false, pods: [], seed: 0 };
+}
+
+/** The node's own loopback address: 127.0.x.y, 250 nodes per /24. */
+export function nodeAddress(index: number): string {
+  return `127.0.${1 + Math.floor(index / 250)}.${1 + (index % 250)}`;
+}

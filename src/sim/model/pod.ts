@@ -1,0 +1,235 @@
+// A pod kept compact: 150,000 of them must fit in one process, so a pod holds its own metadata and
+// per-container state, shares its spec template with its siblings, and renders the full v1 Pod JSON only
+// when serialised (toJSON). Fields differ by simulated Kubernetes minor version, as on real clusters.
+import type { SimObject, SimMetadata } from './store.js';
+
+export interface ContainerTemplate {
+  name: string;
+  image: string;
+  imageId: string;
+  cpuRequestMilli: number | null;
+  cpuLimitMilli: number | null;
+  memoryRequestBytes: number | null;
+  memoryLimitBytes: number | null;
+  profile: 'steady' | 'bursty' | 'leaky' | 'idle';
+  ports?: Array<{ containerPort: number; protocol: string; name?: string }>;
+}
+
+/** Shared by every pod of one owner (deployment revision, statefulset, daemonset …). */
+export interface PodTemplate {
+  labels: Record<string, string>;
+  ownerReferences?: SimMetadata['ownerReferences'];
+  containers: ContainerTemplate[];
+  serviceAccountName: string;
+  restartPolicy: 'Always' | 'OnFailure' | 'Never';
+  /** PVC names mounted by the pod (statefulsets); the rest are the projected token volume. */
+  pvcNames: string[];
+  priorityClassName?: string;
+  minor: number;
+}
+
+export interface ContainerState {
+  id: string;
+  restartCount: number;
+  startedAt: Date;
+  lastTerminated?: { reason: string; exitCode: number; startedAt: Date; finishedAt: Date };
+  /** For Succeeded pods (jobs): how the container ended. */
+  terminated?: { reason: string; exitCode: number; finishedAt: Date };
+}
+
+export function qosClassOf(containers: ContainerTemplate[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const any = containers.some((c) => c.cpuRequestMilli != null || c.cpuLimitMilli != null || c.memoryRequestBytes != null || c.memoryLimitBytes != null);
+  if (!any) return 'BestEffort';
+  const guaranteed = containers.every(
+    (c) => c.cpuLimitMilli != null && c.memoryLimitBytes != null && (c.cpuRequestMilli ?? c.cpuLimitMilli) === c.cpuLimitMilli && (c.memoryRequestBytes ?? c.memoryLimitBytes) === c.memoryLimitBytes,
+  );
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+export function cpuQuantity(milli: number): string {
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
+export function memoryQuantity(bytes: number): string {
+  const Mi = 1024 * 1024;
+  if (bytes % (1024 * Mi) === 0) return `${bytes / (1024 * Mi)}Gi`;
+  if (bytes % Mi === 0) return `${bytes / Mi}Mi`;
+  return String(bytes);
+}
+
+function resourcesOf(c: ContainerTemplate): { limits?: Record<string, string>; requests?: Record<string, string> } {
+  const limits: Record<string, string> = {};
+  const requests: Record<string, string> = {};
+  if (c.cpuLimitMilli != null) limits.cpu = cpuQuantity(c.cpuLimitMilli);
+  if (c.memoryLimitBytes != null) limits.memory = memoryQuantity(c.memoryLimitBytes);
+  // As the apiserver defaults them: a limit without a request sets the request to the limit.
+  const cpuReq = c.cpuRequestMilli ?? c.cpuLimitMilli;
+  const memReq = c.memoryRequestBytes ?? c.memoryLimitBytes;
+  if (cpuReq != null) requests.cpu = cpuQuantity(cpuReq);
+  if (memReq != null) requests.memory = memoryQuantity(memReq);
+  const out: { limits?: Record<string, string>; requests?: Record<string, string> } = {};
+  if (Object.keys(limits).length) out.limits = limits;
+  if (Object.keys(requests).length) out.requests = requests;
+  return out;
+}
+
+const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class PodRecord implements SimObject {
+  kind = 'Pod';
+  apiVersion = 'v1';
+  [k: string]: unknown;
+  metadata: SimMetadata;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' = 'Running';
+  deletionTimestamp?: string;
+
+  constructor(
+    metadata: SimMetadata,
+    public template: PodTemplate,
+    public nodeName: string,
+    public hostIp: string,
+    public podIp: string,
+    public startTime: Date,
+    public containers: ContainerState[],
+    /** Per-pod seed for the kubelet's series. */
+    public seed: number,
+    public tokenVolumeName: string,
+  ) {
+    this.metadata = metadata;
+  }
+
+  get qosClass(): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+    return qosClassOf(this.template.containers);
+  }
+
+  fieldValue(path: string): string | undefined {
+    switch (path) {
+      case 'metadata.name': return this.metadata.name;
+      case 'metadata.namespace': return this.metadata.namespace;
+      case 'spec.nodeName': return this.nodeName;
+      case 'status.phase': return this.phase;
+      case 'spec.schedulerName': return 'default-scheduler';
+      case 'spec.serviceAccountName': return this.template.serviceAccountName;
+      case 'status.podIP': return this.podIp;
+      case 'status.nominatedNodeName': return '';
+      case 'spec.restartPolicy': return this.template.restartPolicy;
+      default: return undefined;
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    const t = this.template;
+    const minor = t.minor;
+    const running = this.phase === 'Running';
+    const tokenMount = { name: this.tokenVolumeName, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
+    const metadata: Record<string, unknown> = { ...this.metadata, labels: t.labels };
+    if (t.ownerReferences) metadata.ownerReferences = t.ownerReferences;
+    if (this.deletionTimestamp) {
+      metadata.deletionTimestamp = this.deletionTimestamp;
+      metadata.deletionGracePeriodSeconds = 30;
+    }
+    const volumes: unknown[] = t.pvcNames.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${this.metadata.name}` } }));
+    volumes.push({
+      name: this.tokenVolumeName,
+      projected: {
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+        defaultMode: 420,
+      },
+    });
+    const containers = t.containers.map((c) => {
+      const out: Record<string, unknown> = { name: c.name, image: c.image };
+      if (c.ports) out.ports = c.ports;
+      out.resources = resourcesOf(c);
+      out.volumeMounts = [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount];
+      out.terminationMessagePath = '/dev/termination-log';
+      out.terminationMessagePolicy = 'File';
+      out.imagePullPolicy = 'IfNotPresent';
+      return out;
+    });
+    const start = iso(this.startTime);
+    const conditionTimes = iso(new Date(this.startTime.getTime() + 9000));
+    const cond = (type: string, status: string, at: string): Record<string, unknown> => {
+      const c: Record<string, unknown> = { type };
+      if (minor >= 34) c.observedGeneration = 1;
+      c.status = status;
+      c.lastProbeTime = null;
+      c.lastTransitionTime = at;
+      if (status === 'False' && type !== 'PodScheduled') c.reason = this.phase === 'Succeeded' ? 'PodCompleted' : 'ContainersNotReady';
+      return c;
+    };
+    const ready = running ? 'True' : 'False';
+    const conditions = [
+      ...(minor >= 29 ? [cond('PodReadyToStartContainers', running ? 'True' : 'False', conditionTimes)] : []),
+      cond('Initialized', 'True', start),
+      cond('Ready', ready, conditionTimes),
+      cond('ContainersReady', ready, conditionTimes),
+      cond('PodScheduled', 'True', start),
+    ];
+    const containerStatuses = t.containers.map((c, i) => {
+      const s = this.containers[i]!;
+      const st: Record<string, unknown> = { name: c.name };
+      if (s.terminated) {
+        st.state = { terminated: { exitCode: s.terminated.exitCode, reason: s.terminated.reason, startedAt: iso(s.startedAt), finishedAt: iso(s.terminated.finishedAt), containerID: `containerd://${s.id}` } };
+      } else if (this.phase === 'Pending') {
+        st.state = { waiting: { reason: 'ContainerCreating' } };
+      } else {
+        st.state = { running: { startedAt: iso(s.startedAt) } };
+      }
+      st.lastState = s.lastTerminated
+        ? { terminated: { exitCode: s.lastTerminated.exitCode, reason: s.lastTerminated.reason, startedAt: iso(s.lastTerminated.startedAt), finishedAt: iso(s.lastTerminated.finishedAt), containerID: `containerd://${s.id}` } }
+        : {};
+      st.ready = running;
+      st.restartCount = s.restartCount;
+      st.image = c.image;
+      st.imageID = c.imageId;
+      if (this.phase !== 'Pending') st.containerID = `containerd://${s.id}`;
+      st.started = running;
+      if (minor >= 33) {
+        const res = resourcesOf(c);
+        if (res.requests) st.allocatedResources = res.requests;
+        st.resources = res;
+        st.volumeMounts = [{ ...tokenMount, recursiveReadOnly: 'Disabled' }];
+        st.user = { linux: { uid: 0, gid: 0, supplementalGroups: [0] } };
+      }
+      return st;
+    });
+    const status: Record<string, unknown> = {};
+    if (minor >= 34) status.observedGeneration = 1;
+    status.phase = this.phase;
+    status.conditions = conditions;
+    status.hostIP = this.hostIp;
+    if (minor >= 28) status.hostIPs = [{ ip: this.hostIp }];
+    if (this.phase !== 'Pending') {
+      status.podIP = this.podIp;
+      status.podIPs = [{ ip: this.podIp }];
+    }
+    status.startTime = start;
+    status.containerStatuses = containerStatuses;
+    status.qosClass = this.qosClass;
+    const spec: Record<string, unknown> = {
+      volumes,
+      containers,
+      restartPolicy: t.restartPolicy,
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      serviceAccountName: t.serviceAccountName,
+      serviceAccount: t.serviceAccountName,
+      nodeName: this.nodeName,
+      securityContext: {},
+      schedulerName: 'default-scheduler',
+      tolerations: [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      ],
+      priority: t.priorityClassName ? 2000001000 : 0,
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+    };
+    if (t.priorityClassName) spec.priorityClassName = t.priorityClassName;
+    return { kind: 'Pod', apiVersion: 'v1', metadata, spec, status };
+  }
+}

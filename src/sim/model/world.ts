@@ -1,0 +1,349 @@
+// The simulated cluster's state and its controllers: nodes, pods (compact records) and their owners, the
+// replica/daemon controllers that keep owners at their desired size, the scheduler that places new pods,
+// and the event recorder. The seed builder (seed.ts) fills it; the apiserver reads and writes it through
+// the store; kubelets read per-node views.
+import { SimStore, type SimObject } from './store.js';
+import { createRng, type Rng } from './rand.js';
+import { RESOURCES, groupVersion, resourceByKind } from './resources.js';
+import { PodRecord, type PodTemplate, type ContainerState } from './pod.js';
+import { eventObject, iso, nodeReadyConditions } from './objects.js';
+import type { SimNodeView, SimPodView } from '../kubelet/view.js';
+
+export const RES = Object.fromEntries(RESOURCES.map((r) => [r.plural, `${groupVersion(r)}/${r.plural}`])) as Record<string, string>;
+
+export interface WorldOptions {
+  name: string;
+  seed: number;
+  /** Kubernetes minor version (24 … 35) and the full git version. */
+  minor: number;
+  gitVersion: string;
+  historyCapacity: number;
+  eventCapacity: number;
+  now: () => number;
+}
+
+export interface NodeState {
+  name: string;
+  index: number;
+  address: string;
+  kubeletPort: number;
+  cpuCores: number;
+  memoryBytes: number;
+  bootTime: Date;
+  ready: boolean;
+  maxPods: number;
+  zone: string;
+  pods: Set<PodRecord>;
+  seed: number;
+  /** Joined after the start (the dynamics may remove it again). */
+  joined: boolean;
+}
+
+export type OwnerKind = 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job';
+
+export interface Owner {
+  kind: OwnerKind;
+  obj: SimObject;
+  /** The deployment above a replicaset. */
+  parent?: SimObject;
+  template: PodTemplate;
+  pods: Set<PodRecord>;
+  /** Pod name prefix: '<rs>-' for replicasets, '<sts>-' for statefulsets (ordinals). */
+  podPrefix: string;
+}
+
+export class World {
+  readonly store: SimStore;
+  readonly rng: Rng;
+  readonly nodes = new Map<string, NodeState>();
+  readonly podsByUid = new Map<string, PodRecord>();
+  readonly owners = new Map<string, Owner>();
+  readonly podOwner = new WeakMap<PodRecord, Owner>();
+  private reconcileQueue = new Set<Owner>();
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private eventKeys: Array<[string, string]> = [];
+  private nextPodIp = new Map<string, number>();
+  /** Delay before the controllers react, as real controllers do (informer + work queue latency). */
+  controllerDelayMs = 300;
+  onNodeAdded?: (n: NodeState) => void;
+  onNodeRemoved?: (n: NodeState) => void;
+
+  constructor(readonly options: WorldOptions) {
+    this.rng = createRng(options.seed);
+    const fields = new Map<string, string[]>(RESOURCES.map((r) => [`${groupVersion(r)}/${r.plural}`, ['metadata.name', 'metadata.namespace', ...(r.fields ?? [])]]));
+    this.store = new SimStore({ historyCapacity: options.historyCapacity, fieldsOf: (res) => fields.get(res) ?? [] });
+  }
+
+  now(): Date {
+    return new Date(this.options.now());
+  }
+
+  resourceOf(obj: SimObject): string {
+    const r = resourceByKind(obj.kind);
+    return `${groupVersion(r)}/${r.plural}`;
+  }
+
+  nodeObject(name: string): SimObject | undefined {
+    return this.store.get(RES.nodes!, undefined, name);
+  }
+
+  private schedulable(n: NodeState): boolean {
+    const obj = this.nodeObject(n.name);
+    return n.ready && !(obj?.spec as any)?.unschedulable && n.pods.size < n.maxPods;
+  }
+
+  /** Least-loaded ready, schedulable node (ties by name order); undefined when the cluster is full. */
+  pickNode(): NodeState | undefined {
+    let best: NodeState | undefined;
+    for (const n of this.nodes.values()) {
+      if (!this.schedulable(n)) continue;
+      if (!best || n.pods.size < best.pods.size) best = n;
+    }
+    return best;
+  }
+
+  podIpFor(n: NodeState): string {
+    const next = (this.nextPodIp.get(n.name) ?? 1) + 1;
+    this.nextPodIp.set(n.name, next > 254 ? 2 : next);
+    return `10.${64 + (n.index >> 8)}.${n.index & 255}.${next > 254 ? 2 : next}`;
+  }
+
+  /** Creates a pod for `owner` on `node` (or the scheduler's pick). quiet = initial world, no events. */
+  createPod(owner: Owner, name: string, node: NodeState | undefined, created: Date, quiet = false): PodRecord | undefined {
+    const target = node ?? this.pickNode();
+    if (!target) return undefined;
+    const rng = this.rng;
+    const uid = rng.uuid();
+    const ns = owner.obj.metadata.namespace!;
+    const metadata: SimObject['metadata'] = { name, ...(owner.kind === 'ReplicaSet' || owner.kind === 'DaemonSet' || owner.kind === 'Job' ? { generateName: owner.podPrefix } : {}), namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, annotations: { 'kubernetes.io/config.seen': created.toISOString(), 'kubernetes.io/config.source': 'api' }, ownerReferences: owner.template.ownerReferences };
+    if (owner.kind === 'StatefulSet') metadata.labels = { ...owner.template.labels, 'apps.kubernetes.io/pod-index': name.slice(owner.podPrefix.length), 'statefulset.kubernetes.io/pod-name': name };
+    const started = new Date(created.getTime() + 4000 + rng.int(0, 6000));
+    const containers: ContainerState[] = owner.template.containers.map(() => ({ id: rng.hex(64), restartCount: 0, startedAt: started }));
+    const pod = new PodRecord(metadata, owner.template, target.name, target.address, this.podIpFor(target), created, containers, rng.seed(), `kube-api-access-${rng.suffix(5)}`);
+    if (owner.kind === 'Job') {
+      pod.phase = 'Succeeded';
+      for (const c of containers) c.terminated = { reason: 'Completed', exitCode: 0, finishedAt: new Date(started.getTime() + 20000 + rng.int(0, 60000)) };
+    }
+    target.pods.add(pod);
+    owner.pods.add(pod);
+    this.podOwner.set(pod, owner);
+    this.podsByUid.set(uid, pod);
+    this.store.put(RES.pods!, pod, quiet);
+    if (!quiet) {
+      this.recordEvent(owner.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, owner.kind === 'StatefulSet' ? 'statefulset-controller' : owner.kind === 'DaemonSet' ? 'daemonset-controller' : 'replicaset-controller');
+      this.recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${target.name}`, 'default-scheduler');
+    }
+    return pod;
+  }
+
+  /** Removes a pod (API delete, node loss, scale down); its owner's controller reacts. */
+  removePod(pod: PodRecord, reason = 'Killing'): void {
+    if (!this.podsByUid.has(pod.metadata.uid)) return;
+    this.podsByUid.delete(pod.metadata.uid);
+    this.nodes.get(pod.nodeName)?.pods.delete(pod);
+    const owner = this.podOwner.get(pod);
+    owner?.pods.delete(pod);
+    this.store.remove(RES.pods!, pod.metadata.namespace, pod.metadata.name);
+    if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
+    if (owner) this.enqueueReconcile(owner);
+  }
+
+  enqueueReconcile(owner: Owner): void {
+    this.reconcileQueue.add(owner);
+    if (!this.reconcileTimer) {
+      this.reconcileTimer = setTimeout(() => this.runReconciles(), this.controllerDelayMs);
+      this.reconcileTimer.unref?.();
+    }
+  }
+
+  private runReconciles(): void {
+    this.reconcileTimer = undefined;
+    const owners = [...this.reconcileQueue];
+    this.reconcileQueue.clear();
+    for (const o of owners) if (this.owners.has(o.obj.metadata.uid)) this.reconcile(o);
+  }
+
+  desiredReplicas(owner: Owner): number {
+    if (owner.kind === 'DaemonSet') return [...this.nodes.values()].filter((n) => n.ready).length;
+    if (owner.kind === 'Job') return owner.pods.size;
+    return Number((owner.obj.spec as any)?.replicas ?? 0);
+  }
+
+  /** Brings an owner to its desired pod count, then refreshes its (and its deployment's) status. */
+  reconcile(owner: Owner, quiet = false): void {
+    const now = this.now();
+    if (owner.kind === 'DaemonSet') {
+      const covered = new Set([...owner.pods].map((p) => p.nodeName));
+      for (const n of this.nodes.values()) {
+        if (!covered.has(n.name) && n.ready) this.createPod(owner, `${owner.podPrefix}${this.rng.suffix(5)}`, n, now, quiet);
+      }
+    } else if (owner.kind !== 'Job') {
+      const desired = this.desiredReplicas(owner);
+      let guard = 10_000;
+      while (owner.pods.size < desired && guard-- > 0) {
+        const name = owner.kind === 'StatefulSet' ? this.nextOrdinalName(owner) : `${owner.podPrefix}${this.rng.suffix(5)}`;
+        if (!this.createPod(owner, name, undefined, now, quiet)) break;
+      }
+      if (owner.pods.size > desired) {
+        const victims = [...owner.pods].sort((a, b) => (owner.kind === 'StatefulSet' ? ordinal(b.metadata.name) - ordinal(a.metadata.name) : b.startTime.getTime() - a.startTime.getTime()));
+        for (const p of victims.slice(0, owner.pods.size - desired)) {
+          this.removePod(p, '');
+          if (!quiet) this.recordEvent(owner.obj, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, owner.kind === 'StatefulSet' ? 'statefulset-controller' : 'replicaset-controller');
+        }
+        this.reconcileQueue.delete(owner);
+      }
+    }
+    this.refreshStatus(owner, quiet);
+  }
+
+  private nextOrdinalName(owner: Owner): string {
+    const taken = new Set([...owner.pods].map((p) => ordinal(p.metadata.name)));
+    let i = 0;
+    while (taken.has(i)) i++;
+    return `${owner.podPrefix}${i}`;
+  }
+
+  /** Writes status blocks as the controllers would (ready = running pods). */
+  refreshStatus(owner: Owner, quiet = false): void {
+    const total = owner.pods.size;
+    const ready = [...owner.pods].filter((p) => p.phase === 'Running').length;
+    const o = owner.obj as any;
+    const gen = o.metadata.generation ?? 1;
+    if (owner.kind === 'ReplicaSet') {
+      o.status = { replicas: total, fullyLabeledReplicas: total, readyReplicas: ready, availableReplicas: ready, observedGeneration: gen };
+    } else if (owner.kind === 'StatefulSet') {
+      o.status = { observedGeneration: gen, replicas: total, readyReplicas: ready, currentReplicas: total, updatedReplicas: total, currentRevision: `${o.metadata.name}-${owner.podPrefix.length}`, updateRevision: `${o.metadata.name}-${owner.podPrefix.length}`, collisionCount: 0, availableReplicas: ready };
+    } else if (owner.kind === 'DaemonSet') {
+      const want = this.desiredReplicas(owner);
+      o.status = { currentNumberScheduled: total, numberMisscheduled: 0, desiredNumberScheduled: want, numberReady: ready, observedGeneration: gen, updatedNumberScheduled: total, numberAvailable: ready, ...(ready < want ? { numberUnavailable: want - ready } : {}) };
+    }
+    if (owner.kind !== 'Job' && !quiet) this.store.touch(this.resourceOf(owner.obj), owner.obj);
+    if (owner.parent) {
+      const d = owner.parent as any;
+      const now = iso(this.now());
+      const created = d.metadata.creationTimestamp;
+      d.status = {
+        observedGeneration: d.metadata.generation ?? 1, replicas: total, updatedReplicas: total, readyReplicas: ready, availableReplicas: ready,
+        ...(ready < d.spec.replicas ? { unavailableReplicas: d.spec.replicas - ready } : {}),
+        conditions: [
+          { type: 'Available', status: ready >= d.spec.replicas ? 'True' : 'False', lastUpdateTime: quiet ? created : now, lastTransitionTime: created, reason: ready >= d.spec.replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= d.spec.replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },
+          { type: 'Progressing', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${owner.obj.metadata.name}" has successfully progressed.` },
+        ],
+      };
+      if (!quiet) this.store.touch(RES.deployments!, owner.parent);
+    }
+  }
+
+  /** Sets a deployment's / statefulset's / replicaset's desired replicas (scale subresource, patch). */
+  scaleTo(obj: SimObject, replicas: number): void {
+    const spec = obj.spec as any;
+    const before = Number(spec.replicas ?? 0);
+    spec.replicas = replicas;
+    (obj.metadata as any).generation = Number((obj.metadata as any).generation ?? 1) + 1;
+    this.store.touch(this.resourceOf(obj), obj);
+    let owner: Owner | undefined;
+    if (obj.kind === 'Deployment') {
+      owner = [...this.owners.values()].find((o) => o.parent === obj);
+      if (owner) {
+        (owner.obj.spec as any).replicas = replicas;
+        this.recordEvent(obj, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas >= before ? 'up' : 'down'} replica set ${owner.obj.metadata.name} from ${before} to ${replicas}`, 'deployment-controller');
+      }
+    } else {
+      owner = this.owners.get(obj.metadata.uid);
+    }
+    if (owner) this.enqueueReconcile(owner);
+  }
+
+  /** A container restarted (kubelet callback): new container id and start, restartCount + 1, lastState. */
+  containerRestarted(podUid: string, container: string, reason: 'OOMKilled' | 'Error', at: Date): void {
+    const pod = this.podsByUid.get(podUid);
+    if (!pod) return;
+    const i = pod.template.containers.findIndex((c) => c.name === container);
+    const s = pod.containers[i];
+    if (!s) return;
+    s.lastTerminated = { reason, exitCode: reason === 'OOMKilled' ? 137 : 1, startedAt: s.startedAt, finishedAt: at };
+    s.restartCount++;
+    s.startedAt = new Date(at.getTime() + 1000);
+    s.id = this.rng.hex(64);
+    this.store.touch(RES.pods!, pod);
+    this.recordEvent(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${podUid})`, 'kubelet', pod.nodeName);
+  }
+
+  setNodeReady(n: NodeState, ready: boolean): void {
+    if (n.ready === ready) return;
+    n.ready = ready;
+    const obj = this.nodeObject(n.name);
+    if (!obj) return;
+    const now = this.now();
+    (obj.status as any).conditions = nodeReadyConditions(ready, now, now);
+    const spec = obj.spec as any;
+    const taints = (spec.taints ?? []).filter((t: any) => t.key !== 'node.kubernetes.io/unreachable');
+    if (!ready) taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: iso(now) });
+    if (taints.length) spec.taints = taints; else delete spec.taints;
+    this.store.touch(RES.nodes!, obj);
+    this.recordEvent(obj, 'Normal', ready ? 'NodeReady' : 'NodeNotReady', `Node ${n.name} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`, ready ? 'kubelet' : 'node-controller', n.name);
+  }
+
+  /** Cordon state changed by a patch: keep the unschedulable taint in step, as the node controller does. */
+  syncUnschedulableTaint(obj: SimObject): void {
+    const spec = obj.spec as any;
+    const taints = (spec.taints ?? []).filter((t: any) => t.key !== 'node.kubernetes.io/unschedulable');
+    if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: iso(this.now()) });
+    if (taints.length) spec.taints = taints; else delete spec.taints;
+  }
+
+  /** Removes a node and its pods (pod GC); owners reschedule elsewhere. */
+  removeNode(name: string): boolean {
+    const n = this.nodes.get(name);
+    if (!n) return false;
+    for (const p of [...n.pods]) this.removePod(p, '');
+    this.nodes.delete(name);
+    this.store.remove(RES.nodes!, undefined, name);
+    this.onNodeRemoved?.(n);
+    for (const o of this.owners.values()) if (o.kind === 'DaemonSet') this.enqueueReconcile(o);
+    return true;
+  }
+
+  recordEvent(involved: SimObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, host?: string): void {
+    const m = involved.metadata;
+    const namespace = m.namespace ?? 'default';
+    const at = this.now();
+    const name = `${m.name}.${this.rng.hex(16)}`;
+    const r = resourceByKind(involved.kind);
+    const ev = eventObject({ namespace, name, uid: this.rng.uuid(), at, type, reason, message, component, host, involved: { kind: involved.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: groupVersion(r), resourceVersion: m.resourceVersion } });
+    this.store.put(RES.events!, ev);
+    this.eventKeys.push([namespace, name]);
+    while (this.eventKeys.length > this.options.eventCapacity) {
+      const [ns, n] = this.eventKeys.shift()!;
+      this.store.remove(RES.events!, ns, n);
+    }
+  }
+
+  nodeView(name: string): SimNodeView | undefined {
+    const n = this.nodes.get(name);
+    if (!n) return undefined;
+    const pods: SimPodView[] = [];
+    for (const p of n.pods) {
+      pods.push({
+        uid: p.metadata.uid, name: p.metadata.name, namespace: p.metadata.namespace!, startTime: p.startTime, qosClass: p.qosClass, phase: p.phase, seed: p.seed,
+        containers: p.template.containers.map((c, i) => ({
+          name: c.name, containerId: `containerd://${p.containers[i]!.id}`, image: c.image, imageId: c.imageId,
+          cpuRequestMilli: c.cpuRequestMilli ?? c.cpuLimitMilli, cpuLimitMilli: c.cpuLimitMilli, memoryRequestBytes: c.memoryRequestBytes ?? c.memoryLimitBytes, memoryLimitBytes: c.memoryLimitBytes,
+          restartCount: p.containers[i]!.restartCount, startTime: p.containers[i]!.startedAt, profile: c.profile,
+        })),
+        volumes: [...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })), { name: p.tokenVolumeName, kind: 'projected' as const }],
+      });
+    }
+    return { name: n.name, address: n.address, kubeletPort: n.kubeletPort, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, startTime: n.bootTime, kubernetesVersion: this.options.gitVersion, ready: n.ready, pods, seed: n.seed };
+  }
+
+  stop(): void {
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = undefined;
+  }
+}
+
+function ordinal(name: string): number {
+  const m = /-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : -1;
+}

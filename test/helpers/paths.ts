@@ -1,0 +1,11 @@
+// Paths tests share: the repo root (tests run from dist/test/<area>/) and the real kubelet fixtures,
+// which live beside the repository in ../shared/fixtures.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const FIXTURES = resolve(REPO_ROOT, '../shared/fixtures');
+
+export function fixture(name: string): string {
+  return resolve(FIXTURES, name);
+}

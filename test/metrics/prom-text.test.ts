@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PromParseError, parsePromStream, parsePromText, type PromSample } from '../../src/metrics/sources/prom-text.js';
+
+function collect(text: string | Buffer): { samples: PromSample[]; types: Map<string, string>; help: Map<string, string> } {
+  const samples: PromSample[] = [];
+  const p = parsePromText(text, (s) => samples.push({ ...s, labels: { ...s.labels } }));
+  return { samples, types: p.types, help: p.help };
+}
+
+test('prom text: HELP/TYPE, escapes in label values, NaN/±Inf, timestamps, CRLF, no final newline', () => {
+  const { samples, types, help } = collect([
+    '# HELP m_total A \\\\ help\\nline',
+    '# TYPE m_total counter',
+    '# a plain comment',
+    'm_total{path="C:\\\\dir",quote="say \\"hi\\"",nl="a\\nb",} 1.5e+03 1700000000123',
+    'm_total{empty=""} NaN',
+    'gauge_x +Inf\r',
+    'gauge_y -Inf 5',
+    '  ',
+    'last 42',
+  ].join('\n'));
+  assert.equal(types.get('m_total'), 'counter');
+  assert.equal(help.get('m_total'), 'A \\ help\nline');
+  assert.deepEqual(samples[0], {
+    name: 'm_total', labels: { path: 'C:\\dir', quote: 'say "hi"', nl: 'a\nb' }, value: 1500, timestampMs: 1700000000123,
+  });
+  assert.ok(Number.isNaN(samples[1]!.value));
+  assert.deepEqual(samples[1]!.labels, { empty: '' });
+  assert.equal(samples[2]!.value, Infinity);
+  assert.equal(samples[2]!.timestampMs, null);
+  assert.equal(samples[3]!.value, -Infinity);
+  assert.equal(samples[3]!.timestampMs, 5);
+  assert.deepEqual(samples[4], { name: 'last', labels: {}, value: 42, timestampMs: null });
+  assert.equal(samples.length, 5);
+});
+
+test('prom text: chunks splitting lines and multi-byte characters anywhere give the same samples', async () => {
+  const text = Buffer.from('a{l="héllo wörld ✓"} 1 10\nb{l="x"} 2\n# TYPE c gauge\nc 3\n');
+  const whole = collect(text).samples;
+  for (let size = 1; size <= 7; size++) {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size));
+    const got: PromSample[] = [];
+    await parsePromStream(chunks, (s) => got.push({ ...s, labels: { ...s.labels } }));
+    assert.deepEqual(got, whole, `chunk size ${size}`);
+  }
+  assert.equal(whole[0]!.labels.l, 'héllo wörld ✓');
+});
+
+test('prom text: malformed lines name the line and the problem', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['ok 1\n{a="b"} 1\n', /^line 2: expected a metric name/],
+    ['m{a} 1\n', /^line 1: expected '=' after label a/],
+    ['m{a=b} 1\n', /^line 1: expected '"' to open the value of label a/],
+    ['m{a="b"}1\n', /^line 1: expected a space before the value/],
+    ['m{a="b"} x\n', /^line 1: expected a number value/],
+    ['m 1 2.5\n', /^line 1: expected an integer ms timestamp/],
+    ['m{a="b" 1\n', /^line 1: /],
+  ];
+  for (const [text, re] of cases) {
+    assert.throws(() => parsePromText(text, () => {}), (err: unknown) => err instanceof PromParseError && re.test(err.message), text);
+  }
+  assert.throws(() => parsePromText('x'.repeat(100), () => {}, { maxLineChars: 50 }), /line too long/);
+});

@@ -1,0 +1,143 @@
+// Drives the simulated cluster with Debian's real kubectl (kubernetes-client, unpacked into
+// .cache/kubectl by scripts/fetch-kubectl.sh): get, watch, delete, scale, cordon and raw kubelet reads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { get } from './api-helpers.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const kubectlPath = join(repoRoot, '.cache/kubectl/usr/bin/kubectl');
+let sim: SimCluster;
+let dir: string;
+
+function kubectl(args: string[], timeoutMs = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(kubectlPath, ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args], { timeout: timeoutMs }, (err, stdout, stderr) => {
+      resolvePromise({ code: err ? Number((err as NodeJS.ErrnoException).code ?? 1) || 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+before(async () => {
+  if (!existsSync(kubectlPath)) {
+    const r = spawnSync('sh', [join(repoRoot, 'scripts/fetch-kubectl.sh')], { stdio: 'inherit' });
+    assert.equal(r.status, 0, 'scripts/fetch-kubectl.sh must unpack Debian kubectl');
+  }
+  dir = mkdtempSync(join(tmpdir(), 'kubepulse-kubectl-'));
+  sim = await startSim({ name: 'kubectl-sim', nodes: 3, podsPerNode: 10, seed: 5, podChurnIntervalMs: 1000 });
+  await writeKubeconfig(join(dir, 'kubeconfig'), [sim]);
+});
+
+after(async () => {
+  await sim.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('kubectl get nodes lists every simulated node', async () => {
+  const r = await kubectl(['get', 'nodes']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const n of sim.nodes()) assert.match(r.stdout, new RegExp(`^${n.name}\\s`, 'm'));
+});
+
+test('kubectl get pods -A lists the pods the API serves, with their namespaces', async () => {
+  const r = await kubectl(['get', 'pods', '-A']);
+  assert.equal(r.code, 0, r.stderr);
+  const api = (await get(sim, '/api/v1/namespaces/kube-system/pods')).json.items;
+  assert.ok(api.length > 0);
+  for (const p of api) assert.match(r.stdout, new RegExp(`^kube-system\\s+${p.metadata.name}\\s`, 'm'));
+});
+
+test('kubectl get pods -A -w prints pods created by churn after the initial list', async () => {
+  const child = spawn(kubectlPath, ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), 'get', 'pods', '-A', '-w']);
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  try {
+    const initial = new Set((await get(sim, '/api/v1/pods')).json.items.map((p: any) => p.metadata.name));
+    const fresh = await until('a churned-in pod in the watch output', async () => {
+      const names = out.split('\n').map((l) => l.trim().split(/\s+/)[1]).filter((n): n is string => !!n && n !== 'NAME');
+      return names.find((n) => !initial.has(n));
+    }, 20_000);
+    const now = (await get(sim, '/api/v1/pods')).json.items.map((p: any) => p.metadata.name);
+    assert.ok(now.includes(fresh) || out.includes(fresh), 'the new pod exists in the cluster');
+  } finally {
+    child.kill();
+  }
+});
+
+test('kubectl delete pod removes it; its replicaset replaces it', async () => {
+  const pods = (await get(sim, '/api/v1/namespaces/kube-system/pods?labelSelector=app%3Dcoredns')).json.items;
+  const victim = pods[0].metadata.name;
+  const r = await kubectl(['delete', 'pod', '-n', 'kube-system', victim]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`pod "${victim}" deleted`));
+  assert.equal((await get(sim, `/api/v1/namespaces/kube-system/pods/${victim}`)).status, 404);
+  await until('the replacement coredns pod', async () => {
+    const now = (await get(sim, '/api/v1/namespaces/kube-system/pods?labelSelector=app%3Dcoredns')).json.items;
+    return now.length === pods.length ? now : undefined;
+  });
+});
+
+test('kubectl scale deployment changes replicas and the pods follow', async () => {
+  const deps = (await get(sim, '/apis/apps/v1/deployments')).json.items.filter((d: any) => !d.metadata.namespace.startsWith('kube'));
+  const d = deps[0];
+  const target = d.spec.replicas + 2;
+  const r = await kubectl(['scale', 'deployment', d.metadata.name, '-n', d.metadata.namespace, `--replicas=${target}`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /scaled/);
+  const after = (await get(sim, `/apis/apps/v1/namespaces/${d.metadata.namespace}/deployments/${d.metadata.name}`)).json;
+  assert.equal(after.spec.replicas, target);
+  await until('the scaled pod count', async () => {
+    const dep = (await get(sim, `/apis/apps/v1/namespaces/${d.metadata.namespace}/deployments/${d.metadata.name}`)).json;
+    const pods = (await get(sim, `/api/v1/namespaces/${d.metadata.namespace}/pods?labelSelector=app%3D${d.metadata.name}`)).json.items;
+    return pods.length === target && dep.status.replicas === target ? true : undefined;
+  });
+});
+
+test('kubectl cordon and uncordon toggle spec.unschedulable', async () => {
+  const node = sim.nodes()[1]!.name;
+  const c = await kubectl(['cordon', node]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stdout, /cordoned/);
+  const cordoned = (await get(sim, `/api/v1/nodes/${node}`)).json;
+  assert.equal(cordoned.spec.unschedulable, true);
+  assert.ok(cordoned.spec.taints.some((t: any) => t.key === 'node.kubernetes.io/unschedulable'));
+  const u = await kubectl(['uncordon', node]);
+  assert.equal(u.code, 0, u.stderr);
+  const uncordoned = (await get(sim, `/api/v1/nodes/${node}`)).json;
+  assert.notEqual(uncordoned.spec.unschedulable, true);
+  assert.equal(uncordoned.spec.taints, undefined);
+});
+
+test('kubectl get --raw reaches every kubelet endpoint through the node proxy', async () => {
+  const node = sim.nodes()[0]!.name;
+  const summary = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`]);
+  assert.equal(summary.code, 0, summary.stderr);
+  const s = JSON.parse(summary.stdout);
+  assert.equal(s.node.nodeName, node);
+  const apiPods = (await get(sim, `/api/v1/pods?fieldSelector=spec.nodeName%3D${node}`)).json.items.filter((p: any) => p.status.phase === 'Running');
+  for (const p of apiPods) assert.ok(s.pods.some((sp: any) => sp.podRef.uid === p.metadata.uid), `summary has pod ${p.metadata.name}`);
+  const cadvisor = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/metrics/cadvisor`]);
+  assert.equal(cadvisor.code, 0, cadvisor.stderr);
+  assert.match(cadvisor.stdout, /^container_cpu_usage_seconds_total\{/m);
+  const resource = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/metrics/resource`]);
+  assert.equal(resource.code, 0, resource.stderr);
+  assert.match(resource.stdout, /^node_cpu_usage_seconds_total /m);
+  const healthz = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/healthz`]);
+  assert.equal(healthz.code, 0, healthz.stderr);
+  assert.equal(healthz.stdout.trim(), 'ok');
+});
