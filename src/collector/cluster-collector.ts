@@ -48,6 +48,10 @@ export class ClusterCollector {
   private schedulers = new Map<KubeletSource, ScrapeScheduler>();
   private kubelet: KubeletClient | null = null;
   private readonly nodeAddresses = new Map<string, { address: string | null; port: number | null }>();
+  /** namespace/name → uid of live pods: /metrics/resource names pods, the tables key them by uid. */
+  private readonly podUids = new Map<string, string>();
+  private readonly podKeys = new Map<string, string>(); // uid → namespace/name
+  private readonly nodeNames = new Map<string, string>(); // uid → node name
   private stopped = false;
   private startLoop: Promise<void> | null = null;
   private connectError: string | null = null;
@@ -111,7 +115,10 @@ export class ClusterCollector {
           semaphore,
           scrape: async ({ node, signal }) => {
             const body = await kubelet.fetch(node, source, signal);
-            const sampleAt = await this.deps.pipeline.ingest({ clusterId: this.deps.clusterId, cluster: this.name, node, source, body, scrapedAt: new Date() });
+            const sampleAt = await this.deps.pipeline.ingest({
+              clusterId: this.deps.clusterId, cluster: this.name, node, source, body, scrapedAt: new Date(), intervalMs,
+              resolvePodUid: (ns, pod) => this.podUids.get(`${ns}/${pod}`),
+            });
             if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
           },
         }),
@@ -121,7 +128,8 @@ export class ClusterCollector {
     for (const kind of enabled) {
       const inf = new Informer(conn, kind, this.deps.inventory, {
         resyncMs: this.settings.inventory_resync,
-        onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : undefined,
+        onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : kind.name === 'pod' ? (c) => this.onPodChange(c) : undefined,
+        onGone: kind.name === 'node' ? (uids) => this.onNodesGone(uids) : kind.name === 'pod' ? (uids) => this.onPodsGone(uids) : undefined,
       });
       this.informers.push(inf);
       inf.start();
@@ -137,15 +145,47 @@ export class ClusterCollector {
     const node = c.obj as KubeObject;
     const name = node.metadata.name;
     if (c.op === 'delete') {
-      this.nodeAddresses.delete(name);
-      for (const s of this.schedulers.values()) s.removeNode(name);
-      this.deps.pipeline.forgetNode(this.deps.clusterId, name);
+      this.nodeNames.delete(node.metadata.uid);
+      this.dropNode(name);
       return;
     }
+    this.nodeNames.set(node.metadata.uid, name);
     const address = (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? null;
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? null;
     this.nodeAddresses.set(name, { address, port });
     for (const s of this.schedulers.values()) s.addNode(name);
+  }
+
+  private dropNode(name: string): void {
+    this.nodeAddresses.delete(name);
+    for (const s of this.schedulers.values()) s.removeNode(name);
+    this.deps.pipeline.forgetNode(this.deps.clusterId, name);
+  }
+
+  private onNodesGone(uids: string[]): void {
+    for (const uid of uids) {
+      const name = this.nodeNames.get(uid);
+      this.nodeNames.delete(uid);
+      if (name) this.dropNode(name);
+    }
+  }
+
+  private onPodChange(c: InventoryChange): void {
+    const m = c.obj.metadata;
+    if (c.op === 'delete') this.onPodsGone([m.uid]);
+    else {
+      const key = `${m.namespace}/${m.name}`;
+      this.podUids.set(key, m.uid);
+      this.podKeys.set(m.uid, key);
+    }
+  }
+
+  private onPodsGone(uids: string[]): void {
+    for (const uid of uids) {
+      const key = this.podKeys.get(uid);
+      this.podKeys.delete(uid);
+      if (key && this.podUids.get(key) === uid) this.podUids.delete(key);
+    }
   }
 
   status(): ClusterStatus {

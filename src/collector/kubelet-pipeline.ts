@@ -1,73 +1,115 @@
-// The metric pipeline: decode a kubelet payload (pure decoders), skip samples already seen, stamp the
-// cluster id, and queue the rows on the store's bounded MetricWriter — whose enqueue waits when the
-// database falls behind, which is how scraping slows down instead of memory growing.
-import { ENTITIES, type Entity, type MetricRows } from '../metrics/definitions.js';
+// The metric pipeline: decode a kubelet payload (pure decoders), turn counters into rates and drop
+// samples already seen (one RateTracker per cluster and source), stamp the cluster id, and queue the
+// rows on the store's bounded MetricWriter — whose enqueue waits when the database falls behind, which
+// is how scraping slows down instead of memory growing.
+import { ENTITIES, type MetricRows } from '../metrics/definitions.js';
 import { decodeSummary } from '../metrics/sources/summary.js';
+import { decodeCadvisorText } from '../metrics/sources/cadvisor.js';
+import { decodeResource } from '../metrics/sources/resource.js';
+import type { StartTimes } from '../metrics/sources/decode-util.js';
+import { RateTracker } from '../metrics/rates.js';
 import { UnmappedFields } from '../metrics/unmapped.js';
 import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
 import { MetricWriter } from '../store/metric-queue.js';
 import type { Database } from './database.js';
 
+/** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
+const FORGET_AFTER_INTERVALS = 10;
+
+interface Decoded {
+  rows: MetricRows;
+  startTimes: StartTimes;
+  unmapped: string[];
+}
+
+export function decodePayload(input: IngestInput): Decoded {
+  switch (input.source) {
+    case 'summary':
+      return decodeSummary(input.body, { scrapeTime: input.scrapedAt });
+    case 'cadvisor':
+      return decodeCadvisorText(input.body, { nodeName: input.node, scrapeTime: input.scrapedAt });
+    case 'resource':
+      return decodeResource(input.body, { nodeName: input.node, scrapeTime: input.scrapedAt, resolvePodUid: input.resolvePodUid });
+  }
+}
+
 export class KubeletPipeline implements MetricPipeline {
   readonly writer: MetricWriter;
   private readonly unmapped = new UnmappedFields();
-  /** Newest node sample time per cluster/node/source: a kubelet answering the same sample is skipped. */
-  private readonly lastSample = new Map<string, number>();
-  private readonly count = { payloads: 0, staleSkipped: 0, rowsQueued: 0, decodeErrors: 0 };
+  private readonly trackers = new Map<string, { tracker: RateTracker; intervalMs: number }>();
+  private readonly count = { payloads: 0, staleSkipped: 0, counterResets: 0, rowsQueued: 0, decodeErrors: 0 };
+  private readonly pruneTimer: NodeJS.Timeout;
 
   constructor(private readonly db: Database) {
     this.writer = new MetricWriter(db.pool, {
       onWriteFailed: (_entity, _rows, err) => {
         db.noteWrite(false, 0, err.message);
-        return false; // keep the rows queued and retry (the disk spool takes them over in issue 7)
+        return false; // keep the rows queued and retry
       },
     });
+    this.pruneTimer = setInterval(() => this.prune(), 60_000);
+    this.pruneTimer.unref();
+  }
+
+  private trackerFor(input: IngestInput): RateTracker {
+    const key = `${input.clusterId}/${input.source}`;
+    let t = this.trackers.get(key);
+    if (!t || t.intervalMs !== input.intervalMs) {
+      t = { tracker: new RateTracker({ intervalMs: input.intervalMs }), intervalMs: input.intervalMs };
+      this.trackers.set(key, t);
+    }
+    return t.tracker;
   }
 
   async ingest(input: IngestInput): Promise<Date | null> {
-    let rows: MetricRows;
-    let sampleAt: Date | null = null;
+    let d: Decoded;
     try {
-      if (input.source !== 'summary') throw new Error(`${input.source}: decoder not wired yet`);
-      const d = decodeSummary(input.body, { scrapeTime: input.scrapedAt });
-      if (d.unmapped.length) this.unmapped.record('summary', d.unmapped);
-      rows = d.rows;
-      sampleAt = (rows.node[0]?.ts as Date | undefined) ?? null;
+      d = decodePayload(input);
     } catch (e) {
       this.count.decodeErrors++;
       throw e;
     }
     this.count.payloads++;
-    const key = `${input.clusterId}/${input.node}/${input.source}`;
-    if (sampleAt) {
-      if (this.lastSample.get(key) === sampleAt.getTime()) {
-        this.count.staleSkipped++;
-        return null;
-      }
-      this.lastSample.set(key, sampleAt.getTime());
-    }
-    for (const entity of ENTITIES as readonly Entity[]) {
-      const list = rows[entity];
+    if (d.unmapped.length) this.unmapped.record(input.source, d.unmapped);
+    const r = this.trackerFor(input).apply(input.clusterId, d.rows, d.startTimes);
+    this.count.staleSkipped += r.stale;
+    this.count.counterResets += r.resets;
+    let newest: Date | null = null;
+    for (const entity of ENTITIES) {
+      const list = d.rows[entity];
       if (!list.length) continue;
-      for (const r of list) r.cluster_id = input.clusterId;
+      for (const row of list) {
+        row.cluster_id = input.clusterId;
+        const ts = row.ts as Date;
+        if (!newest || ts > newest) newest = ts;
+      }
       this.count.rowsQueued += list.length;
       await this.writer.enqueue(entity, list);
     }
     const st = this.writer.stats();
     if (st.lastWriteLatencyMs !== null && st.lastError === null) this.db.noteWrite(true, st.lastWriteLatencyMs);
-    return sampleAt;
+    return newest;
   }
 
-  forgetNode(clusterId: number, node: string): void {
-    for (const source of ['summary', 'cadvisor', 'resource']) this.lastSample.delete(`${clusterId}/${node}/${source}`);
+  /** Rate state is per entity; a node's pods vanish with it and are pruned by age like any other. */
+  forgetNode(_clusterId: number, _node: string): void {
+    this.prune();
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    for (const { tracker, intervalMs } of this.trackers.values()) tracker.prune(now - FORGET_AFTER_INTERVALS * intervalMs);
   }
 
   async flush(): Promise<void> {
+    clearInterval(this.pruneTimer);
     await this.writer.close();
   }
 
   counters(): Record<string, number> {
     const st = this.writer.stats();
-    return { ...this.count, queuedRows: st.queuedRows, inserted: st.inserted, duplicates: st.duplicates, failedWrites: st.failedWrites, waitingProducers: st.waitingProducers };
+    let rateEntities = 0;
+    for (const t of this.trackers.values()) rateEntities += t.tracker.size;
+    return { ...this.count, rateEntities, queuedRows: st.queuedRows, inserted: st.inserted, duplicates: st.duplicates, failedWrites: st.failedWrites, waitingProducers: st.waitingProducers };
   }
 }

@@ -37,6 +37,8 @@ export interface InformerOptions {
   resyncMs?: number;
   /** Called after each change reached the sink (the metrics scheduler follows nodes this way). */
   onChange?: (change: InventoryChange) => void;
+  /** Called with the uids a relist found gone (deleted while no watch was running). */
+  onGone?: (uids: string[]) => void;
   /** Flush buffered watch events after this long or this many events. */
   flushMs?: number;
   flushEvents?: number;
@@ -139,6 +141,7 @@ export class Informer {
     }
     const gone = [...this.known.keys()].filter((uid) => !present.has(uid));
     for (const uid of gone) this.known.delete(uid);
+    if (gone.length) this.o.onGone?.(gone);
     const marked = await this.sink.reconcile(this.kind, [...present], listStartedAt);
     if (marked > 0) this.logger.info({ deleted: marked }, 'relist: marked objects deleted that vanished while not watching');
     this.status.relists++;

@@ -9,6 +9,10 @@ export interface IngestInput {
   source: KubeletSource;
   body: Buffer;
   scrapedAt: Date;
+  /** The source's scrape interval in this cluster (rates treat longer gaps as gaps). */
+  intervalMs: number;
+  /** Pod UID by namespace/name, for /metrics/resource (its series name pods, not UIDs). */
+  resolvePodUid?: (namespace: string, pod: string) => string | undefined;
 }
 
 export interface MetricPipeline {
