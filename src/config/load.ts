@@ -61,8 +61,18 @@ function formatPath(path: PropertyKey[]): string {
   return out || '(top level)';
 }
 
-export function formatIssues(issues: z.core.$ZodIssue[], source: string): string[] {
+export function formatIssues(issues: z.core.$ZodIssue[], source: string, overrides: Array<{ variable: string; path: string[] }> = []): string[] {
   return issues.map((i) => {
+    // Name the environment variable when the bad value came from one, else the file.
+    const keyPath = [...i.path.map(String), ...(i.code === 'unrecognized_keys' ? [(i as { keys: string[] }).keys[0]] : [])];
+    const fromEnv = overrides.find((o) => o.path.length <= keyPath.length + 1 && o.path.every((p, n) => n >= keyPath.length || p === keyPath[n]) && keyPath.every((p, n) => n >= o.path.length || p === o.path[n]));
+    const at = fromEnv ? `${fromEnv.variable} (over ${source})` : source;
+    return formatIssue(i, at);
+  });
+}
+
+function formatIssue(i: z.core.$ZodIssue, source: string): string {
+  {
     if (i.code === 'unrecognized_keys') {
       const keys = (i as { keys: string[] }).keys.map((k) => formatPath([...i.path, k]));
       return `${source}: unknown key ${keys.join(', ')}`;
@@ -71,21 +81,17 @@ export function formatIssues(issues: z.core.$ZodIssue[], source: string): string
       return `${source}: ${formatPath(i.path)}: required key is missing`;
     }
     return `${source}: ${formatPath(i.path)}: ${i.message}`;
-  });
+  }
 }
 
 /** Validates an already-parsed document (TOML or built in code) with the environment applied. */
 export function buildConfig(doc: Record<string, unknown>, source: string, env: NodeJS.ProcessEnv = process.env): Config {
   const merged = structuredClone(doc) as Record<string, any>;
-  const applied: string[] = [];
-  for (const o of envOverrides(env)) {
-    setPath(merged, o.path, o.value, o.variable);
-    applied.push(o.variable);
-  }
+  const overrides = envOverrides(env);
+  for (const o of overrides) setPath(merged, o.path, o.value, o.variable);
   const r = configSchema.safeParse(merged);
   if (!r.success) {
-    const src = applied.length ? `${source} (with ${applied.join(', ')})` : source;
-    const problems = formatIssues(r.error.issues, src);
+    const problems = formatIssues(r.error.issues, source, overrides);
     throw new ConfigError(problems.join('\n'), problems);
   }
   return r.data;

@@ -78,8 +78,8 @@ test('environment variables override the file and are named in errors', () => {
   assert.equal(cfg.database.pool_size, 4);
   assert.equal(cfg.log.modules.metrics, 'debug');
   const p = problemsOf('', { KUBEPULSE_COLLECTION__SCRAPE_TIMEOUT: 'soon' });
-  assert.match(p[0], /^k\.toml \(with KUBEPULSE_COLLECTION__SCRAPE_TIMEOUT\): collection\.scrape_timeout: invalid duration/);
-  assert.match(problemsOf('', { KUBEPULSE_NOPE__X: '1' })[0], /unknown key nope/);
+  assert.match(p[0], /^KUBEPULSE_COLLECTION__SCRAPE_TIMEOUT \(over k\.toml\): collection\.scrape_timeout: invalid duration/);
+  assert.match(problemsOf('', { KUBEPULSE_NOPE__X: '1' })[0], /^KUBEPULSE_NOPE__X \(over k\.toml\): unknown key nope/);
 });
 
 test('durations parse with units and reject the rest', () => {
