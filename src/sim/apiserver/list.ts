@@ -7,12 +7,15 @@ import { groupVersion } from '../model/resources.js';
 import { ApiError, badRequest, expiredContinue } from './status.js';
 import { parseFieldSelector, parseLabelSelector, fieldsMatch } from './selectors.js';
 import type { BodySink } from './sink.js';
+import { tableColumns, tableRow } from './table.js';
 
 export interface ListRequest {
   def: ResourceDef;
   resource: string;
   namespace?: string;
   query: URLSearchParams;
+  /** Answer as a meta.k8s.io/v1 Table (kubectl get). */
+  table?: boolean;
 }
 
 interface ContinueToken { rv: number; start: string }
@@ -106,6 +109,14 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
     metadata.continue = encodeContinue({ rv: listRv, start: (last.namespace ? `${last.namespace}/${last.name}` : last.name) + '\u0000' });
     const selectors = req.query.get('labelSelector') || req.query.get('fieldSelector');
     if (!selectors && !prefix) metadata.remainingItemCount = keys.length - i;
+  }
+  if (req.table) {
+    const includeObject = req.query.get('includeObject');
+    const now = Date.now();
+    await sink.write(`{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(metadata)},"columnDefinitions":${JSON.stringify(tableColumns(req.def))},"rows":[`);
+    for (let k = 0; k < page.length; k++) await sink.write((k ? ',' : '') + JSON.stringify(tableRow(req.def, page[k]!, includeObject, now)));
+    await sink.end(']}');
+    return;
   }
   await sink.write(`{"kind":"${req.def.kind}List","apiVersion":"${groupVersion(req.def)}","metadata":${JSON.stringify(metadata)},"items":[`);
   const BATCH = 200;

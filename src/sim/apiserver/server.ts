@@ -13,6 +13,7 @@ import { ApiError, badRequest, forbidden, internalError, methodNotAllowed, notFo
 import { serveList } from './list.js';
 import { serveWatch, type ActiveWatch } from './watch.js';
 import { responseSink } from './sink.js';
+import { tableOf, wantsTable } from './table.js';
 import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
 import { log } from '../../log.js';
 
@@ -196,7 +197,7 @@ export class ApiServer {
       if (route.namespace && !store.get('v1/namespaces', undefined, route.namespace) && route.def.namespaced) {
         // Listing in a namespace that does not exist is an empty list on a real server, not a 404.
       }
-      const listReq = { def: route.def, resource: route.resource, namespace: route.namespace, query: url.searchParams };
+      const listReq = { def: route.def, resource: route.resource, namespace: route.namespace, query: url.searchParams, table: wantsTable(req.headers.accept) };
       if (verb === 'watch') {
         const w = serveWatch(store, listReq, res, { bookmarkIntervalMs: this.deps.bookmarkIntervalMs, cutAfterMs: faults.config.watchCutAfterMs, rng: () => world.rng.next() });
         this.watches.add(w);
@@ -219,6 +220,7 @@ export class ApiServer {
     if (route.sub && route.sub !== 'status') throw notFound(`${route.def.plural}/${route.sub}`, name);
     switch (method) {
       case 'GET':
+        if (wantsTable(req.headers.accept)) return sendJson(res, 200, tableOf(route.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, url.searchParams.get('includeObject'), Date.now()));
         return sendJson(res, 200, obj, d.body === 'reset' ? 'none' : d.body);
       case 'PATCH': {
         const body = await readBody(req);

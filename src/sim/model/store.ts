@@ -35,6 +35,8 @@ export interface HistoryEvent {
   fields: Record<string, string>;
   /** The serialised watch event line (JSON + '\n'). */
   line: string;
+  /** The object itself (for Table watches, which render rows per event). */
+  object: SimObject;
 }
 
 export interface Watcher {
@@ -192,6 +194,7 @@ export class SimStore {
       labels: { ...(obj.metadata.labels ?? {}) },
       fields,
       line: JSON.stringify({ type, object: obj }) + '\n',
+      object: obj,
     };
     this.history.push(ev);
     if (this.history.length - this.historyStart > this.options.historyCapacity) {
