@@ -13,6 +13,32 @@ export interface ContainerTemplate {
   memoryLimitBytes: number | null;
   profile: 'steady' | 'bursty' | 'leaky' | 'idle';
   ports?: Array<{ containerPort: number; protocol: string; name?: string }>;
+  args?: string[];
+  /** HTTP path for liveness/readiness probes on the first named port. */
+  probePath?: string;
+  securityContext?: { runAsUser: number; runAsNonRoot: boolean; readOnlyRootFilesystem: boolean };
+}
+
+function probe(path: string, port: string, periodSeconds: number): Record<string, unknown> {
+  return { httpGet: { path, port, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds, successThreshold: 1, failureThreshold: 3 };
+}
+
+/** The container spec fields a workload template and its pods share (as the apiserver defaults them). */
+export function containerSpec(c: ContainerTemplate, resources: Record<string, unknown>, volumeMounts?: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: c.name, image: c.image };
+  if (c.args) out.args = c.args;
+  if (c.ports) out.ports = c.ports;
+  out.resources = resources;
+  if (volumeMounts) out.volumeMounts = volumeMounts;
+  if (c.probePath && c.ports?.[0]?.name) {
+    out.livenessProbe = probe(c.probePath, c.ports[0].name, 10);
+    out.readinessProbe = probe(c.probePath, c.ports[0].name, 5);
+  }
+  out.terminationMessagePath = '/dev/termination-log';
+  out.terminationMessagePolicy = 'File';
+  out.imagePullPolicy = 'IfNotPresent';
+  if (c.securityContext) out.securityContext = c.securityContext;
+  return out;
 }
 
 /** Shared by every pod of one owner (deployment revision, statefulset, daemonset …). */
@@ -57,7 +83,7 @@ export function memoryQuantity(bytes: number): string {
   return String(bytes);
 }
 
-function resourcesOf(c: ContainerTemplate): { limits?: Record<string, string>; requests?: Record<string, string> } {
+export function resourcesOf(c: ContainerTemplate): { limits?: Record<string, string>; requests?: Record<string, string> } {
   const limits: Record<string, string> = {};
   const requests: Record<string, string> = {};
   if (c.cpuLimitMilli != null) limits.cpu = cpuQuantity(c.cpuLimitMilli);
@@ -123,6 +149,8 @@ export class PodRecord implements SimObject {
     const running = this.phase === 'Running';
     const tokenMount = { name: this.tokenVolumeName, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
     const metadata: Record<string, unknown> = { ...this.metadata, labels: t.labels };
+    // Pods carry metadata.generation from 1.33 (PodObservedGenerationTracking); older pods have none.
+    if (minor >= 33) metadata.generation = 1;
     if (t.ownerReferences) metadata.ownerReferences = t.ownerReferences;
     if (this.deletionTimestamp) {
       metadata.deletionTimestamp = this.deletionTimestamp;
@@ -140,16 +168,7 @@ export class PodRecord implements SimObject {
         defaultMode: 420,
       },
     });
-    const containers = t.containers.map((c) => {
-      const out: Record<string, unknown> = { name: c.name, image: c.image };
-      if (c.ports) out.ports = c.ports;
-      out.resources = resourcesOf(c);
-      out.volumeMounts = [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount];
-      out.terminationMessagePath = '/dev/termination-log';
-      out.terminationMessagePolicy = 'File';
-      out.imagePullPolicy = 'IfNotPresent';
-      return out;
-    });
+    const containers = t.containers.map((c) => containerSpec(c, resourcesOf(c), [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount]));
     const start = iso(this.startTime);
     const conditionTimes = iso(new Date(this.startTime.getTime() + 9000));
     const cond = (type: string, status: string, at: string): Record<string, unknown> => {
@@ -225,7 +244,7 @@ export class PodRecord implements SimObject {
         { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
         { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
       ],
-      priority: t.priorityClassName ? 2000001000 : 0,
+      priority: t.priorityClassName === 'system-node-critical' ? 2000001000 : t.priorityClassName === 'system-cluster-critical' ? 2000000000 : 0,
       enableServiceLinks: true,
       preemptionPolicy: 'PreemptLowerPriority',
     };
