@@ -14,6 +14,7 @@ import { serveList } from './list.js';
 import { serveWatch, type ActiveWatch } from './watch.js';
 import { responseSink } from './sink.js';
 import { tableOf, wantsTable } from './table.js';
+import { metricsApi } from './metrics-api.js';
 import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
 import { log } from '../../log.js';
 
@@ -171,6 +172,8 @@ export class ApiServer {
       if (path === '/api') return sendJson(res, 200, apiVersions());
       if (path === '/apis') return sendJson(res, 200, apiGroupList());
       if (path === '/openapi/v2') return sendJson(res, 200, openApiV2(this.deps.world.options.gitVersion));
+      const metrics = metricsApi(this.deps.world, this.deps.kubelets, path);
+      if (metrics !== undefined) return sendJson(res, 200, metrics);
       const gvMatch = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(path);
       if (gvMatch) {
         const list = resourceList(gvMatch[1] ?? gvMatch[2]!);
