@@ -108,6 +108,8 @@ export class PodRecord implements SimObject {
   metadata: SimMetadata;
   phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' = 'Running';
   deletionTimestamp?: string;
+  /** The controller record that owns this pod (world.ts's Owner); never serialised. */
+  owner: unknown;
 
   constructor(
     metadata: SimMetadata,
@@ -148,10 +150,19 @@ export class PodRecord implements SimObject {
     const minor = t.minor;
     const running = this.phase === 'Running';
     const tokenMount = { name: this.tokenVolumeName, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
-    const metadata: Record<string, unknown> = { ...this.metadata, labels: t.labels };
+    const m = this.metadata;
+    // Key order as the apiserver writes it; annotations derive from the creation time (kept out of the record).
+    const metadata: Record<string, unknown> = { name: m.name };
+    if (m.generateName) metadata.generateName = m.generateName;
+    metadata.namespace = m.namespace;
+    metadata.uid = m.uid;
+    metadata.resourceVersion = m.resourceVersion;
+    metadata.creationTimestamp = m.creationTimestamp;
+    metadata.labels = m.labels;
+    metadata.annotations = { 'kubernetes.io/config.seen': this.startTime.toISOString().replace('Z', '000000Z'), 'kubernetes.io/config.source': 'api' };
     // Pods carry metadata.generation from 1.33 (PodObservedGenerationTracking); older pods have none.
     if (minor >= 33) metadata.generation = 1;
-    if (t.ownerReferences) metadata.ownerReferences = t.ownerReferences;
+    if (m.ownerReferences) metadata.ownerReferences = m.ownerReferences;
     if (this.deletionTimestamp) {
       metadata.deletionTimestamp = this.deletionTimestamp;
       metadata.deletionGracePeriodSeconds = 30;

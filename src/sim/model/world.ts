@@ -58,7 +58,6 @@ export class World {
   readonly nodes = new Map<string, NodeState>();
   readonly podsByUid = new Map<string, PodRecord>();
   readonly owners = new Map<string, Owner>();
-  readonly podOwner = new WeakMap<PodRecord, Owner>();
   private reconcileQueue = new Set<Owner>();
   private reconcileTimer: NodeJS.Timeout | undefined;
   private eventKeys: Array<[string, string]> = [];
@@ -131,7 +130,8 @@ export class World {
     const rng = this.rng;
     const uid = rng.uuid();
     const ns = owner.obj.metadata.namespace!;
-    const metadata: SimObject['metadata'] = { name, ...(owner.kind === 'ReplicaSet' || owner.kind === 'DaemonSet' || owner.kind === 'Job' ? { generateName: owner.podPrefix } : {}), namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, annotations: { 'kubernetes.io/config.seen': created.toISOString(), 'kubernetes.io/config.source': 'api' }, ownerReferences: owner.template.ownerReferences };
+    const metadata: SimObject['metadata'] = { name, namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, ownerReferences: owner.template.ownerReferences };
+    if (owner.kind !== 'StatefulSet') metadata.generateName = owner.podPrefix;
     if (owner.kind === 'StatefulSet') metadata.labels = { ...owner.template.labels, 'apps.kubernetes.io/pod-index': name.slice(owner.podPrefix.length), 'statefulset.kubernetes.io/pod-name': name };
     const started = new Date(created.getTime() + 4000 + rng.int(0, 6000));
     const containers: ContainerState[] = owner.template.containers.map(() => ({ id: rng.hex(64), restartCount: 0, startedAt: started }));
@@ -142,7 +142,8 @@ export class World {
     }
     target.pods.add(pod);
     owner.pods.add(pod);
-    this.podOwner.set(pod, owner);
+    // A plain field, not a WeakMap: 150,000 weak entries made every garbage collection slow.
+    pod.owner = owner;
     this.podsByUid.set(uid, pod);
     this.store.put(RES.pods!, pod, quiet);
     if (!quiet) {
@@ -157,7 +158,7 @@ export class World {
     if (!this.podsByUid.has(pod.metadata.uid)) return;
     this.podsByUid.delete(pod.metadata.uid);
     this.nodes.get(pod.nodeName)?.pods.delete(pod);
-    const owner = this.podOwner.get(pod);
+    const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
     this.store.remove(RES.pods!, pod.metadata.namespace, pod.metadata.name);
     if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
