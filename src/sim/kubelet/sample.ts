@@ -36,7 +36,6 @@ export interface PodSample {
   view: SimPodView;
   /** cgroup parent under /kubepods for the QoS class: '' (Guaranteed), 'burstable', 'besteffort'. */
   qosDir: '' | 'burstable' | 'besteffort';
-  sandboxId: string;
   containers: ContainerSample[];
   /** Pod cgroup counters since pod start (containers since pod start + sandbox), now and previous tick. */
   now: Float64Array;
