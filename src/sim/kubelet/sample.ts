@@ -84,6 +84,8 @@ export interface NodeSample {
 /** State a kubelet keeps between ticks: QoS-group counter accumulators (survive pods coming and going). */
 export interface AggregateState {
   k: number;
+  /** Node boot the accumulators belong to: a reboot (new view.startTime) starts them from zero. */
+  bootMs: number;
   /** [guaranteed | burstable | besteffort] × COUNTER_COUNT */
   acc: Float64Array;
 }

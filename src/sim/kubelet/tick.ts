@@ -75,7 +75,9 @@ function systemSample(name: SystemSample['name'], seed: number, startMs: number,
   return { name, startMs, cpuNs, usageNanoCores: Math.max(0, (cpuNs - prevNs) / Math.min(tickS, Math.max(1e-3, tS - startS))), mem, pageFaults, majorPageFaults: Math.floor(pageFaults / 50_000) };
 }
 
-export function computeTick(inp: SampleInputs): { sample: NodeSample; state: AggregateState } {
+export function computeTick(input: SampleInputs): { sample: NodeSample; state: AggregateState } {
+  // After a reboot every cgroup is new: the accumulated totals of the previous boot do not carry over.
+  const inp = input.state && input.state.bootMs !== input.view.startTime.getTime() ? { ...input, state: null } : input;
   const { view, features, k, tickMs } = inp;
   const tickS = inp.housekeepingMs / 1000;
   const nc = nodeConstants(view);
@@ -237,5 +239,5 @@ export function computeTick(inp: SampleInputs): { sample: NodeSample; state: Agg
     curproc: nc.baseProcs + nodeProcs + pods.length,
     swapCapacityBytes: nc.swapCapacityBytes,
   };
-  return { sample, state: { k, acc } };
+  return { sample, state: { k, bootMs, acc } };
 }
