@@ -120,6 +120,12 @@ test('fault injection: 429 with Retry-After, 500, API outage 503, truncated and 
   sim.setFaults({ api: { truncateRate: 1 } });
   const truncated = await get(sim, '/api/v1/pods').then((r) => r, (e: Error) => e);
   assert.ok(truncated instanceof Error || truncated.json === undefined, 'the body is cut short');
+  sim.setFaults({ api: { resetRate: 1 } });
+  await assert.rejects(get(sim, '/api/v1/nodes'), /ECONNRESET|socket hang up/);
+  sim.setFaults({ api: { latencyMs: 300 } });
+  const t0 = Date.now();
+  assert.equal((await get(sim, '/version')).status, 200);
+  assert.ok(Date.now() - t0 >= 290, 'the latency fault delays the answer');
   sim.setFaults({});
 });
 

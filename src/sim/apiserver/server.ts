@@ -12,7 +12,7 @@ import { apiGroupList, apiVersions, openApiV2, resourceList, versionInfo } from 
 import { ApiError, badRequest, forbidden, internalError, methodNotAllowed, notFound, sendStatus, serviceUnavailable, tooManyRequests, unauthorized } from './status.js';
 import { serveList } from './list.js';
 import { serveWatch, type ActiveWatch } from './watch.js';
-import { responseSink } from './sink.js';
+import { resetConnection, responseSink } from './sink.js';
 import { tableOf, wantsTable } from './table.js';
 import { metricsApi } from './metrics-api.js';
 import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
@@ -160,7 +160,7 @@ export class ApiServer {
     const d = faults.decide(faults.config.api);
     if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
     if (d.reset) {
-      req.socket.resetAndDestroy();
+      resetConnection(req.socket);
       return;
     }
     if (d.errorCode === 429) throw tooManyRequests(1);
