@@ -41,6 +41,9 @@ test('the deployment scale subresource: GET shape, merge PATCH scales, a stale P
     const pods = (await get(sim, `/api/v1/namespaces/shop/pods?labelSelector=app%3D${d.metadata.name}`)).json.items;
     return pods.length === d.spec.replicas + 3 ? pods : undefined;
   });
+  const slices = (await get(sim, `/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3D${d.metadata.name}`)).json.items;
+  assert.equal(slices.length, 1);
+  assert.equal(slices[0].endpoints.length, d.spec.replicas + 3, 'the endpointslice follows the pods');
   const stale = await call(sim, 'PUT', path, { body: { ...scale, spec: { replicas: 1 } } });
   assert.equal(stale.status, 409);
   assert.equal(stale.json.reason, 'Conflict');

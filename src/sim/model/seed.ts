@@ -173,7 +173,8 @@ function addService(w: World, ns: string, name: string, selector: Record<string,
   const svc = serviceObject({ name, namespace: ns, uid: r.uuid(), created, selector, clusterIp: `10.96.${r.int(0, 256)}.${r.int(1, 255)}`, port });
   w.store.put(RES.services!, svc, true);
   const endpoints = [...owner.pods].map((p) => ({ ip: p.podIp, nodeName: p.nodeName, podName: p.metadata.name, podUid: p.metadata.uid, zone: w.nodes.get(p.nodeName)?.zone ?? '' }));
-  w.store.put(RES.endpointslices!, endpointSliceObject({ service: svc, uid: r.uuid(), created, port, endpoints }), true);
+  owner.endpointSlice = endpointSliceObject({ service: svc, uid: r.uuid(), created, port, endpoints });
+  w.store.put(RES.endpointslices!, owner.endpointSlice, true);
   return svc;
 }
 

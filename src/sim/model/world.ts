@@ -50,6 +50,8 @@ export interface Owner {
   pods: Set<PodRecord>;
   /** Pod name prefix: '<rs>-' for replicasets, '<sts>-' for statefulsets (ordinals). */
   podPrefix: string;
+  /** The EndpointSlice of the service selecting these pods, kept in step by the endpointslice controller. */
+  endpointSlice?: SimObject;
 }
 
 export class World {
@@ -147,6 +149,7 @@ export class World {
     this.podsByUid.set(uid, pod);
     this.store.put(RES.pods!, pod, quiet);
     if (!quiet) {
+      this.syncEndpoints(owner);
       this.recordEvent(owner.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, owner.kind === 'StatefulSet' ? 'statefulset-controller' : owner.kind === 'DaemonSet' ? 'daemonset-controller' : 'replicaset-controller');
       this.recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${target.name}`, 'default-scheduler');
     }
@@ -161,8 +164,21 @@ export class World {
     const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
     this.store.remove(RES.pods!, pod.metadata.namespace, pod.metadata.name);
+    if (owner) this.syncEndpoints(owner);
     if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
     if (owner) this.enqueueReconcile(owner);
+  }
+
+  /** Rewrites the owner's EndpointSlice from its current pods (ready = running). */
+  syncEndpoints(owner: Owner): void {
+    const slice = owner.endpointSlice;
+    if (!slice || !this.store.get(RES.endpointslices!, slice.metadata.namespace, slice.metadata.name)) return;
+    const ns = owner.obj.metadata.namespace;
+    (slice as any).endpoints = [...owner.pods].map((p) => ({
+      addresses: [p.podIp], conditions: { ready: p.phase === 'Running', serving: p.phase === 'Running', terminating: !!p.deletionTimestamp },
+      targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid }, nodeName: p.nodeName, zone: this.nodes.get(p.nodeName)?.zone ?? '',
+    }));
+    this.store.touch(RES.endpointslices!, slice);
   }
 
   enqueueReconcile(owner: Owner): void {
