@@ -1,7 +1,7 @@
 // LIST with limit/continue chunking, resourceVersion / resourceVersionMatch checks and selectors.
 // Pages are serialised item by item into the response so a 150,000-pod list never exists as one string.
 import type { SimStore, SimObject } from '../model/store.js';
-import { fieldOf, lowerBound } from '../model/store.js';
+import { fieldOf, lowerBound, serializeObject } from '../model/store.js';
 import type { ResourceDef } from '../model/resources.js';
 import { groupVersion } from '../model/resources.js';
 import { ApiError, badRequest, expiredContinue } from './status.js';
@@ -122,7 +122,7 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
   const BATCH = 200;
   for (let b = 0; b < page.length; b += BATCH) {
     const parts: string[] = [];
-    for (let k = b; k < Math.min(page.length, b + BATCH); k++) parts.push(JSON.stringify(page[k]));
+    for (let k = b; k < Math.min(page.length, b + BATCH); k++) parts.push(serializeObject(page[k]!));
     await sink.write((b === 0 ? '' : ',') + parts.join(','));
   }
   await sink.end(']}');

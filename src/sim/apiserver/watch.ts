@@ -4,7 +4,7 @@
 // and fault-injected cuts end or annotate the stream like a real apiserver.
 import type { ServerResponse } from 'node:http';
 import type { SimStore, HistoryEvent, Watcher } from '../model/store.js';
-import { fieldOf } from '../model/store.js';
+import { fieldOf, serializeObject } from '../model/store.js';
 import { groupVersion } from '../model/resources.js';
 import { ApiError, badRequest, statusBody } from './status.js';
 import { parseFieldSelector, parseLabelSelector, fieldsMatch } from './selectors.js';
@@ -77,7 +77,7 @@ export function serveWatch(store: SimStore, req: ListRequest, res: ServerRespons
       if (prefix && !key.startsWith(prefix)) continue;
       const obj = store.byKey(req.resource, key)!;
       if (!labels(obj.metadata.labels) || !fieldsMatch(fields, (p) => fieldOf(obj, p))) continue;
-      res.write(JSON.stringify({ type: 'ADDED', object: req.table ? tableOf(req.def, [obj], {}, q.get('includeObject'), Date.now()) : obj }) + '\n');
+      res.write(`{"type":"ADDED","object":${req.table ? JSON.stringify(tableOf(req.def, [obj], {}, q.get('includeObject'), Date.now())) : serializeObject(obj)}}\n`);
     }
   }
   store.addWatcher(watcher);

@@ -145,7 +145,7 @@ export class PodRecord implements SimObject {
     }
   }
 
-  toJSON(): Record<string, unknown> {
+  private metadataAndStatus(): { metadata: Record<string, unknown>; status: Record<string, unknown> } {
     const t = this.template;
     const minor = t.minor;
     const running = this.phase === 'Running';
@@ -167,19 +167,6 @@ export class PodRecord implements SimObject {
       metadata.deletionTimestamp = this.deletionTimestamp;
       metadata.deletionGracePeriodSeconds = 30;
     }
-    const volumes: unknown[] = t.pvcNames.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${this.metadata.name}` } }));
-    volumes.push({
-      name: this.tokenVolumeName,
-      projected: {
-        sources: [
-          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-        ],
-        defaultMode: 420,
-      },
-    });
-    const containers = t.containers.map((c) => containerSpec(c, resourcesOf(c), [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount]));
     const start = iso(this.startTime);
     const conditionTimes = iso(new Date(this.startTime.getTime() + 9000));
     const cond = (type: string, status: string, at: string): Record<string, unknown> => {
@@ -240,6 +227,53 @@ export class PodRecord implements SimObject {
     status.startTime = start;
     status.containerStatuses = containerStatuses;
     status.qosClass = this.qosClass;
+    return { metadata, status };
+  }
+
+  toJSON(): Record<string, unknown> {
+    const { metadata, status } = this.metadataAndStatus();
+    return { kind: 'Pod', apiVersion: 'v1', metadata, spec: buildSpec(this.template, this.tokenVolumeName, this.metadata.name, this.nodeName), status };
+  }
+
+  /** The same JSON as toJSON, faster: the spec comes from its owner's cached text (lists of 150,000 pods). */
+  serialize(): string {
+    const { metadata, status } = this.metadataAndStatus();
+    const spec = specText(this.template).replaceAll(TOKEN, this.tokenVolumeName).replaceAll(POD, this.metadata.name).replaceAll(NODE, this.nodeName);
+    return `{"kind":"Pod","apiVersion":"v1","metadata":${JSON.stringify(metadata)},"spec":${spec},"status":${JSON.stringify(status)}}`;
+  }
+}
+
+// Placeholders in a template's cached spec text; JSON.stringify writes \u0001 as the 6 characters below.
+const TOKEN = '\\u0001T';
+const POD = '\\u0001P';
+const NODE = '\\u0001N';
+const specTexts = new WeakMap<PodTemplate, string>();
+
+function specText(t: PodTemplate): string {
+  let text = specTexts.get(t);
+  if (text === undefined) {
+    text = JSON.stringify(buildSpec(t, '\u0001T', '\u0001P', '\u0001N'));
+    specTexts.set(t, text);
+  }
+  return text;
+}
+
+/** A pod's spec: its template plus the three per-pod strings. */
+function buildSpec(t: PodTemplate, tokenVolumeName: string, podName: string, nodeName: string): Record<string, unknown> {
+  const tokenMount = { name: tokenVolumeName, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
+    const volumes: unknown[] = t.pvcNames.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${podName}` } }));
+    volumes.push({
+      name: tokenVolumeName,
+      projected: {
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+        defaultMode: 420,
+      },
+    });
+    const containers = t.containers.map((c) => containerSpec(c, resourcesOf(c), [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount]));
     const spec: Record<string, unknown> = {
       volumes,
       containers,
@@ -248,7 +282,7 @@ export class PodRecord implements SimObject {
       dnsPolicy: 'ClusterFirst',
       serviceAccountName: t.serviceAccountName,
       serviceAccount: t.serviceAccountName,
-      nodeName: this.nodeName,
+      nodeName: nodeName,
       securityContext: {},
       schedulerName: 'default-scheduler',
       tolerations: [
@@ -260,6 +294,5 @@ export class PodRecord implements SimObject {
       preemptionPolicy: 'PreemptLowerPriority',
     };
     if (t.priorityClassName) spec.priorityClassName = t.priorityClassName;
-    return { kind: 'Pod', apiVersion: 'v1', metadata, spec, status };
-  }
+  return spec;
 }
