@@ -27,6 +27,8 @@ export interface SimOptions {
   podChurnIntervalMs?: number;
   /** Node events (NotReady, join, leave) every this many ms (default 0 = off). */
   nodeEventIntervalMs?: number;
+  /** Periodic compaction like etcd's (default 0 = off; a real apiserver uses 300 000). */
+  compactionIntervalMs?: number;
   /** Watch BOOKMARK interval (default 60 000, as a real apiserver). */
   bookmarkIntervalMs?: number;
   /** Watch event history (default 10 000 events); older resourceVersions are compacted (410). */
@@ -111,7 +113,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       return n;
     },
   };
-  const dynamics = new Dynamics(world, { podChurnIntervalMs: o.podChurnIntervalMs ?? 10_000, nodeEventIntervalMs: o.nodeEventIntervalMs ?? 0, notReadyDurationMs: 60_000 }, joiner);
+  const dynamics = new Dynamics(world, { podChurnIntervalMs: o.podChurnIntervalMs ?? 10_000, nodeEventIntervalMs: o.nodeEventIntervalMs ?? 0, notReadyDurationMs: 60_000, compactionIntervalMs: o.compactionIntervalMs ?? 0 }, joiner);
 
   let api: ApiServer;
   const admin: AdminHandler = async (method, path, query, body) => {

@@ -9,6 +9,7 @@ import type { World } from './model/world.js';
 import type { SimNodeView } from './kubelet/view.js';
 import { createKubelet, type SimKubelet } from './kubelet/index.js';
 import type { FaultInjector } from './faults.js';
+import { resetConnection } from './apiserver/sink.js';
 
 type CreateKubelet = typeof createKubelet;
 
@@ -98,7 +99,7 @@ export class Kubelets {
     const d = this.faults.decide(spec);
     if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
     if (d.reset) {
-      res.socket?.resetAndDestroy?.();
+      resetConnection(res.socket);
       res.destroy();
       return;
     }

@@ -187,3 +187,24 @@ test('a watch from a compacted resourceVersion gets one ERROR event with a 410 E
   assert.match(w.events[0].object.message, /too old resource version/);
   await settled(pods);
 });
+
+test('periodic compaction expires resourceVersions older than the previous run', async () => {
+  const c = await startSim({ name: 'api-compaction', nodes: 1, podsPerNode: 6, seed: 2, podChurnIntervalMs: 0, compactionIntervalMs: 200, directKubelets: false });
+  try {
+    const rv = (await get(c, '/api/v1/pods?limit=1')).json.metadata.resourceVersion;
+    // A write, then two compaction runs: the first marks the revision, the second expires what came before.
+    await call(c, 'POST', '/_sim/churn');
+    for (let i = 0; i < 50; i++) {
+      const w = watch(c, `/api/v1/pods?watch=true&resourceVersion=${rv}`, (evs) => evs.length > 0, 2000);
+      await w.done;
+      if (w.events[0]?.type === 'ERROR') {
+        assert.equal(w.events[0].object.code, 410);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail('the old resourceVersion never expired');
+  } finally {
+    await c.stop();
+  }
+});

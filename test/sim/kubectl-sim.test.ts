@@ -51,12 +51,14 @@ after(async () => {
 test('kubectl get nodes lists every simulated node', async () => {
   const r = await kubectl(['get', 'nodes']);
   assert.equal(r.code, 0, r.stderr);
-  for (const n of sim.nodes()) assert.match(r.stdout, new RegExp(`^${n.name}\\s`, 'm'));
+  for (const n of sim.nodes()) assert.match(r.stdout, new RegExp(`^${n.name}\\s+Ready\\s`, 'm'));
 });
 
 test('kubectl get pods -A lists the pods the API serves, with their namespaces', async () => {
   const r = await kubectl(['get', 'pods', '-A']);
   assert.equal(r.code, 0, r.stderr);
+  // Server-side printing: kubectl shows the apiserver's Table columns.
+  assert.match(r.stdout, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
   const api = (await get(sim, '/api/v1/namespaces/kube-system/pods')).json.items;
   assert.ok(api.length > 0);
   for (const p of api) assert.match(r.stdout, new RegExp(`^kube-system\\s+${p.metadata.name}\\s`, 'm'));
@@ -140,4 +142,15 @@ test('kubectl get --raw reaches every kubelet endpoint through the node proxy', 
   const healthz = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/healthz`]);
   assert.equal(healthz.code, 0, healthz.stderr);
   assert.equal(healthz.stdout.trim(), 'ok');
+});
+
+test('kubectl top nodes and top pods read metrics.k8s.io from the kubelets\' figures', async () => {
+  const nodes = await kubectl(['top', 'nodes']);
+  assert.equal(nodes.code, 0, nodes.stderr);
+  assert.match(nodes.stdout, /^NAME\s+CPU\(cores\)\s+CPU%\s+MEMORY\(bytes\)\s+MEMORY%/);
+  for (const n of sim.nodes()) assert.match(nodes.stdout, new RegExp(`^${n.name}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi`, 'm'));
+  const pods = await kubectl(['top', 'pods', '-n', 'kube-system']);
+  assert.equal(pods.code, 0, pods.stderr);
+  const apiPods = (await get(sim, '/api/v1/namespaces/kube-system/pods')).json.items;
+  for (const p of apiPods) assert.match(pods.stdout, new RegExp(`^${p.metadata.name}\\s+\\d+m\\s+\\d+Mi`, 'm'));
 });

@@ -1,18 +1,21 @@
 // LIST with limit/continue chunking, resourceVersion / resourceVersionMatch checks and selectors.
 // Pages are serialised item by item into the response so a 150,000-pod list never exists as one string.
 import type { SimStore, SimObject } from '../model/store.js';
-import { fieldOf, lowerBound } from '../model/store.js';
+import { fieldOf, lowerBound, serializeObject } from '../model/store.js';
 import type { ResourceDef } from '../model/resources.js';
 import { groupVersion } from '../model/resources.js';
 import { ApiError, badRequest, expiredContinue } from './status.js';
 import { parseFieldSelector, parseLabelSelector, fieldsMatch } from './selectors.js';
 import type { BodySink } from './sink.js';
+import { tableColumns, tableRow } from './table.js';
 
 export interface ListRequest {
   def: ResourceDef;
   resource: string;
   namespace?: string;
   query: URLSearchParams;
+  /** Answer as a meta.k8s.io/v1 Table (kubectl get). */
+  table?: boolean;
 }
 
 interface ContinueToken { rv: number; start: string }
@@ -107,11 +110,19 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
     const selectors = req.query.get('labelSelector') || req.query.get('fieldSelector');
     if (!selectors && !prefix) metadata.remainingItemCount = keys.length - i;
   }
+  if (req.table) {
+    const includeObject = req.query.get('includeObject');
+    const now = Date.now();
+    await sink.write(`{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(metadata)},"columnDefinitions":${JSON.stringify(tableColumns(req.def))},"rows":[`);
+    for (let k = 0; k < page.length; k++) await sink.write((k ? ',' : '') + JSON.stringify(tableRow(req.def, page[k]!, includeObject, now)));
+    await sink.end(']}');
+    return;
+  }
   await sink.write(`{"kind":"${req.def.kind}List","apiVersion":"${groupVersion(req.def)}","metadata":${JSON.stringify(metadata)},"items":[`);
   const BATCH = 200;
   for (let b = 0; b < page.length; b += BATCH) {
     const parts: string[] = [];
-    for (let k = b; k < Math.min(page.length, b + BATCH); k++) parts.push(JSON.stringify(page[k]));
+    for (let k = b; k < Math.min(page.length, b + BATCH); k++) parts.push(serializeObject(page[k]!));
     await sink.write((b === 0 ? '' : ',') + parts.join(','));
   }
   await sink.end(']}');

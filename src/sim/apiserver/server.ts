@@ -12,7 +12,9 @@ import { apiGroupList, apiVersions, openApiV2, resourceList, versionInfo } from 
 import { ApiError, badRequest, forbidden, internalError, methodNotAllowed, notFound, sendStatus, serviceUnavailable, tooManyRequests, unauthorized } from './status.js';
 import { serveList } from './list.js';
 import { serveWatch, type ActiveWatch } from './watch.js';
-import { responseSink } from './sink.js';
+import { resetConnection, responseSink } from './sink.js';
+import { tableOf, wantsTable } from './table.js';
+import { metricsApi } from './metrics-api.js';
 import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
 import { log } from '../../log.js';
 
@@ -158,7 +160,7 @@ export class ApiServer {
     const d = faults.decide(faults.config.api);
     if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
     if (d.reset) {
-      req.socket.resetAndDestroy();
+      resetConnection(req.socket);
       return;
     }
     if (d.errorCode === 429) throw tooManyRequests(1);
@@ -170,6 +172,8 @@ export class ApiServer {
       if (path === '/api') return sendJson(res, 200, apiVersions());
       if (path === '/apis') return sendJson(res, 200, apiGroupList());
       if (path === '/openapi/v2') return sendJson(res, 200, openApiV2(this.deps.world.options.gitVersion));
+      const metrics = metricsApi(this.deps.world, this.deps.kubelets, path);
+      if (metrics !== undefined) return sendJson(res, 200, metrics);
       const gvMatch = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(path);
       if (gvMatch) {
         const list = resourceList(gvMatch[1] ?? gvMatch[2]!);
@@ -196,7 +200,7 @@ export class ApiServer {
       if (route.namespace && !store.get('v1/namespaces', undefined, route.namespace) && route.def.namespaced) {
         // Listing in a namespace that does not exist is an empty list on a real server, not a 404.
       }
-      const listReq = { def: route.def, resource: route.resource, namespace: route.namespace, query: url.searchParams };
+      const listReq = { def: route.def, resource: route.resource, namespace: route.namespace, query: url.searchParams, table: wantsTable(req.headers.accept) };
       if (verb === 'watch') {
         const w = serveWatch(store, listReq, res, { bookmarkIntervalMs: this.deps.bookmarkIntervalMs, cutAfterMs: faults.config.watchCutAfterMs, rng: () => world.rng.next() });
         this.watches.add(w);
@@ -219,6 +223,7 @@ export class ApiServer {
     if (route.sub && route.sub !== 'status') throw notFound(`${route.def.plural}/${route.sub}`, name);
     switch (method) {
       case 'GET':
+        if (wantsTable(req.headers.accept)) return sendJson(res, 200, tableOf(route.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, url.searchParams.get('includeObject'), Date.now()));
         return sendJson(res, 200, obj, d.body === 'reset' ? 'none' : d.body);
       case 'PATCH': {
         const body = await readBody(req);

@@ -1,6 +1,7 @@
 // Where a response body goes: straight to the socket with backpressure, or through a fault that cuts it
 // short (truncated body, connection reset) or corrupts it (malformed JSON) as a flaky network would.
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface BodySink {
   write(chunk: string): Promise<void>;
@@ -8,6 +9,19 @@ export interface BodySink {
 }
 
 export type BodyFault = 'none' | 'truncate' | 'malformed' | 'reset';
+
+/**
+ * Drops a connection the way a crashed peer does: a TCP RST where the socket allows it; TLS sockets
+ * cannot reset ("This handle type cannot be sent"), so they are destroyed (the client sees a hang-up).
+ */
+export function resetConnection(socket: Socket | null | undefined): void {
+  if (!socket) return;
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
 
 export function responseSink(res: ServerResponse, fault: BodyFault = 'none', truncateAfterBytes = 2048): BodySink {
   let written = 0;
@@ -17,7 +31,7 @@ export function responseSink(res: ServerResponse, fault: BodyFault = 'none', tru
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
     if (fault === 'reset') {
       dead = true;
-      res.socket?.resetAndDestroy?.();
+      resetConnection(res.socket);
       res.destroy();
       return Promise.resolve();
     }

@@ -4,11 +4,12 @@
 // and fault-injected cuts end or annotate the stream like a real apiserver.
 import type { ServerResponse } from 'node:http';
 import type { SimStore, HistoryEvent, Watcher } from '../model/store.js';
-import { fieldOf } from '../model/store.js';
+import { fieldOf, serializeObject } from '../model/store.js';
 import { groupVersion } from '../model/resources.js';
 import { ApiError, badRequest, statusBody } from './status.js';
 import { parseFieldSelector, parseLabelSelector, fieldsMatch } from './selectors.js';
 import { supportedFields, type ListRequest } from './list.js';
+import { tableOf } from './table.js';
 
 export interface WatchOptions {
   bookmarkIntervalMs: number;
@@ -49,7 +50,7 @@ export function serveWatch(store: SimStore, req: ListRequest, res: ServerRespons
       if (req.namespace && ev.namespace !== req.namespace) return;
       if (!labels(ev.labels)) return;
       if (!fieldsMatch(fields, (p) => ev.fields[p] ?? '')) return;
-      res.write(ev.line);
+      res.write(req.table ? JSON.stringify({ type: ev.type, object: tableOf(req.def, [ev.object], {}, q.get('includeObject'), Date.now()) }) + '\n' : ev.line);
     },
   };
   const close = (): void => {
@@ -76,7 +77,7 @@ export function serveWatch(store: SimStore, req: ListRequest, res: ServerRespons
       if (prefix && !key.startsWith(prefix)) continue;
       const obj = store.byKey(req.resource, key)!;
       if (!labels(obj.metadata.labels) || !fieldsMatch(fields, (p) => fieldOf(obj, p))) continue;
-      res.write(JSON.stringify({ type: 'ADDED', object: obj }) + '\n');
+      res.write(`{"type":"ADDED","object":${req.table ? JSON.stringify(tableOf(req.def, [obj], {}, q.get('includeObject'), Date.now())) : serializeObject(obj)}}\n`);
     }
   }
   store.addWatcher(watcher);

@@ -148,6 +148,8 @@ export function deleteObject(world: World, def: ResourceDef, resource: string, o
     if (!obj.deletionTimestamp) {
       obj.deletionTimestamp = iso(world.now());
       world.store.touch(RES.pods!, obj);
+      const owner = obj.owner as Owner | undefined;
+      if (owner) world.syncEndpoints(owner);
       schedule(() => world.removePod(obj), Math.min(1000, (gracePeriodSeconds ?? 30) * 1000));
     }
     return { body: obj, pending: true };

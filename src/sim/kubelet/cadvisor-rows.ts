@@ -4,20 +4,23 @@
 import { C, type MemoryGauges } from './container-model.js';
 import type { NodeSample, PodSample } from './sample.js';
 import { labelValue } from './promfmt.js';
+import { hex64 } from './sample.js';
+import { hash32 } from './series.js';
 
 export type RowKind = 'root' | 'system' | 'qos' | 'pod' | 'app' | 'pause';
 
+/** Label pieces of a row, pre-encoded: extra labels (cpu, device, interface …) sort between them. */
 export interface RowLabels {
   /** container="…" */
-  c: string;
+  c: Buffer;
   /** id="…",image="…" */
-  ii: string;
+  ii: Buffer;
   /** name="…",namespace="…" */
-  nn: string;
+  nn: Buffer;
   /** pod="…" */
-  p: string;
+  p: Buffer;
   /** all six base labels in Go's sorted order */
-  base: string;
+  base: Buffer;
 }
 
 export interface Row {
@@ -52,7 +55,8 @@ export function rowLabels(container: string, id: string, image: string, name: st
   const ii = `id="${labelValue(id)}",image="${labelValue(image)}"`;
   const nn = `name="${labelValue(name)}",namespace="${labelValue(namespace)}"`;
   const p = `pod="${labelValue(pod)}"`;
-  return { c, ii, nn, p, base: `${c},${ii},${nn},${p}` };
+  const enc = (x: string) => Buffer.from(x, 'latin1');
+  return { c: enc(c), ii: enc(ii), nn: enc(nn), p: enc(p), base: enc(`${c},${ii},${nn},${p}`) };
 }
 
 function cgroupIds(driver: 'cgroupfs' | 'systemd') {
@@ -115,8 +119,6 @@ export function buildRows(s: NodeSample, cache: LabelCache): { rows: Row[]; next
   const rows: Row[] = [];
   const n = s.node;
   const q = s.qos;
-  const tS = s.tickMs / 1000;
-  const upS = Math.max(1, tS - bootS);
   const blank = { oomEvents: 0, cfs: null, quotaUs: null, swapLimitBytes: 0, sockets: 0 };
   rows.push({
     ...blank, kind: 'root', l: lab('/', () => rowLabels('', '/', '', '', '', '')),
@@ -173,7 +175,10 @@ export function buildRows(s: NodeSample, cache: LabelCache): { rows: Row[]; next
       processes: p.processCount + 1, threads, fds, sockets: Math.floor(fds / 4), io: ioOf(p.now), psi: psiOf(p.now), net: null,
     });
     rows.push({
-      kind: 'pause', l: lab(`pause:${v.uid}`, () => rowLabels('', ids.container(podId, p.sandboxId), pauseImage, p.sandboxId, v.namespace, v.name)),
+      kind: 'pause', l: lab(`pause:${v.uid}`, () => {
+        const sandboxId = hex64(hash32(v.seed, 77));
+        return rowLabels('', ids.container(podId, sandboxId), pauseImage, sandboxId, v.namespace, v.name);
+      }),
       cpuNs: p.pauseCpuNs, mem: { workingSetBytes: p.pauseWorkingSetBytes, usageBytes: p.pauseWorkingSetBytes + 8192, rssBytes: Math.floor(p.pauseWorkingSetBytes / 2), cacheBytes: 8192, mappedFileBytes: 0, kernelBytes: 0 },
       pageFaults: Math.floor(p.pauseCpuNs / 1e6) + 60, majorPageFaults: 0, oomEvents: 0, cfs: null, quotaUs: null,
       shares: 2, memLimitBytes: 0, swapLimitBytes: 0, startS: podStartS, processes: 1, threads: 1, fds: 3, sockets: 0, io: null, psi: NO_PSI,
@@ -192,6 +197,5 @@ export function buildRows(s: NodeSample, cache: LabelCache): { rows: Row[]; next
       });
     }
   }
-  void upS;
   return { rows, next };
 }

@@ -4,13 +4,16 @@
 // none on spec_*, start_time and machine_* (cAdvisor sets timestamps only on values it collected).
 import type { NodeSample } from './sample.js';
 import { goFloat } from './promfmt.js';
+import { scratch, type TextWriter } from './text-writer.js';
 import { buildRows, type LabelCache, type Row } from './cadvisor-rows.js';
 import { hex64 } from './sample.js';
 import { hash32 } from './series.js';
 import type { KubeletFeatures } from './version.js';
 
 const BLOCK_DEVICE = '/dev/nvme0n1';
-const BLOCK_MAJOR = 'major="259",minor="0"';
+const BLOCK_MAJOR = 'major="259",minor="0",';
+const LBRACE = 123;
+const COMMA = 44;
 
 interface RootFs {
   device: string;
@@ -23,14 +26,16 @@ interface RootFs {
 }
 
 interface Ctx {
+  w: TextWriter;
   rows: Row[];
   /** ' <ms>\n' appended after a value that carries cAdvisor's sample time */
-  ts: string;
+  ts: Buffer;
   tickS: number;
   fs: RootFs[];
 }
 
-type Emit = (ctx: Ctx, name: string) => string;
+/** Writes one family's samples; `open` is the pre-encoded 'name{'. */
+type Emit = (ctx: Ctx, open: Buffer) => void;
 
 interface Family {
   name: string;
@@ -41,88 +46,99 @@ interface Family {
   when?: (f: KubeletFeatures) => boolean;
 }
 
+const NEWLINE = Buffer.from('\n');
+
 /** One sample per row with the six base labels; getter returns null to skip a row. */
 function perRow(get: (r: Row, ctx: Ctx) => number | null, withTs = true): Emit {
-  return (ctx, name) => {
-    let out = '';
-    const tail = withTs ? ctx.ts : '\n';
+  return (ctx, open) => {
+    const { w } = ctx;
+    const tail = withTs ? ctx.ts : NEWLINE;
     for (const r of ctx.rows) {
       const v = get(r, ctx);
-      if (v !== null) out += `${name}{${r.l.base}} ${goFloat(v)}${tail}`;
+      if (v !== null) w.bytes(open).bytes(r.l.base).str('} ').promFloat(v).bytes(tail);
     }
-    return out;
   };
+}
+
+/** {container,<extra>,id,image,name,namespace,pod} — for the labels that sort after container. */
+function withExtra(w: TextWriter, open: Buffer, r: Row, extra: string): TextWriter {
+  return w.bytes(open).bytes(r.l.c).byte(COMMA).str(extra).bytes(r.l.ii).byte(COMMA).bytes(r.l.nn).byte(COMMA).bytes(r.l.p).str('} ');
 }
 
 /** Per block device rows ([readBytes, writeBytes, reads, writes] index), plus the root's filesystems. */
 function perDevice(ioIndex: number, rootFs: ((fs: RootFs) => number) | null): Emit {
-  return (ctx, name) => {
-    let out = '';
+  const blockLabel = `device="${BLOCK_DEVICE}",`;
+  return (ctx, open) => {
+    const { w } = ctx;
     for (const r of ctx.rows) {
       if (r.kind === 'root' && rootFs) {
-        for (const fs of ctx.fs) out += `${name}{${r.l.c},device="${fs.device}",${r.l.ii},${r.l.nn},${r.l.p}} ${goFloat(rootFs(fs))}${ctx.ts}`;
+        for (const fs of ctx.fs) withExtra(w, open, r, `device="${fs.device}",`).promFloat(rootFs(fs)).bytes(ctx.ts);
       }
-      if (r.io && ioIndex >= 0) out += `${name}{${r.l.c},device="${BLOCK_DEVICE}",${r.l.ii},${r.l.nn},${r.l.p}} ${goFloat(r.io[ioIndex])}${ctx.ts}`;
+      if (r.io && ioIndex >= 0) withExtra(w, open, r, blockLabel).promFloat(r.io[ioIndex]).bytes(ctx.ts);
     }
-    return out;
   };
 }
 
 function perInterface(index: number): Emit {
-  return (ctx, name) => {
-    let out = '';
+  return (ctx, open) => {
+    const { w } = ctx;
     for (const r of ctx.rows) {
       if (!r.net) continue;
-      for (const i of r.net) out += `${name}{${r.l.c},${r.l.ii},interface="${i[0]}",${r.l.nn},${r.l.p}} ${goFloat(i[index] as number)}${ctx.ts}`;
+      for (const i of r.net) {
+        w.bytes(open).bytes(r.l.c).byte(COMMA).bytes(r.l.ii).str(',interface="').str(i[0]).str('",').bytes(r.l.nn).byte(COMMA).bytes(r.l.p).str('} ');
+        w.promFloat(i[index] as number).bytes(ctx.ts);
+      }
     }
-    return out;
   };
 }
 
-const blkio: Emit = (ctx, name) => {
-  let out = '';
+const blkio: Emit = (ctx, open) => {
+  const { w } = ctx;
   for (const r of ctx.rows) {
     if (!r.io) continue;
-    const pre = `${name}{${r.l.c},device="${BLOCK_DEVICE}",${r.l.ii},${BLOCK_MAJOR},${r.l.nn},operation=`;
-    out += `${pre}"Read",${r.l.p}} ${goFloat(r.io[0])}${ctx.ts}${pre}"Write",${r.l.p}} ${goFloat(r.io[1])}${ctx.ts}`;
+    for (const [op, v] of [['Read', r.io[0]], ['Write', r.io[1]]] as const) {
+      w.bytes(open).bytes(r.l.c).str(`,device="${BLOCK_DEVICE}",`).bytes(r.l.ii).byte(COMMA).str(BLOCK_MAJOR).bytes(r.l.nn).str(`,operation="${op}",`).bytes(r.l.p).str('} ');
+      w.promFloat(v).bytes(ctx.ts);
+    }
   }
-  return out;
 };
 
-const memoryFailures: Emit = (ctx, name) => {
-  let out = '';
+const memoryFailures: Emit = (ctx, open) => {
+  const { w } = ctx;
   for (const r of ctx.rows) {
-    const a = `${name}{${r.l.c},failure_type=`;
-    const b = `,${r.l.ii},${r.l.nn},${r.l.p},scope=`;
-    const pf = goFloat(r.pageFaults);
-    const mj = goFloat(r.majorPageFaults);
-    out += `${a}"pgfault"${b}"container"} ${pf}${ctx.ts}${a}"pgfault"${b}"hierarchy"} ${pf}${ctx.ts}${a}"pgmajfault"${b}"container"} ${mj}${ctx.ts}${a}"pgmajfault"${b}"hierarchy"} ${mj}${ctx.ts}`;
+    for (const type of ['pgfault', 'pgmajfault'] as const) {
+      const v = type === 'pgfault' ? r.pageFaults : r.majorPageFaults;
+      for (const scope of ['container', 'hierarchy'] as const) {
+        w.bytes(open).bytes(r.l.c).str(`,failure_type="${type}",`).bytes(r.l.ii).byte(COMMA).bytes(r.l.nn).byte(COMMA).bytes(r.l.p).str(`,scope="${scope}"} `);
+        w.promFloat(v).bytes(ctx.ts);
+      }
+    }
   }
-  return out;
 };
 
-const tasksState: Emit = (ctx, name) => {
-  let out = '';
+const TASK_STATES = ['iowaiting', 'running', 'sleeping', 'stopped', 'uninterruptible'] as const;
+
+const tasksState: Emit = (ctx, open) => {
+  const { w } = ctx;
   for (const r of ctx.rows) {
-    const pre = `${name}{${r.l.base},state=`;
     const running = r.kind === 'pause' ? 0 : r.cpuNs > 0 ? 1 : 0;
-    out += `${pre}"iowaiting"} 0${ctx.ts}${pre}"running"} ${running}${ctx.ts}${pre}"sleeping"} ${goFloat(Math.max(0, r.threads - running))}${ctx.ts}${pre}"stopped"} 0${ctx.ts}${pre}"uninterruptible"} 0${ctx.ts}`;
+    for (const state of TASK_STATES) {
+      const v = state === 'running' ? running : state === 'sleeping' ? Math.max(0, r.threads - running) : 0;
+      w.bytes(open).bytes(r.l.base).str(`,state="${state}"} `).promFloat(v).bytes(ctx.ts);
+    }
   }
-  return out;
 };
 
-const ulimits: Emit = (ctx, name) => {
-  let out = '';
+const ulimits: Emit = (ctx, open) => {
+  const { w } = ctx;
   for (const r of ctx.rows) {
-    if (r.kind === 'root' || r.kind === 'app' || r.kind === 'pause') out += `${name}{${r.l.base},ulimit="max_open_files"} 1.048576e+06${ctx.ts}`;
+    if (r.kind === 'root' || r.kind === 'app' || r.kind === 'pause') w.bytes(open).bytes(r.l.base).str(',ulimit="max_open_files"} 1.048576e+06').bytes(ctx.ts);
   }
-  return out;
 };
 
-const cpuUsage: Emit = (ctx, name) => {
-  let out = '';
-  for (const r of ctx.rows) out += `${name}{${r.l.c},cpu="total",${r.l.ii},${r.l.nn},${r.l.p}} ${goFloat(r.cpuNs / 1e9)}${ctx.ts}`;
-  return out;
+const cpuUsage: Emit = (ctx, open) => {
+  const { w } = ctx;
+  for (const r of ctx.rows) withExtra(w, open, r, 'cpu="total",').promFloat(r.cpuNs / 1e9).bytes(ctx.ts);
 };
 
 const notRootFs = (f: (fs: RootFs) => number): Emit => perDevice(-1, f);
@@ -202,8 +218,16 @@ const FAMILIES: Family[] = [
   { name: 'container_ulimits_soft', type: 'gauge', help: 'Soft ulimit values for the container root process. Unlimited if -1, except priority and nice', emit: ulimits, when: oomUlimit },
 ];
 
-function header(name: string, type: string, help: string): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
+function header(w: TextWriter, name: string, type: string, help: string): void {
+  w.str('# HELP ').str(name).byte(32).str(help).str('\n# TYPE ').str(name).byte(32).str(type).byte(10);
+}
+
+/** 'name{' per family, encoded once. */
+const OPEN = new Map<string, Buffer>();
+function openOf(name: string): Buffer {
+  let b = OPEN.get(name);
+  if (!b) OPEN.set(name, (b = Buffer.from(`${name}{`, 'latin1')));
+  return b;
 }
 
 function rootFilesystems(s: NodeSample, io: [number, number, number, number]): RootFs[] {
@@ -237,18 +261,19 @@ function kernelOf(f: KubeletFeatures): [string, string] {
 export function renderCadvisor(s: NodeSample, labelCache: LabelCache = new Map()): { body: string; labelCache: LabelCache } {
   const { rows, next } = buildRows(s, labelCache);
   const root = rows[0];
-  const ctx: Ctx = { rows, ts: ` ${s.tickMs}\n`, tickS: s.tickMs / 1000, fs: rootFilesystems(s, root.io!) };
+  const w = scratch.reset();
+  const ctx: Ctx = { w, rows, ts: Buffer.from(` ${s.tickMs}\n`, 'latin1'), tickS: s.tickMs / 1000, fs: rootFilesystems(s, root.io!) };
   const f = s.features;
   const [kernel, os] = kernelOf(f);
-  let out = header('cadvisor_version_info', 'gauge', "A metric with a constant '1' value labeled by kernel version, OS version, docker version, cadvisor version & cadvisor revision.");
-  out += `cadvisor_version_info{cadvisorRevision="",cadvisorVersion="",dockerVersion="",kernelVersion="${kernel}",osVersion="${os}"} 1\n`;
+  header(w, 'cadvisor_version_info', 'gauge', "A metric with a constant '1' value labeled by kernel version, OS version, docker version, cadvisor version & cadvisor revision.");
+  w.str(`cadvisor_version_info{cadvisorRevision="",cadvisorVersion="",dockerVersion="",kernelVersion="${kernel}",osVersion="${os}"} 1\n`);
   for (const fam of FAMILIES) {
     if (fam.when && !fam.when(f)) continue;
-    out += header(fam.name, fam.type, fam.help);
-    out += fam.emit(ctx, fam.name);
+    header(w, fam.name, fam.type, fam.help);
+    fam.emit(ctx, openOf(fam.name));
     if (fam.name === 'container_processes') {
-      out += header('container_scrape_error', 'gauge', '1 if there was an error while getting container metrics, 0 otherwise');
-      out += 'container_scrape_error 0\n';
+      header(w, 'container_scrape_error', 'gauge', '1 if there was an error while getting container metrics, 0 otherwise');
+      w.str('container_scrape_error 0\n');
     }
   }
   const ml = machineLabels(s);
@@ -263,6 +288,9 @@ export function renderCadvisor(s: NodeSample, labelCache: LabelCache = new Map()
     ['machine_scrape_error', '1 if there was an error while getting machine metrics, 0 otherwise.', 'machine_scrape_error 0\n'],
   ];
   if (f.newerCadvisorFamilies) machine.push(['machine_swap_bytes', 'Amount of swap memory available on the machine.', `machine_swap_bytes{${ml}} ${goFloat(s.swapCapacityBytes)}\n`]);
-  for (const [name, help, lines] of machine) out += header(name, 'gauge', help) + lines;
-  return { body: out, labelCache: next };
+  for (const [name, help, lines] of machine) {
+    header(w, name, 'gauge', help);
+    w.str(lines);
+  }
+  return { body: w.toString(), labelCache: next };
 }

@@ -36,7 +36,6 @@ export interface PodSample {
   view: SimPodView;
   /** cgroup parent under /kubepods for the QoS class: '' (Guaranteed), 'burstable', 'besteffort'. */
   qosDir: '' | 'burstable' | 'besteffort';
-  sandboxId: string;
   containers: ContainerSample[];
   /** Pod cgroup counters since pod start (containers since pod start + sandbox), now and previous tick. */
   now: Float64Array;
@@ -85,6 +84,8 @@ export interface NodeSample {
 /** State a kubelet keeps between ticks: QoS-group counter accumulators (survive pods coming and going). */
 export interface AggregateState {
   k: number;
+  /** Node boot the accumulators belong to: a reboot (new view.startTime) starts them from zero. */
+  bootMs: number;
   /** [guaranteed | burstable | besteffort] × COUNTER_COUNT */
   acc: Float64Array;
 }

@@ -1,179 +1,187 @@
 // Renders /stats/summary (kubelet stats/v1alpha1) from a NodeSample. The kubelet serves it through
 // go-restful, which pretty-prints with a one-space indent, and Go marshals struct fields in declaration
-// order; both are reproduced here with template strings (no intermediate objects, no JSON.stringify).
-import { C } from './container-model.js';
-import type { MemoryGauges } from './container-model.js';
+// order (types.go); both are reproduced here, streamed into a byte buffer (no intermediate objects).
+import { C, type MemoryGauges } from './container-model.js';
 import type { ContainerSample, NodeSample, PodSample } from './sample.js';
+import { PrettyJson } from './json-writer.js';
+import { scratch } from './text-writer.js';
 
-const IND: string[] = Array.from({ length: 16 }, (_, d) => '\n' + ' '.repeat(d));
+const rfcCache = new Map<number, string>();
 
-/** RFC 3339 with whole seconds, as metav1.Time marshals. */
+/** RFC 3339 with whole seconds, as metav1.Time marshals. Start times repeat every tick: memoised (bounded). */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-function int(n: number): string {
-  return String(Math.max(0, Math.round(n)));
-}
-
-function jsonString(s: string): string {
-  // Names, namespaces and uids are DNS labels/uuids; escape defensively anyway.
-  return /^[A-Za-z0-9._:/@+-]*$/.test(s) ? `"${s}"` : JSON.stringify(s);
-}
-
-function obj(d: number, fields: string[]): string {
-  return `{${IND[d + 1]}${fields.join(`,${IND[d + 1]}`)}${IND[d]}}`;
-}
-
-function psiJson(d: number, someUs: number, fullUs: number, avgPct: number): string {
-  const a10 = Math.round(avgPct * 100) / 100;
-  const a60 = Math.round(avgPct * 0.8 * 100) / 100;
-  const a300 = Math.round(avgPct * 0.6 * 100) / 100;
-  const part = (total: number, f: number) => obj(d + 1, [`"total": ${int(total)}`, `"avg10": ${Math.round(a10 * f * 100) / 100}`, `"avg60": ${Math.round(a60 * f * 100) / 100}`, `"avg300": ${Math.round(a300 * f * 100) / 100}`]);
-  return obj(d, [`"full": ${part(fullUs, 0.9)}`, `"some": ${part(someUs, 1)}`]);
-}
-
-interface Psi {
-  cpu: [number, number, number];
-  mem: [number, number, number];
-  io: [number, number, number];
-}
-
-/** PSI from counters now/prev: totals in µs and avg10 as the % of the last tick spent stalled. */
-function psiOf(now: Float64Array | ArrayLike<number>, prev: Float64Array | ArrayLike<number>, base: number, tickS: number): Psi {
-  const pct = (i: number) => Math.min(100, Math.max(0, ((now[base + i] - prev[base + i]) / (tickS * 1e6)) * 100));
-  return {
-    cpu: [now[base], now[base + 1], pct(0)],
-    mem: [now[base + 2], now[base + 3], pct(2)],
-    io: [now[base + 4], now[base + 5], pct(4)],
-  };
-}
-
-function cpuJson(d: number, time: string, nanoCores: number, coreNs: number, psi: [number, number, number] | null): string {
-  const f = [`"time": "${time}"`, `"usageNanoCores": ${int(nanoCores)}`, `"usageCoreNanoSeconds": ${int(coreNs)}`];
-  if (psi) f.push(`"psi": ${psiJson(d + 1, psi[0], psi[1], psi[2])}`);
-  return obj(d, f);
-}
-
-function memJson(d: number, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, psi: [number, number, number] | null): string {
-  const f = [`"time": "${time}"`];
-  if (availableBytes !== null) f.push(`"availableBytes": ${int(availableBytes)}`);
-  f.push(`"usageBytes": ${int(m.usageBytes)}`, `"workingSetBytes": ${int(m.workingSetBytes)}`, `"rssBytes": ${int(m.rssBytes)}`, `"pageFaults": ${int(pageFaults)}`, `"majorPageFaults": ${int(majorPageFaults)}`);
-  if (psi) f.push(`"psi": ${psiJson(d + 1, psi[0], psi[1], psi[2])}`);
-  return obj(d, f);
-}
-
-function ioJson(d: number, time: string, psi: [number, number, number]): string {
-  return obj(d, [`"time": "${time}"`, `"psi": ${psiJson(d + 1, psi[0], psi[1], psi[2])}`]);
-}
-
-function fsJson(d: number, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number, extra?: string[]): string {
-  const f = [`"time": "${time}"`, `"availableBytes": ${int(availableBytes)}`, `"capacityBytes": ${int(capacityBytes)}`, `"usedBytes": ${int(usedBytes)}`, `"inodesFree": ${int(inodesFree)}`, `"inodes": ${int(inodes)}`, `"inodesUsed": ${int(inodesUsed)}`];
-  if (extra) f.push(...extra);
-  return obj(d, f);
-}
-
-function netJson(d: number, time: string, ifaces: Array<[string, number, number, number, number]>): string {
-  const def = ifaces[0];
-  const list = ifaces.map((i) => obj(d + 2, [`"name": "${i[0]}"`, `"rxBytes": ${int(i[1])}`, `"rxErrors": ${int(i[2])}`, `"txBytes": ${int(i[3])}`, `"txErrors": ${int(i[4])}`]));
-  return obj(d, [`"time": "${time}"`, `"name": "${def[0]}"`, `"rxBytes": ${int(def[1])}`, `"rxErrors": ${int(def[2])}`, `"txBytes": ${int(def[3])}`, `"txErrors": ${int(def[4])}`, `"interfaces": [${IND[d + 2]}${list.join(`,${IND[d + 2]}`)}${IND[d + 1]}]`]);
+  const sec = Math.floor(ms / 1000);
+  let s = rfcCache.get(sec);
+  if (s === undefined) {
+    s = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+    if (rfcCache.size >= 16_384) rfcCache.clear();
+    rfcCache.set(sec, s);
+  }
+  return s;
 }
 
 export interface SummaryOptions {
   onlyCpuAndMemory: boolean;
 }
 
-interface FsCtx {
+/** PSI totals (µs) and the share of the last tick spent stalled (%), for cpu, memory and io. */
+type Psi3 = [number, number, number];
+
+function psi(j: PrettyJson, someUs: number, fullUs: number, pct: number): void {
+  const part = (key: string, total: number, f: number) => {
+    const p = Math.min(100, pct * f);
+    j.objectField(key).uint('total', total).float('avg10', Math.round(p * 100) / 100).float('avg60', Math.round(p * 80) / 100).float('avg300', Math.round(p * 60) / 100).end();
+  };
+  j.objectField('psi');
+  part('full', fullUs, 0.9);
+  part('some', someUs, 1);
+  j.end();
+}
+
+function psiFrom(now: ArrayLike<number>, prev: ArrayLike<number>, tickS: number): { cpu: Psi3; mem: Psi3; io: Psi3 } {
+  const b = C.psiCpuSomeUs;
+  const pct = (i: number) => Math.min(100, Math.max(0, ((now[b + i] - prev[b + i]) / (tickS * 1e6)) * 100));
+  return { cpu: [now[b], now[b + 1], pct(0)], mem: [now[b + 2], now[b + 3], pct(2)], io: [now[b + 4], now[b + 5], pct(4)] };
+}
+
+function cpu(j: PrettyJson, time: string, nanoCores: number, coreNs: number, p: Psi3 | null): void {
+  j.objectField('cpu').string('time', time).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', coreNs);
+  if (p) psi(j, p[0], p[1], p[2]);
+  j.end();
+}
+
+function memory(j: PrettyJson, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, p: Psi3 | null): void {
+  j.objectField('memory').string('time', time);
+  if (availableBytes !== null) j.uint('availableBytes', availableBytes);
+  j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', pageFaults).uint('majorPageFaults', majorPageFaults);
+  if (p) psi(j, p[0], p[1], p[2]);
+  j.end();
+}
+
+function io(j: PrettyJson, time: string, p: Psi3): void {
+  j.objectField('io').string('time', time);
+  psi(j, p[0], p[1], p[2]);
+  j.end();
+}
+
+/** FsStats members (the caller opens and closes the object; volumes append name and pvcRef). */
+function fsMembers(j: PrettyJson, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number): PrettyJson {
+  return j.string('time', time).uint('availableBytes', availableBytes).uint('capacityBytes', capacityBytes).uint('usedBytes', usedBytes).uint('inodesFree', inodesFree).uint('inodes', inodes).uint('inodesUsed', inodesUsed);
+}
+
+type Iface = [string, number, number, number, number];
+
+function network(j: PrettyJson, time: string, ifaces: Iface[]): void {
+  const d = ifaces[0];
+  j.objectField('network').string('time', time).string('name', d[0]).uint('rxBytes', d[1]).uint('rxErrors', d[2]).uint('txBytes', d[3]).uint('txErrors', d[4]);
+  j.arrayField('interfaces');
+  for (const i of ifaces) j.object().string('name', i[0]).uint('rxBytes', i[1]).uint('rxErrors', i[2]).uint('txBytes', i[3]).uint('txErrors', i[4]).end();
+  j.endArray().end();
+}
+
+interface Ctx {
+  s: NodeSample;
   time: string;
+  volTime: string;
   nodeAvail: number;
   nodeCap: number;
   inodes: number;
   inodesFree: number;
+  only: boolean;
 }
 
-function containerJson(d: number, c: ContainerSample, s: NodeSample, time: string, fsCtx: FsCtx, only: boolean): string {
-  const feat = s.features;
-  const psi = feat.psi ? psiOf(c.now, c.prev, C.psiCpuSomeUs, s.tickS) : null;
-  const f = [`"name": ${jsonString(c.name)}`, `"startTime": "${rfc3339(c.startMs)}"`,
-    `"cpu": ${cpuJson(d + 1, time, c.usageNanoCores, c.now[C.cpuNs], psi ? psi.cpu : null)}`,
-    `"memory": ${memJson(d + 1, time, c.mem, c.memAvailableBytes, c.now[C.pageFaults], c.now[C.majorPageFaults], psi ? psi.mem : null)}`];
-  if (psi) f.push(`"io": ${ioJson(d + 1, time, psi.io)}`);
-  if (!only) {
-    f.push(`"rootfs": ${fsJson(d + 1, fsCtx.time, fsCtx.nodeAvail, fsCtx.nodeCap, c.rootfsBytes, fsCtx.inodesFree, fsCtx.inodes, c.rootfsInodes)}`);
-    f.push(`"logs": ${fsJson(d + 1, fsCtx.time, fsCtx.nodeAvail, fsCtx.nodeCap, c.logsBytes, fsCtx.inodesFree, fsCtx.inodes, 1)}`);
+function container(j: PrettyJson, x: Ctx, c: ContainerSample): void {
+  const feat = x.s.features;
+  const p = feat.psi ? psiFrom(c.now, c.prev, x.s.tickS) : null;
+  j.object().string('name', c.name).string('startTime', rfc3339(c.startMs));
+  cpu(j, x.time, c.usageNanoCores, c.now[C.cpuNs], p && p.cpu);
+  memory(j, x.time, c.mem, c.memAvailableBytes, c.now[C.pageFaults], c.now[C.majorPageFaults], p && p.mem);
+  if (p) io(j, x.time, p.io);
+  if (!x.only) {
+    fsMembers(j.objectField('rootfs'), x.time, x.nodeAvail, x.nodeCap, c.rootfsBytes, x.inodesFree, x.inodes, c.rootfsInodes).end();
+    fsMembers(j.objectField('logs'), x.time, x.nodeAvail, x.nodeCap, c.logsBytes, x.inodesFree, x.inodes, 1).end();
   }
-  if (feat.swap) f.push(`"swap": ${obj(d + 1, [`"time": "${time}"`, `"swapAvailableBytes": 0`, `"swapUsageBytes": 0`])}`);
-  return obj(d, f);
+  if (feat.swap) j.objectField('swap').string('time', x.time).uint('swapAvailableBytes', 0).uint('swapUsageBytes', 0).end();
+  j.end();
 }
 
-function podJson(d: number, p: PodSample, s: NodeSample, time: string, volTime: string, fsCtx: FsCtx, only: boolean): string {
-  const feat = s.features;
+function pod(j: PrettyJson, x: Ctx, p: PodSample): void {
+  const feat = x.s.features;
   const v = p.view;
-  const psi = feat.psi ? psiOf(p.now, p.prev, C.psiCpuSomeUs, s.tickS) : null;
-  const containers = p.containers.map((c) => containerJson(d + 2, c, s, time, fsCtx, only));
-  const f = [
-    `"podRef": ${obj(d + 1, [`"name": ${jsonString(v.name)}`, `"namespace": ${jsonString(v.namespace)}`, `"uid": ${jsonString(v.uid)}`])}`,
-    `"startTime": "${rfc3339(v.startTime.getTime())}"`,
-    `"containers": ${containers.length ? `[${IND[d + 2]}${containers.join(`,${IND[d + 2]}`)}${IND[d + 1]}]` : '[]'}`,
-    `"cpu": ${cpuJson(d + 1, time, p.usageNanoCores, p.now[C.cpuNs], psi ? psi.cpu : null)}`,
-    `"memory": ${memJson(d + 1, time, p.mem, p.memAvailableBytes, p.now[C.pageFaults], p.now[C.majorPageFaults], psi ? psi.mem : null)}`,
-  ];
-  if (psi) f.push(`"io": ${ioJson(d + 1, time, psi.io)}`);
-  if (!only) {
-    f.push(`"network": ${netJson(d + 1, time, [['eth0', p.now[C.rxBytes], p.now[C.rxErrors], p.now[C.txBytes], p.now[C.txErrors]]])}`);
+  const ps = feat.psi ? psiFrom(p.now, p.prev, x.s.tickS) : null;
+  j.object();
+  j.objectField('podRef').string('name', v.name).string('namespace', v.namespace).string('uid', v.uid).end();
+  j.string('startTime', rfc3339(v.startTime.getTime()));
+  j.arrayField('containers');
+  for (const c of p.containers) container(j, x, c);
+  j.endArray();
+  cpu(j, x.time, p.usageNanoCores, p.now[C.cpuNs], ps && ps.cpu);
+  memory(j, x.time, p.mem, p.memAvailableBytes, p.now[C.pageFaults], p.now[C.majorPageFaults], ps && ps.mem);
+  if (ps) io(j, x.time, ps.io);
+  if (!x.only) {
+    network(j, x.time, [['eth0', p.now[C.rxBytes], p.now[C.rxErrors], p.now[C.txBytes], p.now[C.txErrors]]]);
     if (p.volumes.length) {
-      const vols = p.volumes.map((vs) => {
-        const extra = [`"name": ${jsonString(vs.name)}`];
-        if (vs.pvcName !== null) extra.push(`"pvcRef": ${obj(d + 3, [`"name": ${jsonString(vs.pvcName)}`, `"namespace": ${jsonString(v.namespace)}`])}`);
-        const avail = vs.onNodeFs ? fsCtx.nodeAvail : vs.capacityBytes - vs.usedBytes;
-        return fsJson(d + 2, volTime, avail, vs.capacityBytes, vs.usedBytes, vs.inodes - vs.inodesUsed, vs.inodes, vs.inodesUsed, extra);
-      });
-      f.push(`"volume": [${IND[d + 2]}${vols.join(`,${IND[d + 2]}`)}${IND[d + 1]}]`);
+      j.arrayField('volume');
+      for (const vs of p.volumes) {
+        const avail = vs.onNodeFs ? x.nodeAvail : vs.capacityBytes - vs.usedBytes;
+        fsMembers(j.object(), x.volTime, avail, vs.capacityBytes, vs.usedBytes, vs.inodes - vs.inodesUsed, vs.inodes, vs.inodesUsed).string('name', vs.name);
+        if (vs.pvcName !== null) j.objectField('pvcRef').string('name', vs.pvcName).string('namespace', v.namespace).end();
+        j.end();
+      }
+      j.endArray();
     }
-    f.push(`"ephemeral-storage": ${fsJson(d + 1, fsCtx.time, fsCtx.nodeAvail, fsCtx.nodeCap, p.ephemeralUsedBytes, fsCtx.inodesFree, fsCtx.inodes, p.ephemeralInodesUsed)}`);
-    if (feat.processStats) f.push(`"process_stats": ${obj(d + 1, [`"process_count": ${p.processCount}`])}`);
+    fsMembers(j.objectField('ephemeral-storage'), x.time, x.nodeAvail, x.nodeCap, p.ephemeralUsedBytes, x.inodesFree, x.inodes, p.ephemeralInodesUsed).end();
+    if (feat.processStats) j.objectField('process_stats').uint('process_count', p.processCount).end();
   }
-  if (feat.swap) f.push(`"swap": ${obj(d + 1, [`"time": "${time}"`, `"swapUsageBytes": 0`])}`);
-  return obj(d, f);
+  if (feat.swap) j.objectField('swap').string('time', x.time).uint('swapUsageBytes', 0).end();
+  j.end();
 }
 
 /** The whole /stats/summary body for a tick. */
 export function renderSummary(s: NodeSample, opts: SummaryOptions): string {
   const feat = s.features;
-  const only = opts.onlyCpuAndMemory;
   const time = rfc3339(s.tickMs);
-  const volTime = rfc3339(Math.floor(s.tickMs / 60_000) * 60_000);
   const nodeAvail = Math.max(0, Math.floor(s.fs.capacityBytes * 0.95) - s.fs.usedBytes);
-  const fsCtx: FsCtx = { time, nodeAvail, nodeCap: s.fs.capacityBytes, inodes: s.fs.inodes, inodesFree: s.fs.inodes - s.fs.inodesUsed };
-  const q = s.qos.kubepods;
-  const qp = s.qos.kubepodsPrev;
-  const podsPsi = feat.psi ? psiOf(q, qp, C.psiCpuSomeUs, s.tickS) : null;
-  const d = 2;
-  const sys = [s.kubelet, s.podsSystem].map((sc) => {
-    const psi: [number, number, number] | null = podsPsi && sc.name === 'pods' ? podsPsi.cpu : podsPsi ? [sc.cpuNs / 2e4, sc.cpuNs / 2.2e4, 0] : null;
-    const f = [`"name": "${sc.name}"`, `"startTime": "${rfc3339(sc.startMs)}"`,
-      `"cpu": ${cpuJson(d + 2, time, sc.usageNanoCores, sc.cpuNs, psi)}`,
-      `"memory": ${memJson(d + 2, time, sc.mem, sc.name === 'pods' ? Math.max(0, s.view.memoryBytes - sc.mem.workingSetBytes) : null, sc.pageFaults, sc.majorPageFaults, podsPsi ? (sc.name === 'pods' ? podsPsi.mem : [0, 0, 0]) : null)}`];
-    if (podsPsi) f.push(`"io": ${ioJson(d + 2, time, sc.name === 'pods' ? podsPsi.io : [sc.cpuNs / 1e6, sc.cpuNs / 1.1e6, 0])}`);
-    if (feat.swap) f.push(`"swap": ${obj(d + 2, [`"time": "${time}"`, `"swapUsageBytes": 0`])}`);
-    return obj(d + 1, f);
-  });
-  const n = s.node;
-  const nodePsi = feat.psi ? { cpu: [n.psi[0], n.psi[1], podsPsi!.cpu[2]] as [number, number, number], mem: [n.psi[2], n.psi[3], podsPsi!.mem[2]] as [number, number, number], io: [n.psi[4], n.psi[5], podsPsi!.io[2]] as [number, number, number] } : null;
-  const nf = [`"nodeName": ${jsonString(s.view.name)}`, `"systemContainers": [${IND[d + 1]}${sys.join(`,${IND[d + 1]}`)}${IND[d]}]`, `"startTime": "${rfc3339(s.view.startTime.getTime())}"`,
-    `"cpu": ${cpuJson(d, time, n.usageNanoCores, n.cpuNs, nodePsi ? nodePsi.cpu : null)}`,
-    `"memory": ${memJson(d, time, n.mem, n.availableBytes, n.pageFaults, n.majorPageFaults, nodePsi ? nodePsi.mem : null)}`];
-  if (nodePsi) nf.push(`"io": ${ioJson(d, time, nodePsi.io)}`);
-  if (!only) {
-    nf.push(`"network": ${netJson(d, time, [['eth0', n.rxBytes, 0, n.txBytes, 0], ['tunl0', 0, 0, 0, 0]])}`);
-    nf.push(`"fs": ${fsJson(d, time, nodeAvail, s.fs.capacityBytes, s.fs.usedBytes, s.fs.inodes - s.fs.inodesUsed, s.fs.inodes, s.fs.inodesUsed)}`);
-    const img = fsJson(d + 1, time, nodeAvail, s.imageFs.capacityBytes, s.imageFs.usedBytes, s.fs.inodes - s.fs.inodesUsed, s.imageFs.inodes, s.imageFs.inodesUsed);
-    const rt = [`"imageFs": ${img}`];
-    if (feat.containerFs) rt.push(`"containerFs": ${img}`);
-    nf.push(`"runtime": ${obj(d, rt)}`);
-    nf.push(`"rlimit": ${obj(d, [`"time": "${time}"`, `"maxpid": 4194304`, `"curproc": ${s.curproc}`])}`);
+  const x: Ctx = {
+    s, time, volTime: rfc3339(Math.floor(s.tickMs / 60_000) * 60_000), nodeAvail, nodeCap: s.fs.capacityBytes,
+    inodes: s.fs.inodes, inodesFree: s.fs.inodes - s.fs.inodesUsed, only: opts.onlyCpuAndMemory,
+  };
+  const j = new PrettyJson(scratch.reset());
+  const podsPsi = feat.psi ? psiFrom(s.qos.kubepods, s.qos.kubepodsPrev, s.tickS) : null;
+  j.object().objectField('node').string('nodeName', s.view.name);
+  j.arrayField('systemContainers');
+  for (const sc of [s.kubelet, s.podsSystem]) {
+    const isPods = sc.name === 'pods';
+    // The kubelet's own cgroup stalls little; its PSI totals track its cpu time.
+    const own: Psi3 = [sc.cpuNs / 2e4, sc.cpuNs / 2.2e4, 0];
+    j.object().string('name', sc.name).string('startTime', rfc3339(sc.startMs));
+    cpu(j, time, sc.usageNanoCores, sc.cpuNs, podsPsi && (isPods ? podsPsi.cpu : own));
+    memory(j, time, sc.mem, isPods ? Math.max(0, s.view.memoryBytes - sc.mem.workingSetBytes) : null, sc.pageFaults, sc.majorPageFaults, podsPsi && (isPods ? podsPsi.mem : [0, 0, 0]));
+    if (podsPsi) io(j, time, isPods ? podsPsi.io : [sc.cpuNs / 1e6, sc.cpuNs / 1.1e6, 0]);
+    if (feat.swap) j.objectField('swap').string('time', time).uint('swapUsageBytes', 0).end();
+    j.end();
   }
-  if (feat.swap) nf.push(`"swap": ${obj(d, [`"time": "${time}"`, `"swapAvailableBytes": ${s.swapCapacityBytes}`, `"swapUsageBytes": 0`])}`);
-  const pods = s.pods.map((p) => podJson(2, p, s, time, volTime, fsCtx, only));
-  return `{\n "node": ${obj(1, nf)},\n "pods": ${pods.length ? `[${IND[2]}${pods.join(`,${IND[2]}`)}\n ]` : '[]'}\n}`;
+  j.endArray();
+  j.string('startTime', rfc3339(s.view.startTime.getTime()));
+  const n = s.node;
+  const np = podsPsi && { cpu: [n.psi[0], n.psi[1], podsPsi.cpu[2]] as Psi3, mem: [n.psi[2], n.psi[3], podsPsi.mem[2]] as Psi3, io: [n.psi[4], n.psi[5], podsPsi.io[2]] as Psi3 };
+  cpu(j, time, n.usageNanoCores, n.cpuNs, np && np.cpu);
+  memory(j, time, n.mem, n.availableBytes, n.pageFaults, n.majorPageFaults, np && np.mem);
+  if (np) io(j, time, np.io);
+  if (!x.only) {
+    network(j, time, [['eth0', n.rxBytes, 0, n.txBytes, 0], ['tunl0', 0, 0, 0, 0]]);
+    fsMembers(j.objectField('fs'), time, nodeAvail, s.fs.capacityBytes, s.fs.usedBytes, x.inodesFree, s.fs.inodes, s.fs.inodesUsed).end();
+    j.objectField('runtime');
+    const img = (key: string) => fsMembers(j.objectField(key), time, nodeAvail, s.imageFs.capacityBytes, s.imageFs.usedBytes, x.inodesFree, s.imageFs.inodes, s.imageFs.inodesUsed).end();
+    img('imageFs');
+    if (feat.containerFs) img('containerFs');
+    j.end();
+    j.objectField('rlimit').string('time', time).uint('maxpid', 4194304).uint('curproc', s.curproc).end();
+  }
+  if (feat.swap) j.objectField('swap').string('time', time).uint('swapAvailableBytes', s.swapCapacityBytes).uint('swapUsageBytes', 0).end();
+  j.end();
+  j.arrayField('pods');
+  for (const p of s.pods) pod(j, x, p);
+  j.endArray().end();
+  return j.w.toString();
 }

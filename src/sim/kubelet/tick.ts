@@ -4,7 +4,7 @@
 import type { SimPodView } from './view.js';
 import { addContainerCounters, C, containerFs, containerMemory, containerModel, COUNTER_COUNT, MiB, type MemoryGauges } from './container-model.js';
 import { between, counterAt, hash32, makeWave, SERIES_EPOCH_S, unit, type RateWave } from './series.js';
-import { hex64, nodeConstants, volumeSample, type AggregateState, type ContainerSample, type NodeSample, type PodSample, type SampleInputs, type SystemSample, type VolumeSample } from './sample.js';
+import { nodeConstants, volumeSample, type AggregateState, type ContainerSample, type NodeSample, type PodSample, type SampleInputs, type SystemSample, type VolumeSample } from './sample.js';
 
 const QOS_DIR = { Guaranteed: '', Burstable: 'burstable', BestEffort: 'besteffort' } as const;
 const QOS_SLOT = { '': 0, burstable: 1, besteffort: 2 } as const;
@@ -75,7 +75,9 @@ function systemSample(name: SystemSample['name'], seed: number, startMs: number,
   return { name, startMs, cpuNs, usageNanoCores: Math.max(0, (cpuNs - prevNs) / Math.min(tickS, Math.max(1e-3, tS - startS))), mem, pageFaults, majorPageFaults: Math.floor(pageFaults / 50_000) };
 }
 
-export function computeTick(inp: SampleInputs): { sample: NodeSample; state: AggregateState } {
+export function computeTick(input: SampleInputs): { sample: NodeSample; state: AggregateState } {
+  // After a reboot every cgroup is new: the accumulated totals of the previous boot do not carry over.
+  const inp = input.state && input.state.bootMs !== input.view.startTime.getTime() ? { ...input, state: null } : input;
   const { view, features, k, tickMs } = inp;
   const tickS = inp.housekeepingMs / 1000;
   const nc = nodeConstants(view);
@@ -159,7 +161,7 @@ export function computeTick(inp: SampleInputs): { sample: NodeSample; state: Agg
     ephemeralTotal += ephemeralUsedBytes;
     const podWindowS = Math.min(tickS, Math.max(1e-3, tS - podStartS));
     pods.push({
-      view: pod, qosDir, sandboxId: hex64(hash32(pod.seed, 77)), containers, now, prev,
+      view: pod, qosDir, containers, now, prev,
       usageNanoCores: Math.max(0, (now[C.cpuNs] - prev[C.cpuNs]) / podWindowS),
       mem, memAvailableBytes: allLimited ? Math.max(0, limitSum - mem.workingSetBytes) : null,
       pauseCpuNs: counterAt(dyn.pause, podStartS, tS, k, tickS) * 1e9, pauseWorkingSetBytes: pauseWs,
@@ -237,5 +239,5 @@ export function computeTick(inp: SampleInputs): { sample: NodeSample; state: Agg
     curproc: nc.baseProcs + nodeProcs + pods.length,
     swapCapacityBytes: nc.swapCapacityBytes,
   };
-  return { sample, state: { k, acc } };
+  return { sample, state: { k, bootMs, acc } };
 }

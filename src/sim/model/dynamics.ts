@@ -11,6 +11,11 @@ export interface DynamicsOptions {
   nodeEventIntervalMs: number;
   /** How long a node stays NotReady, ms. */
   notReadyDurationMs: number;
+  /**
+   * Periodic compaction, ms (0 = off): each run expires every resourceVersion older than the previous run,
+   * as kube-apiserver's etcd compaction does every 5 minutes.
+   */
+  compactionIntervalMs: number;
 }
 
 export interface NodeJoiner {
@@ -31,6 +36,13 @@ export class Dynamics {
   start(): void {
     if (this.options.podChurnIntervalMs > 0) this.every(this.options.podChurnIntervalMs, () => this.churnOnePod());
     if (this.options.nodeEventIntervalMs > 0) this.every(this.options.nodeEventIntervalMs, () => void this.nodeEvent());
+    if (this.options.compactionIntervalMs > 0) {
+      let mark = this.world.store.resourceVersion;
+      this.every(this.options.compactionIntervalMs, () => {
+        this.world.store.compactTo(mark);
+        mark = this.world.store.resourceVersion;
+      });
+    }
   }
 
   private every(ms: number, fn: () => void): void {

@@ -1,7 +1,7 @@
 // Factories for the simulated objects, shaped as a real apiserver returns them (fields checked against
 // ../shared/fixtures and the Kubernetes API types). Pure: every value comes from the arguments.
 import type { SimObject } from './store.js';
-import { cpuQuantity, memoryQuantity, type PodTemplate } from './pod.js';
+import { containerSpec, cpuQuantity, memoryQuantity, type PodTemplate } from './pod.js';
 
 export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -112,6 +112,7 @@ export function podTemplateSpec(t: PodTemplate): Record<string, unknown> {
     metadata: { labels: t.labels },
     spec: {
       containers: t.containers.map((c) => {
+        // A template shows resources as written (no request defaulted from the limit).
         const res: Record<string, Record<string, string>> = {};
         if (c.cpuLimitMilli != null || c.memoryLimitBytes != null) {
           res.limits = {};
@@ -123,7 +124,7 @@ export function podTemplateSpec(t: PodTemplate): Record<string, unknown> {
           if (c.cpuRequestMilli != null) res.requests.cpu = cpuQuantity(c.cpuRequestMilli);
           if (c.memoryRequestBytes != null) res.requests.memory = memoryQuantity(c.memoryRequestBytes);
         }
-        return { name: c.name, image: c.image, ...(c.ports ? { ports: c.ports } : {}), resources: res, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent' };
+        return containerSpec(c, res);
       }),
       restartPolicy: t.restartPolicy,
       terminationGracePeriodSeconds: 30,
@@ -131,6 +132,7 @@ export function podTemplateSpec(t: PodTemplate): Record<string, unknown> {
       serviceAccountName: t.serviceAccountName,
       securityContext: {},
       schedulerName: 'default-scheduler',
+      ...(t.priorityClassName ? { priorityClassName: t.priorityClassName } : {}),
     },
   };
 }

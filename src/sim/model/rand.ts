@@ -28,10 +28,14 @@ export function createRng(seed: number): Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min));
+  // Through a byte buffer: one flat string per id instead of a chain of concatenations (150,000 pods
+  // carry 64-hex container ids; this was the hottest line of a 5,000-node start).
   const hex = (length: number): string => {
-    let s = '';
-    while (s.length < length) s += Math.floor(next() * 4294967296).toString(16).padStart(8, '0');
-    return s.slice(0, length);
+    const words = Math.ceil(length / 8);
+    const buf = Buffer.allocUnsafe(words * 4);
+    for (let i = 0; i < words; i++) buf.writeUInt32BE(Math.floor(next() * 4294967296) >>> 0, i * 4);
+    const s = buf.toString('hex');
+    return s.length === length ? s : s.slice(0, length);
   };
   return {
     next,

@@ -43,7 +43,9 @@ function container(w: World, name: string, image: string, port: number | undefin
     memoryRequestBytes: qos === 'besteffort' ? null : mem,
     memoryLimitBytes: qos === 'guaranteed' ? mem : qos === 'burstable' ? mem * 2 : null,
     profile: r.pick(['steady', 'steady', 'bursty', 'idle', 'leaky'] as const),
-    ...(port ? { ports: [{ containerPort: port, protocol: 'TCP', name: 'http' }] } : {}),
+    ...(port ? { ports: [{ containerPort: port, protocol: 'TCP', name: 'http' }], probePath: r.pick(['/healthz', '/ready', '/']) } : {}),
+    ...(r.chance(0.4) ? { args: [`--port=${port ?? 8080}`, `--log-level=${r.pick(['info', 'warn'])}`] } : {}),
+    ...(r.chance(0.5) ? { securityContext: { runAsUser: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true } } : {}),
   };
 }
 
@@ -156,7 +158,7 @@ function fillWorld(w: World, plan: SeedPlan): void {
     const replicas = Math.min(remaining, sys ? sys[2] : stateful ? 3 : r.int(Math.max(1, typical - 2), typical + 3));
     const created = new Date(born.getTime() + r.int(day, 25 * day));
     if (stateful) addStatefulSet(w, ns, `${base}-db`, replicas, created);
-    else addDeployment(w, ns, base, replicas, created, !sys && k % 4 === 0, !sys && k % 5 === 1);
+    else addDeployment(w, ns, base, replicas, created, !sys && k % 4 === 0, !sys && k % 5 === 1, sys ? 'system-cluster-critical' : undefined);
     remaining -= replicas;
     k++;
   }
@@ -171,18 +173,19 @@ function addService(w: World, ns: string, name: string, selector: Record<string,
   const svc = serviceObject({ name, namespace: ns, uid: r.uuid(), created, selector, clusterIp: `10.96.${r.int(0, 256)}.${r.int(1, 255)}`, port });
   w.store.put(RES.services!, svc, true);
   const endpoints = [...owner.pods].map((p) => ({ ip: p.podIp, nodeName: p.nodeName, podName: p.metadata.name, podUid: p.metadata.uid, zone: w.nodes.get(p.nodeName)?.zone ?? '' }));
-  w.store.put(RES.endpointslices!, endpointSliceObject({ service: svc, uid: r.uuid(), created, port, endpoints }), true);
+  owner.endpointSlice = endpointSliceObject({ service: svc, uid: r.uuid(), created, port, endpoints });
+  w.store.put(RES.endpointslices!, owner.endpointSlice, true);
   return svc;
 }
 
-function addDeployment(w: World, ns: string, name: string, replicas: number, created: Date, withHpa: boolean, withIngress: boolean): void {
+function addDeployment(w: World, ns: string, name: string, replicas: number, created: Date, withHpa: boolean, withIngress: boolean, priorityClassName?: string): void {
   const r = w.rng;
   const hash = r.suffix(10);
   const selector = { app: name };
   const depUid = r.uuid();
   const rsName = `${name}-${hash}`;
   const rsUid = r.uuid();
-  const t = template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1);
+  const t = template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName } : {});
   const dep = deploymentObject({ name, namespace: ns, uid: depUid, created, template: { ...t, labels: { app: name } }, replicas, selector });
   w.store.put(RES.deployments!, dep, true);
   const rs = replicaSetObject({ name: rsName, namespace: ns, uid: rsUid, created, template: t, replicas, selector: { app: name, 'pod-template-hash': hash }, deployment: dep });

@@ -19,6 +19,8 @@ export interface SimObject {
   metadata: SimMetadata;
   /** Fast field lookup for field selectors (compact records implement it; plain objects are walked). */
   fieldValue?(path: string): string | undefined;
+  /** Faster JSON text than JSON.stringify (compact records implement it). */
+  serialize?(): string;
   [k: string]: unknown;
 }
 
@@ -35,6 +37,8 @@ export interface HistoryEvent {
   fields: Record<string, string>;
   /** The serialised watch event line (JSON + '\n'). */
   line: string;
+  /** The object itself (for Table watches, which render rows per event). */
+  object: SimObject;
 }
 
 export interface Watcher {
@@ -46,6 +50,10 @@ interface Table {
   objects: Map<string, SimObject>;
   /** Keys ('ns/name' or 'name') kept sorted, so chunked lists resume by binary search. */
   keys: string[];
+}
+
+export function serializeObject(obj: SimObject): string {
+  return obj.serialize ? obj.serialize() : JSON.stringify(obj);
 }
 
 export function objectKey(namespace: string | undefined, name: string): string {
@@ -191,7 +199,8 @@ export class SimStore {
       name: obj.metadata.name,
       labels: { ...(obj.metadata.labels ?? {}) },
       fields,
-      line: JSON.stringify({ type, object: obj }) + '\n',
+      line: `{"type":"${type}","object":${serializeObject(obj)}}\n`,
+      object: obj,
     };
     this.history.push(ev);
     if (this.history.length - this.historyStart > this.options.historyCapacity) {

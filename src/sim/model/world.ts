@@ -50,6 +50,8 @@ export interface Owner {
   pods: Set<PodRecord>;
   /** Pod name prefix: '<rs>-' for replicasets, '<sts>-' for statefulsets (ordinals). */
   podPrefix: string;
+  /** The EndpointSlice of the service selecting these pods, kept in step by the endpointslice controller. */
+  endpointSlice?: SimObject;
 }
 
 export class World {
@@ -58,7 +60,6 @@ export class World {
   readonly nodes = new Map<string, NodeState>();
   readonly podsByUid = new Map<string, PodRecord>();
   readonly owners = new Map<string, Owner>();
-  readonly podOwner = new WeakMap<PodRecord, Owner>();
   private reconcileQueue = new Set<Owner>();
   private reconcileTimer: NodeJS.Timeout | undefined;
   private eventKeys: Array<[string, string]> = [];
@@ -131,7 +132,8 @@ export class World {
     const rng = this.rng;
     const uid = rng.uuid();
     const ns = owner.obj.metadata.namespace!;
-    const metadata: SimObject['metadata'] = { name, ...(owner.kind === 'ReplicaSet' || owner.kind === 'DaemonSet' || owner.kind === 'Job' ? { generateName: owner.podPrefix } : {}), namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, annotations: { 'kubernetes.io/config.seen': created.toISOString(), 'kubernetes.io/config.source': 'api' }, ownerReferences: owner.template.ownerReferences };
+    const metadata: SimObject['metadata'] = { name, namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, ownerReferences: owner.template.ownerReferences };
+    if (owner.kind !== 'StatefulSet') metadata.generateName = owner.podPrefix;
     if (owner.kind === 'StatefulSet') metadata.labels = { ...owner.template.labels, 'apps.kubernetes.io/pod-index': name.slice(owner.podPrefix.length), 'statefulset.kubernetes.io/pod-name': name };
     const started = new Date(created.getTime() + 4000 + rng.int(0, 6000));
     const containers: ContainerState[] = owner.template.containers.map(() => ({ id: rng.hex(64), restartCount: 0, startedAt: started }));
@@ -142,10 +144,12 @@ export class World {
     }
     target.pods.add(pod);
     owner.pods.add(pod);
-    this.podOwner.set(pod, owner);
+    // A plain field, not a WeakMap: 150,000 weak entries made every garbage collection slow.
+    pod.owner = owner;
     this.podsByUid.set(uid, pod);
     this.store.put(RES.pods!, pod, quiet);
     if (!quiet) {
+      this.syncEndpoints(owner);
       this.recordEvent(owner.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, owner.kind === 'StatefulSet' ? 'statefulset-controller' : owner.kind === 'DaemonSet' ? 'daemonset-controller' : 'replicaset-controller');
       this.recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${target.name}`, 'default-scheduler');
     }
@@ -157,11 +161,24 @@ export class World {
     if (!this.podsByUid.has(pod.metadata.uid)) return;
     this.podsByUid.delete(pod.metadata.uid);
     this.nodes.get(pod.nodeName)?.pods.delete(pod);
-    const owner = this.podOwner.get(pod);
+    const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
     this.store.remove(RES.pods!, pod.metadata.namespace, pod.metadata.name);
+    if (owner) this.syncEndpoints(owner);
     if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
     if (owner) this.enqueueReconcile(owner);
+  }
+
+  /** Rewrites the owner's EndpointSlice from its current pods (ready = running). */
+  syncEndpoints(owner: Owner): void {
+    const slice = owner.endpointSlice;
+    if (!slice || !this.store.get(RES.endpointslices!, slice.metadata.namespace, slice.metadata.name)) return;
+    const ns = owner.obj.metadata.namespace;
+    (slice as any).endpoints = [...owner.pods].map((p) => ({
+      addresses: [p.podIp], conditions: { ready: p.phase === 'Running', serving: p.phase === 'Running', terminating: !!p.deletionTimestamp },
+      targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid }, nodeName: p.nodeName, zone: this.nodes.get(p.nodeName)?.zone ?? '',
+    }));
+    this.store.touch(RES.endpointslices!, slice);
   }
 
   enqueueReconcile(owner: Owner): void {

@@ -1,0 +1,80 @@
+// Pretty JSON exactly as the kubelet writes it (go-restful: json.MarshalIndent with a one-space indent,
+// "key": value, empty arrays as []), streamed into a TextWriter without building objects.
+import type { TextWriter } from './text-writer.js';
+
+const SAFE = /^[A-Za-z0-9._:/@+ -]*$/;
+
+export class PrettyJson {
+  private depth = 0;
+  /** Whether the container at each depth has no member yet. */
+  private readonly empty: boolean[] = [true];
+
+  constructor(readonly w: TextWriter) {}
+
+  private member(): void {
+    if (this.empty[this.depth]) this.empty[this.depth] = false;
+    else this.w.byte(44);
+    this.w.newline(this.depth);
+  }
+
+  private keyed(key: string): TextWriter {
+    this.member();
+    return this.w.byte(34).str(key).str('": ');
+  }
+
+  private open(c: number): this {
+    this.w.byte(c);
+    this.empty[++this.depth] = true;
+    return this;
+  }
+
+  private close(c: number): this {
+    const wasEmpty = this.empty[this.depth--];
+    if (!wasEmpty) this.w.newline(this.depth);
+    this.w.byte(c);
+    return this;
+  }
+
+  /** Top-level or array-element object. */
+  object(): this {
+    if (this.depth > 0) this.member();
+    return this.open(123);
+  }
+
+  objectField(key: string): this {
+    this.keyed(key);
+    return this.open(123);
+  }
+
+  arrayField(key: string): this {
+    this.keyed(key);
+    return this.open(91);
+  }
+
+  end(): this {
+    return this.close(125);
+  }
+
+  endArray(): this {
+    return this.close(93);
+  }
+
+  /** uint64 field (rounded, never negative). */
+  uint(key: string, v: number): this {
+    this.keyed(key).jsonUint(v);
+    return this;
+  }
+
+  /** float64 field, as Go's encoding/json formats ordinary magnitudes (shortest round-trip digits). */
+  float(key: string, v: number): this {
+    this.keyed(key).str(String(v));
+    return this;
+  }
+
+  string(key: string, v: string): this {
+    const w = this.keyed(key);
+    if (SAFE.test(v)) w.byte(34).str(v).byte(34);
+    else w.str(JSON.stringify(v));
+    return this;
+  }
+}

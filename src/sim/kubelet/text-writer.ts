@@ -1,0 +1,133 @@
+// A reusable ASCII text builder over one growing Buffer. Rendering a 110-pod cAdvisor page (~6 MB) by
+// string concatenation makes V8 build and later flatten a rope of ~200,000 pieces, which costs more than
+// parsing the page; writing bytes into one scratch buffer and slicing it into a string once is ~10× faster.
+// Renders are synchronous, so one scratch buffer per process is safe to share.
+import { goFloat } from './promfmt.js';
+
+const MINUS = 45;
+const ZERO = 48;
+
+export class TextWriter {
+  private buf: Buffer;
+  pos = 0;
+
+  constructor(initialBytes = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Starts a new text, keeping the buffer. */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  private grow(need: number): void {
+    let size = this.buf.length * 2;
+    while (size < this.pos + need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Appends an ASCII string (labels, keys, names). */
+  str(s: string): this {
+    const n = s.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    if (n > 24) {
+      this.pos += this.buf.write(s, this.pos, n, 'latin1');
+    } else {
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+    }
+    return this;
+  }
+
+  byte(c: number): this {
+    if (this.pos + 1 > this.buf.length) this.grow(1);
+    this.buf[this.pos++] = c;
+    return this;
+  }
+
+  /** A newline followed by `depth` spaces (pretty JSON). */
+  newline(depth: number): this {
+    if (this.pos + depth + 1 > this.buf.length) this.grow(depth + 1);
+    const b = this.buf;
+    b[this.pos++] = 10;
+    for (let i = 0; i < depth; i++) b[this.pos++] = 32;
+    return this;
+  }
+
+  /** A non-negative integer below 2^53, written digit by digit (no string allocation). */
+  uint(v: number): this {
+    if (v < 0 || v >= 9007199254740992 || v !== Math.floor(v)) return this.str(String(Math.round(v)));
+    if (this.pos + 16 > this.buf.length) this.grow(16);
+    const b = this.buf;
+    if (v < 10) {
+      b[this.pos++] = ZERO + v;
+      return this;
+    }
+    let digits = 0;
+    for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    let x = v;
+    while (x >= 1) {
+      const q = Math.floor(x / 10);
+      b[--p] = ZERO + (x - q * 10);
+      x = q;
+    }
+    return this;
+  }
+
+  /** An integer for JSON (uint64 on the wire: rounded, never negative). */
+  jsonUint(v: number): this {
+    return this.uint(v > 0 ? Math.round(v) : 0);
+  }
+
+  /** Pre-encoded bytes (label sets cached per row). */
+  bytes(src: Uint8Array): this {
+    const n = src.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    this.buf.set(src, this.pos);
+    this.pos += n;
+    return this;
+  }
+
+  /** A float as Go's Prometheus encoder writes it (strconv 'g', shortest): integers without strings. */
+  promFloat(v: number): this {
+    if (v !== Math.floor(v) || v >= 9007199254740992 || v <= -9007199254740992) return this.str(goFloat(v));
+    if (v < 0) {
+      this.byte(MINUS);
+      v = -v;
+    }
+    if (v < 1e6) return this.uint(v);
+    // d.ddde+XX: write the digits, then move all but the first one right by one for the point.
+    const start = this.pos;
+    this.uint(v);
+    const b = this.buf;
+    const exp = this.pos - start - 1;
+    let end = this.pos;
+    while (end > start + 1 && b[end - 1] === ZERO) end--;
+    if (this.pos + 6 > b.length) this.grow(6);
+    if (end > start + 1) {
+      b.copyWithin(start + 2, start + 1, end);
+      b[start + 1] = 46; // '.'
+      end++;
+    }
+    b[end++] = 101; // 'e'
+    b[end++] = 43; // '+'
+    if (exp < 10) b[end++] = ZERO;
+    this.pos = end;
+    return this.uint(exp);
+  }
+
+  toString(): string {
+    // Measured on Node 20: 'ascii' is ~10× faster than 'latin1' above ~1 MB (external string), slower below.
+    return this.buf.toString(this.pos >= 1 << 20 ? 'ascii' : 'latin1', 0, this.pos);
+  }
+}
+
+/** The process-wide scratch writer (renders are synchronous and never nest). */
+export const scratch = new TextWriter();
