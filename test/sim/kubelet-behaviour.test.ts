@@ -289,6 +289,13 @@ test('health, pods and unknown paths answer like a kubelet', () => {
   assert.deepEqual(pods.items.map((p: any) => p.metadata.uid), view.pods.map((p) => p.uid));
   const only = JSON.parse(kubelet.serve('/stats/summary?only_cpu_and_memory=true').body);
   assert.ok(only.node.cpu && only.node.memory && !only.node.fs && !only.pods[0].network && !only.pods[0].containers[0].rootfs);
+  for (const path of ['/stats/summary', '/metrics/cadvisor', '/metrics/resource', '/pods', '/healthz', '/nope']) {
+    const asText = kubelet.serve(path);
+    const asBytes = kubelet.serveBytes(path);
+    assert.equal(asBytes.status, asText.status, path);
+    assert.equal(asBytes.contentType, asText.contentType, path);
+    assert.equal(asBytes.body.toString('utf8'), asText.body, `${path}: serveBytes carries the same body`);
+  }
   const missing = kubelet.serve('/stats/nope');
   assert.equal(missing.status, 404);
   assert.equal(missing.body, '404 page not found\n');

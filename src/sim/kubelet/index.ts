@@ -9,8 +9,9 @@ import { computeTick } from './tick.js';
 import { hash32, SERIES_EPOCH_S } from './series.js';
 import { oomTimeS, type ContainerModel } from './container-model.js';
 import type { AggregateState, NodeSample } from './sample.js';
-import { renderSummary } from './summary.js';
-import { renderCadvisor } from './cadvisor.js';
+import { writeSummary } from './summary.js';
+import { writeCadvisor } from './cadvisor.js';
+import type { TextWriter } from './text-writer.js';
 import { renderResource } from './resource.js';
 import { renderPods } from './pods.js';
 import type { LabelCache } from './cadvisor-rows.js';
@@ -22,6 +23,14 @@ export interface KubeletResponse {
   status: number;
   contentType: string;
   body: string;
+  headers?: Record<string, string>;
+}
+
+/** The same response with the body as bytes: skips building a JS string of up to several MB (see text-writer.ts). */
+export interface KubeletBytesResponse {
+  status: number;
+  contentType: string;
+  body: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -41,6 +50,8 @@ export interface SimKubelet {
   /** path = kubelet path incl. query: '/stats/summary', '/stats/summary?only_cpu_and_memory=true',
    *  '/metrics/cadvisor', '/metrics/resource', '/healthz', '/pods'; unknown → 404 text like the kubelet. */
   serve(path: string): KubeletResponse;
+  /** serve() with a Buffer body, for a server that writes it to a socket unchanged (faster for large pages). */
+  serveBytes(path: string): KubeletBytesResponse;
   setFaults(f: KubeletFaults): void;
   dispose(): void;
 }
@@ -149,48 +160,59 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
     for (const key of restartedStartMs.keys()) if (!live.has(key)) restartedStartMs.delete(key);
   }
 
-  function cachedBody(kind: string, s: NodeSample, render: () => string): string {
-    const key = `${id}|${kind}|${s.k}`;
+  /** A rendered body for this tick, from the process-wide cache when the same tick was asked before. */
+  function cachedBody(kind: string, s: NodeSample, bytes: boolean, render: () => TextWriter | string): string | Buffer {
+    const key = `${id}|${kind}|${s.k}|${bytes ? 'b' : 's'}`;
     let body = bodyCache.get(key);
     if (body === undefined) {
-      body = render();
+      const out = render();
+      if (typeof out === 'string') body = bytes ? Buffer.from(out, 'latin1') : out;
+      else body = bytes ? out.toBuffer() : out.toString();
       bodyCache.set(key, body);
     }
     return body;
   }
 
+  function respond(path: string, bytes: boolean): { status: number; contentType: string; body: string | Buffer; headers?: Record<string, string> } {
+    const q = path.indexOf('?');
+    const route = (q < 0 ? path : path.slice(0, q)).replace(/\/+$/, '') || '/';
+    const query = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
+    const text = (body: string) => (bytes ? Buffer.from(body, 'utf8') : body);
+    const view = getView();
+    switch (route) {
+      case '/healthz':
+        return { status: 200, contentType: TEXT_TYPE, body: text('ok') };
+      case '/stats/summary': {
+        const s = sampleAt(view);
+        const only = query.get('only_cpu_and_memory') === 'true';
+        return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, bytes, () => writeSummary(s, { onlyCpuAndMemory: only })) };
+      }
+      case '/metrics/cadvisor': {
+        const s = sampleAt(view);
+        return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, bytes, () => {
+          const r = writeCadvisor(s, labelCaches.get(id));
+          labelCaches.set(id, r.labelCache);
+          return r.w;
+        }) };
+      }
+      case '/metrics/resource': {
+        const s = sampleAt(view);
+        return { status: 200, contentType: PROM_TYPE, body: cachedBody('resource', s, bytes, () => renderResource(s)) };
+      }
+      case '/pods':
+        return { status: 200, contentType: JSON_TYPE, body: text(renderPods(view)) };
+      default:
+        // The kubelet's mux answers unknown paths with Go's http.NotFound.
+        return { status: 404, contentType: TEXT_TYPE, body: text('404 page not found\n'), headers: { 'X-Content-Type-Options': 'nosniff' } };
+    }
+  }
+
   return {
     serve(path: string): KubeletResponse {
-      const q = path.indexOf('?');
-      const route = (q < 0 ? path : path.slice(0, q)).replace(/\/+$/, '') || '/';
-      const query = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
-      const view = getView();
-      switch (route) {
-        case '/healthz':
-          return { status: 200, contentType: TEXT_TYPE, body: 'ok' };
-        case '/stats/summary': {
-          const s = sampleAt(view);
-          const only = query.get('only_cpu_and_memory') === 'true';
-          return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, () => renderSummary(s, { onlyCpuAndMemory: only })) };
-        }
-        case '/metrics/cadvisor': {
-          const s = sampleAt(view);
-          return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, () => {
-            const r = renderCadvisor(s, labelCaches.get(id));
-            labelCaches.set(id, r.labelCache);
-            return r.body;
-          }) };
-        }
-        case '/metrics/resource': {
-          const s = sampleAt(view);
-          return { status: 200, contentType: PROM_TYPE, body: cachedBody('resource', s, () => renderResource(s)) };
-        }
-        case '/pods':
-          return { status: 200, contentType: JSON_TYPE, body: renderPods(view) };
-        default:
-          // The kubelet's mux answers unknown paths with Go's http.NotFound.
-          return { status: 404, contentType: TEXT_TYPE, body: '404 page not found\n', headers: { 'X-Content-Type-Options': 'nosniff' } };
-      }
+      return respond(path, false) as KubeletResponse;
+    },
+    serveBytes(path: string): KubeletBytesResponse {
+      return respond(path, true) as KubeletBytesResponse;
     },
     setFaults(f: KubeletFaults): void {
       if (f.frozenSummary === undefined) return;
