@@ -218,7 +218,7 @@ test('a leaking container is OOM-killed at its limit: callback, new startTime, c
       // What the simulated world does: bump restartCount and record the new incarnation's start.
       const c = view.pods[0].containers.find((x) => x.name === container)!;
       c.restartCount++;
-      c.startTime = at;
+      c.startTime = new Date(at.getTime() + 1000);
     },
   }, { now: clock.now });
   let prev: any = null;
@@ -232,6 +232,7 @@ test('a leaking container is OOM-killed at its limit: callback, new startTime, c
     if (prev && c.startTime !== prev.startTime) {
       sawReset = true;
       assert.ok(Date.parse(c.startTime) > Date.parse(prev.startTime));
+      assert.equal(Date.parse(c.startTime), Math.floor(view.pods[0].containers[0].startTime.getTime() / 1000) * 1000, 'summary agrees with the world');
       assert.ok(c.cpu.usageCoreNanoSeconds < prev.cpu.usageCoreNanoSeconds, 'cpu counter restarts');
       assert.ok(c.memory.workingSetBytes < prev.memory.workingSetBytes, 'memory is released');
     } else if (prev) {

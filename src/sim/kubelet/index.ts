@@ -67,8 +67,9 @@ const bodyCache = new ByteLru(96 * 1024 * 1024);
 const labelCaches = new CountLru<number, LabelCache>(256);
 let nextKubeletId = 1;
 
-/** Restart back-off after an OOM kill: the kubelet's first crash-loop delay (10 s). */
-const RESTART_BACKOFF_S = 10;
+/** The new incarnation starts this long after the kill. A real kubelet's first crash-loop back-off is 10 s,
+ *  but the simulated world records startedAt = kill + 1 s, and summary and pod status must agree. */
+const RESTART_DELAY_MS = 1000;
 /** Bound on OOM cycles replayed one by one when a kubelet was not asked for a long time. */
 const MAX_REPLAYED_RESTARTS = 50;
 
@@ -121,7 +122,7 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
       let oomS = oomTimeS(m, startS);
       if (oomS > tickS) return start;
       // The leaky container reached its memory limit: the kernel OOM-kills it and the kubelet restarts it.
-      const cycleS = oomS - startS + RESTART_BACKOFF_S;
+      const cycleS = oomS - startS + RESTART_DELAY_MS / 1000;
       let replayed = 0;
       if ((tickS - startS) / cycleS > MAX_REPLAYED_RESTARTS) {
         const skip = Math.floor((tickS - startS) / cycleS) - 1;
@@ -129,12 +130,13 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
         oomS = oomTimeS(m, startS);
       }
       while (oomS <= tickS && replayed < MAX_REPLAYED_RESTARTS + 2) {
-        pending.push({ podUid: pod.uid, container: c.name, at: new Date(Math.round((oomS + SERIES_EPOCH_S) * 1000)) });
-        startS = oomS + RESTART_BACKOFF_S;
+        const atMs = Math.round((oomS + SERIES_EPOCH_S) * 1000);
+        pending.push({ podUid: pod.uid, container: c.name, at: new Date(atMs) });
+        start = atMs + RESTART_DELAY_MS;
+        startS = start / 1000 - SERIES_EPOCH_S;
         oomS = oomTimeS(m, startS);
         replayed++;
       }
-      start = Math.round((startS + SERIES_EPOCH_S) * 1000);
       restartedStartMs.set(key, start);
       return start;
     };
