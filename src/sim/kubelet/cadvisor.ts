@@ -12,7 +12,6 @@ import type { KubeletFeatures } from './version.js';
 
 const BLOCK_DEVICE = '/dev/nvme0n1';
 const BLOCK_MAJOR = 'major="259",minor="0",';
-const LBRACE = 123;
 const COMMA = 44;
 
 interface RootFs {
