@@ -171,3 +171,14 @@ test('summary: malformed payloads give errors naming the field', () => {
   assert.match(decodeError('{"node": ').message, /^summary: invalid JSON: /);
   assert.equal(decodeError(bad((d) => { d.pods = {}; })).message, 'summary: pods: expected an array, got object');
 });
+
+test('summary: a new key is reported even after many decodes of objects without it', () => {
+  const base = readFixture('summary-nri-1.35.json').toString('utf8');
+  for (let i = 0; i < 3; i++) assert.deepEqual(decodeSummary(base).unmapped, []);
+  const doc = JSON.parse(base) as Json;
+  doc.pods[5].memory.workingSetPeakBytes = 1; // appended at the end of a key list seen before
+  const reordered = doc.pods[6].cpu as Json;
+  doc.pods[6].cpu = { surprise: 2, ...reordered }; // a new key first
+  assert.deepEqual(decodeSummary(JSON.stringify(doc)).unmapped.sort(), ['pods[].cpu.surprise', 'pods[].memory.workingSetPeakBytes']);
+  assert.deepEqual(decodeSummary(base).unmapped, []);
+});

@@ -49,19 +49,24 @@ export function toColumnNumber(v: unknown, integer: boolean): number | null {
   throw new FieldError('', `expected a number, got ${typeName(v)}`);
 }
 
-/** Parses RFC 3339 times, remembering the last one: the kubelet repeats the same time across groups. */
+/**
+ * Parses RFC 3339 times for one payload, remembering each distinct text: the kubelet repeats the same
+ * time across a pod's groups and containers, and Date.parse is the costliest step of the walk otherwise.
+ * Bounded: the memo is cleared when it reaches 4,096 entries.
+ */
 export class TimeParser {
-  private lastText = '';
-  private lastDate: Date | null = null;
+  private readonly memo = new Map<string, Date>();
 
   parse(v: unknown): Date {
-    if (v === this.lastText && this.lastDate) return this.lastDate;
     if (typeof v !== 'string') throw new FieldError('', `expected an RFC 3339 time string, got ${typeName(v)}`);
+    const known = this.memo.get(v);
+    if (known !== undefined) return known;
     const ms = Date.parse(v);
     if (Number.isNaN(ms)) throw new FieldError('', `expected an RFC 3339 time, got ${JSON.stringify(v.slice(0, 40))}`);
-    this.lastText = v;
-    this.lastDate = new Date(ms);
-    return this.lastDate;
+    const date = new Date(ms);
+    if (this.memo.size >= 4096) this.memo.clear();
+    this.memo.set(v, date);
+    return date;
   }
 }
 

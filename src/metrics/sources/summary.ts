@@ -41,10 +41,12 @@ interface Plan {
   known: Set<string>;
   /** Keys ignored while null or empty (deprecated userDefinedMetrics/accelerators); reported otherwise. */
   emptyOk: Set<string>;
+  /** Key order of the last object verified to hold only known keys (a cache; see checkKeys). */
+  verifiedKeys: string[];
 }
 
 function newPlan(path: string): Plan {
-  return { path, fields: [], children: [], known: new Set(['time']), emptyOk: new Set() };
+  return { path, fields: [], children: [], known: new Set(['time']), emptyOk: new Set(), verifiedKeys: [] };
 }
 
 function childPlan(plan: Plan, key: string): Plan {
@@ -155,15 +157,36 @@ function runChild(v: unknown, key: string, fn: FillFn, row: MetricRow, unmapped:
   }
 }
 
+/**
+ * Adds the keys of `obj` no plan knows to `unmapped`. Objects of one kind nearly always have the same keys
+ * in the same order (the kubelet serialises Go structs), so the keys are first compared with the last
+ * all-known key list: one identity comparison per key instead of a set lookup. Any difference falls back
+ * to checking each key, and an all-known result becomes the new reference.
+ */
 function checkKeys(obj: Record<string, unknown>, plan: Plan, unmapped: Set<string>): void {
+  const verified = plan.verifiedKeys;
+  let i = 0;
+  let same = true;
+  for (const k in obj) {
+    if (i >= verified.length || verified[i] !== k) {
+      same = false;
+      break;
+    }
+    i++;
+  }
+  if (same && i === verified.length) return;
+  // A key tolerated only while empty must be looked at every time, so its object never becomes the reference.
+  let reusable = true;
   for (const k in obj) {
     if (plan.known.has(k)) continue;
+    reusable = false;
     if (plan.emptyOk.has(k)) {
       const v = obj[k];
       if (v === null || (Array.isArray(v) && v.length === 0)) continue;
     }
     unmapped.add(plan.path + k);
   }
+  if (reusable) plan.verifiedKeys = Object.keys(obj);
 }
 
 type Obj = Record<string, unknown>;
