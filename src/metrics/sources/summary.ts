@@ -10,7 +10,7 @@ import {
   type Entity, type MetricRow, type MetricRows,
 } from '../definitions.js';
 import {
-  FieldError, INT64_LIMIT, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, toColumnNumber, typeName,
+  FieldError, INT64_LIMIT, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, isIdleInterface, toColumnNumber, typeName,
   type StartTimes,
 } from './decode-util.js';
 
@@ -19,6 +19,8 @@ export interface SummaryDecodeOptions {
   scrapeTime?: Date;
   /** Look for fields no definition maps (default true). */
   checkUnmapped?: boolean;
+  /** Keep interfaces whose counters are all zero (default false; see isIdleInterface). */
+  keepIdleInterfaces?: boolean;
 }
 
 export interface DecodedSummary {
@@ -28,6 +30,8 @@ export interface DecodedSummary {
   startTimes: StartTimes;
   /** Paths (e.g. `pods[].containers[].cpu.newField`) present in the payload that no column maps. */
   unmapped: string[];
+  /** Interfaces left out because all their counters were zero. */
+  idleInterfaces: number;
 }
 
 interface Field { key: string; column: string; integer: boolean }
@@ -240,6 +244,8 @@ interface Ctx {
   unmapped: Set<string> | null;
   times: TimeParser;
   nodeName: string;
+  keepIdleInterfaces: boolean;
+  idleInterfaces: number;
 }
 
 export function decodeSummary(body: string | Buffer, opts: SummaryDecodeOptions = {}): DecodedSummary {
@@ -266,6 +272,8 @@ function decodeDocument(doc: unknown, opts: SummaryDecodeOptions): DecodedSummar
     unmapped: opts.checkUnmapped === false ? null : new Set(),
     times: new TimeParser(),
     nodeName: '',
+    keepIdleInterfaces: opts.keepIdleInterfaces === true,
+    idleInterfaces: 0,
   };
   if (ctx.unmapped) checkKeys(top, PLANS.top, ctx.unmapped);
   try {
@@ -283,7 +291,10 @@ function decodeDocument(doc: unknown, opts: SummaryDecodeOptions): DecodedSummar
       throw prefixError(err, `pods[${i}]`);
     }
   }
-  return { nodeName: ctx.nodeName, rows: ctx.rows, startTimes: ctx.startTimes, unmapped: ctx.unmapped ? [...ctx.unmapped] : [] };
+  return {
+    nodeName: ctx.nodeName, rows: ctx.rows, startTimes: ctx.startTimes, unmapped: ctx.unmapped ? [...ctx.unmapped] : [],
+    idleInterfaces: ctx.idleInterfaces,
+  };
 }
 
 function decodeNode(node: Obj, ctx: Ctx, scrapeTime: Date | undefined): void {
@@ -404,7 +415,8 @@ function decodeInterfaces(network: unknown, podUid: string, ownerTs: unknown,
       r.interface = asString(iface.name, 'name');
       r.ts = ts;
       fill(iface, plan, r, ctx.unmapped);
-      ctx.rows.interface.push(r);
+      if (!ctx.keepIdleInterfaces && isIdleInterface(r)) ctx.idleInterfaces++;
+      else ctx.rows.interface.push(r);
     } catch (err) {
       throw prefixError(err, `interfaces[${i}]`);
     }
