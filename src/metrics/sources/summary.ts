@@ -10,7 +10,7 @@ import {
   type Entity, type MetricRow, type MetricRows,
 } from '../definitions.js';
 import {
-  FieldError, INT64_LIMIT, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, isIdleInterface, toColumnNumber, typeName,
+  FieldError, INT64_LIMIT, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, toColumnNumber, typeName,
   type StartTimes,
 } from './decode-util.js';
 
@@ -409,16 +409,32 @@ function decodeInterfaces(network: unknown, podUid: string, ownerTs: unknown,
   for (let i = 0; i < list.length; i++) {
     try {
       const iface = asObject(list[i], '');
+      if (!ctx.keepIdleInterfaces && rawIdle(iface)) {
+        // Same checks as a kept row (name, unknown keys), without building a row to throw away.
+        asString(iface.name, 'name');
+        if (ctx.unmapped) checkKeys(iface, plan, ctx.unmapped);
+        ctx.idleInterfaces++;
+        continue;
+      }
       const r: MetricRow = NEW_ROW.interface();
       r.node = ctx.nodeName;
       r.pod_uid = podUid;
       r.interface = asString(iface.name, 'name');
       r.ts = ts;
       fill(iface, plan, r, ctx.unmapped);
-      if (!ctx.keepIdleInterfaces && isIdleInterface(r)) ctx.idleInterfaces++;
-      else ctx.rows.interface.push(r);
+      ctx.rows.interface.push(r);
     } catch (err) {
       throw prefixError(err, `interfaces[${i}]`);
     }
   }
+}
+
+/** An InterfaceStats whose four counters are exactly 0 or absent (anything else goes through the checks). */
+function rawIdle(iface: Obj): boolean {
+  return isZeroOrAbsent(iface.rxBytes) && isZeroOrAbsent(iface.txBytes)
+    && isZeroOrAbsent(iface.rxErrors) && isZeroOrAbsent(iface.txErrors);
+}
+
+function isZeroOrAbsent(v: unknown): boolean {
+  return v === 0 || v === undefined || v === null;
 }
