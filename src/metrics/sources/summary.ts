@@ -1,18 +1,14 @@
 // Kubelet Summary API (`/stats/summary`) → metric rows. Pure: bytes in, rows out.
 //
-// The mapping is METRIC_DEFS' `summary` paths, compiled once into a tree of plans (one per object type:
-// node, system container, pod, container, volume, interface). Decoding is JSON.parse plus one walk of
-// that tree per object; the same walk notices keys no plan knows (reported as `unmapped`).
+// The mapping is METRIC_DEFS' `summary` paths, compiled once into plans (summary-plan.ts). Decoding is
+// JSON.parse plus one walk per object; the same walk notices keys no plan knows (reported as `unmapped`).
 // Every numeric field is optional (absent → null): the kubelet omits groups freely across versions and
 // with PodAndContainerStatsFromCRI (K8S-REFERENCE §6.2).
+import { emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
 import {
-  METRIC_DEFS, emptyMetricRows, rowFactory,
-  type Entity, type MetricRow, type MetricRows,
-} from '../definitions.js';
-import {
-  FieldError, INT64_LIMIT, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, toColumnNumber, typeName,
-  type StartTimes,
+  FieldError, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, typeName, type StartTimes,
 } from './decode-util.js';
+import { PLANS, checkKeys, fill, type Plan } from './summary-plan.js';
 
 export interface SummaryDecodeOptions {
   /** Sample time for objects that carry no `time` of their own (old kubelets omit it on FsStats). */
@@ -34,164 +30,9 @@ export interface DecodedSummary {
   idleInterfaces: number;
 }
 
-interface Field { key: string; column: string; integer: boolean }
-interface Child { key: string; plan: Plan }
-interface Plan {
-  /** Path prefix for unmapped reports, e.g. `pods[].cpu.` */
-  path: string;
-  fields: Field[];
-  children: Child[];
-  /** Keys that are mapped, structural (handled by the decoder) or deliberately not stored. */
-  known: Set<string>;
-  /** Keys ignored while null or empty (deprecated userDefinedMetrics/accelerators); reported otherwise. */
-  emptyOk: Set<string>;
-  /** Key order of the last object verified to hold only known keys (a cache; see checkKeys). */
-  verifiedKeys: string[];
-}
-
-function newPlan(path: string): Plan {
-  return { path, fields: [], children: [], known: new Set(['time']), emptyOk: new Set(), verifiedKeys: [] };
-}
-
-function childPlan(plan: Plan, key: string): Plan {
-  let child = plan.children.find((c) => c.key === key);
-  if (!child) {
-    child = { key, plan: newPlan(`${plan.path}${key}.`) };
-    plan.children.push(child);
-    plan.known.add(key);
-  }
-  return child.plan;
-}
-
-function addField(root: Plan, dotted: string, column: string, integer: boolean): void {
-  const parts = dotted.split('.');
-  let plan = root;
-  for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
-  const key = parts[parts.length - 1]!;
-  plan.fields.push({ key, column, integer });
-  plan.known.add(key);
-}
-
-/** Marks a path as handled outside the plan (identity, nested arrays); intermediate objects are walked. */
-function addKnown(root: Plan, dotted: string): void {
-  const parts = dotted.split('.');
-  let plan = root;
-  for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
-  plan.known.add(parts[parts.length - 1]!);
-}
-
-function compile(entity: Entity, path: string, structural: string[], emptyOk: string[] = []): Plan {
-  const root = newPlan(path);
-  for (const def of METRIC_DEFS) {
-    if (def.entity === entity && def.summary) addField(root, def.summary, def.column, def.sqlType !== 'double precision');
-  }
-  for (const p of structural) addKnown(root, p);
-  for (const k of emptyOk) root.emptyOk.add(k);
-  return root;
-}
-
-const PLANS = {
-  node: compile('node', 'node.', ['nodeName', 'startTime', 'systemContainers', 'network.name', 'network.interfaces']),
-  system_container: compile('system_container', 'node.systemContainers[].', ['name', 'startTime'],
-    ['userDefinedMetrics', 'accelerators']),
-  pod: compile('pod', 'pods[].', ['podRef.name', 'podRef.namespace', 'podRef.uid', 'startTime', 'containers',
-    'volume', 'network.name', 'network.interfaces']),
-  container: compile('container', 'pods[].containers[].', ['name', 'startTime'], ['userDefinedMetrics', 'accelerators']),
-  volume: compile('volume', 'pods[].volume[].', ['name', 'pvcRef.name', 'pvcRef.namespace']),
-  nodeInterface: compile('interface', 'node.network.interfaces[].', ['name']),
-  podInterface: compile('interface', 'pods[].network.interfaces[].', ['name']),
-  top: { ...newPlan(''), known: new Set(['node', 'pods']) } as Plan,
-};
-
 const NEW_ROW = Object.fromEntries(
   (['node', 'system_container', 'pod', 'container', 'volume', 'interface'] as const).map((e) => [e, rowFactory(e)]),
 ) as Record<Exclude<Entity, 'disk_io'>, () => MetricRow>;
-
-type FillFn = (obj: Record<string, unknown>, row: MetricRow, unmapped: Set<string> | null) => void;
-
-const FILLERS = new WeakMap<Plan, FillFn>();
-
-/** Runs the plan over one object: numbers into the row's columns, child objects recursively. */
-function fill(obj: Record<string, unknown>, plan: Plan, row: MetricRow, unmapped: Set<string> | null): void {
-  let fn = FILLERS.get(plan);
-  if (!fn) FILLERS.set(plan, (fn = generateFiller(plan)));
-  fn(obj, row, unmapped);
-}
-
-/**
- * Generates the plan's walk as straight-line code (`v = o["usageNanoCores"]; if (…) row["cpu_…"] = v`)
- * because constant property names let V8 cache each lookup; the generic loop over `obj[field.key]` cost
- * about twice as much and the walk must stay well under JSON.parse's own time (issue 6). Keys and columns
- * come from METRIC_DEFS and are embedded with JSON.stringify, never from input.
- */
-function generateFiller(plan: Plan): FillFn {
-  const lines: string[] = ['let v;'];
-  plan.fields.forEach((f) => {
-    const key = JSON.stringify(f.key);
-    const fast = f.integer
-      ? 'typeof v === "number" && v >= 0 && v < LIMIT && v % 1 === 0'
-      : 'typeof v === "number" && v >= 0';
-    lines.push(`v = o[${key}]; if (v !== undefined) row[${JSON.stringify(f.column)}] = (${fast}) ? v : num(v, ${f.integer}, ${key});`);
-  });
-  const childFns = plan.children.map((c) => generateFiller(c.plan));
-  plan.children.forEach((c, i) => {
-    const key = JSON.stringify(c.key);
-    lines.push(`v = o[${key}]; if (v !== undefined && v !== null) child(v, ${key}, childFns[${i}], row, unmapped);`);
-  });
-  lines.push('if (unmapped !== null) checkKeys(o, plan, unmapped);');
-  const factory = new Function('LIMIT', 'num', 'child', 'childFns', 'checkKeys', 'plan',
-    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`);
-  return factory(INT64_LIMIT, slowNumber, runChild, childFns, checkKeys, plan) as FillFn;
-}
-
-function slowNumber(v: unknown, integer: boolean, key: string): number | null {
-  try {
-    return toColumnNumber(v, integer);
-  } catch (err) {
-    throw prefixError(err, key);
-  }
-}
-
-function runChild(v: unknown, key: string, fn: FillFn, row: MetricRow, unmapped: Set<string> | null): void {
-  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldError(key, `expected an object, got ${typeName(v)}`);
-  try {
-    fn(v as Record<string, unknown>, row, unmapped);
-  } catch (err) {
-    throw prefixError(err, key);
-  }
-}
-
-/**
- * Adds the keys of `obj` no plan knows to `unmapped`. Objects of one kind nearly always have the same keys
- * in the same order (the kubelet serialises Go structs), so the keys are first compared with the last
- * all-known key list: one identity comparison per key instead of a set lookup. Any difference falls back
- * to checking each key, and an all-known result becomes the new reference.
- */
-function checkKeys(obj: Record<string, unknown>, plan: Plan, unmapped: Set<string>): void {
-  const verified = plan.verifiedKeys;
-  let i = 0;
-  let same = true;
-  for (const k in obj) {
-    if (i >= verified.length || verified[i] !== k) {
-      same = false;
-      break;
-    }
-    i++;
-  }
-  if (same && i === verified.length) return;
-  // A key tolerated only while empty must be looked at every time, so its object never becomes the reference.
-  let reusable = true;
-  for (const k in obj) {
-    if (plan.known.has(k)) continue;
-    reusable = false;
-    if (plan.emptyOk.has(k)) {
-      const v = obj[k];
-      if (v === null || (Array.isArray(v) && v.length === 0)) continue;
-    }
-    unmapped.add(plan.path + k);
-  }
-  if (reusable) plan.verifiedKeys = Object.keys(obj);
-}
 
 type Obj = Record<string, unknown>;
 
