@@ -75,13 +75,18 @@ for (const name of fixtureNames('cadvisor-')) {
       assert.equal(r.tx_packets, raw.value);
     }
 
-    // disk I/O per device
+    // disk I/O per device (all devices when idle ones are kept; by default only those that did I/O)
+    const all = await decodeCadvisor(body, { nodeName: 'node-a', scrapeTime: SCRAPE, keepIdle: true });
     const reads = lines(text, 'container_fs_reads_total', 'id="/"');
+    assert.ok(reads.length > 0);
     for (const raw of reads) {
       const device = /device="([^"]*)"/.exec(raw.line)![1]!;
-      const row = d.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device)!;
+      const row = all.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device)!;
       assert.equal(row.read_ops, raw.value, `node disk ${device}`);
+      const kept = d.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device);
+      if (raw.value > 0) assert.deepEqual(kept, row, `active device ${device} kept`);
     }
+    assert.equal(d.rows.disk_io.length + d.idleDisks, all.rows.disk_io.length);
   });
 }
 
@@ -110,7 +115,7 @@ test('cadvisor 1.35: concrete values, and the same node CPU as the summary captu
     const id = /id="([^"]*)"/.exec(l.line)![1]!;
     return `${id === '/' ? '' : /pod([0-9a-f-]+)\//.exec(id)![1]}/${/interface="([^"]*)"/.exec(l.line)![1]}`;
   }));
-  const all = await decodeCadvisor(readFixture('cadvisor-nri-1.35.txt'), { nodeName: 'x', scrapeTime: SCRAPE, keepIdleInterfaces: true });
+  const all = await decodeCadvisor(readFixture('cadvisor-nri-1.35.txt'), { nodeName: 'x', scrapeTime: SCRAPE, keepIdle: true });
   assert.equal(all.rows.interface.length, pairs.size);
   assert.equal(d.rows.interface.length + d.idleInterfaces, pairs.size);
   assert.ok(d.idleInterfaces > 100);

@@ -110,16 +110,20 @@ export function startTimeOf(entity: Entity, row: MetricRow, st: StartTimes): num
   }
 }
 
-const INTERFACE_COUNTERS = METRIC_DEFS.filter((d) => d.entity === 'interface').map((d) => d.column);
+const COUNTER_COLUMNS = {
+  interface: METRIC_DEFS.filter((d) => d.entity === 'interface' && d.kind === 'counter').map((d) => d.column),
+  disk_io: METRIC_DEFS.filter((d) => d.entity === 'disk_io' && d.kind === 'counter').map((d) => d.column),
+};
 
 /**
- * True when every counter of an interface row is 0 or absent: an interface that never carried a packet
- * (the tunnel devices tunl0, gre0, sit0, ip6tnl0 … every pod netns has on some kernels: 9 of the 10
- * interfaces per pod in the 1.35 fixture). Decoders leave these out by default because at 150,000 pods
- * they would be most of the rows stored while saying nothing; the pod's own row keeps its eth0 totals.
+ * True when every counter of an interface or disk row is 0 or absent: an interface that never carried a
+ * packet (the tunnel devices tunl0, gre0, sit0, ip6tnl0 … every pod netns has on some kernels: 9 of the
+ * 10 interfaces per pod in the 1.35 fixture), a device (tmpfs, /dev/shm …) that never did I/O. Decoders
+ * leave these out by default because at 150,000 pods they would be most of the rows stored while saying
+ * nothing; the pod's own row keeps its eth0 totals.
  */
-export function isIdleInterface(row: MetricRow): boolean {
-  for (const c of INTERFACE_COUNTERS) {
+export function isIdleRow(entity: 'interface' | 'disk_io', row: MetricRow): boolean {
+  for (const c of COUNTER_COLUMNS[entity]) {
     const v = row[c];
     if (v !== null && v !== 0 && v !== undefined) return false;
   }

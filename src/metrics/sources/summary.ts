@@ -15,7 +15,7 @@ export interface SummaryDecodeOptions {
   scrapeTime?: Date;
   /** Look for fields no definition maps (default true). */
   checkUnmapped?: boolean;
-  /** Keep interfaces whose counters are all zero (default false; see isIdleInterface). */
+  /** Keep interfaces whose counters are all zero (default false; see isIdleRow). */
   keepIdleInterfaces?: boolean;
 }
 
