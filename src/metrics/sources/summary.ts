@@ -6,7 +6,7 @@
 // with PodAndContainerStatsFromCRI (K8S-REFERENCE §6.2).
 import { emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
 import {
-  FieldError, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, typeName, utf8Text, type StartTimes,
+  FieldError, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, typeName, type StartTimes,
 } from './decode-util.js';
 import { PLANS, checkKeys, fill, type Plan } from './summary-plan.js';
 
@@ -92,7 +92,7 @@ interface Ctx {
 export function decodeSummary(body: string | Buffer, opts: SummaryDecodeOptions = {}): DecodedSummary {
   let doc: unknown;
   try {
-    doc = JSON.parse(typeof body === 'string' ? body : utf8Text(body));
+    doc = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
   } catch (err) {
     throw new MetricDecodeError('summary', '', `invalid JSON: ${(err as Error).message}`);
   }
