@@ -3,7 +3,8 @@
 //   JSON.parse of the same bytes (target ≥ 0.7, issue 6), on a 110-pod summary (the kubelet's max-pods)
 //   built by replicating the 1.35 fixture's pods with new UIDs;
 // - summary_decode_mib_s, cadvisor_decode_mib_s: absolute throughputs (the cAdvisor figure on the 1.35
-//   fixture, 1.4 MB / 4,621 samples, parse + map to rows).
+//   fixture, 1.4 MB / 4,621 samples, parse + map to rows);
+// - rates_rows_per_s: the counter → rate stage on successive samples of the 110-pod summary.
 // Runs alternate (parse, decode, decode, parse, …) so machine noise hits both sides alike; each figure is
 // the median of many rounds of process CPU time.
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { decodeSummary } from '../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../src/metrics/sources/cadvisor.js';
+import { RateTracker } from '../src/metrics/rates.js';
 import type { Figures } from './figure.js';
 
 const ROUNDS = 60;
@@ -91,6 +93,20 @@ export async function run(): Promise<Figures> {
   const cadNs: number[] = [];
   for (let round = 0; round < 30; round++) cadNs.push(timeNs(cad, 4));
 
+  // Rate stage: successive samples of the same 110-pod node, 10 s apart, through one tracker.
+  const text = summary.toString('utf8');
+  const samples = 40;
+  const rates = new RateTracker({ intervalMs: 10_000 });
+  let rateRows = 0;
+  let rateNs = 0;
+  for (let i = 0; i < samples; i++) {
+    const shifted = text.replace(/"time":"([^"]+)"/g, (_, t: string) => `"time":"${new Date(Date.parse(t) + i * 10_000).toISOString()}"`);
+    const decoded = decodeSummary(shifted);
+    const rows = Object.values(decoded.rows).reduce((n, list) => n + list.length, 0);
+    const ns = timeNs(() => rates.apply(1, decoded.rows, decoded.startTimes), 1);
+    if (i >= 5) { rateRows += rows; rateNs += ns; } // after warm-up
+  }
+
   const summaryMiB = (summary.length / MIB).toFixed(2);
   return {
     summary_decode_vs_json_parse: {
@@ -104,6 +120,12 @@ export async function run(): Promise<Figures> {
       value: Number((summary.length / MIB / (median(decodeNs) / 1e9)).toFixed(1)),
       unit: 'MiB/s',
       method: `decodeSummary on the ${summaryMiB} MiB 110-pod summary, median of ${ROUNDS} rounds × ${RUNS_PER_ROUND} runs (CPU time), one thread`,
+    },
+    rates_rows_per_s: {
+      value: Math.round(rateRows / (rateNs / 1e9)),
+      unit: 'rows/s',
+      method: `RateTracker.apply on ${samples - 5} successive decoded 110-pod summaries 10 s apart (after 5 warm-up), `
+        + 'rows (node, pods, containers, volumes, interfaces) per CPU second, one thread',
     },
     cadvisor_decode_mib_s: {
       value: Number((cadvisor.length / MIB / (median(cadNs) / 1e9)).toFixed(1)),
