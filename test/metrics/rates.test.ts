@@ -38,7 +38,7 @@ function later(shiftS: number, grow: { cpuNs: number; faults: number; rxBytes: n
 }
 
 test('rates: per-second rates from two summaries of the fixture, 10 s apart', () => {
-  const rates = new RateTracker({ intervalMs: 10_000 });
+  const rates = new RateTracker({ intervalMs: 10_000, source: 'summary' });
   const first = decodeSummary(JSON.stringify(BASE));
   const r1 = rates.apply(1, first.rows, first.startTimes);
   assert.equal(r1.first, first.rows.node.length + first.rows.system_container.length + first.rows.pod.length
