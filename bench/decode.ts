@@ -96,7 +96,7 @@ export async function run(): Promise<Figures> {
   // Rate stage: successive samples of the same 110-pod node, 10 s apart, through one tracker.
   const text = summary.toString('utf8');
   const samples = 40;
-  const rates = new RateTracker({ intervalMs: 10_000 });
+  const rates = new RateTracker({ intervalMs: 10_000, source: 'summary' });
   let rateRows = 0;
   let rateNs = 0;
   for (let i = 0; i < samples; i++) {
