@@ -85,46 +85,53 @@ export function fill(obj: Record<string, unknown>, plan: Plan, row: MetricRow, u
 }
 
 /**
- * Generates the plan's walk as straight-line code (`v = o["usageNanoCores"]; if (…) row["cpu_…"] = v`)
- * because constant property names let V8 cache each lookup; the generic loop over `obj[field.key]` cost
- * about twice as much and the walk must stay well under JSON.parse's own time (issue 6). Keys and columns
- * come from METRIC_DEFS and are embedded with JSON.stringify, never from input.
+ * Generates the plan's walk, nested groups included, as one straight-line function
+ * (`const g1 = o["cpu"]; … v = g1["usageNanoCores"]; if (…) row["cpu_usage_nanocores"] = v`), because
+ * constant property names let V8 cache each lookup and one function per object avoids a call and a
+ * try/catch per group; a generic loop over `obj[field.key]` cost about twice as much, and the walk must
+ * stay well under JSON.parse's own time (issue 6). Field paths for errors are embedded at generation.
+ * Keys, columns and paths come from METRIC_DEFS and are embedded with JSON.stringify, never from input.
  */
-function generateFiller(plan: Plan): FillFn {
+function generateFiller(root: Plan): FillFn {
   const lines: string[] = ['let v;'];
-  plan.fields.forEach((f) => {
-    const key = JSON.stringify(f.key);
-    const fast = f.integer
-      ? 'typeof v === "number" && v >= 0 && v < LIMIT && v % 1 === 0'
-      : 'typeof v === "number" && v >= 0';
-    lines.push(`v = o[${key}]; if (v !== undefined) row[${JSON.stringify(f.column)}] = (${fast}) ? v : num(v, ${f.integer}, ${key});`);
-  });
-  const childFns = plan.children.map((c) => generateFiller(c.plan));
-  plan.children.forEach((c, i) => {
-    const key = JSON.stringify(c.key);
-    lines.push(`v = o[${key}]; if (v !== undefined && v !== null) child(v, ${key}, childFns[${i}], row, unmapped);`);
-  });
-  lines.push('if (unmapped !== null) checkKeys(o, plan, unmapped);');
-  const factory = new Function('LIMIT', 'num', 'child', 'childFns', 'checkKeys', 'plan',
+  const plans: Plan[] = [];
+  let groups = 0;
+  const emit = (plan: Plan, obj: string, path: string): void => {
+    for (const f of plan.fields) {
+      const fast = f.integer
+        ? 'typeof v === "number" && v >= 0 && v < LIMIT && v % 1 === 0'
+        : 'typeof v === "number" && v >= 0';
+      lines.push(`v = ${obj}[${JSON.stringify(f.key)}]; if (v !== undefined) row[${JSON.stringify(f.column)}] = `
+        + `(${fast}) ? v : num(v, ${f.integer}, ${JSON.stringify(path + f.key)});`);
+    }
+    for (const c of plan.children) {
+      const g = `g${++groups}`;
+      const childPath = path + c.key;
+      lines.push(`const ${g} = ${obj}[${JSON.stringify(c.key)}];`);
+      lines.push(`if (${g} !== undefined && ${g} !== null) {`);
+      lines.push(`if (typeof ${g} !== "object" || Array.isArray(${g})) notObject(${g}, ${JSON.stringify(childPath)});`);
+      emit(c.plan, g, `${childPath}.`);
+      lines.push('}');
+    }
+    plans.push(plan);
+    lines.push(`if (unmapped !== null) checkKeys(${obj}, plans[${plans.length - 1}], unmapped);`);
+  };
+  emit(root, 'o', '');
+  const factory = new Function('LIMIT', 'num', 'notObject', 'checkKeys', 'plans',
     `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`);
-  return factory(INT64_LIMIT, slowNumber, runChild, childFns, checkKeys, plan) as FillFn;
+  return factory(INT64_LIMIT, slowNumber, notObject, checkKeys, plans) as FillFn;
 }
 
-function slowNumber(v: unknown, integer: boolean, key: string): number | null {
+function slowNumber(v: unknown, integer: boolean, path: string): number | null {
   try {
     return toColumnNumber(v, integer);
   } catch (err) {
-    throw prefixError(err, key);
+    throw prefixError(err, path);
   }
 }
 
-function runChild(v: unknown, key: string, fn: FillFn, row: MetricRow, unmapped: Set<string> | null): void {
-  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldError(key, `expected an object, got ${typeName(v)}`);
-  try {
-    fn(v as Record<string, unknown>, row, unmapped);
-  } catch (err) {
-    throw prefixError(err, key);
-  }
+function notObject(v: unknown, path: string): never {
+  throw new FieldError(path, `expected an object, got ${typeName(v)}`);
 }
 
 /**
