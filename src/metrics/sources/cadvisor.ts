@@ -159,7 +159,7 @@ export class CadvisorMapper {
   private readonly unmapped = new Set<string>();
   private readonly cgroups = new Map<string, Cgroup>();
   private readonly rowByKey = new Map<string, MetricRow>();
-  /** Pre-1.15 kubelets expose only per-CPU usage (cpu00, cpu01…): summed when no cpu="total" exists. */
+  /** Older kubelets (the 1.15 fixture) expose only per-CPU usage (cpu00, cpu01…): summed when no cpu="total" exists. */
   private readonly perCpuSum = new Map<MetricRow, number>();
   private readonly podNames = new Map<string, { namespace: string; pod: string }>();
   private skipped = 0;
