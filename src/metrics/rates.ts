@@ -11,7 +11,7 @@
 // - gap (elapsed > gapFactor × the source's interval, e.g. after an outage): null, since an average over
 //   a long gap would hide what happened in it;
 // - memory is bounded: `prune(olderThanMs)` forgets entities not seen since then (pod churn), and a hard
-//   cap evicts the least recently seen entities beyond `maxEntities`.
+//   cap evicts the entities seen longest ago beyond `maxEntities`.
 import { ENTITIES, METRIC_DEFS, entityKeyOf, type Entity, type MetricRow, type MetricRows } from './definitions.js';
 import { startTimeOf, type StartTimes } from './sources/decode-util.js';
 
@@ -24,6 +24,8 @@ export interface RateOptions {
   maxEntities?: number;
   /** Wall clock for `prune`; tests inject one. */
   now?: () => number;
+  /** Track only the counters this source fills (less memory per entity). Default: every counter. */
+  source?: RateSource;
 }
 
 export interface RateResult {
@@ -40,15 +42,23 @@ export interface RateResult {
 }
 
 interface Counter { column: string; rateColumn: string; scale: number }
-interface State { tsMs: number; startMs: number; seenMs: number; values: number[] }
 
-const COUNTERS = Object.fromEntries(
-  ENTITIES.map((e) => [
-    e,
-    METRIC_DEFS.filter((d) => d.entity === e && d.kind === 'counter' && d.rate)
-      .map((d) => ({ column: d.column, rateColumn: d.rate!.column, scale: d.rate!.scale })),
-  ]),
-) as Record<Entity, Counter[]>;
+/**
+ * Per-entity state, packed into one array to keep ~500k entities (5,000 nodes) small: [sample time ms,
+ * start time ms (NaN unknown), wall time last seen ms, counter values… (NaN absent)].
+ */
+type State = number[];
+const TS = 0;
+const START = 1;
+const SEEN = 2;
+const VALUES = 3;
+
+export type RateSource = 'summary' | 'cadvisor' | 'resource';
+
+function countersOf(entity: Entity, source: RateSource | undefined): Counter[] {
+  return METRIC_DEFS.filter((d) => d.entity === entity && d.kind === 'counter' && d.rate && (!source || d[source]))
+    .map((d) => ({ column: d.column, rateColumn: d.rate!.column, scale: d.rate!.scale }));
+}
 
 export class RateTracker {
   private readonly state = new Map<string, State>();
@@ -56,6 +66,7 @@ export class RateTracker {
   private readonly gapFactor: number;
   private readonly maxEntities: number;
   private readonly now: () => number;
+  private readonly counters: Record<Entity, Counter[]>;
 
   constructor(opts: RateOptions) {
     if (!(opts.intervalMs > 0)) throw new Error(`rates: intervalMs must be > 0, got ${opts.intervalMs}`);
@@ -65,6 +76,7 @@ export class RateTracker {
     this.maxEntities = opts.maxEntities ?? 1_000_000;
     if (!(this.maxEntities >= 1)) throw new Error(`rates: maxEntities must be >= 1, got ${this.maxEntities}`);
     this.now = opts.now ?? Date.now;
+    this.counters = Object.fromEntries(ENTITIES.map((e) => [e, countersOf(e, opts.source)])) as Record<Entity, Counter[]>;
   }
 
   get size(): number {
@@ -81,12 +93,12 @@ export class RateTracker {
     for (const entity of ENTITIES) {
       const list = rows[entity];
       if (list.length === 0) continue;
-      const counters = COUNTERS[entity];
+      const counters = this.counters[entity];
+      const prefix = `${clusterId}\u001f${entity}\u001f`;
       let kept = 0;
       for (let i = 0; i < list.length; i++) {
         const row = list[i]!;
-        if (this.applyRow(`${clusterId}\u001f${entity}\u001f${entityKeyOf(entity, row)}`, entity, row, counters,
-          startTimes, seenMs, result)) {
+        if (this.applyRow(prefix + entityKeyOf(entity, row), entity, row, counters, startTimes, seenMs, result)) {
           list[kept++] = row;
         }
       }
@@ -100,7 +112,7 @@ export class RateTracker {
   prune(olderThanMs: number): number {
     let removed = 0;
     for (const [key, s] of this.state) {
-      if (s.seenMs < olderThanMs) {
+      if (s[SEEN]! < olderThanMs) {
         this.state.delete(key);
         removed++;
       }
@@ -116,58 +128,70 @@ export class RateTracker {
     const tsMs = ts.getTime();
     const startMs = (startTimes && startTimeOf(entity, row, startTimes)) ?? NaN;
     const prev = this.state.get(key);
-    if (prev && tsMs <= prev.tsMs) {
+    if (prev === undefined) {
+      const fresh: State = new Array<number>(VALUES + counters.length);
+      fresh[TS] = tsMs;
+      fresh[START] = startMs;
+      fresh[SEEN] = seenMs;
+      for (let i = 0; i < counters.length; i++) fresh[VALUES + i] = numberOrNaN(row[counters[i]!.column]);
+      this.state.set(key, fresh);
+      result.first++;
+      return true;
+    }
+    if (tsMs <= prev[TS]!) {
       result.stale++;
       return false;
     }
-    const values = new Array<number>(counters.length);
-    for (let i = 0; i < counters.length; i++) {
-      const v = row[counters[i]!.column];
-      values[i] = typeof v === 'number' ? v : NaN;
-    }
-    if (!prev) {
-      result.first++;
-    } else {
-      const elapsedS = (tsMs - prev.tsMs) / 1000;
-      const restarted = !Number.isNaN(startMs) && !Number.isNaN(prev.startMs) && startMs !== prev.startMs;
-      const gap = tsMs - prev.tsMs > this.gapFactor * this.intervalMs;
-      if (restarted) result.resets++;
-      else if (gap) result.gaps++;
+    const elapsedS = (tsMs - prev[TS]!) / 1000;
+    const prevStart = prev[START]!;
+    const restarted = !Number.isNaN(startMs) && !Number.isNaN(prevStart) && startMs !== prevStart;
+    const gap = tsMs - prev[TS]! > this.gapFactor * this.intervalMs;
+    if (restarted) result.resets++;
+    else if (gap) result.gaps++;
+    else {
+      // Any counter going down means the entity restarted without us seeing a new start time (a container
+      // restart between scrapes, a runtime without start times): then no counter of the row is trusted
+      // for this sample, since one that already grew past its old value would give a wrong rate.
+      let wentDown = false;
+      for (let i = 0; i < counters.length; i++) {
+        const v = numberOrNaN(row[counters[i]!.column]);
+        if (v < prev[VALUES + i]!) wentDown = true; // false when either is NaN
+      }
+      if (wentDown) result.resets++;
       else {
-        // Any counter going down means the entity restarted without us seeing a new start time (a
-        // container restart between scrapes, a runtime without start times): then no counter of the row is
-        // trusted for this sample, since one that already grew past its old value would give a wrong rate.
-        let wentDown = false;
         for (let i = 0; i < counters.length; i++) {
-          const v = values[i]!;
-          const p = prev.values[i]!;
-          if (!Number.isNaN(v) && !Number.isNaN(p) && v < p) wentDown = true;
-        }
-        if (wentDown) result.resets++;
-        else {
-          for (let i = 0; i < counters.length; i++) {
-            const v = values[i]!;
-            const p = prev.values[i]!;
-            if (Number.isNaN(v) || Number.isNaN(p)) continue;
-            row[counters[i]!.rateColumn] = ((v - p) / elapsedS) * counters[i]!.scale;
-          }
+          const c = counters[i]!;
+          const v = numberOrNaN(row[c.column]);
+          const p = prev[VALUES + i]!;
+          if (!Number.isNaN(v) && !Number.isNaN(p)) row[c.rateColumn] = ((v - p) / elapsedS) * c.scale;
         }
       }
-      // Re-inserted below so the Map's order is least recently seen first (for the cap).
-      this.state.delete(key);
     }
-    this.state.set(key, { tsMs, startMs: Number.isNaN(startMs) && prev ? prev.startMs : startMs, seenMs, values });
+    prev[TS] = tsMs;
+    if (!Number.isNaN(startMs)) prev[START] = startMs;
+    prev[SEEN] = seenMs;
+    for (let i = 0; i < counters.length; i++) prev[VALUES + i] = numberOrNaN(row[counters[i]!.column]);
     return true;
   }
 
+  /** Over the cap, forgets the entities seen longest ago (whole scrapes at a time). Rare: prune is the norm. */
   private enforceCap(): number {
     let evicted = 0;
-    if (this.state.size <= this.maxEntities) return 0;
-    for (const key of this.state.keys()) {
-      if (this.state.size <= this.maxEntities) break;
-      this.state.delete(key);
-      evicted++;
+    while (this.state.size > this.maxEntities) {
+      let oldest = Infinity;
+      for (const s of this.state.values()) if (s[SEEN]! < oldest) oldest = s[SEEN]!;
+      const before = this.state.size;
+      // Evict in insertion order among the oldest, stopping at the cap.
+      for (const [key, s] of this.state) {
+        if (this.state.size <= this.maxEntities) break;
+        if (s[SEEN] === oldest) this.state.delete(key);
+      }
+      evicted += before - this.state.size;
     }
     return evicted;
   }
+}
+
+function numberOrNaN(v: unknown): number {
+  return typeof v === 'number' ? v : NaN;
 }

@@ -75,13 +75,18 @@ for (const name of fixtureNames('cadvisor-')) {
       assert.equal(r.tx_packets, raw.value);
     }
 
-    // disk I/O per device
+    // disk I/O per device (all devices when idle ones are kept; by default only those that did I/O)
+    const all = await decodeCadvisor(body, { nodeName: 'node-a', scrapeTime: SCRAPE, keepIdle: true });
     const reads = lines(text, 'container_fs_reads_total', 'id="/"');
+    assert.ok(reads.length > 0);
     for (const raw of reads) {
       const device = /device="([^"]*)"/.exec(raw.line)![1]!;
-      const row = d.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device)!;
+      const row = all.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device)!;
       assert.equal(row.read_ops, raw.value, `node disk ${device}`);
+      const kept = d.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device);
+      if (raw.value > 0) assert.deepEqual(kept, row, `active device ${device} kept`);
     }
+    assert.equal(d.rows.disk_io.length + d.idleDisks, all.rows.disk_io.length);
   });
 }
 
@@ -104,6 +109,17 @@ test('cadvisor 1.35: concrete values, and the same node CPU as the summary captu
   // static pod: 32-hex config hash UID
   assert.ok(d.rows.pod.some((r) => r.pod_uid === '07bd11a0a13dfe5450a17a39eb8e32d2' && r.pod === 'kube-scheduler-datagen-1-35'));
   assert.ok(d.startTimes.containers.has('45b528af-fb82-4e96-8103-b9da1194dd36/compute-pi-digits'));
+  // Idle tunnel devices (all counters 0) are left out unless asked for.
+  const text = readFixture('cadvisor-nri-1.35.txt').toString('utf8');
+  const pairs = new Set(lines(text, 'container_network_receive_bytes_total').map((l) => {
+    const id = /id="([^"]*)"/.exec(l.line)![1]!;
+    return `${id === '/' ? '' : /pod([0-9a-f-]+)\//.exec(id)![1]}/${/interface="([^"]*)"/.exec(l.line)![1]}`;
+  }));
+  const all = await decodeCadvisor(readFixture('cadvisor-nri-1.35.txt'), { nodeName: 'x', scrapeTime: SCRAPE, keepIdle: true });
+  assert.equal(all.rows.interface.length, pairs.size);
+  assert.equal(d.rows.interface.length + d.idleInterfaces, pairs.size);
+  assert.ok(d.idleInterfaces > 100);
+  assert.ok(d.rows.interface.every((r) => r.interface === 'eth0'));
 });
 
 test('cadvisor 1.28: CFS throttling, descriptors and disk bytes per container', async () => {

@@ -63,3 +63,14 @@ test('prom text: malformed lines name the line and the problem', () => {
   }
   assert.throws(() => parsePromText('x'.repeat(100), () => {}, { maxLineChars: 50 }), /line too long/);
 });
+
+test('prom text: wantFamily skips other families before their labels', () => {
+  const seen: string[] = [];
+  const asked: string[] = [];
+  const p = parsePromText('keep{a="1"} 1\nskip{this is not even valid 2\nkeep 3\n', (s) => seen.push(`${s.name}=${s.value}`), {
+    wantFamily: (name) => { asked.push(name); return name === 'keep'; },
+  });
+  assert.deepEqual(seen, ['keep=1', 'keep=3']);
+  assert.deepEqual(asked, ['keep', 'skip', 'keep']);
+  assert.equal(p.samples, 2);
+});

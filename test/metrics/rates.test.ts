@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateTracker } from '../../src/metrics/rates.js';
-import { decodeSummary } from '../../src/metrics/sources/summary.js';
+import { decodeSummary as decodeAll } from '../../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
 import { emptyMetricRows } from '../../src/metrics/definitions.js';
 import { readFixture } from './fixtures.js';
 
 type Json = Record<string, any>;
+// Keep idle interfaces: the shifted payloads give every interface traffic, which would otherwise make the
+// fixture's idle tunnels appear only in the second sample.
+const decodeSummary = (body: string): ReturnType<typeof decodeAll> => decodeAll(body, { keepIdleInterfaces: true });
 const BASE = JSON.parse(readFixture('summary-nri-1.35.json').toString('utf8')) as Json;
 
 /** Every `time` string moved by `shiftS` seconds. */
@@ -35,7 +38,7 @@ function later(shiftS: number, grow: { cpuNs: number; faults: number; rxBytes: n
 }
 
 test('rates: per-second rates from two summaries of the fixture, 10 s apart', () => {
-  const rates = new RateTracker({ intervalMs: 10_000 });
+  const rates = new RateTracker({ intervalMs: 10_000, source: 'summary' });
   const first = decodeSummary(JSON.stringify(BASE));
   const r1 = rates.apply(1, first.rows, first.startTimes);
   assert.equal(r1.first, first.rows.node.length + first.rows.system_container.length + first.rows.pod.length

@@ -41,7 +41,10 @@ for (const name of fixtureNames('summary-')) {
     assert.equal(d.rows.pod.length, pods.length);
     let containers = 0;
     let volumes = 0;
-    let interfaces = (raw.node.network?.interfaces ?? []).length;
+    const active = (list: Json[] | undefined): number =>
+      (list ?? []).filter((i) => i.rxBytes || i.txBytes || i.rxErrors || i.txErrors).length;
+    let interfaces = active(raw.node.network?.interfaces);
+    let allInterfaces = (raw.node.network?.interfaces ?? []).length;
     for (const [i, pod] of pods.entries()) {
       const row = d.rows.pod[i]!;
       assert.equal(row.pod_uid, pod.podRef.uid);
@@ -62,12 +65,21 @@ for (const name of fixtureNames('summary-')) {
         assert.equal(vRow.pvc, v.pvcRef?.name ?? null);
         compared += assertColumnsMatch('volume', v, vRow, `volume ${v.name}`);
       }
-      interfaces += (pod.network?.interfaces ?? []).length;
+      interfaces += active(pod.network?.interfaces);
+      allInterfaces += (pod.network?.interfaces ?? []).length;
       assert.equal(d.startTimes.pods.get(pod.podRef.uid), Date.parse(pod.startTime));
     }
     assert.equal(d.rows.container.length, containers);
     assert.equal(d.rows.volume.length, volumes);
-    assert.equal(d.rows.interface.length, interfaces);
+    assert.equal(d.rows.interface.length, interfaces, 'interfaces that carried traffic');
+    assert.equal(d.idleInterfaces, allInterfaces - interfaces);
+    const all = decodeSummary(readFixture(name), { keepIdleInterfaces: true });
+    assert.equal(all.rows.interface.length, allInterfaces);
+    for (const r of all.rows.interface) {
+      const owner = r.pod_uid === '' ? raw.node : pods.find((p) => p.podRef.uid === r.pod_uid)!;
+      const rawIface = (owner.network.interfaces as Json[]).find((i) => i.name === r.interface)!;
+      compared += assertColumnsMatch('interface', rawIface, r, `interface ${String(r.pod_uid)}/${String(r.interface)}`);
+    }
     assert.equal(d.startTimes.node, Date.parse(raw.node.startTime));
     assert.ok(compared > 50, `compared ${compared} values`);
   });
@@ -170,4 +182,15 @@ test('summary: malformed payloads give errors naming the field', () => {
   assert.equal(decodeError(bad((d) => { delete d.node; })).message, 'summary: node: expected an object, got undefined');
   assert.match(decodeError('{"node": ').message, /^summary: invalid JSON: /);
   assert.equal(decodeError(bad((d) => { d.pods = {}; })).message, 'summary: pods: expected an array, got object');
+});
+
+test('summary: a new key is reported even after many decodes of objects without it', () => {
+  const base = readFixture('summary-nri-1.35.json').toString('utf8');
+  for (let i = 0; i < 3; i++) assert.deepEqual(decodeSummary(base).unmapped, []);
+  const doc = JSON.parse(base) as Json;
+  doc.pods[5].memory.workingSetPeakBytes = 1; // appended at the end of a key list seen before
+  const reordered = doc.pods[6].cpu as Json;
+  doc.pods[6].cpu = { surprise: 2, ...reordered }; // a new key first
+  assert.deepEqual(decodeSummary(JSON.stringify(doc)).unmapped.sort(), ['pods[].cpu.surprise', 'pods[].memory.workingSetPeakBytes']);
+  assert.deepEqual(decodeSummary(base).unmapped, []);
 });

@@ -15,7 +15,7 @@
 // Pre-1.16 kubelets label pod/container as pod_name/container_name (the 1.15 fixture), and their pod
 // cgroup rows have empty pod names: those are filled from the pod's other rows by uid.
 import { METRIC_DEFS, emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
-import { INT64_LIMIT, MetricDecodeError, emptyStartTimes, type StartTimes } from './decode-util.js';
+import { INT64_LIMIT, MetricDecodeError, emptyStartTimes, isIdleRow, type StartTimes } from './decode-util.js';
 import { PromParseError, PromTextParser, type PromSample } from './prom-text.js';
 
 export interface CadvisorDecodeOptions {
@@ -24,6 +24,8 @@ export interface CadvisorDecodeOptions {
   scrapeTime: Date;
   /** Look for families no definition maps (default true). */
   checkUnmapped?: boolean;
+  /** Keep interface and disk rows whose counters are all zero (default false; see isIdleRow). */
+  keepIdle?: boolean;
 }
 
 export interface DecodedCadvisor {
@@ -35,6 +37,9 @@ export interface DecodedCadvisor {
   /** Samples skipped on purpose: pause-sandbox non-network series, other system cgroups, per-CPU parts. */
   skippedSamples: number;
   samples: number;
+  /** Interface and disk rows left out because all their counters were zero. */
+  idleInterfaces: number;
+  idleDisks: number;
 }
 
 /** Families deliberately not stored, with why, so they are not reported as unmapped. */
@@ -154,7 +159,7 @@ export class CadvisorMapper {
   private readonly unmapped = new Set<string>();
   private readonly cgroups = new Map<string, Cgroup>();
   private readonly rowByKey = new Map<string, MetricRow>();
-  /** Pre-1.15 kubelets expose only per-CPU usage (cpu00, cpu01…): summed when no cpu="total" exists. */
+  /** Older kubelets (the 1.15 fixture) expose only per-CPU usage (cpu00, cpu01…): summed when no cpu="total" exists. */
   private readonly perCpuSum = new Map<MetricRow, number>();
   private readonly podNames = new Map<string, { namespace: string; pod: string }>();
   private skipped = 0;
@@ -253,12 +258,22 @@ export class CadvisorMapper {
         }
       }
     }
+    let idleInterfaces = 0;
+    let idleDisks = 0;
+    if (!this.opts.keepIdle) {
+      const activeInterfaces = this.rows.interface.filter((r) => !isIdleRow('interface', r));
+      idleInterfaces = this.rows.interface.length - activeInterfaces.length;
+      this.rows.interface = activeInterfaces;
+      const activeDisks = this.rows.disk_io.filter((r) => !isIdleRow('disk_io', r));
+      idleDisks = this.rows.disk_io.length - activeDisks.length;
+      this.rows.disk_io = activeDisks;
+    }
     for (const list of Object.values(this.rows)) {
       for (const row of list) if (row.ts === null) row.ts = this.opts.scrapeTime;
     }
     return {
       nodeName: this.opts.nodeName, rows: this.rows, startTimes: this.startTimes, unmapped: [...this.unmapped],
-      skippedSamples: this.skipped, samples: this.count,
+      skippedSamples: this.skipped, samples: this.count, idleInterfaces, idleDisks,
     };
   }
 

@@ -1,24 +1,22 @@
 // Kubelet Summary API (`/stats/summary`) → metric rows. Pure: bytes in, rows out.
 //
-// The mapping is METRIC_DEFS' `summary` paths, compiled once into a tree of plans (one per object type:
-// node, system container, pod, container, volume, interface). Decoding is JSON.parse plus one walk of
-// that tree per object; the same walk notices keys no plan knows (reported as `unmapped`).
+// The mapping is METRIC_DEFS' `summary` paths, compiled once into plans (summary-plan.ts). Decoding is
+// JSON.parse plus one walk per object; the same walk notices keys no plan knows (reported as `unmapped`).
 // Every numeric field is optional (absent → null): the kubelet omits groups freely across versions and
 // with PodAndContainerStatsFromCRI (K8S-REFERENCE §6.2).
+import { emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
 import {
-  METRIC_DEFS, emptyMetricRows, rowFactory,
-  type Entity, type MetricRow, type MetricRows,
-} from '../definitions.js';
-import {
-  FieldError, INT64_LIMIT, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, toColumnNumber, typeName,
-  type StartTimes,
+  FieldError, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, typeName, type StartTimes,
 } from './decode-util.js';
+import { PLANS, checkKeys, fill, type Plan } from './summary-plan.js';
 
 export interface SummaryDecodeOptions {
   /** Sample time for objects that carry no `time` of their own (old kubelets omit it on FsStats). */
   scrapeTime?: Date;
   /** Look for fields no definition maps (default true). */
   checkUnmapped?: boolean;
+  /** Keep interfaces whose counters are all zero (default false; see isIdleRow). */
+  keepIdleInterfaces?: boolean;
 }
 
 export interface DecodedSummary {
@@ -28,143 +26,13 @@ export interface DecodedSummary {
   startTimes: StartTimes;
   /** Paths (e.g. `pods[].containers[].cpu.newField`) present in the payload that no column maps. */
   unmapped: string[];
+  /** Interfaces left out because all their counters were zero. */
+  idleInterfaces: number;
 }
-
-interface Field { key: string; column: string; integer: boolean }
-interface Child { key: string; plan: Plan }
-interface Plan {
-  /** Path prefix for unmapped reports, e.g. `pods[].cpu.` */
-  path: string;
-  fields: Field[];
-  children: Child[];
-  /** Keys that are mapped, structural (handled by the decoder) or deliberately not stored. */
-  known: Set<string>;
-  /** Keys ignored while null or empty (deprecated userDefinedMetrics/accelerators); reported otherwise. */
-  emptyOk: Set<string>;
-}
-
-function newPlan(path: string): Plan {
-  return { path, fields: [], children: [], known: new Set(['time']), emptyOk: new Set() };
-}
-
-function childPlan(plan: Plan, key: string): Plan {
-  let child = plan.children.find((c) => c.key === key);
-  if (!child) {
-    child = { key, plan: newPlan(`${plan.path}${key}.`) };
-    plan.children.push(child);
-    plan.known.add(key);
-  }
-  return child.plan;
-}
-
-function addField(root: Plan, dotted: string, column: string, integer: boolean): void {
-  const parts = dotted.split('.');
-  let plan = root;
-  for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
-  const key = parts[parts.length - 1]!;
-  plan.fields.push({ key, column, integer });
-  plan.known.add(key);
-}
-
-/** Marks a path as handled outside the plan (identity, nested arrays); intermediate objects are walked. */
-function addKnown(root: Plan, dotted: string): void {
-  const parts = dotted.split('.');
-  let plan = root;
-  for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
-  plan.known.add(parts[parts.length - 1]!);
-}
-
-function compile(entity: Entity, path: string, structural: string[], emptyOk: string[] = []): Plan {
-  const root = newPlan(path);
-  for (const def of METRIC_DEFS) {
-    if (def.entity === entity && def.summary) addField(root, def.summary, def.column, def.sqlType !== 'double precision');
-  }
-  for (const p of structural) addKnown(root, p);
-  for (const k of emptyOk) root.emptyOk.add(k);
-  return root;
-}
-
-const PLANS = {
-  node: compile('node', 'node.', ['nodeName', 'startTime', 'systemContainers', 'network.name', 'network.interfaces']),
-  system_container: compile('system_container', 'node.systemContainers[].', ['name', 'startTime'],
-    ['userDefinedMetrics', 'accelerators']),
-  pod: compile('pod', 'pods[].', ['podRef.name', 'podRef.namespace', 'podRef.uid', 'startTime', 'containers',
-    'volume', 'network.name', 'network.interfaces']),
-  container: compile('container', 'pods[].containers[].', ['name', 'startTime'], ['userDefinedMetrics', 'accelerators']),
-  volume: compile('volume', 'pods[].volume[].', ['name', 'pvcRef.name', 'pvcRef.namespace']),
-  nodeInterface: compile('interface', 'node.network.interfaces[].', ['name']),
-  podInterface: compile('interface', 'pods[].network.interfaces[].', ['name']),
-  top: { ...newPlan(''), known: new Set(['node', 'pods']) } as Plan,
-};
 
 const NEW_ROW = Object.fromEntries(
   (['node', 'system_container', 'pod', 'container', 'volume', 'interface'] as const).map((e) => [e, rowFactory(e)]),
 ) as Record<Exclude<Entity, 'disk_io'>, () => MetricRow>;
-
-type FillFn = (obj: Record<string, unknown>, row: MetricRow, unmapped: Set<string> | null) => void;
-
-const FILLERS = new WeakMap<Plan, FillFn>();
-
-/** Runs the plan over one object: numbers into the row's columns, child objects recursively. */
-function fill(obj: Record<string, unknown>, plan: Plan, row: MetricRow, unmapped: Set<string> | null): void {
-  let fn = FILLERS.get(plan);
-  if (!fn) FILLERS.set(plan, (fn = generateFiller(plan)));
-  fn(obj, row, unmapped);
-}
-
-/**
- * Generates the plan's walk as straight-line code (`v = o["usageNanoCores"]; if (…) row["cpu_…"] = v`)
- * because constant property names let V8 cache each lookup; the generic loop over `obj[field.key]` cost
- * about twice as much and the walk must stay well under JSON.parse's own time (issue 6). Keys and columns
- * come from METRIC_DEFS and are embedded with JSON.stringify, never from input.
- */
-function generateFiller(plan: Plan): FillFn {
-  const lines: string[] = ['let v;'];
-  plan.fields.forEach((f) => {
-    const key = JSON.stringify(f.key);
-    const fast = f.integer
-      ? 'typeof v === "number" && v >= 0 && v < LIMIT && v % 1 === 0'
-      : 'typeof v === "number" && v >= 0';
-    lines.push(`v = o[${key}]; if (v !== undefined) row[${JSON.stringify(f.column)}] = (${fast}) ? v : num(v, ${f.integer}, ${key});`);
-  });
-  const childFns = plan.children.map((c) => generateFiller(c.plan));
-  plan.children.forEach((c, i) => {
-    const key = JSON.stringify(c.key);
-    lines.push(`v = o[${key}]; if (v !== undefined && v !== null) child(v, ${key}, childFns[${i}], row, unmapped);`);
-  });
-  lines.push('if (unmapped !== null) checkKeys(o, plan, unmapped);');
-  const factory = new Function('LIMIT', 'num', 'child', 'childFns', 'checkKeys', 'plan',
-    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`);
-  return factory(INT64_LIMIT, slowNumber, runChild, childFns, checkKeys, plan) as FillFn;
-}
-
-function slowNumber(v: unknown, integer: boolean, key: string): number | null {
-  try {
-    return toColumnNumber(v, integer);
-  } catch (err) {
-    throw prefixError(err, key);
-  }
-}
-
-function runChild(v: unknown, key: string, fn: FillFn, row: MetricRow, unmapped: Set<string> | null): void {
-  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldError(key, `expected an object, got ${typeName(v)}`);
-  try {
-    fn(v as Record<string, unknown>, row, unmapped);
-  } catch (err) {
-    throw prefixError(err, key);
-  }
-}
-
-function checkKeys(obj: Record<string, unknown>, plan: Plan, unmapped: Set<string>): void {
-  for (const k in obj) {
-    if (plan.known.has(k)) continue;
-    if (plan.emptyOk.has(k)) {
-      const v = obj[k];
-      if (v === null || (Array.isArray(v) && v.length === 0)) continue;
-    }
-    unmapped.add(plan.path + k);
-  }
-}
 
 type Obj = Record<string, unknown>;
 
@@ -217,6 +85,8 @@ interface Ctx {
   unmapped: Set<string> | null;
   times: TimeParser;
   nodeName: string;
+  keepIdleInterfaces: boolean;
+  idleInterfaces: number;
 }
 
 export function decodeSummary(body: string | Buffer, opts: SummaryDecodeOptions = {}): DecodedSummary {
@@ -243,6 +113,8 @@ function decodeDocument(doc: unknown, opts: SummaryDecodeOptions): DecodedSummar
     unmapped: opts.checkUnmapped === false ? null : new Set(),
     times: new TimeParser(),
     nodeName: '',
+    keepIdleInterfaces: opts.keepIdleInterfaces === true,
+    idleInterfaces: 0,
   };
   if (ctx.unmapped) checkKeys(top, PLANS.top, ctx.unmapped);
   try {
@@ -260,7 +132,10 @@ function decodeDocument(doc: unknown, opts: SummaryDecodeOptions): DecodedSummar
       throw prefixError(err, `pods[${i}]`);
     }
   }
-  return { nodeName: ctx.nodeName, rows: ctx.rows, startTimes: ctx.startTimes, unmapped: ctx.unmapped ? [...ctx.unmapped] : [] };
+  return {
+    nodeName: ctx.nodeName, rows: ctx.rows, startTimes: ctx.startTimes, unmapped: ctx.unmapped ? [...ctx.unmapped] : [],
+    idleInterfaces: ctx.idleInterfaces,
+  };
 }
 
 function decodeNode(node: Obj, ctx: Ctx, scrapeTime: Date | undefined): void {
@@ -375,6 +250,13 @@ function decodeInterfaces(network: unknown, podUid: string, ownerTs: unknown,
   for (let i = 0; i < list.length; i++) {
     try {
       const iface = asObject(list[i], '');
+      if (!ctx.keepIdleInterfaces && rawIdle(iface)) {
+        // Same checks as a kept row (name, unknown keys), without building a row to throw away.
+        asString(iface.name, 'name');
+        if (ctx.unmapped) checkKeys(iface, plan, ctx.unmapped);
+        ctx.idleInterfaces++;
+        continue;
+      }
       const r: MetricRow = NEW_ROW.interface();
       r.node = ctx.nodeName;
       r.pod_uid = podUid;
@@ -386,4 +268,14 @@ function decodeInterfaces(network: unknown, podUid: string, ownerTs: unknown,
       throw prefixError(err, `interfaces[${i}]`);
     }
   }
+}
+
+/** An InterfaceStats whose four counters are exactly 0 or absent (anything else goes through the checks). */
+function rawIdle(iface: Obj): boolean {
+  return isZeroOrAbsent(iface.rxBytes) && isZeroOrAbsent(iface.txBytes)
+    && isZeroOrAbsent(iface.rxErrors) && isZeroOrAbsent(iface.txErrors);
+}
+
+function isZeroOrAbsent(v: unknown): boolean {
+  return v === 0 || v === undefined || v === null;
 }
