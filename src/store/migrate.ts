@@ -2,13 +2,14 @@
 // (or a collector and `kubepulse migrate`) starting at once never race: the second waits, then finds
 // nothing left to do. Each migration runs in its own transaction together with its schema_migrations row.
 import pg from 'pg';
-import { ENTITY_TABLES, type Entity } from '../metrics/definitions.js';
+import { ENTITIES, ENTITY_TABLES } from '../metrics/definitions.js';
+import { RESOLUTIONS, rollupColumns, rollupTable, rollupTableDdl } from './rollup-schema.js';
 import type { KindDef } from '../inventory/kind.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import { log } from '../log.js';
 import { MIGRATIONS, type Migration, type MigrationContext } from './migrations/index.js';
 import {
-  SCHEMA, addMissingColumnsDdl, childColumns, kindColumns, kindTableDdl, metricColumns, type ColumnSpec,
+  SCHEMA, addMissingColumnsDdl, childColumns, kindColumns, kindTableDdl, metricColumns, metricTableDdl, type ColumnSpec,
 } from './schema.js';
 
 /** Advisory lock key: 'kubepulse' folded into a bigint. Any constant works as long as it never changes. */
@@ -90,7 +91,10 @@ function checkedOrder(migrations: Migration[]): Migration[] {
  */
 async function syncDeclaredTables(client: pg.Client, ctx: MigrationContext): Promise<string[]> {
   const wanted = new Map<string, ColumnSpec[]>();
-  for (const e of Object.keys(ENTITY_TABLES) as Entity[]) wanted.set(ENTITY_TABLES[e].table, metricColumns(e));
+  for (const e of ENTITIES) {
+    wanted.set(ENTITY_TABLES[e].table, metricColumns(e));
+    for (const r of RESOLUTIONS) wanted.set(rollupTable(e, r), rollupColumns(e));
+  }
   for (const k of ctx.kinds) {
     wanted.set(k.table, kindColumns(k));
     for (const c of k.children ?? []) wanted.set(c.table, childColumns(k, c));
@@ -103,6 +107,16 @@ async function syncDeclaredTables(client: pg.Client, ctx: MigrationContext): Pro
   for (const r of existing.rows) {
     if (!have.has(r.table_name)) have.set(r.table_name, new Set());
     have.get(r.table_name)!.add(r.column_name);
+  }
+  const createIfMissing = async (table: string, ddl: () => string[]) => {
+    if (have.has(table)) return;
+    log('store').info({ table }, 'creating the table of a newly declared entity or kind');
+    for (const sql of ddl()) await client.query(sql);
+    have.set(table, new Set(wanted.get(table)!.map((c) => c.column)));
+  };
+  for (const e of ENTITIES) {
+    await createIfMissing(ENTITY_TABLES[e].table, () => metricTableDdl(e));
+    for (const r of RESOLUTIONS) await createIfMissing(rollupTable(e, r), () => rollupTableDdl(e, r));
   }
   for (const k of ctx.kinds) {
     const tables = [k.table, ...(k.children ?? []).map((c) => c.table)];

@@ -2,7 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
-import { ENTITY_TABLES, type Entity } from '../../src/metrics/definitions.js';
+import { ENTITIES, ENTITY_TABLES } from '../../src/metrics/definitions.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { RESOLUTIONS, rollupColumns, rollupTable } from '../../src/store/rollup-schema.js';
 import { ALL_KINDS } from '../../src/inventory/kinds/index.js';
 import type { KindDef } from '../../src/inventory/kind.js';
 import { childColumns, kindColumns, metricColumns, type ColumnSpec } from '../../src/store/schema.js';
@@ -52,13 +54,16 @@ async function assertColumns(table: string, declared: ColumnSpec[]): Promise<voi
 
 test('two concurrent migrations apply each version once and create every declared column', async () => {
   const [a, b] = await Promise.all([migrate(db.url), migrate(db.url)]);
-  // The advisory lock serialises them: one applied 001, the other found it done.
-  assert.deepEqual([...a.applied, ...b.applied], [1]);
+  // The advisory lock serialises them: one applied every migration, the other found them done.
+  const all = MIGRATIONS.map((m) => m.version);
+  assert.ok(all.length >= 2);
+  assert.deepEqual([a.applied, b.applied].sort((x, y) => y.length - x.length), [all, []]);
   const versions = await pool.query('SELECT version FROM kubepulse.schema_migrations ORDER BY version');
-  assert.deepEqual(versions.rows.map((r) => r.version), [1]);
+  assert.deepEqual(versions.rows.map((r) => r.version), all);
 
-  for (const e of Object.keys(ENTITY_TABLES) as Entity[]) {
+  for (const e of ENTITIES) {
     await assertColumns(ENTITY_TABLES[e].table, metricColumns(e));
+    for (const r of RESOLUTIONS) await assertColumns(rollupTable(e, r), rollupColumns(e));
     const part = await pool.query(
       `SELECT partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'kubepulse' AND c.relname = $1`,
@@ -104,6 +109,17 @@ test('a kind declared later gets its tables, a grown declaration gets its new co
   const r = await migrate(db.url, { kinds: [...ALL_KINDS, grown] });
   assert.deepEqual(r.addedColumns, ['widget.ready']);
   await assertColumns('widget', kindColumns(grown));
+});
+
+test('a metric entity declared after the first migration gets its raw and rollup tables', async () => {
+  const e = ENTITIES[ENTITIES.length - 1]!;
+  const raw = ENTITY_TABLES[e].table;
+  // As if the entity had been declared after 001 ran: its tables do not exist yet.
+  await pool.query(`DROP TABLE kubepulse.${raw}, ${RESOLUTIONS.map((r) => `kubepulse.${rollupTable(e, r)}`).join(', ')}`);
+  const r = await migrate(db.url);
+  assert.deepEqual(r.applied, []);
+  await assertColumns(raw, metricColumns(e));
+  for (const res of RESOLUTIONS) await assertColumns(rollupTable(e, res), rollupColumns(e));
 });
 
 test('jsonb_diff reports changed paths with new values and removed keys as null', async () => {

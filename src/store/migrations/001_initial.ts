@@ -1,7 +1,7 @@
 // 001: the whole first schema, generated from the declarations (until the first release the declarations
 // may still grow; migrate.ts adds their new nullable columns, see syncDeclaredColumns).
 import type { Migration } from './index.js';
-import { ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
+import { ENTITIES } from '../../metrics/definitions.js';
 import { CHANGE_LOG_DDL, CLUSTER_DDL, JSONB_DIFF_FUNCTION, SCHEMA, kindTableDdl, metricTableDdl } from '../schema.js';
 
 export const initial: Migration = {
@@ -13,6 +13,6 @@ export const initial: Migration = {
     ...CHANGE_LOG_DDL,
     JSONB_DIFF_FUNCTION,
     ...ctx.kinds.flatMap(kindTableDdl),
-    ...(Object.keys(ENTITY_TABLES) as Entity[]).flatMap(metricTableDdl),
+    ...ENTITIES.flatMap(metricTableDdl),
   ],
 };

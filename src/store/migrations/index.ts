@@ -2,6 +2,7 @@
 // file NNN_<what>.ts and one line here.
 import type { KindDef } from '../../inventory/kind.js';
 import { initial } from './001_initial.js';
+import { rollups } from './002_rollups.js';
 
 export interface MigrationContext {
   /** The inventory kinds whose tables exist (ALL_KINDS in production). */
@@ -15,4 +16,4 @@ export interface Migration {
   statements: (ctx: MigrationContext) => string[];
 }
 
-export const MIGRATIONS: Migration[] = [initial];
+export const MIGRATIONS: Migration[] = [initial, rollups];

@@ -1,0 +1,92 @@
+// Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
+// rollups caught up, retention applied per resolution. Runs never overlap; a failed run is logged and the
+// next one tries again (each step is idempotent).
+import type pg from 'pg';
+import { ENTITIES, ENTITY_TABLES } from '../metrics/definitions.js';
+import { log } from '../log.js';
+import { PartitionManager } from './partitions.js';
+import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
+import { Rollups, type RollupOptions } from './rollups.js';
+
+export interface RetentionMs {
+  raw: number;
+  rollup_1m: number;
+  rollup_1h: number;
+}
+
+export interface MaintenanceOptions {
+  /** Per resolution (config [retention] raw, rollup_1m, rollup_1h). */
+  retentionMs: RetentionMs;
+  /** How often the loop runs (default 60 s; rollups of 1 min buckets follow at this pace). */
+  intervalMs?: number;
+  /** Raw partitions (share the metric writer's manager so both see the same cache). */
+  partitions?: PartitionManager;
+  rollups?: Omit<RollupOptions, 'rawPartitions'>;
+}
+
+export interface MaintenanceReport {
+  at: Date;
+  rollupRows: Record<string, number>;
+  droppedPartitions: string[];
+  error: string | null;
+}
+
+export class StoreMaintenance {
+  readonly partitions: PartitionManager;
+  readonly rollups: Rollups;
+  lastReport: MaintenanceReport | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<MaintenanceReport> | undefined;
+
+  constructor(private readonly pool: pg.Pool, private readonly opts: MaintenanceOptions) {
+    for (const [k, v] of Object.entries(opts.retentionMs)) {
+      if (!(v > 0)) throw new Error(`retention ${k} must be a positive duration, got ${v}`);
+    }
+    this.partitions = opts.partitions ?? new PartitionManager(pool);
+    this.rollups = new Rollups(pool, { ...opts.rollups, rawPartitions: this.partitions });
+  }
+
+  /** One pass; concurrent callers share the pass in progress. */
+  runOnce(nowMs = Date.now()): Promise<MaintenanceReport> {
+    this.running ??= this.pass(nowMs).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(nowMs: number): Promise<MaintenanceReport> {
+    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], error: null };
+    try {
+      const rawTables = ENTITIES.map((e) => ENTITY_TABLES[e].table);
+      await this.partitions.ensureAhead(rawTables, nowMs);
+      for (const r of RESOLUTIONS) await this.rollups.partitionsOf(r).ensureAhead(ENTITIES.map((e) => rollupTable(e, r)), nowMs);
+      report.rollupRows = await this.rollups.run(nowMs);
+      const retention: Record<string, number> = {};
+      for (const t of rawTables) retention[t] = this.opts.retentionMs.raw;
+      report.droppedPartitions.push(...(await this.partitions.applyRetention(retention, nowMs)));
+      for (const r of RESOLUTIONS) {
+        const ms = r.name === '1m' ? this.opts.retentionMs.rollup_1m : this.opts.retentionMs.rollup_1h;
+        const perTable = Object.fromEntries(ENTITIES.map((e) => [rollupTable(e, r), ms]));
+        report.droppedPartitions.push(...(await this.rollups.partitionsOf(r).applyRetention(perTable, nowMs)));
+      }
+    } catch (err) {
+      report.error = (err as Error).message;
+      log('store').warn({ err: report.error }, 'store maintenance failed; retrying next interval');
+    }
+    this.lastReport = report;
+    return report;
+  }
+
+  /** Runs now, then every intervalMs until stop(). */
+  start(): void {
+    if (this.timer) return;
+    void this.runOnce();
+    this.timer = setInterval(() => void this.runOnce(), this.opts.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Stops the loop and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

@@ -1,0 +1,137 @@
+// Incremental rollups: each run aggregates, per entity and resolution, the buckets between the table's
+// progress mark (rollup_state.done_until, minus a look-back for late samples) and now minus a settle
+// delay (a kubelet's sample reaches us up to an interval after its time). A bucket is always recomputed
+// whole from the raw rows and upserted, so re-running is idempotent and the rollup equals the aggregate
+// of the raw rows. Samples older than the look-back (a long spool replay) are rolled up by calling
+// rollupRange() for their time range.
+import type pg from 'pg';
+import { ENTITIES, ENTITY_TABLES, type Entity } from '../metrics/definitions.js';
+import { log } from '../log.js';
+import { PartitionManager, partitionRangeFor } from './partitions.js';
+import { RESOLUTIONS, rollupAggregates, rollupTable, type Resolution } from './rollup-schema.js';
+import { SCHEMA, qualified, quoteIdent } from './schema.js';
+
+export interface RollupOptions {
+  /** Buckets ending later than now − settleMs are left for the next run (default 2 min). */
+  settleMs?: number;
+  /**
+   * Already rolled-up time this far back is recomputed each run, for samples later than the settle delay
+   * (defaults 2 min for 1m, 0 for 1h: recomputing an hour of raw rows every run would cost too much).
+   */
+  lookbackMs?: Partial<Record<Resolution['name'], number>>;
+  /** Raw time range aggregated per statement, bounding each statement's work (defaults 1 h / 6 h). */
+  windowMs?: Partial<Record<Resolution['name'], number>>;
+  /** Partition manager of the raw tables (to find where raw data starts). */
+  rawPartitions?: PartitionManager;
+}
+
+const DEFAULT_LOOKBACK = { '1m': 2 * 60_000, '1h': 0 };
+const DEFAULT_WINDOW = { '1m': 3_600_000, '1h': 6 * 3_600_000 };
+const EPOCH = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
+
+export class Rollups {
+  private readonly partitions = new Map<string, PartitionManager>();
+  private readonly raw: PartitionManager;
+  private readonly sqlCache = new Map<string, string>();
+
+  constructor(private readonly pool: pg.Pool, private readonly opts: RollupOptions = {}) {
+    this.raw = opts.rawPartitions ?? new PartitionManager(pool);
+    for (const r of RESOLUTIONS) this.partitions.set(r.name, new PartitionManager(pool, { widthMs: r.partitionWidthMs }));
+  }
+
+  /** Partition manager of one resolution's tables (for ensureAhead and retention). */
+  partitionsOf(res: Resolution): PartitionManager {
+    return this.partitions.get(res.name)!;
+  }
+
+  /** Catches every rollup table up to now − settle. Returns buckets written per rollup table. */
+  async run(nowMs = Date.now()): Promise<Record<string, number>> {
+    const written: Record<string, number> = {};
+    for (const entity of ENTITIES) {
+      for (const res of RESOLUTIONS) {
+        const n = await this.catchUp(entity, res, nowMs);
+        if (n > 0) written[rollupTable(entity, res)] = n;
+      }
+    }
+    return written;
+  }
+
+  private async catchUp(entity: Entity, res: Resolution, nowMs: number): Promise<number> {
+    const table = rollupTable(entity, res);
+    const end = alignDown(nowMs - (this.opts.settleMs ?? 120_000), res.bucketMs);
+    const state = await this.pool.query<{ done_until: Date }>(
+      `SELECT done_until FROM ${SCHEMA}.rollup_state WHERE rollup_table = $1`, [table],
+    );
+    let from: number;
+    if (state.rowCount) {
+      const lookback = this.opts.lookbackMs?.[res.name] ?? DEFAULT_LOOKBACK[res.name];
+      from = alignDown(state.rows[0]!.done_until.getTime() - lookback, res.bucketMs);
+    } else {
+      // First run: start where the raw data starts.
+      const parts = await this.raw.list(ENTITY_TABLES[entity].table);
+      if (parts.length === 0) return 0;
+      from = alignDown(parts[0]!.fromMs, res.bucketMs);
+    }
+    const windowMs = alignDown(this.opts.windowMs?.[res.name] ?? DEFAULT_WINDOW[res.name], res.bucketMs) || res.bucketMs;
+    let written = 0;
+    for (let a = from; a < end; a += windowMs) {
+      const b = Math.min(a + windowMs, end);
+      written += await this.rollupRange(entity, res, a, b);
+      await this.pool.query(
+        `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
+         ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
+        [table, new Date(b)],
+      );
+    }
+    return written;
+  }
+
+  /**
+   * Recomputes the buckets of [fromMs, toMs) (widened to whole buckets) from the raw rows and upserts
+   * them. Returns the number of bucket rows written.
+   */
+  async rollupRange(entity: Entity, res: Resolution, fromMs: number, toMs: number): Promise<number> {
+    const a = alignDown(fromMs, res.bucketMs);
+    const b = alignDown(toMs + res.bucketMs - 1, res.bucketMs);
+    if (b <= a) return 0;
+    const table = rollupTable(entity, res);
+    const pm = this.partitionsOf(res);
+    const starts: number[] = [];
+    for (let t = partitionRangeFor(a, pm.widthMs).fromMs; t < b; t += pm.widthMs) starts.push(Math.max(t, a));
+    await pm.ensureFor(table, starts);
+    const r = await this.pool.query(this.upsertSql(entity, res), [new Date(a), new Date(b), res.interval]);
+    if (r.rowCount) log('store').debug({ table, from: new Date(a).toISOString(), to: new Date(b).toISOString(), rows: r.rowCount }, 'rolled up');
+    return r.rowCount ?? 0;
+  }
+
+  private upsertSql(entity: Entity, res: Resolution): string {
+    const key = `${entity}/${res.name}`;
+    const cached = this.sqlCache.get(key);
+    if (cached) return cached;
+    const t = ENTITY_TABLES[entity];
+    const groupKeys = t.keys.filter((k) => k.column !== 'ts').map((k) => quoteIdent(k.column));
+    const attrs = t.attributes.map((x) => quoteIdent(x.column));
+    const aggs = rollupAggregates(entity);
+    const target = [...groupKeys, '"ts"', ...attrs, '"samples"', ...aggs.map((x) => quoteIdent(x.column))];
+    const select = [
+      ...groupKeys,
+      `date_bin($3::interval, ts, ${EPOCH})`,
+      // Attributes (pod name, node …) are constant per key; max() picks the one value.
+      ...attrs.map((x) => `max(${x})`),
+      'count(*)::integer',
+      ...aggs.map((x) => (x.fn === 'avg' ? `avg(${quoteIdent(x.source)})::double precision` : `max(${quoteIdent(x.source)})`)),
+    ];
+    const groupBy = Array.from({ length: groupKeys.length + 1 }, (_, i) => i + 1).join(', ');
+    const updates = target.slice(groupKeys.length + 1).map((c) => `${c} = EXCLUDED.${c}`);
+    const sql = `INSERT INTO ${qualified(rollupTable(entity, res))} (${target.join(', ')})
+      SELECT ${select.join(', ')} FROM ${qualified(t.table)} WHERE ts >= $1 AND ts < $2
+      GROUP BY ${groupBy}
+      ON CONFLICT (${[...groupKeys, '"ts"'].join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+    this.sqlCache.set(key, sql);
+    return sql;
+  }
+}
+
+function alignDown(ms: number, stepMs: number): number {
+  return Math.floor(ms / stepMs) * stepMs;
+}
