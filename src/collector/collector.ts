@@ -34,7 +34,7 @@ export class Collector {
 
   static async start(config: Config, o: CollectorOptions = {}): Promise<Collector> {
     registerSecret(config.server.token);
-    const db = await Database.open(config, o.databaseUrl);
+    const db = await Database.open(config, o.databaseUrl, { maintenance: true });
     const c = new Collector(config, db);
     try {
       c.pipeline = new KubeletPipeline(db);

@@ -9,6 +9,7 @@ import { migrate } from '../store/migrate.js';
 import { createPool } from '../store/pool.js';
 import { ensureCluster, type ClusterMeta } from '../store/clusters.js';
 import { SCHEMA } from '../store/schema.js';
+import { StoreMaintenance } from '../store/maintenance.js';
 
 export type DatabaseState = 'connected' | 'unreachable' | 'starting' | 'closed';
 
@@ -29,6 +30,8 @@ export class Database {
   state: DatabaseState = 'starting';
   lastError: string | null = null;
   writeLatencyMs: number | null = null;
+  /** Partitions ahead, rollups and retention; null for short-lived uses (status, migrate). */
+  maintenance: StoreMaintenance | null = null;
 
   private constructor(
     readonly url: string,
@@ -36,7 +39,7 @@ export class Database {
     private readonly embedded: EmbeddedPostgres | null,
   ) {}
 
-  static async open(config: Config, urlOverride?: string): Promise<Database> {
+  static async open(config: Config, urlOverride?: string, o: { maintenance?: boolean } = {}): Promise<Database> {
     let embedded: EmbeddedPostgres | null = null;
     let url = urlOverride || config.database.url;
     if (!url) {
@@ -50,6 +53,10 @@ export class Database {
       if (m.applied.length) log('store').info({ applied: m.applied }, 'database migrated');
       const db = new Database(url, createPool(url, { max: config.database.pool_size }), embedded);
       db.state = 'connected';
+      if (o.maintenance) {
+        db.maintenance = new StoreMaintenance(db.pool, { retentionMs: { raw: config.retention.raw, rollup_1m: config.retention.rollup_1m, rollup_1h: config.retention.rollup_1h } });
+        db.maintenance.start();
+      }
       return db;
     } catch (e) {
       await embedded?.stop();
@@ -111,6 +118,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    await this.maintenance?.stop();
     await this.pool.end().catch(() => undefined);
     await this.embedded?.stop();
   }

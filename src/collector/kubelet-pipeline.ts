@@ -42,6 +42,7 @@ export class KubeletPipeline implements MetricPipeline {
 
   constructor(private readonly db: Database) {
     this.writer = new MetricWriter(db.pool, {
+      partitions: db.maintenance?.partitions,
       onWriteFailed: (_entity, _rows, err) => {
         db.noteWrite(false, 0, err.message);
         return false; // keep the rows queued and retry
