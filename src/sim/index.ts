@@ -92,8 +92,16 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const world = new World({ name: o.name, seed, minor, gitVersion, historyCapacity: o.historyCapacity ?? 10_000, eventCapacity: 1000, now: Date.now });
   const kubelets = new Kubelets(world, faults, pki.kubelet, token);
   const direct = o.directKubelets ?? true;
-  const ports: number[] = [];
-  for (let i = 0; i < o.nodes; i++) ports.push(direct ? await kubelets.listen(addresses[i]!) : 10250);
+  const ports: number[] = new Array(o.nodes).fill(10250);
+  if (direct) {
+    // The first listener picks the port the others try to share; the rest open in parallel batches.
+    ports[0] = await kubelets.listen(addresses[0]!);
+    for (let from = 1; from < o.nodes; from += 256) {
+      const batch = Array.from({ length: Math.min(256, o.nodes - from) }, (_, j) => from + j);
+      const got = await Promise.all(batch.map((i) => kubelets.listen(addresses[i]!)));
+      batch.forEach((i, j) => (ports[i] = got[j]!));
+    }
+  }
   seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => addresses[i]!, kubeletPort: (i) => ports[i]! });
   for (const n of world.nodes.values()) kubelets.bind(n.address, n.kubeletPort, n.name);
   world.onNodeRemoved = (n) => kubelets.dropNode(n.name);
