@@ -248,3 +248,21 @@ test('the same seed gives the same world; the Kubernetes version changes the sha
     await Promise.all([a.stop(), b.stop(), c.stop()]);
   }
 });
+
+test('node dynamics: a node goes NotReady, a node joins and a joined node leaves, seen by a watch', async () => {
+  const d = await startSim({ name: 'api-dynamics', nodes: 3, podsPerNode: 5, seed: 8, podChurnIntervalMs: 0, nodeEventIntervalMs: 150 });
+  try {
+    const list = (await get(d, '/api/v1/nodes')).json;
+    const w = watch(d, `/api/v1/nodes?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (evs) =>
+      evs.some((e) => e.type === 'MODIFIED' && e.object.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown') &&
+      evs.some((e) => e.type === 'ADDED') && evs.some((e) => e.type === 'DELETED'));
+    await w.done;
+    const added = w.events.find((e) => e.type === 'ADDED');
+    const deleted = w.events.find((e) => e.type === 'DELETED');
+    assert.ok(added && deleted, 'a node joined and a node left');
+    assert.equal(deleted.object.metadata.name, added.object.metadata.name, 'the node that leaves is one that joined');
+    assert.ok(!list.items.some((n: any) => n.metadata.name === added.object.metadata.name));
+  } finally {
+    await d.stop();
+  }
+});
