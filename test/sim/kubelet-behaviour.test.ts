@@ -218,7 +218,7 @@ test('a leaking container is OOM-killed at its limit: callback, new startTime, c
       // What the simulated world does: bump restartCount and record the new incarnation's start.
       const c = view.pods[0].containers.find((x) => x.name === container)!;
       c.restartCount++;
-      c.startTime = at;
+      c.startTime = new Date(at.getTime() + 1000);
     },
   }, { now: clock.now });
   let prev: any = null;
@@ -232,6 +232,7 @@ test('a leaking container is OOM-killed at its limit: callback, new startTime, c
     if (prev && c.startTime !== prev.startTime) {
       sawReset = true;
       assert.ok(Date.parse(c.startTime) > Date.parse(prev.startTime));
+      assert.equal(Date.parse(c.startTime), Math.floor(view.pods[0].containers[0].startTime.getTime() / 1000) * 1000, 'summary agrees with the world');
       assert.ok(c.cpu.usageCoreNanoSeconds < prev.cpu.usageCoreNanoSeconds, 'cpu counter restarts');
       assert.ok(c.memory.workingSetBytes < prev.memory.workingSetBytes, 'memory is released');
     } else if (prev) {
@@ -289,6 +290,13 @@ test('health, pods and unknown paths answer like a kubelet', () => {
   assert.deepEqual(pods.items.map((p: any) => p.metadata.uid), view.pods.map((p) => p.uid));
   const only = JSON.parse(kubelet.serve('/stats/summary?only_cpu_and_memory=true').body);
   assert.ok(only.node.cpu && only.node.memory && !only.node.fs && !only.pods[0].network && !only.pods[0].containers[0].rootfs);
+  for (const path of ['/stats/summary', '/metrics/cadvisor', '/metrics/resource', '/pods', '/healthz', '/nope']) {
+    const asText = kubelet.serve(path);
+    const asBytes = kubelet.serveBytes(path);
+    assert.equal(asBytes.status, asText.status, path);
+    assert.equal(asBytes.contentType, asText.contentType, path);
+    assert.equal(asBytes.body.toString('utf8'), asText.body, `${path}: serveBytes carries the same body`);
+  }
   const missing = kubelet.serve('/stats/nope');
   assert.equal(missing.status, 404);
   assert.equal(missing.body, '404 page not found\n');

@@ -28,12 +28,12 @@ export class CountLru<K, V> {
   }
 }
 
-/** LRU of strings bounded by their total length (UTF-16 code units ≈ bytes for our ASCII bodies). */
+/** LRU of bodies bounded by their total length (string length = bytes for our ASCII bodies). */
 export class ByteLru {
-  private readonly map = new Map<string, string>();
+  private readonly map = new Map<string, string | Buffer>();
   private totalChars = 0;
   constructor(private readonly maxChars: number) {}
-  get(key: string): string | undefined {
+  get(key: string): string | Buffer | undefined {
     const v = this.map.get(key);
     if (v !== undefined) {
       this.map.delete(key);
@@ -41,7 +41,7 @@ export class ByteLru {
     }
     return v;
   }
-  set(key: string, value: string): void {
+  set(key: string, value: string | Buffer): void {
     if (value.length > this.maxChars) return;
     this.delete(key);
     this.map.set(key, value);

@@ -99,8 +99,9 @@ function ioOf(v: ArrayLike<number>): [number, number, number, number] {
   return [v[C.fsReadBytes], v[C.fsWriteBytes], v[C.fsReads], v[C.fsWrites]];
 }
 
-function psiOf(v: Float64Array): Float64Array {
-  return v.subarray(C.psiCpuSomeUs, C.psiCpuSomeUs + 6);
+function psiOf(v: ArrayLike<number>): number[] {
+  const b = C.psiCpuSomeUs;
+  return [v[b], v[b + 1], v[b + 2], v[b + 3], v[b + 4], v[b + 5]];
 }
 
 /** Label cache of one kubelet: key → labels; rebuilt each render keeping only live keys. */
@@ -138,7 +139,7 @@ export function buildRows(s: NodeSample, cache: LabelCache): { rows: Row[]; next
   }
   const byQos: Record<string, PodSample[]> = { '': [], burstable: [], besteffort: [] };
   for (const p of s.pods) byQos[p.qosDir].push(p);
-  const qosRow = (dir: '' | 'burstable' | 'besteffort', v: Float64Array, pods: PodSample[]): Row => ({
+  const qosRow = (dir: '' | 'burstable' | 'besteffort', v: ArrayLike<number>, pods: PodSample[]): Row => ({
     ...blank, kind: 'qos', l: lab(`qos:${dir}`, () => rowLabels('', ids.qos(dir), '', '', '', '')),
     cpuNs: v[C.cpuNs], mem: sumMem(pods.map((p) => p.mem)), pageFaults: v[C.pageFaults], majorPageFaults: v[C.majorPageFaults],
     shares: dir === 'besteffort' ? 2 : pods.reduce((a, p) => a + p.view.containers.reduce((b, c) => b + sharesOf(c.cpuRequestMilli), 0), 0) || 2,

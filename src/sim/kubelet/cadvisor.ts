@@ -12,7 +12,6 @@ import type { KubeletFeatures } from './version.js';
 
 const BLOCK_DEVICE = '/dev/nvme0n1';
 const BLOCK_MAJOR = 'major="259",minor="0",';
-const LBRACE = 123;
 const COMMA = 44;
 
 interface RootFs {
@@ -257,8 +256,14 @@ function kernelOf(f: KubeletFeatures): [string, string] {
   return ['5.15.0-1057-aws', 'Ubuntu 20.04.6 LTS'];
 }
 
-/** The whole /metrics/cadvisor body; labelCache is the kubelet's own (returned updated). */
+/** The whole /metrics/cadvisor body as a string; labelCache is the kubelet's own (returned updated). */
 export function renderCadvisor(s: NodeSample, labelCache: LabelCache = new Map()): { body: string; labelCache: LabelCache } {
+  const r = writeCadvisor(s, labelCache);
+  return { body: r.w.toString(), labelCache: r.labelCache };
+}
+
+/** Writes the /metrics/cadvisor body into the shared scratch writer (valid until the next render). */
+export function writeCadvisor(s: NodeSample, labelCache: LabelCache = new Map()): { w: TextWriter; labelCache: LabelCache } {
   const { rows, next } = buildRows(s, labelCache);
   const root = rows[0];
   const w = scratch.reset();
@@ -292,5 +297,5 @@ export function renderCadvisor(s: NodeSample, labelCache: LabelCache = new Map()
     header(w, name, 'gauge', help);
     w.str(lines);
   }
-  return { body: w.toString(), labelCache: next };
+  return { w, labelCache: next };
 }

@@ -5,7 +5,7 @@
 import type { SimContainerView } from './view.js';
 import { between, counterAt, hash32, makeWave, seedOf, unit, waveAt, type RateWave } from './series.js';
 
-/** Cumulative metrics kept per container, pod and QoS group (index into Float64Arrays). */
+/** Cumulative metrics kept per container, pod and QoS group (index into Counters and the QoS accumulators). */
 export const C = {
   cpuNs: 0, pageFaults: 1, majorPageFaults: 2,
   rxBytes: 3, txBytes: 4, rxPackets: 5, txPackets: 6, rxErrors: 7, txErrors: 8, rxDropped: 9, txDropped: 10,
@@ -14,6 +14,14 @@ export const C = {
   cfsPeriods: 21, cfsThrottledPeriods: 22, cfsThrottledNs: 23,
 } as const;
 export const COUNTER_COUNT = 24;
+
+/** Counters of one container or pod. A plain array: V8 allocates typed arrays ~10× slower, and a tick
+ *  makes two per container and per pod. */
+export type Counters = number[];
+
+export function zeroCounters(): Counters {
+  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+}
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -98,7 +106,7 @@ export function oomTimeS(m: ContainerModel, startS: number): number {
  * Adds this container's counters since fromS, at tick k (time tS), into out[offset..offset+COUNTER_COUNT).
  * Network counters are left alone: the pod's network namespace owns them.
  */
-export function addContainerCounters(m: ContainerModel, fromS: number, tS: number, k: number, tickS: number, out: Float64Array, offset: number): void {
+export function addContainerCounters(m: ContainerModel, fromS: number, tS: number, k: number, tickS: number, out: Counters, offset: number): void {
   if (tS <= fromS) return;
   const cpuS = counterAt(m.cpu, fromS, tS, k, tickS);
   const upS = tS - fromS;

@@ -9,8 +9,9 @@ import { computeTick } from './tick.js';
 import { hash32, SERIES_EPOCH_S } from './series.js';
 import { oomTimeS, type ContainerModel } from './container-model.js';
 import type { AggregateState, NodeSample } from './sample.js';
-import { renderSummary } from './summary.js';
-import { renderCadvisor } from './cadvisor.js';
+import { writeSummary } from './summary.js';
+import { writeCadvisor } from './cadvisor.js';
+import type { TextWriter } from './text-writer.js';
 import { renderResource } from './resource.js';
 import { renderPods } from './pods.js';
 import type { LabelCache } from './cadvisor-rows.js';
@@ -22,6 +23,14 @@ export interface KubeletResponse {
   status: number;
   contentType: string;
   body: string;
+  headers?: Record<string, string>;
+}
+
+/** The same response with the body as bytes: skips building a JS string of up to several MB (see text-writer.ts). */
+export interface KubeletBytesResponse {
+  status: number;
+  contentType: string;
+  body: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -41,6 +50,8 @@ export interface SimKubelet {
   /** path = kubelet path incl. query: '/stats/summary', '/stats/summary?only_cpu_and_memory=true',
    *  '/metrics/cadvisor', '/metrics/resource', '/healthz', '/pods'; unknown → 404 text like the kubelet. */
   serve(path: string): KubeletResponse;
+  /** serve() with a Buffer body, for a server that writes it to a socket unchanged (faster for large pages). */
+  serveBytes(path: string): KubeletBytesResponse;
   setFaults(f: KubeletFaults): void;
   dispose(): void;
 }
@@ -56,8 +67,9 @@ const bodyCache = new ByteLru(96 * 1024 * 1024);
 const labelCaches = new CountLru<number, LabelCache>(256);
 let nextKubeletId = 1;
 
-/** Restart back-off after an OOM kill: the kubelet's first crash-loop delay (10 s). */
-const RESTART_BACKOFF_S = 10;
+/** The new incarnation starts this long after the kill. A real kubelet's first crash-loop back-off is 10 s,
+ *  but the simulated world records startedAt = kill + 1 s, and summary and pod status must agree. */
+const RESTART_DELAY_MS = 1000;
 /** Bound on OOM cycles replayed one by one when a kubelet was not asked for a long time. */
 const MAX_REPLAYED_RESTARTS = 50;
 
@@ -110,7 +122,7 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
       let oomS = oomTimeS(m, startS);
       if (oomS > tickS) return start;
       // The leaky container reached its memory limit: the kernel OOM-kills it and the kubelet restarts it.
-      const cycleS = oomS - startS + RESTART_BACKOFF_S;
+      const cycleS = oomS - startS + RESTART_DELAY_MS / 1000;
       let replayed = 0;
       if ((tickS - startS) / cycleS > MAX_REPLAYED_RESTARTS) {
         const skip = Math.floor((tickS - startS) / cycleS) - 1;
@@ -118,12 +130,13 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
         oomS = oomTimeS(m, startS);
       }
       while (oomS <= tickS && replayed < MAX_REPLAYED_RESTARTS + 2) {
-        pending.push({ podUid: pod.uid, container: c.name, at: new Date(Math.round((oomS + SERIES_EPOCH_S) * 1000)) });
-        startS = oomS + RESTART_BACKOFF_S;
+        const atMs = Math.round((oomS + SERIES_EPOCH_S) * 1000);
+        pending.push({ podUid: pod.uid, container: c.name, at: new Date(atMs) });
+        start = atMs + RESTART_DELAY_MS;
+        startS = start / 1000 - SERIES_EPOCH_S;
         oomS = oomTimeS(m, startS);
         replayed++;
       }
-      start = Math.round((startS + SERIES_EPOCH_S) * 1000);
       restartedStartMs.set(key, start);
       return start;
     };
@@ -149,48 +162,59 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
     for (const key of restartedStartMs.keys()) if (!live.has(key)) restartedStartMs.delete(key);
   }
 
-  function cachedBody(kind: string, s: NodeSample, render: () => string): string {
-    const key = `${id}|${kind}|${s.k}`;
+  /** A rendered body for this tick, from the process-wide cache when the same tick was asked before. */
+  function cachedBody(kind: string, s: NodeSample, bytes: boolean, render: () => TextWriter | string): string | Buffer {
+    const key = `${id}|${kind}|${s.k}|${bytes ? 'b' : 's'}`;
     let body = bodyCache.get(key);
     if (body === undefined) {
-      body = render();
+      const out = render();
+      if (typeof out === 'string') body = bytes ? Buffer.from(out, 'latin1') : out;
+      else body = bytes ? out.toBuffer() : out.toString();
       bodyCache.set(key, body);
     }
     return body;
   }
 
+  function respond(path: string, bytes: boolean): { status: number; contentType: string; body: string | Buffer; headers?: Record<string, string> } {
+    const q = path.indexOf('?');
+    const route = (q < 0 ? path : path.slice(0, q)).replace(/\/+$/, '') || '/';
+    const query = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
+    const text = (body: string) => (bytes ? Buffer.from(body, 'utf8') : body);
+    const view = getView();
+    switch (route) {
+      case '/healthz':
+        return { status: 200, contentType: TEXT_TYPE, body: text('ok') };
+      case '/stats/summary': {
+        const s = sampleAt(view);
+        const only = query.get('only_cpu_and_memory') === 'true';
+        return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, bytes, () => writeSummary(s, { onlyCpuAndMemory: only })) };
+      }
+      case '/metrics/cadvisor': {
+        const s = sampleAt(view);
+        return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, bytes, () => {
+          const r = writeCadvisor(s, labelCaches.get(id));
+          labelCaches.set(id, r.labelCache);
+          return r.w;
+        }) };
+      }
+      case '/metrics/resource': {
+        const s = sampleAt(view);
+        return { status: 200, contentType: PROM_TYPE, body: cachedBody('resource', s, bytes, () => renderResource(s)) };
+      }
+      case '/pods':
+        return { status: 200, contentType: JSON_TYPE, body: text(renderPods(view)) };
+      default:
+        // The kubelet's mux answers unknown paths with Go's http.NotFound.
+        return { status: 404, contentType: TEXT_TYPE, body: text('404 page not found\n'), headers: { 'X-Content-Type-Options': 'nosniff' } };
+    }
+  }
+
   return {
     serve(path: string): KubeletResponse {
-      const q = path.indexOf('?');
-      const route = (q < 0 ? path : path.slice(0, q)).replace(/\/+$/, '') || '/';
-      const query = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
-      const view = getView();
-      switch (route) {
-        case '/healthz':
-          return { status: 200, contentType: TEXT_TYPE, body: 'ok' };
-        case '/stats/summary': {
-          const s = sampleAt(view);
-          const only = query.get('only_cpu_and_memory') === 'true';
-          return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, () => renderSummary(s, { onlyCpuAndMemory: only })) };
-        }
-        case '/metrics/cadvisor': {
-          const s = sampleAt(view);
-          return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, () => {
-            const r = renderCadvisor(s, labelCaches.get(id));
-            labelCaches.set(id, r.labelCache);
-            return r.body;
-          }) };
-        }
-        case '/metrics/resource': {
-          const s = sampleAt(view);
-          return { status: 200, contentType: PROM_TYPE, body: cachedBody('resource', s, () => renderResource(s)) };
-        }
-        case '/pods':
-          return { status: 200, contentType: JSON_TYPE, body: renderPods(view) };
-        default:
-          // The kubelet's mux answers unknown paths with Go's http.NotFound.
-          return { status: 404, contentType: TEXT_TYPE, body: '404 page not found\n', headers: { 'X-Content-Type-Options': 'nosniff' } };
-      }
+      return respond(path, false) as KubeletResponse;
+    },
+    serveBytes(path: string): KubeletBytesResponse {
+      return respond(path, true) as KubeletBytesResponse;
     },
     setFaults(f: KubeletFaults): void {
       if (f.frozenSummary === undefined) return;

@@ -1,8 +1,8 @@
 // One housekeeping tick of a node: every number the kubelet endpoints render, computed once per tick and
 // shared by /stats/summary, /metrics/cadvisor and /metrics/resource so that they agree with each other.
 import type { SimNodeView, SimPodView, SimVolumeView } from './view.js';
-import { addContainerCounters, containerFs, containerMemory, containerModel, COUNTER_COUNT, C, MiB, GiB, type ContainerModel, type MemoryGauges } from './container-model.js';
-import { between, counterAt, hash32, makeWave, seedOf, SERIES_EPOCH_S, unit, waveAt } from './series.js';
+import { MiB, GiB, type ContainerModel, type Counters, type MemoryGauges } from './container-model.js';
+import { between, hash32, seedOf, SERIES_EPOCH_S, unit } from './series.js';
 import type { KubeletFeatures } from './version.js';
 
 export interface ContainerSample {
@@ -10,8 +10,8 @@ export interface ContainerSample {
   name: string;
   startMs: number;
   /** Counters since the container's current start, at this tick and at the previous one. */
-  now: Float64Array;
-  prev: Float64Array;
+  now: Counters;
+  prev: Counters;
   usageNanoCores: number;
   mem: MemoryGauges;
   /** limit − workingSet, when the container has a memory limit. */
@@ -38,8 +38,8 @@ export interface PodSample {
   qosDir: '' | 'burstable' | 'besteffort';
   containers: ContainerSample[];
   /** Pod cgroup counters since pod start (containers since pod start + sandbox), now and previous tick. */
-  now: Float64Array;
-  prev: Float64Array;
+  now: Counters;
+  prev: Counters;
   usageNanoCores: number;
   mem: MemoryGauges;
   memAvailableBytes: number | null;
@@ -90,17 +90,11 @@ export interface AggregateState {
   acc: Float64Array;
 }
 
-const QOS_INDEX = { '': 0, burstable: 1, besteffort: 2 } as const;
-
 /** Deterministic 64-hex id from a seed (container runtime ids, sandbox ids). */
 export function hex64(seed: number): string {
   let out = '';
   for (let i = 0; i < 8; i++) out += hash32(seed, i).toString(16).padStart(8, '0');
   return out;
-}
-
-function podModels(view: SimNodeView, pod: SimPodView, dayPhase: number): ContainerModel[] {
-  return pod.containers.map((c) => containerModel(pod.seed, c, view.memoryBytes, dayPhase));
 }
 
 export function volumeSample(pod: SimPodView, v: SimVolumeView, tS: number, nodeFsBytes: number, podMemLimit: number, nodeMem: number): VolumeSample | null {

@@ -4,7 +4,7 @@
 import { C, type MemoryGauges } from './container-model.js';
 import type { ContainerSample, NodeSample, PodSample } from './sample.js';
 import { PrettyJson } from './json-writer.js';
-import { scratch } from './text-writer.js';
+import { scratch, type TextWriter } from './text-writer.js';
 
 const rfcCache = new Map<number, string>();
 
@@ -137,8 +137,13 @@ function pod(j: PrettyJson, x: Ctx, p: PodSample): void {
   j.end();
 }
 
-/** The whole /stats/summary body for a tick. */
+/** The whole /stats/summary body for a tick, as a string. */
 export function renderSummary(s: NodeSample, opts: SummaryOptions): string {
+  return writeSummary(s, opts).toString();
+}
+
+/** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render). */
+export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
   const feat = s.features;
   const time = rfc3339(s.tickMs);
   const nodeAvail = Math.max(0, Math.floor(s.fs.capacityBytes * 0.95) - s.fs.usedBytes);
@@ -183,5 +188,5 @@ export function renderSummary(s: NodeSample, opts: SummaryOptions): string {
   j.arrayField('pods');
   for (const p of s.pods) pod(j, x, p);
   j.endArray().end();
-  return j.w.toString();
+  return j.w;
 }

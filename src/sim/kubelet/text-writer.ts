@@ -123,6 +123,11 @@ export class TextWriter {
     return this.uint(exp);
   }
 
+  /** A copy of the text as bytes (for callers that write to a socket: no string round trip). */
+  toBuffer(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+
   toString(): string {
     // Measured on Node 20: 'ascii' is ~10× faster than 'latin1' above ~1 MB (external string), slower below.
     return this.buf.toString(this.pos >= 1 << 20 ? 'ascii' : 'latin1', 0, this.pos);

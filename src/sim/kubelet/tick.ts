@@ -2,7 +2,7 @@
 // the pure per-container models. Pods and containers are pure functions of time; the QoS-group and node
 // totals are accumulated across ticks so they stay monotonic while pods come and go.
 import type { SimPodView } from './view.js';
-import { addContainerCounters, C, containerFs, containerMemory, containerModel, COUNTER_COUNT, MiB, type MemoryGauges } from './container-model.js';
+import { addContainerCounters, C, containerFs, containerMemory, containerModel, COUNTER_COUNT, MiB, zeroCounters, type Counters, type MemoryGauges } from './container-model.js';
 import { between, counterAt, hash32, makeWave, SERIES_EPOCH_S, unit, type RateWave } from './series.js';
 import { nodeConstants, volumeSample, type AggregateState, type ContainerSample, type NodeSample, type PodSample, type SampleInputs, type SystemSample, type VolumeSample } from './sample.js';
 
@@ -28,7 +28,7 @@ function zeroMem(): MemoryGauges {
 }
 
 /** Pod network namespace counters since pod start (the sandbox owns the netns; restarts do not reset it). */
-function addPodNetwork(rx: RateWave, txRatio: number, pktSize: number, fromS: number, tS: number, k: number, tickS: number, out: Float64Array): void {
+function addPodNetwork(rx: RateWave, txRatio: number, pktSize: number, fromS: number, tS: number, k: number, tickS: number, out: Counters): void {
   if (tS <= fromS) return;
   const rxBytes = Math.floor(counterAt(rx, fromS, tS, k, tickS));
   const txBytes = Math.floor(rxBytes * txRatio);
@@ -56,8 +56,8 @@ function podDynamics(pod: SimPodView, dayPhase: number): PodDynamics {
 }
 
 /** Pod cgroup counters since pod start at tick k (containers + sandbox + netns). */
-function podCounters(models: ReturnType<typeof containerModel>[], dyn: PodDynamics, podStartS: number, tS: number, k: number, tickS: number): Float64Array {
-  const out = new Float64Array(COUNTER_COUNT);
+function podCounters(models: ReturnType<typeof containerModel>[], dyn: PodDynamics, podStartS: number, tS: number, k: number, tickS: number): Counters {
+  const out = zeroCounters();
   for (const m of models) addContainerCounters(m, podStartS, tS, k, tickS, out, 0);
   if (tS > podStartS) out[C.cpuNs] += counterAt(dyn.pause, podStartS, tS, k, tickS) * 1e9;
   addPodNetwork(dyn.rx, dyn.txRatio, dyn.pktSize, podStartS, tS, k, tickS, out);
@@ -121,8 +121,8 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
       const m = models[i];
       const startMs = inp.containerStartMs(pod, i, m);
       const startS = toS(startMs);
-      const cNow = new Float64Array(COUNTER_COUNT);
-      const cPrev = new Float64Array(COUNTER_COUNT);
+      const cNow = zeroCounters();
+      const cPrev = zeroCounters();
       addContainerCounters(m, startS, tS, k, tickS, cNow, 0);
       addContainerCounters(m, startS, prevS, k - 1, tickS, cPrev, 0);
       const windowS = Math.min(tickS, Math.max(1e-3, tS - startS));
