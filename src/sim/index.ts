@@ -130,6 +130,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
         if (method === 'GET') return { status: 200, body: faults.config };
         if (method === 'PUT' || method === 'PATCH') {
           faults.config = parseFaults(JSON.parse(body || '{}'), method === 'PUT' ? defaultFaults() : faults.config);
+          if (faults.apiDown(Date.now())) api.beginOutage();
           return { status: 200, body: faults.config };
         }
       }
@@ -170,10 +171,12 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     },
     setApiDown(down) {
       faults.config = { ...faults.config, apiDownUntilMs: down ? Number.MAX_SAFE_INTEGER : 0 };
+      if (down) api.beginOutage();
     },
     faults: () => faults.config,
     setFaults(f) {
       faults.config = parseFaults(f);
+      if (faults.apiDown(Date.now())) api.beginOutage();
     },
     compact: () => world.store.compact(),
     setNodeReady(node, ready) {

@@ -110,7 +110,12 @@ test('fault injection: 429 with Retry-After, 500, API outage 503, truncated and 
   const failed = await get(sim, '/api/v1/nodes');
   assert.deepEqual([failed.status, failed.json.reason], [500, 'InternalError']);
   sim.setFaults({});
+  const open = watch(sim, '/api/v1/nodes?watch=true', () => false, 10_000);
+  await new Promise((r) => setTimeout(r, 200));
+  const downAt = Date.now();
   sim.setApiDown(true);
+  await open.done;
+  assert.ok(Date.now() - downAt < 9000, 'the outage ended the open watch');
   const down = await get(sim, '/api/v1/nodes');
   assert.deepEqual([down.status, down.json.reason], [503, 'ServiceUnavailable']);
   assert.equal((await call(sim, 'GET', '/healthz', { token: null })).status, 503);
