@@ -92,9 +92,17 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const world = new World({ name: o.name, seed, minor, gitVersion, historyCapacity: o.historyCapacity ?? 10_000, eventCapacity: 1000, now: Date.now });
   const kubelets = new Kubelets(world, faults, pki.kubelet, token);
   const direct = o.directKubelets ?? true;
-  const ports: number[] = [];
-  for (let i = 0; i < o.nodes; i++) ports.push(direct ? await kubelets.listen(addresses[i]!) : 10250);
-  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => addresses[i]!, kubeletPort: (i) => ports[i]! });
+  const endpoints: Array<{ address: string; port: number }> = addresses.slice(0, o.nodes).map((address) => ({ address, port: 10250 }));
+  if (direct) {
+    // The first listener picks the port the others try to share; the rest open in parallel batches.
+    endpoints[0] = await kubelets.listen(addresses[0]!);
+    for (let from = 1; from < o.nodes; from += 256) {
+      const batch = Array.from({ length: Math.min(256, o.nodes - from) }, (_, j) => from + j);
+      const got = await Promise.all(batch.map((i) => kubelets.listen(addresses[i]!)));
+      batch.forEach((i, j) => (endpoints[i] = got[j]!));
+    }
+  }
+  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => endpoints[i]!.address, kubeletPort: (i) => endpoints[i]!.port });
   for (const n of world.nodes.values()) kubelets.bind(n.address, n.kubeletPort, n.name);
   world.onNodeRemoved = (n) => kubelets.dropNode(n.name);
 
@@ -103,8 +111,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     async join(): Promise<NodeState | undefined> {
       if (nextIndex >= addresses.length) return undefined;
       const index = nextIndex++;
-      const address = addresses[index]!;
-      const port = direct ? await kubelets.listen(address) : 10250;
+      const { address, port } = direct ? await kubelets.listen(addresses[index]!) : { address: addresses[index]!, port: 10250 };
       const n = addNode(world, index, address, port, world.now(), false);
       n.maxPods = Math.max(110, o.podsPerNode);
       kubelets.bind(address, port, n.name);
@@ -123,6 +130,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
         if (method === 'GET') return { status: 200, body: faults.config };
         if (method === 'PUT' || method === 'PATCH') {
           faults.config = parseFaults(JSON.parse(body || '{}'), method === 'PUT' ? defaultFaults() : faults.config);
+          if (faults.apiDown(Date.now())) api.beginOutage();
           return { status: 200, body: faults.config };
         }
       }
@@ -163,10 +171,12 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     },
     setApiDown(down) {
       faults.config = { ...faults.config, apiDownUntilMs: down ? Number.MAX_SAFE_INTEGER : 0 };
+      if (down) api.beginOutage();
     },
     faults: () => faults.config,
     setFaults(f) {
       faults.config = parseFaults(f);
+      if (faults.apiDown(Date.now())) api.beginOutage();
     },
     compact: () => world.store.compact(),
     setNodeReady(node, ready) {

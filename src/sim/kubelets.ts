@@ -43,7 +43,8 @@ export class Kubelets {
    * server and one TLS context serve all nodes: each address gets only a plain TCP listener that hands its
    * connections over, so 5,000 nodes cost 5,000 sockets, not 5,000 TLS servers.
    */
-  async listen(address: string): Promise<number> {
+  async listen(wanted: string): Promise<{ address: string; port: number }> {
+    let address = wanted;
     if (!this.https) {
       this.https = createHttpsServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => this.handleDirect(req, res));
       this.https.keepAliveTimeout = 30_000;
@@ -61,14 +62,20 @@ export class Kubelets {
       });
     let port: number;
     try {
-      port = await tryListen(this.port);
+      port = await tryListen(address === '127.0.0.1' ? 0 : this.port);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || this.port === 0) throw e;
-      port = await tryListen(0);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRNOTAVAIL') {
+        // Only 127.0.0.1 is configured (macOS by default): nodes share it, each with its own port.
+        address = '127.0.0.1';
+        port = await tryListen(0);
+      } else if (code === 'EADDRINUSE' && this.port !== 0) {
+        port = await tryListen(0);
+      } else throw e;
     }
     if (this.port === 0) this.port = port;
     this.listeners.push(listener);
-    return port;
+    return { address, port };
   }
 
   bind(address: string, port: number, node: string): void {

@@ -110,7 +110,12 @@ test('fault injection: 429 with Retry-After, 500, API outage 503, truncated and 
   const failed = await get(sim, '/api/v1/nodes');
   assert.deepEqual([failed.status, failed.json.reason], [500, 'InternalError']);
   sim.setFaults({});
+  const open = watch(sim, '/api/v1/nodes?watch=true', () => false, 10_000);
+  await new Promise((r) => setTimeout(r, 200));
+  const downAt = Date.now();
   sim.setApiDown(true);
+  await open.done;
+  assert.ok(Date.now() - downAt < 9000, 'the outage ended the open watch');
   const down = await get(sim, '/api/v1/nodes');
   assert.deepEqual([down.status, down.json.reason], [503, 'ServiceUnavailable']);
   assert.equal((await call(sim, 'GET', '/healthz', { token: null })).status, 503);
@@ -246,5 +251,23 @@ test('the same seed gives the same world; the Kubernetes version changes the sha
     assert.equal(oldNode.status.nodeInfo.kubeProxyVersion, 'v1.24.17');
   } finally {
     await Promise.all([a.stop(), b.stop(), c.stop()]);
+  }
+});
+
+test('node dynamics: a node goes NotReady, a node joins and a joined node leaves, seen by a watch', async () => {
+  const d = await startSim({ name: 'api-dynamics', nodes: 3, podsPerNode: 5, seed: 8, podChurnIntervalMs: 0, nodeEventIntervalMs: 150 });
+  try {
+    const list = (await get(d, '/api/v1/nodes')).json;
+    const w = watch(d, `/api/v1/nodes?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (evs) =>
+      evs.some((e) => e.type === 'MODIFIED' && e.object.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown') &&
+      evs.some((e) => e.type === 'ADDED') && evs.some((e) => e.type === 'DELETED'));
+    await w.done;
+    const added = w.events.find((e) => e.type === 'ADDED');
+    const deleted = w.events.find((e) => e.type === 'DELETED');
+    assert.ok(added && deleted, 'a node joined and a node left');
+    assert.equal(deleted.object.metadata.name, added.object.metadata.name, 'the node that leaves is one that joined');
+    assert.ok(!list.items.some((n: any) => n.metadata.name === added.object.metadata.name));
+  } finally {
+    await d.stop();
   }
 });

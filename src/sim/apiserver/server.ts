@@ -264,6 +264,12 @@ export class ApiServer {
     return n;
   }
 
+  /** An outage starts: open watches end and idle keep-alive connections close, as when an apiserver dies. */
+  beginOutage(): void {
+    this.cutWatches();
+    this.server.closeIdleConnections();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.pendingTimers) clearTimeout(t);

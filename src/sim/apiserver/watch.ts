@@ -20,6 +20,9 @@ export interface WatchOptions {
 
 export interface ActiveWatch { close(): void }
 
+/** Bytes a watch may have queued for a slow client before it is ended. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 export function serveWatch(store: SimStore, req: ListRequest, res: ServerResponse, opts: WatchOptions): ActiveWatch {
   const q = req.query;
   if (q.get('sendInitialEvents') === 'true') {
@@ -50,13 +53,19 @@ export function serveWatch(store: SimStore, req: ListRequest, res: ServerRespons
       if (req.namespace && ev.namespace !== req.namespace) return;
       if (!labels(ev.labels)) return;
       if (!fieldsMatch(fields, (p) => ev.fields[p] ?? '')) return;
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        // A client that stopped reading: end its watch (it re-watches) instead of buffering without bound,
+        // as the apiserver's watch cache drops slow watchers.
+        close();
+        return;
+      }
       res.write(req.table ? JSON.stringify({ type: ev.type, object: tableOf(req.def, [ev.object], {}, q.get('includeObject'), Date.now()) }) + '\n' : ev.line);
     },
   };
   const close = (): void => {
     if (closed) return;
     closed = true;
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) clearTimeout(t); // clearTimeout also clears intervals
     store.removeWatcher(watcher);
     if (!res.destroyed) res.end();
   };
@@ -87,9 +96,8 @@ export function serveWatch(store: SimStore, req: ListRequest, res: ServerRespons
       if (closed) return;
       const obj = { kind: req.def.kind, apiVersion: groupVersion(req.def), metadata: { resourceVersion: String(store.resourceVersion) } };
       res.write(JSON.stringify({ type: 'BOOKMARK', object: obj }) + '\n');
-      timers.push(setTimeout(bookmark, opts.bookmarkIntervalMs).unref());
     };
-    timers.push(setTimeout(bookmark, opts.bookmarkIntervalMs).unref());
+    timers.push(setInterval(bookmark, opts.bookmarkIntervalMs).unref());
   }
   timers.push(setTimeout(close, timeoutS * 1000).unref());
   if (opts.cutAfterMs > 0) timers.push(setTimeout(() => { closed = true; store.removeWatcher(watcher); res.destroy(); }, opts.cutAfterMs).unref());
