@@ -54,9 +54,16 @@ program
   .command('inspect')
   .description('print the rows kubepulse would store from one kubelet payload')
   .addOption(new Option('--json', 'print JSON'))
+  .option('--node <name>', 'node name for cAdvisor and resource payloads (they do not carry it)')
   .argument('<source>', 'summary | cadvisor | resource')
   .argument('<file>', "payload file, or '-' for stdin")
-  .action(async (source, file, o) => exit(await (await import('./inspect.js')).inspectCommand(source, file, o)));
+  .action(async (source, file, o) => exit(await (await import('./inspect.js')).inspectCommand(source, file, { json: o.json, nodeName: o.node })));
+
+program
+  .command('reload')
+  .description('make the running collector re-read its config (clusters added, removed or changed); works on Windows too')
+  .option('-c, --config <file>', 'kubepulse.toml (for the server address and token)')
+  .action(async (o) => exit(await (await import('./reload.js')).reloadCommand(o)));
 
 const config = program.command('config').description('configuration tools');
 config

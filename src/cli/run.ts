@@ -23,11 +23,10 @@ export async function runCommand(o: RunOptions): Promise<number> {
   setUpLogging(cfg);
   const supervised = await superviseUnlessWorker(cfg, o.watchdog);
   if (supervised !== null) return supervised;
-  const collector = await Collector.start(cfg);
+  const collector = await Collector.start(cfg, { loadConfig: () => loadConfig(o.config) });
   log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl }, 'kubepulse running');
   onReloadSignal(async () => {
-    const next = loadConfig(o.config);
-    await collector.reload(next);
+    await collector.reloadFromSource();
   });
   return onStopSignal(() => collector.stop());
 }

@@ -16,6 +16,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 export interface CollectorOptions {
   /** Overrides the database URL (the demo passes the embedded server it started). */
   databaseUrl?: string;
+  /** Re-reads the configuration for POST /api/reload and SIGHUP; absent = reload not offered. */
+  loadConfig?: () => Config;
 }
 
 export class Collector {
@@ -30,12 +32,13 @@ export class Collector {
   private constructor(
     private config: Config,
     readonly db: Database,
+    private readonly options: CollectorOptions,
   ) {}
 
   static async start(config: Config, o: CollectorOptions = {}): Promise<Collector> {
     registerSecret(config.server.token);
     const db = await Database.open(config, o.databaseUrl, { maintenance: true });
-    const c = new Collector(config, db);
+    const c = new Collector(config, db, o);
     try {
       c.pipeline = new KubeletPipeline(db);
       c.inventory = new StoreInventorySink(db);
@@ -66,6 +69,10 @@ export class Collector {
       return { status: ready ? 200 : 503, text: ready ? 'ready' : `not ready: database ${st.database.state}, ${collecting ? '' : 'no cluster collecting'}` };
     });
     s.route('/api/status', async () => ({ json: this.statusCache ?? (await this.refreshStatus()) }));
+    s.route('/api/reload', async (req) => {
+      if (req.method !== 'POST') return { status: 405, json: { error: 'use POST' }, headers: { allow: 'POST' } };
+      return { json: await this.reloadFromSource() };
+    });
   }
 
   private async startCluster(cl: ClusterConfig): Promise<void> {
@@ -75,8 +82,34 @@ export class Collector {
     cc.start();
   }
 
+  /** Re-reads the configuration (a bad file leaves the running one in place, and says why). */
+  async reloadFromSource(): Promise<{ added: string[]; removed: string[]; restarted: string[] }> {
+    if (!this.options.loadConfig) throw Object.assign(new Error('this collector was started without a config source; nothing to reload'), { statusCode: 409 });
+    let next: Config;
+    try {
+      next = this.options.loadConfig();
+    } catch (e) {
+      throw Object.assign(new Error(`config not reloaded: ${(e as Error).message}`), { statusCode: 400 });
+    }
+    return this.reload(next);
+  }
+
+  private reloading: Promise<unknown> = Promise.resolve();
+
   /** Applies a new config: clusters added, removed or changed are started/stopped; others keep running. */
-  async reload(next: Config): Promise<{ added: string[]; removed: string[]; restarted: string[] }> {
+  reload(next: Config): Promise<{ added: string[]; removed: string[]; restarted: string[] }> {
+    // One reload at a time: two overlapping ones would start the same cluster twice.
+    const run = this.reloading.then(() => this.applyReload(next));
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyReload(next: Config): Promise<{ added: string[]; removed: string[]; restarted: string[] }> {
+    for (const section of ['server', 'database', 'watchdog'] as const) {
+      if (JSON.stringify(next[section]) !== JSON.stringify(this.config[section])) {
+        log('collector').warn({ section }, `[${section}] changed: it takes effect at the next restart, not on reload`);
+      }
+    }
     const want = new Map(resolveClusters(next).map((c) => [c.name, c]));
     const added: string[] = [];
     const removed: string[] = [];

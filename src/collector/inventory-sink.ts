@@ -4,6 +4,10 @@ import type { InventoryChange, InventorySink } from '../inventory/informer.js';
 import type { KindDef } from '../inventory/kind.js';
 import { applyInventory, databaseNow, reconcile } from '../store/inventory-writer.js';
 import type { Database } from './database.js';
+import { resolveWorkloads } from '../inventory/workload-owners.js';
+
+/** Kinds whose batches can change which workload a pod belongs to. */
+const WORKLOAD_CHAIN = new Set(['pod', 'job', 'replicaset']);
 
 export class StoreInventorySink {
   readonly counts = { batches: 0, upserted: 0, deleted: 0, logged: 0, reconciledDeleted: 0 };
@@ -18,6 +22,10 @@ export class StoreInventorySink {
         const started = Date.now();
         try {
           const r = await applyInventory(db.pool, kind, clusterId, changes);
+          if (WORKLOAD_CHAIN.has(kind.name)) {
+            const uids = changes.filter((c) => c.op === 'upsert').map((c) => c.obj.metadata.uid);
+            if (uids.length) await resolveWorkloads(db.pool, clusterId, kind.name, uids);
+          }
           counts.batches++;
           counts.upserted += r.upserted;
           counts.deleted += r.deleted;

@@ -14,6 +14,8 @@ export interface ContainerTemplate {
   profile: 'steady' | 'bursty' | 'leaky' | 'idle';
   ports?: Array<{ containerPort: number; protocol: string; name?: string }>;
   args?: string[];
+  /** Environment, some with literal values that look like secrets (kubepulse must never store them). */
+  env?: Array<{ name: string; value?: string; valueFrom?: Record<string, unknown> }>;
   /** HTTP path for liveness/readiness probes on the first named port. */
   probePath?: string;
   securityContext?: { runAsUser: number; runAsNonRoot: boolean; readOnlyRootFilesystem: boolean };
@@ -28,6 +30,7 @@ export function containerSpec(c: ContainerTemplate, resources: Record<string, un
   const out: Record<string, unknown> = { name: c.name, image: c.image };
   if (c.args) out.args = c.args;
   if (c.ports) out.ports = c.ports;
+  if (c.env) out.env = c.env;
   out.resources = resources;
   if (volumeMounts) out.volumeMounts = volumeMounts;
   if (c.probePath && c.ports?.[0]?.name) {

@@ -45,6 +45,15 @@ function container(w: World, name: string, image: string, port: number | undefin
     profile: r.pick(['steady', 'steady', 'bursty', 'idle', 'leaky'] as const),
     ...(port ? { ports: [{ containerPort: port, protocol: 'TCP', name: 'http' }], probePath: r.pick(['/healthz', '/ready', '/']) } : {}),
     ...(r.chance(0.4) ? { args: [`--port=${port ?? 8080}`, `--log-level=${r.pick(['info', 'warn'])}`] } : {}),
+    ...(r.chance(0.6)
+      ? {
+          env: [
+            { name: 'LOG_LEVEL', value: r.pick(['info', 'debug', 'warn']) },
+            { name: 'DATABASE_PASSWORD', value: `pw-${r.hex(20)}` },
+            { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: `${name}-secrets`, key: 'token' } } },
+          ],
+        }
+      : {}),
     ...(r.chance(0.5) ? { securityContext: { runAsUser: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true } } : {}),
   };
 }
