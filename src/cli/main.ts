@@ -35,7 +35,16 @@ program
   .option('--seed <n>', 'seed of the simulated world', '1')
   .option('--kubernetes-version <v>', 'simulated Kubernetes version (1.24 … 1.35)')
   .option('--port <n>', 'API server port of the first cluster (0 = any free port)', '0')
-  .action(async (o) => exit(await (await import('./sim.js')).simCommand(o)));
+  .option('--name <prefix>', 'cluster name prefix (clusters are <prefix>-1 … <prefix>-K)', 'sim')
+  .option('--host <address>', 'address the API servers listen on', '127.0.0.1')
+  .option('--faults <file>', 'JSON file of initial faults (see src/sim/README.md)')
+  .option('--pod-churn-ms <ms>', 'replace one deployment pod every this many ms (0 = off)')
+  .option('--node-events-ms <ms>', 'a node event (NotReady, join, leave) every this many ms (0 = off)')
+  .action(async (o) => {
+    const { configureLogging } = await import('../log.js');
+    configureLogging({ level: 'info' });
+    exit(await (await import('./sim.js')).simCommand(o));
+  });
 
 program
   .command('migrate')
