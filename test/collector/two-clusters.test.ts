@@ -13,6 +13,9 @@ import { Collector } from '../../src/collector/collector.js';
 import { ClusterConnection } from '../../src/cluster/connection.js';
 import { configureLogging } from '../../src/log.js';
 import { waitFor } from '../helpers/wait.js';
+import { EXAMPLE_QUERIES } from '../../src/cli/example-queries.js';
+import { readFileSync } from 'node:fs';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 let db: TestDatabase;
 let sims: SimCluster[] = [];
@@ -186,5 +189,14 @@ test('one cluster going down does not stop the other, and the status says which 
     assert.equal(await health.text(), 'ok');
   } finally {
     down.setApiDown(false);
+  }
+});
+
+test('the example queries the demo prints and the README shows run and return rows', async () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  for (const ex of EXAMPLE_QUERIES) {
+    assert.ok(readme.includes(ex.sql), `README.md shows the query "${ex.title}" as the demo prints it`);
+    const rows = await q(ex.sql);
+    assert.ok(rows.length > 0, `"${ex.title}" returns rows`);
   }
 });
