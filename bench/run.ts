@@ -4,6 +4,10 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.js';
+import { configureLogging } from '../src/log.js';
+
+// Benchmarks print their figures; the modules' own logs (embedded PostgreSQL, simulators) stay quiet.
+configureLogging({ level: 'error', console: 'json' });
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
