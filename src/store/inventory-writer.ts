@@ -51,9 +51,18 @@ export async function applyInventory(
       const deletes = round.filter((c) => c.op === 'delete').map((c) => c.obj);
       for (let i = 0; i < upserts.length; i += OBJECTS_PER_STATEMENT) {
         const chunk = upserts.slice(i, i + OBJECTS_PER_STATEMENT);
-        const rowsJson = `[${chunk.map((o) => kindRowJson(kind, o)).join(',')}]`;
-        const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, rowsJson, kind.name, at]);
         result.upserted += chunk.length;
+        // Relists and resyncs send mostly unchanged objects: compare fingerprints first (a small read of
+        // one indexed column) and send only the objects that changed. The upsert re-checks anyway.
+        const prepared = chunk.map((o) => kindRowJson(kind, o));
+        const stored = await client.query<{ uid: string; fingerprint: string }>(sql.fingerprints, [
+          clusterId, chunk.map((o) => o.metadata.uid),
+        ]);
+        const storedFp = new Map(stored.rows.map((r) => [r.uid, r.fingerprint]));
+        const toSend = prepared.filter((p, k) => storedFp.get(chunk[k]!.metadata.uid) !== p.fingerprint);
+        if (toSend.length === 0) continue;
+        const rowsJson = `[${toSend.map((p) => p.json).join(',')}]`;
+        const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, rowsJson, kind.name, at]);
         result.logged += logged.rowCount ?? 0;
         // Children are replaced only for objects that changed: their rows derive from the object.
         const changed = new Set(logged.rows.map((r) => r.uid));
@@ -149,7 +158,7 @@ const NOISE_FIELDS = /"(?:resourceVersion|lastHeartbeatTime)":(?:"(?:[^"\\]|\\.)
  * One object as a JSON record for jsonb_to_recordset. The sanitized object is serialised once and spliced
  * in as text, and its fingerprint is taken from that same text.
  */
-function kindRowJson(kind: KindDef, obj: KubeObject): string {
+function kindRowJson(kind: KindDef, obj: KubeObject): { json: string; fingerprint: string } {
   const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
   const objectJson = JSON.stringify(sanitized);
   const meta = obj.metadata;
@@ -166,6 +175,7 @@ function kindRowJson(kind: KindDef, obj: KubeObject): string {
     owner_name: owner?.name ?? null,
     fingerprint: fingerprintOfJson(objectJson),
   };
+  const fingerprint = row.fingerprint as string;
   for (const c of kind.columns) {
     let v: unknown;
     try {
@@ -176,7 +186,7 @@ function kindRowJson(kind: KindDef, obj: KubeObject): string {
     row[c.column] = v === undefined ? null : v;
   }
   const head = JSON.stringify(row);
-  return `${head.slice(0, -1)},"object":${objectJson}}`;
+  return { json: `${head.slice(0, -1)},"object":${objectJson}}`, fingerprint };
 }
 
 function childRowsOf(kind: KindDef, child: ChildTable, obj: KubeObject): Array<Record<string, unknown>> {
@@ -184,6 +194,7 @@ function childRowsOf(kind: KindDef, child: ChildTable, obj: KubeObject): Array<R
 }
 
 interface KindStatements {
+  fingerprints: string;
   upsert: string;
   delete: string;
   childDelete: Map<string, string>;
@@ -260,7 +271,8 @@ function statementsFor(kind: KindDef): KindStatements {
        ON CONFLICT DO NOTHING`,
     );
   }
-  const out = { upsert, delete: del, childDelete, childInsert };
+  const fingerprints = `SELECT uid, fingerprint FROM ${t} WHERE cluster_id = $1 AND uid = ANY($2::text[]) AND deleted_at IS NULL`;
+  const out = { fingerprints, upsert, delete: del, childDelete, childInsert };
   statementCache.set(kind, out);
   return out;
 }
