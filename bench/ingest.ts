@@ -13,8 +13,11 @@ import { migrate } from '../src/store/migrate.js';
 import { createPool } from '../src/store/pool.js';
 import { ensureCluster } from '../src/store/clusters.js';
 import { PartitionManager } from '../src/store/partitions.js';
-import { copyInto, writeMetricRows } from '../src/store/metric-writer.js';
-import { copyEncoder } from '../src/store/copy-text.js';
+import { writeMetricRows } from '../src/store/metric-writer.js';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from '../src/store/copy-binary.js';
+import pgCopyStreams from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { metricColumns } from '../src/store/schema.js';
 
 const ROWS_PER_ROUND = Number(process.env.INGEST_ROWS ?? 200_000);
@@ -72,7 +75,7 @@ export async function run(): Promise<Figures> {
     await pool.query(`CREATE TABLE kubepulse.raw_container_metric (LIKE kubepulse.container_metric INCLUDING ALL)
                       PARTITION BY RANGE (ts)`);
     const partitions = new PartitionManager(pool);
-    const encode = copyEncoder('raw_container_metric', metricColumns('container'));
+    const encode = binaryCopyEncoder(metricColumns('container'));
     const list = metricColumns('container').map((c) => `"${c.column}"`).join(', ');
 
     const ours: number[] = [];
@@ -88,7 +91,10 @@ export async function run(): Promise<Figures> {
 
       let t = process.hrtime.bigint();
       const client = await pool.connect();
-      for (const text of texts) await copyInto(client, `COPY kubepulse.raw_container_metric (${list}) FROM STDIN`, text);
+      for (const body of texts) {
+        const sql = `COPY kubepulse.raw_container_metric (${list}) FROM STDIN WITH (FORMAT binary)`;
+        await pipeline(Readable.from([COPY_BINARY_HEADER, body, COPY_BINARY_TRAILER]), client.query(pgCopyStreams.from(sql)));
+      }
       client.release();
       raw.push(ROWS_PER_ROUND / (Number(process.hrtime.bigint() - t) / 1e9));
 
@@ -111,10 +117,10 @@ export async function run(): Promise<Figures> {
       ingest_vs_raw_copy: {
         value: round3(median(ours) / median(raw)),
         unit: 'ratio',
-        method: `writeMetricRows (encode rows + partition check + COPY, staging only after a duplicate) ÷ raw COPY of the pre-encoded same rows into a same-shape table; ${method}`,
+        method: `writeMetricRows (key checks + partition check + binary encoding streamed into COPY, staging only after a duplicate) ÷ raw binary COPY of the same rows pre-encoded before timing, into a same-shape table; ${method}`,
       },
       ingest_rows_per_s: { value: Math.round(median(ours)), unit: 'rows/s', method: `writeMetricRows throughput; ${method}` },
-      ingest_raw_copy_rows_per_s: { value: Math.round(median(raw)), unit: 'rows/s', method: `raw COPY throughput; ${method}` },
+      ingest_raw_copy_rows_per_s: { value: Math.round(median(raw)), unit: 'rows/s', method: `raw binary COPY throughput (encoding not timed); ${method}` },
       ingest_staging_vs_raw_copy: {
         value: round3(median(staging) / median(raw)),
         unit: 'ratio',

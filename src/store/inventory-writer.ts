@@ -51,9 +51,18 @@ export async function applyInventory(
       const deletes = round.filter((c) => c.op === 'delete').map((c) => c.obj);
       for (let i = 0; i < upserts.length; i += OBJECTS_PER_STATEMENT) {
         const chunk = upserts.slice(i, i + OBJECTS_PER_STATEMENT);
-        const rows = chunk.map((o) => kindRow(kind, o));
-        const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, JSON.stringify(rows), kind.name, at]);
         result.upserted += chunk.length;
+        // Relists and resyncs send mostly unchanged objects: compare fingerprints first (a small read of
+        // one indexed column) and send only the objects that changed. The upsert re-checks anyway.
+        const prepared = chunk.map((o) => kindRowJson(kind, o));
+        const stored = await client.query<{ uid: string; fingerprint: string }>(sql.fingerprints, [
+          clusterId, chunk.map((o) => o.metadata.uid),
+        ]);
+        const storedFp = new Map(stored.rows.map((r) => [r.uid, r.fingerprint]));
+        const toSend = prepared.filter((p, k) => storedFp.get(chunk[k]!.metadata.uid) !== p.fingerprint);
+        if (toSend.length === 0) continue;
+        const rowsJson = `[${toSend.map((p) => p.json).join(',')}]`;
+        const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, rowsJson, kind.name, at]);
         result.logged += logged.rowCount ?? 0;
         // Children are replaced only for objects that changed: their rows derive from the object.
         const changed = new Set(logged.rows.map((r) => r.uid));
@@ -134,20 +143,24 @@ function defaultSanitize(obj: KubeObject): KubeObject {
 }
 
 /**
- * Hash of what makes an update meaningful: the sanitized object without resourceVersion, managedFields
- * and the heartbeat times the kubelet refreshes without anything changing (node conditions'
- * lastHeartbeatTime). Key order is the API server's, which is stable for an object.
+ * Hash of what makes an update meaningful: the stored object's JSON without resourceVersion and the
+ * heartbeat times the kubelet refreshes without anything changing (node conditions' lastHeartbeatTime);
+ * managedFields are already gone (sanitize). Works on the JSON text the writer sends anyway: one
+ * serialisation per object instead of two. Key order is the API server's, which is stable for an object.
  */
-export function fingerprint(sanitized: KubeObject): string {
-  const json = JSON.stringify(sanitized, (key, value) => {
-    if (key === 'resourceVersion' || key === 'managedFields' || key === 'lastHeartbeatTime') return undefined;
-    return value;
-  });
-  return createHash('sha1').update(json).digest('base64url');
+export function fingerprintOfJson(objectJson: string): string {
+  return createHash('sha1').update(objectJson.replace(NOISE_FIELDS, '')).digest('base64url');
 }
 
-function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
+const NOISE_FIELDS = /"(?:resourceVersion|lastHeartbeatTime)":(?:"(?:[^"\\]|\\.)*"|null),?/g;
+
+/**
+ * One object as a JSON record for jsonb_to_recordset. The sanitized object is serialised once and spliced
+ * in as text, and its fingerprint is taken from that same text.
+ */
+function kindRowJson(kind: KindDef, obj: KubeObject): { json: string; fingerprint: string } {
   const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
+  const objectJson = JSON.stringify(sanitized);
   const meta = obj.metadata;
   const owner = meta.ownerReferences?.find((r) => r.controller) ?? meta.ownerReferences?.[0];
   const row: Record<string, unknown> = {
@@ -160,9 +173,9 @@ function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
     annotations: sanitized.metadata.annotations ?? {},
     owner_kind: owner?.kind ?? null,
     owner_name: owner?.name ?? null,
-    object: sanitized,
-    fingerprint: fingerprint(sanitized),
+    fingerprint: fingerprintOfJson(objectJson),
   };
+  const fingerprint = row.fingerprint as string;
   for (const c of kind.columns) {
     let v: unknown;
     try {
@@ -172,7 +185,8 @@ function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
     }
     row[c.column] = v === undefined ? null : v;
   }
-  return row;
+  const head = JSON.stringify(row);
+  return { json: `${head.slice(0, -1)},"object":${objectJson}}`, fingerprint };
 }
 
 function childRowsOf(kind: KindDef, child: ChildTable, obj: KubeObject): Array<Record<string, unknown>> {
@@ -180,6 +194,7 @@ function childRowsOf(kind: KindDef, child: ChildTable, obj: KubeObject): Array<R
 }
 
 interface KindStatements {
+  fingerprints: string;
   upsert: string;
   delete: string;
   childDelete: Map<string, string>;
@@ -202,18 +217,27 @@ function statementsFor(kind: KindDef): KindStatements {
   const names = inputCols.map((c) => quoteIdent(c.column));
   const typed = kind.columns.map((c) => c.column);
   // change_log.state: the typed columns plus identity and labels after the change.
-  const stateJson = `jsonb_build_object(${['namespace', 'name', 'labels', 'owner_kind', 'owner_name', ...typed]
-    .map((c) => `${quoteLiteral(c)}, i.${quoteIdent(c)}`).join(', ')})`;
+  // jsonb_build_object takes at most 100 arguments: 40 pairs per call, calls joined with ||.
+  const statePairs = ['namespace', 'name', 'labels', 'owner_kind', 'owner_name', ...typed].map((c) => `${quoteLiteral(c)}, i.${quoteIdent(c)}`);
+  const stateParts: string[] = [];
+  for (let i = 0; i < statePairs.length; i += 40) stateParts.push(`jsonb_build_object(${statePairs.slice(i, i + 40).join(', ')})`);
+  const stateJson = stateParts.join(' || ');
   const upsert = `WITH input AS (
       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(${recordShape(inputCols)})),
+    -- One primary-key lookup per input object (LIMIT 1 keeps the planner from turning this into a join
+    -- whose plan, with jsonb_to_recordset's fixed estimate, degrades to scanning the table per object).
     old AS (
-      SELECT t.uid, t.fingerprint, t.deleted_at, t.object FROM ${t} t JOIN input i ON t.cluster_id = $1 AND t.uid = i.uid),
+      SELECT o.* FROM input i CROSS JOIN LATERAL (
+        SELECT t.uid, t.fingerprint, t.deleted_at, t.object FROM ${t} t WHERE t.cluster_id = $1 AND t.uid = i.uid LIMIT 1) o),
     up AS (
-      INSERT INTO ${t} (cluster_id, ${names.join(', ')}, deleted_at, updated_at)
+      INSERT INTO ${t} AS t (cluster_id, ${names.join(', ')}, deleted_at, updated_at)
       SELECT $1, ${names.join(', ')}, NULL, now() FROM input
       ON CONFLICT (cluster_id, uid) DO UPDATE SET
         ${names.filter((n) => n !== '"uid"').map((n) => `${n} = EXCLUDED.${n}`).join(', ')},
-        deleted_at = NULL, updated_at = now())
+        deleted_at = NULL, updated_at = now()
+      -- An unchanged object (a resync, a relist, a heartbeat) is not rewritten: no new 4 kB row version
+      -- per object per relist. resource_version and updated_at are those of the last meaningful change.
+      WHERE t.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint OR t.deleted_at IS NOT NULL)
     INSERT INTO ${SCHEMA}.change_log (cluster_id, kind, uid, namespace, name, op, at, resource_version, changed, state)
     SELECT $1, $3, i.uid, i.namespace, i.name,
       CASE WHEN o.uid IS NULL OR o.deleted_at IS NOT NULL THEN 'add' ELSE 'update' END,
@@ -247,7 +271,8 @@ function statementsFor(kind: KindDef): KindStatements {
        ON CONFLICT DO NOTHING`,
     );
   }
-  const out = { upsert, delete: del, childDelete, childInsert };
+  const fingerprints = `SELECT uid, fingerprint FROM ${t} WHERE cluster_id = $1 AND uid = ANY($2::text[]) AND deleted_at IS NULL`;
+  const out = { fingerprints, upsert, delete: del, childDelete, childInsert };
   statementCache.set(kind, out);
   return out;
 }

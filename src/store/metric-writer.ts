@@ -12,7 +12,8 @@ import pgCopyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import { ENTITY_TABLES } from '../metrics/definitions.js';
-import { BadRowError, copyEncoder } from './copy-text.js';
+import { BadRowError } from './copy-text.js';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from './copy-binary.js';
 import { PartitionManager } from './partitions.js';
 import { SCHEMA, metricColumns, quoteIdent } from './schema.js';
 
@@ -31,7 +32,7 @@ export interface WriteOptions {
 
 interface EntityPlan {
   table: string;
-  encode: (rows: MetricRow[]) => string;
+  encode: (rows: MetricRow[]) => Buffer;
   copyDirectSql: string;
   stageTable: string;
   createStageSql: string;
@@ -52,12 +53,12 @@ function planFor(entity: Entity): EntityPlan {
   const stageTable = quoteIdent(`kp_stage_${def.table}`);
   plan = {
     table: def.table,
-    encode: copyEncoder(def.table, cols),
-    copyDirectSql: `COPY ${target} (${list}) FROM STDIN`,
+    encode: binaryCopyEncoder(cols),
+    copyDirectSql: `COPY ${target} (${list}) FROM STDIN WITH (FORMAT binary)`,
     stageTable,
     // Per session, emptied at each commit; LIKE follows the declared columns of the real table.
     createStageSql: `CREATE TEMP TABLE IF NOT EXISTS ${stageTable} (LIKE ${target}) ON COMMIT DELETE ROWS`,
-    copyStageSql: `COPY ${stageTable} (${list}) FROM STDIN`,
+    copyStageSql: `COPY ${stageTable} (${list}) FROM STDIN WITH (FORMAT binary)`,
     insertFromStageSql: `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stageTable} ON CONFLICT DO NOTHING`,
   };
   plans.set(entity, plan);
@@ -81,7 +82,11 @@ export async function writeMetricRows(
 ): Promise<WriteResult> {
   if (rows.length === 0) return { inserted: 0, duplicates: 0 };
   const plan = planFor(entity);
-  const text = plan.encode(rows); // bad rows fail here, before any database work
+  // Bad rows (a key missing) fail here, before any database work; the encoding itself is streamed.
+  for (let i = 0; i < rows.length; i++) {
+    const why = invalidMetricRowReason(entity, rows[i]!);
+    if (why) throw new BadRowError(`${plan.table}: row ${i} ${why} (${JSON.stringify(rows[i]).slice(0, 200)})`, i);
+  }
   let partitions = opts.partitions ?? defaultPartitions.get(pool);
   if (!partitions) {
     partitions = new PartitionManager(pool);
@@ -96,7 +101,7 @@ export async function writeMetricRows(
     const left = stagingBatchesLeft.get(entity) ?? 0;
     if (path === 'direct' || (path === 'auto' && left === 0)) {
       try {
-        await copyInto(client, plan.copyDirectSql, text);
+        await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows);
         return { inserted: rows.length, duplicates: 0 };
       } catch (err) {
         if ((err as { code?: string }).code !== UNIQUE_VIOLATION || path === 'direct') throw err;
@@ -105,7 +110,7 @@ export async function writeMetricRows(
     } else if (path === 'auto') {
       stagingBatchesLeft.set(entity, left - 1);
     }
-    const inserted = await viaStaging(client, plan, text);
+    const inserted = await viaStaging(client, plan, rows);
     return { inserted, duplicates: rows.length - inserted };
   } catch (err) {
     // A failure that is no SQL error (socket, stream) may leave the connection mid-protocol: discard it.
@@ -116,7 +121,7 @@ export async function writeMetricRows(
   }
 }
 
-async function viaStaging(client: pg.PoolClient, plan: EntityPlan, text: string): Promise<number> {
+async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricRow[]): Promise<number> {
   let staged = stagedOn.get(client);
   if (!staged) stagedOn.set(client, (staged = new Set()));
   if (!staged.has(plan.stageTable)) {
@@ -125,7 +130,7 @@ async function viaStaging(client: pg.PoolClient, plan: EntityPlan, text: string)
   }
   await client.query('BEGIN');
   try {
-    await copyInto(client, plan.copyStageSql, text);
+    await copyRowsInto(client, plan.copyStageSql, plan.encode, rows);
     const r = await client.query(plan.insertFromStageSql);
     await client.query('COMMIT');
     return r.rowCount ?? 0;
@@ -133,6 +138,26 @@ async function viaStaging(client: pg.PoolClient, plan: EntityPlan, text: string)
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Streams rows in COPY binary format, encoding ENCODE_ROWS at a time as the stream pulls, so a batch is
+ * never held twice in memory and this process encodes the next slice while PostgreSQL reads the last.
+ */
+async function copyRowsInto(
+  client: pg.PoolClient,
+  sql: string,
+  encode: (rows: MetricRow[]) => Buffer,
+  rows: MetricRow[],
+): Promise<void> {
+  const ENCODE_ROWS = 500;
+  const stream = client.query(pgCopyStreams.from(sql));
+  const slices = (function* () {
+    yield COPY_BINARY_HEADER;
+    for (let i = 0; i < rows.length; i += ENCODE_ROWS) yield encode(rows.slice(i, i + ENCODE_ROWS));
+    yield COPY_BINARY_TRAILER;
+  })();
+  await pipeline(Readable.from(slices, { objectMode: false, highWaterMark: 1 }), stream);
 }
 
 /** Streams COPY text in chunks (a batch can be megabytes; chunks keep socket writes reasonable). */

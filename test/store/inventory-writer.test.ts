@@ -98,7 +98,8 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
   pod.metadata.resourceVersion = '999999';
   assert.equal((await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: pod }])).logged, 0);
   const rv = await pool.query(`SELECT resource_version FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2`, [c1, pod.metadata.uid]);
-  assert.equal(rv.rows[0].resource_version, '999999', 'the row itself is current');
+  // The row is not rewritten either: resource_version stays that of the last meaningful change.
+  assert.equal(rv.rows[0].resource_version, pods[1]!.metadata.resourceVersion);
 
   const moved = clone(pod);
   moved.metadata.resourceVersion = '1000000';
@@ -130,8 +131,8 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
   const notReady = clone(beat);
   notReady.status.conditions[0].status = 'False';
   assert.equal((await applyInventory(pool, nodeKind, c1, [{ op: 'upsert', obj: notReady }])).logged, 1);
-  const n = await pool.query(`SELECT ready, capacity_cpu_millicores, roles FROM kubepulse.node WHERE cluster_id = $1 AND uid = 'node-a-uid'`, [c1]);
-  assert.deepEqual(n.rows[0], { ready: false, capacity_cpu_millicores: '4000', roles: 'worker' });
+  const n = await pool.query(`SELECT ready, capacity_cpu_millicores, roles, resource_version FROM kubepulse.node WHERE cluster_id = $1 AND uid = 'node-a-uid'`, [c1]);
+  assert.deepEqual(n.rows[0], { ready: false, capacity_cpu_millicores: '4000', roles: 'worker', resource_version: '2' });
 });
 
 test('deletes keep the row with deleted_at; a batch keeps every transition of one object; clusters stay apart', async () => {
