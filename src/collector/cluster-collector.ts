@@ -126,8 +126,9 @@ export class ClusterCollector {
     }
     const enabled = this.deps.kinds.filter((k) => this.config.kinds[k.name] !== false);
     for (const kind of enabled) {
+      const own = this.config.kinds[kind.name];
       const inf = new Informer(conn, kind, this.deps.inventory, {
-        resyncMs: this.settings.inventory_resync,
+        resyncMs: typeof own === 'number' ? own : this.settings.inventory_resync,
         onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : kind.name === 'pod' ? (c) => this.onPodChange(c) : undefined,
         onGone: kind.name === 'node' ? (uids) => this.onNodesGone(uids) : kind.name === 'pod' ? (uids) => this.onPodsGone(uids) : undefined,
       });

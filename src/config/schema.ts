@@ -1,6 +1,9 @@
 // The configuration schema: every key, its type, its default. kubepulse.example.toml documents the same
 // keys (a test checks that the example names every key and parses), docs/CONFIG.md explains them.
 import { z } from 'zod';
+import { ALL_KINDS } from '../inventory/kinds/index.js';
+
+const KIND_NAMES = ALL_KINDS.map((k) => k.name);
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -75,7 +78,8 @@ const clusterSchema = z
     context: z.string().default(''),
     in_cluster: z.boolean().default(false),
     enabled: z.boolean().default(true),
-    kinds: z.record(z.string(), z.boolean()).default({}),
+    /** Per inventory kind: false switches it off; a duration sets its own resync interval. */
+    kinds: z.record(z.string(), z.union([z.boolean(), duration('10s')])).default({}),
     ...Object.fromEntries(Object.entries(collectionShape).map(([k, v]) => [k, v.optional()])),
   })
   .strict();
@@ -139,6 +143,9 @@ export const configSchema = z
     cfg.clusters.forEach((c, i) => {
       if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `duplicate cluster name "${c.name}"` });
       seen.add(c.name);
+      for (const k of Object.keys(c.kinds)) {
+        if (!KIND_NAMES.includes(k)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'kinds', k], message: `unknown kind (known: ${KIND_NAMES.join(', ')})` });
+      }
       if (c.in_cluster && (c.kubeconfig || c.context)) {
         ctx.addIssue({ code: 'custom', path: ['clusters', i, 'in_cluster'], message: 'in_cluster = true excludes kubeconfig and context' });
       }

@@ -20,7 +20,7 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 
 test('a valid file gives typed values with defaults filled in', () => {
   const cfg = parseConfigText(
-    `[server]\nlisten = "127.0.0.1:7711"\n[collection]\nsummary_interval = "20s"\n[[clusters]]\nname = "prod"\ncontext = "prod-admin"\ncadvisor_interval = "1m"\n[clusters.kinds]\nevent = false\n`,
+    `[server]\nlisten = "127.0.0.1:7711"\n[collection]\nsummary_interval = "20s"\n[[clusters]]\nname = "prod"\ncontext = "prod-admin"\ncadvisor_interval = "1m"\n[clusters.kinds]\nevent = false\npod = "5m"\n`,
     'k.toml',
     {},
   );
@@ -29,6 +29,7 @@ test('a valid file gives typed values with defaults filled in', () => {
   assert.equal(cfg.collection.scrape_concurrency, 32);
   assert.equal(cfg.clusters[0].name, 'prod');
   assert.equal(cfg.clusters[0].kinds.event, false);
+  assert.equal(cfg.clusters[0].kinds.pod, 300_000, 'a kind may carry its own resync interval');
   const eff = effectiveCollection(cfg, cfg.clusters[0]);
   assert.equal(eff.summary_interval, 20_000, 'inherits [collection]');
   assert.equal(eff.cadvisor_interval, 60_000, 'cluster override wins');
@@ -53,6 +54,10 @@ test('a wrong type names the key and what was expected', () => {
   assert.match(p[0], /^k\.toml: collection\.scrape_concurrency: .*expected number, received string/);
   assert.match(problemsOf('[collection]\nsummary_interval = "fast"\n')[0], /collection\.summary_interval: invalid duration "fast"/);
   assert.match(problemsOf('[collection]\nkubelet_access = "ssh"\n')[0], /collection\.kubelet_access: .*"proxy"|"direct"/);
+});
+
+test('an unknown inventory kind is named', () => {
+  assert.match(problemsOf('[[clusters]]\nname = "a"\n[clusters.kinds]\nsecrets = false\n')[0], /^k\.toml: clusters\[0\]\.kinds\.secrets: unknown kind \(known: namespace, node, pod/);
 });
 
 test('a cluster entry without its name, or a duplicate, is rejected', () => {
