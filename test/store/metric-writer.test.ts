@@ -111,3 +111,32 @@ test('forced paths agree: direct COPY rejects duplicates, staging skips them', a
   await assert.rejects(writeMetricRows(pool, 'container', rows, { path: 'direct' }), /duplicate key/);
   assert.deepEqual(await writeMetricRows(pool, 'container', rows, { path: 'staging' }), { inserted: 0, duplicates: 10 });
 });
+
+test('COPY binary round-trips negative and large integers, fractional doubles, ms timestamps and UTF-8 text', async () => {
+  const { binaryCopyEncoder, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } = await import('../../src/store/copy-binary.js');
+  const pgCopyStreams = (await import('pg-copy-streams')).default;
+  const { pipeline } = await import('node:stream/promises');
+  const { Readable } = await import('node:stream');
+  const cols = [
+    { column: 'i', sqlType: 'integer' }, { column: 'b', sqlType: 'bigint' }, { column: 'd', sqlType: 'double precision' },
+    { column: 'ts', sqlType: 'timestamptz' }, { column: 't', sqlType: 'text' },
+  ];
+  const rows = [
+    { i: -7, b: -5_000_000_123, d: -0.125, ts: new Date('1999-12-31T23:59:59.999Z'), t: 'ünïcødé ✓ \t\n\\' },
+    { i: 2_147_483_647, b: 2 ** 53 - 1, d: 1e-300, ts: new Date('2026-11-25T12:34:56.789Z'), t: '' },
+    { i: null, b: 2.5, d: Number.POSITIVE_INFINITY, ts: null, t: null },
+  ];
+  const client = await pool.connect();
+  try {
+    await client.query('CREATE TEMP TABLE bin (i integer, b bigint, d double precision, ts timestamptz, t text)');
+    const body = binaryCopyEncoder(cols)(rows);
+    await pipeline(Readable.from([COPY_BINARY_HEADER, body, COPY_BINARY_TRAILER]),
+      client.query(pgCopyStreams.from('COPY bin FROM STDIN WITH (FORMAT binary)')));
+    const r = await client.query('SELECT i, b::text AS b, d, ts, t FROM bin');
+    assert.deepEqual(r.rows[0], { i: -7, b: '-5000000123', d: -0.125, ts: new Date('1999-12-31T23:59:59.999Z'), t: 'ünïcødé ✓ \t\n\\' });
+    assert.deepEqual(r.rows[1], { i: 2_147_483_647, b: String(2 ** 53 - 1), d: 1e-300, ts: new Date('2026-11-25T12:34:56.789Z'), t: '' });
+    assert.deepEqual(r.rows[2], { i: null, b: '3', d: null, ts: null, t: null });
+  } finally {
+    client.release();
+  }
+});
