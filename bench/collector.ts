@@ -108,7 +108,7 @@ async function stopChild(child: ChildProcess, timeoutMs = 30_000): Promise<void>
 }
 
 interface Status {
-  clusters: Array<{ nodes: number; pods: number; scrapes: Record<string, { ok: number; cyclesOnTime: number; cyclesLate: number }> }>;
+  clusters: Array<{ nodes: number; pods: number; scrapes: Record<string, { ok: number; cyclesOnTime: number; cyclesLate: number; lateBy?: Record<string, number> }> }>;
 }
 
 async function status(port: number): Promise<Status | null> {
@@ -122,7 +122,7 @@ async function status(port: number): Promise<Status | null> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface ScaleFigures { mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number }
+interface ScaleFigures { mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
 
 async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -180,6 +180,7 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       onTime: onTime + late > 0 ? onTime / (onTime + late) : 0,
       bytesPerValue,
       cycles: onTime + late,
+      lateBy: Object.fromEntries(Object.entries(after.st.lateBy ?? {}).map(([k, v]) => [k, v - (before.st.lateBy?.[k] ?? 0)])),
     };
   } finally {
     if (collector) await stopChild(collector);
@@ -221,7 +222,7 @@ export async function run(): Promise<Figures> {
     const how = `kubepulse run (own process, embedded PostgreSQL) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods, summary every ${INTERVAL_S} s through the API-server proxy, cAdvisor off; ${windowCycles} cycles measured after inventory + 2 warm-up cycles`;
     figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
     figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end` };
-    figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window), from /api/status` };
+    figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };
     figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector` };
     figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
   }

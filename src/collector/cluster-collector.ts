@@ -24,7 +24,7 @@ export interface ClusterStatus {
   pods: number;
   lastSampleAt: string | null;
   watches: Array<{ kind: string; state: string; objects: number; relists: number; lastEventAt: string | null; lastError: string | null }>;
-  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number }>;
+  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy'] }>;
   nodesNotReporting: Array<{ node: string; source: string; lastError: string | null; lastSuccessAt: string | null }>;
   error: string | null;
 }
@@ -209,6 +209,7 @@ export class ClusterCollector {
         failing: nodes.filter((n) => n.ok === false).length,
         cyclesOnTime: s.cyclesOnTime,
         cyclesLate: s.cyclesLate,
+        lateBy: { ...s.lateBy },
       };
       for (const n of nodes) if (n.ok === false) notReporting.push(nodeProblem(n, source));
     }
