@@ -10,6 +10,7 @@ import { log } from '../log.js';
 import { ScrapeScheduler, Semaphore, type NodeScrapeStatus } from '../metrics/scheduler.js';
 import { KubeletClient, type KubeletSource } from '../metrics/kubelet-client.js';
 import type { MetricPipeline } from '../metrics/pipeline.js';
+import { scrapeSummaryWithFallback } from '../metrics/fallback.js';
 import { Backoff, sleep } from '../util/backoff.js';
 
 export interface ClusterStatus {
@@ -23,7 +24,7 @@ export interface ClusterStatus {
   pods: number;
   lastSampleAt: string | null;
   watches: Array<{ kind: string; state: string; objects: number; relists: number; lastEventAt: string | null; lastError: string | null }>;
-  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number }>;
+  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy'] }>;
   nodesNotReporting: Array<{ node: string; source: string; lastError: string | null; lastSuccessAt: string | null }>;
   error: string | null;
 }
@@ -114,12 +115,19 @@ export class ClusterCollector {
           timeoutMs: this.settings.scrape_timeout,
           semaphore,
           scrape: async ({ node, signal }) => {
-            const body = await kubelet.fetch(node, source, signal);
-            const sampleAt = await this.deps.pipeline.ingest({
-              clusterId: this.deps.clusterId, cluster: this.name, node, source, body, scrapedAt: new Date(), intervalMs,
-              resolvePodUid: (ns, pod) => this.podUids.get(`${ns}/${pod}`),
-            });
-            if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
+            const ingest = async (n: string, src: KubeletSource, body: Buffer): Promise<void> => {
+              const sampleAt = await this.deps.pipeline.ingest({
+                clusterId: this.deps.clusterId, cluster: this.name, node: n, source: src, body, scrapedAt: new Date(), intervalMs,
+                resolvePodUid: (ns, pod) => this.podUids.get(`${ns}/${pod}`),
+              });
+              if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
+            };
+            // The resource fallback only when /metrics/resource is not scraped on its own schedule.
+            if (source === 'summary' && !this.settings.resource_interval) {
+              await scrapeSummaryWithFallback(node, signal, { fetch: (n, src, sig) => kubelet.fetch(n, src, sig), ingest });
+            } else {
+              await ingest(node, source, await kubelet.fetch(node, source, signal));
+            }
           },
         }),
       );
@@ -202,6 +210,7 @@ export class ClusterCollector {
         failing: nodes.filter((n) => n.ok === false).length,
         cyclesOnTime: s.cyclesOnTime,
         cyclesLate: s.cyclesLate,
+        lateBy: { ...s.lateBy },
       };
       for (const n of nodes) if (n.ok === false) notReporting.push(nodeProblem(n, source));
     }

@@ -13,6 +13,14 @@ import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
 import { MetricWriter } from '../store/metric-queue.js';
 import type { Database } from './database.js';
 
+/**
+ * The kubelet's stats come from cAdvisor housekeeping, every 10 s and up to 15 s with dynamic housekeeping
+ * (the kubelet's maximum). A scrape interval shorter than that sees each sample once per housekeeping, so
+ * the rate tracker's gap rule works on whichever is longer; otherwise a 1 s interval would call every new
+ * sample a gap and never give a rate.
+ */
+export const KUBELET_MAX_HOUSEKEEPING_MS = 15_000;
+
 /** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
 const FORGET_AFTER_INTERVALS = 10;
 
@@ -56,7 +64,9 @@ export class KubeletPipeline implements MetricPipeline {
     const key = `${input.clusterId}/${input.source}`;
     let t = this.trackers.get(key);
     if (!t || t.intervalMs !== input.intervalMs) {
-      t = { tracker: new RateTracker({ intervalMs: input.intervalMs }), intervalMs: input.intervalMs };
+      const sampleIntervalMs = Math.max(input.intervalMs, KUBELET_MAX_HOUSEKEEPING_MS);
+      // Only the counters this source fills: fewer values kept per entity (memory at 5,000 nodes).
+      t = { tracker: new RateTracker({ intervalMs: sampleIntervalMs, source: input.source }), intervalMs: input.intervalMs };
       this.trackers.set(key, t);
     }
     return t.tracker;
@@ -99,7 +109,7 @@ export class KubeletPipeline implements MetricPipeline {
 
   private prune(): void {
     const now = Date.now();
-    for (const { tracker, intervalMs } of this.trackers.values()) tracker.prune(now - FORGET_AFTER_INTERVALS * intervalMs);
+    for (const { tracker, intervalMs } of this.trackers.values()) tracker.prune(now - FORGET_AFTER_INTERVALS * Math.max(intervalMs, KUBELET_MAX_HOUSEKEEPING_MS));
   }
 
   async flush(): Promise<void> {

@@ -89,6 +89,8 @@ export class ScrapeScheduler {
   private inFlight = new Set<Promise<void>>();
   cyclesOnTime = 0;
   cyclesLate = 0;
+  /** Why cycles were late: previous scrape still running, cycles missed, started late, finished late, failed. */
+  readonly lateBy = { stillRunning: 0, missed: 0, startedLate: 0, finishedLate: 0, failed: 0 };
 
   constructor(private readonly o: SchedulerOptions) {
     this.now = o.now ?? Date.now;
@@ -152,12 +154,14 @@ export class ScrapeScheduler {
         slot.cycle = cycle;
         slot.status.late++;
         this.cyclesLate++;
+        this.lateBy.stillRunning++;
         continue;
       }
       const missed = cycle - slot.cycle - 1;
       if (missed > 0 && slot.status.scrapes > 0) {
         slot.status.late += missed;
         this.cyclesLate += missed;
+        this.lateBy.missed += missed;
       }
       slot.cycle = cycle;
       this.launch(slot, cycle * interval + slot.offsetMs);
@@ -191,6 +195,8 @@ export class ScrapeScheduler {
       else {
         st.late++;
         this.cyclesLate++;
+        if (started - dueAt > this.o.intervalMs) this.lateBy.startedLate++;
+        else this.lateBy.finishedLate++;
       }
     } catch (e) {
       const err = e as Error;
@@ -202,6 +208,7 @@ export class ScrapeScheduler {
         slot.notBefore = this.now() + (err.retryAfterS ?? 1) * 1000;
       }
       this.cyclesLate++;
+      this.lateBy.failed++;
     } finally {
       st.scrapes++;
       st.lastLatencyMs = this.now() - started;

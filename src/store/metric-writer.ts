@@ -2,10 +2,17 @@
 //
 // Design, measured by bench/ingest.ts: a replayed or duplicate sample must be stored once, which a plain
 // COPY cannot do (one duplicate key fails the whole COPY). The safe path — COPY into a temporary staging
-// table, then INSERT … SELECT … ON CONFLICT DO NOTHING — writes every row twice. Duplicates are rare (the
+// table, then INSERT … SELECT … ON CONFLICT — writes every row twice. Duplicates are rare (the
 // scraper skips stale samples; they come from spool replays and restarts), so the writer first COPYs
 // straight into the table (one statement, atomic) and only when that fails on a duplicate key does it
 // take the staging path for that batch and for the next few batches of the entity (replays come in runs).
+//
+// Two sources fill one row: the Summary API and cAdvisor report the same housekeeping sample of a cgroup
+// under the same key (the cAdvisor decoder truncates its ms times to the summary's whole seconds), each
+// with the columns it has. So a conflict is a merge, not a loss: the staging path groups rows of the same
+// key within the batch (max() of each column: equal values, or one value and nulls) and upserts with
+// `col = COALESCE(EXCLUDED.col, t.col)` — a source's non-null values land, the other source's stay. The
+// update is skipped when it would change nothing, so a replay writes no new row versions (idempotent).
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pgCopyStreams from 'pg-copy-streams';
@@ -15,7 +22,7 @@ import { ENTITY_TABLES } from '../metrics/definitions.js';
 import { BadRowError } from './copy-text.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from './copy-binary.js';
 import { PartitionManager } from './partitions.js';
-import { SCHEMA, metricColumns, quoteIdent } from './schema.js';
+import { SCHEMA, metricColumns, metricKeyColumns, quoteIdent } from './schema.js';
 
 export interface WriteResult {
   inserted: number;
@@ -37,7 +44,8 @@ interface EntityPlan {
   stageTable: string;
   createStageSql: string;
   copyStageSql: string;
-  insertFromStageSql: string;
+  /** Insert new keys, then merge the rest into stored rows. */
+  insertFromStageSql: [string, string];
 }
 
 const plans = new Map<Entity, EntityPlan>();
@@ -49,6 +57,7 @@ function planFor(entity: Entity): EntityPlan {
   if (!def) throw new Error(`writeMetricRows: unknown entity ${JSON.stringify(entity)}`);
   const cols = metricColumns(entity);
   const list = cols.map((c) => quoteIdent(c.column)).join(', ');
+  const keys = metricKeyColumns(entity);
   const target = `${SCHEMA}.${quoteIdent(def.table)}`;
   const stageTable = quoteIdent(`kp_stage_${def.table}`);
   plan = {
@@ -59,7 +68,7 @@ function planFor(entity: Entity): EntityPlan {
     // Per session, emptied at each commit; LIKE follows the declared columns of the real table.
     createStageSql: `CREATE TEMP TABLE IF NOT EXISTS ${stageTable} (LIKE ${target}) ON COMMIT DELETE ROWS`,
     copyStageSql: `COPY ${stageTable} (${list}) FROM STDIN WITH (FORMAT binary)`,
-    insertFromStageSql: `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stageTable} ON CONFLICT DO NOTHING`,
+    insertFromStageSql: mergeFromStageSql(target, stageTable, keys.map(quoteIdent).join(', '), cols.filter((c) => !keys.includes(c.column)).map((c) => quoteIdent(c.column))),
   };
   plans.set(entity, plan);
   return plan;
@@ -121,6 +130,25 @@ export async function writeMetricRows(
   }
 }
 
+/**
+ * Two statements over the staging table, rows of one key grouped by max() per column (ON CONFLICT DO
+ * UPDATE may not touch a row twice in one statement): first insert the new keys (its row count is the
+ * number of new rows — RETURNING xmax cannot tell inserts from updates on a partitioned table), then merge
+ * the rest into the stored rows by COALESCE, skipping rows it would not change (the ones just inserted,
+ * and replays).
+ */
+function mergeFromStageSql(target: string, stage: string, keyList: string, rest: string[]): [string, string] {
+  const grouped = `SELECT ${keyList}, ${rest.map((c) => `max(${c})`).join(', ')} FROM ${stage} GROUP BY ${keyList}`;
+  const columns = `${keyList}, ${rest.join(', ')}`;
+  const merged = rest.map((c) => `COALESCE(EXCLUDED.${c}, t.${c})`).join(', ');
+  return [
+    `INSERT INTO ${target} AS t (${columns}) ${grouped} ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${target} AS t (${columns}) ${grouped}
+  ON CONFLICT (${keyList}) DO UPDATE SET (${rest.join(', ')}) = (${merged})
+  WHERE (${rest.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${merged})`,
+  ];
+}
+
 async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricRow[]): Promise<number> {
   let staged = stagedOn.get(client);
   if (!staged) stagedOn.set(client, (staged = new Set()));
@@ -131,7 +159,8 @@ async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricR
   await client.query('BEGIN');
   try {
     await copyRowsInto(client, plan.copyStageSql, plan.encode, rows);
-    const r = await client.query(plan.insertFromStageSql);
+    const r = await client.query(plan.insertFromStageSql[0]);
+    await client.query(plan.insertFromStageSql[1]);
     await client.query('COMMIT');
     return r.rowCount ?? 0;
   } catch (err) {

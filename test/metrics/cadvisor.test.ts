@@ -37,7 +37,8 @@ for (const name of fixtureNames('cadvisor-')) {
     assert.equal(node.node, 'node-a');
     const rootWs = only(lines(text, 'container_memory_working_set_bytes', 'id="/"'), 'root working set');
     assert.equal(node.memory_working_set_bytes, rootWs.value);
-    assert.deepEqual(node.ts, rootWs.ts === null ? SCRAPE : new Date(rootWs.ts));
+    // cAdvisor's ms time truncated to whole seconds, as the summary reports the same sample
+    assert.deepEqual(node.ts, rootWs.ts === null ? SCRAPE : new Date(Math.floor(rootWs.ts / 1000) * 1000));
     const rootCpu = lines(text, 'container_cpu_usage_seconds_total', 'id="/"');
     // 1.15 has per-CPU series only (cpu00, cpu01): the node total is their sum.
     const cpuSeconds = rootCpu.reduce((sum, l) => sum + l.value, 0);
@@ -98,11 +99,12 @@ test('cadvisor 1.35: concrete values, and the same node CPU as the summary captu
   assert.equal(node.cpu_usage_core_nanoseconds, summaryNode.cpu_usage_core_nanoseconds);
   assert.equal(node.cpu_psi_some_total_microseconds, summaryNode.cpu_psi_some_total_microseconds);
   assert.equal(node.cpu_cfs_throttled_periods, 19);
-  assert.deepEqual(node.ts, new Date(1782468875486));
+  assert.deepEqual(node.ts, new Date(1782468875000)); // 1782468875486 in the payload, to the second
+  assert.deepEqual(node.ts, summaryNode.ts, 'the same housekeeping sample as the summary');
   const daemonset = d.rows.pod.find((r) => r.pod === 'e2e-daemonset-kb65b')!;
   assert.equal(daemonset.pod_uid, '45b528af-fb82-4e96-8103-b9da1194dd36');
   assert.equal(daemonset.cpu_cfs_throttled_periods, 391);
-  assert.deepEqual(daemonset.ts, new Date(1782468873981));
+  assert.deepEqual(daemonset.ts, new Date(1782468873000));
   const kubelet = d.rows.system_container.find((r) => r.name === 'kubelet')!;
   assert.equal(kubelet.file_descriptors, 26);
   assert.equal(kubelet.sockets, 11);
@@ -128,7 +130,7 @@ test('cadvisor 1.28: CFS throttling, descriptors and disk bytes per container', 
   assert.equal(app.pod_uid, '7151296d-ab86-4953-b163-f97eacb9d1da');
   assert.equal(app.cpu_cfs_throttled_periods, 1);
   assert.equal(app.file_descriptors, 65);
-  assert.deepEqual(app.ts, new Date(1699597240515));
+  assert.deepEqual(app.ts, new Date(1699597240000));
   const disk = d.rows.disk_io.find((r) => r.container === 'php-apache' && r.device === '/dev/vda')!;
   assert.equal(disk.read_bytes, 0);
   assert.equal(disk.pod, 'e2e-hpa-97d79d4cd-f48d7');

@@ -282,8 +282,14 @@ export class CadvisorMapper {
   }
 
   /** The row's time is its cgroup's sample time (all stats of one housekeeping pass share it). */
+  /**
+   * The row's time is cAdvisor's sample time truncated to whole seconds. The Summary API reports the same
+   * housekeeping sample with metav1.Time, which marshals whole seconds, so truncating makes a cgroup's
+   * summary row and cAdvisor row share one key and merge into one stored row (verified on the 1.22–1.35
+   * fixture pairs: every cgroup read in the same housekeeping pass matches to the second).
+   */
   private stamp(row: MetricRow, s: PromSample): void {
-    if (row.ts === null && s.timestampMs !== null) row.ts = new Date(s.timestampMs);
+    if (row.ts === null && s.timestampMs !== null) row.ts = new Date(s.timestampMs - (s.timestampMs % 1000));
   }
 
   private podAttrs(uid: string, l: Record<string, string>): { namespace: string; pod: string } {

@@ -1,0 +1,242 @@
+// End to end at scale: the simulator (one child process) serving N nodes × 30 pods, and the collector
+// (`kubepulse run --no-watchdog`, another child process, which starts its own embedded PostgreSQL) scraping
+// every node's summary every 15 s through the API-server proxy. After the inventory is listed and a
+// warm-up, a measurement window of whole cycles reads from /proc:
+// - collector_mcpu_per_node_N: the collector process's CPU seconds per second (all its threads) × 1000 ÷ N;
+// - database_cpu_cores_N: the same for every postgres process under the collector;
+// - collector_peak_rss_mib_N: the collector's VmHWM (peak resident set) at the end;
+// - cycles_on_time_N: share of the window's scrape cycles that finished within their interval (status API);
+// - stored_bytes_per_value_N: metric tables' size (heap + indexes + TOAST) ÷ non-null metric values.
+// cAdvisor is off (summary only), as metrics-server's 1 mCPU/node compares a summary-style scrape; the
+// simulator shares the machine's two cores, so cycles_on_time also says whether the machine kept up.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import type { Figures } from './figure.js';
+import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+const simIndexUrl = pathToFileURL(join(here, '../src/sim/index.js')).href;
+const INTERVAL_S = 15;
+const PODS_PER_NODE = 30;
+const CLK_TCK = 100; // Linux USER_HZ: /proc stat times are in 1/100 s
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime + stime of one process in seconds, and its parent pid. */
+function procTimes(pid: number): { cpuS: number; ppid: number; comm: string } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = text.lastIndexOf(')');
+    const comm = text.slice(text.indexOf('(') + 1, close);
+    const f = text.slice(close + 2).split(' ');
+    // fields after comm: state(0) ppid(1) … utime(11) stime(12)
+    return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, ppid: Number(f[1]), comm };
+  } catch {
+    return null; // the process ended
+  }
+}
+
+/** CPU seconds of every postgres process descending from `root`. */
+function postgresCpuS(root: number): number {
+  const all = new Map<number, { cpuS: number; ppid: number; comm: string }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const t = procTimes(Number(name));
+    if (t) all.set(Number(name), t);
+  }
+  let sum = 0;
+  for (const [pid, t] of all) {
+    if (!t.comm.startsWith('postgres')) continue;
+    for (let p = t.ppid, hops = 0; p > 1 && hops < 10; p = all.get(p)?.ppid ?? 0, hops++) {
+      if (p === root) {
+        sum += t.cpuS;
+        break;
+      }
+    }
+    void pid;
+  }
+  return sum;
+}
+
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${what}: no ${pattern} within ${timeoutMs} ms; output: ${buf.slice(-800)}`)), timeoutMs);
+    const onData = (c: Buffer): void => {
+      buf += c.toString('utf8');
+      const line = buf.split('\n').find((l) => pattern.test(l));
+      if (line) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve(line);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}: ${buf.slice(-800)}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(t);
+}
+
+interface Status {
+  clusters: Array<{ nodes: number; pods: number; scrapes: Record<string, { ok: number; cyclesOnTime: number; cyclesLate: number; lateBy?: Record<string, number> }> }>;
+}
+
+async function status(port: number): Promise<Status | null> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/api/status`);
+    return r.ok ? ((await r.json()) as Status) : null;
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface ScaleFigures { mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
+
+async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures> {
+  const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
+  await chmod(dir, 0o711); // the embedded postgres user must traverse it when we run as root
+  const kubeconfig = join(dir, 'kubeconfig');
+  const simScript = `
+    import { startSim, writeKubeconfig } from ${JSON.stringify(simIndexUrl)};
+    const sim = await startSim({ name: 'bench', nodes: ${nodes}, podsPerNode: ${PODS_PER_NODE}, seed: 1, podChurnIntervalMs: 0 });
+    await writeKubeconfig(${JSON.stringify(kubeconfig)}, [sim]);
+    process.stdout.write('SIM READY\\n');
+    process.on('SIGTERM', async () => { await sim.stop(); process.exit(0); });
+  `;
+  const sim = spawn(process.execPath, ['--max-old-space-size=4096', '--input-type=module', '-e', simScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let collector: ChildProcess | null = null;
+  try {
+    await waitForLine(sim, /SIM READY/, 'simulator', 300_000);
+    const httpPort = await freePort();
+    const dbPort = await freePort();
+    const dataDir = join(dir, 'postgres');
+    const config = join(dir, 'kubepulse.toml');
+    await writeFile(config, [
+      '[server]', `listen = "127.0.0.1:${httpPort}"`,
+      '[database]', `data_dir = ${JSON.stringify(dataDir)}`, `port = ${dbPort}`,
+      '[log]', 'level = "warn"', 'console = "json"', `file = ${JSON.stringify(join(dir, 'kubepulse.log'))}`,
+      '[collection]', `summary_interval = "${INTERVAL_S}s"`, 'cadvisor_interval = "0s"', 'health_interval = "5s"', 'scrape_concurrency = 64',
+      '[[clusters]]', 'name = "bench"', `kubeconfig = ${JSON.stringify(kubeconfig)}`, 'context = "bench"',
+      '',
+    ].join('\n'));
+    collector = spawn(process.execPath, [join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+    collector.stdout?.resume();
+    const pid = collector.pid!;
+    // Inventory listed and every node scraped once.
+    const t0 = Date.now();
+    for (;;) {
+      const st = await status(httpPort);
+      const c = st?.clusters[0];
+      if (c && c.nodes === nodes && (c.scrapes.summary?.ok ?? 0) >= nodes * 0.99) break;
+      if (collector.exitCode !== null) throw new Error(`collector exited with ${collector.exitCode}`);
+      if (Date.now() - t0 > 600_000) throw new Error(`collector did not reach ${nodes} scraped nodes in 10 min: ${JSON.stringify(c?.scrapes)}`);
+      await sleep(1000);
+    }
+    await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles
+    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    await sleep(windowCycles * INTERVAL_S * 1000);
+    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    const seconds = (after.at - before.at) / 1000;
+    const onTime = after.st.cyclesOnTime - before.st.cyclesOnTime;
+    const late = after.st.cyclesLate - before.st.cyclesLate;
+    const peak = peakRssMiB(pid);
+    const bytesPerValue = await storedBytesPerValue(dataDir, dbPort);
+    return {
+      mcpuPerNode: ((after.cpu - before.cpu) / seconds) * 1000 / nodes,
+      dbCores: (after.db - before.db) / seconds,
+      peakRssMiB: peak,
+      onTime: onTime + late > 0 ? onTime / (onTime + late) : 0,
+      bytesPerValue,
+      cycles: onTime + late,
+      lateBy: Object.fromEntries(Object.entries(after.st.lateBy ?? {}).map(([k, v]) => [k, v - (before.st.lateBy?.[k] ?? 0)])),
+    };
+  } finally {
+    if (collector) await stopChild(collector);
+    await stopChild(sim);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Size of every raw metric table (all partitions, indexes, TOAST) ÷ its non-null metric values. */
+async function storedBytesPerValue(dataDir: string, port: number): Promise<number> {
+  const password = (await readFile(join(dataDir, 'kubepulse-password'), 'utf8')).trim();
+  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });
+  await client.connect();
+  try {
+    let bytes = 0;
+    let values = 0;
+    for (const e of ENTITIES) {
+      const table = ENTITY_TABLES[e].table;
+      const size = await client.query<{ b: string }>(
+        `SELECT COALESCE(sum(pg_total_relation_size(relid)), 0) AS b FROM pg_partition_tree('kubepulse.${table}')`,
+      );
+      const counts = metricColumnsOf(e).map((c) => `count("${c.column}")`).join(' + ');
+      const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}`);
+      bytes += Number(size.rows[0]!.b);
+      values += Number(n.rows[0]!.n);
+    }
+    return values ? bytes / values : NaN;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function run(): Promise<Figures> {
+  const figures: Figures = {};
+  const scales = (process.env.KUBEPULSE_BENCH_NODES ?? '1000,5000').split(',').map(Number);
+  for (const nodes of scales) {
+    const windowCycles = 4;
+    const f = await runAt(nodes, windowCycles);
+    const how = `kubepulse run (own process, embedded PostgreSQL) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods, summary every ${INTERVAL_S} s through the API-server proxy, cAdvisor off; ${windowCycles} cycles measured after inventory + 2 warm-up cycles`;
+    figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
+    figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end` };
+    figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };
+    figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector` };
+    figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
+  }
+  return figures;
+}
+
+function round(v: number, digits: number): number {
+  return Number(v.toFixed(digits));
+}
+
+// Run directly: node dist/bench/collector.js (KUBEPULSE_BENCH_NODES=1000 for one scale)
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  run().then((f) => console.log(JSON.stringify(f, null, 2)), (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

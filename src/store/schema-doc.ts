@@ -1,0 +1,222 @@
+// docs/SCHEMA.md, generated from the same declarations the migrations use (metric definitions, kind
+// definitions, rollup aggregates), so the document cannot drift from the database: a test compares the
+// committed file with renderSchemaDoc() and every table and column of a migrated database with
+// documentedTables(), and runs every example query. Regenerate with `node scripts/gen-schema-doc.mjs`.
+import { ENTITIES, ENTITY_TABLES, metricsOf, type MetricDef } from '../metrics/definitions.js';
+import { ALL_KINDS } from '../inventory/kinds/index.js';
+import type { KindDef } from '../inventory/kind.js';
+import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, parentUidColumn } from './schema.js';
+import { RESOLUTIONS, rollupColumns, rollupTable } from './rollup-schema.js';
+import { SCHEMA_EXAMPLES } from './schema-examples.js';
+
+interface DocColumn {
+  column: string;
+  type: string;
+  unit?: string;
+  description: string;
+}
+
+interface DocTable {
+  table: string;
+  description: string;
+  key: string[];
+  columns: DocColumn[];
+}
+
+const COMMON_KIND_DESCRIPTIONS: Record<string, string> = {
+  cluster_id: 'kubepulse.cluster.id.',
+  uid: 'metadata.uid.',
+  namespace: 'metadata.namespace (null for cluster-scoped kinds).',
+  name: 'metadata.name.',
+  resource_version: 'metadata.resourceVersion of the stored state.',
+  created_at: 'metadata.creationTimestamp.',
+  deleted_at: 'When kubepulse saw the delete (null while the object exists).',
+  labels: 'metadata.labels.',
+  annotations: 'metadata.annotations (sanitized).',
+  owner_kind: 'Kind of the controller owner reference.',
+  owner_name: 'Name of the controller owner reference.',
+  object: 'The whole object as last seen, sanitized (no secret values, no managedFields).',
+  updated_at: 'When kubepulse last wrote the row.',
+  fingerprint: 'Hash of the object without resourceVersion and heartbeat times (change detection).',
+};
+
+const FIXED_TABLES: DocTable[] = [
+  {
+    table: 'cluster', description: 'One row per collected cluster; every other table refers to it by cluster_id.', key: ['id'],
+    columns: [
+      { column: 'id', type: 'integer', description: 'Cluster id (serial).' },
+      { column: 'name', type: 'text', description: 'Cluster name from the configuration (unique).' },
+      { column: 'meta', type: 'jsonb', description: 'Server URL, version and other facts about the cluster.' },
+      { column: 'created_at', type: 'timestamptz', description: 'First time kubepulse collected the cluster.' },
+      { column: 'updated_at', type: 'timestamptz', description: 'Last change of the row.' },
+    ],
+  },
+  {
+    table: 'change_log',
+    description: 'Append-only history of inventory adds, updates and deletes: what a kind table looked like at any past moment.',
+    key: ['cluster_id', 'id'],
+    columns: [
+      { column: 'cluster_id', type: 'integer', description: 'kubepulse.cluster.id.' },
+      { column: 'id', type: 'bigint', description: 'Increasing id (bigserial): the order of changes.' },
+      { column: 'kind', type: 'text', description: "Kind name as in the config: 'pod', 'node', 'deployment' …" },
+      { column: 'uid', type: 'text', description: 'metadata.uid of the object.' },
+      { column: 'namespace', type: 'text', description: 'metadata.namespace.' },
+      { column: 'name', type: 'text', description: 'metadata.name.' },
+      { column: 'op', type: 'text', description: "'add', 'update' or 'delete'." },
+      { column: 'at', type: 'timestamptz', description: 'When the change was seen.' },
+      { column: 'resource_version', type: 'text', description: 'metadata.resourceVersion after the change.' },
+      { column: 'changed', type: 'jsonb', description: 'add: the whole stored object; update: only the changed paths (new values, null = removed).' },
+      { column: 'state', type: 'jsonb', description: "The kind table's typed columns (plus namespace, name, labels, owner) after the change; null for deletes." },
+    ],
+  },
+  {
+    table: 'rollup_state', description: 'Rollup progress: each rollup table is complete before done_until.', key: ['rollup_table'],
+    columns: [
+      { column: 'rollup_table', type: 'text', description: 'Rollup table name.' },
+      { column: 'done_until', type: 'timestamptz', description: 'Buckets before this time are rolled up.' },
+      { column: 'updated_at', type: 'timestamptz', description: 'Last progress.' },
+    ],
+  },
+  {
+    table: 'schema_migrations', description: 'Applied schema migrations.', key: ['version'],
+    columns: [
+      { column: 'version', type: 'integer', description: 'Migration number.' },
+      { column: 'name', type: 'text', description: 'What the migration does.' },
+      { column: 'applied_at', type: 'timestamptz', description: 'When it was applied.' },
+    ],
+  },
+];
+
+function kindTables(kind: KindDef): DocTable[] {
+  const typed = new Map(kind.columns.map((c) => [c.column, c.description]));
+  const out: DocTable[] = [{
+    table: kind.table, description: `${kind.description} (${kind.kind}, \`${kind.listPath}\`)`, key: ['cluster_id', 'uid'],
+    columns: kindColumns(kind).map((c) => ({ column: c.column, type: c.sqlType, description: typed.get(c.column) ?? COMMON_KIND_DESCRIPTIONS[c.column] ?? '' })),
+  }];
+  for (const child of kind.children ?? []) {
+    const described = new Map(child.columns.map((c) => [c.column, c.description]));
+    described.set('cluster_id', 'kubepulse.cluster.id.');
+    described.set(parentUidColumn(kind), `metadata.uid of the ${kind.name}.`);
+    out.push({
+      table: child.table, description: child.description, key: ['cluster_id', parentUidColumn(kind), ...child.keys],
+      columns: childColumns(kind, child).map((c) => ({ column: c.column, type: c.sqlType, description: described.get(c.column) ?? '' })),
+    });
+  }
+  return out;
+}
+
+function sourcesOf(m: MetricDef): string {
+  const parts: string[] = [];
+  if (m.summary) parts.push(`summary \`${m.summary}\``);
+  if (m.cadvisor) parts.push(`cAdvisor \`${m.cadvisor.family}${m.cadvisor.labels ? `{${Object.entries(m.cadvisor.labels).map(([k, v]) => `${k}="${v}"`).join(',')}}` : ''}\``);
+  if (m.resource) parts.push(`resource \`${m.resource.family}\``);
+  return parts.join(', ');
+}
+
+function metricTable(entity: (typeof ENTITIES)[number]): DocTable {
+  const t = ENTITY_TABLES[entity];
+  const cols: DocColumn[] = [...t.keys, ...t.attributes].map((k) => ({ column: k.column, type: k.sqlType, description: k.description }));
+  for (const m of metricsOf(entity)) {
+    cols.push({ column: m.column, type: m.sqlType, unit: m.unit, description: `${m.kind === 'counter' ? 'Counter. ' : ''}${m.description} From ${sourcesOf(m)}.` });
+  }
+  for (const m of metricsOf(entity)) {
+    if (m.rate) cols.push({ column: m.rate.column, type: 'double precision', unit: m.rate.unit, description: `Per-second rate of ${m.column} between this sample and the previous one (null at a counter reset or after a gap).` });
+  }
+  const declared = new Set(metricColumns(entity).map((c) => c.column));
+  if (cols.length !== declared.size || !cols.every((c) => declared.has(c.column))) throw new Error(`schema doc: ${t.table} columns differ from the declaration`);
+  return { table: t.table, description: `${t.description} Partitioned by day on ts.`, key: t.keys.map((k) => k.column), columns: cols };
+}
+
+function rollupDocTable(entity: (typeof ENTITIES)[number], res: (typeof RESOLUTIONS)[number]): DocTable {
+  const t = ENTITY_TABLES[entity];
+  const units = new Map<string, string>();
+  for (const m of metricsOf(entity)) {
+    units.set(m.column, m.unit);
+    if (m.rate) units.set(m.rate.column, m.rate.unit);
+  }
+  const identity = new Map([...t.keys, ...t.attributes].map((k) => [k.column, k.description]));
+  return {
+    table: rollupTable(entity, res),
+    description: `${res.interval} rollup of ${t.table}: ts is the bucket start; avg and max of every gauge and rate, max of every counter (its value at the end of the bucket).`,
+    key: t.keys.map((k) => k.column),
+    columns: rollupColumns(entity).map((c) => {
+      if (c.column === 'ts') return { column: 'ts', type: c.sqlType, description: 'Bucket start.' };
+      if (c.column === 'samples') return { column: 'samples', type: c.sqlType, description: 'Raw rows in the bucket.' };
+      if (identity.has(c.column)) return { column: c.column, type: c.sqlType, description: identity.get(c.column)! };
+      const m = /^(.*)_(avg|max)$/.exec(c.column);
+      const source = m?.[1] ?? c.column;
+      return { column: c.column, type: c.sqlType, unit: units.get(source), description: `${m?.[2] === 'avg' ? 'Average' : 'Maximum'} of ${source}.` };
+    }),
+  };
+}
+
+/** Every documented table (without the schema prefix) and its columns: the test compares it with the database. */
+export function documentedTables(): DocTable[] {
+  return [
+    ...FIXED_TABLES,
+    ...ALL_KINDS.flatMap(kindTables),
+    ...ENTITIES.map(metricTable),
+    ...ENTITIES.flatMap((e) => RESOLUTIONS.map((r) => rollupDocTable(e, r))),
+  ];
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function renderTable(t: DocTable, withUnits: boolean): string {
+  const head = withUnits ? '| column | type | unit | description |\n|---|---|---|---|' : '| column | type | description |\n|---|---|---|';
+  const rows = t.columns.map((c) => (withUnits
+    ? `| \`${c.column}\` | ${c.type} | ${c.unit ?? ''} | ${cell(c.description)} |`
+    : `| \`${c.column}\` | ${c.type} | ${cell(c.description)} |`));
+  return `### kubepulse.${t.table}\n\n${t.description} Primary key: (${t.key.join(', ')}).\n\n${head}\n${rows.join('\n')}\n`;
+}
+
+export function renderSchemaDoc(): string {
+  const tables = documentedTables();
+  const metricNames = new Set(ENTITIES.map((e) => ENTITY_TABLES[e].table));
+  const rollupNames = new Set(ENTITIES.flatMap((e) => RESOLUTIONS.map((r) => rollupTable(e, r))));
+  const kindNames = new Set(ALL_KINDS.flatMap((k) => [k.table, ...(k.children ?? []).map((c) => c.table)]));
+  const section = (names: Set<string>, withUnits: boolean): string => tables.filter((t) => names.has(t.table)).map((t) => renderTable(t, withUnits)).join('\n');
+  const fixed = new Set(FIXED_TABLES.map((t) => t.table));
+  return `<!-- Generated by src/store/schema-doc.ts (node scripts/gen-schema-doc.mjs); do not edit by hand. -->
+# kubepulse database schema
+
+Everything lives in the PostgreSQL schema \`kubepulse\`. Every table but \`cluster\` and the bookkeeping
+tables carries \`cluster_id\` (→ \`kubepulse.cluster.id\`).
+
+Conventions:
+- Metric rows are stamped with the kubelet's own sample time (\`ts\`), not the scrape time. The Summary API
+  and cAdvisor report the same housekeeping sample at the same whole second, so their columns are merged
+  into one row; a sample only one source saw leaves the other source's columns null.
+- Counters are stored as read (cumulative) and as a per-second rate computed at ingest (\`…_per_second\`,
+  \`cpu_rate_millicores\`, \`…_percent\`); a counter reset (restart, reboot) or a gap leaves the rate null,
+  never negative.
+- Units are in the column names where not obvious and in the unit column below: CPU in nanocores
+  (1e9 = one core) or millicores, memory and disk in bytes, times in the unit named.
+- Raw metric tables are partitioned by day on \`ts\`, rollups by day (1 min) and week (1 h); retention
+  drops whole partitions (\`[retention]\` in the config).
+- Inventory tables hold the current state (a deleted object keeps its row with \`deleted_at\`);
+  \`change_log\` holds the history.
+
+## Example queries
+
+Run with psql, setting the variables they use, e.g.
+\`psql "$DATABASE_URL" -v node=node-0001 -v at='2026-11-25 12:00:00+00' -f query.sql\`.
+
+${SCHEMA_EXAMPLES.map((x) => `### ${x.title}\n\n${x.why}\n\n\`\`\`sql\n${x.sql}\n\`\`\`\n`).join('\n')}
+## Bookkeeping tables
+
+${section(fixed, false)}
+## Inventory tables
+
+Common columns of every kind table: ${COMMON_KIND_COLUMNS.map((c) => `\`${c.column}\``).join(', ')}.
+
+${section(kindNames, false)}
+## Metric tables
+
+${section(metricNames, true)}
+## Rollup tables
+
+${section(rollupNames, true)}`;
+}

@@ -1,0 +1,139 @@
+// The collector end to end against the simulated cluster and a real PostgreSQL, kubelets reached
+// directly (kubelet_access = "direct"): summary and cAdvisor rows of one sample merged into one row, a
+// frozen kubelet adding no rows, rollups equal to the aggregates of the raw rows, retention dropping the
+// raw partitions (and leaving the rollups).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { buildConfig } from '../../src/config/load.js';
+import { Collector } from '../../src/collector/collector.js';
+import { configureLogging } from '../../src/log.js';
+import { Rollups } from '../../src/store/rollups.js';
+import { StoreMaintenance } from '../../src/store/maintenance.js';
+import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
+import { RESOLUTIONS, rollupAggregates, rollupTable } from '../../src/store/rollup-schema.js';
+import { ENTITY_TABLES } from '../../src/metrics/definitions.js';
+import { createPool } from '../../src/store/pool.js';
+import { waitFor } from '../helpers/wait.js';
+
+let db: TestDatabase;
+let sim: SimCluster;
+let collector: Collector | null = null;
+let pool: pg.Pool;
+let frozen: string;
+let healthy: string[];
+let clusterId: number;
+
+before(async () => {
+  configureLogging({ level: 'error', console: 'off' });
+  db = await startTestDatabase();
+  sim = await startSim({ name: 'store-it', nodes: 3, podsPerNode: 3, seed: 31, podChurnIntervalMs: 0 });
+  [frozen, ...healthy] = sim.nodes().map((n) => n.name) as [string, ...string[]];
+  sim.setFaults({ nodes: { [frozen]: { frozenSummary: true } } });
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kp-store-it-')), 'kubeconfig');
+  await writeKubeconfig(kubeconfig, [sim]);
+  const cfg = buildConfig(
+    {
+      server: { listen: '127.0.0.1:0' },
+      database: { url: db.url },
+      collection: { summary_interval: '1s', cadvisor_interval: '2s', health_interval: '1s', scrape_timeout: '3s', kubelet_access: 'direct' },
+      clusters: [{ name: sim.name, kubeconfig, context: sim.name }],
+    },
+    'test',
+    {},
+  );
+  collector = await Collector.start(cfg);
+  pool = createPool(db.url, { max: 2 });
+});
+
+after(async () => {
+  await collector?.stop();
+  await pool?.end();
+  await sim?.stop();
+  await db?.stop();
+});
+
+async function count(sql: string, params: unknown[]): Promise<number> {
+  return (await pool.query<{ n: number }>(sql, params)).rows[0]!.n;
+}
+
+test('direct kubelet access stores every node; summary and cAdvisor columns land in the same rows', async () => {
+  await waitFor(async () => (await pool.query('SELECT 1 FROM kubepulse.cluster')).rowCount === 1, 'cluster registered');
+  clusterId = (await pool.query<{ id: number }>('SELECT id FROM kubepulse.cluster WHERE name = $1', [sim.name])).rows[0]!.id;
+  for (const node of sim.nodes().map((n) => n.name)) {
+    await waitFor(async () => (await count('SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, node])) > 0, `${node} sampled`);
+  }
+  // The same container sample has the summary's nanocores and working set and cAdvisor's descriptors.
+  await waitFor(
+    async () => (await count(
+      `SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1
+       AND cpu_usage_nanocores IS NOT NULL AND memory_working_set_bytes IS NOT NULL AND file_descriptors IS NOT NULL AND threads IS NOT NULL`,
+      [clusterId],
+    )) > 0,
+    'a container row with both sources',
+  );
+});
+
+test('a frozen kubelet adds no rows while the others keep sampling', async () => {
+  // Healthy nodes: a second housekeeping sample (10 s apart) arrives; the frozen node keeps its first.
+  for (const node of healthy) {
+    await waitFor(async () => (await count('SELECT count(DISTINCT ts)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, node])) >= 2, `${node}: two samples`, 30_000);
+  }
+  const frozenRows = await pool.query<{ ts: Date }>('SELECT ts FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, frozen]);
+  assert.equal(frozenRows.rowCount, 1, 'the frozen node has its one sample, stored once');
+  const containers = await pool.query<{ n: number; keys: number }>(
+    `SELECT count(*)::int AS n, count(DISTINCT (pod_uid, container))::int AS keys FROM kubepulse.container_metric WHERE cluster_id = $1 AND node = $2`,
+    [clusterId, frozen],
+  );
+  assert.equal(containers.rows[0]!.n, containers.rows[0]!.keys, 'one row per container of the frozen node');
+  const ingest = collector!.status()?.collector.ingest ?? {};
+  assert.ok((ingest.staleSkipped ?? 0) > 0, `stale samples skipped: ${JSON.stringify(ingest)}`);
+});
+
+test('rollups equal the aggregates of the raw rows', async () => {
+  await collector!.stop();
+  collector = null;
+  // Run as if at the start of the next hour: every 1 min and 1 h bucket sampled so far is complete.
+  const rollups = new Rollups(pool, { settleMs: 0 });
+  const later = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;
+  await rollups.run(later);
+  for (const entity of ['node', 'container'] as const) {
+    const t = ENTITY_TABLES[entity];
+    const keys = t.keys.filter((k) => k.column !== 'ts').map((k) => k.column);
+    for (const res of RESOLUTIONS) {
+      const aggs = rollupAggregates(entity);
+      const expr = aggs.map((a) => (a.fn === 'avg' ? `avg("${a.source}")::double precision` : `max("${a.source}")`));
+      const raw = `SELECT ${keys.join(', ')}, date_bin('${res.interval}', ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS ts, count(*)::int AS samples, ${expr.join(', ')}
+        FROM kubepulse.${t.table} WHERE cluster_id = $1 GROUP BY ${keys.map((_, i) => i + 1).join(', ')}, ${keys.length + 1}`;
+      const rolled = `SELECT ${keys.join(', ')}, ts, samples, ${aggs.map((a) => `"${a.column}"`).join(', ')}
+        FROM kubepulse.${rollupTable(entity, res)} WHERE cluster_id = $1`;
+      const rawCount = await count(`SELECT count(*)::int AS n FROM (${raw}) r`, [clusterId]);
+      assert.ok(rawCount > 0, `${entity} ${res.name}: buckets`);
+      const onlyRaw = await count(`SELECT count(*)::int AS n FROM ((${raw}) EXCEPT (${rolled})) d`, [clusterId]);
+      const onlyRolled = await count(`SELECT count(*)::int AS n FROM ((${rolled}) EXCEPT (${raw})) d`, [clusterId]);
+      assert.equal(onlyRaw, 0, `${entity} ${res.name}: every raw aggregate is in the rollup`);
+      assert.equal(onlyRolled, 0, `${entity} ${res.name}: the rollup holds nothing else`);
+    }
+  }
+});
+
+test('retention drops the raw partitions past the raw retention and keeps the rollups', async () => {
+  const partitions = new PartitionManager(pool);
+  const before = await partitions.list('node_metric');
+  assert.ok(before.length > 0);
+  const rollupsBefore = await count(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1m WHERE cluster_id = $1`, [clusterId]);
+  assert.ok(rollupsBefore > 0);
+  const maintenance = new StoreMaintenance(pool, { retentionMs: { raw: DAY_MS, rollup_1m: 30 * DAY_MS, rollup_1h: 400 * DAY_MS }, partitions });
+  // Four days on: the days sampled now (and the partitions made ahead) are past one day of retention.
+  const report = await maintenance.runOnce(Date.now() + 4 * DAY_MS);
+  assert.equal(report.error, null);
+  const dropped = new Set(report.droppedPartitions.map((p) => p.replace(/^kubepulse\./, '')));
+  for (const p of before) assert.ok([...dropped].some((d) => d.endsWith(p.name)), `${p.name} dropped`);
+  assert.equal(await count(`SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1`, [clusterId]), 0);
+  assert.equal(await count(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1m WHERE cluster_id = $1`, [clusterId]), rollupsBefore, '1 min rollups kept');
+});
