@@ -12,10 +12,17 @@ import { StoreInventorySink } from './inventory-sink.js';
 import { KubeletPipeline } from './kubelet-pipeline.js';
 import { buildStatus, type StatusReport } from '../health/status.js';
 import { KubeConfig } from '@kubernetes/client-node';
+import { resolve } from 'node:path';
+import { Spool } from '../store/spool.js';
+import { SpoolReplayer } from '../store/spool-replay.js';
+import { writeMetricRows } from '../store/metric-writer.js';
+import { applyInventory, reconcile } from '../store/inventory-writer.js';
 
 export interface CollectorOptions {
   /** Overrides the database URL (the demo passes the embedded server it started). */
   databaseUrl?: string;
+  /** Overrides config spool.dir (tests). */
+  spoolDir?: string;
 }
 
 export class Collector {
@@ -26,6 +33,8 @@ export class Collector {
   private statusTimer: NodeJS.Timeout | null = null;
   private pipeline!: KubeletPipeline;
   private inventory!: StoreInventorySink;
+  spool!: Spool;
+  replayer!: SpoolReplayer;
 
   private constructor(
     private config: Config,
@@ -37,8 +46,10 @@ export class Collector {
     const db = await Database.open(config, o.databaseUrl, { maintenance: true });
     const c = new Collector(config, db);
     try {
-      c.pipeline = new KubeletPipeline(db);
-      c.inventory = new StoreInventorySink(db);
+      c.spool = new Spool({ dir: resolve(o.spoolDir ?? config.spool.dir), maxBytes: config.spool.max_size });
+      c.pipeline = new KubeletPipeline(db, c.spool);
+      c.inventory = new StoreInventorySink(db, c.spool);
+      c.replayer = c.startReplayer(db, c.spool);
       c.server = new HttpServer({ listen: config.server.listen, token: config.server.token || undefined });
       c.registerRoutes(c.server);
       await c.server.start();
@@ -51,6 +62,29 @@ export class Collector {
       throw e;
     }
     return c;
+  }
+
+  private startReplayer(db: Database, spool: Spool): SpoolReplayer {
+    const kindByName = new Map(ALL_KINDS.map((k) => [k.name, k]));
+    const kindOf = (name: string) => {
+      const k = kindByName.get(name);
+      if (!k) throw Object.assign(new Error(`spooled inventory of unknown kind ${JSON.stringify(name)}`), { code: '42000' });
+      return k;
+    };
+    const r = new SpoolReplayer(spool, {
+      writeMetric: async (entity, rows) => {
+        await writeMetricRows(db.pool, entity, rows, { partitions: db.maintenance?.partitions });
+      },
+      applyInventory: async (clusterId, kind, changes, at) => {
+        await applyInventory(db.pool, kindOf(kind), clusterId, changes, { at });
+      },
+      reconcile: async (clusterId, kind, present, listStartedAt) => {
+        await reconcile(db.pool, kindOf(kind), clusterId, present, listStartedAt);
+      },
+      onOutcome: (ok, latencyMs, error) => db.noteWrite(ok, latencyMs, error),
+    });
+    r.start();
+    return r;
   }
 
   get httpAddress(): string {
@@ -122,6 +156,10 @@ export class Collector {
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));
     this.clusters.clear();
     await this.pipeline?.flush();
+    // One last replay while the database is up (bounded: what is left stays on disk for the next start).
+    if (this.replayer && this.db.state === 'connected') await Promise.race([this.replayer.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await this.replayer?.stop();
+    this.spool?.close();
     await this.server?.stop();
     await this.db.close();
   }
