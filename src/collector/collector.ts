@@ -10,7 +10,9 @@ import { HttpServer } from '../server/http-server.js';
 import { Database } from './database.js';
 import { StoreInventorySink } from './inventory-sink.js';
 import { KubeletPipeline } from './kubelet-pipeline.js';
-import { buildStatus, type StatusReport } from '../health/status.js';
+import { readiness, type StatusReport } from '../health/status.js';
+import { HealthMonitor } from '../health/monitor.js';
+import { insertStatusRow } from '../health/status-history.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { Spool } from '../store/spool.js';
@@ -29,8 +31,7 @@ export class Collector {
   private readonly clusters = new Map<string, ClusterCollector>();
   private server: HttpServer | null = null;
   private readonly startedAt = Date.now();
-  private statusCache: StatusReport | null = null;
-  private statusTimer: NodeJS.Timeout | null = null;
+  private health: HealthMonitor | null = null;
   private pipeline!: KubeletPipeline;
   private inventory!: StoreInventorySink;
   spool!: Spool;
@@ -51,12 +52,18 @@ export class Collector {
       c.inventory = new StoreInventorySink(db, c.spool);
       c.replayer = c.startReplayer(db, c.spool);
       c.server = new HttpServer({ listen: config.server.listen, token: config.server.token || undefined });
+      c.health = new HealthMonitor({
+        db, spool: c.spool, replayer: c.replayer, pipeline: c.pipeline,
+        clusters: () => [...c.clusters.values()].map((cc) => cc.status()),
+        startedAt: c.startedAt,
+        dataDir: db.isEmbedded ? resolve(config.database.data_dir) : null,
+        historyRetentionMs: config.retention.rollup_1m,
+      });
       c.registerRoutes(c.server);
       await c.server.start();
       for (const cl of resolveClusters(config)) await c.startCluster(cl);
       await c.refreshStatus();
-      c.statusTimer = setInterval(() => void c.refreshStatus(), config.collection.health_interval);
-      c.statusTimer.unref?.();
+      c.health.start(config.collection.health_interval);
     } catch (e) {
       await c.stop();
       throw e;
@@ -81,6 +88,7 @@ export class Collector {
       reconcile: async (clusterId, kind, present, listStartedAt) => {
         await reconcile(db.pool, kindOf(kind), clusterId, present, listStartedAt);
       },
+      writeStatus: (row) => insertStatusRow(db.pool, row),
       onOutcome: (ok, latencyMs, error) => db.noteWrite(ok, latencyMs, error),
     });
     r.start();
@@ -94,12 +102,14 @@ export class Collector {
   private registerRoutes(s: HttpServer): void {
     s.route('/healthz', () => ({ text: 'ok' }));
     s.route('/readyz', async () => {
-      const st = await this.refreshStatus();
-      const collecting = st.clusters.some((c) => c.api === 'healthy' || c.api === 'degraded');
-      const ready = st.database.state === 'connected' && collecting;
-      return { status: ready ? 200 : 503, text: ready ? 'ready' : `not ready: database ${st.database.state}, ${collecting ? '' : 'no cluster collecting'}` };
+      const r = readiness(await this.refreshStatus());
+      return { status: r.ready ? 200 : 503, text: r.reason };
     });
-    s.route('/api/status', async () => ({ json: this.statusCache ?? (await this.refreshStatus()) }));
+    s.route('/api/status', async () => ({ json: this.health?.current ?? (await this.refreshStatus()) }));
+    s.route('/metrics', async () => {
+      const reg = this.health!.registry;
+      return { body: await reg.metrics(), contentType: reg.contentType };
+    });
   }
 
   private async startCluster(cl: ClusterConfig): Promise<void> {
@@ -138,21 +148,15 @@ export class Collector {
   }
 
   async refreshStatus(): Promise<StatusReport> {
-    this.statusCache = await buildStatus({
-      clusters: [...this.clusters.values()].map((c) => c.status()),
-      db: this.db,
-      pipeline: this.pipeline,
-      startedAt: this.startedAt,
-    });
-    return this.statusCache;
+    return this.health!.refresh();
   }
 
   status(): StatusReport | null {
-    return this.statusCache;
+    return this.health?.current ?? null;
   }
 
   async stop(): Promise<void> {
-    if (this.statusTimer) clearInterval(this.statusTimer);
+    await this.health?.stop();
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));
     this.clusters.clear();
     await this.pipeline?.flush();

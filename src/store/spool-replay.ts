@@ -13,6 +13,7 @@ export interface ReplayTargets {
   writeMetric(entity: Entity, rows: MetricRow[]): Promise<void>;
   applyInventory(clusterId: number, kind: string, changes: InventoryChange[], at: Date): Promise<void>;
   reconcile(clusterId: number, kind: string, present: string[], listStartedAt: Date): Promise<void>;
+  writeStatus(row: Record<string, unknown>): Promise<void>;
   /** Told about each write's outcome (the database health in the status). */
   onOutcome?(ok: boolean, latencyMs: number, error?: string): void;
   /** Told when the spool became empty after a replay (a state change worth logging). */
@@ -100,7 +101,8 @@ export class SpoolReplayer {
     try {
       if (r.t === 'metric') await this.targets.writeMetric(r.entity, r.rows);
       else if (r.t === 'inventory') await this.targets.applyInventory(r.clusterId, r.kind, r.changes, new Date(r.at));
-      else await this.targets.reconcile(r.clusterId, r.kind, r.present, new Date(r.listStartedAt));
+      else if (r.t === 'reconcile') await this.targets.reconcile(r.clusterId, r.kind, r.present, new Date(r.listStartedAt));
+      else await this.targets.writeStatus(r.row);
       this.targets.onOutcome?.(true, Date.now() - started);
       this.counts.replayedRecords++;
       if (r.t === 'metric') this.counts.replayedMetricRows += r.rows.length;

@@ -24,12 +24,15 @@ export type SpoolStream = 'metric' | 'inventory';
 export type SpoolRecord =
   | { t: 'metric'; at: number; n: number; entity: Entity; rows: MetricRow[] }
   | { t: 'inventory'; at: number; n: number; clusterId: number; kind: string; changes: InventoryChange[] }
-  | { t: 'reconcile'; at: number; n: number; clusterId: number; kind: string; present: string[]; listStartedAt: string };
+  | { t: 'reconcile'; at: number; n: number; clusterId: number; kind: string; present: string[]; listStartedAt: string }
+  | { t: 'status'; at: number; n: number; row: Record<string, unknown> };
 
 export type NewSpoolRecord =
   | { t: 'metric'; entity: Entity; rows: MetricRow[] }
   | { t: 'inventory'; clusterId: number; kind: string; changes: InventoryChange[] }
-  | { t: 'reconcile'; clusterId: number; kind: string; present: string[]; listStartedAt: string };
+  | { t: 'reconcile'; clusterId: number; kind: string; present: string[]; listStartedAt: string }
+  /** A collector_status row recorded while the database was away (droppable, like metric batches). */
+  | { t: 'status'; row: Record<string, unknown> };
 
 export interface SpoolOptions {
   /** Folder of the segment files (created). */
@@ -84,7 +87,7 @@ export function parseSegment(text: string): { records: SpoolRecord[]; badLines: 
     if (!line) continue;
     try {
       const r = JSON.parse(line) as SpoolRecord;
-      if (r && (r.t === 'metric' || r.t === 'inventory' || r.t === 'reconcile')) records.push(r);
+      if (r && (r.t === 'metric' || r.t === 'inventory' || r.t === 'reconcile' || r.t === 'status')) records.push(r);
       else badLines++;
     } catch {
       badLines++;
@@ -168,14 +171,16 @@ export class Spool {
    * because it alone does not fit; inventory records are always kept.
    */
   append(rec: NewSpoolRecord): boolean {
-    const stream: SpoolStream = rec.t === 'metric' ? 'metric' : 'inventory';
-    const n = rec.t === 'metric' ? rec.rows.length : rec.t === 'inventory' ? rec.changes.length : rec.present.length;
+    const stream: SpoolStream = rec.t === 'metric' || rec.t === 'status' ? 'metric' : 'inventory';
+    const n = rec.t === 'metric' ? rec.rows.length : rec.t === 'inventory' ? rec.changes.length : rec.t === 'reconcile' ? rec.present.length : 1;
     // Keys in a fixed order: countMetricRows reads `n` from the line's start without parsing it.
     const { t, ...rest } = rec;
     const line = Buffer.from(JSON.stringify({ t, at: Date.now(), n, ...rest }) + '\n');
     if (!this.makeRoom(line.length, stream)) {
-      this.counts.droppedMetricBatches++;
-      this.counts.droppedMetricRows += n;
+      if (rec.t === 'metric') {
+        this.counts.droppedMetricBatches++;
+        this.counts.droppedMetricRows += n;
+      }
       return false;
     }
     const a = this.activeFor(stream);

@@ -37,6 +37,9 @@ function recorder(fail?: () => Error | null) {
     async reconcile(clusterId, kind, present) {
       seen.push(`reconcile:${clusterId}:${kind}:${present.length}`);
     },
+    async writeStatus(row) {
+      seen.push(`status:${row.pid}`);
+    },
   };
   return { seen, targets };
 }
