@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { log } from '../log.js';
 import { Backoff } from '../util/backoff.js';
+import { detachWorker } from '../platform/index.js';
 import { decideRestart, type RestartReason, type WorkerMessage } from './policy.js';
 
 export interface SupervisorOptions {
@@ -59,7 +60,7 @@ export class Supervisor {
       env,
       stdio: 'inherit',
       // POSIX: own process group, so Ctrl-C in a terminal is delivered to the supervisor only.
-      detached: process.platform !== 'win32',
+      detached: detachWorker(),
     });
     this.child = child;
     log('supervisor').info({ pid: child.pid, restarts: this.restarts }, 'worker started');
