@@ -1,6 +1,6 @@
 // Soak: the collector against a 500-node simulated cluster with heavy pod churn, collected at a short
 // interval for KUBEPULSE_SOAK_MINUTES (default 10). The simulator runs in a child process so the memory
-// measured is the collector's alone; heap and RSS are sampled every 10 s and their slope after warm-up
+// measured is the collector's alone; heap and RSS are sampled every 5 s and their slope after warm-up
 // (least squares over the samples past the first fifth, at least 2 minutes) is the growth per hour.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
@@ -18,10 +18,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const simUrl = pathToFileURL(join(here, '../src/sim/index.js')).href;
 
 const MINUTES = Number(process.env.KUBEPULSE_SOAK_MINUTES ?? 10);
-const CHURN_MS = Number(process.env.KUBEPULSE_SOAK_CHURN_MS ?? 2);
+const CHURN_MS = Number(process.env.KUBEPULSE_SOAK_CHURN_MS ?? 10);
 const NODES = 500;
 const PODS_PER_NODE = 10;
-const SAMPLE_EVERY_MS = 10_000;
+const SAMPLE_EVERY_MS = 5_000;
 
 /** Pure: least-squares slope of y over x (units of y per unit of x); 0 with fewer than two points. */
 export function slope(points: Array<{ x: number; y: number }>): number {
@@ -98,7 +98,7 @@ export async function run(): Promise<Figures> {
   const warmS = Math.max(120, (MINUTES * 60) / 5);
   const after = samples.filter((s) => s.tS >= warmS);
   const perHour = (k: 'heapMiB' | 'rssMiB') => Number((slope(after.map((s) => ({ x: s.tS, y: s[k] }))) * 3600).toFixed(2));
-  const method = `collector (this process) on ${NODES} simulated nodes x ${PODS_PER_NODE} pods (simulator in a child process, one pod replaced every ${CHURN_MS} ms), summary every 5 s, ${MINUTES} min; least-squares slope of ${after.length} samples (every 10 s) after ${warmS} s warm-up`;
+  const method = `collector (this process) on ${NODES} simulated nodes x ${PODS_PER_NODE} pods (simulator in a child process, one pod replaced every ${CHURN_MS} ms), summary every 5 s, ${MINUTES} min; least-squares slope of ${after.length} samples (every 5 s) after ${warmS} s warm-up`;
   return {
     soak_heap_growth_mib_per_hour: { value: perHour('heapMiB'), unit: 'MiB/h', method: `heapUsed: ${method}` },
     soak_rss_growth_mib_per_hour: { value: perHour('rssMiB'), unit: 'MiB/h', method: `RSS: ${method}` },
