@@ -184,8 +184,14 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   const notReady = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
   assert.equal(notReady.status, 503);
   assert.match(await notReady.text(), /database unreachable/);
+  // An inventory change during the outage: a pod deleted (its replacement created) goes to the spool.
+  const pods = await conns[1]!.getJson<{ items: any[] }>('/api/v1/pods');
+  const victim = pods.items.find((p) => p.metadata.namespace !== 'kube-system' && p.metadata.ownerReferences?.length)!;
+  const deletedAt = Date.now();
+  sims[1]!.deletePod(victim.metadata.namespace, victim.metadata.name);
   await collectWhile(OUTAGE_MS / 2, seen);
   const before = await getStatus();
+  assert.equal(before.database.spool.inventoryPending, true, 'the delete waits in the spool');
   assert.ok(before.database.spool.oldestAgeMs > 0);
   const killedAt = Date.now();
   process.kill(before.collector.pid, 'SIGKILL');
@@ -217,6 +223,12 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   const whileRunning = [...seen.values()].filter((w) => w.firstSeenMs >= outageStart && w.firstSeenMs <= killedAt - 2000);
   assert.ok(whileRunning.length >= 4, `samples witnessed during the outage (${whileRunning.length})`);
   await assertStored(whileRunning);
+  // The delete was replayed from the spool with the time it happened (a relist would stamp a later one).
+  const del = await (await db()).query<{ at: Date }>("SELECT at FROM kubepulse.change_log WHERE uid = $1 AND op = 'delete'", [victim.metadata.uid]);
+  assert.equal(del.rowCount, 1, 'the pod delete is in the change log once');
+  assert.ok(Math.abs(del.rows[0]!.at.getTime() - deletedAt) < 5000, `delete logged at the time it happened (${del.rows[0]!.at.toISOString()})`);
+  const podRow = await (await db()).query<{ deleted_at: Date | null }>('SELECT deleted_at FROM kubepulse.pod WHERE uid = $1', [victim.metadata.uid]);
+  assert.ok(podRow.rows[0]?.deleted_at, 'the pod row is marked deleted');
   const dup = await (await db()).query('SELECT cluster_id, node, ts FROM kubepulse.node_metric GROUP BY 1, 2, 3 HAVING count(*) > 1');
   assert.equal(dup.rowCount, 0);
   // The history of the outage: status rows written while the database was away were replayed.
