@@ -4,6 +4,7 @@ import { configureLogging, log } from '../log.js';
 import type { Config } from '../config/schema.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { isWorker, startWorkerLink } from '../supervisor/worker.js';
+import { reloadSignals, stopSignals } from '../platform/index.js';
 
 export function setUpLogging(cfg: Config): void {
   configureLogging({
@@ -35,8 +36,7 @@ export async function onStopSignal(stop: () => Promise<void>): Promise<number> {
     stopping = true;
     trigger(why);
   };
-  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
-  for (const s of signals) process.on(s, () => handler(s));
+  for (const s of stopSignals()) process.on(s, () => handler(s));
   // Under the watchdog the stop request arrives over IPC (works the same on Windows).
   const unlink = startWorkerLink(() => handler('supervisor stop'));
   const why = await requested;
@@ -74,20 +74,15 @@ export async function superviseUnlessWorker(cfg: Config, watchdog: boolean | und
     memoryLimitBytes: cfg.watchdog.memory_limit,
     stopTimeoutMs: STOP_TIMEOUT_MS + 5000,
   });
-  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) {
-    process.on(s, () => {
-      if (s === 'SIGHUP') sup.forwardReload();
-      else sup.stop();
-    });
-  }
+  for (const s of stopSignals()) process.on(s, () => sup.stop());
+  for (const s of reloadSignals()) process.on(s, () => sup.forwardReload());
   return sup.run();
 }
 
 /** SIGHUP (POSIX), or a 'reload' message from the supervisor, asks for a config reload. */
 export function onReloadSignal(reload: () => Promise<void>): void {
   const run = () => reload().catch((e) => log('collector').error({ err: (e as Error).message }, 'reload failed; keeping the running configuration'));
-  if (process.platform !== 'win32') process.on('SIGHUP', run);
+  for (const s of reloadSignals()) process.on(s, run);
   process.on('message', (m: { type?: string }) => {
     if (m && m.type === 'reload') void run();
   });

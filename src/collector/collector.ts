@@ -10,24 +10,34 @@ import { HttpServer } from '../server/http-server.js';
 import { Database } from './database.js';
 import { StoreInventorySink } from './inventory-sink.js';
 import { KubeletPipeline } from './kubelet-pipeline.js';
-import { buildStatus, type StatusReport } from '../health/status.js';
+import { readiness, type StatusReport } from '../health/status.js';
+import { HealthMonitor } from '../health/monitor.js';
+import { insertStatusRow } from '../health/status-history.js';
 import { KubeConfig } from '@kubernetes/client-node';
+import { resolve } from 'node:path';
+import { Spool } from '../store/spool.js';
+import { SpoolReplayer } from '../store/spool-replay.js';
+import { writeMetricRows } from '../store/metric-writer.js';
+import { applyInventory, reconcile } from '../store/inventory-writer.js';
 
 export interface CollectorOptions {
   /** Overrides the database URL (the demo passes the embedded server it started). */
   databaseUrl?: string;
   /** Re-reads the configuration for POST /api/reload and SIGHUP; absent = reload not offered. */
   loadConfig?: () => Config;
+  /** Overrides config spool.dir (tests). */
+  spoolDir?: string;
 }
 
 export class Collector {
   private readonly clusters = new Map<string, ClusterCollector>();
   private server: HttpServer | null = null;
   private readonly startedAt = Date.now();
-  private statusCache: StatusReport | null = null;
-  private statusTimer: NodeJS.Timeout | null = null;
+  private health: HealthMonitor | null = null;
   private pipeline!: KubeletPipeline;
   private inventory!: StoreInventorySink;
+  spool!: Spool;
+  replayer!: SpoolReplayer;
 
   private constructor(
     private config: Config,
@@ -40,20 +50,52 @@ export class Collector {
     const db = await Database.open(config, o.databaseUrl, { maintenance: true });
     const c = new Collector(config, db, o);
     try {
-      c.pipeline = new KubeletPipeline(db);
-      c.inventory = new StoreInventorySink(db);
+      c.spool = new Spool({ dir: resolve(o.spoolDir ?? config.spool.dir), maxBytes: config.spool.max_size });
+      c.pipeline = new KubeletPipeline(db, c.spool);
+      c.inventory = new StoreInventorySink(db, c.spool);
+      c.replayer = c.startReplayer(db, c.spool);
       c.server = new HttpServer({ listen: config.server.listen, token: config.server.token || undefined });
+      c.health = new HealthMonitor({
+        db, spool: c.spool, replayer: c.replayer, pipeline: c.pipeline,
+        clusters: () => [...c.clusters.values()].map((cc) => cc.status()),
+        startedAt: c.startedAt,
+        dataDir: db.isEmbedded ? resolve(config.database.data_dir) : null,
+        historyRetentionMs: config.retention.rollup_1m,
+      });
       c.registerRoutes(c.server);
       await c.server.start();
       for (const cl of resolveClusters(config)) await c.startCluster(cl);
       await c.refreshStatus();
-      c.statusTimer = setInterval(() => void c.refreshStatus(), config.collection.health_interval);
-      c.statusTimer.unref?.();
+      c.health.start(config.collection.health_interval);
     } catch (e) {
       await c.stop();
       throw e;
     }
     return c;
+  }
+
+  private startReplayer(db: Database, spool: Spool): SpoolReplayer {
+    const kindByName = new Map(ALL_KINDS.map((k) => [k.name, k]));
+    const kindOf = (name: string) => {
+      const k = kindByName.get(name);
+      if (!k) throw Object.assign(new Error(`spooled inventory of unknown kind ${JSON.stringify(name)}`), { code: '42000' });
+      return k;
+    };
+    const r = new SpoolReplayer(spool, {
+      writeMetric: async (entity, rows) => {
+        await writeMetricRows(db.pool, entity, rows, { partitions: db.maintenance?.partitions });
+      },
+      applyInventory: async (clusterId, kind, changes, at) => {
+        await applyInventory(db.pool, kindOf(kind), clusterId, changes, { at });
+      },
+      reconcile: async (clusterId, kind, present, listStartedAt) => {
+        await reconcile(db.pool, kindOf(kind), clusterId, present, listStartedAt);
+      },
+      writeStatus: (row) => insertStatusRow(db.pool, row),
+      onOutcome: (ok, latencyMs, error) => db.noteWrite(ok, latencyMs, error),
+    });
+    r.start();
+    return r;
   }
 
   get httpAddress(): string {
@@ -63,12 +105,14 @@ export class Collector {
   private registerRoutes(s: HttpServer): void {
     s.route('/healthz', () => ({ text: 'ok' }));
     s.route('/readyz', async () => {
-      const st = await this.refreshStatus();
-      const collecting = st.clusters.some((c) => c.api === 'healthy' || c.api === 'degraded');
-      const ready = st.database.state === 'connected' && collecting;
-      return { status: ready ? 200 : 503, text: ready ? 'ready' : `not ready: database ${st.database.state}, ${collecting ? '' : 'no cluster collecting'}` };
+      const r = readiness(await this.refreshStatus());
+      return { status: r.ready ? 200 : 503, text: r.reason };
     });
-    s.route('/api/status', async () => ({ json: this.statusCache ?? (await this.refreshStatus()) }));
+    s.route('/api/status', async () => ({ json: this.health?.current ?? (await this.refreshStatus()) }));
+    s.route('/metrics', async () => {
+      const reg = this.health!.registry;
+      return { body: await reg.metrics(), contentType: reg.contentType };
+    });
     s.route('/api/reload', async (req) => {
       if (req.method !== 'POST') return { status: 405, json: { error: 'use POST' }, headers: { allow: 'POST' } };
       return { json: await this.reloadFromSource() };
@@ -137,24 +181,22 @@ export class Collector {
   }
 
   async refreshStatus(): Promise<StatusReport> {
-    this.statusCache = await buildStatus({
-      clusters: [...this.clusters.values()].map((c) => c.status()),
-      db: this.db,
-      pipeline: this.pipeline,
-      startedAt: this.startedAt,
-    });
-    return this.statusCache;
+    return this.health!.refresh();
   }
 
   status(): StatusReport | null {
-    return this.statusCache;
+    return this.health?.current ?? null;
   }
 
   async stop(): Promise<void> {
-    if (this.statusTimer) clearInterval(this.statusTimer);
+    await this.health?.stop();
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));
     this.clusters.clear();
     await this.pipeline?.flush();
+    // One last replay while the database is up (bounded: what is left stays on disk for the next start).
+    if (this.replayer && this.db.state === 'connected') await Promise.race([this.replayer.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await this.replayer?.stop();
+    this.spool?.close();
     await this.server?.stop();
     await this.db.close();
   }

@@ -1,8 +1,12 @@
 // Connects the informers to the store: each informer's batches become one transaction of upserts,
-// deletes and change-log rows for its cluster; relists reconcile what vanished.
+// deletes and change-log rows for its cluster; relists reconcile what vanished. With a spool, a batch
+// the database cannot take (it is away) goes to disk instead, and while spooled inventory waits every
+// new batch queues behind it, so changes reach the tables in the order they happened.
 import type { InventoryChange, InventorySink } from '../inventory/informer.js';
 import type { KindDef } from '../inventory/kind.js';
 import { applyInventory, databaseNow, reconcile } from '../store/inventory-writer.js';
+import { isBadDataError } from '../store/spool-replay.js';
+import type { Spool } from '../store/spool.js';
 import type { Database } from './database.js';
 import { resolveWorkloads } from '../inventory/workload-owners.js';
 
@@ -10,15 +14,33 @@ import { resolveWorkloads } from '../inventory/workload-owners.js';
 const WORKLOAD_CHAIN = new Set(['pod', 'job', 'replicaset']);
 
 export class StoreInventorySink {
-  readonly counts = { batches: 0, upserted: 0, deleted: 0, logged: 0, reconciledDeleted: 0 };
+  readonly counts = { batches: 0, upserted: 0, deleted: 0, logged: 0, reconciledDeleted: 0, spooledBatches: 0 };
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly spool: Spool | null = null,
+  ) {}
+
+  /** Whether a batch must go to the spool now (the database is away, or older batches wait there). */
+  private mustSpool(): boolean {
+    return this.spool !== null && (this.spool.inventoryPending || this.db.state === 'unreachable');
+  }
 
   forCluster(clusterId: number): InventorySink {
     const db = this.db;
     const counts = this.counts;
+    const spool = this.spool;
+    const spoolOnFailure = (e: unknown): void => {
+      db.noteWrite(false, 0, (e as Error).message);
+      if (!spool || isBadDataError(e)) throw e;
+    };
     return {
-      async apply(kind: KindDef, changes: InventoryChange[]) {
+      apply: async (kind: KindDef, changes: InventoryChange[]) => {
+        if (this.mustSpool()) {
+          spool!.append({ t: 'inventory', clusterId, kind: kind.name, changes });
+          counts.spooledBatches++;
+          return;
+        }
         const started = Date.now();
         try {
           const r = await applyInventory(db.pool, kind, clusterId, changes);
@@ -32,15 +54,36 @@ export class StoreInventorySink {
           counts.logged += r.logged;
           db.noteWrite(true, Date.now() - started);
         } catch (e) {
-          db.noteWrite(false, 0, (e as Error).message);
-          throw e;
+          spoolOnFailure(e);
+          spool!.append({ t: 'inventory', clusterId, kind: kind.name, changes });
+          counts.spooledBatches++;
         }
       },
-      now: () => databaseNow(db.pool),
-      async reconcile(kind: KindDef, presentUids: string[], listStartedAt: Date) {
-        const gone = await reconcile(db.pool, kind, clusterId, presentUids, listStartedAt);
-        counts.reconciledDeleted += gone.length;
-        return gone.length;
+      // The database's clock when it answers (reconcile compares with its timestamps), ours when it is away.
+      now: async () => {
+        if (this.mustSpool()) return new Date();
+        try {
+          return await databaseNow(db.pool);
+        } catch (e) {
+          spoolOnFailure(e);
+          return new Date();
+        }
+      },
+      reconcile: async (kind: KindDef, presentUids: string[], listStartedAt: Date) => {
+        const record = { t: 'reconcile' as const, clusterId, kind: kind.name, present: presentUids, listStartedAt: listStartedAt.toISOString() };
+        if (this.mustSpool()) {
+          spool!.append(record);
+          return 0;
+        }
+        try {
+          const gone = await reconcile(db.pool, kind, clusterId, presentUids, listStartedAt);
+          counts.reconciledDeleted += gone.length;
+          return gone.length;
+        } catch (e) {
+          spoolOnFailure(e);
+          spool!.append(record);
+          return 0;
+        }
       },
     };
   }

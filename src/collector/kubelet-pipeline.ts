@@ -2,7 +2,7 @@
 // samples already seen (one RateTracker per cluster and source), stamp the cluster id, and queue the
 // rows on the store's bounded MetricWriter — whose enqueue waits when the database falls behind, which
 // is how scraping slows down instead of memory growing.
-import { ENTITIES, type MetricRows } from '../metrics/definitions.js';
+import { ENTITIES, type MetricRow, type MetricRows } from '../metrics/definitions.js';
 import { decodeSummary } from '../metrics/sources/summary.js';
 import { decodeCadvisorText } from '../metrics/sources/cadvisor.js';
 import { decodeResource } from '../metrics/sources/resource.js';
@@ -11,6 +11,7 @@ import { RateTracker } from '../metrics/rates.js';
 import { UnmappedFields } from '../metrics/unmapped.js';
 import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
 import { MetricWriter } from '../store/metric-queue.js';
+import type { Spool } from '../store/spool.js';
 import type { Database } from './database.js';
 
 /**
@@ -45,15 +46,24 @@ export class KubeletPipeline implements MetricPipeline {
   readonly writer: MetricWriter;
   private readonly unmapped = new UnmappedFields();
   private readonly trackers = new Map<string, { tracker: RateTracker; intervalMs: number }>();
-  private readonly count = { payloads: 0, staleSkipped: 0, counterResets: 0, rowsQueued: 0, decodeErrors: 0 };
+  private readonly count = { payloads: 0, staleSkipped: 0, counterResets: 0, rowsQueued: 0, decodeErrors: 0, rowsSpooled: 0, spoolDroppedRows: 0 };
   private readonly pruneTimer: NodeJS.Timeout;
 
-  constructor(private readonly db: Database) {
+  /**
+   * With a spool, rows the database refused (or would have to wait for) go to disk and are replayed
+   * later; without one they stay queued and the writer retries them.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly spool: Spool | null = null,
+  ) {
     this.writer = new MetricWriter(db.pool, {
       partitions: db.maintenance?.partitions,
-      onWriteFailed: (_entity, _rows, err) => {
+      onWriteFailed: (entity, rows, err) => {
         db.noteWrite(false, 0, err.message);
-        return false; // keep the rows queued and retry
+        if (!this.spool) return false; // keep the rows queued and retry
+        this.toSpool(entity, rows);
+        return true;
       },
     });
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
@@ -95,11 +105,19 @@ export class KubeletPipeline implements MetricPipeline {
         if (!newest || ts > newest) newest = ts;
       }
       this.count.rowsQueued += list.length;
-      await this.writer.enqueue(entity, list);
+      // Database away or queue full (database slow): straight to disk, so a crash during an outage loses
+      // nothing and scraping keeps its pace. Without a spool the queue's backpressure slows scraping.
+      if (this.spool && (this.db.state === 'unreachable' || !this.writer.tryEnqueue(entity, list))) this.toSpool(entity, list);
+      else if (!this.spool) await this.writer.enqueue(entity, list);
     }
     const st = this.writer.stats();
     if (st.lastWriteLatencyMs !== null && st.lastError === null) this.db.noteWrite(true, st.lastWriteLatencyMs);
     return newest;
+  }
+
+  private toSpool(entity: (typeof ENTITIES)[number], rows: MetricRow[]): void {
+    if (this.spool!.append({ t: 'metric', entity, rows })) this.count.rowsSpooled += rows.length;
+    else this.count.spoolDroppedRows += rows.length;
   }
 
   /** Rate state is per entity; a node's pods vanish with it and are pruned by age like any other. */

@@ -128,6 +128,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    spool: z
+      .object({
+        dir: z.string().default('.kubepulse/spool'),
+        max_size: size.prefault('1GiB'),
+      })
+      .strict()
+      .prefault({}),
     watchdog: z
       .object({
         memory_limit: size.prefault('1GiB'),

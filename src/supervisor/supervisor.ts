@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { log } from '../log.js';
 import { Backoff } from '../util/backoff.js';
+import { detachWorker } from '../platform/index.js';
 import { decideRestart, type RestartReason, type WorkerMessage } from './policy.js';
 
 export interface SupervisorOptions {
@@ -19,12 +20,14 @@ export interface SupervisorOptions {
 }
 
 export const WORKER_ENV = 'KUBEPULSE_WORKER';
+const HISTORY_MAX = 10;
 
 export class Supervisor {
   private child: ChildProcess | null = null;
   private stopping = false;
   private restarts = 0;
-  private lastReason: RestartReason | null = null;
+  /** The most recent restarts, newest last, passed to each worker for its status (bounded). */
+  readonly history: RestartReason[] = [];
   private lastHeartbeat = 0;
   private startedAt = 0;
   private watchTimer: NodeJS.Timeout | null = null;
@@ -51,13 +54,13 @@ export class Supervisor {
       ...process.env,
       [WORKER_ENV]: '1',
       KUBEPULSE_WORKER_RESTARTS: String(this.restarts),
-      KUBEPULSE_WORKER_LAST_RESTART: this.lastReason ? JSON.stringify(this.lastReason) : '',
+      KUBEPULSE_WORKER_RESTART_HISTORY: JSON.stringify(this.history),
     };
     const child = fork(this.o.argv[0], this.o.argv.slice(1), {
       env,
       stdio: 'inherit',
       // POSIX: own process group, so Ctrl-C in a terminal is delivered to the supervisor only.
-      detached: process.platform !== 'win32',
+      detached: detachWorker(),
     });
     this.child = child;
     log('supervisor').info({ pid: child.pid, restarts: this.restarts }, 'worker started');
@@ -108,7 +111,8 @@ export class Supervisor {
     while (this.recent.length && this.recent[0] < Date.now() - 10 * 60_000) this.recent.shift();
     const d = decideRestart(reason, uptimeMs, this.recent.length, this.backoff);
     this.restarts++;
-    this.lastReason = reason;
+    this.history.push(reason);
+    if (this.history.length > HISTORY_MAX) this.history.shift();
     const l = log('supervisor');
     if (d.crashLoop) l.error({ reason: reason.kind, detail: reason.detail, restartsIn10Min: this.recent.length, delayMs: d.delayMs }, 'worker is crash-looping; backing off');
     else l.warn({ reason: reason.kind, detail: reason.detail, delayMs: d.delayMs }, 'worker stopped; restarting');
@@ -116,6 +120,15 @@ export class Supervisor {
       this.restartTimer = null;
       if (!this.stopping) this.spawn();
     }, d.delayMs);
+  }
+
+  /** Restarts so far, and the worker's pid (null between restarts). */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  get workerPid(): number | null {
+    return this.child?.pid ?? null;
   }
 
   /** Passes a reload request (SIGHUP on the supervisor) to the worker. */

@@ -1,6 +1,6 @@
 // The worker side of the watchdog protocol: heartbeats with memory figures over IPC (sent from the
 // event loop, so a blocked loop stops them), and a 'stop' message treated like SIGTERM.
-import type { WorkerMessage } from './policy.js';
+import type { RestartReason, WorkerMessage } from './policy.js';
 import { WORKER_ENV } from './supervisor.js';
 
 export function isWorker(): boolean {
@@ -31,13 +31,20 @@ export function startWorkerLink(onStop: () => void, intervalMs = 1000): () => vo
   };
 }
 
-/** Restart count and last reason the supervisor passed to this worker (for the status). */
-export function workerRestartInfo(): { restarts: number; lastRestart: unknown } {
-  let lastRestart: unknown = null;
+/** Restart count and recent reasons the supervisor passed to this worker (for the status). */
+export function workerRestartInfo(env: NodeJS.ProcessEnv = process.env): { restarts: number; lastRestart: RestartReason | null; history: RestartReason[] } {
+  const history = parseReasons(env.KUBEPULSE_WORKER_RESTART_HISTORY);
+  const restarts = Number(env.KUBEPULSE_WORKER_RESTARTS ?? 0);
+  return { restarts: Number.isFinite(restarts) ? restarts : 0, lastRestart: history.at(-1) ?? null, history };
+}
+
+/** Pure: the reasons list from its environment text; anything malformed gives an empty list. */
+export function parseReasons(text: string | undefined): RestartReason[] {
+  if (!text) return [];
   try {
-    lastRestart = process.env.KUBEPULSE_WORKER_LAST_RESTART ? JSON.parse(process.env.KUBEPULSE_WORKER_LAST_RESTART) : null;
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.filter((r): r is RestartReason => !!r && typeof r === 'object' && typeof (r as RestartReason).kind === 'string' && typeof (r as RestartReason).detail === 'string') : [];
   } catch {
-    lastRestart = null;
+    return [];
   }
-  return { restarts: Number(process.env.KUBEPULSE_WORKER_RESTARTS ?? 0), lastRestart };
 }

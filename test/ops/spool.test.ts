@@ -1,0 +1,163 @@
+// The on-disk spool on its own: records survive a reopen without close (what a kill -9 leaves), replay
+// in order and resume at the saved cursor, the cap drops the oldest metric batches and never inventory,
+// a torn last line is skipped, and a database that is away stops the replay without losing anything.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Spool, countMetricRows, parseSegmentName, segmentName } from '../../src/store/spool.js';
+import { SpoolReplayer, isBadDataError, type ReplayTargets } from '../../src/store/spool-replay.js';
+import { configureLogging } from '../../src/log.js';
+
+configureLogging({ level: 'silent', console: 'off', file: '' });
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kp-spool-'));
+}
+
+function metricRows(batch: number, n: number) {
+  return Array.from({ length: n }, (_, i) => ({ cluster_id: 1, node: `n${batch}`, ts: new Date(1_700_000_000_000 + i * 1000), cpu: batch * 1000 + i }));
+}
+
+function recorder(fail?: () => Error | null) {
+  const seen: string[] = [];
+  const targets: ReplayTargets = {
+    async writeMetric(entity, rows) {
+      const e = fail?.();
+      if (e) throw e;
+      seen.push(`metric:${entity}:${rows[0]!.node}:${rows.length}`);
+    },
+    async applyInventory(clusterId, kind, changes, at) {
+      const e = fail?.();
+      if (e) throw e;
+      assert.ok(at instanceof Date && !Number.isNaN(at.getTime()));
+      seen.push(`inventory:${clusterId}:${kind}:${changes.map((c) => c.obj.metadata.name).join(',')}`);
+    },
+    async reconcile(clusterId, kind, present) {
+      seen.push(`reconcile:${clusterId}:${kind}:${present.length}`);
+    },
+    async writeStatus(row) {
+      seen.push(`status:${row.pid}`);
+    },
+  };
+  return { seen, targets };
+}
+
+const pod = (name: string) => ({ op: 'upsert' as const, obj: { metadata: { uid: `u-${name}`, name, namespace: 'ns', resourceVersion: '1' } } as any });
+
+test('segment names sort in creation order and parse back', () => {
+  const a = segmentName(1_700_000_000_000, 5, 'metric');
+  const b = segmentName(1_700_000_000_001, 0, 'inventory');
+  assert.ok(a < b);
+  assert.deepEqual(parseSegmentName(a), { createdMs: 1_700_000_000_000, counter: 5, stream: 'metric' });
+  assert.equal(parseSegmentName('cursor-metric.json'), null);
+});
+
+test('records appended without close are replayed in order after a reopen, then deleted', async () => {
+  const dir = tempDir();
+  try {
+    const s1 = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
+    s1.append({ t: 'metric', entity: 'node', rows: metricRows(1, 3) });
+    s1.append({ t: 'inventory', clusterId: 7, kind: 'pod', changes: [pod('a'), pod('b')] });
+    s1.append({ t: 'metric', entity: 'pod', rows: metricRows(2, 2) });
+    s1.append({ t: 'inventory', clusterId: 7, kind: 'pod', changes: [pod('c')] });
+    s1.append({ t: 'reconcile', clusterId: 7, kind: 'pod', present: ['u-a', 'u-c'], listStartedAt: new Date().toISOString() });
+    // No close(): the process "died" here.
+    const s2 = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
+    assert.equal(s2.isEmpty, false);
+    assert.equal(s2.inventoryPending, true);
+    const { seen, targets } = recorder();
+    const r = new SpoolReplayer(s2, targets);
+    assert.equal(await r.drain(), true);
+    assert.deepEqual(seen, ['inventory:7:pod:a,b', 'inventory:7:pod:c', 'reconcile:7:pod:2', 'metric:node:n1:3', 'metric:pod:n2:2']);
+    assert.equal(s2.isEmpty, true);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.jsonl')), []);
+    assert.equal(r.counts.replayedMetricRows, 5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a database that is away stops the replay; the next pass resumes at the record it stopped at', async () => {
+  const dir = tempDir();
+  try {
+    const s = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
+    for (let b = 1; b <= 4; b++) s.append({ t: 'metric', entity: 'node', rows: metricRows(b, 2) });
+    let calls = 0;
+    const { seen, targets } = recorder(() => (++calls === 3 ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null));
+    const r = new SpoolReplayer(s, targets);
+    assert.equal(await r.drain(), false);
+    assert.deepEqual(seen, ['metric:node:n1:2', 'metric:node:n2:2']);
+    // A restart in between: the cursor on disk says where to go on.
+    const again = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
+    const r2 = new SpoolReplayer(again, targets);
+    assert.equal(await r2.drain(), true);
+    assert.deepEqual(seen, ['metric:node:n1:2', 'metric:node:n2:2', 'metric:node:n3:2', 'metric:node:n4:2']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a record the database rejects as bad data is skipped and counted; others are stored', async () => {
+  const dir = tempDir();
+  try {
+    const s = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
+    for (let b = 1; b <= 3; b++) s.append({ t: 'metric', entity: 'node', rows: metricRows(b, 1) });
+    let calls = 0;
+    const { seen, targets } = recorder(() => (++calls === 2 ? Object.assign(new Error('invalid input syntax'), { code: '22P02' }) : null));
+    const r = new SpoolReplayer(s, targets);
+    assert.equal(await r.drain(), true);
+    assert.deepEqual(seen, ['metric:node:n1:1', 'metric:node:n3:1']);
+    assert.equal(r.counts.skippedRecords, 1);
+    assert.equal(isBadDataError(Object.assign(new Error('x'), { code: '57P01' })), false);
+    assert.equal(isBadDataError(new Error('Connection terminated unexpectedly')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('when full, the oldest metric batches are dropped and counted; inventory changes are never dropped', async () => {
+  const dir = tempDir();
+  try {
+    const segmentBytes = 4096;
+    const s = new Spool({ dir, maxBytes: 6 * segmentBytes, segmentBytes });
+    s.append({ t: 'inventory', clusterId: 1, kind: 'pod', changes: [pod('first')] });
+    let appendedRows = 0;
+    for (let b = 1; b <= 60; b++) {
+      s.append({ t: 'metric', entity: 'node', rows: metricRows(b, 10) });
+      appendedRows += 10;
+    }
+    for (let i = 0; i < 3; i++) s.append({ t: 'inventory', clusterId: 1, kind: 'pod', changes: [pod(`later${i}`)] });
+    const st = s.stats();
+    assert.ok(st.bytes <= 6 * segmentBytes, `spool within its cap (${st.bytes})`);
+    assert.ok(st.droppedMetricBatches > 0 && st.droppedMetricRows === st.droppedMetricBatches * 10);
+    const { seen, targets } = recorder();
+    await new SpoolReplayer(s, targets).drain();
+    const inventory = seen.filter((x) => x.startsWith('inventory'));
+    assert.deepEqual(inventory, ['inventory:1:pod:first', 'inventory:1:pod:later0', 'inventory:1:pod:later1', 'inventory:1:pod:later2']);
+    const storedRows = seen.filter((x) => x.startsWith('metric')).length * 10;
+    assert.equal(storedRows + st.droppedMetricRows, appendedRows, 'every metric row is either replayed or counted as dropped');
+    // What was kept is the newest: the last batch appended is among the replayed ones.
+    assert.ok(seen.includes('metric:node:n60:10'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a torn last line (power cut mid-write) is skipped; the rest is replayed', async () => {
+  const dir = tempDir();
+  try {
+    const s = new Spool({ dir, maxBytes: 2 ** 20 });
+    s.append({ t: 'metric', entity: 'node', rows: metricRows(1, 2) });
+    s.close();
+    const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!;
+    appendFileSync(join(dir, file), '{"t":"metric","at":1,"n":2,"entity":"node","rows":[{"cl');
+    assert.deepEqual(countMetricRows('{"t":"metric","at":1,"n":2,"entity":"node"}\n{"t":"inventory","at":1,"n":1}\n'), { batches: 1, rows: 2 });
+    const { seen, targets } = recorder();
+    assert.equal(await new SpoolReplayer(new Spool({ dir, maxBytes: 2 ** 20 }), targets).drain(), true);
+    assert.deepEqual(seen, ['metric:node:n1:2']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
