@@ -12,6 +12,7 @@ import { StoreInventorySink } from './inventory-sink.js';
 import { KubeletPipeline } from './kubelet-pipeline.js';
 import { buildStatus, type StatusReport } from '../health/status.js';
 import { KubeConfig } from '@kubernetes/client-node';
+import { registerViewer, type Viewer } from '../viewer/api.js';
 
 export interface CollectorOptions {
   /** Overrides the database URL (the demo passes the embedded server it started). */
@@ -26,6 +27,7 @@ export class Collector {
   private statusTimer: NodeJS.Timeout | null = null;
   private pipeline!: KubeletPipeline;
   private inventory!: StoreInventorySink;
+  private viewer: Viewer | null = null;
 
   private constructor(
     private config: Config,
@@ -66,6 +68,7 @@ export class Collector {
       return { status: ready ? 200 : 503, text: ready ? 'ready' : `not ready: database ${st.database.state}, ${collecting ? '' : 'no cluster collecting'}` };
     });
     s.route('/api/status', async () => ({ json: this.statusCache ?? (await this.refreshStatus()) }));
+    this.viewer = registerViewer(s, { pool: this.db.pool, status: async () => this.statusCache ?? (await this.refreshStatus()), statusNow: () => this.statusCache });
   }
 
   private async startCluster(cl: ClusterConfig): Promise<void> {
@@ -122,6 +125,7 @@ export class Collector {
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));
     this.clusters.clear();
     await this.pipeline?.flush();
+    this.viewer?.stop(); // ends live streams, which would otherwise hold the server open
     await this.server?.stop();
     await this.db.close();
   }
