@@ -5,6 +5,8 @@ import type pg from 'pg';
 const S = 'kubepulse';
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
+/** Summary rows carry the CPU gauge; cAdvisor rows (own sample times) only counters, maybe a rate. */
+const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
 const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
 
 export const POD_SORTS = {
@@ -44,7 +46,7 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
   // when sorting by usage (one DISTINCT ON over the recent window).
   const usageSort = f.sort === 'cpu' || f.sort === 'memory';
   const latest = `SELECT DISTINCT ON (cluster_id, pod_uid) cluster_id, pod_uid, coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
-                    FROM ${S}.pod_metric WHERE ts > now() - interval '3 minutes' ORDER BY cluster_id, pod_uid, ts DESC`;
+                    FROM ${S}.pod_metric WHERE ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY cluster_id, pod_uid, ts DESC`;
   const cols = `c.name AS cluster, p.uid, p.namespace, p.name, p.node, p.phase, p.ready, p.restart_count, p.qos_class,
                 p.workload_kind, p.workload_name, p.created_at, p.cpu_request_millicores, p.cpu_limit_millicores,
                 p.memory_request_bytes, p.memory_limit_bytes`;
@@ -61,7 +63,7 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
          WHERE ${where.join(' AND ')} ORDER BY ${POD_SORTS[f.sort]} LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
       SELECT page.*, m.cpu_m, m.mem_b FROM page LEFT JOIN LATERAL (
         SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
-          FROM ${S}.pod_metric x WHERE x.cluster_id = page.cluster_id AND x.pod_uid = page.uid AND x.ts > now() - interval '3 minutes'
+          FROM ${S}.pod_metric x WHERE x.cluster_id = page.cluster_id AND x.pod_uid = page.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU}
          ORDER BY x.ts DESC LIMIT 1) m ON true
       ORDER BY ${POD_SORTS[f.sort].replace(/p\./g, 'page.')}`;
   }
@@ -163,7 +165,7 @@ export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespac
        SELECT count(*) AS pods, count(*) FILTER (WHERE p.phase = 'Running') AS running, sum(m.cpu_m) AS cpu_m, sum(m.mem_b) AS mem_b
          FROM ${S}.pod p LEFT JOIN LATERAL (
            SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b FROM ${S}.pod_metric x
-            WHERE x.cluster_id = p.cluster_id AND x.pod_uid = p.uid AND x.ts > now() - interval '3 minutes' ORDER BY x.ts DESC LIMIT 1) m ON true
+            WHERE x.cluster_id = p.cluster_id AND x.pod_uid = p.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY x.ts DESC LIMIT 1) m ON true
         WHERE p.cluster_id = page.cluster_id AND p.namespace = page.namespace AND p.workload_name = page.name AND p.deleted_at IS NULL) u ON true
      ORDER BY page.cluster, page.namespace, page.name, page.kind`,
     params,

@@ -15,6 +15,9 @@ const LATEST_NODE_SAMPLES = `
          fs_used_bytes AS fs_used_b, fs_capacity_bytes AS fs_cap_b
     FROM ${S}.node_metric
    WHERE ts > now() - interval '${LATEST_WINDOW}'
+     -- cAdvisor rows of the same node carry their own (different) sample time and no CPU gauge: the
+     -- latest figures come from the newest row that has a CPU figure (summary, or a computed rate).
+     AND (cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)
    ORDER BY cluster_id, node, ts DESC`;
 
 export interface ClusterOverviewRow {

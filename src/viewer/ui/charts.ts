@@ -46,7 +46,7 @@ export function chart(title: string, res: SeriesResult, lines: Array<Line | null
     scales: { x: { time: true } },
     axes: [
       { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, font: '11px system-ui' },
-      { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, size: 70, font: '11px system-ui', values: (_u, vals) => vals.map((v) => fmt(v)) },
+      { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, size: 84, font: '11px system-ui', values: (_u, vals) => vals.map((v) => fmt(v)) },
     ],
     series: [
       {},
