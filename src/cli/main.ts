@@ -38,6 +38,12 @@ program
   .action(async (o) => exit(await (await import('./sim.js')).simCommand(o)));
 
 program
+  .command('view')
+  .description('serve the viewer against the database alone (no collection)')
+  .option('-c, --config <file>', 'kubepulse.toml (database and server settings)')
+  .action(async (o) => exitNow(await (await import('./view.js')).viewCommand(o)));
+
+program
   .command('migrate')
   .description('apply the database migrations and exit')
   .option('-c, --config <file>', 'kubepulse.toml')
