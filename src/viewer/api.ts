@@ -7,7 +7,8 @@ import type { StatusReport } from '../health/status.js';
 import { LiveHub } from './live.js';
 import { loadIndexHtml } from './static.js';
 import { optEnum, optInt, optLabel, optName, optSearch, parseInstant, reqName, timeRange } from './params.js';
-import { NODE_SORTS, clusterId, nodeSparklines, nodesTable, overview, type NodeSort } from './queries.js';
+import { NODE_SORTS, clusterId, nodeSparklines, pageNodes } from './queries.js';
+import { SnapshotCache } from './snapshot.js';
 import { POD_SORTS, WORKLOAD_KINDS, events, nodeDetail, podDetail, podsOnNodeAt, podsTable, workloads, type PodSort } from './object-queries.js';
 import { SERIES_METRICS, parseMetricList, querySeries, type SeriesEntity } from './series.js';
 
@@ -18,6 +19,8 @@ export interface ViewerDeps {
   /** Cached status for the live stream's health events (synchronous). */
   statusNow: () => StatusReport | null;
   livePollMs?: number;
+  /** How old the overview/nodes snapshot may be before a request refreshes it (default 2 s). */
+  snapshotMaxAgeMs?: number;
 }
 
 export interface Viewer {
@@ -44,6 +47,7 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   const health = (): Map<string, string> => new Map((d.statusNow()?.clusters ?? []).map((c) => [c.name, c.api]));
   const live = new LiveHub({ pool, health, pollMs: d.livePollMs });
   let indexHtml: string | null = null;
+  const snapshot = new SnapshotCache(pool, d.snapshotMaxAgeMs);
 
   s.route('/', () => ({ body: (indexHtml ??= loadIndexHtml()), contentType: 'text/html; charset=utf-8' }));
   s.route('/api/live', (req, u, res) => {
@@ -53,11 +57,12 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
 
   s.route('/api/overview', async (_req, u) => {
     allowOnly(u, []);
-    const [rows, st] = await Promise.all([overview(pool), d.status()]);
+    const [snap, st] = await Promise.all([snapshot.get(), d.status()]);
+    const rows = snap.clusters;
     const byName = new Map((st?.clusters ?? []).map((c) => [c.name, c]));
     return {
       json: {
-        generatedAt: new Date().toISOString(),
+        generatedAt: new Date(snap.takenAt).toISOString(),
         clusters: rows.map((r) => {
           const h = byName.get(r.name);
           return {
@@ -85,18 +90,20 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
 
   s.route('/api/nodes', async (_req, u) => {
     allowOnly(u, ['cluster', 'search', 'role', 'sort', 'offset', 'limit']);
-    return {
-      json: await nodesTable(pool, {
-        clusterId: await clusterParam(pool, u, false),
-        search: optSearch(u, 'search'),
-        role: optName(u, 'role'),
-        sort: optEnum(u, 'sort', Object.keys(NODE_SORTS) as NodeSort[], 'name'),
-        offset: optInt(u, 'offset', 0, 10_000_000, 0),
-        limit: optInt(u, 'limit', 1, 1000, 200),
-      }),
+    const filter = {
+      cluster: optName(u, 'cluster'),
+      search: optSearch(u, 'search'),
+      role: optName(u, 'role'),
+      sort: optEnum(u, 'sort', NODE_SORTS, 'name'),
+      offset: optInt(u, 'offset', 0, 10_000_000, 0),
+      limit: optInt(u, 'limit', 1, 1000, 200),
     };
+    const snap = await snapshot.get();
+    if (filter.cluster !== undefined && !snap.clusters.some((c) => c.name === filter.cluster)) {
+      throw new RequestError(404, `query parameter cluster: no cluster named ${JSON.stringify(filter.cluster)}`);
+    }
+    return { json: { ...pageNodes(snap.nodes, filter), snapshotAt: new Date(snap.takenAt).toISOString() } };
   });
-
   s.route('/api/nodes/sparklines', async (_req, u) => {
     allowOnly(u, ['cluster', 'nodes']);
     const id = (await clusterParam(pool, u, true))!;

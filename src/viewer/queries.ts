@@ -75,18 +75,52 @@ export async function clusterId(pool: pg.Pool, name: string): Promise<number | n
   return r.rows[0]?.id ?? null;
 }
 
-export const NODE_SORTS = {
-  name: 'c.name, n.name',
-  cpu: 'cpu_pct DESC NULLS LAST, c.name, n.name',
-  memory: 'mem_pct DESC NULLS LAST, c.name, n.name',
-  pods: 'pods DESC, c.name, n.name',
-  network: 'coalesce(m.rx_bps, 0) + coalesce(m.tx_bps, 0) DESC, c.name, n.name',
-  filesystem: 'fs_pct DESC NULLS LAST, c.name, n.name',
-} as const;
-export type NodeSort = keyof typeof NODE_SORTS;
+export const NODE_SORTS = ['name', 'cpu', 'memory', 'pods', 'network', 'filesystem'] as const;
+export type NodeSort = (typeof NODE_SORTS)[number];
+
+export interface NodeRow {
+  cluster: string; name: string; roles: string; ready: boolean; unschedulable: boolean; zone: string | null; kubeletVersion: string | null;
+  cpuAllocatableMillicores: number | null; memoryAllocatableBytes: number | null; podsAllocatable: number | null; pods: number;
+  problems: string[]; sampleAt: string | null; cpuMillicores: number | null; memoryBytes: number | null; cpuPercent: number | null;
+  memoryPercent: number | null; rxBytesPerSecond: number | null; txBytesPerSecond: number | null; fsUsedBytes: number | null;
+  fsCapacityBytes: number | null; fsPercent: number | null;
+}
+
+/** Every live node with its latest sample and pod count: one statement (see snapshot.ts for its reuse). */
+export async function allNodes(pool: pg.Pool): Promise<NodeRow[]> {
+  const r = await pool.query(`
+    WITH m AS (${LATEST_NODE_SAMPLES}),
+    pc AS (SELECT cluster_id, node, count(*) AS pods FROM ${S}.pod
+            WHERE deleted_at IS NULL AND phase IN ('Running', 'Pending') AND node IS NOT NULL GROUP BY cluster_id, node)
+    SELECT c.name AS cluster, n.name, n.roles, n.ready, n.unschedulable, n.zone, n.kubelet_version,
+           n.allocatable_cpu_millicores AS cpu_alloc_m, n.allocatable_memory_bytes AS mem_alloc_b, n.allocatable_pods,
+           n.conditions, m.ts, m.cpu_m, m.mem_b, m.rx_bps, m.tx_bps, m.fs_used_b, m.fs_cap_b, coalesce(pc.pods, 0) AS pods
+      FROM ${S}.node n JOIN ${S}.cluster c ON c.id = n.cluster_id
+      LEFT JOIN m ON m.cluster_id = n.cluster_id AND m.node = n.name
+      LEFT JOIN pc ON pc.cluster_id = n.cluster_id AND pc.node = n.name
+     WHERE n.deleted_at IS NULL`);
+  const ratio = (a: number | null, b: number | null): number | null => (a !== null && b ? (100 * a) / b : null);
+  return r.rows.map((x) => {
+    const cpuM = num(x.cpu_m);
+    const memB = num(x.mem_b);
+    const fsUsed = num(x.fs_used_b);
+    const fsCap = num(x.fs_cap_b);
+    return {
+      cluster: x.cluster, name: x.name, roles: x.roles ?? '', ready: x.ready === true, unschedulable: x.unschedulable === true, zone: x.zone,
+      kubeletVersion: x.kubelet_version, cpuAllocatableMillicores: num(x.cpu_alloc_m), memoryAllocatableBytes: num(x.mem_alloc_b),
+      podsAllocatable: num(x.allocatable_pods), pods: Number(x.pods),
+      problems: ((x.conditions ?? []) as Array<{ type: string; status: string; reason: string | null }>)
+        .filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True'))
+        .map((c) => (c.type === 'Ready' ? `NotReady${c.reason ? ` (${c.reason})` : ''}` : c.type)),
+      sampleAt: x.ts ? new Date(x.ts).toISOString() : null,
+      cpuMillicores: cpuM, memoryBytes: memB, cpuPercent: ratio(cpuM, num(x.cpu_alloc_m)), memoryPercent: ratio(memB, num(x.mem_alloc_b)),
+      rxBytesPerSecond: num(x.rx_bps), txBytesPerSecond: num(x.tx_bps), fsUsedBytes: fsUsed, fsCapacityBytes: fsCap, fsPercent: ratio(fsUsed, fsCap),
+    };
+  });
+}
 
 export interface NodeFilter {
-  clusterId?: number;
+  cluster?: string;
   search?: string;
   role?: string;
   sort: NodeSort;
@@ -94,51 +128,34 @@ export interface NodeFilter {
   limit: number;
 }
 
-export async function nodesTable(pool: pg.Pool, f: NodeFilter): Promise<{ total: number; rows: unknown[] }> {
-  const params: unknown[] = [];
-  const where = ['n.deleted_at IS NULL'];
-  if (f.clusterId !== undefined) where.push(`n.cluster_id = $${params.push(f.clusterId)}`);
-  if (f.search) where.push(`n.name ILIKE $${params.push(`%${f.search.replace(/[\\%_]/g, '\\$&')}%`)}`);
-  if (f.role) where.push(`$${params.push(f.role)} = ANY (string_to_array(n.roles, ','))`);
-  const podWhere = f.clusterId !== undefined ? `AND cluster_id = $1` : '';
-  const sql = `
-    WITH m AS (${LATEST_NODE_SAMPLES}),
-    pc AS (SELECT cluster_id, node, count(*) AS pods FROM ${S}.pod
-            WHERE deleted_at IS NULL AND phase IN ('Running', 'Pending') AND node IS NOT NULL ${podWhere} GROUP BY cluster_id, node)
-    SELECT c.name AS cluster, n.name, n.roles, n.ready, n.unschedulable, n.zone, n.kubelet_version,
-           n.allocatable_cpu_millicores AS cpu_alloc_m, n.allocatable_memory_bytes AS mem_alloc_b, n.allocatable_pods,
-           n.conditions, m.ts, m.cpu_m, m.mem_b, m.rx_bps, m.tx_bps, m.fs_used_b, m.fs_cap_b,
-           100.0 * m.cpu_m / nullif(n.allocatable_cpu_millicores, 0) AS cpu_pct,
-           100.0 * m.mem_b / nullif(n.allocatable_memory_bytes, 0) AS mem_pct,
-           100.0 * m.fs_used_b / nullif(m.fs_cap_b, 0) AS fs_pct,
-           coalesce(pc.pods, 0) AS pods, count(*) OVER () AS total
-      FROM ${S}.node n JOIN ${S}.cluster c ON c.id = n.cluster_id
-      LEFT JOIN m ON m.cluster_id = n.cluster_id AND m.node = n.name
-      LEFT JOIN pc ON pc.cluster_id = n.cluster_id AND pc.node = n.name
-     WHERE ${where.join(' AND ')}
-     ORDER BY ${NODE_SORTS[f.sort]}
-     LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)}`;
-  const r = await pool.query(sql, params);
-  const total = r.rows.length ? Number(r.rows[0].total) : f.offset > 0 ? await countNodes(pool, where, params.slice(0, -2)) : 0;
-  return {
-    total,
-    rows: r.rows.map((x) => ({
-      cluster: x.cluster, name: x.name, roles: x.roles, ready: x.ready, unschedulable: x.unschedulable, zone: x.zone,
-      kubeletVersion: x.kubelet_version, cpuAllocatableMillicores: num(x.cpu_alloc_m), memoryAllocatableBytes: num(x.mem_alloc_b),
-      podsAllocatable: num(x.allocatable_pods), pods: Number(x.pods),
-      problems: ((x.conditions ?? []) as Array<{ type: string; status: string; reason: string | null }>)
-        .filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True'))
-        .map((c) => (c.type === 'Ready' ? `NotReady${c.reason ? ` (${c.reason})` : ''}` : c.type)),
-      sampleAt: x.ts ? new Date(x.ts).toISOString() : null,
-      cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b), cpuPercent: num(x.cpu_pct), memoryPercent: num(x.mem_pct),
-      rxBytesPerSecond: num(x.rx_bps), txBytesPerSecond: num(x.tx_bps), fsUsedBytes: num(x.fs_used_b), fsCapacityBytes: num(x.fs_cap_b), fsPercent: num(x.fs_pct),
-    })),
-  };
-}
+const byName = (a: NodeRow, b: NodeRow): number => (a.cluster === b.cluster ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.cluster < b.cluster ? -1 : 1);
+/** Descending by a figure, missing figures last, then by name: the busiest nodes first. */
+const desc = (f: (r: NodeRow) => number | null) => (a: NodeRow, b: NodeRow): number => {
+  const x = f(a);
+  const y = f(b);
+  if (x === y) return byName(a, b);
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return y - x;
+};
+const NODE_ORDER: Record<NodeSort, (a: NodeRow, b: NodeRow) => number> = {
+  name: byName,
+  cpu: desc((r) => r.cpuPercent),
+  memory: desc((r) => r.memoryPercent),
+  pods: desc((r) => r.pods),
+  network: desc((r) => (r.rxBytesPerSecond ?? 0) + (r.txBytesPerSecond ?? 0)),
+  filesystem: desc((r) => r.fsPercent),
+};
 
-async function countNodes(pool: pg.Pool, where: string[], params: unknown[]): Promise<number> {
-  const r = await pool.query(`SELECT count(*) AS n FROM ${S}.node n WHERE ${where.join(' AND ')}`, params);
-  return Number(r.rows[0].n);
+/** Filter, sort and page the node rows (pure). */
+export function pageNodes(rows: NodeRow[], f: NodeFilter): { total: number; rows: NodeRow[] } {
+  const needle = f.search?.toLowerCase();
+  const kept = rows.filter((r) =>
+    (f.cluster === undefined || r.cluster === f.cluster) &&
+    (needle === undefined || r.name.toLowerCase().includes(needle)) &&
+    (f.role === undefined || r.roles.split(',').includes(f.role)));
+  kept.sort(NODE_ORDER[f.sort]);
+  return { total: kept.length, rows: kept.slice(f.offset, f.offset + f.limit) };
 }
 
 /** CPU % of allocatable per node per minute over the last 15 minutes, for the table's visible rows. */
