@@ -137,8 +137,6 @@ test('a pod deleted in the simulator disappears and its replacement appears with
   const replacement = (await names()).find((n) => !before.includes(n))!;
   await page.goto(`${base}/#/pod?cluster=east&namespace=${victimRow.namespace}&name=${replacement}`);
   await waitFor(async () => Number(await page.locator('.chart[data-title="CPU per container"]').getAttribute('data-points')) > 0, 'pod CPU chart has points', 20_000);
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SHOTS, 'pod.png'), fullPage: true });
 });
 
 test('a cluster whose API server is stopped shows as down within the health interval', async () => {
@@ -154,4 +152,19 @@ test('a cluster whose API server is stopped shows as down within the health inte
   } finally {
     sims[1].setApiDown(false);
   }
+});
+
+test('a pod page charts each container against its requests and limits', async () => {
+  // A pod that has run since the start: the simulated kubelet refreshes container stats per housekeeping
+  // cycle (~10 s, like cAdvisor), so an old pod has the most points to show.
+  const listed = (await (await fetch(`${base}/api/pods?cluster=east&namespace=kube-system&limit=1000`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { rows: Array<{ name: string; createdAt: string }> };
+  const pod = listed.rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+  await page.goto(`${base}/#/pod?cluster=east&namespace=kube-system&name=${pod.name}`);
+  await waitFor(async () => Number(await page.locator('.chart[data-title="CPU per container"]').getAttribute('data-points')) > 1, 'pod CPU chart has points', 30_000);
+  await page.waitForSelector('.chart[data-title="CPU per container"] canvas');
+  const legend = (await page.locator('.chart[data-title="CPU per container"] .u-legend').textContent()) ?? '';
+  assert.match(legend, /request|limit/, 'requests or limits drawn as lines');
+  assert.ok((await page.locator('.page.pod table.grid tr').count()) > 1, 'containers listed');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(SHOTS, 'pod.png'), fullPage: true });
 });

@@ -7,6 +7,8 @@ export interface SeriesResult {
   resolution: 'raw' | '1m' | '1h';
   table: string;
   bucketS: number;
+  from: string;
+  to: string;
   ts: number[];
   series: Array<{ metric: string; group: string | null; unit: string; values: Array<number | null> }>;
 }
@@ -43,7 +45,8 @@ export function chart(title: string, res: SeriesResult, lines: Array<Line | null
     height: 190,
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true } },
+    // The x axis always spans the requested range, so a new object's few points sit at the right edge.
+    scales: { x: { time: true, range: () => [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000] } },
     axes: [
       { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, font: '11px system-ui' },
       { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, size: 84, font: '11px system-ui', values: (_u, vals) => vals.map((v) => fmt(v)) },
@@ -57,7 +60,7 @@ export function chart(title: string, res: SeriesResult, lines: Array<Line | null
         dash: l.dash ? [5, 4] : undefined,
         fill: l.dash ? undefined : `${l.color ?? PALETTE[i % PALETTE.length]}18`,
         spanGaps: false,
-        points: { show: false },
+        points: { show: !l.dash && res.ts.length < 40, size: 4 },
         value: (_u: uPlot, v: number | null) => fmt(v),
       })),
     ],

@@ -119,19 +119,25 @@ function route(): void {
 function connectLive(): void {
   const es = new EventSource(withToken('/api/live'));
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const soon = (): void => {
+  let lastMs = 0;
+  // Inventory changes show within a second; new samples (at 5,000 nodes some node reports every moment)
+  // redraw at most every 5 s, well inside one collection interval.
+  const soon = (minGapMs: number) => (): void => {
     if (timer) return;
+    const wait = Math.max(250, minGapMs - (Date.now() - lastMs));
     timer = setTimeout(() => {
       timer = null;
+      lastMs = Date.now();
       void refresh();
-    }, 250);
+    }, wait);
   };
   es.addEventListener('open', () => {
     liveDot.className = 'live on';
     liveDot.textContent = 'live';
   });
-  es.addEventListener('hello', soon); // after a reconnect, catch up
-  for (const ev of ['samples', 'inventory', 'health']) es.addEventListener(ev, soon);
+  es.addEventListener('hello', soon(0)); // after a reconnect, catch up
+  es.addEventListener('samples', soon(5000));
+  for (const ev of ['inventory', 'health']) es.addEventListener(ev, soon(1000));
   es.addEventListener('error', () => {
     liveDot.className = 'live off';
     liveDot.textContent = 'reconnecting';
