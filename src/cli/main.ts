@@ -47,6 +47,12 @@ program
   });
 
 program
+  .command('view')
+  .description('serve the viewer against the database alone (no collection)')
+  .option('-c, --config <file>', 'kubepulse.toml (database and server settings)')
+  .action(async (o) => exitNow(await (await import('./view.js')).viewCommand(o)));
+
+program
   .command('migrate')
   .description('apply the database migrations and exit')
   .option('-c, --config <file>', 'kubepulse.toml')

@@ -19,6 +19,7 @@ import { Spool } from '../store/spool.js';
 import { SpoolReplayer } from '../store/spool-replay.js';
 import { writeMetricRows } from '../store/metric-writer.js';
 import { applyInventory, reconcile } from '../store/inventory-writer.js';
+import { registerViewer, type Viewer } from '../viewer/api.js';
 
 export interface CollectorOptions {
   /** Overrides the database URL (the demo passes the embedded server it started). */
@@ -38,6 +39,7 @@ export class Collector {
   private inventory!: StoreInventorySink;
   spool!: Spool;
   replayer!: SpoolReplayer;
+  private viewer: Viewer | null = null;
 
   private constructor(
     private config: Config,
@@ -117,6 +119,7 @@ export class Collector {
       if (req.method !== 'POST') return { status: 405, json: { error: 'use POST' }, headers: { allow: 'POST' } };
       return { json: await this.reloadFromSource() };
     });
+    this.viewer = registerViewer(s, { pool: this.db.pool, status: async () => this.health?.current ?? (await this.refreshStatus()), statusNow: () => this.health?.current ?? null });
   }
 
   private async startCluster(cl: ClusterConfig): Promise<void> {
@@ -193,6 +196,7 @@ export class Collector {
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));
     this.clusters.clear();
     await this.pipeline?.flush();
+    this.viewer?.stop(); // ends live streams, which would otherwise hold the server open
     // One last replay while the database is up (bounded: what is left stays on disk for the next start).
     if (this.replayer && this.db.state === 'connected') await Promise.race([this.replayer.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
     await this.replayer?.stop();

@@ -14,7 +14,8 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export type Handler = (req: IncomingMessage, url: URL) => Promise<Reply | void> | Reply | void;
+/** `res` is for streaming handlers (server-sent events): they write it themselves and return nothing. */
+export type Handler = (req: IncomingMessage, url: URL, res: ServerResponse) => Promise<Reply | void> | Reply | void;
 
 export interface HttpServerOptions {
   listen: string;
@@ -85,7 +86,7 @@ export class HttpServer {
     const h = this.routes.get(url.pathname) ?? this.prefixes.find(([p]) => url.pathname.startsWith(p))?.[1];
     if (!h) return send(res, { status: 404, json: { error: `no such path: ${url.pathname}` } });
     try {
-      const reply = await h(req, url);
+      const reply = await h(req, url, res);
       if (reply && !res.headersSent) send(res, reply);
     } catch (e) {
       const err = e as Error & { statusCode?: number };

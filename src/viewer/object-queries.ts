@@ -1,0 +1,222 @@
+// Reads of single objects and their lists: pods (paged, filtered), a node or pod with its details,
+// workloads, events, and "what ran on this node at time T" from the change log.
+import type pg from 'pg';
+
+const S = 'kubepulse';
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
+/** Summary rows carry the CPU gauge; cAdvisor rows (own sample times) only counters, maybe a rate. */
+const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
+const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
+
+export const POD_SORTS = {
+  name: 'p.namespace, p.name',
+  cpu: 'cpu_m DESC NULLS LAST, p.namespace, p.name',
+  memory: 'mem_b DESC NULLS LAST, p.namespace, p.name',
+  restarts: 'p.restart_count DESC NULLS LAST, p.namespace, p.name',
+  age: 'p.created_at DESC, p.namespace, p.name',
+} as const;
+export type PodSort = keyof typeof POD_SORTS;
+
+export interface PodFilter {
+  clusterId?: number;
+  namespace?: string;
+  node?: string;
+  workload?: string;
+  phase?: string;
+  label?: { key: string; value: string };
+  search?: string;
+  sort: PodSort;
+  offset: number;
+  limit: number;
+}
+
+export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: number; rows: unknown[] }> {
+  const params: unknown[] = [];
+  const where = ['p.deleted_at IS NULL'];
+  if (f.clusterId !== undefined) where.push(`p.cluster_id = $${params.push(f.clusterId)}`);
+  if (f.namespace) where.push(`p.namespace = $${params.push(f.namespace)}`);
+  if (f.node) where.push(`p.node = $${params.push(f.node)}`);
+  if (f.workload) where.push(`p.workload_name = $${params.push(f.workload)}`);
+  if (f.phase) where.push(`p.phase = $${params.push(f.phase)}`);
+  if (f.label) where.push(`p.labels @> $${params.push(JSON.stringify({ [f.label.key]: f.label.value }))}::jsonb`);
+  if (f.search) where.push(`p.name ILIKE $${params.push(likeText(f.search))}`);
+  const filterParams = params.length;
+  // The latest pod sample only for the page's pods when sorting by name (cheap), for all filtered pods
+  // when sorting by usage (one DISTINCT ON over the recent window).
+  const usageSort = f.sort === 'cpu' || f.sort === 'memory';
+  const latest = `SELECT DISTINCT ON (cluster_id, pod_uid) cluster_id, pod_uid, coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
+                    FROM ${S}.pod_metric WHERE ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY cluster_id, pod_uid, ts DESC`;
+  const cols = `c.name AS cluster, p.uid, p.namespace, p.name, p.node, p.phase, p.ready, p.restart_count, p.qos_class,
+                p.workload_kind, p.workload_name, p.created_at, p.cpu_request_millicores, p.cpu_limit_millicores,
+                p.memory_request_bytes, p.memory_limit_bytes`;
+  let sql: string;
+  if (usageSort) {
+    sql = `WITH m AS (${latest})
+      SELECT ${cols}, m.cpu_m, m.mem_b, count(*) OVER () AS total
+        FROM ${S}.pod p JOIN ${S}.cluster c ON c.id = p.cluster_id LEFT JOIN m ON m.cluster_id = p.cluster_id AND m.pod_uid = p.uid
+       WHERE ${where.join(' AND ')} ORDER BY ${POD_SORTS[f.sort]} LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)}`;
+  } else {
+    sql = `WITH page AS (
+        SELECT ${cols}, p.cluster_id, count(*) OVER () AS total
+          FROM ${S}.pod p JOIN ${S}.cluster c ON c.id = p.cluster_id
+         WHERE ${where.join(' AND ')} ORDER BY ${POD_SORTS[f.sort]} LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
+      SELECT page.*, m.cpu_m, m.mem_b FROM page LEFT JOIN LATERAL (
+        SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
+          FROM ${S}.pod_metric x WHERE x.cluster_id = page.cluster_id AND x.pod_uid = page.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU}
+         ORDER BY x.ts DESC LIMIT 1) m ON true
+      ORDER BY ${POD_SORTS[f.sort].replace(/p\./g, 'page.')}`;
+  }
+  const r = await pool.query(sql, params);
+  let total = r.rows.length ? Number(r.rows[0].total) : 0;
+  if (!r.rows.length && f.offset > 0) {
+    total = Number((await pool.query(`SELECT count(*) AS n FROM ${S}.pod p WHERE ${where.join(' AND ')}`, params.slice(0, filterParams))).rows[0].n);
+  }
+  return {
+    total,
+    rows: r.rows.map((x) => ({
+      cluster: x.cluster, uid: x.uid, namespace: x.namespace, name: x.name, node: x.node, phase: x.phase, ready: x.ready,
+      restarts: num(x.restart_count), qosClass: x.qos_class, workloadKind: x.workload_kind, workloadName: x.workload_name,
+      createdAt: iso(x.created_at), cpuRequestMillicores: num(x.cpu_request_millicores), cpuLimitMillicores: num(x.cpu_limit_millicores),
+      memoryRequestBytes: num(x.memory_request_bytes), memoryLimitBytes: num(x.memory_limit_bytes),
+      cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b),
+    })),
+  };
+}
+
+export async function nodeDetail(pool: pg.Pool, clusterIdValue: number, name: string): Promise<unknown | null> {
+  const r = await pool.query(
+    `SELECT uid, name, roles, ready, unschedulable, internal_ip, zone, kubelet_version, container_runtime, os_image, kernel_version,
+            architecture, capacity_cpu_millicores, capacity_memory_bytes, capacity_pods, allocatable_cpu_millicores,
+            allocatable_memory_bytes, allocatable_pods, conditions, taints, labels, created_at, deleted_at
+       FROM ${S}.node WHERE cluster_id = $1 AND name = $2 ORDER BY deleted_at DESC NULLS FIRST LIMIT 1`,
+    [clusterIdValue, name],
+  );
+  const n = r.rows[0];
+  if (!n) return null;
+  const ifaces = await pool.query<{ interface: string }>(
+    `SELECT DISTINCT interface FROM ${S}.interface_metric WHERE cluster_id = $1 AND node = $2 AND pod_uid = '' AND ts > now() - interval '10 minutes'`,
+    [clusterIdValue, name],
+  );
+  return {
+    uid: n.uid, name: n.name, roles: n.roles, ready: n.ready, unschedulable: n.unschedulable, internalIp: n.internal_ip, zone: n.zone,
+    kubeletVersion: n.kubelet_version, containerRuntime: n.container_runtime, osImage: n.os_image, kernelVersion: n.kernel_version,
+    architecture: n.architecture,
+    capacity: { cpuMillicores: num(n.capacity_cpu_millicores), memoryBytes: num(n.capacity_memory_bytes), pods: num(n.capacity_pods) },
+    allocatable: { cpuMillicores: num(n.allocatable_cpu_millicores), memoryBytes: num(n.allocatable_memory_bytes), pods: num(n.allocatable_pods) },
+    conditions: n.conditions ?? [], taints: n.taints ?? [], labels: n.labels ?? {}, createdAt: iso(n.created_at), deletedAt: iso(n.deleted_at),
+    interfaces: ifaces.rows.map((x) => x.interface).sort(),
+  };
+}
+
+export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace: string, name: string): Promise<unknown | null> {
+  const r = await pool.query(
+    `SELECT uid, namespace, name, node, phase, qos_class, workload_kind, workload_name, owner_kind, owner_name, pod_ip, host_ip,
+            start_time, ready, restart_count, cpu_request_millicores, cpu_limit_millicores, memory_request_bytes, memory_limit_bytes,
+            priority_class, service_account, labels, created_at, deleted_at, object->'spec'->'volumes' AS volumes
+       FROM ${S}.pod WHERE cluster_id = $1 AND namespace = $2 AND name = $3 ORDER BY deleted_at DESC NULLS FIRST LIMIT 1`,
+    [clusterIdValue, namespace, name],
+  );
+  const p = r.rows[0];
+  if (!p) return null;
+  const cs = await pool.query(
+    `SELECT container, type, image, cpu_request_millicores, cpu_limit_millicores, memory_request_bytes, memory_limit_bytes, ready,
+            restart_count, state, state_reason, state_since, last_termination_reason, last_termination_exit_code, last_terminated_at
+       FROM ${S}.container WHERE cluster_id = $1 AND pod_uid = $2 ORDER BY type, container`,
+    [clusterIdValue, p.uid],
+  );
+  return {
+    uid: p.uid, namespace: p.namespace, name: p.name, node: p.node, phase: p.phase, qosClass: p.qos_class,
+    workloadKind: p.workload_kind, workloadName: p.workload_name, ownerKind: p.owner_kind, ownerName: p.owner_name,
+    podIp: p.pod_ip, hostIp: p.host_ip, startTime: iso(p.start_time), ready: p.ready, restarts: num(p.restart_count),
+    priorityClass: p.priority_class, serviceAccount: p.service_account, labels: p.labels ?? {}, createdAt: iso(p.created_at), deletedAt: iso(p.deleted_at),
+    volumes: ((p.volumes ?? []) as Array<Record<string, unknown>>).map((v) => ({ name: v.name, type: Object.keys(v).find((k) => k !== 'name') ?? 'unknown' })),
+    containers: cs.rows.map((c) => ({
+      name: c.container, type: c.type, image: c.image, ready: c.ready, restarts: num(c.restart_count), state: c.state, stateReason: c.state_reason,
+      stateSince: iso(c.state_since), lastTerminationReason: c.last_termination_reason, lastTerminationExitCode: num(c.last_termination_exit_code),
+      lastTerminatedAt: iso(c.last_terminated_at),
+      cpuRequestMillicores: num(c.cpu_request_millicores), cpuLimitMillicores: num(c.cpu_limit_millicores),
+      memoryRequestBytes: num(c.memory_request_bytes), memoryLimitBytes: num(c.memory_limit_bytes),
+    })),
+  };
+}
+
+export const WORKLOAD_KINDS = ['deployment', 'statefulset', 'daemonset', 'job'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespace?: string; kind?: WorkloadKind; search?: string; limit: number; offset: number }): Promise<{ total: number; rows: unknown[] }> {
+  const kinds = f.kind ? [f.kind] : WORKLOAD_KINDS;
+  // Each kind table has its own replica columns; jobs report active/succeeded instead of replicas.
+  const parts = kinds.map((k) =>
+    k === 'job'
+      ? `SELECT cluster_id, 'Job' AS kind, namespace, name, created_at, completions AS desired, active AS current, succeeded AS ready, cpu_request_millicores, memory_request_bytes FROM ${S}.job WHERE deleted_at IS NULL`
+      : `SELECT cluster_id, '${k === 'deployment' ? 'Deployment' : k === 'statefulset' ? 'StatefulSet' : 'DaemonSet'}' AS kind, namespace, name, created_at, replicas_desired AS desired, replicas_current AS current, replicas_ready AS ready, cpu_request_millicores, memory_request_bytes FROM ${S}.${k} WHERE deleted_at IS NULL`,
+  );
+  const params: unknown[] = [];
+  const where: string[] = ['true'];
+  if (f.clusterId !== undefined) where.push(`w.cluster_id = $${params.push(f.clusterId)}`);
+  if (f.namespace) where.push(`w.namespace = $${params.push(f.namespace)}`);
+  if (f.search) where.push(`w.name ILIKE $${params.push(likeText(f.search))}`);
+  const r = await pool.query(
+    `WITH w AS (${parts.join(' UNION ALL ')}), page AS (
+       SELECT w.*, c.name AS cluster, count(*) OVER () AS total FROM w JOIN ${S}.cluster c ON c.id = w.cluster_id
+        WHERE ${where.join(' AND ')} ORDER BY c.name, w.namespace, w.name, w.kind LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
+     SELECT page.*, u.pods, u.running, u.cpu_m, u.mem_b FROM page LEFT JOIN LATERAL (
+       SELECT count(*) AS pods, count(*) FILTER (WHERE p.phase = 'Running') AS running, sum(m.cpu_m) AS cpu_m, sum(m.mem_b) AS mem_b
+         FROM ${S}.pod p LEFT JOIN LATERAL (
+           SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b FROM ${S}.pod_metric x
+            WHERE x.cluster_id = p.cluster_id AND x.pod_uid = p.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY x.ts DESC LIMIT 1) m ON true
+        WHERE p.cluster_id = page.cluster_id AND p.namespace = page.namespace AND p.workload_name = page.name AND p.deleted_at IS NULL) u ON true
+     ORDER BY page.cluster, page.namespace, page.name, page.kind`,
+    params,
+  );
+  return {
+    total: r.rows.length ? Number(r.rows[0].total) : 0,
+    rows: r.rows.map((x) => ({
+      cluster: x.cluster, kind: x.kind, namespace: x.namespace, name: x.name, createdAt: iso(x.created_at),
+      desired: num(x.desired), current: num(x.current), ready: num(x.ready), pods: Number(x.pods ?? 0), running: Number(x.running ?? 0),
+      cpuRequestMillicores: num(x.cpu_request_millicores), memoryRequestBytes: num(x.memory_request_bytes), cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b),
+    })),
+  };
+}
+
+export async function events(pool: pg.Pool, f: { clusterId?: number; namespace?: string; type?: string; search?: string; limit: number }): Promise<unknown[]> {
+  const params: unknown[] = [];
+  const where = ['e.deleted_at IS NULL'];
+  if (f.clusterId !== undefined) where.push(`e.cluster_id = $${params.push(f.clusterId)}`);
+  if (f.namespace) where.push(`e.namespace = $${params.push(f.namespace)}`);
+  if (f.type) where.push(`e.type = $${params.push(f.type)}`);
+  if (f.search) where.push(`(e.message ILIKE $${params.push(likeText(f.search))} OR e.reason ILIKE $${params.length} OR e.involved_name ILIKE $${params.length})`);
+  // Warnings first, then the newest.
+  const r = await pool.query(
+    `SELECT c.name AS cluster, e.namespace, e.type, e.reason, e.message, e.involved_kind, e.involved_namespace, e.involved_name, e.count,
+            coalesce(e.last_time, e.first_time, e.created_at) AS last_time, e.source_component
+       FROM ${S}.event e JOIN ${S}.cluster c ON c.id = e.cluster_id WHERE ${where.join(' AND ')}
+      ORDER BY (e.type = 'Warning') DESC, coalesce(e.last_time, e.first_time, e.created_at) DESC NULLS LAST LIMIT $${params.push(f.limit)}`,
+    params,
+  );
+  return r.rows.map((x) => ({
+    cluster: x.cluster, namespace: x.namespace, type: x.type, reason: x.reason, message: x.message, involvedKind: x.involved_kind,
+    involvedNamespace: x.involved_namespace, involvedName: x.involved_name, count: num(x.count), lastTime: iso(x.last_time), source: x.source_component,
+  }));
+}
+
+/**
+ * Pods on a node at time T, from the change log: each pod's last logged state at or before T, kept when
+ * that state is not a delete and names the node. A pod's node never changes, so its add/update rows say
+ * where it ran.
+ */
+export async function podsOnNodeAt(pool: pg.Pool, clusterIdValue: number, node: string, at: Date): Promise<unknown[]> {
+  const r = await pool.query(
+    `WITH last AS (
+       SELECT DISTINCT ON (uid) uid, namespace, name, op, at, state
+         FROM ${S}.change_log WHERE cluster_id = $1 AND kind = 'pod' AND at <= $3
+        ORDER BY uid, at DESC, id DESC),
+     here AS (SELECT DISTINCT uid FROM ${S}.change_log WHERE cluster_id = $1 AND kind = 'pod' AND at <= $3 AND state->>'node' = $2)
+     SELECT l.uid, l.namespace, l.name, l.at, l.state->>'phase' AS phase FROM last l JOIN here h USING (uid)
+      WHERE l.op <> 'delete' AND coalesce(l.state->>'phase', 'Running') NOT IN ('Succeeded', 'Failed')
+      ORDER BY l.namespace, l.name LIMIT 2000`,
+    [clusterIdValue, node, at],
+  );
+  return r.rows.map((x) => ({ uid: x.uid, namespace: x.namespace, name: x.name, phase: x.phase, since: iso(x.at) }));
+}

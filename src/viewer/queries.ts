@@ -1,0 +1,174 @@
+// The viewer's reads of inventory and latest samples. Each is one parameterized statement shaped for the
+// 5,000-node / 150,000-pod scale: latest node samples come from a short recent window (partition-pruned,
+// one DISTINCT ON), pod counts from one pass over the pod table, tables are paged server-side.
+import type pg from 'pg';
+
+const S = 'kubepulse';
+/** Node samples younger than this count as "reporting" and feed the latest figures. */
+export const LATEST_WINDOW = '3 minutes';
+
+const LATEST_NODE_SAMPLES = `
+  SELECT DISTINCT ON (cluster_id, node) cluster_id, node, ts,
+         coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m,
+         memory_working_set_bytes AS mem_b,
+         network_rx_bytes_per_second AS rx_bps, network_tx_bytes_per_second AS tx_bps,
+         fs_used_bytes AS fs_used_b, fs_capacity_bytes AS fs_cap_b
+    FROM ${S}.node_metric
+   WHERE ts > now() - interval '${LATEST_WINDOW}'
+     -- cAdvisor rows of the same node carry their own (different) sample time and no CPU gauge: the
+     -- latest figures come from the newest row that has a CPU figure (summary, or a computed rate).
+     AND (cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)
+   ORDER BY cluster_id, node, ts DESC`;
+
+export interface ClusterOverviewRow {
+  id: number;
+  name: string;
+  nodes: number;
+  nodesReady: number;
+  nodesReporting: number;
+  pods: { running: number; pending: number; failed: number; succeeded: number; total: number };
+  cpu: { usedMillicores: number | null; allocatableMillicores: number | null; requestsMillicores: number | null; limitsMillicores: number | null };
+  memory: { usedBytes: number | null; allocatableBytes: number | null; requestsBytes: number | null; limitsBytes: number | null };
+  lastSampleAt: string | null;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export async function overview(pool: pg.Pool): Promise<ClusterOverviewRow[]> {
+  const r = await pool.query(`
+    WITH n AS (
+      SELECT cluster_id, count(*) AS total, count(*) FILTER (WHERE ready) AS ready,
+             sum(allocatable_cpu_millicores) AS cpu_alloc, sum(allocatable_memory_bytes) AS mem_alloc
+        FROM ${S}.node WHERE deleted_at IS NULL GROUP BY cluster_id),
+    p AS (
+      SELECT cluster_id, count(*) AS total,
+             count(*) FILTER (WHERE phase = 'Running') AS running, count(*) FILTER (WHERE phase = 'Pending') AS pending,
+             count(*) FILTER (WHERE phase = 'Failed') AS failed, count(*) FILTER (WHERE phase = 'Succeeded') AS succeeded,
+             sum(cpu_request_millicores) FILTER (WHERE phase IN ('Running', 'Pending')) AS cpu_req,
+             sum(cpu_limit_millicores) FILTER (WHERE phase IN ('Running', 'Pending')) AS cpu_lim,
+             sum(memory_request_bytes) FILTER (WHERE phase IN ('Running', 'Pending')) AS mem_req,
+             sum(memory_limit_bytes) FILTER (WHERE phase IN ('Running', 'Pending')) AS mem_lim
+        FROM ${S}.pod WHERE deleted_at IS NULL GROUP BY cluster_id),
+    m AS (
+      SELECT cluster_id, count(*) AS reporting, sum(cpu_m) AS cpu_used, sum(mem_b) AS mem_used, max(ts) AS last
+        FROM (${LATEST_NODE_SAMPLES}) x GROUP BY cluster_id)
+    SELECT c.id, c.name, n.total AS nodes, n.ready, n.cpu_alloc, n.mem_alloc, p.total AS pods, p.running, p.pending,
+           p.failed, p.succeeded, p.cpu_req, p.cpu_lim, p.mem_req, p.mem_lim, m.reporting, m.cpu_used, m.mem_used,
+           coalesce(m.last, (SELECT max(ts) FROM ${S}.node_metric x WHERE x.cluster_id = c.id AND x.ts > now() - interval '1 day')) AS last
+      FROM ${S}.cluster c LEFT JOIN n ON n.cluster_id = c.id LEFT JOIN p ON p.cluster_id = c.id LEFT JOIN m ON m.cluster_id = c.id
+     ORDER BY c.name`);
+  return r.rows.map((x) => ({
+    id: x.id,
+    name: x.name,
+    nodes: Number(x.nodes ?? 0),
+    nodesReady: Number(x.ready ?? 0),
+    nodesReporting: Number(x.reporting ?? 0),
+    pods: { running: Number(x.running ?? 0), pending: Number(x.pending ?? 0), failed: Number(x.failed ?? 0), succeeded: Number(x.succeeded ?? 0), total: Number(x.pods ?? 0) },
+    cpu: { usedMillicores: num(x.cpu_used), allocatableMillicores: num(x.cpu_alloc), requestsMillicores: num(x.cpu_req), limitsMillicores: num(x.cpu_lim) },
+    memory: { usedBytes: num(x.mem_used), allocatableBytes: num(x.mem_alloc), requestsBytes: num(x.mem_req), limitsBytes: num(x.mem_lim) },
+    lastSampleAt: x.last ? new Date(x.last).toISOString() : null,
+  }));
+}
+
+export async function clusterId(pool: pg.Pool, name: string): Promise<number | null> {
+  const r = await pool.query<{ id: number }>(`SELECT id FROM ${S}.cluster WHERE name = $1`, [name]);
+  return r.rows[0]?.id ?? null;
+}
+
+export const NODE_SORTS = ['name', 'cpu', 'memory', 'pods', 'network', 'filesystem'] as const;
+export type NodeSort = (typeof NODE_SORTS)[number];
+
+export interface NodeRow {
+  cluster: string; name: string; roles: string; ready: boolean; unschedulable: boolean; zone: string | null; kubeletVersion: string | null;
+  cpuAllocatableMillicores: number | null; memoryAllocatableBytes: number | null; podsAllocatable: number | null; pods: number;
+  problems: string[]; sampleAt: string | null; cpuMillicores: number | null; memoryBytes: number | null; cpuPercent: number | null;
+  memoryPercent: number | null; rxBytesPerSecond: number | null; txBytesPerSecond: number | null; fsUsedBytes: number | null;
+  fsCapacityBytes: number | null; fsPercent: number | null;
+}
+
+/** Every live node with its latest sample and pod count: one statement (see snapshot.ts for its reuse). */
+export async function allNodes(pool: pg.Pool): Promise<NodeRow[]> {
+  const r = await pool.query(`
+    WITH m AS (${LATEST_NODE_SAMPLES}),
+    pc AS (SELECT cluster_id, node, count(*) AS pods FROM ${S}.pod
+            WHERE deleted_at IS NULL AND phase IN ('Running', 'Pending') AND node IS NOT NULL GROUP BY cluster_id, node)
+    SELECT c.name AS cluster, n.name, n.roles, n.ready, n.unschedulable, n.zone, n.kubelet_version,
+           n.allocatable_cpu_millicores AS cpu_alloc_m, n.allocatable_memory_bytes AS mem_alloc_b, n.allocatable_pods,
+           n.conditions, m.ts, m.cpu_m, m.mem_b, m.rx_bps, m.tx_bps, m.fs_used_b, m.fs_cap_b, coalesce(pc.pods, 0) AS pods
+      FROM ${S}.node n JOIN ${S}.cluster c ON c.id = n.cluster_id
+      LEFT JOIN m ON m.cluster_id = n.cluster_id AND m.node = n.name
+      LEFT JOIN pc ON pc.cluster_id = n.cluster_id AND pc.node = n.name
+     WHERE n.deleted_at IS NULL`);
+  const ratio = (a: number | null, b: number | null): number | null => (a !== null && b ? (100 * a) / b : null);
+  return r.rows.map((x) => {
+    const cpuM = num(x.cpu_m);
+    const memB = num(x.mem_b);
+    const fsUsed = num(x.fs_used_b);
+    const fsCap = num(x.fs_cap_b);
+    return {
+      cluster: x.cluster, name: x.name, roles: x.roles ?? '', ready: x.ready === true, unschedulable: x.unschedulable === true, zone: x.zone,
+      kubeletVersion: x.kubelet_version, cpuAllocatableMillicores: num(x.cpu_alloc_m), memoryAllocatableBytes: num(x.mem_alloc_b),
+      podsAllocatable: num(x.allocatable_pods), pods: Number(x.pods),
+      problems: ((x.conditions ?? []) as Array<{ type: string; status: string; reason: string | null }>)
+        .filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True'))
+        .map((c) => (c.type === 'Ready' ? `NotReady${c.reason ? ` (${c.reason})` : ''}` : c.type)),
+      sampleAt: x.ts ? new Date(x.ts).toISOString() : null,
+      cpuMillicores: cpuM, memoryBytes: memB, cpuPercent: ratio(cpuM, num(x.cpu_alloc_m)), memoryPercent: ratio(memB, num(x.mem_alloc_b)),
+      rxBytesPerSecond: num(x.rx_bps), txBytesPerSecond: num(x.tx_bps), fsUsedBytes: fsUsed, fsCapacityBytes: fsCap, fsPercent: ratio(fsUsed, fsCap),
+    };
+  });
+}
+
+export interface NodeFilter {
+  cluster?: string;
+  search?: string;
+  role?: string;
+  sort: NodeSort;
+  offset: number;
+  limit: number;
+}
+
+const byName = (a: NodeRow, b: NodeRow): number => (a.cluster === b.cluster ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.cluster < b.cluster ? -1 : 1);
+/** Descending by a figure, missing figures last, then by name: the busiest nodes first. */
+const desc = (f: (r: NodeRow) => number | null) => (a: NodeRow, b: NodeRow): number => {
+  const x = f(a);
+  const y = f(b);
+  if (x === y) return byName(a, b);
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return y - x;
+};
+const NODE_ORDER: Record<NodeSort, (a: NodeRow, b: NodeRow) => number> = {
+  name: byName,
+  cpu: desc((r) => r.cpuPercent),
+  memory: desc((r) => r.memoryPercent),
+  pods: desc((r) => r.pods),
+  network: desc((r) => (r.rxBytesPerSecond ?? 0) + (r.txBytesPerSecond ?? 0)),
+  filesystem: desc((r) => r.fsPercent),
+};
+
+/** Filter, sort and page the node rows (pure). */
+export function pageNodes(rows: NodeRow[], f: NodeFilter): { total: number; rows: NodeRow[] } {
+  const needle = f.search?.toLowerCase();
+  const kept = rows.filter((r) =>
+    (f.cluster === undefined || r.cluster === f.cluster) &&
+    (needle === undefined || r.name.toLowerCase().includes(needle)) &&
+    (f.role === undefined || r.roles.split(',').includes(f.role)));
+  kept.sort(NODE_ORDER[f.sort]);
+  return { total: kept.length, rows: kept.slice(f.offset, f.offset + f.limit) };
+}
+
+/** CPU % of allocatable per node per minute over the last 15 minutes, for the table's visible rows. */
+export async function nodeSparklines(pool: pg.Pool, clusterIdValue: number, nodes: string[]): Promise<Record<string, Array<[number, number | null]>>> {
+  const r = await pool.query(
+    `SELECT m.node, extract(epoch FROM date_bin('1 minute', m.ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t,
+            100.0 * avg(coalesce(m.cpu_usage_nanocores / 1e6, m.cpu_rate_millicores)) / nullif(max(n.allocatable_cpu_millicores), 0) AS cpu_pct
+       FROM ${S}.node_metric m JOIN ${S}.node n ON n.cluster_id = m.cluster_id AND n.name = m.node AND n.deleted_at IS NULL
+      WHERE m.cluster_id = $1 AND m.node = ANY ($2) AND m.ts > now() - interval '15 minutes'
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [clusterIdValue, nodes],
+  );
+  const out: Record<string, Array<[number, number | null]>> = {};
+  for (const x of r.rows) (out[x.node] ??= []).push([Number(x.t), num(x.cpu_pct)]);
+  return out;
+}

@@ -1,0 +1,129 @@
+// Time series for the charts: one SQL per chart, reading raw rows for short ranges and the 1-minute or
+// 1-hour rollups for long ones (params.resolutionFor), bucketed to at most a few hundred points. Metric
+// names are looked up in the whitelist below; no request text ever becomes SQL.
+import type pg from 'pg';
+import { RequestError } from '../server/http-server.js';
+import { bucketSeconds, resolutionFor, type Resolution, type TimeRange } from './params.js';
+
+/** A chartable metric: the stored column and the factor to the unit the chart shows. */
+export interface SeriesMetric {
+  column: string;
+  scale: number;
+  unit: string;
+}
+
+const CPU: SeriesMetric = { column: 'cpu_usage_nanocores', scale: 1e-6, unit: 'millicores' };
+const MEM: SeriesMetric = { column: 'memory_working_set_bytes', scale: 1, unit: 'bytes' };
+const PSI = (r: 'cpu' | 'memory' | 'io'): SeriesMetric => ({ column: `${r}_psi_some_avg10_percent`, scale: 1, unit: 'percent' });
+
+export type SeriesEntity = 'node' | 'pod' | 'container' | 'interface';
+
+export const SERIES_METRICS: Record<SeriesEntity, Record<string, SeriesMetric>> = {
+  node: {
+    cpu: CPU,
+    memory: MEM,
+    rx: { column: 'network_rx_bytes_per_second', scale: 1, unit: 'bytes/s' },
+    tx: { column: 'network_tx_bytes_per_second', scale: 1, unit: 'bytes/s' },
+    fs_used: { column: 'fs_used_bytes', scale: 1, unit: 'bytes' },
+    fs_capacity: { column: 'fs_capacity_bytes', scale: 1, unit: 'bytes' },
+    imagefs_used: { column: 'imagefs_used_bytes', scale: 1, unit: 'bytes' },
+    psi_cpu: PSI('cpu'),
+    psi_memory: PSI('memory'),
+    psi_io: PSI('io'),
+  },
+  pod: {
+    cpu: CPU,
+    memory: MEM,
+    rx: { column: 'network_rx_bytes_per_second', scale: 1, unit: 'bytes/s' },
+    tx: { column: 'network_tx_bytes_per_second', scale: 1, unit: 'bytes/s' },
+    ephemeral_used: { column: 'ephemeral_storage_used_bytes', scale: 1, unit: 'bytes' },
+  },
+  container: {
+    cpu: CPU,
+    memory: MEM,
+    throttled: { column: 'cpu_cfs_throttled_periods_per_second', scale: 1, unit: 'periods/s' },
+    throttled_cpu: { column: 'cpu_cfs_throttled_millicores', scale: 1, unit: 'millicores' },
+    rootfs_used: { column: 'rootfs_used_bytes', scale: 1, unit: 'bytes' },
+  },
+  interface: {
+    rx: { column: 'rx_bytes_per_second', scale: 1, unit: 'bytes/s' },
+    tx: { column: 'tx_bytes_per_second', scale: 1, unit: 'bytes/s' },
+  },
+};
+
+const TABLE: Record<SeriesEntity, string> = { node: 'node_metric', pod: 'pod_metric', container: 'container_metric', interface: 'interface_metric' };
+/** The column splitting one chart into several lines (one per container, one per interface). */
+const GROUP: Partial<Record<SeriesEntity, string>> = { container: 'container', interface: 'interface' };
+
+export interface SeriesRequest {
+  entity: SeriesEntity;
+  clusterId: number;
+  /** Identity filter: node name (node, interface) or pod uid (pod, container). */
+  node?: string;
+  podUid?: string;
+  metrics: string[];
+  range: TimeRange;
+}
+
+export interface SeriesResult {
+  resolution: Resolution;
+  table: string;
+  bucketS: number;
+  from: string;
+  to: string;
+  /** Bucket starts, epoch seconds (uPlot's x axis). */
+  ts: number[];
+  series: Array<{ metric: string; group: string | null; unit: string; values: Array<number | null> }>;
+}
+
+export function parseMetricList(entity: SeriesEntity, text: string | null): string[] {
+  const known = SERIES_METRICS[entity];
+  if (!text) return Object.keys(known);
+  const names = text.split(',');
+  for (const n of names) {
+    if (!Object.hasOwn(known, n)) throw new RequestError(400, `query parameter metrics: unknown metric ${JSON.stringify(n.slice(0, 40))} for ${entity} (known: ${Object.keys(known).join(', ')})`);
+  }
+  return names;
+}
+
+/** The SQL for one series request (exported for tests: it names the table the range chose). */
+export function seriesSql(q: SeriesRequest): { sql: string; params: unknown[]; resolution: Resolution; table: string; bucketS: number } {
+  const resolution = resolutionFor(q.range);
+  const bucketS = bucketSeconds(q.range, resolution);
+  const table = resolution === 'raw' ? TABLE[q.entity] : `${TABLE[q.entity]}_${resolution}`;
+  const defs = q.metrics.map((m) => SERIES_METRICS[q.entity][m]);
+  const cols = defs.map((d, i) => `avg(${resolution === 'raw' ? d.column : `${d.column}_avg`}) * ${d.scale} AS m${i}`);
+  const params: unknown[] = [q.clusterId, q.range.from, q.range.to, bucketS];
+  const where = ['cluster_id = $1', 'ts >= $2', 'ts < $3'];
+  if (q.entity === 'node' || q.entity === 'interface') {
+    params.push(q.node);
+    where.push(`node = $${params.length}`);
+    if (q.entity === 'interface') where.push(`pod_uid = ''`); // the node's own interfaces
+  } else {
+    params.push(q.podUid);
+    where.push(`pod_uid = $${params.length}`);
+  }
+  const group = GROUP[q.entity];
+  const sql =
+    `SELECT extract(epoch FROM date_bin(make_interval(secs => $4), ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t` +
+    `${group ? `, ${group} AS g` : ', NULL::text AS g'}, ${cols.join(', ')}\n` +
+    `FROM kubepulse.${table} WHERE ${where.join(' AND ')}\nGROUP BY 1, 2 ORDER BY 1 LIMIT 20000`;
+  return { sql, params, resolution, table, bucketS };
+}
+
+export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<SeriesResult> {
+  const { sql, params, resolution, table, bucketS } = seriesSql(q);
+  const rows = (await pool.query<Record<string, unknown>>(sql, params)).rows;
+  const ts = [...new Set(rows.map((r) => Number(r.t)))].sort((a, b) => a - b);
+  const at = new Map(ts.map((t, i) => [t, i]));
+  const groups = [...new Set(rows.map((r) => (r.g as string | null) ?? null))].sort();
+  const series: SeriesResult['series'] = [];
+  q.metrics.forEach((metric, mi) => {
+    for (const group of groups) {
+      const values: Array<number | null> = new Array(ts.length).fill(null);
+      for (const r of rows) if ((r.g ?? null) === group && r[`m${mi}`] !== null) values[at.get(Number(r.t))!] = Number(r[`m${mi}`]);
+      series.push({ metric, group, unit: SERIES_METRICS[q.entity][metric].unit, values });
+    }
+  });
+  return { resolution, table, bucketS, from: q.range.from.toISOString(), to: q.range.to.toISOString(), ts, series };
+}

@@ -1,0 +1,153 @@
+// The viewer's browser entry: layout (nav, time-range picker, live indicator), the router over the URL
+// hash, and the live stream (server-sent events) that refreshes the page in view when new samples or
+// inventory changes arrive. EventSource reconnects by itself after the server restarts.
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { h } from './dom.js';
+import { currentRoute, href, initToken, setParams, withToken } from './state.js';
+import { healthPage, overviewPage } from './page-overview.js';
+import { nodePage, nodesPage } from './page-nodes.js';
+import { podPage, podsPage } from './page-pods.js';
+import { eventsPage, workloadsPage } from './page-misc.js';
+
+export interface PageView {
+  title: string;
+  el: HTMLElement;
+  refresh(): Promise<void>;
+}
+
+const PAGES: Record<string, () => PageView> = {
+  overview: overviewPage, nodes: nodesPage, node: nodePage, pods: podsPage, pod: podPage,
+  workloads: workloadsPage, events: eventsPage, health: healthPage,
+};
+const NAV: Array<[string, string]> = [['overview', 'Overview'], ['nodes', 'Nodes'], ['pods', 'Pods'], ['workloads', 'Workloads'], ['events', 'Events'], ['health', 'Collector health']];
+const RANGES = ['15m', '1h', '6h', '24h', '7d', '30d'];
+
+/** The time range of the URL as API parameters. */
+export function rangeParams(): Record<string, string> {
+  const p = currentRoute().params;
+  if (p.get('from')) return { from: p.get('from')!, ...(p.get('to') ? { to: p.get('to')! } : {}) };
+  return { range: p.get('range') ?? '15m' };
+}
+
+const FILTER_HINT: Record<string, string> = {
+  cluster: 'cluster', namespace: 'namespace', workload: 'workload', node: 'node', label: 'label key=value', phase: 'phase', search: 'name contains…', role: 'role', kind: 'kind', type: 'Normal | Warning',
+};
+const FILTER_CHOICES: Record<string, string[]> = {
+  phase: ['', 'Running', 'Pending', 'Succeeded', 'Failed'], type: ['', 'Warning', 'Normal'], kind: ['', 'deployment', 'statefulset', 'daemonset', 'job'],
+};
+
+/** Filter inputs bound to URL parameters (applied on Enter / change). */
+export function filterBar(names: string[], counter: HTMLElement): HTMLElement {
+  const p = currentRoute().params;
+  return h('div', { class: 'filters' }, ...names.map((n) => {
+    const choices = FILTER_CHOICES[n];
+    if (choices) {
+      const sel = h('select', { name: n, onchange: (e: Event) => setParams({ [n]: (e.target as HTMLSelectElement).value }) }, ...choices.map((c) => h('option', { value: c, selected: p.get(n) === c ? 'selected' : undefined }, c || `any ${n}`)));
+      return sel;
+    }
+    return h('input', { name: n, placeholder: FILTER_HINT[n] ?? n, value: p.get(n) ?? '', onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') setParams({ [n]: (e.target as HTMLInputElement).value.trim() }); }, onchange: (e: Event) => setParams({ [n]: (e.target as HTMLInputElement).value.trim() }) });
+  }), counter);
+}
+
+function rangePicker(): HTMLElement {
+  const p = currentRoute().params;
+  const custom = Boolean(p.get('from'));
+  const active = custom ? '' : p.get('range') ?? '15m';
+  const from = h('input', { type: 'datetime-local', class: 'range-from', value: custom ? localInput(p.get('from')!) : '' }) as HTMLInputElement;
+  const to = h('input', { type: 'datetime-local', class: 'range-to', value: custom && p.get('to') ? localInput(p.get('to')!) : '' }) as HTMLInputElement;
+  return h('div', { class: 'range' },
+    ...RANGES.map((r) => h('button', { class: `range-btn${r === active ? ' active' : ''}`, 'data-range': r, onclick: () => setParams({ range: r, from: null, to: null }) }, r)),
+    h('details', { class: `custom${custom ? ' active' : ''}` }, h('summary', {}, 'custom'),
+      h('div', { class: 'custom-box' }, from, to, h('button', { onclick: () => from.value && setParams({ range: null, from: new Date(from.value).toISOString(), to: to.value ? new Date(to.value).toISOString() : null }) }, 'apply'))));
+}
+
+function localInput(iso: string): string {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+const liveDot = h('span', { class: 'live connecting', title: 'live updates' }, 'connecting');
+const header = h('header', {});
+const main = h('main', {});
+const errorBar = h('div', { class: 'error-bar', hidden: 'hidden' });
+let view: PageView | null = null;
+let viewKey = '';
+let refreshing: Promise<void> | null = null;
+let again = false;
+
+async function refresh(): Promise<void> {
+  if (refreshing) {
+    again = true; // coalesce bursts of live events into one more refresh
+    return refreshing;
+  }
+  const v = view;
+  refreshing = (async () => {
+    try {
+      await v?.refresh();
+      errorBar.hidden = true;
+    } catch (e) {
+      errorBar.textContent = (e as Error).message;
+      errorBar.hidden = false;
+    }
+  })();
+  await refreshing;
+  refreshing = null;
+  if (again && v === view) {
+    again = false;
+    await new Promise((r) => setTimeout(r, 300));
+    void refresh();
+  }
+}
+
+function route(): void {
+  const r = currentRoute();
+  const key = location.hash;
+  if (key === viewKey && view) return;
+  viewKey = key;
+  const make = PAGES[r.page] ?? overviewPage;
+  view = make();
+  document.title = `${view.title} · kubepulse`;
+  header.replaceChildren(
+    h('a', { class: 'brand', href: href('overview') }, h('span', { class: 'logo' }, '◆'), 'kubepulse'),
+    h('nav', {}, ...NAV.map(([page, label]) => h('a', { href: href(page, { cluster: r.params.get('cluster') }), class: page === r.page || page === `${r.page}s` ? 'active' : '' }, label))),
+    rangePicker(), liveDot);
+  main.replaceChildren(view.el);
+  void refresh();
+}
+
+function connectLive(): void {
+  const es = new EventSource(withToken('/api/live'));
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastMs = 0;
+  // Inventory changes show within a second; new samples (at 5,000 nodes some node reports every moment)
+  // redraw at most every 5 s, well inside one collection interval.
+  const soon = (minGapMs: number) => (): void => {
+    if (timer) return;
+    const wait = Math.max(250, minGapMs - (Date.now() - lastMs));
+    timer = setTimeout(() => {
+      timer = null;
+      lastMs = Date.now();
+      void refresh();
+    }, wait);
+  };
+  es.addEventListener('open', () => {
+    liveDot.className = 'live on';
+    liveDot.textContent = 'live';
+  });
+  es.addEventListener('hello', soon(0)); // after a reconnect, catch up
+  es.addEventListener('samples', soon(5000));
+  for (const ev of ['inventory', 'health']) es.addEventListener(ev, soon(1000));
+  es.addEventListener('error', () => {
+    liveDot.className = 'live off';
+    liveDot.textContent = 'reconnecting';
+  });
+}
+
+initToken();
+document.getElementById('app')!.append(header, errorBar, main);
+window.addEventListener('hashchange', route);
+route();
+connectLive();
+// Ages ("12s ago") and the down-detection without samples move on even when nothing arrives.
+setInterval(() => void refresh(), 15_000);

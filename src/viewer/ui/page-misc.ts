@@ -1,0 +1,49 @@
+// Workloads (replicas, aggregate usage, pods) and the events stream (warnings first).
+import { age, bytes, count, cpu, h, fill } from "./dom.js";
+import { api, currentRoute, href } from './state.js';
+import { VTable, type Page } from './vtable.js';
+import { filterBar, type PageView } from './main.js';
+
+interface WorkloadRow {
+  cluster: string; kind: string; namespace: string; name: string; desired: number | null; ready: number | null; pods: number; running: number;
+  cpuMillicores: number | null; memoryBytes: number | null; cpuRequestMillicores: number | null; createdAt: string | null;
+}
+
+export function workloadsPage(): PageView {
+  const p = currentRoute().params;
+  const table = new VTable<WorkloadRow>([
+    { key: 'cluster', label: 'Cluster', width: '100px', render: (r) => r.cluster },
+    { key: 'kind', label: 'Kind', width: '110px', render: (r) => r.kind },
+    { key: 'namespace', label: 'Namespace', width: '140px', render: (r) => r.namespace },
+    { key: 'name', label: 'Name', width: 'minmax(200px,2fr)', render: (r) => h('span', { class: 'strong' }, r.name) },
+    { key: 'ready', label: 'Ready / desired', width: '120px', align: 'right', render: (r) => h('span', { class: r.ready !== null && r.desired !== null && r.ready < r.desired ? 'warn' : 'ok' }, `${count(r.ready)} / ${count(r.desired)}`) },
+    { key: 'pods', label: 'Pods (running)', width: '110px', align: 'right', render: (r) => `${r.pods} (${r.running})` },
+    { key: 'cpu', label: 'CPU / req per pod', width: '150px', align: 'right', render: (r) => `${cpu(r.cpuMillicores)} / ${cpu(r.cpuRequestMillicores)}` },
+    { key: 'mem', label: 'Memory', width: '100px', align: 'right', render: (r) => bytes(r.memoryBytes) },
+    { key: 'age', label: 'Age', width: '60px', align: 'right', render: (r) => age(r.createdAt) },
+  ], (offset, limit) => api<Page<WorkloadRow>>('/api/workloads', { cluster: p.get('cluster'), namespace: p.get('namespace'), kind: p.get('kind'), search: p.get('search'), offset, limit }),
+  { onRow: (r) => href('pods', { cluster: r.cluster, namespace: r.namespace, workload: r.name }) });
+  return { title: 'Workloads', el: h('div', { class: 'page workloads' }, filterBar(['cluster', 'namespace', 'kind', 'search'], table.counter), table.el), refresh: () => table.reload() };
+}
+
+interface EventRow {
+  cluster: string; namespace: string; type: string; reason: string; message: string; involvedKind: string; involvedName: string; count: number | null; lastTime: string | null;
+}
+
+export function eventsPage(): PageView {
+  const p = currentRoute().params;
+  const list = h('div', { class: 'events' });
+  const counter = h('span', { class: 'vt-count' });
+  return {
+    title: 'Events',
+    el: h('div', { class: 'page events-page' }, filterBar(['cluster', 'namespace', 'type', 'search'], counter), list),
+    async refresh() {
+      const rows = await api<EventRow[]>('/api/events', { cluster: p.get('cluster'), namespace: p.get('namespace'), type: p.get('type'), search: p.get('search'), limit: 500 });
+      counter.textContent = `${rows.length} events`;
+      fill(list, ...rows.map((e) => h('div', { class: `event ${e.type === 'Warning' ? 'warning' : ''}` },
+        h('span', { class: 'ev-type' }, e.type), h('span', { class: 'ev-age muted' }, age(e.lastTime)), h('span', { class: 'ev-reason strong' }, e.reason),
+        h('span', { class: 'ev-obj' }, `${e.cluster} · ${e.namespace ?? ''}/${e.involvedKind?.toLowerCase() ?? ''}/${e.involvedName ?? ''}`),
+        e.count && e.count > 1 ? h('span', { class: 'muted' }, `×${e.count}`) : '', h('span', { class: 'ev-msg' }, e.message ?? ''))));
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// Nodes table (virtualized, sortable, filterable, sparklines) and node detail (charts, pods on it now and
+// at a chosen past time).
+import { age, bytes, count, cpu, h, pctCell, rate, fill } from "./dom.js";
+import { api, currentRoute, href, setParams } from './state.js';
+import { VTable, type Page } from './vtable.js';
+import { chart, constant, linesOf, sparkline, type SeriesResult } from './charts.js';
+import { filterBar, rangeParams, type PageView } from './main.js';
+import { podColumns, type PodRow } from './page-pods.js';
+
+interface NodeRow {
+  cluster: string; name: string; roles: string; ready: boolean; problems: string[]; pods: number; podsAllocatable: number | null;
+  cpuPercent: number | null; memoryPercent: number | null; fsPercent: number | null; cpuMillicores: number | null; memoryBytes: number | null;
+  rxBytesPerSecond: number | null; txBytesPerSecond: number | null; kubeletVersion: string; sampleAt: string | null;
+}
+
+const sparkCache = new Map<string, { at: number; points: Array<[number, number | null]> }>();
+
+export function nodesPage(): PageView {
+  const p = currentRoute().params;
+  const sparkCells = new Map<string, HTMLElement>();
+  const columns = [
+    { key: 'cluster', label: 'Cluster', width: '110px', render: (r: NodeRow) => r.cluster },
+    { key: 'name', label: 'Node', width: 'minmax(160px,1.4fr)', sort: 'name', render: (r: NodeRow) => h('span', { class: 'strong' }, r.name) },
+    { key: 'roles', label: 'Role', width: '90px', render: (r: NodeRow) => r.roles || 'worker' },
+    { key: 'status', label: 'Status', width: '130px', render: (r: NodeRow) => h('span', { class: r.ready ? (r.problems.length ? 'warn' : 'ok') : 'crit' }, r.ready ? (r.problems.join(', ') || 'Ready') : r.problems.join(', ') || 'NotReady') },
+    { key: 'cpu', label: 'CPU', width: '110px', sort: 'cpu', render: (r: NodeRow) => pctCell(r.cpuPercent) },
+    {
+      key: 'spark', label: 'CPU 15m', width: '100px', render: (r: NodeRow) => {
+        const cell = h('span', { class: 'spark-cell' });
+        sparkCells.set(`${r.cluster}/${r.name}`, cell);
+        const c = sparkCache.get(`${r.cluster}/${r.name}`);
+        if (c) cell.append(sparkline(c.points));
+        return cell;
+      },
+    },
+    { key: 'memory', label: 'Memory', width: '110px', sort: 'memory', render: (r: NodeRow) => pctCell(r.memoryPercent) },
+    { key: 'pods', label: 'Pods', width: '70px', sort: 'pods', align: 'right' as const, render: (r: NodeRow) => `${r.pods}${r.podsAllocatable ? `/${r.podsAllocatable}` : ''}` },
+    { key: 'net', label: 'Network rx / tx', width: '150px', sort: 'network', render: (r: NodeRow) => `${rate(r.rxBytesPerSecond)} / ${rate(r.txBytesPerSecond)}` },
+    { key: 'fs', label: 'Filesystem', width: '110px', sort: 'filesystem', render: (r: NodeRow) => pctCell(r.fsPercent) },
+    { key: 'sample', label: 'Sample', width: '60px', align: 'right' as const, render: (r: NodeRow) => h('span', { class: r.sampleAt ? '' : 'crit' }, age(r.sampleAt)) },
+  ];
+  const table = new VTable<NodeRow>(
+    columns,
+    (offset, limit) => api<Page<NodeRow>>('/api/nodes', { cluster: p.get('cluster'), search: p.get('search'), role: p.get('role'), sort: p.get('sort') ?? 'name', offset, limit }),
+    { sort: p.get('sort') ?? 'name', onSort: (sort) => setParams({ sort }), onRow: (r) => href('node', { cluster: r.cluster, name: r.name }) },
+  );
+  let sparkTimer: ReturnType<typeof setTimeout> | null = null;
+  table.onVisible = (rows) => {
+    if (sparkTimer) clearTimeout(sparkTimer);
+    sparkTimer = setTimeout(() => void loadSparks(rows), 150);
+  };
+  async function loadSparks(rows: NodeRow[]): Promise<void> {
+    const byCluster = new Map<string, string[]>();
+    for (const r of rows) {
+      const c = sparkCache.get(`${r.cluster}/${r.name}`);
+      if (c && Date.now() - c.at < 30_000) continue;
+      (byCluster.get(r.cluster) ?? byCluster.set(r.cluster, []).get(r.cluster)!).push(r.name);
+    }
+    for (const [cluster, names] of byCluster) {
+      const got = await api<Record<string, Array<[number, number | null]>>>('/api/nodes/sparklines', { cluster, nodes: names.slice(0, 200).join(',') });
+      for (const n of names) {
+        const points = got[n] ?? [];
+        sparkCache.set(`${cluster}/${n}`, { at: Date.now(), points });
+        sparkCells.get(`${cluster}/${n}`)?.replaceChildren(sparkline(points));
+      }
+    }
+  }
+  const el = h('div', { class: 'page nodes' }, filterBar(['cluster', 'search', 'role'], table.counter), table.el);
+  return { title: 'Nodes', el, refresh: () => table.reload() };
+}
+
+interface NodeDetail {
+  name: string; roles: string; ready: boolean; internalIp: string; zone: string | null; kubeletVersion: string; containerRuntime: string;
+  osImage: string; kernelVersion: string; architecture: string;
+  allocatable: { cpuMillicores: number | null; memoryBytes: number | null; pods: number | null };
+  capacity: { cpuMillicores: number | null; memoryBytes: number | null; pods: number | null };
+  conditions: Array<{ type: string; status: string; reason: string | null; since: string | null }>;
+  taints: Array<{ key: string; effect: string }>; interfaces: string[]; deletedAt: string | null;
+}
+
+export function nodePage(): PageView {
+  const p = currentRoute().params;
+  const cluster = p.get('cluster') ?? '';
+  const name = p.get('name') ?? '';
+  const info = h('div', { class: 'kv-block' });
+  const charts = h('div', { class: 'charts' });
+  const atBox = h('div', { class: 'card' });
+  const pods = new VTable<PodRow>(podColumns().filter((c) => c.key !== 'node' && c.key !== 'cluster'),
+    (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, offset, limit }),
+    { onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
+  const el = h('div', { class: 'page node' },
+    h('div', { class: 'crumbs' }, h('a', { href: href('nodes', { cluster }) }, `${cluster} / nodes`), ' / ', h('b', {}, name)),
+    info, charts, h('h3', {}, 'Pods on this node ', pods.counter), pods.el, h('h3', {}, 'What ran on this node at a past time'), atBox);
+  const atInput = h('input', { type: 'datetime-local', step: '1', class: 'at-input' }) as HTMLInputElement;
+  const atResult = h('div', {});
+  const atTime = p.get('at');
+  atInput.value = toLocalInput(atTime ? new Date(Number(atTime) || Date.parse(atTime)) : new Date(Date.now() - 600_000));
+  const runAt = async (): Promise<void> => {
+    const at = new Date(atInput.value);
+    const r = await api<{ at: string; pods: Array<{ namespace: string; name: string; phase: string | null; since: string }> }>('/api/node/pods-at', { cluster, name, at: at.toISOString() });
+    fill(atResult, h('div', { class: 'muted small' }, `${r.pods.length} pods at ${new Date(r.at).toLocaleString()}`),
+      h('div', { class: 'chips' }, ...r.pods.map((x) => h('span', { class: 'chip' }, `${x.namespace}/${x.name}`))));
+  };
+  atBox.append(h('div', { class: 'row' }, atInput, h('button', { onclick: () => void runAt() }, 'Show pods')), atResult);
+
+  return {
+    title: `Node ${name}`,
+    el,
+    async refresh() {
+      const [n, main, net] = await Promise.all([
+        api<NodeDetail>('/api/node', { cluster, name }),
+        api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...rangeParams() }),
+        api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
+      ]);
+      fill(info, 
+        h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
+          kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),
+          kv('pods max', count(n.allocatable.pods)), kv('kubelet', n.kubeletVersion), kv('runtime', n.containerRuntime), kv('OS', `${n.osImage} · ${n.kernelVersion} · ${n.architecture}`),
+          kv('IP', n.internalIp), kv('zone', n.zone ?? '–')),
+        h('div', { class: 'chips' }, ...n.conditions.map((c) => h('span', { class: `chip ${(c.type === 'Ready') === (c.status === 'True') ? 'ok' : 'crit'}`, title: c.reason ?? '' }, `${c.type}=${c.status}`)),
+          ...n.taints.map((t) => h('span', { class: 'chip warn' }, `taint ${t.key}:${t.effect}`))),
+      );
+      const ts = main.ts;
+      const psi = ['psi_cpu', 'psi_memory', 'psi_io'].flatMap((m) => linesOf(main, m, m.slice(4)));
+      const pctFmt = (v: number | null): string => (v === null ? '–' : `${v.toFixed(1)}%`);
+      fill(charts, 
+        chart('CPU', main, [...linesOf(main, 'cpu', 'used'), constant(ts, n.allocatable.cpuMillicores, 'allocatable', '#e5484d')], cpu),
+        chart('Memory (working set)', main, [...linesOf(main, 'memory', 'working set'), constant(ts, n.allocatable.memoryBytes, 'allocatable', '#e5484d')], bytes),
+        chart('Network (node)', main, [...linesOf(main, 'rx', 'rx'), ...linesOf(main, 'tx', 'tx')], rate),
+        chart('Network per interface', net, [...linesOf(net, 'rx', 'rx'), ...linesOf(net, 'tx', 'tx')], rate),
+        chart('Filesystem', main, [...linesOf(main, 'fs_used', 'used'), ...linesOf(main, 'fs_capacity', 'capacity').map((l) => ({ ...l, dash: true, color: '#e5484d' })), ...linesOf(main, 'imagefs_used', 'imagefs used')], bytes),
+        psi.some((l) => l.values.some((v) => v !== null)) ? chart('Pressure (PSI some, avg10)', main, psi, pctFmt) : null,
+      );
+      await pods.reload();
+    },
+  };
+}
+
+function kv(k: string, v: Node | string): HTMLElement {
+  return h('div', { class: 'kv-item' }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v));
+}
+
+function toLocalInput(d: Date): string {
+  const z = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
+  return z.toISOString().slice(0, 19);
+}

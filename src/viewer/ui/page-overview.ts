@@ -1,0 +1,111 @@
+// Overview (every cluster at a glance) and collector health (the /api/status model with its reasons).
+import { age, bytes, count, cpu, h, usageBar, fill } from "./dom.js";
+import { api, href } from './state.js';
+import type { PageView } from './main.js';
+
+interface ClusterRow {
+  name: string; api: string; apiError: string | null; apiLatencyMs: number | null; version: string | null; collecting: boolean;
+  nodes: number; nodesReady: number; nodesReporting: number;
+  pods: { running: number; pending: number; failed: number; succeeded: number; total: number };
+  cpu: { usedMillicores: number | null; allocatableMillicores: number | null; requestsMillicores: number | null; limitsMillicores: number | null };
+  memory: { usedBytes: number | null; allocatableBytes: number | null; requestsBytes: number | null; limitsBytes: number | null };
+  lastSampleAt: string | null;
+  scrapes: Record<string, { nodes: number; ok: number; failing: number }>;
+  nodesNotReporting: Array<{ node: string; source: string; lastError: string | null }>;
+  watches: Array<{ kind: string; state: string; objects: number; lastError: string | null }>;
+}
+
+interface Overview {
+  clusters: ClusterRow[];
+  database: { state: string; embedded: boolean; writeLatencyMs: number | null; lastError: string | null; rows: Record<string, number> } | null;
+  collector: { uptimeS: number; rssBytes: number; ingest: Record<string, number> } | null;
+}
+
+/** Down: the API server is unreachable, or (no collector here) no sample for 3 minutes. */
+export function clusterDown(c: ClusterRow): boolean {
+  if (c.api === 'unreachable') return true;
+  return !c.collecting && (!c.lastSampleAt || Date.now() - Date.parse(c.lastSampleAt) > 180_000);
+}
+
+function stat(label: string, value: Node | string, cls = ''): HTMLElement {
+  return h('div', { class: `stat ${cls}` }, h('div', { class: 'stat-v' }, value), h('div', { class: 'stat-l' }, label));
+}
+
+function clusterCard(c: ClusterRow): HTMLElement {
+  const down = clusterDown(c);
+  const spool = c.scrapes ? Object.values(c.scrapes).reduce((n, s) => n + s.failing, 0) : 0;
+  return h('div', { class: `card cluster ${down ? 'down' : c.api === 'degraded' ? 'degraded' : ''}`, 'data-cluster': c.name, 'data-api': c.api },
+    h('div', { class: 'card-head' },
+      h('a', { class: 'cluster-name', href: href('nodes', { cluster: c.name }) }, c.name),
+      h('span', { class: `badge api-${c.api}` }, down ? (c.api === 'unreachable' ? 'API DOWN' : 'NO DATA') : c.api.toUpperCase()),
+      h('span', { class: 'muted small' }, [c.version, c.apiLatencyMs !== null ? `${c.apiLatencyMs} ms` : null].filter(Boolean).join(' · '))),
+    down ? h('div', { class: 'down-banner' }, c.api === 'unreachable' ? `API server unreachable${c.apiError ? `: ${c.apiError}` : ''}` : 'no samples for 3 minutes') : null,
+    h('div', { class: 'stats' },
+      stat('nodes ready', h('span', {}, h('b', { class: 'nodes-ready' }, count(c.nodesReady)), ` / ${count(c.nodes)}`), c.nodesReady < c.nodes ? 'warn' : ''),
+      stat('reporting', `${count(c.nodesReporting)} / ${count(c.nodes)}`, c.nodesReporting < c.nodes ? 'warn' : ''),
+      stat('running', h('b', { class: 'pods-running' }, count(c.pods.running))),
+      stat('pending', count(c.pods.pending), c.pods.pending ? 'warn' : ''),
+      stat('failed', count(c.pods.failed), c.pods.failed ? 'crit' : ''),
+      stat('last sample', h('span', { class: 'last-sample', title: c.lastSampleAt ?? '' }, age(c.lastSampleAt)), down ? 'crit' : '')),
+    h('div', { class: 'bars' },
+      h('div', { class: 'bar-label' }, 'CPU'), usageBar(c.cpu.usedMillicores, c.cpu.requestsMillicores, c.cpu.limitsMillicores, c.cpu.allocatableMillicores, cpu),
+      h('div', { class: 'bar-label' }, 'Memory'), usageBar(c.memory.usedBytes, c.memory.requestsBytes, c.memory.limitsBytes, c.memory.allocatableBytes, bytes)),
+    h('div', { class: 'card-foot muted small' },
+      Object.entries(c.scrapes).map(([src, s]) => `${src} ${s.ok}/${s.nodes} ok`).join(' · ') || 'not collected by this process',
+      spool ? h('span', { class: 'crit' }, ` · ${spool} failing`) : null,
+      h('a', { href: href('pods', { cluster: c.name }) }, ' pods →'), h('a', { href: href('events', { cluster: c.name, type: 'Warning' }) }, ' warnings →')));
+}
+
+function dbStrip(o: Overview): HTMLElement {
+  const d = o.database;
+  const ingest = o.collector?.ingest ?? {};
+  return h('div', { class: 'strip' },
+    h('span', { class: `badge db-${d?.state ?? 'unknown'}` }, `DATABASE ${(d?.state ?? 'unknown').toUpperCase()}`),
+    d ? h('span', {}, `${d.embedded ? 'embedded' : 'external'} · write ${d.writeLatencyMs ?? '–'} ms`) : null,
+    d?.lastError ? h('span', { class: 'crit' }, d.lastError) : null,
+    ...Object.entries(ingest).filter(([k]) => /spool|queue|dropped|rows/i.test(k)).slice(0, 6).map(([k, v]) => h('span', { class: 'muted' }, `${k} ${count(v)}`)),
+    o.collector ? h('span', { class: 'muted' }, `collector up ${age(new Date(Date.now() - o.collector.uptimeS * 1000).toISOString())} · rss ${bytes(o.collector.rssBytes)}`) : h('span', { class: 'muted' }, 'viewer only: no collection in this process'));
+}
+
+export function overviewPage(): PageView {
+  const root = h('div', { class: 'page overview' });
+  return {
+    title: 'Overview',
+    el: root,
+    async refresh() {
+      const o = await api<Overview>('/api/overview');
+      const down = o.clusters.filter(clusterDown);
+      fill(root, 
+        dbStrip(o),
+        down.length ? h('div', { class: 'alert' }, `${down.length} cluster${down.length > 1 ? 's' : ''} down: ${down.map((c) => c.name).join(', ')}`) : null,
+        h('div', { class: 'cards' }, ...[...down, ...o.clusters.filter((c) => !clusterDown(c))].map(clusterCard)),
+        o.clusters.length === 0 ? h('div', { class: 'empty' }, 'No clusters in the database yet.') : null,
+      );
+    },
+  };
+}
+
+export function healthPage(): PageView {
+  const root = h('div', { class: 'page health' });
+  return {
+    title: 'Collector health',
+    el: root,
+    async refresh() {
+      const o = await api<Overview>('/api/overview');
+      fill(root, 
+        dbStrip(o),
+        ...o.clusters.map((c) => h('div', { class: `card ${clusterDown(c) ? 'down' : ''}` },
+          h('div', { class: 'card-head' }, h('b', {}, c.name), h('span', { class: `badge api-${c.api}` }, c.api.toUpperCase()), c.apiError ? h('span', { class: 'crit' }, c.apiError) : null),
+          h('table', { class: 'grid' },
+            h('tr', {}, h('th', {}, 'watch'), h('th', {}, 'state'), h('th', {}, 'objects'), h('th', {}, 'last error')),
+            ...c.watches.map((w) => h('tr', {}, h('td', {}, w.kind), h('td', { class: w.state === 'watching' ? '' : 'warn' }, w.state), h('td', {}, count(w.objects)), h('td', { class: 'muted' }, w.lastError ?? '')))),
+          h('table', { class: 'grid' },
+            h('tr', {}, h('th', {}, 'source'), h('th', {}, 'nodes'), h('th', {}, 'ok'), h('th', {}, 'failing')),
+            ...Object.entries(c.scrapes).map(([s, x]) => h('tr', {}, h('td', {}, s), h('td', {}, count(x.nodes)), h('td', {}, count(x.ok)), h('td', { class: x.failing ? 'crit' : '' }, count(x.failing))))),
+          c.nodesNotReporting.length ? h('table', { class: 'grid' },
+            h('tr', {}, h('th', {}, 'node not reporting'), h('th', {}, 'source'), h('th', {}, 'reason')),
+            ...c.nodesNotReporting.slice(0, 50).map((n) => h('tr', {}, h('td', {}, n.node), h('td', {}, n.source), h('td', { class: 'crit' }, n.lastError ?? '')))) : null)),
+      );
+    },
+  };
+}

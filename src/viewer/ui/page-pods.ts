@@ -1,0 +1,114 @@
+// Pods table (filters: cluster, namespace, workload, node, label, phase, search) and pod detail with
+// per-container charts against requests and limits, CPU throttling, restarts with reasons, volumes.
+import { age, bytes, count, cpu, h, fill } from "./dom.js";
+import { api, currentRoute, href, setParams } from './state.js';
+import { VTable, type Column, type Page } from './vtable.js';
+import { chart, type Line, type SeriesResult } from './charts.js';
+import { filterBar, rangeParams, type PageView } from './main.js';
+
+export interface PodRow {
+  cluster: string; uid: string; namespace: string; name: string; node: string | null; phase: string; ready: boolean; restarts: number | null;
+  workloadKind: string | null; workloadName: string | null; createdAt: string | null; cpuMillicores: number | null; memoryBytes: number | null;
+  cpuRequestMillicores: number | null; cpuLimitMillicores: number | null; memoryRequestBytes: number | null; memoryLimitBytes: number | null;
+}
+
+const phaseClass = (p: string): string => (p === 'Running' ? 'ok' : p === 'Pending' ? 'warn' : p === 'Failed' ? 'crit' : 'muted');
+
+export function podColumns(): Column<PodRow>[] {
+  return [
+    { key: 'cluster', label: 'Cluster', width: '100px', render: (r) => r.cluster },
+    { key: 'namespace', label: 'Namespace', width: '130px', render: (r) => r.namespace },
+    { key: 'name', label: 'Pod', width: 'minmax(200px,2fr)', sort: 'name', render: (r) => h('span', { class: 'strong pod-name' }, r.name) },
+    { key: 'phase', label: 'Phase', width: '80px', render: (r) => h('span', { class: phaseClass(r.phase) }, r.phase) },
+    { key: 'ready', label: 'Ready', width: '50px', render: (r) => (r.ready ? '✓' : h('span', { class: 'warn' }, '✗')) },
+    { key: 'node', label: 'Node', width: 'minmax(120px,1fr)', render: (r) => r.node ?? '–' },
+    { key: 'workload', label: 'Workload', width: 'minmax(120px,1fr)', render: (r) => (r.workloadName ? `${r.workloadKind?.toLowerCase() ?? ''}/${r.workloadName}` : '–') },
+    { key: 'cpu', label: 'CPU / req', width: '110px', sort: 'cpu', align: 'right', render: (r) => `${cpu(r.cpuMillicores)} / ${cpu(r.cpuRequestMillicores)}` },
+    { key: 'memory', label: 'Memory / req', width: '140px', sort: 'memory', align: 'right', render: (r) => `${bytes(r.memoryBytes)} / ${bytes(r.memoryRequestBytes)}` },
+    { key: 'restarts', label: 'Restarts', width: '70px', sort: 'restarts', align: 'right', render: (r) => h('span', { class: r.restarts ? 'warn' : '' }, count(r.restarts)) },
+    { key: 'age', label: 'Age', width: '55px', sort: 'age', align: 'right', render: (r) => age(r.createdAt) },
+  ];
+}
+
+export function podsPage(): PageView {
+  const p = currentRoute().params;
+  const table = new VTable<PodRow>(podColumns(),
+    (offset, limit) => api<Page<PodRow>>('/api/pods', {
+      cluster: p.get('cluster'), namespace: p.get('namespace'), node: p.get('node'), workload: p.get('workload'), label: p.get('label'),
+      phase: p.get('phase'), search: p.get('search'), sort: p.get('sort') ?? 'name', offset, limit,
+    }),
+    { sort: p.get('sort') ?? 'name', onSort: (sort) => setParams({ sort }), onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }) });
+  const el = h('div', { class: 'page pods' }, filterBar(['cluster', 'namespace', 'workload', 'node', 'label', 'phase', 'search'], table.counter), table.el);
+  return { title: 'Pods', el, refresh: () => table.reload() };
+}
+
+interface ContainerInfo {
+  name: string; type: string; image: string; ready: boolean; restarts: number | null; state: string; stateReason: string | null; stateSince: string | null;
+  lastTerminationReason: string | null; lastTerminationExitCode: number | null; lastTerminatedAt: string | null;
+  cpuRequestMillicores: number | null; cpuLimitMillicores: number | null; memoryRequestBytes: number | null; memoryLimitBytes: number | null;
+}
+interface PodDetail {
+  uid: string; namespace: string; name: string; node: string | null; phase: string; qosClass: string; workloadKind: string | null; workloadName: string | null;
+  podIp: string | null; ready: boolean; restarts: number | null; createdAt: string | null; deletedAt: string | null; serviceAccount: string | null;
+  labels: Record<string, string>; volumes: Array<{ name: string; type: string }>; containers: ContainerInfo[];
+}
+
+export function podPage(): PageView {
+  const p = currentRoute().params;
+  const cluster = p.get('cluster') ?? '';
+  const namespace = p.get('namespace') ?? '';
+  const name = p.get('name') ?? '';
+  const info = h('div', { class: 'kv-block' });
+  const charts = h('div', { class: 'charts' });
+  const containers = h('div', {});
+  const el = h('div', { class: 'page pod' },
+    h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
+    info, charts, h('h3', {}, 'Containers'), containers);
+  return {
+    title: `Pod ${name}`,
+    el,
+    async refresh() {
+      const d = await api<PodDetail>('/api/pod', { cluster, namespace, name });
+      const s = await api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, metrics: 'cpu,memory,throttled', ...rangeParams() });
+      fill(info, 
+        h('div', { class: 'kv' },
+          kvi('phase', h('span', { class: d.deletedAt ? 'crit' : phaseClass(d.phase) }, d.deletedAt ? `deleted ${age(d.deletedAt)} ago` : d.phase)),
+          kvi('node', d.node ? h('a', { href: href('node', { cluster, name: d.node }) }, d.node) : '–'),
+          kvi('workload', d.workloadName ? h('a', { href: href('pods', { cluster, namespace, workload: d.workloadName }) }, `${d.workloadKind}/${d.workloadName}`) : '–'),
+          kvi('QoS', d.qosClass), kvi('IP', d.podIp ?? '–'), kvi('restarts', count(d.restarts)), kvi('age', age(d.createdAt)), kvi('service account', d.serviceAccount ?? '–')),
+        h('div', { class: 'chips' }, ...Object.entries(d.labels).slice(0, 20).map(([k, v]) => h('a', { class: 'chip', href: href('pods', { cluster, label: `${k}=${v}` }) }, `${k}=${v}`)),
+          ...d.volumes.map((v) => h('span', { class: 'chip vol' }, `vol ${v.name} (${v.type})`))),
+      );
+      const ts = s.ts;
+      const limitLines = (metric: 'cpu' | 'memory'): Line[] => d.containers.flatMap((c) => {
+        const out: Line[] = [];
+        const req = metric === 'cpu' ? c.cpuRequestMillicores : c.memoryRequestBytes;
+        const lim = metric === 'cpu' ? c.cpuLimitMillicores : c.memoryLimitBytes;
+        if (req !== null) out.push({ label: `${c.name} request`, values: ts.map(() => req), dash: true, color: '#f5a524' });
+        if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: true, color: '#e5484d' });
+        return out;
+      });
+      const per = (metric: string): Line[] => s.series.filter((x) => x.metric === metric).map((x) => ({ label: x.group ?? metric, values: x.values }));
+      fill(charts, 
+        chart('CPU per container', s, [...per('cpu'), ...limitLines('cpu')], cpu),
+        chart('Memory per container (working set)', s, [...per('memory'), ...limitLines('memory')], bytes),
+        chart('CPU throttling (throttled periods/s)', s, per('throttled'), (v) => (v === null ? '–' : v.toFixed(2))),
+      );
+      fill(containers, h('table', { class: 'grid' },
+        h('tr', {}, ...['container', 'state', 'ready', 'restarts', 'last termination', 'CPU req / lim', 'memory req / lim', 'image'].map((x) => h('th', {}, x))),
+        ...d.containers.map((c) => h('tr', {},
+          h('td', { class: 'strong' }, c.name, c.type !== 'container' ? h('span', { class: 'muted' }, ` (${c.type})`) : ''),
+          h('td', { class: c.state === 'running' ? 'ok' : 'warn' }, `${c.state}${c.stateReason ? ` (${c.stateReason})` : ''}`),
+          h('td', {}, c.ready ? '✓' : '✗'),
+          h('td', { class: c.restarts ? 'warn' : '' }, count(c.restarts)),
+          h('td', { class: c.lastTerminationReason ? 'crit' : 'muted' }, c.lastTerminationReason ? `${c.lastTerminationReason} (exit ${c.lastTerminationExitCode ?? '?'}) ${age(c.lastTerminatedAt)} ago` : '–'),
+          h('td', {}, `${cpu(c.cpuRequestMillicores)} / ${cpu(c.cpuLimitMillicores)}`),
+          h('td', {}, `${bytes(c.memoryRequestBytes)} / ${bytes(c.memoryLimitBytes)}`),
+          h('td', { class: 'muted small' }, c.image)))));
+    },
+  };
+}
+
+function kvi(k: string, v: Node | string): HTMLElement {
+  return h('div', { class: 'kv-item' }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v));
+}

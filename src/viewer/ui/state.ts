@@ -1,0 +1,58 @@
+// Page state lives in the URL hash (#/page?key=value…) so a view can be shared; the bearer token, when
+// the page was opened with ?token=…, is kept in sessionStorage and removed from the visible URL.
+export interface Route {
+  page: string;
+  params: URLSearchParams;
+}
+
+export function currentRoute(): Route {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [page, query] = raw.split('?', 2);
+  return { page: page || 'overview', params: new URLSearchParams(query ?? '') };
+}
+
+export function href(page: string, params: Record<string, string | undefined | null> = {}, keep = true): string {
+  const cur = currentRoute().params;
+  const p = new URLSearchParams();
+  // The time range follows the user from page to page.
+  if (keep) for (const k of ['range', 'from', 'to']) if (cur.get(k)) p.set(k, cur.get(k)!);
+  for (const [k, v] of Object.entries(params)) if (v) p.set(k, v); else p.delete(k);
+  const q = p.toString();
+  return `#/${page}${q ? `?${q}` : ''}`;
+}
+
+/** Changes some parameters of the current page. */
+export function setParams(changes: Record<string, string | undefined | null>): void {
+  const r = currentRoute();
+  for (const [k, v] of Object.entries(changes)) if (v) r.params.set(k, v); else r.params.delete(k);
+  const q = r.params.toString();
+  location.hash = `#/${r.page}${q ? `?${q}` : ''}`;
+}
+
+let token = '';
+export function initToken(): void {
+  const u = new URL(location.href);
+  const t = u.searchParams.get('token');
+  if (t) {
+    sessionStorage.setItem('kubepulse-token', t);
+    u.searchParams.delete('token');
+    history.replaceState(null, '', u.pathname + u.search + u.hash);
+  }
+  token = sessionStorage.getItem('kubepulse-token') ?? '';
+}
+
+export function withToken(path: string): string {
+  return token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
+}
+
+export class ApiError extends Error {}
+
+export async function api<T>(path: string, params: Record<string, string | number | undefined | null> = {}): Promise<T> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const qs = q.toString();
+  const res = await fetch(`${path}${qs ? `?${qs}` : ''}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const body = await res.json().catch(() => ({ error: res.statusText }));
+  if (!res.ok) throw new ApiError(`${res.status}: ${(body as { error?: string }).error ?? res.statusText}`);
+  return body as T;
+}

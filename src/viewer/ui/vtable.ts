@@ -1,0 +1,120 @@
+// A virtualized, server-paged table: only the rows in view (plus a margin) are in the DOM, whatever the
+// total (150,000 pods render as ~60 rows); pages of rows are fetched on demand and cached while the
+// query (filters and sort) stays the same.
+import { h } from './dom.js';
+
+export interface Column<R> {
+  key: string;
+  label: string;
+  width: string;
+  render: (row: R) => Node | string;
+  /** The API's sort key when this column is sortable. */
+  sort?: string;
+  align?: 'right';
+}
+
+export interface Page<R> {
+  total: number;
+  rows: R[];
+}
+
+const ROW_PX = 28;
+const PAGE = 200;
+
+export class VTable<R> {
+  readonly el: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly rowsEl: HTMLElement;
+  private readonly countEl: HTMLElement;
+  private pages = new Map<number, R[]>();
+  private loading = new Set<number>();
+  private total = 0;
+  private generation = 0;
+  onVisible?: (rows: R[]) => void;
+
+  constructor(
+    private readonly columns: Column<R>[],
+    private readonly fetchPage: (offset: number, limit: number) => Promise<Page<R>>,
+    private readonly opts: { sort?: string; onSort?: (key: string) => void; onRow?: (row: R) => string | null; height?: string } = {},
+  ) {
+    const template = columns.map((c) => c.width).join(' ');
+    const head = h('div', { class: 'vt-head', style: `grid-template-columns:${template}` },
+      ...columns.map((c) => h('div', {
+        class: `vt-th${c.sort ? ' sortable' : ''}${c.sort && c.sort === opts.sort ? ' sorted' : ''}${c.align === 'right' ? ' right' : ''}`,
+        onclick: c.sort ? () => opts.onSort?.(c.sort!) : undefined,
+      }, c.label, c.sort && c.sort === opts.sort ? ' ▾' : '')));
+    this.spacer = h('div', { class: 'vt-spacer' });
+    this.rowsEl = h('div', { class: 'vt-rows' });
+    this.body = h('div', { class: 'vt-body', style: `height:${opts.height ?? 'calc(100vh - 190px)'}` }, this.spacer, this.rowsEl);
+    this.countEl = h('span', { class: 'vt-count' });
+    this.el = h('div', { class: 'vt' }, head, this.body);
+    this.rowsEl.style.setProperty('--cols', template);
+    this.body.addEventListener('scroll', () => this.draw());
+  }
+
+  get counter(): HTMLElement {
+    return this.countEl;
+  }
+
+  /** Forget cached pages (new data arrived) and redraw what is in view. */
+  async reload(): Promise<void> {
+    this.generation++;
+    const keep = this.pages;
+    this.pages = new Map();
+    this.loading.clear();
+    // Keep showing the old rows until the new ones arrive: no flicker on live updates.
+    const first = this.firstVisiblePage();
+    await this.load(first, keep);
+  }
+
+  private firstVisiblePage(): number {
+    return Math.floor(Math.floor(this.body.scrollTop / ROW_PX) / PAGE);
+  }
+
+  private async load(page: number, fallback?: Map<number, R[]>): Promise<void> {
+    if (this.loading.has(page)) return;
+    this.loading.add(page);
+    const gen = this.generation;
+    try {
+      const p = await this.fetchPage(page * PAGE, PAGE);
+      if (gen !== this.generation) return;
+      this.total = p.total;
+      this.pages.set(page, p.rows);
+    } catch (e) {
+      this.countEl.textContent = `error: ${(e as Error).message}`;
+      if (fallback) this.pages = fallback;
+      return;
+    } finally {
+      this.loading.delete(page);
+    }
+    this.draw();
+  }
+
+  private draw(): void {
+    this.spacer.style.height = `${this.total * ROW_PX}px`;
+    this.countEl.textContent = `${this.total.toLocaleString('en-US')} rows`;
+    const viewH = this.body.clientHeight || 600;
+    const first = Math.max(0, Math.floor(this.body.scrollTop / ROW_PX) - 10);
+    const last = Math.min(this.total, Math.ceil((this.body.scrollTop + viewH) / ROW_PX) + 10);
+    const visible: R[] = [];
+    const out: HTMLElement[] = [];
+    for (let i = first; i < last; i++) {
+      const page = Math.floor(i / PAGE);
+      const rows = this.pages.get(page);
+      if (!rows) {
+        void this.load(page);
+        out.push(h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'));
+        continue;
+      }
+      const row = rows[i - page * PAGE];
+      if (!row) continue;
+      visible.push(row);
+      const link = this.opts.onRow?.(row) ?? null;
+      out.push(h(link ? 'a' : 'div', { class: 'vt-row', href: link ?? undefined, style: `top:${i * ROW_PX}px` },
+        ...this.columns.map((c) => h('div', { class: `vt-td${c.align === 'right' ? ' right' : ''}` }, c.render(row)))));
+    }
+    this.rowsEl.replaceChildren(...out);
+    this.onVisible?.(visible);
+  }
+}
