@@ -97,6 +97,8 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
   let frozenK: number | null = null;
   /** Start (ms) of containers this kubelet restarted itself, by "podUid/name". */
   const restartedStartMs = new Map<string, number>();
+  /** The cache key of the newest body per kind and form (see cachedBody). */
+  const lastBodyKey = new Map<string, string>();
   let featuresFor: { version: string; features: KubeletFeatures } | null = null;
 
   function features(view: SimNodeView): KubeletFeatures {
@@ -179,6 +181,12 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
       const out = render();
       if (!bytes) body = typeof out === 'string' ? out : out.toString();
       else body = bodyPool.copyOf(typeof out === 'string' ? Buffer.from(out, 'latin1') : out.view());
+      // Ticks only move forward, so the previous tick's body of this kind is dead: drop it now, which hands
+      // its memory back for the next page instead of waiting for LRU eviction.
+      const slot = `${kind}|${bytes ? 'b' : 's'}`;
+      const previous = lastBodyKey.get(slot);
+      if (previous !== undefined && previous !== key) bodyCache.delete(previous);
+      lastBodyKey.set(slot, key);
       // A body too large to cache keeps the reference the cache declined: its memory is simply never reused.
       bodyCache.set(key, body);
     }
