@@ -123,12 +123,15 @@ export class Kubelets {
       res.end('404 page not found\n');
       return;
     }
-    const out = k.serve(path);
+    const out = k.serveBytes(path);
+    // The body's memory is recycled for later pages once the response is done with it ('close' follows
+    // the socket's last write callback, or the connection's end).
+    res.once('close', out.release);
     let body = out.body;
-    if (d.body === 'malformed') body = body.replace(/[{]/, '{"node":,');
-    res.writeHead(out.status, { 'Content-Type': out.contentType, ...(out.headers ?? {}), ...(d.body === 'truncate' ? {} : { 'Content-Length': Buffer.byteLength(body) }) });
+    if (d.body === 'malformed') body = malformed(body);
+    res.writeHead(out.status, { 'Content-Type': out.contentType, ...(out.headers ?? {}), ...(d.body === 'truncate' ? {} : { 'Content-Length': body.length }) });
     if (d.body === 'truncate') {
-      res.write(body.slice(0, Math.floor(body.length / 2)));
+      res.write(body.subarray(0, Math.floor(body.length / 2)));
       setTimeout(() => res.destroy(), 10).unref();
       return;
     }
@@ -147,6 +150,13 @@ export class Kubelets {
       this.https = undefined;
     }
   }
+}
+
+/** The body with an invalid member after its first '{' (a kubelet writing broken JSON); unchanged without one. */
+export function malformed(body: Buffer): Buffer {
+  const brace = body.indexOf(0x7b);
+  if (brace < 0) return body;
+  return Buffer.concat([body.subarray(0, brace + 1), Buffer.from('"node":,', 'latin1'), body.subarray(brace + 1)]);
 }
 
 function emptyView(name: string): SimNodeView {

@@ -28,12 +28,13 @@ export class CountLru<K, V> {
   }
 }
 
-/** LRU of bodies bounded by their total length (string length = bytes for our ASCII bodies). */
-export class ByteLru {
-  private readonly map = new Map<string, string | Buffer>();
+/** LRU of bodies bounded by their total length (string length = bytes for our ASCII bodies); `onEvict`
+ *  hears of every value that leaves (evicted, replaced or deleted), so pooled bodies can be released. */
+export class ByteLru<V extends { length: number } = string | Buffer> {
+  private readonly map = new Map<string, V>();
   private totalChars = 0;
-  constructor(private readonly maxChars: number) {}
-  get(key: string): string | Buffer | undefined {
+  constructor(private readonly maxChars: number, private readonly onEvict: (value: V) => void = () => {}) {}
+  get(key: string): V | undefined {
     const v = this.map.get(key);
     if (v !== undefined) {
       this.map.delete(key);
@@ -41,8 +42,9 @@ export class ByteLru {
     }
     return v;
   }
-  set(key: string, value: string | Buffer): void {
-    if (value.length > this.maxChars) return;
+  /** Returns whether the value was kept (a value larger than the whole cache is not). */
+  set(key: string, value: V): boolean {
+    if (value.length > this.maxChars) return false;
     this.delete(key);
     this.map.set(key, value);
     this.totalChars += value.length;
@@ -50,12 +52,14 @@ export class ByteLru {
       const oldest = this.map.keys().next().value as string;
       this.delete(oldest);
     }
+    return true;
   }
   delete(key: string): void {
     const v = this.map.get(key);
     if (v !== undefined) {
       this.totalChars -= v.length;
       this.map.delete(key);
+      this.onEvict(v);
     }
   }
   /** Drops every entry whose key starts with prefix (a disposed kubelet). */

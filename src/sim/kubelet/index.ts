@@ -4,6 +4,7 @@
 // are recomputed on demand, deterministically, from the node view and the tick.
 import type { SimKubeletCallbacks, SimNodeView, SimPodView } from './view.js';
 import { ByteLru, CountLru } from './cache.js';
+import { PooledBody, SlabPool } from './body-pool.js';
 import { kubeletFeatures, type KubeletFeatures } from './version.js';
 import { computeTick } from './tick.js';
 import { hash32, SERIES_EPOCH_S } from './series.js';
@@ -32,6 +33,9 @@ export interface KubeletBytesResponse {
   contentType: string;
   body: Buffer;
   headers?: Record<string, string>;
+  /** Call once the body was written out (or abandoned): its memory may then be reused for a later page.
+   *  Not calling it is safe (the memory is then never reused), but slower. */
+  release: () => void;
 }
 
 export interface KubeletOptions {
@@ -62,7 +66,11 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 /** Process-wide caches (bounded): the last tick sample of recently asked kubelets, and rendered bodies. */
 const sampleCache = new CountLru<number, { k: number; sample: NodeSample }>(512);
-const bodyCache = new ByteLru(96 * 1024 * 1024);
+const bodyPool = new SlabPool(48 * 1024 * 1024);
+const bodyCache = new ByteLru<string | PooledBody>(96 * 1024 * 1024, (v) => {
+  if (typeof v !== 'string') v.release();
+});
+const NO_RELEASE = (): void => {};
 /** cAdvisor label strings per kubelet (they only change when pods do), for recently scraped kubelets. */
 const labelCaches = new CountLru<number, LabelCache>(256);
 let nextKubeletId = 1;
@@ -89,6 +97,8 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
   let frozenK: number | null = null;
   /** Start (ms) of containers this kubelet restarted itself, by "podUid/name". */
   const restartedStartMs = new Map<string, number>();
+  /** The cache key of the newest body per kind and form (see cachedBody). */
+  const lastBodyKey = new Map<string, string>();
   let featuresFor: { version: string; features: KubeletFeatures } | null = null;
 
   function features(view: SimNodeView): KubeletFeatures {
@@ -162,20 +172,28 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
     for (const key of restartedStartMs.keys()) if (!live.has(key)) restartedStartMs.delete(key);
   }
 
-  /** A rendered body for this tick, from the process-wide cache when the same tick was asked before. */
-  function cachedBody(kind: string, s: NodeSample, bytes: boolean, render: () => TextWriter | string): string | Buffer {
+  /** A rendered body for this tick, from the process-wide cache when the same tick was asked before.
+   *  Byte bodies are copied out of the scratch writer into recycled memory (body-pool.ts). */
+  function cachedBody(kind: string, s: NodeSample, bytes: boolean, render: () => TextWriter | string): string | PooledBody {
     const key = `${id}|${kind}|${s.k}|${bytes ? 'b' : 's'}`;
     let body = bodyCache.get(key);
     if (body === undefined) {
       const out = render();
-      if (typeof out === 'string') body = bytes ? Buffer.from(out, 'latin1') : out;
-      else body = bytes ? out.toBuffer() : out.toString();
+      if (!bytes) body = typeof out === 'string' ? out : out.toString();
+      else body = bodyPool.copyOf(typeof out === 'string' ? Buffer.from(out, 'latin1') : out.view());
+      // Ticks only move forward, so the previous tick's body of this kind is dead: drop it now, which hands
+      // its memory back for the next page instead of waiting for LRU eviction.
+      const slot = `${kind}|${bytes ? 'b' : 's'}`;
+      const previous = lastBodyKey.get(slot);
+      if (previous !== undefined && previous !== key) bodyCache.delete(previous);
+      lastBodyKey.set(slot, key);
+      // A body too large to cache keeps the reference the cache declined: its memory is simply never reused.
       bodyCache.set(key, body);
     }
     return body;
   }
 
-  function respond(path: string, bytes: boolean): { status: number; contentType: string; body: string | Buffer; headers?: Record<string, string> } {
+  function respond(path: string, bytes: boolean): { status: number; contentType: string; body: string | Buffer | PooledBody; headers?: Record<string, string> } {
     const q = path.indexOf('?');
     const route = (q < 0 ? path : path.slice(0, q)).replace(/\/+$/, '') || '/';
     const query = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
@@ -214,7 +232,9 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
       return respond(path, false) as KubeletResponse;
     },
     serveBytes(path: string): KubeletBytesResponse {
-      return respond(path, true) as KubeletBytesResponse;
+      const r = respond(path, true);
+      if (r.body instanceof PooledBody) return { ...r, body: r.body.buf, release: r.body.retain() };
+      return { ...r, body: r.body as Buffer, release: NO_RELEASE };
     },
     setFaults(f: KubeletFaults): void {
       if (f.frozenSummary === undefined) return;
