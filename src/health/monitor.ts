@@ -40,6 +40,7 @@ export class HealthMonitor {
   private lastPruneAt = 0;
   private partitionsAhead: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private next: Promise<StatusReport> | null = null;
   private refreshing: Promise<StatusReport> | null = null;
 
   constructor(private readonly d: HealthMonitorDeps) {
@@ -66,10 +67,21 @@ export class HealthMonitor {
     }
   }
 
-  /** A fresh report (concurrent callers share one); state changes since the last one are logged. */
+  /**
+   * A report built after this call (so a caller that just changed something sees it): callers that
+   * arrive while one is being built share the next one. State changes since the last report are logged.
+   */
   refresh(): Promise<StatusReport> {
-    this.refreshing ??= this.build().finally(() => (this.refreshing = null));
-    return this.refreshing;
+    if (this.next) return this.next;
+    const previous = this.refreshing ?? Promise.resolve();
+    this.next = previous
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        this.refreshing = this.build().finally(() => (this.refreshing = null));
+        return this.refreshing;
+      });
+    return this.next;
   }
 
   private async build(): Promise<StatusReport> {
