@@ -70,6 +70,26 @@ const FIXED_TABLES: DocTable[] = [
     ],
   },
   {
+    table: 'collector_status',
+    description: "The collector's own health, one row per health interval, kept as history so outages can be examined afterwards. Collector-wide, so its key is (at, pid), not a cluster.",
+    key: ['at', 'pid'],
+    columns: [
+      { column: 'at', type: 'timestamptz', description: 'When the row was written.' },
+      { column: 'pid', type: 'integer', description: 'Worker process id.' },
+      { column: 'database_state', type: 'text', description: "'connected' or 'unreachable' (a row written late, from the spool, says so)." },
+      { column: 'clusters_down', type: 'text[]', description: 'Names of clusters whose API server was unreachable.' },
+      { column: 'nodes_not_reporting', type: 'integer', description: 'Nodes whose last kubelet scrape failed, over all clusters.' },
+      { column: 'queue_rows', type: 'bigint', description: 'Metric rows waiting in the write queue.' },
+      { column: 'spool_bytes', type: 'bigint', description: 'Bytes in the on-disk spool.' },
+      { column: 'spool_oldest_age_s', type: 'double precision', description: 'Age of the oldest spooled batch, seconds.' },
+      { column: 'heap_bytes', type: 'bigint', description: 'V8 heap in use, bytes.' },
+      { column: 'rss_bytes', type: 'bigint', description: 'Resident memory of the worker, bytes.' },
+      { column: 'event_loop_delay_p99_ms', type: 'double precision', description: 'Event-loop delay, 99th percentile, ms.' },
+      { column: 'restarts', type: 'integer', description: 'Worker restarts by the watchdog so far.' },
+      { column: 'status', type: 'jsonb', description: 'The whole /api/status report at that moment.' },
+    ],
+  },
+  {
     table: 'rollup_state', description: 'Rollup progress: each rollup table is complete before done_until.', key: ['rollup_table'],
     columns: [
       { column: 'rollup_table', type: 'text', description: 'Rollup table name.' },
