@@ -265,7 +265,9 @@ test('node dynamics: a node goes NotReady, a node joins and a joined node leaves
     const added = w.events.find((e) => e.type === 'ADDED');
     const deleted = w.events.find((e) => e.type === 'DELETED');
     assert.ok(added && deleted, 'a node joined and a node left');
-    assert.equal(deleted.object.metadata.name, added.object.metadata.name, 'the node that leaves is one that joined');
+    // Several nodes may join before one leaves (the event timer keeps running): the one leaving is one of them.
+    const joined = w.events.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name);
+    assert.ok(joined.includes(deleted.object.metadata.name), `the node that leaves (${deleted.object.metadata.name}) is one that joined (${joined.join(', ')})`);
     assert.ok(!list.items.some((n: any) => n.metadata.name === added.object.metadata.name));
   } finally {
     await d.stop();
