@@ -17,8 +17,7 @@ const out = resolve(root, 'bench/results/latest.json');
 const MODULES = ['decode', 'sim-kubelet', 'ingest', 'sim', 'inventory', 'collector', 'viewer', 'soak'];
 
 const only = process.argv.slice(2);
-const previous: Figures = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Figures) : {};
-const figures: Figures = { ...previous };
+const figures: Figures = {};
 for (const name of MODULES) {
   if (only.length && !only.includes(name)) continue;
   const file = resolve(here, `${name}.js`);
@@ -34,5 +33,8 @@ for (const name of MODULES) {
   process.stdout.write(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(figures, null, 2) + '\n');
+// Merge with what is there now (not at start): separate runs of single modules (`npm run bench -- soak`)
+// may overlap, and each keeps the others' figures.
+const previous: Figures = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Figures) : {};
+writeFileSync(out, JSON.stringify({ ...previous, ...figures }, null, 2) + '\n');
 process.stdout.write(`wrote ${out}\n`);
