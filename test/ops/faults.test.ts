@@ -215,7 +215,7 @@ test('database stopped, worker killed -9 during the outage, database started: ev
     restartedAt = Date.now();
     return st.clusters.every((c: any) => c.api === 'healthy');
   }, 'worker restarted and collecting during the outage', 60_000, 500);
-  await collectWhile(Math.max(5000, OUTAGE_MS - (Date.now() - outageStart)), seen);
+  await collectWhile(Math.max(12_000, OUTAGE_MS - (Date.now() - outageStart)), seen); // ≥ one housekeeping period (10 s)
   const dbBackAt = Date.now();
   await startPg();
   // The restarted worker migrates, then replays what both workers spooled.
