@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import type { Figures } from './figure.js';
 import { buildConfig } from '../src/config/load.js';
@@ -22,6 +24,12 @@ const CHURN_MS = Number(process.env.KUBEPULSE_SOAK_CHURN_MS ?? 10);
 const NODES = 500;
 const PODS_PER_NODE = 10;
 const SAMPLE_EVERY_MS = 5_000;
+
+/** A full GC before each sample, so the slope is of live memory, not of garbage awaiting collection. */
+function gcFunction(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
 
 /** Pure: least-squares slope of y over x (units of y per unit of x); 0 with fewer than two points. */
 export function slope(points: Array<{ x: number; y: number }>): number {
@@ -80,8 +88,10 @@ export async function run(): Promise<Figures> {
   const collector = await Collector.start(cfg);
   const started = Date.now();
   const samples: Array<{ tS: number; heapMiB: number; rssMiB: number }> = [];
+  const gc = gcFunction();
   while (Date.now() - started < MINUTES * 60_000) {
     await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
+    gc();
     const m = process.memoryUsage();
     samples.push({ tS: (Date.now() - started) / 1000, heapMiB: m.heapUsed / 2 ** 20, rssMiB: m.rss / 2 ** 20 });
   }
@@ -98,7 +108,7 @@ export async function run(): Promise<Figures> {
   const warmS = Math.max(120, (MINUTES * 60) / 5);
   const after = samples.filter((s) => s.tS >= warmS);
   const perHour = (k: 'heapMiB' | 'rssMiB') => Number((slope(after.map((s) => ({ x: s.tS, y: s[k] }))) * 3600).toFixed(2));
-  const method = `collector (this process) on ${NODES} simulated nodes x ${PODS_PER_NODE} pods (simulator in a child process, one pod replaced every ${CHURN_MS} ms), summary every 5 s, ${MINUTES} min; least-squares slope of ${after.length} samples (every 5 s) after ${warmS} s warm-up`;
+  const method = `after a full GC, collector (this process) on ${NODES} simulated nodes x ${PODS_PER_NODE} pods (simulator in a child process, one pod replaced every ${CHURN_MS} ms), summary every 5 s, ${MINUTES} min; least-squares slope of ${after.length} samples (every 5 s) after ${warmS} s warm-up`;
   return {
     soak_heap_growth_mib_per_hour: { value: perHour('heapMiB'), unit: 'MiB/h', method: `heapUsed: ${method}` },
     soak_rss_growth_mib_per_hour: { value: perHour('rssMiB'), unit: 'MiB/h', method: `RSS: ${method}` },

@@ -16,7 +16,7 @@ import { insertStatusRow } from '../health/status-history.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { Spool } from '../store/spool.js';
-import { SpoolReplayer } from '../store/spool-replay.js';
+import { SpoolReplayer, isBadDataError } from '../store/spool-replay.js';
 import { writeMetricRows } from '../store/metric-writer.js';
 import { applyInventory, reconcile } from '../store/inventory-writer.js';
 import { registerViewer, type Viewer } from '../viewer/api.js';
@@ -49,7 +49,8 @@ export class Collector {
 
   static async start(config: Config, o: CollectorOptions = {}): Promise<Collector> {
     registerSecret(config.server.token);
-    const db = await Database.open(config, o.databaseUrl, { maintenance: true });
+    // An external database that is away does not stop the start (the spool takes the rows meanwhile).
+    const db = await Database.open(config, o.databaseUrl, { maintenance: true, tolerateUnreachable: true });
     const c = new Collector(config, db, o);
     try {
       c.spool = new Spool({ dir: resolve(o.spoolDir ?? config.spool.dir), maxBytes: config.spool.max_size });
@@ -83,17 +84,27 @@ export class Collector {
       if (!k) throw Object.assign(new Error(`spooled inventory of unknown kind ${JSON.stringify(name)}`), { code: '42000' });
       return k;
     };
+    // Nothing is replayed into a database that is not migrated yet (a missing table would look like bad data).
+    const migrated = () => {
+      if (!db.ready) throw new Error('database not migrated yet');
+    };
     const r = new SpoolReplayer(spool, {
       writeMetric: async (entity, rows) => {
-        await writeMetricRows(db.pool, entity, rows, { partitions: db.maintenance?.partitions });
+        migrated();
+        await writeMetricRows(db.pool, entity, rows, { partitions: db.partitions ?? undefined });
       },
       applyInventory: async (clusterId, kind, changes, at) => {
+        migrated();
         await applyInventory(db.pool, kindOf(kind), clusterId, changes, { at });
       },
       reconcile: async (clusterId, kind, present, listStartedAt) => {
+        migrated();
         await reconcile(db.pool, kindOf(kind), clusterId, present, listStartedAt);
       },
-      writeStatus: (row) => insertStatusRow(db.pool, row),
+      writeStatus: async (row) => {
+        migrated();
+        await insertStatusRow(db.pool, row);
+      },
       onOutcome: (ok, latencyMs, error) => db.noteWrite(ok, latencyMs, error),
     });
     r.start();
@@ -122,8 +133,22 @@ export class Collector {
     this.viewer = registerViewer(s, { pool: this.db.pool, status: async () => this.health?.current ?? (await this.refreshStatus()), statusNow: () => this.health?.current ?? null });
   }
 
+  /** The cluster's id from the database, or — while it is away — the one remembered from an earlier run. */
+  private async clusterId(cl: ClusterConfig): Promise<number> {
+    try {
+      const id = await this.db.ensureCluster(cl.name, { context: cl.context, kubeconfig: cl.kubeconfig, in_cluster: cl.in_cluster });
+      this.spool.rememberClusterId(cl.name, id);
+      return id;
+    } catch (e) {
+      const known = this.spool.knownClusterId(cl.name);
+      if (known === undefined || isBadDataError(e)) throw e;
+      log('collector').warn({ cluster: cl.name, id: known, cause: (e as Error).message }, 'database away: using the cluster id remembered from the last run');
+      return known;
+    }
+  }
+
   private async startCluster(cl: ClusterConfig): Promise<void> {
-    const id = await this.db.ensureCluster(cl.name, { context: cl.context, kubeconfig: cl.kubeconfig, in_cluster: cl.in_cluster });
+    const id = await this.clusterId(cl);
     const cc = new ClusterCollector(cl, effectiveCollection(this.config, cl), { clusterId: id, inventory: this.inventory.forCluster(id), pipeline: this.pipeline, kinds: ALL_KINDS });
     this.clusters.set(cl.name, cc);
     cc.start();

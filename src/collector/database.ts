@@ -10,6 +10,9 @@ import { createPool } from '../store/pool.js';
 import { ensureCluster, type ClusterMeta } from '../store/clusters.js';
 import { SCHEMA } from '../store/schema.js';
 import { StoreMaintenance } from '../store/maintenance.js';
+import { PartitionManager } from '../store/partitions.js';
+import { isBadDataError } from '../store/spool-replay.js';
+import { Backoff, sleep } from '../util/backoff.js';
 
 export type DatabaseState = 'connected' | 'unreachable' | 'starting' | 'closed';
 
@@ -32,6 +35,12 @@ export class Database {
   writeLatencyMs: number | null = null;
   /** Partitions ahead, rollups and retention; null for short-lived uses (status, migrate). */
   maintenance: StoreMaintenance | null = null;
+  /** Raw partitions, shared by the writer, the spool replay and maintenance (null without maintenance). */
+  partitions: PartitionManager | null = null;
+  /** False while an external database that was away at start is still to be migrated. */
+  ready = true;
+  private readonly abort = new AbortController();
+  private migrating: Promise<void> | null = null;
 
   private constructor(
     readonly url: string,
@@ -39,7 +48,13 @@ export class Database {
     private readonly embedded: EmbeddedPostgres | null,
   ) {}
 
-  static async open(config: Config, urlOverride?: string, o: { maintenance?: boolean } = {}): Promise<Database> {
+  /**
+   * Opens the database: starts the embedded server when no URL is configured, migrates, creates the
+   * pool. With `tolerateUnreachable`, an external database that does not answer does not stop the start:
+   * the Database begins `unreachable` (rows go to the spool) and migrates in the background once it
+   * answers — so a worker restarted during an outage collects on.
+   */
+  static async open(config: Config, urlOverride?: string, o: { maintenance?: boolean; tolerateUnreachable?: boolean } = {}): Promise<Database> {
     let embedded: EmbeddedPostgres | null = null;
     let url = urlOverride || config.database.url;
     if (!url) {
@@ -48,19 +63,51 @@ export class Database {
       embedded = await startEmbeddedPostgres({ dataDir, port: config.database.port });
       url = embedded.url;
     }
+    const db = new Database(url, createPool(url, { max: config.database.pool_size }), embedded);
+    const startMaintenance = () => {
+      if (!o.maintenance) return;
+      db.maintenance = new StoreMaintenance(db.pool, { partitions: db.partitions!, retentionMs: { raw: config.retention.raw, rollup_1m: config.retention.rollup_1m, rollup_1h: config.retention.rollup_1h } });
+      db.maintenance.start();
+    };
+    if (o.maintenance) db.partitions = new PartitionManager(db.pool);
     try {
-      const m = await migrate(url);
-      if (m.applied.length) log('store').info({ applied: m.applied }, 'database migrated');
-      const db = new Database(url, createPool(url, { max: config.database.pool_size }), embedded);
+      await db.migrateNow();
       db.state = 'connected';
-      if (o.maintenance) {
-        db.maintenance = new StoreMaintenance(db.pool, { retentionMs: { raw: config.retention.raw, rollup_1m: config.retention.rollup_1m, rollup_1h: config.retention.rollup_1h } });
-        db.maintenance.start();
-      }
+      startMaintenance();
       return db;
     } catch (e) {
+      if (o.tolerateUnreachable && !embedded && !isBadDataError(e)) {
+        db.ready = false;
+        db.noteWrite(false, 0, (e as Error).message);
+        log('store').warn({ url: db.displayUrl, cause: (e as Error).message }, 'database unreachable at start: collecting into the spool, migrating when it answers');
+        db.migrating = db.migrateWhenReachable(startMaintenance);
+        return db;
+      }
+      await db.pool.end().catch(() => undefined);
       await embedded?.stop();
       throw e;
+    }
+  }
+
+  private async migrateNow(): Promise<void> {
+    const m = await migrate(this.url);
+    if (m.applied.length) log('store').info({ applied: m.applied }, 'database migrated');
+  }
+
+  private async migrateWhenReachable(then: () => void): Promise<void> {
+    const backoff = new Backoff(1000, 15_000);
+    while (!this.abort.signal.aborted) {
+      await sleep(backoff.next(), this.abort.signal);
+      if (this.abort.signal.aborted) return;
+      try {
+        await this.migrateNow();
+        this.ready = true;
+        this.noteWrite(true, 0);
+        then();
+        return;
+      } catch (e) {
+        this.lastError = (e as Error).message;
+      }
     }
   }
 
@@ -80,6 +127,8 @@ export class Database {
   /** Records the outcome of a write: the status shows connected/unreachable and the latency. */
   noteWrite(ok: boolean, latencyMs: number, error?: string): void {
     const prev = this.state;
+    if (this.state === 'closed') return;
+    if (ok && !this.ready) return; // answering, but not migrated yet: still not writable
     if (ok) {
       this.state = 'connected';
       this.writeLatencyMs = latencyMs;
@@ -118,6 +167,8 @@ export class Database {
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.abort.abort();
+    await this.migrating;
     await this.maintenance?.stop();
     await this.pool.end().catch(() => undefined);
     await this.embedded?.stop();

@@ -58,7 +58,7 @@ export class KubeletPipeline implements MetricPipeline {
     private readonly spool: Spool | null = null,
   ) {
     this.writer = new MetricWriter(db.pool, {
-      partitions: db.maintenance?.partitions,
+      partitions: db.partitions ?? undefined,
       onWriteFailed: (entity, rows, err) => {
         db.noteWrite(false, 0, err.message);
         if (!this.spool) return false; // keep the rows queued and retry

@@ -66,6 +66,7 @@ interface Segment {
 }
 
 const SEGMENT_RE = /^(\d{15})-(\d{6})-(metric|inventory)\.jsonl$/;
+const CLUSTER_IDS = 'cluster-ids.json';
 const cursorFile = (stream: SpoolStream) => `cursor-${stream}.json`;
 
 /** Pure: the file name of a segment (sorts in creation order). */
@@ -286,6 +287,32 @@ export class Spool {
       return typeof c.segment === 'string' && Number.isInteger(c.index) ? c : null;
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Cluster ids by name, kept beside the segments: spooled rows carry cluster ids, and a worker
+   * restarted while the database is away needs them to collect on (the database assigns them).
+   */
+  knownClusterId(name: string): number | undefined {
+    return this.readClusterIds()[name];
+  }
+
+  rememberClusterId(name: string, id: number): void {
+    const ids = this.readClusterIds();
+    if (ids[name] === id) return;
+    ids[name] = id;
+    const tmp = join(this.o.dir, `${CLUSTER_IDS}.tmp`);
+    writeFileSync(tmp, JSON.stringify(ids));
+    renameSync(tmp, join(this.o.dir, CLUSTER_IDS));
+  }
+
+  private readClusterIds(): Record<string, number> {
+    try {
+      const v = JSON.parse(readFileSync(join(this.o.dir, CLUSTER_IDS), 'utf8')) as unknown;
+      return v && typeof v === 'object' ? (v as Record<string, number>) : {};
+    } catch {
+      return {};
     }
   }
 

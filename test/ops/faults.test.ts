@@ -1,8 +1,9 @@
 // Fault tests of issue 7 over two simulated clusters, a real PostgreSQL that is stopped and started, and
 // `kubepulse run` as a user runs it (supervisor + worker processes):
 // - the database stopped while collecting: the status and /readyz say so while it lasts, rows go to the
-//   spool; the worker is killed with SIGKILL during the outage; once the database is back every sample
-//   seen during the outage is stored exactly once, and the status history covers the outage;
+//   spool; the worker is killed with SIGKILL during the outage and the restarted worker collects on
+//   into the spool; once the database is back every sample seen during the outage (but the seconds of
+//   the restart) is stored exactly once, and the status history covers the outage;
 // - one cluster's API server down: the other's samples keep arriving on time, the status names it;
 // - SIGTERM stops everything cleanly; no log line of the whole run holds a token or the password.
 // The outage lasts KUBEPULSE_FAULT_OUTAGE_S (default 30; the issue's two minutes: 120) and the API-server
@@ -204,9 +205,20 @@ test('database stopped, worker killed -9 during the outage, database started: ev
     }
   }
   assert.ok(spooled.length > 0, 'node rows were spooled during the outage');
-  await collectWhile(Math.max(0, OUTAGE_MS - (Date.now() - outageStart)), seen);
+  // The watchdog restarts the worker; it starts although the database is still away and collects on.
+  let restartedAt = 0;
+  await waitFor(async () => {
+    await witness(seen);
+    const st = await getStatus().catch(() => null);
+    if (!st || st.collector.pid === before.collector.pid) return false;
+    assert.equal(st.database.state, 'unreachable');
+    restartedAt = Date.now();
+    return st.clusters.every((c: any) => c.api === 'healthy');
+  }, 'worker restarted and collecting during the outage', 60_000, 500);
+  await collectWhile(Math.max(12_000, OUTAGE_MS - (Date.now() - outageStart)), seen); // ≥ one housekeeping period (10 s)
+  const dbBackAt = Date.now();
   await startPg();
-  // The watchdog restarted the worker (it could not start while the database was away); it replays the spool.
+  // The restarted worker migrates, then replays what both workers spooled.
   await waitFor(async () => {
     const st = await getStatus();
     return st.database.state === 'connected' && st.database.spool.bytes === 0 && st.collector.pid !== before.collector.pid;
@@ -223,6 +235,10 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   const whileRunning = [...seen.values()].filter((w) => w.firstSeenMs >= outageStart && w.firstSeenMs <= killedAt - 2000);
   assert.ok(whileRunning.length >= 4, `samples witnessed during the outage (${whileRunning.length})`);
   await assertStored(whileRunning);
+  // … and every sample served while the restarted worker collected, database still away.
+  const afterRestart = [...seen.values()].filter((w) => w.firstSeenMs >= restartedAt + 2000 && w.firstSeenMs <= dbBackAt);
+  assert.ok(afterRestart.length >= 2, `samples witnessed after the restart, before the database was back (${afterRestart.length})`);
+  await assertStored(afterRestart);
   // The delete was replayed from the spool with the time it happened (a relist would stamp a later one).
   const del = await (await db()).query<{ at: Date }>("SELECT at FROM kubepulse.change_log WHERE uid = $1 AND op = 'delete'", [victim.metadata.uid]);
   assert.equal(del.rowCount, 1, 'the pod delete is in the change log once');

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { startWorkerLink, workerRestartInfo } from '../../src/supervisor/worker.js';
 
 const mode = process.env.WATCHDOG_TEST_MODE ?? 'ok';
+if (!process.env.WATCHDOG_TEST_OUT) throw new Error('watchdog-worker: WATCHDOG_TEST_OUT (the file to report to) is not set');
 const info = workerRestartInfo();
 const hold: Buffer[] = [];
 const stop = startWorkerLink(() => {
