@@ -91,9 +91,15 @@ export class PrettyJson {
     return this;
   }
 
+  /** The last string found to need no escaping: the tick's time string repeats in every block. */
+  private lastSafe = '';
+
   string(key: string, v: string): this {
     const w = this.keyed(key);
-    if (SAFE.test(v)) w.byte(34).str(v).byte(34);
+    if (v === this.lastSafe || SAFE.test(v)) {
+      this.lastSafe = v;
+      w.byte(34).str(v).byte(34);
+    }
     else w.str(JSON.stringify(v));
     return this;
   }

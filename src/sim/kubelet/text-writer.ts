@@ -90,8 +90,16 @@ export class TextWriter {
   bytes(src: Uint8Array): this {
     const n = src.length;
     if (this.pos + n > this.buf.length) this.grow(n);
-    this.buf.set(src, this.pos);
-    this.pos += n;
+    if (n > 48) {
+      this.buf.set(src, this.pos);
+      this.pos += n;
+      return this;
+    }
+    // Short pieces (JSON keys, label sets of one row) copy faster in a loop than through TypedArray.set.
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = src[i];
+    this.pos = p;
     return this;
   }
 
