@@ -76,3 +76,12 @@ test('the reference output is valid JSON in the kubelet layout (one-space indent
   assert.equal(render((w) => new TemplatedJson(w), 999), render((w) => new PrettyJson(w), 999));
   assert.equal(JSON.stringify(JSON.parse(render((w) => new TemplatedJson(w), 12)), null, 1), render((w) => new PrettyJson(w), 12).replace(/\[\n *\]/g, '[]'));
 });
+
+test('TextWriter.uint writes every integer below 2^53 as String() does (8-digit halves, edges)', () => {
+  const w = new TextWriter(64);
+  const r = rng(53);
+  const values = [0, 1, 9, 10, 99_999_999, 100_000_000, 100_000_001, 1e15, 1e16 - 1, 2 ** 32, 2 ** 53 - 1];
+  for (let i = 0; i < 20_000; i++) values.push(Math.floor(r() * 2 ** (r() * 53)));
+  for (const v of values) assert.equal(w.reset().uint(v).toString(), String(v), `${v}`);
+  assert.equal(w.reset().uint(-3.6).toString(), '-4', 'out-of-range values fall back to String(Math.round(v))');
+});
