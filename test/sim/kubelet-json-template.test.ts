@@ -85,3 +85,14 @@ test('TextWriter.uint writes every integer below 2^53 as String() does (8-digit 
   for (const v of values) assert.equal(w.reset().uint(v).toString(), String(v), `${v}`);
   assert.equal(w.reset().uint(-3.6).toString(), '-4', 'out-of-range values fall back to String(Math.round(v))');
 });
+
+test('TemplatedJson.float writes what String() writes (two-decimal fast path and others)', () => {
+  const r = rng(64);
+  const values = [0, 0.5, 1, 0.07, 12.07, 99.99, 100, 0.1 + 0.2, 1e-7, 123456.789, 9_999_999.99, 1e21];
+  for (let i = 0; i < 20_000; i++) values.push(r() < 0.5 ? Math.round(r() * 10_000) / 100 : r() * 10 ** Math.floor(r() * 12));
+  for (const v of values) {
+    const w = new TextWriter(64);
+    new TemplatedJson(w).object().float('avg10', v).end();
+    assert.equal(w.toString(), `{\n "avg10": ${String(v)}\n}`, `${v}`);
+  }
+});

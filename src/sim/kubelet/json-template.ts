@@ -131,8 +131,22 @@ export class TemplatedJson {
     return this;
   }
 
+  /** float64 as Go's encoding/json writes it (shortest round-trip digits, = String(v) for these ranges). */
   float(key: string, v: number): this {
-    this.keyed(key).str(String(v));
+    const w = this.keyed(key);
+    // Fast path for values with at most two decimals (the PSI averages): c / 100 reproduces v exactly, so
+    // "int.ff" without trailing zeros is its shortest round-trip form, which is what String(v) gives.
+    const c = Math.round(v * 100);
+    if (c >= 0 && c < 1e9 && c / 100 === v) {
+      const int = Math.floor(c / 100);
+      const frac = c - int * 100;
+      w.uint(int);
+      if (frac !== 0) {
+        const tens = (frac / 10) | 0;
+        w.byte(46).byte(48 + tens);
+        if (frac !== tens * 10) w.byte(48 + frac - tens * 10);
+      }
+    } else w.str(String(v));
     return this;
   }
 
