@@ -117,6 +117,7 @@ export async function run(): Promise<Figures> {
     if (nodes !== CLUSTERS * NODES_PER_CLUSTER || pods !== CLUSTERS * NODES_PER_CLUSTER * PODS_PER_NODE) throw new Error(`fill: ${nodes} nodes, ${pods} pods`);
     const overviewMs = await medianMs(`${base}/api/overview`);
     const table = await medianMs(`${base}/api/nodes?sort=cpu&limit=200`);
+    const podsTableMs = await medianMs(`${base}/api/pods?limit=200`);
     // The statements behind one snapshot refresh, run directly (what the first request after 2 s pays).
     const refreshTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -135,6 +136,10 @@ export async function run(): Promise<Figures> {
       viewer_snapshot_refresh_ms_5000_nodes: {
         value: refresh, unit: 'ms',
         method: `median of 5 runs of the overview + all-nodes statements (one snapshot refresh) straight on the pool, same database (${nodes} nodes, ${pods} pods)`,
+      },
+      viewer_pods_table_ms_150000_pods: {
+        value: podsTableMs, unit: 'ms',
+        method: `median of ${REPEAT} GET /api/pods?limit=200 (first page by namespace/name, straight from the database, no snapshot), ${pods} pods`,
       },
       viewer_nodes_table_ms_5000_nodes: { value: table, unit: 'ms', method: method('/api/nodes?sort=cpu&limit=200 (first page, all clusters)') },
     };

@@ -95,6 +95,10 @@ test('the overview lists both clusters with live figures', async () => {
 });
 
 test('a node page draws charts with data points', async () => {
+  await page.goto(`${base}/#/nodes?sort=cpu`);
+  await waitFor(async () => (await page.locator('.page.nodes .vt-row').count()) === 5, 'the nodes table lists the 5 nodes of both clusters');
+  await waitFor(async () => (await page.locator('.page.nodes canvas.spark').count()) === 5, 'sparklines drawn');
+  await page.screenshot({ path: join(SHOTS, 'nodes.png') });
   const node = sims[0].nodes()[0].name;
   await page.goto(`${base}/#/node?cluster=east&name=${node}`);
   await waitFor(async () => Number(await page.locator('.chart[data-title="CPU"]').getAttribute('data-points')) > 2, 'CPU chart has points', 20_000);

@@ -25,7 +25,11 @@ export class PrettyJson {
   /** Whether the container at each depth has no member yet. */
   private readonly empty: boolean[] = [true];
 
-  constructor(readonly w: TextWriter) {}
+  /** `startDepth` > 0 resumes right after a value written at that depth (every open level has a member). */
+  constructor(readonly w: TextWriter, startDepth = 0) {
+    this.depth = startDepth;
+    for (let d = 0; d <= startDepth; d++) this.empty[d] = startDepth === 0;
+  }
 
   private member(): void {
     if (this.empty[this.depth]) this.empty[this.depth] = false;
@@ -33,7 +37,8 @@ export class PrettyJson {
     this.w.newline(this.depth);
   }
 
-  private keyed(key: string): TextWriter {
+  /** Writes `"key": ` with its separator and indentation (public for json-template.ts). */
+  keyed(key: string): TextWriter {
     const pair = keyBytes(this.depth, key);
     if (this.empty[this.depth]) {
       this.empty[this.depth] = false;
@@ -91,9 +96,15 @@ export class PrettyJson {
     return this;
   }
 
+  /** The last string found to need no escaping: the tick's time string repeats in every block. */
+  private lastSafe = '';
+
   string(key: string, v: string): this {
     const w = this.keyed(key);
-    if (SAFE.test(v)) w.byte(34).str(v).byte(34);
+    if (v === this.lastSafe || SAFE.test(v)) {
+      this.lastSafe = v;
+      w.byte(34).str(v).byte(34);
+    }
     else w.str(JSON.stringify(v));
     return this;
   }

@@ -3,7 +3,7 @@
 // order (types.go); both are reproduced here, streamed into a byte buffer (no intermediate objects).
 import { C, type MemoryGauges } from './container-model.js';
 import type { ContainerSample, NodeSample, PodSample } from './sample.js';
-import { PrettyJson } from './json-writer.js';
+import { TemplatedJson } from './json-template.js';
 import { scratch, type TextWriter } from './text-writer.js';
 
 const rfcCache = new Map<number, string>();
@@ -27,7 +27,7 @@ export interface SummaryOptions {
 /** PSI totals (µs) and the share of the last tick spent stalled (%), for cpu, memory and io. */
 type Psi3 = [number, number, number];
 
-function psi(j: PrettyJson, someUs: number, fullUs: number, pct: number): void {
+function psi(j: TemplatedJson, someUs: number, fullUs: number, pct: number): void {
   const part = (key: string, total: number, f: number) => {
     const p = Math.min(100, pct * f);
     j.objectField(key).uint('total', total).float('avg10', Math.round(p * 100) / 100).float('avg60', Math.round(p * 80) / 100).float('avg300', Math.round(p * 60) / 100).end();
@@ -44,13 +44,13 @@ function psiFrom(now: ArrayLike<number>, prev: ArrayLike<number>, tickS: number)
   return { cpu: [now[b], now[b + 1], pct(0)], mem: [now[b + 2], now[b + 3], pct(2)], io: [now[b + 4], now[b + 5], pct(4)] };
 }
 
-function cpu(j: PrettyJson, time: string, nanoCores: number, coreNs: number, p: Psi3 | null): void {
+function cpu(j: TemplatedJson, time: string, nanoCores: number, coreNs: number, p: Psi3 | null): void {
   j.objectField('cpu').string('time', time).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', coreNs);
   if (p) psi(j, p[0], p[1], p[2]);
   j.end();
 }
 
-function memory(j: PrettyJson, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, p: Psi3 | null): void {
+function memory(j: TemplatedJson, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, p: Psi3 | null): void {
   j.objectField('memory').string('time', time);
   if (availableBytes !== null) j.uint('availableBytes', availableBytes);
   j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', pageFaults).uint('majorPageFaults', majorPageFaults);
@@ -58,20 +58,20 @@ function memory(j: PrettyJson, time: string, m: MemoryGauges, availableBytes: nu
   j.end();
 }
 
-function io(j: PrettyJson, time: string, p: Psi3): void {
+function io(j: TemplatedJson, time: string, p: Psi3): void {
   j.objectField('io').string('time', time);
   psi(j, p[0], p[1], p[2]);
   j.end();
 }
 
 /** FsStats members (the caller opens and closes the object; volumes append name and pvcRef). */
-function fsMembers(j: PrettyJson, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number): PrettyJson {
+function fsMembers(j: TemplatedJson, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number): TemplatedJson {
   return j.string('time', time).uint('availableBytes', availableBytes).uint('capacityBytes', capacityBytes).uint('usedBytes', usedBytes).uint('inodesFree', inodesFree).uint('inodes', inodes).uint('inodesUsed', inodesUsed);
 }
 
 type Iface = [string, number, number, number, number];
 
-function network(j: PrettyJson, time: string, ifaces: Iface[]): void {
+function network(j: TemplatedJson, time: string, ifaces: Iface[]): void {
   const d = ifaces[0];
   j.objectField('network').string('time', time).string('name', d[0]).uint('rxBytes', d[1]).uint('rxErrors', d[2]).uint('txBytes', d[3]).uint('txErrors', d[4]);
   j.arrayField('interfaces');
@@ -90,7 +90,7 @@ interface Ctx {
   only: boolean;
 }
 
-function container(j: PrettyJson, x: Ctx, c: ContainerSample): void {
+function container(j: TemplatedJson, x: Ctx, c: ContainerSample): void {
   const feat = x.s.features;
   const p = feat.psi ? psiFrom(c.now, c.prev, x.s.tickS) : null;
   j.object().string('name', c.name).string('startTime', rfc3339(c.startMs));
@@ -105,7 +105,7 @@ function container(j: PrettyJson, x: Ctx, c: ContainerSample): void {
   j.end();
 }
 
-function pod(j: PrettyJson, x: Ctx, p: PodSample): void {
+function pod(j: TemplatedJson, x: Ctx, p: PodSample): void {
   const feat = x.s.features;
   const v = p.view;
   const ps = feat.psi ? psiFrom(p.now, p.prev, x.s.tickS) : null;
@@ -151,7 +151,7 @@ export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
     s, time, volTime: rfc3339(Math.floor(s.tickMs / 60_000) * 60_000), nodeAvail, nodeCap: s.fs.capacityBytes,
     inodes: s.fs.inodes, inodesFree: s.fs.inodes - s.fs.inodesUsed, only: opts.onlyCpuAndMemory,
   };
-  const j = new PrettyJson(scratch.reset());
+  const j = new TemplatedJson(scratch.reset());
   const podsPsi = feat.psi ? psiFrom(s.qos.kubepods, s.qos.kubepodsPrev, s.tickS) : null;
   j.object().objectField('node').string('nodeName', s.view.name);
   j.arrayField('systemContainers');

@@ -59,26 +59,53 @@ export class TextWriter {
     return this;
   }
 
-  /** A non-negative integer below 2^53, written digit by digit (no string allocation). */
+  /** A non-negative integer below 2^53, written digit by digit (no string allocation). Large values are
+   *  split into 8-digit halves so that the digit loops run on small integers (int32 arithmetic). */
   uint(v: number): this {
     if (v < 0 || v >= 9007199254740992 || v !== Math.floor(v)) return this.str(String(Math.round(v)));
     if (this.pos + 16 > this.buf.length) this.grow(16);
-    const b = this.buf;
-    if (v < 10) {
-      b[this.pos++] = ZERO + v;
+    if (v < 100_000_000) {
+      this.smallUint(v);
       return this;
     }
-    let digits = 0;
-    for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
+    const hi = Math.floor(v / 100_000_000);
+    const lo = v - hi * 100_000_000;
+    if (hi < 100_000_000) this.smallUint(hi);
+    else {
+      const top = Math.floor(hi / 100_000_000);
+      this.smallUint(top);
+      this.eightDigits(hi - top * 100_000_000);
+    }
+    this.eightDigits(lo);
+    return this;
+  }
+
+  /** v < 10^8, no leading zeros. */
+  private smallUint(v: number): void {
+    const b = this.buf;
+    let digits = 1;
+    for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
     let p = this.pos + digits;
     this.pos = p;
     let x = v;
-    while (x >= 1) {
-      const q = Math.floor(x / 10);
+    do {
+      const q = (x / 10) | 0;
+      b[--p] = ZERO + (x - q * 10);
+      x = q;
+    } while (x > 0);
+  }
+
+  /** v < 10^8 as exactly 8 digits (leading zeros). */
+  private eightDigits(v: number): void {
+    const b = this.buf;
+    let p = this.pos + 8;
+    this.pos = p;
+    let x = v;
+    for (let i = 0; i < 8; i++) {
+      const q = (x / 10) | 0;
       b[--p] = ZERO + (x - q * 10);
       x = q;
     }
-    return this;
   }
 
   /** An integer for JSON (uint64 on the wire: rounded, never negative). */
@@ -90,8 +117,16 @@ export class TextWriter {
   bytes(src: Uint8Array): this {
     const n = src.length;
     if (this.pos + n > this.buf.length) this.grow(n);
-    this.buf.set(src, this.pos);
-    this.pos += n;
+    if (n > 48) {
+      this.buf.set(src, this.pos);
+      this.pos += n;
+      return this;
+    }
+    // Short pieces (JSON keys, label sets of one row) copy faster in a loop than through TypedArray.set.
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = src[i];
+    this.pos = p;
     return this;
   }
 

@@ -86,6 +86,12 @@ export function sparkline(points: Array<[number, number | null]>): HTMLElement {
   c.height = 18;
   c.className = 'spark';
   const g = c.getContext('2d');
+  if (g && points.length === 1) {
+    // One minute of history so far: a level mark instead of nothing.
+    const y = 17 - (Math.min(100, points[0][1] ?? 0) / 100) * 16;
+    g.fillStyle = '#4ea1ff';
+    g.fillRect(80, y - 1, 9, 2);
+  }
   if (g && points.length > 1) {
     const t0 = points[0][0];
     const span = Math.max(1, points[points.length - 1][0] - t0);

@@ -21,7 +21,7 @@ export function nodesPage(): PageView {
   const columns = [
     { key: 'cluster', label: 'Cluster', width: '110px', render: (r: NodeRow) => r.cluster },
     { key: 'name', label: 'Node', width: 'minmax(160px,1.4fr)', sort: 'name', render: (r: NodeRow) => h('span', { class: 'strong' }, r.name) },
-    { key: 'roles', label: 'Role', width: '90px', render: (r: NodeRow) => r.roles || 'worker' },
+    { key: 'roles', label: 'Role', width: '110px', render: (r: NodeRow) => r.roles || 'worker' },
     { key: 'status', label: 'Status', width: '130px', render: (r: NodeRow) => h('span', { class: r.ready ? (r.problems.length ? 'warn' : 'ok') : 'crit' }, r.ready ? (r.problems.join(', ') || 'Ready') : r.problems.join(', ') || 'NotReady') },
     { key: 'cpu', label: 'CPU', width: '110px', sort: 'cpu', render: (r: NodeRow) => pctCell(r.cpuPercent) },
     {
