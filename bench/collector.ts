@@ -185,9 +185,23 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       lateBy: Object.fromEntries(Object.entries(after.st.lateBy ?? {}).map(([k, v]) => [k, v - (before.st.lateBy?.[k] ?? 0)])),
     };
   } finally {
-    if (collector) await stopChild(collector);
+    if (collector) await stopChild(collector, 120_000);
+    stopOrphanedPostgres(dir);
     await stopChild(sim);
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A collector killed before it stopped its embedded PostgreSQL leaves the postmaster running: stop it. */
+function stopOrphanedPostgres(dir: string): void {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmd.includes(`-D\u0000${dir}`) || cmd.includes(`-D ${dir}`)) process.kill(Number(name), 'SIGTERM');
+    } catch {
+      // gone meanwhile
+    }
   }
 }
 
