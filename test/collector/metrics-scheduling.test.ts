@@ -72,7 +72,7 @@ test('a slow node and a failing node do not delay the others; a 429 node waits f
   });
   const client = directClient(1500);
   const requests = new Map<string, number>();
-  const intervalMs = 500;
+  const intervalMs = 300;
   const scheduler = new ScrapeScheduler({
     name: 'sched/summary',
     intervalMs,
@@ -85,7 +85,7 @@ test('a slow node and a failing node do not delay the others; a 429 node waits f
       decodePayload({ clusterId: 1, cluster: 'sched', node, source: 'summary', body, scrapedAt: new Date(), intervalMs });
     },
   });
-  const runMs = 5000;
+  const runMs = 4500;
   try {
     scheduler.setNodes(nodes);
     scheduler.start();
@@ -109,7 +109,7 @@ test('a slow node and a failing node do not delay the others; a 429 node waits f
   assert.match(status.get(failing!)!.lastError ?? '', /HTTP 500/);
   assert.ok(status.get(failing!)!.scrapes >= cycles - 2, 'a failing node is retried every cycle');
   assert.match(status.get(limited!)!.lastError ?? '', /HTTP 429/);
-  // Retry-After: 1 s → at most one request per second (plus the first) instead of one per 500 ms cycle.
+  // Retry-After: 1 s → at most one request per second (plus the first) instead of one per 300 ms cycle.
   const limitedRequests = requests.get(limited!) ?? 0;
   assert.ok(limitedRequests <= Math.ceil(runMs / 1000) + 1, `429 node asked ${limitedRequests} times in ${runMs} ms`);
   assert.ok(limitedRequests < (requests.get(healthy[0]!) ?? 0) / 2);
