@@ -2,9 +2,21 @@
 // SIGTERM (and SIGBREAK / Ctrl-Break on Windows) within a bounded time, reload on SIGHUP.
 import { configureLogging, log } from '../log.js';
 import type { Config } from '../config/schema.js';
+import { ConfigError, loadConfig } from '../config/load.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { isWorker, startWorkerLink } from '../supervisor/worker.js';
 import { reloadSignals, stopSignals } from '../platform/index.js';
+
+/** Loads the config, or prints each problem (key path and reason) and returns null: the command exits 2. */
+export function loadConfigOrReport(path: string | undefined): Config | null {
+  try {
+    return loadConfig(path);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return null;
+  }
+}
 
 export function setUpLogging(cfg: Config): void {
   configureLogging({

@@ -1,8 +1,8 @@
 // `kubepulse run`: collect the configured clusters (or the current kubeconfig context) until stopped.
-import { ConfigError, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
-import { onReloadSignal, onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { loadConfigOrReport, onReloadSignal, onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 
 export interface RunOptions {
   config?: string;
@@ -10,16 +10,8 @@ export interface RunOptions {
 }
 
 export async function runCommand(o: RunOptions): Promise<number> {
-  let cfg;
-  try {
-    cfg = loadConfig(o.config);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const cfg = loadConfigOrReport(o.config);
+  if (!cfg) return 2;
   setUpLogging(cfg);
   const supervised = await superviseUnlessWorker(cfg, o.watchdog);
   if (supervised !== null) return supervised;

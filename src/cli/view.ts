@@ -1,13 +1,13 @@
 // `kubepulse view`: the viewer against a database alone — no collection. For looking at what a collector
 // elsewhere stored (or stored before it stopped). The same server rules apply: loopback by default, a
 // token required to listen anywhere else (the config check enforces it).
-import { ConfigError, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { Database } from '../collector/database.js';
 import { HttpServer } from '../server/http-server.js';
 import { registerViewer } from '../viewer/api.js';
 import { log, registerSecret } from '../log.js';
 import type { StatusReport } from '../health/status.js';
-import { onStopSignal, setUpLogging } from './lifecycle.js';
+import { loadConfigOrReport, onStopSignal, setUpLogging } from './lifecycle.js';
 
 export interface ViewOptions {
   config?: string;
@@ -51,16 +51,8 @@ export async function startViewServer(cfg: ReturnType<typeof loadConfig>): Promi
 }
 
 export async function viewCommand(o: ViewOptions): Promise<number> {
-  let cfg;
-  try {
-    cfg = loadConfig(o.config);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const cfg = loadConfigOrReport(o.config);
+  if (!cfg) return 2;
   setUpLogging(cfg);
   const v = await startViewServer(cfg);
   log('viewer').info({ http: `http://${v.address}` }, 'kubepulse viewer running (no collection)');
