@@ -54,13 +54,13 @@ export function startCollectorChild(env: Record<string, string>): Child {
   return child([BIN, 'run', '--no-watchdog'], { KUBEPULSE_LOG__CONSOLE: 'json', KUBEPULSE_LOG__LEVEL: 'warn', KUBEPULSE_LOG__FILE: '', ...env });
 }
 
-export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string, watch?: Child): Promise<void> {
+export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string, watch?: Child, everyMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;
     if (watch && watch.proc.exitCode !== null) throw new Error(`child exited (${watch.proc.exitCode}) while waiting for ${what()}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

@@ -18,6 +18,7 @@ const MODULES = ['decode', 'sim-kubelet', 'ingest', 'sim', 'inventory', 'collect
 
 const only = process.argv.slice(2);
 const figures: Figures = {};
+const failed: string[] = [];
 for (const name of MODULES) {
   if (only.length && !only.includes(name)) continue;
   const file = resolve(here, `${name}.js`);
@@ -25,7 +26,15 @@ for (const name of MODULES) {
   process.stdout.write(`bench ${name} …\n`);
   const started = Date.now();
   const mod = (await import(file)) as { run: () => Promise<Figures> };
-  const got = await mod.run();
+  let got: Figures;
+  try {
+    got = await mod.run();
+  } catch (e) {
+    // One failing benchmark must not lose the figures of the others.
+    process.stdout.write(`  FAILED: ${(e as Error).message}\n`);
+    failed.push(name);
+    continue;
+  }
   for (const [k, v] of Object.entries(got)) {
     figures[k] = v;
     process.stdout.write(`  ${k} = ${v.value} ${v.unit}\n`);
@@ -37,4 +46,5 @@ mkdirSync(dirname(out), { recursive: true });
 // may overlap, and each keeps the others' figures.
 const previous: Figures = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Figures) : {};
 writeFileSync(out, JSON.stringify({ ...previous, ...figures }, null, 2) + '\n');
-process.stdout.write(`wrote ${out}\n`);
+process.stdout.write(`wrote ${out}${failed.length ? `; failed: ${failed.join(', ')}` : ''}\n`);
+if (failed.length) process.exitCode = 1;
