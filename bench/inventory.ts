@@ -37,11 +37,21 @@ export async function run(): Promise<Figures> {
     // The simulator's own count (scheduling leaves a few pods of the 5,000 × 30 unplaced or pending).
     const expected = Number(/"pods":(\d+)/.exec(sim.output())?.[1] ?? NODES * PODS_PER_NODE);
     let stored = 0;
+    let lastGrowthAt = Date.now();
+    let syncedAt = 0;
+    // Done when every pod is stored — or, within 0.1 % of it, when no pod row has arrived for 10 s (the
+    // simulator's count includes pods its scheduler has not placed yet).
     await waitUntil(async () => {
-      stored = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NULL').catch(() => ({ rows: [{ n: '0' }] }))).rows[0].n);
-      return stored >= expected;
+      const n = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NULL').catch(() => ({ rows: [{ n: '0' }] }))).rows[0].n);
+      if (n > stored) {
+        stored = n;
+        lastGrowthAt = Date.now();
+      }
+      if (stored >= expected) syncedAt = lastGrowthAt;
+      else if (stored >= expected * 0.999 && Date.now() - lastGrowthAt > 10_000) syncedAt = lastGrowthAt;
+      return syncedAt > 0;
     }, 600_000, () => `${expected} pods stored (have ${stored})`, collector, 1000);
-    const syncS = (Date.now() - t0) / 1000;
+    const syncS = (syncedAt - t0) / 1000;
     const syncCpuS = cpuSeconds(pid);
     const mem = memoryMiB(pid);
 
@@ -73,7 +83,7 @@ export async function run(): Promise<Figures> {
     const eventsPerS = Number(events.rows[0].n) / CHURN_SECONDS;
 
     return {
-      inventory_sync_s_150k_pods: { value: round(syncS, 1), unit: 's', method: `collector child process started against a simulated ${NODES}-node cluster (${expected} pods, all 18 kinds, summary scraping off) until every pod row was committed; includes process start and migrations; collector CPU ${round(syncCpuS, 1)} s; embedded PostgreSQL on the same 2-core machine` },
+      inventory_sync_s_150k_pods: { value: round(syncS, 1), unit: 's', method: `collector child process started against a simulated ${NODES}-node cluster (${expected} pods, all 18 kinds, summary scraping off) until the last pod row was committed (${stored} stored); includes process start and migrations; collector CPU ${round(syncCpuS, 1)} s; embedded PostgreSQL on the same 2-core machine` },
       inventory_sync_peak_rss_mib_150k_pods: { value: Math.round(mem.peak), unit: 'MiB', method: `collector process VmHWM (peak RSS) at the end of that sync; RSS then ${Math.round(mem.rss)} MiB` },
       watch_event_to_row_p99_ms: { value: Math.round(percentile(delays, 99)), unit: 'ms', method: `${delays.length} pod deletions at ${CHURN_PER_S}/s for ${CHURN_SECONDS} s (~${Math.round(eventsPerS)} change-log rows/s), from the simulator's admin call returning to the delete row's change_log.at; median ${Math.round(percentile(delays, 50))} ms; ${sent.length - delays.length} not committed` },
       watch_event_to_row_p50_ms: { value: Math.round(percentile(delays, 50)), unit: 'ms', method: 'median of the same delays' },
