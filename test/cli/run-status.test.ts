@@ -67,7 +67,8 @@ test('run (no config: current context) → /healthz, /api/status, status --json,
     assert.equal(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text(), 'ok');
     await waitFor(async () => {
       const st = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as any;
-      return st.clusters[0]?.nodes === 2 && st.clusters[0]?.lastSampleAt !== null && st.clusters[0]?.api === 'healthy';
+      // Rows are committed by the write queue after the sample is taken: wait until the status counts them.
+      return st.clusters[0]?.nodes === 2 && st.clusters[0]?.lastSampleAt !== null && st.clusters[0]?.api === 'healthy' && st.database?.rows?.node_metric >= 2;
     }, 'status shows the cluster collected', 30_000);
 
     const { code, stdout } = await run(['status', '--json']);
