@@ -12,12 +12,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { Figures } from './figure.js';
+import { memoryMiB } from './harness.js';
+import { freePort } from '../test/helpers/pg.js';
 import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,18 +27,6 @@ const simIndexUrl = pathToFileURL(join(here, '../src/sim/index.js')).href;
 const INTERVAL_S = 15;
 const PODS_PER_NODE = 30;
 const CLK_TCK = 100; // Linux USER_HZ: /proc stat times are in 1/100 s
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** utime + stime of one process in seconds, and its parent pid. */
 function procTimes(pid: number): { cpuS: number; ppid: number; comm: string } | null {
@@ -73,11 +62,6 @@ function postgresCpuS(root: number): number {
     void pid;
   }
   return sum;
-}
-
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
@@ -173,7 +157,7 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
     const seconds = (after.at - before.at) / 1000;
     const onTime = after.st.cyclesOnTime - before.st.cyclesOnTime;
     const late = after.st.cyclesLate - before.st.cyclesLate;
-    const peak = peakRssMiB(pid);
+    const peak = memoryMiB(pid).peak;
     const bytesPerValue = await storedBytesPerValue(dataDir, dbPort);
     return {
       mcpuPerNode: ((after.cpu - before.cpu) / seconds) * 1000 / nodes,
