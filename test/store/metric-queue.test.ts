@@ -1,40 +1,24 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
-import { migrate } from '../../src/store/migrate.js';
-import { createPool } from '../../src/store/pool.js';
-import { ensureCluster } from '../../src/store/clusters.js';
 import { MetricWriter } from '../../src/store/metric-queue.js';
 import { writeMetricRows } from '../../src/store/metric-writer.js';
 import type { Entity, MetricRow } from '../../src/metrics/definitions.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useMigratedStore } from '../helpers/store.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-let clusterId: number;
-before(async () => {
-  db = await startTestDatabase();
-  await migrate(db.url);
-  pool = createPool(db.url, { max: 4 });
-  clusterId = await ensureCluster(pool, 'queue-test');
-});
-after(async () => {
-  await pool?.end();
-  await db?.stop();
-});
+const store = useMigratedStore('queue-test');
 
 const nodeRows = (n: number, ts: Date, prefix = 'n'): MetricRow[] =>
-  Array.from({ length: n }, (_, i) => ({ cluster_id: clusterId, node: `${prefix}${i}`, ts }));
+  Array.from({ length: n }, (_, i) => ({ cluster_id: store.clusterId, node: `${prefix}${i}`, ts }));
 const podRows = (n: number, ts: Date): MetricRow[] =>
-  Array.from({ length: n }, (_, i) => ({ cluster_id: clusterId, pod_uid: `p${i}`, namespace: 'ns', pod: `pod${i}`, node: 'n0', ts }));
+  Array.from({ length: n }, (_, i) => ({ cluster_id: store.clusterId, pod_uid: `p${i}`, namespace: 'ns', pod: `pod${i}`, node: 'n0', ts }));
 
 async function count(table: string, ts: Date): Promise<number> {
-  const r = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.${table} WHERE cluster_id = $1 AND ts = $2`, [clusterId, ts]);
+  const r = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.${table} WHERE cluster_id = $1 AND ts = $2`, [store.clusterId, ts]);
   return r.rows[0].n;
 }
 
 test('batches per entity, writes partial batches on flush, counts duplicates', async () => {
-  const w = new MetricWriter(pool, { batchRows: 40, flushIntervalMs: 60_000 });
+  const w = new MetricWriter(store.pool, { batchRows: 40, flushIntervalMs: 60_000 });
   const ts = new Date('2026-11-25T09:00:00Z');
   for (let i = 0; i < 5; i++) await w.enqueue('node', nodeRows(25, ts, `b${i}-`));
   await w.enqueue('pod', podRows(30, ts));
@@ -54,7 +38,7 @@ test('a full queue refuses tryEnqueue and makes enqueue wait until rows are writ
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   const written: number[] = [];
-  const w = new MetricWriter(pool, {
+  const w = new MetricWriter(store.pool, {
     maxQueuedRows: 100, batchRows: 50, flushIntervalMs: 60_000,
     write: async (p, entity, rows, o) => {
       await gate;
@@ -82,7 +66,7 @@ test('a full queue refuses tryEnqueue and makes enqueue wait until rows are writ
 
 test('failed writes are retried until stored once; rows that can never be stored are dropped and counted', async () => {
   let failures = 2;
-  const w = new MetricWriter(pool, {
+  const w = new MetricWriter(store.pool, {
     batchRows: 1000, flushIntervalMs: 60_000, minRetryDelayMs: 10, maxRetryDelayMs: 20,
     write: async (p, entity, rows, o) => {
       if (failures-- > 0) throw Object.assign(new Error('connection refused (simulated)'), { code: 'ECONNREFUSED' });
@@ -91,7 +75,7 @@ test('failed writes are retried until stored once; rows that can never be stored
   });
   const ts = new Date('2026-11-25T09:10:00Z');
   const rows = nodeRows(20, ts);
-  rows.push({ cluster_id: clusterId, node: null, ts }); // no key
+  rows.push({ cluster_id: store.clusterId, node: null, ts }); // no key
   await w.enqueue('node', rows);
   assert.equal(await w.flush(), true);
   assert.equal(await count('node_metric', ts), 20);
@@ -105,7 +89,7 @@ test('failed writes are retried until stored once; rows that can never be stored
 
 test('onWriteFailed can take a batch over; close gives up after its timeout and reports what is left', async () => {
   const handedOver: Array<[Entity, number]> = [];
-  const failing = new MetricWriter(pool, {
+  const failing = new MetricWriter(store.pool, {
     flushIntervalMs: 60_000,
     write: async () => { throw new Error('database is down (simulated)'); },
     onWriteFailed: (entity, rows) => { handedOver.push([entity, rows.length]); return true; },
@@ -116,7 +100,7 @@ test('onWriteFailed can take a batch over; close gives up after its timeout and 
   assert.equal(failing.depth, 0);
   await failing.close();
 
-  const stuck = new MetricWriter(pool, {
+  const stuck = new MetricWriter(store.pool, {
     flushIntervalMs: 60_000, minRetryDelayMs: 5, maxRetryDelayMs: 5,
     write: async () => { throw new Error('database is down (simulated)'); },
   });

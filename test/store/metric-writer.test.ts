@@ -1,33 +1,17 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
-import { migrate } from '../../src/store/migrate.js';
-import { createPool } from '../../src/store/pool.js';
-import { ensureCluster } from '../../src/store/clusters.js';
 import { writeMetricRows } from '../../src/store/metric-writer.js';
 import { copyEncoder, escapeCopyText } from '../../src/store/copy-text.js';
 import { metricColumns } from '../../src/store/schema.js';
 import { metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useMigratedStore } from '../helpers/store.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-let clusterId: number;
-before(async () => {
-  db = await startTestDatabase();
-  await migrate(db.url);
-  pool = createPool(db.url, { max: 4 });
-  clusterId = await ensureCluster(pool, 'writer-test');
-});
-after(async () => {
-  await pool?.end();
-  await db?.stop();
-});
+const store = useMigratedStore('writer-test');
 
 /** A container row with every declared metric column set to a distinct value derived from i. */
 function containerRow(i: number, ts: Date, extra: MetricRow = {}): MetricRow {
   const row: MetricRow = {
-    cluster_id: clusterId, pod_uid: `uid-${i % 7}`, container: `c-${i}`, ts,
+    cluster_id: store.clusterId, pod_uid: `uid-${i % 7}`, container: `c-${i}`, ts,
     namespace: 'default', pod: `pod-${i % 7}`, node: `node-${i % 3}`,
   };
   metricsOf('container').forEach((m, k) => {
@@ -59,10 +43,10 @@ test('rows land in their columns; a replayed batch is stored once', async () => 
   // A name with every character COPY must escape survives the round trip.
   rows[0]!.pod = 'we\tird\nna\\me\r!';
   rows[1]!.namespace = null;
-  assert.deepEqual(await writeMetricRows(pool, 'container', rows), { inserted: 50, duplicates: 0 });
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows), { inserted: 50, duplicates: 0 });
 
-  const stored = await pool.query(
-    `SELECT * FROM kubepulse.container_metric WHERE cluster_id = $1 AND ts = $2 ORDER BY container`, [clusterId, ts],
+  const stored = await store.pool.query(
+    `SELECT * FROM kubepulse.container_metric WHERE cluster_id = $1 AND ts = $2 ORDER BY container`, [store.clusterId, ts],
   );
   assert.equal(stored.rowCount, 50);
   const byContainer = new Map(stored.rows.map((r) => [r.container, r]));
@@ -78,20 +62,20 @@ test('rows land in their columns; a replayed batch is stored once', async () => 
   }
 
   // The same batch again (a spool replay): nothing new.
-  assert.deepEqual(await writeMetricRows(pool, 'container', rows), { inserted: 0, duplicates: 50 });
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows), { inserted: 0, duplicates: 50 });
   // Half old, half new, and a duplicate inside the batch itself.
   const mixed = [...rows.slice(0, 25), ...Array.from({ length: 25 }, (_, i) => containerRow(100 + i, ts))];
   mixed.push(containerRow(100, ts));
-  assert.deepEqual(await writeMetricRows(pool, 'container', mixed), { inserted: 25, duplicates: 26 });
-  const n = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1`, [clusterId]);
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', mixed), { inserted: 25, duplicates: 26 });
+  const n = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1`, [store.clusterId]);
   assert.equal(n.rows[0].n, 75);
 });
 
 test('samples spanning days get their partitions on demand; bad rows fail before any write', async () => {
   const days = ['2026-10-01T23:59:59.999Z', '2026-10-02T00:00:00.000Z', '2026-09-15T12:00:00.000Z'];
   const rows = days.map((d, i) => containerRow(500 + i, new Date(d)));
-  assert.deepEqual(await writeMetricRows(pool, 'container', rows), { inserted: 3, duplicates: 0 });
-  const parts = await pool.query(
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows), { inserted: 3, duplicates: 0 });
+  const parts = await store.pool.query(
     `SELECT DISTINCT tableoid::regclass::text AS p FROM kubepulse.container_metric WHERE container LIKE 'c-50_' ORDER BY p`,
   );
   assert.deepEqual(parts.rows.map((r) => r.p), [
@@ -99,17 +83,17 @@ test('samples spanning days get their partitions on demand; bad rows fail before
   ]);
 
   const noKey = containerRow(900, new Date(days[0]!), { pod_uid: null });
-  await assert.rejects(writeMetricRows(pool, 'container', [noKey]), /lacks key column pod_uid/);
+  await assert.rejects(writeMetricRows(store.pool, 'container', [noKey]), /lacks key column pod_uid/);
   const noTs = containerRow(901, new Date(days[0]!), { ts: null });
-  await assert.rejects(writeMetricRows(pool, 'container', [noTs]), /lacks key column ts/);
+  await assert.rejects(writeMetricRows(store.pool, 'container', [noTs]), /lacks key column ts/);
 });
 
 test('forced paths agree: direct COPY rejects duplicates, staging skips them', async () => {
   const ts = new Date('2026-11-20T08:00:00.000Z');
   const rows = Array.from({ length: 10 }, (_, i) => containerRow(i, ts));
-  assert.deepEqual(await writeMetricRows(pool, 'container', rows, { path: 'direct' }), { inserted: 10, duplicates: 0 });
-  await assert.rejects(writeMetricRows(pool, 'container', rows, { path: 'direct' }), /duplicate key/);
-  assert.deepEqual(await writeMetricRows(pool, 'container', rows, { path: 'staging' }), { inserted: 0, duplicates: 10 });
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows, { path: 'direct' }), { inserted: 10, duplicates: 0 });
+  await assert.rejects(writeMetricRows(store.pool, 'container', rows, { path: 'direct' }), /duplicate key/);
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows, { path: 'staging' }), { inserted: 0, duplicates: 10 });
 });
 
 test('COPY binary round-trips negative and large integers, fractional doubles, ms timestamps and UTF-8 text', async () => {
@@ -126,7 +110,7 @@ test('COPY binary round-trips negative and large integers, fractional doubles, m
     { i: 2_147_483_647, b: 2 ** 53 - 1, d: 1e-300, ts: new Date('2026-11-25T12:34:56.789Z'), t: '' },
     { i: null, b: 2.5, d: Number.POSITIVE_INFINITY, ts: null, t: null },
   ];
-  const client = await pool.connect();
+  const client = await store.pool.connect();
   try {
     await client.query('CREATE TEMP TABLE bin (i integer, b bigint, d double precision, ts timestamptz, t text)');
     const body = binaryCopyEncoder(cols)(rows);

@@ -1,30 +1,14 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
-import { migrate } from '../../src/store/migrate.js';
-import { createPool } from '../../src/store/pool.js';
-import { ensureCluster } from '../../src/store/clusters.js';
 import { writeMetricRows } from '../../src/store/metric-writer.js';
 import { Rollups } from '../../src/store/rollups.js';
 import { StoreMaintenance } from '../../src/store/maintenance.js';
 import { DAY_MS } from '../../src/store/partitions.js';
 import { RESOLUTIONS, rollupAggregates, rollupTable } from '../../src/store/rollup-schema.js';
 import { metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useMigratedStore } from '../helpers/store.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-let clusterId: number;
-before(async () => {
-  db = await startTestDatabase();
-  await migrate(db.url);
-  pool = createPool(db.url, { max: 4 });
-  clusterId = await ensureCluster(pool, 'rollup-test');
-});
-after(async () => {
-  await pool?.end();
-  await db?.stop();
-});
+const store = useMigratedStore('rollup-test');
 
 const START = Date.parse('2026-11-20T10:00:00Z');
 const STEP_MS = 15_000;
@@ -36,7 +20,7 @@ function rawRows(): MetricRow[] {
   for (let t = START; t < START + 2 * 3_600_000; t += STEP_MS) {
     for (const node of ['n1', 'n2']) {
       const i = (t - START) / STEP_MS;
-      const row: MetricRow = { cluster_id: clusterId, node, ts: new Date(t) };
+      const row: MetricRow = { cluster_id: store.clusterId, node, ts: new Date(t) };
       metrics.forEach((m, k) => {
         if (i % 7 === 0 && k % 2 === 0) return;
         row[m.column] = m.kind === 'counter' ? 1000 * i + k : ((i * 37 + k * 11) % 101) * (node === 'n1' ? 1 : 3);
@@ -72,7 +56,7 @@ function expected(rows: MetricRow[], bucketMs: number): Map<string, Record<strin
 async function assertRollupMatches(rows: MetricRow[]): Promise<void> {
   for (const res of RESOLUTIONS) {
     const want = expected(rows, res.bucketMs);
-    const got = await pool.query(`SELECT * FROM kubepulse.${rollupTable('node', res)} WHERE cluster_id = $1`, [clusterId]);
+    const got = await store.pool.query(`SELECT * FROM kubepulse.${rollupTable('node', res)} WHERE cluster_id = $1`, [store.clusterId]);
     assert.equal(got.rowCount, want.size, `${res.name}: one row per node per bucket`);
     for (const row of got.rows) {
       const w = want.get(`${row.node}@${row.ts.getTime()}`);
@@ -90,8 +74,8 @@ async function assertRollupMatches(rows: MetricRow[]): Promise<void> {
 
 test('rollups equal the aggregates of the raw rows, and follow late samples within the look-back', async () => {
   const rows = rawRows();
-  for (let i = 0; i < rows.length; i += 500) await writeMetricRows(pool, 'node', rows.slice(i, i + 500));
-  const rollups = new Rollups(pool, { settleMs: 60_000 });
+  for (let i = 0; i < rows.length; i += 500) await writeMetricRows(store.pool, 'node', rows.slice(i, i + 500));
+  const rollups = new Rollups(store.pool, { settleMs: 60_000 });
   const end = START + 2 * 3_600_000;
   const written = await rollups.run(end + 60_000);
   assert.equal(written['node_metric_1m'], 2 * 120);
@@ -104,9 +88,9 @@ test('rollups equal the aggregates of the raw rows, and follow late samples with
 
   // A late sample in the last minute, then a run: the 1m bucket includes it. For the hour, an explicit
   // rollupRange (what a spool replay calls) brings it in.
-  const late: MetricRow = { cluster_id: clusterId, node: 'n1', ts: new Date(end - 5_000) };
+  const late: MetricRow = { cluster_id: store.clusterId, node: 'n1', ts: new Date(end - 5_000) };
   for (const m of metrics) late[m.column] = m.kind === 'counter' ? 10_000_000 : 100_000;
-  await writeMetricRows(pool, 'node', [late]);
+  await writeMetricRows(store.pool, 'node', [late]);
   rows.push(late);
   await rollups.run(end + 90_000);
   await rollups.rollupRange('node', RESOLUTIONS[1]!, end - 5_000, end - 4_000);
@@ -115,7 +99,7 @@ test('rollups equal the aggregates of the raw rows, and follow late samples with
 
 test('maintenance creates partitions ahead, rolls up and applies retention per resolution', async () => {
   const now = START + 40 * DAY_MS;
-  const m = new StoreMaintenance(pool, {
+  const m = new StoreMaintenance(store.pool, {
     retentionMs: { raw: 7 * DAY_MS, rollup_1m: 30 * DAY_MS, rollup_1h: 400 * DAY_MS },
     rollups: { settleMs: 60_000 },
   });
@@ -124,7 +108,7 @@ test('maintenance creates partitions ahead, rolls up and applies retention per r
   // Raw rows of Nov 20 are past the 7-day raw retention and the 30-day 1m retention; 1h keeps them.
   assert.ok(report.droppedPartitions.includes('node_metric_p20261120'));
   assert.ok(report.droppedPartitions.includes('node_metric_1m_p20261120'));
-  const hourly = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1h WHERE cluster_id = $1`, [clusterId]);
+  const hourly = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1h WHERE cluster_id = $1`, [store.clusterId]);
   assert.equal(hourly.rows[0].n, 4);
   const ahead = await m.partitions.list('pod_metric');
   assert.ok(ahead.some((p) => p.fromMs > now), 'raw partitions exist ahead of now');
