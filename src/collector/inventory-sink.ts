@@ -45,8 +45,7 @@ export class StoreInventorySink {
         try {
           const r = await applyInventory(db.pool, kind, clusterId, changes);
           if (WORKLOAD_CHAIN.has(kind.name)) {
-            const uids = changes.filter((c) => c.op === 'upsert').map((c) => c.obj.metadata.uid);
-            if (uids.length) await resolveWorkloads(db.pool, clusterId, kind.name, uids);
+            await resolveWorkloads(db.pool, clusterId, kind.name, changes.filter((c) => c.op === 'upsert').map((c) => c.obj));
           }
           counts.batches++;
           counts.upserted += r.upserted;

@@ -1,7 +1,13 @@
 // Inventory rows: the current state of each object of a kind (typed columns from the KindDef, labels,
 // annotations, sanitized object), deletes as deleted_at (the row stays), and an append-only change_log row
 // for every add, meaningful update and delete. A batch is one transaction and a few statements whatever
-// its size (JSON arrays expanded by jsonb_to_recordset), never a round trip per object.
+// its size, never a round trip per object.
+//
+// Upserts are staged: the rows are COPied into a session-local temporary table (no WAL, ON COMMIT
+// DELETE ROWS) and one statement moves them into the kind table and the change log. Measured on a
+// 9,000-pod batch series, this costs PostgreSQL a fraction of expanding a multi-megabyte JSON parameter
+// with jsonb_to_recordset: no parse of the whole batch into one jsonb tree, and each object is parsed
+// and compressed once (in the stage) instead of once per table it lands in.
 //
 // Meaningful update: the stored object's fingerprint (a hash without resourceVersion, managedFields and
 // heartbeat times) differs from the stored one. The comparison is done in SQL against the row's
@@ -9,6 +15,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ChildTable, KindDef, KubeObject } from '../inventory/kind.js';
+import { copyInto } from './metric-writer.js';
+import { copyEncoder } from './copy-text.js';
 import { inTransaction } from './pool.js';
 import {
   SCHEMA, childColumns, kindColumns, parentUidColumn, qualified, quoteIdent, quoteLiteral, type ColumnSpec,
@@ -31,7 +39,7 @@ export interface ApplyOptions {
   at?: Date;
 }
 
-/** Objects per statement: bounds the size of one JSON parameter during a big initial list. */
+/** Objects per statement: bounds one COPY and one statement's work during a big initial list. */
 const OBJECTS_PER_STATEMENT = 1_000;
 
 export async function applyInventory(
@@ -46,6 +54,8 @@ export async function applyInventory(
   const sql = statementsFor(kind);
   const at = opts.at ?? null;
   await inTransaction(pool, async (client) => {
+    let staged = false;
+    let batch = 0;
     for (const round of rounds(changes)) {
       const upserts = round.filter((c) => c.op === 'upsert').map((c) => c.obj);
       const deletes = round.filter((c) => c.op === 'delete').map((c) => c.obj);
@@ -54,15 +64,22 @@ export async function applyInventory(
         result.upserted += chunk.length;
         // Relists and resyncs send mostly unchanged objects: compare fingerprints first (a small read of
         // one indexed column) and send only the objects that changed. The upsert re-checks anyway.
-        const prepared = chunk.map((o) => kindRowJson(kind, o));
+        const prepared = chunk.map((o) => kindRow(kind, o));
         const stored = await client.query<{ uid: string; fingerprint: string }>(sql.fingerprints, [
           clusterId, chunk.map((o) => o.metadata.uid),
         ]);
         const storedFp = new Map(stored.rows.map((r) => [r.uid, r.fingerprint]));
-        const toSend = prepared.filter((p, k) => storedFp.get(chunk[k]!.metadata.uid) !== p.fingerprint);
+        const toSend = prepared.filter((p) => storedFp.get(p.uid as string) !== p.fingerprint);
         if (toSend.length === 0) continue;
-        const rowsJson = `[${toSend.map((p) => p.json).join(',')}]`;
-        const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, rowsJson, kind.name, at]);
+        if (!staged) {
+          // Inside the transaction, so a pooler in transaction mode still sees one session.
+          await client.query(sql.createStage);
+          staged = true;
+        }
+        batch++;
+        for (const p of toSend) p.batch = batch;
+        await copyInto(client, sql.copyStage, sql.encodeStage(toSend));
+        const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, batch, kind.name, at]);
         result.logged += logged.rowCount ?? 0;
         // Children are replaced only for objects that changed: their rows derive from the object.
         const changed = new Set(logged.rows.map((r) => r.uid));
@@ -155,10 +172,10 @@ export function fingerprintOfJson(objectJson: string): string {
 const NOISE_FIELDS = /"(?:resourceVersion|lastHeartbeatTime)":(?:"(?:[^"\\]|\\.)*"|null),?/g;
 
 /**
- * One object as a JSON record for jsonb_to_recordset. The sanitized object is serialised once and spliced
- * in as text, and its fingerprint is taken from that same text.
+ * One object as a stage row: the common and typed columns, jsonb values as JSON text. The sanitized
+ * object is serialised once; its fingerprint is taken from that same text.
  */
-function kindRowJson(kind: KindDef, obj: KubeObject): { json: string; fingerprint: string } {
+function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
   const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
   const objectJson = JSON.stringify(sanitized);
   const meta = obj.metadata;
@@ -169,13 +186,13 @@ function kindRowJson(kind: KindDef, obj: KubeObject): { json: string; fingerprin
     name: meta.name,
     resource_version: meta.resourceVersion ?? null,
     created_at: meta.creationTimestamp ?? null,
-    labels: meta.labels ?? {},
-    annotations: sanitized.metadata.annotations ?? {},
+    labels: JSON.stringify(meta.labels ?? {}),
+    annotations: JSON.stringify(sanitized.metadata.annotations ?? {}),
     owner_kind: owner?.kind ?? null,
     owner_name: owner?.name ?? null,
+    object: objectJson,
     fingerprint: fingerprintOfJson(objectJson),
   };
-  const fingerprint = row.fingerprint as string;
   for (const c of kind.columns) {
     let v: unknown;
     try {
@@ -183,10 +200,11 @@ function kindRowJson(kind: KindDef, obj: KubeObject): { json: string; fingerprin
     } catch (err) {
       throw new Error(`${kind.name} ${meta.namespace ?? ''}/${meta.name}: column ${c.column}: ${(err as Error).message}`);
     }
-    row[c.column] = v === undefined ? null : v;
+    if (v === undefined) v = null;
+    // jsonb values go as JSON text (a typed jsonb column may hold a plain string or number).
+    row[c.column] = c.sqlType === 'jsonb' && v !== null ? JSON.stringify(v) : v;
   }
-  const head = JSON.stringify(row);
-  return { json: `${head.slice(0, -1)},"object":${objectJson}}`, fingerprint };
+  return row;
 }
 
 function childRowsOf(kind: KindDef, child: ChildTable, obj: KubeObject): Array<Record<string, unknown>> {
@@ -195,6 +213,9 @@ function childRowsOf(kind: KindDef, child: ChildTable, obj: KubeObject): Array<R
 
 interface KindStatements {
   fingerprints: string;
+  createStage: string;
+  copyStage: string;
+  encodeStage: (rows: Array<Record<string, unknown>>) => string;
   upsert: string;
   delete: string;
   childDelete: Map<string, string>;
@@ -222,8 +243,12 @@ function statementsFor(kind: KindDef): KindStatements {
   const stateParts: string[] = [];
   for (let i = 0; i < statePairs.length; i += 40) stateParts.push(`jsonb_build_object(${statePairs.slice(i, i + 40).join(', ')})`);
   const stateJson = stateParts.join(' || ');
+  const stage = quoteIdent(`kp_stage_${kind.table}`);
+  const stageCols: ColumnSpec[] = [{ column: 'batch', sqlType: 'integer', notNull: true }, ...inputCols];
+  const createStage = `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${recordShape(stageCols)}) ON COMMIT DELETE ROWS`;
+  const copyStage = `COPY pg_temp.${stage} (${stageCols.map((c) => quoteIdent(c.column)).join(', ')}) FROM STDIN`;
   const upsert = `WITH input AS (
-      SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(${recordShape(inputCols)})),
+      SELECT ${names.join(', ')} FROM pg_temp.${stage} WHERE batch = $2),
     -- One primary-key lookup per input object (LIMIT 1 keeps the planner from turning this into a join
     -- whose plan, with jsonb_to_recordset's fixed estimate, degrades to scanning the table per object).
     old AS (
@@ -272,7 +297,9 @@ function statementsFor(kind: KindDef): KindStatements {
     );
   }
   const fingerprints = `SELECT uid, fingerprint FROM ${t} WHERE cluster_id = $1 AND uid = ANY($2::text[]) AND deleted_at IS NULL`;
-  const out = { fingerprints, upsert, delete: del, childDelete, childInsert };
+  const out: KindStatements = {
+    fingerprints, createStage, copyStage, encodeStage: copyEncoder(`${kind.table} stage`, stageCols), upsert, delete: del, childDelete, childInsert,
+  };
   statementCache.set(kind, out);
   return out;
 }

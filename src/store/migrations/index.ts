@@ -4,6 +4,7 @@ import type { KindDef } from '../../inventory/kind.js';
 import { initial } from './001_initial.js';
 import { rollups } from './002_rollups.js';
 import { collectorStatus } from './003_collector_status.js';
+import { podWorkloadIndex } from './004_pod_workload_index.js';
 
 export interface MigrationContext {
   /** The inventory kinds whose tables exist (ALL_KINDS in production). */
@@ -17,4 +18,4 @@ export interface Migration {
   statements: (ctx: MigrationContext) => string[];
 }
 
-export const MIGRATIONS: Migration[] = [initial, rollups, collectorStatus];
+export const MIGRATIONS: Migration[] = [initial, rollups, collectorStatus, podWorkloadIndex];

@@ -1,0 +1,13 @@
+// 004: a partial index on the pods whose workload still names a Job or ReplicaSet, so resolving them
+// when their owner arrives (workload-owners.ts) is an index lookup, not a scan of every pod per batch.
+import type { Migration } from './index.js';
+import { SCHEMA } from '../schema.js';
+
+export const podWorkloadIndex: Migration = {
+  version: 4,
+  name: 'pod workload resolution index',
+  statements: () => [
+    `CREATE INDEX IF NOT EXISTS pod_unresolved_workload ON ${SCHEMA}.pod (cluster_id, namespace, workload_name)
+       WHERE workload_kind IN ('Job', 'ReplicaSet')`,
+  ],
+};
