@@ -160,23 +160,31 @@ function defaultSanitize(obj: KubeObject): KubeObject {
 }
 
 /**
- * Hash of what makes an update meaningful: the stored object's JSON without resourceVersion and the
- * heartbeat times the kubelet refreshes without anything changing (node conditions' lastHeartbeatTime);
- * managedFields are already gone (sanitize). Works on the JSON text the writer sends anyway: one
- * serialisation per object instead of two. Key order is the API server's, which is stable for an object.
+ * Hash of what makes an update meaningful: the stored object's JSON (already without managedFields and
+ * metadata.resourceVersion, which has its own column) without the heartbeat times the kubelet refreshes
+ * without anything changing (node conditions' lastHeartbeatTime). Works on the JSON text the writer sends
+ * anyway: one serialisation per object instead of two. Key order is the API server's, stable for an object.
  */
 export function fingerprintOfJson(objectJson: string): string {
-  return createHash('sha1').update(objectJson.replace(NOISE_FIELDS, '')).digest('base64url');
+  const text = objectJson.includes('"lastHeartbeatTime"') ? objectJson.replace(HEARTBEATS, '') : objectJson;
+  return createHash('sha1').update(text).digest('base64url');
 }
 
-const NOISE_FIELDS = /"(?:resourceVersion|lastHeartbeatTime)":(?:"(?:[^"\\]|\\.)*"|null),?/g;
+const HEARTBEATS = /"lastHeartbeatTime":(?:"(?:[^"\\]|\\.)*"|null),?/g;
+
+/** The object as stored: sanitized, and without metadata.resourceVersion (the resource_version column). */
+function storedObject(kind: KindDef, obj: KubeObject): KubeObject {
+  const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
+  const { resourceVersion: _rv, ...meta } = sanitized.metadata;
+  return { ...sanitized, metadata: meta as KubeObject['metadata'] };
+}
 
 /**
  * One object as a stage row: the common and typed columns, jsonb values as JSON text. The sanitized
  * object is serialised once; its fingerprint is taken from that same text.
  */
 function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
-  const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
+  const sanitized = storedObject(kind, obj);
   const objectJson = JSON.stringify(sanitized);
   const meta = obj.metadata;
   const owner = meta.ownerReferences?.find((r) => r.controller) ?? meta.ownerReferences?.[0];

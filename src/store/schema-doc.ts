@@ -35,7 +35,7 @@ const COMMON_KIND_DESCRIPTIONS: Record<string, string> = {
   annotations: 'metadata.annotations (sanitized).',
   owner_kind: 'Kind of the controller owner reference.',
   owner_name: 'Name of the controller owner reference.',
-  object: 'The whole object as last seen, sanitized (no secret values, no managedFields).',
+  object: 'The whole object as last seen, sanitized (no secret values, no managedFields; metadata.resourceVersion is the resource_version column).',
   updated_at: 'When kubepulse last wrote the row.',
   fingerprint: 'Hash of the object without resourceVersion and heartbeat times (change detection).',
 };
