@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import type { Figures } from './figure.js';
@@ -24,6 +24,9 @@ const CHURN_MS = Number(process.env.KUBEPULSE_SOAK_CHURN_MS ?? 10);
 const NODES = 500;
 const PODS_PER_NODE = 10;
 const SAMPLE_EVERY_MS = 5_000;
+/** Investigation aids, off by default: heap snapshots after warm-up and at the end, and a line per sample. */
+const SNAPSHOT_DIR = process.env.KUBEPULSE_SOAK_SNAPSHOT_DIR ?? '';
+const TRACE = process.env.KUBEPULSE_SOAK_TRACE === '1';
 
 /** A full GC before each sample, so the slope is of live memory, not of garbage awaiting collection. */
 function gcFunction(): () => void {
@@ -67,6 +70,18 @@ function startSimChild(kubeconfig: string): Promise<ChildProcess> {
   });
 }
 
+/** Samples before this are warm-up (caches, JIT, the pool and the rate tracker filling): the first fifth, at least 2 min. */
+function warmUpS(): number {
+  return Math.max(120, (MINUTES * 60) / 5);
+}
+
+function traceSample(s: { tS: number; heapMiB: number; rssMiB: number }, collector: Collector): void {
+  const st = collector.status();
+  const c = st?.clusters[0];
+  const ingest = st?.collector.ingest ?? {};
+  process.stderr.write(`soak t=${s.tS.toFixed(0)}s heap=${s.heapMiB.toFixed(1)}MiB rss=${s.rssMiB.toFixed(1)}MiB pods=${c?.pods ?? '?'} rateEntities=${ingest.rateEntities ?? '?'} queuedRows=${ingest.queuedRows ?? '?'}\n`);
+}
+
 export async function run(): Promise<Figures> {
   configureLogging({ level: 'warn', console: 'json', file: '' });
   const dir = mkdtempSync(join(tmpdir(), 'kp-soak-'));
@@ -89,12 +104,20 @@ export async function run(): Promise<Figures> {
   const started = Date.now();
   const samples: Array<{ tS: number; heapMiB: number; rssMiB: number }> = [];
   const gc = gcFunction();
+  const warmMs = warmUpS() * 1000;
+  let snapshotted = false;
   while (Date.now() - started < MINUTES * 60_000) {
     await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
     gc();
     const m = process.memoryUsage();
     samples.push({ tS: (Date.now() - started) / 1000, heapMiB: m.heapUsed / 2 ** 20, rssMiB: m.rss / 2 ** 20 });
+    if (TRACE) traceSample(samples.at(-1)!, collector);
+    if (SNAPSHOT_DIR && !snapshotted && Date.now() - started >= warmMs) {
+      snapshotted = true;
+      process.stderr.write(`soak: heap snapshot ${writeHeapSnapshot(join(SNAPSHOT_DIR, 'soak-warm.heapsnapshot'))}\n`);
+    }
   }
+  if (SNAPSHOT_DIR) process.stderr.write(`soak: heap snapshot ${writeHeapSnapshot(join(SNAPSHOT_DIR, 'soak-end.heapsnapshot'))}\n`);
   const client = new pg.Client({ connectionString: pgServer.url });
   await client.connect();
   const lifecycles = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NOT NULL')).rows[0]!.n);
@@ -105,7 +128,7 @@ export async function run(): Promise<Figures> {
   await pgServer.stop();
   rmSync(dir, { recursive: true, force: true });
 
-  const warmS = Math.max(120, (MINUTES * 60) / 5);
+  const warmS = warmUpS();
   const after = samples.filter((s) => s.tS >= warmS);
   const perHour = (k: 'heapMiB' | 'rssMiB') => Number((slope(after.map((s) => ({ x: s.tS, y: s[k] }))) * 3600).toFixed(2));
   const method = `after a full GC, collector (this process) on ${NODES} simulated nodes x ${PODS_PER_NODE} pods (simulator in a child process, one pod replaced every ${CHURN_MS} ms), summary every 5 s, ${MINUTES} min; least-squares slope of ${after.length} samples (every 5 s) after ${warmS} s warm-up`;
