@@ -191,6 +191,7 @@ export class Collector {
       if (!w) {
         await cc.stop();
         this.clusters.delete(name);
+        this.pipeline.forgetCluster(cc.clusterId); // its rate state would otherwise stay until pruned by age
         removed.push(name);
       } else if (JSON.stringify(w) !== JSON.stringify(cc.config) || JSON.stringify(effectiveCollection(next, w)) !== JSON.stringify(cc.settings)) {
         await cc.stop();
