@@ -79,7 +79,8 @@ export function registeredSecretCount(): { fixed: number; rotating: number } {
   return { fixed: knownSecrets.size, rotating: rotatingSecrets.size };
 }
 
-function scrub(line: string): string {
+/** Pattern redaction plus every registered secret value: what each log line goes through. */
+export function scrub(line: string): string {
   let out = redactText(line);
   for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
   for (const s of rotatingSecrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
