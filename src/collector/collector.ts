@@ -217,6 +217,11 @@ export class Collector {
     return this.health?.current ?? null;
   }
 
+  /** The metric pipeline's counters now (the status holds the last health interval's): rows queued, rate entities … */
+  ingestCounters(): Record<string, number> {
+    return this.pipeline?.counters() ?? {};
+  }
+
   async stop(): Promise<void> {
     await this.health?.stop();
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));

@@ -10,7 +10,7 @@ import type { StartTimes } from '../metrics/sources/decode-util.js';
 import { RateTracker } from '../metrics/rates.js';
 import { UnmappedFields } from '../metrics/unmapped.js';
 import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
-import { MetricWriter } from '../store/metric-queue.js';
+import { MetricWriter, type MetricWriterOptions } from '../store/metric-queue.js';
 import type { Spool } from '../store/spool.js';
 import type { Database } from './database.js';
 
@@ -56,8 +56,11 @@ export class KubeletPipeline implements MetricPipeline {
   constructor(
     private readonly db: Database,
     private readonly spool: Spool | null = null,
+    /** Benchmarks and tests: the writer's write function (the in-process soak stores nothing). */
+    writerHooks: Pick<MetricWriterOptions, 'write'> = {},
   ) {
     this.writer = new MetricWriter(db.pool, {
+      ...writerHooks,
       partitions: db.partitions ?? undefined,
       onWriteFailed: (entity, rows, err) => {
         db.noteWrite(false, 0, err.message);
