@@ -9,6 +9,9 @@ import { RateTracker } from '../../src/metrics/rates.js';
 import { emptyMetricRows, type MetricRows } from '../../src/metrics/definitions.js';
 import { PodIndex, followPods } from '../../src/collector/pod-index.js';
 import type { InventoryChange } from '../../src/inventory/informer.js';
+import { KubeletPipeline } from '../../src/collector/kubelet-pipeline.js';
+import type { Database } from '../../src/collector/database.js';
+import { readFixture } from '../metrics/fixtures.js';
 import { MAX_ROTATING_SECRETS, registerSecret, registeredSecretCount, scrub } from '../../src/log.js';
 
 /** Node 20 keeps AbortSignal.any() dependants in an internal set on the source signal; its size, if present. */
@@ -155,4 +158,30 @@ test('rotating secrets: bounded, the current ones still redacted, fixed ones nev
   const last = `rotating-token-${10 * MAX_ROTATING_SECRETS - 1}-abcdef`;
   const line = scrub(`leaked ${last} and rotating-token-kept-abcdef and fixed-password-123456`);
   assert.equal(line, 'leaked [REDACTED] and [REDACTED] and [REDACTED]');
+});
+
+test('kubelet pipeline: forgetPods, forgetNode and forgetCluster drop the rate state they name', async () => {
+  const body = readFixture('summary-nri-1.35.json');
+  const doc = JSON.parse(body.toString('utf8')) as { node: { nodeName: string }; pods: Array<{ podRef: { uid: string } }> };
+  const fakeDb = { pool: {}, partitions: null, state: 'connected', noteWrite: () => undefined } as unknown as Database;
+  let written = 0;
+  const pipeline = new KubeletPipeline(fakeDb, null, { write: async (_p, _e, rows) => ({ inserted: (written += rows.length, rows.length), duplicates: 0 }) });
+  try {
+    const ingest = (clusterId: number) => pipeline.ingest({ clusterId, cluster: `c${clusterId}`, node: doc.node.nodeName, source: 'summary', body, scrapedAt: new Date(), intervalMs: 10_000 });
+    await ingest(1);
+    const onePerCluster = pipeline.counters().rateEntities!;
+    await ingest(2);
+    assert.equal(pipeline.counters().rateEntities, 2 * onePerCluster);
+    pipeline.forgetPods(1, doc.pods.map((p) => p.podRef.uid));
+    pipeline.forgetNode(1, doc.node.nodeName);
+    // The sweep runs at the next prune; forget() alone sweeps only once enough have gathered.
+    (pipeline as unknown as { prune(): void }).prune();
+    assert.equal(pipeline.counters().rateEntities, onePerCluster, 'cluster 1 emptied, cluster 2 untouched');
+    pipeline.forgetCluster(2);
+    assert.equal(pipeline.counters().rateEntities, 0);
+    await pipeline.writer.flush();
+    assert.ok(written > 0, 'rows went through the writer');
+  } finally {
+    await pipeline.flush();
+  }
 });
