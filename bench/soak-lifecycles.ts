@@ -148,7 +148,10 @@ export async function run(): Promise<Figures> {
     },
   });
   const pods = new PodIndex();
-  const follower = followPods(pods, pipeline, CLUSTER_ID);
+  // KUBEPULSE_LIFECYCLE_KEEP_RATES=1 leaves the rate state to the age prune, as before issue 7's fix: a check
+  // that this soak sees per-pod state that is not dropped with its pod.
+  const keepRates = process.env.KUBEPULSE_LIFECYCLE_KEEP_RATES === '1';
+  const follower = followPods(pods, keepRates ? { forgetPods: () => undefined } : pipeline, CLUSTER_ID);
   const informer = new Informer(conn as unknown as ClusterConnection, podKind, sink, {
     resyncMs: 24 * 3_600_000, // no periodic relist during the run: every change arrives on the watch
     flushMs: 2,
@@ -238,7 +241,7 @@ export async function run(): Promise<Figures> {
   const first = after[0]!;
   const last = samples.at(-1)!;
   const state = (s: typeof last) => `${s.rateEntities} rate entities, ${s.known} informer objects, ${s.podIndex} indexed pods`;
-  const method = `collector state-holding classes in one process, no network: pod Informer on an in-memory watch stream, followPods (pod index + rate state drop), `
+  const method = `${keepRates ? 'WITHOUT dropping rate state on pod delete (check run); ' : ''}collector state-holding classes in one process, no network: pod Informer on an in-memory watch stream, followPods (pod index + rate state drop), `
     + `KubeletPipeline (Summary decode, RateTracker, MetricWriter queue; rows discarded at write); ${NODES} nodes x ${PODS_PER_NODE} live pods, each pod added, sampled ${SAMPLES_PER_LIFE} times `
     + `(Summary shaped like the 1.35 fixture's pods, counters only: CPU, memory, network, one volume; ${STEP_MS / 1000} s of kubelet time apart), deleted and replaced; heapUsed after writer flush + full GC every ${sampleEvery} lifecycles, `
     + `least-squares slope over ${after.length} samples past the first ${WARM_FRACTION * 100} %; ${(cpu.user / 1e6 + cpu.system / 1e6).toFixed(0)} CPU s, ${wallS.toFixed(0)} s wall; `
