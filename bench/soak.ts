@@ -1,13 +1,16 @@
 // Soak: the collector against a 500-node simulated cluster with heavy pod churn, collected at a short
 // interval for KUBEPULSE_SOAK_MINUTES (default 10). The simulator runs in a child process so the memory
-// measured is the collector's alone; heap and RSS are sampled every 5 s and their slope after warm-up
-// (least squares over the samples past the first fifth, at least 2 minutes) is the growth per hour.
+// measured is the collector's alone; heap (after a full GC) and RSS are sampled every 5 s and their slope
+// after warm-up (least squares over the samples past the first fifth, at least 2 minutes) is the growth
+// per hour. The rows held in the metric write queue at each sample are a covariate of the heap fit: the
+// queue is bounded (maxQueuedRows) but swings by ~10,000 rows (several MiB) between samples, noise that
+// would otherwise hide a slope of a few MiB/h. A million pod lifecycles is soak-lifecycles.ts's job.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import type { Figures } from './figure.js';
@@ -24,6 +27,9 @@ const CHURN_MS = Number(process.env.KUBEPULSE_SOAK_CHURN_MS ?? 10);
 const NODES = 500;
 const PODS_PER_NODE = 10;
 const SAMPLE_EVERY_MS = 5_000;
+/** Investigation aids, off by default: heap snapshots after warm-up and at the end, and a line per sample. */
+const SNAPSHOT_DIR = process.env.KUBEPULSE_SOAK_SNAPSHOT_DIR ?? '';
+const TRACE = process.env.KUBEPULSE_SOAK_TRACE === '1';
 
 /** A full GC before each sample, so the slope is of live memory, not of garbage awaiting collection. */
 function gcFunction(): () => void {
@@ -67,6 +73,36 @@ function startSimChild(kubeconfig: string): Promise<ChildProcess> {
   });
 }
 
+/** Samples before this are warm-up (caches, JIT, the pool and the rate tracker filling): the first fifth, at least 2 min. */
+function warmUpS(): number {
+  return Math.max(120, (MINUTES * 60) / 5);
+}
+
+function traceSample(s: { tS: number; heapMiB: number; rssMiB: number; queuedRows: number }, collector: Collector): void {
+  const c = collector.status()?.clusters[0];
+  const ingest = collector.ingestCounters();
+  process.stderr.write(`soak t=${s.tS.toFixed(0)}s heap=${s.heapMiB.toFixed(1)}MiB rss=${s.rssMiB.toFixed(1)}MiB pods=${c?.pods ?? '?'} rateEntities=${ingest.rateEntities ?? '?'} queuedRows=${s.queuedRows}\n`);
+}
+
+/**
+ * Pure: least-squares fit y = a + b·x + c·z; returns b (per unit of x) and c (per unit of z). With z
+ * constant or collinear with x it falls back to the plain slope of y over x and c = 0.
+ */
+export function slopeWithCovariate(points: Array<{ x: number; y: number; z: number }>): { perX: number; perZ: number } {
+  const n = points.length;
+  if (n < 3) return { perX: slope(points), perZ: 0 };
+  const mean = (k: 'x' | 'y' | 'z') => points.reduce((s, p) => s + p[k], 0) / n;
+  const [mx, my, mz] = [mean('x'), mean('y'), mean('z')];
+  let sxx = 0, szz = 0, sxz = 0, sxy = 0, szy = 0;
+  for (const p of points) {
+    const [dx, dy, dz] = [p.x - mx, p.y - my, p.z - mz];
+    sxx += dx * dx; szz += dz * dz; sxz += dx * dz; sxy += dx * dy; szy += dz * dy;
+  }
+  const det = sxx * szz - sxz * sxz;
+  if (!(Math.abs(det) > 1e-12 * sxx * szz) || szz === 0) return { perX: slope(points), perZ: 0 };
+  return { perX: (szz * sxy - sxz * szy) / det, perZ: (sxx * szy - sxz * sxy) / det };
+}
+
 export async function run(): Promise<Figures> {
   configureLogging({ level: 'warn', console: 'json', file: '' });
   const dir = mkdtempSync(join(tmpdir(), 'kp-soak-'));
@@ -87,14 +123,22 @@ export async function run(): Promise<Figures> {
   );
   const collector = await Collector.start(cfg);
   const started = Date.now();
-  const samples: Array<{ tS: number; heapMiB: number; rssMiB: number }> = [];
+  const samples: Array<{ tS: number; heapMiB: number; rssMiB: number; queuedRows: number }> = [];
   const gc = gcFunction();
+  const warmMs = warmUpS() * 1000;
+  let snapshotted = false;
   while (Date.now() - started < MINUTES * 60_000) {
     await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
     gc();
     const m = process.memoryUsage();
-    samples.push({ tS: (Date.now() - started) / 1000, heapMiB: m.heapUsed / 2 ** 20, rssMiB: m.rss / 2 ** 20 });
+    samples.push({ tS: (Date.now() - started) / 1000, heapMiB: m.heapUsed / 2 ** 20, rssMiB: m.rss / 2 ** 20, queuedRows: collector.ingestCounters().queuedRows ?? 0 });
+    if (TRACE) traceSample(samples.at(-1)!, collector);
+    if (SNAPSHOT_DIR && !snapshotted && Date.now() - started >= warmMs) {
+      snapshotted = true;
+      process.stderr.write(`soak: heap snapshot ${writeHeapSnapshot(join(SNAPSHOT_DIR, 'soak-warm.heapsnapshot'))}\n`);
+    }
   }
+  if (SNAPSHOT_DIR) process.stderr.write(`soak: heap snapshot ${writeHeapSnapshot(join(SNAPSHOT_DIR, 'soak-end.heapsnapshot'))}\n`);
   const client = new pg.Client({ connectionString: pgServer.url });
   await client.connect();
   const lifecycles = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NOT NULL')).rows[0]!.n);
@@ -105,15 +149,26 @@ export async function run(): Promise<Figures> {
   await pgServer.stop();
   rmSync(dir, { recursive: true, force: true });
 
-  const warmS = Math.max(120, (MINUTES * 60) / 5);
+  const warmS = warmUpS();
   const after = samples.filter((s) => s.tS >= warmS);
   const perHour = (k: 'heapMiB' | 'rssMiB') => Number((slope(after.map((s) => ({ x: s.tS, y: s[k] }))) * 3600).toFixed(2));
-  const method = `after a full GC, collector (this process) on ${NODES} simulated nodes x ${PODS_PER_NODE} pods (simulator in a child process, one pod replaced every ${CHURN_MS} ms), summary every 5 s, ${MINUTES} min; least-squares slope of ${after.length} samples (every 5 s) after ${warmS} s warm-up`;
+  const heapFit = slopeWithCovariate(after.map((s) => ({ x: s.tS, y: s.heapMiB, z: s.queuedRows })));
+  const heapPerHour = Number((heapFit.perX * 3600).toFixed(2));
+  const churnPerS = lifecycles / (MINUTES * 60);
+  const queue = after.map((s) => s.queuedRows);
+  const setup = `collector (this process) on ${NODES} simulated nodes x ${PODS_PER_NODE} pods (simulator in a child process asked to replace a pod every ${CHURN_MS} ms; `
+    + `achieved ${churnPerS.toFixed(1)} pod lifecycles/s, ${lifecycles} in all), summary every 5 s, ${MINUTES} min; `
+    + `${after.length} samples (every 5 s, each after a full GC) past ${warmS} s of warm-up`;
   return {
-    soak_heap_growth_mib_per_hour: { value: perHour('heapMiB'), unit: 'MiB/h', method: `heapUsed: ${method}` },
-    soak_rss_growth_mib_per_hour: { value: perHour('rssMiB'), unit: 'MiB/h', method: `RSS: ${method}` },
-    soak_pod_lifecycles: { value: lifecycles, unit: 'pods', method: `pods created and deleted during the soak, as stored (deleted_at set) by the collector` },
-    soak_final_heap_mib: { value: Number((samples.at(-1)?.heapMiB ?? 0).toFixed(1)), unit: 'MiB', method: `heapUsed at the end of the soak` },
+    soak_heap_growth_mib_per_hour: {
+      value: heapPerHour,
+      unit: 'MiB/h',
+      method: `heapUsed slope, least squares with the rows held in the metric write queue as a covariate (${queue.length ? Math.min(...queue) : 0}–${queue.length ? Math.max(...queue) : 0} rows, `
+        + `fitted ${(heapFit.perZ * 2 ** 20).toFixed(0)} bytes/row; the plain heapUsed slope is ${perHour('heapMiB')} MiB/h): ${setup}`,
+    },
+    soak_rss_growth_mib_per_hour: { value: perHour('rssMiB'), unit: 'MiB/h', method: `RSS, least-squares slope: ${setup}` },
+    soak_pod_lifecycles: { value: lifecycles, unit: 'pods', method: `pods created and deleted during the HTTP soak, as stored (deleted_at set) by the collector (${churnPerS.toFixed(1)}/s)` },
+    soak_final_heap_mib: { value: Number((samples.at(-1)?.heapMiB ?? 0).toFixed(1)), unit: 'MiB', method: `heapUsed after a full GC at the end of the HTTP soak` },
   };
 }
 

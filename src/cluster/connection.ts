@@ -103,7 +103,7 @@ export class ClusterConnection {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k.toLowerCase()] = v;
     const auth = headers.authorization;
-    if (auth) registerSecret(auth.replace(/^Bearer\s+/i, ''));
+    if (auth) registerSecret(auth.replace(/^Bearer\s+/i, ''), { rotating: true }); // re-registered each refresh: stays fresh
     this.cachedAuth = headers;
     this.authReadAt = Date.now();
     return headers;

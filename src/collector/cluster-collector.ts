@@ -12,6 +12,7 @@ import { KubeletClient, type KubeletSource } from '../metrics/kubelet-client.js'
 import type { MetricPipeline } from '../metrics/pipeline.js';
 import { scrapeSummaryWithFallback } from '../metrics/fallback.js';
 import { Backoff, sleep } from '../util/backoff.js';
+import { PodIndex, followPods } from './pod-index.js';
 
 export interface ClusterStatus {
   name: string;
@@ -50,8 +51,7 @@ export class ClusterCollector {
   private kubelet: KubeletClient | null = null;
   private readonly nodeAddresses = new Map<string, { address: string | null; port: number | null }>();
   /** namespace/name → uid of live pods: /metrics/resource names pods, the tables key them by uid. */
-  private readonly podUids = new Map<string, string>();
-  private readonly podKeys = new Map<string, string>(); // uid → namespace/name
+  private readonly pods = new PodIndex();
   private readonly nodeNames = new Map<string, string>(); // uid → node name
   private stopped = false;
   private startLoop: Promise<void> | null = null;
@@ -67,6 +67,10 @@ export class ClusterCollector {
 
   get name(): string {
     return this.config.name;
+  }
+
+  get clusterId(): number {
+    return this.deps.clusterId;
   }
 
   /** Connects (retrying with backoff: a bad kubeconfig may be fixed and reloaded) and starts collecting. */
@@ -118,7 +122,7 @@ export class ClusterCollector {
             const ingest = async (n: string, src: KubeletSource, body: Buffer): Promise<void> => {
               const sampleAt = await this.deps.pipeline.ingest({
                 clusterId: this.deps.clusterId, cluster: this.name, node: n, source: src, body, scrapedAt: new Date(), intervalMs,
-                resolvePodUid: (ns, pod) => this.podUids.get(`${ns}/${pod}`),
+                resolvePodUid: (ns, pod) => this.pods.uidOf(ns, pod),
               });
               if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
             };
@@ -133,12 +137,14 @@ export class ClusterCollector {
       );
     }
     const enabled = this.deps.kinds.filter((k) => this.config.kinds[k.name] !== false);
+    // The pod index and the per-pod rate state follow the pod informer: a deleted pod leaves both.
+    const podFollower = followPods(this.pods, this.deps.pipeline, this.deps.clusterId);
     for (const kind of enabled) {
       const own = this.config.kinds[kind.name];
       const inf = new Informer(conn, kind, this.deps.inventory, {
         resyncMs: typeof own === 'number' ? own : this.settings.inventory_resync,
-        onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : kind.name === 'pod' ? (c) => this.onPodChange(c) : undefined,
-        onGone: kind.name === 'node' ? (uids) => this.onNodesGone(uids) : kind.name === 'pod' ? (uids) => this.onPodsGone(uids) : undefined,
+        onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : kind.name === 'pod' ? podFollower.onChange : undefined,
+        onGone: kind.name === 'node' ? (uids) => this.onNodesGone(uids) : kind.name === 'pod' ? podFollower.onGone : undefined,
       });
       this.informers.push(inf);
       inf.start();
@@ -179,23 +185,6 @@ export class ClusterCollector {
     }
   }
 
-  private onPodChange(c: InventoryChange): void {
-    const m = c.obj.metadata;
-    if (c.op === 'delete') this.onPodsGone([m.uid]);
-    else {
-      const key = `${m.namespace}/${m.name}`;
-      this.podUids.set(key, m.uid);
-      this.podKeys.set(m.uid, key);
-    }
-  }
-
-  private onPodsGone(uids: string[]): void {
-    for (const uid of uids) {
-      const key = this.podKeys.get(uid);
-      this.podKeys.delete(uid);
-      if (key && this.podUids.get(key) === uid) this.podUids.delete(key);
-    }
-  }
 
   status(): ClusterStatus {
     const nodeInformer = this.informers.find((i) => i.kind.name === 'node');

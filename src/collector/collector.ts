@@ -191,6 +191,7 @@ export class Collector {
       if (!w) {
         await cc.stop();
         this.clusters.delete(name);
+        this.pipeline.forgetCluster(cc.clusterId); // its rate state would otherwise stay until pruned by age
         removed.push(name);
       } else if (JSON.stringify(w) !== JSON.stringify(cc.config) || JSON.stringify(effectiveCollection(next, w)) !== JSON.stringify(cc.settings)) {
         await cc.stop();
@@ -214,6 +215,11 @@ export class Collector {
 
   status(): StatusReport | null {
     return this.health?.current ?? null;
+  }
+
+  /** The metric pipeline's counters now (the status holds the last health interval's): rows queued, rate entities … */
+  ingestCounters(): Record<string, number> {
+    return this.pipeline?.counters() ?? {};
   }
 
   async stop(): Promise<void> {

@@ -10,7 +10,7 @@ import type { StartTimes } from '../metrics/sources/decode-util.js';
 import { RateTracker } from '../metrics/rates.js';
 import { UnmappedFields } from '../metrics/unmapped.js';
 import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
-import { MetricWriter } from '../store/metric-queue.js';
+import { MetricWriter, type MetricWriterOptions } from '../store/metric-queue.js';
 import type { Spool } from '../store/spool.js';
 import type { Database } from './database.js';
 
@@ -56,8 +56,11 @@ export class KubeletPipeline implements MetricPipeline {
   constructor(
     private readonly db: Database,
     private readonly spool: Spool | null = null,
+    /** Benchmarks and tests: the writer's write function (the in-process soak stores nothing). */
+    writerHooks: Pick<MetricWriterOptions, 'write'> = {},
   ) {
     this.writer = new MetricWriter(db.pool, {
+      ...writerHooks,
       partitions: db.partitions ?? undefined,
       onWriteFailed: (entity, rows, err) => {
         db.noteWrite(false, 0, err.message);
@@ -120,9 +123,23 @@ export class KubeletPipeline implements MetricPipeline {
     else this.count.spoolDroppedRows += rows.length;
   }
 
-  /** Rate state is per entity; a node's pods vanish with it and are pruned by age like any other. */
-  forgetNode(_clusterId: number, _node: string): void {
-    this.prune();
+  /** Drops the rate state keyed by a node that left the cluster (its pods go through forgetPods). */
+  forgetNode(clusterId: number, node: string): void {
+    for (const t of this.trackersOf(clusterId)) t.forget(clusterId, { nodes: [node] });
+  }
+
+  /** Drops the rate state of deleted pods, so pod churn cannot grow memory (issue 7). */
+  forgetPods(clusterId: number, podUids: string[]): void {
+    for (const t of this.trackersOf(clusterId)) t.forget(clusterId, { pods: podUids });
+  }
+
+  /** Drops all state of a cluster that was removed from the configuration. */
+  forgetCluster(clusterId: number): void {
+    for (const key of [...this.trackers.keys()]) if (key.startsWith(`${clusterId}/`)) this.trackers.delete(key);
+  }
+
+  private *trackersOf(clusterId: number): Iterable<RateTracker> {
+    for (const [key, t] of this.trackers) if (key.startsWith(`${clusterId}/`)) yield t.tracker;
   }
 
   private prune(): void {

@@ -20,4 +20,6 @@ export interface MetricPipeline {
   ingest(input: IngestInput): Promise<Date | null>;
   /** Drops per-node state (rates) of a node that left the cluster, so churn cannot grow memory. */
   forgetNode(clusterId: number, node: string): void;
+  /** Drops per-pod state (rates) of pods that were deleted. */
+  forgetPods(clusterId: number, podUids: string[]): void;
 }

@@ -10,9 +10,11 @@
 //   for that row, never a negative rate;
 // - gap (elapsed > gapFactor × the source's interval, e.g. after an outage): null, since an average over
 //   a long gap would hide what happened in it;
-// - memory is bounded: `prune(olderThanMs)` forgets entities not seen since then (pod churn), and a hard
-//   cap evicts the entities seen longest ago beyond `maxEntities`.
-import { ENTITIES, METRIC_DEFS, entityKeyOf, type Entity, type MetricRow, type MetricRows } from './definitions.js';
+// - memory is bounded: `forget()` drops the state of pods and nodes that were deleted (the collector's
+//   informers say so), `prune(olderThanMs)` forgets entities not seen since then (a pod whose delete was
+//   missed, a last sample arriving after the delete), and a hard cap evicts the entities seen longest ago
+//   beyond `maxEntities`.
+import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, entityKeyOf, type Entity, type MetricRow, type MetricRows } from './definitions.js';
 import { startTimeOf, type StartTimes } from './sources/decode-util.js';
 
 export interface RateOptions {
@@ -55,6 +57,33 @@ const VALUES = 3;
 
 export type RateSource = 'summary' | 'cadvisor' | 'resource';
 
+const SEP = '\u001f';
+/**
+ * Where the node name and the pod UID sit among a state key's fields (cluster, entity, then the entity's
+ * key columns as entityKeyOf joins them); -1 when the entity has none.
+ */
+const KEY_FIELD: Record<Entity, { node: number; pod: number }> = Object.fromEntries(
+  ENTITIES.map((e) => {
+    const cols = ENTITY_TABLES[e].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
+    const at = (c: string) => (cols.includes(c) ? 2 + cols.indexOf(c) : -1);
+    return [e, { node: at('node'), pod: at('pod_uid') }];
+  }),
+) as Record<Entity, { node: number; pod: number }>;
+/** Forgotten pods/nodes gather until they are this fraction (1/64) of the entities, or SWEEP_MIN, then one pass drops them. */
+const SWEEP_RATIO = 64;
+const SWEEP_MIN = 256;
+
+/** The `index`-th field of a key whose fields are joined by SEP. */
+function keyField(key: string, index: number): string {
+  let from = 0;
+  for (let i = 0; i < index; i++) {
+    from = key.indexOf(SEP, from) + 1;
+    if (from === 0) return '';
+  }
+  const to = key.indexOf(SEP, from);
+  return to < 0 ? key.slice(from) : key.slice(from, to);
+}
+
 function countersOf(entity: Entity, source: RateSource | undefined): Counter[] {
   return METRIC_DEFS.filter((d) => d.entity === entity && d.kind === 'counter' && d.rate && (!source || d[source]))
     .map((d) => ({ column: d.column, rateColumn: d.rate!.column, scale: d.rate!.scale }));
@@ -67,6 +96,10 @@ export class RateTracker {
   private readonly maxEntities: number;
   private readonly now: () => number;
   private readonly counters: Record<Entity, Counter[]>;
+  // Pods (cluster SEP uid) and nodes (cluster SEP name) that went away, waiting for the next sweep: one
+  // pass over the map per batch keeps a delete O(1) amortised where a scan per delete would be O(entities).
+  private readonly gonePods = new Set<string>();
+  private readonly goneNodes = new Set<string>();
 
   constructor(opts: RateOptions) {
     if (!(opts.intervalMs > 0)) throw new Error(`rates: intervalMs must be > 0, got ${opts.intervalMs}`);
@@ -108,9 +141,45 @@ export class RateTracker {
     return result;
   }
 
-  /** Forgets entities last seen (wall clock) before `olderThanMs`. Returns how many. */
-  prune(olderThanMs: number): number {
+  /**
+   * Forgets the state of deleted pods (by UID: the pod, its containers, volumes, interfaces, disks) and
+   * deleted nodes (by name: everything keyed by the node). Dropped at the next sweep, which runs once the
+   * forgotten ones reach 1/64 of the entities (at least 256) or on `sweepForgotten()` / `prune()`.
+   */
+  forget(clusterId: number | string, gone: { pods?: Iterable<string>; nodes?: Iterable<string> }): void {
+    for (const uid of gone.pods ?? []) this.gonePods.add(`${clusterId}${SEP}${uid}`);
+    for (const node of gone.nodes ?? []) this.goneNodes.add(`${clusterId}${SEP}${node}`);
+    if (this.gonePods.size + this.goneNodes.size >= Math.max(SWEEP_MIN, this.state.size / SWEEP_RATIO)) this.sweepForgotten();
+  }
+
+  /** Pods and nodes forgotten but not swept yet. */
+  get pendingForgotten(): number {
+    return this.gonePods.size + this.goneNodes.size;
+  }
+
+  /** Drops the state of everything `forget()` named since the last sweep. Returns how many entities. */
+  sweepForgotten(): number {
+    if (this.gonePods.size === 0 && this.goneNodes.size === 0) return 0;
     let removed = 0;
+    for (const key of this.state.keys()) {
+      const c = key.indexOf(SEP);
+      const field = KEY_FIELD[key.slice(c + 1, key.indexOf(SEP, c + 1)) as Entity];
+      if (!field) continue;
+      const cluster = key.slice(0, c + 1);
+      if ((field.pod >= 0 && this.gonePods.size > 0 && this.gonePods.has(cluster + keyField(key, field.pod)))
+        || (field.node >= 0 && this.goneNodes.size > 0 && this.goneNodes.has(cluster + keyField(key, field.node)))) {
+        this.state.delete(key);
+        removed++;
+      }
+    }
+    this.gonePods.clear();
+    this.goneNodes.clear();
+    return removed;
+  }
+
+  /** Forgets entities last seen (wall clock) before `olderThanMs`, and sweeps forgotten ones. Returns how many. */
+  prune(olderThanMs: number): number {
+    let removed = this.sweepForgotten();
     for (const [key, s] of this.state) {
       if (s[SEEN]! < olderThanMs) {
         this.state.delete(key);

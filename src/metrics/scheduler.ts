@@ -4,6 +4,7 @@
 // whose previous scrape is still running is skipped (never two at once on a node), concurrency is
 // bounded by a semaphore shared by the cluster's sources, and a 429's Retry-After is honoured.
 import { HttpError } from '../cluster/connection.js';
+import { scopedAbort } from '../util/abort.js';
 
 export interface NodeScrapeStatus {
   node: string;
@@ -183,10 +184,10 @@ export class ScrapeScheduler {
     const started = this.now();
     const st = slot.status;
     st.lastAttemptAt = started;
-    const timeout = AbortSignal.timeout(this.o.timeoutMs);
-    const signal = AbortSignal.any([timeout, this.abort.signal]);
+    // Not AbortSignal.any(): on Node 20 it leaks an entry on the long-lived stop signal per call (util/abort.ts).
+    const scope = scopedAbort(this.abort.signal, this.o.timeoutMs);
     try {
-      await this.o.scrape({ node: st.node, signal });
+      await this.o.scrape({ node: st.node, signal: scope.signal });
       st.ok = true;
       st.lastSuccessAt = this.now();
       st.lastError = null;
@@ -203,7 +204,7 @@ export class ScrapeScheduler {
       st.ok = false;
       st.failures++;
       st.consecutiveFailures++;
-      st.lastError = timeout.aborted ? `timeout after ${this.o.timeoutMs} ms` : err.message;
+      st.lastError = scope.timedOut ? `timeout after ${this.o.timeoutMs} ms` : err.message;
       if (err instanceof HttpError && err.status === 429) {
         slot.notBefore = this.now() + (err.retryAfterS ?? 1) * 1000;
       }
@@ -212,6 +213,7 @@ export class ScrapeScheduler {
     } finally {
       st.scrapes++;
       st.lastLatencyMs = this.now() - started;
+      scope.dispose();
       this.o.semaphore.release();
     }
   }
