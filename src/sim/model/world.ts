@@ -130,8 +130,13 @@ export class World {
     const target = node ?? this.pickNode();
     if (!target) return undefined;
     const rng = this.rng;
-    const uid = rng.uuid();
     const ns = owner.obj.metadata.namespace!;
+    // Generated names collide now and then (5,000 daemonset pods drawing 5 characters: about one pair per
+    // daemonset); a real apiserver answers 409 AlreadyExists and the controller retries with a new suffix.
+    if (owner.kind !== 'StatefulSet') {
+      for (let tries = 0; this.store.get(RES.pods!, ns, name) && tries < 100; tries++) name = `${owner.podPrefix}${rng.suffix(5)}`;
+    }
+    const uid = rng.uuid();
     const metadata: SimObject['metadata'] = { name, namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, ownerReferences: owner.template.ownerReferences };
     if (owner.kind !== 'StatefulSet') metadata.generateName = owner.podPrefix;
     if (owner.kind === 'StatefulSet') metadata.labels = { ...owner.template.labels, 'apps.kubernetes.io/pod-index': name.slice(owner.podPrefix.length), 'statefulset.kubernetes.io/pod-name': name };
