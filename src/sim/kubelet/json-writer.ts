@@ -86,26 +86,42 @@ export class PrettyJson {
 
   /** uint64 field (rounded, never negative). */
   uint(key: string, v: number): this {
-    this.keyed(key).jsonUint(v);
+    this.keyed(key);
+    this.uintValue(v);
     return this;
   }
 
   /** float64 field, as Go's encoding/json formats ordinary magnitudes (shortest round-trip digits). */
   float(key: string, v: number): this {
-    this.keyed(key).str(String(v));
+    this.keyed(key);
+    this.floatValue(v);
     return this;
+  }
+
+  string(key: string, v: string): this {
+    this.keyed(key);
+    this.stringValue(v);
+    return this;
+  }
+
+  // The value halves of uint/float/string (after keyed()): the one definition of how values are written,
+  // which slot-json.ts records templates with and its fast paths are tested against.
+
+  uintValue(v: number): void {
+    this.w.jsonUint(v);
+  }
+
+  floatValue(v: number): void {
+    this.w.str(String(v));
   }
 
   /** The last string found to need no escaping: the tick's time string repeats in every block. */
   private lastSafe = '';
 
-  string(key: string, v: string): this {
-    const w = this.keyed(key);
+  stringValue(v: string): void {
     if (v === this.lastSafe || SAFE.test(v)) {
       this.lastSafe = v;
-      w.byte(34).str(v).byte(34);
-    }
-    else w.str(JSON.stringify(v));
-    return this;
+      this.w.byte(34).str(v).byte(34);
+    } else this.w.str(JSON.stringify(v));
   }
 }

@@ -4,7 +4,20 @@
 import { C, type MemoryGauges } from './container-model.js';
 import type { ContainerSample, NodeSample, PodSample } from './sample.js';
 import { TemplatedJson } from './json-template.js';
-import { scratch, type TextWriter } from './text-writer.js';
+import { PrettyJson } from './json-writer.js';
+import { scratch, TextWriter } from './text-writer.js';
+
+/** What the summary is written with: the fast writer in production, the reference PrettyJson in tests. */
+export interface JsonOut {
+  object(): this;
+  objectField(key: string): this;
+  arrayField(key: string): this;
+  end(): this;
+  endArray(): this;
+  uint(key: string, v: number): this;
+  float(key: string, v: number): this;
+  string(key: string, v: string): this;
+}
 
 const rfcCache = new Map<number, string>();
 
@@ -27,7 +40,7 @@ export interface SummaryOptions {
 /** PSI totals (µs) and the share of the last tick spent stalled (%), for cpu, memory and io. */
 type Psi3 = [number, number, number];
 
-function psi(j: TemplatedJson, someUs: number, fullUs: number, pct: number): void {
+function psi(j: JsonOut, someUs: number, fullUs: number, pct: number): void {
   const part = (key: string, total: number, f: number) => {
     const p = Math.min(100, pct * f);
     j.objectField(key).uint('total', total).float('avg10', Math.round(p * 100) / 100).float('avg60', Math.round(p * 80) / 100).float('avg300', Math.round(p * 60) / 100).end();
@@ -44,13 +57,13 @@ function psiFrom(now: ArrayLike<number>, prev: ArrayLike<number>, tickS: number)
   return { cpu: [now[b], now[b + 1], pct(0)], mem: [now[b + 2], now[b + 3], pct(2)], io: [now[b + 4], now[b + 5], pct(4)] };
 }
 
-function cpu(j: TemplatedJson, time: string, nanoCores: number, coreNs: number, p: Psi3 | null): void {
+function cpu(j: JsonOut, time: string, nanoCores: number, coreNs: number, p: Psi3 | null): void {
   j.objectField('cpu').string('time', time).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', coreNs);
   if (p) psi(j, p[0], p[1], p[2]);
   j.end();
 }
 
-function memory(j: TemplatedJson, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, p: Psi3 | null): void {
+function memory(j: JsonOut, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, p: Psi3 | null): void {
   j.objectField('memory').string('time', time);
   if (availableBytes !== null) j.uint('availableBytes', availableBytes);
   j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', pageFaults).uint('majorPageFaults', majorPageFaults);
@@ -58,20 +71,20 @@ function memory(j: TemplatedJson, time: string, m: MemoryGauges, availableBytes:
   j.end();
 }
 
-function io(j: TemplatedJson, time: string, p: Psi3): void {
+function io(j: JsonOut, time: string, p: Psi3): void {
   j.objectField('io').string('time', time);
   psi(j, p[0], p[1], p[2]);
   j.end();
 }
 
 /** FsStats members (the caller opens and closes the object; volumes append name and pvcRef). */
-function fsMembers(j: TemplatedJson, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number): TemplatedJson {
+function fsMembers(j: JsonOut, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number): JsonOut {
   return j.string('time', time).uint('availableBytes', availableBytes).uint('capacityBytes', capacityBytes).uint('usedBytes', usedBytes).uint('inodesFree', inodesFree).uint('inodes', inodes).uint('inodesUsed', inodesUsed);
 }
 
 type Iface = [string, number, number, number, number];
 
-function network(j: TemplatedJson, time: string, ifaces: Iface[]): void {
+function network(j: JsonOut, time: string, ifaces: Iface[]): void {
   const d = ifaces[0];
   j.objectField('network').string('time', time).string('name', d[0]).uint('rxBytes', d[1]).uint('rxErrors', d[2]).uint('txBytes', d[3]).uint('txErrors', d[4]);
   j.arrayField('interfaces');
@@ -90,7 +103,7 @@ interface Ctx {
   only: boolean;
 }
 
-function container(j: TemplatedJson, x: Ctx, c: ContainerSample): void {
+function container(j: JsonOut, x: Ctx, c: ContainerSample): void {
   const feat = x.s.features;
   const p = feat.psi ? psiFrom(c.now, c.prev, x.s.tickS) : null;
   j.object().string('name', c.name).string('startTime', rfc3339(c.startMs));
@@ -105,7 +118,7 @@ function container(j: TemplatedJson, x: Ctx, c: ContainerSample): void {
   j.end();
 }
 
-function pod(j: TemplatedJson, x: Ctx, p: PodSample): void {
+function pod(j: JsonOut, x: Ctx, p: PodSample): void {
   const feat = x.s.features;
   const v = p.view;
   const ps = feat.psi ? psiFrom(p.now, p.prev, x.s.tickS) : null;
@@ -137,21 +150,19 @@ function pod(j: TemplatedJson, x: Ctx, p: PodSample): void {
   j.end();
 }
 
-/** The whole /stats/summary body for a tick, as a string. */
-export function renderSummary(s: NodeSample, opts: SummaryOptions): string {
-  return writeSummary(s, opts).toString();
-}
-
-/** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render). */
-export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
-  const feat = s.features;
-  const time = rfc3339(s.tickMs);
+function context(s: NodeSample, opts: SummaryOptions): Ctx {
   const nodeAvail = Math.max(0, Math.floor(s.fs.capacityBytes * 0.95) - s.fs.usedBytes);
-  const x: Ctx = {
-    s, time, volTime: rfc3339(Math.floor(s.tickMs / 60_000) * 60_000), nodeAvail, nodeCap: s.fs.capacityBytes,
+  return {
+    s, time: rfc3339(s.tickMs), volTime: rfc3339(Math.floor(s.tickMs / 60_000) * 60_000), nodeAvail, nodeCap: s.fs.capacityBytes,
     inodes: s.fs.inodes, inodesFree: s.fs.inodes - s.fs.inodesUsed, only: opts.onlyCpuAndMemory,
   };
-  const j = new TemplatedJson(scratch.reset());
+}
+
+/** The document from its opening brace to the end of `node` (the caller opens `pods`). */
+function head(j: JsonOut, x: Ctx): void {
+  const s = x.s;
+  const feat = s.features;
+  const time = x.time;
   const podsPsi = feat.psi ? psiFrom(s.qos.kubepods, s.qos.kubepodsPrev, s.tickS) : null;
   j.object().objectField('node').string('nodeName', s.view.name);
   j.arrayField('systemContainers');
@@ -175,9 +186,9 @@ export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
   if (np) io(j, time, np.io);
   if (!x.only) {
     network(j, time, [['eth0', n.rxBytes, 0, n.txBytes, 0], ['tunl0', 0, 0, 0, 0]]);
-    fsMembers(j.objectField('fs'), time, nodeAvail, s.fs.capacityBytes, s.fs.usedBytes, x.inodesFree, s.fs.inodes, s.fs.inodesUsed).end();
+    fsMembers(j.objectField('fs'), time, x.nodeAvail, s.fs.capacityBytes, s.fs.usedBytes, x.inodesFree, s.fs.inodes, s.fs.inodesUsed).end();
     j.objectField('runtime');
-    const img = (key: string) => fsMembers(j.objectField(key), time, nodeAvail, s.imageFs.capacityBytes, s.imageFs.usedBytes, x.inodesFree, s.imageFs.inodes, s.imageFs.inodesUsed).end();
+    const img = (key: string) => fsMembers(j.objectField(key), time, x.nodeAvail, s.imageFs.capacityBytes, s.imageFs.usedBytes, x.inodesFree, s.imageFs.inodes, s.imageFs.inodesUsed).end();
     img('imageFs');
     if (feat.containerFs) img('containerFs');
     j.end();
@@ -185,6 +196,31 @@ export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
   }
   if (feat.swap) j.objectField('swap').string('time', time).uint('swapAvailableBytes', s.swapCapacityBytes).uint('swapUsageBytes', 0).end();
   j.end();
+}
+
+/** The whole /stats/summary body for a tick, as a string. */
+export function renderSummary(s: NodeSample, opts: SummaryOptions): string {
+  return writeSummary(s, opts).toString();
+}
+
+/** The body written by the reference writer (PrettyJson, one call per byte run): what writeSummary must
+ *  reproduce byte for byte (tests), and a readable statement of the document. */
+export function writeSummaryReference(s: NodeSample, opts: SummaryOptions): Buffer {
+  const x = context(s, opts);
+  const w = new TextWriter(1 << 16);
+  const j = new PrettyJson(w);
+  head(j, x);
+  j.arrayField('pods');
+  for (const p of s.pods) pod(j, x, p);
+  j.endArray().end();
+  return w.toBuffer();
+}
+
+/** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render). */
+export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
+  const x = context(s, opts);
+  const j = new TemplatedJson(scratch.reset());
+  head(j, x);
   j.arrayField('pods');
   for (const p of s.pods) pod(j, x, p);
   j.endArray().end();
