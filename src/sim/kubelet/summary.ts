@@ -3,7 +3,7 @@
 // order (types.go); both are reproduced here, streamed into a byte buffer (no intermediate objects).
 import { C, type MemoryGauges } from './container-model.js';
 import type { ContainerSample, NodeSample, PodSample } from './sample.js';
-import { TemplatedJson } from './json-template.js';
+import { MISMATCH, SlotJson } from './slot-json.js';
 import { PrettyJson } from './json-writer.js';
 import { scratch, TextWriter } from './text-writer.js';
 
@@ -40,21 +40,51 @@ export interface SummaryOptions {
 /** PSI totals (µs) and the share of the last tick spent stalled (%), for cpu, memory and io. */
 type Psi3 = [number, number, number];
 
+function psiPart(j: JsonOut, key: string, total: number, p: number): void {
+  j.objectField(key).uint('total', total).float('avg10', Math.round(p * 100) / 100).float('avg60', Math.round(p * 80) / 100).float('avg300', Math.round(p * 60) / 100).end();
+}
+
 function psi(j: JsonOut, someUs: number, fullUs: number, pct: number): void {
-  const part = (key: string, total: number, f: number) => {
-    const p = Math.min(100, pct * f);
-    j.objectField(key).uint('total', total).float('avg10', Math.round(p * 100) / 100).float('avg60', Math.round(p * 80) / 100).float('avg300', Math.round(p * 60) / 100).end();
-  };
   j.objectField('psi');
-  part('full', fullUs, 0.9);
-  part('some', someUs, 1);
+  psiPart(j, 'full', fullUs, Math.min(100, pct * 0.9));
+  psiPart(j, 'some', someUs, Math.min(100, pct));
   j.end();
+}
+
+/** Share (%) of the last tick spent stalled, from the PSI totals (µs) at index i of two counter sets. */
+function stalled(now: ArrayLike<number>, prev: ArrayLike<number>, i: number, tickS: number): number {
+  return Math.min(100, Math.max(0, ((now[i] - prev[i]) / (tickS * 1e6)) * 100));
 }
 
 function psiFrom(now: ArrayLike<number>, prev: ArrayLike<number>, tickS: number): { cpu: Psi3; mem: Psi3; io: Psi3 } {
   const b = C.psiCpuSomeUs;
-  const pct = (i: number) => Math.min(100, Math.max(0, ((now[b + i] - prev[b + i]) / (tickS * 1e6)) * 100));
-  return { cpu: [now[b], now[b + 1], pct(0)], mem: [now[b + 2], now[b + 3], pct(2)], io: [now[b + 4], now[b + 5], pct(4)] };
+  return {
+    cpu: [now[b], now[b + 1], stalled(now, prev, b, tickS)],
+    mem: [now[b + 2], now[b + 3], stalled(now, prev, b + 2, tickS)],
+    io: [now[b + 4], now[b + 5], stalled(now, prev, b + 4, tickS)],
+  };
+}
+
+/** cpu, memory and (with PSI) io of a container or pod, from its counters (no intermediate arrays: this
+ *  runs for every container and pod). */
+function usage(j: JsonOut, x: Ctx, now: ArrayLike<number>, prev: ArrayLike<number>, nanoCores: number, m: MemoryGauges, availableBytes: number | null): void {
+  const time = x.time;
+  const psiOn = x.s.features.psi;
+  const tickS = x.s.tickS;
+  const b = C.psiCpuSomeUs;
+  j.objectField('cpu').string('time', time).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', now[C.cpuNs]);
+  if (psiOn) psi(j, now[b], now[b + 1], stalled(now, prev, b, tickS));
+  j.end();
+  j.objectField('memory').string('time', time);
+  if (availableBytes !== null) j.uint('availableBytes', availableBytes);
+  j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', now[C.pageFaults]).uint('majorPageFaults', now[C.majorPageFaults]);
+  if (psiOn) psi(j, now[b + 2], now[b + 3], stalled(now, prev, b + 2, tickS));
+  j.end();
+  if (psiOn) {
+    j.objectField('io').string('time', time);
+    psi(j, now[b + 4], now[b + 5], stalled(now, prev, b + 4, tickS));
+    j.end();
+  }
 }
 
 function cpu(j: JsonOut, time: string, nanoCores: number, coreNs: number, p: Psi3 | null): void {
@@ -105,11 +135,8 @@ interface Ctx {
 
 function container(j: JsonOut, x: Ctx, c: ContainerSample): void {
   const feat = x.s.features;
-  const p = feat.psi ? psiFrom(c.now, c.prev, x.s.tickS) : null;
   j.object().string('name', c.name).string('startTime', rfc3339(c.startMs));
-  cpu(j, x.time, c.usageNanoCores, c.now[C.cpuNs], p && p.cpu);
-  memory(j, x.time, c.mem, c.memAvailableBytes, c.now[C.pageFaults], c.now[C.majorPageFaults], p && p.mem);
-  if (p) io(j, x.time, p.io);
+  usage(j, x, c.now, c.prev, c.usageNanoCores, c.mem, c.memAvailableBytes);
   if (!x.only) {
     fsMembers(j.objectField('rootfs'), x.time, x.nodeAvail, x.nodeCap, c.rootfsBytes, x.inodesFree, x.inodes, c.rootfsInodes).end();
     fsMembers(j.objectField('logs'), x.time, x.nodeAvail, x.nodeCap, c.logsBytes, x.inodesFree, x.inodes, 1).end();
@@ -121,18 +148,19 @@ function container(j: JsonOut, x: Ctx, c: ContainerSample): void {
 function pod(j: JsonOut, x: Ctx, p: PodSample): void {
   const feat = x.s.features;
   const v = p.view;
-  const ps = feat.psi ? psiFrom(p.now, p.prev, x.s.tickS) : null;
   j.object();
   j.objectField('podRef').string('name', v.name).string('namespace', v.namespace).string('uid', v.uid).end();
   j.string('startTime', rfc3339(v.startTime.getTime()));
   j.arrayField('containers');
   for (const c of p.containers) container(j, x, c);
   j.endArray();
-  cpu(j, x.time, p.usageNanoCores, p.now[C.cpuNs], ps && ps.cpu);
-  memory(j, x.time, p.mem, p.memAvailableBytes, p.now[C.pageFaults], p.now[C.majorPageFaults], ps && ps.mem);
-  if (ps) io(j, x.time, ps.io);
+  usage(j, x, p.now, p.prev, p.usageNanoCores, p.mem, p.memAvailableBytes);
   if (!x.only) {
-    network(j, x.time, [['eth0', p.now[C.rxBytes], p.now[C.rxErrors], p.now[C.txBytes], p.now[C.txErrors]]]);
+    const now = p.now;
+    j.objectField('network').string('time', x.time).string('name', 'eth0').uint('rxBytes', now[C.rxBytes]).uint('rxErrors', now[C.rxErrors]).uint('txBytes', now[C.txBytes]).uint('txErrors', now[C.txErrors]);
+    j.arrayField('interfaces');
+    j.object().string('name', 'eth0').uint('rxBytes', now[C.rxBytes]).uint('rxErrors', now[C.rxErrors]).uint('txBytes', now[C.txBytes]).uint('txErrors', now[C.txErrors]).end();
+    j.endArray().end();
     if (p.volumes.length) {
       j.arrayField('volume');
       for (const vs of p.volumes) {
@@ -216,13 +244,56 @@ export function writeSummaryReference(s: NodeSample, opts: SummaryOptions): Buff
   return w.toBuffer();
 }
 
-/** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render). */
-export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
-  const x = context(s, opts);
-  const j = new TemplatedJson(scratch.reset());
+const slots = new SlotJson(new TextWriter(1 << 16));
+/** What follows the last pod: PrettyJson closes a non-empty array on its own line, an empty one at once. */
+const CLOSE_PODS = Buffer.from('\n ]\n}', 'latin1');
+const CLOSE_NO_PODS = Buffer.from(']\n}', 'latin1');
+
+/** Writes one fragment with `write`, replaying the template of `key` (or recording it); a fragment that
+ *  departs from its template (a structure the key does not tell apart) is rewound and recorded afresh. */
+function fragment<T>(key: string, resumeDepth: number, write: (j: JsonOut, x: Ctx, item: T) => void, x: Ctx, item: T): void {
+  const mark = slots.begin(key, resumeDepth);
+  try {
+    write(slots, x, item);
+    slots.finish();
+  } catch (err) {
+    if (err !== MISMATCH) throw err;
+    slots.rerecord(mark, key, resumeDepth);
+    write(slots, x, item);
+    slots.finish();
+  }
+}
+
+function headAndPods(j: JsonOut, x: Ctx): void {
   head(j, x);
   j.arrayField('pods');
-  for (const p of s.pods) pod(j, x, p);
-  j.endArray().end();
-  return j.w;
 }
+
+/** Everything that changes which calls a pod's fragment makes (the values are slots). */
+function podKey(docKey: string, p: PodSample): string {
+  let key = docKey;
+  for (const c of p.containers) key += c.memAvailableBytes === null ? 'n' : 'l';
+  key += p.memAvailableBytes === null ? '|n|' : '|l|';
+  for (const v of p.volumes) key += v.pvcName === null ? 'v' : 'p';
+  return key;
+}
+
+/** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render).
+ *  Same bytes as writeSummaryReference, from templates per pod structure (slot-json.ts). */
+export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
+  const x = context(s, opts);
+  const f = s.features;
+  const docKey = `${f.psi ? 'P' : '-'}${f.swap ? 'S' : '-'}${f.containerFs ? 'C' : '-'}${f.processStats ? 'N' : '-'}${x.only ? 'O' : '-'}`;
+  const w = scratch.reset();
+  slots.start(w, x.time, x.volTime);
+  fragment(`doc${docKey}`, 0, headAndPods, x, null);
+  const pods = s.pods;
+  for (let i = 0; i < pods.length; i++) {
+    if (i > 0) slots.bytes(COMMA);
+    fragment(podKey(docKey, pods[i]!), 2, pod, x, pods[i]!);
+  }
+  slots.bytes(pods.length ? CLOSE_PODS : CLOSE_NO_PODS);
+  slots.done();
+  return w;
+}
+const COMMA = Buffer.from(',', 'latin1');

@@ -1,0 +1,447 @@
+// Pretty JSON replayed from recorded templates, for documents whose shape repeats: in the summary every
+// pod of the same structure, at every tick, makes the same calls with other values. A fragment (the node
+// part, one pod) is first written by the reference writer (PrettyJson) while its calls are recorded; the
+// bytes between two values (separators, indentation, keys) are kept as literals packed in 8-byte words.
+// Later fragments with the same structure key replay it: every call is checked against the recording (op
+// and key, so a departure cannot go unnoticed), the literal is copied with 8-byte stores and the value is
+// formatted in place, two digits per store. Per field that is a few stores instead of a byte loop and a
+// trie lookup; templates are shared by all kubelets of the process, so 5,000 nodes cost no more than one.
+// A call that departs from the recording throws MISMATCH; the caller rewinds and records afresh.
+import { PrettyJson } from './json-writer.js';
+import type { TextWriter } from './text-writer.js';
+
+/** Words are copied in the machine's byte order: what is read from the Float64Array is stored back as is. */
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const OBJECT = 1;
+const FIELD = 2;
+const ARRAY = 3;
+const END = 4;
+const END_ARRAY = 5;
+const UINT = 6;
+const FLOAT = 7;
+const STRING = 8;
+
+/** Thrown by a replayed call that departs from the recording; the fragment's writer catches it (see fragment()). */
+export const MISMATCH: Error = new Error('slot-json: the fragment departs from its recorded structure');
+
+/** Room kept after every write: a number (≤ 24 bytes), the overrun of an 8-byte store (≤ 7). */
+const SLACK = 64;
+
+/** "00".."99" as little-endian 16-bit stores. */
+const PAIRS = new Uint16Array(100);
+for (let i = 0; i < 100; i++) PAIRS[i] = (48 + ((i / 10) | 0)) | ((48 + (i % 10)) << 8);
+
+/** The characters PrettyJson writes without JSON.stringify (its SAFE pattern). */
+const SAFE_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@+ -') SAFE_CHAR[c.charCodeAt(0)] = 1;
+
+interface Template {
+  ops: Uint8Array;
+  keys: Array<string | null>;
+  /** Per op: the first word of the literal written before its value (values only). */
+  litWord: Int32Array;
+  litLen: Int32Array;
+  words: Float64Array;
+  tailWord: number;
+  tailLen: number;
+}
+
+/** Bounds on the process-wide template store; beyond them it starts over (the summary needs a few dozen). */
+const MAX_TEMPLATES = 4096;
+const MAX_TEMPLATE_BYTES = 32 * 1024 * 1024;
+const templates = new Map<string, Template>();
+let templateBytes = 0;
+
+/** Counters for tests and benchmarks: how often fragments were recorded, replayed, or departed. */
+export const slotJsonStats = { recorded: 0, replayed: 0, mismatches: 0, templates: () => templates.size };
+
+/** Forgets every template (tests). */
+export function clearSlotTemplates(): void {
+  templates.clear();
+  templateBytes = 0;
+}
+
+/** Eight bytes of text as one float64 (no 8-byte run of JSON literal text is a NaN: its bytes are < 0x7f). */
+function packWords(src: Uint8Array, pieces: Array<[number, number]>): { words: Float64Array; at: number[] } | null {
+  let total = 0;
+  for (const [s, e] of pieces) total += Math.ceil((e - s) / 8);
+  const words = new Float64Array(total);
+  const bytes = new Uint8Array(words.buffer);
+  bytes.fill(32);
+  const at: number[] = [];
+  let w = 0;
+  for (const [s, e] of pieces) {
+    for (let i = s; i < e; i++) if (src[i]! >= 0x7f) return null; // keys are ASCII; anything else is not replayed
+    bytes.set(src.subarray(s, e), w * 8);
+    at.push(w);
+    w += Math.ceil((e - s) / 8);
+  }
+  return { words, at };
+}
+
+export class SlotJson {
+  // Output: the caller's TextWriter, written through its raw buffer.
+  private w: TextWriter | null = null;
+  private buf: Buffer = Buffer.alloc(0);
+  private dv: DataView = new DataView(new ArrayBuffer(0));
+  private pos = 0;
+  private cap = 0;
+  // Replay: the template's arrays, held directly (one load less per call).
+  private ops: Uint8Array = new Uint8Array(0);
+  private keys: Array<string | null> = [];
+  private litWord: Int32Array = new Int32Array(0);
+  private litLen: Int32Array = new Int32Array(0);
+  private words: Float64Array = new Float64Array(0);
+  private tpl: Template | null = null;
+  private i = 0;
+  // Recording: the reference writer into its own buffer, and the calls made.
+  private recording = false;
+  private recKey = '';
+  private readonly rw: TextWriter;
+  private pj: PrettyJson | null = null;
+  private recOps: number[] = [];
+  private recKeys: Array<string | null> = [];
+  private recLits: Array<[number, number]> = [];
+  private cut = 0;
+  private strip = 0;
+  /** Up to two strings written very often (the tick's times), pre-quoted in words. */
+  private fastA: string | null = null;
+  private fastB: string | null = null;
+  private readonly fastAWords = new Float64Array(3);
+  private readonly fastBWords = new Float64Array(3);
+  private fastALen = 0;
+  private fastBLen = 0;
+
+  constructor(recordWriter: TextWriter) {
+    this.rw = recordWriter;
+  }
+
+  /** Starts writing at w.pos; `fastA`/`fastB` are strings expected in many fields (e.g. the sample time). */
+  start(w: TextWriter, fastA: string, fastB: string): void {
+    this.w = w;
+    this.acquire();
+    this.fastA = this.fast(fastA, this.fastAWords);
+    this.fastALen = fastA.length + 2;
+    this.fastB = this.fast(fastB, this.fastBWords);
+    this.fastBLen = fastB.length + 2;
+  }
+
+  /** Ends writing: the TextWriter's position moves past what was written. */
+  done(): void {
+    this.w!.pos = this.pos;
+    this.w = null;
+  }
+
+  private fast(s: string, into: Float64Array): string | null {
+    if (s.length + 2 > 24) return null;
+    const bytes = new Uint8Array(into.buffer);
+    bytes.fill(32);
+    bytes[0] = 34;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || !SAFE_CHAR[c]) return null;
+      bytes[i + 1] = c;
+    }
+    bytes[s.length + 1] = 34;
+    return s;
+  }
+
+  private acquire(): void {
+    const b = this.w!.raw();
+    if (b !== this.buf) {
+      this.buf = b;
+      this.dv = new DataView(b.buffer, b.byteOffset, b.length);
+      this.cap = b.length;
+    }
+    this.pos = this.w!.pos;
+  }
+
+  private room(n: number): void {
+    this.w!.pos = this.pos;
+    this.w!.reserve(n);
+    this.acquire();
+  }
+
+  /** Writes a string through the TextWriter (rare paths: escaping, unusual numbers). */
+  private slow(s: string): void {
+    this.w!.pos = this.pos;
+    this.w!.str(s);
+    this.acquire();
+  }
+
+  /** Raw bytes between fragments (separators, the document's closing). */
+  bytes(src: Uint8Array): void {
+    this.w!.pos = this.pos;
+    this.w!.bytes(src);
+    this.acquire();
+  }
+
+  /**
+   * Begins a fragment: replays the template recorded under `key`, or records one. `resumeDepth` 0 starts a
+   * document; d > 0 continues right after a member at depth d, and the fragment's leading comma is left
+   * out (the caller writes separators). Returns the position to rewind to after a MISMATCH.
+   */
+  begin(key: string, resumeDepth: number): number {
+    const t = templates.get(key);
+    if (t) {
+      this.recording = false;
+      this.tpl = t;
+      this.ops = t.ops;
+      this.keys = t.keys;
+      this.litWord = t.litWord;
+      this.litLen = t.litLen;
+      this.words = t.words;
+      this.i = 0;
+    } else this.record(key, resumeDepth);
+    return this.pos;
+  }
+
+  /** After a MISMATCH: drops what the fragment wrote and records it afresh under the same key. */
+  rerecord(mark: number, key: string, resumeDepth: number): void {
+    slotJsonStats.mismatches++;
+    this.pos = mark;
+    this.record(key, resumeDepth);
+  }
+
+  private record(key: string, resumeDepth: number): void {
+    this.recording = true;
+    this.recKey = key;
+    this.pj = new PrettyJson(this.rw.reset(), resumeDepth);
+    this.recOps = [];
+    this.recKeys = [];
+    this.recLits = [];
+    this.strip = resumeDepth > 0 ? 1 : 0;
+    this.cut = this.strip;
+  }
+
+  /** Ends the fragment: the replayed tail, or the recorded bytes (and the new template). */
+  finish(): void {
+    if (!this.recording) {
+      const t = this.tpl!;
+      if (this.i !== this.ops.length) throw MISMATCH;
+      this.copy(this.words, t.tailWord, t.tailLen);
+      slotJsonStats.replayed++;
+      return;
+    }
+    this.recording = false;
+    const rec = this.rw.view();
+    if (this.strip && rec[0] !== 44) throw new Error(`slot-json: a resumed fragment must start with a comma, got ${JSON.stringify(String.fromCharCode(rec[0] ?? 0))}`);
+    this.bytes(rec.subarray(this.strip));
+    slotJsonStats.recorded++;
+    const packed = packWords(rec, [...this.recLits, [this.cut, rec.length]]);
+    if (!packed) return;
+    const n = this.recOps.length;
+    const litWord = new Int32Array(n).fill(-1);
+    const litLen = new Int32Array(n);
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.recOps[i]! < UINT) continue;
+      const [s, e] = this.recLits[v]!;
+      litWord[i] = packed.at[v]!;
+      litLen[i] = e - s;
+      v++;
+    }
+    const t: Template = {
+      ops: Uint8Array.from(this.recOps), keys: this.recKeys, litWord, litLen, words: packed.words,
+      tailWord: packed.at[v]!, tailLen: rec.length - this.cut,
+    };
+    const size = t.words.byteLength + n * 16;
+    const old = templates.get(this.recKey);
+    if (old) templateBytes -= old.words.byteLength + old.ops.length * 16;
+    if (templates.size >= MAX_TEMPLATES || templateBytes + size > MAX_TEMPLATE_BYTES) clearSlotTemplates();
+    templates.set(this.recKey, t);
+    templateBytes += size;
+  }
+
+  // ---- structure ----
+
+  private expect(op: number, key: string | null): void {
+    const i = this.i;
+    if (this.ops[i] !== op || this.keys[i] !== key) throw MISMATCH;
+    this.i = i + 1;
+  }
+
+  private note(op: number, key: string | null): void {
+    this.recOps.push(op);
+    this.recKeys.push(key);
+  }
+
+  object(): this {
+    if (this.recording) {
+      this.pj!.object();
+      this.note(OBJECT, null);
+    } else this.expect(OBJECT, null);
+    return this;
+  }
+
+  objectField(key: string): this {
+    if (this.recording) {
+      this.pj!.objectField(key);
+      this.note(FIELD, key);
+    } else this.expect(FIELD, key);
+    return this;
+  }
+
+  arrayField(key: string): this {
+    if (this.recording) {
+      this.pj!.arrayField(key);
+      this.note(ARRAY, key);
+    } else this.expect(ARRAY, key);
+    return this;
+  }
+
+  end(): this {
+    if (this.recording) {
+      this.pj!.end();
+      this.note(END, null);
+    } else this.expect(END, null);
+    return this;
+  }
+
+  endArray(): this {
+    if (this.recording) {
+      this.pj!.endArray();
+      this.note(END_ARRAY, null);
+    } else this.expect(END_ARRAY, null);
+    return this;
+  }
+
+  // ---- values ----
+
+  /** Recording: the key's bytes go to the reference writer, and what was written since the last value
+   *  becomes this value's literal. */
+  private recordKey(op: number, key: string): void {
+    this.pj!.keyed(key);
+    this.note(op, key);
+    this.recLits.push([this.cut, this.rw.pos]);
+  }
+
+  /** Replay: checks the call and writes the literal before the value. */
+  private literal(op: number, key: string): void {
+    const i = this.i;
+    if (this.ops[i] !== op || this.keys[i] !== key) throw MISMATCH;
+    this.i = i + 1;
+    this.copy(this.words, this.litWord[i]!, this.litLen[i]!);
+  }
+
+  /** n bytes from words[w…] at pos, in 8-byte stores (the last may run past n: SLACK covers it). */
+  private copy(words: Float64Array, w: number, n: number): void {
+    let p = this.pos;
+    if (p + n + SLACK > this.cap) {
+      this.room(n + SLACK);
+      p = this.pos;
+    }
+    const end = p + n;
+    const dv = this.dv;
+    for (; p < end; p += 8) dv.setFloat64(p, words[w++]!, LE);
+    this.pos = end;
+  }
+
+  uint(key: string, v: number): this {
+    if (this.recording) {
+      this.recordKey(UINT, key);
+      this.pj!.uintValue(v);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(UINT, key);
+    // As TextWriter.jsonUint: rounded, never negative; 2^53 and above (and non-finite) through String().
+    const x = v > 0 ? Math.round(v) : 0;
+    if (x < 100_000_000) this.pos = this.small(this.pos, x);
+    else if (x < 9007199254740992) {
+      const hi = Math.floor(x / 100_000_000); // < 10^8 since x < 2^53
+      this.pos = this.eight(this.small(this.pos, hi), x - hi * 100_000_000);
+    } else this.slow(String(x));
+    return this;
+  }
+
+  float(key: string, v: number): this {
+    if (this.recording) {
+      this.recordKey(FLOAT, key);
+      this.pj!.floatValue(v);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(FLOAT, key);
+    // Values with at most two decimals (the PSI averages): c / 100 reproduces v exactly, so "int.ff"
+    // without trailing zeros is its shortest round-trip form, which is what String(v) writes.
+    const c = Math.round(v * 100);
+    if (c >= 0 && c < 1e9 && c / 100 === v) {
+      const int = Math.floor(c / 100);
+      const frac = c - int * 100;
+      let p = this.small(this.pos, int);
+      if (frac !== 0) {
+        const b = this.buf;
+        const tens = (frac / 10) | 0;
+        b[p++] = 46;
+        b[p++] = 48 + tens;
+        if (frac !== tens * 10) b[p++] = 48 + frac - tens * 10;
+      }
+      this.pos = p;
+    } else this.slow(String(v));
+    return this;
+  }
+
+  string(key: string, v: string): this {
+    if (this.recording) {
+      this.recordKey(STRING, key);
+      this.pj!.stringValue(v);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(STRING, key);
+    if (v === this.fastA) this.copy(this.fastAWords, 0, this.fastALen);
+    else if (v === this.fastB) this.copy(this.fastBWords, 0, this.fastBLen);
+    else this.quoted(v);
+    return this;
+  }
+
+  /** `"v"` when every character is in PrettyJson's safe set, else JSON.stringify(v) as PrettyJson writes it. */
+  private quoted(v: string): void {
+    const n = v.length;
+    if (this.pos + n + SLACK > this.cap) this.room(n + SLACK);
+    const b = this.buf;
+    const start = this.pos;
+    let p = start;
+    b[p++] = 34;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 128 || SAFE_CHAR[c] === 0) {
+        this.pos = start;
+        this.slow(JSON.stringify(v));
+        return;
+      }
+      b[p++] = c;
+    }
+    b[p++] = 34;
+    this.pos = p;
+  }
+
+  /** x < 10^8, integer, no leading zeros; returns the position after it. */
+  private small(pos: number, x: number): number {
+    const d = x < 10_000 ? (x < 100 ? (x < 10 ? 1 : 2) : x < 1000 ? 3 : 4) : x < 1_000_000 ? (x < 100_000 ? 5 : 6) : x < 10_000_000 ? 7 : 8;
+    let p = pos + d;
+    const dv = this.dv;
+    while (x >= 100) {
+      const q = (x / 100) | 0;
+      p -= 2;
+      dv.setUint16(p, PAIRS[x - q * 100]!, true);
+      x = q;
+    }
+    if (x >= 10) dv.setUint16(p - 2, PAIRS[x]!, true);
+    else this.buf[p - 1] = 48 + x;
+    return pos + d;
+  }
+
+  /** x < 10^8 as exactly eight digits. */
+  private eight(pos: number, x: number): number {
+    const dv = this.dv;
+    for (let p = pos + 6; p >= pos; p -= 2) {
+      const q = (x / 100) | 0;
+      dv.setUint16(p, PAIRS[x - q * 100]!, true);
+      x = q;
+    }
+    return pos + 8;
+  }
+}
