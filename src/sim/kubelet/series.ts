@@ -53,6 +53,9 @@ export interface RateWave {
   jitter: number;
   /** Seed of the per-tick jitter stream. */
   noiseSeed: number;
+  /** The integral at the last two start times asked (a container's and its pod's start): they are asked
+   *  every tick while the wave's model is reused, and cost two cosines each. */
+  memoS?: [number, number, number, number];
 }
 
 /** Antiderivative of the smooth part of the rate, t in seconds (relative to any fixed epoch). */
@@ -74,11 +77,24 @@ export function waveAt(w: RateWave, tS: number): number {
  */
 export function counterAt(w: RateWave, startS: number, tS: number, k: number, tickS: number): number {
   if (tS <= startS) return 0;
-  const smooth = waveIntegral(w, tS) - waveIntegral(w, startS);
+  const smooth = waveIntegral(w, tS) - startIntegral(w, startS);
   const minStep = w.base * (1 - w.dAmp - w.wAmp) * tickS;
   const jitter = w.jitter * minStep * unit(w.noiseSeed, k);
   // During the first tick of an incarnation the smooth part may be smaller than the jitter; cap it.
   return smooth + Math.min(jitter, smooth);
+}
+
+/** waveIntegral(w, startS), remembered for the wave's last two start times. */
+function startIntegral(w: RateWave, startS: number): number {
+  const m = w.memoS;
+  if (m) {
+    if (m[0] === startS) return m[1];
+    if (m[2] === startS) return m[3];
+  }
+  const v = waveIntegral(w, startS);
+  // Keep the newest in front; the older one stays second (a container start and its pod start alternate).
+  w.memoS = m ? [startS, v, m[0], m[1]] : [startS, v, NaN, NaN];
+  return v;
 }
 
 /** Epoch used for all series so that t stays a moderate number (1.6e9 s ≈ 2020-09-13). */
@@ -94,5 +110,6 @@ export function makeWave(seed: number, stream: number, base: number, shape: { dA
     wPhase: between(seed, stream + 2, 0, TWO_PI),
     jitter: shape.jitter,
     noiseSeed: hash32(seed, stream + 3),
+    memoS: undefined,
   };
 }

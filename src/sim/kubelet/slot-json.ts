@@ -28,9 +28,12 @@ export const MISMATCH: Error = new Error('slot-json: the fragment departs from i
 /** Room kept after every write: a number (≤ 24 bytes), the overrun of an 8-byte store (≤ 7). */
 const SLACK = 64;
 
-/** "00".."99" as little-endian 16-bit stores. */
-const PAIRS = new Uint16Array(100);
-for (let i = 0; i < 100; i++) PAIRS[i] = (48 + ((i / 10) | 0)) | ((48 + (i % 10)) << 8);
+/** "0000".."9999" as little-endian 32-bit stores (40 KB): four digits per store. */
+const QUADS = new Uint32Array(10_000);
+for (let i = 0; i < 10_000; i++) {
+  const d = [(i / 1000) | 0, ((i / 100) | 0) % 10, ((i / 10) | 0) % 10, i % 10];
+  QUADS[i] = ((48 + d[0]!) | ((48 + d[1]!) << 8) | ((48 + d[2]!) << 16) | ((48 + d[3]!) << 24)) >>> 0;
+}
 
 /** The characters PrettyJson writes without JSON.stringify (its SAFE pattern). */
 const SAFE_CHAR = new Uint8Array(128);
@@ -50,7 +53,8 @@ interface Template {
 /** Bounds on the process-wide template store; beyond them it starts over (the summary needs a few dozen). */
 const MAX_TEMPLATES = 4096;
 const MAX_TEMPLATE_BYTES = 32 * 1024 * 1024;
-const templates = new Map<string, Template>();
+/** Keyed by the caller's structure key (a string, or a number that is cheaper to hash). */
+const templates = new Map<string | number, Template>();
 let templateBytes = 0;
 
 /** Counters for tests and benchmarks: how often fragments were recorded, replayed, or departed. */
@@ -97,7 +101,7 @@ export class SlotJson {
   private i = 0;
   // Recording: the reference writer into its own buffer, and the calls made.
   private recording = false;
-  private recKey = '';
+  private recKey: string | number = '';
   private readonly rw: TextWriter;
   private pj: PrettyJson | null = null;
   private recOps: number[] = [];
@@ -170,7 +174,13 @@ export class SlotJson {
     this.acquire();
   }
 
-  /** Raw bytes between fragments (separators, the document's closing). */
+  /** One raw byte between fragments (the comma between array members). */
+  byte(c: number): void {
+    if (this.pos + SLACK > this.cap) this.room(SLACK);
+    this.buf[this.pos++] = c;
+  }
+
+  /** Raw bytes between fragments (the document's closing). */
   bytes(src: Uint8Array): void {
     this.w!.pos = this.pos;
     this.w!.bytes(src);
@@ -182,7 +192,7 @@ export class SlotJson {
    * document; d > 0 continues right after a member at depth d, and the fragment's leading comma is left
    * out (the caller writes separators). Returns the position to rewind to after a MISMATCH.
    */
-  begin(key: string, resumeDepth: number): number {
+  begin(key: string | number, resumeDepth: number): number {
     const t = templates.get(key);
     if (t) {
       this.recording = false;
@@ -198,13 +208,13 @@ export class SlotJson {
   }
 
   /** After a MISMATCH: drops what the fragment wrote and records it afresh under the same key. */
-  rerecord(mark: number, key: string, resumeDepth: number): void {
+  rerecord(mark: number, key: string | number, resumeDepth: number): void {
     slotJsonStats.mismatches++;
     this.pos = mark;
     this.record(key, resumeDepth);
   }
 
-  private record(key: string, resumeDepth: number): void {
+  private record(key: string | number, resumeDepth: number): void {
     this.recording = true;
     this.recKey = key;
     this.pj = new PrettyJson(this.rw.reset(), resumeDepth);
@@ -420,28 +430,25 @@ export class SlotJson {
 
   /** x < 10^8, integer, no leading zeros; returns the position after it. */
   private small(pos: number, x: number): number {
-    const d = x < 10_000 ? (x < 100 ? (x < 10 ? 1 : 2) : x < 1000 ? 3 : 4) : x < 1_000_000 ? (x < 100_000 ? 5 : 6) : x < 10_000_000 ? 7 : 8;
-    let p = pos + d;
     const dv = this.dv;
-    while (x >= 100) {
-      const q = (x / 100) | 0;
-      p -= 2;
-      dv.setUint16(p, PAIRS[x - q * 100]!, true);
-      x = q;
+    if (x < 10_000) {
+      const d = x < 100 ? (x < 10 ? 1 : 2) : x < 1000 ? 3 : 4;
+      // The leading zeros shifted out; the store's zero bytes past the digits are overwritten later.
+      dv.setUint32(pos, QUADS[x]! >>> ((4 - d) << 3), true);
+      return pos + d;
     }
-    if (x >= 10) dv.setUint16(p - 2, PAIRS[x]!, true);
-    else this.buf[p - 1] = 48 + x;
-    return pos + d;
+    const hi = (x / 10_000) | 0;
+    const d = hi < 100 ? (hi < 10 ? 1 : 2) : hi < 1000 ? 3 : 4;
+    dv.setUint32(pos, QUADS[hi]! >>> ((4 - d) << 3), true);
+    dv.setUint32(pos + d, QUADS[x - hi * 10_000]!, true);
+    return pos + d + 4;
   }
 
   /** x < 10^8 as exactly eight digits. */
   private eight(pos: number, x: number): number {
-    const dv = this.dv;
-    for (let p = pos + 6; p >= pos; p -= 2) {
-      const q = (x / 100) | 0;
-      dv.setUint16(p, PAIRS[x - q * 100]!, true);
-      x = q;
-    }
+    const hi = (x / 10_000) | 0;
+    this.dv.setUint32(pos, QUADS[hi]!, true);
+    this.dv.setUint32(pos + 4, QUADS[x - hi * 10_000]!, true);
     return pos + 8;
   }
 }

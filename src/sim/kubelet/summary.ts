@@ -251,7 +251,7 @@ const CLOSE_NO_PODS = Buffer.from(']\n}', 'latin1');
 
 /** Writes one fragment with `write`, replaying the template of `key` (or recording it); a fragment that
  *  departs from its template (a structure the key does not tell apart) is rewound and recorded afresh. */
-function fragment<T>(key: string, resumeDepth: number, write: (j: JsonOut, x: Ctx, item: T) => void, x: Ctx, item: T): void {
+function fragment<T>(key: string | number, resumeDepth: number, write: (j: JsonOut, x: Ctx, item: T) => void, x: Ctx, item: T): void {
   const mark = slots.begin(key, resumeDepth);
   try {
     write(slots, x, item);
@@ -269,13 +269,23 @@ function headAndPods(j: JsonOut, x: Ctx): void {
   j.arrayField('pods');
 }
 
-/** Everything that changes which calls a pod's fragment makes (the values are slots). */
-function podKey(docKey: string, p: PodSample): string {
-  let key = docKey;
-  for (const c of p.containers) key += c.memAvailableBytes === null ? 'n' : 'l';
-  key += p.memAvailableBytes === null ? '|n|' : '|l|';
-  for (const v of p.volumes) key += v.pvcName === null ? 'v' : 'p';
-  return key;
+/**
+ * Everything that changes which calls a pod's fragment makes (the values are slots): the document's
+ * features, and per container, pod and volume whether a memory limit or a PVC is there. Packed into one
+ * number (cheaper to hash than a string): a 1 bit above each list's bits keeps lists of different lengths
+ * apart; unusually long lists get a string key.
+ */
+function podKey(docBits: number, p: PodSample): number | string {
+  const cs = p.containers;
+  const vs = p.volumes;
+  if (cs.length > 8 || vs.length > 16) {
+    return `${docBits}|${cs.map((c) => (c.memAvailableBytes === null ? 'n' : 'l')).join('')}|${p.memAvailableBytes === null ? 'n' : 'l'}|${vs.map((v) => (v.pvcName === null ? 'v' : 'p')).join('')}`;
+  }
+  let c = 1;
+  for (let i = 0; i < cs.length; i++) c = c * 2 + (cs[i]!.memAvailableBytes === null ? 0 : 1);
+  let v = 1;
+  for (let i = 0; i < vs.length; i++) v = v * 2 + (vs[i]!.pvcName === null ? 0 : 1);
+  return ((docBits * 512 + c) * 131_072 + v) * 2 + (p.memAvailableBytes === null ? 0 : 1);
 }
 
 /** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render).
@@ -283,17 +293,16 @@ function podKey(docKey: string, p: PodSample): string {
 export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
   const x = context(s, opts);
   const f = s.features;
-  const docKey = `${f.psi ? 'P' : '-'}${f.swap ? 'S' : '-'}${f.containerFs ? 'C' : '-'}${f.processStats ? 'N' : '-'}${x.only ? 'O' : '-'}`;
+  const docBits = (f.psi ? 1 : 0) | (f.swap ? 2 : 0) | (f.containerFs ? 4 : 0) | (f.processStats ? 8 : 0) | (x.only ? 16 : 0);
   const w = scratch.reset();
   slots.start(w, x.time, x.volTime);
-  fragment(`doc${docKey}`, 0, headAndPods, x, null);
+  fragment(`doc${docBits}`, 0, headAndPods, x, null);
   const pods = s.pods;
   for (let i = 0; i < pods.length; i++) {
-    if (i > 0) slots.bytes(COMMA);
-    fragment(podKey(docKey, pods[i]!), 2, pod, x, pods[i]!);
+    if (i > 0) slots.byte(44); // ','
+    fragment(podKey(docBits, pods[i]!), 2, pod, x, pods[i]!);
   }
   slots.bytes(pods.length ? CLOSE_PODS : CLOSE_NO_PODS);
   slots.done();
   return w;
 }
-const COMMA = Buffer.from(',', 'latin1');

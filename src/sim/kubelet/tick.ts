@@ -1,8 +1,8 @@
 // Computes a NodeSample for one housekeeping tick from the node view, the kubelet's aggregate state and
 // the pure per-container models. Pods and containers are pure functions of time; the QoS-group and node
 // totals are accumulated across ticks so they stay monotonic while pods come and go.
-import type { SimPodView } from './view.js';
-import { addContainerCounters, C, containerFs, containerMemory, containerModel, COUNTER_COUNT, MiB, zeroCounters, type Counters, type MemoryGauges } from './container-model.js';
+import type { SimContainerView, SimPodView } from './view.js';
+import { addContainerCounters, C, containerFs, containerMemory, containerModel, COUNTER_COUNT, MiB, zeroCounters, type ContainerModel, type Counters, type MemoryGauges } from './container-model.js';
 import { between, counterAt, hash32, makeWave, SERIES_EPOCH_S, unit, type RateWave } from './series.js';
 import { nodeConstants, volumeSample, type AggregateState, type ContainerSample, type NodeSample, type PodSample, type SampleInputs, type SystemSample, type VolumeSample } from './sample.js';
 
@@ -39,7 +39,7 @@ function addPodNetwork(rx: RateWave, txRatio: number, pktSize: number, fromS: nu
   out[C.rxDropped] += Math.floor(rxBytes / 4e9);
 }
 
-interface PodDynamics {
+export interface PodDynamics {
   rx: RateWave;
   txRatio: number;
   pktSize: number;
@@ -75,6 +75,46 @@ function systemSample(name: SystemSample['name'], seed: number, startMs: number,
   return { name, startMs, cpuNs, usageNanoCores: Math.max(0, (cpuNs - prevNs) / Math.min(tickS, Math.max(1e-3, tS - startS))), mem, pageFaults, majorPageFaults: Math.floor(pageFaults / 50_000) };
 }
 
+/** The previous tick's sample when it is the tick right before this one of the same boot and node. */
+function previousTick(inp: SampleInputs): NodeSample | null {
+  const p = inp.previous;
+  if (!p || p.k !== inp.k - 1 || p.tickMs !== inp.tickMs - inp.housekeepingMs) return null;
+  const v = inp.view;
+  if (p.view.startTime.getTime() !== v.startTime.getTime() || p.view.seed !== v.seed || p.view.memoryBytes !== v.memoryBytes) return null;
+  return p;
+}
+
+/** Finds the previous tick's sample of a pod: usually the next one in order, else by uid. */
+function lastPodFinder(last: NodeSample | null): (uid: string) => PodSample | undefined {
+  if (!last) return () => undefined;
+  const pods = last.pods;
+  let next = 0;
+  let byUid: Map<string, PodSample> | null = null;
+  return (uid) => {
+    if (next < pods.length && pods[next]!.view.uid === uid) return pods[next++];
+    byUid ??= new Map(pods.map((p) => [p.view.uid, p]));
+    return byUid.get(uid);
+  };
+}
+
+/** Whether a model made from an earlier view of the container still holds (restarts change the id). */
+function sameModelInputs(m: ContainerModel, c: SimContainerView): boolean {
+  const o = m.view;
+  return o === c || (o.name === c.name && o.containerId === c.containerId && o.image === c.image && o.imageId === c.imageId && o.profile === c.profile &&
+    o.cpuRequestMilli === c.cpuRequestMilli && o.cpuLimitMilli === c.cpuLimitMilli && o.memoryRequestBytes === c.memoryRequestBytes && o.memoryLimitBytes === c.memoryLimitBytes);
+}
+
+function sameVolumes(a: SimPodView, b: SimPodView): boolean {
+  if (a.volumes === b.volumes) return true;
+  if (a.volumes.length !== b.volumes.length) return false;
+  for (let i = 0; i < a.volumes.length; i++) {
+    const x = a.volumes[i]!;
+    const y = b.volumes[i]!;
+    if (x.name !== y.name || x.kind !== y.kind || x.pvcName !== y.pvcName) return false;
+  }
+  return true;
+}
+
 export function computeTick(input: SampleInputs): { sample: NodeSample; state: AggregateState } {
   // After a reboot every cgroup is new: the accumulated totals of the previous boot do not carry over.
   const inp = input.state && input.state.bootMs !== input.view.startTime.getTime() ? { ...input, state: null } : input;
@@ -82,7 +122,8 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
   const tickS = inp.housekeepingMs / 1000;
   const nc = nodeConstants(view);
   const tS = toS(tickMs);
-  const prevS = tS - tickS;
+  // The previous tick's own time, computed as it was then: its counters can be reused bit for bit.
+  const prevS = toS(tickMs - inp.housekeepingMs);
   const stateK = inp.state && inp.state.k < k ? inp.state.k : k;
   const stateS = tS - (k - stateK) * tickS;
   // The kubelet refreshes volume stats once a minute (volumeStatsAggPeriod), not every housekeeping tick.
@@ -95,15 +136,27 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
   const podsMem = zeroMem();
   let nodeProcs = 0;
   let ephemeralTotal = 0;
+  const last = previousTick(inp);
+  const sameMinute = last !== null && Math.floor(last.tickMs / 60_000) === Math.floor(tickMs / 60_000);
+  const lastPod = lastPodFinder(last);
   for (const pod of view.pods) {
     if (pod.phase !== 'Running') continue; // the kubelet reports stats for running sandboxes only
     const podStartS = toS(pod.startTime.getTime());
-    const models = pod.containers.map((c) => containerModel(pod.seed, c, view.memoryBytes, nc.dayPhase));
-    const dyn = podDynamics(pod, nc.dayPhase);
+    // The same pod at the previous tick: its parameters and its counters (now = this tick's prev) carry over.
+    let lp = lastPod(pod.uid);
+    if (lp && (lp.view.startTime.getTime() !== pod.startTime.getTime() || lp.view.seed !== pod.seed || lp.containers.length !== pod.containers.length)) lp = undefined;
+    let allReused = lp !== undefined;
+    const models = pod.containers.map((c, i) => {
+      const m = lp?.containers[i]!.model;
+      if (m && sameModelInputs(m, c)) return m;
+      allReused = false;
+      return containerModel(pod.seed, c, view.memoryBytes, nc.dayPhase);
+    });
+    const dyn = lp ? lp.dynamics : podDynamics(pod, nc.dayPhase);
     const qosDir = QOS_DIR[pod.qosClass];
     const slot = QOS_SLOT[qosDir] * COUNTER_COUNT;
     const now = podCounters(models, dyn, podStartS, tS, k, tickS);
-    const prev = podCounters(models, dyn, podStartS, prevS, k - 1, tickS);
+    const prev = allReused ? lp!.now : podCounters(models, dyn, podStartS, prevS, k - 1, tickS);
     const atState = stateK === k ? now : stateK === k - 1 ? prev : podCounters(models, dyn, podStartS, stateS, stateK, tickS);
     for (let i = 0; i < COUNTER_COUNT; i++) {
       groupNow[slot + i] += now[i];
@@ -121,10 +174,15 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
       const m = models[i];
       const startMs = inp.containerStartMs(pod, i, m);
       const startS = toS(startMs);
+      const lc = lp?.containers[i];
       const cNow = zeroCounters();
-      const cPrev = zeroCounters();
       addContainerCounters(m, startS, tS, k, tickS, cNow, 0);
-      addContainerCounters(m, startS, prevS, k - 1, tickS, cPrev, 0);
+      let cPrev: Counters;
+      if (lc && lc.model === m && lc.startMs === startMs) cPrev = lc.now;
+      else {
+        cPrev = zeroCounters();
+        addContainerCounters(m, startS, prevS, k - 1, tickS, cPrev, 0);
+      }
       const windowS = Math.min(tickS, Math.max(1e-3, tS - startS));
       const cm = containerMemory(m, startS, tS, k);
       sumMem(mem, cm);
@@ -146,11 +204,16 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
     mem.workingSetBytes += pauseWs;
     mem.usageBytes += pauseWs;
     mem.rssBytes += Math.floor(pauseWs / 2);
-    const volumes: VolumeSample[] = [];
-    for (const v of pod.volumes) {
-      const vs = volumeSample(pod, v, volumeS, nc.fsCapacityBytes, allLimited ? limitSum : 0, view.memoryBytes);
-      if (!vs) continue;
-      volumes.push(vs);
+    // Volume stats change once a minute: within the minute the previous tick's stand.
+    const reuseVolumes = sameMinute && allReused && sameVolumes(lp!.view, pod);
+    const volumes: VolumeSample[] = reuseVolumes ? lp!.volumes : [];
+    if (!reuseVolumes) {
+      for (const v of pod.volumes) {
+        const vs = volumeSample(pod, v, volumeS, nc.fsCapacityBytes, allLimited ? limitSum : 0, view.memoryBytes);
+        if (vs) volumes.push(vs);
+      }
+    }
+    for (const vs of volumes) {
       if (vs.onNodeFs) {
         ephemeralUsedBytes += vs.usedBytes;
         ephemeralInodesUsed += vs.inodesUsed;
@@ -165,7 +228,7 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
       usageNanoCores: Math.max(0, (now[C.cpuNs] - prev[C.cpuNs]) / podWindowS),
       mem, memAvailableBytes: allLimited ? Math.max(0, limitSum - mem.workingSetBytes) : null,
       pauseCpuNs: counterAt(dyn.pause, podStartS, tS, k, tickS) * 1e9, pauseWorkingSetBytes: pauseWs,
-      volumes, ephemeralUsedBytes, ephemeralInodesUsed, processCount,
+      volumes, ephemeralUsedBytes, ephemeralInodesUsed, processCount, dynamics: dyn,
     });
   }
 
