@@ -27,30 +27,42 @@ function zeroMem(): MemoryGauges {
   return { workingSetBytes: 0, usageBytes: 0, rssBytes: 0, cacheBytes: 0, mappedFileBytes: 0, kernelBytes: 0 };
 }
 
-/** Pod network namespace counters since pod start (the sandbox owns the netns; restarts do not reset it). */
-function addPodNetwork(rx: RateWave, txRatio: number, pktSize: number, fromS: number, tS: number, k: number, tickS: number, out: Counters): void {
+/** Pod network namespace counters since pod start (the sandbox owns the netns; restarts do not reset it).
+ *  Received and sent bytes are integrals of their own rate waves, so every tick adds at least the waves'
+ *  minimum rate × the tick (a few hundred bytes for the quietest pod), so the rate over any two samples is positive. */
+function addPodNetwork(d: PodDynamics, fromS: number, tS: number, k: number, tickS: number, out: Counters): void {
   if (tS <= fromS) return;
-  const rxBytes = Math.floor(counterAt(rx, fromS, tS, k, tickS));
-  const txBytes = Math.floor(rxBytes * txRatio);
+  const rxBytes = Math.floor(counterAt(d.rx, fromS, tS, k, tickS));
+  const txBytes = Math.floor(counterAt(d.tx, fromS, tS, k, tickS));
   out[C.rxBytes] += rxBytes;
   out[C.txBytes] += txBytes;
-  out[C.rxPackets] += Math.floor(rxBytes / pktSize);
-  out[C.txPackets] += Math.floor(txBytes / pktSize);
+  out[C.rxPackets] += Math.floor(rxBytes / d.rxPacketBytes);
+  out[C.txPackets] += Math.floor(txBytes / d.txPacketBytes);
   out[C.rxDropped] += Math.floor(rxBytes / 4e9);
 }
 
 export interface PodDynamics {
+  /** Bytes received and sent per second: the day's load plus the pod's own faster wave. */
   rx: RateWave;
-  txRatio: number;
-  pktSize: number;
+  tx: RateWave;
+  rxPacketBytes: number;
+  txPacketBytes: number;
   pause: RateWave;
 }
 
+/** A fifth of the pods talk in bursts (batch clients, caches refilling), the others steadily. */
+const NET_BURSTY = { dAmp: 0.25, wAmp: 0.5, wPeriodS: [60, 300] as [number, number], jitter: 0.8 };
+
 function podDynamics(pod: SimPodView, dayPhase: number): PodDynamics {
+  // Log-uniform from 500 B/s (a sidecar's health checks) to 2 MB/s (a busy frontend).
+  const rxBytesPerS = 500 * 4000 ** unit(pod.seed, 41);
+  const shape = unit(pod.seed, 45) < 0.2 ? NET_BURSTY : STEADY;
   return {
-    rx: makeWave(pod.seed, 40, between(pod.seed, 41, 200, 400_000), STEADY, dayPhase),
-    txRatio: between(pod.seed, 42, 0.2, 1.5),
-    pktSize: between(pod.seed, 43, 300, 1400),
+    rx: makeWave(pod.seed, 40, rxBytesPerS, shape, dayPhase),
+    // Responses follow requests through the day, in a ratio of their own and with their own fast wave.
+    tx: makeWave(pod.seed, 44, rxBytesPerS * between(pod.seed, 42, 0.2, 1.5), shape, dayPhase),
+    rxPacketBytes: between(pod.seed, 43, 300, 1400),
+    txPacketBytes: between(pod.seed, 48, 200, 1400),
     pause: makeWave(pod.seed, 50, 0.00002, { dAmp: 0, wAmp: 0.1, wPeriodS: [600, 1200], jitter: 0.2 }, 0),
   };
 }
@@ -60,7 +72,7 @@ function podCounters(models: ReturnType<typeof containerModel>[], dyn: PodDynami
   const out = zeroCounters();
   for (const m of models) addContainerCounters(m, podStartS, tS, k, tickS, out, 0);
   if (tS > podStartS) out[C.cpuNs] += counterAt(dyn.pause, podStartS, tS, k, tickS) * 1e9;
-  addPodNetwork(dyn.rx, dyn.txRatio, dyn.pktSize, podStartS, tS, k, tickS, out);
+  addPodNetwork(dyn, podStartS, tS, k, tickS, out);
   return out;
 }
 
@@ -271,9 +283,12 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
     mappedFileBytes: Math.floor(pageCache * 0.1 / 4096) * 4096,
     kernelBytes: Math.floor(nodeWs * 0.04 / 4096) * 4096,
   };
-  const hostNet = makeWave(view.seed, 110, between(view.seed, 111, 2_000, 40_000), STEADY, nc.dayPhase);
+  // The host's own traffic (kubelet ↔ API server, image pulls, node exporters scraped): on top of the pods'.
+  const hostRxWave = makeWave(view.seed, 110, between(view.seed, 111, 5_000, 200_000), STEADY, nc.dayPhase);
+  const hostTxWave = makeWave(view.seed, 114, between(view.seed, 115, 3_000, 100_000), STEADY, nc.dayPhase);
   const bootS = toS(bootMs);
-  const hostRx = Math.floor(counterAt(hostNet, bootS, tS, k, tickS));
+  const hostRx = Math.floor(counterAt(hostRxWave, bootS, tS, k, tickS));
+  const hostTx = Math.floor(counterAt(hostTxWave, bootS, tS, k, tickS));
   const psi = new Float64Array(6);
   for (let i = 0; i < 6; i++) psi[i] = kubepods[C.psiCpuSomeUs + i] + Math.floor((tS - bootS) * 10 * (i + 1));
   const node = {
@@ -284,9 +299,9 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
     pageFaults: kubepods[C.pageFaults] + kubelet.pageFaults + runtime.pageFaults + os.pageFaults,
     majorPageFaults: kubepods[C.majorPageFaults] + kubelet.majorPageFaults + runtime.majorPageFaults + os.majorPageFaults,
     rxBytes: kubepods[C.rxBytes] + hostRx,
-    txBytes: kubepods[C.txBytes] + Math.floor(hostRx * 0.6),
+    txBytes: kubepods[C.txBytes] + hostTx,
     rxPackets: kubepods[C.rxPackets] + Math.floor(hostRx / 900),
-    txPackets: kubepods[C.txPackets] + Math.floor(hostRx * 0.6 / 700),
+    txPackets: kubepods[C.txPackets] + Math.floor(hostTx / 700),
     fsReadBytes: kubepods[C.fsReadBytes] + Math.floor((tS - bootS) * 2048),
     fsWriteBytes: kubepods[C.fsWriteBytes] + Math.floor((tS - bootS) * 16_384),
     psi,
