@@ -29,13 +29,27 @@ const ODD_UINTS = [0, 1, 9, 10, 99, 100, 9999, 10_000, 99_999_999, 100_000_000, 
 const ODD_FLOATS = [0, -0, 0.01, 0.1, 0.07, 0.5, 1, 1.1, 12.34, 99.99, 100, 1234567.89, 1 / 3, 2 / 3, 1e-7, 1e21, 123456789.12, -1.5, NaN];
 const ODD_STRINGS = ['', 'web-1', FAST_A, FAST_B, 'needs "escaping"', 'back\\slash', 'tab\there', 'ünïcode', 'new\nline', 'a'.repeat(300), '2026-06-26T06:00:11Z'];
 
+/** The two stamps of a document (sample times), different for every value set. */
+function stamps(valueSeed: number): [string, string] {
+  const s = String(valueSeed % 60).padStart(2, '0');
+  return [`2026-06-26T06:01:${s}Z`, `2026-06-26T06:01:00Z`];
+}
+
 /** Writes one random object's members: the structure from `shape`, the values from `value`. */
-function members(j: Writer, shape: () => number, value: () => number, depth: number): void {
-  const n = Math.floor(shape() * 5);
+function members(j: Writer, shape: () => number, value: () => number, depth: number, st: [string, string]): void {
+  const n = Math.floor(shape() * 6);
   for (let i = 0; i < n; i++) {
     const key = KEYS[Math.floor(shape() * KEYS.length)]!;
-    const kind = Math.floor(shape() * (depth < 4 ? 6 : 3));
-    if (kind === 0) {
+    const kind = Math.floor(shape() * (depth < 4 ? 9 : 6));
+    if (kind === 5) {
+      const which = shape() < 0.5 ? 0 : 1;
+      j.stamp(key, st[which], which);
+    } else if (kind === 6) {
+      if (shape() < 0.5) j.fixedUint(key, Math.floor(shape() * 1e6));
+      else j.fixedString(key, shape() < 0.9 ? 'eth0' : 'needs "escaping"');
+    } else if (kind === 7) {
+      j.cents(key, value() < 0.1 ? [0, 1, 10, 100, 9999, 10_000, NaN, -1, 2.5][Math.floor(value() * 9)]! : Math.round(value() * 10_000));
+    } else if (kind === 0) {
       const r = value();
       j.uint(key, r < 0.2 ? ODD_UINTS[Math.floor(value() * ODD_UINTS.length)]! : Math.floor(value() * 10 ** Math.floor(value() * 16)));
     } else if (kind === 1) {
@@ -46,14 +60,14 @@ function members(j: Writer, shape: () => number, value: () => number, depth: num
       j.string(key, r < 0.5 ? ODD_STRINGS[Math.floor(value() * ODD_STRINGS.length)]! : `v-${Math.floor(value() * 100)}`);
     } else if (kind === 3 || kind === 4) {
       j.objectField(key);
-      members(j, shape, value, depth + 1);
+      members(j, shape, value, depth + 1, st);
       j.end();
     } else {
       j.arrayField(key);
       const items = Math.floor(shape() * 3);
       for (let k = 0; k < items; k++) {
         j.object();
-        members(j, shape, value, depth + 2);
+        members(j, shape, value, depth + 2, st);
         j.end();
       }
       j.endArray();
@@ -63,7 +77,7 @@ function members(j: Writer, shape: () => number, value: () => number, depth: num
 
 function doc(j: Writer, shapeSeed: number, valueSeed: number): void {
   j.object();
-  members(j, rng(shapeSeed), rng(valueSeed), 1);
+  members(j, rng(shapeSeed), rng(valueSeed), 1, stamps(valueSeed));
   j.end();
 }
 
@@ -77,7 +91,7 @@ const slots = new SlotJson(new TextWriter(256));
 
 function replayed(key: string, shapeSeed: number, valueSeed: number): string {
   const w = new TextWriter(64); // small: the writer must grow it mid-fragment
-  slots.start(w, FAST_A, FAST_B);
+  slots.start(w, ...stamps(valueSeed));
   const mark = slots.begin(key, 0);
   try {
     doc(slots, shapeSeed, valueSeed);

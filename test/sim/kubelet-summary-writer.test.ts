@@ -10,6 +10,7 @@ import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
 import { writeSummary, writeSummaryReference } from '../../src/sim/kubelet/summary.js';
 import type { AggregateState, NodeSample } from '../../src/sim/kubelet/sample.js';
 import type { SimNodeView } from '../../src/sim/kubelet/view.js';
+import { slotJsonStats } from '../../src/sim/kubelet/slot-json.js';
 
 const BOOT_MS = Date.parse('2026-06-26T00:00:00Z');
 const HOUSEKEEPING_MS = 10_000;
@@ -46,6 +47,7 @@ const TICKS = [firstK, firstK + 1, firstK + 2, firstK + 7, firstK + 360, firstK 
 
 test('summary bytes equal the reference writer for seeds × versions × ticks, both variants', () => {
   let documents = 0;
+  const before = { ...slotJsonStats };
   for (const version of ['1.24', '1.28', '1.29', '1.35']) {
     for (let seed = 1; seed <= 6; seed++) {
       const view = makeFakeNodeView({ seed, podCount: 10 + seed * 7, bootMs: BOOT_MS, kubernetesVersion: version });
@@ -58,6 +60,10 @@ test('summary bytes equal the reference writer for seeds × versions × ticks, b
     }
   }
   assert.equal(documents, 4 * 6 * TICKS.length * 2);
+  // Pods of one structure share a template: a few dozen recordings for thousands of pods, and the
+  // structure keys tell every structure apart (no replay ever departed from its template).
+  assert.equal(slotJsonStats.mismatches - before.mismatches, 0);
+  assert.ok(slotJsonStats.replayed - before.replayed > 20 * (slotJsonStats.recorded - before.recorded), `replayed ${slotJsonStats.replayed - before.replayed}, recorded ${slotJsonStats.recorded - before.recorded}`);
 });
 
 test('summary bytes equal the reference while pods come and go, with no pods, and with names to escape', () => {

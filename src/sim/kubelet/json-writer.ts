@@ -104,6 +104,26 @@ export class PrettyJson {
     return this;
   }
 
+  /** float(key, c / 100): a two-decimal percentage given in hundredths. */
+  cents(key: string, c: number): this {
+    return this.float(key, c / 100);
+  }
+
+  /** The same as uint() here; the template writer (slot-json.ts) folds such values into its templates. */
+  fixedUint(key: string, v: number): this {
+    return this.uint(key, v);
+  }
+
+  /** The same as string() here (see fixedUint). */
+  fixedString(key: string, v: string): this {
+    return this.string(key, v);
+  }
+
+  /** The same as string() here; the template writer patches these (the sample times) into its templates. */
+  stamp(key: string, v: string, _which: 0 | 1): this {
+    return this.string(key, v);
+  }
+
   // The value halves of uint/float/string (after keyed()): the one definition of how values are written,
   // which slot-json.ts records templates with and its fast paths are tested against.
 

@@ -21,6 +21,11 @@ const END_ARRAY = 5;
 const UINT = 6;
 const FLOAT = 7;
 const STRING = 8;
+/** Folded into the literal: a value the same in every fragment of the template (checked on replay). */
+const FIXED = 9;
+/** Folded into the literal and patched when it changes: one of the document's two stamps (sample times). */
+const STAMP0 = 10;
+const STAMP1 = 11;
 
 /** Thrown by a replayed call that departs from the recording; the fragment's writer catches it (see fragment()). */
 export const MISMATCH: Error = new Error('slot-json: the fragment departs from its recorded structure');
@@ -48,6 +53,11 @@ interface Template {
   words: Float64Array;
   tailWord: number;
   tailLen: number;
+  /** The FIXED values, by op. */
+  fixed: Array<number | string | undefined>;
+  /** Where each stamp's text sits in the words' bytes, and the text there now. */
+  stampAt: [Int32Array, Int32Array];
+  stampText: [string, string];
 }
 
 /** Bounds on the process-wide template store; beyond them it starts over (the summary needs a few dozen). */
@@ -64,6 +74,15 @@ export const slotJsonStats = { recorded: 0, replayed: 0, mismatches: 0, template
 export function clearSlotTemplates(): void {
   templates.clear();
   templateBytes = 0;
+}
+
+/** Whether PrettyJson writes the string as is between quotes (its SAFE pattern). */
+function safe(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 128 || SAFE_CHAR[c] === 0) return false;
+  }
+  return true;
 }
 
 /** Eight bytes of text as one float64 (no 8-byte run of JSON literal text is a NaN: its bytes are < 0x7f). */
@@ -109,46 +128,28 @@ export class SlotJson {
   private recLits: Array<[number, number]> = [];
   private cut = 0;
   private strip = 0;
-  /** Up to two strings written very often (the tick's times), pre-quoted in words. */
-  private fastA: string | null = null;
-  private fastB: string | null = null;
-  private readonly fastAWords = new Float64Array(3);
-  private readonly fastBWords = new Float64Array(3);
-  private fastALen = 0;
-  private fastBLen = 0;
+  private fixed: Array<number | string | undefined> = [];
+  private recFixed: Array<number | string | undefined> = [];
+  private recStamps: [number[], number[]] = [[], []];
+  /** The document's two stamps (the sample times), folded into templates when safe to write unescaped. */
+  private stamps: [string | null, string | null] = [null, null];
 
   constructor(recordWriter: TextWriter) {
     this.rw = recordWriter;
   }
 
-  /** Starts writing at w.pos; `fastA`/`fastB` are strings expected in many fields (e.g. the sample time). */
-  start(w: TextWriter, fastA: string, fastB: string): void {
+  /** Starts writing at w.pos; `stamp0`/`stamp1` are the strings stamp() may fold (e.g. the sample times). */
+  start(w: TextWriter, stamp0: string, stamp1: string): void {
     this.w = w;
     this.acquire();
-    this.fastA = this.fast(fastA, this.fastAWords);
-    this.fastALen = fastA.length + 2;
-    this.fastB = this.fast(fastB, this.fastBWords);
-    this.fastBLen = fastB.length + 2;
+    this.stamps[0] = safe(stamp0) ? stamp0 : null;
+    this.stamps[1] = safe(stamp1) ? stamp1 : null;
   }
 
   /** Ends writing: the TextWriter's position moves past what was written. */
   done(): void {
     this.w!.pos = this.pos;
     this.w = null;
-  }
-
-  private fast(s: string, into: Float64Array): string | null {
-    if (s.length + 2 > 24) return null;
-    const bytes = new Uint8Array(into.buffer);
-    bytes.fill(32);
-    bytes[0] = 34;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 128 || !SAFE_CHAR[c]) return null;
-      bytes[i + 1] = c;
-    }
-    bytes[s.length + 1] = 34;
-    return s;
   }
 
   private acquire(): void {
@@ -194,7 +195,7 @@ export class SlotJson {
    */
   begin(key: string | number, resumeDepth: number): number {
     const t = templates.get(key);
-    if (t) {
+    if (t && this.stamped(t)) {
       this.recording = false;
       this.tpl = t;
       this.ops = t.ops;
@@ -202,9 +203,28 @@ export class SlotJson {
       this.litWord = t.litWord;
       this.litLen = t.litLen;
       this.words = t.words;
+      this.fixed = t.fixed;
       this.i = 0;
     } else this.record(key, resumeDepth);
     return this.pos;
+  }
+
+  /** Brings the template's stamps up to date: the same length is patched in place, another recorded anew. */
+  private stamped(t: Template): boolean {
+    for (let which = 0; which < 2; which++) {
+      const want = this.stamps[which as 0 | 1];
+      const have = t.stampText[which]!;
+      const at = t.stampAt[which]!;
+      if (at.length === 0 || want === have) continue;
+      if (want === null || want.length !== have.length) return false;
+      const bytes = new Uint8Array(t.words.buffer);
+      for (let k = 0; k < at.length; k++) {
+        const p = at[k]!;
+        for (let c = 0; c < want.length; c++) bytes[p + c] = want.charCodeAt(c);
+      }
+      t.stampText[which] = want;
+    }
+    return true;
   }
 
   /** After a MISMATCH: drops what the fragment wrote and records it afresh under the same key. */
@@ -221,6 +241,8 @@ export class SlotJson {
     this.recOps = [];
     this.recKeys = [];
     this.recLits = [];
+    this.recFixed = [];
+    this.recStamps = [[], []];
     this.strip = resumeDepth > 0 ? 1 : 0;
     this.cut = this.strip;
   }
@@ -239,14 +261,20 @@ export class SlotJson {
     if (this.strip && rec[0] !== 44) throw new Error(`slot-json: a resumed fragment must start with a comma, got ${JSON.stringify(String.fromCharCode(rec[0] ?? 0))}`);
     this.bytes(rec.subarray(this.strip));
     slotJsonStats.recorded++;
-    const packed = packWords(rec, [...this.recLits, [this.cut, rec.length]]);
+    const pieces: Array<[number, number]> = [...this.recLits, [this.cut, rec.length]];
+    const packed = packWords(rec, pieces);
     if (!packed) return;
+    // A stamp's text lies inside one literal piece: its place in the packed words.
+    const stampAt = this.recStamps.map((offsets) => Int32Array.from(offsets, (o) => {
+      const k = pieces.findIndex(([s, e]) => o >= s && o < e);
+      return packed.at[k]! * 8 + (o - pieces[k]![0]);
+    })) as [Int32Array, Int32Array];
     const n = this.recOps.length;
     const litWord = new Int32Array(n).fill(-1);
     const litLen = new Int32Array(n);
     let v = 0;
     for (let i = 0; i < n; i++) {
-      if (this.recOps[i]! < UINT) continue;
+      if (this.recOps[i]! < UINT || this.recOps[i]! > STRING) continue;
       const [s, e] = this.recLits[v]!;
       litWord[i] = packed.at[v]!;
       litLen[i] = e - s;
@@ -254,7 +282,8 @@ export class SlotJson {
     }
     const t: Template = {
       ops: Uint8Array.from(this.recOps), keys: this.recKeys, litWord, litLen, words: packed.words,
-      tailWord: packed.at[v]!, tailLen: rec.length - this.cut,
+      tailWord: packed.at[v]!, tailLen: rec.length - this.cut, fixed: this.recFixed,
+      stampAt, stampText: [this.stamps[0] ?? '', this.stamps[1] ?? ''],
     };
     const size = t.words.byteLength + n * 16;
     const old = templates.get(this.recKey);
@@ -275,6 +304,7 @@ export class SlotJson {
   private note(op: number, key: string | null): void {
     this.recOps.push(op);
     this.recKeys.push(key);
+    this.recFixed.push(undefined);
   }
 
   object(): this {
@@ -358,7 +388,8 @@ export class SlotJson {
     this.literal(UINT, key);
     // As TextWriter.jsonUint: rounded, never negative; 2^53 and above (and non-finite) through String().
     const x = v > 0 ? Math.round(v) : 0;
-    if (x < 100_000_000) this.pos = this.small(this.pos, x);
+    if (x === 0) this.buf[this.pos++] = 48;
+    else if (x < 100_000_000) this.pos = this.small(this.pos, x);
     else if (x < 9007199254740992) {
       const hi = Math.floor(x / 100_000_000); // < 10^8 since x < 2^53
       this.pos = this.eight(this.small(this.pos, hi), x - hi * 100_000_000);
@@ -377,20 +408,43 @@ export class SlotJson {
     // Values with at most two decimals (the PSI averages): c / 100 reproduces v exactly, so "int.ff"
     // without trailing zeros is its shortest round-trip form, which is what String(v) writes.
     const c = Math.round(v * 100);
-    if (c >= 0 && c < 1e9 && c / 100 === v) {
-      const int = Math.floor(c / 100);
-      const frac = c - int * 100;
-      let p = this.small(this.pos, int);
-      if (frac !== 0) {
-        const b = this.buf;
-        const tens = (frac / 10) | 0;
-        b[p++] = 46;
-        b[p++] = 48 + tens;
-        if (frac !== tens * 10) b[p++] = 48 + frac - tens * 10;
-      }
-      this.pos = p;
-    } else this.slow(String(v));
+    if (c >= 0 && c < 1e9 && c / 100 === v) this.hundredths(c);
+    else this.slow(String(v));
     return this;
+  }
+
+  /** The float c / 100 for an integer c (a percentage with two decimals), as float(key, c / 100) writes it,
+   *  without dividing and checking. */
+  cents(key: string, c: number): this {
+    if (this.recording) {
+      this.recordKey(FLOAT, key);
+      this.pj!.floatValue(c / 100);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(FLOAT, key);
+    if (c >= 0 && c < 1e9 && c === Math.floor(c)) this.hundredths(c);
+    else this.slow(String(c / 100));
+    return this;
+  }
+
+  /** "int.ff" without trailing zeros for 0 ≤ c < 10^9: the shortest round-trip form of c / 100. */
+  private hundredths(c: number): void {
+    if (c === 0) {
+      this.buf[this.pos++] = 48;
+      return;
+    }
+    const int = Math.floor(c / 100);
+    const frac = c - int * 100;
+    let p = this.small(this.pos, int);
+    if (frac !== 0) {
+      const b = this.buf;
+      const tens = (frac / 10) | 0;
+      b[p++] = 46;
+      b[p++] = 48 + tens;
+      if (frac !== tens * 10) b[p++] = 48 + frac - tens * 10;
+    }
+    this.pos = p;
   }
 
   string(key: string, v: string): this {
@@ -401,9 +455,52 @@ export class SlotJson {
       return this;
     }
     this.literal(STRING, key);
-    if (v === this.fastA) this.copy(this.fastAWords, 0, this.fastALen);
-    else if (v === this.fastB) this.copy(this.fastBWords, 0, this.fastBLen);
-    else this.quoted(v);
+    this.quoted(v);
+    return this;
+  }
+
+  /** A uint the caller expects to be the same in every fragment of this structure (swap 0, one log inode):
+   *  folded into the literal; a replay with another value departs (MISMATCH) and is recorded afresh. */
+  fixedUint(key: string, v: number): this {
+    return this.fixedValue(key, v, true);
+  }
+
+  /** A string the caller expects to be the same in every fragment of this structure (an interface name). */
+  fixedString(key: string, v: string): this {
+    return this.fixedValue(key, v, false);
+  }
+
+  private fixedValue(key: string, v: number | string, isUint: boolean): this {
+    if (this.recording) {
+      this.pj!.keyed(key);
+      if (isUint) this.pj!.uintValue(v as number);
+      else this.pj!.stringValue(v as string);
+      this.note(FIXED, key);
+      this.recFixed[this.recFixed.length - 1] = v;
+      return this;
+    }
+    const i = this.i;
+    if (this.ops[i] !== FIXED || this.keys[i] !== key || this.fixed[i] !== v) throw MISMATCH;
+    this.i = i + 1;
+    return this;
+  }
+
+  /** One of the document's stamps (start()), e.g. the sample time repeated in every block: folded into the
+   *  literal and patched per document, so it costs nothing per field. Other values are ordinary strings. */
+  stamp(key: string, v: string, which: 0 | 1): this {
+    const op = which === 0 ? STAMP0 : STAMP1;
+    if (this.recording) {
+      if (v !== this.stamps[which]) return this.string(key, v);
+      this.pj!.keyed(key);
+      this.recStamps[which].push(this.rw.pos + 1); // after the opening quote
+      this.pj!.stringValue(v);
+      this.note(op, key);
+      return this;
+    }
+    const i = this.i;
+    if (this.ops[i] === STRING) return this.string(key, v);
+    if (this.ops[i] !== op || this.keys[i] !== key || v !== this.stamps[which]) throw MISMATCH;
+    this.i = i + 1;
     return this;
   }
 

@@ -16,7 +16,14 @@ export interface JsonOut {
   endArray(): this;
   uint(key: string, v: number): this;
   float(key: string, v: number): this;
+  /** float(key, c / 100) for a percentage in hundredths. */
+  cents(key: string, c: number): this;
   string(key: string, v: string): this;
+  /** A value the same in every pod of a structure (templates fold it in; the reference writes it as usual). */
+  fixedUint(key: string, v: number): this;
+  fixedString(key: string, v: string): this;
+  /** The sample time (0) or the volume stats time (1), repeated in every block. */
+  stamp(key: string, v: string, which: 0 | 1): this;
 }
 
 const rfcCache = new Map<number, string>();
@@ -41,7 +48,7 @@ export interface SummaryOptions {
 type Psi3 = [number, number, number];
 
 function psiPart(j: JsonOut, key: string, total: number, p: number): void {
-  j.objectField(key).uint('total', total).float('avg10', Math.round(p * 100) / 100).float('avg60', Math.round(p * 80) / 100).float('avg300', Math.round(p * 60) / 100).end();
+  j.objectField(key).uint('total', total).cents('avg10', Math.round(p * 100)).cents('avg60', Math.round(p * 80)).cents('avg300', Math.round(p * 60)).end();
 }
 
 function psi(j: JsonOut, someUs: number, fullUs: number, pct: number): void {
@@ -72,29 +79,29 @@ function usage(j: JsonOut, x: Ctx, now: ArrayLike<number>, prev: ArrayLike<numbe
   const psiOn = x.s.features.psi;
   const tickS = x.s.tickS;
   const b = C.psiCpuSomeUs;
-  j.objectField('cpu').string('time', time).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', now[C.cpuNs]);
+  j.objectField('cpu').stamp('time', time, 0).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', now[C.cpuNs]);
   if (psiOn) psi(j, now[b], now[b + 1], stalled(now, prev, b, tickS));
   j.end();
-  j.objectField('memory').string('time', time);
+  j.objectField('memory').stamp('time', time, 0);
   if (availableBytes !== null) j.uint('availableBytes', availableBytes);
   j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', now[C.pageFaults]).uint('majorPageFaults', now[C.majorPageFaults]);
   if (psiOn) psi(j, now[b + 2], now[b + 3], stalled(now, prev, b + 2, tickS));
   j.end();
   if (psiOn) {
-    j.objectField('io').string('time', time);
+    j.objectField('io').stamp('time', time, 0);
     psi(j, now[b + 4], now[b + 5], stalled(now, prev, b + 4, tickS));
     j.end();
   }
 }
 
 function cpu(j: JsonOut, time: string, nanoCores: number, coreNs: number, p: Psi3 | null): void {
-  j.objectField('cpu').string('time', time).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', coreNs);
+  j.objectField('cpu').stamp('time', time, 0).uint('usageNanoCores', nanoCores).uint('usageCoreNanoSeconds', coreNs);
   if (p) psi(j, p[0], p[1], p[2]);
   j.end();
 }
 
 function memory(j: JsonOut, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, p: Psi3 | null): void {
-  j.objectField('memory').string('time', time);
+  j.objectField('memory').stamp('time', time, 0);
   if (availableBytes !== null) j.uint('availableBytes', availableBytes);
   j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', pageFaults).uint('majorPageFaults', majorPageFaults);
   if (p) psi(j, p[0], p[1], p[2]);
@@ -102,21 +109,21 @@ function memory(j: JsonOut, time: string, m: MemoryGauges, availableBytes: numbe
 }
 
 function io(j: JsonOut, time: string, p: Psi3): void {
-  j.objectField('io').string('time', time);
+  j.objectField('io').stamp('time', time, 0);
   psi(j, p[0], p[1], p[2]);
   j.end();
 }
 
 /** FsStats members (the caller opens and closes the object; volumes append name and pvcRef). */
-function fsMembers(j: JsonOut, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number): JsonOut {
-  return j.string('time', time).uint('availableBytes', availableBytes).uint('capacityBytes', capacityBytes).uint('usedBytes', usedBytes).uint('inodesFree', inodesFree).uint('inodes', inodes).uint('inodesUsed', inodesUsed);
+function fsMembers(j: JsonOut, time: string, availableBytes: number, capacityBytes: number, usedBytes: number, inodesFree: number, inodes: number, inodesUsed: number, stamp: 0 | 1 = 0): JsonOut {
+  return j.stamp('time', time, stamp).uint('availableBytes', availableBytes).uint('capacityBytes', capacityBytes).uint('usedBytes', usedBytes).uint('inodesFree', inodesFree).uint('inodes', inodes).uint('inodesUsed', inodesUsed);
 }
 
 type Iface = [string, number, number, number, number];
 
 function network(j: JsonOut, time: string, ifaces: Iface[]): void {
   const d = ifaces[0];
-  j.objectField('network').string('time', time).string('name', d[0]).uint('rxBytes', d[1]).uint('rxErrors', d[2]).uint('txBytes', d[3]).uint('txErrors', d[4]);
+  j.objectField('network').stamp('time', time, 0).string('name', d[0]).uint('rxBytes', d[1]).uint('rxErrors', d[2]).uint('txBytes', d[3]).uint('txErrors', d[4]);
   j.arrayField('interfaces');
   for (const i of ifaces) j.object().string('name', i[0]).uint('rxBytes', i[1]).uint('rxErrors', i[2]).uint('txBytes', i[3]).uint('txErrors', i[4]).end();
   j.endArray().end();
@@ -139,9 +146,9 @@ function container(j: JsonOut, x: Ctx, c: ContainerSample): void {
   usage(j, x, c.now, c.prev, c.usageNanoCores, c.mem, c.memAvailableBytes);
   if (!x.only) {
     fsMembers(j.objectField('rootfs'), x.time, x.nodeAvail, x.nodeCap, c.rootfsBytes, x.inodesFree, x.inodes, c.rootfsInodes).end();
-    fsMembers(j.objectField('logs'), x.time, x.nodeAvail, x.nodeCap, c.logsBytes, x.inodesFree, x.inodes, 1).end();
+    fsMembers(j.objectField('logs'), x.time, x.nodeAvail, x.nodeCap, c.logsBytes, x.inodesFree, x.inodes, 1).end(); // one inode: the log file
   }
-  if (feat.swap) j.objectField('swap').string('time', x.time).uint('swapAvailableBytes', 0).uint('swapUsageBytes', 0).end();
+  if (feat.swap) j.objectField('swap').stamp('time', x.time, 0).fixedUint('swapAvailableBytes', 0).fixedUint('swapUsageBytes', 0).end();
   j.end();
 }
 
@@ -157,15 +164,16 @@ function pod(j: JsonOut, x: Ctx, p: PodSample): void {
   usage(j, x, p.now, p.prev, p.usageNanoCores, p.mem, p.memAvailableBytes);
   if (!x.only) {
     const now = p.now;
-    j.objectField('network').string('time', x.time).string('name', 'eth0').uint('rxBytes', now[C.rxBytes]).uint('rxErrors', now[C.rxErrors]).uint('txBytes', now[C.txBytes]).uint('txErrors', now[C.txErrors]);
+    // Errors are 0 in this model: folded into the templates (a non-zero count would record a new one).
+    j.objectField('network').stamp('time', x.time, 0).fixedString('name', 'eth0').uint('rxBytes', now[C.rxBytes]).fixedUint('rxErrors', now[C.rxErrors]).uint('txBytes', now[C.txBytes]).fixedUint('txErrors', now[C.txErrors]);
     j.arrayField('interfaces');
-    j.object().string('name', 'eth0').uint('rxBytes', now[C.rxBytes]).uint('rxErrors', now[C.rxErrors]).uint('txBytes', now[C.txBytes]).uint('txErrors', now[C.txErrors]).end();
+    j.object().fixedString('name', 'eth0').uint('rxBytes', now[C.rxBytes]).fixedUint('rxErrors', now[C.rxErrors]).uint('txBytes', now[C.txBytes]).fixedUint('txErrors', now[C.txErrors]).end();
     j.endArray().end();
     if (p.volumes.length) {
       j.arrayField('volume');
       for (const vs of p.volumes) {
         const avail = vs.onNodeFs ? x.nodeAvail : vs.capacityBytes - vs.usedBytes;
-        fsMembers(j.object(), x.volTime, avail, vs.capacityBytes, vs.usedBytes, vs.inodes - vs.inodesUsed, vs.inodes, vs.inodesUsed).string('name', vs.name);
+        fsMembers(j.object(), x.volTime, avail, vs.capacityBytes, vs.usedBytes, vs.inodes - vs.inodesUsed, vs.inodes, vs.inodesUsed, 1).string('name', vs.name);
         if (vs.pvcName !== null) j.objectField('pvcRef').string('name', vs.pvcName).string('namespace', v.namespace).end();
         j.end();
       }
@@ -174,7 +182,7 @@ function pod(j: JsonOut, x: Ctx, p: PodSample): void {
     fsMembers(j.objectField('ephemeral-storage'), x.time, x.nodeAvail, x.nodeCap, p.ephemeralUsedBytes, x.inodesFree, x.inodes, p.ephemeralInodesUsed).end();
     if (feat.processStats) j.objectField('process_stats').uint('process_count', p.processCount).end();
   }
-  if (feat.swap) j.objectField('swap').string('time', x.time).uint('swapUsageBytes', 0).end();
+  if (feat.swap) j.objectField('swap').stamp('time', x.time, 0).fixedUint('swapUsageBytes', 0).end();
   j.end();
 }
 
@@ -202,7 +210,7 @@ function head(j: JsonOut, x: Ctx): void {
     cpu(j, time, sc.usageNanoCores, sc.cpuNs, podsPsi && (isPods ? podsPsi.cpu : own));
     memory(j, time, sc.mem, isPods ? Math.max(0, s.view.memoryBytes - sc.mem.workingSetBytes) : null, sc.pageFaults, sc.majorPageFaults, podsPsi && (isPods ? podsPsi.mem : [0, 0, 0]));
     if (podsPsi) io(j, time, isPods ? podsPsi.io : [sc.cpuNs / 1e6, sc.cpuNs / 1.1e6, 0]);
-    if (feat.swap) j.objectField('swap').string('time', time).uint('swapUsageBytes', 0).end();
+    if (feat.swap) j.objectField('swap').stamp('time', time, 0).uint('swapUsageBytes', 0).end();
     j.end();
   }
   j.endArray();
@@ -220,9 +228,9 @@ function head(j: JsonOut, x: Ctx): void {
     img('imageFs');
     if (feat.containerFs) img('containerFs');
     j.end();
-    j.objectField('rlimit').string('time', time).uint('maxpid', 4194304).uint('curproc', s.curproc).end();
+    j.objectField('rlimit').stamp('time', time, 0).uint('maxpid', 4194304).uint('curproc', s.curproc).end();
   }
-  if (feat.swap) j.objectField('swap').string('time', time).uint('swapAvailableBytes', s.swapCapacityBytes).uint('swapUsageBytes', 0).end();
+  if (feat.swap) j.objectField('swap').stamp('time', time, 0).uint('swapAvailableBytes', s.swapCapacityBytes).uint('swapUsageBytes', 0).end();
   j.end();
 }
 
