@@ -4,14 +4,12 @@
 // bytes between two values (separators, indentation, keys) are kept as literals packed in 8-byte words.
 // Later fragments with the same structure key replay it: every call is checked against the recording (op
 // and key, so a departure cannot go unnoticed), the literal is copied with 8-byte stores and the value is
-// formatted in place, two digits per store. Per field that is a few stores instead of a byte loop and a
-// trie lookup; templates are shared by all kubelets of the process, so 5,000 nodes cost no more than one.
+// formatted in place, four digits per store (slot-bytes.ts). Per field that is a few stores instead of a
+// byte loop and a trie lookup; templates are shared by all kubelets of the process (5,000 nodes, one set).
 // A call that departs from the recording throws MISMATCH; the caller rewinds and records afresh.
 import { PrettyJson } from './json-writer.js';
 import type { TextWriter } from './text-writer.js';
-
-/** Words are copied in the machine's byte order: what is read from the Float64Array is stored back as is. */
-const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+import { LE, packWords, safe, writeEight, writeHundredths, writeQuoted, writeSmall } from './slot-bytes.js';
 
 const OBJECT = 1;
 const FIELD = 2;
@@ -32,17 +30,6 @@ export const MISMATCH: Error = new Error('slot-json: the fragment departs from i
 
 /** Room kept after every write: a number (≤ 24 bytes), the overrun of an 8-byte store (≤ 7). */
 const SLACK = 64;
-
-/** "0000".."9999" as little-endian 32-bit stores (40 KB): four digits per store. */
-const QUADS = new Uint32Array(10_000);
-for (let i = 0; i < 10_000; i++) {
-  const d = [(i / 1000) | 0, ((i / 100) | 0) % 10, ((i / 10) | 0) % 10, i % 10];
-  QUADS[i] = ((48 + d[0]!) | ((48 + d[1]!) << 8) | ((48 + d[2]!) << 16) | ((48 + d[3]!) << 24)) >>> 0;
-}
-
-/** The characters PrettyJson writes without JSON.stringify (its SAFE pattern). */
-const SAFE_CHAR = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@+ -') SAFE_CHAR[c.charCodeAt(0)] = 1;
 
 interface Template {
   ops: Uint8Array;
@@ -74,33 +61,6 @@ export const slotJsonStats = { recorded: 0, replayed: 0, mismatches: 0, template
 export function clearSlotTemplates(): void {
   templates.clear();
   templateBytes = 0;
-}
-
-/** Whether PrettyJson writes the string as is between quotes (its SAFE pattern). */
-function safe(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c >= 128 || SAFE_CHAR[c] === 0) return false;
-  }
-  return true;
-}
-
-/** Eight bytes of text as one float64 (no 8-byte run of JSON literal text is a NaN: its bytes are < 0x7f). */
-function packWords(src: Uint8Array, pieces: Array<[number, number]>): { words: Float64Array; at: number[] } | null {
-  let total = 0;
-  for (const [s, e] of pieces) total += Math.ceil((e - s) / 8);
-  const words = new Float64Array(total);
-  const bytes = new Uint8Array(words.buffer);
-  bytes.fill(32);
-  const at: number[] = [];
-  let w = 0;
-  for (const [s, e] of pieces) {
-    for (let i = s; i < e; i++) if (src[i]! >= 0x7f) return null; // keys are ASCII; anything else is not replayed
-    bytes.set(src.subarray(s, e), w * 8);
-    at.push(w);
-    w += Math.ceil((e - s) / 8);
-  }
-  return { words, at };
 }
 
 export class SlotJson {
@@ -389,10 +349,10 @@ export class SlotJson {
     // As TextWriter.jsonUint: rounded, never negative; 2^53 and above (and non-finite) through String().
     const x = v > 0 ? Math.round(v) : 0;
     if (x === 0) this.buf[this.pos++] = 48;
-    else if (x < 100_000_000) this.pos = this.small(this.pos, x);
+    else if (x < 100_000_000) this.pos = writeSmall(this.dv, this.pos, x);
     else if (x < 9007199254740992) {
       const hi = Math.floor(x / 100_000_000); // < 10^8 since x < 2^53
-      this.pos = this.eight(this.small(this.pos, hi), x - hi * 100_000_000);
+      this.pos = writeEight(this.dv, writeSmall(this.dv, this.pos, hi), x - hi * 100_000_000);
     } else this.slow(String(x));
     return this;
   }
@@ -408,7 +368,7 @@ export class SlotJson {
     // Values with at most two decimals (the PSI averages): c / 100 reproduces v exactly, so "int.ff"
     // without trailing zeros is its shortest round-trip form, which is what String(v) writes.
     const c = Math.round(v * 100);
-    if (c >= 0 && c < 1e9 && c / 100 === v) this.hundredths(c);
+    if (c >= 0 && c < 1e9 && c / 100 === v) this.pos = writeHundredths(this.dv, this.buf, this.pos, c);
     else this.slow(String(v));
     return this;
   }
@@ -423,28 +383,9 @@ export class SlotJson {
       return this;
     }
     this.literal(FLOAT, key);
-    if (c >= 0 && c < 1e9 && c === Math.floor(c)) this.hundredths(c);
+    if (c >= 0 && c < 1e9 && c === Math.floor(c)) this.pos = writeHundredths(this.dv, this.buf, this.pos, c);
     else this.slow(String(c / 100));
     return this;
-  }
-
-  /** "int.ff" without trailing zeros for 0 ≤ c < 10^9: the shortest round-trip form of c / 100. */
-  private hundredths(c: number): void {
-    if (c === 0) {
-      this.buf[this.pos++] = 48;
-      return;
-    }
-    const int = Math.floor(c / 100);
-    const frac = c - int * 100;
-    let p = this.small(this.pos, int);
-    if (frac !== 0) {
-      const b = this.buf;
-      const tens = (frac / 10) | 0;
-      b[p++] = 46;
-      b[p++] = 48 + tens;
-      if (frac !== tens * 10) b[p++] = 48 + frac - tens * 10;
-    }
-    this.pos = p;
   }
 
   string(key: string, v: string): this {
@@ -455,7 +396,10 @@ export class SlotJson {
       return this;
     }
     this.literal(STRING, key);
-    this.quoted(v);
+    if (this.pos + v.length + SLACK > this.cap) this.room(v.length + SLACK);
+    const end = writeQuoted(this.buf, this.pos, v);
+    if (end >= 0) this.pos = end;
+    else this.slow(JSON.stringify(v));
     return this;
   }
 
@@ -504,48 +448,4 @@ export class SlotJson {
     return this;
   }
 
-  /** `"v"` when every character is in PrettyJson's safe set, else JSON.stringify(v) as PrettyJson writes it. */
-  private quoted(v: string): void {
-    const n = v.length;
-    if (this.pos + n + SLACK > this.cap) this.room(n + SLACK);
-    const b = this.buf;
-    const start = this.pos;
-    let p = start;
-    b[p++] = 34;
-    for (let i = 0; i < n; i++) {
-      const c = v.charCodeAt(i);
-      if (c >= 128 || SAFE_CHAR[c] === 0) {
-        this.pos = start;
-        this.slow(JSON.stringify(v));
-        return;
-      }
-      b[p++] = c;
-    }
-    b[p++] = 34;
-    this.pos = p;
-  }
-
-  /** x < 10^8, integer, no leading zeros; returns the position after it. */
-  private small(pos: number, x: number): number {
-    const dv = this.dv;
-    if (x < 10_000) {
-      const d = x < 100 ? (x < 10 ? 1 : 2) : x < 1000 ? 3 : 4;
-      // The leading zeros shifted out; the store's zero bytes past the digits are overwritten later.
-      dv.setUint32(pos, QUADS[x]! >>> ((4 - d) << 3), true);
-      return pos + d;
-    }
-    const hi = (x / 10_000) | 0;
-    const d = hi < 100 ? (hi < 10 ? 1 : 2) : hi < 1000 ? 3 : 4;
-    dv.setUint32(pos, QUADS[hi]! >>> ((4 - d) << 3), true);
-    dv.setUint32(pos + d, QUADS[x - hi * 10_000]!, true);
-    return pos + d + 4;
-  }
-
-  /** x < 10^8 as exactly eight digits. */
-  private eight(pos: number, x: number): number {
-    const hi = (x / 10_000) | 0;
-    this.dv.setUint32(pos, QUADS[hi]!, true);
-    this.dv.setUint32(pos + 4, QUADS[x - hi * 10_000]!, true);
-    return pos + 8;
-  }
 }
