@@ -37,7 +37,7 @@ export class PrettyJson {
     this.w.newline(this.depth);
   }
 
-  /** Writes `"key": ` with its separator and indentation (public for json-template.ts). */
+  /** Writes `"key": ` with its separator and indentation (public for slot-json.ts, which records with it). */
   keyed(key: string): TextWriter {
     const pair = keyBytes(this.depth, key);
     if (this.empty[this.depth]) {
