@@ -95,6 +95,7 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
   let state: AggregateState | null = null;
   let lastK = -Infinity;
   let frozenK: number | null = null;
+  let lastPruneK = -Infinity;
   /** Start (ms) of containers this kubelet restarted itself, by "podUid/name". */
   const restartedStartMs = new Map<string, number>();
   /** The cache key of the newest body per kind and form (see cachedBody). */
@@ -126,6 +127,7 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
     const tickS = tickMs / 1000 - SERIES_EPOCH_S;
     const startMs = (pod: SimPodView, i: number, m: ContainerModel): number => {
       const c = pod.containers[i];
+      if (m.leakBytesPerS === 0) return c.startTime.getTime(); // only leaking containers get OOM-killed here
       const key = `${pod.uid}/${c.name}`;
       let start = Math.max(c.startTime.getTime(), restartedStartMs.get(key) ?? -Infinity);
       let startS = start / 1000 - SERIES_EPOCH_S;
@@ -150,11 +152,15 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
       restartedStartMs.set(key, start);
       return start;
     };
-    const r = computeTick({ view, features: features(view), k, tickMs, housekeepingMs, containerStartMs: startMs, state });
+    const r = computeTick({ view, features: features(view), k, tickMs, housekeepingMs, containerStartMs: startMs, state, previous: cached?.sample ?? null });
     state = r.state;
     lastK = k;
     sampleCache.set(id, { k, sample: r.sample });
-    pruneRestarts(view);
+    // Forgetting the restarts of pods that left needs a pass over all containers: every few minutes is enough.
+    if (k - lastPruneK >= 30) {
+      lastPruneK = k;
+      pruneRestarts(view);
+    }
     for (const p of pending) {
       try {
         callbacks.containerRestarted(p.podUid, p.container, 'OOMKilled', p.at);

@@ -37,7 +37,7 @@ export class PrettyJson {
     this.w.newline(this.depth);
   }
 
-  /** Writes `"key": ` with its separator and indentation (public for json-template.ts). */
+  /** Writes `"key": ` with its separator and indentation (public for slot-json.ts, which records with it). */
   keyed(key: string): TextWriter {
     const pair = keyBytes(this.depth, key);
     if (this.empty[this.depth]) {
@@ -86,26 +86,62 @@ export class PrettyJson {
 
   /** uint64 field (rounded, never negative). */
   uint(key: string, v: number): this {
-    this.keyed(key).jsonUint(v);
+    this.keyed(key);
+    this.uintValue(v);
     return this;
   }
 
   /** float64 field, as Go's encoding/json formats ordinary magnitudes (shortest round-trip digits). */
   float(key: string, v: number): this {
-    this.keyed(key).str(String(v));
+    this.keyed(key);
+    this.floatValue(v);
     return this;
+  }
+
+  string(key: string, v: string): this {
+    this.keyed(key);
+    this.stringValue(v);
+    return this;
+  }
+
+  /** float(key, c / 100): a two-decimal percentage given in hundredths. */
+  cents(key: string, c: number): this {
+    return this.float(key, c / 100);
+  }
+
+  /** The same as uint() here; the template writer (slot-json.ts) folds such values into its templates. */
+  fixedUint(key: string, v: number): this {
+    return this.uint(key, v);
+  }
+
+  /** The same as string() here (see fixedUint). */
+  fixedString(key: string, v: string): this {
+    return this.string(key, v);
+  }
+
+  /** The same as string() here; the template writer patches these (the sample times) into its templates. */
+  stamp(key: string, v: string, _which: 0 | 1): this {
+    return this.string(key, v);
+  }
+
+  // The value halves of uint/float/string (after keyed()): the one definition of how values are written,
+  // which slot-json.ts records templates with and its fast paths are tested against.
+
+  uintValue(v: number): void {
+    this.w.jsonUint(v);
+  }
+
+  floatValue(v: number): void {
+    this.w.str(String(v));
   }
 
   /** The last string found to need no escaping: the tick's time string repeats in every block. */
   private lastSafe = '';
 
-  string(key: string, v: string): this {
-    const w = this.keyed(key);
+  stringValue(v: string): void {
     if (v === this.lastSafe || SAFE.test(v)) {
       this.lastSafe = v;
-      w.byte(34).str(v).byte(34);
-    }
-    else w.str(JSON.stringify(v));
-    return this;
+      this.w.byte(34).str(v).byte(34);
+    } else this.w.str(JSON.stringify(v));
   }
 }

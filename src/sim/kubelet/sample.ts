@@ -4,6 +4,7 @@ import type { SimNodeView, SimPodView, SimVolumeView } from './view.js';
 import { MiB, GiB, type ContainerModel, type Counters, type MemoryGauges } from './container-model.js';
 import { between, hash32, seedOf, SERIES_EPOCH_S, unit } from './series.js';
 import type { KubeletFeatures } from './version.js';
+import type { PodDynamics } from './tick.js';
 
 export interface ContainerSample {
   model: ContainerModel;
@@ -50,6 +51,8 @@ export interface PodSample {
   ephemeralUsedBytes: number;
   ephemeralInodesUsed: number;
   processCount: number;
+  /** The pod's seeded network and sandbox parameters (reused by the next tick). */
+  dynamics: PodDynamics;
 }
 
 export interface SystemSample {
@@ -129,6 +132,9 @@ export interface SampleInputs {
   /** Effective container start (ms) after restarts this kubelet performed itself (OOM kills). */
   containerStartMs(pod: SimPodView, containerIndex: number, model: ContainerModel): number;
   state: AggregateState | null;
+  /** The sample of the kubelet's previous tick, if still cached: the next tick reuses its parameters and
+   *  takes its counters as the previous values (the same numbers it would recompute). */
+  previous?: NodeSample | null;
 }
 
 /** Node-level constants derived from the node seed (disk size, OS overhead, day phase). */

@@ -53,6 +53,15 @@ export interface RateWave {
   jitter: number;
   /** Seed of the per-tick jitter stream. */
   noiseSeed: number;
+  /** The integral at the last two start times asked (a container's and its pod's start) and at the last
+   *  end time (a container's own counters and its pod's are evaluated at the same tick): asked every tick
+   *  while the wave's model is reused, and two cosines each. NaN = none yet. */
+  memoS0: number;
+  memoV0: number;
+  memoS1: number;
+  memoV1: number;
+  memoT: number;
+  memoTV: number;
 }
 
 /** Antiderivative of the smooth part of the rate, t in seconds (relative to any fixed epoch). */
@@ -74,11 +83,31 @@ export function waveAt(w: RateWave, tS: number): number {
  */
 export function counterAt(w: RateWave, startS: number, tS: number, k: number, tickS: number): number {
   if (tS <= startS) return 0;
-  const smooth = waveIntegral(w, tS) - waveIntegral(w, startS);
+  let end: number;
+  if (w.memoT === tS) end = w.memoTV;
+  else {
+    end = waveIntegral(w, tS);
+    w.memoT = tS;
+    w.memoTV = end;
+  }
+  const smooth = end - startIntegral(w, startS);
   const minStep = w.base * (1 - w.dAmp - w.wAmp) * tickS;
   const jitter = w.jitter * minStep * unit(w.noiseSeed, k);
   // During the first tick of an incarnation the smooth part may be smaller than the jitter; cap it.
   return smooth + Math.min(jitter, smooth);
+}
+
+/** waveIntegral(w, startS), remembered for the wave's last two start times. */
+function startIntegral(w: RateWave, startS: number): number {
+  if (w.memoS0 === startS) return w.memoV0;
+  if (w.memoS1 === startS) return w.memoV1;
+  const v = waveIntegral(w, startS);
+  // The newest in front, the older one second (a container start and its pod start alternate).
+  w.memoS1 = w.memoS0;
+  w.memoV1 = w.memoV0;
+  w.memoS0 = startS;
+  w.memoV0 = v;
+  return v;
 }
 
 /** Epoch used for all series so that t stays a moderate number (1.6e9 s ≈ 2020-09-13). */
@@ -94,5 +123,11 @@ export function makeWave(seed: number, stream: number, base: number, shape: { dA
     wPhase: between(seed, stream + 2, 0, TWO_PI),
     jitter: shape.jitter,
     noiseSeed: hash32(seed, stream + 3),
+    memoS0: NaN,
+    memoV0: NaN,
+    memoS1: NaN,
+    memoV1: NaN,
+    memoT: NaN,
+    memoTV: NaN,
   };
 }

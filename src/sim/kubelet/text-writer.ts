@@ -21,6 +21,17 @@ export class TextWriter {
     return this;
   }
 
+  /** Makes room for `n` more bytes after `pos` (for writers that fill the buffer themselves, see raw()). */
+  reserve(n: number): this {
+    if (this.pos + n > this.buf.length) this.grow(n);
+    return this;
+  }
+
+  /** The underlying buffer (replaced when it grows): bytes [0, pos) are the text. */
+  raw(): Buffer {
+    return this.buf;
+  }
+
   private grow(need: number): void {
     let size = this.buf.length * 2;
     while (size < this.pos + need) size *= 2;

@@ -1,0 +1,451 @@
+// Pretty JSON replayed from recorded templates, for documents whose shape repeats: in the summary every
+// pod of the same structure, at every tick, makes the same calls with other values. A fragment (the node
+// part, one pod) is first written by the reference writer (PrettyJson) while its calls are recorded; the
+// bytes between two values (separators, indentation, keys) are kept as literals packed in 8-byte words.
+// Later fragments with the same structure key replay it: every call is checked against the recording (op
+// and key, so a departure cannot go unnoticed), the literal is copied with 8-byte stores and the value is
+// formatted in place, four digits per store (slot-bytes.ts). Per field that is a few stores instead of a
+// byte loop and a trie lookup; templates are shared by all kubelets of the process (5,000 nodes, one set).
+// A call that departs from the recording throws MISMATCH; the caller rewinds and records afresh.
+import { PrettyJson } from './json-writer.js';
+import type { TextWriter } from './text-writer.js';
+import { LE, packWords, safe, writeEight, writeHundredths, writeQuoted, writeSmall } from './slot-bytes.js';
+
+const OBJECT = 1;
+const FIELD = 2;
+const ARRAY = 3;
+const END = 4;
+const END_ARRAY = 5;
+const UINT = 6;
+const FLOAT = 7;
+const STRING = 8;
+/** Folded into the literal: a value the same in every fragment of the template (checked on replay). */
+const FIXED = 9;
+/** Folded into the literal and patched when it changes: one of the document's two stamps (sample times). */
+const STAMP0 = 10;
+const STAMP1 = 11;
+
+/** Thrown by a replayed call that departs from the recording; the fragment's writer catches it (see fragment()). */
+export const MISMATCH: Error = new Error('slot-json: the fragment departs from its recorded structure');
+
+/** Room kept after every write: a number (≤ 24 bytes), the overrun of an 8-byte store (≤ 7). */
+const SLACK = 64;
+
+interface Template {
+  ops: Uint8Array;
+  keys: Array<string | null>;
+  /** Per op: the first word of the literal written before its value (values only). */
+  litWord: Int32Array;
+  litLen: Int32Array;
+  words: Float64Array;
+  tailWord: number;
+  tailLen: number;
+  /** The FIXED values, by op. */
+  fixed: Array<number | string | undefined>;
+  /** Where each stamp's text sits in the words' bytes, and the text there now. */
+  stampAt: [Int32Array, Int32Array];
+  stampText: [string, string];
+}
+
+/** Bounds on the process-wide template store; beyond them it starts over (the summary needs a few dozen). */
+const MAX_TEMPLATES = 4096;
+const MAX_TEMPLATE_BYTES = 32 * 1024 * 1024;
+/** Keyed by the caller's structure key (a string, or a number that is cheaper to hash). */
+const templates = new Map<string | number, Template>();
+let templateBytes = 0;
+
+/** Counters for tests and benchmarks: how often fragments were recorded, replayed, or departed. */
+export const slotJsonStats = { recorded: 0, replayed: 0, mismatches: 0, templates: () => templates.size };
+
+/** Forgets every template (tests). */
+export function clearSlotTemplates(): void {
+  templates.clear();
+  templateBytes = 0;
+}
+
+export class SlotJson {
+  // Output: the caller's TextWriter, written through its raw buffer.
+  private w: TextWriter | null = null;
+  private buf: Buffer = Buffer.alloc(0);
+  private dv: DataView = new DataView(new ArrayBuffer(0));
+  private pos = 0;
+  private cap = 0;
+  // Replay: the template's arrays, held directly (one load less per call).
+  private ops: Uint8Array = new Uint8Array(0);
+  private keys: Array<string | null> = [];
+  private litWord: Int32Array = new Int32Array(0);
+  private litLen: Int32Array = new Int32Array(0);
+  private words: Float64Array = new Float64Array(0);
+  private tpl: Template | null = null;
+  private i = 0;
+  // Recording: the reference writer into its own buffer, and the calls made.
+  private recording = false;
+  private recKey: string | number = '';
+  private readonly rw: TextWriter;
+  private pj: PrettyJson | null = null;
+  private recOps: number[] = [];
+  private recKeys: Array<string | null> = [];
+  private recLits: Array<[number, number]> = [];
+  private cut = 0;
+  private strip = 0;
+  private fixed: Array<number | string | undefined> = [];
+  private recFixed: Array<number | string | undefined> = [];
+  private recStamps: [number[], number[]] = [[], []];
+  /** The document's two stamps (the sample times), folded into templates when safe to write unescaped. */
+  private stamps: [string | null, string | null] = [null, null];
+
+  constructor(recordWriter: TextWriter) {
+    this.rw = recordWriter;
+  }
+
+  /** Starts writing at w.pos; `stamp0`/`stamp1` are the strings stamp() may fold (e.g. the sample times). */
+  start(w: TextWriter, stamp0: string, stamp1: string): void {
+    this.w = w;
+    this.acquire();
+    this.stamps[0] = safe(stamp0) ? stamp0 : null;
+    this.stamps[1] = safe(stamp1) ? stamp1 : null;
+  }
+
+  /** Ends writing: the TextWriter's position moves past what was written. */
+  done(): void {
+    this.w!.pos = this.pos;
+    this.w = null;
+  }
+
+  private acquire(): void {
+    const b = this.w!.raw();
+    if (b !== this.buf) {
+      this.buf = b;
+      this.dv = new DataView(b.buffer, b.byteOffset, b.length);
+      this.cap = b.length;
+    }
+    this.pos = this.w!.pos;
+  }
+
+  private room(n: number): void {
+    this.w!.pos = this.pos;
+    this.w!.reserve(n);
+    this.acquire();
+  }
+
+  /** Writes a string through the TextWriter (rare paths: escaping, unusual numbers). */
+  private slow(s: string): void {
+    this.w!.pos = this.pos;
+    this.w!.str(s);
+    this.acquire();
+  }
+
+  /** One raw byte between fragments (the comma between array members). */
+  byte(c: number): void {
+    if (this.pos + SLACK > this.cap) this.room(SLACK);
+    this.buf[this.pos++] = c;
+  }
+
+  /** Raw bytes between fragments (the document's closing). */
+  bytes(src: Uint8Array): void {
+    this.w!.pos = this.pos;
+    this.w!.bytes(src);
+    this.acquire();
+  }
+
+  /**
+   * Begins a fragment: replays the template recorded under `key`, or records one. `resumeDepth` 0 starts a
+   * document; d > 0 continues right after a member at depth d, and the fragment's leading comma is left
+   * out (the caller writes separators). Returns the position to rewind to after a MISMATCH.
+   */
+  begin(key: string | number, resumeDepth: number): number {
+    const t = templates.get(key);
+    if (t && this.stamped(t)) {
+      this.recording = false;
+      this.tpl = t;
+      this.ops = t.ops;
+      this.keys = t.keys;
+      this.litWord = t.litWord;
+      this.litLen = t.litLen;
+      this.words = t.words;
+      this.fixed = t.fixed;
+      this.i = 0;
+    } else this.record(key, resumeDepth);
+    return this.pos;
+  }
+
+  /** Brings the template's stamps up to date: the same length is patched in place, another recorded anew. */
+  private stamped(t: Template): boolean {
+    for (let which = 0; which < 2; which++) {
+      const want = this.stamps[which as 0 | 1];
+      const have = t.stampText[which]!;
+      const at = t.stampAt[which]!;
+      if (at.length === 0 || want === have) continue;
+      if (want === null || want.length !== have.length) return false;
+      const bytes = new Uint8Array(t.words.buffer);
+      for (let k = 0; k < at.length; k++) {
+        const p = at[k]!;
+        for (let c = 0; c < want.length; c++) bytes[p + c] = want.charCodeAt(c);
+      }
+      t.stampText[which] = want;
+    }
+    return true;
+  }
+
+  /** After a MISMATCH: drops what the fragment wrote and records it afresh under the same key. */
+  rerecord(mark: number, key: string | number, resumeDepth: number): void {
+    slotJsonStats.mismatches++;
+    this.pos = mark;
+    this.record(key, resumeDepth);
+  }
+
+  private record(key: string | number, resumeDepth: number): void {
+    this.recording = true;
+    this.recKey = key;
+    this.pj = new PrettyJson(this.rw.reset(), resumeDepth);
+    this.recOps = [];
+    this.recKeys = [];
+    this.recLits = [];
+    this.recFixed = [];
+    this.recStamps = [[], []];
+    this.strip = resumeDepth > 0 ? 1 : 0;
+    this.cut = this.strip;
+  }
+
+  /** Ends the fragment: the replayed tail, or the recorded bytes (and the new template). */
+  finish(): void {
+    if (!this.recording) {
+      const t = this.tpl!;
+      if (this.i !== this.ops.length) throw MISMATCH;
+      this.copy(this.words, t.tailWord, t.tailLen);
+      slotJsonStats.replayed++;
+      return;
+    }
+    this.recording = false;
+    const rec = this.rw.view();
+    if (this.strip && rec[0] !== 44) throw new Error(`slot-json: a resumed fragment must start with a comma, got ${JSON.stringify(String.fromCharCode(rec[0] ?? 0))}`);
+    this.bytes(rec.subarray(this.strip));
+    slotJsonStats.recorded++;
+    const pieces: Array<[number, number]> = [...this.recLits, [this.cut, rec.length]];
+    const packed = packWords(rec, pieces);
+    if (!packed) return;
+    // A stamp's text lies inside one literal piece: its place in the packed words.
+    const stampAt = this.recStamps.map((offsets) => Int32Array.from(offsets, (o) => {
+      const k = pieces.findIndex(([s, e]) => o >= s && o < e);
+      return packed.at[k]! * 8 + (o - pieces[k]![0]);
+    })) as [Int32Array, Int32Array];
+    const n = this.recOps.length;
+    const litWord = new Int32Array(n).fill(-1);
+    const litLen = new Int32Array(n);
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.recOps[i]! < UINT || this.recOps[i]! > STRING) continue;
+      const [s, e] = this.recLits[v]!;
+      litWord[i] = packed.at[v]!;
+      litLen[i] = e - s;
+      v++;
+    }
+    const t: Template = {
+      ops: Uint8Array.from(this.recOps), keys: this.recKeys, litWord, litLen, words: packed.words,
+      tailWord: packed.at[v]!, tailLen: rec.length - this.cut, fixed: this.recFixed,
+      stampAt, stampText: [this.stamps[0] ?? '', this.stamps[1] ?? ''],
+    };
+    const size = t.words.byteLength + n * 16;
+    const old = templates.get(this.recKey);
+    if (old) templateBytes -= old.words.byteLength + old.ops.length * 16;
+    if (templates.size >= MAX_TEMPLATES || templateBytes + size > MAX_TEMPLATE_BYTES) clearSlotTemplates();
+    templates.set(this.recKey, t);
+    templateBytes += size;
+  }
+
+  // ---- structure ----
+
+  private expect(op: number, key: string | null): void {
+    const i = this.i;
+    if (this.ops[i] !== op || this.keys[i] !== key) throw MISMATCH;
+    this.i = i + 1;
+  }
+
+  private note(op: number, key: string | null): void {
+    this.recOps.push(op);
+    this.recKeys.push(key);
+    this.recFixed.push(undefined);
+  }
+
+  object(): this {
+    if (this.recording) {
+      this.pj!.object();
+      this.note(OBJECT, null);
+    } else this.expect(OBJECT, null);
+    return this;
+  }
+
+  objectField(key: string): this {
+    if (this.recording) {
+      this.pj!.objectField(key);
+      this.note(FIELD, key);
+    } else this.expect(FIELD, key);
+    return this;
+  }
+
+  arrayField(key: string): this {
+    if (this.recording) {
+      this.pj!.arrayField(key);
+      this.note(ARRAY, key);
+    } else this.expect(ARRAY, key);
+    return this;
+  }
+
+  end(): this {
+    if (this.recording) {
+      this.pj!.end();
+      this.note(END, null);
+    } else this.expect(END, null);
+    return this;
+  }
+
+  endArray(): this {
+    if (this.recording) {
+      this.pj!.endArray();
+      this.note(END_ARRAY, null);
+    } else this.expect(END_ARRAY, null);
+    return this;
+  }
+
+  // ---- values ----
+
+  /** Recording: the key's bytes go to the reference writer, and what was written since the last value
+   *  becomes this value's literal. */
+  private recordKey(op: number, key: string): void {
+    this.pj!.keyed(key);
+    this.note(op, key);
+    this.recLits.push([this.cut, this.rw.pos]);
+  }
+
+  /** Replay: checks the call and writes the literal before the value. */
+  private literal(op: number, key: string): void {
+    const i = this.i;
+    if (this.ops[i] !== op || this.keys[i] !== key) throw MISMATCH;
+    this.i = i + 1;
+    this.copy(this.words, this.litWord[i]!, this.litLen[i]!);
+  }
+
+  /** n bytes from words[w…] at pos, in 8-byte stores (the last may run past n: SLACK covers it). */
+  private copy(words: Float64Array, w: number, n: number): void {
+    let p = this.pos;
+    if (p + n + SLACK > this.cap) {
+      this.room(n + SLACK);
+      p = this.pos;
+    }
+    const end = p + n;
+    const dv = this.dv;
+    for (; p < end; p += 8) dv.setFloat64(p, words[w++]!, LE);
+    this.pos = end;
+  }
+
+  uint(key: string, v: number): this {
+    if (this.recording) {
+      this.recordKey(UINT, key);
+      this.pj!.uintValue(v);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(UINT, key);
+    // As TextWriter.jsonUint: rounded, never negative; 2^53 and above (and non-finite) through String().
+    const x = v > 0 ? Math.round(v) : 0;
+    if (x === 0) this.buf[this.pos++] = 48;
+    else if (x < 100_000_000) this.pos = writeSmall(this.dv, this.pos, x);
+    else if (x < 9007199254740992) {
+      const hi = Math.floor(x / 100_000_000); // < 10^8 since x < 2^53
+      this.pos = writeEight(this.dv, writeSmall(this.dv, this.pos, hi), x - hi * 100_000_000);
+    } else this.slow(String(x));
+    return this;
+  }
+
+  float(key: string, v: number): this {
+    if (this.recording) {
+      this.recordKey(FLOAT, key);
+      this.pj!.floatValue(v);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(FLOAT, key);
+    // Values with at most two decimals (the PSI averages): c / 100 reproduces v exactly, so "int.ff"
+    // without trailing zeros is its shortest round-trip form, which is what String(v) writes.
+    const c = Math.round(v * 100);
+    if (c >= 0 && c < 1e9 && c / 100 === v) this.pos = writeHundredths(this.dv, this.buf, this.pos, c);
+    else this.slow(String(v));
+    return this;
+  }
+
+  /** The float c / 100 for an integer c (a percentage with two decimals), as float(key, c / 100) writes it,
+   *  without dividing and checking. */
+  cents(key: string, c: number): this {
+    if (this.recording) {
+      this.recordKey(FLOAT, key);
+      this.pj!.floatValue(c / 100);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(FLOAT, key);
+    if (c >= 0 && c < 1e9 && c === Math.floor(c)) this.pos = writeHundredths(this.dv, this.buf, this.pos, c);
+    else this.slow(String(c / 100));
+    return this;
+  }
+
+  string(key: string, v: string): this {
+    if (this.recording) {
+      this.recordKey(STRING, key);
+      this.pj!.stringValue(v);
+      this.cut = this.rw.pos;
+      return this;
+    }
+    this.literal(STRING, key);
+    if (this.pos + v.length + SLACK > this.cap) this.room(v.length + SLACK);
+    const end = writeQuoted(this.buf, this.pos, v);
+    if (end >= 0) this.pos = end;
+    else this.slow(JSON.stringify(v));
+    return this;
+  }
+
+  /** A uint the caller expects to be the same in every fragment of this structure (swap 0, one log inode):
+   *  folded into the literal; a replay with another value departs (MISMATCH) and is recorded afresh. */
+  fixedUint(key: string, v: number): this {
+    return this.fixedValue(key, v, true);
+  }
+
+  /** A string the caller expects to be the same in every fragment of this structure (an interface name). */
+  fixedString(key: string, v: string): this {
+    return this.fixedValue(key, v, false);
+  }
+
+  private fixedValue(key: string, v: number | string, isUint: boolean): this {
+    if (this.recording) {
+      this.pj!.keyed(key);
+      if (isUint) this.pj!.uintValue(v as number);
+      else this.pj!.stringValue(v as string);
+      this.note(FIXED, key);
+      this.recFixed[this.recFixed.length - 1] = v;
+      return this;
+    }
+    const i = this.i;
+    if (this.ops[i] !== FIXED || this.keys[i] !== key || this.fixed[i] !== v) throw MISMATCH;
+    this.i = i + 1;
+    return this;
+  }
+
+  /** One of the document's stamps (start()), e.g. the sample time repeated in every block: folded into the
+   *  literal and patched per document, so it costs nothing per field. Other values are ordinary strings. */
+  stamp(key: string, v: string, which: 0 | 1): this {
+    const op = which === 0 ? STAMP0 : STAMP1;
+    if (this.recording) {
+      if (v !== this.stamps[which]) return this.string(key, v);
+      this.pj!.keyed(key);
+      this.recStamps[which].push(this.rw.pos + 1); // after the opening quote
+      this.pj!.stringValue(v);
+      this.note(op, key);
+      return this;
+    }
+    const i = this.i;
+    if (this.ops[i] === STRING) return this.string(key, v);
+    if (this.ops[i] !== op || this.keys[i] !== key || v !== this.stamps[which]) throw MISMATCH;
+    this.i = i + 1;
+    return this;
+  }
+
+}

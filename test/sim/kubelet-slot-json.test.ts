@@ -1,0 +1,180 @@
+// SlotJson (templates recorded with PrettyJson, replayed with numeric slots) must write exactly what the
+// reference PrettyJson writes: random documents whose structure and values come from separate seeds, so
+// that the same structure replays with other values, and several structures share one key, so that a
+// replay departs from its template and is recorded afresh. Number and string formatting on their own too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PrettyJson } from '../../src/sim/kubelet/json-writer.js';
+import { MISMATCH, SlotJson, slotJsonStats } from '../../src/sim/kubelet/slot-json.js';
+import { TextWriter } from '../../src/sim/kubelet/text-writer.js';
+
+type Writer = PrettyJson | SlotJson;
+
+/** A small seeded PRNG (mulberry32) so that every run checks the same documents. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FAST_A = '2026-06-26T06:00:10Z';
+const FAST_B = '2026-06-26T06:00:00Z';
+const KEYS = ['name', 'time', 'usageBytes', 'rxBytes', 'psi', 'avg10', 'containers', 'volume'];
+const ODD_UINTS = [0, 1, 9, 10, 99, 100, 9999, 10_000, 99_999_999, 100_000_000, 123_456_789_012, 2 ** 53 - 1, 2 ** 53, 2 ** 60, 1.5, 2.5, 7.49, -3, -0, NaN, Infinity, -Infinity];
+const ODD_FLOATS = [0, -0, 0.01, 0.1, 0.07, 0.5, 1, 1.1, 12.34, 99.99, 100, 1234567.89, 1 / 3, 2 / 3, 1e-7, 1e21, 123456789.12, -1.5, NaN];
+const ODD_STRINGS = ['', 'web-1', FAST_A, FAST_B, 'needs "escaping"', 'back\\slash', 'tab\there', 'ünïcode', 'new\nline', 'a'.repeat(300), '2026-06-26T06:00:11Z'];
+
+/** The two stamps of a document (sample times), different for every value set. */
+function stamps(valueSeed: number): [string, string] {
+  const s = String(valueSeed % 60).padStart(2, '0');
+  return [`2026-06-26T06:01:${s}Z`, `2026-06-26T06:01:00Z`];
+}
+
+/** Writes one random object's members: the structure from `shape`, the values from `value`. */
+function members(j: Writer, shape: () => number, value: () => number, depth: number, st: [string, string]): void {
+  const n = Math.floor(shape() * 6);
+  for (let i = 0; i < n; i++) {
+    const key = KEYS[Math.floor(shape() * KEYS.length)]!;
+    const kind = Math.floor(shape() * (depth < 4 ? 9 : 6));
+    if (kind === 5) {
+      const which = shape() < 0.5 ? 0 : 1;
+      j.stamp(key, st[which], which);
+    } else if (kind === 6) {
+      if (shape() < 0.5) j.fixedUint(key, Math.floor(shape() * 1e6));
+      else j.fixedString(key, shape() < 0.9 ? 'eth0' : 'needs "escaping"');
+    } else if (kind === 7) {
+      j.cents(key, value() < 0.1 ? [0, 1, 10, 100, 9999, 10_000, NaN, -1, 2.5][Math.floor(value() * 9)]! : Math.round(value() * 10_000));
+    } else if (kind === 0) {
+      const r = value();
+      j.uint(key, r < 0.2 ? ODD_UINTS[Math.floor(value() * ODD_UINTS.length)]! : Math.floor(value() * 10 ** Math.floor(value() * 16)));
+    } else if (kind === 1) {
+      const r = value();
+      j.float(key, r < 0.3 ? ODD_FLOATS[Math.floor(value() * ODD_FLOATS.length)]! : r < 0.9 ? Math.round(value() * 10_000) / 100 : value() * 1000);
+    } else if (kind === 2) {
+      const r = value();
+      j.string(key, r < 0.5 ? ODD_STRINGS[Math.floor(value() * ODD_STRINGS.length)]! : `v-${Math.floor(value() * 100)}`);
+    } else if (kind === 3 || kind === 4) {
+      j.objectField(key);
+      members(j, shape, value, depth + 1, st);
+      j.end();
+    } else {
+      j.arrayField(key);
+      const items = Math.floor(shape() * 3);
+      for (let k = 0; k < items; k++) {
+        j.object();
+        members(j, shape, value, depth + 2, st);
+        j.end();
+      }
+      j.endArray();
+    }
+  }
+}
+
+function doc(j: Writer, shapeSeed: number, valueSeed: number): void {
+  j.object();
+  members(j, rng(shapeSeed), rng(valueSeed), 1, stamps(valueSeed));
+  j.end();
+}
+
+function reference(shapeSeed: number, valueSeed: number): string {
+  const w = new TextWriter(1024);
+  doc(new PrettyJson(w), shapeSeed, valueSeed);
+  return w.toString();
+}
+
+const slots = new SlotJson(new TextWriter(256));
+
+function replayed(key: string, shapeSeed: number, valueSeed: number): string {
+  const w = new TextWriter(64); // small: the writer must grow it mid-fragment
+  slots.start(w, ...stamps(valueSeed));
+  const mark = slots.begin(key, 0);
+  try {
+    doc(slots, shapeSeed, valueSeed);
+    slots.finish();
+  } catch (err) {
+    if (err !== MISMATCH) throw err;
+    slots.rerecord(mark, key, 0);
+    doc(slots, shapeSeed, valueSeed);
+    slots.finish();
+  }
+  slots.done();
+  return w.toString();
+}
+
+test('SlotJson writes the same bytes as PrettyJson: 60 structures × 8 value sets, recorded then replayed', () => {
+  const before = { ...slotJsonStats };
+  for (let shape = 1; shape <= 60; shape++) {
+    for (let values = 1; values <= 8; values++) {
+      assert.equal(replayed(`shape-${shape}`, shape, 1000 * shape + values), reference(shape, 1000 * shape + values), `shape ${shape} values ${values}`);
+    }
+  }
+  assert.equal(slotJsonStats.recorded - before.recorded, 60, 'each structure recorded once');
+  assert.equal(slotJsonStats.replayed - before.replayed, 60 * 7, 'then replayed');
+  assert.equal(slotJsonStats.mismatches - before.mismatches, 0);
+});
+
+test('a replay that departs from its template (structures sharing a key) is rewound and recorded afresh', () => {
+  const before = slotJsonStats.mismatches;
+  for (let round = 0; round < 3; round++) {
+    for (let shape = 200; shape < 230; shape++) {
+      assert.equal(replayed('shared', shape, shape + round), reference(shape, shape + round), `shape ${shape} round ${round}`);
+    }
+  }
+  assert.ok(slotJsonStats.mismatches - before > 50, `departures were noticed (${slotJsonStats.mismatches - before})`);
+});
+
+test('uint and float values are formatted as PrettyJson formats them, across magnitudes and edge cases', () => {
+  const uints: number[] = [...ODD_UINTS];
+  for (let p = 0; p <= 16; p++) for (const d of [-1, 0, 1]) uints.push(10 ** p + d);
+  const r = rng(7);
+  for (let i = 0; i < 5000; i++) uints.push(Math.floor(r() * 2 ** 53), Math.floor(r() * 10 ** Math.floor(r() * 12)));
+  const floats: number[] = [...ODD_FLOATS];
+  for (let c = 0; c <= 20_000; c += 7) floats.push(c / 100, Math.round(Math.min(100, (c / 200) * 0.9) * 80) / 100);
+  for (let i = 0; i < 2000; i++) floats.push(r() * 100, r() * 1e9);
+  const write = (j: Writer) => {
+    j.object();
+    for (const v of uints) j.uint('u', v);
+    for (const v of floats) j.float('f', v);
+    j.end();
+  };
+  const w = new TextWriter(64);
+  write(new PrettyJson(w));
+  const expected = w.toString();
+  for (let pass = 0; pass < 2; pass++) { // record, then replay
+    const out = new TextWriter(64);
+    slots.start(out, FAST_A, FAST_B);
+    slots.begin('numbers', 0);
+    write(slots);
+    slots.finish();
+    slots.done();
+    assert.equal(out.toString(), expected, `pass ${pass}`);
+  }
+  // The reference writes uint64 as Go does for these (rounded, never negative) and floats as String().
+  assert.match(expected, /"u": 9007199254740992,/);
+  assert.match(expected, /"u": 2,\n "u": 3,\n "u": 7,\n "u": 0,\n "u": 0,/); // 1.5, 2.5, 7.49, -3, -0
+  assert.match(expected, /"f": 0.07,/);
+  assert.match(expected, /"f": 1e-7,/);
+});
+
+test('the reference output is valid JSON in the kubelet layout (one-space indent, empty arrays as [])', () => {
+  for (const seed of [7, 12, 999]) assert.doesNotThrow(() => JSON.parse(reference(seed, seed).replace(/: NaN/g, ': null')));
+  const w = new TextWriter(64);
+  new PrettyJson(w).object().objectField('node').string('nodeName', 'n1').arrayField('interfaces').endArray()
+    .arrayField('pods').object().uint('rxBytes', 5).end().endArray().end().end();
+  const obj = { node: { nodeName: 'n1', interfaces: [], pods: [{ rxBytes: 5 }] } };
+  assert.equal(w.toString(), JSON.stringify(obj, null, 1));
+});
+
+test('TextWriter.uint writes every integer below 2^53 as String() does (8-digit halves, edges)', () => {
+  const w = new TextWriter(64);
+  const r = rng(53);
+  const values = [0, 1, 9, 10, 99_999_999, 100_000_000, 100_000_001, 1e15, 1e16 - 1, 2 ** 32, 2 ** 53 - 1];
+  for (let i = 0; i < 20_000; i++) values.push(Math.floor(r() * 2 ** (r() * 53)));
+  for (const v of values) assert.equal(w.reset().uint(v).toString(), String(v), `${v}`);
+  assert.equal(w.reset().uint(-3.6).toString(), '-4', 'out-of-range values fall back to String(Math.round(v))');
+});
