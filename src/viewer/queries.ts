@@ -15,10 +15,11 @@ const LATEST_NODE_SAMPLES = `
          fs_used_bytes AS fs_used_b, fs_capacity_bytes AS fs_cap_b
     FROM ${S}.node_metric
    WHERE ts > now() - interval '${LATEST_WINDOW}'
-     -- cAdvisor rows of the same node carry their own (different) sample time and no CPU gauge: the
-     -- latest figures come from the newest row that has a CPU figure (summary, or a computed rate).
+     -- cAdvisor rows of the same node carry their own (different) sample time, a computed CPU rate but
+     -- no CPU gauge, network or filesystem figures: the newest summary row (it has the gauge) wins while
+     -- there is one in the window, else the newest row with any CPU figure (cAdvisor or resource only).
      AND (cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)
-   ORDER BY cluster_id, node, ts DESC`;
+   ORDER BY cluster_id, node, (cpu_usage_nanocores IS NOT NULL) DESC, ts DESC`;
 
 export interface ClusterOverviewRow {
   id: number;
