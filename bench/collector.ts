@@ -104,6 +104,16 @@ async function status(port: number): Promise<Status | null> {
   }
 }
 
+/**
+ * KUBEPULSE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the collector (and, with
+ * KUBEPULSE_BENCH_CPU_PROF_SIM=1, of the simulator) into <dir> when the child exits: where the CPU goes.
+ */
+function profArgs(who: 'sim' | 'collector'): string[] {
+  const dir = process.env.KUBEPULSE_BENCH_CPU_PROF;
+  if (!dir || (who === 'sim' && process.env.KUBEPULSE_BENCH_CPU_PROF_SIM !== '1')) return [];
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${who}-${Date.now()}.cpuprofile`];
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface ScaleFigures { mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
@@ -119,7 +129,7 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
     process.stdout.write('SIM READY\\n');
     process.on('SIGTERM', async () => { await sim.stop(); process.exit(0); });
   `;
-  const sim = spawn(process.execPath, ['--max-old-space-size=4096', '--input-type=module', '-e', simScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(process.execPath, [...profArgs('sim'), '--max-old-space-size=4096', '--input-type=module', '-e', simScript], { stdio: ['ignore', 'pipe', 'inherit'] });
   let collector: ChildProcess | null = null;
   try {
     await waitForLine(sim, /SIM READY/, 'simulator', 300_000);
@@ -135,7 +145,7 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       '[[clusters]]', 'name = "bench"', `kubeconfig = ${JSON.stringify(kubeconfig)}`, 'context = "bench"',
       '',
     ].join('\n'));
-    collector = spawn(process.execPath, [join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+    collector = spawn(process.execPath, [...profArgs('collector'), join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
     collector.stdout?.resume();
     const pid = collector.pid!;
     // Inventory listed and every node scraped once.
