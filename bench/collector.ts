@@ -180,23 +180,39 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
     };
   } finally {
     if (collector) await stopChild(collector, 120_000);
-    stopOrphanedPostgres(dir);
+    await stopOrphanedPostgres(dir);
     await stopChild(sim);
-    await rm(dir, { recursive: true, force: true });
+    // PostgreSQL's last files may still be going away: retry rather than fail a finished measurement.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
   }
 }
 
 /** A collector killed before it stopped its embedded PostgreSQL leaves the postmaster running: stop it. */
-function stopOrphanedPostgres(dir: string): void {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+async function stopOrphanedPostgres(dir: string): Promise<void> {
+  const pids = postgresUnder(dir);
+  for (const pid of pids) {
     try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmd.includes(`-D\u0000${dir}`) || cmd.includes(`-D ${dir}`)) process.kill(Number(name), 'SIGTERM');
+      process.kill(pid, 'SIGTERM');
     } catch {
       // gone meanwhile
     }
   }
+  for (let waited = 0; waited < 30_000 && postgresUnder(dir).length > 0; waited += 250) await sleep(250);
+}
+
+/** Postmasters whose data directory is inside `dir`. */
+function postgresUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmd.includes(`-D\u0000${dir}`) || cmd.includes(`-D ${dir}`)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
 
 /** Size of every raw metric table (all partitions, indexes, TOAST) ÷ its non-null metric values. */
