@@ -108,6 +108,11 @@ async function status(port: number): Promise<Status | null> {
  * KUBEPULSE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the collector (and, with
  * KUBEPULSE_BENCH_CPU_PROF_SIM=1, of the simulator) into <dir> when the child exits: where the CPU goes.
  */
+/** KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS: extra node flags for the collector (e.g. V8 heap flags to compare). */
+function collectorNodeArgs(): string[] {
+  return (process.env.KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 function profArgs(who: 'sim' | 'collector'): string[] {
   const dir = process.env.KUBEPULSE_BENCH_CPU_PROF;
   if (!dir || (who === 'sim' && process.env.KUBEPULSE_BENCH_CPU_PROF_SIM !== '1')) return [];
@@ -116,7 +121,42 @@ function profArgs(who: 'sim' | 'collector'): string[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface ScaleFigures { mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
+/**
+ * The collector's resident memory every second, with the phase it was in: says whether the peak comes
+ * from the start (inventory list, first scrapes) or from steady scraping.
+ */
+class MemoryTimeline {
+  private readonly t0 = Date.now();
+  private phase = 'starting: inventory list and first scrapes';
+  private readonly peakByPhase = new Map<string, { rssMiB: number; atS: number }>();
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), 1000);
+  }
+  private sample(): void {
+    let rss: number;
+    try {
+      rss = memoryMiB(this.pid).rss;
+    } catch {
+      return; // exited
+    }
+    const p = this.peakByPhase.get(this.phase);
+    if (!p || rss > p.rssMiB) this.peakByPhase.set(this.phase, { rssMiB: Math.round(rss), atS: Math.round((Date.now() - this.t0) / 1000) });
+  }
+  /** The phase that ends now (`ended`) and the next begins. */
+  mark(ended: string): void {
+    this.sample();
+    this.phase = `after ${ended}`;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+  summary(): Record<string, { rssMiB: number; atS: number }> {
+    return Object.fromEntries(this.peakByPhase);
+  }
+}
+
+interface ScaleFigures { memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
 
 async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -131,6 +171,7 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
   `;
   const sim = spawn(process.execPath, [...profArgs('sim'), '--max-old-space-size=4096', '--input-type=module', '-e', simScript], { stdio: ['ignore', 'pipe', 'inherit'] });
   let collector: ChildProcess | null = null;
+  let memory: MemoryTimeline | null = null;
   try {
     await waitForLine(sim, /SIM READY/, 'simulator', 300_000);
     const httpPort = await freePort();
@@ -145,9 +186,10 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       '[[clusters]]', 'name = "bench"', `kubeconfig = ${JSON.stringify(kubeconfig)}`, 'context = "bench"',
       '',
     ].join('\n'));
-    collector = spawn(process.execPath, [...profArgs('collector'), join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+    collector = spawn(process.execPath, [...profArgs('collector'), ...collectorNodeArgs(), join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
     collector.stdout?.resume();
     const pid = collector.pid!;
+    memory = new MemoryTimeline(pid);
     // Inventory listed and every node scraped once.
     const t0 = Date.now();
     for (;;) {
@@ -160,13 +202,17 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       if (Date.now() - t0 > 1_200_000) throw new Error(`collector did not reach ${nodes} scraped nodes in 20 min: ${JSON.stringify(c?.scrapes)}`);
       await sleep(1000);
     }
+    memory.mark('inventory listed, every node scraped once');
     await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles
+    memory.mark('warm-up done');
     const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     await sleep(windowCycles * INTERVAL_S * 1000);
     const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     const seconds = (after.at - before.at) / 1000;
     const onTime = after.st.cyclesOnTime - before.st.cyclesOnTime;
     const late = after.st.cyclesLate - before.st.cyclesLate;
+    memory.mark('window done');
+    memory.stop();
     const peak = memoryMiB(pid).peak;
     const bytesPerValue = await storedBytesPerValue(dataDir, dbPort);
     return {
@@ -176,9 +222,11 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       onTime: onTime + late > 0 ? onTime / (onTime + late) : 0,
       bytesPerValue,
       cycles: onTime + late,
+      memory: memory.summary(),
       lateBy: Object.fromEntries(Object.entries(after.st.lateBy ?? {}).map(([k, v]) => [k, v - (before.st.lateBy?.[k] ?? 0)])),
     };
   } finally {
+    memory?.stop();
     if (collector) await stopChild(collector, 120_000);
     await stopOrphanedPostgres(dir);
     await stopChild(sim);
@@ -247,7 +295,7 @@ export async function run(): Promise<Figures> {
     const f = await runAt(nodes, windowCycles);
     const how = `kubepulse run (own process, embedded PostgreSQL) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods, summary every ${INTERVAL_S} s through the API-server proxy, cAdvisor off; ${windowCycles} cycles measured after inventory + 2 warm-up cycles`;
     figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
-    figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end` };
+    figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end (highest VmRSS sampled per phase, s since start: ${JSON.stringify(f.memory)})` };
     figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };
     figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector` };
     figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
