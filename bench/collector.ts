@@ -156,7 +156,7 @@ class MemoryTimeline {
   }
 }
 
-interface ScaleFigures { memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
+interface ScaleFigures { simCores: number; scrapesOk: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
 
 async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -205,9 +205,9 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
     memory.mark('inventory listed, every node scraped once');
     await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles
     memory.mark('warm-up done');
-    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     await sleep(windowCycles * INTERVAL_S * 1000);
-    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     const seconds = (after.at - before.at) / 1000;
     const onTime = after.st.cyclesOnTime - before.st.cyclesOnTime;
     const late = after.st.cyclesLate - before.st.cyclesLate;
@@ -218,6 +218,8 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
     return {
       mcpuPerNode: ((after.cpu - before.cpu) / seconds) * 1000 / nodes,
       dbCores: (after.db - before.db) / seconds,
+      simCores: (after.sim - before.sim) / seconds,
+      scrapesOk: after.st.ok - before.st.ok,
       peakRssMiB: peak,
       onTime: onTime + late > 0 ? onTime / (onTime + late) : 0,
       bytesPerValue,
@@ -298,6 +300,8 @@ export async function run(): Promise<Figures> {
     figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end (highest VmRSS sampled per phase, s since start: ${JSON.stringify(f.memory)})` };
     figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };
     figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector` };
+    // What the machine had to give: the simulator's share says whether it could serve the load at all.
+    figures[`simulator_cpu_cores_${nodes}`] = { value: round(f.simCores, 3), unit: 'cores', method: `${how}: CPU s/s of the simulator process (all threads) while it served ${f.scrapesOk} summaries in the window` };
     figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
   }
   return figures;

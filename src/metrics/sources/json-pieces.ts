@@ -114,18 +114,22 @@ class Scanner {
   }
 
   /**
-   * `{"podRef":` when the element here is an object whose first key is that (the kubelet writes every pod
-   * with the same first key): the bytes that start each element, found by a native search instead of a
-   * scan of every byte. Null when the element does not start that way.
+   * The bytes that start the element here when it is an object: `{`, the whitespace after it and its first
+   * key, e.g. `{\n   "podRef"` (the kubelet indents its JSON, and writes every pod with the same first key
+   * at the same depth). Each element's start is then found by a native search instead of a scan of every
+   * byte. Null when the element does not start that way.
    */
   private firstKeySignature(): Buffer | null {
     const b = this.b;
     const at = this.i;
-    if (b[at] !== OPEN_BRACE || b[at + 1] !== QUOTE) return null;
-    for (let i = at + 2; i < b.length && i < at + 64; i++) {
+    if (b[at] !== OPEN_BRACE) return null;
+    let q = at + 1;
+    while (q < b.length && isSpace(b[q]!)) q++;
+    if (b[q] !== QUOTE) return null;
+    for (let i = q + 1; i < b.length && i < q + 64; i++) {
       const c = b[i];
       if (c === BACKSLASH) return null;
-      if (c === QUOTE) return b[i + 1] === COLON ? b.subarray(at, i + 2) : null;
+      if (c === QUOTE) return b.subarray(at, i + 1);
     }
     return null;
   }
