@@ -156,7 +156,16 @@ class MemoryTimeline {
   }
 }
 
-interface ScaleFigures { simCores: number; scrapesOk: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
+/**
+ * Scrapes that ran to an end (on time, late or failed); cycles skipped because the node's previous scrape
+ * still ran, or missed, are not scrapes. Each finished scrape counts in exactly one of these.
+ */
+function scrapesDone(st: Status['clusters'][number]['scrapes'][string]): number {
+  const by = st.lateBy ?? {};
+  return st.cyclesOnTime + (by.startedLate ?? 0) + (by.finishedLate ?? 0) + (by.failed ?? 0);
+}
+
+interface ScaleFigures { simCores: number; scrapesDone: number; cpuS: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
 
 async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -219,7 +228,8 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       mcpuPerNode: ((after.cpu - before.cpu) / seconds) * 1000 / nodes,
       dbCores: (after.db - before.db) / seconds,
       simCores: (after.sim - before.sim) / seconds,
-      scrapesOk: after.st.ok - before.st.ok,
+      scrapesDone: scrapesDone(after.st) - scrapesDone(before.st),
+      cpuS: after.cpu - before.cpu,
       peakRssMiB: peak,
       onTime: onTime + late > 0 ? onTime / (onTime + late) : 0,
       bytesPerValue,
@@ -301,7 +311,9 @@ export async function run(): Promise<Figures> {
     figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };
     figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector` };
     // What the machine had to give: the simulator's share says whether it could serve the load at all.
-    figures[`simulator_cpu_cores_${nodes}`] = { value: round(f.simCores, 3), unit: 'cores', method: `${how}: CPU s/s of the simulator process (all threads) while it served ${f.scrapesOk} summaries in the window` };
+    figures[`simulator_cpu_cores_${nodes}`] = { value: round(f.simCores, 3), unit: 'cores', method: `${how}: CPU s/s of the simulator process (all threads) while the collector finished ${f.scrapesDone} scrapes in the window` };
+    // Per finished scrape: comparable across runs on a loaded machine, where fewer scrapes finish per interval.
+    figures[`collector_cpu_ms_per_scrape_${nodes}`] = { value: round((f.cpuS * 1000) / Math.max(1, f.scrapesDone), 2), unit: 'ms', method: `${how}: collector CPU s in the window x 1000 / scrapes finished in it (${f.scrapesDone}; on time, late or failed)` };
     figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
   }
   return figures;

@@ -3,6 +3,7 @@
 // arriving together; a cursor over the nodes sorted by offset launches the due ones every tick. A node
 // whose previous scrape is still running is skipped (never two at once on a node), concurrency is
 // bounded by a semaphore shared by the cluster's sources, and a 429's Retry-After is honoured.
+import { setMaxListeners } from 'node:events';
 import { HttpError } from '../cluster/connection.js';
 
 export interface NodeScrapeStatus {
@@ -94,6 +95,8 @@ export class ScrapeScheduler {
 
   constructor(private readonly o: SchedulerOptions) {
     this.now = o.now ?? Date.now;
+    // Every running scrape listens for stop() (up to the concurrency limit): not a leak.
+    setMaxListeners(0, this.abort.signal);
   }
 
   setNodes(nodes: Iterable<string>): void {
@@ -183,8 +186,19 @@ export class ScrapeScheduler {
     const started = this.now();
     const st = slot.status;
     st.lastAttemptAt = started;
-    const timeout = AbortSignal.timeout(this.o.timeoutMs);
-    const signal = AbortSignal.any([timeout, this.abort.signal]);
+    // One controller per scrape, aborted by its timer or by stop(): cheaper than AbortSignal.timeout plus
+    // AbortSignal.any (a timer, two signals and a dependent-signal registry per scrape, ~1% of the
+    // collector's CPU at 1,000 nodes), and the timer is cleared as soon as the scrape ends.
+    const scrapeAbort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      scrapeAbort.abort(new DOMException(`scrape timed out after ${this.o.timeoutMs} ms`, 'TimeoutError'));
+    }, this.o.timeoutMs);
+    const onStop = (): void => scrapeAbort.abort(this.abort.signal.reason);
+    if (this.abort.signal.aborted) onStop();
+    else this.abort.signal.addEventListener('abort', onStop, { once: true });
+    const signal = scrapeAbort.signal;
     try {
       await this.o.scrape({ node: st.node, signal });
       st.ok = true;
@@ -203,13 +217,15 @@ export class ScrapeScheduler {
       st.ok = false;
       st.failures++;
       st.consecutiveFailures++;
-      st.lastError = timeout.aborted ? `timeout after ${this.o.timeoutMs} ms` : err.message;
+      st.lastError = timedOut ? `timeout after ${this.o.timeoutMs} ms` : err.message;
       if (err instanceof HttpError && err.status === 429) {
         slot.notBefore = this.now() + (err.retryAfterS ?? 1) * 1000;
       }
       this.cyclesLate++;
       this.lateBy.failed++;
     } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onStop);
       st.scrapes++;
       st.lastLatencyMs = this.now() - started;
       this.o.semaphore.release();
