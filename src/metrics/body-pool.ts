@@ -13,9 +13,9 @@
 const SLAB_STEP_BYTES = 64 * 1024;
 
 export interface BodyPoolOptions {
-  /** Free slabs kept at most (default 16). */
+  /** Free slabs kept at most (default 8: bodies are given back right after decoding, so few wait). */
   maxFreeSlabs?: number;
-  /** Bytes of free slabs kept at most (default 32 MiB); larger bodies are never kept. */
+  /** Bytes of free slabs kept at most (default 16 MiB); a larger body is never kept. */
   maxFreeBytes?: number;
 }
 
@@ -31,8 +31,8 @@ export class BodyPool {
   allocated = 0;
 
   constructor(o: BodyPoolOptions = {}) {
-    this.maxFreeSlabs = o.maxFreeSlabs ?? 16;
-    this.maxFreeBytes = o.maxFreeBytes ?? 32 * 2 ** 20;
+    this.maxFreeSlabs = o.maxFreeSlabs ?? 8;
+    this.maxFreeBytes = o.maxFreeBytes ?? 16 * 2 ** 20;
     if (!(this.maxFreeSlabs >= 0 && this.maxFreeBytes >= 0)) throw new Error('BodyPool: maxFreeSlabs and maxFreeBytes must be >= 0');
   }
 
