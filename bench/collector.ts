@@ -7,8 +7,12 @@
 // - collector_peak_rss_mib_N: the collector's VmHWM (peak resident set) at the end;
 // - cycles_on_time_N: share of the window's scrape cycles that finished within their interval (status API);
 // - stored_bytes_per_value_N: metric tables' size (heap + indexes + TOAST) ÷ non-null metric values.
+// - collector_cpu_ms_per_scrape_N: collector CPU per scrape that finished (comparable on a loaded machine);
+// - simulator_cpu_cores_N: the simulator's CPU s/s (what serving the summaries cost the machine).
 // cAdvisor is off (summary only), as metrics-server's 1 mCPU/node compares a summary-style scrape; the
 // simulator shares the machine's two cores, so cycles_on_time also says whether the machine kept up.
+// Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
+// profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
