@@ -7,8 +7,12 @@
 // - collector_peak_rss_mib_N: the collector's VmHWM (peak resident set) at the end;
 // - cycles_on_time_N: share of the window's scrape cycles that finished within their interval (status API);
 // - stored_bytes_per_value_N: metric tables' size (heap + indexes + TOAST) ÷ non-null metric values.
+// - collector_cpu_ms_per_scrape_N: collector CPU per scrape that finished (comparable on a loaded machine);
+// - simulator_cpu_cores_N: the simulator's CPU s/s (what serving the summaries cost the machine).
 // cAdvisor is off (summary only), as metrics-server's 1 mCPU/node compares a summary-style scrape; the
 // simulator shares the machine's two cores, so cycles_on_time also says whether the machine kept up.
+// Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
+// profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -104,9 +108,68 @@ async function status(port: number): Promise<Status | null> {
   }
 }
 
+/**
+ * KUBEPULSE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the collector (and, with
+ * KUBEPULSE_BENCH_CPU_PROF_SIM=1, of the simulator) into <dir> when the child exits: where the CPU goes.
+ */
+/** KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS: extra node flags for the collector (e.g. V8 heap flags to compare). */
+function collectorNodeArgs(): string[] {
+  return (process.env.KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
+function profArgs(who: 'sim' | 'collector'): string[] {
+  const dir = process.env.KUBEPULSE_BENCH_CPU_PROF;
+  if (!dir || (who === 'sim' && process.env.KUBEPULSE_BENCH_CPU_PROF_SIM !== '1')) return [];
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${who}-${Date.now()}.cpuprofile`];
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface ScaleFigures { mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
+/**
+ * The collector's resident memory every second, with the phase it was in: says whether the peak comes
+ * from the start (inventory list, first scrapes) or from steady scraping.
+ */
+class MemoryTimeline {
+  private readonly t0 = Date.now();
+  private phase = 'starting: inventory list and first scrapes';
+  private readonly peakByPhase = new Map<string, { rssMiB: number; atS: number }>();
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), 1000);
+  }
+  private sample(): void {
+    let rss: number;
+    try {
+      rss = memoryMiB(this.pid).rss;
+    } catch {
+      return; // exited
+    }
+    const p = this.peakByPhase.get(this.phase);
+    if (!p || rss > p.rssMiB) this.peakByPhase.set(this.phase, { rssMiB: Math.round(rss), atS: Math.round((Date.now() - this.t0) / 1000) });
+  }
+  /** The phase that ends now (`ended`) and the next begins. */
+  mark(ended: string): void {
+    this.sample();
+    this.phase = `after ${ended}`;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+  summary(): Record<string, { rssMiB: number; atS: number }> {
+    return Object.fromEntries(this.peakByPhase);
+  }
+}
+
+/**
+ * Scrapes that ran to an end (on time, late or failed); cycles skipped because the node's previous scrape
+ * still ran, or missed, are not scrapes. Each finished scrape counts in exactly one of these.
+ */
+function scrapesDone(st: Status['clusters'][number]['scrapes'][string]): number {
+  const by = st.lateBy ?? {};
+  return st.cyclesOnTime + (by.startedLate ?? 0) + (by.finishedLate ?? 0) + (by.failed ?? 0);
+}
+
+interface ScaleFigures { simCores: number; scrapesDone: number; cpuS: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
 
 async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -119,8 +182,9 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
     process.stdout.write('SIM READY\\n');
     process.on('SIGTERM', async () => { await sim.stop(); process.exit(0); });
   `;
-  const sim = spawn(process.execPath, ['--max-old-space-size=4096', '--input-type=module', '-e', simScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(process.execPath, [...profArgs('sim'), '--max-old-space-size=4096', '--input-type=module', '-e', simScript], { stdio: ['ignore', 'pipe', 'inherit'] });
   let collector: ChildProcess | null = null;
+  let memory: MemoryTimeline | null = null;
   try {
     await waitForLine(sim, /SIM READY/, 'simulator', 300_000);
     const httpPort = await freePort();
@@ -135,9 +199,10 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       '[[clusters]]', 'name = "bench"', `kubeconfig = ${JSON.stringify(kubeconfig)}`, 'context = "bench"',
       '',
     ].join('\n'));
-    collector = spawn(process.execPath, [join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+    collector = spawn(process.execPath, [...profArgs('collector'), ...collectorNodeArgs(), join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
     collector.stdout?.resume();
     const pid = collector.pid!;
+    memory = new MemoryTimeline(pid);
     // Inventory listed and every node scraped once.
     const t0 = Date.now();
     for (;;) {
@@ -150,43 +215,68 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
       if (Date.now() - t0 > 1_200_000) throw new Error(`collector did not reach ${nodes} scraped nodes in 20 min: ${JSON.stringify(c?.scrapes)}`);
       await sleep(1000);
     }
+    memory.mark('inventory listed, every node scraped once');
     await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles
-    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    memory.mark('warm-up done');
+    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     await sleep(windowCycles * INTERVAL_S * 1000);
-    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     const seconds = (after.at - before.at) / 1000;
     const onTime = after.st.cyclesOnTime - before.st.cyclesOnTime;
     const late = after.st.cyclesLate - before.st.cyclesLate;
+    memory.mark('window done');
+    memory.stop();
     const peak = memoryMiB(pid).peak;
     const bytesPerValue = await storedBytesPerValue(dataDir, dbPort);
     return {
       mcpuPerNode: ((after.cpu - before.cpu) / seconds) * 1000 / nodes,
       dbCores: (after.db - before.db) / seconds,
+      simCores: (after.sim - before.sim) / seconds,
+      scrapesDone: scrapesDone(after.st) - scrapesDone(before.st),
+      cpuS: after.cpu - before.cpu,
       peakRssMiB: peak,
       onTime: onTime + late > 0 ? onTime / (onTime + late) : 0,
       bytesPerValue,
       cycles: onTime + late,
+      memory: memory.summary(),
       lateBy: Object.fromEntries(Object.entries(after.st.lateBy ?? {}).map(([k, v]) => [k, v - (before.st.lateBy?.[k] ?? 0)])),
     };
   } finally {
+    memory?.stop();
     if (collector) await stopChild(collector, 120_000);
-    stopOrphanedPostgres(dir);
+    await stopOrphanedPostgres(dir);
     await stopChild(sim);
-    await rm(dir, { recursive: true, force: true });
+    // PostgreSQL's last files may still be going away: retry rather than fail a finished measurement.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
   }
 }
 
 /** A collector killed before it stopped its embedded PostgreSQL leaves the postmaster running: stop it. */
-function stopOrphanedPostgres(dir: string): void {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+async function stopOrphanedPostgres(dir: string): Promise<void> {
+  const pids = postgresUnder(dir);
+  for (const pid of pids) {
     try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmd.includes(`-D\u0000${dir}`) || cmd.includes(`-D ${dir}`)) process.kill(Number(name), 'SIGTERM');
+      process.kill(pid, 'SIGTERM');
     } catch {
       // gone meanwhile
     }
   }
+  for (let waited = 0; waited < 30_000 && postgresUnder(dir).length > 0; waited += 250) await sleep(250);
+}
+
+/** Postmasters whose data directory is inside `dir`. */
+function postgresUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmd.includes(`-D\u0000${dir}`) || cmd.includes(`-D ${dir}`)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
 
 /** Size of every raw metric table (all partitions, indexes, TOAST) ÷ its non-null metric values. */
@@ -221,9 +311,13 @@ export async function run(): Promise<Figures> {
     const f = await runAt(nodes, windowCycles);
     const how = `kubepulse run (own process, embedded PostgreSQL) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods, summary every ${INTERVAL_S} s through the API-server proxy, cAdvisor off; ${windowCycles} cycles measured after inventory + 2 warm-up cycles`;
     figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
-    figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end` };
+    figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end (highest VmRSS sampled per phase, s since start: ${JSON.stringify(f.memory)})` };
     figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };
     figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector` };
+    // What the machine had to give: the simulator's share says whether it could serve the load at all.
+    figures[`simulator_cpu_cores_${nodes}`] = { value: round(f.simCores, 3), unit: 'cores', method: `${how}: CPU s/s of the simulator process (all threads) while the collector finished ${f.scrapesDone} scrapes in the window` };
+    // Per finished scrape: comparable across runs on a loaded machine, where fewer scrapes finish per interval.
+    figures[`collector_cpu_ms_per_scrape_${nodes}`] = { value: round((f.cpuS * 1000) / Math.max(1, f.scrapesDone), 2), unit: 'ms', method: `${how}: collector CPU s in the window x 1000 / scrapes finished in it (${f.scrapesDone}; on time, late or failed)` };
     figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
   }
   return figures;

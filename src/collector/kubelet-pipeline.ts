@@ -10,6 +10,7 @@ import type { StartTimes } from '../metrics/sources/decode-util.js';
 import { RateTracker } from '../metrics/rates.js';
 import { UnmappedFields } from '../metrics/unmapped.js';
 import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
+import { kubeletBodies } from '../metrics/body-pool.js';
 import { MetricWriter, type MetricWriterOptions } from '../store/metric-queue.js';
 import type { Spool } from '../store/spool.js';
 import type { Database } from './database.js';
@@ -92,6 +93,9 @@ export class KubeletPipeline implements MetricPipeline {
     } catch (e) {
       this.count.decodeErrors++;
       throw e;
+    } finally {
+      // Decoded rows hold copies (strings, numbers), never views of the body: its memory can serve the next.
+      kubeletBodies.giveBack(input.body);
     }
     this.count.payloads++;
     if (d.unmapped.length) this.unmapped.record(input.source, d.unmapped);

@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import type { ClusterConnection } from '../cluster/connection.js';
 import { httpErrorFrom } from '../cluster/connection.js';
 import { log } from '../log.js';
+import { kubeletBodies } from './body-pool.js';
 
 export type KubeletSource = 'summary' | 'cadvisor' | 'resource';
 
@@ -49,7 +50,10 @@ export class KubeletClient {
     }
   }
 
-  /** The body as a Buffer; HTTP errors become HttpError (429 keeps its Retry-After). */
+  /**
+   * The body as a Buffer; HTTP errors become HttpError (429 keeps its Retry-After). The Buffer may be lent
+   * from `kubeletBodies`: whoever decodes it gives it back (`kubeletBodies.giveBack`) and uses it no more.
+   */
   async fetch(node: string, source: KubeletSource, signal: AbortSignal): Promise<Buffer> {
     const path = KUBELET_PATHS[source];
     const what = `${this.o.access === 'direct' ? 'kubelet' : 'proxy'} ${node}${path}`;
@@ -94,5 +98,10 @@ async function readBounded(body: AsyncIterable<Buffer> & { dump(): Promise<void>
     }
     chunks.push(c);
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  if (chunks.length === 1) return chunks[0]!;
+  // Into reused memory: a fresh buffer of this size is a fresh mmap (see body-pool.ts).
+  const out = kubeletBodies.take(size);
+  let at = 0;
+  for (const c of chunks) at += c.copy(out, at);
+  return out;
 }

@@ -10,10 +10,9 @@
 //   for that row, never a negative rate;
 // - gap (elapsed > gapFactor × the source's interval, e.g. after an outage): null, since an average over
 //   a long gap would hide what happened in it;
-// - memory is bounded: `forget()` drops the state of pods and nodes that were deleted (the collector's
-//   informers say so), `prune(olderThanMs)` forgets entities not seen since then (a pod whose delete was
-//   missed, a last sample arriving after the delete), and a hard cap evicts the entities seen longest ago
-//   beyond `maxEntities`.
+// - memory is bounded: `forget()` drops deleted pods and nodes (the inventory says when), `prune(olderThanMs)`
+//   forgets entities not seen since then, and a hard cap evicts the entities seen longest ago beyond
+//   `maxEntities`.
 import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, entityKeyOf, type Entity, type MetricRow, type MetricRows } from './definitions.js';
 import { startTimeOf, type StartTimes } from './sources/decode-util.js';
 
@@ -46,10 +45,12 @@ export interface RateResult {
 interface Counter { column: string; rateColumn: string; scale: number }
 
 /**
- * Per-entity state, packed into one array to keep ~500k entities (5,000 nodes) small: [sample time ms,
- * start time ms (NaN unknown), wall time last seen ms, counter values… (NaN absent)].
+ * Per-entity state lives in one Float64Array per (cluster, entity), a slot of `stride` numbers each:
+ * [sample time ms, start time ms (NaN unknown), wall time last seen ms, counter values… (NaN absent)],
+ * found by a Map from the entity's key (pod UID, UID + container name, …) to its slot. At 5,000 nodes
+ * that is ~750,000 entities: a number[] per entity and a cluster/entity prefix in every key cost about
+ * twice the memory (an array object and a backing store per entity, and ~15 more characters per key).
  */
-type State = number[];
 const TS = 0;
 const START = 1;
 const SEEN = 2;
@@ -57,18 +58,17 @@ const VALUES = 3;
 
 export type RateSource = 'summary' | 'cadvisor' | 'resource';
 
+/** entityKeyOf joins an entity's key columns with this. */
 const SEP = '\u001f';
-/**
- * Where the node name and the pod UID sit among a state key's fields (cluster, entity, then the entity's
- * key columns as entityKeyOf joins them); -1 when the entity has none.
- */
+
+/** Where the node name and the pod UID sit among an entity key's fields; -1 when the entity has none. */
 const KEY_FIELD: Record<Entity, { node: number; pod: number }> = Object.fromEntries(
   ENTITIES.map((e) => {
     const cols = ENTITY_TABLES[e].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
-    const at = (c: string) => (cols.includes(c) ? 2 + cols.indexOf(c) : -1);
-    return [e, { node: at('node'), pod: at('pod_uid') }];
+    return [e, { node: cols.indexOf('node'), pod: cols.indexOf('pod_uid') }];
   }),
 ) as Record<Entity, { node: number; pod: number }>;
+
 /** Forgotten pods/nodes gather until they are this fraction (1/64) of the entities, or SWEEP_MIN, then one pass drops them. */
 const SWEEP_RATIO = 64;
 const SWEEP_MIN = 256;
@@ -89,17 +89,91 @@ function countersOf(entity: Entity, source: RateSource | undefined): Counter[] {
     .map((d) => ({ column: d.column, rateColumn: d.rate!.column, scale: d.rate!.scale }));
 }
 
+/** The state of one entity kind of one cluster. Freed slots are reused; the array grows by doubling. */
+class EntityStates {
+  readonly slotOf = new Map<string, number>();
+  /** Slot → key (undefined when the slot is free), to delete from slotOf when pruning. */
+  private keyOf: Array<string | undefined> = [];
+  private free: number[] = [];
+  data: Float64Array;
+  readonly stride: number;
+
+  constructor(readonly counters: Counter[]) {
+    this.stride = VALUES + counters.length;
+    this.data = new Float64Array(this.stride * 64);
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** A new slot for `key` (its numbers are the caller's to set). */
+  add(key: string): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.keyOf.length;
+      this.keyOf.push(undefined);
+      if ((slot + 1) * this.stride > this.data.length) {
+        const grown = new Float64Array(this.data.length * 2);
+        grown.set(this.data);
+        this.data = grown;
+      }
+    }
+    this.keyOf[slot] = key;
+    this.slotOf.set(key, slot);
+    return slot;
+  }
+
+  /** Forgets the entities whose key `gone` names. */
+  removeWhere(gone: (key: string) => boolean): number {
+    let removed = 0;
+    for (const [key, slot] of this.slotOf) {
+      if (!gone(key)) continue;
+      this.slotOf.delete(key);
+      this.keyOf[slot] = undefined;
+      this.free.push(slot);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Forgets entities last seen before `olderThanMs` (or exactly at `onlyAt`, when given, up to `limit`). */
+  remove(olderThanMs: number, onlyAt?: number, limit = Infinity): number {
+    let removed = 0;
+    // In key insertion order, so the cap evicts the entities inserted first among the oldest.
+    for (const [key, slot] of this.slotOf) {
+      if (removed >= limit) break;
+      const seen = this.data[slot * this.stride + SEEN]!;
+      if (onlyAt === undefined ? seen < olderThanMs : seen === onlyAt) {
+        this.slotOf.delete(key);
+        this.keyOf[slot] = undefined;
+        this.free.push(slot);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  oldestSeen(): number {
+    let oldest = Infinity;
+    for (const slot of this.slotOf.values()) oldest = Math.min(oldest, this.data[slot * this.stride + SEEN]!);
+    return oldest;
+  }
+}
+
 export class RateTracker {
-  private readonly state = new Map<string, State>();
+  private readonly states = new Map<number | string, Map<Entity, EntityStates>>();
   private readonly intervalMs: number;
   private readonly gapFactor: number;
   private readonly maxEntities: number;
   private readonly now: () => number;
   private readonly counters: Record<Entity, Counter[]>;
-  // Pods (cluster SEP uid) and nodes (cluster SEP name) that went away, waiting for the next sweep: one
-  // pass over the map per batch keeps a delete O(1) amortised where a scan per delete would be O(entities).
-  private readonly gonePods = new Set<string>();
-  private readonly goneNodes = new Set<string>();
+  /** One row's counter values, read once per row. */
+  private scratch = new Float64Array(16);
+  // Pods (by UID) and nodes (by name) per cluster that went away, waiting for the next sweep: one pass
+  // over the states per batch keeps a delete O(1) amortised where a scan per delete would be O(entities).
+  private readonly gone = new Map<number | string, { pods: Set<string>; nodes: Set<string> }>();
+  private goneCount = 0;
 
   constructor(opts: RateOptions) {
     if (!(opts.intervalMs > 0)) throw new Error(`rates: intervalMs must be > 0, got ${opts.intervalMs}`);
@@ -110,10 +184,22 @@ export class RateTracker {
     if (!(this.maxEntities >= 1)) throw new Error(`rates: maxEntities must be >= 1, got ${this.maxEntities}`);
     this.now = opts.now ?? Date.now;
     this.counters = Object.fromEntries(ENTITIES.map((e) => [e, countersOf(e, opts.source)])) as Record<Entity, Counter[]>;
+    const most = Math.max(...Object.values(this.counters).map((c) => c.length));
+    if (most > this.scratch.length) this.scratch = new Float64Array(most);
   }
 
   get size(): number {
-    return this.state.size;
+    let n = 0;
+    for (const byEntity of this.states.values()) for (const st of byEntity.values()) n += st.size;
+    return n;
+  }
+
+  private statesOf(clusterId: number | string, entity: Entity): EntityStates {
+    let byEntity = this.states.get(clusterId);
+    if (!byEntity) this.states.set(clusterId, (byEntity = new Map()));
+    let st = byEntity.get(entity);
+    if (!st) byEntity.set(entity, (st = new EntityStates(this.counters[entity])));
+    return st;
   }
 
   /**
@@ -126,12 +212,11 @@ export class RateTracker {
     for (const entity of ENTITIES) {
       const list = rows[entity];
       if (list.length === 0) continue;
-      const counters = this.counters[entity];
-      const prefix = `${clusterId}\u001f${entity}\u001f`;
+      const st = this.statesOf(clusterId, entity);
       let kept = 0;
       for (let i = 0; i < list.length; i++) {
         const row = list[i]!;
-        if (this.applyRow(prefix + entityKeyOf(entity, row), entity, row, counters, startTimes, seenMs, result)) {
+        if (this.applyRow(st, entityKeyOf(entity, row), entity, row, startTimes, seenMs, result)) {
           list[kept++] = row;
         }
       }
@@ -147,74 +232,73 @@ export class RateTracker {
    * forgotten ones reach 1/64 of the entities (at least 256) or on `sweepForgotten()` / `prune()`.
    */
   forget(clusterId: number | string, gone: { pods?: Iterable<string>; nodes?: Iterable<string> }): void {
-    for (const uid of gone.pods ?? []) this.gonePods.add(`${clusterId}${SEP}${uid}`);
-    for (const node of gone.nodes ?? []) this.goneNodes.add(`${clusterId}${SEP}${node}`);
-    if (this.gonePods.size + this.goneNodes.size >= Math.max(SWEEP_MIN, this.state.size / SWEEP_RATIO)) this.sweepForgotten();
+    let g = this.gone.get(clusterId);
+    if (!g) this.gone.set(clusterId, (g = { pods: new Set(), nodes: new Set() }));
+    for (const uid of gone.pods ?? []) if (!g.pods.has(uid)) (g.pods.add(uid), this.goneCount++);
+    for (const node of gone.nodes ?? []) if (!g.nodes.has(node)) (g.nodes.add(node), this.goneCount++);
+    if (this.goneCount >= Math.max(SWEEP_MIN, this.size / SWEEP_RATIO)) this.sweepForgotten();
   }
 
   /** Pods and nodes forgotten but not swept yet. */
   get pendingForgotten(): number {
-    return this.gonePods.size + this.goneNodes.size;
+    return this.goneCount;
   }
 
   /** Drops the state of everything `forget()` named since the last sweep. Returns how many entities. */
   sweepForgotten(): number {
-    if (this.gonePods.size === 0 && this.goneNodes.size === 0) return 0;
     let removed = 0;
-    for (const key of this.state.keys()) {
-      const c = key.indexOf(SEP);
-      const field = KEY_FIELD[key.slice(c + 1, key.indexOf(SEP, c + 1)) as Entity];
-      if (!field) continue;
-      const cluster = key.slice(0, c + 1);
-      if ((field.pod >= 0 && this.gonePods.size > 0 && this.gonePods.has(cluster + keyField(key, field.pod)))
-        || (field.node >= 0 && this.goneNodes.size > 0 && this.goneNodes.has(cluster + keyField(key, field.node)))) {
-        this.state.delete(key);
-        removed++;
+    for (const [clusterId, g] of this.gone) {
+      const byEntity = this.states.get(clusterId);
+      if (!byEntity) continue;
+      for (const [entity, st] of byEntity) {
+        const f = KEY_FIELD[entity];
+        const pods = f.pod >= 0 && g.pods.size > 0;
+        const nodes = f.node >= 0 && g.nodes.size > 0;
+        if (!pods && !nodes) continue;
+        removed += st.removeWhere((key) => (pods && g.pods.has(keyField(key, f.pod))) || (nodes && g.nodes.has(keyField(key, f.node))));
       }
     }
-    this.gonePods.clear();
-    this.goneNodes.clear();
+    this.gone.clear();
+    this.goneCount = 0;
     return removed;
   }
 
   /** Forgets entities last seen (wall clock) before `olderThanMs`, and sweeps forgotten ones. Returns how many. */
   prune(olderThanMs: number): number {
     let removed = this.sweepForgotten();
-    for (const [key, s] of this.state) {
-      if (s[SEEN]! < olderThanMs) {
-        this.state.delete(key);
-        removed++;
-      }
-    }
+    for (const byEntity of this.states.values()) for (const st of byEntity.values()) removed += st.remove(olderThanMs);
     return removed;
   }
 
   /** Returns false when the row is stale and must be dropped. */
-  private applyRow(key: string, entity: Entity, row: MetricRow, counters: Counter[], startTimes: StartTimes | undefined,
+  private applyRow(st: EntityStates, key: string, entity: Entity, row: MetricRow, startTimes: StartTimes | undefined,
     seenMs: number, result: RateResult): boolean {
     const ts = row.ts;
     if (!(ts instanceof Date)) throw new Error(`rates: ${entity} row without a Date ts`);
     const tsMs = ts.getTime();
     const startMs = (startTimes && startTimeOf(entity, row, startTimes)) ?? NaN;
-    const prev = this.state.get(key);
-    if (prev === undefined) {
-      const fresh: State = new Array<number>(VALUES + counters.length);
-      fresh[TS] = tsMs;
-      fresh[START] = startMs;
-      fresh[SEEN] = seenMs;
-      for (let i = 0; i < counters.length; i++) fresh[VALUES + i] = numberOrNaN(row[counters[i]!.column]);
-      this.state.set(key, fresh);
+    const counters = st.counters;
+    const n = counters.length;
+    const values = this.scratch;
+    for (let i = 0; i < n; i++) values[i] = numberOrNaN(row[counters[i]!.column]);
+    let slot = st.slotOf.get(key);
+    if (slot === undefined) {
+      slot = st.add(key);
+      this.store(st, slot, tsMs, startMs, seenMs, values);
       result.first++;
       return true;
     }
-    if (tsMs <= prev[TS]!) {
+    const data = st.data;
+    const at = slot * st.stride;
+    const prevTs = data[at + TS]!;
+    if (tsMs <= prevTs) {
       result.stale++;
       return false;
     }
-    const elapsedS = (tsMs - prev[TS]!) / 1000;
-    const prevStart = prev[START]!;
+    const elapsedS = (tsMs - prevTs) / 1000;
+    const prevStart = data[at + START]!;
     const restarted = !Number.isNaN(startMs) && !Number.isNaN(prevStart) && startMs !== prevStart;
-    const gap = tsMs - prev[TS]! > this.gapFactor * this.intervalMs;
+    const gap = tsMs - prevTs > this.gapFactor * this.intervalMs;
     if (restarted) result.resets++;
     else if (gap) result.gaps++;
     else {
@@ -222,40 +306,44 @@ export class RateTracker {
       // restart between scrapes, a runtime without start times): then no counter of the row is trusted
       // for this sample, since one that already grew past its old value would give a wrong rate.
       let wentDown = false;
-      for (let i = 0; i < counters.length; i++) {
-        const v = numberOrNaN(row[counters[i]!.column]);
-        if (v < prev[VALUES + i]!) wentDown = true; // false when either is NaN
-      }
+      for (let i = 0; i < n; i++) if (values[i]! < data[at + VALUES + i]!) wentDown = true; // false when either is NaN
       if (wentDown) result.resets++;
       else {
-        for (let i = 0; i < counters.length; i++) {
-          const c = counters[i]!;
-          const v = numberOrNaN(row[c.column]);
-          const p = prev[VALUES + i]!;
-          if (!Number.isNaN(v) && !Number.isNaN(p)) row[c.rateColumn] = ((v - p) / elapsedS) * c.scale;
+        for (let i = 0; i < n; i++) {
+          const v = values[i]!;
+          const p = data[at + VALUES + i]!;
+          if (!Number.isNaN(v) && !Number.isNaN(p)) row[counters[i]!.rateColumn] = ((v - p) / elapsedS) * counters[i]!.scale;
         }
       }
     }
-    prev[TS] = tsMs;
-    if (!Number.isNaN(startMs)) prev[START] = startMs;
-    prev[SEEN] = seenMs;
-    for (let i = 0; i < counters.length; i++) prev[VALUES + i] = numberOrNaN(row[counters[i]!.column]);
+    this.store(st, slot, tsMs, Number.isNaN(startMs) ? prevStart : startMs, seenMs, values);
     return true;
+  }
+
+  private store(st: EntityStates, slot: number, tsMs: number, startMs: number, seenMs: number, values: Float64Array): void {
+    const data = st.data;
+    const at = slot * st.stride;
+    data[at + TS] = tsMs;
+    data[at + START] = startMs;
+    data[at + SEEN] = seenMs;
+    for (let i = 0; i < st.counters.length; i++) data[at + VALUES + i] = values[i]!;
   }
 
   /** Over the cap, forgets the entities seen longest ago (whole scrapes at a time). Rare: prune is the norm. */
   private enforceCap(): number {
     let evicted = 0;
-    while (this.state.size > this.maxEntities) {
+    for (let size = this.size; size > this.maxEntities; size = this.size) {
       let oldest = Infinity;
-      for (const s of this.state.values()) if (s[SEEN]! < oldest) oldest = s[SEEN]!;
-      const before = this.state.size;
-      // Evict in insertion order among the oldest, stopping at the cap.
-      for (const [key, s] of this.state) {
-        if (this.state.size <= this.maxEntities) break;
-        if (s[SEEN] === oldest) this.state.delete(key);
+      for (const byEntity of this.states.values()) for (const st of byEntity.values()) oldest = Math.min(oldest, st.oldestSeen());
+      let over = size - this.maxEntities;
+      for (const byEntity of this.states.values()) {
+        for (const st of byEntity.values()) {
+          if (over <= 0) break;
+          const removed = st.remove(-Infinity, oldest, over);
+          over -= removed;
+          evicted += removed;
+        }
       }
-      evicted += before - this.state.size;
     }
     return evicted;
   }

@@ -3,6 +3,7 @@
 // arriving together; a cursor over the nodes sorted by offset launches the due ones every tick. A node
 // whose previous scrape is still running is skipped (never two at once on a node), concurrency is
 // bounded by a semaphore shared by the cluster's sources, and a 429's Retry-After is honoured.
+import { setMaxListeners } from 'node:events';
 import { HttpError } from '../cluster/connection.js';
 import { scopedAbort } from '../util/abort.js';
 
@@ -95,6 +96,8 @@ export class ScrapeScheduler {
 
   constructor(private readonly o: SchedulerOptions) {
     this.now = o.now ?? Date.now;
+    // Every running scrape listens for stop() (up to the concurrency limit): not a leak.
+    setMaxListeners(0, this.abort.signal);
   }
 
   setNodes(nodes: Iterable<string>): void {

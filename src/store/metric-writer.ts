@@ -199,11 +199,18 @@ export async function copyInto(client: pg.PoolClient | pg.Client, sql: string, t
   await pipeline(Readable.from(chunks), stream);
 }
 
+/** Key column names per entity, looked up once (this check runs for every row written). */
+const KEY_COLUMNS = new Map<Entity, string[]>(
+  (Object.keys(ENTITY_TABLES) as Entity[]).map((e) => [e, ENTITY_TABLES[e].keys.map((k) => k.column)]),
+);
+
 /** Why a row cannot be stored (a key column missing or ts invalid), or null when it can. */
 export function invalidMetricRowReason(entity: Entity, row: MetricRow): string | null {
-  for (const k of ENTITY_TABLES[entity].keys) {
-    const v = row[k.column];
-    if (v === null || v === undefined) return `lacks key column ${k.column}`;
+  const keys = KEY_COLUMNS.get(entity);
+  if (!keys) throw new Error(`writeMetricRows: unknown entity ${JSON.stringify(entity)}`);
+  for (let i = 0; i < keys.length; i++) {
+    const v = row[keys[i]!];
+    if (v === null || v === undefined) return `lacks key column ${keys[i]}`;
   }
   const ts = row.ts;
   const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));

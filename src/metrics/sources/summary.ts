@@ -9,6 +9,7 @@ import {
   FieldError, MetricDecodeError, TimeParser, prefixError, emptyStartTimes, typeName, type StartTimes,
 } from './decode-util.js';
 import { PLANS, checkKeys, fill, type Plan } from './summary-plan.js';
+import { parseJsonBuffer } from './json-pieces.js';
 
 export interface SummaryDecodeOptions {
   /** Sample time for objects that carry no `time` of their own (old kubelets omit it on FsStats). */
@@ -92,7 +93,7 @@ interface Ctx {
 export function decodeSummary(body: string | Buffer, opts: SummaryDecodeOptions = {}): DecodedSummary {
   let doc: unknown;
   try {
-    doc = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    doc = typeof body === 'string' ? JSON.parse(body) : parseJsonBuffer(body);
   } catch (err) {
     throw new MetricDecodeError('summary', '', `invalid JSON: ${(err as Error).message}`);
   }
