@@ -193,10 +193,12 @@ async function copyRowsInto(
 export async function copyInto(client: pg.PoolClient | pg.Client, sql: string, text: string): Promise<void> {
   const CHUNK = 256 * 1024;
   const stream = client.query(pgCopyStreams.from(sql));
+  // Encoded once; the chunks are views of the same bytes (no string slicing or per-chunk encoding).
+  const bytes = Buffer.from(text, 'utf8');
   const chunks = (function* () {
-    for (let i = 0; i < text.length; i += CHUNK) yield text.slice(i, i + CHUNK);
+    for (let i = 0; i < bytes.length; i += CHUNK) yield bytes.subarray(i, i + CHUNK);
   })();
-  await pipeline(Readable.from(chunks), stream);
+  await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 1 }), stream);
 }
 
 /** Key column names per entity, looked up once (this check runs for every row written). */
