@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { Figures } from './figure.js';
-import { memoryMiB } from './harness.js';
+import { memoryMiB, postgresCpuSeconds, procTimes } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
 
@@ -30,43 +30,7 @@ const repoRoot = join(here, '..', '..');
 const simIndexUrl = pathToFileURL(join(here, '../src/sim/index.js')).href;
 const INTERVAL_S = 15;
 const PODS_PER_NODE = 30;
-const CLK_TCK = 100; // Linux USER_HZ: /proc stat times are in 1/100 s
 
-/** utime + stime of one process in seconds, and its parent pid. */
-function procTimes(pid: number): { cpuS: number; ppid: number; comm: string } | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = text.lastIndexOf(')');
-    const comm = text.slice(text.indexOf('(') + 1, close);
-    const f = text.slice(close + 2).split(' ');
-    // fields after comm: state(0) ppid(1) … utime(11) stime(12)
-    return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, ppid: Number(f[1]), comm };
-  } catch {
-    return null; // the process ended
-  }
-}
-
-/** CPU seconds of every postgres process descending from `root`. */
-function postgresCpuS(root: number): number {
-  const all = new Map<number, { cpuS: number; ppid: number; comm: string }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const t = procTimes(Number(name));
-    if (t) all.set(Number(name), t);
-  }
-  let sum = 0;
-  for (const [pid, t] of all) {
-    if (!t.comm.startsWith('postgres')) continue;
-    for (let p = t.ppid, hops = 0; p > 1 && hops < 10; p = all.get(p)?.ppid ?? 0, hops++) {
-      if (p === root) {
-        sum += t.cpuS;
-        break;
-      }
-    }
-    void pid;
-  }
-  return sum;
-}
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -218,9 +182,9 @@ async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures>
     memory.mark('inventory listed, every node scraped once');
     await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles
     memory.mark('warm-up done');
-    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     await sleep(windowCycles * INTERVAL_S * 1000);
-    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuS(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
     const seconds = (after.at - before.at) / 1000;
     const onTime = after.st.cyclesOnTime - before.st.cyclesOnTime;
     const late = after.st.cyclesLate - before.st.cyclesLate;

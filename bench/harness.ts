@@ -2,7 +2,7 @@
 // own child process (so each is measured alone), an embedded PostgreSQL in a temporary folder, and
 // /proc readings of CPU time and memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,4 +83,38 @@ export function memoryMiB(pid: number): { rss: number; peak: number } {
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** utime + stime of one process in seconds, its parent pid and command name; null once it ended. */
+export function procTimes(pid: number): { cpuS: number; ppid: number; comm: string } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = text.lastIndexOf(')');
+    const f = text.slice(close + 2).split(' ');
+    // fields after comm: state(0) ppid(1) … utime(11) stime(12)
+    return { cpuS: (Number(f[11]) + Number(f[12])) / CLOCK_TICKS, ppid: Number(f[1]), comm: text.slice(text.indexOf('(') + 1, close) };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of every postgres process descending from `root` (an embedded server and its backends). */
+export function postgresCpuSeconds(root: number): number {
+  const all = new Map<number, { cpuS: number; ppid: number; comm: string }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const t = procTimes(Number(name));
+    if (t) all.set(Number(name), t);
+  }
+  let sum = 0;
+  for (const t of all.values()) {
+    if (!t.comm.startsWith('postgres')) continue;
+    for (let up = t.ppid, hops = 0; up > 1 && hops < 10; up = all.get(up)?.ppid ?? 0, hops++) {
+      if (up === root) {
+        sum += t.cpuS;
+        break;
+      }
+    }
+  }
+  return sum;
 }

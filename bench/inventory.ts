@@ -7,8 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Figures } from './figure.js';
-import { readFileSync, readdirSync } from 'node:fs';
-import { cpuSeconds, memoryMiB, percentile, startCollectorChild, startSimChild, waitUntil } from './harness.js';
+import { cpuSeconds, memoryMiB, percentile, postgresCpuSeconds, startCollectorChild, startSimChild, waitUntil } from './harness.js';
 import { freePort, startTestDatabase } from '../test/helpers/pg.js';
 import { ClusterConnection } from '../src/cluster/connection.js';
 
@@ -121,33 +120,6 @@ function memoryPerObject(count: number): { value: number; unit: string; method: 
   const bytes = (process.memoryUsage().heapUsed - before) / count;
   if (known.size + podUids.size + podKeys.size < count) throw new Error('unreachable');
   return { value: Math.round(bytes), unit: 'bytes', method: `heap growth after GC for ${count} pods' informer and pod-name maps (uid strings, resourceVersions, namespace/name keys), divided by ${count}` };
-}
-
-/** CPU seconds of every postgres process under `root` (the embedded server and its backends). */
-function postgresCpuSeconds(root: number): number {
-  const procs = new Map<number, { comm: string; ppid: number; cpuS: number }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const f = stat.slice(close + 2).split(' ');
-      procs.set(Number(name), { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(f[1]), cpuS: (Number(f[11]) + Number(f[12])) / 100 });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  let sum = 0;
-  for (const p of procs.values()) {
-    if (!p.comm.startsWith('postgres')) continue;
-    for (let up = p.ppid, hops = 0; up > 1 && hops < 8; up = procs.get(up)?.ppid ?? 0, hops++) {
-      if (up === root) {
-        sum += p.cpuS;
-        break;
-      }
-    }
-  }
-  return sum;
 }
 
 function round(v: number, digits: number): number {

@@ -57,11 +57,14 @@ export class KubeletPipeline implements MetricPipeline {
   constructor(
     private readonly db: Database,
     private readonly spool: Spool | null = null,
-    /** Benchmarks and tests: the writer's write function (the in-process soak stores nothing). */
-    writerHooks: Pick<MetricWriterOptions, 'write'> = {},
+    /**
+     * Benchmarks and tests: the writer's write function (the in-process soak stores nothing), and how long
+     * a deleted pod's rate state is kept (default: two sample intervals; see RateOptions.forgetGraceMs).
+     */
+    private readonly hooks: Pick<MetricWriterOptions, 'write'> & { forgetGraceMs?: number } = {},
   ) {
     this.writer = new MetricWriter(db.pool, {
-      ...writerHooks,
+      write: hooks.write,
       partitions: db.partitions ?? undefined,
       onWriteFailed: (entity, rows, err) => {
         db.noteWrite(false, 0, err.message);
@@ -80,7 +83,7 @@ export class KubeletPipeline implements MetricPipeline {
     if (!t || t.intervalMs !== input.intervalMs) {
       const sampleIntervalMs = Math.max(input.intervalMs, KUBELET_MAX_HOUSEKEEPING_MS);
       // Only the counters this source fills: fewer values kept per entity (memory at 5,000 nodes).
-      t = { tracker: new RateTracker({ intervalMs: sampleIntervalMs, source: input.source }), intervalMs: input.intervalMs };
+      t = { tracker: new RateTracker({ intervalMs: sampleIntervalMs, source: input.source, forgetGraceMs: this.hooks.forgetGraceMs }), intervalMs: input.intervalMs };
       this.trackers.set(key, t);
     }
     return t.tracker;

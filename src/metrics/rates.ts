@@ -19,6 +19,12 @@ import { startTimeOf, type StartTimes } from './sources/decode-util.js';
 export interface RateOptions {
   /** The source's scrape interval; elapsed kubelet time above gapFactor × this gives no rate. */
   intervalMs: number;
+  /**
+   * How long a forgotten pod's or node's state is kept before a sweep drops it (default 2 × intervalMs):
+   * the kubelet keeps serving a deleted pod's last cached sample until its next housekeeping, and without
+   * the state that sample would look new and be written a second time.
+   */
+  forgetGraceMs?: number;
   /** Default 3. */
   gapFactor?: number;
   /** Entities remembered at most (all clusters together). Default 1,000,000. */
@@ -72,6 +78,15 @@ const KEY_FIELD: Record<Entity, { node: number; pod: number }> = Object.fromEntr
 /** Forgotten pods/nodes gather until they are this fraction (1/64) of the entities, or SWEEP_MIN, then one pass drops them. */
 const SWEEP_RATIO = 64;
 const SWEEP_MIN = 256;
+
+/** Per cluster: the pod UIDs and node names forgotten. */
+type Forgotten = Map<number | string, { pods: Set<string>; nodes: Set<string> }>;
+
+function countOf(f: Forgotten): number {
+  let n = 0;
+  for (const g of f.values()) n += g.pods.size + g.nodes.size;
+  return n;
+}
 
 /** The `index`-th field of a key whose fields are joined by SEP. */
 function keyField(key: string, index: number): string {
@@ -170,10 +185,14 @@ export class RateTracker {
   private readonly counters: Record<Entity, Counter[]>;
   /** One row's counter values, read once per row. */
   private scratch = new Float64Array(16);
-  // Pods (by UID) and nodes (by name) per cluster that went away, waiting for the next sweep: one pass
-  // over the states per batch keeps a delete O(1) amortised where a scan per delete would be O(entities).
-  private readonly gone = new Map<number | string, { pods: Set<string>; nodes: Set<string> }>();
-  private goneCount = 0;
+  // Pods (by UID) and nodes (by name) per cluster that went away, waiting for a sweep: one pass over the
+  // states per batch keeps a delete O(1) amortised where a scan per delete would be O(entities). Two
+  // generations: a sweep drops the older one, forgotten at least forgetGraceMs ago, and the younger one
+  // becomes the older.
+  private young: Forgotten = new Map();
+  private old: Forgotten = new Map();
+  private youngSince: number;
+  private readonly forgetGraceMs: number;
 
   constructor(opts: RateOptions) {
     if (!(opts.intervalMs > 0)) throw new Error(`rates: intervalMs must be > 0, got ${opts.intervalMs}`);
@@ -183,6 +202,8 @@ export class RateTracker {
     this.maxEntities = opts.maxEntities ?? 1_000_000;
     if (!(this.maxEntities >= 1)) throw new Error(`rates: maxEntities must be >= 1, got ${this.maxEntities}`);
     this.now = opts.now ?? Date.now;
+    this.forgetGraceMs = opts.forgetGraceMs ?? 2 * this.intervalMs;
+    this.youngSince = this.now();
     this.counters = Object.fromEntries(ENTITIES.map((e) => [e, countersOf(e, opts.source)])) as Record<Entity, Counter[]>;
     const most = Math.max(...Object.values(this.counters).map((c) => c.length));
     if (most > this.scratch.length) this.scratch = new Float64Array(most);
@@ -228,26 +249,46 @@ export class RateTracker {
 
   /**
    * Forgets the state of deleted pods (by UID: the pod, its containers, volumes, interfaces, disks) and
-   * deleted nodes (by name: everything keyed by the node). Dropped at the next sweep, which runs once the
-   * forgotten ones reach 1/64 of the entities (at least 256) or on `sweepForgotten()` / `prune()`.
+   * deleted nodes (by name: everything keyed by the node), at least forgetGraceMs later: at a sweep once
+   * the forgotten ones reach 1/64 of the entities (at least 256), at `prune()`, or at `sweepForgotten()`.
    */
   forget(clusterId: number | string, gone: { pods?: Iterable<string>; nodes?: Iterable<string> }): void {
-    let g = this.gone.get(clusterId);
-    if (!g) this.gone.set(clusterId, (g = { pods: new Set(), nodes: new Set() }));
-    for (const uid of gone.pods ?? []) if (!g.pods.has(uid)) (g.pods.add(uid), this.goneCount++);
-    for (const node of gone.nodes ?? []) if (!g.nodes.has(node)) (g.nodes.add(node), this.goneCount++);
-    if (this.goneCount >= Math.max(SWEEP_MIN, this.size / SWEEP_RATIO)) this.sweepForgotten();
+    let g = this.young.get(clusterId);
+    if (!g) this.young.set(clusterId, (g = { pods: new Set(), nodes: new Set() }));
+    for (const uid of gone.pods ?? []) g.pods.add(uid);
+    for (const node of gone.nodes ?? []) g.nodes.add(node);
+    if (this.pendingForgotten >= Math.max(SWEEP_MIN, this.size / SWEEP_RATIO)) this.sweepRipe();
   }
 
   /** Pods and nodes forgotten but not swept yet. */
   get pendingForgotten(): number {
-    return this.goneCount;
+    return countOf(this.young) + countOf(this.old);
   }
 
-  /** Drops the state of everything `forget()` named since the last sweep. Returns how many entities. */
+  /** Drops the state of everything forgotten, grace or not (tests, and a cluster going away). */
   sweepForgotten(): number {
+    const removed = this.sweep(this.old) + this.sweep(this.young);
+    this.old = new Map();
+    this.young = new Map();
+    this.youngSince = this.now();
+    return removed;
+  }
+
+  /** Drops the older generation once the younger one is older than the grace; the younger becomes the older. */
+  private sweepRipe(): number {
+    if (this.forgetGraceMs <= 0) return this.sweepForgotten();
+    const now = this.now();
+    if (now - this.youngSince < this.forgetGraceMs) return 0;
+    const removed = this.sweep(this.old);
+    this.old = this.young;
+    this.young = new Map();
+    this.youngSince = now;
+    return removed;
+  }
+
+  private sweep(forgotten: Forgotten): number {
     let removed = 0;
-    for (const [clusterId, g] of this.gone) {
+    for (const [clusterId, g] of forgotten) {
       const byEntity = this.states.get(clusterId);
       if (!byEntity) continue;
       for (const [entity, st] of byEntity) {
@@ -258,14 +299,12 @@ export class RateTracker {
         removed += st.removeWhere((key) => (pods && g.pods.has(keyField(key, f.pod))) || (nodes && g.nodes.has(keyField(key, f.node))));
       }
     }
-    this.gone.clear();
-    this.goneCount = 0;
     return removed;
   }
 
-  /** Forgets entities last seen (wall clock) before `olderThanMs`, and sweeps forgotten ones. Returns how many. */
+  /** Forgets entities last seen (wall clock) before `olderThanMs`, and sweeps forgotten ones past their grace. */
   prune(olderThanMs: number): number {
-    let removed = this.sweepForgotten();
+    let removed = this.sweepRipe();
     for (const byEntity of this.states.values()) for (const st of byEntity.values()) removed += st.remove(olderThanMs);
     return removed;
   }

@@ -164,3 +164,32 @@ test('rates: cAdvisor counters (seconds × 1e9, throttling) from two shifted pay
   assert.ok(Math.abs((b.rows.node[0]!.cpu_rate_millicores as number) - 200) < 1e-3);
   assert.equal(hpa.cpu_cfs_throttled_periods_per_second, 0);
 });
+
+test('rates: a deleted pod keeps its state for the grace period, so the kubelet\'s cached sample is not stored twice', () => {
+  let now = 0;
+  const rates = new RateTracker({ intervalMs: 15_000, source: 'summary', now: () => now, forgetGraceMs: 30_000 });
+  const first = decodeSummary(JSON.stringify(BASE));
+  rates.apply(1, first.rows, first.startTimes);
+  const all = rates.size;
+  const uid = String(first.rows.pod[0]!.pod_uid);
+  const ofPod = [...first.rows.container, ...first.rows.volume, ...first.rows.interface, ...first.rows.pod].filter((r) => r.pod_uid === uid).length;
+  assert.ok(ofPod > 1, 'the pod has containers, volumes or interfaces besides itself');
+  rates.forget(1, { pods: [uid] });
+
+  // The kubelet serves the same (cached) sample again after the deletion: still recognised as stale.
+  const again = decodeSummary(JSON.stringify(BASE));
+  const r = rates.apply(1, again.rows, again.startTimes);
+  assert.equal(again.rows.pod.filter((p) => p.pod_uid === uid).length, 0, 'the cached sample of the deleted pod is dropped');
+  assert.ok(r.stale >= ofPod);
+  assert.equal(r.first, 0);
+
+  now += 10_000;
+  rates.prune(-Infinity);
+  assert.equal(rates.size, all, 'within the grace nothing is dropped');
+  now += 30_000;
+  rates.prune(-Infinity); // the pod's generation becomes the older one …
+  now += 30_000;
+  rates.prune(-Infinity); // … and is dropped once the younger one has aged past the grace too
+  assert.equal(rates.size, all - ofPod);
+  assert.equal(rates.pendingForgotten, 0);
+});

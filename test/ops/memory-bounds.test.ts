@@ -91,7 +91,7 @@ function sample(node: string, pods: string[], tsMs: number, cpuNs: number): Metr
 }
 
 test('rates: the state of deleted pods and nodes is dropped, back to the baseline after 20,000 pod lifecycles', () => {
-  const rates = new RateTracker({ intervalMs: 10_000, source: 'summary', now: () => 0 });
+  const rates = new RateTracker({ intervalMs: 10_000, source: 'summary', now: () => 0, forgetGraceMs: 0 });
   const live = Array.from({ length: 100 }, (_, i) => `live-${i}`);
   let t = Date.parse('2026-01-01T00:00:00Z');
   let cpu = 0;
@@ -165,7 +165,7 @@ test('kubelet pipeline: forgetPods, forgetNode and forgetCluster drop the rate s
   const doc = JSON.parse(body.toString('utf8')) as { node: { nodeName: string }; pods: Array<{ podRef: { uid: string } }> };
   const fakeDb = { pool: {}, partitions: null, state: 'connected', noteWrite: () => undefined } as unknown as Database;
   let written = 0;
-  const pipeline = new KubeletPipeline(fakeDb, null, { write: async (_p, _e, rows) => ({ inserted: (written += rows.length, rows.length), duplicates: 0 }) });
+  const pipeline = new KubeletPipeline(fakeDb, null, { write: async (_p, _e, rows) => ({ inserted: (written += rows.length, rows.length), duplicates: 0 }), forgetGraceMs: 0 });
   try {
     const ingest = (clusterId: number) => pipeline.ingest({ clusterId, cluster: `c${clusterId}`, node: doc.node.nodeName, source: 'summary', body, scrapedAt: new Date(), intervalMs: 10_000 });
     await ingest(1);
