@@ -3,15 +3,9 @@
 import uPlot from 'uplot';
 import { h } from './dom.js';
 
-export interface SeriesResult {
-  resolution: 'raw' | '1m' | '1h';
-  table: string;
-  bucketS: number;
-  from: string;
-  to: string;
-  ts: number[];
-  series: Array<{ metric: string; group: string | null; unit: string; values: Array<number | null> }>;
-}
+// The API's answer shape, declared once beside the server code (a type-only import: nothing is bundled).
+import type { SeriesResult } from '../series.js';
+export type { SeriesResult };
 
 export interface Line {
   label: string;
