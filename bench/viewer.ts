@@ -2,11 +2,9 @@
 // nodes × 30 pods, synthetic rows loaded with COPY) and 10 minutes of node samples at 15 s; the viewer's
 // HTTP API served on loopback; the median of repeated requests of the overview and of the nodes table
 // (first page, sorted by CPU — the heaviest sort). Embedded PostgreSQL from test/helpers/pg.ts.
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
+import { copyFromChunks } from '../src/store/copy-stream.js';
 import type { Figures } from './figure.js';
 import { startTestDatabase } from '../test/helpers/pg.js';
 import { migrate } from '../src/store/migrate.js';
@@ -26,8 +24,7 @@ const REPEAT = 15;
 async function copyRows(pool: pg.Pool, sql: string, rows: () => Generator<string>): Promise<void> {
   const client = await pool.connect();
   try {
-    const stream = client.query(copyStreams.from(sql));
-    await pipeline(Readable.from(rows(), { objectMode: false }), stream);
+    await copyFromChunks(client, sql, rows());
   } finally {
     client.release();
   }

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ChildTable, KindDef, KubeObject } from '../inventory/kind.js';
-import { copyInto } from './metric-writer.js';
+import { copyText } from './copy-stream.js';
 import { copyEncoder } from './copy-text.js';
 import { inTransaction } from './pool.js';
 import {
@@ -78,7 +78,7 @@ export async function applyInventory(
         }
         batch++;
         for (const p of toSend) p.batch = batch;
-        await copyInto(client, sql.copyStage, sql.encodeStage(toSend));
+        await copyText(client, sql.copyStage, sql.encodeStage(toSend));
         const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, batch, kind.name, at]);
         result.logged += logged.rowCount ?? 0;
         // Children are replaced only for objects that changed: their rows derive from the object.

@@ -13,9 +13,7 @@
 // key within the batch (max() of each column: equal values, or one value and nulls) and upserts with
 // `col = COALESCE(EXCLUDED.col, t.col)` — a source's non-null values land, the other source's stay. The
 // update is skipped when it would change nothing, so a replay writes no new row versions (idempotent).
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import pgCopyStreams from 'pg-copy-streams';
+import { copyFromChunks } from './copy-stream.js';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import { ENTITY_TABLES } from '../metrics/definitions.js';
@@ -180,25 +178,12 @@ async function copyRowsInto(
   rows: MetricRow[],
 ): Promise<void> {
   const ENCODE_ROWS = 500;
-  const stream = client.query(pgCopyStreams.from(sql));
   const slices = (function* () {
     yield COPY_BINARY_HEADER;
     for (let i = 0; i < rows.length; i += ENCODE_ROWS) yield encode(rows.slice(i, i + ENCODE_ROWS));
     yield COPY_BINARY_TRAILER;
   })();
-  await pipeline(Readable.from(slices, { objectMode: false, highWaterMark: 1 }), stream);
-}
-
-/** Streams COPY text in chunks (a batch can be megabytes; chunks keep socket writes reasonable). */
-export async function copyInto(client: pg.PoolClient | pg.Client, sql: string, text: string): Promise<void> {
-  const CHUNK = 256 * 1024;
-  const stream = client.query(pgCopyStreams.from(sql));
-  // Encoded once; the chunks are views of the same bytes (no string slicing or per-chunk encoding).
-  const bytes = Buffer.from(text, 'utf8');
-  const chunks = (function* () {
-    for (let i = 0; i < bytes.length; i += CHUNK) yield bytes.subarray(i, i + CHUNK);
-  })();
-  await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 1 }), stream);
+  await copyFromChunks(client, sql, slices);
 }
 
 /** Key column names per entity, looked up once (this check runs for every row written). */
