@@ -21,11 +21,13 @@ export async function run(): Promise<Figures> {
   const sim = await startSimChild({ nodes: NODES, podsPerNode: PODS_PER_NODE });
   const port = await freePort();
   let collector: ReturnType<typeof startCollectorChild> | null = null;
+  let conn: ClusterConnection | null = null;
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const conn = await ClusterConnection.open({ name: 'bench', kubeconfig: sim.kubeconfig, context: 'sim-1' });
-    const simPods = async () => (await conn.getJson<{ pods: number }>('/_sim/state')).pods;
+    conn = await ClusterConnection.open({ name: 'bench', kubeconfig: sim.kubeconfig, context: 'sim-1' });
+    const admin = conn;
+    const simPods = async () => (await admin.getJson<{ pods: number }>('/_sim/state')).pods;
     const t0 = Date.now();
     const simCpu0 = cpuSeconds(sim.proc.pid!);
     const dbCpu0 = postgresCpuSeconds(process.pid);
@@ -62,7 +64,7 @@ export async function run(): Promise<Figures> {
     const until = Date.now() + CHURN_SECONDS * 1000;
     let next = Date.now();
     while (Date.now() < until) {
-      const res = await conn.raw('/_sim/churn', { method: 'POST', body: '{}', contentType: 'application/json' });
+      const res = await admin.raw('/_sim/churn', { method: 'POST', body: '{}', contentType: 'application/json' });
       const at = Date.now();
       const body = JSON.parse(await res.body.text()) as { deleted: string | null };
       if (body.deleted) sent.push({ key: body.deleted, at });
@@ -70,7 +72,6 @@ export async function run(): Promise<Figures> {
       const wait = next - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    await conn.close();
     await new Promise((r) => setTimeout(r, 5000));
     const rows = await client.query<{ key: string; at: Date }>(
       `SELECT namespace || '/' || name AS key, at FROM kubepulse.change_log WHERE kind = 'pod' AND op = 'delete' AND at >= $2 AND namespace || '/' || name = ANY($1)`,
@@ -89,6 +90,7 @@ export async function run(): Promise<Figures> {
       inventory_bytes_per_tracked_object: memoryPerObject(expected),
     };
   } finally {
+    await conn?.close().catch(() => undefined);
     await client.end().catch(() => undefined);
     await collector?.stop();
     await sim.stop();
