@@ -1,11 +1,8 @@
 // Counter resets through the whole metric pipeline into a real PostgreSQL: a simulated kubelet (its
 // summary and cAdvisor pages, on a hand-moved clock) whose container restarts and whose node reboots.
 // Rates never go negative, the reset is counted, and the rows after the reset carry the new counters.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
-import { migrate } from '../../src/store/migrate.js';
-import { createPool } from '../../src/store/pool.js';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { KubeletPipeline } from '../../src/collector/kubelet-pipeline.js';
 import type { Database } from '../../src/collector/database.js';
@@ -14,28 +11,20 @@ import type { KubeletSource } from '../../src/metrics/kubelet-client.js';
 import { createKubelet } from '../../src/sim/kubelet/index.js';
 import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
 import { configureLogging } from '../../src/log.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useMigratedStore } from '../helpers/store.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-before(async () => {
+const store = useMigratedStore();
+before(() => {
   configureLogging({ level: 'error', console: 'off' });
-  db = await startTestDatabase();
-  await migrate(db.url);
-  pool = createPool(db.url, { max: 4 });
-});
-after(async () => {
-  await pool?.end();
-  await db?.stop();
 });
 
 test('container restarts and a node reboot reset counters without negative rates', async () => {
-  const clusterId = await ensureCluster(pool, 'restarts');
+  const clusterId = await ensureCluster(store.pool, 'restarts');
   const housekeepingMs = 10_000;
   let nowMs = Math.floor(Date.now() / 1000) * 1000 - 20 * housekeepingMs;
   const view = makeFakeNodeView({ seed: 7, podCount: 4, bootMs: nowMs - 2 * 3_600_000, name: 'node-r' });
   const kubelet = createKubelet(() => view, { containerRestarted: () => undefined }, { now: () => nowMs, housekeepingMs });
-  const fakeDb = { pool, maintenance: undefined, noteWrite: () => undefined } as unknown as Database;
+  const fakeDb = { pool: store.pool, maintenance: undefined, noteWrite: () => undefined } as unknown as Database;
   const pipeline = new KubeletPipeline(fakeDb);
   const restarted = view.pods[0]!.containers[0]!;
   const restartedPod = view.pods[0]!;
@@ -83,13 +72,13 @@ test('container restarts and a node reboot reset counters without negative rates
     const rates = metricsOf(entity).filter((m) => m.rate).map((m) => m.rate!.column);
     if (!rates.length) continue;
     const where = rates.map((c) => `"${c}" < 0`).join(' OR ');
-    const r = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.${ENTITY_TABLES[entity].table} WHERE cluster_id = $1 AND (${where})`, [clusterId]);
+    const r = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.${ENTITY_TABLES[entity].table} WHERE cluster_id = $1 AND (${where})`, [clusterId]);
     assert.equal(r.rows[0].n, 0, `${entity}: negative rates`);
   }
 
   // The restarted container: its counter drops at the restart, the rate there is absent or non-negative,
   // and rates are back on the next sample.
-  const rows = (await pool.query<{ ts: Date; cpu: string; rate: number | null }>(
+  const rows = (await store.pool.query<{ ts: Date; cpu: string; rate: number | null }>(
     `SELECT ts, cpu_usage_core_nanoseconds AS cpu, cpu_rate_millicores AS rate FROM kubepulse.container_metric
      WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3 ORDER BY ts`, [clusterId, restartedPod.uid, restarted.name],
   )).rows;
@@ -103,7 +92,7 @@ test('container restarts and a node reboot reset counters without negative rates
   assert.ok(rows.slice(1, firstAfter).every((r) => r.rate !== null), 'a rate for every sample before the restart');
 
   // The node: its counter drops at the reboot and rates resume.
-  const node = (await pool.query<{ ts: Date; cpu: string; rate: number | null }>(
+  const node = (await store.pool.query<{ ts: Date; cpu: string; rate: number | null }>(
     `SELECT ts, cpu_usage_core_nanoseconds AS cpu, cpu_rate_millicores AS rate FROM kubepulse.node_metric
      WHERE cluster_id = $1 AND node = $2 ORDER BY ts`, [clusterId, view.name],
   )).rows;

@@ -12,14 +12,17 @@ export interface MigratedStore {
   clusterId: number;
 }
 
-/** Registers before/after hooks; the returned object is filled once `before` has run. */
-export function useMigratedStore(clusterName: string): MigratedStore {
+/**
+ * Registers before/after hooks; the returned object is filled once `before` has run. Without a cluster
+ * name no cluster is registered (clusterId 0), for tests that register their own.
+ */
+export function useMigratedStore(clusterName?: string): MigratedStore {
   const s = {} as MigratedStore;
   before(async () => {
     s.db = await startTestDatabase();
     await migrate(s.db.url);
     s.pool = createPool(s.db.url, { max: 4 });
-    s.clusterId = await ensureCluster(s.pool, clusterName);
+    s.clusterId = clusterName === undefined ? 0 : await ensureCluster(s.pool, clusterName);
   });
   after(async () => {
     await s.pool?.end();

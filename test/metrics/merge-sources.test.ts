@@ -1,29 +1,16 @@
 // Summary and cAdvisor rows of the same cgroup sample end up as one stored row with both sources'
 // columns, in either arrival order, and replays change nothing (real fixtures, real PostgreSQL).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
-import { migrate } from '../../src/store/migrate.js';
-import { createPool } from '../../src/store/pool.js';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { writeMetricRows } from '../../src/store/metric-writer.js';
 import { entityKeyOf, type Entity, type MetricRow, type MetricRows } from '../../src/metrics/definitions.js';
 import { decodeSummary } from '../../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useMigratedStore } from '../helpers/store.js';
 import { readFixture } from './fixtures.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-before(async () => {
-  db = await startTestDatabase();
-  await migrate(db.url);
-  pool = createPool(db.url, { max: 2 });
-});
-after(async () => {
-  await pool?.end();
-  await db?.stop();
-});
+const store = useMigratedStore();
 
 const CGROUP_ENTITIES: Entity[] = ['node', 'system_container', 'pod', 'container'];
 
@@ -57,23 +44,23 @@ test('cAdvisor times, truncated to seconds, equal the summary times of the same 
 
 for (const order of ['summary first', 'cadvisor first'] as const) {
   test(`summary and cAdvisor rows of one sample merge into one row (${order}); replays change nothing`, async () => {
-    const clusterId = await ensureCluster(pool, `merge-${order.replace(' ', '-')}`);
+    const clusterId = await ensureCluster(store.pool, `merge-${order.replace(' ', '-')}`);
     const { summary, cadvisor } = decodePair('1.35');
     const sources = order === 'summary first' ? [summary, cadvisor] : [cadvisor, summary];
     for (const e of CGROUP_ENTITIES) {
-      for (const rows of sources) await writeMetricRows(pool, e, withCluster(rows[e], clusterId));
+      for (const rows of sources) await writeMetricRows(store.pool, e, withCluster(rows[e], clusterId));
     }
     // One stored row per distinct key across both payloads.
     for (const e of CGROUP_ENTITIES) {
       const keys = new Set([...summary[e], ...cadvisor[e]].map((r) => `${entityKeyOf(e, r)}@${(r.ts as Date).getTime()}`));
-      const n = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.${e}_metric WHERE cluster_id = $1`, [clusterId]);
+      const n = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.${e}_metric WHERE cluster_id = $1`, [clusterId]);
       assert.equal(n.rows[0].n, keys.size, `${e} rows`);
     }
     // The kube-proxy container: working set and nanocores from the summary, CFS and fds from cAdvisor.
     const s = summary.container.find((r) => String(r.pod).startsWith('kube-proxy'))!;
     const c = cadvisor.container.find((r) => r.pod_uid === s.pod_uid && r.container === s.container)!;
     assert.ok(c, 'cAdvisor has the kube-proxy container');
-    const stored = await pool.query(
+    const stored = await store.pool.query(
       `SELECT cpu_usage_nanocores, memory_working_set_bytes, rootfs_used_bytes, file_descriptors, threads, memory_cache_bytes
        FROM kubepulse.container_metric WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3`,
       [clusterId, s.pod_uid, s.container],
@@ -89,12 +76,12 @@ for (const order of ['summary first', 'cadvisor first'] as const) {
     assert.equal(s.file_descriptors, null, 'the summary has no descriptor count: it came from cAdvisor');
 
     // Replay both: nothing new, and no row versions written (xmin unchanged).
-    const before = await pool.query(`SELECT xmin::text AS x, * FROM kubepulse.container_metric WHERE cluster_id = $1 ORDER BY pod_uid, container`, [clusterId]);
+    const before = await store.pool.query(`SELECT xmin::text AS x, * FROM kubepulse.container_metric WHERE cluster_id = $1 ORDER BY pod_uid, container`, [clusterId]);
     for (const rows of sources) {
-      const r = await writeMetricRows(pool, 'container', withCluster(rows.container, clusterId));
+      const r = await writeMetricRows(store.pool, 'container', withCluster(rows.container, clusterId));
       assert.equal(r.inserted, 0);
     }
-    const again = await pool.query(`SELECT xmin::text AS x, * FROM kubepulse.container_metric WHERE cluster_id = $1 ORDER BY pod_uid, container`, [clusterId]);
+    const again = await store.pool.query(`SELECT xmin::text AS x, * FROM kubepulse.container_metric WHERE cluster_id = $1 ORDER BY pod_uid, container`, [clusterId]);
     assert.deepEqual(again.rows, before.rows);
   });
 }

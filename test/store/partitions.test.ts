@@ -1,25 +1,12 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
-import { migrate } from '../../src/store/migrate.js';
-import { createPool } from '../../src/store/pool.js';
 import { ensureCluster, listClusters } from '../../src/store/clusters.js';
 import {
   DAY_MS, PartitionManager, parsePartitionBound, partitionName, partitionRangeFor,
 } from '../../src/store/partitions.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useMigratedStore } from '../helpers/store.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-before(async () => {
-  db = await startTestDatabase();
-  await migrate(db.url);
-  pool = createPool(db.url, { max: 4 });
-});
-after(async () => {
-  await pool?.end();
-  await db?.stop();
-});
+const store = useMigratedStore();
 
 const T0 = Date.parse('2026-11-25T13:45:10.123Z');
 
@@ -38,7 +25,7 @@ test('partition ranges align to the epoch and are named after their start', () =
 });
 
 test('partitions are created ahead, on demand for old samples, and dropped by retention', async () => {
-  const pm = new PartitionManager(pool, { ahead: 2 });
+  const pm = new PartitionManager(store.pool, { ahead: 2 });
   await pm.ensureAhead(['node_metric'], T0);
   const names = (await pm.list('node_metric')).map((p) => p.name);
   assert.deepEqual(names, ['node_metric_p20261125', 'node_metric_p20261126', 'node_metric_p20261127']);
@@ -46,13 +33,13 @@ test('partitions are created ahead, on demand for old samples, and dropped by re
   // A sample from ten days earlier (a spool replay) gets its partition on demand; a second manager (another
   // process) asking for the same range at the same time is fine.
   const old = T0 - 10 * DAY_MS;
-  const other = new PartitionManager(pool, { ahead: 2 });
+  const other = new PartitionManager(store.pool, { ahead: 2 });
   await Promise.all([pm.ensureFor('node_metric', [old, T0]), other.ensureFor('node_metric', [old])]);
-  const clusterId = await ensureCluster(pool, 'part-test');
-  await pool.query(`INSERT INTO kubepulse.node_metric (cluster_id, node, ts) VALUES ($1, 'n1', $2), ($1, 'n1', $3)`, [
+  const clusterId = await ensureCluster(store.pool, 'part-test');
+  await store.pool.query(`INSERT INTO kubepulse.node_metric (cluster_id, node, ts) VALUES ($1, 'n1', $2), ($1, 'n1', $3)`, [
     clusterId, new Date(old), new Date(T0),
   ]);
-  const where = await pool.query(
+  const where = await store.pool.query(
     `SELECT tableoid::regclass::text AS part FROM kubepulse.node_metric WHERE cluster_id = $1 ORDER BY ts`, [clusterId],
   );
   assert.deepEqual(where.rows.map((r) => r.part), ['kubepulse.node_metric_p20261115', 'kubepulse.node_metric_p20261125']);
@@ -61,29 +48,29 @@ test('partitions are created ahead, on demand for old samples, and dropped by re
   // ending after it, so the Nov 15 partition goes, the rest stay.
   const dropped = await pm.applyRetention({ node_metric: 7 * DAY_MS }, T0);
   assert.deepEqual(dropped, ['node_metric_p20261115']);
-  const left = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1`, [clusterId]);
+  const left = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1`, [clusterId]);
   assert.equal(left.rows[0].n, 1);
   assert.deepEqual((await pm.list('node_metric')).map((p) => p.name), ['node_metric_p20261125', 'node_metric_p20261126', 'node_metric_p20261127']);
 });
 
 test('a manager with another width respects the partitions that exist', async () => {
-  const hourly = new PartitionManager(pool, { widthMs: 3_600_000 });
+  const hourly = new PartitionManager(store.pool, { widthMs: 3_600_000 });
   // Inside the existing daily partition: nothing to create.
   await hourly.ensureFor('node_metric', [T0]);
   assert.equal((await hourly.list('node_metric')).length, 3);
   // Outside every partition: an hourly one.
   await hourly.ensureFor('node_metric', [T0 - 30 * DAY_MS]);
   assert.ok((await hourly.list('node_metric')).some((p) => p.name === 'node_metric_p20261026_1300'));
-  assert.throws(() => new PartitionManager(pool, { widthMs: 7 * 3_600_000 }), /divide or be a multiple of a day/);
+  assert.throws(() => new PartitionManager(store.pool, { widthMs: 7 * 3_600_000 }), /divide or be a multiple of a day/);
 });
 
 test('ensureCluster upserts by name and keeps the id', async () => {
-  const a = await ensureCluster(pool, 'alpha', { server: 'https://a:6443' });
-  const again = await ensureCluster(pool, 'alpha', { server: 'https://a2:6443' });
-  const b = await ensureCluster(pool, 'beta');
+  const a = await ensureCluster(store.pool, 'alpha', { server: 'https://a:6443' });
+  const again = await ensureCluster(store.pool, 'alpha', { server: 'https://a2:6443' });
+  const b = await ensureCluster(store.pool, 'beta');
   assert.equal(a, again);
   assert.notEqual(a, b);
-  const rows = await listClusters(pool);
+  const rows = await listClusters(store.pool);
   assert.deepEqual(rows.find((r) => r.id === a)?.meta, { server: 'https://a2:6443' });
-  await assert.rejects(ensureCluster(pool, ''), /non-empty/);
+  await assert.rejects(ensureCluster(store.pool, ''), /non-empty/);
 });
