@@ -204,3 +204,36 @@ test('the change log answers which pods ran on a node at a past moment, with the
   assert.deepEqual(await at(t(5)), [{ name: 'p1', mem: String(4 * 2 ** 30) }]);
   assert.deepEqual(await at(t(2)), [{ name: 'p1', mem: String(2 ** 30) }, { name: 'p2', mem: String(2 * 2 ** 30) }]);
 });
+
+test('container rows follow their pod: a listed-twice name is kept once, an update replaces them, odd text survives', async () => {
+  const pod: KubeObject = {
+    metadata: { name: 'dup', namespace: 'odd', uid: 'odd-dup', resourceVersion: '1' },
+    spec: {
+      nodeName: 'n1',
+      containers: [
+        { name: 'app', image: 'reg.example/app:1\twith-tab\\and-backslash', resources: { limits: { cpu: '250m', memory: '64Mi' } } },
+        { name: 'app', image: 'second-entry-is-dropped' },
+        { name: 'side', image: 'busybox' },
+      ],
+    },
+    status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, restartCount: 2, state: { running: { startedAt: '2026-11-25T10:00:00Z' } } }] },
+  };
+  await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: pod }]);
+  const rows = async () => (await pool.query(
+    `SELECT container, image, cpu_limit_millicores, memory_limit_bytes, restart_count, state, state_since
+     FROM kubepulse.container WHERE cluster_id = $1 AND pod_uid = $2 ORDER BY container`, [c1, 'odd-dup'])).rows;
+  const first = await rows();
+  assert.deepEqual(first.map((r) => [r.container, r.image]), [['app', pod.spec.containers[0].image], ['side', 'busybox']]);
+  assert.equal(Number(first[0].cpu_limit_millicores), 250);
+  assert.equal(Number(first[0].memory_limit_bytes), 64 * 1024 * 1024);
+  assert.equal(first[0].restart_count, 2);
+  assert.equal(first[0].state, 'running');
+  assert.equal(first[0].state_since.toISOString(), '2026-11-25T10:00:00.000Z');
+
+  // The side container goes away and the app's image changes: the rows are those of the new spec.
+  const next = clone(pod);
+  next.metadata.resourceVersion = '2';
+  next.spec.containers = [{ name: 'app', image: 'reg.example/app:2' }];
+  await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: next }]);
+  assert.deepEqual((await rows()).map((r) => [r.container, r.image]), [['app', 'reg.example/app:2']]);
+});
