@@ -85,29 +85,55 @@ export function encoderFor(sqlType: string): Encoder {
   }
 }
 
+/** Bytes per chunk a batch is encoded into (and sent to the socket as). */
+const CHUNK_BYTES = 256 * 1024;
+
 /**
  * Builds a function that turns rows (objects keyed by column name) into COPY text for `columns`, in that
- * order. A missing column is NULL; keys not among the columns are ignored. Columns marked notNull must be
- * present: the error names the column and the row instead of PostgreSQL's generic constraint message.
+ * order, as UTF-8 chunks of ~256 kB. A missing column is NULL; keys not among the columns are ignored.
+ * Columns marked notNull must be present: the error names the column and the row instead of PostgreSQL's
+ * generic constraint message.
+ *
+ * Each field is written straight into the chunk: building the batch as one string (`out += row`) and
+ * converting it with Buffer.from cost 9 % of the collector's CPU in a 60,000-pod inventory sync,
+ * flattening a rope of tens of thousands of pieces (often two-byte, from one non-Latin-1 character)
+ * before encoding it.
  */
-export function copyEncoder(table: string, columns: ColumnSpec[]): (rows: Array<Record<string, unknown>>) => string {
+export function copyEncoder(table: string, columns: ColumnSpec[]): (rows: Array<Record<string, unknown>>) => Buffer[] {
   const names = columns.map((c) => c.column);
   const encoders = columns.map((c) => encoderFor(c.sqlType));
   const required = columns.flatMap((c, i) => (c.notNull ? [i] : []));
   const n = names.length;
   return (rows) => {
-    let out = '';
+    const chunks: Buffer[] = [];
+    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let at = 0;
     const fields = new Array<string>(n);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
-      for (let i = 0; i < n; i++) fields[i] = encoders[i]!(row[names[i]!]);
+      let maxBytes = n; // separators and the newline
+      for (let i = 0; i < n; i++) {
+        const f = encoders[i]!(row[names[i]!]);
+        fields[i] = f;
+        maxBytes += f.length * 3; // a UTF-16 unit never takes more than 3 UTF-8 bytes
+      }
       for (const i of required) {
         if (fields[i] === COPY_NULL) {
           throw new BadRowError(`${table}: row ${r} lacks key column ${names[i]} (${JSON.stringify(row).slice(0, 200)})`, r);
         }
       }
-      out += fields.join('\t') + '\n';
+      if (at + maxBytes > buf.length) {
+        if (at > 0) chunks.push(buf.subarray(0, at));
+        buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, maxBytes));
+        at = 0;
+      }
+      for (let i = 0; i < n; i++) {
+        if (i > 0) buf[at++] = 0x09; // tab
+        at += buf.write(fields[i]!, at, 'utf8');
+      }
+      buf[at++] = 0x0a; // newline
     }
-    return out;
+    if (at > 0) chunks.push(buf.subarray(0, at));
+    return chunks;
   };
 }

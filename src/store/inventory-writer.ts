@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ChildTable, KindDef, KubeObject } from '../inventory/kind.js';
-import { copyText } from './copy-stream.js';
+import { copyFromChunks } from './copy-stream.js';
 import { copyEncoder } from './copy-text.js';
 import { inTransaction } from './pool.js';
 import {
@@ -78,7 +78,7 @@ export async function applyInventory(
         }
         batch++;
         for (const p of toSend) p.batch = batch;
-        await copyText(client, sql.copyStage, sql.encodeStage(toSend));
+        await copyFromChunks(client, sql.copyStage, sql.encodeStage(toSend));
         const logged = await client.query<{ uid: string }>(sql.upsert, [clusterId, batch, kind.name, at]);
         result.logged += logged.rowCount ?? 0;
         // Children are replaced only for objects that changed: their rows derive from the object.
@@ -88,7 +88,7 @@ export async function applyInventory(
           if (parents.length === 0) continue;
           await client.query(sql.childDelete.get(child.table)!, [clusterId, parents.map((o) => o.metadata.uid)]);
           const childRows = uniqueChildRows(kind, child, clusterId, parents);
-          if (childRows.length) await copyText(client, sql.childCopy.get(child.table)!, sql.encodeChild.get(child.table)!(childRows));
+          if (childRows.length) await copyFromChunks(client, sql.childCopy.get(child.table)!, sql.encodeChild.get(child.table)!(childRows));
         }
       }
       for (let i = 0; i < deletes.length; i += OBJECTS_PER_STATEMENT) {
@@ -240,12 +240,12 @@ interface KindStatements {
   fingerprints: string;
   createStage: string;
   copyStage: string;
-  encodeStage: (rows: Array<Record<string, unknown>>) => string;
+  encodeStage: (rows: Array<Record<string, unknown>>) => Buffer[];
   upsert: string;
   delete: string;
   childDelete: Map<string, string>;
   childCopy: Map<string, string>;
-  encodeChild: Map<string, (rows: Array<Record<string, unknown>>) => string>;
+  encodeChild: Map<string, (rows: Array<Record<string, unknown>>) => Buffer[]>;
 }
 
 const statementCache = new WeakMap<KindDef, KindStatements>();
@@ -309,7 +309,7 @@ function statementsFor(kind: KindDef): KindStatements {
     SELECT $1, $3, uid, namespace, name, 'delete', COALESCE($4::timestamptz, now()), resource_version FROM gone`;
   const childDelete = new Map<string, string>();
   const childCopy = new Map<string, string>();
-  const encodeChild = new Map<string, (rows: Array<Record<string, unknown>>) => string>();
+  const encodeChild = new Map<string, (rows: Array<Record<string, unknown>>) => Buffer[]>();
   for (const child of kind.children ?? []) {
     const parent = quoteIdent(parentUidColumn(kind));
     const ccols = childColumns(kind, child);

@@ -30,11 +30,18 @@ test('COPY text escapes backslash, tab, newline and carriage return and writes N
     { column: 'n', sqlType: 'bigint' },
     { column: 'd', sqlType: 'double precision' },
   ]);
+  const text = (rows: Array<Record<string, unknown>>) => Buffer.concat(enc(rows)).toString('utf8');
   assert.equal(
-    enc([{ k: 'x\ty', ts: new Date(Date.UTC(2026, 10, 25, 1, 2, 3, 4)), n: 2.6, d: Number.NaN }]),
+    text([{ k: 'x\ty', ts: new Date(Date.UTC(2026, 10, 25, 1, 2, 3, 4)), n: 2.6, d: Number.NaN }]),
     'x\\ty\t2026-11-25T01:02:03.004Z\t3\t\\N\n',
   );
   assert.throws(() => enc([{ ts: new Date() }]), /lacks key column k/);
+  // Multi-byte text, and a batch larger than one chunk, come out whole and in order.
+  const many = Array.from({ length: 5000 }, (_, i) => ({ k: `ключ-${i}-€-😀-${'x'.repeat(i % 300)}`, n: i }));
+  const lines = text(many).split('\n');
+  assert.equal(lines.length, 5001);
+  assert.ok(enc(many).length > 1);
+  for (let i = 0; i < many.length; i++) assert.equal(lines[i], `${many[i]!.k}\t\\N\t${i}\t\\N`);
 });
 
 test('rows land in their columns; a replayed batch is stored once', async () => {
