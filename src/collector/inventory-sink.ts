@@ -4,7 +4,7 @@
 // new batch queues behind it, so changes reach the tables in the order they happened.
 import type { InventoryChange, InventorySink } from '../inventory/informer.js';
 import type { KindDef } from '../inventory/kind.js';
-import { applyInventory, databaseNow, reconcile } from '../store/inventory-writer.js';
+import { applyInventory, databaseNow, hasLiveObjects, reconcile } from '../store/inventory-writer.js';
 import { isBadDataError } from '../store/spool-replay.js';
 import type { Spool } from '../store/spool.js';
 import type { Database } from './database.js';
@@ -34,6 +34,18 @@ export class StoreInventorySink {
       db.noteWrite(false, 0, (e as Error).message);
       if (!spool || isBadDataError(e)) throw e;
     };
+    // A kind whose table held nothing of this cluster when its first batch came is being filled by its
+    // first list: until that list's reconcile, its pages are new objects and the writer need not read
+    // stored fingerprints first (about 7 % of PostgreSQL's work in a 150,000-pod first sync).
+    const firstFill = new Map<string, Promise<boolean>>();
+    const assumeNew = (kind: KindDef): Promise<boolean> => {
+      let p = firstFill.get(kind.name);
+      if (!p) {
+        p = hasLiveObjects(db.pool, kind, clusterId).then((live) => !live, () => false);
+        firstFill.set(kind.name, p);
+      }
+      return p;
+    };
     return {
       apply: async (kind: KindDef, changes: InventoryChange[]) => {
         if (this.mustSpool()) {
@@ -43,7 +55,7 @@ export class StoreInventorySink {
         }
         const started = Date.now();
         try {
-          const r = await applyInventory(db.pool, kind, clusterId, changes);
+          const r = await applyInventory(db.pool, kind, clusterId, changes, { assumeNew: await assumeNew(kind) });
           if (WORKLOAD_CHAIN.has(kind.name)) {
             await resolveWorkloads(db.pool, clusterId, kind.name, changes.filter((c) => c.op === 'upsert').map((c) => c.obj));
           }
@@ -69,6 +81,8 @@ export class StoreInventorySink {
         }
       },
       reconcile: async (kind: KindDef, presentUids: string[], listStartedAt: Date) => {
+        // The first list is over: from now on batches are watch events and relists.
+        firstFill.set(kind.name, Promise.resolve(false));
         const record = { t: 'reconcile' as const, clusterId, kind: kind.name, present: presentUids, listStartedAt: listStartedAt.toISOString() };
         if (this.mustSpool()) {
           spool!.append(record);

@@ -37,6 +37,12 @@ export interface ApplyResult {
 export interface ApplyOptions {
   /** Time of the change for change_log.at and deleted_at (default: the database's now()). */
   at?: Date;
+  /**
+   * The caller knows the objects are not stored yet (a first list into an empty table): skip the read of
+   * stored fingerprints that spares a relist from resending unchanged objects. Only a hint: the upsert
+   * compares fingerprints itself, so a wrong hint costs work, never correctness.
+   */
+  assumeNew?: boolean;
 }
 
 /** Objects per statement: bounds one COPY and one statement's work during a big initial list. */
@@ -65,11 +71,14 @@ export async function applyInventory(
         // Relists and resyncs send mostly unchanged objects: compare fingerprints first (a small read of
         // one indexed column) and send only the objects that changed. The upsert re-checks anyway.
         const prepared = chunk.map((o) => kindRow(kind, o));
-        const stored = await client.query<{ uid: string; fingerprint: string }>(sql.fingerprints, [
-          clusterId, chunk.map((o) => o.metadata.uid),
-        ]);
-        const storedFp = new Map(stored.rows.map((r) => [r.uid, r.fingerprint]));
-        const toSend = prepared.filter((p) => storedFp.get(p.uid as string) !== p.fingerprint);
+        let toSend = prepared;
+        if (!opts.assumeNew) {
+          const stored = await client.query<{ uid: string; fingerprint: string }>(sql.fingerprints, [
+            clusterId, chunk.map((o) => o.metadata.uid),
+          ]);
+          const storedFp = new Map(stored.rows.map((r) => [r.uid, r.fingerprint]));
+          toSend = prepared.filter((p) => storedFp.get(p.uid as string) !== p.fingerprint);
+        }
         if (toSend.length === 0) continue;
         if (!staged) {
           // Inside the transaction, so a pooler in transaction mode still sees one session.
@@ -128,6 +137,12 @@ export async function reconcile(
     [clusterId, [...presentUids], listStartedAt, kind.name],
   );
   return r.rows.map((x) => x.uid);
+}
+
+/** Whether the kind's table holds any live object of the cluster (one index probe). */
+export async function hasLiveObjects(pool: pg.Pool, kind: KindDef, clusterId: number): Promise<boolean> {
+  const r = await pool.query(`SELECT 1 FROM ${qualified(kind.table)} WHERE cluster_id = $1 AND deleted_at IS NULL LIMIT 1`, [clusterId]);
+  return (r.rowCount ?? 0) > 0;
 }
 
 /** The database's clock, for listStartedAt (compared with updated_at, which the database stamps). */

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
 import { createPool } from '../../src/store/pool.js';
 import { ensureCluster } from '../../src/store/clusters.js';
-import { applyInventory, databaseNow, reconcile } from '../../src/store/inventory-writer.js';
+import { applyInventory, databaseNow, hasLiveObjects, reconcile } from '../../src/store/inventory-writer.js';
 import { podKind, podContainers } from '../../src/inventory/kinds/pod.js';
 import { nodeKind } from '../../src/inventory/kinds/node.js';
 import type { KubeObject } from '../../src/inventory/kind.js';
@@ -236,4 +236,23 @@ test('container rows follow their pod: a listed-twice name is kept once, an upda
   next.spec.containers = [{ name: 'app', image: 'reg.example/app:2' }];
   await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: next }]);
   assert.deepEqual((await rows()).map((r) => [r.container, r.image]), [['app', 'reg.example/app:2']]);
+});
+
+test('assumeNew is only a hint: stored, unchanged objects sent with it are neither rewritten nor logged', async () => {
+  const cluster = await ensureCluster(pool, 'inv-hint');
+  assert.equal(await hasLiveObjects(pool, podKind, cluster), false);
+  const first = await applyInventory(pool, podKind, cluster, pods.map((obj) => ({ op: 'upsert', obj })), { assumeNew: true });
+  assert.equal(first.logged, pods.length);
+  assert.equal(await hasLiveObjects(pool, podKind, cluster), true);
+  const versions = async () => (await pool.query(`SELECT uid, xmin::text AS x FROM kubepulse.pod WHERE cluster_id = $1 ORDER BY uid`, [cluster])).rows;
+  const before = await versions();
+  const again = await applyInventory(pool, podKind, cluster, pods.map((obj) => ({ op: 'upsert', obj })), { assumeNew: true });
+  assert.equal(again.logged, 0);
+  assert.deepEqual(await versions(), before, 'no row version was written');
+  // One real change among them is still logged.
+  const changed = clone(pods[0]!);
+  changed.metadata.labels = { ...(changed.metadata.labels ?? {}), hinted: 'yes' };
+  const third = await applyInventory(pool, podKind, cluster, [changed, ...pods.slice(1)].map((obj) => ({ op: 'upsert', obj })), { assumeNew: true });
+  assert.equal(third.logged, 1);
+  assert.deepEqual((await logRows(cluster, changed.metadata.uid)).map((l) => l.op), ['add', 'update']);
 });
