@@ -27,15 +27,18 @@ export interface JsonOut {
 }
 
 const rfcCache = new Map<number, string>();
+/** Keys are seconds since this epoch (2020-09-13): small integers that V8 keeps unboxed (Smis) and hashes
+ *  fast, where seconds since 1970 (> 2^31) would be boxed numbers. */
+const RFC_EPOCH_S = 1_600_000_000;
 
 /** RFC 3339 with whole seconds, as metav1.Time marshals. Start times repeat every tick: memoised (bounded). */
 export function rfc3339(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  let s = rfcCache.get(sec);
+  const key = Math.floor(ms / 1000) - RFC_EPOCH_S;
+  let s = rfcCache.get(key);
   if (s === undefined) {
-    s = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+    s = new Date((key + RFC_EPOCH_S) * 1000).toISOString().replace('.000Z', 'Z');
     if (rfcCache.size >= 16_384) rfcCache.clear();
-    rfcCache.set(sec, s);
+    rfcCache.set(key, s);
   }
   return s;
 }
@@ -296,13 +299,12 @@ function podKey(docBits: number, p: PodSample): number | string {
   return ((docBits * 512 + c) * 131_072 + v) * 2 + (p.memAvailableBytes === null ? 0 : 1);
 }
 
-/** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render).
- *  Same bytes as writeSummaryReference, from templates per pod structure (slot-json.ts). */
-export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
+/** Writes the /stats/summary body into `w` (by default the shared scratch writer, valid until the next
+ *  render) and returns it. Same bytes as writeSummaryReference, from templates per pod structure (slot-json.ts). */
+export function writeSummary(s: NodeSample, opts: SummaryOptions, w: TextWriter = scratch.reset()): TextWriter {
   const x = context(s, opts);
   const f = s.features;
   const docBits = (f.psi ? 1 : 0) | (f.swap ? 2 : 0) | (f.containerFs ? 4 : 0) | (f.processStats ? 8 : 0) | (x.only ? 16 : 0);
-  const w = scratch.reset();
   slots.start(w, x.time, x.volTime);
   fragment(`doc${docBits}`, 0, headAndPods, x, null);
   const pods = s.pods;
