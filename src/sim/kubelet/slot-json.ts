@@ -9,61 +9,16 @@
 // A call that departs from the recording throws MISMATCH; the caller rewinds and records afresh.
 import { PrettyJson } from './json-writer.js';
 import type { TextWriter } from './text-writer.js';
-import { LE, packWords, safe, writeEight, writeHundredths, writeQuoted, writeSmall } from './slot-bytes.js';
+import { LE, safe, writeEight, writeHundredths, writeQuoted, writeSmall } from './slot-bytes.js';
+import { ARRAY, buildTemplate, END, END_ARRAY, FIELD, FIXED, FLOAT, OBJECT, slotJsonStats, STAMP, STAMP_COUNT, storeTemplate, STRING, templateOf, UINT, type Template } from './slot-templates.js';
 
-const OBJECT = 1;
-const FIELD = 2;
-const ARRAY = 3;
-const END = 4;
-const END_ARRAY = 5;
-const UINT = 6;
-const FLOAT = 7;
-const STRING = 8;
-/** Folded into the literal: a value the same in every fragment of the template (checked on replay). */
-const FIXED = 9;
-/** Folded into the literal and patched when it changes: one of the document's stamps (STAMP + which). */
-const STAMP = 10;
-/** Stamps per document: two strings (the sample times), then numbers the same in every block (a node's
- *  filesystem size, free bytes and inodes, repeated in every container's rootfs and logs). */
-export const STAMP_COUNT = 6;
+export { clearSlotTemplates, slotJsonStats, STAMP_COUNT } from './slot-templates.js';
 
 /** Thrown by a replayed call that departs from the recording; the fragment's writer catches it (see fragment()). */
 export const MISMATCH: Error = new Error('slot-json: the fragment departs from its recorded structure');
 
 /** Room kept after every write: a number (≤ 24 bytes), the overrun of an 8-byte store (≤ 7). */
 const SLACK = 64;
-
-interface Template {
-  ops: Uint8Array;
-  keys: Array<string | null>;
-  /** Per op: the first word of the literal written before its value (values only). */
-  litWord: Int32Array;
-  litLen: Int32Array;
-  words: Float64Array;
-  tailWord: number;
-  tailLen: number;
-  /** The FIXED values, by op. */
-  fixed: Array<number | string | undefined>;
-  /** Where each stamp's text sits in the words' bytes, and the text there now (by stamp). */
-  stampAt: Int32Array[];
-  stampText: string[];
-}
-
-/** Bounds on the process-wide template store; beyond them it starts over (the summary needs a few dozen). */
-const MAX_TEMPLATES = 4096;
-const MAX_TEMPLATE_BYTES = 32 * 1024 * 1024;
-/** Keyed by the caller's structure key (a string, or a number that is cheaper to hash). */
-const templates = new Map<string | number, Template>();
-let templateBytes = 0;
-
-/** Counters for tests and benchmarks: how often fragments were recorded, replayed, or departed. */
-export const slotJsonStats = { recorded: 0, replayed: 0, mismatches: 0, templates: () => templates.size };
-
-/** Forgets every template (tests). */
-export function clearSlotTemplates(): void {
-  templates.clear();
-  templateBytes = 0;
-}
 
 export class SlotJson {
   // Output: the caller's TextWriter, written through its raw buffer.
@@ -167,7 +122,7 @@ export class SlotJson {
    * out (the caller writes separators). Returns the position to rewind to after a MISMATCH.
    */
   begin(key: string | number, resumeDepth: number): number {
-    const t = templates.get(key);
+    const t = templateOf(key);
     if (t && this.stamped(t)) {
       this.recording = false;
       this.tpl = t;
@@ -234,36 +189,8 @@ export class SlotJson {
     if (this.strip && rec[0] !== 44) throw new Error(`slot-json: a resumed fragment must start with a comma, got ${JSON.stringify(String.fromCharCode(rec[0] ?? 0))}`);
     this.bytes(rec.subarray(this.strip));
     slotJsonStats.recorded++;
-    const pieces: Array<[number, number]> = [...this.recLits, [this.cut, rec.length]];
-    const packed = packWords(rec, pieces);
-    if (!packed) return;
-    // A stamp's text lies inside one literal piece: its place in the packed words.
-    const stampAt = this.recStamps.map((offsets) => Int32Array.from(offsets, (o) => {
-      const k = pieces.findIndex(([s, e]) => o >= s && o < e);
-      return packed.at[k]! * 8 + (o - pieces[k]![0]);
-    }));
-    const n = this.recOps.length;
-    const litWord = new Int32Array(n).fill(-1);
-    const litLen = new Int32Array(n);
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.recOps[i]! < UINT || this.recOps[i]! > STRING) continue;
-      const [s, e] = this.recLits[v]!;
-      litWord[i] = packed.at[v]!;
-      litLen[i] = e - s;
-      v++;
-    }
-    const t: Template = {
-      ops: Uint8Array.from(this.recOps), keys: this.recKeys, litWord, litLen, words: packed.words,
-      tailWord: packed.at[v]!, tailLen: rec.length - this.cut, fixed: this.recFixed,
-      stampAt, stampText: this.stamps.map((text) => text ?? ''),
-    };
-    const size = t.words.byteLength + n * 16;
-    const old = templates.get(this.recKey);
-    if (old) templateBytes -= old.words.byteLength + old.ops.length * 16;
-    if (templates.size >= MAX_TEMPLATES || templateBytes + size > MAX_TEMPLATE_BYTES) clearSlotTemplates();
-    templates.set(this.recKey, t);
-    templateBytes += size;
+    const t = buildTemplate(rec, this.cut, { ops: this.recOps, keys: this.recKeys, lits: this.recLits, fixed: this.recFixed, stamps: this.recStamps }, this.stamps);
+    if (t) storeTemplate(this.recKey, t);
   }
 
   // ---- structure ----
