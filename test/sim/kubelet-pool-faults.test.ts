@@ -62,6 +62,37 @@ test('a body a response still holds keeps its bytes while later ticks render; re
   }
 });
 
+test('summary pages written straight into slabs: same bytes as the text, held bodies kept, a page that outgrows its slab copied', () => {
+  const bootMs = Date.parse('2026-06-26T00:00:00Z');
+  const small = makeFakeNodeView({ seed: 6, podCount: 40, bootMs, kubernetesVersion: '1.35', cpuCores: 16, memoryBytes: 64 * 1024 ** 3 });
+  const large = makeFakeNodeView({ seed: 6, podCount: 110, bootMs, kubernetesVersion: '1.35', cpuCores: 16, memoryBytes: 64 * 1024 ** 3 });
+  let view = small;
+  let nowMs = bootMs + 3_600_000;
+  const kubelet = createKubelet(() => view, { containerRestarted() {} }, { now: () => nowMs, housekeepingMs: 10_000 });
+  try {
+    const held = kubelet.serveBytes('/stats/summary');
+    assert.ok(held.body.length > 64 * 1024, `a page large enough to be pooled (${held.body.length} bytes)`);
+    const snapshot = Buffer.from(held.body);
+    const memories = new Set<ArrayBufferLike>();
+    for (let i = 0; i < 8; i++) {
+      nowMs += 10_000;
+      if (i === 5) view = large; // 70 more pods: the page outgrows the slab sized from the previous one
+      const r = kubelet.serveBytes('/stats/summary');
+      assert.notEqual(r.body.buffer, held.body.buffer, 'a held body is not written over');
+      const text = kubelet.serve('/stats/summary').body;
+      assert.equal(r.body.toString('latin1'), text, `tick ${i}: bytes and text agree`);
+      assert.equal(JSON.parse(text).pods.length, view.pods.filter((p) => p.phase === 'Running').length);
+      memories.add(r.body.buffer);
+      r.release();
+    }
+    assert.ok(held.body.equals(snapshot), 'the held body was not overwritten');
+    assert.ok(memories.size < 8, `released slabs were written into again (${memories.size} distinct buffers for 8 pages)`);
+    held.release();
+  } finally {
+    kubelet.dispose();
+  }
+});
+
 test('malformed(): an invalid member right after the first brace; bodies without one unchanged', () => {
   assert.equal(malformed(Buffer.from('{\n "node": {}}')).toString(), '{"node":,\n "node": {}}');
   assert.equal(malformed(Buffer.from('ok')).toString(), 'ok');

@@ -35,15 +35,27 @@ function stamps(valueSeed: number): [string, string] {
   return [`2026-06-26T06:01:${s}Z`, `2026-06-26T06:01:00Z`];
 }
 
+/** The four numeric stamps of a document (node-wide numbers): other values for every value set, each of a
+ *  fixed width so that templates are patched rather than recorded afresh. */
+function numStamps(valueSeed: number): number[] {
+  return [100_000_000_000 + ((valueSeed * 7919) % 900_000_000_000), 1_000_000 + ((valueSeed * 104_729) % 9_000_000), 10 + (valueSeed % 90), valueSeed % 10];
+}
+
 /** Writes one random object's members: the structure from `shape`, the values from `value`. */
-function members(j: Writer, shape: () => number, value: () => number, depth: number, st: [string, string]): void {
+function members(j: Writer, shape: () => number, value: () => number, depth: number, st: [string, string], nums: number[]): void {
   const n = Math.floor(shape() * 6);
   for (let i = 0; i < n; i++) {
     const key = KEYS[Math.floor(shape() * KEYS.length)]!;
     const kind = Math.floor(shape() * (depth < 4 ? 9 : 6));
     if (kind === 5) {
-      const which = shape() < 0.5 ? 0 : 1;
-      j.stamp(key, st[which], which);
+      const r = shape();
+      if (r < 0.4) {
+        const which = Math.floor(shape() * 4);
+        j.stampUint(key, nums[which]!, 2 + which);
+      } else {
+        const which = r < 0.7 ? 0 : 1;
+        j.stamp(key, st[which], which);
+      }
     } else if (kind === 6) {
       if (shape() < 0.5) j.fixedUint(key, Math.floor(shape() * 1e6));
       else j.fixedString(key, shape() < 0.9 ? 'eth0' : 'needs "escaping"');
@@ -60,14 +72,14 @@ function members(j: Writer, shape: () => number, value: () => number, depth: num
       j.string(key, r < 0.5 ? ODD_STRINGS[Math.floor(value() * ODD_STRINGS.length)]! : `v-${Math.floor(value() * 100)}`);
     } else if (kind === 3 || kind === 4) {
       j.objectField(key);
-      members(j, shape, value, depth + 1, st);
+      members(j, shape, value, depth + 1, st, nums);
       j.end();
     } else {
       j.arrayField(key);
       const items = Math.floor(shape() * 3);
       for (let k = 0; k < items; k++) {
         j.object();
-        members(j, shape, value, depth + 2, st);
+        members(j, shape, value, depth + 2, st, nums);
         j.end();
       }
       j.endArray();
@@ -77,7 +89,7 @@ function members(j: Writer, shape: () => number, value: () => number, depth: num
 
 function doc(j: Writer, shapeSeed: number, valueSeed: number): void {
   j.object();
-  members(j, rng(shapeSeed), rng(valueSeed), 1, stamps(valueSeed));
+  members(j, rng(shapeSeed), rng(valueSeed), 1, stamps(valueSeed), numStamps(valueSeed));
   j.end();
 }
 
@@ -91,7 +103,7 @@ const slots = new SlotJson(new TextWriter(256));
 
 function replayed(key: string, shapeSeed: number, valueSeed: number): string {
   const w = new TextWriter(64); // small: the writer must grow it mid-fragment
-  slots.start(w, ...stamps(valueSeed));
+  slots.start(w, ...stamps(valueSeed), numStamps(valueSeed));
   const mark = slots.begin(key, 0);
   try {
     doc(slots, shapeSeed, valueSeed);
@@ -126,6 +138,49 @@ test('a replay that departs from its template (structures sharing a key) is rewo
     }
   }
   assert.ok(slotJsonStats.mismatches - before > 50, `departures were noticed (${slotJsonStats.mismatches - before})`);
+});
+
+test('numeric stamps: folded when equal to the document\'s number, patched per document, ordinary uints otherwise', () => {
+  const write = (j: Writer, nums: number[], values: number[]) => {
+    j.object();
+    for (let b = 0; b < 3; b++) {
+      j.objectField('rootfs').stamp('time', FAST_A, 0).stampUint('availableBytes', values[0]!, 2).uint('usedBytes', 4096 * b).stampUint('inodes', values[1]!, 3).end();
+    }
+    j.end();
+  };
+  const cases: Array<{ nums: number[]; values: number[] }> = [
+    { nums: [123_456_789_012, 6_553_600], values: [123_456_789_012, 6_553_600] }, // recorded
+    { nums: [123_456_000_000, 6_553_601], values: [123_456_000_000, 6_553_601] }, // same widths: patched
+    { nums: [99_000, 6_553_601], values: [99_000, 6_553_601] }, // another width: recorded afresh
+    { nums: [99_000, 6_553_601], values: [42, 6_553_601] }, // not the document's number: departs, recorded with a uint
+    { nums: [99_001, 7], values: [42, 7] }, // replays the uint, stamp 3 recorded afresh
+    { nums: [NaN, -1], values: [5, -1] }, // numbers that cannot be stamps: ordinary uints
+  ];
+  const before = { ...slotJsonStats };
+  for (const [n, c] of cases.entries()) {
+    const ref = new TextWriter(64);
+    write(new PrettyJson(ref), c.nums, c.values);
+    const out = new TextWriter(64);
+    slots.start(out, FAST_A, FAST_B, c.nums);
+    const mark = slots.begin('num-stamps', 0);
+    try {
+      write(slots, c.nums, c.values);
+      slots.finish();
+    } catch (err) {
+      if (err !== MISMATCH) throw err;
+      slots.rerecord(mark, 'num-stamps', 0);
+      write(slots, c.nums, c.values);
+      slots.finish();
+    }
+    slots.done();
+    assert.equal(out.toString(), ref.toString(), `case ${n}`);
+  }
+  // Replayed: case 1 (patched in place). Recorded: cases 0, 2 (new width), 3 (after departing), 4 (new
+  // width of stamp 3), 5 (no stamps).
+  assert.equal(slotJsonStats.replayed - before.replayed, 1, 'the same widths were patched and replayed');
+  assert.equal(slotJsonStats.mismatches - before.mismatches, 1, 'a value other than the stamp departed');
+  assert.equal(slotJsonStats.recorded - before.recorded, 5);
+  assert.throws(() => slots.start(new TextWriter(64), FAST_A, FAST_B, [1, 2, 3, 4, 5]), /at most 4 numeric stamps/);
 });
 
 test('uint and float values are formatted as PrettyJson formats them, across magnitudes and edge cases', () => {

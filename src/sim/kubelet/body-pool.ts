@@ -6,7 +6,7 @@
 // frees it), so forgetting release() costs speed, never correctness.
 
 /** Bodies below this are plain allocations (Node pools small Buffers itself). */
-const MIN_POOLED_BYTES = 64 * 1024;
+export const MIN_POOLED_BYTES = 64 * 1024;
 
 /** Slab size for n bytes: the next of 4 steps per power of two (≤ 19% slack), a whole number of pages. */
 export function slabBytes(n: number): number {
@@ -39,7 +39,22 @@ export class SlabPool {
     return new PooledBody(body, slab, this);
   }
 
-  /** Called by PooledBody when its last holder let go. */
+  /** A slab of `size` bytes (slabBytes()) to render a body into directly, recycled when one is free. */
+  take(size: number): Buffer {
+    const slab = this.free.get(size)?.pop();
+    if (slab) {
+      this.freeBytes -= size;
+      return slab;
+    }
+    return Buffer.allocUnsafeSlow(size);
+  }
+
+  /** The body written into the first n bytes of a slab from take(). */
+  adopt(slab: Buffer, n: number): PooledBody {
+    return new PooledBody(slab.subarray(0, n), slab, this);
+  }
+
+  /** Called by PooledBody when its last holder let go (and for a slab from take() that went unused). */
   put(slab: Buffer): void {
     if (this.freeBytes + slab.length > this.maxFreeBytes) return; // the GC frees it
     let list = this.free.get(slab.length);

@@ -262,11 +262,10 @@ export function renderCadvisor(s: NodeSample, labelCache: LabelCache = new Map()
   return { body: r.w.toString(), labelCache: r.labelCache };
 }
 
-/** Writes the /metrics/cadvisor body into the shared scratch writer (valid until the next render). */
-export function writeCadvisor(s: NodeSample, labelCache: LabelCache = new Map()): { w: TextWriter; labelCache: LabelCache } {
+/** Writes the /metrics/cadvisor body into `w` (by default the shared scratch writer, valid until the next render). */
+export function writeCadvisor(s: NodeSample, labelCache: LabelCache = new Map(), w: TextWriter = scratch.reset()): { w: TextWriter; labelCache: LabelCache } {
   const { rows, next } = buildRows(s, labelCache);
   const root = rows[0];
-  const w = scratch.reset();
   const ctx: Ctx = { w, rows, ts: Buffer.from(` ${s.tickMs}\n`, 'latin1'), tickS: s.tickMs / 1000, fs: rootFilesystems(s, root.io!) };
   const f = s.features;
   const [kernel, os] = kernelOf(f);

@@ -4,7 +4,7 @@
 // are recomputed on demand, deterministically, from the node view and the tick.
 import type { SimKubeletCallbacks, SimNodeView, SimPodView } from './view.js';
 import { ByteLru, CountLru } from './cache.js';
-import { PooledBody, SlabPool } from './body-pool.js';
+import { MIN_POOLED_BYTES, PooledBody, SlabPool, slabBytes } from './body-pool.js';
 import { kubeletFeatures, type KubeletFeatures } from './version.js';
 import { computeTick } from './tick.js';
 import { hash32, SERIES_EPOCH_S } from './series.js';
@@ -12,7 +12,7 @@ import { oomTimeS, type ContainerModel } from './container-model.js';
 import type { AggregateState, NodeSample } from './sample.js';
 import { writeSummary } from './summary.js';
 import { writeCadvisor } from './cadvisor.js';
-import type { TextWriter } from './text-writer.js';
+import { TextWriter } from './text-writer.js';
 import { renderResource } from './resource.js';
 import { renderPods } from './pods.js';
 import type { LabelCache } from './cadvisor-rows.js';
@@ -64,13 +64,23 @@ const JSON_TYPE = 'application/json';
 const PROM_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
-/** Process-wide caches (bounded): the last tick sample of recently asked kubelets, and rendered bodies. */
-const sampleCache = new CountLru<number, { k: number; sample: NodeSample }>(512);
+/** Process-wide caches (bounded): the last tick sample of recently asked kubelets, and rendered bodies.
+ *  A sample is worth keeping for the other endpoints of its tick and for the next tick (which reuses its
+ *  parameters), so a small world keeps all of its kubelets' samples. In a large one (5,000 nodes scraped
+ *  in turn) no sample is asked again before it is evicted, and every entry kept only ages into V8's old
+ *  generation (~100 KB per 30-pod node) to be collected there: 512 entries cost ~15–30% more CPU per
+ *  summary than 64 at 1,500 kubelets, for no hits. */
+const sampleCache = new CountLru<number, { k: number; sample: NodeSample }>(64);
 const bodyPool = new SlabPool(48 * 1024 * 1024);
 const bodyCache = new ByteLru<string | PooledBody>(96 * 1024 * 1024, (v) => {
   if (typeof v !== 'string') v.release();
 });
 const NO_RELEASE = (): void => {};
+/** Renders byte bodies straight into a slab (see cachedBody); holds no buffer between renders. */
+const slabWriter = new TextWriter(0);
+const NO_BYTES = Buffer.alloc(0);
+/** Room over the previous page of a kind: pages grow a little from tick to tick (counters gain digits). */
+const SLAB_HEADROOM = 1.05;
 /** cAdvisor label strings per kubelet (they only change when pods do), for recently scraped kubelets. */
 const labelCaches = new CountLru<number, LabelCache>(256);
 let nextKubeletId = 1;
@@ -98,8 +108,9 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
   let lastPruneK = -Infinity;
   /** Start (ms) of containers this kubelet restarted itself, by "podUid/name". */
   const restartedStartMs = new Map<string, number>();
-  /** The cache key of the newest body per kind and form (see cachedBody). */
+  /** The cache key of the newest body per kind and form, and its length (see cachedBody). */
   const lastBodyKey = new Map<string, string>();
+  const lastBodyBytes = new Map<string, number>();
   let featuresFor: { version: string; features: KubeletFeatures } | null = null;
 
   function features(view: SimNodeView): KubeletFeatures {
@@ -179,20 +190,42 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
   }
 
   /** A rendered body for this tick, from the process-wide cache when the same tick was asked before.
-   *  Byte bodies are copied out of the scratch writer into recycled memory (body-pool.ts). */
-  function cachedBody(kind: string, s: NodeSample, bytes: boolean, render: () => TextWriter | string): string | PooledBody {
+   *  Byte bodies live in recycled memory (body-pool.ts): when the kubelet's previous page of the kind was
+   *  large, the page is written straight into a slab sized from it (no copy afterwards); otherwise, or if
+   *  the page outgrew the slab, it is written into the scratch writer and copied into a slab. */
+  function cachedBody(kind: string, s: NodeSample, bytes: boolean, render: (w?: TextWriter) => TextWriter | string): string | PooledBody {
     const key = `${id}|${kind}|${s.k}|${bytes ? 'b' : 's'}`;
     let body = bodyCache.get(key);
     if (body === undefined) {
-      const out = render();
-      if (!bytes) body = typeof out === 'string' ? out : out.toString();
-      else body = bodyPool.copyOf(typeof out === 'string' ? Buffer.from(out, 'latin1') : out.view());
       // Ticks only move forward, so the previous tick's body of this kind is dead: drop it now, which hands
-      // its memory back for the next page instead of waiting for LRU eviction.
+      // its slab back (once its readers released it) for this page instead of waiting for LRU eviction.
       const slot = `${kind}|${bytes ? 'b' : 's'}`;
       const previous = lastBodyKey.get(slot);
       if (previous !== undefined && previous !== key) bodyCache.delete(previous);
       lastBodyKey.set(slot, key);
+      const hint = bytes ? lastBodyBytes.get(slot) : undefined;
+      if (hint !== undefined && hint >= MIN_POOLED_BYTES) {
+        const slab = bodyPool.take(slabBytes(Math.ceil(hint * SLAB_HEADROOM)));
+        try {
+          const out = render(slabWriter.useBuffer(slab));
+          if (typeof out !== 'string' && out.raw() === slab) body = bodyPool.adopt(slab, out.pos);
+          else {
+            // The page outgrew the slab (the writer moved to a buffer of its own): copy it as below.
+            body = bodyPool.copyOf(typeof out === 'string' ? Buffer.from(out, 'latin1') : out.view());
+            bodyPool.put(slab);
+          }
+        } catch (err) {
+          bodyPool.put(slab);
+          throw err;
+        } finally {
+          slabWriter.useBuffer(NO_BYTES);
+        }
+      } else {
+        const out = render();
+        if (!bytes) body = typeof out === 'string' ? out : out.toString();
+        else body = bodyPool.copyOf(typeof out === 'string' ? Buffer.from(out, 'latin1') : out.view());
+      }
+      if (bytes) lastBodyBytes.set(slot, body.length);
       // A body too large to cache keeps the reference the cache declined: its memory is simply never reused.
       bodyCache.set(key, body);
     }
@@ -211,12 +244,12 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
       case '/stats/summary': {
         const s = sampleAt(view);
         const only = query.get('only_cpu_and_memory') === 'true';
-        return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, bytes, () => writeSummary(s, { onlyCpuAndMemory: only })) };
+        return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, bytes, (w) => writeSummary(s, { onlyCpuAndMemory: only }, w)) };
       }
       case '/metrics/cadvisor': {
         const s = sampleAt(view);
-        return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, bytes, () => {
-          const r = writeCadvisor(s, labelCaches.get(id));
+        return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, bytes, (w) => {
+          const r = writeCadvisor(s, labelCaches.get(id), w);
           labelCaches.set(id, r.labelCache);
           return r.w;
         }) };

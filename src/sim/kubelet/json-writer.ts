@@ -124,6 +124,11 @@ export class PrettyJson {
     return this.string(key, v);
   }
 
+  /** The same as uint() here; the template writer patches these (node-wide numbers) into its templates. */
+  stampUint(key: string, v: number, _which: number): this {
+    return this.uint(key, v);
+  }
+
   // The value halves of uint/float/string (after keyed()): the one definition of how values are written,
   // which slot-json.ts records templates with and its fast paths are tested against.
 

@@ -41,39 +41,35 @@ export function seedOf(text: string, salt = 0): number {
  * A positive rate r(t) = base · (1 + dAmp·sin(2πt/day + dPhase) + wAmp·sin(2πt/wPeriod + wPhase)) with a
  * closed-form integral, plus a jitter term added to the counter at each tick (see counterAt).
  * dAmp + wAmp < 1 keeps the rate strictly positive.
+ *
+ * Held in a plain array of doubles indexed by the W constants, not in an object: V8 keeps an array's
+ * doubles unboxed in one backing store, where an object's fractional fields each get a heap box of their
+ * own (a wave would cost a dozen allocations; a tick makes five per container).
  */
-export interface RateWave {
-  base: number;
-  dAmp: number;
-  dPhase: number;
-  wAmp: number;
-  wPeriodS: number;
-  wPhase: number;
+export type RateWave = number[];
+
+export const W = {
+  base: 0, dAmp: 1, dPhase: 2, wAmp: 3, wPeriodS: 4, wPhase: 5,
   /** Jitter as a fraction (0..0.9) of the smallest possible one-tick increment; keeps counters monotonic. */
-  jitter: number;
+  jitter: 6,
   /** Seed of the per-tick jitter stream. */
-  noiseSeed: number;
+  noiseSeed: 7,
   /** The integral at the last two start times asked (a container's and its pod's start) and at the last
    *  end time (a container's own counters and its pod's are evaluated at the same tick): asked every tick
    *  while the wave's model is reused, and two cosines each. NaN = none yet. */
-  memoS0: number;
-  memoV0: number;
-  memoS1: number;
-  memoV1: number;
-  memoT: number;
-  memoTV: number;
-}
+  memoS0: 8, memoV0: 9, memoS1: 10, memoV1: 11, memoT: 12, memoTV: 13,
+} as const;
 
 /** Antiderivative of the smooth part of the rate, t in seconds (relative to any fixed epoch). */
 export function waveIntegral(w: RateWave, tS: number): number {
   const wd = TWO_PI / DAY_S;
-  const ww = TWO_PI / w.wPeriodS;
-  return w.base * (tS - (w.dAmp / wd) * Math.cos(wd * tS + w.dPhase) - (w.wAmp / ww) * Math.cos(ww * tS + w.wPhase));
+  const ww = TWO_PI / w[W.wPeriodS]!;
+  return w[W.base]! * (tS - (w[W.dAmp]! / wd) * Math.cos(wd * tS + w[W.dPhase]!) - (w[W.wAmp]! / ww) * Math.cos(ww * tS + w[W.wPhase]!));
 }
 
 /** The smooth rate at t (for gauges that follow the same load, e.g. memory). */
 export function waveAt(w: RateWave, tS: number): number {
-  return w.base * (1 + w.dAmp * Math.sin((TWO_PI / DAY_S) * tS + w.dPhase) + w.wAmp * Math.sin((TWO_PI / w.wPeriodS) * tS + w.wPhase));
+  return w[W.base]! * (1 + w[W.dAmp]! * Math.sin((TWO_PI / DAY_S) * tS + w[W.dPhase]!) + w[W.wAmp]! * Math.sin((TWO_PI / w[W.wPeriodS]!) * tS + w[W.wPhase]!));
 }
 
 /**
@@ -84,29 +80,29 @@ export function waveAt(w: RateWave, tS: number): number {
 export function counterAt(w: RateWave, startS: number, tS: number, k: number, tickS: number): number {
   if (tS <= startS) return 0;
   let end: number;
-  if (w.memoT === tS) end = w.memoTV;
+  if (w[W.memoT] === tS) end = w[W.memoTV]!;
   else {
     end = waveIntegral(w, tS);
-    w.memoT = tS;
-    w.memoTV = end;
+    w[W.memoT] = tS;
+    w[W.memoTV] = end;
   }
   const smooth = end - startIntegral(w, startS);
-  const minStep = w.base * (1 - w.dAmp - w.wAmp) * tickS;
-  const jitter = w.jitter * minStep * unit(w.noiseSeed, k);
+  const minStep = w[W.base]! * (1 - w[W.dAmp]! - w[W.wAmp]!) * tickS;
+  const jitter = w[W.jitter]! * minStep * unit(w[W.noiseSeed]!, k);
   // During the first tick of an incarnation the smooth part may be smaller than the jitter; cap it.
   return smooth + Math.min(jitter, smooth);
 }
 
 /** waveIntegral(w, startS), remembered for the wave's last two start times. */
 function startIntegral(w: RateWave, startS: number): number {
-  if (w.memoS0 === startS) return w.memoV0;
-  if (w.memoS1 === startS) return w.memoV1;
+  if (w[W.memoS0] === startS) return w[W.memoV0]!;
+  if (w[W.memoS1] === startS) return w[W.memoV1]!;
   const v = waveIntegral(w, startS);
   // The newest in front, the older one second (a container start and its pod start alternate).
-  w.memoS1 = w.memoS0;
-  w.memoV1 = w.memoV0;
-  w.memoS0 = startS;
-  w.memoV0 = v;
+  w[W.memoS1] = w[W.memoS0]!;
+  w[W.memoV1] = w[W.memoV0]!;
+  w[W.memoS0] = startS;
+  w[W.memoV0] = v;
   return v;
 }
 
@@ -114,20 +110,12 @@ function startIntegral(w: RateWave, startS: number): number {
 export const SERIES_EPOCH_S = 1_600_000_000;
 
 export function makeWave(seed: number, stream: number, base: number, shape: { dAmp: number; wAmp: number; wPeriodS: [number, number]; jitter: number }, dayPhase: number): RateWave {
-  return {
-    base,
-    dAmp: shape.dAmp,
-    dPhase: dayPhase,
-    wAmp: shape.wAmp,
-    wPeriodS: between(seed, stream + 1, shape.wPeriodS[0], shape.wPeriodS[1]),
-    wPhase: between(seed, stream + 2, 0, TWO_PI),
-    jitter: shape.jitter,
-    noiseSeed: hash32(seed, stream + 3),
-    memoS0: NaN,
-    memoV0: NaN,
-    memoS1: NaN,
-    memoV1: NaN,
-    memoT: NaN,
-    memoTV: NaN,
-  };
+  // In W order; the memo slots start as NaN (never equal to a time).
+  return [
+    base, shape.dAmp, dayPhase, shape.wAmp,
+    between(seed, stream + 1, shape.wPeriodS[0], shape.wPeriodS[1]),
+    between(seed, stream + 2, 0, TWO_PI),
+    shape.jitter, hash32(seed, stream + 3),
+    NaN, NaN, NaN, NaN, NaN, NaN,
+  ];
 }

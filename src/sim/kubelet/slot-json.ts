@@ -9,59 +9,16 @@
 // A call that departs from the recording throws MISMATCH; the caller rewinds and records afresh.
 import { PrettyJson } from './json-writer.js';
 import type { TextWriter } from './text-writer.js';
-import { LE, packWords, safe, writeEight, writeHundredths, writeQuoted, writeSmall } from './slot-bytes.js';
+import { LE, safe, writeEight, writeHundredths, writeQuoted, writeSmall } from './slot-bytes.js';
+import { ARRAY, buildTemplate, END, END_ARRAY, FIELD, FIXED, FLOAT, OBJECT, slotJsonStats, STAMP, STAMP_COUNT, storeTemplate, STRING, templateOf, UINT, type Template } from './slot-templates.js';
 
-const OBJECT = 1;
-const FIELD = 2;
-const ARRAY = 3;
-const END = 4;
-const END_ARRAY = 5;
-const UINT = 6;
-const FLOAT = 7;
-const STRING = 8;
-/** Folded into the literal: a value the same in every fragment of the template (checked on replay). */
-const FIXED = 9;
-/** Folded into the literal and patched when it changes: one of the document's two stamps (sample times). */
-const STAMP0 = 10;
-const STAMP1 = 11;
+export { clearSlotTemplates, slotJsonStats, STAMP_COUNT } from './slot-templates.js';
 
 /** Thrown by a replayed call that departs from the recording; the fragment's writer catches it (see fragment()). */
 export const MISMATCH: Error = new Error('slot-json: the fragment departs from its recorded structure');
 
 /** Room kept after every write: a number (≤ 24 bytes), the overrun of an 8-byte store (≤ 7). */
 const SLACK = 64;
-
-interface Template {
-  ops: Uint8Array;
-  keys: Array<string | null>;
-  /** Per op: the first word of the literal written before its value (values only). */
-  litWord: Int32Array;
-  litLen: Int32Array;
-  words: Float64Array;
-  tailWord: number;
-  tailLen: number;
-  /** The FIXED values, by op. */
-  fixed: Array<number | string | undefined>;
-  /** Where each stamp's text sits in the words' bytes, and the text there now. */
-  stampAt: [Int32Array, Int32Array];
-  stampText: [string, string];
-}
-
-/** Bounds on the process-wide template store; beyond them it starts over (the summary needs a few dozen). */
-const MAX_TEMPLATES = 4096;
-const MAX_TEMPLATE_BYTES = 32 * 1024 * 1024;
-/** Keyed by the caller's structure key (a string, or a number that is cheaper to hash). */
-const templates = new Map<string | number, Template>();
-let templateBytes = 0;
-
-/** Counters for tests and benchmarks: how often fragments were recorded, replayed, or departed. */
-export const slotJsonStats = { recorded: 0, replayed: 0, mismatches: 0, templates: () => templates.size };
-
-/** Forgets every template (tests). */
-export function clearSlotTemplates(): void {
-  templates.clear();
-  templateBytes = 0;
-}
 
 export class SlotJson {
   // Output: the caller's TextWriter, written through its raw buffer.
@@ -90,20 +47,31 @@ export class SlotJson {
   private strip = 0;
   private fixed: Array<number | string | undefined> = [];
   private recFixed: Array<number | string | undefined> = [];
-  private recStamps: [number[], number[]] = [[], []];
-  /** The document's two stamps (the sample times), folded into templates when safe to write unescaped. */
-  private stamps: [string | null, string | null] = [null, null];
+  private recStamps: number[][] = [];
+  /** The document's stamps as text, folded into templates (strings only when safe to write unescaped),
+   *  and the numbers of the numeric ones. */
+  private stamps: Array<string | null> = new Array<string | null>(STAMP_COUNT).fill(null);
+  private stampNums: number[] = new Array<number>(STAMP_COUNT).fill(NaN);
 
   constructor(recordWriter: TextWriter) {
     this.rw = recordWriter;
   }
 
-  /** Starts writing at w.pos; `stamp0`/`stamp1` are the strings stamp() may fold (e.g. the sample times). */
-  start(w: TextWriter, stamp0: string, stamp1: string): void {
+  /** Starts writing at w.pos; `stamp0`/`stamp1` are the strings stamp() may fold (e.g. the sample times),
+   *  `nums` the values stampUint() may fold as stamps 2, 3, … (non-negative integers below 2^53). */
+  start(w: TextWriter, stamp0: string, stamp1: string, nums: readonly number[] = []): void {
+    if (nums.length > STAMP_COUNT - 2) throw new Error(`slot-json: at most ${STAMP_COUNT - 2} numeric stamps, got ${nums.length}`);
     this.w = w;
     this.acquire();
     this.stamps[0] = safe(stamp0) ? stamp0 : null;
     this.stamps[1] = safe(stamp1) ? stamp1 : null;
+    for (let which = 2; which < STAMP_COUNT; which++) {
+      const v = nums[which - 2];
+      // Only what uintValue writes as String(v) can be patched as text.
+      const ok = v !== undefined && v >= 0 && v < 9007199254740992 && v === Math.floor(v);
+      this.stamps[which] = ok ? String(v) : null;
+      this.stampNums[which] = ok ? v : NaN;
+    }
   }
 
   /** Ends writing: the TextWriter's position moves past what was written. */
@@ -154,7 +122,7 @@ export class SlotJson {
    * out (the caller writes separators). Returns the position to rewind to after a MISMATCH.
    */
   begin(key: string | number, resumeDepth: number): number {
-    const t = templates.get(key);
+    const t = templateOf(key);
     if (t && this.stamped(t)) {
       this.recording = false;
       this.tpl = t;
@@ -171,8 +139,8 @@ export class SlotJson {
 
   /** Brings the template's stamps up to date: the same length is patched in place, another recorded anew. */
   private stamped(t: Template): boolean {
-    for (let which = 0; which < 2; which++) {
-      const want = this.stamps[which as 0 | 1];
+    for (let which = 0; which < STAMP_COUNT; which++) {
+      const want = this.stamps[which];
       const have = t.stampText[which]!;
       const at = t.stampAt[which]!;
       if (at.length === 0 || want === have) continue;
@@ -202,7 +170,7 @@ export class SlotJson {
     this.recKeys = [];
     this.recLits = [];
     this.recFixed = [];
-    this.recStamps = [[], []];
+    this.recStamps = Array.from({ length: STAMP_COUNT }, () => []);
     this.strip = resumeDepth > 0 ? 1 : 0;
     this.cut = this.strip;
   }
@@ -221,36 +189,8 @@ export class SlotJson {
     if (this.strip && rec[0] !== 44) throw new Error(`slot-json: a resumed fragment must start with a comma, got ${JSON.stringify(String.fromCharCode(rec[0] ?? 0))}`);
     this.bytes(rec.subarray(this.strip));
     slotJsonStats.recorded++;
-    const pieces: Array<[number, number]> = [...this.recLits, [this.cut, rec.length]];
-    const packed = packWords(rec, pieces);
-    if (!packed) return;
-    // A stamp's text lies inside one literal piece: its place in the packed words.
-    const stampAt = this.recStamps.map((offsets) => Int32Array.from(offsets, (o) => {
-      const k = pieces.findIndex(([s, e]) => o >= s && o < e);
-      return packed.at[k]! * 8 + (o - pieces[k]![0]);
-    })) as [Int32Array, Int32Array];
-    const n = this.recOps.length;
-    const litWord = new Int32Array(n).fill(-1);
-    const litLen = new Int32Array(n);
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.recOps[i]! < UINT || this.recOps[i]! > STRING) continue;
-      const [s, e] = this.recLits[v]!;
-      litWord[i] = packed.at[v]!;
-      litLen[i] = e - s;
-      v++;
-    }
-    const t: Template = {
-      ops: Uint8Array.from(this.recOps), keys: this.recKeys, litWord, litLen, words: packed.words,
-      tailWord: packed.at[v]!, tailLen: rec.length - this.cut, fixed: this.recFixed,
-      stampAt, stampText: [this.stamps[0] ?? '', this.stamps[1] ?? ''],
-    };
-    const size = t.words.byteLength + n * 16;
-    const old = templates.get(this.recKey);
-    if (old) templateBytes -= old.words.byteLength + old.ops.length * 16;
-    if (templates.size >= MAX_TEMPLATES || templateBytes + size > MAX_TEMPLATE_BYTES) clearSlotTemplates();
-    templates.set(this.recKey, t);
-    templateBytes += size;
+    const t = buildTemplate(rec, this.cut, { ops: this.recOps, keys: this.recKeys, lits: this.recLits, fixed: this.recFixed, stamps: this.recStamps }, this.stamps);
+    if (t) storeTemplate(this.recKey, t);
   }
 
   // ---- structure ----
@@ -432,7 +372,7 @@ export class SlotJson {
   /** One of the document's stamps (start()), e.g. the sample time repeated in every block: folded into the
    *  literal and patched per document, so it costs nothing per field. Other values are ordinary strings. */
   stamp(key: string, v: string, which: 0 | 1): this {
-    const op = which === 0 ? STAMP0 : STAMP1;
+    const op = STAMP + which;
     if (this.recording) {
       if (v !== this.stamps[which]) return this.string(key, v);
       this.pj!.keyed(key);
@@ -448,4 +388,22 @@ export class SlotJson {
     return this;
   }
 
+  /** A uint that is one of the document's numeric stamps (start(): `which` 2, 3, …) when it equals it:
+   *  folded and patched per document as stamp() does. Any other value is an ordinary uint. */
+  stampUint(key: string, v: number, which: number): this {
+    const op = STAMP + which;
+    if (this.recording) {
+      if (v !== this.stampNums[which]) return this.uint(key, v);
+      this.pj!.keyed(key);
+      this.recStamps[which]!.push(this.rw.pos);
+      this.pj!.uintValue(v);
+      this.note(op, key);
+      return this;
+    }
+    const i = this.i;
+    if (this.ops[i] === UINT) return this.uint(key, v);
+    if (this.ops[i] !== op || this.keys[i] !== key || v !== this.stampNums[which]) throw MISMATCH;
+    this.i = i + 1;
+    return this;
+  }
 }

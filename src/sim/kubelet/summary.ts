@@ -24,18 +24,23 @@ export interface JsonOut {
   fixedString(key: string, v: string): this;
   /** The sample time (0) or the volume stats time (1), repeated in every block. */
   stamp(key: string, v: string, which: 0 | 1): this;
+  /** A node-wide number repeated in every container's filesystem blocks (NODE_AVAIL … NODE_INODES). */
+  stampUint(key: string, v: number, which: number): this;
 }
 
 const rfcCache = new Map<number, string>();
+/** Keys are seconds since this epoch (2020-09-13): small integers that V8 keeps unboxed (Smis) and hashes
+ *  fast, where seconds since 1970 (> 2^31) would be boxed numbers. */
+const RFC_EPOCH_S = 1_600_000_000;
 
 /** RFC 3339 with whole seconds, as metav1.Time marshals. Start times repeat every tick: memoised (bounded). */
 export function rfc3339(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  let s = rfcCache.get(sec);
+  const key = Math.floor(ms / 1000) - RFC_EPOCH_S;
+  let s = rfcCache.get(key);
   if (s === undefined) {
-    s = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+    s = new Date((key + RFC_EPOCH_S) * 1000).toISOString().replace('.000Z', 'Z');
     if (rfcCache.size >= 16_384) rfcCache.clear();
-    rfcCache.set(sec, s);
+    rfcCache.set(key, s);
   }
   return s;
 }
@@ -119,6 +124,20 @@ function fsMembers(j: JsonOut, time: string, availableBytes: number, capacityByt
   return j.stamp('time', time, stamp).uint('availableBytes', availableBytes).uint('capacityBytes', capacityBytes).uint('usedBytes', usedBytes).uint('inodesFree', inodesFree).uint('inodes', inodes).uint('inodesUsed', inodesUsed);
 }
 
+/** Numeric stamps of a summary (SlotJson.start): the node filesystem's free bytes, size, free inodes and
+ *  inodes, the same in every block of the node's filesystem. */
+const NODE_AVAIL = 2;
+const NODE_CAP = 3;
+const NODE_INODES_FREE = 4;
+const NODE_INODES = 5;
+
+/** FsStats members of a block on the node's own filesystem (rootfs, logs, ephemeral storage, the node's
+ *  fs and image fs): the node-wide numbers are stamps, patched once per document instead of written per block. */
+function nodeFsMembers(j: JsonOut, x: Ctx, usedBytes: number, inodesUsed: number, capacityBytes = x.nodeCap, inodes = x.inodes): JsonOut {
+  return j.stamp('time', x.time, 0).stampUint('availableBytes', x.nodeAvail, NODE_AVAIL).stampUint('capacityBytes', capacityBytes, NODE_CAP).uint('usedBytes', usedBytes)
+    .stampUint('inodesFree', x.inodesFree, NODE_INODES_FREE).stampUint('inodes', inodes, NODE_INODES).uint('inodesUsed', inodesUsed);
+}
+
 type Iface = [string, number, number, number, number];
 
 function network(j: JsonOut, time: string, ifaces: Iface[]): void {
@@ -145,8 +164,8 @@ function container(j: JsonOut, x: Ctx, c: ContainerSample): void {
   j.object().string('name', c.name).string('startTime', rfc3339(c.startMs));
   usage(j, x, c.now, c.prev, c.usageNanoCores, c.mem, c.memAvailableBytes);
   if (!x.only) {
-    fsMembers(j.objectField('rootfs'), x.time, x.nodeAvail, x.nodeCap, c.rootfsBytes, x.inodesFree, x.inodes, c.rootfsInodes).end();
-    fsMembers(j.objectField('logs'), x.time, x.nodeAvail, x.nodeCap, c.logsBytes, x.inodesFree, x.inodes, 1).end(); // one inode: the log file
+    nodeFsMembers(j.objectField('rootfs'), x, c.rootfsBytes, c.rootfsInodes).end();
+    nodeFsMembers(j.objectField('logs'), x, c.logsBytes, 1).end(); // one inode: the log file
   }
   if (feat.swap) j.objectField('swap').stamp('time', x.time, 0).fixedUint('swapAvailableBytes', 0).fixedUint('swapUsageBytes', 0).end();
   j.end();
@@ -179,7 +198,7 @@ function pod(j: JsonOut, x: Ctx, p: PodSample): void {
       }
       j.endArray();
     }
-    fsMembers(j.objectField('ephemeral-storage'), x.time, x.nodeAvail, x.nodeCap, p.ephemeralUsedBytes, x.inodesFree, x.inodes, p.ephemeralInodesUsed).end();
+    nodeFsMembers(j.objectField('ephemeral-storage'), x, p.ephemeralUsedBytes, p.ephemeralInodesUsed).end();
     if (feat.processStats) j.objectField('process_stats').uint('process_count', p.processCount).end();
   }
   if (feat.swap) j.objectField('swap').stamp('time', x.time, 0).fixedUint('swapUsageBytes', 0).end();
@@ -222,9 +241,9 @@ function head(j: JsonOut, x: Ctx): void {
   if (np) io(j, time, np.io);
   if (!x.only) {
     network(j, time, [['eth0', n.rxBytes, 0, n.txBytes, 0], ['tunl0', 0, 0, 0, 0]]);
-    fsMembers(j.objectField('fs'), time, x.nodeAvail, s.fs.capacityBytes, s.fs.usedBytes, x.inodesFree, s.fs.inodes, s.fs.inodesUsed).end();
+    nodeFsMembers(j.objectField('fs'), x, s.fs.usedBytes, s.fs.inodesUsed, s.fs.capacityBytes, s.fs.inodes).end();
     j.objectField('runtime');
-    const img = (key: string) => fsMembers(j.objectField(key), time, x.nodeAvail, s.imageFs.capacityBytes, s.imageFs.usedBytes, x.inodesFree, s.imageFs.inodes, s.imageFs.inodesUsed).end();
+    const img = (key: string) => nodeFsMembers(j.objectField(key), x, s.imageFs.usedBytes, s.imageFs.inodesUsed, s.imageFs.capacityBytes, s.imageFs.inodes).end();
     img('imageFs');
     if (feat.containerFs) img('containerFs');
     j.end();
@@ -278,37 +297,42 @@ function headAndPods(j: JsonOut, x: Ctx): void {
 }
 
 /**
- * Everything that changes which calls a pod's fragment makes (the values are slots): the document's
- * features, and per container, pod and volume whether a memory limit or a PVC is there. Packed into one
- * number (cheaper to hash than a string): a 1 bit above each list's bits keeps lists of different lengths
- * apart; unusually long lists get a string key.
+ * Everything that changes which calls a pod's fragment makes (the values are slots): the document's key
+ * (features and the widths of its numeric stamps), and per container, pod and volume whether a memory
+ * limit or a PVC is there. Packed into one number (cheaper to hash than a string): a 1 bit above each
+ * list's bits keeps lists of different lengths apart; unusually long lists get a string key.
  */
-function podKey(docBits: number, p: PodSample): number | string {
+function podKey(docKey: number, p: PodSample): number | string {
   const cs = p.containers;
   const vs = p.volumes;
   if (cs.length > 8 || vs.length > 16) {
-    return `${docBits}|${cs.map((c) => (c.memAvailableBytes === null ? 'n' : 'l')).join('')}|${p.memAvailableBytes === null ? 'n' : 'l'}|${vs.map((v) => (v.pvcName === null ? 'v' : 'p')).join('')}`;
+    return `${docKey}|${cs.map((c) => (c.memAvailableBytes === null ? 'n' : 'l')).join('')}|${p.memAvailableBytes === null ? 'n' : 'l'}|${vs.map((v) => (v.pvcName === null ? 'v' : 'p')).join('')}`;
   }
   let c = 1;
   for (let i = 0; i < cs.length; i++) c = c * 2 + (cs[i]!.memAvailableBytes === null ? 0 : 1);
   let v = 1;
   for (let i = 0; i < vs.length; i++) v = v * 2 + (vs[i]!.pvcName === null ? 0 : 1);
-  return ((docBits * 512 + c) * 131_072 + v) * 2 + (p.memAvailableBytes === null ? 0 : 1);
+  return ((docKey * 512 + c) * 131_072 + v) * 2 + (p.memAvailableBytes === null ? 0 : 1); // < 2^53: docKey < 2^22
 }
 
-/** Writes the /stats/summary body into the shared scratch writer and returns it (valid until the next render).
- *  Same bytes as writeSummaryReference, from templates per pod structure (slot-json.ts). */
-export function writeSummary(s: NodeSample, opts: SummaryOptions): TextWriter {
+/** Writes the /stats/summary body into `w` (by default the shared scratch writer, valid until the next
+ *  render) and returns it. Same bytes as writeSummaryReference, from templates per pod structure (slot-json.ts). */
+export function writeSummary(s: NodeSample, opts: SummaryOptions, w: TextWriter = scratch.reset()): TextWriter {
   const x = context(s, opts);
   const f = s.features;
   const docBits = (f.psi ? 1 : 0) | (f.swap ? 2 : 0) | (f.containerFs ? 4 : 0) | (f.processStats ? 8 : 0) | (x.only ? 16 : 0);
-  const w = scratch.reset();
-  slots.start(w, x.time, x.volTime);
-  fragment(`doc${docBits}`, 0, headAndPods, x, null);
+  const nums = [x.nodeAvail, x.nodeCap, x.inodesFree, x.inodes];
+  // The stamps' widths are part of the structure: a template's stamp text is patched in place only with
+  // text of the same length, so nodes with other widths get templates of their own instead of re-recording.
+  let widths = 0;
+  for (const v of nums) widths = widths * 17 + Math.min(16, String(v).length);
+  const docKey = docBits + 32 * widths;
+  slots.start(w, x.time, x.volTime, nums);
+  fragment(`doc${docKey}`, 0, headAndPods, x, null);
   const pods = s.pods;
   for (let i = 0; i < pods.length; i++) {
     if (i > 0) slots.byte(44); // ','
-    fragment(podKey(docBits, pods[i]!), 2, pod, x, pods[i]!);
+    fragment(podKey(docKey, pods[i]!), 2, pod, x, pods[i]!);
   }
   slots.bytes(pods.length ? CLOSE_PODS : CLOSE_NO_PODS);
   slots.done();

@@ -21,6 +21,14 @@ export class TextWriter {
     return this;
   }
 
+  /** Starts a new text in `buf` (e.g. a recycled body slab, so the page needs no copy afterwards); if the
+   *  text outgrows it, the writer moves on to a larger buffer of its own (raw() then returns that one). */
+  useBuffer(buf: Buffer): this {
+    this.buf = buf;
+    this.pos = 0;
+    return this;
+  }
+
   /** Makes room for `n` more bytes after `pos` (for writers that fill the buffer themselves, see raw()). */
   reserve(n: number): this {
     if (this.pos + n > this.buf.length) this.grow(n);
@@ -33,7 +41,7 @@ export class TextWriter {
   }
 
   private grow(need: number): void {
-    let size = this.buf.length * 2;
+    let size = Math.max(64, this.buf.length * 2);
     while (size < this.pos + need) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
