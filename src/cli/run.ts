@@ -2,6 +2,7 @@
 import { loadConfig } from '../config/load.js';
 import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
+import { tuneHeapGrowing } from './heap-tuning.js';
 import { loadConfigOrReport, onReloadSignal, onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 
 export interface RunOptions {
@@ -13,10 +14,19 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const cfg = loadConfigOrReport(o.config);
   if (!cfg) return 2;
   setUpLogging(cfg);
+  // Before the watchdog forks: a bad value stops here instead of crash-looping the worker (which
+  // applies it again for itself: flags are per process; the watchdog stays small either way).
+  let heapGrowingPercent: number;
+  try {
+    heapGrowingPercent = tuneHeapGrowing();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
   const supervised = await superviseUnlessWorker(cfg, o.watchdog);
   if (supervised !== null) return supervised;
   const collector = await Collector.start(cfg, { loadConfig: () => loadConfig(o.config) });
-  log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl }, 'kubepulse running');
+  log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl, heapGrowingPercent }, 'kubepulse running');
   onReloadSignal(async () => {
     await collector.reloadFromSource();
   });
