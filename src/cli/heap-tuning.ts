@@ -1,29 +1,105 @@
 // V8 heap sizing for the collector process. The collector keeps a large, long-lived state (rate state,
 // informer maps: ~150–250 MB at 5,000 nodes) and allocates a steady stream of medium-lived garbage (list
 // pages while their rows are written, decoded samples while queued) that survives the young generation
-// and is promoted. V8 then sets the next old-generation limit at up to 4 × the live size, dynamically
-// (faster mutator than GC, as on a busy 2-core machine, means a larger factor), so the heap — and the
-// resident memory with it, since freed pages stay committed — grows to 2–3 × what is live: measured at
-// 5,000 nodes (bench/collector.ts), old space 454 MB with 120 MB live after GC, RSS peak 854 MiB.
-// A fixed growing factor bounds that slack at a known share of the live size; unlike a hard
-// --max-old-space-size cap (+35–50 % CPU from GCs near the limit), the limit still follows the live size.
-// The flag is read by V8 each time it recomputes the limit, so setting it at start-up (before the state
-// grows) is enough; no command-line flag and no re-exec are needed.
-import { setFlagsFromString } from 'node:v8';
+// and is promoted. V8 sets the next old-generation limit at up to 4 × the live size after each full GC
+// (dynamically: a mutator fast against the GC, as on a busy 2-core machine, gets a large factor), so the
+// heap — and the resident memory with it, since freed pages stay committed — grows to 2–4 × what is
+// live. Measured at 5,000 nodes (bench/collector.ts): old space 454 MB with 120 MB live after a full GC,
+// RSS peak 854 MiB.
+//
+// A fixed growing factor bounds that slack, but each full GC costs CPU in proportion to the live size,
+// and the promoted garbage per second is about the same at any factor, so a small factor on a small heap
+// buys little memory for many GCs. Hence the slack allowed after each full GC is
+// max(minPercent % of the live size, slackFloorMiB): a small heap keeps V8's own factor (cheap), a large
+// one grows by at most ~minPercent %. Side by side in one process (3,000 nodes of simulated summaries,
+// decode + rates + a 50,000-row queue; /tmp experiment described in docs/ARCHITECTURE.md "Memory"):
+// V8's own factor 645 MiB peak RSS; 30 % 335 MiB at +25–40 % CPU; 50 % 360 MiB at +10–20 % CPU.
+// Unlike a hard --max-old-space-size cap (+35–50 % CPU from GCs near the limit) the limit still follows
+// the live size. V8 reads --heap-growing-percent each time it recomputes the limit, so setting it at run
+// time works: no command-line flag, no re-exec.
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
-/** The old generation may grow to (1 + this/100) × its live size before a full GC. */
-export const DEFAULT_HEAP_GROWING_PERCENT = 30;
+const MiB = 2 ** 20;
+
+/** Growing percent floor for large heaps (KUBEPULSE_HEAP_GROWING_PERCENT; 0 = V8's own factor always). */
+export const DEFAULT_HEAP_GROWING_PERCENT = 40;
+/** Slack allowed at least, whatever the percent (KUBEPULSE_HEAP_SLACK_MIB). */
+export const DEFAULT_HEAP_SLACK_MIB = 128;
+/** At or above this percent V8's own dynamic factor (at most 4 ×) is left alone. */
+const V8_OWN_PERCENT = 300;
+
+export interface HeapGrowingOptions {
+  minPercent: number;
+  slackFloorMiB: number;
+}
+
+/** Reads the two knobs; a bad value is an error naming its variable. */
+export function heapGrowingOptions(env: NodeJS.ProcessEnv = process.env): HeapGrowingOptions {
+  return {
+    minPercent: intFrom(env, 'KUBEPULSE_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, V8_OWN_PERCENT, " (0 = V8's default)"),
+    slackFloorMiB: intFrom(env, 'KUBEPULSE_HEAP_SLACK_MIB', DEFAULT_HEAP_SLACK_MIB, 0, 65_536, ''),
+  };
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, note: string): number {
+  const raw = env[name];
+  const v = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer from ${min} to ${max}${note}, got ${JSON.stringify(raw)}`);
+  return v;
+}
 
 /**
- * Applies KUBEPULSE_HEAP_GROWING_PERCENT (default DEFAULT_HEAP_GROWING_PERCENT; 0 keeps V8's dynamic
- * factor) and returns the percent in effect (0 = V8's own). Bad values are an error naming the variable.
+ * The growing percent for a heap with `liveBytes` live after a full GC: enough for slackFloorMiB, at
+ * least minPercent; 0 (V8's own factor) when that is V8_OWN_PERCENT or more, or when tuning is off.
  */
-export function tuneHeapGrowing(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KUBEPULSE_HEAP_GROWING_PERCENT;
-  const percent = raw === undefined || raw === '' ? DEFAULT_HEAP_GROWING_PERCENT : Number(raw);
-  if (!Number.isInteger(percent) || percent < 0 || percent > 300) {
-    throw new Error(`KUBEPULSE_HEAP_GROWING_PERCENT must be an integer from 0 to 300 (0 = V8's default), got ${JSON.stringify(raw)}`);
+export function growingPercentFor(liveBytes: number, o: HeapGrowingOptions): number {
+  if (o.minPercent === 0) return 0;
+  const forFloor = liveBytes > 0 ? Math.ceil(((o.slackFloorMiB * MiB) / liveBytes) * 100) : Infinity;
+  const percent = Math.max(o.minPercent, forFloor);
+  return percent >= V8_OWN_PERCENT ? 0 : percent;
+}
+
+/**
+ * Re-applies the growing percent after each full GC, from the heap used then (≈ live). Changes under 5
+ * points are not applied (the live size wobbles with the garbage promoted since the GC).
+ */
+export class HeapGrowingGovernor {
+  private observer: PerformanceObserver | null = null;
+  /** The percent in effect (0 = V8's own factor). */
+  percent = 0;
+  /** Full GCs seen (status and tests). */
+  fullGcs = 0;
+
+  constructor(
+    private readonly o: HeapGrowingOptions,
+    private readonly usedHeapBytes: () => number = () => getHeapStatistics().used_heap_size,
+  ) {}
+
+  start(): this {
+    if (this.o.minPercent === 0 || this.observer) return this;
+    this.observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some(isFullGc)) this.afterFullGc();
+    });
+    this.observer.observe({ entryTypes: ['gc'] });
+    return this;
   }
-  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
-  return percent;
+
+  /** Sets the percent for the heap used now (also called by the observer after each full GC). */
+  afterFullGc(): void {
+    this.fullGcs++;
+    const next = growingPercentFor(this.usedHeapBytes(), this.o);
+    if (next === this.percent || (next !== 0 && this.percent !== 0 && Math.abs(next - this.percent) < 5)) return;
+    setFlagsFromString(`--heap-growing-percent=${next}`);
+    this.percent = next;
+  }
+
+  stop(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+  }
+}
+
+function isFullGc(e: PerformanceEntry): boolean {
+  return ((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
 }

@@ -1,5 +1,6 @@
-// The collector's V8 heap setting (src/cli/heap-tuning.ts): its environment knob is validated, and a bad
-// value stops `kubepulse run` before anything starts (with the watchdog it would crash-loop the worker).
+// The collector's V8 heap setting (src/cli/heap-tuning.ts): the slack rule, its environment knobs, the
+// governor re-applying it after full GCs, and a bad value stopping `kubepulse run` before anything starts
+// (with the watchdog it would crash-loop the worker). Values only, never timings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -7,20 +8,74 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_HEAP_GROWING_PERCENT, tuneHeapGrowing } from '../../src/cli/heap-tuning.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  DEFAULT_HEAP_GROWING_PERCENT, DEFAULT_HEAP_SLACK_MIB, HeapGrowingGovernor, growingPercentFor, heapGrowingOptions,
+} from '../../src/cli/heap-tuning.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const MiB = 2 ** 20;
 
-test('heap tuning: default, explicit and off (0) values; bad ones named in the error', () => {
-  assert.equal(tuneHeapGrowing({}), DEFAULT_HEAP_GROWING_PERCENT);
-  assert.equal(tuneHeapGrowing({ KUBEPULSE_HEAP_GROWING_PERCENT: '' }), DEFAULT_HEAP_GROWING_PERCENT);
-  assert.equal(tuneHeapGrowing({ KUBEPULSE_HEAP_GROWING_PERCENT: '50' }), 50);
-  assert.equal(tuneHeapGrowing({ KUBEPULSE_HEAP_GROWING_PERCENT: '0' }), 0);
+test('heap tuning: the knobs, their defaults, and bad values named in the error', () => {
+  assert.deepEqual(heapGrowingOptions({}), { minPercent: DEFAULT_HEAP_GROWING_PERCENT, slackFloorMiB: DEFAULT_HEAP_SLACK_MIB });
+  assert.deepEqual(heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: '', KUBEPULSE_HEAP_SLACK_MIB: '' }), { minPercent: DEFAULT_HEAP_GROWING_PERCENT, slackFloorMiB: DEFAULT_HEAP_SLACK_MIB });
+  assert.deepEqual(heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: '0', KUBEPULSE_HEAP_SLACK_MIB: '64' }), { minPercent: 0, slackFloorMiB: 64 });
   for (const bad of ['-5', '12.5', 'lots', '301']) {
-    assert.throws(() => tuneHeapGrowing({ KUBEPULSE_HEAP_GROWING_PERCENT: bad }), /KUBEPULSE_HEAP_GROWING_PERCENT must be an integer from 0 to 300.*got "/, bad);
+    assert.throws(() => heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: bad }), /KUBEPULSE_HEAP_GROWING_PERCENT must be an integer from 0 to 300 \(0 = V8's default\), got "/, bad);
   }
-  // Leave this test process as V8 sets it up by default.
-  tuneHeapGrowing({ KUBEPULSE_HEAP_GROWING_PERCENT: '0' });
+  assert.throws(() => heapGrowingOptions({ KUBEPULSE_HEAP_SLACK_MIB: '1e9' }), /KUBEPULSE_HEAP_SLACK_MIB must be an integer from 0 to 65536, got "1e9"/);
+});
+
+test('heap tuning: small heaps keep V8\'s own factor, large ones get max(floor, percent) of slack', () => {
+  const o = { minPercent: 40, slackFloorMiB: 128 };
+  assert.equal(growingPercentFor(30 * MiB, o), 0, '128 MiB over 30 MiB live is past V8\'s own 4 ×: left to V8');
+  assert.equal(growingPercentFor(64 * MiB, o), 200, 'the floor: 128 MiB of slack');
+  assert.equal(growingPercentFor(256 * MiB, o), 50);
+  assert.equal(growingPercentFor(640 * MiB, o), 40, 'the percent, once the floor is the smaller');
+  assert.equal(growingPercentFor(0, o), 0);
+  assert.equal(growingPercentFor(640 * MiB, { minPercent: 0, slackFloorMiB: 128 }), 0, 'tuning off');
+});
+
+test('heap tuning: the governor applies the percent for the heap used after a full GC, skipping small changes', () => {
+  let used = 256 * MiB;
+  const gov = new HeapGrowingGovernor({ minPercent: 40, slackFloorMiB: 128 }, () => used);
+  try {
+    gov.afterFullGc();
+    assert.equal(gov.percent, 50);
+    used = 270 * MiB; // 48 %: within 5 points, left as is
+    gov.afterFullGc();
+    assert.equal(gov.percent, 50);
+    used = 1024 * MiB;
+    gov.afterFullGc();
+    assert.equal(gov.percent, 40);
+    used = 10 * MiB;
+    gov.afterFullGc();
+    assert.equal(gov.percent, 0, 'back to V8\'s own factor');
+    assert.equal(gov.fullGcs, 4);
+  } finally {
+    setFlagsFromString('--heap-growing-percent=0'); // leave this test process as V8 set it up
+  }
+});
+
+test('heap tuning: the governor sees real full GCs through the GC observer, and stops observing', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const gov = new HeapGrowingGovernor({ minPercent: 40, slackFloorMiB: 128 }).start();
+  try {
+    gc();
+    // GC entries reach observers asynchronously.
+    for (let i = 0; i < 50 && gov.fullGcs === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(gov.fullGcs >= 1, 'a full GC was observed');
+    gov.stop();
+    const seen = gov.fullGcs;
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(gov.fullGcs, seen, 'nothing observed after stop()');
+  } finally {
+    gov.stop();
+    setFlagsFromString('--heap-growing-percent=0');
+  }
 });
 
 test('heap tuning: `kubepulse run` with a bad value exits 2 and says why, before starting anything', async () => {
