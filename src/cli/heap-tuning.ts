@@ -25,7 +25,7 @@ const MiB = 2 ** 20;
 /** Growing percent floor for large heaps (KUBEPULSE_HEAP_GROWING_PERCENT; 0 = V8's own factor always). */
 export const DEFAULT_HEAP_GROWING_PERCENT = 40;
 /** Slack allowed at least, whatever the percent (KUBEPULSE_HEAP_SLACK_MIB). */
-export const DEFAULT_HEAP_SLACK_MIB = 128;
+export const DEFAULT_HEAP_SLACK_MIB = 64;
 /** At or above this percent V8's own dynamic factor (at most 4 ×) is left alone. */
 const V8_OWN_PERCENT = 300;
 
