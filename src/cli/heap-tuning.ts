@@ -7,13 +7,15 @@
 // live. Measured at 5,000 nodes (bench/collector.ts): old space 454 MB with 120 MB live after a full GC,
 // RSS peak 854 MiB.
 //
-// A fixed growing factor bounds that slack, but each full GC costs CPU in proportion to the live size,
-// and the promoted garbage per second is about the same at any factor, so a small factor on a small heap
-// buys little memory for many GCs. Hence the slack allowed after each full GC is
-// max(minPercent % of the live size, slackFloorMiB): a small heap keeps V8's own factor (cheap), a large
-// one grows by at most ~minPercent %. Side by side in one process (3,000 nodes of simulated summaries,
-// decode + rates + a 50,000-row queue; /tmp experiment described in docs/ARCHITECTURE.md "Memory"):
-// V8's own factor 645 MiB peak RSS; 30 % 335 MiB at +25–40 % CPU; 50 % 360 MiB at +10–20 % CPU.
+// A fixed growing factor bounds that slack, but each full GC costs CPU, and the garbage promoted per
+// second is about the same at any factor, so a tight factor on a small heap buys little memory for many
+// GCs. Hence after each full GC the heap may grow to max(heapBudgetMiB, live × (1 + minPercent %)): a
+// heap well under the budget grows as freely as V8 would let it (up to its own 4 ×), a large one by
+// minPercent %. Side by side in one process (3,000 nodes of simulated summaries, decode + rates + a
+// 50,000-row queue; the experiment is described in docs/ARCHITECTURE.md "Memory"): V8's own factor
+// 645 MiB peak RSS; 30 % 335 MiB at +25–40 % CPU; 50 % 360 MiB at +10–20 % CPU. Two collectors side by
+// side at 1,000 nodes: a 64 MiB minimum slack cost +12 % CPU per scrape (322 against 549 MiB peak),
+// hence a budget that leaves small heaps their room.
 // Unlike a hard --max-old-space-size cap (+35–50 % CPU from GCs near the limit) the limit still follows
 // the live size. V8 reads --heap-growing-percent each time it recomputes the limit, so setting it at run
 // time works: no command-line flag, no re-exec.
@@ -24,21 +26,21 @@ const MiB = 2 ** 20;
 
 /** Growing percent floor for large heaps (KUBEPULSE_HEAP_GROWING_PERCENT; 0 = V8's own factor always). */
 export const DEFAULT_HEAP_GROWING_PERCENT = 40;
-/** Slack allowed at least, whatever the percent (KUBEPULSE_HEAP_SLACK_MIB). */
-export const DEFAULT_HEAP_SLACK_MIB = 64;
+/** The heap may always grow to this much, whatever the percent (KUBEPULSE_HEAP_BUDGET_MIB). */
+export const DEFAULT_HEAP_BUDGET_MIB = 256;
 /** At or above this percent V8's own dynamic factor (at most 4 ×) is left alone. */
 const V8_OWN_PERCENT = 300;
 
 export interface HeapGrowingOptions {
   minPercent: number;
-  slackFloorMiB: number;
+  heapBudgetMiB: number;
 }
 
 /** Reads the two knobs; a bad value is an error naming its variable. */
 export function heapGrowingOptions(env: NodeJS.ProcessEnv = process.env): HeapGrowingOptions {
   return {
     minPercent: intFrom(env, 'KUBEPULSE_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, V8_OWN_PERCENT, " (0 = V8's default)"),
-    slackFloorMiB: intFrom(env, 'KUBEPULSE_HEAP_SLACK_MIB', DEFAULT_HEAP_SLACK_MIB, 0, 65_536, ''),
+    heapBudgetMiB: intFrom(env, 'KUBEPULSE_HEAP_BUDGET_MIB', DEFAULT_HEAP_BUDGET_MIB, 0, 65_536, ''),
   };
 }
 
@@ -50,13 +52,13 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /**
- * The growing percent for a heap with `liveBytes` live after a full GC: enough for slackFloorMiB, at
+ * The growing percent for a heap with `liveBytes` live after a full GC: enough to reach heapBudgetMiB, at
  * least minPercent; 0 (V8's own factor) when that is V8_OWN_PERCENT or more, or when tuning is off.
  */
 export function growingPercentFor(liveBytes: number, o: HeapGrowingOptions): number {
   if (o.minPercent === 0) return 0;
-  const forFloor = liveBytes > 0 ? Math.ceil(((o.slackFloorMiB * MiB) / liveBytes) * 100) : Infinity;
-  const percent = Math.max(o.minPercent, forFloor);
+  const toBudget = liveBytes > 0 ? Math.ceil(((o.heapBudgetMiB * MiB - liveBytes) / liveBytes) * 100) : Infinity;
+  const percent = Math.max(o.minPercent, toBudget);
   return percent >= V8_OWN_PERCENT ? 0 : percent;
 }
 

@@ -11,41 +11,41 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
-  DEFAULT_HEAP_GROWING_PERCENT, DEFAULT_HEAP_SLACK_MIB, HeapGrowingGovernor, growingPercentFor, heapGrowingOptions,
+  DEFAULT_HEAP_GROWING_PERCENT, DEFAULT_HEAP_BUDGET_MIB, HeapGrowingGovernor, growingPercentFor, heapGrowingOptions,
 } from '../../src/cli/heap-tuning.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MiB = 2 ** 20;
 
 test('heap tuning: the knobs, their defaults, and bad values named in the error', () => {
-  assert.deepEqual(heapGrowingOptions({}), { minPercent: DEFAULT_HEAP_GROWING_PERCENT, slackFloorMiB: DEFAULT_HEAP_SLACK_MIB });
-  assert.deepEqual(heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: '', KUBEPULSE_HEAP_SLACK_MIB: '' }), { minPercent: DEFAULT_HEAP_GROWING_PERCENT, slackFloorMiB: DEFAULT_HEAP_SLACK_MIB });
-  assert.deepEqual(heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: '0', KUBEPULSE_HEAP_SLACK_MIB: '64' }), { minPercent: 0, slackFloorMiB: 64 });
+  assert.deepEqual(heapGrowingOptions({}), { minPercent: DEFAULT_HEAP_GROWING_PERCENT, heapBudgetMiB: DEFAULT_HEAP_BUDGET_MIB });
+  assert.deepEqual(heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: '', KUBEPULSE_HEAP_BUDGET_MIB: '' }), { minPercent: DEFAULT_HEAP_GROWING_PERCENT, heapBudgetMiB: DEFAULT_HEAP_BUDGET_MIB });
+  assert.deepEqual(heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: '0', KUBEPULSE_HEAP_BUDGET_MIB: '512' }), { minPercent: 0, heapBudgetMiB: 512 });
   for (const bad of ['-5', '12.5', 'lots', '301']) {
     assert.throws(() => heapGrowingOptions({ KUBEPULSE_HEAP_GROWING_PERCENT: bad }), /KUBEPULSE_HEAP_GROWING_PERCENT must be an integer from 0 to 300 \(0 = V8's default\), got "/, bad);
   }
-  assert.throws(() => heapGrowingOptions({ KUBEPULSE_HEAP_SLACK_MIB: '1e9' }), /KUBEPULSE_HEAP_SLACK_MIB must be an integer from 0 to 65536, got "1e9"/);
+  assert.throws(() => heapGrowingOptions({ KUBEPULSE_HEAP_BUDGET_MIB: '1e9' }), /KUBEPULSE_HEAP_BUDGET_MIB must be an integer from 0 to 65536, got "1e9"/);
 });
 
-test('heap tuning: small heaps keep V8\'s own factor, large ones get max(floor, percent) of slack', () => {
-  const o = { minPercent: 40, slackFloorMiB: 128 };
-  assert.equal(growingPercentFor(30 * MiB, o), 0, '128 MiB over 30 MiB live is past V8\'s own 4 ×: left to V8');
-  assert.equal(growingPercentFor(64 * MiB, o), 200, 'the floor: 128 MiB of slack');
-  assert.equal(growingPercentFor(256 * MiB, o), 50);
-  assert.equal(growingPercentFor(640 * MiB, o), 40, 'the percent, once the floor is the smaller');
+test('heap tuning: small heaps keep V8\'s own factor, larger ones may grow to the budget, large ones by the percent', () => {
+  const o = { minPercent: 40, heapBudgetMiB: 256 };
+  assert.equal(growingPercentFor(60 * MiB, o), 0, 'a budget over 4 × the live size is V8\'s own range: left to V8');
+  assert.equal(growingPercentFor(100 * MiB, o), 156, 'up to the budget');
+  assert.equal(growingPercentFor(180 * MiB, o), 43);
+  assert.equal(growingPercentFor(640 * MiB, o), 40, 'the percent, once past the budget');
   assert.equal(growingPercentFor(0, o), 0);
-  assert.equal(growingPercentFor(640 * MiB, { minPercent: 0, slackFloorMiB: 128 }), 0, 'tuning off');
+  assert.equal(growingPercentFor(640 * MiB, { minPercent: 0, heapBudgetMiB: 256 }), 0, 'tuning off');
 });
 
 test('heap tuning: the governor applies the percent for the heap used after a full GC, skipping small changes', () => {
-  let used = 256 * MiB;
-  const gov = new HeapGrowingGovernor({ minPercent: 40, slackFloorMiB: 128 }, () => used);
+  let used = 160 * MiB;
+  const gov = new HeapGrowingGovernor({ minPercent: 40, heapBudgetMiB: 256 }, () => used);
   try {
     gov.afterFullGc();
-    assert.equal(gov.percent, 50);
-    used = 270 * MiB; // 48 %: within 5 points, left as is
+    assert.equal(gov.percent, 60);
+    used = 165 * MiB; // 56 %: within 5 points, left as is
     gov.afterFullGc();
-    assert.equal(gov.percent, 50);
+    assert.equal(gov.percent, 60);
     used = 1024 * MiB;
     gov.afterFullGc();
     assert.equal(gov.percent, 40);
@@ -61,7 +61,7 @@ test('heap tuning: the governor applies the percent for the heap used after a fu
 test('heap tuning: the governor sees real full GCs through the GC observer, and stops observing', async () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const gov = new HeapGrowingGovernor({ minPercent: 40, slackFloorMiB: 128 }).start();
+  const gov = new HeapGrowingGovernor({ minPercent: 40, heapBudgetMiB: 256 }).start();
   try {
     gc();
     // GC entries reach observers asynchronously.
