@@ -12,7 +12,9 @@
 // cAdvisor is off (summary only), as metrics-server's 1 mCPU/node compares a summary-style scrape; the
 // simulator shares the machine's two cores, so cycles_on_time also says whether the machine kept up.
 // Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
-// profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags.
+// profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags. The
+// collector inherits this environment: KUBEPULSE_HEAP_GROWING_PERCENT=0 measures it with V8's own heap
+// growing factor instead of kubepulse's governor (src/cli/heap-tuning.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
