@@ -12,7 +12,9 @@
 // cAdvisor is off (summary only), as metrics-server's 1 mCPU/node compares a summary-style scrape; the
 // simulator shares the machine's two cores, so cycles_on_time also says whether the machine kept up.
 // Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
-// profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags.
+// profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags. The
+// collector inherits this environment: KUBEPULSE_HEAP_GROWING_PERCENT=0 measures it with V8's own heap
+// growing factor instead of kubepulse's governor (src/cli/heap-tuning.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import type { Figures } from './figure.js';
 import { memoryMiB, postgresCpuSeconds, procTimes } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
+import { heapGrowingOptions } from '../src/cli/heap-tuning.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
@@ -273,7 +276,9 @@ export async function run(): Promise<Figures> {
   for (const nodes of scales) {
     const windowCycles = 4;
     const f = await runAt(nodes, windowCycles);
-    const how = `kubepulse run (own process, embedded PostgreSQL) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods, summary every ${INTERVAL_S} s through the API-server proxy, cAdvisor off; ${windowCycles} cycles measured after inventory + 2 warm-up cycles`;
+    const heap = heapGrowingOptions(); // what the collector (same environment) runs with
+    const heapNote = heap.minPercent === 0 ? "V8's own heap growing factor" : `heap growing governor ${heap.minPercent} % / ${heap.heapBudgetMiB} MiB budget`;
+    const how = `kubepulse run (own process, embedded PostgreSQL, ${heapNote}) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods, summary every ${INTERVAL_S} s through the API-server proxy, cAdvisor off; ${windowCycles} cycles measured after inventory + 2 warm-up cycles`;
     figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
     figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end (highest VmRSS sampled per phase, s since start: ${JSON.stringify(f.memory)})` };
     figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };

@@ -2,6 +2,7 @@
 import { loadConfig } from '../config/load.js';
 import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
+import { HeapGrowingGovernor, heapGrowingOptions, type HeapGrowingOptions } from './heap-tuning.js';
 import { loadConfigOrReport, onReloadSignal, onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 
 export interface RunOptions {
@@ -13,12 +14,25 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const cfg = loadConfigOrReport(o.config);
   if (!cfg) return 2;
   setUpLogging(cfg);
+  // Read before the watchdog forks: a bad value stops here instead of crash-looping the worker.
+  let heap: HeapGrowingOptions;
+  try {
+    heap = heapGrowingOptions();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
   const supervised = await superviseUnlessWorker(cfg, o.watchdog);
   if (supervised !== null) return supervised;
+  // Only the process that collects holds the large state (see heap-tuning.ts).
+  const governor = new HeapGrowingGovernor(heap).start();
   const collector = await Collector.start(cfg, { loadConfig: () => loadConfig(o.config) });
-  log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl }, 'kubepulse running');
+  log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl, heap }, 'kubepulse running');
   onReloadSignal(async () => {
     await collector.reloadFromSource();
   });
-  return onStopSignal(() => collector.stop());
+  return onStopSignal(async () => {
+    governor.stop();
+    await collector.stop();
+  });
 }

@@ -49,7 +49,8 @@ class ExpiredError extends Error {}
 const LIST_WRITES_IN_FLIGHT = 2;
 
 export class Informer {
-  private readonly known = new Map<string, string>(); // uid → resourceVersion last written
+  /** uid → resourceVersion last written, packed (see packResourceVersion). */
+  private readonly known = new Map<string, string | number>();
   private stopped = false;
   private abort = new AbortController();
   private loop: Promise<void> | null = null;
@@ -140,7 +141,9 @@ export class Informer {
       const changes: InventoryChange[] = [];
       for (const obj of page.items ?? []) {
         present.add(obj.metadata.uid);
-        if (this.known.get(obj.metadata.uid) !== obj.metadata.resourceVersion) changes.push({ op: 'upsert', obj });
+        const rv = obj.metadata.resourceVersion;
+        // No resourceVersion (never from a real API server): cannot tell, so it is written again.
+        if (rv === undefined || this.known.get(obj.metadata.uid) !== packResourceVersion(rv)) changes.push({ op: 'upsert', obj });
       }
       if (inFlight.length >= LIST_WRITES_IN_FLIGHT) await inFlight.shift();
       if (changes.length) {
@@ -166,7 +169,7 @@ export class Informer {
     await this.sink.apply(this.kind, changes);
     for (const c of changes) {
       if (c.op === 'delete') this.known.delete(c.obj.metadata.uid);
-      else this.known.set(c.obj.metadata.uid, c.obj.metadata.resourceVersion ?? '');
+      else this.known.set(c.obj.metadata.uid, packResourceVersion(c.obj.metadata.resourceVersion));
       this.o.onChange?.(c);
     }
     this.status.objects = this.known.size;
@@ -259,6 +262,19 @@ export class Informer {
     if (chainError) throw chainError;
     return rv;
   }
+}
+
+/**
+ * A resourceVersion as the informer keeps it: a number when it is a plain decimal integer (etcd's
+ * revisions always are; below 2^31 a number costs no heap object at all, above it 16 bytes) and the
+ * string otherwise (the API calls it opaque, so anything else is kept as is). Only equality is ever
+ * asked of it, and the packing maps equal strings to equal values and different ones to different ones
+ * (no leading zeros, at most 15 digits: exact in a double). Per pod at 150,000 pods this saves the
+ * ~24–32 bytes of a short string.
+ */
+export function packResourceVersion(rv: string | undefined): string | number {
+  if (rv === undefined) return '';
+  return rv.length <= 15 && /^(0|[1-9][0-9]*)$/.test(rv) ? Number(rv) : rv;
 }
 
 interface WatchEvent {

@@ -13,7 +13,8 @@
 // - memory is bounded: `forget()` drops deleted pods and nodes (the inventory says when), `prune(olderThanMs)`
 //   forgets entities not seen since then, and a hard cap evicts the entities seen longest ago beyond
 //   `maxEntities`.
-import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, entityKeyOf, type Entity, type MetricRow, type MetricRows } from './definitions.js';
+import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from './definitions.js';
+import { EntityStates, Interner, NO_ID } from './rate-state.js';
 import { startTimeOf, type StartTimes } from './sources/decode-util.js';
 
 export interface RateOptions {
@@ -51,11 +52,10 @@ export interface RateResult {
 interface Counter { column: string; rateColumn: string; scale: number }
 
 /**
- * Per-entity state lives in one Float64Array per (cluster, entity), a slot of `stride` numbers each:
+ * Per-entity state is a slot of numbers (see rate-state.ts for how it is stored compactly):
  * [sample time ms, start time ms (NaN unknown), wall time last seen ms, counter values… (NaN absent)],
- * found by a Map from the entity's key (pod UID, UID + container name, …) to its slot. At 5,000 nodes
- * that is ~750,000 entities: a number[] per entity and a cluster/entity prefix in every key cost about
- * twice the memory (an array object and a backing store per entity, and ~15 more characters per key).
+ * found by a compact key built from the entity's key columns, with the pod UID and node name replaced by
+ * per-cluster integer ids.
  */
 const TS = 0;
 const START = 1;
@@ -64,16 +64,45 @@ const VALUES = 3;
 
 export type RateSource = 'summary' | 'cadvisor' | 'resource';
 
-/** entityKeyOf joins an entity's key columns with this. */
+/** Compact keys join an entity's key fields with this (it cannot occur in names or UIDs). */
 const SEP = '\u001f';
 
-/** Where the node name and the pod UID sit among an entity key's fields; -1 when the entity has none. */
-const KEY_FIELD: Record<Entity, { node: number; pod: number }> = Object.fromEntries(
+/** An entity's key columns (without cluster and time) and where the node name and pod UID sit among them. */
+interface KeyPlan { columns: string[]; node: number; pod: number }
+
+const KEY_PLAN: Record<Entity, KeyPlan> = Object.fromEntries(
   ENTITIES.map((e) => {
-    const cols = ENTITY_TABLES[e].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
-    return [e, { node: cols.indexOf('node'), pod: cols.indexOf('pod_uid') }];
+    const columns = ENTITY_TABLES[e].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
+    return [e, { columns, node: columns.indexOf('node'), pod: columns.indexOf('pod_uid') }];
   }),
-) as Record<Entity, { node: number; pod: number }>;
+) as Record<Entity, KeyPlan>;
+
+/**
+ * The compact key: the id alone when the pod UID or the node name is the only key column (a number: no
+ * string per entity), else the fields joined by SEP with the ids in place of the UID and the node name.
+ */
+function compactKey(plan: KeyPlan, row: MetricRow, podId: number, nodeId: number): string | number {
+  const cols = plan.columns;
+  if (cols.length === 1) {
+    if (plan.pod === 0) return podId;
+    if (plan.node === 0) return nodeId;
+  }
+  let key = '';
+  for (let i = 0; i < cols.length; i++) {
+    const part = i === plan.pod ? podId : i === plan.node ? nodeId : String(row[cols[i]!] ?? '');
+    key = i === 0 ? String(part) : key + SEP + part;
+  }
+  return key;
+}
+
+/** One cluster's state: its pod UIDs and node names as ids, and one EntityStates per entity kind. */
+interface ClusterState {
+  pods: Interner;
+  nodes: Interner;
+  byEntity: Map<Entity, EntityStates>;
+  /** Releases a removed slot's pod and node ids (bound once per entity kind). */
+  release: Map<Entity, (slot: number) => void>;
+}
 
 /** Forgotten pods/nodes gather until they are this fraction (1/64) of the entities, or SWEEP_MIN, then one pass drops them. */
 const SWEEP_RATIO = 64;
@@ -88,96 +117,13 @@ function countOf(f: Forgotten): number {
   return n;
 }
 
-/** The `index`-th field of a key whose fields are joined by SEP. */
-function keyField(key: string, index: number): string {
-  let from = 0;
-  for (let i = 0; i < index; i++) {
-    from = key.indexOf(SEP, from) + 1;
-    if (from === 0) return '';
-  }
-  const to = key.indexOf(SEP, from);
-  return to < 0 ? key.slice(from) : key.slice(from, to);
-}
-
 function countersOf(entity: Entity, source: RateSource | undefined): Counter[] {
   return METRIC_DEFS.filter((d) => d.entity === entity && d.kind === 'counter' && d.rate && (!source || d[source]))
     .map((d) => ({ column: d.column, rateColumn: d.rate!.column, scale: d.rate!.scale }));
 }
 
-/** The state of one entity kind of one cluster. Freed slots are reused; the array grows by doubling. */
-class EntityStates {
-  readonly slotOf = new Map<string, number>();
-  /** Slot → key (undefined when the slot is free), to delete from slotOf when pruning. */
-  private keyOf: Array<string | undefined> = [];
-  private free: number[] = [];
-  data: Float64Array;
-  readonly stride: number;
-
-  constructor(readonly counters: Counter[]) {
-    this.stride = VALUES + counters.length;
-    this.data = new Float64Array(this.stride * 64);
-  }
-
-  get size(): number {
-    return this.slotOf.size;
-  }
-
-  /** A new slot for `key` (its numbers are the caller's to set). */
-  add(key: string): number {
-    let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.keyOf.length;
-      this.keyOf.push(undefined);
-      if ((slot + 1) * this.stride > this.data.length) {
-        const grown = new Float64Array(this.data.length * 2);
-        grown.set(this.data);
-        this.data = grown;
-      }
-    }
-    this.keyOf[slot] = key;
-    this.slotOf.set(key, slot);
-    return slot;
-  }
-
-  /** Forgets the entities whose key `gone` names. */
-  removeWhere(gone: (key: string) => boolean): number {
-    let removed = 0;
-    for (const [key, slot] of this.slotOf) {
-      if (!gone(key)) continue;
-      this.slotOf.delete(key);
-      this.keyOf[slot] = undefined;
-      this.free.push(slot);
-      removed++;
-    }
-    return removed;
-  }
-
-  /** Forgets entities last seen before `olderThanMs` (or exactly at `onlyAt`, when given, up to `limit`). */
-  remove(olderThanMs: number, onlyAt?: number, limit = Infinity): number {
-    let removed = 0;
-    // In key insertion order, so the cap evicts the entities inserted first among the oldest.
-    for (const [key, slot] of this.slotOf) {
-      if (removed >= limit) break;
-      const seen = this.data[slot * this.stride + SEEN]!;
-      if (onlyAt === undefined ? seen < olderThanMs : seen === onlyAt) {
-        this.slotOf.delete(key);
-        this.keyOf[slot] = undefined;
-        this.free.push(slot);
-        removed++;
-      }
-    }
-    return removed;
-  }
-
-  oldestSeen(): number {
-    let oldest = Infinity;
-    for (const slot of this.slotOf.values()) oldest = Math.min(oldest, this.data[slot * this.stride + SEEN]!);
-    return oldest;
-  }
-}
-
 export class RateTracker {
-  private readonly states = new Map<number | string, Map<Entity, EntityStates>>();
+  private readonly states = new Map<number | string, ClusterState>();
   private readonly intervalMs: number;
   private readonly gapFactor: number;
   private readonly maxEntities: number;
@@ -211,15 +157,37 @@ export class RateTracker {
 
   get size(): number {
     let n = 0;
-    for (const byEntity of this.states.values()) for (const st of byEntity.values()) n += st.size;
+    for (const cs of this.states.values()) for (const st of cs.byEntity.values()) n += st.size;
     return n;
   }
 
-  private statesOf(clusterId: number | string, entity: Entity): EntityStates {
-    let byEntity = this.states.get(clusterId);
-    if (!byEntity) this.states.set(clusterId, (byEntity = new Map()));
-    let st = byEntity.get(entity);
-    if (!st) byEntity.set(entity, (st = new EntityStates(this.counters[entity])));
+  /** Pod UIDs and node names held as ids (all clusters): each at most once per cluster, live ones only. */
+  get interned(): { pods: number; nodes: number } {
+    let pods = 0;
+    let nodes = 0;
+    for (const cs of this.states.values()) {
+      pods += cs.pods.size;
+      nodes += cs.nodes.size;
+    }
+    return { pods, nodes };
+  }
+
+  private clusterOf(clusterId: number | string): ClusterState {
+    let cs = this.states.get(clusterId);
+    if (!cs) this.states.set(clusterId, (cs = { pods: new Interner(), nodes: new Interner(), byEntity: new Map(), release: new Map() }));
+    return cs;
+  }
+
+  private statesOf(cs: ClusterState, entity: Entity): EntityStates {
+    let st = cs.byEntity.get(entity);
+    if (!st) {
+      const states = (st = new EntityStates(VALUES + this.counters[entity].length));
+      cs.byEntity.set(entity, st);
+      cs.release.set(entity, (slot) => {
+        cs.pods.release(states.podIdOf(slot));
+        cs.nodes.release(states.nodeIdOf(slot));
+      });
+    }
     return st;
   }
 
@@ -230,14 +198,16 @@ export class RateTracker {
   apply(clusterId: number | string, rows: MetricRows, startTimes?: StartTimes): RateResult {
     const result: RateResult = { stale: 0, resets: 0, gaps: 0, first: 0, evicted: 0 };
     const seenMs = this.now();
+    const cs = this.clusterOf(clusterId);
     for (const entity of ENTITIES) {
       const list = rows[entity];
       if (list.length === 0) continue;
-      const st = this.statesOf(clusterId, entity);
+      const st = this.statesOf(cs, entity);
+      const plan = KEY_PLAN[entity];
       let kept = 0;
       for (let i = 0; i < list.length; i++) {
         const row = list[i]!;
-        if (this.applyRow(st, entityKeyOf(entity, row), entity, row, startTimes, seenMs, result)) {
+        if (this.applyRow(cs, st, plan, entity, row, startTimes, seenMs, result)) {
           list[kept++] = row;
         }
       }
@@ -289,14 +259,18 @@ export class RateTracker {
   private sweep(forgotten: Forgotten): number {
     let removed = 0;
     for (const [clusterId, g] of forgotten) {
-      const byEntity = this.states.get(clusterId);
-      if (!byEntity) continue;
-      for (const [entity, st] of byEntity) {
-        const f = KEY_FIELD[entity];
-        const pods = f.pod >= 0 && g.pods.size > 0;
-        const nodes = f.node >= 0 && g.nodes.size > 0;
+      const cs = this.states.get(clusterId);
+      if (!cs) continue;
+      // A UID or name no entity uses any more has no id: nothing of it is left to drop.
+      const podIds = idsOf(cs.pods, g.pods);
+      const nodeIds = idsOf(cs.nodes, g.nodes);
+      if (podIds.size === 0 && nodeIds.size === 0) continue;
+      for (const [entity, st] of cs.byEntity) {
+        const plan = KEY_PLAN[entity];
+        const pods = plan.pod >= 0 && podIds.size > 0;
+        const nodes = plan.node >= 0 && nodeIds.size > 0;
         if (!pods && !nodes) continue;
-        removed += st.removeWhere((key) => (pods && g.pods.has(keyField(key, f.pod))) || (nodes && g.nodes.has(keyField(key, f.node))));
+        removed += st.removeWhere((slot) => (pods && podIds.has(st.podIdOf(slot))) || (nodes && nodeIds.has(st.nodeIdOf(slot))), cs.release.get(entity)!);
       }
     }
     return removed;
@@ -305,30 +279,39 @@ export class RateTracker {
   /** Forgets entities last seen (wall clock) before `olderThanMs`, and sweeps forgotten ones past their grace. */
   prune(olderThanMs: number): number {
     let removed = this.sweepRipe();
-    for (const byEntity of this.states.values()) for (const st of byEntity.values()) removed += st.remove(olderThanMs);
+    for (const cs of this.states.values()) {
+      for (const [entity, st] of cs.byEntity) removed += st.removeWhere((slot) => st.get(slot, SEEN) < olderThanMs, cs.release.get(entity)!);
+    }
     return removed;
   }
 
   /** Returns false when the row is stale and must be dropped. */
-  private applyRow(st: EntityStates, key: string, entity: Entity, row: MetricRow, startTimes: StartTimes | undefined,
+  private applyRow(cs: ClusterState, st: EntityStates, plan: KeyPlan, entity: Entity, row: MetricRow, startTimes: StartTimes | undefined,
     seenMs: number, result: RateResult): boolean {
     const ts = row.ts;
     if (!(ts instanceof Date)) throw new Error(`rates: ${entity} row without a Date ts`);
     const tsMs = ts.getTime();
     const startMs = (startTimes && startTimeOf(entity, row, startTimes)) ?? NaN;
-    const counters = st.counters;
+    const counters = this.counters[entity];
     const n = counters.length;
     const values = this.scratch;
     for (let i = 0; i < n; i++) values[i] = numberOrNaN(row[counters[i]!.column]);
-    let slot = st.slotOf.get(key);
+    // '' (a node's own interface has no pod) is no id; ids are looked up before any is taken, so a
+    // known entity costs no reference counting.
+    const uid = plan.pod >= 0 ? String(row[plan.columns[plan.pod]!] ?? '') : '';
+    const node = plan.node >= 0 ? String(row[plan.columns[plan.node]!] ?? '') : '';
+    const knownPod = uid ? cs.pods.peek(uid) : NO_ID;
+    const knownNode = node ? cs.nodes.peek(node) : NO_ID;
+    let slot = knownPod === undefined || knownNode === undefined ? undefined : st.slotOf.get(compactKey(plan, row, knownPod, knownNode));
     if (slot === undefined) {
-      slot = st.add(key);
-      this.store(st, slot, tsMs, startMs, seenMs, values);
+      const podId = uid ? cs.pods.acquire(uid) : NO_ID;
+      const nodeId = node ? cs.nodes.acquire(node) : NO_ID;
+      slot = st.add(compactKey(plan, row, podId, nodeId), podId, nodeId);
+      this.store(st, slot, tsMs, startMs, seenMs, values, n);
       result.first++;
       return true;
     }
-    const data = st.data;
-    const at = slot * st.stride;
+    const { data, at } = st.ref(slot);
     const prevTs = data[at + TS]!;
     if (tsMs <= prevTs) {
       result.stale++;
@@ -355,17 +338,16 @@ export class RateTracker {
         }
       }
     }
-    this.store(st, slot, tsMs, Number.isNaN(startMs) ? prevStart : startMs, seenMs, values);
+    this.store(st, slot, tsMs, Number.isNaN(startMs) ? prevStart : startMs, seenMs, values, n);
     return true;
   }
 
-  private store(st: EntityStates, slot: number, tsMs: number, startMs: number, seenMs: number, values: Float64Array): void {
-    const data = st.data;
-    const at = slot * st.stride;
+  private store(st: EntityStates, slot: number, tsMs: number, startMs: number, seenMs: number, values: Float64Array, n: number): void {
+    const { data, at } = st.ref(slot);
     data[at + TS] = tsMs;
     data[at + START] = startMs;
     data[at + SEEN] = seenMs;
-    for (let i = 0; i < st.counters.length; i++) data[at + VALUES + i] = values[i]!;
+    for (let i = 0; i < n; i++) data[at + VALUES + i] = values[i]!;
   }
 
   /** Over the cap, forgets the entities seen longest ago (whole scrapes at a time). Rare: prune is the norm. */
@@ -373,12 +355,12 @@ export class RateTracker {
     let evicted = 0;
     for (let size = this.size; size > this.maxEntities; size = this.size) {
       let oldest = Infinity;
-      for (const byEntity of this.states.values()) for (const st of byEntity.values()) oldest = Math.min(oldest, st.oldestSeen());
+      for (const cs of this.states.values()) for (const st of cs.byEntity.values()) oldest = Math.min(oldest, st.min(SEEN));
       let over = size - this.maxEntities;
-      for (const byEntity of this.states.values()) {
-        for (const st of byEntity.values()) {
+      for (const cs of this.states.values()) {
+        for (const [entity, st] of cs.byEntity) {
           if (over <= 0) break;
-          const removed = st.remove(-Infinity, oldest, over);
+          const removed = st.removeWhere((slot) => st.get(slot, SEEN) === oldest, cs.release.get(entity)!, over);
           over -= removed;
           evicted += removed;
         }
@@ -386,6 +368,16 @@ export class RateTracker {
     }
     return evicted;
   }
+}
+
+/** The ids of those of `values` that the interner holds. */
+function idsOf(interner: Interner, values: Set<string>): Set<number> {
+  const ids = new Set<number>();
+  for (const v of values) {
+    const id = interner.peek(v);
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
 }
 
 function numberOrNaN(v: unknown): number {
