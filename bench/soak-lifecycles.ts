@@ -145,11 +145,16 @@ export async function run(): Promise<Figures> {
   };
   const fakeDb = { pool: {}, partitions: null, state: 'connected', noteWrite: () => undefined } as unknown as Database;
   let rowsDiscarded = 0;
+  // Kubelet time of the samples; also the rate state's clock, so the deleted pods' grace (two sample
+  // intervals) lasts as many lifecycles as it would against real kubelets, not 20 wall seconds of a run
+  // that goes through thousands of lifecycles per second.
+  let tMs = Date.parse('2026-01-01T00:00:00Z');
   const pipeline = new KubeletPipeline(fakeDb, null, {
     write: async (_pool, _entity, rows) => {
       rowsDiscarded += rows.length;
       return { inserted: rows.length, duplicates: 0 };
     },
+    now: () => tMs,
   });
   const pods = new PodIndex();
   // KUBEPULSE_LIFECYCLE_KEEP_RATES=1 leaves the rate state to the age prune, as before issue 7's fix: a check
@@ -168,7 +173,6 @@ export async function run(): Promise<Figures> {
   const nodes = Array.from({ length: NODES }, (_, i) => ({ name: `soak-node-${i}`, pods: [] as SimPod[] }));
   let seq = 0;
   let rv = 1;
-  let tMs = Date.parse('2026-01-01T00:00:00Z');
   const newPod = (): SimPod => ({ uid: `pod-uid-${(seq++).toString(36).padStart(8, '0')}-soak`, name: `soak-${seq.toString(36)}`, startIso: new Date(tMs).toISOString(), samples: 0 });
   let written = 0;
   const emit = async (lines: string[]): Promise<void> => {

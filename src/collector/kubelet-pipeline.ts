@@ -59,9 +59,11 @@ export class KubeletPipeline implements MetricPipeline {
     private readonly spool: Spool | null = null,
     /**
      * Benchmarks and tests: the writer's write function (the in-process soak stores nothing), and how long
-     * a deleted pod's rate state is kept (default: two sample intervals; see RateOptions.forgetGraceMs).
+     * a deleted pod's rate state is kept (default: two sample intervals; see RateOptions.forgetGraceMs),
+     * and the clock of that grace and of the age prune (default Date.now; the in-process soak runs
+     * simulated kubelet time thousands of times faster than the wall clock).
      */
-    private readonly hooks: Pick<MetricWriterOptions, 'write'> & { forgetGraceMs?: number } = {},
+    private readonly hooks: Pick<MetricWriterOptions, 'write'> & { forgetGraceMs?: number; now?: () => number } = {},
   ) {
     this.writer = new MetricWriter(db.pool, {
       write: hooks.write,
@@ -83,7 +85,7 @@ export class KubeletPipeline implements MetricPipeline {
     if (!t || t.intervalMs !== input.intervalMs) {
       const sampleIntervalMs = Math.max(input.intervalMs, KUBELET_MAX_HOUSEKEEPING_MS);
       // Only the counters this source fills: fewer values kept per entity (memory at 5,000 nodes).
-      t = { tracker: new RateTracker({ intervalMs: sampleIntervalMs, source: input.source, forgetGraceMs: this.hooks.forgetGraceMs }), intervalMs: input.intervalMs };
+      t = { tracker: new RateTracker({ intervalMs: sampleIntervalMs, source: input.source, forgetGraceMs: this.hooks.forgetGraceMs, now: this.hooks.now }), intervalMs: input.intervalMs };
       this.trackers.set(key, t);
     }
     return t.tracker;
@@ -150,7 +152,7 @@ export class KubeletPipeline implements MetricPipeline {
   }
 
   private prune(): void {
-    const now = Date.now();
+    const now = (this.hooks.now ?? Date.now)();
     for (const { tracker, intervalMs } of this.trackers.values()) tracker.prune(now - FORGET_AFTER_INTERVALS * Math.max(intervalMs, KUBELET_MAX_HOUSEKEEPING_MS));
   }
 
