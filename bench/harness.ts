@@ -86,21 +86,30 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** utime + stime of one process in seconds, its parent pid and command name; null once it ended. */
-export function procTimes(pid: number): { cpuS: number; ppid: number; comm: string } | null {
+export function procTimes(pid: number): { cpuS: number; reapedChildrenCpuS: number; ppid: number; comm: string } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = text.lastIndexOf(')');
     const f = text.slice(close + 2).split(' ');
-    // fields after comm: state(0) ppid(1) … utime(11) stime(12)
-    return { cpuS: (Number(f[11]) + Number(f[12])) / CLOCK_TICKS, ppid: Number(f[1]), comm: text.slice(text.indexOf('(') + 1, close) };
+    // fields after comm: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+    return {
+      cpuS: (Number(f[11]) + Number(f[12])) / CLOCK_TICKS,
+      reapedChildrenCpuS: (Number(f[13]) + Number(f[14])) / CLOCK_TICKS,
+      ppid: Number(f[1]),
+      comm: text.slice(text.indexOf('(') + 1, close),
+    };
   } catch {
     return null;
   }
 }
 
-/** CPU seconds of every postgres process descending from `root` (an embedded server and its backends). */
+/**
+ * CPU seconds of every postgres process descending from `root` (an embedded server and its backends),
+ * including backends that have exited since: the postmaster reaps them, so their time is in its
+ * cutime/cstime. Without that, a backend ending between two readings made the difference negative.
+ */
 export function postgresCpuSeconds(root: number): number {
-  const all = new Map<number, { cpuS: number; ppid: number; comm: string }>();
+  const all = new Map<number, NonNullable<ReturnType<typeof procTimes>>>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const t = procTimes(Number(name));
@@ -111,7 +120,7 @@ export function postgresCpuSeconds(root: number): number {
     if (!t.comm.startsWith('postgres')) continue;
     for (let up = t.ppid, hops = 0; up > 1 && hops < 10; up = all.get(up)?.ppid ?? 0, hops++) {
       if (up === root) {
-        sum += t.cpuS;
+        sum += t.cpuS + t.reapedChildrenCpuS;
         break;
       }
     }

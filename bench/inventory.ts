@@ -10,6 +10,8 @@ import type { Figures } from './figure.js';
 import { cpuSeconds, memoryMiB, percentile, postgresCpuSeconds, startCollectorChild, startSimChild, waitUntil } from './harness.js';
 import { freePort, startTestDatabase } from '../test/helpers/pg.js';
 import { ClusterConnection } from '../src/cluster/connection.js';
+import { PodIndex } from '../src/collector/pod-index.js';
+import { packResourceVersion } from '../src/inventory/informer.js';
 
 const NODES = Number(process.env.KUBEPULSE_BENCH_INVENTORY_NODES ?? 5000);
 const PODS_PER_NODE = 30;
@@ -105,29 +107,26 @@ export async function run(): Promise<Figures> {
 }
 
 /**
- * What the collector keeps per object between events: the informer's uid → resourceVersion map, and
- * for pods the namespace/name ↔ uid maps /metrics/resource needs. Built here with realistic keys and
- * measured as the heap delta after a full GC.
+ * What the collector keeps per object between events: the informer's uid → resourceVersion map (values
+ * packed as the Informer packs them) and, for pods, the PodIndex /metrics/resource needs. Built here with
+ * the real PodIndex and realistic keys and measured as the heap delta after a full GC.
  */
 function memoryPerObject(count: number): { value: number; unit: string; method: string } {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   gc();
   const before = process.memoryUsage().heapUsed;
-  const known = new Map<string, string>();
-  const podUids = new Map<string, string>();
-  const podKeys = new Map<string, string>();
+  const known = new Map<string, string | number>();
+  const pods = new PodIndex();
   for (let i = 0; i < count; i++) {
     const uid = randomUUID();
-    const key = `team-${i % 40}/web-${(i * 7919).toString(36)}-${(i * 104729).toString(36).slice(0, 5)}`;
-    known.set(uid, String(10_000_000 + i));
-    podUids.set(key, uid);
-    podKeys.set(uid, key);
+    known.set(uid, packResourceVersion(String(10_000_000 + i)));
+    pods.set(uid, `team-${i % 40}`, `web-${(i * 7919).toString(36)}-${(i * 104729).toString(36).slice(0, 5)}`);
   }
   gc();
   const bytes = (process.memoryUsage().heapUsed - before) / count;
-  if (known.size + podUids.size + podKeys.size < count) throw new Error('unreachable');
-  return { value: Math.round(bytes), unit: 'bytes', method: `heap growth after GC for ${count} pods' informer and pod-name maps (uid strings, resourceVersions, namespace/name keys), divided by ${count}` };
+  if (known.size + pods.size.uids < count) throw new Error('unreachable');
+  return { value: Math.round(bytes), unit: 'bytes', method: `heap growth after GC for ${count} pods' informer map (uid → packed resourceVersion) and PodIndex (namespace/name → uid), divided by ${count}` };
 }
 
 function round(v: number, digits: number): number {
