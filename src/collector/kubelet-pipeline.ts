@@ -49,6 +49,8 @@ export class KubeletPipeline implements MetricPipeline {
   private readonly trackers = new Map<string, { tracker: RateTracker; intervalMs: number }>();
   private readonly count = { payloads: 0, staleSkipped: 0, counterResets: 0, rowsQueued: 0, decodeErrors: 0, rowsSpooled: 0, spoolDroppedRows: 0 };
   private readonly pruneTimer: NodeJS.Timeout;
+  /** The rate trackers' clock and the age prune's: one clock, so grace and prune agree. */
+  private readonly now: () => number;
 
   /**
    * With a spool, rows the database refused (or would have to wait for) go to disk and are replayed
@@ -65,6 +67,7 @@ export class KubeletPipeline implements MetricPipeline {
      */
     private readonly hooks: Pick<MetricWriterOptions, 'write'> & { forgetGraceMs?: number; now?: () => number } = {},
   ) {
+    this.now = hooks.now ?? Date.now;
     this.writer = new MetricWriter(db.pool, {
       write: hooks.write,
       partitions: db.partitions ?? undefined,
@@ -85,7 +88,7 @@ export class KubeletPipeline implements MetricPipeline {
     if (!t || t.intervalMs !== input.intervalMs) {
       const sampleIntervalMs = Math.max(input.intervalMs, KUBELET_MAX_HOUSEKEEPING_MS);
       // Only the counters this source fills: fewer values kept per entity (memory at 5,000 nodes).
-      t = { tracker: new RateTracker({ intervalMs: sampleIntervalMs, source: input.source, forgetGraceMs: this.hooks.forgetGraceMs, now: this.hooks.now }), intervalMs: input.intervalMs };
+      t = { tracker: new RateTracker({ intervalMs: sampleIntervalMs, source: input.source, forgetGraceMs: this.hooks.forgetGraceMs, now: this.now }), intervalMs: input.intervalMs };
       this.trackers.set(key, t);
     }
     return t.tracker;
@@ -152,7 +155,7 @@ export class KubeletPipeline implements MetricPipeline {
   }
 
   private prune(): void {
-    const now = (this.hooks.now ?? Date.now)();
+    const now = this.now();
     for (const { tracker, intervalMs } of this.trackers.values()) tracker.prune(now - FORGET_AFTER_INTERVALS * Math.max(intervalMs, KUBELET_MAX_HOUSEKEEPING_MS));
   }
 

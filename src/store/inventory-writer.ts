@@ -19,7 +19,7 @@ import { copyFromChunks } from './copy-stream.js';
 import { copyEncoder } from './copy-text.js';
 import { inTransaction } from './pool.js';
 import {
-  SCHEMA, childColumns, kindColumns, parentUidColumn, qualified, quoteIdent, quoteLiteral, type ColumnSpec,
+  SCHEMA, childColumns, columnDdl, kindColumns, parentUidColumn, qualified, quoteIdent, quoteLiteral, type ColumnSpec,
 } from './schema.js';
 
 export interface InventoryChange {
@@ -265,11 +265,6 @@ interface KindStatements {
 
 const statementCache = new WeakMap<KindDef, KindStatements>();
 
-/** `r(uid text, labels jsonb, …)`: the record shape jsonb_to_recordset expands the JSON rows into. */
-function recordShape(cols: ColumnSpec[]): string {
-  return cols.map((c) => `${quoteIdent(c.column)} ${c.sqlType}`).join(', ');
-}
-
 function statementsFor(kind: KindDef): KindStatements {
   const cached = statementCache.get(kind);
   if (cached) return cached;
@@ -286,7 +281,7 @@ function statementsFor(kind: KindDef): KindStatements {
   const stateJson = stateParts.join(' || ');
   const stage = quoteIdent(`kp_stage_${kind.table}`);
   const stageCols: ColumnSpec[] = [{ column: 'batch', sqlType: 'integer', notNull: true }, ...inputCols];
-  const createStage = `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${recordShape(stageCols)}) ON COMMIT DELETE ROWS`;
+  const createStage = `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${stageCols.map(columnDdl).join(', ')}) ON COMMIT DELETE ROWS`;
   const copyStage = `COPY pg_temp.${stage} (${stageCols.map((c) => quoteIdent(c.column)).join(', ')}) FROM STDIN`;
   const upsert = `WITH input AS (
       SELECT ${names.join(', ')} FROM pg_temp.${stage} WHERE batch = $2),

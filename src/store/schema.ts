@@ -190,7 +190,8 @@ $fn$`;
 
 // ---------------------------------------------------------------------------------------------------------
 
-function columnDdl(c: ColumnSpec): string {
+/** `"name" type [NOT NULL]`: one column of a CREATE TABLE. */
+export function columnDdl(c: ColumnSpec): string {
   return `${quoteIdent(c.column)} ${c.sqlType}${c.notNull ? ' NOT NULL' : ''}`;
 }
 
