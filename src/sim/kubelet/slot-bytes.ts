@@ -1,8 +1,15 @@
 // Byte-level helpers of slot-json.ts: literals packed in 8-byte words, and numbers and strings written
 // straight into a buffer (four digits per store), each exactly as PrettyJson writes the same value.
 
-/** Words are copied in the machine's byte order: what is read from the Float64Array is stored back as is. */
-export const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Literal words are written with little-endian 8-byte stores, so byte j of a word's text sits where the
+ *  little-endian serialisation of the double puts it: in memory order on a little-endian host (x64, arm64),
+ *  reversed within the word on a big-endian one. (A constant byte order lets V8 emit a plain store.) */
+const LE_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Where the text byte at offset o of a word array lives in the words' memory. */
+export function wordByte(o: number): number {
+  return LE_HOST ? o : (o & ~7) | (7 - (o & 7));
+}
 
 /** "0000".."9999" as little-endian 32-bit stores (40 KB): four digits per store. */
 const QUADS = new Uint32Array(10_000);
@@ -35,8 +42,10 @@ export function packWords(src: Uint8Array, pieces: Array<[number, number]>): { w
   const at: number[] = [];
   let w = 0;
   for (const [s, e] of pieces) {
-    for (let i = s; i < e; i++) if (src[i]! >= 0x7f) return null; // keys are ASCII; anything else is not replayed
-    bytes.set(src.subarray(s, e), w * 8);
+    for (let i = s; i < e; i++) {
+      if (src[i]! >= 0x7f) return null; // keys are ASCII; anything else is not replayed
+      bytes[wordByte(w * 8 + i - s)] = src[i]!;
+    }
     at.push(w);
     w += Math.ceil((e - s) / 8);
   }
@@ -66,6 +75,22 @@ export function writeEight(dv: DataView, pos: number, x: number): number {
   dv.setUint32(pos, QUADS[hi]!, true);
   dv.setUint32(pos + 4, QUADS[x - hi * 10_000]!, true);
   return pos + 8;
+}
+
+/** A uint as TextWriter.jsonUint writes it (rounded, never negative); -1 (nothing written that counts)
+ *  for 2^53 and above and non-finite values, which the caller writes with String(). */
+export function writeUint(dv: DataView, buf: Uint8Array, pos: number, v: number): number {
+  const x = v > 0 ? Math.round(v) : 0;
+  if (x === 0) {
+    buf[pos] = 48;
+    return pos + 1;
+  }
+  if (x < 100_000_000) return writeSmall(dv, pos, x);
+  if (x < 9007199254740992) {
+    const hi = Math.floor(x / 100_000_000); // < 10^8 since x < 2^53
+    return writeEight(dv, writeSmall(dv, pos, hi), x - hi * 100_000_000);
+  }
+  return -1;
 }
 
 /** "int.ff" without trailing zeros for an integer 0 ≤ c < 10^9: the shortest round-trip form of c / 100,

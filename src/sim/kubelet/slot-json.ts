@@ -3,14 +3,18 @@
 // part, one pod) is first written by the reference writer (PrettyJson) while its calls are recorded; the
 // bytes between two values (separators, indentation, keys) are kept as literals packed in 8-byte words.
 // Later fragments with the same structure key replay it: every call is checked against the recording (op
-// and key, so a departure cannot go unnoticed), the literal is copied with 8-byte stores and the value is
-// formatted in place, four digits per store (slot-bytes.ts). Per field that is a few stores instead of a
-// byte loop and a trie lookup; templates are shared by all kubelets of the process (5,000 nodes, one set).
-// A call that departs from the recording throws MISMATCH; the caller rewinds and records afresh.
+// and key, so a departure cannot go unnoticed) and a value call only puts its value in the next slot. When
+// the fragment ends, one loop writes literal, value, literal, value … (8-byte stores for literals, four
+// digits per store for numbers: slot-bytes.ts). Keeping the writing out of the calls keeps them small
+// enough for V8 to inline into the caller, where a number passed to a call that is not inlined is boxed
+// (a heap allocation per value), and the writing loop holds its position and buffer in registers.
+// Templates are shared by all kubelets of the process (5,000 nodes, one set).
+// A call that departs from the recording throws MISMATCH; the caller rewinds and records afresh (nothing
+// of a replayed fragment is written before it ends, so there is nothing to undo).
 import { PrettyJson } from './json-writer.js';
 import type { TextWriter } from './text-writer.js';
-import { LE, safe, writeEight, writeHundredths, writeQuoted, writeSmall } from './slot-bytes.js';
-import { ARRAY, buildTemplate, END, END_ARRAY, FIELD, FIXED, FLOAT, OBJECT, slotJsonStats, STAMP, STAMP_COUNT, storeTemplate, STRING, templateOf, UINT, type Template } from './slot-templates.js';
+import { safe, wordByte, writeHundredths, writeQuoted, writeUint } from './slot-bytes.js';
+import { ARRAY, buildTemplate, CENTS, END, END_ARRAY, FIELD, FIXED, FLOAT, OBJECT, slotJsonStats, STAMP, STAMP_COUNT, storeTemplate, STRING, templateOf, UINT, type Template } from './slot-templates.js';
 
 export { clearSlotTemplates, slotJsonStats, STAMP_COUNT } from './slot-templates.js';
 
@@ -27,14 +31,15 @@ export class SlotJson {
   private dv: DataView = new DataView(new ArrayBuffer(0));
   private pos = 0;
   private cap = 0;
-  // Replay: the template's arrays, held directly (one load less per call).
+  // Replay: the template's calls, held directly (one load less per call), and the values given so far:
+  // numbers and strings by slot (a slot holds one or the other, as its op says).
   private ops: Uint8Array = new Uint8Array(0);
   private keys: Array<string | null> = [];
-  private litWord: Int32Array = new Int32Array(0);
-  private litLen: Int32Array = new Int32Array(0);
-  private words: Float64Array = new Float64Array(0);
   private tpl: Template | null = null;
   private i = 0;
+  private nums: Float64Array = new Float64Array(256);
+  private strs: string[] = new Array<string>(256).fill('');
+  private slot = 0;
   // Recording: the reference writer into its own buffer, and the calls made.
   private recording = false;
   private recKey: string | number = '';
@@ -128,11 +133,13 @@ export class SlotJson {
       this.tpl = t;
       this.ops = t.ops;
       this.keys = t.keys;
-      this.litWord = t.litWord;
-      this.litLen = t.litLen;
-      this.words = t.words;
       this.fixed = t.fixed;
       this.i = 0;
+      this.slot = 0;
+      if (this.nums.length < t.slotOp.length) {
+        this.nums = new Float64Array(t.slotOp.length * 2);
+        this.strs = new Array<string>(t.slotOp.length * 2).fill('');
+      }
     } else this.record(key, resumeDepth);
     return this.pos;
   }
@@ -148,7 +155,7 @@ export class SlotJson {
       const bytes = new Uint8Array(t.words.buffer);
       for (let k = 0; k < at.length; k++) {
         const p = at[k]!;
-        for (let c = 0; c < want.length; c++) bytes[p + c] = want.charCodeAt(c);
+        for (let c = 0; c < want.length; c++) bytes[wordByte(p + c)] = want.charCodeAt(c);
       }
       t.stampText[which] = want;
     }
@@ -180,7 +187,7 @@ export class SlotJson {
     if (!this.recording) {
       const t = this.tpl!;
       if (this.i !== this.ops.length) throw MISMATCH;
-      this.copy(this.words, t.tailWord, t.tailLen);
+      this.writeSlots(t);
       slotJsonStats.replayed++;
       return;
     }
@@ -257,12 +264,71 @@ export class SlotJson {
     this.recLits.push([this.cut, this.rw.pos]);
   }
 
-  /** Replay: checks the call and writes the literal before the value. */
-  private literal(op: number, key: string): void {
+  /** Replay: checks a value call; its value goes in the slot this returns. */
+  private value(op: number, key: string): number {
     const i = this.i;
     if (this.ops[i] !== op || this.keys[i] !== key) throw MISMATCH;
     this.i = i + 1;
-    this.copy(this.words, this.litWord[i]!, this.litLen[i]!);
+    return this.slot++;
+  }
+
+  /** Writes a replayed fragment: each slot's literal, then its value, then the tail. */
+  private writeSlots(t: Template): void {
+    const { slotOp, litWord, litLen, words } = t;
+    const nums = this.nums;
+    let buf = this.buf;
+    let dv = this.dv;
+    let p = this.pos;
+    for (let k = 0; k < slotOp.length; k++) {
+      const len = litLen[k]!;
+      if (p + len + SLACK > this.cap) {
+        this.pos = p;
+        this.room(len + SLACK);
+        ({ buf, dv, pos: p } = this);
+      }
+      // The literal in 8-byte stores; the last may run past it (SLACK covers that, the value overwrites it).
+      let w = litWord[k]!;
+      const end = p + len;
+      for (; p < end; p += 8) dv.setFloat64(p, words[w++]!, true);
+      p = end;
+      const op = slotOp[k]!;
+      let text: string | null = null;
+      if (op === UINT) {
+        const v = nums[k]!;
+        const after = writeUint(dv, buf, p, v);
+        if (after >= 0) p = after;
+        else text = String(Math.round(v)); // 2^53 and above, or not finite
+      } else if (op === CENTS) {
+        // A percentage in hundredths: "int.ff" without trailing zeros is what String(c / 100) writes.
+        const c = nums[k]!;
+        if (c >= 0 && c < 1e9 && c === Math.floor(c)) p = writeHundredths(dv, buf, p, c);
+        else text = String(c / 100);
+      } else if (op === FLOAT) {
+        // Values with at most two decimals (c / 100 reproduces v exactly) are written as hundredths.
+        const v = nums[k]!;
+        const c = Math.round(v * 100);
+        if (c >= 0 && c < 1e9 && c / 100 === v) p = writeHundredths(dv, buf, p, c);
+        else text = String(v);
+      } else {
+        const v = this.strs[k]!;
+        if (p + v.length + SLACK > this.cap) {
+          this.pos = p;
+          this.room(v.length + SLACK);
+          ({ buf, dv, pos: p } = this);
+        }
+        const after = writeQuoted(buf, p, v);
+        if (after >= 0) p = after;
+        else text = JSON.stringify(v);
+      }
+      if (text !== null) {
+        // Rare (escaping, numbers that are not plain integers or hundredths): through the TextWriter.
+        this.pos = p;
+        this.slow(text);
+        ({ buf, dv, pos: p } = this);
+      }
+    }
+    this.pos = p;
+    this.copy(words, t.tailWord, t.tailLen);
   }
 
   /** n bytes from words[w…] at pos, in 8-byte stores (the last may run past n: SLACK covers it). */
@@ -274,7 +340,7 @@ export class SlotJson {
     }
     const end = p + n;
     const dv = this.dv;
-    for (; p < end; p += 8) dv.setFloat64(p, words[w++]!, LE);
+    for (; p < end; p += 8) dv.setFloat64(p, words[w++]!, true);
     this.pos = end;
   }
 
@@ -283,17 +349,7 @@ export class SlotJson {
       this.recordKey(UINT, key);
       this.pj!.uintValue(v);
       this.cut = this.rw.pos;
-      return this;
-    }
-    this.literal(UINT, key);
-    // As TextWriter.jsonUint: rounded, never negative; 2^53 and above (and non-finite) through String().
-    const x = v > 0 ? Math.round(v) : 0;
-    if (x === 0) this.buf[this.pos++] = 48;
-    else if (x < 100_000_000) this.pos = writeSmall(this.dv, this.pos, x);
-    else if (x < 9007199254740992) {
-      const hi = Math.floor(x / 100_000_000); // < 10^8 since x < 2^53
-      this.pos = writeEight(this.dv, writeSmall(this.dv, this.pos, hi), x - hi * 100_000_000);
-    } else this.slow(String(x));
+    } else this.nums[this.value(UINT, key)] = v;
     return this;
   }
 
@@ -302,14 +358,7 @@ export class SlotJson {
       this.recordKey(FLOAT, key);
       this.pj!.floatValue(v);
       this.cut = this.rw.pos;
-      return this;
-    }
-    this.literal(FLOAT, key);
-    // Values with at most two decimals (the PSI averages): c / 100 reproduces v exactly, so "int.ff"
-    // without trailing zeros is its shortest round-trip form, which is what String(v) writes.
-    const c = Math.round(v * 100);
-    if (c >= 0 && c < 1e9 && c / 100 === v) this.pos = writeHundredths(this.dv, this.buf, this.pos, c);
-    else this.slow(String(v));
+    } else this.nums[this.value(FLOAT, key)] = v;
     return this;
   }
 
@@ -317,14 +366,10 @@ export class SlotJson {
    *  without dividing and checking. */
   cents(key: string, c: number): this {
     if (this.recording) {
-      this.recordKey(FLOAT, key);
+      this.recordKey(CENTS, key);
       this.pj!.floatValue(c / 100);
       this.cut = this.rw.pos;
-      return this;
-    }
-    this.literal(FLOAT, key);
-    if (c >= 0 && c < 1e9 && c === Math.floor(c)) this.pos = writeHundredths(this.dv, this.buf, this.pos, c);
-    else this.slow(String(c / 100));
+    } else this.nums[this.value(CENTS, key)] = c;
     return this;
   }
 
@@ -333,13 +378,7 @@ export class SlotJson {
       this.recordKey(STRING, key);
       this.pj!.stringValue(v);
       this.cut = this.rw.pos;
-      return this;
-    }
-    this.literal(STRING, key);
-    if (this.pos + v.length + SLACK > this.cap) this.room(v.length + SLACK);
-    const end = writeQuoted(this.buf, this.pos, v);
-    if (end >= 0) this.pos = end;
-    else this.slow(JSON.stringify(v));
+    } else this.strs[this.value(STRING, key)] = v;
     return this;
   }
 

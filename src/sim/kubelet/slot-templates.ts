@@ -8,13 +8,16 @@ export const FIELD = 2;
 export const ARRAY = 3;
 export const END = 4;
 export const END_ARRAY = 5;
+// Value ops (UINT … STRING): each is a slot of the template, written after its literal.
 export const UINT = 6;
 export const FLOAT = 7;
-export const STRING = 8;
+/** A float given in hundredths (SlotJson.cents). */
+export const CENTS = 8;
+export const STRING = 9;
 /** Folded into the literal: a value the same in every fragment of the template (checked on replay). */
-export const FIXED = 9;
+export const FIXED = 10;
 /** Folded into the literal and patched when it changes: one of the document's stamps (STAMP + which). */
-export const STAMP = 10;
+export const STAMP = 11;
 /** Stamps per document: two strings (the sample times), then numbers the same in every block (a node's
  *  filesystem size, free bytes and inodes, repeated in every container's rootfs and logs). */
 export const STAMP_COUNT = 6;
@@ -22,7 +25,8 @@ export const STAMP_COUNT = 6;
 export interface Template {
   ops: Uint8Array;
   keys: Array<string | null>;
-  /** Per op: the first word of the literal written before its value (values only). */
+  /** Per value slot (the value ops in order): its op, and the literal written before it (first word, bytes). */
+  slotOp: Uint8Array;
   litWord: Int32Array;
   litLen: Int32Array;
   words: Float64Array;
@@ -59,19 +63,14 @@ export function buildTemplate(rec: Uint8Array, tailFrom: number, r: Recording, s
     const k = pieces.findIndex(([s, e]) => o >= s && o < e);
     return packed.at[k]! * 8 + (o - pieces[k]![0]);
   }));
-  const n = r.ops.length;
-  const litWord = new Int32Array(n).fill(-1);
-  const litLen = new Int32Array(n);
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    if (r.ops[i]! < UINT || r.ops[i]! > STRING) continue;
-    const [s, e] = r.lits[v]!;
-    litWord[i] = packed.at[v]!;
-    litLen[i] = e - s;
-    v++;
-  }
+  const slots = r.lits.length;
+  const slotOp = Uint8Array.from(r.ops.filter((op) => op >= UINT && op <= STRING));
+  if (slotOp.length !== slots) throw new Error(`slot-json: ${slotOp.length} value calls recorded ${slots} literals`);
+  const litWord = Int32Array.from(packed.at.slice(0, slots));
+  const litLen = Int32Array.from(r.lits, ([s, e]) => e - s);
+  const v = slots;
   return {
-    ops: Uint8Array.from(r.ops), keys: r.keys, litWord, litLen, words: packed.words,
+    ops: Uint8Array.from(r.ops), keys: r.keys, slotOp, litWord, litLen, words: packed.words,
     tailWord: packed.at[v]!, tailLen: rec.length - tailFrom, fixed: r.fixed,
     stampAt, stampText: stampText.map((text) => text ?? ''),
   };
