@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { PrettyJson } from '../../src/sim/kubelet/json-writer.js';
 import { MISMATCH, SlotJson, slotJsonStats } from '../../src/sim/kubelet/slot-json.js';
 import { TextWriter } from '../../src/sim/kubelet/text-writer.js';
+import { rfc3339, writeRfc3339 } from '../../src/sim/kubelet/rfc3339.js';
 
 type Writer = PrettyJson | SlotJson;
 
@@ -27,6 +28,8 @@ const FAST_B = '2026-06-26T06:00:00Z';
 const KEYS = ['name', 'time', 'usageBytes', 'rxBytes', 'psi', 'avg10', 'containers', 'volume'];
 const ODD_UINTS = [0, 1, 9, 10, 99, 100, 9999, 10_000, 99_999_999, 100_000_000, 123_456_789_012, 2 ** 53 - 1, 2 ** 53, 2 ** 60, 1.5, 2.5, 7.49, -3, -0, NaN, Infinity, -Infinity];
 const ODD_FLOATS = [0, -0, 0.01, 0.1, 0.07, 0.5, 1, 1.1, 12.34, 99.99, 100, 1234567.89, 1 / 3, 2 / 3, 1e-7, 1e21, 123456789.12, -1.5, NaN];
+/** Times (ms) at calendar edges, before 1970, with milliseconds, and outside the years 0–9999. */
+const ODD_TIMES = [0, -1, 951_782_400_000, 951_868_799_999, 4_107_542_399_999, -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 1_782_453_610_123];
 const ODD_STRINGS = ['', 'web-1', FAST_A, FAST_B, 'needs "escaping"', 'back\\slash', 'tab\there', 'ünïcode', 'new\nline', 'a'.repeat(300), '2026-06-26T06:00:11Z'];
 
 /** The two stamps of a document (sample times), different for every value set. */
@@ -68,8 +71,12 @@ function members(j: Writer, shape: () => number, value: () => number, depth: num
       const r = value();
       j.float(key, r < 0.3 ? ODD_FLOATS[Math.floor(value() * ODD_FLOATS.length)]! : r < 0.9 ? Math.round(value() * 10_000) / 100 : value() * 1000);
     } else if (kind === 2) {
-      const r = value();
-      j.string(key, r < 0.5 ? ODD_STRINGS[Math.floor(value() * ODD_STRINGS.length)]! : `v-${Math.floor(value() * 100)}`);
+      // Times share the string kind's share of the structure: a start time is written as a string.
+      if (shape() < 0.3) j.time(key, value() < 0.1 ? ODD_TIMES[Math.floor(value() * ODD_TIMES.length)]! : Math.floor(value() * 4_102_444_800_000));
+      else {
+        const r = value();
+        j.string(key, r < 0.5 ? ODD_STRINGS[Math.floor(value() * ODD_STRINGS.length)]! : `v-${Math.floor(value() * 100)}`);
+      }
     } else if (kind === 3 || kind === 4) {
       j.objectField(key);
       members(j, shape, value, depth + 1, st, nums);
@@ -214,6 +221,22 @@ test('uint and float values are formatted as PrettyJson formats them, across mag
   assert.match(expected, /"u": 2,\n "u": 3,\n "u": 7,\n "u": 0,\n "u": 0,/); // 1.5, 2.5, 7.49, -3, -0
   assert.match(expected, /"f": 0.07,/);
   assert.match(expected, /"f": 1e-7,/);
+});
+
+test('times are written as rfc3339() writes them (whole seconds, UTC), straight into the buffer', () => {
+  const r = rng(3339);
+  const times = [...ODD_TIMES];
+  for (let i = 0; i < 20_000; i++) times.push(Math.floor((r() - 0.2) * 5e12), Math.floor(r() * 4_102_444_800) * 1000);
+  for (const ms of times) {
+    const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
+    assert.equal(rfc3339(ms), iso.replace('.000Z', 'Z'), `${ms}`);
+    const buf = Buffer.alloc(32);
+    const end = writeRfc3339(new DataView(buf.buffer), buf, 1, ms);
+    if (iso.length === 24) assert.equal(buf.toString('latin1', 1, end), JSON.stringify(rfc3339(ms)), `${ms}`);
+    else assert.equal(end, -1, `${ms}: a year outside 0–9999 is left to the caller (${iso})`);
+  }
+  assert.equal(rfc3339(951_782_400_000), '2000-02-29T00:00:00Z');
+  assert.equal(rfc3339(-1), '1969-12-31T23:59:59Z');
 });
 
 test('the reference output is valid JSON in the kubelet layout (one-space indent, empty arrays as [])', () => {

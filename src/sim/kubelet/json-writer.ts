@@ -1,6 +1,7 @@
 // Pretty JSON exactly as the kubelet writes it (go-restful: json.MarshalIndent with a one-space indent,
 // "key": value, empty arrays as []), streamed into a TextWriter without building objects.
 import type { TextWriter } from './text-writer.js';
+import { rfc3339 } from './rfc3339.js';
 
 const SAFE = /^[A-Za-z0-9._:/@+ -]*$/;
 
@@ -102,6 +103,11 @@ export class PrettyJson {
     this.keyed(key);
     this.stringValue(v);
     return this;
+  }
+
+  /** A time (ms since the epoch) as metav1.Time marshals it. */
+  time(key: string, ms: number): this {
+    return this.string(key, rfc3339(ms));
   }
 
   /** float(key, c / 100): a two-decimal percentage given in hundredths. */

@@ -1,7 +1,7 @@
 // Renders the kubelet's /pods (a v1 PodList of the pods bound to this node, as the kubelet sees them).
 // Only what the view knows is filled in; the API server's pod objects are the authoritative full shape.
 import type { SimContainerView, SimNodeView, SimPodView } from './view.js';
-import { rfc3339 } from './summary.js';
+import { rfc3339 } from './rfc3339.js';
 
 function resources(c: SimContainerView): Record<string, Record<string, string>> {
   const requests: Record<string, string> = {};

@@ -12,7 +12,7 @@ export function wordByte(o: number): number {
 }
 
 /** "0000".."9999" as little-endian 32-bit stores (40 KB): four digits per store. */
-const QUADS = new Uint32Array(10_000);
+export const QUADS = new Uint32Array(10_000);
 for (let i = 0; i < 10_000; i++) {
   const d = [(i / 1000) | 0, ((i / 100) | 0) % 10, ((i / 10) | 0) % 10, i % 10];
   QUADS[i] = ((48 + d[0]!) | ((48 + d[1]!) << 8) | ((48 + d[2]!) << 16) | ((48 + d[3]!) << 24)) >>> 0;

@@ -14,7 +14,8 @@
 import { PrettyJson } from './json-writer.js';
 import type { TextWriter } from './text-writer.js';
 import { safe, wordByte, writeHundredths, writeQuoted, writeUint } from './slot-bytes.js';
-import { ARRAY, buildTemplate, CENTS, END, END_ARRAY, FIELD, FIXED, FLOAT, OBJECT, slotJsonStats, STAMP, STAMP_COUNT, storeTemplate, STRING, templateOf, UINT, type Template } from './slot-templates.js';
+import { rfc3339, writeRfc3339 } from './rfc3339.js';
+import { ARRAY, buildTemplate, CENTS, TIME, END, END_ARRAY, FIELD, FIXED, FLOAT, OBJECT, slotJsonStats, STAMP, STAMP_COUNT, storeTemplate, STRING, templateOf, UINT, type Template } from './slot-templates.js';
 
 export { clearSlotTemplates, slotJsonStats, STAMP_COUNT } from './slot-templates.js';
 
@@ -303,6 +304,11 @@ export class SlotJson {
         const c = nums[k]!;
         if (c >= 0 && c < 1e9 && c === Math.floor(c)) p = writeHundredths(dv, buf, p, c);
         else text = String(c / 100);
+      } else if (op === TIME) {
+        const ms = nums[k]!;
+        const after = writeRfc3339(dv, buf, p, ms);
+        if (after >= 0) p = after;
+        else text = JSON.stringify(rfc3339(ms));
       } else if (op === FLOAT) {
         // Values with at most two decimals (c / 100 reproduces v exactly) are written as hundredths.
         const v = nums[k]!;
@@ -370,6 +376,16 @@ export class SlotJson {
       this.pj!.floatValue(c / 100);
       this.cut = this.rw.pos;
     } else this.nums[this.value(CENTS, key)] = c;
+    return this;
+  }
+
+  /** A time in ms, written as rfc3339(ms) between quotes (without making the string, on replay). */
+  time(key: string, ms: number): this {
+    if (this.recording) {
+      this.recordKey(TIME, key);
+      this.pj!.stringValue(rfc3339(ms));
+      this.cut = this.rw.pos;
+    } else this.nums[this.value(TIME, key)] = ms;
     return this;
   }
 

@@ -13,11 +13,13 @@ export const UINT = 6;
 export const FLOAT = 7;
 /** A float given in hundredths (SlotJson.cents). */
 export const CENTS = 8;
-export const STRING = 9;
+/** A time given in ms, written as metav1.Time (SlotJson.time). */
+export const TIME = 9;
+export const STRING = 10;
 /** Folded into the literal: a value the same in every fragment of the template (checked on replay). */
-export const FIXED = 10;
+export const FIXED = 11;
 /** Folded into the literal and patched when it changes: one of the document's stamps (STAMP + which). */
-export const STAMP = 11;
+export const STAMP = 12;
 /** Stamps per document: two strings (the sample times), then numbers the same in every block (a node's
  *  filesystem size, free bytes and inodes, repeated in every container's rootfs and logs). */
 export const STAMP_COUNT = 6;

@@ -6,6 +6,7 @@ import type { ContainerSample, NodeSample, PodSample } from './sample.js';
 import { MISMATCH, SlotJson } from './slot-json.js';
 import { PrettyJson } from './json-writer.js';
 import { scratch, TextWriter } from './text-writer.js';
+import { rfc3339 } from './rfc3339.js';
 
 /** What the summary is written with: the fast writer in production, the reference PrettyJson in tests. */
 export interface JsonOut {
@@ -19,6 +20,8 @@ export interface JsonOut {
   /** float(key, c / 100) for a percentage in hundredths. */
   cents(key: string, c: number): this;
   string(key: string, v: string): this;
+  /** A time (ms since the epoch) as metav1.Time marshals it: rfc3339(ms) as a string. */
+  time(key: string, ms: number): this;
   /** A value the same in every pod of a structure (templates fold it in; the reference writes it as usual). */
   fixedUint(key: string, v: number): this;
   fixedString(key: string, v: string): this;
@@ -26,23 +29,6 @@ export interface JsonOut {
   stamp(key: string, v: string, which: 0 | 1): this;
   /** A node-wide number repeated in every container's filesystem blocks (NODE_AVAIL … NODE_INODES). */
   stampUint(key: string, v: number, which: number): this;
-}
-
-const rfcCache = new Map<number, string>();
-/** Keys are seconds since this epoch (2020-09-13): small integers that V8 keeps unboxed (Smis) and hashes
- *  fast, where seconds since 1970 (> 2^31) would be boxed numbers. */
-const RFC_EPOCH_S = 1_600_000_000;
-
-/** RFC 3339 with whole seconds, as metav1.Time marshals. Start times repeat every tick: memoised (bounded). */
-export function rfc3339(ms: number): string {
-  const key = Math.floor(ms / 1000) - RFC_EPOCH_S;
-  let s = rfcCache.get(key);
-  if (s === undefined) {
-    s = new Date((key + RFC_EPOCH_S) * 1000).toISOString().replace('.000Z', 'Z');
-    if (rfcCache.size >= 16_384) rfcCache.clear();
-    rfcCache.set(key, s);
-  }
-  return s;
 }
 
 export interface SummaryOptions {
@@ -161,7 +147,7 @@ interface Ctx {
 
 function container(j: JsonOut, x: Ctx, c: ContainerSample): void {
   const feat = x.s.features;
-  j.object().string('name', c.name).string('startTime', rfc3339(c.startMs));
+  j.object().string('name', c.name).time('startTime', c.startMs);
   usage(j, x, c.now, c.prev, c.usageNanoCores, c.mem, c.memAvailableBytes);
   if (!x.only) {
     nodeFsMembers(j.objectField('rootfs'), x, c.rootfsBytes, c.rootfsInodes).end();
@@ -176,7 +162,7 @@ function pod(j: JsonOut, x: Ctx, p: PodSample): void {
   const v = p.view;
   j.object();
   j.objectField('podRef').string('name', v.name).string('namespace', v.namespace).string('uid', v.uid).end();
-  j.string('startTime', rfc3339(v.startTime.getTime()));
+  j.time('startTime', v.startTime.getTime());
   j.arrayField('containers');
   for (const c of p.containers) container(j, x, c);
   j.endArray();
@@ -225,7 +211,7 @@ function head(j: JsonOut, x: Ctx): void {
     const isPods = sc.name === 'pods';
     // The kubelet's own cgroup stalls little; its PSI totals track its cpu time.
     const own: Psi3 = [sc.cpuNs / 2e4, sc.cpuNs / 2.2e4, 0];
-    j.object().string('name', sc.name).string('startTime', rfc3339(sc.startMs));
+    j.object().string('name', sc.name).time('startTime', sc.startMs);
     cpu(j, time, sc.usageNanoCores, sc.cpuNs, podsPsi && (isPods ? podsPsi.cpu : own));
     memory(j, time, sc.mem, isPods ? Math.max(0, s.view.memoryBytes - sc.mem.workingSetBytes) : null, sc.pageFaults, sc.majorPageFaults, podsPsi && (isPods ? podsPsi.mem : [0, 0, 0]));
     if (podsPsi) io(j, time, isPods ? podsPsi.io : [sc.cpuNs / 1e6, sc.cpuNs / 1.1e6, 0]);
@@ -233,7 +219,7 @@ function head(j: JsonOut, x: Ctx): void {
     j.end();
   }
   j.endArray();
-  j.string('startTime', rfc3339(s.view.startTime.getTime()));
+  j.time('startTime', s.view.startTime.getTime());
   const n = s.node;
   const np = podsPsi && { cpu: [n.psi[0], n.psi[1], podsPsi.cpu[2]] as Psi3, mem: [n.psi[2], n.psi[3], podsPsi.mem[2]] as Psi3, io: [n.psi[4], n.psi[5], podsPsi.io[2]] as Psi3 };
   cpu(j, time, n.usageNanoCores, n.cpuNs, np && np.cpu);
