@@ -144,7 +144,10 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
   const pods: PodSample[] = [];
   const groupNow = new Float64Array(3 * COUNTER_COUNT);
   const groupPrev = new Float64Array(3 * COUNTER_COUNT);
-  const groupAtState = new Float64Array(3 * COUNTER_COUNT);
+  // The pods' counters at the accumulators' last tick: this tick's or the previous one's (the same arrays
+  // as now or prev, so the sums are too), or, when ticks were skipped, summed on their own.
+  const groupAtState = stateK === k ? groupNow : stateK === k - 1 ? groupPrev : new Float64Array(3 * COUNTER_COUNT);
+  const sumAtState = groupAtState !== groupNow && groupAtState !== groupPrev;
   const podsMem = zeroMem();
   let nodeProcs = 0;
   let ephemeralTotal = 0;
@@ -173,8 +176,8 @@ export function computeTick(input: SampleInputs): { sample: NodeSample; state: A
     for (let i = 0; i < COUNTER_COUNT; i++) {
       groupNow[slot + i] += now[i];
       groupPrev[slot + i] += prev[i];
-      groupAtState[slot + i] += atState[i];
     }
+    if (sumAtState) for (let i = 0; i < COUNTER_COUNT; i++) groupAtState[slot + i] += atState[i];
     const containers: ContainerSample[] = [];
     const mem = zeroMem();
     let limitSum = 0;
