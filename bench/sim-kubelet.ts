@@ -161,7 +161,7 @@ function simulatorSide(path: string): void {
 
 /** The collector's in-process work on one payload: KubeletPipeline.ingest, then the COPY encoding of the rows
  *  it queued (the database write replaced by the encoding: the bytes are made and dropped). */
-function collectorSide(source: KubeletSource, intervalMs: number): { spend(body: Buffer, atMs: number): Promise<void>; rows(): number } {
+function collectorSide(source: KubeletSource, intervalMs: number): { spend(body: Buffer, atMs: number): Promise<void>; rows(): number; close(): Promise<void> } {
   const fakeDb = { pool: {}, partitions: null, state: 'connected', noteWrite: () => undefined } as unknown as Database;
   const encoders = new Map<Entity, (rows: Array<Record<string, unknown>>) => Buffer>();
   let rows = 0;
@@ -180,6 +180,7 @@ function collectorSide(source: KubeletSource, intervalMs: number): { spend(body:
       await pipeline.writer.flush();
     },
     rows: () => rows,
+    close: () => pipeline.flush(), // stops its timers
   };
 }
 
@@ -236,6 +237,7 @@ async function measure(path: string, source: KubeletSource, decode: (body: Buffe
         roundCollectors.push(await cpuMsAsync(() => collector.spend(body, atMs)));
       }
       rows = collector.rows();
+      await collector.close();
     }
     return {
       render: rounds(renders.map((r) => r.fresh)),

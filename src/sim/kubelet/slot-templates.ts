@@ -70,10 +70,9 @@ export function buildTemplate(rec: Uint8Array, tailFrom: number, r: Recording, s
   if (slotOp.length !== slots) throw new Error(`slot-json: ${slotOp.length} value calls recorded ${slots} literals`);
   const litWord = Int32Array.from(packed.at.slice(0, slots));
   const litLen = Int32Array.from(r.lits, ([s, e]) => e - s);
-  const v = slots;
   return {
     ops: Uint8Array.from(r.ops), keys: r.keys, slotOp, litWord, litLen, words: packed.words,
-    tailWord: packed.at[v]!, tailLen: rec.length - tailFrom, fixed: r.fixed,
+    tailWord: packed.at[slots]!, tailLen: rec.length - tailFrom, fixed: r.fixed,
     stampAt, stampText: stampText.map((text) => text ?? ''),
   };
 }
