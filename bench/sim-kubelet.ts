@@ -99,9 +99,10 @@ type PageKind = 'fresh' | 'pageOnly';
  * One run of requests to a new simulated kubelet, the same on both sides: per iteration a page on a new
  * tick ('fresh': tick sample + render into the response body's recycled memory), then a page whose tick
  * /metrics/resource already computed ('pageOnly': a collector scraping several endpoints of a node shares
- * the tick), to tell sample cost from rendering cost. `page` makes the request with `serve` and releases it.
+ * the tick), to tell sample cost from rendering cost. `page` makes the request with `serve` and releases it;
+ * `atMs` is the kubelet's clock then (the scrape time the collector side gives its pipeline).
  */
-function requestRun(path: string, page: (kind: PageKind, iteration: number, serve: () => KubeletBytesResponse) => void): void {
+function requestRun(path: string, page: (kind: PageKind, iteration: number, serve: () => KubeletBytesResponse, atMs: number) => void): void {
   const bootMs = Date.parse('2026-06-26T00:00:00Z');
   const view = makeFakeNodeView({ seed: 1, podCount: PODS, bootMs, kubernetesVersion: '1.35', cpuCores: 32, memoryBytes: 128 * 1024 ** 3 });
   let nowMs = bootMs + 6 * 3_600_000;
@@ -110,19 +111,14 @@ function requestRun(path: string, page: (kind: PageKind, iteration: number, serv
   try {
     for (let i = 0; i < RUNS + WARMUP_RUNS; i++) {
       nowMs += HOUSEKEEPING_MS;
-      page('fresh', i, serve);
+      page('fresh', i, serve, nowMs);
       nowMs += HOUSEKEEPING_MS;
       kubelet.serveBytes('/metrics/resource').release();
-      page('pageOnly', i, serve);
+      page('pageOnly', i, serve, nowMs);
     }
   } finally {
     kubelet.dispose();
   }
-}
-
-/** The time of the i-th fresh page's tick (requestRun's clock), for the collector side's scrape time. */
-function freshTickMs(i: number): number {
-  return Date.parse('2026-06-26T00:00:00Z') + 6 * 3_600_000 + (2 * i + 1) * HOUSEKEEPING_MS;
 }
 
 const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
@@ -197,9 +193,13 @@ interface Measured {
 async function measure(path: string, source: KubeletSource, decode: (body: Buffer, atMs: number) => unknown): Promise<Measured> {
   // The same pages as the child will render, made before it starts.
   const bodies: Buffer[] = [];
-  requestRun(path, (kind, i, serve) => {
+  const scrapedAtMs: number[] = [];
+  requestRun(path, (kind, i, serve, atMs) => {
     const out = serve();
-    if (kind === 'fresh' && i >= WARMUP_RUNS) bodies.push(Buffer.from(out.body));
+    if (kind === 'fresh' && i >= WARMUP_RUNS) {
+      bodies.push(Buffer.from(out.body));
+      scrapedAtMs.push(atMs);
+    }
     out.release();
   });
   const child = fork(fileURLToPath(import.meta.url), [SIMULATOR_SIDE, path], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -230,10 +230,10 @@ async function measure(path: string, source: KubeletSource, decode: (body: Buffe
       decodes.push(roundDecodes);
       collectors.push(roundCollectors);
       for (let i = 0; i < bodies.length; i++) {
-        const atMs = freshTickMs(WARMUP_RUNS + i);
+        const atMs = scrapedAtMs[i]!;
         const body = hot.subarray(0, bodies[i]!.copy(hot));
         roundDecodes.push(cpuMs(() => decode(body, atMs)));
-        bodies[i]!.copy(hot);
+        bodies[i]!.copy(hot); // into cache again for the pipeline, after the decoder's own work
         roundCollectors.push(await cpuMsAsync(() => collector.spend(body, atMs)));
       }
       rows = collector.rows();
@@ -276,14 +276,14 @@ function measureMany(): ManyMeasured {
   let body: Buffer = Buffer.alloc(0);
   const round = (): number => {
     nowMs += MANY_INTERVAL_MS;
-    const start = process.cpuUsage();
-    for (const k of kubelets) {
-      const r = k.serveBytes('/stats/summary');
-      body = r.body;
-      r.release();
-    }
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / 1000 / kubelets.length;
+    const ms = cpuMs(() => {
+      for (const k of kubelets) {
+        const r = k.serveBytes('/stats/summary');
+        body = r.body;
+        r.release();
+      }
+    });
+    return ms / kubelets.length;
   };
   round(); // warm-up: first samples, templates, slabs
   const roundsMs: number[] = [];
