@@ -26,7 +26,7 @@ function fixturesDir(): string {
     if (up === dir) throw new Error('bench/decode: no package.json above this file');
     dir = up;
   }
-  return join(dir, '..', 'shared', 'fixtures');
+  return join(dir, 'test', 'fixtures');
 }
 
 type Json = Record<string, any>;

@@ -30,7 +30,7 @@ import { KubeletPipeline } from '../src/collector/kubelet-pipeline.js';
 import { PodIndex, followPods } from '../src/collector/pod-index.js';
 import { configureLogging } from '../src/log.js';
 
-const FIXTURE = join(REPO_ROOT, '..', 'shared', 'fixtures', 'summary-nri-1.35.json');
+const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'summary-nri-1.35.json');
 
 const LIFECYCLES = Number(process.env.KUBEPULSE_LIFECYCLES ?? 1_000_000);
 /** Kubelet samples in each pod's life (a rate needs two). */

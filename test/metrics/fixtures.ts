@@ -1,20 +1,9 @@
-// Locates ../shared/fixtures relative to the repository root (the folder holding package.json above this
-// compiled file: dist/test/metrics/ → repo root), so tests run from any worktree.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Reads the real kubelet payloads in test/fixtures/ by name or by prefix (all versions of one endpoint).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES as FIXTURES_DIR } from '../helpers/paths.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('test fixtures: no package.json above the test file');
-    dir = up;
-  }
-  return dir;
-}
-
-export const FIXTURES_DIR = join(repoRoot(), '..', 'shared', 'fixtures');
+export { FIXTURES_DIR };
 
 export function fixtureNames(prefix: string): string[] {
   const names = readdirSync(FIXTURES_DIR).filter((n) => n.startsWith(prefix)).sort();

@@ -1,14 +1,12 @@
 // Shape test: the simulator's pods have the keys and value types, at every level, of real pods of the
-// same Kubernetes version (../shared/fixtures/pods-nri-*.json). Differences must be listed with a reason.
+// same Kubernetes version (test/fixtures/pods-nri-*.json). Differences must be listed with a reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSim } from '../../src/sim/index.js';
 import { get } from './api-helpers.js';
+import { fixture } from '../helpers/paths.js';
 
-const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures');
 
 /** Fields real pods have that the simulator leaves out, with why. */
 const NOT_SIMULATED: Record<string, string> = {
@@ -40,12 +38,12 @@ function allowed(path: string): boolean {
 }
 
 // The 1.22 fixture is compared with the oldest simulated version (1.24): no pod field changed in between.
-for (const [fixture, version] of [['pods-nri-1.35.json', '1.35'], ['pods-nri-1.22.json', '1.24']] as const) {
-  test(`simulated ${version} pods have every field and type of ${fixture}`, async () => {
-    const real = JSON.parse(readFileSync(join(fixtures, fixture), 'utf8')).items;
+for (const [file, version] of [['pods-nri-1.35.json', '1.35'], ['pods-nri-1.22.json', '1.24']] as const) {
+  test(`simulated ${version} pods have every field and type of ${file}`, async () => {
+    const real = JSON.parse(readFileSync(fixture(file), 'utf8')).items;
     // A running, replicaset-owned pod with resources: the kind of pod the simulator makes most.
     const sample = real.find((p: any) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.status.phase === 'Running' && p.spec.containers[0].resources?.requests);
-    assert.ok(sample, `${fixture} has a running replicaset pod with requests`);
+    assert.ok(sample, `${file} has a running replicaset pod with requests`);
     const sim = await startSim({ name: `shape-${version.replace('.', '-')}`, nodes: 2, podsPerNode: 12, seed: 3, kubernetesVersion: version, podChurnIntervalMs: 0, directKubelets: false });
     try {
       const pods = (await get(sim, '/api/v1/pods')).json.items.filter((p: any) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet');

@@ -1,12 +1,10 @@
 // Shared by the simulated-kubelet tests: fixture paths, a tiny Prometheus text parser, a JSON shape walker
 // and a clock the tests move by hand.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { FIXTURES } from '../helpers/paths.js';
 
-/** Tests run from dist/test/sim/; the repo root is three directories up and the fixtures sit beside it. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const FIXTURES = resolve(REPO_ROOT, '../shared/fixtures');
+export { REPO_ROOT, FIXTURES } from '../helpers/paths.js';
 
 export function readFixture(name: string): string {
   return readFileSync(resolve(FIXTURES, name), 'utf8');

@@ -1,5 +1,5 @@
 // Shape tests: the simulated kubelet's output has the keys and value types of real kubelet output for the
-// same Kubernetes version (fixtures in ../shared/fixtures, see PROVENANCE.md), and for cAdvisor and
+// same Kubernetes version (fixtures in test/fixtures, see PROVENANCE.md), and for cAdvisor and
 // /metrics/resource the same metric families, types and label names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

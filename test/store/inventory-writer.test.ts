@@ -1,8 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
 import { createPool } from '../../src/store/pool.js';
@@ -12,11 +10,9 @@ import { podKind, podContainers } from '../../src/inventory/kinds/pod.js';
 import { nodeKind } from '../../src/inventory/kinds/node.js';
 import type { KubeObject } from '../../src/inventory/kind.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { fixture } from '../helpers/paths.js';
 
-// This file runs from dist/test/store/: the repo root is three folders up, the fixtures beside the repo.
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const fixtures = join(repoRoot, '..', 'shared', 'fixtures');
-const pods: KubeObject[] = JSON.parse(readFileSync(join(fixtures, 'pods-nri-1.35.json'), 'utf8')).items;
+const pods: KubeObject[] = JSON.parse(readFileSync(fixture('pods-nri-1.35.json'), 'utf8')).items;
 
 let db: TestDatabase;
 let pool: pg.Pool;

@@ -1,5 +1,5 @@
 // Factories for the simulated objects, shaped as a real apiserver returns them (fields checked against
-// ../shared/fixtures and the Kubernetes API types). Pure: every value comes from the arguments.
+// the real pod lists in test/fixtures and the Kubernetes API types). Pure: every value comes from the arguments.
 import type { SimObject } from './store.js';
 import { containerSpec, cpuQuantity, memoryQuantity, type PodTemplate } from './pod.js';
 
