@@ -13,7 +13,7 @@ import { migrate } from '../src/store/migrate.js';
 import { createPool } from '../src/store/pool.js';
 import { ensureCluster } from '../src/store/clusters.js';
 import { PartitionManager } from '../src/store/partitions.js';
-import { writeMetricRows } from '../src/store/metric-writer.js';
+import { writeMetricRows } from '../src/store/metric-copy.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from '../src/store/copy-binary.js';
 import pgCopyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';

@@ -17,7 +17,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { Spool } from '../store/spool.js';
 import { SpoolReplayer, isBadDataError } from '../store/spool-replay.js';
-import { writeMetricRows } from '../store/metric-writer.js';
+import { writeMetricRows } from '../store/metric-copy.js';
 import { applyInventory, reconcile } from '../store/inventory-writer.js';
 import { registerViewer, type Viewer } from '../viewer/api.js';
 

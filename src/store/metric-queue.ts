@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import { BadRowError } from './copy-text.js';
-import { invalidMetricRowReason, writeMetricRows, type WriteResult } from './metric-writer.js';
+import { invalidMetricRowReason, writeMetricRows, type WriteResult } from './metric-copy.js';
 import type { PartitionManager } from './partitions.js';
 
 export interface MetricWriterOptions {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureCluster } from '../../src/store/clusters.js';
-import { writeMetricRows } from '../../src/store/metric-writer.js';
+import { writeMetricRows } from '../../src/store/metric-copy.js';
 import { entityKeyOf, type Entity, type MetricRow, type MetricRows } from '../../src/metrics/definitions.js';
 import { decodeSummary } from '../../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeMetricRows } from '../../src/store/metric-writer.js';
+import { writeMetricRows } from '../../src/store/metric-copy.js';
 import { Rollups } from '../../src/store/rollups.js';
 import { StoreMaintenance } from '../../src/store/maintenance.js';
 import { DAY_MS } from '../../src/store/partitions.js';

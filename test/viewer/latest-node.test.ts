@@ -2,7 +2,7 @@
 // CPU rate, no network or filesystem figures) must not hide the newest summary row's network and disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeMetricRows } from '../../src/store/metric-writer.js';
+import { writeMetricRows } from '../../src/store/metric-copy.js';
 import { applyInventory } from '../../src/store/inventory-writer.js';
 import { kindByName } from '../../src/inventory/kinds/index.js';
 import { allNodes } from '../../src/viewer/queries.js';

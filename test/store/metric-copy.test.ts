@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeMetricRows } from '../../src/store/metric-writer.js';
+import { writeMetricRows } from '../../src/store/metric-copy.js';
 import { copyEncoder, escapeCopyText } from '../../src/store/copy-text.js';
 import { metricColumns } from '../../src/store/schema.js';
 import { metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
