@@ -11,7 +11,7 @@ import { RateTracker } from '../metrics/rates.js';
 import { UnmappedFields } from '../metrics/unmapped.js';
 import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
 import { kubeletBodies } from '../metrics/body-pool.js';
-import { MetricWriter, type MetricWriterOptions } from '../store/metric-queue.js';
+import { MetricWriter, type MetricWriterOptions } from '../store/metric-writer.js';
 import type { Spool } from '../store/spool.js';
 import type { Database } from './database.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MetricWriter } from '../../src/store/metric-queue.js';
+import { MetricWriter } from '../../src/store/metric-writer.js';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
 import type { Entity, MetricRow } from '../../src/metrics/definitions.js';
 import { useMigratedStore } from '../helpers/store.js';
