@@ -37,7 +37,7 @@ import { decodeSummary } from '../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../src/metrics/sources/cadvisor.js';
 import type { KubeletBytesResponse, SimKubelet } from '../src/sim/kubelet/index.js';
 import { KubeletPipeline } from '../src/collector/kubelet-pipeline.js';
-import type { Database } from '../src/collector/database.js';
+import type { Database } from '../src/store/database.js';
 import type { KubeletSource } from '../src/metrics/kubelet-client.js';
 import type { Entity } from '../src/metrics/definitions.js';
 import { binaryCopyEncoder } from '../src/store/copy-binary.js';

@@ -25,7 +25,7 @@ import { slope } from './soak.js';
 import { Informer, type InventorySink } from '../src/inventory/informer.js';
 import { podKind } from '../src/inventory/kinds/pod.js';
 import type { ClusterConnection } from '../src/cluster/connection.js';
-import type { Database } from '../src/collector/database.js';
+import type { Database } from '../src/store/database.js';
 import { KubeletPipeline } from '../src/collector/kubelet-pipeline.js';
 import { PodIndex, followPods } from '../src/collector/pod-index.js';
 import { configureLogging } from '../src/log.js';

@@ -3,7 +3,8 @@
 // config uses it.
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { Database } from '../collector/database.js';
+import type { Database } from '../store/database.js';
+import { openDatabase } from '../collector/open-database.js';
 import { formatStatusTable } from '../health/status.js';
 import { configureLogging } from '../log.js';
 import { SCHEMA } from '../store/schema.js';
@@ -34,7 +35,7 @@ async function fromCollector(cfg: Config): Promise<any | null> {
 async function fromDatabase(cfg: Config): Promise<any> {
   let db: Database;
   try {
-    db = await Database.open(cfg);
+    db = await openDatabase(cfg);
   } catch (e) {
     return { source: 'none', clusters: [], database: { state: 'unreachable', lastError: (e as Error).message, rows: {} } };
   }

@@ -2,7 +2,7 @@
 // elsewhere stored (or stored before it stopped). The same server rules apply: loopback by default, a
 // token required to listen anywhere else (the config check enforces it).
 import { loadConfig } from '../config/load.js';
-import { Database } from '../collector/database.js';
+import { openDatabase } from '../collector/open-database.js';
 import { HttpServer } from '../server/http-server.js';
 import { registerViewer } from '../viewer/api.js';
 import { log, registerSecret } from '../log.js';
@@ -21,7 +21,7 @@ export interface ViewServer {
 /** Starts the viewer-only server (exported for tests); the status has the database and no clusters. */
 export async function startViewServer(cfg: ReturnType<typeof loadConfig>): Promise<ViewServer> {
   registerSecret(cfg.server.token);
-  const db = await Database.open(cfg);
+  const db = await openDatabase(cfg);
   const server = new HttpServer({ listen: cfg.server.listen, token: cfg.server.token || undefined });
   let cached: StatusReport | null = null;
   const status = async (): Promise<StatusReport> => {

@@ -7,7 +7,8 @@ import { ClusterCollector } from './cluster-collector.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import { log, registerSecret } from '../log.js';
 import { HttpServer } from '../server/http-server.js';
-import { Database } from './database.js';
+import type { Database } from '../store/database.js';
+import { openDatabase } from './open-database.js';
 import { StoreInventorySink } from './inventory-sink.js';
 import { KubeletPipeline } from './kubelet-pipeline.js';
 import { readiness, type StatusReport } from '../health/status.js';
@@ -50,7 +51,7 @@ export class Collector {
   static async start(config: Config, o: CollectorOptions = {}): Promise<Collector> {
     registerSecret(config.server.token);
     // An external database that is away does not stop the start (the spool takes the rows meanwhile).
-    const db = await Database.open(config, o.databaseUrl, { maintenance: true, tolerateUnreachable: true });
+    const db = await openDatabase(config, o.databaseUrl, { maintenance: true, tolerateUnreachable: true });
     const c = new Collector(config, db, o);
     try {
       c.spool = new Spool({ dir: resolve(o.spoolDir ?? config.spool.dir), maxBytes: config.spool.max_size });

@@ -7,7 +7,7 @@ import type { KindDef } from '../inventory/kind.js';
 import { applyInventory, databaseNow, hasLiveObjects, reconcile } from '../store/inventory-writer.js';
 import { isBadDataError } from '../store/spool-replay.js';
 import type { Spool } from '../store/spool.js';
-import type { Database } from './database.js';
+import type { Database } from '../store/database.js';
 import { resolveWorkloads } from '../inventory/workload-owners.js';
 
 /** Kinds whose batches can change which workload a pod belongs to. */

@@ -13,7 +13,7 @@ import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
 import { kubeletBodies } from '../metrics/body-pool.js';
 import { MetricWriter, type MetricWriterOptions } from '../store/metric-writer.js';
 import type { Spool } from '../store/spool.js';
-import type { Database } from './database.js';
+import type { Database } from '../store/database.js';
 
 /**
  * The kubelet's stats come from cAdvisor housekeeping, every 10 s and up to 15 s with dynamic housekeeping

@@ -3,7 +3,7 @@
 // collector_status row written (or spooled while the database is away) for the history.
 import type { Registry } from 'prom-client';
 import type { ClusterStatus } from '../collector/cluster-collector.js';
-import type { Database } from '../collector/database.js';
+import type { Database } from '../store/database.js';
 import type { KubeletPipeline } from '../collector/kubelet-pipeline.js';
 import { log } from '../log.js';
 import type { Spool } from '../store/spool.js';

@@ -3,7 +3,7 @@
 // queue and spool, disk, partitions ahead), and the collector process itself (memory, event loop,
 // watchdog restarts with their reasons).
 import type { ClusterStatus } from '../collector/cluster-collector.js';
-import type { Database, DatabaseStatus } from '../collector/database.js';
+import type { Database, DatabaseStatus } from '../store/database.js';
 import type { SpoolStats } from '../store/spool.js';
 import type { ReplayCounts } from '../store/spool-replay.js';
 import type { RestartReason } from '../supervisor/policy.js';

@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { KubeletPipeline } from '../../src/collector/kubelet-pipeline.js';
-import type { Database } from '../../src/collector/database.js';
+import type { Database } from '../../src/store/database.js';
 import { ENTITIES, ENTITY_TABLES, metricsOf } from '../../src/metrics/definitions.js';
 import type { KubeletSource } from '../../src/metrics/kubelet-client.js';
 import { createKubelet } from '../../src/sim/kubelet/index.js';

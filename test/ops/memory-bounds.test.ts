@@ -10,7 +10,7 @@ import { emptyMetricRows, type MetricRows } from '../../src/metrics/definitions.
 import { PodIndex, followPods } from '../../src/collector/pod-index.js';
 import type { InventoryChange } from '../../src/inventory/informer.js';
 import { KubeletPipeline } from '../../src/collector/kubelet-pipeline.js';
-import type { Database } from '../../src/collector/database.js';
+import type { Database } from '../../src/store/database.js';
 import { readFixture } from '../metrics/fixtures.js';
 import { MAX_ROTATING_SECRETS, registerSecret, registeredSecretCount, scrub } from '../../src/log.js';
 
