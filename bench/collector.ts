@@ -14,7 +14,7 @@
 // Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
 // profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags. The
 // collector inherits this environment: KUBEPULSE_HEAP_GROWING_PERCENT=0 measures it with V8's own heap
-// growing factor instead of kubepulse's governor (src/cli/heap-tuning.ts).
+// growing factor instead of kubepulse's governor (src/runtime/heap-governor.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ import type { Figures } from './figure.js';
 import { memoryMiB, postgresCpuSeconds, procTimes } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
-import { heapGrowingOptions } from '../src/cli/heap-tuning.js';
+import { heapGrowingOptions } from '../src/runtime/heap-governor.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');

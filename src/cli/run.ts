@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/load.js';
 import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
-import { HeapGrowingGovernor, heapGrowingOptions, type HeapGrowingOptions } from './heap-tuning.js';
+import { HeapGrowingGovernor, heapGrowingOptions, type HeapGrowingOptions } from '../runtime/heap-governor.js';
 import { loadConfigOrReport, onReloadSignal, onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 
 export interface RunOptions {
@@ -24,7 +24,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   }
   const supervised = await superviseUnlessWorker(cfg, o.watchdog);
   if (supervised !== null) return supervised;
-  // Only the process that collects holds the large state (see heap-tuning.ts).
+  // Only the process that collects holds the large state (see runtime/heap-governor.ts).
   const governor = new HeapGrowingGovernor(heap).start();
   const collector = await Collector.start(cfg, { loadConfig: () => loadConfig(o.config) });
   log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl, heap }, 'kubepulse running');

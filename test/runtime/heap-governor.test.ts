@@ -1,4 +1,4 @@
-// The collector's V8 heap setting (src/cli/heap-tuning.ts): the slack rule, its environment knobs, the
+// The collector's V8 heap setting (src/runtime/heap-governor.ts): the slack rule, its environment knobs, the
 // governor re-applying it after full GCs, and a bad value stopping `kubepulse run` before anything starts
 // (with the watchdog it would crash-loop the worker). Values only, never timings.
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
   DEFAULT_HEAP_GROWING_PERCENT, DEFAULT_HEAP_BUDGET_MIB, HeapGrowingGovernor, growingPercentFor, heapGrowingOptions,
-} from '../../src/cli/heap-tuning.js';
+} from '../../src/runtime/heap-governor.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MiB = 2 ** 20;
