@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { decodeSummary } from '../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../src/metrics/sources/cadvisor.js';
-import { RateTracker } from '../src/metrics/rates.js';
+import { RateTracker } from '../src/scrape/rates.js';
 import type { Figures } from './figure.js';
 
 const ROUNDS = 60;

@@ -26,7 +26,7 @@ import { Informer, type InventorySink } from '../src/inventory/informer.js';
 import { podKind } from '../src/inventory/kinds/pod.js';
 import type { ClusterConnection } from '../src/cluster/connection.js';
 import type { Database } from '../src/store/database.js';
-import { KubeletPipeline } from '../src/collector/kubelet-pipeline.js';
+import { KubeletPipeline } from '../src/scrape/kubelet-pipeline.js';
 import { PodIndex, followPods } from '../src/collector/pod-index.js';
 import { configureLogging } from '../src/log.js';
 

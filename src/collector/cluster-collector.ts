@@ -7,10 +7,10 @@ import { ApiProbe, type ApiHealth } from '../health/api-probe.js';
 import { Informer, type InventoryChange, type InventorySink } from '../inventory/informer.js';
 import type { KindDef, KubeObject } from '../inventory/kind.js';
 import { log } from '../log.js';
-import { ScrapeScheduler, Semaphore, type NodeScrapeStatus } from '../metrics/scheduler.js';
-import { KubeletClient, type KubeletSource } from '../metrics/kubelet-client.js';
-import type { MetricPipeline } from '../metrics/pipeline.js';
-import { scrapeSummaryWithFallback } from '../metrics/fallback.js';
+import { ScrapeScheduler, Semaphore, type NodeScrapeStatus } from '../scrape/scheduler.js';
+import { KubeletClient, type KubeletSource } from '../scrape/kubelet-fetch.js';
+import type { MetricPipeline } from '../scrape/pipeline.js';
+import { scrapeSummaryWithFallback } from '../scrape/summary-fallback.js';
 import { Backoff, sleep } from '../util/backoff.js';
 import { PodIndex, followPods } from './pod-index.js';
 

@@ -10,7 +10,7 @@ import { HttpServer } from '../server/http-server.js';
 import type { Database } from '../store/database.js';
 import { openDatabase } from './open-database.js';
 import { StoreInventorySink } from './inventory-sink.js';
-import { KubeletPipeline } from './kubelet-pipeline.js';
+import { KubeletPipeline } from '../scrape/kubelet-pipeline.js';
 import { readiness, type StatusReport } from '../health/status.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { insertStatusRow } from '../health/status-history.js';

@@ -10,7 +10,7 @@
 // event carries the pod's name; a relist's gone uids are found with one pass over the map (relists are
 // rare).
 import type { InventoryChange } from '../inventory/informer.js';
-import type { MetricPipeline } from '../metrics/pipeline.js';
+import type { MetricPipeline } from '../scrape/pipeline.js';
 
 /**
  * "namespace/name" as one flat string. A template literal gives a cons string (a node pointing at both

@@ -4,7 +4,7 @@
 import type { Registry } from 'prom-client';
 import type { ClusterStatus } from '../collector/cluster-collector.js';
 import type { Database } from '../store/database.js';
-import type { KubeletPipeline } from '../collector/kubelet-pipeline.js';
+import type { KubeletPipeline } from '../scrape/kubelet-pipeline.js';
 import { log } from '../log.js';
 import type { Spool } from '../store/spool.js';
 import type { SpoolReplayer } from '../store/spool-replay.js';

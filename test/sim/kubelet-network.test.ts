@@ -17,7 +17,7 @@ import type { AggregateState, NodeSample } from '../../src/sim/kubelet/sample.js
 import type { SimNodeView } from '../../src/sim/kubelet/view.js';
 import { decodeSummary } from '../../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
-import { RateTracker } from '../../src/metrics/rates.js';
+import { RateTracker } from '../../src/scrape/rates.js';
 import type { MetricRow } from '../../src/metrics/definitions.js';
 
 /** 10 Gbit/s: no simulated pod or node may exceed what its NIC can carry. */

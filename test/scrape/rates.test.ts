@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateTracker } from '../../src/metrics/rates.js';
+import { RateTracker } from '../../src/scrape/rates.js';
 import { decodeSummary as decodeAll } from '../../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
 import { emptyMetricRows } from '../../src/metrics/definitions.js';
-import { readFixture } from './fixtures.js';
+import { readFixture } from '../metrics/fixtures.js';
 
 type Json = Record<string, any>;
 // Keep idle interfaces: the shifted payloads give every interface traffic, which would otherwise make the

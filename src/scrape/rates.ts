@@ -13,9 +13,9 @@
 // - memory is bounded: `forget()` drops deleted pods and nodes (the inventory says when), `prune(olderThanMs)`
 //   forgets entities not seen since then, and a hard cap evicts the entities seen longest ago beyond
 //   `maxEntities`.
-import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from './definitions.js';
+import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
 import { EntityStates, Interner, NO_ID } from './rate-state.js';
-import { startTimeOf, type StartTimes } from './sources/decode-util.js';
+import { startTimeOf, type StartTimes } from '../metrics/sources/decode-util.js';
 
 export interface RateOptions {
   /** The source's scrape interval; elapsed kubelet time above gapFactor × this gives no rate. */

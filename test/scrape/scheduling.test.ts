@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
 import { ClusterConnection, HttpError } from '../../src/cluster/connection.js';
-import { KubeletClient, type KubeletSource } from '../../src/metrics/kubelet-client.js';
-import { ScrapeScheduler, Semaphore } from '../../src/metrics/scheduler.js';
-import { scrapeSummaryWithFallback, SummaryFallbackError } from '../../src/metrics/fallback.js';
-import { decodePayload } from '../../src/collector/kubelet-pipeline.js';
+import { KubeletClient, type KubeletSource } from '../../src/scrape/kubelet-fetch.js';
+import { ScrapeScheduler, Semaphore } from '../../src/scrape/scheduler.js';
+import { scrapeSummaryWithFallback, SummaryFallbackError } from '../../src/scrape/summary-fallback.js';
+import { decodePayload } from '../../src/scrape/decode.js';
 import { configureLogging } from '../../src/log.js';
 
 let sim: SimCluster;

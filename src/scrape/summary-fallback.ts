@@ -4,7 +4,7 @@
 // is still reported (the scrape fails with a message saying the fallback was stored), and a 429 is not
 // worked around: its Retry-After applies to the whole kubelet.
 import { HttpError } from '../cluster/connection.js';
-import type { KubeletSource } from './kubelet-client.js';
+import type { KubeletSource } from './kubelet-fetch.js';
 
 export interface FallbackDeps {
   fetch: (node: string, source: KubeletSource, signal: AbortSignal) => Promise<Buffer>;

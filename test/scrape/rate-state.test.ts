@@ -1,10 +1,10 @@
-// The compact rate state (src/metrics/rate-state.ts): ids released with their last entity, slots and
+// The compact rate state (src/scrape/rate-state.ts): ids released with their last entity, slots and
 // their numbers intact across chunk boundaries, and the RateTracker built on them giving the same rates
 // and keeping only the live pods' UIDs. Sizes and values only, never timings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EntityStates, Interner, NO_ID } from '../../src/metrics/rate-state.js';
-import { RateTracker } from '../../src/metrics/rates.js';
+import { EntityStates, Interner, NO_ID } from '../../src/scrape/rate-state.js';
+import { RateTracker } from '../../src/scrape/rates.js';
 import { emptyMetricRows, type MetricRows } from '../../src/metrics/definitions.js';
 
 test('interner: one id per value while referenced, the value dropped and its id reused after the last release', () => {

@@ -1,15 +1,12 @@
-// The metric pipeline: decode a kubelet payload (pure decoders), turn counters into rates and drop
-// samples already seen (one RateTracker per cluster and source), stamp the cluster id, and queue the
-// rows on the store's bounded MetricWriter — whose enqueue waits when the database falls behind, which
-// is how scraping slows down instead of memory growing.
-import { ENTITIES, type MetricRow, type MetricRows } from '../metrics/definitions.js';
-import { decodeSummary } from '../metrics/sources/summary.js';
-import { decodeCadvisorText } from '../metrics/sources/cadvisor.js';
-import { decodeResource } from '../metrics/sources/resource.js';
-import type { StartTimes } from '../metrics/sources/decode-util.js';
-import { RateTracker } from '../metrics/rates.js';
-import { UnmappedFields } from '../metrics/unmapped.js';
-import type { IngestInput, MetricPipeline } from '../metrics/pipeline.js';
+// The ingest half of a scrape: decode a kubelet payload (decode.ts, pure decoders), turn counters into
+// rates and drop samples already seen (one RateTracker per cluster and source), stamp the cluster id, and
+// queue the rows on the store's bounded MetricWriter — whose enqueue waits when the database falls
+// behind, which is how scraping slows down instead of memory growing.
+import { ENTITIES, type MetricRow } from '../metrics/definitions.js';
+import { decodePayload, type Decoded } from './decode.js';
+import { RateTracker } from './rates.js';
+import { UnmappedFields } from './unmapped.js';
+import type { IngestInput, MetricPipeline } from './pipeline.js';
 import { kubeletBodies } from '../metrics/body-pool.js';
 import { MetricWriter, type MetricWriterOptions } from '../store/metric-writer.js';
 import type { Spool } from '../store/spool.js';
@@ -25,23 +22,6 @@ export const KUBELET_MAX_HOUSEKEEPING_MS = 15_000;
 
 /** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
 const FORGET_AFTER_INTERVALS = 10;
-
-interface Decoded {
-  rows: MetricRows;
-  startTimes: StartTimes;
-  unmapped: string[];
-}
-
-export function decodePayload(input: IngestInput): Decoded {
-  switch (input.source) {
-    case 'summary':
-      return decodeSummary(input.body, { scrapeTime: input.scrapedAt });
-    case 'cadvisor':
-      return decodeCadvisorText(input.body, { nodeName: input.node, scrapeTime: input.scrapedAt });
-    case 'resource':
-      return decodeResource(input.body, { nodeName: input.node, scrapeTime: input.scrapedAt, resolvePodUid: input.resolvePodUid });
-  }
-}
 
 export class KubeletPipeline implements MetricPipeline {
   readonly writer: MetricWriter;

@@ -1,6 +1,6 @@
 // From one kubelet response to stored rows: decode (pure), counters → rates (stateful per entity),
 // stamp the cluster id, and hand the rows to the store's bounded writer (which applies backpressure).
-import type { KubeletSource } from './kubelet-client.js';
+import type { KubeletSource } from './kubelet-fetch.js';
 
 export interface IngestInput {
   clusterId: number;

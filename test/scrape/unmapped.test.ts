@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { UnmappedFields } from '../../src/metrics/unmapped.js';
+import { UnmappedFields } from '../../src/scrape/unmapped.js';
 import { decodeSummary } from '../../src/metrics/sources/summary.js';
-import { readFixture } from './fixtures.js';
+import { readFixture } from '../metrics/fixtures.js';
 
 function capture(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
   const out: string[] = [];

@@ -5,7 +5,7 @@ import { Agent, request } from 'undici';
 import type { ClusterConnection } from '../cluster/connection.js';
 import { httpErrorFrom } from '../cluster/connection.js';
 import { log } from '../log.js';
-import { kubeletBodies } from './body-pool.js';
+import { kubeletBodies } from '../metrics/body-pool.js';
 
 export type KubeletSource = 'summary' | 'cadvisor' | 'resource';
 

@@ -4,10 +4,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureCluster } from '../../src/store/clusters.js';
-import { KubeletPipeline } from '../../src/collector/kubelet-pipeline.js';
+import { KubeletPipeline } from '../../src/scrape/kubelet-pipeline.js';
 import type { Database } from '../../src/store/database.js';
 import { ENTITIES, ENTITY_TABLES, metricsOf } from '../../src/metrics/definitions.js';
-import type { KubeletSource } from '../../src/metrics/kubelet-client.js';
+import type { KubeletSource } from '../../src/scrape/kubelet-fetch.js';
 import { createKubelet } from '../../src/sim/kubelet/index.js';
 import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
 import { configureLogging } from '../../src/log.js';
