@@ -40,7 +40,10 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     const version = Number(m[1]);
     const expected = out.length + 1;
     if (version !== expected) {
-      throw new Error(`migration file ${join(dir, file)}: expected version ${String(expected).padStart(3, '0')} next (versions run 1, 2, 3… without gaps or repeats)`);
+      throw new Error(
+        `migration file ${join(dir, file)}: expected version ${String(expected).padStart(3, '0')} next ` +
+          '(versions run 1, 2, 3… without gaps or repeats)',
+      );
     }
     const sql = readFileSync(join(dir, file), 'utf8');
     if (!/\S/.test(sql.replace(/--[^\n]*/g, ''))) throw new Error(`migration file ${join(dir, file)} holds no SQL`);
