@@ -1,6 +1,7 @@
 // Rollup tables: per entity and resolution (1 min, 1 h), one row per entity per time bucket holding
 // avg and max of every gauge and rate column and max (the last value) of every cumulative counter, plus
-// the number of raw samples. Generated from the same declarations as the raw tables.
+// the number of raw samples. Described by the same declarations as the raw tables; the tables themselves
+// come from migration 002 (generated once by rollupTableDdl, which now only drafts later migrations).
 import { ENTITY_TABLES, metricsOf, type Entity } from '../metrics/definitions.js';
 import { DAY_MS } from './partitions.js';
 import { qualified, quoteIdent, quoteLiteral, type ColumnSpec } from './schema.js';
@@ -68,10 +69,3 @@ export function rollupTableDdl(entity: Entity, res: Resolution): string[] {
     )}`,
   ];
 }
-
-/** Incremental progress: each (table) is rolled up completely before done_until. */
-export const ROLLUP_STATE_DDL = `CREATE TABLE IF NOT EXISTS kubepulse.rollup_state (
-  rollup_table text PRIMARY KEY,
-  done_until timestamptz NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
-)`;

@@ -98,10 +98,14 @@ const FIXED_TABLES: DocTable[] = [
     ],
   },
   {
-    table: 'schema_migrations', description: 'Applied schema migrations.', key: ['version'],
+    table: 'schema_migrations', key: ['version'],
+    description: 'Applied schema migrations: the committed files src/store/migrations/NNN_<name>.sql, run in version order.',
     columns: [
-      { column: 'version', type: 'integer', description: 'Migration number.' },
-      { column: 'name', type: 'text', description: 'What the migration does.' },
+      { column: 'version', type: 'integer', description: 'Migration number (NNN of the file).' },
+      {
+        column: 'name', type: 'text',
+        description: 'The file name without number and extension (older databases keep the names they were migrated with).',
+      },
       { column: 'applied_at', type: 'timestamptz', description: 'When it was applied.' },
     ],
   },

@@ -1,15 +1,23 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
 import { createPool } from '../../src/store/pool.js';
-import { ENTITIES, ENTITY_TABLES } from '../../src/metrics/definitions.js';
-import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, type MetricDef } from '../../src/metrics/definitions.js';
+import { MIGRATIONS_DIR, loadMigrations, type Migration } from '../../src/store/migrations/index.js';
+import {
+  DeclarationMismatchError, checkDeclarations, describeMismatches, type DeclarationMismatch,
+} from '../../src/store/migrations/declarations.js';
 import { RESOLUTIONS, rollupColumns, rollupTable } from '../../src/store/rollup-schema.js';
 import { ALL_KINDS } from '../../src/inventory/kinds/index.js';
 import type { KindDef } from '../../src/inventory/kind.js';
 import { childColumns, kindColumns, metricColumns, type ColumnSpec } from '../../src/store/schema.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { createDatabase } from './migrate-catalog.js';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -33,17 +41,13 @@ const INFO_TYPE: Record<string, string> = {
   boolean: 'boolean',
 };
 
-async function columnsOf(table: string): Promise<Map<string, { type: string; nullable: boolean }>> {
+async function assertColumns(table: string, declared: ColumnSpec[]): Promise<void> {
   const r = await pool.query(
     `SELECT column_name, data_type, is_nullable FROM information_schema.columns
      WHERE table_schema = 'kubepulse' AND table_name = $1`,
     [table],
   );
-  return new Map(r.rows.map((x) => [x.column_name, { type: x.data_type, nullable: x.is_nullable === 'YES' }]));
-}
-
-async function assertColumns(table: string, declared: ColumnSpec[]): Promise<void> {
-  const actual = await columnsOf(table);
+  const actual = new Map(r.rows.map((x) => [x.column_name, { type: x.data_type, nullable: x.is_nullable === 'YES' }]));
   assert.ok(actual.size > 0, `table ${table} exists`);
   for (const c of declared) {
     const got = actual.get(c.column);
@@ -53,14 +57,27 @@ async function assertColumns(table: string, declared: ColumnSpec[]): Promise<voi
   }
 }
 
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const named = (list: DeclarationMismatch[]) => list.map((m) => `${m.table}${m.column ? `.${m.column}` : ''}`).sort();
+
 test('two concurrent migrations apply each version once and create every declared column', async () => {
   const [a, b] = await Promise.all([migrate(db.url), migrate(db.url)]);
   // The advisory lock serialises them: one applied every migration, the other found them done.
-  const all = MIGRATIONS.map((m) => m.version);
-  assert.ok(all.length >= 2);
+  const all = loadMigrations().map((m) => m.version);
+  assert.ok(all.length >= 4);
   assert.deepEqual([a.applied, b.applied].sort((x, y) => y.length - x.length), [all, []]);
-  const versions = await pool.query('SELECT version FROM kubepulse.schema_migrations ORDER BY version');
+  const versions = await pool.query('SELECT version, name FROM kubepulse.schema_migrations ORDER BY version');
   assert.deepEqual(versions.rows.map((r) => r.version), all);
+  assert.equal(versions.rows[0].name, 'initial_schema');
 
   for (const e of ENTITIES) {
     await assertColumns(ENTITY_TABLES[e].table, metricColumns(e));
@@ -84,11 +101,22 @@ test('two concurrent migrations apply each version once and create every declare
     { column: 'changed', sqlType: 'jsonb' },
   ]);
 
-  const again = await migrate(db.url);
-  assert.deepEqual(again, { applied: [], addedColumns: [] });
+  assert.deepEqual(await migrate(db.url), { applied: [] });
 });
 
-test('a kind declared later gets its tables, a grown declaration gets its new columns', async () => {
+test('the declarations in code match the columns the migrations create', async () => {
+  // Fails when a metric, kind column or rollup column is declared without a migration creating it; the
+  // message names each column and the SQL to put in the next src/store/migrations/NNN_*.sql.
+  const mismatches = await withClient(db.url, (c) => checkDeclarations(c, ALL_KINDS));
+  assert.deepEqual(named(mismatches), [], `declared but not migrated:\n${describeMismatches(mismatches)}`);
+});
+
+test('a metric or kind declared without a migration is named with its SQL, and that SQL as a migration fixes it', async () => {
+  const url = await createDatabase(db.url, 'grown_declarations');
+  await migrate(url);
+  const metric: MetricDef = {
+    entity: 'node', column: 'test_only_gauge_bytes', sqlType: 'bigint', kind: 'gauge', unit: 'bytes', description: 'Test.',
+  };
   const widget: KindDef = {
     name: 'widget', listPath: '/apis/example.com/v1/widgets', kind: 'Widget', namespaced: true,
     table: 'widget', description: 'Test kind.',
@@ -99,28 +127,108 @@ test('a kind declared later gets its tables, a grown declaration gets its new co
       rows: () => [],
     }],
   };
-  await migrate(db.url, { kinds: [...ALL_KINDS, widget] });
-  await assertColumns('widget', kindColumns(widget));
-  await assertColumns('widget_part', childColumns(widget, widget.children![0]!));
+  METRIC_DEFS.push(metric);
+  try {
+    const kinds = [...ALL_KINDS, widget];
+    const mismatches = await withClient(url, (c) => checkDeclarations(c, kinds));
+    assert.deepEqual(named(mismatches), [
+      'node_metric.test_only_gauge_bytes',
+      'node_metric_1h.test_only_gauge_bytes_avg', 'node_metric_1h.test_only_gauge_bytes_max',
+      'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max',
+      'widget', 'widget_part',
+    ]);
+    // At start-up the same check stops migrate() with the column and the fix in the message.
+    await assert.rejects(migrate(url, { kinds }), (err: Error) => {
+      assert.ok(err instanceof DeclarationMismatchError);
+      assert.equal((err as DeclarationMismatchError).code, '42703');
+      assert.match(err.message, /kubepulse\.node_metric\.test_only_gauge_bytes: column is declared but no migration creates it/);
+      assert.match(err.message, /ALTER TABLE kubepulse\."node_metric" ADD COLUMN "test_only_gauge_bytes" bigint;/);
+      assert.match(err.message, /CREATE TABLE IF NOT EXISTS kubepulse\."widget_part"/);
+      return true;
+    });
 
-  const grown: KindDef = {
-    ...widget,
-    columns: [...widget.columns, { column: 'ready', sqlType: 'boolean', description: 'Ready.', value: () => true }],
-  };
-  const r = await migrate(db.url, { kinds: [...ALL_KINDS, grown] });
-  assert.deepEqual(r.addedColumns, ['widget.ready']);
-  await assertColumns('widget', kindColumns(grown));
+    // The drafted SQL, frozen as the next migration, is what the declarations need.
+    const shipped = loadMigrations();
+    const next: Migration = { version: shipped.length + 1, name: 'test_grown', sql: mismatches.map((m) => m.fix).join('\n') };
+    assert.deepEqual(await migrate(url, { kinds, migrations: [...shipped, next] }), { applied: [next.version] });
+
+    // A column added to the kind afterwards is reported on its own.
+    const grown: KindDef = {
+      ...widget, columns: [...widget.columns, { column: 'ready', sqlType: 'boolean', description: 'Ready.', value: () => true }],
+    };
+    const again = await withClient(url, (c) => checkDeclarations(c, [...ALL_KINDS, grown]));
+    assert.deepEqual(named(again), ['widget.ready']);
+  } finally {
+    METRIC_DEFS.splice(METRIC_DEFS.indexOf(metric), 1);
+  }
 });
 
-test('a metric entity declared after the first migration gets its raw and rollup tables', async () => {
-  const e = ENTITIES[ENTITIES.length - 1]!;
-  const raw = ENTITY_TABLES[e].table;
-  // As if the entity had been declared after 001 ran: its tables do not exist yet.
-  await pool.query(`DROP TABLE kubepulse.${raw}, ${RESOLUTIONS.map((r) => `kubepulse.${rollupTable(e, r)}`).join(', ')}`);
-  const r = await migrate(db.url);
-  assert.deepEqual(r.applied, []);
-  await assertColumns(raw, metricColumns(e));
-  for (const res of RESOLUTIONS) await assertColumns(rollupTable(e, res), rollupColumns(e));
+test('a column whose type or nullability differs from its declaration is reported', async () => {
+  const url = await createDatabase(db.url, 'drifted_columns');
+  await migrate(url);
+  await withClient(url, (c) =>
+    c.query(`ALTER TABLE kubepulse.namespace ALTER COLUMN created_at TYPE text, ALTER COLUMN labels SET NOT NULL`));
+  const mismatches = await withClient(url, (c) => checkDeclarations(c, ALL_KINDS));
+  assert.deepEqual(mismatches.map((m) => [m.table, m.column, m.problem]), [
+    ['namespace', 'created_at', 'declared timestamp with time zone, the database has text'],
+    ['namespace', 'labels', 'declared nullable, the database has it NOT NULL'],
+  ]);
+  await assert.rejects(migrate(url), (err: Error) => (err as DeclarationMismatchError).code === '42804');
+});
+
+test('a database with a migration newer than this code is refused', async () => {
+  const url = await createDatabase(db.url, 'newer_schema');
+  await migrate(url);
+  await withClient(url, (c) => c.query(`INSERT INTO kubepulse.schema_migrations (version, name) VALUES (999, 'future')`));
+  await assert.rejects(migrate(url), /migrations 999 this kubepulse does not know/);
+});
+
+test('the build ships every migration file next to the loader, unchanged', () => {
+  const source = 'src/store/migrations';
+  const sqlOf = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  assert.ok(sqlOf(source).length >= 4);
+  assert.deepEqual(sqlOf(MIGRATIONS_DIR), sqlOf(source), `${MIGRATIONS_DIR} holds the .sql files of ${source}`);
+  for (const f of sqlOf(source)) {
+    assert.equal(readFileSync(join(MIGRATIONS_DIR, f), 'utf8'), readFileSync(join(source, f), 'utf8'), `${f} copied unchanged`);
+  }
+});
+
+/**
+ * Released migrations never change (installed databases already ran them): their content is pinned here.
+ * A new migration gets its line when it is released (sha256 of the file, LF line endings).
+ */
+const RELEASED: Record<string, string> = {
+  '001_initial_schema.sql': 'db25018090deaebe6c2632c64188c85e44fbfba8f445ad1450fed82062b1034d',
+  '002_rollups.sql': 'bbbcdd8479ec0c78a87f23d85bacdce48ecf24fbc97a723e87d5359f7c79103e',
+  '003_collector_status.sql': '071e8a3c76204aafcaa6ea2b304a63c061836ab34a8410150abbec75bd4c5ab9',
+  '004_pod_workload_index.sql': 'd17ea31d42c5edbc3de8d2300e708117cb04f666c3097881117fe1d26df30cfa',
+};
+
+test('released migrations are unchanged', () => {
+  for (const [file, sha] of Object.entries(RELEASED)) {
+    const text = readFileSync(join(MIGRATIONS_DIR, file), 'utf8').replace(/\r\n/g, '\n');
+    assert.equal(createHash('sha256').update(text).digest('hex'), sha, `${file} was edited after release: add a new migration instead`);
+  }
+});
+
+test('migration files are checked: names, a version sequence without gaps, some SQL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubepulse-migrations-'));
+  try {
+    assert.throws(() => loadMigrations(dir), /no migration files \(NNN_name\.sql\) in .*scripts\/copy-migrations\.mjs/);
+    writeFileSync(join(dir, '001_first.sql'), 'SELECT 1;\n');
+    writeFileSync(join(dir, 'README.md'), 'not a migration');
+    assert.deepEqual(loadMigrations(dir), [{ version: 1, name: 'first', sql: 'SELECT 1;\n' }]);
+    writeFileSync(join(dir, '003_third.sql'), 'SELECT 3;\n');
+    assert.throws(() => loadMigrations(dir), /003_third\.sql: expected version 002 next/);
+    rmSync(join(dir, '003_third.sql'));
+    writeFileSync(join(dir, '002-Second.sql'), 'SELECT 2;\n');
+    assert.throws(() => loadMigrations(dir), /002-Second\.sql: name must be NNN_snake_case\.sql/);
+    rmSync(join(dir, '002-Second.sql'));
+    writeFileSync(join(dir, '002_empty.sql'), '-- only a comment\n');
+    assert.throws(() => loadMigrations(dir), /002_empty\.sql holds no SQL/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('jsonb_diff reports changed paths with new values and removed keys as null', async () => {
