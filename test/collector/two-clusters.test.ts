@@ -155,12 +155,15 @@ test('a pod deleted in the simulator gets deleted_at, and its replacement appear
   await waitFor(async () => (await q('SELECT 1 FROM kubepulse.pod WHERE uid = $1 AND deleted_at IS NULL', [victim.uid])).length === 1, 'victim stored');
   sim.deletePod(victim.namespace, victim.name);
   await waitFor(async () => (await q('SELECT 1 FROM kubepulse.pod WHERE uid = $1 AND deleted_at IS NOT NULL', [victim.uid])).length === 1, 'deleted_at set');
-  let replacement: { uid: string } | undefined;
+  let replacement: { uid: string; namespace: string; name: string } | undefined;
   await waitFor(async () => {
     replacement = (await apiPods(sim)).find((p) => !pods.some((o) => o.uid === p.uid));
     return replacement !== undefined;
   }, 'the simulated controller replaced the pod');
-  assert.ok(replacement);
+  // The replacement comes from the victim's ReplicaSet: same namespace, same name but the random suffix.
+  assert.equal(replacement!.namespace, victim.namespace);
+  assert.equal(replacement!.name.slice(0, -5), victim.name.slice(0, -5));
+  assert.notEqual(replacement!.name, victim.name);
   await waitFor(async () => (await q('SELECT 1 FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2 AND deleted_at IS NULL', [id, replacement!.uid])).length === 1, 'replacement stored');
   const log = await q<{ op: string }>('SELECT op FROM kubepulse.change_log WHERE uid = $1 ORDER BY at', [victim.uid]);
   assert.equal(log[0].op, 'add');

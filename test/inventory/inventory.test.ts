@@ -40,9 +40,10 @@ before(async () => {
   configureLogging({ level: (process.env.TEST_LOG as any) ?? 'warn', console: process.env.TEST_LOG ? 'json' : 'off' });
   db = await startTestDatabase();
   sims = [
-    // Same seed: the same namespaces, workloads and pod names in two clusters.
-    await startSim({ name: 'alpha', nodes: 3, podsPerNode: 4, seed: 7, podChurnIntervalMs: 0, faults: { forbid: [{ resource: 'resourcequotas' }] } }),
-    await startSim({ name: 'beta', nodes: 3, podsPerNode: 4, seed: 7, podChurnIntervalMs: 0 }),
+    // Same seed: the same namespaces, workloads and pod names in two clusters. Six pods per node leave
+    // room for the simulator's CronJob with its Jobs' pods besides the DaemonSets.
+    await startSim({ name: 'alpha', nodes: 3, podsPerNode: 6, seed: 7, podChurnIntervalMs: 0, faults: { forbid: [{ resource: 'resourcequotas' }] } }),
+    await startSim({ name: 'beta', nodes: 3, podsPerNode: 6, seed: 7, podChurnIntervalMs: 0 }),
     await startSim({ name: 'gamma', nodes: 1, podsPerNode: 2, seed: 9, podChurnIntervalMs: 0 }),
   ];
   dir = mkdtempSync(join(tmpdir(), 'kp-inv-'));
@@ -151,7 +152,9 @@ test('a kind the credentials may not list is reported, and the other kinds go on
   const quota = alpha.watches.find((w) => w.kind === 'resourcequota')!;
   assert.equal(quota.state, 'forbidden');
   assert.match(quota.lastError ?? '', /403/);
-  assert.ok(alpha.watches.filter((w) => w.kind !== 'resourcequota').every((w) => w.state === 'watching'), JSON.stringify(alpha.watches));
+  const others = alpha.watches.filter((w) => w.kind !== 'resourcequota');
+  assert.deepEqual(others.map((w) => w.kind).sort(), ALL_KINDS.map((k) => k.name).filter((k) => k !== 'resourcequota').sort(), 'a watch for every other kind');
+  assert.ok(others.every((w) => w.state === 'watching'), JSON.stringify(alpha.watches));
   const beta = st.clusters.find((c) => c.name === 'beta')!;
   assert.equal(beta.watches.find((w) => w.kind === 'resourcequota')!.state, 'watching');
 });
@@ -200,21 +203,28 @@ test('an update arrives (scale a deployment) and writes one history row; pods re
      WHERE p.cluster_id = $1 AND (p.object->'metadata'->'ownerReferences'->0->>'name') = j.name`,
     [id],
   );
-  for (const p of jobPods) assert.equal(p.workload_kind, 'CronJob', 'a CronJob pod resolves through its Job to the CronJob');
+  assert.ok(jobPods.length > 0, 'the simulator runs a CronJob whose Jobs have pods');
+  for (const p of jobPods) assert.deepEqual([p.workload_kind, p.namespace], ['CronJob', 'batch'], 'a CronJob pod resolves through its Job to the CronJob');
+  const [cronJob] = await q<{ name: string }>(`SELECT name FROM kubepulse.cronjob WHERE cluster_id = $1 AND namespace = 'batch'`, [id]);
+  assert.ok(cronJob, 'the CronJob is stored');
+  assert.deepEqual([...new Set(jobPods.map((p) => p.workload_name))], [cronJob.name], 'named after the CronJob, not the Job');
 });
 
 test('deletions made while the API server was down are reconciled; a compacted watch relists without duplicates', async () => {
   const sim = sims[1];
   const id = await clusterId(sim.name);
-  const addsBefore = await q<{ n: string }>(`SELECT count(*) AS n FROM kubepulse.change_log WHERE cluster_id = $1 AND op = 'add'`, [id]);
+  const podUids = async (sql: string): Promise<string[]> => (await q<{ uid: string }>(sql, [id])).map((r) => r.uid).sort();
+  const addedBefore = new Set(await podUids(`SELECT DISTINCT uid FROM kubepulse.change_log WHERE cluster_id = $1 AND kind = 'pod' AND op = 'add'`));
+  const liveBefore = new Set(await podUids('SELECT uid FROM kubepulse.pod WHERE cluster_id = $1 AND deleted_at IS NULL'));
   let victims: Array<{ namespace: string; name: string; uid: string }> = [];
   await waitFor(async () => {
+    // Deployment pods: their ReplicaSet replaces them, so the relist also brings new pods.
     victims = await q(
-      `SELECT namespace, name, uid FROM kubepulse.pod WHERE cluster_id = $1 AND deleted_at IS NULL AND namespace <> 'kube-system' LIMIT 2`,
+      `SELECT namespace, name, uid FROM kubepulse.pod WHERE cluster_id = $1 AND deleted_at IS NULL AND namespace <> 'kube-system' AND workload_kind = 'Deployment' ORDER BY uid LIMIT 2`,
       [id],
     );
     return victims.length === 2;
-  }, 'two pods stored');
+  }, 'two Deployment pods stored');
   sim.setApiDown(true);
   await admin(sim, 'POST', 'watches/cut').catch(() => undefined); // admin path works while the API is "down"
   for (const v of victims) sim.deletePod(v.namespace, v.name);
@@ -233,8 +243,11 @@ test('deletions made while the API server was down are reconciled; a compacted w
   // No object was added twice: one 'add' per uid in the change log.
   const dupAdds = await q(`SELECT uid FROM kubepulse.change_log WHERE cluster_id = $1 AND op = 'add' GROUP BY uid HAVING count(*) > 1`, [id]);
   assert.deepEqual(dupAdds, []);
-  const addsAfter = await q<{ n: string }>(`SELECT count(*) AS n FROM kubepulse.change_log WHERE cluster_id = $1 AND op = 'add'`, [id]);
-  assert.ok(Number(addsAfter[0].n) >= Number(addsBefore[0].n));
+  // The relist added exactly the replacement pods it found, and re-added none of the pods it already had.
+  const replacements = (await podUids('SELECT uid FROM kubepulse.pod WHERE cluster_id = $1 AND deleted_at IS NULL')).filter((u) => !liveBefore.has(u));
+  assert.equal(replacements.length, victims.length, `one replacement per deleted Deployment pod: ${JSON.stringify(replacements)}`);
+  const addedSince = (await podUids(`SELECT DISTINCT uid FROM kubepulse.change_log WHERE cluster_id = $1 AND kind = 'pod' AND op = 'add'`)).filter((u) => !addedBefore.has(u));
+  assert.deepEqual(addedSince, replacements);
   const st = await collector.refreshStatus();
   assert.ok(st.clusters.find((c) => c.name === 'beta')!.watches.find((w) => w.kind === 'pod')!.relists >= 2);
 });

@@ -17,8 +17,18 @@ test('definitions: snake_case unique columns, a rate for every counter, keys fra
     assert.equal(new Set(columns).size, columns.length, `${entity}: duplicate column`);
     for (const c of columns) assert.match(c, /^[a-z][a-z0-9_]*$/, `${entity}.${c}`);
     assert.deepEqual(Object.keys(rowFactory(entity)()), [...identityColumnsOf(entity), ...metricColumnsOf(entity).map((c) => c.column)]);
-    assert.ok(Array.isArray(emptyMetricRows()[entity]));
   }
+  // One empty list per entity, and fresh lists on every call: a shared list would carry one scrape's rows
+  // into the next.
+  const a = emptyMetricRows();
+  const b = emptyMetricRows();
+  assert.deepEqual(Object.keys(a), [...ENTITIES]);
+  for (const entity of ENTITIES) {
+    assert.deepEqual(a[entity], [], entity);
+    assert.notEqual(a[entity], b[entity], `${entity}: a new list per call`);
+  }
+  a.node.push({ node: 'n' });
+  assert.deepEqual(b.node, []);
   for (const d of METRIC_DEFS) {
     assert.ok(d.summary || d.cadvisor || d.resource, `${d.entity}.${d.column} has a source`);
     assert.equal(d.kind === 'counter', Boolean(d.rate), `${d.entity}.${d.column}: counters and only counters have a rate`);

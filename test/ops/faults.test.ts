@@ -40,6 +40,7 @@ let httpPort: number;
 let proc: ChildProcess;
 let procOutput = '';
 let procExit: Promise<number | null>;
+let spawnedAt = 0;
 let client: pg.Client | null = null;
 
 async function startPg(): Promise<void> {
@@ -73,6 +74,7 @@ before(async () => {
   ].join('\n');
   writeFileSync(join(dir, 'kubepulse.toml'), toml);
   // The real command, with its watchdog: the worker is a child of this supervisor process.
+  spawnedAt = Date.now();
   proc = spawn(process.execPath, [BIN, 'run', '--config', join(dir, 'kubepulse.toml')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.on('data', (d) => (procOutput += d));
   proc.stderr!.on('data', (d) => (procOutput += d));
@@ -161,7 +163,9 @@ test('both clusters are collected and the status says so', async () => {
   const st = await getStatus();
   assert.equal(st.collector.watchdog, true);
   assert.ok(st.collector.pid > 0 && st.collector.pid !== proc.pid, 'the worker is a child of the supervisor');
-  assert.ok(st.collector.heapBytes > 0 && st.collector.rssBytes > 0 && st.collector.uptimeS >= 0);
+  assert.ok(st.collector.heapBytes > 0 && st.collector.rssBytes > 0);
+  // The worker started after the supervisor was spawned: its uptime (whole seconds) cannot be longer.
+  assert.ok(st.collector.uptimeS >= 0 && st.collector.uptimeS <= Math.ceil((Date.now() - spawnedAt) / 1000), `uptime ${st.collector.uptimeS} s`);
   assert.ok(st.database.partitionsAhead >= 1, 'partitions exist ahead of now');
   const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
   assert.match(metrics, /^kubepulse_database_up 1$/m);

@@ -170,6 +170,7 @@ test('kubelet pipeline: forgetPods, forgetNode and forgetCluster drop the rate s
     const ingest = (clusterId: number) => pipeline.ingest({ clusterId, cluster: `c${clusterId}`, node: doc.node.nodeName, source: 'summary', body, scrapedAt: new Date(), intervalMs: 10_000 });
     await ingest(1);
     const onePerCluster = pipeline.counters().rateEntities!;
+    assert.ok(onePerCluster > doc.pods.length, `rate state for the node, its pods and their parts: ${onePerCluster}`);
     await ingest(2);
     assert.equal(pipeline.counters().rateEntities, 2 * onePerCluster);
     pipeline.forgetPods(1, doc.pods.map((p) => p.podRef.uid));

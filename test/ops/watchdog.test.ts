@@ -88,7 +88,8 @@ test('a crashing worker is restarted; stop() stops the running worker and the su
   } finally {
     const pid = s.sup.workerPid;
     await s.finish();
-    if (pid) assert.equal(alive(pid), false, 'worker gone after stop');
+    assert.ok(pid !== null, 'a worker was running when stop() was called');
+    assert.equal(alive(pid), false, 'worker gone after stop');
   }
 });
 
