@@ -15,10 +15,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureCluster } from '../../src/store/clusters.js';
-import { KubeletPipeline } from '../../src/collector/kubelet-pipeline.js';
-import type { Database } from '../../src/collector/database.js';
+import { KubeletPipeline } from '../../src/scrape/kubelet-pipeline.js';
+import type { Database } from '../../src/store/database.js';
 import { METRIC_DEFS, type Entity } from '../../src/metrics/definitions.js';
-import type { KubeletSource } from '../../src/metrics/kubelet-client.js';
+import type { KubeletSource } from '../../src/scrape/kubelet-fetch.js';
 import { createKubelet, type SimNodeView } from '../../src/sim/kubelet/index.js';
 import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
 import { computeTick } from '../../src/sim/kubelet/tick.js';
