@@ -92,7 +92,7 @@ test('a kind declared later gets its tables, a grown declaration gets its new co
   const widget: KindDef = {
     name: 'widget', listPath: '/apis/example.com/v1/widgets', kind: 'Widget', namespaced: true,
     table: 'widget', description: 'Test kind.',
-    columns: [{ column: 'size_bytes', sqlType: 'bigint', description: 'Size.', value: (o) => o.spec?.size ?? null }],
+    columns: [{ column: 'size_bytes', sqlType: 'bigint', description: 'Size.', value: (o) => (o.spec as { size?: number } | undefined)?.size ?? null }],
     children: [{
       table: 'widget_part', keys: ['part'], description: 'Parts.',
       columns: [{ column: 'part', sqlType: 'text', description: 'Part name.' }],
