@@ -5,7 +5,8 @@ import { ClusterConnection } from '../cluster/connection.js';
 import type { ClusterConfig, CollectionSettings } from '../config/schema.js';
 import { ApiProbe, type ApiHealth } from '../health/api-probe.js';
 import { Informer, type InventoryChange, type InventorySink } from '../inventory/informer.js';
-import type { KindDef, KubeObject } from '../inventory/kind.js';
+import type { KindDef } from '../inventory/kind.js';
+import type { NodeObject } from '../inventory/kinds/node.js';
 import { log } from '../log.js';
 import { ScrapeScheduler, Semaphore, type NodeScrapeStatus } from '../scrape/scheduler.js';
 import { KubeletClient, type KubeletSource } from '../scrape/kubelet-fetch.js';
@@ -157,7 +158,7 @@ export class ClusterCollector {
   }
 
   private onNodeChange(c: InventoryChange): void {
-    const node = c.obj as KubeObject;
+    const node = c.obj as NodeObject;
     const name = node.metadata.name;
     if (c.op === 'delete') {
       this.nodeNames.delete(node.metadata.uid);
@@ -165,7 +166,7 @@ export class ClusterCollector {
       return;
     }
     this.nodeNames.set(node.metadata.uid, name);
-    const address = (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? null;
+    const address = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? null;
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? null;
     this.nodeAddresses.set(name, { address, port });
     for (const s of this.schedulers.values()) s.addNode(name);

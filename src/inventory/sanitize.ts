@@ -1,20 +1,16 @@
 // What may be stored of an object. Secret values never reach the database: Secret objects are not
 // collected at all, and the places where other kinds carry values that may be secret are stripped here.
-import type { KubeObject } from './kind.js';
+import type { V1EnvVar, V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
+import type { KubeObject, Wire } from './kind.js';
 
 /** kubectl apply keeps the whole applied manifest (env values included) in this annotation. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Drops managedFields and the last-applied annotation; every kind's stored object goes through this. */
-export function baseSanitize(obj: KubeObject): KubeObject {
+export function baseSanitize<T extends KubeObject>(obj: T): T {
   const { managedFields: _mf, annotations, ...meta } = obj.metadata;
-  const out: KubeObject = { ...obj, metadata: { ...meta } };
-  if (annotations) {
-    const kept = { ...annotations };
-    delete kept[LAST_APPLIED];
-    out.metadata.annotations = kept;
-  }
-  return out;
+  // annotations go last, where the original code put them: the stored JSON's key order feeds its fingerprint
+  return { ...obj, metadata: annotations ? { ...meta, annotations: storedAnnotations(obj) } : { ...meta } };
 }
 
 /** Annotations as stored in the `annotations` column (same rule as the object). */
@@ -24,10 +20,14 @@ export function storedAnnotations(obj: KubeObject): Record<string, string> {
   return a;
 }
 
-interface EnvVar { name: string; value?: string; valueFrom?: unknown }
-interface ContainerSpec { env?: EnvVar[]; [k: string]: unknown }
+type PodSpec = Wire<V1PodSpec>;
 
-function stripEnv(containers: ContainerSpec[] | undefined): ContainerSpec[] | undefined {
+type WithEnv = { env?: Array<Wire<V1EnvVar>> };
+
+function stripEnv<C extends WithEnv>(containers: C[]): C[];
+function stripEnv<C extends WithEnv>(containers: C[] | undefined): C[] | undefined;
+function stripEnv<C extends WithEnv>(containers: C[] | undefined): C[] | undefined {
+  // The wire is not validated: anything but an array is passed through untouched.
   if (!Array.isArray(containers)) return containers;
   return containers.map((c) => {
     if (!Array.isArray(c.env)) return c;
@@ -37,7 +37,7 @@ function stripEnv(containers: ContainerSpec[] | undefined): ContainerSpec[] | un
 }
 
 /** A pod template or pod spec with every container's literal env values removed. */
-export function stripPodSpec(spec: any): any {
+export function stripPodSpec(spec: PodSpec | undefined): PodSpec | undefined {
   if (!spec || typeof spec !== 'object') return spec;
   return {
     ...spec,
@@ -47,16 +47,15 @@ export function stripPodSpec(spec: any): any {
   };
 }
 
-/** For kinds that embed a pod template (deployments, jobs …): spec.template.spec. */
-export function stripTemplate(obj: KubeObject): KubeObject {
+/** A pod template with its spec stripped (see stripPodSpec). */
+export function stripTemplateSpec(tpl: Wire<V1PodTemplateSpec>): Wire<V1PodTemplateSpec> {
+  return { ...tpl, spec: stripPodSpec(tpl.spec) };
+}
+
+/** For kinds whose spec embeds a pod template (deployments, jobs …): spec.template.spec. */
+export function stripTemplate<T extends KubeObject & { spec?: { template?: Wire<V1PodTemplateSpec> } }>(obj: T): T {
   const out = baseSanitize(obj);
-  const tpl = out.spec?.template ?? out.spec?.jobTemplate?.spec?.template;
+  const tpl = out.spec?.template;
   if (!tpl) return out;
-  if (out.spec.template) out.spec = { ...out.spec, template: { ...tpl, spec: stripPodSpec(tpl.spec) } };
-  else
-    out.spec = {
-      ...out.spec,
-      jobTemplate: { ...out.spec.jobTemplate, spec: { ...out.spec.jobTemplate.spec, template: { ...tpl, spec: stripPodSpec(tpl.spec) } } },
-    };
-  return out;
+  return { ...out, spec: { ...out.spec, template: stripTemplateSpec(tpl) } };
 }

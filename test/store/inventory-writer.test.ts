@@ -6,13 +6,16 @@ import { migrate } from '../../src/store/migrate.js';
 import { createPool } from '../../src/store/pool.js';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { applyInventory, databaseNow, hasLiveObjects, reconcile } from '../../src/store/inventory-writer.js';
-import { podKind, podContainers } from '../../src/inventory/kinds/pod.js';
-import { nodeKind } from '../../src/inventory/kinds/node.js';
+import { podKind, podContainers, type PodObject } from '../../src/inventory/kinds/pod.js';
+import { nodeKind, type NodeObject } from '../../src/inventory/kinds/node.js';
 import type { KubeObject } from '../../src/inventory/kind.js';
+
+/** The objects these tests build or load always carry spec and status. */
+type Full<T extends { spec?: unknown; status?: unknown }> = T & { spec: NonNullable<T['spec']>; status: NonNullable<T['status']> };
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
 import { fixture } from '../helpers/paths.js';
 
-const pods: KubeObject[] = JSON.parse(readFileSync(fixture('pods-nri-1.35.json'), 'utf8')).items;
+const pods: Array<Full<PodObject>> = JSON.parse(readFileSync(fixture('pods-nri-1.35.json'), 'utf8')).items;
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -111,7 +114,7 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
   assert.equal(upd.changed.spec, undefined, 'unchanged parts are not in the diff');
   assert.equal(upd.state.phase, newPhase);
 
-  const node: KubeObject = {
+  const node: Full<NodeObject> = {
     metadata: { name: 'node-a', uid: 'node-a-uid', resourceVersion: '1', labels: { 'node-role.kubernetes.io/worker': '' } },
     spec: {},
     status: {
@@ -122,10 +125,10 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
   assert.equal((await applyInventory(pool, nodeKind, c1, [{ op: 'upsert', obj: node }])).logged, 1);
   const beat = clone(node);
   beat.metadata.resourceVersion = '2';
-  beat.status.conditions[0].lastHeartbeatTime = '2026-11-25T10:00:40Z';
+  beat.status.conditions![0].lastHeartbeatTime = '2026-11-25T10:00:40Z';
   assert.equal((await applyInventory(pool, nodeKind, c1, [{ op: 'upsert', obj: beat }])).logged, 0);
   const notReady = clone(beat);
-  notReady.status.conditions[0].status = 'False';
+  notReady.status.conditions![0].status = 'False';
   assert.equal((await applyInventory(pool, nodeKind, c1, [{ op: 'upsert', obj: notReady }])).logged, 1);
   const n = await pool.query(`SELECT ready, capacity_cpu_millicores, roles, resource_version FROM kubepulse.node WHERE cluster_id = $1 AND uid = 'node-a-uid'`, [c1]);
   assert.deepEqual(n.rows[0], { ready: false, capacity_cpu_millicores: '4000', roles: 'worker', resource_version: '2' });
@@ -202,7 +205,8 @@ test('the change log answers which pods ran on a node at a past moment, with the
 });
 
 test('container rows follow their pod: a listed-twice name is kept once, an update replaces them, odd text survives', async () => {
-  const pod: KubeObject = {
+  // A partial object on purpose (its container status has no image fields), hence `as`.
+  const pod = {
     metadata: { name: 'dup', namespace: 'odd', uid: 'odd-dup', resourceVersion: '1' },
     spec: {
       nodeName: 'n1',
@@ -213,7 +217,7 @@ test('container rows follow their pod: a listed-twice name is kept once, an upda
       ],
     },
     status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, restartCount: 2, state: { running: { startedAt: '2026-11-25T10:00:00Z' } } }] },
-  };
+  } as Full<PodObject>;
   await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: pod }]);
   const rows = async () => (await pool.query(
     `SELECT container, image, cpu_limit_millicores, memory_limit_bytes, restart_count, state, state_since

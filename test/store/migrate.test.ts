@@ -120,7 +120,7 @@ test('a metric or kind declared without a migration is named with its SQL, and t
   const widget: KindDef = {
     name: 'widget', listPath: '/apis/example.com/v1/widgets', kind: 'Widget', namespaced: true,
     table: 'widget', description: 'Test kind.',
-    columns: [{ column: 'size_bytes', sqlType: 'bigint', description: 'Size.', value: (o) => o.spec?.size ?? null }],
+    columns: [{ column: 'size_bytes', sqlType: 'bigint', description: 'Size.', value: (o) => (o.spec as { size?: number } | undefined)?.size ?? null }],
     children: [{
       table: 'widget_part', keys: ['part'], description: 'Parts.',
       columns: [{ column: 'part', sqlType: 'text', description: 'Part name.' }],

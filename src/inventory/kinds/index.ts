@@ -1,13 +1,23 @@
-// Every kind the inventory collects. Adding a kind is adding its declaration and one line here.
+// Every kind the inventory collects, one file per kind. Adding a kind is adding its file and one line here.
 // Secrets are deliberately absent: kubepulse never reads Secret objects.
 import type { KindDef } from '../kind.js';
 import { namespaceKind } from './namespace.js';
 import { nodeKind } from './node.js';
 import { podKind } from './pod.js';
-import { cronJobKind, daemonSetKind, deploymentKind, jobKind, replicaSetKind, statefulSetKind } from './workloads.js';
-import { endpointSliceKind, ingressKind, serviceKind } from './network.js';
-import { persistentVolumeClaimKind, persistentVolumeKind, storageClassKind } from './storage.js';
-import { hpaKind, resourceQuotaKind } from './policy.js';
+import { deploymentKind } from './deployment.js';
+import { replicaSetKind } from './replicaset.js';
+import { statefulSetKind } from './statefulset.js';
+import { daemonSetKind } from './daemonset.js';
+import { jobKind } from './job.js';
+import { cronJobKind } from './cronjob.js';
+import { serviceKind } from './service.js';
+import { endpointSliceKind } from './endpointslice.js';
+import { ingressKind } from './ingress.js';
+import { persistentVolumeKind } from './persistentvolume.js';
+import { persistentVolumeClaimKind } from './persistentvolumeclaim.js';
+import { storageClassKind } from './storageclass.js';
+import { hpaKind } from './horizontalpodautoscaler.js';
+import { resourceQuotaKind } from './resourcequota.js';
 import { eventKind } from './event.js';
 
 export const ALL_KINDS: KindDef[] = [

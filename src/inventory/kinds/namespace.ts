@@ -1,6 +1,9 @@
-import type { KindDef } from '../kind.js';
+import type { V1Namespace } from '@kubernetes/client-node';
+import { defineKind, type WireObject } from '../kind.js';
 
-export const namespaceKind: KindDef = {
+type Namespace = WireObject<V1Namespace>;
+
+export const namespaceKind = defineKind<Namespace>({
   name: 'namespace',
   listPath: '/api/v1/namespaces',
   kind: 'Namespace',
@@ -8,4 +11,4 @@ export const namespaceKind: KindDef = {
   table: 'namespace',
   description: 'Namespaces.',
   columns: [{ column: 'phase', sqlType: 'text', description: 'Active or Terminating.', value: (o) => o.status?.phase ?? null }],
-};
+});

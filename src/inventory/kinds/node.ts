@@ -1,6 +1,10 @@
-import type { KindDef, KubeObject } from '../kind.js';
+import type { V1Node } from '@kubernetes/client-node';
+import { defineKind, type KubeObject, type WireObject } from '../kind.js';
 import { bytesOrNull, milliCpuOrNull, quantityOrNull } from '../quantity.js';
 import { baseSanitize } from '../sanitize.js';
+
+/** A Node as the informer holds it (the collector follows nodes' addresses through it too). */
+export type NodeObject = WireObject<V1Node>;
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 
@@ -12,22 +16,22 @@ export function nodeRoles(o: KubeObject): string {
   return [...new Set(roles)].sort().join(',');
 }
 
-function condition(o: KubeObject, type: string): string | null {
-  const c = (o.status?.conditions ?? []).find((x: any) => x.type === type);
+function condition(o: NodeObject, type: string): string | null {
+  const c = (o.status?.conditions ?? []).find((x) => x.type === type);
   return c ? c.status : null;
 }
 
-function address(o: KubeObject, type: string): string | null {
-  const a = (o.status?.addresses ?? []).find((x: any) => x.type === type);
+function address(o: NodeObject, type: string): string | null {
+  const a = (o.status?.addresses ?? []).find((x) => x.type === type);
   return a ? a.address : null;
 }
 
 /** Conditions without their heartbeat times, so a heartbeat alone does not look like a change. */
-function conditionsSummary(o: KubeObject): object {
-  return (o.status?.conditions ?? []).map((c: any) => ({ type: c.type, status: c.status, reason: c.reason ?? null, since: c.lastTransitionTime ?? null }));
+function conditionsSummary(o: NodeObject): object {
+  return (o.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? null, since: c.lastTransitionTime ?? null }));
 }
 
-export const nodeKind: KindDef = {
+export const nodeKind = defineKind<NodeObject>({
   name: 'node',
   listPath: '/api/v1/nodes',
   kind: 'Node',
@@ -62,7 +66,7 @@ export const nodeKind: KindDef = {
   sanitize: (o) => {
     // Heartbeat times change every ~10 s on every node; they are not history worth keeping.
     const b = baseSanitize(o);
-    const conditions = (b.status?.conditions ?? []).map(({ lastHeartbeatTime: _h, ...c }: any) => c);
+    const conditions = (b.status?.conditions ?? []).map(({ lastHeartbeatTime: _h, ...c }) => c);
     return { ...b, status: b.status ? { ...b.status, conditions } : b.status };
   },
-};
+});

@@ -1,18 +1,24 @@
-import type { ChildTable, KindDef, KubeObject } from '../kind.js';
+import type { V1Container, V1ContainerStatus, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
+import { defineKind, type ChildTable, type KubeObject, type Wire, type WireObject } from '../kind.js';
 import { bytesOrNull, milliCpuOrNull } from '../quantity.js';
 import { baseSanitize, stripPodSpec } from '../sanitize.js';
 
+/** A Pod as the informer holds it. */
+export type PodObject = WireObject<V1Pod>;
+
 type ContainerType = 'init' | 'app' | 'ephemeral';
+type ContainerSpec = Wire<V1Container> | Wire<V1EphemeralContainer>;
+type ContainerStatus = Wire<V1ContainerStatus>;
 
 interface ContainerEntry {
   type: ContainerType;
-  spec: any;
-  status: any;
+  spec: ContainerSpec;
+  status: ContainerStatus | null;
 }
 
 /** Every container of the pod (init, app, ephemeral) paired with its status. */
-export function podContainers(o: KubeObject): ContainerEntry[] {
-  const pair = (type: ContainerType, specs: any[] | undefined, statuses: any[] | undefined): ContainerEntry[] =>
+export function podContainers(o: PodObject): ContainerEntry[] {
+  const pair = (type: ContainerType, specs: ContainerSpec[] | undefined, statuses: ContainerStatus[] | undefined): ContainerEntry[] =>
     (specs ?? []).map((spec) => ({ type, spec, status: (statuses ?? []).find((s) => s.name === spec.name) ?? null }));
   return [
     ...pair('init', o.spec?.initContainers, o.status?.initContainerStatuses),
@@ -21,7 +27,7 @@ export function podContainers(o: KubeObject): ContainerEntry[] {
   ];
 }
 
-function stateOf(status: any): { state: string | null; reason: string | null; since: string | null } {
+function stateOf(status: ContainerStatus | null): { state: string | null; reason: string | null; since: string | null } {
   const s = status?.state;
   if (!s) return { state: null, reason: null, since: null };
   if (s.running) return { state: 'running', reason: null, since: s.running.startedAt ?? null };
@@ -34,7 +40,7 @@ function stateOf(status: any): { state: string | null; reason: string | null; si
  * Sum of a resource over app containers. Init containers run before them, so the effective pod request
  * is max(sum(app), max(init)) — the scheduler's rule — plus spec.overhead when set.
  */
-export function podResource(o: KubeObject, kind: 'requests' | 'limits', res: 'cpu' | 'memory'): number | null {
+export function podResource(o: PodObject, kind: 'requests' | 'limits', res: 'cpu' | 'memory'): number | null {
   const read = res === 'cpu' ? milliCpuOrNull : bytesOrNull;
   let sum: number | null = null;
   for (const c of o.spec?.containers ?? []) {
@@ -73,11 +79,11 @@ export function podWorkload(o: KubeObject): { kind: string | null; name: string 
   return { kind: owner.kind, name: owner.name };
 }
 
-function restartCount(o: KubeObject): number {
+function restartCount(o: PodObject): number {
   return podContainers(o).reduce((n, c) => n + (c.status?.restartCount ?? 0), 0);
 }
 
-const containerTable: ChildTable = {
+const containerTable: ChildTable<PodObject> = {
   table: 'container',
   keys: ['container'],
   description: 'Containers of each pod (init, app and ephemeral) with their resources and state.',
@@ -126,7 +132,7 @@ const containerTable: ChildTable = {
     }),
 };
 
-export const podKind: KindDef = {
+export const podKind = defineKind<PodObject>({
   name: 'pod',
   listPath: '/api/v1/pods',
   kind: 'Pod',
@@ -142,7 +148,7 @@ export const podKind: KindDef = {
     { column: 'pod_ip', sqlType: 'text', description: 'status.podIP.', value: (o) => o.status?.podIP ?? null },
     { column: 'host_ip', sqlType: 'text', description: 'status.hostIP.', value: (o) => o.status?.hostIP ?? null },
     { column: 'start_time', sqlType: 'timestamptz', description: 'status.startTime.', value: (o) => o.status?.startTime ?? null },
-    { column: 'ready', sqlType: 'boolean', description: 'Ready condition is True.', value: (o) => (o.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') },
+    { column: 'ready', sqlType: 'boolean', description: 'Ready condition is True.', value: (o) => (o.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') },
     { column: 'restart_count', sqlType: 'integer', description: 'Sum of restartCount over all containers.', value: restartCount },
     { column: 'cpu_request_millicores', sqlType: 'bigint', description: 'Effective pod CPU request (app sum vs init max, plus overhead).', value: (o) => podResource(o, 'requests', 'cpu') },
     { column: 'cpu_limit_millicores', sqlType: 'bigint', description: 'Pod CPU limit (null if any app container is unlimited).', value: (o) => podResource(o, 'limits', 'cpu') },
@@ -156,4 +162,4 @@ export const podKind: KindDef = {
     const b = baseSanitize(o);
     return { ...b, spec: stripPodSpec(b.spec) };
   },
-};
+});

@@ -1,8 +1,9 @@
-// Autoscaling and quotas: HorizontalPodAutoscalers and ResourceQuotas.
-import type { KindDef } from '../kind.js';
-import { quantityOrNull } from '../quantity.js';
+import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { defineKind, type WireObject } from '../kind.js';
 
-export const hpaKind: KindDef = {
+type HorizontalPodAutoscaler = WireObject<V2HorizontalPodAutoscaler>;
+
+export const hpaKind = defineKind<HorizontalPodAutoscaler>({
   name: 'horizontalpodautoscaler', listPath: '/apis/autoscaling/v2/horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, table: 'horizontalpodautoscaler',
   description: 'HorizontalPodAutoscalers (autoscaling/v2).',
   columns: [
@@ -15,23 +16,4 @@ export const hpaKind: KindDef = {
     { column: 'metrics', sqlType: 'jsonb', description: 'spec.metrics (targets).', value: (o) => o.spec?.metrics ?? [] },
     { column: 'current_metrics', sqlType: 'jsonb', description: 'status.currentMetrics.', value: (o) => o.status?.currentMetrics ?? [] },
   ],
-};
-
-/** Quota figures as numbers: cpu in millicores, memory/storage in bytes, counts as counts. */
-function quotaNumbers(list: Record<string, string> | undefined): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const [k, v] of Object.entries(list ?? {})) {
-    const n = quantityOrNull(v);
-    out[k] = n === null ? null : /(^|\.)cpu$/.test(k) ? Math.round(n * 1000) : n;
-  }
-  return out;
-}
-
-export const resourceQuotaKind: KindDef = {
-  name: 'resourcequota', listPath: '/api/v1/resourcequotas', kind: 'ResourceQuota', namespaced: true, table: 'resourcequota',
-  description: 'ResourceQuotas: hard limits and current use (cpu in millicores, memory in bytes).',
-  columns: [
-    { column: 'hard', sqlType: 'jsonb', description: 'status.hard (or spec.hard) as numbers.', value: (o) => quotaNumbers(o.status?.hard ?? o.spec?.hard) },
-    { column: 'used', sqlType: 'jsonb', description: 'status.used as numbers.', value: (o) => quotaNumbers(o.status?.used) },
-  ],
-};
+});
