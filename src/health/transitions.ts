@@ -1,7 +1,7 @@
 // State changes worth a log line, found by comparing two consecutive status reports: a node that stops
 // reporting (or comes back), the spool starting to fill, passing half and 90 % of its cap, and emptying.
 // Comparing snapshots is what makes each change logged once with its cause, never on every retry.
-// (API-server and database state changes are logged where they are detected: ApiProbe, Database.)
+// (API-server and database state changes are logged where they are detected: ApiProbe, DatabaseReachability.)
 import type { StatusReport } from './status.js';
 
 export interface HealthEvent {

@@ -1,6 +1,7 @@
-// The collector's HTTP server: /healthz, /readyz, /api/status now; /metrics and the viewer register
-// their routes on the same server. Loopback by default; a bearer token is required (and checked in
-// constant time) whenever a token is configured, which the config insists on off loopback.
+// The HTTP server of the collector and of `kubepulse view`: a router (exact paths and prefixes) that the
+// collector (/healthz, /readyz, /api/status, /metrics, /api/reload) and the viewer register routes on.
+// Loopback by default; a bearer token is required (and checked in constant time) whenever a token is
+// configured, which the config insists on off loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { log } from '../log.js';
