@@ -1,0 +1,216 @@
+// PostgreSQL decoders of the history block format (codec.ts documents it), in plain SQL and PL/pgSQL so
+// they run on any PostgreSQL 14+ without an extension (14 for bit_count(bytea) and the bit_xor aggregate).
+// A view unnests a block into rows with
+//   unnest(kubepulse.kp_decode_ts(ts), kubepulse.kp_decode_int(col1), kubepulse.kp_decode_float(col2), …)
+// and a NULL bytea (a column the lead chooses not to store because it is all null) decodes to NULL, which
+// unnest pads with nulls.
+//
+// Speed: PL/pgSQL only reads the few header bytes; the values are one set-based query per column. The bit
+// stream is turned into a varbit once, so the i-th packed field is one `substring(… from i*w + 1 for w)`
+// cast to bigint, and deltas are summed back by window sums (numeric accumulators: no overflow on the way).
+// The statements are constants the lead puts in a migration; every function is CREATE OR REPLACE.
+
+/** Bits of an IEEE 754 binary64 (as int64) → the double, exactly; NaN comes back as PostgreSQL's NaN. */
+export const KP_BITS_FLOAT8 = `
+CREATE OR REPLACE FUNCTION kubepulse.kp_bits_float8(b bigint) RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+  SELECT CASE
+    WHEN (b >> 52) & 2047 = 2047 THEN
+      CASE WHEN b & 4503599627370495 <> 0 THEN 'NaN'::float8 WHEN b < 0 THEN '-Infinity'::float8 ELSE 'Infinity'::float8 END
+    ELSE (CASE WHEN b < 0 THEN -1::float8 ELSE 1::float8 END) * CASE
+      WHEN (b >> 52) & 2047 = 0 THEN (b & 4503599627370495)::float8 * 4.9406564584124654e-324::float8
+      ELSE ((b & 4503599627370495) + 4503599627370496)::float8 * power(2::float8, ((b >> 52) & 2047) - 1075)
+    END
+  END
+$fn$`;
+
+/**
+ * The integer body at byte offset pos (0-based) holding m values (layout in codec.ts). PL/pgSQL reads the
+ * transform and its header varints, then one query unpacks the bit stream.
+ */
+export const KP_INT_BODY = `
+CREATE OR REPLACE FUNCTION kubepulse.kp_int_body(b bytea, pos integer, m integer) RETURNS bigint[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  t integer;
+  heads bigint[] := '{}';
+  acc numeric;
+  scale numeric;
+  byte integer;
+  w integer;
+  e integer := 0;
+  pw integer := 0;
+  ew integer := 0;
+  k integer;
+  base bigint;
+  v0 bigint;
+  d1 bigint;
+  vb varbit;
+BEGIN
+  IF m = 0 THEN RETURN '{}'; END IF;
+  t := get_byte(b, pos);
+  pos := pos + 1;
+  IF t = 4 THEN
+    RETURN ARRAY(SELECT ('x' || encode(substring(b FROM pos + 1 + i * 8 FOR 8), 'hex'))::bit(64)::bigint
+                 FROM generate_series(0, m - 1) i ORDER BY i);
+  END IF;
+  IF t > 4 THEN RAISE EXCEPTION 'kp_int_body: unknown integer transform %', t; END IF;
+  -- zigzag varints: the constant (t 0), v0 (t 2, 3), d1 (t 3), then the frame base (t 1, 2, 3)
+  FOR j IN 1 .. CASE t WHEN 0 THEN 1 WHEN 1 THEN 1 WHEN 2 THEN 2 ELSE 3 END LOOP
+    acc := 0;
+    scale := 1;
+    LOOP
+      byte := get_byte(b, pos);
+      pos := pos + 1;
+      acc := acc + (byte & 127) * scale;
+      EXIT WHEN byte < 128;
+      scale := scale * 128;
+    END LOOP;
+    heads := heads || (CASE WHEN acc % 2 = 0 THEN div(acc, 2) ELSE -div(acc + 1, 2) END)::bigint;
+  END LOOP;
+  IF t = 0 THEN RETURN array_fill(heads[1], ARRAY[m]); END IF;
+  base := heads[t];
+  v0 := heads[1];
+  d1 := heads[2];
+  w := get_byte(b, pos);
+  pos := pos + 1;
+  scale := 1;
+  LOOP
+    byte := get_byte(b, pos);
+    pos := pos + 1;
+    e := e + (byte & 127) * scale::integer;
+    EXIT WHEN byte < 128;
+    scale := scale * 128;
+  END LOOP;
+  IF e > 0 THEN
+    pw := get_byte(b, pos);
+    ew := get_byte(b, pos + 1);
+    pos := pos + 2;
+  END IF;
+  k := m - (t - 1);
+  vb := ('x' || encode(substring(b FROM pos + 1), 'hex'))::varbit;
+  IF t = 1 THEN
+    RETURN ARRAY(
+      SELECT base + coalesce(x.z, CASE WHEN w = 0 THEN 0 ELSE substring(vb FROM i * w + 1 FOR w)::bigint END)
+      FROM generate_series(0, k - 1) i
+      LEFT JOIN (SELECT substring(vb FROM k * w + j * pw + 1 FOR pw)::integer AS p,
+                        ((z >> 1) # -(z & 1)) AS z
+                 FROM generate_series(0, e - 1) j,
+                      LATERAL (SELECT substring(vb FROM k * w + e * pw + j * ew + 1 FOR ew)::bigint AS z) zz) x
+        ON x.p = i
+      ORDER BY i);
+  END IF;
+  IF t = 2 THEN
+    RETURN v0 || ARRAY(
+      SELECT (v0 + sum(base + coalesce(x.z, CASE WHEN w = 0 THEN 0 ELSE substring(vb FROM i * w + 1 FOR w)::bigint END))
+                     OVER (ORDER BY i ROWS UNBOUNDED PRECEDING))::bigint
+      FROM generate_series(0, k - 1) i
+      LEFT JOIN (SELECT substring(vb FROM k * w + j * pw + 1 FOR pw)::integer AS p,
+                        ((z >> 1) # -(z & 1)) AS z
+                 FROM generate_series(0, e - 1) j,
+                      LATERAL (SELECT substring(vb FROM k * w + e * pw + j * ew + 1 FOR ew)::bigint AS z) zz) x
+        ON x.p = i
+      ORDER BY i);
+  END IF;
+  RETURN ARRAY[v0, v0 + d1] || ARRAY(
+    SELECT (v0 + d1 + sum(d) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING))::bigint
+    FROM (
+      SELECT i, d1 + sum(base + coalesce(x.z, CASE WHEN w = 0 THEN 0 ELSE substring(vb FROM i * w + 1 FOR w)::bigint END))
+                     OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS d
+      FROM generate_series(0, k - 1) i
+      LEFT JOIN (SELECT substring(vb FROM k * w + j * pw + 1 FOR pw)::integer AS p,
+                        ((z >> 1) # -(z & 1)) AS z
+                 FROM generate_series(0, e - 1) j,
+                      LATERAL (SELECT substring(vb FROM k * w + e * pw + j * ew + 1 FOR ew)::bigint AS z) zz) x
+        ON x.p = i
+    ) dd
+    ORDER BY i);
+END
+$fn$`;
+
+/** Spreads the m non-null values over the n rows of the bitmap that starts at byte 4. */
+export const KP_SPREAD = `
+CREATE OR REPLACE FUNCTION kubepulse.kp_spread(b bytea, n integer, vals anyarray) RETURNS anyarray
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+  SELECT ARRAY(
+    SELECT CASE WHEN f = 1 THEN vals[r] END
+    FROM (SELECT i, f, (sum(f) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING))::integer AS r
+          FROM (SELECT i, get_bit(b, 32 + i) AS f FROM generate_series(0, n - 1) i) bits) s
+    ORDER BY i)
+$fn$`;
+
+/** Checks the version byte and returns (kind, has-bitmap, n, m, body offset). */
+export const KP_HEADER = `
+CREATE OR REPLACE FUNCTION kubepulse.kp_header(b bytea, OUT kind integer, OUT nulls boolean, OUT n integer,
+                                               OUT m integer, OUT body integer)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+BEGIN
+  IF length(b) < 4 THEN RAISE EXCEPTION 'history column of % bytes is too short for its header', length(b); END IF;
+  IF get_byte(b, 0) <> 1 THEN RAISE EXCEPTION 'history column has unknown format version %', get_byte(b, 0); END IF;
+  kind := get_byte(b, 1) & 127;
+  nulls := get_byte(b, 1) & 128 <> 0;
+  n := (get_byte(b, 2) << 8) | get_byte(b, 3);
+  IF nulls THEN
+    body := 4 + (n + 7) / 8;
+    m := bit_count(substring(b FROM 5 FOR (n + 7) / 8))::integer;
+  ELSE
+    body := 4;
+    m := n;
+  END IF;
+END
+$fn$`;
+
+export const KP_DECODE_INT = `
+CREATE OR REPLACE FUNCTION kubepulse.kp_decode_int(b bytea) RETURNS bigint[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  h record;
+BEGIN
+  SELECT * INTO h FROM kubepulse.kp_header(b);
+  IF h.kind = 0 THEN RETURN array_fill(NULL::bigint, ARRAY[h.n]); END IF;
+  IF h.kind <> 1 THEN RAISE EXCEPTION 'kp_decode_int: history column kind % is not an integer column', h.kind; END IF;
+  IF NOT h.nulls THEN RETURN kubepulse.kp_int_body(b, h.body, h.m); END IF;
+  RETURN kubepulse.kp_spread(b, h.n, kubepulse.kp_int_body(b, h.body, h.m));
+END
+$fn$`;
+
+/** Milliseconds since the epoch → timestamptz (to_timestamp rounds to whole µs, so ms stay exact). */
+export const KP_DECODE_TS = `
+CREATE OR REPLACE FUNCTION kubepulse.kp_decode_ts(b bytea) RETURNS timestamptz[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+  SELECT ARRAY(SELECT to_timestamp(v / 1000.0) FROM unnest(kubepulse.kp_decode_int(b)) WITH ORDINALITY u(v, o) ORDER BY o)
+$fn$`;
+
+export const KP_DECODE_FLOAT = `
+CREATE OR REPLACE FUNCTION kubepulse.kp_decode_float(b bytea) RETURNS double precision[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  h record;
+  vals double precision[];
+  first bigint;
+  scale double precision;
+BEGIN
+  SELECT * INTO h FROM kubepulse.kp_header(b);
+  IF h.kind = 0 THEN RETURN array_fill(NULL::double precision, ARRAY[h.n]); END IF;
+  IF h.kind = 2 THEN
+    vals := array_fill(kubepulse.kp_bits_float8(('x' || encode(substring(b FROM h.body + 1 FOR 8), 'hex'))::bit(64)::bigint), ARRAY[h.m]);
+  ELSIF h.kind = 3 THEN
+    scale := ('1e' || get_byte(b, h.body))::double precision;
+    vals := ARRAY(SELECT k::double precision / scale
+                  FROM unnest(kubepulse.kp_int_body(b, h.body + 1, h.m)) WITH ORDINALITY u(k, o) ORDER BY o);
+  ELSIF h.kind = 4 THEN
+    first := ('x' || encode(substring(b FROM h.body + 1 FOR 8), 'hex'))::bit(64)::bigint;
+    vals := ARRAY(SELECT kubepulse.kp_bits_float8(bit_xor(x) OVER (ORDER BY o ROWS UNBOUNDED PRECEDING))
+                  FROM unnest(first || kubepulse.kp_int_body(b, h.body + 8, h.m - 1)) WITH ORDINALITY u(x, o) ORDER BY o);
+  ELSE
+    RAISE EXCEPTION 'kp_decode_float: history column kind % is not a float column', h.kind;
+  END IF;
+  IF NOT h.nulls THEN RETURN vals; END IF;
+  RETURN kubepulse.kp_spread(b, h.n, vals);
+END
+$fn$`;
+
+/** Every statement, in dependency order, for one migration. Needs the kubepulse schema to exist. */
+export const HISTORY_DECODE_SQL: readonly string[] = [
+  KP_BITS_FLOAT8, KP_INT_BODY, KP_SPREAD, KP_HEADER, KP_DECODE_INT, KP_DECODE_TS, KP_DECODE_FLOAT,
+];
