@@ -13,7 +13,7 @@
 /** Bits of an IEEE 754 binary64 (as int64) → the double, exactly; NaN comes back as PostgreSQL's NaN. */
 export const KP_BITS_FLOAT8 = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_bits_float8(b bigint) RETURNS double precision
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
   SELECT CASE
     WHEN (b >> 52) & 2047 = 2047 THEN
       CASE WHEN b & 4503599627370495 <> 0 THEN 'NaN'::float8 WHEN b < 0 THEN '-Infinity'::float8 ELSE 'Infinity'::float8 END
@@ -43,16 +43,21 @@ DECLARE
   ew integer := 0;
   k integer;
   base bigint;
-  v0 bigint;
-  d1 bigint;
+  z bigint;
+  v bigint;
+  d bigint;
   vb varbit;
+  xs bigint[] := '{}';
+  vs bigint[];
 BEGIN
   IF m = 0 THEN RETURN '{}'; END IF;
   t := get_byte(b, pos);
   pos := pos + 1;
   IF t = 4 THEN
-    RETURN ARRAY(SELECT ('x' || encode(substring(b FROM pos + 1 + i * 8 FOR 8), 'hex'))::bit(64)::bigint
-                 FROM generate_series(0, m - 1) i ORDER BY i);
+    FOR i IN 0 .. m - 1 LOOP
+      xs := xs || ('x' || encode(substring(b FROM pos + 1 + i * 8 FOR 8), 'hex'))::bit(64)::bigint;
+    END LOOP;
+    RETURN xs;
   END IF;
   IF t > 4 THEN RAISE EXCEPTION 'kp_int_body: unknown integer transform %', t; END IF;
   -- zigzag varints: the constant (t 0), v0 (t 2, 3), d1 (t 3), then the frame base (t 1, 2, 3)
@@ -70,8 +75,6 @@ BEGIN
   END LOOP;
   IF t = 0 THEN RETURN array_fill(heads[1], ARRAY[m]); END IF;
   base := heads[t];
-  v0 := heads[1];
-  d1 := heads[2];
   w := get_byte(b, pos);
   pos := pos + 1;
   scale := 1;
@@ -89,54 +92,57 @@ BEGIN
   END IF;
   k := m - (t - 1);
   vb := ('x' || encode(substring(b FROM pos + 1), 'hex'))::varbit;
-  IF t = 1 THEN
-    RETURN ARRAY(
-      SELECT base + coalesce(x.z, CASE WHEN w = 0 THEN 0 ELSE substring(vb FROM i * w + 1 FOR w)::bigint END)
-      FROM generate_series(0, k - 1) i
-      LEFT JOIN (SELECT substring(vb FROM k * w + j * pw + 1 FOR pw)::integer AS p,
-                        ((z >> 1) # -(z & 1)) AS z
-                 FROM generate_series(0, e - 1) j,
-                      LATERAL (SELECT substring(vb FROM k * w + e * pw + j * ew + 1 FOR ew)::bigint AS z) zz) x
-        ON x.p = i
-      ORDER BY i);
+  IF w = 0 THEN
+    xs := array_fill(base, ARRAY[k]);
+  ELSE
+    FOR i IN 0 .. k - 1 LOOP
+      xs := xs || (base + substring(vb FROM i * w + 1 FOR w)::bigint);
+    END LOOP;
   END IF;
+  FOR j IN 0 .. e - 1 LOOP
+    z := substring(vb FROM k * w + e * pw + j * ew + 1 FOR ew)::bigint;
+    xs[substring(vb FROM k * w + j * pw + 1 FOR pw)::integer + 1] := base + ((z >> 1) # -(z & 1));
+  END LOOP;
+  IF t = 1 THEN RETURN xs; END IF;
+  v := heads[1];
+  vs := ARRAY[v];
   IF t = 2 THEN
-    RETURN v0 || ARRAY(
-      SELECT (v0 + sum(base + coalesce(x.z, CASE WHEN w = 0 THEN 0 ELSE substring(vb FROM i * w + 1 FOR w)::bigint END))
-                     OVER (ORDER BY i ROWS UNBOUNDED PRECEDING))::bigint
-      FROM generate_series(0, k - 1) i
-      LEFT JOIN (SELECT substring(vb FROM k * w + j * pw + 1 FOR pw)::integer AS p,
-                        ((z >> 1) # -(z & 1)) AS z
-                 FROM generate_series(0, e - 1) j,
-                      LATERAL (SELECT substring(vb FROM k * w + e * pw + j * ew + 1 FOR ew)::bigint AS z) zz) x
-        ON x.p = i
-      ORDER BY i);
+    FOR i IN 1 .. k LOOP
+      v := v + xs[i];
+      vs := vs || v;
+    END LOOP;
+    RETURN vs;
   END IF;
-  RETURN ARRAY[v0, v0 + d1] || ARRAY(
-    SELECT (v0 + d1 + sum(d) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING))::bigint
-    FROM (
-      SELECT i, d1 + sum(base + coalesce(x.z, CASE WHEN w = 0 THEN 0 ELSE substring(vb FROM i * w + 1 FOR w)::bigint END))
-                     OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS d
-      FROM generate_series(0, k - 1) i
-      LEFT JOIN (SELECT substring(vb FROM k * w + j * pw + 1 FOR pw)::integer AS p,
-                        ((z >> 1) # -(z & 1)) AS z
-                 FROM generate_series(0, e - 1) j,
-                      LATERAL (SELECT substring(vb FROM k * w + e * pw + j * ew + 1 FOR ew)::bigint AS z) zz) x
-        ON x.p = i
-    ) dd
-    ORDER BY i);
+  d := heads[2];
+  v := v + d;
+  vs := vs || v;
+  FOR i IN 1 .. k LOOP
+    d := d + xs[i];
+    v := v + d;
+    vs := vs || v;
+  END LOOP;
+  RETURN vs;
 END
 $fn$`;
 
 /** Spreads the m non-null values over the n rows of the bitmap that starts at byte 4. */
 export const KP_SPREAD = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_spread(b bytea, n integer, vals anyarray) RETURNS anyarray
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
-  SELECT ARRAY(
-    SELECT CASE WHEN f = 1 THEN vals[r] END
-    FROM (SELECT i, f, (sum(f) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING))::integer AS r
-          FROM (SELECT i, get_bit(b, 32 + i) AS f FROM generate_series(0, n - 1) i) bits) s
-    ORDER BY i)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  out vals%TYPE := '{}';
+  j integer := 1;
+BEGIN
+  FOR i IN 0 .. n - 1 LOOP
+    IF get_bit(b, 32 + i) = 1 THEN
+      out[i + 1] := vals[j];
+      j := j + 1;
+    ELSE
+      out[i + 1] := NULL;
+    END IF;
+  END LOOP;
+  RETURN out;
+END
 $fn$`;
 
 /** Checks the version byte and returns (kind, has-bitmap, n, m, body offset). */
@@ -186,8 +192,9 @@ CREATE OR REPLACE FUNCTION kubepulse.kp_decode_float(b bytea) RETURNS double pre
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
 DECLARE
   h record;
-  vals double precision[];
-  first bigint;
+  vals double precision[] := '{}';
+  bits bigint;
+  x bigint;
   scale double precision;
 BEGIN
   SELECT * INTO h FROM kubepulse.kp_header(b);
@@ -196,12 +203,16 @@ BEGIN
     vals := array_fill(kubepulse.kp_bits_float8(('x' || encode(substring(b FROM h.body + 1 FOR 8), 'hex'))::bit(64)::bigint), ARRAY[h.m]);
   ELSIF h.kind = 3 THEN
     scale := ('1e' || get_byte(b, h.body))::double precision;
-    vals := ARRAY(SELECT k::double precision / scale
-                  FROM unnest(kubepulse.kp_int_body(b, h.body + 1, h.m)) WITH ORDINALITY u(k, o) ORDER BY o);
+    FOREACH x IN ARRAY kubepulse.kp_int_body(b, h.body + 1, h.m) LOOP
+      vals := vals || x::double precision / scale;
+    END LOOP;
   ELSIF h.kind = 4 THEN
-    first := ('x' || encode(substring(b FROM h.body + 1 FOR 8), 'hex'))::bit(64)::bigint;
-    vals := ARRAY(SELECT kubepulse.kp_bits_float8(bit_xor(x) OVER (ORDER BY o ROWS UNBOUNDED PRECEDING))
-                  FROM unnest(first || kubepulse.kp_int_body(b, h.body + 8, h.m - 1)) WITH ORDINALITY u(x, o) ORDER BY o);
+    bits := ('x' || encode(substring(b FROM h.body + 1 FOR 8), 'hex'))::bit(64)::bigint;
+    vals := ARRAY[kubepulse.kp_bits_float8(bits)];
+    FOREACH x IN ARRAY kubepulse.kp_int_body(b, h.body + 8, h.m - 1) LOOP
+      bits := bits # x;
+      vals := vals || kubepulse.kp_bits_float8(bits);
+    END LOOP;
   ELSE
     RAISE EXCEPTION 'kp_decode_float: history column kind % is not a float column', h.kind;
   END IF;
