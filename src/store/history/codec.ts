@@ -1,0 +1,302 @@
+// Encodes and decodes one column of a history block: the timestamps, or one metric's values, of one
+// (series, source, ~1 h) block. Pure: no I/O. PostgreSQL reads the same bytes with the functions in
+// decode-sql.ts, so this is a stored format: never change what a written version means; add a version.
+//
+// FORMAT, version 1 (all multi-byte fixed-size integers big-endian)
+//   byte 0   format version = 1
+//   byte 1   low 7 bits: column kind
+//              0 all null      (no body; an empty column is this with n = 0)
+//              1 integer       body: integer body over the m non-null values
+//              2 float const   body: 8 bytes IEEE 754 binary64, the value of every non-null row
+//              3 float decimal body: byte d (0..22), then integer body over k_i where value_i = k_i / 10^d
+//                              (|k_i| < 2^53 and 10^d exact, so one IEEE division gives the value bit for bit
+//                              in JS and in PostgreSQL alike)
+//              4 float bits    body: 8 bytes IEEE 754 of the first value, then integer body over the m − 1
+//                              XORs of each value's bit pattern with the previous one's, as int64
+//            bit 7 (0x80): a null bitmap follows
+//   bytes 2-3  n, the number of rows (uint16)
+//   [bitmap]   ceil(n / 8) bytes; row i is non-null iff bit (i & 7) of byte (i >> 3) is set (least
+//              significant bit first: PostgreSQL's get_bit(bytea, i) order). m = number of set bits,
+//              or m = n without a bitmap.
+//
+// Integer body (m values, nothing when m = 0): byte t, the transform, then
+//   t = 0 constant     zigzag varint v (every value is v)
+//   t = 4 raw          m × int64
+//   t = 1 FOR          packed x_i = v_i                       (k = m)
+//   t = 2 delta        zigzag varint v_0; packed x_i = v_{i+1} − v_i            (k = m − 1)
+//   t = 3 delta-delta  zigzag varint v_0, zigzag varint d_1 = v_1 − v_0;
+//                      packed x_i = d_{i+2} − d_{i+1} with d_j = v_j − v_{j−1}  (k = m − 2)
+//   packed = zigzag varint base, byte w (0..53), varint e (exception count), and when e > 0: byte pw,
+//   byte ew; then an MSB-first bit stream: k fields of w bits holding x_i − base (0 for an exception),
+//   e fields of pw bits (exception indexes i, ascending), e fields of ew bits (zigzag(x_i − base)),
+//   zero-padded to a byte. Varints are unsigned LEB128; zigzag maps 0, −1, 1, −2 … to 0, 1, 2, 3 …
+//
+// Doubles: NaN is stored as the canonical quiet NaN (PostgreSQL has only one); −0, ±Infinity and
+// subnormals round-trip bit for bit. Integers are int64: JS numbers that hold integers (above 2^53 too:
+// their exact value is kept) or BigInts.
+import { ByteReader, ByteWriter } from './bits.js';
+import { readIntBody, writeIntBody, type IntBody } from './int-body.js';
+
+export const HISTORY_CODEC_VERSION = 1;
+
+/** Rows per block are stored in 16 bits. */
+export const MAX_BLOCK_ROWS = 65_535;
+
+const enum Kind {
+  AllNull = 0,
+  Integer = 1,
+  FloatConst = 2,
+  FloatDecimal = 3,
+  FloatBits = 4,
+}
+const HAS_NULLS = 0x80;
+
+const INT64_MIN = -(2 ** 63);
+const INT64_END = 2 ** 63;
+const BIG_INT64_MIN = -(2n ** 63n);
+const BIG_INT64_MAX = 2n ** 63n - 1n;
+/** 10^0 … 10^22, each exactly representable (literals, not Math.pow, so no rounding doubt). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+  1e18, 1e19, 1e20, 1e21, 1e22];
+const CANONICAL_NAN = 0x7ff8000000000000n;
+
+function checkRows(n: number, what: string): void {
+  if (n > MAX_BLOCK_ROWS) throw new RangeError(`history codec: ${what} has ${n} rows, a block holds at most ${MAX_BLOCK_ROWS}`);
+}
+
+/** Writes the header for n rows; the bitmap only when some row is null. */
+function header(out: ByteWriter, kind: Kind, values: ReadonlyArray<unknown>, nulls: number): void {
+  const n = values.length;
+  const bitmap = nulls > 0 && kind !== Kind.AllNull;
+  out.byte(HISTORY_CODEC_VERSION);
+  out.byte(bitmap ? kind | HAS_NULLS : kind);
+  out.u16(n);
+  if (!bitmap) return;
+  const bytes = new Uint8Array(Math.ceil(n / 8));
+  for (let i = 0; i < n; i++) if (values[i] !== null) bytes[i >> 3]! |= 1 << (i & 7);
+  out.bytes(bytes);
+}
+
+interface Header {
+  kind: Kind;
+  n: number;
+  /** Row index of each non-null value, or null when every row is non-null. */
+  rows: number[] | null;
+}
+
+function readHeader(r: ByteReader): Header {
+  const version = r.byte('format version');
+  if (version !== HISTORY_CODEC_VERSION) throw new Error(`history codec: unknown format version ${version}`);
+  const kindByte = r.byte('column kind');
+  const kind = (kindByte & 0x7f) as Kind;
+  if (kind > Kind.FloatBits) throw new Error(`history codec: unknown column kind ${kind}`);
+  const n = r.u16('row count');
+  if (!(kindByte & HAS_NULLS)) return { kind, n, rows: null };
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if ((i & 7) === 0) r.byte('null bitmap');
+    if (r.buf[r.pos - 1]! & (1 << (i & 7))) rows.push(i);
+  }
+  return { kind, n, rows };
+}
+
+/** Spreads the m decoded values over the n rows. */
+function expand<T>(h: Header, values: T[]): Array<T | null> {
+  if (!h.rows) return values;
+  const out = new Array<T | null>(h.n).fill(null);
+  for (let j = 0; j < h.rows.length; j++) out[h.rows[j]!] = values[j]!;
+  return out;
+}
+
+// ---------------------------------------------------------------- integers
+
+/** Encodes an integer column (SQL bigint). Throws a RangeError naming the row for a non-int64 value. */
+export function encodeIntColumn(values: ReadonlyArray<number | bigint | null>): Uint8Array {
+  checkRows(values.length, 'integer column');
+  const nums: number[] = [];
+  let bigs: bigint[] | null = null;
+  let nulls = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) {
+      nulls++;
+      continue;
+    }
+    if (typeof v === 'number') {
+      if (!Number.isInteger(v) || v < INT64_MIN || v >= INT64_END) {
+        throw new RangeError(`history codec: row ${i} of an integer column holds ${v}, not an int64 integer`);
+      }
+      nums.push(v);
+      bigs?.push(BigInt(v));
+    } else if (typeof v === 'bigint') {
+      if (v < BIG_INT64_MIN || v > BIG_INT64_MAX) {
+        throw new RangeError(`history codec: row ${i} of an integer column holds ${v}, beyond int64`);
+      }
+      const asNum = Number(v);
+      if (!bigs && BigInt(asNum) !== v) bigs = nums.map((x) => BigInt(x));
+      nums.push(asNum);
+      bigs?.push(v);
+    } else {
+      throw new RangeError(`history codec: row ${i} of an integer column holds a ${typeof v}, expected a number, bigint or null`);
+    }
+  }
+  const out = new ByteWriter();
+  if (nums.length === 0) {
+    header(out, Kind.AllNull, values, nulls);
+    return out.done();
+  }
+  header(out, Kind.Integer, values, nulls);
+  writeIntBody(out, nums, bigs ?? undefined);
+  return out.done();
+}
+
+function readIntColumn(bytes: Uint8Array): { h: Header; body: IntBody } {
+  const r = new ByteReader(bytes);
+  const h = readHeader(r);
+  if (h.kind === Kind.AllNull) return { h, body: { nums: [] } };
+  if (h.kind !== Kind.Integer) throw new Error(`history codec: expected an integer column, found kind ${h.kind}`);
+  return { h, body: readIntBody(r, h.rows ? h.rows.length : h.n) };
+}
+
+function allNull(h: Header): null[] {
+  return new Array<null>(h.n).fill(null);
+}
+
+/** Decodes an integer column to numbers (an int64 no JS number holds comes back as the nearest one). */
+export function decodeIntColumn(bytes: Uint8Array): Array<number | null> {
+  const { h, body } = readIntColumn(bytes);
+  if (h.kind === Kind.AllNull) return allNull(h);
+  return expand(h, body.nums ?? body.bigs.map(Number));
+}
+
+/** Decodes an integer column to BigInts, exact for every int64. */
+export function decodeIntColumnExact(bytes: Uint8Array): Array<bigint | null> {
+  const { h, body } = readIntColumn(bytes);
+  if (h.kind === Kind.AllNull) return allNull(h);
+  return expand(h, body.bigs ?? body.nums.map((v) => BigInt(v)));
+}
+
+// ---------------------------------------------------------------- timestamps
+
+/** Encodes sample times (ms since the epoch, integers; ascending compresses best). No nulls. */
+export function encodeTimestamps(ms: ReadonlyArray<number>): Uint8Array {
+  for (let i = 0; i < ms.length; i++) {
+    if (!Number.isSafeInteger(ms[i])) throw new RangeError(`history codec: timestamp ${i} is ${ms[i]}, not an integer ms epoch`);
+  }
+  return encodeIntColumn(ms);
+}
+
+export function decodeTimestamps(bytes: Uint8Array): number[] {
+  const out = decodeIntColumn(bytes);
+  const i = out.indexOf(null);
+  if (i >= 0) throw new Error(`history codec: timestamp column has a null at row ${i}`);
+  return out as number[];
+}
+
+// ---------------------------------------------------------------- doubles
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+function bitsOf(v: number): bigint {
+  if (Number.isNaN(v)) return CANONICAL_NAN;
+  scratch.setFloat64(0, v);
+  return scratch.getBigInt64(0);
+}
+
+function fromBits(b: bigint): number {
+  scratch.setBigInt64(0, b);
+  return scratch.getFloat64(0);
+}
+
+/** The smallest d with every value = k / 10^d for an integer |k| < 2^53, or -1. */
+function decimalScale(vs: readonly number[]): number {
+  let d = 0;
+  for (const v of vs) {
+    if (!Number.isFinite(v) || Object.is(v, -0)) return -1;
+    for (;;) {
+      const scaled = v * POW10[d]!;
+      if (Math.abs(scaled) >= 2 ** 53) return -1;
+      if (Math.round(scaled) / POW10[d]! === v) break;
+      if (++d >= POW10.length) return -1;
+    }
+  }
+  // A value accepted at a smaller d is almost always exact at the final one too, but not provably so
+  // (its scaled product may round differently): check them all at d.
+  const scale = POW10[d]!;
+  for (const v of vs) if (Math.round(v * scale) / scale !== v) return -1;
+  return d;
+}
+
+/** Encodes a double column (SQL double precision), bit for bit (NaN canonical). */
+export function encodeFloatColumn(values: ReadonlyArray<number | null>): Uint8Array {
+  checkRows(values.length, 'float column');
+  const vs: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) continue;
+    if (typeof v !== 'number') throw new RangeError(`history codec: row ${i} of a float column holds a ${typeof v}, expected a number or null`);
+    vs.push(v);
+  }
+  const nulls = values.length - vs.length;
+  const out = new ByteWriter();
+  if (vs.length === 0) {
+    header(out, Kind.AllNull, values, nulls);
+    return out.done();
+  }
+  const bits = vs.map(bitsOf);
+  if (bits.every((b) => b === bits[0])) {
+    header(out, Kind.FloatConst, values, nulls);
+    out.i64(bits[0]!);
+    return out.done();
+  }
+  const d = decimalScale(vs);
+  if (d >= 0) {
+    header(out, Kind.FloatDecimal, values, nulls);
+    out.byte(d);
+    writeIntBody(out, vs.map((v) => Math.round(v * POW10[d]!)));
+    return out.done();
+  }
+  header(out, Kind.FloatBits, values, nulls);
+  out.i64(bits[0]!);
+  const xors = new Array<bigint>(bits.length - 1);
+  let safe = true;
+  for (let i = 1; i < bits.length; i++) {
+    const x = BigInt.asIntN(64, bits[i]! ^ bits[i - 1]!);
+    xors[i - 1] = x;
+    if (x > 9007199254740991n || x < -9007199254740991n) safe = false;
+  }
+  writeIntBody(out, xors.map(Number), safe ? undefined : xors);
+  return out.done();
+}
+
+export function decodeFloatColumn(bytes: Uint8Array): Array<number | null> {
+  const r = new ByteReader(bytes);
+  const h = readHeader(r);
+  const m = h.rows ? h.rows.length : h.n;
+  switch (h.kind) {
+    case Kind.AllNull:
+      return allNull(h);
+    case Kind.FloatConst:
+      return expand(h, new Array<number>(m).fill(fromBits(r.i64('constant'))));
+    case Kind.FloatDecimal: {
+      const d = r.byte('decimal scale');
+      if (d >= POW10.length) throw new Error(`history codec: decimal scale ${d} beyond 22`);
+      const body = readIntBody(r, m);
+      const ks = body.nums ?? body.bigs.map(Number);
+      const scale = POW10[d]!;
+      return expand(h, ks.map((k) => k / scale));
+    }
+    case Kind.FloatBits: {
+      const first = r.i64('first value');
+      const body = readIntBody(r, m - 1);
+      const xors = body.bigs ?? body.nums.map((v) => BigInt(v));
+      const out = new Array<number>(m);
+      let b = first;
+      out[0] = fromBits(b);
+      for (let i = 1; i < m; i++) out[i] = fromBits((b = BigInt.asIntN(64, b ^ xors[i - 1]!)));
+      return expand(h, out);
+    }
+    default:
+      throw new Error(`history codec: expected a float column, found kind ${h.kind}`);
+  }
+}

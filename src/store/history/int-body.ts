@@ -1,0 +1,232 @@
+// The integer body of a history column (layout in codec.ts): m non-null int64 values as a constant, as
+// patched frame-of-reference bit packing of the values, of their deltas or of their deltas of deltas
+// (whichever is smallest for this block), or as raw 8-byte words when no packed form stays exact.
+//
+// Why frame of reference rather than varints: PostgreSQL must decode the blocks without an extension, and
+// a fixed bit width per block turns "the i-th value" into one substring of a bit string, so the SQL decoder
+// stays set-based (generate_series + window sums) instead of a byte-by-byte PL/pgSQL loop. "Patched": the
+// few values outside the chosen window (a counter reset, a gap in the timestamps, the one change in a
+// gauge that is otherwise flat) go to an exception list, so they do not widen every other value.
+//
+// Arithmetic is on JS numbers; every derived quantity is checked to be a safe integer, which makes each
+// subtraction exact and lets the decoder's additions land exactly on the original values (integers above
+// 2^53 that JS numbers can hold still round-trip, their deltas being small). A block where that fails
+// falls back to raw words written from BigInt.
+import { BitReader, BitWriter, ByteReader, ByteWriter, bitWidth, unzigzag, zigzag } from './bits.js';
+
+export const enum Transform {
+  Const = 0,
+  For = 1,
+  Delta = 2,
+  DeltaOfDelta = 3,
+  Raw64 = 4,
+}
+
+interface Packing {
+  base: number;
+  width: number;
+  /** Indexes (into the transformed sequence) of values outside [base, base + 2^width). */
+  exceptions: number[];
+  positionWidth: number;
+  exceptionWidth: number;
+  bytes: number;
+}
+
+const MAX_WIDTH = 53;
+
+function varintBytes(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** The cheapest patched frame of reference for xs, or null when an offset would not be a safe integer. */
+function choosePacking(xs: readonly number[]): Packing | null {
+  const k = xs.length;
+  const sorted = Float64Array.from(xs).sort();
+  const lo = sorted[0]!;
+  const hi = sorted[k - 1]!;
+  if (!Number.isSafeInteger(2 * (hi - lo) + 1)) return null;
+  const fullWidth = bitWidth(hi - lo);
+  if (fullWidth > MAX_WIDTH) return null;
+  const positionWidth = bitWidth(k - 1);
+  let best: { base: number; width: number; bits: number; firstIn: number; lastIn: number } | null = null;
+  for (let width = 0; width <= fullWidth; width++) {
+    const span = 2 ** width; // window holds x with base <= x < base + span
+    let bestStart = 0;
+    let bestCount = 0;
+    for (let a = 0, b = 0; a < k; a++) {
+      if (b < a) b = a;
+      while (b < k && sorted[b]! - sorted[a]! < span) b++;
+      if (b - a > bestCount) {
+        bestCount = b - a;
+        bestStart = a;
+      }
+      if (b === k) break;
+    }
+    const base = sorted[bestStart]!;
+    const lastIn = bestStart + bestCount - 1;
+    const nExc = k - bestCount;
+    let bits = k * width;
+    if (nExc > 0) {
+      const lowZ = bestStart > 0 ? zigzag(lo - base) : 0;
+      const highZ = lastIn < k - 1 ? zigzag(hi - base) : 0;
+      bits += 16 + 8 * varintBytes(nExc) + nExc * (positionWidth + bitWidth(Math.max(lowZ, highZ)));
+    }
+    bits += 8 * varintBytes(zigzag(base));
+    if (!best || bits < best.bits) best = { base, width, bits, firstIn: bestStart, lastIn };
+    if (nExc === 0) break;
+  }
+  const { base, width } = best!;
+  const exceptions: number[] = [];
+  let maxZ = 0;
+  for (let i = 0; i < k; i++) {
+    const off = xs[i]! - base;
+    if (off < 0 || off >= 2 ** width) {
+      exceptions.push(i);
+      maxZ = Math.max(maxZ, zigzag(off));
+    }
+  }
+  return { base, width, exceptions, positionWidth, exceptionWidth: bitWidth(maxZ), bytes: Math.ceil(best!.bits / 8) };
+}
+
+function differences(vs: readonly number[]): number[] | null {
+  const out = new Array<number>(vs.length - 1);
+  for (let i = 1; i < vs.length; i++) {
+    const d = vs[i]! - vs[i - 1]!;
+    if (!Number.isSafeInteger(d)) return null;
+    out[i - 1] = d;
+  }
+  return out;
+}
+
+function allSafe(vs: readonly number[]): boolean {
+  for (const v of vs) if (!Number.isSafeInteger(v)) return false;
+  return true;
+}
+
+/**
+ * Writes m = values.length non-null integers. `exact` replaces `values` when some value is an int64 that no
+ * JS number holds exactly (given as BigInt by the caller): such a block is stored constant or raw.
+ */
+export function writeIntBody(out: ByteWriter, values: readonly number[], exact?: readonly bigint[]): void {
+  const m = exact ? exact.length : values.length;
+  if (m === 0) return;
+  if (exact) {
+    if (exact.every((v) => v === exact[0])) {
+      out.byte(Transform.Const);
+      out.zigzag(exact[0]!);
+    } else {
+      out.byte(Transform.Raw64);
+      for (const v of exact) out.i64(v);
+    }
+    return;
+  }
+  const first = values[0]!;
+  if (values.every((v) => v === first)) {
+    out.byte(Transform.Const);
+    out.zigzag(BigInt(first));
+    return;
+  }
+  type Candidate = { t: Transform; heads: number[]; xs: number[]; p: Packing };
+  const candidates: Candidate[] = [];
+  const consider = (t: Transform, heads: number[], xs: number[] | null): void => {
+    if (!xs || xs.length === 0) return;
+    const p = choosePacking(xs);
+    if (p) candidates.push({ t, heads, xs, p });
+  };
+  if (allSafe(values)) consider(Transform.For, [], values.slice());
+  const deltas = differences(values);
+  consider(Transform.Delta, [first], deltas);
+  if (deltas && m >= 3) consider(Transform.DeltaOfDelta, [first, deltas[0]!], differences(deltas));
+  if (candidates.length === 0) {
+    out.byte(Transform.Raw64);
+    for (const v of values) out.i64(BigInt(v));
+    return;
+  }
+  let best = candidates[0]!;
+  for (const c of candidates) if (c.p.bytes < best.p.bytes) best = c;
+  const { t, heads, xs, p } = best;
+  out.byte(t);
+  for (const h of heads) out.zigzag(BigInt(h));
+  out.zigzag(BigInt(p.base));
+  out.byte(p.width);
+  out.varint(p.exceptions.length);
+  if (p.exceptions.length > 0) {
+    out.byte(p.positionWidth);
+    out.byte(p.exceptionWidth);
+  }
+  const bits = new BitWriter(out);
+  const span = 2 ** p.width;
+  for (const x of xs) {
+    const off = x - p.base;
+    bits.write(off >= 0 && off < span ? off : 0, p.width);
+  }
+  for (const i of p.exceptions) bits.write(i, p.positionWidth);
+  for (const i of p.exceptions) bits.write(zigzag(xs[i]! - p.base), p.exceptionWidth);
+  bits.flush();
+}
+
+/** Decoded body: numbers, or BigInts for the constant and raw forms (which may hold any int64). */
+export type IntBody = { nums: number[]; bigs?: undefined } | { bigs: bigint[]; nums?: undefined };
+
+export function readIntBody(r: ByteReader, m: number): IntBody {
+  if (m === 0) return { nums: [] };
+  const t = r.byte('integer transform') as Transform;
+  switch (t) {
+    case Transform.Const:
+      return { bigs: new Array<bigint>(m).fill(r.zigzag('constant')) };
+    case Transform.Raw64: {
+      const bigs = new Array<bigint>(m);
+      for (let i = 0; i < m; i++) bigs[i] = r.i64('raw value');
+      return { bigs };
+    }
+    case Transform.For:
+    case Transform.Delta:
+    case Transform.DeltaOfDelta:
+      return { nums: readPacked(r, m, t) };
+    default:
+      throw new Error(`history codec: unknown integer transform ${t as number}`);
+  }
+}
+
+function readPacked(r: ByteReader, m: number, t: Transform): number[] {
+  const v0 = t === Transform.For ? 0 : Number(r.zigzag('first value'));
+  const d1 = t === Transform.DeltaOfDelta ? Number(r.zigzag('first delta')) : 0;
+  const base = Number(r.zigzag('frame base'));
+  const width = r.byte('bit width');
+  const nExc = r.varint('exception count');
+  const positionWidth = nExc > 0 ? r.byte('position width') : 0;
+  const exceptionWidth = nExc > 0 ? r.byte('exception width') : 0;
+  if (width > MAX_WIDTH || positionWidth > 16 || exceptionWidth > MAX_WIDTH) {
+    throw new Error(`history codec: bad bit widths ${width}/${positionWidth}/${exceptionWidth}`);
+  }
+  const k = t === Transform.For ? m : t === Transform.Delta ? m - 1 : m - 2;
+  const bits = new BitReader(r.buf, r.pos);
+  const xs = new Array<number>(k);
+  for (let i = 0; i < k; i++) xs[i] = base + bits.read(width);
+  if (nExc > 0) {
+    const pos = new Array<number>(nExc);
+    for (let j = 0; j < nExc; j++) pos[j] = bits.read(positionWidth);
+    for (let j = 0; j < nExc; j++) {
+      if (pos[j]! >= k) throw new Error(`history codec: exception position ${pos[j]} beyond ${k} values`);
+      xs[pos[j]!] = base + unzigzag(bits.read(exceptionWidth));
+    }
+  }
+  r.pos = bits.endByte();
+  if (t === Transform.For) return xs;
+  const out = new Array<number>(m);
+  out[0] = v0;
+  let v = v0;
+  if (t === Transform.Delta) {
+    for (let i = 0; i < k; i++) out[i + 1] = v += xs[i]!;
+    return out;
+  }
+  let d = d1;
+  out[1] = v += d;
+  for (let i = 0; i < k; i++) out[i + 2] = v += d += xs[i]!;
+  return out;
+}
