@@ -8,8 +8,8 @@ import { KubeletPipeline } from '../../src/collector/kubelet-pipeline.js';
 import type { Database } from '../../src/collector/database.js';
 import { ENTITIES, ENTITY_TABLES, metricsOf } from '../../src/metrics/definitions.js';
 import type { KubeletSource } from '../../src/metrics/kubelet-client.js';
-import { createKubelet } from '../../src/sim/kubelet/index.js';
-import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
+import { createKubelet } from '@kubepulse/sim/kubelet';
+import { makeFakeNodeView } from '@kubepulse/sim/kubelet/fake-view';
 import { configureLogging } from '../../src/log.js';
 import { useMigratedStore } from '../helpers/store.js';
 

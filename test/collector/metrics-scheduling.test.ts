@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { ClusterConnection, HttpError } from '../../src/cluster/connection.js';
 import { KubeletClient, type KubeletSource } from '../../src/metrics/kubelet-client.js';
 import { ScrapeScheduler, Semaphore } from '../../src/metrics/scheduler.js';
