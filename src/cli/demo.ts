@@ -74,7 +74,7 @@ function printWelcome(c: Collector, kubeconfig: string): void {
     '',
     'kubepulse demo is running: two simulated clusters collected into PostgreSQL.',
     '',
-    `  status:      http://${c.httpAddress}/api/status   (or: node bin/kubepulse.js status)`,
+    `  status:      http://${c.httpAddress}/api/status   (or: kubepulse status)`,
     `  kubectl:     kubectl --kubeconfig ${kubeconfig} --context demo-east get pods -A`,
     `  database:    psql "${url}"`,
     '',
