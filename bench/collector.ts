@@ -20,7 +20,7 @@ import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Figures } from './figure.js';
 import { memoryMiB, postgresCpuSeconds, procTimes } from './harness.js';
@@ -30,7 +30,7 @@ import { heapGrowingOptions } from '../src/runtime/heap-governor.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
-const simIndexUrl = pathToFileURL(join(here, '../src/sim/index.js')).href;
+const simIndexUrl = import.meta.resolve('@kubepulse/sim');
 const INTERVAL_S = 15;
 const PODS_PER_NODE = 30;
 

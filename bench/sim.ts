@@ -1,12 +1,10 @@
 // Simulator benchmarks: start time and memory of one 5,000-node / 150,000-pod cluster, in a child
 // process so the figures are the simulator's alone. (Kubelet render times: bench/sim-kubelet.ts.)
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const simIndexUrl = pathToFileURL(join(here, '../src/sim/index.js')).href;
+const simIndexUrl = import.meta.resolve('@kubepulse/sim');
 
 interface ChildFigures { startS: number; rssMiB: number; pods: number }
 

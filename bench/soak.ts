@@ -8,8 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
@@ -19,8 +19,7 @@ import { Collector } from '../src/collector/collector.js';
 import { configureLogging } from '../src/log.js';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const simUrl = pathToFileURL(join(here, '../src/sim/index.js')).href;
+const simUrl = import.meta.resolve('@kubepulse/sim');
 
 const MINUTES = Number(process.env.KUBEPULSE_SOAK_MINUTES ?? 10);
 const CHURN_MS = Number(process.env.KUBEPULSE_SOAK_CHURN_MS ?? 10);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every compiled test file under dist/test with node's built-in runner. Node 20's `--test` takes no
-// glob, so the files are listed here. Extra arguments (file name filters) narrow the run.
-import { readdirSync, statSync } from 'node:fs';
+// Runs every compiled test file, the root's (dist/test) and each workspace package's (packages/*/dist/test),
+// with node's built-in runner. Node 20's `--test` takes no glob, so the files are listed here. Extra
+// arguments (file name filters, matched against the path) narrow the run.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -16,7 +17,9 @@ function walk(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = walk('dist/test')
+const roots = ['dist/test', ...readdirSync('packages').map((p) => join('packages', p, 'dist/test'))].filter((d) => existsSync(d));
+const files = roots
+  .flatMap(walk)
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {

@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import { buildConfig, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { Collector } from '../collector/collector.js';
-import { log } from '../log.js';
-import { startSim, writeKubeconfig, type SimCluster } from '../sim/index.js';
+import { log, registerSecret } from '../log.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 import { EXAMPLE_QUERIES } from './example-queries.js';
 
@@ -33,8 +33,9 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
   };
   try {
     for (const [i, name] of ['demo-east', 'demo-west'].entries()) {
-      sims.push(await startSim({ name, nodes, podsPerNode, seed: i + 1 }));
-      log('sim').info({ cluster: name, url: sims[i].url, nodes, podsPerNode }, 'simulated cluster started');
+      const sim = await startSim({ name, nodes, podsPerNode, seed: i + 1, logger: log('sim') });
+      registerSecret(sim.token);
+      sims.push(sim);
     }
     const dir = resolve('.kubepulse');
     mkdirSync(dir, { recursive: true });
@@ -73,7 +74,7 @@ function printWelcome(c: Collector, kubeconfig: string): void {
     '',
     'kubepulse demo is running: two simulated clusters collected into PostgreSQL.',
     '',
-    `  status:      http://${c.httpAddress}/api/status   (or: node bin/kubepulse.js status)`,
+    `  status:      http://${c.httpAddress}/api/status   (or: kubepulse status)`,
     `  kubectl:     kubectl --kubeconfig ${kubeconfig} --context demo-east get pods -A`,
     `  database:    psql "${url}"`,
     '',

@@ -37,7 +37,7 @@ program
   .option('--port <n>', 'API server port of the first cluster (0 = any free port)', '0')
   .option('--name <prefix>', 'cluster name prefix (clusters are <prefix>-1 … <prefix>-K)', 'sim')
   .option('--host <address>', 'address the API servers listen on', '127.0.0.1')
-  .option('--faults <file>', 'JSON file of initial faults (see src/sim/README.md)')
+  .option('--faults <file>', 'JSON file of initial faults (see packages/sim/README.md)')
   .option('--pod-churn-ms <ms>', 'replace one deployment pod every this many ms (0 = off)')
   .option('--node-events-ms <ms>', 'a node event (NotReady, join, leave) every this many ms (0 = off)')
   .action(async (o) => {

@@ -5,8 +5,8 @@
 // [--pod-churn-ms MS] [--node-events-ms MS].
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { startSim, writeKubeconfig, type SimCluster } from '../sim/index.js';
-import { log } from '../log.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
+import { log, registerSecret } from '../log.js';
 
 export interface SimCommandOptions {
   nodes: number | string;
@@ -59,12 +59,15 @@ export async function simCommand(opts: SimCommandOptions): Promise<void> {
   const sims: SimCluster[] = [];
   try {
     for (let k = 1; k <= clusters; k++) {
-      sims.push(await startSim({
+      const sim = await startSim({
         name: `${prefix}-${k}`, nodes, podsPerNode, seed: seed + k - 1, kubernetesVersion: opts.kubernetesVersion, host: opts.host,
         port: port ? port + k - 1 : 0, faults: faults as never,
         podChurnIntervalMs: opts.podChurnMs === undefined ? undefined : int(opts.podChurnMs, '--pod-churn-ms', 0),
         nodeEventIntervalMs: opts.nodeEventsMs === undefined ? undefined : int(opts.nodeEventsMs, '--node-events-ms', 0),
-      }));
+        logger: log('sim'),
+      });
+      registerSecret(sim.token);
+      sims.push(sim);
     }
     const path = resolve(opts.kubeconfig);
     await writeKubeconfig(path, sims);

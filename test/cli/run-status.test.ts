@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestDatabase, freePort, type TestDatabase } from '../helpers/pg.js';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { configureLogging } from '../../src/log.js';

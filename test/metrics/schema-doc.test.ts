@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { documentedTables, renderSchemaDoc } from '../../src/store/schema-doc.js';
 import { SCHEMA_EXAMPLES, bindExample } from '../../src/store/schema-examples.js';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { buildConfig } from '../../src/config/load.js';
 import { Collector } from '../../src/collector/collector.js';
 import { configureLogging } from '../../src/log.js';

@@ -18,7 +18,7 @@ import pg from 'pg';
 import { freePort } from '../helpers/pg.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { ClusterConnection } from '../../src/cluster/connection.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/store/embedded.js';
 import { configureLogging } from '../../src/log.js';

@@ -8,8 +8,8 @@ import { KubeletPipeline } from '../../src/scrape/kubelet-pipeline.js';
 import type { Database } from '../../src/store/database.js';
 import { ENTITIES, ENTITY_TABLES, metricsOf } from '../../src/metrics/definitions.js';
 import type { KubeletSource } from '../../src/scrape/kubelet-fetch.js';
-import { createKubelet } from '../../src/sim/kubelet/index.js';
-import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
+import { createKubelet } from '@kubepulse/sim/kubelet';
+import { makeFakeNodeView } from '@kubepulse/sim/kubelet/fake-view';
 import { configureLogging } from '../../src/log.js';
 import { useMigratedStore } from '../helpers/store.js';
 

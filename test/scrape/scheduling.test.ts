@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { ClusterConnection, HttpError } from '../../src/cluster/connection.js';
 import { KubeletClient, type KubeletSource } from '../../src/scrape/kubelet-fetch.js';
 import { ScrapeScheduler, Semaphore } from '../../src/scrape/scheduler.js';

@@ -2,7 +2,7 @@
 // clock) are scraped for several housekeeping intervals, summary and cAdvisor, through the collector's
 // kubelet pipeline into a real PostgreSQL. Every stored rate of the compared counters is then checked
 // against the rate computed from the simulator's model itself: computeTick() evaluates each pod's and
-// container's counters in closed form at a tick (integrals of seeded rate waves, src/sim/kubelet/series.ts),
+// container's counters in closed form at a tick (integrals of seeded rate waves, packages/sim/src/kubelet/series.ts),
 // so evaluating it afresh at the two sample times gives the counters the kubelet meant to report, before
 // any serialisation, parsing or rounding.
 //
@@ -19,12 +19,12 @@ import { KubeletPipeline } from '../../src/scrape/kubelet-pipeline.js';
 import type { Database } from '../../src/store/database.js';
 import { METRIC_DEFS, type Entity } from '../../src/metrics/definitions.js';
 import type { KubeletSource } from '../../src/scrape/kubelet-fetch.js';
-import { createKubelet, type SimNodeView } from '../../src/sim/kubelet/index.js';
-import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
-import { computeTick } from '../../src/sim/kubelet/tick.js';
-import { kubeletFeatures } from '../../src/sim/kubelet/version.js';
-import { C, type Counters } from '../../src/sim/kubelet/container-model.js';
-import type { NodeSample } from '../../src/sim/kubelet/sample.js';
+import { createKubelet, type SimNodeView } from '@kubepulse/sim/kubelet';
+import { makeFakeNodeView } from '@kubepulse/sim/kubelet/fake-view';
+import { computeTick } from '@kubepulse/sim/kubelet/tick';
+import { kubeletFeatures } from '@kubepulse/sim/kubelet/version';
+import { C, type Counters } from '@kubepulse/sim/kubelet/container-model';
+import type { NodeSample } from '@kubepulse/sim/kubelet/sample';
 import { configureLogging } from '../../src/log.js';
 import { useMigratedStore } from '../helpers/store.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { buildConfig } from '../../src/config/load.js';
 import { Collector } from '../../src/collector/collector.js';
 import { startViewServer, type ViewServer } from '../../src/cli/view.js';

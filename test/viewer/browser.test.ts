@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { buildConfig } from '../../src/config/load.js';
 import { Collector } from '../../src/collector/collector.js';
 import { configureLogging } from '../../src/log.js';

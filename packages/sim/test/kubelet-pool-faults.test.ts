@@ -3,11 +3,11 @@
 // truncated body faults still reach the client through the API-server proxy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SlabPool, slabBytes } from '../../src/sim/kubelet/body-pool.js';
-import { createKubelet } from '../../src/sim/kubelet/index.js';
-import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
-import { malformed } from '../../src/sim/kubelets.js';
-import { startSim, type SimCluster } from '../../src/sim/index.js';
+import { SlabPool, slabBytes } from '../src/kubelet/body-pool.js';
+import { createKubelet } from '../src/kubelet/index.js';
+import { makeFakeNodeView } from '../src/kubelet/fake-view.js';
+import { malformed } from '../src/kubelets.js';
+import { startSim, type SimCluster } from '../src/index.js';
 import { get } from './api-helpers.js';
 
 test('slab sizes: at least the body, at most a fifth more (plus a page), whole pages', () => {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Unpacks Debian's kubectl (package kubernetes-client) into .cache/kubectl/ for the kubectl-driven tests.
+# Unpacks Debian's kubectl (package kubernetes-client) into this package's .cache/kubectl/ for the kubectl-driven tests.
 # Idempotent: does nothing when .cache/kubectl/usr/bin/kubectl exists. Needs apt (Debian/Ubuntu);
 # runs `apt-get update` only when the package is unknown to apt.
 set -eu

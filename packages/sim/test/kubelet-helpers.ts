@@ -2,9 +2,9 @@
 // and a clock the tests move by hand.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FIXTURES } from '../helpers/paths.js';
+import { FIXTURES } from './paths.js';
 
-export { REPO_ROOT, FIXTURES } from '../helpers/paths.js';
+export { REPO_ROOT, FIXTURES } from './paths.js';
 
 export function readFixture(name: string): string {
   return readFileSync(resolve(FIXTURES, name), 'utf8');

@@ -2,7 +2,7 @@
 // expiry, selectors, and watch semantics (replay, bookmarks, timeout, 410 after compaction).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, type SimCluster } from '../../src/sim/index.js';
+import { startSim, type SimCluster } from '../src/index.js';
 import { call, get, watch } from './api-helpers.js';
 
 let sim: SimCluster;

@@ -16,7 +16,7 @@ import { TextWriter } from './text-writer.js';
 import { renderResource } from './resource.js';
 import { renderPods } from './pods.js';
 import type { LabelCache } from './cadvisor-rows.js';
-import { log } from '../../log.js';
+import { STDERR_LOGGER, type SimLogger } from '../logger.js';
 
 export type { SimNodeView, SimPodView, SimContainerView, SimVolumeView, SimKubeletCallbacks } from './view.js';
 
@@ -43,6 +43,8 @@ export interface KubeletOptions {
   now?: () => number;
   /** Housekeeping interval (cAdvisor's stats collection period); default 10000. */
   housekeepingMs?: number;
+  /** Where a failing restart callback is reported (default: stderr). */
+  logger?: SimLogger;
 }
 
 export interface KubeletFaults {
@@ -176,7 +178,7 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
       try {
         callbacks.containerRestarted(p.podUid, p.container, 'OOMKilled', p.at);
       } catch (err) {
-        log('sim').warn({ err, node: view.name, pod: p.podUid, container: p.container }, 'containerRestarted callback failed');
+        (options.logger ?? STDERR_LOGGER).warn({ err, node: view.name, pod: p.podUid, container: p.container }, 'containerRestarted callback failed');
       }
     }
     return r.sample;

@@ -1,4 +1,4 @@
-// The world's kubelets: one SimKubelet per node (content from src/sim/kubelet/, created on first use so
+// The world's kubelets: one SimKubelet per node (content from kubelet/, created on first use so
 // 5,000 idle nodes cost nothing), reachable through the apiserver proxy and directly over HTTPS at each
 // node's own loopback address (127.0.x.y) and kubelet port, as node.status lists them.
 import { createServer as createHttpsServer, type Server } from 'node:https';
@@ -10,6 +10,7 @@ import type { SimNodeView } from './kubelet/view.js';
 import { createKubelet, type SimKubelet } from './kubelet/index.js';
 import type { FaultInjector } from './faults.js';
 import { resetConnection } from './apiserver/sink.js';
+import type { SimLogger } from './logger.js';
 
 type CreateKubelet = typeof createKubelet;
 
@@ -20,13 +21,13 @@ export class Kubelets {
   private nodeByAddressPort = new Map<string, string>();
   private port = 0;
 
-  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string, private create: CreateKubelet = createKubelet) {}
+  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string, private logger: SimLogger, private create: CreateKubelet = createKubelet) {}
 
   kubelet(node: string): SimKubelet | undefined {
     let k = this.byNode.get(node);
     if (!k && this.world.nodes.has(node)) {
       const w = this.world;
-      k = this.create(() => w.nodeView(node) ?? emptyView(node), { containerRestarted: (uid, c, reason, at) => w.containerRestarted(uid, c, reason, at) }, { now: w.options.now });
+      k = this.create(() => w.nodeView(node) ?? emptyView(node), { containerRestarted: (uid, c, reason, at) => w.containerRestarted(uid, c, reason, at) }, { now: w.options.now, logger: this.logger });
       this.byNode.set(node, k);
     }
     if (k) k.setFaults({ frozenSummary: this.faults.kubeletSpec(node).frozenSummary ?? false });

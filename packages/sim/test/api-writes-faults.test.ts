@@ -5,7 +5,7 @@ import { request } from 'node:https';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { startSim, writeKubeconfig, type SimCluster } from '../src/index.js';
 import { call, get, watch } from './api-helpers.js';
 
 let sim: SimCluster;

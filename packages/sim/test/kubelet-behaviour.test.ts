@@ -3,9 +3,9 @@
 // samples are cached within a housekeeping tick, output is deterministic, faults freeze the stats.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKubelet } from '../../src/sim/kubelet/index.js';
-import { makeFakeNodeView, uuidOf } from '../../src/sim/kubelet/fake-view.js';
-import type { SimNodeView, SimPodView } from '../../src/sim/kubelet/view.js';
+import { createKubelet } from '../src/kubelet/index.js';
+import { makeFakeNodeView, uuidOf } from '../src/kubelet/fake-view.js';
+import type { SimNodeView, SimPodView } from '../src/kubelet/view.js';
 import { ManualClock, parseProm } from './kubelet-helpers.js';
 
 const BOOT_MS = Date.parse('2026-06-26T08:00:00Z');

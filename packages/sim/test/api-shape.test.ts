@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startSim } from '../../src/sim/index.js';
+import { startSim } from '../src/index.js';
 import { get } from './api-helpers.js';
-import { fixture } from '../helpers/paths.js';
+import { fixture } from './paths.js';
 
 
 /** Fields real pods have that the simulator leaves out, with why. */

@@ -9,7 +9,9 @@ import { FaultInjector, parseFaults, defaultFaults, type FaultConfig } from './f
 import { Kubelets, nodeAddress } from './kubelets.js';
 import { ApiServer, type AdminHandler } from './apiserver/server.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
-import { log, registerSecret } from '../log.js';
+import { STDERR_LOGGER, type SimLogger } from './logger.js';
+
+export type { SimLogger } from './logger.js';
 
 export interface SimOptions {
   name: string;
@@ -35,6 +37,8 @@ export interface SimOptions {
   historyCapacity?: number;
   /** Open a direct HTTPS kubelet listener per node at its own loopback address (default true). */
   directKubelets?: boolean;
+  /** Where the sim logs (default: warnings and errors to stderr). The token is the caller's to redact. */
+  logger?: SimLogger;
 }
 
 export interface SimCluster {
@@ -85,12 +89,12 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const seed = o.seed ?? 1;
   const host = o.host ?? '127.0.0.1';
   const token = o.token ?? randomBytes(24).toString('base64url');
-  registerSecret(token);
+  const logger = o.logger ?? STDERR_LOGGER;
   const faults = new FaultInjector(seed, o.faults);
   const addresses = Array.from({ length: o.nodes + SPARE_NODES }, (_, i) => nodeAddress(i));
   const pki = createSimPki(o.name, [host, '127.0.0.1'], addresses);
   const world = new World({ name: o.name, seed, minor, gitVersion, historyCapacity: o.historyCapacity ?? 10_000, eventCapacity: 1000, now: Date.now });
-  const kubelets = new Kubelets(world, faults, pki.kubelet, token);
+  const kubelets = new Kubelets(world, faults, pki.kubelet, token, logger);
   const direct = o.directKubelets ?? true;
   const endpoints: Array<{ address: string; port: number }> = addresses.slice(0, o.nodes).map((address) => ({ address, port: 10250 }));
   if (direct) {
@@ -156,11 +160,11 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       return { status: 400, body: { error: (e as Error).message } };
     }
   };
-  api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin });
+  api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
   const port = await api.listen(host, o.port ?? 0);
   dynamics.start();
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log('sim').info({ cluster: o.name, url, nodes: o.nodes, pods: world.podsByUid.size, version: gitVersion, startMs: Date.now() - t0 }, 'simulated cluster started');
+  logger.info({ cluster: o.name, url, nodes: o.nodes, pods: world.podsByUid.size, version: gitVersion, startMs: Date.now() - t0 }, 'simulated cluster started');
 
   const handle: SimCluster = {
     name: o.name, url, token, caPem: pki.caPem, options: o,

@@ -3,8 +3,8 @@
 // which once made the world count two pods the API never served).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { World, type Owner } from '../../src/sim/model/world.js';
-import { seedWorld } from '../../src/sim/model/seed.js';
+import { World, type Owner } from '../src/model/world.js';
+import { seedWorld } from '../src/model/seed.js';
 
 test('a generated pod name that is already taken is drawn again; every pod of the world is served', () => {
   const w = new World({ name: 'names', seed: 3, minor: 35, gitVersion: 'v1.35.0', historyCapacity: 1000, eventCapacity: 100, now: Date.now });

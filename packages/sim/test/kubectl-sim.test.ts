@@ -1,17 +1,16 @@
 // Drives the simulated cluster with Debian's real kubectl (kubernetes-client, unpacked into
-// .cache/kubectl by scripts/fetch-kubectl.sh): get, watch, delete, scale, cordon and raw kubelet reads.
+// packages/sim/.cache/kubectl by packages/sim/scripts/fetch-kubectl.sh): get, watch, delete, scale, cordon and raw kubelet reads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startSim, writeKubeconfig, type SimCluster } from '../../src/sim/index.js';
+import { join } from 'node:path';
+import { startSim, writeKubeconfig, type SimCluster } from '../src/index.js';
 import { get } from './api-helpers.js';
+import { PACKAGE_ROOT } from './paths.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const kubectlPath = join(repoRoot, '.cache/kubectl/usr/bin/kubectl');
+const kubectlPath = join(PACKAGE_ROOT, '.cache/kubectl/usr/bin/kubectl');
 let sim: SimCluster;
 let dir: string;
 
@@ -35,8 +34,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 before(async () => {
   if (!existsSync(kubectlPath)) {
-    const r = spawnSync('sh', [join(repoRoot, 'scripts/fetch-kubectl.sh')], { stdio: 'inherit' });
-    assert.equal(r.status, 0, 'scripts/fetch-kubectl.sh must unpack Debian kubectl');
+    const r = spawnSync('sh', [join(PACKAGE_ROOT, 'scripts/fetch-kubectl.sh')], { stdio: 'inherit' });
+    assert.equal(r.status, 0, 'packages/sim/scripts/fetch-kubectl.sh must unpack Debian kubectl');
   }
   dir = mkdtempSync(join(tmpdir(), 'kubepulse-kubectl-'));
   sim = await startSim({ name: 'kubectl-sim', nodes: 3, podsPerNode: 10, seed: 5, podChurnIntervalMs: 1000 });

@@ -1,7 +1,7 @@
 // Helpers for the simulator's API tests: real HTTPS requests that trust the sim's own CA, and a watch
 // reader that collects JSON lines until a condition holds.
 import { request } from 'node:https';
-import type { SimCluster } from '../../src/sim/index.js';
+import type { SimCluster } from '../src/index.js';
 
 export interface HttpResult { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }
 

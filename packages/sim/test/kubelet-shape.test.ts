@@ -3,8 +3,8 @@
 // /metrics/resource the same metric families, types and label names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKubelet } from '../../src/sim/kubelet/index.js';
-import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
+import { createKubelet } from '../src/kubelet/index.js';
+import { makeFakeNodeView } from '../src/kubelet/fake-view.js';
 import { jsonShape, ManualClock, parseProm, readFixture } from './kubelet-helpers.js';
 
 const BOOT_MS = Date.parse('2026-06-26T08:00:00Z');

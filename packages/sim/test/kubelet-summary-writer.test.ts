@@ -4,13 +4,13 @@
 // pods, names that need JSON escaping, and the cpu-and-memory-only variant.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeTick } from '../../src/sim/kubelet/tick.js';
-import { kubeletFeatures } from '../../src/sim/kubelet/version.js';
-import { makeFakeNodeView } from '../../src/sim/kubelet/fake-view.js';
-import { writeSummary, writeSummaryReference } from '../../src/sim/kubelet/summary.js';
-import type { AggregateState, NodeSample } from '../../src/sim/kubelet/sample.js';
-import type { SimNodeView } from '../../src/sim/kubelet/view.js';
-import { slotJsonStats } from '../../src/sim/kubelet/slot-json.js';
+import { computeTick } from '../src/kubelet/tick.js';
+import { kubeletFeatures } from '../src/kubelet/version.js';
+import { makeFakeNodeView } from '../src/kubelet/fake-view.js';
+import { writeSummary, writeSummaryReference } from '../src/kubelet/summary.js';
+import type { AggregateState, NodeSample } from '../src/kubelet/sample.js';
+import type { SimNodeView } from '../src/kubelet/view.js';
+import { slotJsonStats } from '../src/kubelet/slot-json.js';
 
 const BOOT_MS = Date.parse('2026-06-26T00:00:00Z');
 const HOUSEKEEPING_MS = 10_000;

@@ -4,10 +4,10 @@
 // replay departs from its template and is recorded afresh. Number and string formatting on their own too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PrettyJson } from '../../src/sim/kubelet/json-writer.js';
-import { MISMATCH, SlotJson, slotJsonStats } from '../../src/sim/kubelet/slot-json.js';
-import { TextWriter } from '../../src/sim/kubelet/text-writer.js';
-import { rfc3339, writeRfc3339 } from '../../src/sim/kubelet/rfc3339.js';
+import { PrettyJson } from '../src/kubelet/json-writer.js';
+import { MISMATCH, SlotJson, slotJsonStats } from '../src/kubelet/slot-json.js';
+import { TextWriter } from '../src/kubelet/text-writer.js';
+import { rfc3339, writeRfc3339 } from '../src/kubelet/rfc3339.js';
 
 type Writer = PrettyJson | SlotJson;
 

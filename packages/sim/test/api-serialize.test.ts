@@ -1,8 +1,8 @@
 // The fast pod serialiser must write exactly what toJSON describes, for every state a pod can be in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { World } from '../../src/sim/model/world.js';
-import { seedWorld } from '../../src/sim/model/seed.js';
+import { World } from '../src/model/world.js';
+import { seedWorld } from '../src/model/seed.js';
 
 for (const minor of [24, 28, 35]) {
   test(`pod serialize() equals JSON.stringify(toJSON()) on 1.${minor}, across running, completed, deleting and restarted pods`, () => {

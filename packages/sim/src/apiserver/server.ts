@@ -16,7 +16,7 @@ import { resetConnection, responseSink } from './sink.js';
 import { tableOf, wantsTable } from './table.js';
 import { metricsApi } from './metrics-api.js';
 import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
-import { log } from '../../log.js';
+import type { SimLogger } from '../logger.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,6 +32,7 @@ export interface ApiServerDeps {
   tls: { certPem: string; keyPem: string };
   bookmarkIntervalMs: number;
   admin: AdminHandler;
+  logger: SimLogger;
 }
 
 interface Route {
@@ -115,7 +116,7 @@ export class ApiServer {
       this.handle(req, res).catch((e) => {
         if (e instanceof ApiError) sendStatus(res, e);
         else {
-          log('sim').error({ err: e, url: req.url }, 'simulated apiserver failed a request');
+          this.deps.logger.error({ err: e, url: req.url }, 'simulated apiserver failed a request');
           sendStatus(res, internalError(String(e?.message ?? e)));
         }
       });

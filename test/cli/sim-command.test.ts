@@ -4,9 +4,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:https';
 import { simCommand } from '../../src/cli/sim.js';
-import type { SimCluster } from '../../src/sim/index.js';
-import { get } from './api-helpers.js';
+import type { SimCluster } from '@kubepulse/sim';
+
+/** GET `path` from a simulated apiserver, trusting its CA and sending its token; the parsed JSON body. */
+function get(sim: SimCluster, path: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, sim.url), { headers: { Authorization: `Bearer ${sim.token}` }, ca: sim.caPem, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 test('simCommand serves --clusters K simulated clusters and writes their kubeconfig', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubepulse-simcmd-'));
