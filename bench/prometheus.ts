@@ -27,7 +27,8 @@
 // Figures (suffix _<N>_nodes): prometheus_cpu_ratio (kubepulse CPU µs per stored value ÷ Prometheus CPU µs
 // per stored sample, same run), prometheus_cpu_us_per_sample, kubepulse_cpu_us_per_value, the CPU ms per node
 // per 15 s of each side, the values per node per 15 s of each side, kubepulse_bytes_per_value,
-// prometheus_bytes_per_sample (compacted block) and prometheus_head_bytes_per_sample.
+// prometheus_bytes_per_sample (compacted block), prometheus_block_chunk_bytes_per_sample (its chunks alone)
+// and prometheus_head_bytes_per_sample.
 // The simulator serves both; its CPU is in neither side. Prometheus's compaction and head truncation do not
 // happen in a window this short, nor kubepulse's retention: each side's steady per-sample ingest cost.
 // Environment: KUBEPULSE_BENCH_PROM_NODES (default 100), KUBEPULSE_BENCH_PROM_WINDOW_S (default 480).
@@ -176,19 +177,23 @@ function treeBytes(path: string): number {
 }
 
 /** Writes the head out as a block via the snapshot API; its size and sample count. */
-async function snapshotBlock(port: number, tsdb: string): Promise<{ bytes: number; samples: number; blocks: number }> {
+async function snapshotBlock(port: number, tsdb: string): Promise<{ bytes: number; chunkBytes: number; indexBytes: number; samples: number; blocks: number }> {
   const r = await fetch(`http://127.0.0.1:${port}/api/v1/admin/tsdb/snapshot`, { method: 'POST' });
   if (!r.ok) throw new Error(`prometheus snapshot: HTTP ${r.status} ${await r.text()}`);
   const name = ((await r.json()) as { data: { name: string } }).data.name;
   const dir = join(tsdb, 'snapshots', name);
   let samples = 0;
   let blocks = 0;
+  let chunkBytes = 0;
+  let indexBytes = 0;
   for (const block of readdirSync(dir)) {
     const meta = JSON.parse(readFileSync(join(dir, block, 'meta.json'), 'utf8')) as { stats: { numSamples: number } };
     samples += meta.stats.numSamples;
+    chunkBytes += treeBytes(join(dir, block, 'chunks'));
+    indexBytes += treeBytes(join(dir, block, 'index'));
     blocks++;
   }
-  return { bytes: treeBytes(dir), samples, blocks };
+  return { bytes: treeBytes(dir), chunkBytes, indexBytes, samples, blocks };
 }
 
 /** What the Prometheus server runs with, for the method text. */
@@ -209,7 +214,7 @@ interface SideBySide {
   collectorS: number; postgresS: number; prometheusS: number;
   kpValues: number; kpBytes: number;
   promSamples: number; headBytes: number; samplesSinceStart: number;
-  block: { bytes: number; samples: number; blocks: number };
+  block: Awaited<ReturnType<typeof snapshotBlock>>;
   targets: TargetHealth; walCompression: string; version: string;
   kpCycles: Record<string, { onTime: number; due: number }>;
 }
@@ -330,7 +335,8 @@ export async function run(): Promise<Figures> {
     [`kubepulse_values_per_node_per_15s_${sfx}`]: { value: Math.round(r.kpValues / nodes / intervals), unit: 'values', method: `${setup}: ${kpValues} / ${nodes} nodes / ${round(intervals, 2)} intervals (summary + the cAdvisor values kubepulse keeps)` },
     [`prometheus_samples_per_node_per_15s_${sfx}`]: { value: Math.round(r.promSamples / nodes / intervals), unit: 'samples', method: `${setup}: ${promSamples} / ${nodes} nodes / ${round(intervals, 2)} intervals (every cAdvisor series)` },
     [`kubepulse_bytes_per_value_${sfx}`]: { value: round(r.kpBytes / r.kpValues, 2), unit: 'bytes', method: `${setup}: growth of the raw metric tables in the window (heap, indexes, TOAST, maps, every partition; ${r.kpBytes} bytes) / ${kpValues}` },
-    [`prometheus_bytes_per_sample_${sfx}`]: { value: round(r.block.bytes / r.block.samples, 3), unit: 'bytes', method: `${setup}: at the end the head (everything since start) written out as a compacted block by the TSDB snapshot API (${r.block.blocks} block(s): index + Gorilla-compressed chunks + meta, ${r.block.bytes} bytes) / its numSamples (${r.block.samples}); a 2 h block amortises its index (series labels) over more samples, so this is an upper bound for compacted storage` },
+    [`prometheus_bytes_per_sample_${sfx}`]: { value: round(r.block.bytes / r.block.samples, 3), unit: 'bytes', method: `${setup}: at the end the head (everything since start) written out as a compacted block by the TSDB snapshot API (${r.block.blocks} block(s), ${r.block.bytes} bytes: index ${r.block.indexBytes}, Gorilla-compressed chunks ${r.block.chunkBytes}, meta and tombstones the rest) / its numSamples (${r.block.samples}); a 2 h block amortises its index (series labels) over more samples, so this is an upper bound for compacted storage (see prometheus_block_chunk_bytes_per_sample for the chunks alone); the simulator's values and timestamps set how well the chunks compress` },
+    [`prometheus_block_chunk_bytes_per_sample_${sfx}`]: { value: round(r.block.chunkBytes / r.block.samples, 3), unit: 'bytes', method: `${setup}: the chunks of that snapshot block alone (${r.block.chunkBytes} bytes, without the index: what the block tends to per sample as its series grow longer) / its numSamples (${r.block.samples})` },
     [`prometheus_head_bytes_per_sample_${sfx}`]: { value: round(r.headBytes / r.samplesSinceStart, 3), unit: 'bytes', method: `${setup}: the head on disk at the end (WAL + chunks_head, ${r.headBytes} bytes, WAL compression ${r.walCompression}; no block compacted yet: the first comes once the head spans 3 h) / every sample appended since start (${r.samplesSinceStart})` },
   };
 }
