@@ -12,7 +12,8 @@
 // - simulator_cpu_cores_N: the simulator's CPU s/s (what serving the summaries cost the machine);
 // - cadvisor_cycles_on_time_N: cycles_on_time_N for the cAdvisor scrapes;
 // - nodes_per_core_default_config_N (and nodes_per_core_default_config at N = 1000): 15 s × 1000 ÷ the
-//   collector's + PostgreSQL's CPU ms per node per 15 s — how many nodes one core keeps up with.
+//   collector's + PostgreSQL's CPU ms per node per 15 s — how many nodes one core keeps up with. When the
+//   window finished fewer scrapes than were due (a loaded machine), that CPU is scaled by due ÷ finished.
 // The window is 4 cAdvisor cycles (120 s at the defaults). The simulator shares the machine's two cores,
 // so cycles_on_time also says whether the machine kept up.
 // Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
@@ -93,7 +94,7 @@ class MemoryTimeline {
   }
 }
 
-interface ScaleFigures { simCores: number; scrapesDone: number; cpuS: number; dbS: number; seconds: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: Record<string, { share: number; cycles: number; lateBy: Record<string, number> }>; bytesPerValue: number }
+interface ScaleFigures { simCores: number; scrapesDone: number; cpuS: number; dbS: number; seconds: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: Record<string, { share: number; cycles: number; done: number; lateBy: Record<string, number> }>; bytesPerValue: number }
 
 async function runAt(nodes: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -133,6 +134,7 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
       onTime[source] = {
         share: cycles > 0 ? (a.cyclesOnTime - b.cyclesOnTime) / cycles : 0,
         cycles,
+        done: scrapesDone(a) - scrapesDone(b),
         lateBy: Object.fromEntries(Object.entries(a.lateBy ?? {}).map(([k, v]) => [k, v - (b.lateBy?.[k] ?? 0)])),
       };
       done += scrapesDone(a) - scrapesDone(b);
@@ -180,9 +182,15 @@ export async function run(): Promise<Figures> {
     // Per finished scrape: comparable across runs on a loaded machine, where fewer scrapes finish per interval.
     figures[`collector_cpu_ms_per_scrape_${nodes}`] = { value: round((f.cpuS * 1000) / Math.max(1, f.scrapesDone), 2), unit: 'ms', method: `${how}: collector CPU s in the window x 1000 / summary and cAdvisor scrapes finished in it (${f.scrapesDone}; on time, late or failed)` };
     figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
-    // One core's worth of nodes: what the collector and its database together cost per node per summary interval.
-    const msPerNodePerInterval = ((f.cpuS + f.dbS) * 1000) / nodes / (f.seconds / SUMMARY_S);
-    const perCore = { value: Math.round((SUMMARY_S * 1000) / msPerNodePerInterval), unit: 'nodes/core', method: `${how}: ${SUMMARY_S} s x 1000 / (collector + PostgreSQL CPU ms per node per ${SUMMARY_S} s = ${round(msPerNodePerInterval, 3)}; CPU from /proc/<pid>/stat over the window)` };
+    // One core's worth of nodes: what the collector and its database together cost per node per summary
+    // interval. A machine that did not keep up (shared, loaded) finished fewer scrapes than were due and
+    // spent CPU on those only: the cost is scaled by due ÷ finished (each scrape weighted alike, whatever
+    // its source), which is 1 when every scrape finished.
+    const due = f.onTime.summary!.cycles + f.onTime.cadvisor!.cycles;
+    const done = f.onTime.summary!.done + f.onTime.cadvisor!.done;
+    const measuredMs = ((f.cpuS + f.dbS) * 1000) / nodes / (f.seconds / SUMMARY_S);
+    const fullRateMs = measuredMs * (due / Math.max(1, done));
+    const perCore = { value: Math.round((SUMMARY_S * 1000) / fullRateMs), unit: 'nodes/core', method: `${how}: ${SUMMARY_S} s x 1000 / (collector + PostgreSQL CPU ms per node per ${SUMMARY_S} s = ${round(fullRateMs, 3)}: ${round(measuredMs, 3)} measured (CPU from /proc/<pid>/stat over the window) x ${due} scrapes due / ${done} finished (summary ${f.onTime.summary!.done}/${f.onTime.summary!.cycles}, cAdvisor ${f.onTime.cadvisor!.done}/${f.onTime.cadvisor!.cycles}))${done < due * 0.95 ? '; the machine did not keep up, so the figure is extrapolated from the scrapes that finished' : ''}` };
     figures[`nodes_per_core_default_config_${nodes}`] = perCore;
     // The issue's headline figure is at 1000 nodes; a run at other sizes only (KUBEPULSE_BENCH_NODES) keeps its own key.
     if (nodes === 1000) figures.nodes_per_core_default_config = perCore;

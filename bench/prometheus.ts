@@ -40,7 +40,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.js';
-import { collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, type ScrapeStatus } from './harness.js';
+import { collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, scrapesDone, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 
 const INTERVAL_S = 15;
@@ -216,7 +216,8 @@ interface SideBySide {
   promSamples: number; headBytes: number; samplesSinceStart: number;
   block: Awaited<ReturnType<typeof snapshotBlock>>;
   targets: TargetHealth; walCompression: string; version: string;
-  kpCycles: Record<string, { onTime: number; due: number }>;
+  kpCycles: Record<string, { onTime: number; finished: number; due: number }>;
+  promIntervalP99S: number;
 }
 
 async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide> {
@@ -282,7 +283,7 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
     const cycles = (s: string) => {
       const a: ScrapeStatus = after.scrapes[s]!;
       const b: ScrapeStatus = before.scrapes[s]!;
-      return { onTime: a.cyclesOnTime - b.cyclesOnTime, due: a.cyclesOnTime - b.cyclesOnTime + a.cyclesLate - b.cyclesLate };
+      return { onTime: a.cyclesOnTime - b.cyclesOnTime, finished: scrapesDone(a) - scrapesDone(b), due: a.cyclesOnTime - b.cyclesOnTime + a.cyclesLate - b.cyclesLate };
     };
     return {
       nodes,
@@ -300,6 +301,7 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
       walCompression: await promFlag(promPort, 'storage.tsdb.wal-compression'),
       version: execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim(),
       kpCycles: { summary: cycles('summary'), cadvisor: cycles('cadvisor') },
+      promIntervalP99S: await promOwnMetric(promPort, 'prometheus_target_interval_length_seconds{interval="15s",quantile="0.99"}'),
     };
   } finally {
     if (prometheus) await stopChild(prometheus.proc);
@@ -320,7 +322,7 @@ export async function run(): Promise<Figures> {
   const kpUs = (kpS * 1e6) / r.kpValues;
   const promUs = (r.prometheusS * 1e6) / r.promSamples;
   const sfx = `${nodes}_nodes`;
-  const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up`;
+  const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, p99 of the time between a target's scrapes ${round(r.promIntervalP99S, 2)} s); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up`;
   const kpCpu = `collector process ${round(r.collectorS, 2)} s + PostgreSQL ${round(r.postgresS, 2)} s (postmaster and every backend, exited ones included) CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
   const kpValues = `${r.kpValues} values stored in the window (non-null metric columns of the raw metric tables, counted at the window's start and end)`;
   const promCpu = `Prometheus ${round(r.prometheusS, 2)} s CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
