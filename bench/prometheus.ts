@@ -217,7 +217,7 @@ interface SideBySide {
   block: Awaited<ReturnType<typeof snapshotBlock>>;
   targets: TargetHealth; walCompression: string; version: string;
   kpCycles: Record<string, { onTime: number; finished: number; due: number }>;
-  promIntervalP99S: number;
+  promScrapes: number;
 }
 
 async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide> {
@@ -270,6 +270,8 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
       at: performance.now(),
       collector: processCpu(kpPid), postgres: postgresCpuSeconds(kpPid), prometheus: processCpu(promPid),
       samples: await promOwnMetric(promPort, 'prometheus_tsdb_head_samples_appended_total'),
+      // One observation per scrape of a target (the time since its previous one): scrapes done.
+      promScrapes: await promOwnMetric(promPort, 'prometheus_target_interval_length_seconds_count'),
       scrapes: (await collectorStatus(httpPort))!.clusters[0]!.scrapes,
     });
     const before = await read();
@@ -301,7 +303,7 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
       walCompression: await promFlag(promPort, 'storage.tsdb.wal-compression'),
       version: execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim(),
       kpCycles: { summary: cycles('summary'), cadvisor: cycles('cadvisor') },
-      promIntervalP99S: await promOwnMetric(promPort, 'prometheus_target_interval_length_seconds{interval="15s",quantile="0.99"}'),
+      promScrapes: after.promScrapes - before.promScrapes,
     };
   } finally {
     if (prometheus) await stopChild(prometheus.proc);
@@ -322,7 +324,7 @@ export async function run(): Promise<Figures> {
   const kpUs = (kpS * 1e6) / r.kpValues;
   const promUs = (r.prometheusS * 1e6) / r.promSamples;
   const sfx = `${nodes}_nodes`;
-  const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, p99 of the time between a target's scrapes ${round(r.promIntervalP99S, 2)} s); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up`;
+  const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, ${r.promScrapes} scrapes in the window of ${Math.round((r.seconds / INTERVAL_S) * nodes)} due, from prometheus_target_interval_length_seconds_count); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up`;
   const kpCpu = `collector process ${round(r.collectorS, 2)} s + PostgreSQL ${round(r.postgresS, 2)} s (postmaster and every backend, exited ones included) CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
   const kpValues = `${r.kpValues} values stored in the window (non-null metric columns of the raw metric tables, counted at the window's start and end)`;
   const promCpu = `Prometheus ${round(r.prometheusS, 2)} s CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
