@@ -1,6 +1,7 @@
 // End to end at scale: the simulator (one child process) serving N nodes × 30 pods, and the collector
-// (`kubepulse run --no-watchdog`, another child process, which starts its own embedded PostgreSQL) scraping
-// every node's summary every 15 s through the API-server proxy. After the inventory is listed and a
+// (`kubepulse run --no-watchdog`, another child process, which starts its own embedded PostgreSQL) in its
+// default configuration (no [collection] keys: summary every 15 s, cAdvisor every 30 s, through the
+// API-server proxy; src/config/schema.ts COLLECTION_DEFAULTS). After the inventory is listed and a
 // warm-up, a measurement window of whole cycles reads from /proc:
 // - collector_mcpu_per_node_N: the collector process's CPU seconds per second (all its threads) × 1000 ÷ N;
 // - database_cpu_cores_N: the same for every postgres process under the collector;
@@ -8,71 +9,39 @@
 // - cycles_on_time_N: share of the window's scrape cycles that finished within their interval (status API);
 // - stored_bytes_per_value_N: metric tables' size (heap + indexes + TOAST) ÷ non-null metric values.
 // - collector_cpu_ms_per_scrape_N: collector CPU per scrape that finished (comparable on a loaded machine);
-// - simulator_cpu_cores_N: the simulator's CPU s/s (what serving the summaries cost the machine).
-// cAdvisor is off (summary only), as metrics-server's 1 mCPU/node compares a summary-style scrape; the
-// simulator shares the machine's two cores, so cycles_on_time also says whether the machine kept up.
+// - simulator_cpu_cores_N: the simulator's CPU s/s (what serving the summaries cost the machine);
+// - cadvisor_cycles_on_time_N: cycles_on_time_N for the cAdvisor scrapes;
+// - nodes_per_core_default_config_N (and nodes_per_core_default_config at N = 1000): 15 s × 1000 ÷ the
+//   collector's + PostgreSQL's CPU ms per node per 15 s — how many nodes one core keeps up with. When the
+//   window finished fewer scrapes than were due (a loaded machine), that CPU is scaled by due ÷ finished.
+// The window is 4 cAdvisor cycles (120 s at the defaults). The simulator shares the machine's two cores,
+// so cycles_on_time also says whether the machine kept up.
 // Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
 // profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags. The
 // collector inherits this environment: KUBEPULSE_HEAP_GROWING_PERCENT=0 measures it with V8's own heap
 // growing factor instead of kubepulse's governor (src/runtime/heap-governor.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type { ChildProcess } from 'node:child_process';
 import type { Figures } from './figure.js';
-import { memoryMiB, postgresCpuSeconds, procTimes } from './harness.js';
+import { collectorStatus, memoryMiB, metricStorage, postgresCpuSeconds, procTimes, round, scrapesDone, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
-import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
 import { heapGrowingOptions } from '../src/runtime/heap-governor.js';
+import { COLLECTION_DEFAULTS } from '../src/config/schema.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
-const simIndexUrl = import.meta.resolve('@kubepulse/sim');
-const INTERVAL_S = 15;
 const PODS_PER_NODE = 30;
+/** The default configuration's intervals (src/config/schema.ts), in seconds. */
+const SUMMARY_S = parseSeconds(COLLECTION_DEFAULTS.summary_interval);
+const CADVISOR_S = parseSeconds(COLLECTION_DEFAULTS.cadvisor_interval);
+/** Whole cycles of both sources: 8 summary cycles and 4 cAdvisor cycles at the defaults. */
+const WINDOW_S = 4 * Math.max(SUMMARY_S, CADVISOR_S);
 
-
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${what}: no ${pattern} within ${timeoutMs} ms; output: ${buf.slice(-800)}`)), timeoutMs);
-    const onData = (c: Buffer): void => {
-      buf += c.toString('utf8');
-      const line = buf.split('\n').find((l) => pattern.test(l));
-      if (line) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        resolve(line);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}: ${buf.slice(-800)}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(t);
-}
-
-interface Status {
-  clusters: Array<{ nodes: number; pods: number; scrapes: Record<string, { ok: number; cyclesOnTime: number; cyclesLate: number; lateBy?: Record<string, number> }> }>;
-}
-
-async function status(port: number): Promise<Status | null> {
-  try {
-    const r = await fetch(`http://127.0.0.1:${port}/api/status`);
-    return r.ok ? ((await r.json()) as Status) : null;
-  } catch {
-    return null;
-  }
+function parseSeconds(text: string): number {
+  const m = /^(\d+)s$/.exec(text);
+  if (!m) throw new Error(`bench/collector: default interval ${JSON.stringify(text)} is not whole seconds`);
+  return Number(m[1]);
 }
 
 /**
@@ -89,8 +58,6 @@ function profArgs(who: 'sim' | 'collector'): string[] {
   if (!dir || (who === 'sim' && process.env.KUBEPULSE_BENCH_CPU_PROF_SIM !== '1')) return [];
   return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${who}-${Date.now()}.cpuprofile`];
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The collector's resident memory every second, with the phase it was in: says whether the peak comes
@@ -127,146 +94,71 @@ class MemoryTimeline {
   }
 }
 
-/**
- * Scrapes that ran to an end (on time, late or failed); cycles skipped because the node's previous scrape
- * still ran, or missed, are not scrapes. Each finished scrape counts in exactly one of these.
- */
-function scrapesDone(st: Status['clusters'][number]['scrapes'][string]): number {
-  const by = st.lateBy ?? {};
-  return st.cyclesOnTime + (by.startedLate ?? 0) + (by.finishedLate ?? 0) + (by.failed ?? 0);
-}
+interface ScaleFigures { simCores: number; scrapesDone: number; cpuS: number; dbS: number; seconds: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: Record<string, { share: number; cycles: number; done: number; lateBy: Record<string, number> }>; bytesPerValue: number }
 
-interface ScaleFigures { simCores: number; scrapesDone: number; cpuS: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: number; bytesPerValue: number; cycles: number; lateBy: Record<string, number> }
-
-async function runAt(nodes: number, windowCycles: number): Promise<ScaleFigures> {
+async function runAt(nodes: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
   await chmod(dir, 0o711); // the embedded postgres user must traverse it when we run as root
   const kubeconfig = join(dir, 'kubeconfig');
-  const simScript = `
-    import { startSim, writeKubeconfig } from ${JSON.stringify(simIndexUrl)};
-    const sim = await startSim({ name: 'bench', nodes: ${nodes}, podsPerNode: ${PODS_PER_NODE}, seed: 1, podChurnIntervalMs: 0 });
-    await writeKubeconfig(${JSON.stringify(kubeconfig)}, [sim]);
-    process.stdout.write('SIM READY\\n');
-    process.on('SIGTERM', async () => { await sim.stop(); process.exit(0); });
-  `;
-  const sim = spawn(process.execPath, [...profArgs('sim'), '--max-old-space-size=4096', '--input-type=module', '-e', simScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let sim: ChildProcess | null = null;
   let collector: ChildProcess | null = null;
   let memory: MemoryTimeline | null = null;
   try {
-    await waitForLine(sim, /SIM READY/, 'simulator', 300_000);
+    sim = await startSimProcess({ nodes, podsPerNode: PODS_PER_NODE, kubeconfig, nodeArgs: profArgs('sim') });
     const httpPort = await freePort();
     const dbPort = await freePort();
-    const dataDir = join(dir, 'postgres');
-    const config = join(dir, 'kubepulse.toml');
-    await writeFile(config, [
-      '[server]', `listen = "127.0.0.1:${httpPort}"`,
-      '[database]', `data_dir = ${JSON.stringify(dataDir)}`, `port = ${dbPort}`,
-      '[log]', 'level = "warn"', 'console = "json"', `file = ${JSON.stringify(join(dir, 'kubepulse.log'))}`,
-      '[collection]', `summary_interval = "${INTERVAL_S}s"`, 'cadvisor_interval = "0s"', 'health_interval = "5s"', 'scrape_concurrency = 64',
-      '[[clusters]]', 'name = "bench"', `kubeconfig = ${JSON.stringify(kubeconfig)}`, 'context = "bench"',
-      '',
-    ].join('\n'));
-    collector = spawn(process.execPath, [...profArgs('collector'), ...collectorNodeArgs(), join(repoRoot, 'bin/kubepulse.js'), 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
-    collector.stdout?.resume();
+    // No [collection] keys: the default configuration, as a user gets it.
+    const { config, dataDir } = await writeCollectorConfig({ dir, kubeconfig, httpPort, dbPort });
+    collector = spawnCollector(config, dir, [...profArgs('collector'), ...collectorNodeArgs()]);
     const pid = collector.pid!;
     memory = new MemoryTimeline(pid);
-    // Inventory listed and every node scraped once.
-    const t0 = Date.now();
-    for (;;) {
-      const st = await status(httpPort);
-      const c = st?.clusters[0];
-      // Every node attempted once (a machine that cannot keep up still gets measured, and says so).
-      const attempted = (c?.scrapes.summary?.ok ?? 0) + ((c?.scrapes.summary as { failing?: number } | undefined)?.failing ?? 0);
-      if (c && c.nodes === nodes && attempted >= nodes * 0.99) break;
-      if (collector.exitCode !== null) throw new Error(`collector exited with ${collector.exitCode}`);
-      if (Date.now() - t0 > 1_200_000) throw new Error(`collector did not reach ${nodes} scraped nodes in 20 min: ${JSON.stringify(c?.scrapes)}`);
-      await sleep(1000);
-    }
+    await waitForFirstScrapes(httpPort, nodes, ['summary', 'cadvisor'], collector);
     memory.mark('inventory listed, every node scraped once');
-    await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles
+    await sleep(2 * SUMMARY_S * 1000); // warm-up: two more summary cycles
     memory.mark('warm-up done');
-    const before = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
-    await sleep(windowCycles * INTERVAL_S * 1000);
-    const after = { at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await status(httpPort))!.clusters[0]!.scrapes.summary! };
+    const read = async () => ({ at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim!.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await collectorStatus(httpPort))!.clusters[0]!.scrapes });
+    const before = await read();
+    await sleep(WINDOW_S * 1000);
+    const after = await read();
     const seconds = (after.at - before.at) / 1000;
-    const onTime = after.st.cyclesOnTime - before.st.cyclesOnTime;
-    const late = after.st.cyclesLate - before.st.cyclesLate;
     memory.mark('window done');
     memory.stop();
     const peak = memoryMiB(pid).peak;
-    const bytesPerValue = await storedBytesPerValue(dataDir, dbPort);
+    const stored = await metricStorage(dataDir, dbPort);
+    const onTime: ScaleFigures['onTime'] = {};
+    let done = 0;
+    for (const source of ['summary', 'cadvisor']) {
+      const a: ScrapeStatus = after.st[source]!;
+      const b: ScrapeStatus = before.st[source]!;
+      const cycles = a.cyclesOnTime - b.cyclesOnTime + a.cyclesLate - b.cyclesLate;
+      onTime[source] = {
+        share: cycles > 0 ? (a.cyclesOnTime - b.cyclesOnTime) / cycles : 0,
+        cycles,
+        done: scrapesDone(a) - scrapesDone(b),
+        lateBy: Object.fromEntries(Object.entries(a.lateBy ?? {}).map(([k, v]) => [k, v - (b.lateBy?.[k] ?? 0)])),
+      };
+      done += scrapesDone(a) - scrapesDone(b);
+    }
     return {
       mcpuPerNode: ((after.cpu - before.cpu) / seconds) * 1000 / nodes,
       dbCores: (after.db - before.db) / seconds,
       simCores: (after.sim - before.sim) / seconds,
-      scrapesDone: scrapesDone(after.st) - scrapesDone(before.st),
+      scrapesDone: done,
       cpuS: after.cpu - before.cpu,
+      dbS: after.db - before.db,
+      seconds,
       peakRssMiB: peak,
-      onTime: onTime + late > 0 ? onTime / (onTime + late) : 0,
-      bytesPerValue,
-      cycles: onTime + late,
+      onTime,
+      bytesPerValue: stored.values ? stored.bytes / stored.values : NaN,
       memory: memory.summary(),
-      lateBy: Object.fromEntries(Object.entries(after.st.lateBy ?? {}).map(([k, v]) => [k, v - (before.st.lateBy?.[k] ?? 0)])),
     };
   } finally {
     memory?.stop();
     if (collector) await stopChild(collector, 120_000);
     await stopOrphanedPostgres(dir);
-    await stopChild(sim);
+    if (sim) await stopChild(sim);
     // PostgreSQL's last files may still be going away: retry rather than fail a finished measurement.
     await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
-  }
-}
-
-/** A collector killed before it stopped its embedded PostgreSQL leaves the postmaster running: stop it. */
-async function stopOrphanedPostgres(dir: string): Promise<void> {
-  const pids = postgresUnder(dir);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // gone meanwhile
-    }
-  }
-  for (let waited = 0; waited < 30_000 && postgresUnder(dir).length > 0; waited += 250) await sleep(250);
-}
-
-/** Postmasters whose data directory is inside `dir`. */
-function postgresUnder(dir: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmd.includes(`-D\u0000${dir}`) || cmd.includes(`-D ${dir}`)) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
-/** Size of every raw metric table (all partitions, indexes, TOAST) ÷ its non-null metric values. */
-async function storedBytesPerValue(dataDir: string, port: number): Promise<number> {
-  const password = (await readFile(join(dataDir, 'kubepulse-password'), 'utf8')).trim();
-  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });
-  await client.connect();
-  try {
-    let bytes = 0;
-    let values = 0;
-    for (const e of ENTITIES) {
-      const table = ENTITY_TABLES[e].table;
-      const size = await client.query<{ b: string }>(
-        `SELECT COALESCE(sum(pg_total_relation_size(relid)), 0) AS b FROM pg_partition_tree('kubepulse.${table}')`,
-      );
-      const counts = metricColumnsOf(e).map((c) => `count("${c.column}")`).join(' + ');
-      const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}`);
-      bytes += Number(size.rows[0]!.b);
-      values += Number(n.rows[0]!.n);
-    }
-    return values ? bytes / values : NaN;
-  } finally {
-    await client.end();
   }
 }
 
@@ -274,26 +166,36 @@ export async function run(): Promise<Figures> {
   const figures: Figures = {};
   const scales = (process.env.KUBEPULSE_BENCH_NODES ?? '1000,5000').split(',').map(Number);
   for (const nodes of scales) {
-    const windowCycles = 4;
-    const f = await runAt(nodes, windowCycles);
+    if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`KUBEPULSE_BENCH_NODES: ${JSON.stringify(process.env.KUBEPULSE_BENCH_NODES)} is not a comma-separated list of node counts`);
+    const f = await runAt(nodes);
     const heap = heapGrowingOptions(); // what the collector (same environment) runs with
     const heapNote = heap.minPercent === 0 ? "V8's own heap growing factor" : `heap growing governor ${heap.minPercent} % / ${heap.heapBudgetMiB} MiB budget`;
-    const how = `kubepulse run (own process, embedded PostgreSQL, ${heapNote}) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods, summary every ${INTERVAL_S} s through the API-server proxy, cAdvisor off; ${windowCycles} cycles measured after inventory + 2 warm-up cycles`;
+    const how = `kubepulse run (own process, embedded PostgreSQL, ${heapNote}) in its default configuration (summary every ${SUMMARY_S} s, cAdvisor every ${CADVISOR_S} s, both through the API-server proxy, scrape concurrency ${COLLECTION_DEFAULTS.scrape_concurrency}) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods; ${round(f.seconds, 1)} s measured after inventory, one scrape of every node by both sources and 2 summary cycles of warm-up`;
+    const onTime = (source: string): string => `${f.onTime[source]!.cycles} ${source} scrapes due in the window; late by reason: ${JSON.stringify(f.onTime[source]!.lateBy)}`;
     figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
     figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end (highest VmRSS sampled per phase, s since start: ${JSON.stringify(f.memory)})` };
-    figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime, 3), unit: 'share', method: `${how}: node scrapes that started and finished within their interval / all due (${f.cycles} in the window; late by reason: ${JSON.stringify(f.lateBy)}), from /api/status` };
-    figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector` };
+    figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime.summary!.share, 3), unit: 'share', method: `${how}: summary scrapes that started and finished within their interval / all due (${onTime('summary')}), from /api/status` };
+    figures[`cadvisor_cycles_on_time_${nodes}`] = { value: round(f.onTime.cadvisor!.share, 3), unit: 'share', method: `${how}: cAdvisor scrapes that started and finished within their interval / all due (${onTime('cadvisor')}), from /api/status` };
+    figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector (postmaster and backends, exited backends included)` };
     // What the machine had to give: the simulator's share says whether it could serve the load at all.
     figures[`simulator_cpu_cores_${nodes}`] = { value: round(f.simCores, 3), unit: 'cores', method: `${how}: CPU s/s of the simulator process (all threads) while the collector finished ${f.scrapesDone} scrapes in the window` };
     // Per finished scrape: comparable across runs on a loaded machine, where fewer scrapes finish per interval.
-    figures[`collector_cpu_ms_per_scrape_${nodes}`] = { value: round((f.cpuS * 1000) / Math.max(1, f.scrapesDone), 2), unit: 'ms', method: `${how}: collector CPU s in the window x 1000 / scrapes finished in it (${f.scrapesDone}; on time, late or failed)` };
+    figures[`collector_cpu_ms_per_scrape_${nodes}`] = { value: round((f.cpuS * 1000) / Math.max(1, f.scrapesDone), 2), unit: 'ms', method: `${how}: collector CPU s in the window x 1000 / summary and cAdvisor scrapes finished in it (${f.scrapesDone}; on time, late or failed)` };
     figures[`stored_bytes_per_value_${nodes}`] = { value: round(f.bytesPerValue, 2), unit: 'bytes', method: `${how}: raw metric tables incl. indexes / non-null metric values, at the end` };
+    // One core's worth of nodes: what the collector and its database together cost per node per summary
+    // interval. A machine that did not keep up (shared, loaded) finished fewer scrapes than were due and
+    // spent CPU on those only: the cost is scaled by due ÷ finished (each scrape weighted alike, whatever
+    // its source), which is 1 when every scrape finished.
+    const due = f.onTime.summary!.cycles + f.onTime.cadvisor!.cycles;
+    const done = f.onTime.summary!.done + f.onTime.cadvisor!.done;
+    const measuredMs = ((f.cpuS + f.dbS) * 1000) / nodes / (f.seconds / SUMMARY_S);
+    const fullRateMs = measuredMs * (due / Math.max(1, done));
+    const perCore = { value: Math.round((SUMMARY_S * 1000) / fullRateMs), unit: 'nodes/core', method: `${how}: ${SUMMARY_S} s x 1000 / (collector + PostgreSQL CPU ms per node per ${SUMMARY_S} s = ${round(fullRateMs, 3)}: ${round(measuredMs, 3)} measured (CPU from /proc/<pid>/stat over the window) x ${due} scrapes due / ${done} finished (summary ${f.onTime.summary!.done}/${f.onTime.summary!.cycles}, cAdvisor ${f.onTime.cadvisor!.done}/${f.onTime.cadvisor!.cycles}))${done < due * 0.95 ? '; the machine did not keep up, so the figure is extrapolated from the scrapes that finished' : ''}` };
+    figures[`nodes_per_core_default_config_${nodes}`] = perCore;
+    // The issue's headline figure is at 1000 nodes; a run at other sizes only (KUBEPULSE_BENCH_NODES) keeps its own key.
+    if (nodes === 1000) figures.nodes_per_core_default_config = perCore;
   }
   return figures;
-}
-
-function round(v: number, digits: number): number {
-  return Number(v.toFixed(digits));
 }
 
 // Run directly: node dist/bench/collector.js (KUBEPULSE_BENCH_NODES=1000 for one scale)

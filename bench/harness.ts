@@ -3,13 +3,18 @@
 // /proc readings of CPU time and memory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
+import { PASSWORD_FILE } from '../src/store/embedded.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
 export const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
+const SIM_INDEX_URL = import.meta.resolve('@kubepulse/sim');
 
 export interface Child {
   proc: ChildProcess;
@@ -126,4 +131,177 @@ export function postgresCpuSeconds(root: number): number {
     }
   }
   return sum;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the first stdout line matching `pattern`; rejects on timeout or exit. */
+export function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${what}: no ${pattern} within ${timeoutMs} ms; output: ${buf.slice(-800)}`)), timeoutMs);
+    const onData = (c: Buffer): void => {
+      buf += c.toString('utf8');
+      const line = buf.split('\n').find((l) => pattern.test(l));
+      if (line) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve(line);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}: ${buf.slice(-800)}`)));
+  });
+}
+
+/** SIGTERM, then SIGKILL after timeoutMs; resolves once the process exited. */
+export async function stopChild(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(t);
+}
+
+/**
+ * startSim() in its own node process (so its CPU is its own), writing its kubeconfig to `kubeconfig`;
+ * resolves once the cluster serves. No pod churn: every cycle scrapes the same pods.
+ */
+export async function startSimProcess(o: { nodes: number; podsPerNode: number; kubeconfig: string; nodeArgs?: string[] }): Promise<ChildProcess> {
+  const script = `
+    import { startSim, writeKubeconfig } from ${JSON.stringify(SIM_INDEX_URL)};
+    const sim = await startSim({ name: 'bench', nodes: ${o.nodes}, podsPerNode: ${o.podsPerNode}, seed: 1, podChurnIntervalMs: 0 });
+    await writeKubeconfig(${JSON.stringify(o.kubeconfig)}, [sim]);
+    process.stdout.write('SIM READY\\n');
+    process.on('SIGTERM', async () => { await sim.stop(); process.exit(0); });
+  `;
+  const sim = spawn(process.execPath, [...(o.nodeArgs ?? []), '--max-old-space-size=4096', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await waitForLine(sim, /SIM READY/, 'simulator', 300_000);
+  sim.stdout?.resume();
+  return sim;
+}
+
+/**
+ * Writes a kubepulse.toml for one simulated cluster into `dir` (embedded PostgreSQL in dir/postgres).
+ * `collection` holds [collection] keys; keys left out take the defaults of src/config/schema.ts.
+ */
+export async function writeCollectorConfig(o: { dir: string; kubeconfig: string; httpPort: number; dbPort: number; collection?: Record<string, string | number> }): Promise<{ config: string; dataDir: string }> {
+  const dataDir = join(o.dir, 'postgres');
+  const config = join(o.dir, 'kubepulse.toml');
+  const collection = Object.entries(o.collection ?? {}).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+  await writeFile(config, [
+    '[server]', `listen = "127.0.0.1:${o.httpPort}"`,
+    '[database]', `data_dir = ${JSON.stringify(dataDir)}`, `port = ${o.dbPort}`,
+    '[log]', 'level = "warn"', 'console = "json"', `file = ${JSON.stringify(join(o.dir, 'kubepulse.log'))}`,
+    ...(collection.length ? ['[collection]', ...collection] : []),
+    '[[clusters]]', 'name = "bench"', `kubeconfig = ${JSON.stringify(o.kubeconfig)}`, 'context = "bench"',
+    '',
+  ].join('\n'));
+  return { config, dataDir };
+}
+
+/** `kubepulse run -c <config> --no-watchdog` in its own process, working directory `dir`. */
+export function spawnCollector(config: string, dir: string, nodeArgs: string[] = []): ChildProcess {
+  const c = spawn(process.execPath, [...nodeArgs, BIN, 'run', '-c', config, '--no-watchdog'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+  c.stdout?.resume();
+  return c;
+}
+
+export interface ScrapeStatus { ok: number; failing?: number; cyclesOnTime: number; cyclesLate: number; lateBy?: Record<string, number> }
+export interface CollectorStatus {
+  clusters: Array<{ nodes: number; pods: number; scrapes: Record<string, ScrapeStatus> }>;
+}
+
+/** The collector's /api/status, or null while it does not answer. */
+export async function collectorStatus(port: number): Promise<CollectorStatus | null> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/api/status`);
+    return r.ok ? ((await r.json()) as CollectorStatus) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Scrapes that ran to an end (on time, late or failed); cycles skipped because the node's previous scrape
+ * still ran, or missed, are not scrapes. Each finished scrape counts in exactly one of these.
+ */
+export function scrapesDone(st: ScrapeStatus): number {
+  const by = st.lateBy ?? {};
+  return st.cyclesOnTime + (by.startedLate ?? 0) + (by.finishedLate ?? 0) + (by.failed ?? 0);
+}
+
+/**
+ * Waits until the collector listed `nodes` nodes and attempted every node once in each of `sources`
+ * (a machine that cannot keep up still gets measured, and says so).
+ */
+export async function waitForFirstScrapes(port: number, nodes: number, sources: string[], collector: ChildProcess, timeoutMs = 1_200_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const c = (await collectorStatus(port))?.clusters[0];
+    const attempted = (s: string): number => (c?.scrapes[s]?.ok ?? 0) + (c?.scrapes[s]?.failing ?? 0);
+    if (c && c.nodes === nodes && sources.every((s) => attempted(s) >= nodes * 0.99)) return;
+    if (collector.exitCode !== null) throw new Error(`collector exited with ${collector.exitCode}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`collector did not reach ${nodes} scraped nodes in ${timeoutMs / 60_000} min: ${JSON.stringify(c?.scrapes)}`);
+    await sleep(1000);
+  }
+}
+
+/** A collector killed before it stopped its embedded PostgreSQL leaves the postmaster running: stop it. */
+export async function stopOrphanedPostgres(dir: string): Promise<void> {
+  for (const pid of postgresUnder(dir)) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  for (let waited = 0; waited < 30_000 && postgresUnder(dir).length > 0; waited += 250) await sleep(250);
+}
+
+/** Postmasters whose data directory is inside `dir`. */
+function postgresUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmd.includes(`-D\u0000${dir}`) || cmd.includes(`-D ${dir}`)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * What the raw metric tables hold now: their size (every partition's heap, indexes, TOAST, free-space
+ * and visibility maps) and their non-null metric values. Rollup tables are not counted: they are derived.
+ */
+export async function metricStorage(dataDir: string, port: number): Promise<{ bytes: number; values: number }> {
+  const password = (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });
+  await client.connect();
+  try {
+    let bytes = 0;
+    let values = 0;
+    for (const e of ENTITIES) {
+      const table = ENTITY_TABLES[e].table;
+      const size = await client.query<{ b: string }>(
+        `SELECT COALESCE(sum(pg_total_relation_size(relid)), 0) AS b FROM pg_partition_tree('kubepulse.${table}')`,
+      );
+      const counts = metricColumnsOf(e).map((c) => `count("${c.column}")`).join(' + ');
+      const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}`);
+      bytes += Number(size.rows[0]!.b);
+      values += Number(n.rows[0]!.n);
+    }
+    return { bytes, values };
+  } finally {
+    await client.end();
+  }
+}
+
+export function round(v: number, digits: number): number {
+  return Number(v.toFixed(digits));
 }
