@@ -217,7 +217,8 @@ Conventions:
 - Raw metric tables are partitioned by day on \`ts\`, rollups by day (1 min) and week (1 h); retention
   drops whole partitions (\`[retention]\` in the config).
 - Inventory tables hold the current state (a deleted object keeps its row with \`deleted_at\`);
-  \`change_log\` holds the history.
+  \`change_log\` holds the history. An object deleted longer ago than \`[retention] inventory_deleted\`
+  (default 30 days) is forgotten: its row, its child rows and its \`change_log\` rows are purged.
 
 ## Example queries
 
