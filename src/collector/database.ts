@@ -66,7 +66,7 @@ export class Database {
     const db = new Database(url, createPool(url, { max: config.database.pool_size }), embedded);
     const startMaintenance = () => {
       if (!o.maintenance) return;
-      db.maintenance = new StoreMaintenance(db.pool, { partitions: db.partitions!, retentionMs: config.retention });
+      db.maintenance = new StoreMaintenance(db.pool, { partitions: db.partitions!, retentionMs: { raw: config.retention.raw, rollup_1m: config.retention.rollup_1m, rollup_1h: config.retention.rollup_1h, inventory_deleted: config.retention.inventory_deleted } });
       db.maintenance.start();
     };
     if (o.maintenance) db.partitions = new PartitionManager(db.pool);
