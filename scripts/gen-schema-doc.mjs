@@ -1,5 +1,6 @@
-// Writes docs/SCHEMA.md and the generated series table of docs/API.md from the declarations (run after
-// `npx tsc -p .`). `--check` exits 1 when a committed file differs, for CI.
+// Rewrites the generated regions of docs/SCHEMA.md (tables, example queries) and docs/API.md (the series
+// table) from the declarations, leaving the prose around them (run after `npx tsc -p .`). `--check`
+// exits 1 when a committed file differs, for CI.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +12,9 @@ const read = (path) => {
   try { return readFileSync(path, 'utf8'); } catch { return ''; /* missing counts as different */ }
 };
 const apiDoc = join(root, 'docs/API.md');
+const schemaDoc = join(root, 'docs/SCHEMA.md');
 const targets = [
-  [join(root, 'docs/SCHEMA.md'), renderSchemaDoc()],
+  [schemaDoc, renderSchemaDoc(read(schemaDoc))],
   [apiDoc, withSeriesTable(read(apiDoc))],
 ];
 let stale = false;

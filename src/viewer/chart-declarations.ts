@@ -2,6 +2,7 @@
 // (ENTITY_CHARTS and each MetricDef's `view` in src/metrics/definitions.ts). The series API answers with
 // the charts its series form, so the browser bundle holds no list of metrics: a chart is added by
 // declaring it there. Pure: declarations in, lookup tables and documentation text out.
+import { replaceRegion } from '../util/doc-regions.js';
 import { ENTITY_CHARTS, METRIC_DEFS, type DisplayUnit, type Entity, type MetricDef } from '../metrics/definitions.js';
 
 /** A chartable series: the stored column and the factor from its stored unit to the chart's unit. */
@@ -92,13 +93,7 @@ export function renderSeriesTable(): string {
   return ['| entity | metrics (chart; unit) |', '|---|---|', ...rows].join('\n');
 }
 
-const START = '<!-- generated: series table (src/viewer/chart-declarations.ts, node scripts/gen-schema-doc.mjs) -->';
-const END = '<!-- end of generated series table -->';
-
-/** docs/API.md with its series table regenerated; the prose around the markers is left as written. */
+/** docs/API.md with its series table regenerated; the prose around it is left as written. */
 export function withSeriesTable(apiDoc: string): string {
-  const a = apiDoc.indexOf(START);
-  const b = apiDoc.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`docs/API.md: the series table markers are missing (expected ${START} … ${END})`);
-  return `${apiDoc.slice(0, a)}${START}\n${renderSeriesTable()}\n${apiDoc.slice(b)}`;
+  return replaceRegion(apiDoc, 'docs/API.md', 'series', 'src/viewer/chart-declarations.ts', renderSeriesTable());
 }
