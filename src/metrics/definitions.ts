@@ -101,6 +101,11 @@ export const ENTITY_CHARTS: Partial<Record<Entity, ChartDecl[]>> = {
   ],
 };
 
+/** A legend label, left out where each line is one container: the container's name says enough. */
+function perContainer(entity: Entity, label: string): string {
+  return entity === 'container' ? '' : label;
+}
+
 /** A view when the entity's page declares the chart, else nothing (the metric is stored but not charted). */
 function viewOn(entity: Entity, chart: string, series: string, label: string, from: 'value' | 'rate' = 'value',
   reference = false): { view?: MetricView } {
@@ -319,7 +324,7 @@ function cpu(entity: Entity): MetricDef[] {
   return [
     gauge(entity, 'cpu_usage_nanocores', 'nanocores',
       'CPU in use, averaged over the kubelet window (1e9 = one core). Absent on the first scrape after start.',
-      { summary: 'cpu.usageNanoCores', ...viewOn(entity, 'cpu', 'cpu', 'used') }),
+      { summary: 'cpu.usageNanoCores', ...viewOn(entity, 'cpu', 'cpu', perContainer(entity, 'used')) }),
     counter(entity, 'cpu_usage_core_nanoseconds', 'nanoseconds', 'Cumulative CPU time.',
       { summary: 'cpu.usageCoreNanoSeconds', ...cad('container_cpu_usage_seconds_total', { scale: 1e9 }),
         ...res(entity, 'cpu_usage_seconds_total', 1e9) },
@@ -359,7 +364,7 @@ function memory(entity: Entity): MetricDef[] {
       { summary: 'memory.usageBytes', ...cad('container_memory_usage_bytes') }),
     gauge(entity, 'memory_working_set_bytes', 'bytes', 'Working set memory (what the OOM killer looks at).',
       { summary: 'memory.workingSetBytes', ...cad('container_memory_working_set_bytes'),
-        ...res(entity, 'memory_working_set_bytes'), ...viewOn(entity, 'memory', 'memory', 'working set') }),
+        ...res(entity, 'memory_working_set_bytes'), ...viewOn(entity, 'memory', 'memory', perContainer(entity, 'working set')) }),
     gauge(entity, 'memory_rss_bytes', 'bytes', 'Anonymous and swap cache memory.',
       { summary: 'memory.rssBytes', ...cad('container_memory_rss') }),
     counter(entity, 'memory_page_faults', 'count', 'Cumulative page faults.',
