@@ -44,6 +44,73 @@ export interface MetricDef {
   resource?: PromSource;
   /** For counters: the derived per-second rate column kubepulse computes at ingest. */
   rate?: { column: string; unit: string; /** multiply (delta / seconds) by this to get `unit`. */ scale: number };
+  /** A line of one of the viewer's charts (declared in ENTITY_CHARTS); absent when the viewer does not chart it. */
+  view?: MetricView;
+}
+
+/** Units the viewer formats: each chart shows one. */
+export type DisplayUnit = 'millicores' | 'bytes' | 'bytes/s' | 'percent' | 'count/s';
+
+/** One chart of an entity's page in the viewer: its lines are the metrics whose `view.chart` is its id. */
+export interface ChartDecl {
+  id: string;
+  title: string;
+  unit: DisplayUnit;
+  /** Left out of the page while none of its lines has a sample (e.g. PSI on kernels without it). */
+  hideWhenEmpty?: boolean;
+}
+
+/** How a metric is charted: its name in the series API, the chart it is a line of, and its legend label. */
+export interface MetricView {
+  /** Name in `/api/series?metrics=` (stable: part of the HTTP API). */
+  series: string;
+  /** ChartDecl id within the metric's entity. */
+  chart: string;
+  /** Legend label; for entities charted one line per container or interface it prefixes that name. */
+  label: string;
+  /** Which stored column is charted: the metric itself or its per-second rate. */
+  from: 'value' | 'rate';
+  /** Drawn dashed, as a bound (a capacity) rather than a measurement. */
+  reference?: boolean;
+}
+
+/**
+ * The viewer's charts, per entity in page order (docs/API.md lists the series they are made of). Only
+ * entities listed here are served by /api/series; a metric becomes a series by a `view` naming one of
+ * these charts, which the metric helpers below add where the entity declares the chart.
+ */
+export const ENTITY_CHARTS: Partial<Record<Entity, ChartDecl[]>> = {
+  node: [
+    { id: 'cpu', title: 'CPU', unit: 'millicores' },
+    { id: 'memory', title: 'Memory (working set)', unit: 'bytes' },
+    { id: 'network', title: 'Network (node)', unit: 'bytes/s' },
+    { id: 'filesystem', title: 'Filesystem', unit: 'bytes' },
+    { id: 'pressure', title: 'Pressure (PSI some, avg10)', unit: 'percent', hideWhenEmpty: true },
+  ],
+  interface: [{ id: 'network', title: 'Network per interface', unit: 'bytes/s' }],
+  pod: [
+    { id: 'network', title: 'Network (pod)', unit: 'bytes/s' },
+    { id: 'ephemeral', title: 'Ephemeral storage used', unit: 'bytes' },
+  ],
+  container: [
+    { id: 'cpu', title: 'CPU per container', unit: 'millicores' },
+    { id: 'memory', title: 'Memory per container (working set)', unit: 'bytes' },
+    { id: 'throttling', title: 'CPU throttling (throttled periods/s)', unit: 'count/s' },
+    { id: 'throttled_cpu', title: 'CPU held back by throttling', unit: 'millicores' },
+    { id: 'rootfs', title: 'Writable layer used', unit: 'bytes' },
+  ],
+};
+
+/** A legend label, left out where each line is one container: the container's name says enough. */
+function perContainer(entity: Entity, label: string): string {
+  return entity === 'container' ? '' : label;
+}
+
+/** A view when the entity's page declares the chart, else nothing (the metric is stored but not charted). */
+function viewOn(entity: Entity, chart: string, series: string, label: string, from: 'value' | 'rate' = 'value',
+  reference = false): { view?: MetricView } {
+  if (!ENTITY_CHARTS[entity]?.some((c) => c.id === chart)) return {};
+  return { view: { series, chart, label, from, ...(reference ? { reference } : {}) } };
 }
 
 /** A Prometheus series as a metric source: the family, required label values, and a unit conversion. */
@@ -174,8 +241,9 @@ export const METRIC_DEFS: MetricDef[] = [
   // node: the root cgroup (cAdvisor id="/") plus the node-only groups.
   ...cpu('node'), ...psi('node', 'cpu'), ...memory('node'), ...psi('node', 'memory'), ...psi('node', 'io'),
   ...swap('node'), ...network('node'),
-  ...fs('node', 'fs', 'fs', 'The node root filesystem (nodefs)'),
-  ...fs('node', 'imagefs', 'runtime.imageFs', 'The filesystem holding container images'),
+  ...fs('node', 'fs', 'fs', 'The node root filesystem (nodefs)', { chart: 'filesystem', series: 'fs', capacity: true }),
+  ...fs('node', 'imagefs', 'runtime.imageFs', 'The filesystem holding container images',
+    { chart: 'filesystem', series: 'imagefs', label: 'imagefs used' }),
   ...fs('node', 'containerfs', 'runtime.containerFs', 'The filesystem holding writable layers (1.29+, split image fs)'),
   gauge('node', 'rlimit_maxpid', 'count', 'Maximum number of process ids (pid_max).', { summary: 'rlimit.maxpid' }),
   gauge('node', 'rlimit_curproc', 'count', 'Processes currently running on the node.', { summary: 'rlimit.curproc' }),
@@ -189,13 +257,14 @@ export const METRIC_DEFS: MetricDef[] = [
   // pod: the pod cgroup (its containers plus the sandbox and overhead).
   ...cpu('pod'), ...psi('pod', 'cpu'), ...memory('pod'), ...psi('pod', 'memory'), ...psi('pod', 'io'),
   ...swap('pod'), ...network('pod'),
-  ...fs('pod', 'ephemeral_storage', 'ephemeral-storage', 'Ephemeral storage (rootfs + logs + emptyDir on nodefs)'),
+  ...fs('pod', 'ephemeral_storage', 'ephemeral-storage', 'Ephemeral storage (rootfs + logs + emptyDir on nodefs)',
+    { chart: 'ephemeral', series: 'ephemeral' }),
   ...cgroupExtras('pod'),
 
   // container
   ...cpu('container'), ...psi('container', 'cpu'), ...memory('container'), ...psi('container', 'memory'),
   ...psi('container', 'io'), ...swap('container'),
-  ...fs('container', 'rootfs', 'rootfs', 'The writable layer'),
+  ...fs('container', 'rootfs', 'rootfs', 'The writable layer', { chart: 'rootfs', series: 'rootfs', label: '' }),
   ...fs('container', 'logs', 'logs', 'The container log files'),
   ...cgroupExtras('container'),
 
@@ -227,7 +296,7 @@ export const METRIC_DEFS: MetricDef[] = [
     { cadvisor: { family: 'container_fs_io_current' } }),
 ];
 
-type Sources = Pick<MetricDef, 'summary' | 'cadvisor' | 'resource'>;
+type Sources = Pick<MetricDef, 'summary' | 'cadvisor' | 'resource' | 'view'>;
 type Rate = NonNullable<MetricDef['rate']>;
 
 function gauge(entity: Entity, column: string, unit: string, description: string, src: Sources,
@@ -255,7 +324,7 @@ function cpu(entity: Entity): MetricDef[] {
   return [
     gauge(entity, 'cpu_usage_nanocores', 'nanocores',
       'CPU in use, averaged over the kubelet window (1e9 = one core). Absent on the first scrape after start.',
-      { summary: 'cpu.usageNanoCores' }),
+      { summary: 'cpu.usageNanoCores', ...viewOn(entity, 'cpu', 'cpu', perContainer(entity, 'used')) }),
     counter(entity, 'cpu_usage_core_nanoseconds', 'nanoseconds', 'Cumulative CPU time.',
       { summary: 'cpu.usageCoreNanoSeconds', ...cad('container_cpu_usage_seconds_total', { scale: 1e9 }),
         ...res(entity, 'cpu_usage_seconds_total', 1e9) },
@@ -278,7 +347,9 @@ function psi(entity: Entity, resource: 'cpu' | 'memory' | 'io'): MetricDef[] {
     for (const window of ['avg10', 'avg60', 'avg300']) {
       defs.push(gauge(entity, `${resource}_psi_${kind}_${window}_percent`, 'percent',
         `Kernel ${window.slice(3)} s running average of PSI ${kind} for ${resource}.`,
-        { summary: `${resource}.psi.${kind}.${window}` }, 'double precision'));
+        { summary: `${resource}.psi.${kind}.${window}`,
+          ...(kind === 'some' && window === 'avg10' ? viewOn(entity, 'pressure', `psi_${resource}`, resource) : {}) },
+        'double precision'));
     }
   }
   return defs;
@@ -293,7 +364,7 @@ function memory(entity: Entity): MetricDef[] {
       { summary: 'memory.usageBytes', ...cad('container_memory_usage_bytes') }),
     gauge(entity, 'memory_working_set_bytes', 'bytes', 'Working set memory (what the OOM killer looks at).',
       { summary: 'memory.workingSetBytes', ...cad('container_memory_working_set_bytes'),
-        ...res(entity, 'memory_working_set_bytes') }),
+        ...res(entity, 'memory_working_set_bytes'), ...viewOn(entity, 'memory', 'memory', perContainer(entity, 'working set')) }),
     gauge(entity, 'memory_rss_bytes', 'bytes', 'Anonymous and swap cache memory.',
       { summary: 'memory.rssBytes', ...cad('container_memory_rss') }),
     counter(entity, 'memory_page_faults', 'count', 'Cumulative page faults.',
@@ -331,19 +402,31 @@ function network(entity: Entity): MetricDef[] {
   return (['rx_bytes', 'rx_errors', 'tx_bytes', 'tx_errors'] as const).map((name) => {
     const field = { rx_bytes: 'rxBytes', rx_errors: 'rxErrors', tx_bytes: 'txBytes', tx_errors: 'txErrors' }[name];
     const unit = name.endsWith('bytes') ? 'bytes' : 'count';
+    const direction = name.slice(0, 2);
     return counter(entity, `network_${name}`, unit, `Default interface ${name.replace('_', ' ')}, cumulative.`,
-      { summary: `network.${field}` }, { column: `network_${name}_per_second`, unit: `${unit}/s`, scale: 1 });
+      { summary: `network.${field}`, ...(unit === 'bytes' ? viewOn(entity, 'network', direction, direction, 'rate') : {}) }, { column: `network_${name}_per_second`, unit: `${unit}/s`, scale: 1 });
   });
 }
 
+/** Which chart a filesystem's used bytes (and optionally its capacity) are lines of. */
+interface FsChart {
+  chart: string;
+  /** Series name prefix: `<series>_used`, `<series>_capacity`. */
+  series: string;
+  label?: string;
+  capacity?: boolean;
+}
+
 /** FsStats (availableBytes … inodesUsed) under a column prefix and a summary path prefix. */
-function fs(entity: Entity, prefix: string, path: string, what: string): MetricDef[] {
+function fs(entity: Entity, prefix: string, path: string, what: string, chart?: FsChart): MetricDef[] {
   const col = (name: string): string => (prefix ? `${prefix}_${name}` : name);
   const at = (field: string): string => (path ? `${path}.${field}` : field);
+  const used = chart ? viewOn(entity, chart.chart, `${chart.series}_used`, chart.label ?? 'used') : {};
+  const capacity = chart?.capacity ? viewOn(entity, chart.chart, `${chart.series}_capacity`, 'capacity', 'value', true) : {};
   return [
     gauge(entity, col('available_bytes'), 'bytes', `${what}: bytes available.`, { summary: at('availableBytes') }),
-    gauge(entity, col('capacity_bytes'), 'bytes', `${what}: capacity.`, { summary: at('capacityBytes') }),
-    gauge(entity, col('used_bytes'), 'bytes', `${what}: bytes used.`, { summary: at('usedBytes') }),
+    gauge(entity, col('capacity_bytes'), 'bytes', `${what}: capacity.`, { summary: at('capacityBytes'), ...capacity }),
+    gauge(entity, col('used_bytes'), 'bytes', `${what}: bytes used.`, { summary: at('usedBytes'), ...used }),
     gauge(entity, col('inodes'), 'count', `${what}: inodes in total.`, { summary: at('inodes') }),
     gauge(entity, col('inodes_free'), 'count', `${what}: free inodes.`, { summary: at('inodesFree') }),
     gauge(entity, col('inodes_used'), 'count', `${what}: inodes used.`, { summary: at('inodesUsed') }),
@@ -356,10 +439,10 @@ function cgroupExtras(entity: Entity): MetricDef[] {
     counter(entity, 'cpu_cfs_periods', 'count', 'Elapsed CFS enforcement periods (only with a CPU limit).',
       cad('container_cpu_cfs_periods_total'), { column: 'cpu_cfs_periods_per_second', unit: 'count/s', scale: 1 }),
     counter(entity, 'cpu_cfs_throttled_periods', 'count', 'CFS periods in which the cgroup was throttled.',
-      cad('container_cpu_cfs_throttled_periods_total'),
+      { ...cad('container_cpu_cfs_throttled_periods_total'), ...viewOn(entity, 'throttling', 'throttled', '', 'rate') },
       { column: 'cpu_cfs_throttled_periods_per_second', unit: 'count/s', scale: 1 }),
     counter(entity, 'cpu_cfs_throttled_seconds', 'seconds', 'Cumulative time the cgroup was throttled.',
-      cad('container_cpu_cfs_throttled_seconds_total'),
+      { ...cad('container_cpu_cfs_throttled_seconds_total'), ...viewOn(entity, 'throttled_cpu', 'throttled_cpu', '', 'rate') },
       // throttled seconds per second × 1000 = millicores of demand held back
       { column: 'cpu_cfs_throttled_millicores', unit: 'millicores', scale: 1000 }, 'double precision'),
     gauge(entity, 'process_count', 'count', 'Processes in the cgroup.',
@@ -376,8 +459,10 @@ function cgroupExtras(entity: Entity): MetricDef[] {
 function interfaceCounters(): MetricDef[] {
   const defs: MetricDef[] = [];
   const add = (column: string, unit: string, summary: string | undefined, family: string, what: string): void => {
+    const direction = column.slice(0, 2);
+    const view = column.endsWith('_bytes') ? viewOn('interface', 'network', direction, direction, 'rate') : {};
     defs.push(counter('interface', column, unit, `${what}, cumulative.`,
-      { ...(summary ? { summary } : {}), ...cad(family) },
+      { ...(summary ? { summary } : {}), ...cad(family), ...view },
       { column: `${column}_per_second`, unit: `${unit}/s`, scale: 1 }));
   };
   add('rx_bytes', 'bytes', 'rxBytes', 'container_network_receive_bytes_total', 'Bytes received');

@@ -1,9 +1,12 @@
 // Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
-// rollups caught up, retention applied per resolution. Runs never overlap; a failed run is logged and the
+// rollups caught up, retention applied per resolution, deleted inventory objects purged past theirs. Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
 import { ENTITIES, ENTITY_TABLES } from '../metrics/definitions.js';
 import { log } from '../log.js';
+import type { KindDef } from '../inventory/kind.js';
+import { ALL_KINDS } from '../inventory/kinds/index.js';
+import { purgeDeletedInventory, type PurgeOptions } from './inventory-retention.js';
 import { PartitionManager } from './partitions.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
@@ -12,22 +15,32 @@ export interface RetentionMs {
   raw: number;
   rollup_1m: number;
   rollup_1h: number;
+  /**
+   * Inventory rows deleted longer ago than this go, with their child rows and change_log history. The
+   * collector always sets it (config default 30d); left out (tests of other steps) nothing is purged.
+   */
+  inventory_deleted?: number;
 }
 
 export interface MaintenanceOptions {
-  /** Per resolution (config [retention] raw, rollup_1m, rollup_1h). */
+  /** Config [retention]: raw, rollup_1m, rollup_1h, inventory_deleted. */
   retentionMs: RetentionMs;
   /** How often the loop runs (default 60 s; rollups of 1 min buckets follow at this pace). */
   intervalMs?: number;
   /** Raw partitions (share the metric writer's manager so both see the same cache). */
   partitions?: PartitionManager;
   rollups?: Omit<RollupOptions, 'rawPartitions'>;
+  /** Kinds whose deleted objects are purged (default: every kind, as every kind has its table). */
+  kinds?: KindDef[];
+  purge?: PurgeOptions;
 }
 
 export interface MaintenanceReport {
   at: Date;
   rollupRows: Record<string, number>;
   droppedPartitions: string[];
+  /** Deleted inventory objects forgotten, per kind table. */
+  purgedInventory: Record<string, number>;
   error: string | null;
 }
 
@@ -53,7 +66,7 @@ export class StoreMaintenance {
   }
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], error: null };
+    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, error: null };
     try {
       const rawTables = ENTITIES.map((e) => ENTITY_TABLES[e].table);
       await this.partitions.ensureAhead(rawTables, nowMs);
@@ -66,6 +79,13 @@ export class StoreMaintenance {
         const ms = r.name === '1m' ? this.opts.retentionMs.rollup_1m : this.opts.retentionMs.rollup_1h;
         const perTable = Object.fromEntries(ENTITIES.map((e) => [rollupTable(e, r), ms]));
         report.droppedPartitions.push(...(await this.rollups.partitionsOf(r).applyRetention(perTable, nowMs)));
+      }
+      const keepDeleted = this.opts.retentionMs.inventory_deleted;
+      if (keepDeleted !== undefined) {
+        report.purgedInventory = await purgeDeletedInventory(this.pool, this.opts.kinds ?? ALL_KINDS, keepDeleted, nowMs, this.opts.purge);
+      }
+      if (Object.keys(report.purgedInventory).length) {
+        log('store').info({ purged: report.purgedInventory }, 'retention purged deleted inventory objects');
       }
     } catch (err) {
       report.error = (err as Error).message;

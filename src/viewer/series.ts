@@ -1,57 +1,15 @@
 // Time series for the charts: one SQL per chart, reading raw rows for short ranges and the 1-minute or
 // 1-hour rollups for long ones (params.resolutionFor), bucketed to at most a few hundred points. Metric
-// names are looked up in the whitelist below; no request text ever becomes SQL.
+// names are looked up in the table derived from the metric declarations (chart-declarations.ts); no
+// request text ever becomes SQL.
 import type pg from 'pg';
+import { ENTITY_TABLES } from '../metrics/definitions.js';
 import { RequestError } from '../server/http-server.js';
 import { bucketSeconds, resolutionFor, type Resolution, type TimeRange } from './params.js';
+import { SERIES_METRICS, chartsFor, type ChartSpec, type SeriesEntity } from './chart-declarations.js';
 
-/** A chartable metric: the stored column and the factor to the unit the chart shows. */
-export interface SeriesMetric {
-  column: string;
-  scale: number;
-  unit: string;
-}
+export { SERIES_METRICS, type SeriesEntity, type SeriesMetric } from './chart-declarations.js';
 
-const CPU: SeriesMetric = { column: 'cpu_usage_nanocores', scale: 1e-6, unit: 'millicores' };
-const MEM: SeriesMetric = { column: 'memory_working_set_bytes', scale: 1, unit: 'bytes' };
-const PSI = (r: 'cpu' | 'memory' | 'io'): SeriesMetric => ({ column: `${r}_psi_some_avg10_percent`, scale: 1, unit: 'percent' });
-
-export type SeriesEntity = 'node' | 'pod' | 'container' | 'interface';
-
-export const SERIES_METRICS: Record<SeriesEntity, Record<string, SeriesMetric>> = {
-  node: {
-    cpu: CPU,
-    memory: MEM,
-    rx: { column: 'network_rx_bytes_per_second', scale: 1, unit: 'bytes/s' },
-    tx: { column: 'network_tx_bytes_per_second', scale: 1, unit: 'bytes/s' },
-    fs_used: { column: 'fs_used_bytes', scale: 1, unit: 'bytes' },
-    fs_capacity: { column: 'fs_capacity_bytes', scale: 1, unit: 'bytes' },
-    imagefs_used: { column: 'imagefs_used_bytes', scale: 1, unit: 'bytes' },
-    psi_cpu: PSI('cpu'),
-    psi_memory: PSI('memory'),
-    psi_io: PSI('io'),
-  },
-  pod: {
-    cpu: CPU,
-    memory: MEM,
-    rx: { column: 'network_rx_bytes_per_second', scale: 1, unit: 'bytes/s' },
-    tx: { column: 'network_tx_bytes_per_second', scale: 1, unit: 'bytes/s' },
-    ephemeral_used: { column: 'ephemeral_storage_used_bytes', scale: 1, unit: 'bytes' },
-  },
-  container: {
-    cpu: CPU,
-    memory: MEM,
-    throttled: { column: 'cpu_cfs_throttled_periods_per_second', scale: 1, unit: 'periods/s' },
-    throttled_cpu: { column: 'cpu_cfs_throttled_millicores', scale: 1, unit: 'millicores' },
-    rootfs_used: { column: 'rootfs_used_bytes', scale: 1, unit: 'bytes' },
-  },
-  interface: {
-    rx: { column: 'rx_bytes_per_second', scale: 1, unit: 'bytes/s' },
-    tx: { column: 'tx_bytes_per_second', scale: 1, unit: 'bytes/s' },
-  },
-};
-
-const TABLE: Record<SeriesEntity, string> = { node: 'node_metric', pod: 'pod_metric', container: 'container_metric', interface: 'interface_metric' };
 /** The column splitting one chart into several lines (one per container, one per interface). */
 const GROUP: Partial<Record<SeriesEntity, string>> = { container: 'container', interface: 'interface' };
 
@@ -74,6 +32,8 @@ export interface SeriesResult {
   /** Bucket starts, epoch seconds (uPlot's x axis). */
   ts: number[];
   series: Array<{ metric: string; group: string | null; unit: string; values: Array<number | null> }>;
+  /** How the browser draws these series: the declared charts of the entity made of the requested metrics. */
+  charts: ChartSpec[];
 }
 
 export function parseMetricList(entity: SeriesEntity, text: string | null): string[] {
@@ -90,7 +50,7 @@ export function parseMetricList(entity: SeriesEntity, text: string | null): stri
 export function seriesSql(q: SeriesRequest): { sql: string; params: unknown[]; resolution: Resolution; table: string; bucketS: number } {
   const resolution = resolutionFor(q.range);
   const bucketS = bucketSeconds(q.range, resolution);
-  const table = resolution === 'raw' ? TABLE[q.entity] : `${TABLE[q.entity]}_${resolution}`;
+  const table = resolution === 'raw' ? ENTITY_TABLES[q.entity].table : `${ENTITY_TABLES[q.entity].table}_${resolution}`;
   const defs = q.metrics.map((m) => SERIES_METRICS[q.entity][m]);
   const cols = defs.map((d, i) => `avg(${resolution === 'raw' ? d.column : `${d.column}_avg`}) * ${d.scale} AS m${i}`);
   const params: unknown[] = [q.clusterId, q.range.from, q.range.to, bucketS];
@@ -125,5 +85,8 @@ export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<Seri
       series.push({ metric, group, unit: SERIES_METRICS[q.entity][metric].unit, values });
     }
   });
-  return { resolution, table, bucketS, from: q.range.from.toISOString(), to: q.range.to.toISOString(), ts, series };
+  return {
+    resolution, table, bucketS, from: q.range.from.toISOString(), to: q.range.to.toISOString(), ts, series,
+    charts: chartsFor(q.entity, q.metrics),
+  };
 }

@@ -1,10 +1,13 @@
-// Time-series charts with uPlot. One chart per metric group; the series API says which table answered
-// (raw, 1m or 1h rollup), shown on the chart and kept as data attributes for tests and curious users.
+// Time-series charts with uPlot. Which charts exist, their titles, units and lines come with the series
+// API's answer (declared with the metrics in src/metrics/definitions.ts); the page only adds bounds
+// (allocatable, requests, limits). The answer also says which table answered (raw, 1m or 1h rollup),
+// shown on the chart and kept as data attributes for tests and curious users.
 import uPlot from 'uplot';
-import { h } from './dom.js';
+import { bytes, cpu, h, rate } from './dom.js';
 
-// The API's answer shape, declared once beside the server code (a type-only import: nothing is bundled).
+// The API's answer shape, declared once beside the server code (type-only imports: nothing is bundled).
 import type { SeriesResult } from '../series.js';
+import type { ChartSpec } from '../chart-declarations.js';
 export type { SeriesResult };
 
 export interface Line {
@@ -70,7 +73,29 @@ export function chart(title: string, res: SeriesResult, lines: Array<Line | null
 
 /** The lines of one metric of a series result, one per group (container, interface) or one in all. */
 export function linesOf(res: SeriesResult, metric: string, label?: string): Line[] {
-  return res.series.filter((s) => s.metric === metric).map((s) => ({ label: s.group ? `${label ? `${label} ` : ''}${s.group}` : label ?? metric, values: s.values }));
+  return res.series.filter((s) => s.metric === metric).map((s) => ({ label: s.group ? `${label ? `${label} ` : ''}${s.group}` : label || metric, values: s.values }));
+}
+
+const FORMAT: Record<ChartSpec['unit'], (v: number | null) => string> = {
+  millicores: cpu,
+  bytes,
+  'bytes/s': rate,
+  percent: (v) => (v === null ? '–' : `${v.toFixed(1)}%`),
+  'count/s': (v) => (v === null ? '–' : `${v.toFixed(2)}/s`),
+};
+
+/**
+ * Every chart the answer declares, in order. `bounds` adds flat lines to the chart holding a series
+ * (e.g. `{ cpu: [allocatable] }`); a chart declared hideWhenEmpty is left out while it has no sample.
+ */
+export function chartsOf(res: SeriesResult, bounds: Record<string, Array<Line | null>> = {}): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (const c of res.charts) {
+    const lines = c.lines.flatMap((l) => linesOf(res, l.series, l.label).map((x) => (l.reference ? { ...x, dash: true, color: '#e5484d' } : x)));
+    if (c.hideWhenEmpty && !lines.some((l) => l.values.some((v) => v !== null))) continue;
+    out.push(chart(c.title, res, [...lines, ...c.lines.flatMap((l) => bounds[l.series] ?? [])], FORMAT[c.unit] ?? String));
+  }
+  return out;
 }
 
 /** Sparkline on a small canvas: values 0..100 (percent). */

@@ -3,7 +3,7 @@
 import { age, bytes, count, cpu, h, pctCell, rate, fill } from "./dom.js";
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Page } from './vtable.js';
-import { chart, constant, linesOf, sparkline, type SeriesResult } from './charts.js';
+import { chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
 import { filterBar, rangeParams, type PageView } from './main.js';
 import { podColumns, type PodRow } from './page-pods.js';
 
@@ -121,15 +121,12 @@ export function nodePage(): PageView {
           ...n.taints.map((t) => h('span', { class: 'chip warn' }, `taint ${t.key}:${t.effect}`))),
       );
       const ts = main.ts;
-      const psi = ['psi_cpu', 'psi_memory', 'psi_io'].flatMap((m) => linesOf(main, m, m.slice(4)));
-      const pctFmt = (v: number | null): string => (v === null ? '–' : `${v.toFixed(1)}%`);
-      fill(charts, 
-        chart('CPU', main, [...linesOf(main, 'cpu', 'used'), constant(ts, n.allocatable.cpuMillicores, 'allocatable', '#e5484d')], cpu),
-        chart('Memory (working set)', main, [...linesOf(main, 'memory', 'working set'), constant(ts, n.allocatable.memoryBytes, 'allocatable', '#e5484d')], bytes),
-        chart('Network (node)', main, [...linesOf(main, 'rx', 'rx'), ...linesOf(main, 'tx', 'tx')], rate),
-        chart('Network per interface', net, [...linesOf(net, 'rx', 'rx'), ...linesOf(net, 'tx', 'tx')], rate),
-        chart('Filesystem', main, [...linesOf(main, 'fs_used', 'used'), ...linesOf(main, 'fs_capacity', 'capacity').map((l) => ({ ...l, dash: true, color: '#e5484d' })), ...linesOf(main, 'imagefs_used', 'imagefs used')], bytes),
-        psi.some((l) => l.values.some((v) => v !== null)) ? chart('Pressure (PSI some, avg10)', main, psi, pctFmt) : null,
+      fill(charts,
+        ...chartsOf(main, {
+          cpu: [constant(ts, n.allocatable.cpuMillicores, 'allocatable', '#e5484d')],
+          memory: [constant(ts, n.allocatable.memoryBytes, 'allocatable', '#e5484d')],
+        }),
+        ...chartsOf(net),
       );
       await pods.reload();
     },

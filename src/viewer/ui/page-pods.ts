@@ -3,7 +3,7 @@
 import { age, bytes, count, cpu, h, fill } from "./dom.js";
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page } from './vtable.js';
-import { chart, type Line, type SeriesResult } from './charts.js';
+import { chartsOf, type Line, type SeriesResult } from './charts.js';
 import { filterBar, rangeParams, type PageView } from './main.js';
 
 export interface PodRow {
@@ -69,7 +69,10 @@ export function podPage(): PageView {
     el,
     async refresh() {
       const d = await api<PodDetail>('/api/pod', { cluster, namespace, name });
-      const s = await api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, metrics: 'cpu,memory,throttled', ...rangeParams() });
+      const [s, pod] = await Promise.all([
+        api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...rangeParams() }),
+        api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...rangeParams() }),
+      ]);
       fill(info, 
         h('div', { class: 'kv' },
           kvi('phase', h('span', { class: d.deletedAt ? 'crit' : phaseClass(d.phase) }, d.deletedAt ? `deleted ${age(d.deletedAt)} ago` : d.phase)),
@@ -88,12 +91,7 @@ export function podPage(): PageView {
         if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: true, color: '#e5484d' });
         return out;
       });
-      const per = (metric: string): Line[] => s.series.filter((x) => x.metric === metric).map((x) => ({ label: x.group ?? metric, values: x.values }));
-      fill(charts, 
-        chart('CPU per container', s, [...per('cpu'), ...limitLines('cpu')], cpu),
-        chart('Memory per container (working set)', s, [...per('memory'), ...limitLines('memory')], bytes),
-        chart('CPU throttling (throttled periods/s)', s, per('throttled'), (v) => (v === null ? '–' : v.toFixed(2))),
-      );
+      fill(charts, ...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod));
       fill(containers, h('table', { class: 'grid' },
         h('tr', {}, ...['container', 'state', 'ready', 'restarts', 'last termination', 'CPU req / lim', 'memory req / lim', 'image'].map((x) => h('th', {}, x))),
         ...d.containers.map((c) => h('tr', {},
