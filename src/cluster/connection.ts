@@ -129,7 +129,7 @@ export class ClusterConnection {
       bodyTimeout: o.timeoutMs,
     });
     if (res.statusCode === 401) this.authReadAt = 0; // re-read credentials on the next call
-    return { status: res.statusCode, headers: res.headers, body: res.body as RawResponse['body'] };
+    return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   /** GET a JSON document; non-2xx becomes an HttpError carrying the Status reason and Retry-After. */

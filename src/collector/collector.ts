@@ -247,5 +247,5 @@ export function resolveClusters(config: Config): ClusterConfig[] {
   const ctx = kc.getCurrentContext();
   if (!ctx) throw new Error('no clusters configured and no current kubeconfig context: add [[clusters]] to the config or set a context');
   const name = ctx.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63);
-  return [{ name, kubeconfig: '', context: ctx, in_cluster: false, enabled: true, kinds: {} } as ClusterConfig];
+  return [{ name, kubeconfig: '', context: ctx, in_cluster: false, enabled: true, kinds: {} }];
 }

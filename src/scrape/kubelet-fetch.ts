@@ -98,7 +98,7 @@ async function readBounded(body: AsyncIterable<Buffer> & { dump(): Promise<void>
     }
     chunks.push(c);
   }
-  if (chunks.length === 1) return chunks[0]!;
+  if (chunks.length === 1) return chunks[0];
   // Into reused memory: a fresh buffer of this size is a fresh mmap (see body-pool.ts).
   const out = kubeletBodies.take(size);
   let at = 0;

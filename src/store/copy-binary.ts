@@ -136,11 +136,11 @@ export function binaryCopyEncoder(columns: ColumnSpec[]): (rows: Array<Record<st
   return (rows) => {
     const w = new BufferWriter(rowFixedMax);
     for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
+      const row = rows[r];
       w.ensure(rowFixedMax);
       w.view.setInt16(w.pos, n);
       w.pos += 2;
-      for (let i = 0; i < n; i++) writers[i]!(w, row[names[i]!]);
+      for (let i = 0; i < n; i++) writers[i](w, row[names[i]]);
     }
     return w.buf.subarray(0, w.pos);
   };

@@ -19,7 +19,7 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 export function escapeCopyText(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : s;
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
 }
 
 function encodeText(v: unknown): string {
@@ -110,10 +110,10 @@ export function copyEncoder(table: string, columns: ColumnSpec[]): (rows: Array<
     let at = 0;
     const fields = new Array<string>(n);
     for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
+      const row = rows[r];
       let maxBytes = n; // separators and the newline
       for (let i = 0; i < n; i++) {
-        const f = encoders[i]!(row[names[i]!]);
+        const f = encoders[i](row[names[i]]);
         fields[i] = f;
         maxBytes += f.length * 3; // a UTF-16 unit never takes more than 3 UTF-8 bytes
       }
@@ -129,7 +129,7 @@ export function copyEncoder(table: string, columns: ColumnSpec[]): (rows: Array<
       }
       for (let i = 0; i < n; i++) {
         if (i > 0) buf[at++] = 0x09; // tab
-        at += buf.write(fields[i]!, at, 'utf8');
+        at += buf.write(fields[i], at, 'utf8');
       }
       buf[at++] = 0x0a; // newline
     }

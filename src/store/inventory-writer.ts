@@ -148,7 +148,7 @@ export async function hasLiveObjects(pool: pg.Pool, kind: KindDef, clusterId: nu
 /** The database's clock, for listStartedAt (compared with updated_at, which the database stamps). */
 export async function databaseNow(pool: pg.Pool): Promise<Date> {
   const r = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now');
-  return r.rows[0]!.now;
+  return r.rows[0].now;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ function rounds(changes: InventoryChange[]): InventoryChange[][] {
 
 function defaultSanitize(obj: KubeObject): KubeObject {
   const { managedFields: _drop, ...meta } = obj.metadata;
-  return { ...obj, metadata: { ...meta } as KubeObject['metadata'] };
+  return { ...obj, metadata: { ...meta } };
 }
 
 /**
@@ -191,7 +191,7 @@ const HEARTBEATS = /"lastHeartbeatTime":(?:"(?:[^"\\]|\\.)*"|null),?/g;
 function storedObject(kind: KindDef, obj: KubeObject): KubeObject {
   const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
   const { resourceVersion: _rv, ...meta } = sanitized.metadata;
-  return { ...sanitized, metadata: meta as KubeObject['metadata'] };
+  return { ...sanitized, metadata: meta };
 }
 
 /**

@@ -87,7 +87,7 @@ async function applyPending(client: pg.Client, migrations: Migration[]): Promise
 function checkedOrder(migrations: Migration[]): Migration[] {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (i > 0 && sorted[i - 1]!.version === m.version) throw new Error(`two migrations share version ${m.version}`);
+    if (i > 0 && sorted[i - 1].version === m.version) throw new Error(`two migrations share version ${m.version}`);
   });
   return sorted;
 }

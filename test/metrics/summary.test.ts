@@ -27,12 +27,12 @@ for (const name of fixtureNames('summary-')) {
     assert.equal(d.nodeName, raw.node.nodeName);
     assert.deepEqual(d.unmapped, [], 'every field of the fixture is mapped or deliberately structural');
 
-    let compared = assertColumnsMatch('node', raw.node, d.rows.node[0]!, 'node');
-    assert.equal((d.rows.node[0]!.ts as Date).toISOString(), new Date(raw.node.cpu.time).toISOString());
+    let compared = assertColumnsMatch('node', raw.node, d.rows.node[0], 'node');
+    assert.equal((d.rows.node[0].ts as Date).toISOString(), new Date(raw.node.cpu.time).toISOString());
 
     assert.equal(d.rows.system_container.length, raw.node.systemContainers.length);
     raw.node.systemContainers.forEach((sc: Json, i: number) => {
-      const row = d.rows.system_container[i]!;
+      const row = d.rows.system_container[i];
       assert.equal(row.name, sc.name);
       compared += assertColumnsMatch('system_container', sc, row, `systemContainers[${sc.name}]`);
     });
@@ -46,21 +46,21 @@ for (const name of fixtureNames('summary-')) {
     let interfaces = active(raw.node.network?.interfaces);
     let allInterfaces = (raw.node.network?.interfaces ?? []).length;
     for (const [i, pod] of pods.entries()) {
-      const row = d.rows.pod[i]!;
+      const row = d.rows.pod[i];
       assert.equal(row.pod_uid, pod.podRef.uid);
       assert.equal(row.namespace, pod.podRef.namespace);
       assert.equal(row.pod, pod.podRef.name);
       assert.equal(row.node, raw.node.nodeName);
       compared += assertColumnsMatch('pod', pod, row, `pod ${pod.podRef.name}`);
       for (const c of pod.containers as Json[]) {
-        const cRow = d.rows.container[containers++]!;
+        const cRow = d.rows.container[containers++];
         assert.equal(cRow.container, c.name);
         assert.equal(cRow.pod_uid, pod.podRef.uid);
         compared += assertColumnsMatch('container', c, cRow, `container ${pod.podRef.name}/${c.name}`);
         assert.equal(d.startTimes.containers.get(`${pod.podRef.uid}/${c.name}`), Date.parse(c.startTime));
       }
       for (const v of (pod.volume ?? []) as Json[]) {
-        const vRow = d.rows.volume[volumes++]!;
+        const vRow = d.rows.volume[volumes++];
         assert.equal(vRow.volume, v.name);
         assert.equal(vRow.pvc, v.pvcRef?.name ?? null);
         compared += assertColumnsMatch('volume', v, vRow, `volume ${v.name}`);
@@ -87,7 +87,7 @@ for (const name of fixtureNames('summary-')) {
 
 test('summary 1.35: concrete values in the right columns (PSI, swap, containerFs, interfaces)', () => {
   const d = decodeSummary(readFixture('summary-nri-1.35.json'));
-  const node = d.rows.node[0]!;
+  const node = d.rows.node[0];
   assert.equal(node.node, 'datagen-1-35');
   assert.equal(node.cpu_usage_core_nanoseconds, 62148052000);
   assert.equal(node.cpu_usage_nanocores, 573081903);
@@ -117,7 +117,7 @@ test('summary 1.35: concrete values in the right columns (PSI, swap, containerFs
 
 test('summary beats 2017: uint64 max becomes null, missing groups stay null, two containers', () => {
   const d = decodeSummary(readFixture('summary-beats-gke-2017-multicontainer.json'));
-  const node = d.rows.node[0]!;
+  const node = d.rows.node[0];
   assert.equal(node.fs_inodes_free, null, '18446744073709551615 cannot be stored in a bigint');
   assert.equal(node.imagefs_inodes_free, null);
   assert.equal(node.fs_inodes, 6258720);
@@ -126,14 +126,14 @@ test('summary beats 2017: uint64 max becomes null, missing groups stay null, two
   assert.deepEqual(d.rows.container.map((r) => r.container), ['nginx', 'sidecar']);
   assert.equal(d.rows.interface.length, 0, 'no interfaces list in 2017');
   // Volumes without their own time take the pod's sample time.
-  assert.deepEqual(d.rows.volume[0]!.ts, d.rows.pod[0]!.ts);
+  assert.deepEqual(d.rows.volume[0].ts, d.rows.pod[0].ts);
 });
 
 test('summary: a value beyond 2^53 but within int64 is kept as the nearest number', () => {
   const body = JSON.stringify({ node: { nodeName: 'n', cpu: { time: '2024-01-01T00:00:00Z' } } })
     .replace('"time"', '"usageCoreNanoSeconds":9007199254740993123,"time"');
   const d = decodeSummary(body);
-  assert.equal(d.rows.node[0]!.cpu_usage_core_nanoseconds, 9007199254740993123);
+  assert.equal(d.rows.node[0].cpu_usage_core_nanoseconds, 9007199254740993123);
 });
 
 test('summary: fields no definition maps are reported with their path', () => {

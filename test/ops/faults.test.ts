@@ -121,7 +121,7 @@ async function witness(into: Map<string, Witnessed>, only?: string[]): Promise<v
     sims.map(async (s, i) => {
       if (only && !only.includes(s.name)) return;
       for (const n of s.nodes()) {
-        const sum = await conns[i]!.getJson<any>(`/api/v1/nodes/${n.name}/proxy/stats/summary`).catch(() => null);
+        const sum = await conns[i].getJson<any>(`/api/v1/nodes/${n.name}/proxy/stats/summary`).catch(() => null);
         if (!sum) continue;
         const ts = new Date(sum.node.cpu.time).toISOString();
         const key = `${s.name}/${n.name}/${ts}`;
@@ -140,7 +140,7 @@ async function assertStored(samples: Witnessed[]): Promise<void> {
     const nodeRows = await (await db()).query('SELECT 1 FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2 AND ts = $3', [id, w.node, w.ts]);
     assert.equal(nodeRows.rowCount, 1, `node sample ${w.cluster}/${w.node} at ${w.ts} stored exactly once`);
     const c = await (await db()).query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.container_metric WHERE cluster_id = $1 AND node = $2 AND ts = $3', [id, w.node, w.ts]);
-    assert.equal(Number(c.rows[0]!.n), w.containers, `every container of ${w.cluster}/${w.node} at ${w.ts}`);
+    assert.equal(Number(c.rows[0].n), w.containers, `every container of ${w.cluster}/${w.node} at ${w.ts}`);
   }
 }
 
@@ -190,10 +190,10 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   assert.equal(notReady.status, 503);
   assert.match(await notReady.text(), /database unreachable/);
   // An inventory change during the outage: a pod deleted (its replacement created) goes to the spool.
-  const pods = await conns[1]!.getJson<{ items: any[] }>('/api/v1/pods');
+  const pods = await conns[1].getJson<{ items: any[] }>('/api/v1/pods');
   const victim = pods.items.find((p) => p.metadata.namespace !== 'kube-system' && p.metadata.ownerReferences?.length)!;
   const deletedAt = Date.now();
-  sims[1]!.deletePod(victim.metadata.namespace, victim.metadata.name);
+  sims[1].deletePod(victim.metadata.namespace, victim.metadata.name);
   await collectWhile(OUTAGE_MS / 2, seen);
   const before = await getStatus();
   assert.equal(before.database.spool.inventoryPending, true, 'the delete waits in the spool');
@@ -246,7 +246,7 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   // The delete was replayed from the spool with the time it happened (a relist would stamp a later one).
   const del = await (await db()).query<{ at: Date }>("SELECT at FROM kubepulse.change_log WHERE uid = $1 AND op = 'delete'", [victim.metadata.uid]);
   assert.equal(del.rowCount, 1, 'the pod delete is in the change log once');
-  assert.ok(Math.abs(del.rows[0]!.at.getTime() - deletedAt) < 5000, `delete logged at the time it happened (${del.rows[0]!.at.toISOString()})`);
+  assert.ok(Math.abs(del.rows[0].at.getTime() - deletedAt) < 5000, `delete logged at the time it happened (${del.rows[0].at.toISOString()})`);
   const podRow = await (await db()).query<{ deleted_at: Date | null }>('SELECT deleted_at FROM kubepulse.pod WHERE uid = $1', [victim.metadata.uid]);
   assert.ok(podRow.rows[0]?.deleted_at, 'the pod row is marked deleted');
   const dup = await (await db()).query('SELECT cluster_id, node, ts FROM kubepulse.node_metric GROUP BY 1, 2, 3 HAVING count(*) > 1');
@@ -258,7 +258,7 @@ test('database stopped, worker killed -9 during the outage, database started: ev
 });
 
 test('one cluster API server down: the other keeps being collected on time and the status says which is down', async () => {
-  const east = sims[0]!;
+  const east = sims[0];
   await waitFor(async () => (await getStatus()).clusters.every((c: any) => c.api === 'healthy'), 'both healthy again', 60_000, 500);
   const lateBefore = (await getStatus()).clusters.find((c: any) => c.name === 'west').scrapes.summary.cyclesLate;
   const downAt = Date.now();

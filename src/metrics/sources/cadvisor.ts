@@ -141,7 +141,7 @@ export function classifyCgroup(id: string): Cgroup {
   if (system) return { kind: 'system', name: system };
   const m = POD_CGROUP.exec(id);
   if (m) {
-    const uid = m[1]!.replace(/_/g, '-');
+    const uid = m[1].replace(/_/g, '-');
     return m[2] && m[2] !== '/' ? { kind: 'below-pod', uid } : { kind: 'pod', uid };
   }
   return { kind: 'other' };
@@ -246,7 +246,7 @@ export class CadvisorMapper {
   }
 
   finish(): DecodedCadvisor {
-    const cpuScale = TARGETS.get(CPU_USAGE_FAMILY)!.get('node')![0]!.scale;
+    const cpuScale = TARGETS.get(CPU_USAGE_FAMILY)!.get('node')![0].scale;
     for (const [row, sum] of this.perCpuSum) {
       if (row.cpu_usage_core_nanoseconds === null) row.cpu_usage_core_nanoseconds = toColumn(sum * cpuScale, true);
     }
@@ -357,7 +357,7 @@ export class CadvisorMapper {
 }
 
 function labelsMatch(l: Record<string, string>, want: Array<[string, string]>): boolean {
-  for (let i = 0; i < want.length; i++) if (l[want[i]![0]] !== want[i]![1]) return false;
+  for (let i = 0; i < want.length; i++) if (l[want[i][0]] !== want[i][1]) return false;
   return true;
 }
 

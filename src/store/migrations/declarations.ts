@@ -66,7 +66,7 @@ async function canonicalTypes(client: pg.ClientBase, declared: string[]): Promis
   for (const t of new Set(declared)) {
     try {
       const r = await client.query<{ canonical: string }>('SELECT format_type($1::regtype, NULL) AS canonical', [t]);
-      out.set(t, r.rows[0]!.canonical);
+      out.set(t, r.rows[0].canonical);
     } catch (err) {
       throw new Error(`a declaration names SQL type ${JSON.stringify(t)}, which PostgreSQL does not know: ${(err as Error).message}`);
     }
