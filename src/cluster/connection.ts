@@ -140,7 +140,7 @@ export class ClusterConnection {
     try {
       return JSON.parse(text) as T;
     } catch (e) {
-      throw new Error(`GET ${path}: response is not JSON (${(e as Error).message}; ${text.length} bytes)`);
+      throw new Error(`GET ${path}: response is not JSON (${(e as Error).message}; ${text.length} bytes)`, { cause: e });
     }
   }
 

@@ -239,7 +239,7 @@ export class Collector {
 }
 
 /** The configured clusters, or — with none configured — the current kubeconfig context, like kubectl. */
-export function resolveClusters(config: Config): ClusterConfig[] {
+function resolveClusters(config: Config): ClusterConfig[] {
   const enabled = config.clusters.filter((c) => c.enabled);
   if (config.clusters.length > 0) return enabled;
   const kc = new KubeConfig();

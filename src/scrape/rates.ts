@@ -62,7 +62,7 @@ const START = 1;
 const SEEN = 2;
 const VALUES = 3;
 
-export type RateSource = 'summary' | 'cadvisor' | 'resource';
+type RateSource = 'summary' | 'cadvisor' | 'resource';
 
 /** Compact keys join an entity's key fields with this (it cannot occur in names or UIDs). */
 const SEP = '\u001f';

@@ -180,7 +180,7 @@ function defaultSanitize(obj: KubeObject): KubeObject {
  * without anything changing (node conditions' lastHeartbeatTime). Works on the JSON text the writer sends
  * anyway: one serialisation per object instead of two. Key order is the API server's, stable for an object.
  */
-export function fingerprintOfJson(objectJson: string): string {
+function fingerprintOfJson(objectJson: string): string {
   const text = objectJson.includes('"lastHeartbeatTime"') ? objectJson.replace(HEARTBEATS, '') : objectJson;
   return createHash('sha1').update(text).digest('base64url');
 }
@@ -221,7 +221,7 @@ function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
     try {
       v = c.value(obj);
     } catch (err) {
-      throw new Error(`${kind.name} ${meta.namespace ?? ''}/${meta.name}: column ${c.column}: ${(err as Error).message}`);
+      throw new Error(`${kind.name} ${meta.namespace ?? ''}/${meta.name}: column ${c.column}: ${(err as Error).message}`, { cause: err });
     }
     if (v === undefined) v = null;
     // jsonb values go as JSON text (a typed jsonb column may hold a plain string or number).

@@ -3,8 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES as FIXTURES_DIR } from '../helpers/paths.js';
 
-export { FIXTURES_DIR };
-
 export function fixtureNames(prefix: string): string[] {
   const names = readdirSync(FIXTURES_DIR).filter((n) => n.startsWith(prefix)).sort();
   if (names.length === 0) throw new Error(`no fixtures starting with ${prefix} in ${FIXTURES_DIR}`);

@@ -93,7 +93,7 @@ const TARGETS = new Map<string, Map<Entity, Target[]>>();
 for (const def of METRIC_DEFS) {
   if (!def.cadvisor) continue;
   let byEntity = TARGETS.get(def.cadvisor.family);
-  if (!byEntity) TARGETS.set(def.cadvisor.family, (byEntity = new Map()));
+  if (!byEntity) TARGETS.set(def.cadvisor.family, (byEntity = new Map<Entity, Target[]>()));
   const list = byEntity.get(def.entity) ?? [];
   list.push({
     column: def.column,
@@ -153,7 +153,7 @@ const NETWORK_FAMILIES = new Set(
 const CPU_USAGE_FAMILY = 'container_cpu_usage_seconds_total';
 
 /** Maps samples into rows; feed it with `add`, then `finish`. */
-export class CadvisorMapper {
+class CadvisorMapper {
   private readonly rows = emptyMetricRows();
   private readonly startTimes = emptyStartTimes();
   private readonly unmapped = new Set<string>();

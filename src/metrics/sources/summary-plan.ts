@@ -117,9 +117,12 @@ function generateFiller(root: Plan): FillFn {
     lines.push(`if (unmapped !== null) checkKeys(${obj}, plans[${plans.length - 1}], unmapped);`);
   };
   emit(root, 'o', '');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the generated decoder is the point of this module; its source is built above from METRIC_DEFS only, never from input
   const factory = new Function('LIMIT', 'num', 'notObject', 'checkKeys', 'plans',
-    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`);
-  return factory(INT64_LIMIT, slowNumber, notObject, checkKeys, plans) as FillFn;
+    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`) as (
+    limit: number, num: typeof slowNumber, notObj: typeof notObject, check: typeof checkKeys, allPlans: Plan[],
+  ) => FillFn;
+  return factory(INT64_LIMIT, slowNumber, notObject, checkKeys, plans);
 }
 
 function slowNumber(v: unknown, integer: boolean, path: string): number | null {
