@@ -43,6 +43,18 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    rules: {
+      // node:test's test()/describe() return promises the runner itself awaits; awaiting them at top level is noise.
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }],
+      }],
+      // `{ dropped: _x, ...kept }` is how this code omits fields from a copy; `_` marks a deliberately unused name.
+      '@typescript-eslint/no-unused-vars': ['error', {
+        ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_',
+      }],
+      // Fakes and adapters implement async interfaces without awaiting; `async` keeps their throws as rejections.
+      '@typescript-eslint/require-await': 'off',
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
