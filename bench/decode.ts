@@ -37,7 +37,7 @@ export function buildSummary(pods: number): Buffer {
   const source = doc.pods as Json[];
   const out: Json[] = [];
   for (let i = 0; out.length < pods; i++) {
-    const p = structuredClone(source[i % source.length]!);
+    const p = structuredClone(source[i % source.length]);
     p.podRef.uid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     p.podRef.name = `${p.podRef.name as string}-${i}`;
     out.push(p);
@@ -60,7 +60,7 @@ function timeNs(fn: () => void, runs: number): number {
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const MIB = 1024 * 1024;

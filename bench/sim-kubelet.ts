@@ -61,7 +61,7 @@ const SETTLE_MS = 100;
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -230,10 +230,10 @@ async function measure(path: string, source: KubeletSource, decode: (body: Buffe
       decodes.push(roundDecodes);
       collectors.push(roundCollectors);
       for (let i = 0; i < bodies.length; i++) {
-        const atMs = scrapedAtMs[i]!;
-        const body = hot.subarray(0, bodies[i]!.copy(hot));
+        const atMs = scrapedAtMs[i];
+        const body = hot.subarray(0, bodies[i].copy(hot));
         roundDecodes.push(cpuMs(() => decode(body, atMs)));
-        bodies[i]!.copy(hot); // into cache again for the pipeline, after the decoder's own work
+        bodies[i].copy(hot); // into cache again for the pipeline, after the decoder's own work
         roundCollectors.push(await cpuMsAsync(() => collector.spend(body, atMs)));
       }
       rows = collector.rows();
@@ -245,7 +245,7 @@ async function measure(path: string, source: KubeletSource, decode: (body: Buffe
       decode: rounds(decodes),
       collector: rounds(collectors),
       rowsPerPayload: rows / bodies.length,
-      bytes: bodies[0]!.length,
+      bytes: bodies[0].length,
     };
   } finally {
     if (child.connected) child.send('stop');
@@ -348,7 +348,7 @@ export async function run(): Promise<Figures> {
 
 // The simulator side (a child of measure()), or `node dist/bench/sim-kubelet.js` on its own.
 if (process.argv[2] === SIMULATOR_SIDE) {
-  simulatorSide(process.argv[3]!);
+  simulatorSide(process.argv[3]);
 } else if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   run().then((f) => console.log(JSON.stringify(f, null, 2)));
 }

@@ -204,7 +204,7 @@ export async function run(): Promise<Figures> {
     gc();
     gc();
     const counters = pipeline.counters();
-    samples.push({ x: lifecycles, heapMiB: process.memoryUsage().heapUsed / 2 ** 20, rateEntities: counters.rateEntities!, known: informer.status.objects, podIndex: pods.size.uids });
+    samples.push({ x: lifecycles, heapMiB: process.memoryUsage().heapUsed / 2 ** 20, rateEntities: counters.rateEntities, known: informer.status.objects, podIndex: pods.size.uids });
     if (process.env.KUBEPULSE_SOAK_TRACE === '1') process.stderr.write(`lifecycles=${lifecycles} ${JSON.stringify(samples.at(-1))}\n`);
   };
   await measure();
@@ -213,8 +213,8 @@ export async function run(): Promise<Figures> {
     const events: string[] = [];
     for (const n of nodes) {
       for (let i = 0; i < n.pods.length; i++) {
-        if (n.pods[i]!.samples < SAMPLES_PER_LIFE) continue;
-        events.push(watchLine('DELETED', n.pods[i]!, n.name, ++rv));
+        if (n.pods[i].samples < SAMPLES_PER_LIFE) continue;
+        events.push(watchLine('DELETED', n.pods[i], n.name, ++rv));
         lifecycles++;
         const p = newPod();
         n.pods[i] = p;
@@ -246,7 +246,7 @@ export async function run(): Promise<Figures> {
 
   const after = samples.filter((s) => s.x >= LIFECYCLES * WARM_FRACTION);
   const perMillion = slope(after.map((s) => ({ x: s.x / 1e6, y: s.heapMiB })));
-  const first = after[0]!;
+  const first = after[0];
   const last = samples.at(-1)!;
   const state = (s: typeof last) => `${s.rateEntities} rate entities, ${s.known} informer objects, ${s.podIndex} indexed pods`;
   const method = `${keepRates ? 'WITHOUT dropping rate state on pod delete (check run); ' : ''}collector state-holding classes in one process, no network: pod Informer on an in-memory watch stream, followPods (pod index + rate state drop), `

@@ -63,7 +63,7 @@ function startSimChild(kubeconfig: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       if (out.includes('READY')) resolve(child);
     });
@@ -140,7 +140,7 @@ export async function run(): Promise<Figures> {
   if (SNAPSHOT_DIR) process.stderr.write(`soak: heap snapshot ${writeHeapSnapshot(join(SNAPSHOT_DIR, 'soak-end.heapsnapshot'))}\n`);
   const client = new pg.Client({ connectionString: pgServer.url });
   await client.connect();
-  const lifecycles = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NOT NULL')).rows[0]!.n);
+  const lifecycles = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NOT NULL')).rows[0].n);
   await client.end();
   await collector.stop();
   sim.stdin!.end();

@@ -8,7 +8,7 @@ import { scrub } from './log/redaction.js';
 import { RotatingFile } from './log/rotating-file.js';
 
 // The redaction API is part of the logging API: callers register secrets where they log.
-export { MAX_ROTATING_SECRETS, redactText, registerSecret, registeredSecretCount, scrub } from './log/redaction.js';
+export { MAX_ROTATING_SECRETS, registerSecret, registeredSecretCount, scrub } from './log/redaction.js';
 
 export type { Logger };
 
@@ -24,7 +24,7 @@ export interface LogOptions {
   console: 'pretty' | 'json' | 'auto' | 'off';
 }
 
-export const DEFAULT_LOG_OPTIONS: LogOptions = {
+const DEFAULT_LOG_OPTIONS: LogOptions = {
   level: 'info',
   modules: {},
   file: '',

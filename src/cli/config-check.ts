@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError, loadConfig } from '../config/load.js';
 
 export async function configCheckCommand(file: string, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  let problems: string[] = [];
+  let problems: string[];
   try {
     const cfg = loadConfig(file);
     problems = cfg.clusters.flatMap((c, i) => clusterProblems(c, i, file));

@@ -71,7 +71,7 @@ export async function inspectCommand(source: InspectSource, file: string, opts: 
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
 }
 
@@ -96,15 +96,15 @@ function renderText(source: string, nodeName: string, rows: MetricRows, unmapped
     const list = rows[e];
     if (list.length === 0) continue;
     lines.push('', `== ${ENTITY_TABLES[e].table} (${list.length} row${list.length === 1 ? '' : 's'})`);
-    const columns = Object.keys(list[0]!).filter((c) => list.some((r) => r[c] !== null));
+    const columns = Object.keys(list[0]).filter((c) => list.some((r) => r[c] !== null));
     const nameWidth = Math.max(...columns.map((c) => c.length));
     for (let start = 0; start < list.length; start += ROWS_PER_BLOCK) {
       const block = list.slice(start, start + ROWS_PER_BLOCK);
       const cells = columns.map((c) => block.map((r) => cell(r[c] ?? null)));
-      const widths = block.map((_, j) => Math.max(...cells.map((row) => row[j]!.length)));
+      const widths = block.map((_, j) => Math.max(...cells.map((row) => row[j].length)));
       if (start > 0) lines.push('');
       cells.forEach((row, i) => {
-        lines.push(`${columns[i]!.padEnd(nameWidth)}  ${row.map((v, j) => v.padStart(widths[j]!)).join('  ')}`.trimEnd());
+        lines.push(`${columns[i].padEnd(nameWidth)}  ${row.map((v, j) => v.padStart(widths[j])).join('  ')}`.trimEnd());
       });
     }
   }

@@ -30,7 +30,7 @@ export function setUpLogging(cfg: Config): void {
 }
 
 /** Bound on a graceful stop: past it the process exits anyway (the watchdog or service manager restarts). */
-export const STOP_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * Resolves when a stop signal (or the supervisor's stop message) has been handled: runs `stop` once,
@@ -93,9 +93,12 @@ export async function superviseUnlessWorker(cfg: Config, watchdog: boolean | und
 
 /** SIGHUP (POSIX), or a 'reload' message from the supervisor, asks for a config reload. */
 export function onReloadSignal(reload: () => Promise<void>): void {
-  const run = () => reload().catch((e) => log('collector').error({ err: (e as Error).message }, 'reload failed; keeping the running configuration'));
+  // Signal and message handlers ignore what they return: a failed reload is logged here, never rejected.
+  const run = (): void => {
+    reload().catch((e) => log('collector').error({ err: (e as Error).message }, 'reload failed; keeping the running configuration'));
+  };
   for (const s of reloadSignals()) process.on(s, run);
   process.on('message', (m: { type?: string }) => {
-    if (m && m.type === 'reload') void run();
+    if (m && m.type === 'reload') run();
   });
 }

@@ -3,6 +3,18 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+// Types only (erased): each command's module is still loaded on demand by its action below.
+import type { runCommand } from './run.js';
+import type { demoCommand } from './demo.js';
+import type { simCommand } from './sim.js';
+import type { viewCommand } from './view.js';
+import type { migrateCommand } from './migrate.js';
+import type { statusCommand } from './status.js';
+import type { InspectSource } from './inspect.js';
+import type { reloadCommand } from './reload.js';
+
+/** Commander hands the parsed flags untyped; each action states the options its command takes. */
+type OptionsOf<F extends (o: never, ...rest: never[]) => unknown> = Parameters<F>[0];
 
 const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../package.json'), 'utf8')) as { version: string };
 
@@ -14,7 +26,7 @@ program
   .description('collect the clusters of the config (or the current kubeconfig context) into PostgreSQL')
   .option('-c, --config <file>', 'kubepulse.toml (default: $KUBEPULSE_CONFIG, else built-in defaults)')
   .option('--no-watchdog', 'run the worker in this process (for systemd, Windows services, Kubernetes)')
-  .action(async (o) => exitNow(await (await import('./run.js')).runCommand(o)));
+  .action(async (o: OptionsOf<typeof runCommand>) => exitNow(await (await import('./run.js')).runCommand(o)));
 
 program
   .command('demo')
@@ -23,7 +35,7 @@ program
   .option('--nodes <n>', 'nodes per simulated cluster', '3')
   .option('--pods-per-node <n>', 'pods per node', '8')
   .option('--no-watchdog', 'run the worker in this process')
-  .action(async (o) => exitNow(await (await import('./demo.js')).demoCommand(o)));
+  .action(async (o: OptionsOf<typeof demoCommand>) => exitNow(await (await import('./demo.js')).demoCommand(o)));
 
 program
   .command('sim')
@@ -40,7 +52,7 @@ program
   .option('--faults <file>', 'JSON file of initial faults (see packages/sim/README.md)')
   .option('--pod-churn-ms <ms>', 'replace one deployment pod every this many ms (0 = off)')
   .option('--node-events-ms <ms>', 'a node event (NotReady, join, leave) every this many ms (0 = off)')
-  .action(async (o) => {
+  .action(async (o: OptionsOf<typeof simCommand>) => {
     const { configureLogging } = await import('../log.js');
     configureLogging({ level: 'info' });
     exit(await (await import('./sim.js')).simCommand(o));
@@ -50,20 +62,20 @@ program
   .command('view')
   .description('serve the viewer against the database alone (no collection)')
   .option('-c, --config <file>', 'kubepulse.toml (database and server settings)')
-  .action(async (o) => exitNow(await (await import('./view.js')).viewCommand(o)));
+  .action(async (o: OptionsOf<typeof viewCommand>) => exitNow(await (await import('./view.js')).viewCommand(o)));
 
 program
   .command('migrate')
   .description('apply the database migrations and exit')
   .option('-c, --config <file>', 'kubepulse.toml')
-  .action(async (o) => exit(await (await import('./migrate.js')).migrateCommand(o)));
+  .action(async (o: OptionsOf<typeof migrateCommand>) => exit(await (await import('./migrate.js')).migrateCommand(o)));
 
 program
   .command('status')
   .description('status of the running collector (or, if none runs, of the database)')
   .option('-c, --config <file>', 'kubepulse.toml')
   .option('--json', 'print JSON')
-  .action(async (o) => exit(await (await import('./status.js')).statusCommand(o)));
+  .action(async (o: OptionsOf<typeof statusCommand>) => exit(await (await import('./status.js')).statusCommand(o)));
 
 program
   .command('inspect')
@@ -72,20 +84,20 @@ program
   .option('--node <name>', 'node name for cAdvisor and resource payloads (they do not carry it)')
   .argument('<source>', 'summary | cadvisor | resource')
   .argument('<file>', "payload file, or '-' for stdin")
-  .action(async (source, file, o) => exit(await (await import('./inspect.js')).inspectCommand(source, file, { json: o.json, nodeName: o.node })));
+  .action(async (source: InspectSource, file: string, o: { json?: boolean; node?: string }) => exit(await (await import('./inspect.js')).inspectCommand(source, file, { json: o.json, nodeName: o.node })));
 
 program
   .command('reload')
   .description('make the running collector re-read its config (clusters added, removed or changed); works on Windows too')
   .option('-c, --config <file>', 'kubepulse.toml (for the server address and token)')
-  .action(async (o) => exit(await (await import('./reload.js')).reloadCommand(o)));
+  .action(async (o: OptionsOf<typeof reloadCommand>) => exit(await (await import('./reload.js')).reloadCommand(o)));
 
 const config = program.command('config').description('configuration tools');
 config
   .command('check')
   .description('validate a kubepulse.toml (and the kubeconfig contexts it names)')
   .argument('<file>')
-  .action(async (file) => exit(await (await import('./config-check.js')).configCheckCommand(file)));
+  .action(async (file: string) => exit(await (await import('./config-check.js')).configCheckCommand(file)));
 
 program
   .command('version')

@@ -52,7 +52,7 @@ export async function simCommand(opts: SimCommandOptions): Promise<void> {
     try {
       faults = JSON.parse(await readFile(opts.faults, 'utf8'));
     } catch (e) {
-      throw new Error(`--faults ${opts.faults}: ${(e as Error).message}`);
+      throw new Error(`--faults ${opts.faults}: ${(e as Error).message}`, { cause: e });
     }
   }
   const prefix = opts.name ?? 'sim';

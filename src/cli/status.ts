@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../store/database.js';
 import { openDatabase } from '../collector/open-database.js';
-import { formatStatusTable } from '../health/status.js';
+import { formatStatusTable, type StatusSummary } from '../health/status.js';
 import { configureLogging } from '../log.js';
 import { SCHEMA } from '../store/schema.js';
 
@@ -18,7 +18,10 @@ export async function statusCommand(o: { config?: string; json?: boolean }, out:
   return 0;
 }
 
-async function fromCollector(cfg: Config): Promise<any | null> {
+/** The summary with where it came from: 'collector', 'database' or 'none' (database unreachable). */
+type SourcedStatus = StatusSummary & { source: string };
+
+async function fromCollector(cfg: Config): Promise<SourcedStatus | null> {
   const listen = cfg.server.listen.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
   try {
     const res = await fetch(`http://${listen}/api/status`, {
@@ -26,13 +29,14 @@ async function fromCollector(cfg: Config): Promise<any | null> {
       signal: AbortSignal.timeout(3000),
     });
     if (!res.ok) return null;
-    return { source: 'collector', ...((await res.json()) as object) };
+    // Our own /api/status answers a StatusReport, which has every field of the summary.
+    return { source: 'collector', ...((await res.json()) as StatusSummary) };
   } catch {
     return null;
   }
 }
 
-async function fromDatabase(cfg: Config): Promise<any> {
+async function fromDatabase(cfg: Config): Promise<SourcedStatus> {
   let db: Database;
   try {
     db = await openDatabase(cfg);

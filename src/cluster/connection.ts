@@ -129,7 +129,7 @@ export class ClusterConnection {
       bodyTimeout: o.timeoutMs,
     });
     if (res.statusCode === 401) this.authReadAt = 0; // re-read credentials on the next call
-    return { status: res.statusCode, headers: res.headers, body: res.body as RawResponse['body'] };
+    return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   /** GET a JSON document; non-2xx becomes an HttpError carrying the Status reason and Retry-After. */
@@ -140,7 +140,7 @@ export class ClusterConnection {
     try {
       return JSON.parse(text) as T;
     } catch (e) {
-      throw new Error(`GET ${path}: response is not JSON (${(e as Error).message}; ${text.length} bytes)`);
+      throw new Error(`GET ${path}: response is not JSON (${(e as Error).message}; ${text.length} bytes)`, { cause: e });
     }
   }
 

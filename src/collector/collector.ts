@@ -239,7 +239,7 @@ export class Collector {
 }
 
 /** The configured clusters, or — with none configured — the current kubeconfig context, like kubectl. */
-export function resolveClusters(config: Config): ClusterConfig[] {
+function resolveClusters(config: Config): ClusterConfig[] {
   const enabled = config.clusters.filter((c) => c.enabled);
   if (config.clusters.length > 0) return enabled;
   const kc = new KubeConfig();
@@ -247,5 +247,5 @@ export function resolveClusters(config: Config): ClusterConfig[] {
   const ctx = kc.getCurrentContext();
   if (!ctx) throw new Error('no clusters configured and no current kubeconfig context: add [[clusters]] to the config or set a context');
   const name = ctx.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63);
-  return [{ name, kubeconfig: '', context: ctx, in_cluster: false, enabled: true, kinds: {} } as ClusterConfig];
+  return [{ name, kubeconfig: '', context: ctx, in_cluster: false, enabled: true, kinds: {} }];
 }

@@ -56,10 +56,11 @@ export class PodIndex {
   }
 }
 
-/** What the pod informer's callbacks need: the index and the pipeline's per-pod state. */
+/** What the pod informer's callbacks need: the index and the pipeline's per-pod state. Function properties,
+ * not methods: the informer calls them detached, so they must not use `this`. */
 export interface PodFollower {
-  onChange(change: InventoryChange): void;
-  onGone(uids: string[]): void;
+  onChange: (change: InventoryChange) => void;
+  onGone: (uids: string[]) => void;
 }
 
 /**
@@ -68,14 +69,14 @@ export interface PodFollower {
  */
 export function followPods(index: PodIndex, pipeline: Pick<MetricPipeline, 'forgetPods'>, clusterId: number): PodFollower {
   return {
-    onChange(c) {
+    onChange: (c) => {
       const m = c.obj.metadata;
       if (c.op === 'delete') {
         index.delete(m.uid, m.namespace ?? '', m.name);
         pipeline.forgetPods(clusterId, [m.uid]);
       } else index.set(m.uid, m.namespace ?? '', m.name);
     },
-    onGone(uids) {
+    onGone: (uids) => {
       index.deleteUids(uids);
       pipeline.forgetPods(clusterId, uids);
     },

@@ -19,7 +19,7 @@ const SLOW_MS = 2000;
 const FAILURES_UNREACHABLE = 3;
 
 /** Pure: next health state from the last probe's outcome. */
-export function nextApiHealth(ok: boolean, latencyMs: number, consecutiveFailures: number): ApiHealth {
+function nextApiHealth(ok: boolean, latencyMs: number, consecutiveFailures: number): ApiHealth {
   if (ok) return latencyMs > SLOW_MS ? 'degraded' : 'healthy';
   return consecutiveFailures >= FAILURES_UNREACHABLE ? 'unreachable' : 'degraded';
 }

@@ -35,7 +35,7 @@ export function ratePerSecond(prev: { count: number; atMs: number } | null, coun
 }
 
 /** Bytes under a folder (files counted at most `maxFiles`, so a huge tree cannot stall the status). */
-export async function folderBytes(dir: string, maxFiles = 200_000): Promise<number> {
+async function folderBytes(dir: string, maxFiles = 200_000): Promise<number> {
   let total = 0;
   let files = 0;
   const walk = async (d: string): Promise<void> => {

@@ -8,7 +8,7 @@ import type { SpoolStats } from '../store/spool.js';
 import type { ReplayCounts } from '../store/spool-replay.js';
 import type { RestartReason } from '../supervisor/policy.js';
 
-export interface CollectorStatus {
+interface CollectorStatus {
   pid: number;
   uptimeS: number;
   heapBytes: number;
@@ -31,7 +31,7 @@ export interface DiskUsage {
   diskTotalBytes: number | null;
 }
 
-export interface DatabaseHealth extends DatabaseStatus {
+interface DatabaseHealth extends DatabaseStatus {
   /** Metric rows stored per second since the previous refresh. */
   rowsPerSecond: number;
   queueRows: number;
@@ -92,8 +92,14 @@ export function readiness(st: Pick<StatusReport, 'clusters' | 'database'>): { re
   return { ready: dbOk && collecting, reason: why.length ? `not ready: ${why.join('; ')}` : 'ready' };
 }
 
+/** What `kubepulse status` shows: the running collector's report, or the part the database alone knows. */
+export interface StatusSummary {
+  clusters: Array<Partial<ClusterStatus> & { name: string }>;
+  database: Partial<DatabaseHealth> & { state: string; rows?: Record<string, number> };
+}
+
 /** The status as a table for `kubepulse status` without --json. */
-export function formatStatusTable(st: { clusters: Array<Partial<ClusterStatus> & { name: string }>; database: Partial<DatabaseHealth> & { state: string; rows?: Record<string, number> } }): string {
+export function formatStatusTable(st: StatusSummary): string {
   const lines: string[] = [];
   const head = ['CLUSTER', 'API', 'NODES', 'PODS', 'LAST SAMPLE'];
   const rows = st.clusters.map((c) => [c.name, c.api ?? '-', String(c.nodes ?? '-'), String(c.pods ?? '-'), c.lastSampleAt ?? 'never']);

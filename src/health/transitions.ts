@@ -40,7 +40,7 @@ export function healthEvents(prev: Snapshot | null, next: Snapshot): HealthEvent
   else if (was && ns.bytes === 0) out.push({ level: 'info', msg: 'spool empty again', fields: {} });
   const lp = ps ? spoolLevel(ps.bytes, ps.maxBytes) : 0;
   const ln = spoolLevel(ns.bytes, ns.maxBytes);
-  if (ln > lp) out.push({ level: 'warn', msg: `spool past ${SPOOL_MARKS[ln - 1]! * 100} % of its cap`, fields: { spoolBytes: ns.bytes, maxBytes: ns.maxBytes, oldestAgeS: Math.round((ns.oldestAgeMs ?? 0) / 1000) } });
+  if (ln > lp) out.push({ level: 'warn', msg: `spool past ${SPOOL_MARKS[ln - 1] * 100} % of its cap`, fields: { spoolBytes: ns.bytes, maxBytes: ns.maxBytes, oldestAgeS: Math.round((ns.oldestAgeMs ?? 0) / 1000) } });
   if (ns.droppedMetricRows > (ps?.droppedMetricRows ?? 0)) out.push({ level: 'warn', msg: 'spool full: oldest metric rows dropped', fields: { droppedRows: ns.droppedMetricRows - (ps?.droppedMetricRows ?? 0), droppedRowsTotal: ns.droppedMetricRows } });
   return out;
 }

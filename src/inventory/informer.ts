@@ -20,7 +20,7 @@ export interface InventorySink {
   reconcile(kind: KindDef, presentUids: string[], listStartedAt: Date): Promise<number>;
 }
 
-export type InformerState = 'starting' | 'listing' | 'watching' | 'backoff' | 'forbidden' | 'unavailable' | 'stopped';
+type InformerState = 'starting' | 'listing' | 'watching' | 'backoff' | 'forbidden' | 'unavailable' | 'stopped';
 
 export interface InformerStatus {
   kind: string;
@@ -125,7 +125,7 @@ export class Informer {
       if (cont) q.set('continue', cont);
       let page: { metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] };
       try {
-        page = await this.conn.getJson(`${this.kind.listPath}?${q}`, { signal: this.abort.signal, timeoutMs: 60_000 });
+        page = await this.conn.getJson(`${this.kind.listPath}?${q.toString()}`, { signal: this.abort.signal, timeoutMs: 60_000 });
       } catch (e) {
         await Promise.all(inFlight);
         if (e instanceof HttpError && e.status === 410 && cont) {
@@ -200,7 +200,7 @@ export class Informer {
 
   private async watchOnce(rv: string, timeoutS: number): Promise<string> {
     const q = new URLSearchParams({ watch: '1', resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutS) });
-    const res = await this.conn.raw(`${this.kind.listPath}?${q}`, { signal: this.abort.signal, timeoutMs: (timeoutS + 30) * 1000 });
+    const res = await this.conn.raw(`${this.kind.listPath}?${q.toString()}`, { signal: this.abort.signal, timeoutMs: (timeoutS + 30) * 1000 });
     if (res.status === 410) {
       await res.body.dump();
       throw new ExpiredError();
@@ -222,10 +222,11 @@ export class Informer {
     // Every flush goes through one chain so batches reach the sink in order; a timer flushes a quiet
     // stream's last events promptly (the loop below only runs when bytes arrive).
     let chain: Promise<void> = Promise.resolve();
-    let chainError: Error | null = null;
+    // A holder, not a `let`: the catch below sets it from a callback, where TS's narrowing cannot see.
+    const chainFailure: { error: Error | null } = { error: null };
     const enqueueFlush = () => {
       chain = chain.then(flush).catch((e) => {
-        chainError ??= e as Error;
+        chainFailure.error ??= e as Error;
       });
       return chain;
     };
@@ -233,8 +234,8 @@ export class Informer {
       if (buffered.length && Date.now() - lastFlush >= flushMs) void enqueueFlush();
     }, flushMs);
     try {
-      for await (const chunk of res.body) {
-        if (chainError) throw chainError;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        if (chainFailure.error) throw chainFailure.error;
         tail += chunk.toString('utf8');
         let nl: number;
         while ((nl = tail.indexOf('\n')) >= 0) {
@@ -259,7 +260,7 @@ export class Informer {
       // Events already received are written even when the stream broke: they were accepted.
       await enqueueFlush();
     }
-    if (chainError) throw chainError;
+    if (chainFailure.error) throw chainFailure.error;
     return rv;
   }
 }
@@ -283,12 +284,12 @@ interface WatchEvent {
 }
 
 /** Parses one line of a watch stream; a malformed line is an error naming the path (the watch restarts). */
-export function parseWatchLine(line: string, path: string): WatchEvent {
+function parseWatchLine(line: string, path: string): WatchEvent {
   let ev: WatchEvent;
   try {
     ev = JSON.parse(line) as WatchEvent;
   } catch (e) {
-    throw new Error(`watch ${path}: malformed event line (${(e as Error).message}): ${line.slice(0, 120)}`);
+    throw new Error(`watch ${path}: malformed event line (${(e as Error).message}): ${line.slice(0, 120)}`, { cause: e });
   }
   if (!ev || typeof ev !== 'object' || !['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'].includes(ev.type) || typeof ev.object !== 'object' || ev.object === null) {
     throw new Error(`watch ${path}: event without a valid type/object: ${line.slice(0, 120)}`);

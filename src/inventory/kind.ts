@@ -19,7 +19,7 @@ export type Wire<T> = T extends Date
       : T;
 
 /** Metadata as stored: the informer refuses objects without a uid, and the API never serves one unnamed. */
-export type KubeMeta = Wire<V1ObjectMeta> & { name: string; uid: string };
+type KubeMeta = Wire<V1ObjectMeta> & { name: string; uid: string };
 
 /** A Kubernetes object of any kind as the API returns it (only metadata is assumed). */
 export interface KubeObject {

@@ -7,7 +7,7 @@ const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E))?$/;
 
 /** Parses a quantity into its value in base units; throws naming the bad text. */
-export function parseQuantity(text: string): number {
+function parseQuantity(text: string): number {
   const m = QUANTITY.exec(text.trim());
   if (!m) throw new Error(`invalid quantity ${JSON.stringify(text)}`);
   const n = Number(m[1]);

@@ -14,7 +14,7 @@ export function baseSanitize<T extends KubeObject>(obj: T): T {
 }
 
 /** Annotations as stored in the `annotations` column (same rule as the object). */
-export function storedAnnotations(obj: KubeObject): Record<string, string> {
+function storedAnnotations(obj: KubeObject): Record<string, string> {
   const a = { ...(obj.metadata.annotations ?? {}) };
   delete a[LAST_APPLIED];
   return a;

@@ -9,7 +9,7 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 ];
 
 /** Removes secrets that appear inside free text (error messages, URLs). */
-export function redactText(text: string): string {
+function redactText(text: string): string {
   let out = text;
   for (const [re, repl] of SECRET_PATTERNS) out = out.replace(re, repl);
   return out;

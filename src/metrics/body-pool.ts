@@ -40,8 +40,8 @@ export class BodyPool {
   take(bytes: number): Buffer {
     let best = -1;
     for (let i = 0; i < this.free.length; i++) {
-      const len = this.free[i]!.length;
-      if (len >= bytes && (best < 0 || len < this.free[best]!.length)) best = i;
+      const len = this.free[i].length;
+      if (len >= bytes && (best < 0 || len < this.free[best].length)) best = i;
     }
     let slab: Buffer;
     if (best >= 0) {
@@ -68,9 +68,9 @@ export class BodyPool {
     // Full: drop the smallest slab if this one is larger (large bodies are the costly ones to allocate).
     while (this.free.length >= this.maxFreeSlabs || this.freeBytes + slab.length > this.maxFreeBytes) {
       let smallest = -1;
-      for (let i = 0; i < this.free.length; i++) if (smallest < 0 || this.free[i]!.length < this.free[smallest]!.length) smallest = i;
-      if (smallest < 0 || this.free[smallest]!.length >= slab.length) return;
-      this.freeBytes -= this.free[smallest]!.length;
+      for (let i = 0; i < this.free.length; i++) if (smallest < 0 || this.free[i].length < this.free[smallest].length) smallest = i;
+      if (smallest < 0 || this.free[smallest].length >= slab.length) return;
+      this.freeBytes -= this.free[smallest].length;
       this.free[smallest] = this.free[this.free.length - 1]!;
       this.free.pop();
     }

@@ -9,14 +9,14 @@ import { kubeletBodies } from '../metrics/body-pool.js';
 
 export type KubeletSource = 'summary' | 'cadvisor' | 'resource';
 
-export const KUBELET_PATHS: Record<KubeletSource, string> = {
+const KUBELET_PATHS: Record<KubeletSource, string> = {
   summary: '/stats/summary',
   cadvisor: '/metrics/cadvisor',
   resource: '/metrics/resource',
 };
 
 /** A 110-pod cAdvisor page is ~3 MiB; anything past this is a broken or hostile kubelet. */
-export const MAX_BODY_BYTES = 64 * 2 ** 20;
+const MAX_BODY_BYTES = 64 * 2 ** 20;
 
 export interface KubeletClientOptions {
   access: 'proxy' | 'direct';
@@ -98,7 +98,7 @@ async function readBounded(body: AsyncIterable<Buffer> & { dump(): Promise<void>
     }
     chunks.push(c);
   }
-  if (chunks.length === 1) return chunks[0]!;
+  if (chunks.length === 1) return chunks[0];
   // Into reused memory: a fresh buffer of this size is a fresh mmap (see body-pool.ts).
   const out = kubeletBodies.take(size);
   let at = 0;

@@ -18,7 +18,7 @@ import type { Database } from '../store/database.js';
  * the rate tracker's gap rule works on whichever is longer; otherwise a 1 s interval would call every new
  * sample a gap and never give a rate.
  */
-export const KUBELET_MAX_HOUSEKEEPING_MS = 15_000;
+const KUBELET_MAX_HOUSEKEEPING_MS = 15_000;
 
 /** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
 const FORGET_AFTER_INTERVALS = 10;

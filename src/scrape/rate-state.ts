@@ -44,14 +44,14 @@ export class Interner {
       this.valueOf[id] = value;
       this.refs[id] = 0;
     }
-    this.refs[id]!++;
+    this.refs[id]++;
     return id;
   }
 
   /** One reference fewer; the string is forgotten with the last one. */
   release(id: number): void {
     if (id === NO_ID) return;
-    const left = --this.refs[id]!;
+    const left = --this.refs[id];
     if (left > 0) return;
     if (left < 0) throw new Error(`rates: interner id ${id} released more often than acquired`);
     this.idOf.delete(this.valueOf[id]!);
@@ -110,7 +110,7 @@ export class EntityStates {
     }
     this.keyOf[slot] = key;
     this.slotOf.set(key, slot);
-    const c = this.chunks[slot >> CHUNK_BITS]!;
+    const c = this.chunks[slot >> CHUNK_BITS];
     c.ids[(slot & CHUNK_MASK) * 2] = podId;
     c.ids[(slot & CHUNK_MASK) * 2 + 1] = nodeId;
     return slot;
@@ -118,22 +118,22 @@ export class EntityStates {
 
   /** The slot's numbers. The returned object is reused by the next call. */
   ref(slot: number): SlotRef {
-    this.cursor.data = this.chunks[slot >> CHUNK_BITS]!.data;
+    this.cursor.data = this.chunks[slot >> CHUNK_BITS].data;
     this.cursor.at = (slot & CHUNK_MASK) * this.stride;
     return this.cursor;
   }
 
   /** One number of a slot. */
   get(slot: number, field: number): number {
-    return this.chunks[slot >> CHUNK_BITS]!.data[(slot & CHUNK_MASK) * this.stride + field]!;
+    return this.chunks[slot >> CHUNK_BITS].data[(slot & CHUNK_MASK) * this.stride + field];
   }
 
   podIdOf(slot: number): number {
-    return this.chunks[slot >> CHUNK_BITS]!.ids[(slot & CHUNK_MASK) * 2]!;
+    return this.chunks[slot >> CHUNK_BITS].ids[(slot & CHUNK_MASK) * 2];
   }
 
   nodeIdOf(slot: number): number {
-    return this.chunks[slot >> CHUNK_BITS]!.ids[(slot & CHUNK_MASK) * 2 + 1]!;
+    return this.chunks[slot >> CHUNK_BITS].ids[(slot & CHUNK_MASK) * 2 + 1];
   }
 
   /**

@@ -62,7 +62,7 @@ const START = 1;
 const SEEN = 2;
 const VALUES = 3;
 
-export type RateSource = 'summary' | 'cadvisor' | 'resource';
+type RateSource = 'summary' | 'cadvisor' | 'resource';
 
 /** Compact keys join an entity's key fields with this (it cannot occur in names or UIDs). */
 const SEP = '\u001f';
@@ -89,7 +89,7 @@ function compactKey(plan: KeyPlan, row: MetricRow, podId: number, nodeId: number
   }
   let key = '';
   for (let i = 0; i < cols.length; i++) {
-    const part = i === plan.pod ? podId : i === plan.node ? nodeId : String(row[cols[i]!] ?? '');
+    const part = i === plan.pod ? podId : i === plan.node ? nodeId : String(row[cols[i]] ?? '');
     key = i === 0 ? String(part) : key + SEP + part;
   }
   return key;
@@ -206,7 +206,7 @@ export class RateTracker {
       const plan = KEY_PLAN[entity];
       let kept = 0;
       for (let i = 0; i < list.length; i++) {
-        const row = list[i]!;
+        const row = list[i];
         if (this.applyRow(cs, st, plan, entity, row, startTimes, seenMs, result)) {
           list[kept++] = row;
         }
@@ -295,11 +295,11 @@ export class RateTracker {
     const counters = this.counters[entity];
     const n = counters.length;
     const values = this.scratch;
-    for (let i = 0; i < n; i++) values[i] = numberOrNaN(row[counters[i]!.column]);
+    for (let i = 0; i < n; i++) values[i] = numberOrNaN(row[counters[i].column]);
     // '' (a node's own interface has no pod) is no id; ids are looked up before any is taken, so a
     // known entity costs no reference counting.
-    const uid = plan.pod >= 0 ? String(row[plan.columns[plan.pod]!] ?? '') : '';
-    const node = plan.node >= 0 ? String(row[plan.columns[plan.node]!] ?? '') : '';
+    const uid = plan.pod >= 0 ? String(row[plan.columns[plan.pod]] ?? '') : '';
+    const node = plan.node >= 0 ? String(row[plan.columns[plan.node]] ?? '') : '';
     const knownPod = uid ? cs.pods.peek(uid) : NO_ID;
     const knownNode = node ? cs.nodes.peek(node) : NO_ID;
     let slot = knownPod === undefined || knownNode === undefined ? undefined : st.slotOf.get(compactKey(plan, row, knownPod, knownNode));
@@ -312,13 +312,13 @@ export class RateTracker {
       return true;
     }
     const { data, at } = st.ref(slot);
-    const prevTs = data[at + TS]!;
+    const prevTs = data[at + TS];
     if (tsMs <= prevTs) {
       result.stale++;
       return false;
     }
     const elapsedS = (tsMs - prevTs) / 1000;
-    const prevStart = data[at + START]!;
+    const prevStart = data[at + START];
     const restarted = !Number.isNaN(startMs) && !Number.isNaN(prevStart) && startMs !== prevStart;
     const gap = tsMs - prevTs > this.gapFactor * this.intervalMs;
     if (restarted) result.resets++;
@@ -328,13 +328,13 @@ export class RateTracker {
       // restart between scrapes, a runtime without start times): then no counter of the row is trusted
       // for this sample, since one that already grew past its old value would give a wrong rate.
       let wentDown = false;
-      for (let i = 0; i < n; i++) if (values[i]! < data[at + VALUES + i]!) wentDown = true; // false when either is NaN
+      for (let i = 0; i < n; i++) if (values[i] < data[at + VALUES + i]) wentDown = true; // false when either is NaN
       if (wentDown) result.resets++;
       else {
         for (let i = 0; i < n; i++) {
-          const v = values[i]!;
-          const p = data[at + VALUES + i]!;
-          if (!Number.isNaN(v) && !Number.isNaN(p)) row[counters[i]!.rateColumn] = ((v - p) / elapsedS) * counters[i]!.scale;
+          const v = values[i];
+          const p = data[at + VALUES + i];
+          if (!Number.isNaN(v) && !Number.isNaN(p)) row[counters[i].rateColumn] = ((v - p) / elapsedS) * counters[i].scale;
         }
       }
     }

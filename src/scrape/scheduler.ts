@@ -21,12 +21,12 @@ export interface NodeScrapeStatus {
   late: number;
 }
 
-export interface ScrapeJob {
+interface ScrapeJob {
   node: string;
   signal: AbortSignal;
 }
 
-export type ScrapeFn = (job: ScrapeJob) => Promise<void>;
+type ScrapeFn = (job: ScrapeJob) => Promise<void>;
 
 /** FIFO counting semaphore. */
 export class Semaphore {
@@ -54,7 +54,7 @@ export class Semaphore {
 }
 
 /** FNV-1a: a stable, cheap hash for offsets. */
-export function stableHash(text: string): number {
+function stableHash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

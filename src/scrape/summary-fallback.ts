@@ -13,7 +13,7 @@ export interface FallbackDeps {
 }
 
 /** Whether a failed summary scrape should be replaced by /metrics/resource. */
-export function fallsBackToResource(err: unknown, signal: AbortSignal): boolean {
+function fallsBackToResource(err: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return false; // timed out or stopping: no budget left for a second request
   if (err instanceof HttpError && err.status === 429) return false;
   return true;
@@ -33,7 +33,7 @@ export async function scrapeSummaryWithFallback(node: string, signal: AbortSigna
     try {
       await deps.ingest(node, 'resource', await deps.fetch(node, 'resource', signal));
     } catch (resourceErr) {
-      throw new Error(`${why}; /metrics/resource fallback failed too: ${(resourceErr as Error).message}`);
+      throw new Error(`${why}; /metrics/resource fallback failed too: ${(resourceErr as Error).message}`, { cause: resourceErr });
     }
     throw new SummaryFallbackError(`${why}; stored /metrics/resource instead`);
   }

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from 'node:crypto';
 import { log } from '../log.js';
 
-export interface Reply {
+interface Reply {
   status?: number;
   json?: unknown;
   text?: string;
@@ -109,7 +109,7 @@ export class RequestError extends Error {
   }
 }
 
-export function send(res: ServerResponse, r: Reply): void {
+function send(res: ServerResponse, r: Reply): void {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...r.headers };
   let body: Buffer | string;
   if (r.json !== undefined) {
@@ -126,7 +126,7 @@ export function send(res: ServerResponse, r: Reply): void {
   res.end(body);
 }
 
-export function splitListen(listen: string): { host: string; port: number } {
+function splitListen(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen);
   if (!m) throw new Error(`server.listen: expected host:port, got ${JSON.stringify(listen)}`);
   return { host: m[1] ?? m[2], port: Number(m[3]) };

@@ -15,7 +15,7 @@ export async function ensureCluster(pool: pg.Pool, name: string, meta: ClusterMe
      RETURNING id`,
     [name, JSON.stringify(meta)],
   );
-  return r.rows[0]!.id;
+  return r.rows[0].id;
 }
 
 export interface ClusterRow {

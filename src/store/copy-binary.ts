@@ -4,6 +4,7 @@
 // the COPY, while writing 8 bytes into a buffer costs almost nothing on either side. Format reference:
 // https://www.postgresql.org/docs/current/sql-copy.html ("Binary Format").
 import type { ColumnSpec } from './schema.js';
+import { scalarText } from './copy-text.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Signature, flags (int32 0), header extension length (int32 0). */
@@ -96,7 +97,7 @@ const writeTimestamp: FieldWriter = (w, v) => {
 
 const writeText: FieldWriter = (w, v) => {
   if (v === null || v === undefined) return w.nullField();
-  const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v);
+  const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : scalarText(v);
   // The row's up-front room covers fixed-size fields only: make room for this text (UTF-8 takes at most
   // 3 bytes per UTF-16 unit) plus, again, the fixed fields that may follow it in the row.
   w.ensure(4 + s.length * 3 + w.rowFixedMax);
@@ -136,11 +137,11 @@ export function binaryCopyEncoder(columns: ColumnSpec[]): (rows: Array<Record<st
   return (rows) => {
     const w = new BufferWriter(rowFixedMax);
     for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
+      const row = rows[r];
       w.ensure(rowFixedMax);
       w.view.setInt16(w.pos, n);
       w.pos += 2;
-      for (let i = 0; i < n; i++) writers[i]!(w, row[names[i]!]);
+      for (let i = 0; i < n; i++) writers[i](w, row[names[i]]);
     }
     return w.buf.subarray(0, w.pos);
   };

@@ -3,7 +3,7 @@
 // values (https://www.postgresql.org/docs/current/sql-copy.html, "Text Format").
 import type { ColumnSpec } from './schema.js';
 
-export const COPY_NULL = '\\N';
+const COPY_NULL = '\\N';
 
 /** A row that cannot be stored whatever the database's state (a missing key): retrying cannot help. */
 export class BadRowError extends Error {
@@ -19,13 +19,22 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 export function escapeCopyText(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : s;
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
+}
+
+/**
+ * The text of a row value that is not a string or Date: rows otherwise hold numbers, bigints and booleans,
+ * whose String() is what PostgreSQL parses. Parameter `unknown` on purpose: the one place a value of any
+ * other type would become text, as String() always made it (so the stored value shows the bug).
+ */
+export function scalarText(v: unknown): string {
+  return String(v);
 }
 
 function encodeText(v: unknown): string {
   if (v === null || v === undefined) return COPY_NULL;
   if (v instanceof Date) return v.toISOString();
-  return escapeCopyText(typeof v === 'string' ? v : String(v));
+  return escapeCopyText(typeof v === 'string' ? v : scalarText(v));
 }
 
 /** Integers: a fractional number (a decoder's arithmetic) is rounded rather than failing the whole batch. */
@@ -36,14 +45,14 @@ function encodeInteger(v: unknown): string {
     return Number.isInteger(v) ? String(v) : String(Math.round(v));
   }
   if (typeof v === 'bigint') return v.toString();
-  return escapeCopyText(String(v));
+  return escapeCopyText(scalarText(v));
 }
 
 /** NaN and ±Infinity are valid doubles in PostgreSQL but meaningless as samples: stored as NULL. */
 function encodeDouble(v: unknown): string {
   if (v === null || v === undefined) return COPY_NULL;
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : COPY_NULL;
-  return escapeCopyText(String(v));
+  return escapeCopyText(scalarText(v));
 }
 
 /** Date, epoch milliseconds or an ISO string. */
@@ -54,7 +63,7 @@ function encodeTimestamp(v: unknown): string {
     return Number.isNaN(t) ? COPY_NULL : v.toISOString();
   }
   if (typeof v === 'number') return Number.isFinite(v) ? new Date(v).toISOString() : COPY_NULL;
-  return escapeCopyText(String(v));
+  return escapeCopyText(scalarText(v));
 }
 
 function encodeBoolean(v: unknown): string {
@@ -67,7 +76,7 @@ function encodeJson(v: unknown): string {
   return escapeCopyText(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
-export function encoderFor(sqlType: string): Encoder {
+function encoderFor(sqlType: string): Encoder {
   switch (sqlType) {
     case 'bigint':
     case 'integer':
@@ -110,10 +119,10 @@ export function copyEncoder(table: string, columns: ColumnSpec[]): (rows: Array<
     let at = 0;
     const fields = new Array<string>(n);
     for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
+      const row = rows[r];
       let maxBytes = n; // separators and the newline
       for (let i = 0; i < n; i++) {
-        const f = encoders[i]!(row[names[i]!]);
+        const f = encoders[i](row[names[i]]);
         fields[i] = f;
         maxBytes += f.length * 3; // a UTF-16 unit never takes more than 3 UTF-8 bytes
       }
@@ -129,7 +138,7 @@ export function copyEncoder(table: string, columns: ColumnSpec[]): (rows: Array<
       }
       for (let i = 0; i < n; i++) {
         if (i > 0) buf[at++] = 0x09; // tab
-        at += buf.write(fields[i]!, at, 'utf8');
+        at += buf.write(fields[i], at, 'utf8');
       }
       buf[at++] = 0x0a; // newline
     }

@@ -131,6 +131,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     throw new Error(
       `embedded PostgreSQL failed to start on port ${opts.port} with data dir ${dataDir}` +
         (err instanceof Error ? `: ${err.message}` : '') + `\n${recent.slice(-8).join('\n')}`,
+      { cause: err },
     );
   }
   const child = (server as unknown as { process?: ChildProcess }).process;

@@ -148,7 +148,7 @@ export async function hasLiveObjects(pool: pg.Pool, kind: KindDef, clusterId: nu
 /** The database's clock, for listStartedAt (compared with updated_at, which the database stamps). */
 export async function databaseNow(pool: pg.Pool): Promise<Date> {
   const r = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now');
-  return r.rows[0]!.now;
+  return r.rows[0].now;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ function rounds(changes: InventoryChange[]): InventoryChange[][] {
 
 function defaultSanitize(obj: KubeObject): KubeObject {
   const { managedFields: _drop, ...meta } = obj.metadata;
-  return { ...obj, metadata: { ...meta } as KubeObject['metadata'] };
+  return { ...obj, metadata: { ...meta } };
 }
 
 /**
@@ -180,7 +180,7 @@ function defaultSanitize(obj: KubeObject): KubeObject {
  * without anything changing (node conditions' lastHeartbeatTime). Works on the JSON text the writer sends
  * anyway: one serialisation per object instead of two. Key order is the API server's, stable for an object.
  */
-export function fingerprintOfJson(objectJson: string): string {
+function fingerprintOfJson(objectJson: string): string {
   const text = objectJson.includes('"lastHeartbeatTime"') ? objectJson.replace(HEARTBEATS, '') : objectJson;
   return createHash('sha1').update(text).digest('base64url');
 }
@@ -191,7 +191,7 @@ const HEARTBEATS = /"lastHeartbeatTime":(?:"(?:[^"\\]|\\.)*"|null),?/g;
 function storedObject(kind: KindDef, obj: KubeObject): KubeObject {
   const sanitized = (kind.sanitize ?? defaultSanitize)(obj);
   const { resourceVersion: _rv, ...meta } = sanitized.metadata;
-  return { ...sanitized, metadata: meta as KubeObject['metadata'] };
+  return { ...sanitized, metadata: meta };
 }
 
 /**
@@ -221,7 +221,7 @@ function kindRow(kind: KindDef, obj: KubeObject): Record<string, unknown> {
     try {
       v = c.value(obj);
     } catch (err) {
-      throw new Error(`${kind.name} ${meta.namespace ?? ''}/${meta.name}: column ${c.column}: ${(err as Error).message}`);
+      throw new Error(`${kind.name} ${meta.namespace ?? ''}/${meta.name}: column ${c.column}: ${(err as Error).message}`, { cause: err });
     }
     if (v === undefined) v = null;
     // jsonb values go as JSON text (a typed jsonb column may hold a plain string or number).

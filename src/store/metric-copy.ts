@@ -91,7 +91,7 @@ export async function writeMetricRows(
   const plan = planFor(entity);
   // Bad rows (a key missing) fail here, before any database work; the encoding itself is streamed.
   for (let i = 0; i < rows.length; i++) {
-    const why = invalidMetricRowReason(entity, rows[i]!);
+    const why = invalidMetricRowReason(entity, rows[i]);
     if (why) throw new BadRowError(`${plan.table}: row ${i} ${why} (${JSON.stringify(rows[i]).slice(0, 200)})`, i);
   }
   let partitions = opts.partitions ?? defaultPartitions.get(pool);
@@ -196,7 +196,7 @@ export function invalidMetricRowReason(entity: Entity, row: MetricRow): string |
   const keys = KEY_COLUMNS.get(entity);
   if (!keys) throw new Error(`writeMetricRows: unknown entity ${JSON.stringify(entity)}`);
   for (let i = 0; i < keys.length; i++) {
-    const v = row[keys[i]!];
+    const v = row[keys[i]];
     if (v === null || v === undefined) return `lacks key column ${keys[i]}`;
   }
   const ts = row.ts;
@@ -208,7 +208,7 @@ export function invalidMetricRowReason(entity: Entity, row: MetricRow): string |
 function partitionSampleTimes(rows: MetricRow[], widthMs: number): number[] {
   const buckets = new Map<number, number>();
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
+    const row = rows[i];
     const ts = row.ts;
     const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));
     if (!Number.isFinite(ms)) throw new BadRowError(`metric row ${i} without a valid ts: ${JSON.stringify(row).slice(0, 200)}`, i);

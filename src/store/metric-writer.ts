@@ -183,7 +183,7 @@ export class MetricWriter {
   private take(q: EntityQueue): MetricRow[] {
     const batch: MetricRow[] = [];
     while (q.chunks.length && batch.length < this.batchRows) {
-      const chunk = q.chunks[0]!;
+      const chunk = q.chunks[0];
       const room = this.batchRows - batch.length;
       if (chunk.length <= room) {
         batch.push(...q.chunks.shift()!);
@@ -273,7 +273,7 @@ export class MetricWriter {
 
   private release(rows: number): void {
     this.heldRows -= rows;
-    while (this.waiters.length && this.hasRoom(this.waiters[0]!.rows.length)) {
+    while (this.waiters.length && this.hasRoom(this.waiters[0].rows.length)) {
       const w = this.waiters.shift()!;
       this.accept(w.entity, w.rows);
       w.resolve();

@@ -13,7 +13,7 @@ import { DeclarationMismatchError, checkDeclarations } from './migrations/declar
 import { SCHEMA } from './schema.js';
 
 /** Advisory lock key: 'kubepulse' folded into a bigint. Any constant works as long as it never changes. */
-export const MIGRATION_LOCK_KEY = 0x6b75_6265_7075_6c73n;
+const MIGRATION_LOCK_KEY = 0x6b75_6265_7075_6c73n;
 
 export interface MigrateOptions {
   /** The inventory kinds whose declarations are checked against the migrated tables (default ALL_KINDS). */
@@ -77,7 +77,7 @@ async function applyPending(client: pg.Client, migrations: Migration[]): Promise
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+      throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
     }
     applied.push(m.version);
   }
@@ -87,7 +87,7 @@ async function applyPending(client: pg.Client, migrations: Migration[]): Promise
 function checkedOrder(migrations: Migration[]): Migration[] {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (i > 0 && sorted[i - 1]!.version === m.version) throw new Error(`two migrations share version ${m.version}`);
+    if (i > 0 && sorted[i - 1].version === m.version) throw new Error(`two migrations share version ${m.version}`);
   });
   return sorted;
 }

@@ -31,8 +31,8 @@ export function partitionName(table: string, fromMs: number, widthMs: number): s
 export function parsePartitionBound(expr: string): PartitionRange | null {
   const m = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(expr);
   if (!m) return null;
-  const fromMs = parsePgTimestamptz(m[1]!);
-  const toMs = parsePgTimestamptz(m[2]!);
+  const fromMs = parsePgTimestamptz(m[1]);
+  const toMs = parsePgTimestamptz(m[2]);
   return Number.isFinite(fromMs) && Number.isFinite(toMs) ? { fromMs, toMs } : null;
 }
 

@@ -30,8 +30,6 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-export type { Pool, PoolClient } from 'pg';
-
 /** Runs fn in a transaction on one pooled client; rolls back on error. */
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

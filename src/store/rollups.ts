@@ -65,12 +65,12 @@ export class Rollups {
     let from: number;
     if (state.rowCount) {
       const lookback = this.opts.lookbackMs?.[res.name] ?? DEFAULT_LOOKBACK[res.name];
-      from = alignDown(state.rows[0]!.done_until.getTime() - lookback, res.bucketMs);
+      from = alignDown(state.rows[0].done_until.getTime() - lookback, res.bucketMs);
     } else {
       // First run: start where the raw data starts.
       const parts = await this.raw.list(ENTITY_TABLES[entity].table);
       if (parts.length === 0) return 0;
-      from = alignDown(parts[0]!.fromMs, res.bucketMs);
+      from = alignDown(parts[0].fromMs, res.bucketMs);
     }
     const windowMs = alignDown(this.opts.windowMs?.[res.name] ?? DEFAULT_WINDOW[res.name], res.bucketMs) || res.bucketMs;
     let written = 0;

@@ -112,7 +112,7 @@ export function childColumns(kind: KindDef, child: ChildTable): ColumnSpec[] {
   return cols;
 }
 
-export function childKeyColumns(kind: KindDef, child: ChildTable): string[] {
+function childKeyColumns(kind: KindDef, child: ChildTable): string[] {
   return ['cluster_id', parentUidColumn(kind), ...child.keys];
 }
 

@@ -81,7 +81,7 @@ export class SpoolReplayer {
         if (!seg) break;
         for (let i = seg.startIndex; i < seg.records.length; i++) {
           if (this.stopped) return false;
-          await this.replayOne(seg.records[i]!);
+          await this.replayOne(seg.records[i]);
           this.spool.progress(seg.name, i + 1);
         }
         this.spool.done(seg.name);

@@ -283,8 +283,8 @@ export class Spool {
     const p = join(this.o.dir, cursorFile(stream));
     if (!existsSync(p)) return null;
     try {
-      const c = JSON.parse(readFileSync(p, 'utf8'));
-      return typeof c.segment === 'string' && Number.isInteger(c.index) ? c : null;
+      const c = JSON.parse(readFileSync(p, 'utf8')) as { segment?: unknown; index?: unknown } | null;
+      return c && typeof c.segment === 'string' && typeof c.index === 'number' && Number.isInteger(c.index) ? { segment: c.segment, index: c.index } : null;
     } catch {
       return null;
     }

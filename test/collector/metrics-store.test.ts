@@ -59,12 +59,12 @@ after(async () => {
 });
 
 async function count(sql: string, params: unknown[]): Promise<number> {
-  return (await pool.query<{ n: number }>(sql, params)).rows[0]!.n;
+  return (await pool.query<{ n: number }>(sql, params)).rows[0].n;
 }
 
 test('direct kubelet access stores every node; summary and cAdvisor columns land in the same rows', async () => {
   await waitFor(async () => (await pool.query('SELECT 1 FROM kubepulse.cluster')).rowCount === 1, 'cluster registered');
-  clusterId = (await pool.query<{ id: number }>('SELECT id FROM kubepulse.cluster WHERE name = $1', [sim.name])).rows[0]!.id;
+  clusterId = (await pool.query<{ id: number }>('SELECT id FROM kubepulse.cluster WHERE name = $1', [sim.name])).rows[0].id;
   for (const node of sim.nodes().map((n) => n.name)) {
     await waitFor(async () => (await count('SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, node])) > 0, `${node} sampled`);
   }
@@ -90,7 +90,7 @@ test('a frozen kubelet adds no rows while the others keep sampling', async () =>
     `SELECT count(*)::int AS n, count(DISTINCT (pod_uid, container))::int AS keys FROM kubepulse.container_metric WHERE cluster_id = $1 AND node = $2`,
     [clusterId, frozen],
   );
-  assert.equal(containers.rows[0]!.n, containers.rows[0]!.keys, 'one row per container of the frozen node');
+  assert.equal(containers.rows[0].n, containers.rows[0].keys, 'one row per container of the frozen node');
   const ingest = collector!.status()?.collector.ingest ?? {};
   assert.ok((ingest.staleSkipped ?? 0) > 0, `stale samples skipped: ${JSON.stringify(ingest)}`);
 });

@@ -16,6 +16,10 @@ import { waitFor } from '../helpers/wait.js';
 import { EXAMPLE_QUERIES } from '../../src/cli/example-queries.js';
 import { readFileSync } from 'node:fs';
 import { REPO_ROOT } from '../helpers/paths.js';
+import type { SummaryDoc } from '../helpers/summary-doc.js';
+import type { StatusReport } from '../../src/health/status.js';
+import type { WireObject } from '../../src/inventory/kind.js';
+import type { V1Pod } from '@kubernetes/client-node';
 
 let db: TestDatabase;
 let sims: SimCluster[] = [];
@@ -63,11 +67,14 @@ async function clusterId(name: string): Promise<number> {
 }
 
 /** Pods as the simulator's API server lists them (the source of truth the rows must match). */
-async function apiPods(sim: SimCluster): Promise<Array<{ uid: string; namespace: string; name: string; node: string; phase: string }>> {
+async function apiPods(sim: SimCluster): Promise<Array<{ uid: string; namespace: string; name: string; node: string | null; phase: string }>> {
   const conn = await ClusterConnection.open({ name: sim.name, kubeconfig, context: sim.name });
   try {
-    const list = await conn.getJson<{ items: any[] }>('/api/v1/pods');
-    return list.items.map((p) => ({ uid: p.metadata.uid, namespace: p.metadata.namespace, name: p.metadata.name, node: p.spec.nodeName ?? null, phase: p.status.phase }));
+    const list = await conn.getJson<{ items: Array<WireObject<V1Pod>> }>('/api/v1/pods');
+    return list.items.map((p) => {
+      assert.ok(p.metadata.namespace && p.spec && p.status?.phase, `pod ${p.metadata.name} has a namespace, a spec and a phase`);
+      return { uid: p.metadata.uid, namespace: p.metadata.namespace, name: p.metadata.name, node: p.spec.nodeName ?? null, phase: p.status.phase };
+    });
   } finally {
     await conn.close();
   }
@@ -100,7 +107,7 @@ test('metric rows carry the kubelet sample time and values served by the simulat
   const conn = await ClusterConnection.open({ name: sim.name, kubeconfig, context: sim.name });
   try {
     // The kubelet caches a sample between housekeeping ticks, so what we fetch is (or will be) stored.
-    const summary = await conn.getJson<any>(`/api/v1/nodes/${node}/proxy/stats/summary`);
+    const summary = await conn.getJson<SummaryDoc>(`/api/v1/nodes/${node}/proxy/stats/summary`);
     const ts = new Date(summary.node.cpu.time);
     await waitFor(async () => (await q('SELECT 1 FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2 AND ts = $3', [id, node, ts])).length === 1, 'node sample stored');
     const [row] = await q<{ cpu_usage_nanocores: string; memory_working_set_bytes: string }>(
@@ -108,15 +115,15 @@ test('metric rows carry the kubelet sample time and values served by the simulat
       [id, node, ts],
     );
     assert.equal(Number(row.cpu_usage_nanocores), summary.node.cpu.usageNanoCores);
-    assert.equal(Number(row.memory_working_set_bytes), summary.node.memory.workingSetBytes);
+    assert.equal(Number(row.memory_working_set_bytes), summary.node.memory?.workingSetBytes);
     const pod = summary.pods[0];
     const c = pod.containers[0];
-    await waitFor(async () => (await q('SELECT 1 FROM kubepulse.container_metric WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3 AND ts = $4', [id, pod.podRef.uid, c.name, new Date(c.cpu.time)])).length === 1, 'container sample stored');
+    await waitFor(async () => (await q('SELECT 1 FROM kubepulse.container_metric WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3 AND ts = $4', [id, pod.podRef.uid, c.name, new Date(c.cpu!.time)])).length === 1, 'container sample stored');
     const [cr] = await q<{ cpu_usage_core_nanoseconds: string; pod: string; namespace: string }>(
       'SELECT cpu_usage_core_nanoseconds, pod, namespace FROM kubepulse.container_metric WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3 AND ts = $4',
-      [id, pod.podRef.uid, c.name, new Date(c.cpu.time)],
+      [id, pod.podRef.uid, c.name, new Date(c.cpu!.time)],
     );
-    assert.equal(Number(cr.cpu_usage_core_nanoseconds), c.cpu.usageCoreNanoSeconds);
+    assert.equal(Number(cr.cpu_usage_core_nanoseconds), c.cpu!.usageCoreNanoSeconds);
     assert.equal(cr.pod, pod.podRef.name);
     assert.equal(cr.namespace, pod.podRef.namespace);
   } finally {
@@ -179,13 +186,13 @@ test('one cluster going down does not stop the other, and the status says which 
     await waitFor(async () => (await q('SELECT 1 FROM kubepulse.node_metric WHERE cluster_id = $1 AND ts > $2', [upId, since])).length >= up.nodes().length, 'the healthy cluster keeps storing samples', 15_000);
     await waitFor(async () => (await collector.refreshStatus()).clusters.find((c) => c.name === down.name)?.api === 'unreachable', 'status shows the cluster unreachable', 15_000);
     const res = await fetch(`http://${collector.httpAddress}/api/status`);
-    const st = (await res.json()) as any;
-    const byName = Object.fromEntries(st.clusters.map((c: any) => [c.name, c]));
+    const st = (await res.json()) as StatusReport;
+    const byName = Object.fromEntries(st.clusters.map((c) => [c.name, c]));
     assert.equal(byName[down.name].api, 'unreachable');
     assert.equal(byName[up.name].api, 'healthy');
     assert.equal(byName[up.name].nodes, up.nodes().length);
     assert.equal(byName[up.name].pods, up.stats().pods);
-    assert.ok(Date.parse(byName[up.name].lastSampleAt) >= since.getTime() - 2000);
+    assert.ok(Date.parse(byName[up.name].lastSampleAt ?? '') >= since.getTime() - 2000);
     assert.equal(st.database.state, 'connected');
     assert.ok(st.database.rows.node_metric > 0 && st.database.rows.pod > 0);
     const health = await fetch(`http://${collector.httpAddress}/healthz`);

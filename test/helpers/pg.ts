@@ -92,7 +92,7 @@ async function copyTree(src: string, dst: string, owner: { uid: number; gid: num
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < files.length) {
-        const [from, to] = files[next++]!;
+        const [from, to] = files[next++];
         await copyFile(from, to, constants.COPYFILE_FICLONE);
         if (owner) await chown(to, owner.uid, owner.gid);
       }

@@ -89,7 +89,7 @@ async function withConn<T>(sim: SimCluster, f: (c: ClusterConnection) => Promise
 
 async function admin(sim: SimCluster, method: string, path: string, body?: unknown): Promise<any> {
   return withConn(sim, async (c) => {
-    const res = await c.raw(`/_sim/${path}`, { method: method as any, body: body === undefined ? undefined : JSON.stringify(body), contentType: 'application/json' });
+    const res = await c.raw(`/_sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), contentType: 'application/json' });
     return JSON.parse(await res.body.text());
   });
 }

@@ -19,7 +19,7 @@ function lines(text: string, family: string, ...fragments: string[]): Array<{ va
 
 function only<T>(list: T[], what: string): T {
   assert.equal(list.length, 1, `exactly one ${what}`);
-  return list[0]!;
+  return list[0];
 }
 
 for (const name of fixtureNames('cadvisor-')) {
@@ -46,7 +46,7 @@ for (const name of fixtureNames('cadvisor-')) {
 
     // pods: one row per pod cgroup, never a pause/sandbox row as a container
     const podIds = new Set(lines(text, 'container_memory_usage_bytes', `${containerLabel}=""`)
-      .map((l) => /id="([^"]*)"/.exec(l.line)![1]!)
+      .map((l) => /id="([^"]*)"/.exec(l.line)![1])
       .filter((id) => /\/pod[0-9a-f_-]+(\.slice)?$/.test(id)));
     assert.equal(d.rows.pod.length, podIds.size);
     for (const row of d.rows.pod) {
@@ -59,10 +59,10 @@ for (const name of fixtureNames('cadvisor-')) {
       assert.notEqual(row.container, 'POD');
       const raw = lines(text, 'container_memory_working_set_bytes', `${containerLabel}="${String(row.container)}"`, String(row.pod_uid));
       assert.ok(raw.length >= 1);
-      assert.equal(row.memory_working_set_bytes, raw[0]!.value, `container ${String(row.container)}`);
+      assert.equal(row.memory_working_set_bytes, raw[0].value, `container ${String(row.container)}`);
     }
     const appContainers = new Set(lines(text, 'container_memory_usage_bytes')
-      .map((l) => /container(?:_name)?="([^"]*)"/.exec(l.line)![1]!)
+      .map((l) => /container(?:_name)?="([^"]*)"/.exec(l.line)![1])
       .filter((c) => c !== '' && c !== 'POD'));
     assert.deepEqual(new Set(d.rows.container.map((r) => r.container)), appContainers);
 
@@ -81,7 +81,7 @@ for (const name of fixtureNames('cadvisor-')) {
     const reads = lines(text, 'container_fs_reads_total', 'id="/"');
     assert.ok(reads.length > 0);
     for (const raw of reads) {
-      const device = /device="([^"]*)"/.exec(raw.line)![1]!;
+      const device = /device="([^"]*)"/.exec(raw.line)![1];
       const row = all.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device)!;
       assert.equal(row.read_ops, raw.value, `node disk ${device}`);
       const kept = d.rows.disk_io.find((r) => r.pod_uid === '' && r.device === device);
@@ -93,9 +93,9 @@ for (const name of fixtureNames('cadvisor-')) {
 
 test('cadvisor 1.35: concrete values, and the same node CPU as the summary captured with it', async () => {
   const d = await decodeCadvisor(readFixture('cadvisor-nri-1.35.txt'), { nodeName: 'datagen-1-35', scrapeTime: SCRAPE });
-  const node = d.rows.node[0]!;
+  const node = d.rows.node[0];
   assert.equal(node.cpu_usage_core_nanoseconds, 62148052000);
-  const summaryNode = decodeSummary(readFixture('summary-nri-1.35.json')).rows.node[0]!;
+  const summaryNode = decodeSummary(readFixture('summary-nri-1.35.json')).rows.node[0];
   assert.equal(node.cpu_usage_core_nanoseconds, summaryNode.cpu_usage_core_nanoseconds);
   assert.equal(node.cpu_psi_some_total_microseconds, summaryNode.cpu_psi_some_total_microseconds);
   assert.equal(node.cpu_cfs_throttled_periods, 19);
@@ -114,7 +114,7 @@ test('cadvisor 1.35: concrete values, and the same node CPU as the summary captu
   // Idle tunnel devices (all counters 0) are left out unless asked for.
   const text = readFixture('cadvisor-nri-1.35.txt').toString('utf8');
   const pairs = new Set(lines(text, 'container_network_receive_bytes_total').map((l) => {
-    const id = /id="([^"]*)"/.exec(l.line)![1]!;
+    const id = /id="([^"]*)"/.exec(l.line)![1];
     return `${id === '/' ? '' : /pod([0-9a-f-]+)\//.exec(id)![1]}/${/interface="([^"]*)"/.exec(l.line)![1]}`;
   }));
   const all = await decodeCadvisor(readFixture('cadvisor-nri-1.35.txt'), { nodeName: 'x', scrapeTime: SCRAPE, keepIdle: true });
@@ -179,7 +179,7 @@ test('cadvisor: systemd cgroup ids, NaN values and malformed lines', async () =>
     'container_brand_new_metric{id="/"} 1',
   ].join('\n');
   const d = decodeCadvisorText(text, { nodeName: 'n', scrapeTime: SCRAPE });
-  const row = d.rows.container[0]!;
+  const row = d.rows.container[0];
   assert.equal(row.memory_rss_bytes, null);
   assert.equal(row.memory_cache_bytes, null);
   assert.equal(row.threads, 7);

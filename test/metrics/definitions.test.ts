@@ -10,8 +10,8 @@ test('definitions: snake_case unique columns, a rate for every counter, keys fra
   for (const entity of ENTITIES) {
     const table = ENTITY_TABLES[entity];
     assert.equal(table.entity, entity);
-    assert.equal(table.keys[0]!.column, 'cluster_id');
-    assert.equal(table.keys[table.keys.length - 1]!.column, 'ts');
+    assert.equal(table.keys[0].column, 'cluster_id');
+    assert.equal(table.keys[table.keys.length - 1].column, 'ts');
     const columns = [...table.keys.map((k) => k.column), ...table.attributes.map((a) => a.column),
       ...metricColumnsOf(entity).map((c) => c.column)];
     assert.equal(new Set(columns).size, columns.length, `${entity}: duplicate column`);
@@ -40,7 +40,7 @@ test('definitions: every cAdvisor family in the fixtures is either mapped or ign
   const mapped = new Set(METRIC_DEFS.map((d) => d.cadvisor?.family).filter(Boolean));
   for (const name of fixtureNames('cadvisor-')) {
     const families = new Set(readFixture(name).toString('utf8').split('\n')
-      .filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]!));
+      .filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]));
     for (const f of families) {
       assert.ok(mapped.has(f) || IGNORED_CADVISOR_FAMILIES[f], `${name}: ${f}`);
       assert.ok(!(mapped.has(f) && IGNORED_CADVISOR_FAMILIES[f]), `${f} both mapped and ignored`);

@@ -16,7 +16,7 @@ const CGROUP_ENTITIES: Entity[] = ['node', 'system_container', 'pod', 'container
 
 function decodePair(version: string): { summary: MetricRows; cadvisor: MetricRows } {
   const summary = decodeSummary(readFixture(`summary-nri-${version}.json`)).rows;
-  const node = summary.node[0]!.node as string;
+  const node = summary.node[0].node as string;
   const cadvisor = decodeCadvisorText(readFixture(`cadvisor-nri-${version}.txt`), { nodeName: node, scrapeTime: new Date() }).rows;
   return { summary, cadvisor };
 }

@@ -25,12 +25,12 @@ test('prom text: HELP/TYPE, escapes in label values, NaN/±Inf, timestamps, CRLF
   assert.deepEqual(samples[0], {
     name: 'm_total', labels: { path: 'C:\\dir', quote: 'say "hi"', nl: 'a\nb' }, value: 1500, timestampMs: 1700000000123,
   });
-  assert.ok(Number.isNaN(samples[1]!.value));
-  assert.deepEqual(samples[1]!.labels, { empty: '' });
-  assert.equal(samples[2]!.value, Infinity);
-  assert.equal(samples[2]!.timestampMs, null);
-  assert.equal(samples[3]!.value, -Infinity);
-  assert.equal(samples[3]!.timestampMs, 5);
+  assert.ok(Number.isNaN(samples[1].value));
+  assert.deepEqual(samples[1].labels, { empty: '' });
+  assert.equal(samples[2].value, Infinity);
+  assert.equal(samples[2].timestampMs, null);
+  assert.equal(samples[3].value, -Infinity);
+  assert.equal(samples[3].timestampMs, 5);
   assert.deepEqual(samples[4], { name: 'last', labels: {}, value: 42, timestampMs: null });
   assert.equal(samples.length, 5);
 });
@@ -45,7 +45,7 @@ test('prom text: chunks splitting lines and multi-byte characters anywhere give 
     await parsePromStream(chunks, (s) => got.push({ ...s, labels: { ...s.labels } }));
     assert.deepEqual(got, whole, `chunk size ${size}`);
   }
-  assert.equal(whole[0]!.labels.l, 'héllo wörld ✓');
+  assert.equal(whole[0].labels.l, 'héllo wörld ✓');
 });
 
 test('prom text: malformed lines name the line and the problem', () => {

@@ -10,19 +10,19 @@ for (const name of fixtureNames('resource-')) {
     const d = decodeResource(readFixture(name), { nodeName: 'kind-node', scrapeTime: SCRAPE });
     assert.deepEqual(d.unmapped, []);
     assert.equal(d.scrapeError, 0);
-    const node = d.rows.node[0]!;
+    const node = d.rows.node[0];
     assert.equal(node.node, 'kind-node');
     assert.equal(node.cpu_usage_core_nanoseconds, 357354910000); // 357.35491 s
     assert.equal(node.memory_working_set_bytes, 1616273408); // 1.616273408e+09
     assert.deepEqual(node.ts, new Date(1633253809720));
-    const pod = d.rows.pod[0]!;
+    const pod = d.rows.pod[0];
     assert.equal(pod.pod, 'coredns-558bd4d5db-4dpjz');
     assert.equal(pod.namespace, 'kube-system');
     assert.equal(pod.pod_uid, null, 'no resolver: the UID is unknown');
     assert.equal(pod.cpu_usage_core_nanoseconds, 4678120000);
     assert.equal(pod.memory_working_set_bytes, 12627968);
     assert.deepEqual(pod.ts, new Date(1633253803935));
-    const c = d.rows.container[0]!;
+    const c = d.rows.container[0];
     assert.equal(c.container, 'coredns');
     assert.equal(c.cpu_usage_core_nanoseconds, 4710169000);
     assert.equal(c.memory_working_set_bytes, 12533760);
@@ -50,7 +50,7 @@ test('resource: swap series, resource_scrape_error and a malformed line', () => 
     'node_swap_usage_bytes 4096 1700000000000',
     'resource_scrape_error 1',
   ].join('\n'), { nodeName: 'n', scrapeTime: SCRAPE });
-  assert.equal(d.rows.node[0]!.swap_usage_bytes, 4096);
+  assert.equal(d.rows.node[0].swap_usage_bytes, 4096);
   assert.equal(d.scrapeError, 1);
   assert.throws(() => decodeResource('node_cpu_usage_seconds_total abc\n', { nodeName: 'n', scrapeTime: SCRAPE }),
     /^MetricDecodeError: resource: line 1: expected a number value/);

@@ -93,7 +93,7 @@ test('every table and column of a migrated database is documented with its type,
 
 for (const example of SCHEMA_EXAMPLES) {
   test(`example query returns rows: ${example.title}`, async () => {
-    const node = sim.nodes()[0]!.name;
+    const node = sim.nodes()[0].name;
     const values: Record<string, unknown> = { node, at: new Date() };
     const r = await pool.query(bindExample(example), example.variables.map((v) => values[v]));
     assert.ok(r.rowCount! > 0, `${example.title}: no rows`);
@@ -103,7 +103,7 @@ for (const example of SCHEMA_EXAMPLES) {
 
 test('the node-at-time example lists the pods the API server has on that node', async () => {
   const example = SCHEMA_EXAMPLES.find((x) => x.variables.includes('at'))!;
-  const node = sim.nodes()[1]!.name;
+  const node = sim.nodes()[1].name;
   const r = await pool.query<{ pod: string }>(bindExample(example), [node, new Date()]);
   const stored = await pool.query<{ name: string }>("SELECT name FROM kubepulse.pod WHERE node = $1 AND deleted_at IS NULL AND phase <> 'Pending'", [node]);
   assert.deepEqual([...new Set(r.rows.map((x) => x.pod))].sort(), stored.rows.map((x) => x.name).sort());

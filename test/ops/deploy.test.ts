@@ -24,13 +24,13 @@ function manifests(file: string): Manifest[] {
 function only(docs: Manifest[], kind: string): Manifest {
   const found = docs.filter((d) => d.kind === kind);
   assert.equal(found.length, 1, `exactly one ${kind}`);
-  return found[0]!;
+  return found[0];
 }
 
 /** '/apis/apps/v1/deployments' → apps, deployments; '/api/v1/pods' → '', pods. */
 function groupResource(listPath: string): { group: string; resource: string } {
   const p = listPath.split('/').filter(Boolean);
-  return p[0] === 'api' ? { group: '', resource: p[2]! } : { group: p[1]!, resource: p[3]! };
+  return p[0] === 'api' ? { group: '', resource: p[2] } : { group: p[1], resource: p[3] };
 }
 
 const rbac = manifests('rbac.yaml');
@@ -79,7 +79,7 @@ test('service recipes run without the built-in watchdog', () => {
   const deployment = only(manifests('kubepulse.yaml'), 'Deployment');
   const [container, ...more] = deployment.spec.template.spec.containers as Array<{ args: string[] }>;
   assert.equal(more.length, 0, 'one container');
-  assert.equal(container!.args[0], 'run');
-  assert.ok(container!.args.includes('--no-watchdog'), `args ${JSON.stringify(container!.args)}`);
+  assert.equal(container.args[0], 'run');
+  assert.ok(container.args.includes('--no-watchdog'), `args ${JSON.stringify(container.args)}`);
   assert.equal(deployment.spec.replicas, 1, 'one replica: it owns its data folder');
 });

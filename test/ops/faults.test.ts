@@ -23,6 +23,10 @@ import { ClusterConnection } from '../../src/cluster/connection.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/store/embedded.js';
 import { configureLogging } from '../../src/log.js';
 import { parseSegment } from '../../src/store/spool.js';
+import type { StatusReport } from '../../src/health/status.js';
+import type { ClusterStatus } from '../../src/collector/cluster-collector.js';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { WireObject } from '../../src/inventory/kind.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
 const OUTAGE_MS = Number(process.env.KUBEPULSE_FAULT_OUTAGE_S ?? 30) * 1000;
@@ -93,11 +97,20 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function getStatus(): Promise<any> {
+async function getStatus(): Promise<StatusReport> {
   const res = await fetch(`http://127.0.0.1:${httpPort}/api/status`);
   assert.equal(res.status, 200);
-  return res.json();
+  return (await res.json()) as StatusReport;
 }
+
+function clusterIn(st: StatusReport, name: string): ClusterStatus {
+  const c = st.clusters.find((x) => x.name === name);
+  assert.ok(c, `the status lists cluster ${name}`);
+  return c;
+}
+
+/** The part of a kubelet Summary this test reads. */
+interface SummarySample { node: { cpu: { time: string } }; pods: Array<{ containers?: unknown[] }> }
 
 async function db(): Promise<pg.Client> {
   if (!client) {
@@ -121,11 +134,11 @@ async function witness(into: Map<string, Witnessed>, only?: string[]): Promise<v
     sims.map(async (s, i) => {
       if (only && !only.includes(s.name)) return;
       for (const n of s.nodes()) {
-        const sum = await conns[i]!.getJson<any>(`/api/v1/nodes/${n.name}/proxy/stats/summary`).catch(() => null);
+        const sum = await conns[i].getJson<SummarySample>(`/api/v1/nodes/${n.name}/proxy/stats/summary`).catch(() => null);
         if (!sum) continue;
         const ts = new Date(sum.node.cpu.time).toISOString();
         const key = `${s.name}/${n.name}/${ts}`;
-        const containers = (sum.pods as any[]).reduce((k, p) => k + (p.containers?.length ?? 0), 0);
+        const containers = sum.pods.reduce((k, p) => k + (p.containers?.length ?? 0), 0);
         if (!into.has(key)) into.set(key, { cluster: s.name, node: n.name, ts, containers, firstSeenMs: Date.now() });
       }
     }),
@@ -140,7 +153,7 @@ async function assertStored(samples: Witnessed[]): Promise<void> {
     const nodeRows = await (await db()).query('SELECT 1 FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2 AND ts = $3', [id, w.node, w.ts]);
     assert.equal(nodeRows.rowCount, 1, `node sample ${w.cluster}/${w.node} at ${w.ts} stored exactly once`);
     const c = await (await db()).query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.container_metric WHERE cluster_id = $1 AND node = $2 AND ts = $3', [id, w.node, w.ts]);
-    assert.equal(Number(c.rows[0]!.n), w.containers, `every container of ${w.cluster}/${w.node} at ${w.ts}`);
+    assert.equal(Number(c.rows[0].n), w.containers, `every container of ${w.cluster}/${w.node} at ${w.ts}`);
   }
 }
 
@@ -156,7 +169,7 @@ async function collectWhile(ms: number, into: Map<string, Witnessed>, only?: str
 test('both clusters are collected and the status says so', async () => {
   await waitFor(async () => {
     const st = await getStatus();
-    return st.database.state === 'connected' && st.clusters.length === 2 && st.clusters.every((c: any) => c.api === 'healthy' && c.lastSampleAt);
+    return st.database.state === 'connected' && st.clusters.length === 2 && st.clusters.every((c) => c.api === 'healthy' && c.lastSampleAt);
   }, 'both clusters healthy with samples', 60_000, 500);
   const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
   assert.equal(ready.status, 200);
@@ -166,7 +179,7 @@ test('both clusters are collected and the status says so', async () => {
   assert.ok(st.collector.heapBytes > 0 && st.collector.rssBytes > 0);
   // The worker started after the supervisor was spawned: its uptime (whole seconds) cannot be longer.
   assert.ok(st.collector.uptimeS >= 0 && st.collector.uptimeS <= Math.ceil((Date.now() - spawnedAt) / 1000), `uptime ${st.collector.uptimeS} s`);
-  assert.ok(st.database.partitionsAhead >= 1, 'partitions exist ahead of now');
+  assert.ok((st.database.partitionsAhead ?? 0) >= 1, 'partitions exist ahead of now');
   const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
   assert.match(metrics, /^kubepulse_database_up 1$/m);
   assert.match(metrics, /^kubepulse_cluster_api_up\{cluster="east"\} 1$/m);
@@ -190,14 +203,16 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   assert.equal(notReady.status, 503);
   assert.match(await notReady.text(), /database unreachable/);
   // An inventory change during the outage: a pod deleted (its replacement created) goes to the spool.
-  const pods = await conns[1]!.getJson<{ items: any[] }>('/api/v1/pods');
+  const pods = await conns[1].getJson<{ items: Array<WireObject<V1Pod>> }>('/api/v1/pods');
   const victim = pods.items.find((p) => p.metadata.namespace !== 'kube-system' && p.metadata.ownerReferences?.length)!;
+  const victimNamespace = victim.metadata.namespace;
+  assert.ok(victimNamespace, 'pods are namespaced');
   const deletedAt = Date.now();
-  sims[1]!.deletePod(victim.metadata.namespace, victim.metadata.name);
+  sims[1].deletePod(victimNamespace, victim.metadata.name);
   await collectWhile(OUTAGE_MS / 2, seen);
   const before = await getStatus();
   assert.equal(before.database.spool.inventoryPending, true, 'the delete waits in the spool');
-  assert.ok(before.database.spool.oldestAgeMs > 0);
+  assert.ok((before.database.spool.oldestAgeMs ?? 0) > 0);
   const killedAt = Date.now();
   process.kill(before.collector.pid, 'SIGKILL');
   // What the killed worker left on disk: all of it must reach the database.
@@ -205,7 +220,11 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   const spoolDir = join(dir, 'spool');
   for (const f of readdirSync(spoolDir).filter((x) => x.endsWith('-metric.jsonl'))) {
     for (const r of parseSegment(readFileSync(join(spoolDir, f), 'utf8')).records) {
-      if (r.t === 'metric' && r.entity === 'node') for (const row of r.rows) spooled.push(row as any);
+      if (r.t !== 'metric' || r.entity !== 'node') continue;
+      for (const { node, ts, cluster_id } of r.rows) {
+        assert.ok(typeof node === 'string' && typeof ts === 'string' && typeof cluster_id === 'number', 'a spooled node row has its key');
+        spooled.push({ node, ts, cluster_id });
+      }
     }
   }
   assert.ok(spooled.length > 0, 'node rows were spooled during the outage');
@@ -217,7 +236,7 @@ test('database stopped, worker killed -9 during the outage, database started: ev
     if (!st || st.collector.pid === before.collector.pid) return false;
     assert.equal(st.database.state, 'unreachable');
     restartedAt = Date.now();
-    return st.clusters.every((c: any) => c.api === 'healthy');
+    return st.clusters.every((c) => c.api === 'healthy');
   }, 'worker restarted and collecting during the outage', 60_000, 500);
   await collectWhile(Math.max(12_000, OUTAGE_MS - (Date.now() - outageStart)), seen); // ≥ one housekeeping period (10 s)
   const dbBackAt = Date.now();
@@ -229,7 +248,7 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   }, 'restarted worker connected with an empty spool', 120_000, 1000);
   const after = await getStatus();
   assert.ok(after.collector.restarts >= 1);
-  assert.ok(after.collector.restartReasons.some((r: any) => r.kind === 'exit' && /SIGKILL/.test(r.detail)), 'the kill is among the restart reasons');
+  assert.ok(after.collector.restartReasons.some((r) => r.kind === 'exit' && /SIGKILL/.test(r.detail)), 'the kill is among the restart reasons');
   const ids = new Map([...(await clusterIds())].map(([n, id]) => [id, n]));
   for (const row of spooled) {
     const r = await (await db()).query('SELECT 1 FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2 AND ts = $3', [row.cluster_id, row.node, row.ts]);
@@ -246,7 +265,7 @@ test('database stopped, worker killed -9 during the outage, database started: ev
   // The delete was replayed from the spool with the time it happened (a relist would stamp a later one).
   const del = await (await db()).query<{ at: Date }>("SELECT at FROM kubepulse.change_log WHERE uid = $1 AND op = 'delete'", [victim.metadata.uid]);
   assert.equal(del.rowCount, 1, 'the pod delete is in the change log once');
-  assert.ok(Math.abs(del.rows[0]!.at.getTime() - deletedAt) < 5000, `delete logged at the time it happened (${del.rows[0]!.at.toISOString()})`);
+  assert.ok(Math.abs(del.rows[0].at.getTime() - deletedAt) < 5000, `delete logged at the time it happened (${del.rows[0].at.toISOString()})`);
   const podRow = await (await db()).query<{ deleted_at: Date | null }>('SELECT deleted_at FROM kubepulse.pod WHERE uid = $1', [victim.metadata.uid]);
   assert.ok(podRow.rows[0]?.deleted_at, 'the pod row is marked deleted');
   const dup = await (await db()).query('SELECT cluster_id, node, ts FROM kubepulse.node_metric GROUP BY 1, 2, 3 HAVING count(*) > 1');
@@ -258,19 +277,19 @@ test('database stopped, worker killed -9 during the outage, database started: ev
 });
 
 test('one cluster API server down: the other keeps being collected on time and the status says which is down', async () => {
-  const east = sims[0]!;
-  await waitFor(async () => (await getStatus()).clusters.every((c: any) => c.api === 'healthy'), 'both healthy again', 60_000, 500);
-  const lateBefore = (await getStatus()).clusters.find((c: any) => c.name === 'west').scrapes.summary.cyclesLate;
+  const east = sims[0];
+  await waitFor(async () => (await getStatus()).clusters.every((c) => c.api === 'healthy'), 'both healthy again', 60_000, 500);
+  const lateBefore = clusterIn(await getStatus(), 'west').scrapes.summary.cyclesLate;
   const downAt = Date.now();
   east.setApiDown(true);
   const seenWest = new Map<string, Witnessed>();
   let sawDown = false;
   await collectWhile(API_DOWN_MS, seenWest, ['west'], async () => {
     const st = await getStatus();
-    const e = st.clusters.find((c: any) => c.name === 'east');
+    const e = clusterIn(st, 'east');
     if (e.api === 'unreachable') {
       sawDown = true;
-      assert.equal(st.clusters.find((c: any) => c.name === 'west').api, 'healthy');
+      assert.equal(clusterIn(st, 'west').api, 'healthy');
       assert.equal((await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status, 200, 'ready: one cluster collecting');
       assert.match(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), /^kubepulse_cluster_api_up\{cluster="east"\} 0$/m);
     }
@@ -278,7 +297,7 @@ test('one cluster API server down: the other keeps being collected on time and t
   assert.ok(sawDown, 'status showed east unreachable while it was down');
   east.setApiDown(false);
   const st = await getStatus();
-  assert.equal(st.clusters.find((c: any) => c.name === 'west').scrapes.summary.cyclesLate, lateBefore, 'west scrape cycles stayed on time');
+  assert.equal(clusterIn(st, 'west').scrapes.summary.cyclesLate, lateBefore, 'west scrape cycles stayed on time');
   // Samples witnessed ≥ 2 s before the last check were scraped: they must be stored (they are, on time).
   const west = [...seenWest.values()].filter((w) => w.firstSeenMs <= Date.now() - 2000);
   assert.ok(west.length >= 2 * Math.floor(API_DOWN_MS / 10_000), `west samples during the outage (${west.length})`);
@@ -286,7 +305,7 @@ test('one cluster API server down: the other keeps being collected on time and t
     await assertStored(west);
     return true;
   }, 'west samples stored', 10_000, 500);
-  await waitFor(async () => (await getStatus()).clusters.find((c: any) => c.name === 'east').api === 'healthy', 'east healthy again', 30_000, 500);
+  await waitFor(async () => clusterIn(await getStatus(), 'east').api === 'healthy', 'east healthy again', 30_000, 500);
   const hist = await (await db()).query('SELECT 1 FROM kubepulse.collector_status WHERE at >= $1 AND clusters_down = ARRAY[\'east\']', [new Date(downAt)]);
   assert.ok((hist.rowCount ?? 0) > 0, 'collector_status shows east down');
 });

@@ -126,7 +126,7 @@ test('pod index + follower: back to the baseline after 20,000 lifecycles, includ
   const index = new PodIndex();
   const forgotten: string[] = [];
   const follow = followPods(index, { forgetPods: (_c, uids) => forgotten.push(...uids) }, 3);
-  const change = (op: InventoryChange['op'], uid: string, name: string): InventoryChange => ({ op, obj: { metadata: { uid, name, namespace: 'ns' } } as InventoryChange['obj'] });
+  const change = (op: InventoryChange['op'], uid: string, name: string): InventoryChange => ({ op, obj: { metadata: { uid, name, namespace: 'ns' } } });
   for (let i = 0; i < 50; i++) follow.onChange(change('upsert', `live-${i}`, `live-${i}`));
   const baseline = index.size;
   for (let i = 0; i < 20_000; i++) {
@@ -169,7 +169,7 @@ test('kubelet pipeline: forgetPods, forgetNode and forgetCluster drop the rate s
   try {
     const ingest = (clusterId: number) => pipeline.ingest({ clusterId, cluster: `c${clusterId}`, node: doc.node.nodeName, source: 'summary', body, scrapedAt: new Date(), intervalMs: 10_000 });
     await ingest(1);
-    const onePerCluster = pipeline.counters().rateEntities!;
+    const onePerCluster = pipeline.counters().rateEntities;
     assert.ok(onePerCluster > doc.pods.length, `rate state for the node, its pods and their parts: ${onePerCluster}`);
     await ingest(2);
     assert.equal(pipeline.counters().rateEntities, 2 * onePerCluster);

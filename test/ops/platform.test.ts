@@ -25,7 +25,7 @@ async function startChild(env: Record<string, string> = {}): Promise<Child> {
   const proc = spawn(process.execPath, [join(HERE, 'lifecycle-child.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let rest = '';
-  proc.stdout!.on('data', (d: Buffer) => {
+  proc.stdout.on('data', (d: Buffer) => {
     const parts = (rest + d.toString('utf8')).split('\n');
     rest = parts.pop()!;
     lines.push(...parts);

@@ -26,7 +26,7 @@ function recorder(fail?: () => Error | null) {
     async writeMetric(entity, rows) {
       const e = fail?.();
       if (e) throw e;
-      seen.push(`metric:${entity}:${rows[0]!.node}:${rows.length}`);
+      seen.push(`metric:${entity}:${rows[0].node}:${rows.length}`);
     },
     async applyInventory(clusterId, kind, changes, at) {
       const e = fail?.();

@@ -43,13 +43,13 @@ test('rates: per-second rates from two summaries of the fixture, 10 s apart', ()
   const r1 = rates.apply(1, first.rows, first.startTimes);
   assert.equal(r1.first, first.rows.node.length + first.rows.system_container.length + first.rows.pod.length
     + first.rows.container.length + first.rows.volume.length + first.rows.interface.length);
-  assert.equal(first.rows.node[0]!.cpu_rate_millicores, null, 'no rate on the first sample');
+  assert.equal(first.rows.node[0].cpu_rate_millicores, null, 'no rate on the first sample');
 
   // 2.5 cores for 10 s = 25e9 ns; 300 faults; 1 MB received
   const second = decodeSummary(later(10, { cpuNs: 25e9, faults: 300, rxBytes: 1_000_000 }));
   const r2 = rates.apply(1, second.rows, second.startTimes);
   assert.deepEqual([r2.stale, r2.resets, r2.gaps, r2.first], [0, 0, 0, 0]);
-  const node = second.rows.node[0]!;
+  const node = second.rows.node[0];
   assert.equal(node.cpu_usage_core_nanoseconds, 62148052000 + 25e9);
   assert.equal(node.cpu_rate_millicores, 2500);
   assert.equal(node.memory_page_faults_per_second, 30);
@@ -113,10 +113,10 @@ test('rates: after a gap longer than gapFactor × interval there is no rate', ()
   const b = decodeSummary(later(31, { cpuNs: 1e9, faults: 1, rxBytes: 1 }));
   const r = rates.apply(1, b.rows, b.startTimes);
   assert.ok(r.gaps > 0);
-  assert.equal(b.rows.node[0]!.cpu_rate_millicores, null);
+  assert.equal(b.rows.node[0].cpu_rate_millicores, null);
   const c = decodeSummary(later(41, { cpuNs: 2e9, faults: 1, rxBytes: 1 }));
   rates.apply(1, c.rows, c.startTimes);
-  assert.equal(c.rows.node[0]!.cpu_rate_millicores, 100);
+  assert.equal(c.rows.node[0].cpu_rate_millicores, 100);
 });
 
 test('rates: state is pruned when entities stop appearing, and capped', () => {
@@ -161,7 +161,7 @@ test('rates: cAdvisor counters (seconds × 1e9, throttling) from two shifted pay
   assert.equal(r.stale, 0);
   const hpa = b.rows.pod.find((p) => p.pod === 'e2e-hpa-97d79d4cd-f48d7')!;
   assert.ok(Math.abs((hpa.cpu_cfs_throttled_millicores as number) - 100) < 1e-6, String(hpa.cpu_cfs_throttled_millicores));
-  assert.ok(Math.abs((b.rows.node[0]!.cpu_rate_millicores as number) - 200) < 1e-3);
+  assert.ok(Math.abs((b.rows.node[0].cpu_rate_millicores as number) - 200) < 1e-3);
   assert.equal(hpa.cpu_cfs_throttled_periods_per_second, 0);
 });
 
@@ -171,7 +171,7 @@ test('rates: a deleted pod keeps its state for the grace period, so the kubelet\
   const first = decodeSummary(JSON.stringify(BASE));
   rates.apply(1, first.rows, first.startTimes);
   const all = rates.size;
-  const uid = String(first.rows.pod[0]!.pod_uid);
+  const uid = String(first.rows.pod[0].pod_uid);
   const ofPod = [...first.rows.container, ...first.rows.volume, ...first.rows.interface, ...first.rows.pod].filter((r) => r.pod_uid === uid).length;
   assert.ok(ofPod > 1, 'the pod has containers, volumes or interfaces besides itself');
   rates.forget(1, { pods: [uid] });

@@ -26,8 +26,8 @@ test('container restarts and a node reboot reset counters without negative rates
   const kubelet = createKubelet(() => view, { containerRestarted: () => undefined }, { now: () => nowMs, housekeepingMs });
   const fakeDb = { pool: store.pool, maintenance: undefined, noteWrite: () => undefined } as unknown as Database;
   const pipeline = new KubeletPipeline(fakeDb);
-  const restarted = view.pods[0]!.containers[0]!;
-  const restartedPod = view.pods[0]!;
+  const restarted = view.pods[0].containers[0];
+  const restartedPod = view.pods[0];
 
   const scrape = async (): Promise<void> => {
     for (const source of ['summary', 'cadvisor'] as KubeletSource[]) {
@@ -84,12 +84,12 @@ test('container restarts and a node reboot reset counters without negative rates
      WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3 ORDER BY ts`, [clusterId, restartedPod.uid, restarted.name],
   )).rows;
   assert.ok(rows.length >= 10, `${rows.length} samples of the restarted container`);
-  const drops = (list: typeof rows): number[] => list.flatMap((r, i) => (i > 0 && Number(r.cpu) < Number(list[i - 1]!.cpu) ? [i] : []));
+  const drops = (list: typeof rows): number[] => list.flatMap((r, i) => (i > 0 && Number(r.cpu) < Number(list[i - 1].cpu) ? [i] : []));
   const [atRestart, atReboot, ...more] = drops(rows);
   assert.deepEqual(more, [], 'the counter drops at the restart and at the reboot, nowhere else');
   assert.ok(atRestart !== undefined && atReboot !== undefined, `two drops: ${JSON.stringify(drops(rows))}`);
-  assert.ok(Math.abs(rows[atRestart]!.ts.getTime() - restartAtMs) <= housekeepingMs, 'the first drop is the restart');
-  assert.ok(Math.abs(rows[atReboot]!.ts.getTime() - rebootAtMs) <= housekeepingMs, 'the second drop is the reboot');
+  assert.ok(Math.abs(rows[atRestart].ts.getTime() - restartAtMs) <= housekeepingMs, 'the first drop is the restart');
+  assert.ok(Math.abs(rows[atReboot].ts.getTime() - rebootAtMs) <= housekeepingMs, 'the second drop is the reboot');
   assertRates(rows, [atRestart, atReboot], 'restarted container');
 
   // The node: its counter drops once, at the reboot; the same rule for its rates.
@@ -99,8 +99,8 @@ test('container restarts and a node reboot reset counters without negative rates
   )).rows;
   assert.equal(node.length, rows.length, 'a node sample per scrape');
   assert.equal(drops(node).length, 1, 'the node counter drops once');
-  const reboot = drops(node)[0]!;
-  assert.ok(Math.abs(node[reboot]!.ts.getTime() - rebootAtMs) <= housekeepingMs, 'the drop is the reboot');
+  const reboot = drops(node)[0];
+  assert.ok(Math.abs(node[reboot].ts.getTime() - rebootAtMs) <= housekeepingMs, 'the drop is the reboot');
   assertRates(node, [reboot], 'node');
 });
 
@@ -111,17 +111,17 @@ test('container restarts and a node reboot reset counters without negative rates
  * double rounding.
  */
 function assertRates(list: Array<{ ts: Date; cpu: string; rate: number | null }>, resets: number[], what: string): void {
-  assert.equal(list[0]!.rate, null, `${what}: no rate on the first sample`);
+  assert.equal(list[0].rate, null, `${what}: no rate on the first sample`);
   for (let i = 1; i < list.length; i++) {
-    const at = `${what} at ${list[i]!.ts.toISOString()}`;
+    const at = `${what} at ${list[i].ts.toISOString()}`;
     if (resets.includes(i)) {
-      assert.equal(list[i]!.rate, null, `${at}: no rate across the reset`);
+      assert.equal(list[i].rate, null, `${at}: no rate across the reset`);
       continue;
     }
-    const seconds = (list[i]!.ts.getTime() - list[i - 1]!.ts.getTime()) / 1000;
-    const want = ((Number(list[i]!.cpu) - Number(list[i - 1]!.cpu)) / seconds) * 1e-6;
+    const seconds = (list[i].ts.getTime() - list[i - 1].ts.getTime()) / 1000;
+    const want = ((Number(list[i].cpu) - Number(list[i - 1].cpu)) / seconds) * 1e-6;
     assert.ok(want > 0, `${at}: the counter grew`);
-    const got = list[i]!.rate;
+    const got = list[i].rate;
     assert.ok(got !== null && Math.abs(got - want) <= (2 / seconds) * 1e-6 + 1e-12 * want, `${at}: rate ${got}, counters say ${want}`);
   }
 }

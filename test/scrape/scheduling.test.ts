@@ -43,16 +43,16 @@ test('direct kubelet access: each node answers at its own address, verified agai
     for (const n of sim.nodes().slice(0, 3)) {
       const body = await client.fetch(n.name, 'summary', AbortSignal.timeout(5000));
       const d = decodePayload({ clusterId: 1, cluster: 'sched', node: n.name, source: 'summary', body, scrapedAt: new Date(), intervalMs: 10_000 });
-      assert.equal(d.rows.node[0]!.node, n.name, `${n.address} serves ${n.name}`);
+      assert.equal(d.rows.node[0].node, n.name, `${n.address} serves ${n.name}`);
       assert.ok(d.rows.container.length >= 2);
     }
     // A client that does not trust the cluster CA is refused by TLS: the CA is what made the above work.
     const untrusting = new KubeletClient(
       { ...conn, tls: {}, authHeaders: () => conn.authHeaders(), name: conn.name } as unknown as ClusterConnection,
-      { access: 'direct', insecureSkipTlsVerify: false, timeoutMs: 3000, addressOf: () => ({ address: sim.nodes()[0]!.address, port: sim.nodes()[0]!.kubeletPort }) },
+      { access: 'direct', insecureSkipTlsVerify: false, timeoutMs: 3000, addressOf: () => ({ address: sim.nodes()[0].address, port: sim.nodes()[0].kubeletPort }) },
     );
     try {
-      await assert.rejects(untrusting.fetch(nodes[0]!, 'summary', AbortSignal.timeout(3000)), /certificate/i);
+      await assert.rejects(untrusting.fetch(nodes[0], 'summary', AbortSignal.timeout(3000)), /certificate/i);
     } finally {
       await untrusting.close();
     }
@@ -65,9 +65,9 @@ test('a slow node and a failing node do not delay the others; a 429 node waits f
   const [slow, failing, limited, ...healthy] = nodes;
   sim.setFaults({
     nodes: {
-      [slow!]: { latencyMs: 5000 },
-      [failing!]: { errorRate: 1, errorCodes: [500] },
-      [limited!]: { errorRate: 1, errorCodes: [429] },
+      [slow]: { latencyMs: 5000 },
+      [failing]: { errorRate: 1, errorCodes: [500] },
+      [limited]: { errorRate: 1, errorCodes: [429] },
     },
   });
   const client = directClient(1500);
@@ -104,20 +104,20 @@ test('a slow node and a failing node do not delay the others; a 429 node waits f
     // Every cycle of a healthy node was scraped (allowing the first and last cycle at the edges).
     assert.ok(st.scrapes >= cycles - 2, `${n}: ${st.scrapes} scrapes in ${cycles} cycles`);
   }
-  assert.match(status.get(slow!)!.lastError ?? '', /timeout|abort/i, 'the slow node times out');
-  assert.ok(status.get(slow!)!.late > 0, 'the slow node skips cycles instead of piling up');
-  assert.match(status.get(failing!)!.lastError ?? '', /HTTP 500/);
-  assert.ok(status.get(failing!)!.scrapes >= cycles - 2, 'a failing node is retried every cycle');
-  assert.match(status.get(limited!)!.lastError ?? '', /HTTP 429/);
+  assert.match(status.get(slow)!.lastError ?? '', /timeout|abort/i, 'the slow node times out');
+  assert.ok(status.get(slow)!.late > 0, 'the slow node skips cycles instead of piling up');
+  assert.match(status.get(failing)!.lastError ?? '', /HTTP 500/);
+  assert.ok(status.get(failing)!.scrapes >= cycles - 2, 'a failing node is retried every cycle');
+  assert.match(status.get(limited)!.lastError ?? '', /HTTP 429/);
   // Retry-After: 1 s → at most one request per second (plus the first) instead of one per 300 ms cycle.
-  const limitedRequests = requests.get(limited!) ?? 0;
+  const limitedRequests = requests.get(limited) ?? 0;
   assert.ok(limitedRequests <= Math.ceil(runMs / 1000) + 1, `429 node asked ${limitedRequests} times in ${runMs} ms`);
-  assert.ok(limitedRequests < (requests.get(healthy[0]!) ?? 0) / 2);
+  assert.ok(limitedRequests < (requests.get(healthy[0]) ?? 0) / 2);
 });
 
 test('/metrics/resource is stored when the summary is refused, and not on a 429', async () => {
   const client = directClient(5000);
-  const node = nodes[3]!;
+  const node = nodes[3];
   const stored: Array<{ source: KubeletSource; rows: number; cpu: unknown }> = [];
   const ingest = async (n: string, source: KubeletSource, body: Buffer): Promise<void> => {
     const d = decodePayload({ clusterId: 1, cluster: 'sched', node: n, source, body, scrapedAt: new Date(), intervalMs: 10_000, resolvePodUid: () => 'uid' });
@@ -134,9 +134,9 @@ test('/metrics/resource is stored when the summary is refused, and not on a 429'
       (e: Error) => e instanceof SummaryFallbackError && /HTTP 403.*stored \/metrics\/resource instead/.test(e.message),
     );
     assert.equal(stored.length, 1);
-    assert.equal(stored[0]!.source, 'resource');
-    assert.ok(stored[0]!.rows >= 3, 'node and container rows from /metrics/resource');
-    assert.ok(Number(stored[0]!.cpu) > 0, 'node CPU from /metrics/resource');
+    assert.equal(stored[0].source, 'resource');
+    assert.ok(stored[0].rows >= 3, 'node and container rows from /metrics/resource');
+    assert.ok(Number(stored[0].cpu) > 0, 'node CPU from /metrics/resource');
 
     await assert.rejects(scrapeSummaryWithFallback(node, AbortSignal.timeout(5000), { fetch: refuseSummary(429), ingest }), /HTTP 429/);
     assert.equal(stored.length, 1, 'a 429 is honoured, not worked around through another endpoint');

@@ -42,7 +42,7 @@ function modelAt(view: SimNodeView, tickMs: number): NodeSample {
     view, features: kubeletFeatures(view.kubernetesVersion),
     // tickMs = k × housekeeping + the node's phase (< housekeeping)
     k: Math.floor(tickMs / HOUSEKEEPING_MS), tickMs, housekeepingMs: HOUSEKEEPING_MS,
-    containerStartMs: (pod, i) => pod.containers[i]!.startTime.getTime(),
+    containerStartMs: (pod, i) => pod.containers[i].startTime.getTime(),
     state: null, previous: null,
   }).sample;
 }
@@ -143,10 +143,10 @@ test('stored rates equal the simulated counters\' true rates within one sample\'
       nowMs += HOUSEKEEPING_MS;
       for (const [n, view] of views.entries()) {
         for (const source of ['summary', 'cadvisor'] as KubeletSource[]) {
-          const page = kubelets[n]!.serveBytes(source === 'summary' ? '/stats/summary' : '/metrics/cadvisor');
+          const page = kubelets[n].serveBytes(source === 'summary' ? '/stats/summary' : '/metrics/cadvisor');
           assert.equal(page.status, 200);
           try {
-            if (source === 'cadvisor') ticks[n]!.push(tickOfCadvisor(page.body));
+            if (source === 'cadvisor') ticks[n].push(tickOfCadvisor(page.body));
             await pipeline.ingest({ clusterId, cluster: 'true-rates', node: view.name, source, body: page.body, scrapedAt: new Date(nowMs), intervalMs: HOUSEKEEPING_MS });
           } finally {
             page.release();
@@ -164,7 +164,7 @@ test('stored rates equal the simulated counters\' true rates within one sample\'
   let compared = 0;
   let worstShare = 0;
   for (const [n, view] of views.entries()) {
-    const nodeTicks = ticks[n]!;
+    const nodeTicks = ticks[n];
     assert.equal(new Set(nodeTicks).size, SAMPLES, `${view.name}: a new tick per scrape`);
     const models = new Map(nodeTicks.map((t) => [Math.floor(t / 1000) * 1000, { tickMs: t, sample: modelAt(view, t) }]));
     for (const check of checksFor(view)) {
@@ -176,10 +176,10 @@ test('stored rates equal the simulated counters\' true rates within one sample\'
       assert.deepEqual(rows.map((r) => r.ts.getTime()), [...models.keys()], `${check.what}: one row per sample, at the kubelet's sample times`);
       for (const [column, read] of Object.entries(check.counters)) {
         const rate = rateOf(check.entity, column);
-        assert.equal(rows[0]![rate.column], null, `${check.what}: no ${rate.column} on the first sample`);
+        assert.equal(rows[0][rate.column], null, `${check.what}: no ${rate.column} on the first sample`);
         for (let i = 1; i < rows.length; i++) {
-          const before = models.get(rows[i - 1]!.ts.getTime())!;
-          const after = models.get(rows[i]!.ts.getTime())!;
+          const before = models.get(rows[i - 1].ts.getTime())!;
+          const after = models.get(rows[i].ts.getTime())!;
           const v0 = read(before.sample);
           const v1 = read(after.sample);
           assert.ok(v0 !== undefined && v1 !== undefined, `${check.what}: in the model at both ticks`);
@@ -187,13 +187,13 @@ test('stored rates equal the simulated counters\' true rates within one sample\'
           const want = ((v1 - v0) / seconds) * rate.scale;
           const ulps = 4 * 2 ** -52 * (Math.abs(v0) + Math.abs(v1));
           const tolerance = ((1 + ulps) / seconds) * Math.abs(rate.scale);
-          const got = rows[i]![rate.column];
-          assert.equal(typeof got, 'number', `${check.what}: ${rate.column} at ${rows[i]!.ts.toISOString()} is stored`);
+          const got = rows[i][rate.column];
+          assert.equal(typeof got, 'number', `${check.what}: ${rate.column} at ${rows[i].ts.toISOString()} is stored`);
           const error = Math.abs((got as number) - want);
           assert.ok(error <= tolerance,
-            `${check.what}: ${rate.column} at ${rows[i]!.ts.toISOString()}: stored ${String(got)}, model ${want} (error ${error} > ${tolerance})`);
+            `${check.what}: ${rate.column} at ${rows[i].ts.toISOString()}: stored ${String(got)}, model ${want} (error ${error} > ${tolerance})`);
           // The counter itself, as stored, is within half a unit (plus the model's ulps) of the model's.
-          assert.ok(Math.abs(Number(rows[i]![column]) - v1) <= 0.5 + ulps, `${check.what}: ${column} stored ${String(rows[i]![column])}, model ${v1}`);
+          assert.ok(Math.abs(Number(rows[i][column]) - v1) <= 0.5 + ulps, `${check.what}: ${column} stored ${String(rows[i][column])}, model ${v1}`);
           worstShare = Math.max(worstShare, error / tolerance);
           compared++;
         }

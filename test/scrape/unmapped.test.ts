@@ -24,8 +24,8 @@ test('unmapped fields from decoded payloads are logged once each and counted', (
   }
   const logged = lines();
   assert.equal(logged.length, 1);
-  assert.equal(logged[0]!.path, 'node.memory.newThing');
-  assert.equal(logged[0]!.source, 'summary');
+  assert.equal(logged[0].path, 'node.memory.newThing');
+  assert.equal(logged[0].source, 'summary');
   assert.deepEqual(fields.report(), { counts: { 'summary:node.memory.newThing': 3 }, overflowed: 0 });
 });
 

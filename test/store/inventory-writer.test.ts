@@ -60,7 +60,7 @@ test('a list of real pods lands with typed columns, containers and one add each;
   }
   const containers = await pool.query(`SELECT pod_uid, container, image FROM kubepulse.container WHERE cluster_id = $1`, [c1]);
   assert.equal(containers.rowCount, pods.reduce((n, p) => n + podContainers(p).length, 0));
-  const first = pods[0]!;
+  const first = pods[0];
   const firstSpec = first.spec.containers[0];
   assert.equal(
     containers.rows.find((c) => c.pod_uid === first.metadata.uid && c.container === firstSpec.name)?.image,
@@ -68,9 +68,9 @@ test('a list of real pods lands with typed columns, containers and one add each;
   );
   const adds = await logRows(c1, first.metadata.uid);
   assert.equal(adds.length, 1);
-  assert.equal(adds[0]!.op, 'add');
-  assert.equal(adds[0]!.state.node, first.spec.nodeName);
-  assert.equal(adds[0]!.changed.metadata.name, first.metadata.name);
+  assert.equal(adds[0].op, 'add');
+  assert.equal(adds[0].state.node, first.spec.nodeName);
+  assert.equal(adds[0].changed.metadata.name, first.metadata.name);
 
   // The same list again (a relist, or a resync): rows refreshed, no history.
   const again = await applyInventory(pool, podKind, c1, pods.map((obj) => ({ op: 'upsert', obj })));
@@ -93,12 +93,12 @@ test('no literal env value of any pod reaches any table', async () => {
 });
 
 test('resourceVersion-only and heartbeat-only updates log nothing; real changes log what changed', async () => {
-  const pod = clone(pods[1]!);
+  const pod = clone(pods[1]);
   pod.metadata.resourceVersion = '999999';
   assert.equal((await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: pod }])).logged, 0);
   const rv = await pool.query(`SELECT resource_version FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2`, [c1, pod.metadata.uid]);
   // The row is not rewritten either: resource_version stays that of the last meaningful change.
-  assert.equal(rv.rows[0].resource_version, pods[1]!.metadata.resourceVersion);
+  assert.equal(rv.rows[0].resource_version, pods[1].metadata.resourceVersion);
 
   const moved = clone(pod);
   moved.metadata.resourceVersion = '1000000';
@@ -107,7 +107,7 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
   moved.metadata.labels = { ...(moved.metadata.labels ?? {}), tier: 'gold' };
   assert.equal((await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: moved }])).logged, 1);
   const log = await logRows(c1, pod.metadata.uid);
-  const upd = log[log.length - 1]!;
+  const upd = log[log.length - 1];
   assert.equal(upd.op, 'update');
   assert.equal(upd.changed.status.phase, newPhase);
   assert.equal(upd.changed.metadata.labels.tier, 'gold');
@@ -135,7 +135,7 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
 });
 
 test('deletes keep the row with deleted_at; a batch keeps every transition of one object; clusters stay apart', async () => {
-  const pod = clone(pods[2]!);
+  const pod = clone(pods[2]);
   const uid = pod.metadata.uid;
   const t = new Date('2026-11-25T11:00:00Z');
   const r = await applyInventory(pool, podKind, c1, [{ op: 'delete', obj: pod }], { at: t });
@@ -250,7 +250,7 @@ test('assumeNew is only a hint: stored, unchanged objects sent with it are neith
   assert.equal(again.logged, 0);
   assert.deepEqual(await versions(), before, 'no row version was written');
   // One real change among them is still logged.
-  const changed = clone(pods[0]!);
+  const changed = clone(pods[0]);
   changed.metadata.labels = { ...(changed.metadata.labels ?? {}), hinted: 'yes' };
   const third = await applyInventory(pool, podKind, cluster, [changed, ...pods.slice(1)].map((obj) => ({ op: 'upsert', obj })), { assumeNew: true });
   assert.equal(third.logged, 1);

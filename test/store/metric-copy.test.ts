@@ -41,15 +41,15 @@ test('COPY text escapes backslash, tab, newline and carriage return and writes N
   const lines = text(many).split('\n');
   assert.equal(lines.length, 5001);
   assert.ok(enc(many).length > 1);
-  for (let i = 0; i < many.length; i++) assert.equal(lines[i], `${many[i]!.k}\t\\N\t${i}\t\\N`);
+  for (let i = 0; i < many.length; i++) assert.equal(lines[i], `${many[i].k}\t\\N\t${i}\t\\N`);
 });
 
 test('rows land in their columns; a replayed batch is stored once', async () => {
   const ts = new Date('2026-11-25T10:00:00.000Z');
   const rows = Array.from({ length: 50 }, (_, i) => containerRow(i, ts));
   // A name with every character COPY must escape survives the round trip.
-  rows[0]!.pod = 'we\tird\nna\\me\r!';
-  rows[1]!.namespace = null;
+  rows[0].pod = 'we\tird\nna\\me\r!';
+  rows[1].namespace = null;
   assert.deepEqual(await writeMetricRows(store.pool, 'container', rows), { inserted: 50, duplicates: 0 });
 
   const stored = await store.pool.query(
@@ -89,9 +89,9 @@ test('samples spanning days get their partitions on demand; bad rows fail before
     'kubepulse.container_metric_p20260915', 'kubepulse.container_metric_p20261001', 'kubepulse.container_metric_p20261002',
   ]);
 
-  const noKey = containerRow(900, new Date(days[0]!), { pod_uid: null });
+  const noKey = containerRow(900, new Date(days[0]), { pod_uid: null });
   await assert.rejects(writeMetricRows(store.pool, 'container', [noKey]), /lacks key column pod_uid/);
-  const noTs = containerRow(901, new Date(days[0]!), { ts: null });
+  const noTs = containerRow(901, new Date(days[0]), { ts: null });
   await assert.rejects(writeMetricRows(store.pool, 'container', [noTs]), /lacks key column ts/);
 });
 

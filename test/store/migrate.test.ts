@@ -140,7 +140,7 @@ test('a metric or kind declared without a migration is named with its SQL, and t
     // At start-up the same check stops migrate() with the column and the fix in the message.
     await assert.rejects(migrate(url, { kinds }), (err: Error) => {
       assert.ok(err instanceof DeclarationMismatchError);
-      assert.equal((err as DeclarationMismatchError).code, '42703');
+      assert.equal(err.code, '42703');
       assert.match(err.message, /kubepulse\.node_metric\.test_only_gauge_bytes: column is declared but no migration creates it/);
       assert.match(err.message, /ALTER TABLE kubepulse\."node_metric" ADD COLUMN "test_only_gauge_bytes" bigint;/);
       assert.match(err.message, /CREATE TABLE IF NOT EXISTS kubepulse\."widget_part"/);

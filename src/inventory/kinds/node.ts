@@ -9,7 +9,7 @@ export type NodeObject = WireObject<V1Node>;
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 
 /** Roles from the node-role.kubernetes.io/<role> labels, comma-separated ('' when none). */
-export function nodeRoles(o: KubeObject): string {
+function nodeRoles(o: KubeObject): string {
   const labels = o.metadata.labels ?? {};
   const roles = Object.keys(labels).filter((k) => k.startsWith(ROLE_PREFIX)).map((k) => k.slice(ROLE_PREFIX.length));
   if (labels['kubernetes.io/role']) roles.push(labels['kubernetes.io/role']);

@@ -40,7 +40,7 @@ function stateOf(status: ContainerStatus | null): { state: string | null; reason
  * Sum of a resource over app containers. Init containers run before them, so the effective pod request
  * is max(sum(app), max(init)) — the scheduler's rule — plus spec.overhead when set.
  */
-export function podResource(o: PodObject, kind: 'requests' | 'limits', res: 'cpu' | 'memory'): number | null {
+function podResource(o: PodObject, kind: 'requests' | 'limits', res: 'cpu' | 'memory'): number | null {
   const read = res === 'cpu' ? milliCpuOrNull : bytesOrNull;
   let sum: number | null = null;
   for (const c of o.spec?.containers ?? []) {

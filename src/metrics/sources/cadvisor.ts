@@ -93,7 +93,7 @@ const TARGETS = new Map<string, Map<Entity, Target[]>>();
 for (const def of METRIC_DEFS) {
   if (!def.cadvisor) continue;
   let byEntity = TARGETS.get(def.cadvisor.family);
-  if (!byEntity) TARGETS.set(def.cadvisor.family, (byEntity = new Map()));
+  if (!byEntity) TARGETS.set(def.cadvisor.family, (byEntity = new Map<Entity, Target[]>()));
   const list = byEntity.get(def.entity) ?? [];
   list.push({
     column: def.column,
@@ -141,7 +141,7 @@ export function classifyCgroup(id: string): Cgroup {
   if (system) return { kind: 'system', name: system };
   const m = POD_CGROUP.exec(id);
   if (m) {
-    const uid = m[1]!.replace(/_/g, '-');
+    const uid = m[1].replace(/_/g, '-');
     return m[2] && m[2] !== '/' ? { kind: 'below-pod', uid } : { kind: 'pod', uid };
   }
   return { kind: 'other' };
@@ -153,7 +153,7 @@ const NETWORK_FAMILIES = new Set(
 const CPU_USAGE_FAMILY = 'container_cpu_usage_seconds_total';
 
 /** Maps samples into rows; feed it with `add`, then `finish`. */
-export class CadvisorMapper {
+class CadvisorMapper {
   private readonly rows = emptyMetricRows();
   private readonly startTimes = emptyStartTimes();
   private readonly unmapped = new Set<string>();
@@ -246,7 +246,7 @@ export class CadvisorMapper {
   }
 
   finish(): DecodedCadvisor {
-    const cpuScale = TARGETS.get(CPU_USAGE_FAMILY)!.get('node')![0]!.scale;
+    const cpuScale = TARGETS.get(CPU_USAGE_FAMILY)!.get('node')![0].scale;
     for (const [row, sum] of this.perCpuSum) {
       if (row.cpu_usage_core_nanoseconds === null) row.cpu_usage_core_nanoseconds = toColumn(sum * cpuScale, true);
     }
@@ -357,7 +357,7 @@ export class CadvisorMapper {
 }
 
 function labelsMatch(l: Record<string, string>, want: Array<[string, string]>): boolean {
-  for (let i = 0; i < want.length; i++) if (l[want[i]![0]] !== want[i]![1]) return false;
+  for (let i = 0; i < want.length; i++) if (l[want[i][0]] !== want[i][1]) return false;
   return true;
 }
 

@@ -124,7 +124,7 @@ class Scanner {
     const at = this.i;
     if (b[at] !== OPEN_BRACE) return null;
     let q = at + 1;
-    while (q < b.length && isSpace(b[q]!)) q++;
+    while (q < b.length && isSpace(b[q])) q++;
     if (b[q] !== QUOTE) return null;
     for (let i = q + 1; i < b.length && i < q + 64; i++) {
       const c = b[i];
@@ -149,7 +149,7 @@ class Scanner {
       const next = b.indexOf(signature, start + signature.length);
       if (next < 0) break;
       let end = next;
-      while (end > start && isSpace(b[end - 1]!)) end--;
+      while (end > start && isSpace(b[end - 1])) end--;
       if (b[end - 1] !== COMMA) throw new NotSplittable();
       out.push(JSON.parse(this.text(start, end - 1)));
       start = next;
@@ -176,7 +176,7 @@ class Scanner {
   private ws(): void {
     const b = this.b;
     let i = this.i;
-    while (i < b.length && isSpace(b[i]!)) i++;
+    while (i < b.length && isSpace(b[i])) i++;
     this.i = i;
   }
 
@@ -211,7 +211,7 @@ class Scanner {
     let inString = false;
     const n = b.length;
     for (let i = at; i < n; i++) {
-      const k = BYTE_CLASS[b[i]!]!;
+      const k = BYTE_CLASS[b[i]];
       if (k === ORDINARY) continue;
       if (inString) {
         if (k === QUOTE_CLASS) inString = false;

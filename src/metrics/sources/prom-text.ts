@@ -195,8 +195,8 @@ export class PromTextParser {
     // "# HELP name text" / "# TYPE name type"; other comments are ignored.
     const m = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(text);
     if (!m) return;
-    if (m[1] === 'TYPE') this.types.set(m[2]!, (m[3] ?? 'untyped').trim());
-    else this.help.set(m[2]!, unescapeHelp(m[3] ?? ''));
+    if (m[1] === 'TYPE') this.types.set(m[2], (m[3] ?? 'untyped').trim());
+    else this.help.set(m[2], unescapeHelp(m[3] ?? ''));
   }
 }
 
@@ -247,9 +247,9 @@ export async function parsePromStream(
   if (typeof input === 'string' || Buffer.isBuffer(input)) {
     parser.push(input);
   } else if (Symbol.asyncIterator in input) {
-    for await (const chunk of input as AsyncIterable<Buffer | string>) parser.push(chunk);
+    for await (const chunk of input) parser.push(chunk);
   } else {
-    for (const chunk of input as Iterable<Buffer | string>) parser.push(chunk);
+    for (const chunk of input) parser.push(chunk);
   }
   parser.end();
   return parser;

@@ -37,7 +37,7 @@ function addField(root: Plan, dotted: string, column: string, integer: boolean):
   const parts = dotted.split('.');
   let plan = root;
   for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
-  const key = parts[parts.length - 1]!;
+  const key = parts[parts.length - 1];
   plan.fields.push({ key, column, integer });
   plan.known.add(key);
 }
@@ -47,7 +47,7 @@ function addKnown(root: Plan, dotted: string): void {
   const parts = dotted.split('.');
   let plan = root;
   for (const part of parts.slice(0, -1)) plan = childPlan(plan, part);
-  plan.known.add(parts[parts.length - 1]!);
+  plan.known.add(parts[parts.length - 1]);
 }
 
 function compile(entity: Entity, path: string, structural: string[], emptyOk: string[] = []): Plan {
@@ -70,7 +70,7 @@ export const PLANS = {
   volume: compile('volume', 'pods[].volume[].', ['name', 'pvcRef.name', 'pvcRef.namespace']),
   nodeInterface: compile('interface', 'node.network.interfaces[].', ['name']),
   podInterface: compile('interface', 'pods[].network.interfaces[].', ['name']),
-  top: { ...newPlan(''), known: new Set(['node', 'pods']) } as Plan,
+  top: { ...newPlan(''), known: new Set(['node', 'pods']) },
 };
 
 type FillFn = (obj: Record<string, unknown>, row: MetricRow, unmapped: Set<string> | null) => void;
@@ -117,9 +117,12 @@ function generateFiller(root: Plan): FillFn {
     lines.push(`if (unmapped !== null) checkKeys(${obj}, plans[${plans.length - 1}], unmapped);`);
   };
   emit(root, 'o', '');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the generated decoder is the point of this module; its source is built above from METRIC_DEFS only, never from input
   const factory = new Function('LIMIT', 'num', 'notObject', 'checkKeys', 'plans',
-    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`);
-  return factory(INT64_LIMIT, slowNumber, notObject, checkKeys, plans) as FillFn;
+    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`) as (
+    limit: number, num: typeof slowNumber, notObj: typeof notObject, check: typeof checkKeys, allPlans: Plan[],
+  ) => FillFn;
+  return factory(INT64_LIMIT, slowNumber, notObject, checkKeys, plans);
 }
 
 function slowNumber(v: unknown, integer: boolean, path: string): number | null {

@@ -124,7 +124,7 @@ function decodeDocument(doc: unknown, opts: SummaryDecodeOptions): DecodedSummar
   } catch (err) {
     throw prefixError(err, 'node');
   }
-  const nodeTs = ctx.rows.node[0]!.ts as Date;
+  const nodeTs = ctx.rows.node[0].ts as Date;
   const pods = asArray(top.pods, 'pods');
   for (let i = 0; i < pods.length; i++) {
     try {
@@ -197,7 +197,7 @@ function decodePod(pod: Obj, ctx: Ctx, fallbackTs: Date): void {
       cRow.namespace = namespace;
       cRow.pod = name;
       cRow.node = ctx.nodeName;
-      cRow.ts = sampleTime(c, ctx.times, row.ts as Date);
+      cRow.ts = sampleTime(c, ctx.times, row.ts);
       fill(c, PLANS.container, cRow, ctx.unmapped);
       ctx.rows.container.push(cRow);
       const s = startMs(c.startTime, ctx.times);
@@ -226,7 +226,7 @@ function decodePod(pod: Obj, ctx: Ctx, fallbackTs: Date): void {
     }
   }
   try {
-    decodeInterfaces(pod.network, uid, row.ts as Date, PLANS.podInterface, ctx);
+    decodeInterfaces(pod.network, uid, row.ts, PLANS.podInterface, ctx);
   } catch (err) {
     throw prefixError(err, 'network');
   }

@@ -12,7 +12,7 @@ import {
 } from '../schema.js';
 
 /** A table the running code writes, with the columns its declarations say it has. */
-export interface DeclaredTable {
+interface DeclaredTable {
   table: string;
   columns: ColumnSpec[];
   /** Draft DDL creating the table as declared today, offered when a migration for it is missing. */
@@ -20,7 +20,7 @@ export interface DeclaredTable {
 }
 
 /** Every table generated from declarations: raw and rollup metric tables, kind tables and child tables. */
-export function declaredTables(kinds: KindDef[]): DeclaredTable[] {
+function declaredTables(kinds: KindDef[]): DeclaredTable[] {
   const out: DeclaredTable[] = [];
   for (const e of ENTITIES) {
     out.push({ table: ENTITY_TABLES[e].table, columns: metricColumns(e), draft: () => metricTableDdl(e) });
@@ -66,9 +66,9 @@ async function canonicalTypes(client: pg.ClientBase, declared: string[]): Promis
   for (const t of new Set(declared)) {
     try {
       const r = await client.query<{ canonical: string }>('SELECT format_type($1::regtype, NULL) AS canonical', [t]);
-      out.set(t, r.rows[0]!.canonical);
+      out.set(t, r.rows[0].canonical);
     } catch (err) {
-      throw new Error(`a declaration names SQL type ${JSON.stringify(t)}, which PostgreSQL does not know: ${(err as Error).message}`);
+      throw new Error(`a declaration names SQL type ${JSON.stringify(t)}, which PostgreSQL does not know: ${(err as Error).message}`, { cause: err });
     }
   }
   return out;

@@ -47,7 +47,7 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     }
     const sql = readFileSync(join(dir, file), 'utf8');
     if (!/\S/.test(sql.replace(/--[^\n]*/g, ''))) throw new Error(`migration file ${join(dir, file)} holds no SQL`);
-    out.push({ version, name: m[2]!, sql });
+    out.push({ version, name: m[2], sql });
   }
   return out;
 }

@@ -1,0 +1,64 @@
+// ESLint (flat config): typescript-eslint's recommended type-checked rules on every TypeScript file — the
+// collector (src/), its tests and benchmarks, the viewer's browser code (src/viewer/ui, its own tsconfig) and
+// workspace packages (packages/*) — plus eslint's recommended rules on the plain-JS scripts. Type information
+// comes from the nearest tsconfig.json of each file (projectService).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.cache/**',
+      '.kubepulse/**',
+      '**/dist/**',
+      // TEMPORARY (issue 14): files other branches are changing right now; the lead lints them after merging
+      // and then deletes this block: src/sim and test/sim move to packages/sim; the viewer, config, metric
+      // definitions and schema-doc/maintenance, the history codec and bench collector/run/harness/prometheus
+      // are being edited elsewhere.
+      'src/sim/**',
+      'test/sim/**',
+      'src/viewer/**',
+      'test/viewer/**',
+      'src/config/**',
+      'test/config/**',
+      'src/metrics/definitions.ts',
+      'src/store/schema-doc.ts',
+      'src/store/maintenance.ts',
+      'src/store/history/**',
+      'test/store/history-codec.test.ts',
+      'bench/history-codec.ts',
+      'bench/collector.ts',
+      'bench/run.ts',
+      'bench/harness.ts',
+      'bench/prometheus.ts',
+      // END TEMPORARY
+    ],
+  },
+  {
+    files: ['**/*.ts'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // node:test's test()/describe() return promises the runner itself awaits; awaiting them at top level is noise.
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }],
+      }],
+      // `{ dropped: _x, ...kept }` is how this code omits fields from a copy; `_` marks a deliberately unused name.
+      '@typescript-eslint/no-unused-vars': ['error', {
+        ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_',
+      }],
+      // Fakes and adapters implement async interfaces without awaiting; `async` keeps their throws as rejections.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node },
+  },
+);
