@@ -2,7 +2,6 @@
 // the same shape (same columns, same primary key, same daily partitions), side by side in one run on one
 // embedded PostgreSQL with default durability settings. Runs rounds alternately so drift hits both alike.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,21 +18,12 @@ import pgCopyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { metricColumns } from '../src/store/schema.js';
+import { freePort } from '../test/helpers/pg.js';
 
 const ROWS_PER_ROUND = Number(process.env.INGEST_ROWS ?? 200_000);
 const BATCH_ROWS = 5_000;
 const ROUNDS = 3;
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** Container rows as a 1,000-node cluster with 30 pods of 2 containers per node yields them per sample. */
 function makeBatches(clusterId: number, ts: Date): MetricRow[][] {

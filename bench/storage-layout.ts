@@ -8,7 +8,6 @@
 //
 // Run: npm run build && node dist/bench/storage-layout.js
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +16,7 @@ import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { migrate } from '../src/store/migrate.js';
 import { createPool } from '../src/store/pool.js';
 import { metricColumns, metricKeyColumns, quoteIdent } from '../src/store/schema.js';
+import { freePort } from '../test/helpers/pg.js';
 
 /** Non-null metric values per container row, as the simulator's summary + cAdvisor rows carry them. */
 const SAMPLE_NON_NULL = 31;
@@ -81,16 +81,6 @@ export async function run(): Promise<Figures> {
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(JSON.stringify(await run(), null, 2));
