@@ -22,6 +22,26 @@ export interface ReplicaReaders<T> extends TemplateReaders<T> {
   observedGeneration: (o: T) => number | undefined;
 }
 
+/** The shape the apps/v1 kinds with a replica count share (Deployment, ReplicaSet, StatefulSet). */
+type ScaledWorkload = KubeObject & {
+  spec?: { replicas?: number; selector?: ColumnValue; template?: { spec?: PodSpec } };
+  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; updatedReplicas?: number; observedGeneration?: number };
+};
+
+/** Readers of a kind whose counts sit in spec.replicas and status.*Replicas (an unset spec.replicas means 1). */
+export function scaledReplicaReaders<T extends ScaledWorkload>(): ReplicaReaders<T> {
+  return {
+    desired: (o) => o.spec?.replicas ?? 1,
+    current: (o) => o.status?.replicas,
+    ready: (o) => o.status?.readyReplicas,
+    available: (o) => o.status?.availableReplicas,
+    updated: (o) => o.status?.updatedReplicas,
+    observedGeneration: (o) => o.status?.observedGeneration,
+    selector: (o) => o.spec?.selector,
+    podSpec: (o) => o.spec?.template?.spec,
+  };
+}
+
 function templateSum(spec: PodSpec | undefined, kind: 'requests' | 'limits', res: 'cpu' | 'memory'): number | null {
   const read = res === 'cpu' ? milliCpuOrNull : bytesOrNull;
   let sum: number | null = null;

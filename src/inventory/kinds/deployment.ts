@@ -1,7 +1,7 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { defineKind, type WireObject } from '../kind.js';
 import { stripTemplate } from '../sanitize.js';
-import { replicaColumns } from '../workload-columns.js';
+import { replicaColumns, scaledReplicaReaders } from '../workload-columns.js';
 
 type Deployment = WireObject<V1Deployment>;
 
@@ -9,16 +9,7 @@ export const deploymentKind = defineKind<Deployment>({
   name: 'deployment', listPath: '/apis/apps/v1/deployments', kind: 'Deployment', namespaced: true, table: 'deployment',
   description: 'Deployments with desired / ready / available replicas.',
   columns: [
-    ...replicaColumns<Deployment>({
-      desired: (o) => o.spec?.replicas ?? 1,
-      current: (o) => o.status?.replicas,
-      ready: (o) => o.status?.readyReplicas,
-      available: (o) => o.status?.availableReplicas,
-      updated: (o) => o.status?.updatedReplicas,
-      observedGeneration: (o) => o.status?.observedGeneration,
-      selector: (o) => o.spec?.selector,
-      podSpec: (o) => o.spec?.template?.spec,
-    }),
+    ...replicaColumns(scaledReplicaReaders<Deployment>()),
     { column: 'strategy', sqlType: 'text', description: 'spec.strategy.type.', value: (o) => o.spec?.strategy?.type ?? null },
     { column: 'paused', sqlType: 'boolean', description: 'spec.paused.', value: (o) => o.spec?.paused === true },
   ],

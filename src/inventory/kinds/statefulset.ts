@@ -1,7 +1,7 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { defineKind, type WireObject } from '../kind.js';
 import { stripTemplate } from '../sanitize.js';
-import { replicaColumns } from '../workload-columns.js';
+import { replicaColumns, scaledReplicaReaders } from '../workload-columns.js';
 
 type StatefulSet = WireObject<V1StatefulSet>;
 
@@ -9,16 +9,7 @@ export const statefulSetKind = defineKind<StatefulSet>({
   name: 'statefulset', listPath: '/apis/apps/v1/statefulsets', kind: 'StatefulSet', namespaced: true, table: 'statefulset',
   description: 'StatefulSets with desired / ready / available replicas.',
   columns: [
-    ...replicaColumns<StatefulSet>({
-      desired: (o) => o.spec?.replicas ?? 1,
-      current: (o) => o.status?.replicas,
-      ready: (o) => o.status?.readyReplicas,
-      available: (o) => o.status?.availableReplicas,
-      updated: (o) => o.status?.updatedReplicas,
-      observedGeneration: (o) => o.status?.observedGeneration,
-      selector: (o) => o.spec?.selector,
-      podSpec: (o) => o.spec?.template?.spec,
-    }),
+    ...replicaColumns(scaledReplicaReaders<StatefulSet>()),
     { column: 'service_name', sqlType: 'text', description: 'spec.serviceName.', value: (o) => o.spec?.serviceName ?? null },
   ],
   sanitize: stripTemplate,
