@@ -8,32 +8,22 @@
 // Runs alternate (parse, decode, decode, parse, …) so machine noise hits both sides alike; each figure is
 // the median of many rounds of process CPU time.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { decodeSummary } from '../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../src/metrics/sources/cadvisor.js';
 import { RateTracker } from '../src/scrape/rates.js';
 import type { Figures } from './figure.js';
+import { fixture } from '../test/helpers/paths.js';
 
 const ROUNDS = 60;
 const RUNS_PER_ROUND = 8;
 
-function fixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench/decode: no package.json above this file');
-    dir = up;
-  }
-  return join(dir, 'test', 'fixtures');
-}
 
 type Json = Record<string, any>;
 
 /** The 1.35 summary with its pods replicated (new UIDs and names) up to `pods` pods. */
 export function buildSummary(pods: number): Buffer {
-  const doc = JSON.parse(readFileSync(join(fixturesDir(), 'summary-nri-1.35.json'), 'utf8')) as Json;
+  const doc = JSON.parse(readFileSync(fixture('summary-nri-1.35.json'), 'utf8')) as Json;
   const source = doc.pods as Json[];
   const out: Json[] = [];
   for (let i = 0; out.length < pods; i++) {
@@ -86,7 +76,7 @@ export async function run(): Promise<Figures> {
     decodeNs.push(d);
   }
 
-  const cadvisor = readFileSync(join(fixturesDir(), 'cadvisor-nri-1.35.txt'));
+  const cadvisor = readFileSync(fixture('cadvisor-nri-1.35.txt'));
   const opts = { nodeName: 'bench', scrapeTime: new Date() };
   const cad = (): void => { decodeCadvisorText(cadvisor, opts); };
   for (let i = 0; i < 10; i++) cad();

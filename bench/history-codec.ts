@@ -8,8 +8,7 @@
 // - decode µs per value: TypeScript (decodeIntColumn/decodeFloatColumn) and SQL (kp_decode_* over the
 //   stored blocks, and a whole container block unnested into rows).
 // `node dist/bench/history-codec.js` runs it alone; bench/run.ts may list it as a module (run()).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
@@ -21,26 +20,18 @@ import {
 } from '../src/store/history/synthetic.js';
 import { startTestDatabase } from '../test/helpers/pg.js';
 import type { Figures } from './figure.js';
+import { fixture } from '../test/helpers/paths.js';
 
 const N = 240;
 
-function fixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench/history-codec: no package.json above this file');
-    dir = up;
-  }
-  return join(dir, 'test', 'fixtures');
-}
 
 function fixtureBlocks(): SyntheticBlock[] {
   const blocks: SyntheticBlock[] = [];
   for (const version of ['1.22', '1.28', '1.35']) {
-    const summary = JSON.parse(readFileSync(join(fixturesDir(), `summary-nri-${version}.json`), 'utf8')) as {
+    const summary = JSON.parse(readFileSync(fixture(`summary-nri-${version}.json`), 'utf8')) as {
       pods: Array<{ podRef: { name: string }; containers: Array<Record<string, unknown>> }>;
     };
-    const cadvisor = readFileSync(join(fixturesDir(), `cadvisor-nri-${version}.txt`), 'utf8');
+    const cadvisor = readFileSync(fixture(`cadvisor-nri-${version}.txt`), 'utf8');
     summary.pods.forEach((pod, p) => pod.containers.forEach((c, k) => {
       blocks.push(containerBlock(c, pod.podRef.name, cadvisor, N, 1000 * p + k + 1));
     }));

@@ -15,12 +15,10 @@
 // million lifecycles, i.e. the ~1 kB per lifecycle the first HTTP soak saw).
 import { PassThrough } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Figures } from './figure.js';
-import { REPO_ROOT } from './harness.js';
 import { slope } from './soak.js';
 import { Informer, type InventorySink } from '../src/inventory/informer.js';
 import { podKind } from '../src/inventory/kinds/pod.js';
@@ -29,8 +27,9 @@ import type { Database } from '../src/store/database.js';
 import { KubeletPipeline } from '../src/scrape/kubelet-pipeline.js';
 import { PodIndex, followPods } from '../src/collector/pod-index.js';
 import { configureLogging } from '../src/log.js';
+import { fixture } from '../test/helpers/paths.js';
 
-const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'summary-nri-1.35.json');
+const FIXTURE = fixture('summary-nri-1.35.json');
 
 const LIFECYCLES = Number(process.env.KUBEPULSE_LIFECYCLES ?? 1_000_000);
 /** Kubelet samples in each pod's life (a rate needs two). */
