@@ -14,22 +14,21 @@ import { decodeCadvisorText } from '../src/metrics/sources/cadvisor.js';
 import { RateTracker } from '../src/scrape/rates.js';
 import type { Figures } from './figure.js';
 import { fixture } from '../test/helpers/paths.js';
+import type { SummaryDoc, SummaryPod } from '../test/helpers/summary-doc.js';
 
 const ROUNDS = 60;
 const RUNS_PER_ROUND = 8;
 
 
-type Json = Record<string, any>;
-
 /** The 1.35 summary with its pods replicated (new UIDs and names) up to `pods` pods. */
 export function buildSummary(pods: number): Buffer {
-  const doc = JSON.parse(readFileSync(fixture('summary-nri-1.35.json'), 'utf8')) as Json;
-  const source = doc.pods as Json[];
-  const out: Json[] = [];
+  const doc = JSON.parse(readFileSync(fixture('summary-nri-1.35.json'), 'utf8')) as SummaryDoc;
+  const source = doc.pods;
+  const out: SummaryPod[] = [];
   for (let i = 0; out.length < pods; i++) {
     const p = structuredClone(source[i % source.length]);
     p.podRef.uid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-    p.podRef.name = `${p.podRef.name as string}-${i}`;
+    p.podRef.name = `${p.podRef.name}-${i}`;
     out.push(p);
   }
   doc.pods = out;

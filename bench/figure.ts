@@ -1,5 +1,5 @@
 // A benchmark figure as written to bench/results/latest.json: keyed by the figure names the issues give.
-export interface Figure {
+interface Figure {
   value: number;
   unit: string;
   /** How it was measured, in a sentence: what ran, how many times, against what. */

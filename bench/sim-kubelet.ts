@@ -350,5 +350,5 @@ export async function run(): Promise<Figures> {
 if (process.argv[2] === SIMULATOR_SIDE) {
   simulatorSide(process.argv[3]);
 } else if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  run().then((f) => console.log(JSON.stringify(f, null, 2)));
+  run().then((f) => console.log(JSON.stringify(f, null, 2)), (err) => { console.error(err); process.exit(1); });
 }

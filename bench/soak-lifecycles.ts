@@ -28,6 +28,7 @@ import { KubeletPipeline } from '../src/scrape/kubelet-pipeline.js';
 import { PodIndex, followPods } from '../src/collector/pod-index.js';
 import { configureLogging } from '../src/log.js';
 import { fixture } from '../test/helpers/paths.js';
+import type { SummaryDoc } from '../test/helpers/summary-doc.js';
 
 const FIXTURE = fixture('summary-nri-1.35.json');
 
@@ -43,8 +44,6 @@ const HEAP_SAMPLES = Number(process.env.KUBEPULSE_LIFECYCLE_HEAP_SAMPLES ?? 40);
 /** Heap samples before this fraction of the lifecycles are warm-up (JIT, maps and queues reaching size). */
 const WARM_FRACTION = 0.1;
 
-type Json = Record<string, any>;
-
 function gcFunction(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
@@ -55,12 +54,14 @@ function gcFunction(): () => void {
  * times become placeholders; the idle tunnel interfaces and PSI blocks are dropped to keep payloads small.
  */
 function podTemplate(): { nodeParts: string[]; parts: string[] } {
-  const d = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Json;
-  const pod = structuredClone(d.pods.find((p: Json) => p.podRef.name.startsWith('e2e-deployment-'))) as Json;
+  const d = JSON.parse(readFileSync(FIXTURE, 'utf8')) as SummaryDoc;
+  const found = d.pods.find((p) => p.podRef.name.startsWith('e2e-deployment-'));
+  if (!found) throw new Error(`bench/soak-lifecycles: ${FIXTURE} has no e2e-deployment pod to use as the template`);
+  const pod = structuredClone(found);
   const strip = (o: unknown): void => {
     if (Array.isArray(o)) o.forEach(strip);
     else if (o && typeof o === 'object') {
-      delete (o as Json).psi;
+      delete (o as Record<string, unknown>).psi;
       for (const v of Object.values(o)) strip(v);
     }
   };
@@ -69,13 +70,13 @@ function podTemplate(): { nodeParts: string[]; parts: string[] } {
   // filesystem gauges only cost decode time, so they go, as do all volumes but one.
   for (const c of pod.containers) for (const k of ['rootfs', 'logs', 'swap', 'io']) delete c[k];
   for (const k of ['ephemeral-storage', 'process_stats', 'swap', 'io']) delete pod[k];
-  pod.volume = pod.volume.slice(0, 1);
-  pod.network.interfaces = pod.network.interfaces.filter((i: Json) => i.name === 'eth0');
+  pod.volume = pod.volume?.slice(0, 1);
+  if (pod.network) pod.network.interfaces = pod.network.interfaces?.filter((i) => i.name === 'eth0');
   pod.podRef = { name: '@NAME@', namespace: 'soak', uid: '@UID@' };
   pod.startTime = '@START@';
   for (const c of pod.containers) c.startTime = '@START@';
-  const timesOut = (o: Json) => JSON.stringify(o).replace(/"time":"[^"]*"/g, '"time":"@TIME@"');
-  const node = { ...(d.node as Json), nodeName: '@NAME@' };
+  const timesOut = (o: object) => JSON.stringify(o).replace(/"time":"[^"]*"/g, '"time":"@TIME@"');
+  const node = { ...d.node, nodeName: '@NAME@' };
   return { nodeParts: timesOut(node).split(/(@NAME@|@TIME@)/), parts: timesOut(pod).split(/(@NAME@|@UID@|@START@|@TIME@)/) };
 }
 

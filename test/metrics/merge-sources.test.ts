@@ -53,14 +53,14 @@ for (const order of ['summary first', 'cadvisor first'] as const) {
     // One stored row per distinct key across both payloads.
     for (const e of CGROUP_ENTITIES) {
       const keys = new Set([...summary[e], ...cadvisor[e]].map((r) => `${entityKeyOf(e, r)}@${(r.ts as Date).getTime()}`));
-      const n = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.${e}_metric WHERE cluster_id = $1`, [clusterId]);
+      const n = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${e}_metric WHERE cluster_id = $1`, [clusterId]);
       assert.equal(n.rows[0].n, keys.size, `${e} rows`);
     }
     // The kube-proxy container: working set and nanocores from the summary, CFS and fds from cAdvisor.
     const s = summary.container.find((r) => String(r.pod).startsWith('kube-proxy'))!;
     const c = cadvisor.container.find((r) => r.pod_uid === s.pod_uid && r.container === s.container)!;
     assert.ok(c, 'cAdvisor has the kube-proxy container');
-    const stored = await store.pool.query(
+    const stored = await store.pool.query<Record<string, string | null>>(
       `SELECT cpu_usage_nanocores, memory_working_set_bytes, rootfs_used_bytes, file_descriptors, threads, memory_cache_bytes
        FROM kubepulse.container_metric WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3`,
       [clusterId, s.pod_uid, s.container],

@@ -95,7 +95,7 @@ for (const example of SCHEMA_EXAMPLES) {
   test(`example query returns rows: ${example.title}`, async () => {
     const node = sim.nodes()[0].name;
     const values: Record<string, unknown> = { node, at: new Date() };
-    const r = await pool.query(bindExample(example), example.variables.map((v) => values[v]));
+    const r = await pool.query<Record<string, unknown>>(bindExample(example), example.variables.map((v) => values[v]));
     assert.ok(r.rowCount! > 0, `${example.title}: no rows`);
     for (const row of r.rows.slice(0, 3)) assert.ok(Object.values(row).some((v) => v !== null && v !== ''), 'a row with values');
   });

@@ -12,10 +12,12 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import { ALL_KINDS } from '../../src/inventory/kinds/index.js';
 
 interface Rule { apiGroups: string[]; resources: string[]; verbs: string[] }
-interface Manifest { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: any }
+interface Manifest { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown }
+/** The fields of the Deployment these tests read. */
+type DeploymentManifest = Manifest & { spec: { replicas: number; template: { spec: { serviceAccountName: string; containers: Array<{ args: string[] }> } } } };
 
 function manifests(file: string): Manifest[] {
-  const docs = loadAllYaml(readFileSync(join(REPO_ROOT, 'deploy/kubernetes', file), 'utf8')).filter((d) => d !== null && d !== undefined);
+  const docs = (loadAllYaml(readFileSync(join(REPO_ROOT, 'deploy/kubernetes', file), 'utf8')) as Array<Partial<Manifest> | null | undefined>).filter((d) => d !== null && d !== undefined);
   for (const d of docs) assert.ok(d.apiVersion && d.kind && d.metadata?.name, `${file}: every document is a Kubernetes object (${JSON.stringify(d).slice(0, 80)})`);
   return docs as Manifest[];
 }
@@ -42,7 +44,7 @@ test('the ClusterRole is bound to the service account the Deployment runs as', (
   const binding = only(rbac, 'ClusterRoleBinding');
   assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
   assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
-  const deployment = only(manifests('kubepulse.yaml'), 'Deployment');
+  const deployment = only(manifests('kubepulse.yaml'), 'Deployment') as DeploymentManifest;
   assert.equal(deployment.metadata.namespace, account.metadata.namespace);
   assert.equal(deployment.spec.template.spec.serviceAccountName, account.metadata.name);
   for (const r of rules) {
@@ -76,8 +78,8 @@ test('kubelet access through get on nodes/proxy, nodes/stats, nodes/metrics; no 
 test('service recipes run without the built-in watchdog', () => {
   assert.match(readFileSync(join(REPO_ROOT, 'deploy/kubepulse.service'), 'utf8'), /^ExecStart=.*\brun --no-watchdog\b/m);
   assert.match(readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8'), /"--no-watchdog"/);
-  const deployment = only(manifests('kubepulse.yaml'), 'Deployment');
-  const [container, ...more] = deployment.spec.template.spec.containers as Array<{ args: string[] }>;
+  const deployment = only(manifests('kubepulse.yaml'), 'Deployment') as DeploymentManifest;
+  const [container, ...more] = deployment.spec.template.spec.containers;
   assert.equal(more.length, 0, 'one container');
   assert.equal(container.args[0], 'run');
   assert.ok(container.args.includes('--no-watchdog'), `args ${JSON.stringify(container.args)}`);

@@ -7,9 +7,12 @@ import { readiness, type StatusReport } from '../../src/health/status.js';
 import { ratePerSecond } from '../../src/health/probes.js';
 import { statusRow } from '../../src/health/status-history.js';
 import { buildRegistry } from '../../src/health/prometheus.js';
+import type { ClusterStatus } from '../../src/collector/cluster-collector.js';
+import type { DatabaseState } from '../../src/store/database.js';
 
-function report(o: { down?: string[]; notReporting?: Array<{ node: string; source: string }>; db?: string; spoolBytes?: number; dropped?: number }): StatusReport {
-  const cluster = (name: string) => ({
+function report(o: { down?: string[]; notReporting?: Array<{ node: string; source: string }>; db?: DatabaseState; spoolBytes?: number; dropped?: number }): StatusReport {
+  // The fields the health model reads; the scheduler's lateBy breakdown is not among them.
+  const cluster = (name: string): Omit<ClusterStatus, 'scrapes'> & { scrapes: Record<string, Omit<ClusterStatus['scrapes'][string], 'lateBy'>> } => ({
     name, id: 1, api: o.down?.includes(name) ? 'unreachable' : 'healthy', apiLatencyMs: 12, apiError: null, version: 'v1.35.0', nodes: 2, pods: 6,
     lastSampleAt: '2026-01-01T00:00:00.000Z', watches: [{ kind: 'pod', state: 'watching', objects: 6, relists: 1, lastEventAt: null, lastError: null }],
     scrapes: { summary: { nodes: 2, ok: 2, failing: 0, cyclesOnTime: 5, cyclesLate: 0 } },
@@ -18,9 +21,9 @@ function report(o: { down?: string[]; notReporting?: Array<{ node: string; sourc
   });
   return {
     generatedAt: '2026-01-01T00:00:05.000Z',
-    clusters: [cluster('east'), cluster('west')] as any,
+    clusters: [cluster('east'), cluster('west')] as ClusterStatus[],
     database: {
-      state: (o.db ?? 'connected') as any, embedded: false, url: 'postgres://u:****@h/db', lastError: o.db === 'unreachable' ? 'connect ECONNREFUSED' : null,
+      state: o.db ?? 'connected', embedded: false, url: 'postgres://u:****@h/db', lastError: o.db === 'unreachable' ? 'connect ECONNREFUSED' : null,
       writeLatencyMs: 4, rows: {}, rowsEstimated: [], rowsPerSecond: 100, queueRows: 10, queueMaxRows: 1000,
       spool: { segments: o.spoolBytes ? 1 : 0, bytes: o.spoolBytes ?? 0, maxBytes: 1000, records: 0, oldestAgeMs: o.spoolBytes ? 3000 : null, inventoryPending: false, droppedMetricBatches: 0, droppedMetricRows: o.dropped ?? 0, appended: 0, dir: '/s', replay: { replayedRecords: 0, replayedMetricRows: 0, skippedRecords: 0, lastError: null } },
       dataDir: null, partitionsAhead: 2,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Spool, countMetricRows, parseSegmentName, segmentName } from '../../src/store/spool.js';
 import { SpoolReplayer, isBadDataError, type ReplayTargets } from '../../src/store/spool-replay.js';
 import { configureLogging } from '../../src/log.js';
+import type { InventoryChange } from '../../src/inventory/informer.js';
 
 configureLogging({ level: 'silent', console: 'off', file: '' });
 
@@ -26,7 +27,7 @@ function recorder(fail?: () => Error | null) {
     async writeMetric(entity, rows) {
       const e = fail?.();
       if (e) throw e;
-      seen.push(`metric:${entity}:${rows[0].node}:${rows.length}`);
+      seen.push(`metric:${entity}:${String(rows[0].node)}:${rows.length}`);
     },
     async applyInventory(clusterId, kind, changes, at) {
       const e = fail?.();
@@ -38,13 +39,13 @@ function recorder(fail?: () => Error | null) {
       seen.push(`reconcile:${clusterId}:${kind}:${present.length}`);
     },
     async writeStatus(row) {
-      seen.push(`status:${row.pid}`);
+      seen.push(`status:${String(row.pid)}`);
     },
   };
   return { seen, targets };
 }
 
-const pod = (name: string) => ({ op: 'upsert' as const, obj: { metadata: { uid: `u-${name}`, name, namespace: 'ns', resourceVersion: '1' } } as any });
+const pod = (name: string): InventoryChange => ({ op: 'upsert', obj: { metadata: { uid: `u-${name}`, name, namespace: 'ns', resourceVersion: '1' } } });
 
 test('segment names sort in creation order and parse back', () => {
   const a = segmentName(1_700_000_000_000, 5, 'metric');

@@ -5,33 +5,41 @@ import { decodeSummary as decodeAll } from '../../src/metrics/sources/summary.js
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
 import { emptyMetricRows } from '../../src/metrics/definitions.js';
 import { readFixture } from '../metrics/fixtures.js';
-
-type Json = Record<string, any>;
+import type { SummaryDoc } from '../helpers/summary-doc.js';
 // Keep idle interfaces: the shifted payloads give every interface traffic, which would otherwise make the
 // fixture's idle tunnels appear only in the second sample.
 const decodeSummary = (body: string): ReturnType<typeof decodeAll> => decodeAll(body, { keepIdleInterfaces: true });
-const BASE = JSON.parse(readFixture('summary-nri-1.35.json').toString('utf8')) as Json;
+const BASE = JSON.parse(readFixture('summary-nri-1.35.json').toString('utf8')) as SummaryDoc;
 
 /** Every `time` string moved by `shiftS` seconds. */
 function shiftTimes(o: unknown, shiftS: number): void {
   if (Array.isArray(o)) o.forEach((v) => shiftTimes(v, shiftS));
   else if (o && typeof o === 'object') {
     for (const [k, v] of Object.entries(o)) {
-      if (k === 'time' && typeof v === 'string') (o as Json)[k] = new Date(Date.parse(v) + shiftS * 1000).toISOString();
+      if (k === 'time' && typeof v === 'string') (o as Record<string, unknown>)[k] = new Date(Date.parse(v) + shiftS * 1000).toISOString();
       else shiftTimes(v, shiftS);
     }
   }
 }
 
+/** Adds `by` to a counter of a stats block that has it (every fixture counter is a number). */
+function add(block: Record<string, unknown> | undefined, key: string, by: number): void {
+  const v = block?.[key];
+  if (v === undefined) return;
+  assert.equal(typeof v, 'number', `${key} is a number`);
+  block![key] = (v as number) + by;
+}
+
 /** A later sample of the fixture: times + shiftS, with CPU, page faults and network grown by the given amounts. */
-function later(shiftS: number, grow: { cpuNs: number; faults: number; rxBytes: number }, edit?: (d: Json) => void): string {
+function later(shiftS: number, grow: { cpuNs: number; faults: number; rxBytes: number }, edit?: (d: SummaryDoc) => void): string {
   const d = structuredClone(BASE);
   shiftTimes(d, shiftS);
-  for (const o of [d.node, ...d.pods, ...d.pods.flatMap((p: Json) => p.containers)]) {
-    if (o.cpu?.usageCoreNanoSeconds !== undefined) o.cpu.usageCoreNanoSeconds += grow.cpuNs;
-    if (o.memory?.pageFaults !== undefined) o.memory.pageFaults += grow.faults;
-    if (o.network?.rxBytes !== undefined) o.network.rxBytes += grow.rxBytes;
-    for (const i of o.network?.interfaces ?? []) i.rxBytes += grow.rxBytes;
+  for (const o of [d.node, ...d.pods, ...d.pods.flatMap((p) => p.containers)]) {
+    add(o.cpu, 'usageCoreNanoSeconds', grow.cpuNs);
+    add(o.memory, 'pageFaults', grow.faults);
+    const network = o.network as SummaryDoc['node']['network']; // containers carry none
+    add(network, 'rxBytes', grow.rxBytes);
+    for (const i of network?.interfaces ?? []) add(i, 'rxBytes', grow.rxBytes);
   }
   edit?.(d);
   return JSON.stringify(d);
@@ -67,11 +75,11 @@ test('rates: a container restart (new startTime) or a counter going down gives n
   const rates = new RateTracker({ intervalMs: 10_000 });
   const first = decodeSummary(JSON.stringify(BASE));
   rates.apply(1, first.rows, first.startTimes);
-  const uid0 = BASE.pods[0].podRef.uid as string;
-  const uid1 = BASE.pods[1].podRef.uid as string;
+  const uid0 = BASE.pods[0].podRef.uid;
+  const uid1 = BASE.pods[1].podRef.uid;
   const second = decodeSummary(later(10, { cpuNs: 1e9, faults: 0, rxBytes: 0 }, (d) => {
     d.pods[0].containers[0].startTime = new Date(Date.parse(d.pods[0].containers[0].startTime) + 60_000).toISOString();
-    d.pods[1].containers[0].cpu.usageCoreNanoSeconds = 5; // went down without a known restart
+    d.pods[1].containers[0].cpu!.usageCoreNanoSeconds = 5; // went down without a known restart
   }));
   const r = rates.apply(1, second.rows, second.startTimes);
   assert.equal(r.resets, 2);
@@ -84,7 +92,7 @@ test('rates: a container restart (new startTime) or a counter going down gives n
   assert.equal(other.cpu_rate_millicores, 100);
   // the sample after the reset rates again from the new baseline
   const third = decodeSummary(later(20, { cpuNs: 2e9, faults: 0, rxBytes: 0 }, (d) => {
-    d.pods[1].containers[0].cpu.usageCoreNanoSeconds = 5 + 1e9;
+    d.pods[1].containers[0].cpu!.usageCoreNanoSeconds = 5 + 1e9;
   }));
   rates.apply(1, third.rows, third.startTimes);
   assert.equal(third.rows.container.find((c) => c.pod_uid === uid1)!.cpu_rate_millicores, 100);

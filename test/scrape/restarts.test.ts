@@ -72,7 +72,7 @@ test('container restarts and a node reboot reset counters without negative rates
     const rates = metricsOf(entity).filter((m) => m.rate).map((m) => m.rate!.column);
     if (!rates.length) continue;
     const where = rates.map((c) => `"${c}" < 0`).join(' OR ');
-    const r = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.${ENTITY_TABLES[entity].table} WHERE cluster_id = $1 AND (${where})`, [clusterId]);
+    const r = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${ENTITY_TABLES[entity].table} WHERE cluster_id = $1 AND (${where})`, [clusterId]);
     assert.equal(r.rows[0].n, 0, `${entity}: negative rates`);
   }
 

@@ -4,19 +4,19 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { UnmappedFields } from '../../src/scrape/unmapped.js';
 import { decodeSummary } from '../../src/metrics/sources/summary.js';
-import { readFixture } from '../metrics/fixtures.js';
+import { readFixture, setAt } from '../metrics/fixtures.js';
 
 function capture(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
   const out: string[] = [];
   const stream = new Writable({ write(chunk, _enc, cb) { out.push(String(chunk)); cb(); } });
-  return { logger: pino({ level: 'info' }, stream), lines: () => out.join('').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  return { logger: pino({ level: 'info' }, stream), lines: () => out.join('').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 test('unmapped fields from decoded payloads are logged once each and counted', () => {
   const { logger, lines } = capture();
   const fields = new UnmappedFields(100, logger);
-  const doc = JSON.parse(readFixture('summary-nri-1.16.json').toString('utf8'));
-  doc.node.memory.newThing = 5;
+  const doc: unknown = JSON.parse(readFixture('summary-nri-1.16.json').toString('utf8'));
+  setAt(doc, 'node.memory.newThing', 5);
   const body = JSON.stringify(doc);
   for (let i = 0; i < 3; i++) {
     const fresh = fields.record('summary', decodeSummary(body).unmapped);

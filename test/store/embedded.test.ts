@@ -8,7 +8,7 @@ import pg from 'pg';
 import { PASSWORD_FILE, startEmbeddedPostgres } from '../../src/store/embedded.js';
 import { freePort } from '../helpers/pg.js';
 
-async function query(url: string, sql: string): Promise<pg.QueryResult> {
+async function query(url: string, sql: string): Promise<pg.QueryResult<Record<string, unknown>>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -15,7 +15,7 @@ type Full<T extends { spec?: unknown; status?: unknown }> = T & { spec: NonNulla
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
 import { fixture } from '../helpers/paths.js';
 
-const pods: Array<Full<PodObject>> = JSON.parse(readFileSync(fixture('pods-nri-1.35.json'), 'utf8')).items;
+const pods = (JSON.parse(readFileSync(fixture('pods-nri-1.35.json'), 'utf8')) as { items: Array<Full<PodObject>> }).items;
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -34,8 +34,14 @@ after(async () => {
 });
 
 const clone = <T>(o: T): T => structuredClone(o);
-async function logRows(cluster: number, uid: string): Promise<Array<{ op: string; changed: any; state: any }>> {
-  const r = await pool.query(`SELECT op, changed, state FROM kubepulse.change_log WHERE cluster_id = $1 AND uid = $2 ORDER BY id`, [cluster, uid]);
+/** A change_log row of a pod: `changed` holds the parts of the object that changed, `state` its columns. */
+interface PodLogRow {
+  op: string;
+  changed: { metadata?: Partial<PodObject['metadata']>; spec?: unknown; status?: PodObject['status'] };
+  state: Record<string, unknown>;
+}
+async function logRows(cluster: number, uid: string): Promise<PodLogRow[]> {
+  const r = await pool.query<PodLogRow>(`SELECT op, changed, state FROM kubepulse.change_log WHERE cluster_id = $1 AND uid = $2 ORDER BY id`, [cluster, uid]);
   return r.rows;
 }
 
@@ -43,7 +49,10 @@ test('a list of real pods lands with typed columns, containers and one add each;
   const r = await applyInventory(pool, podKind, c1, pods.map((obj) => ({ op: 'upsert', obj })));
   assert.deepEqual(r, { upserted: pods.length, deleted: 0, logged: pods.length });
 
-  const stored = await pool.query(`SELECT * FROM kubepulse.pod WHERE cluster_id = $1`, [c1]);
+  const stored = await pool.query<{
+    uid: string; name: string; namespace: string; node: string | null; phase: string | null; labels: unknown;
+    deleted_at: Date | null; object: PodObject; owner_name: string | null;
+  }>(`SELECT * FROM kubepulse.pod WHERE cluster_id = $1`, [c1]);
   assert.equal(stored.rowCount, pods.length);
   for (const p of pods) {
     const row = stored.rows.find((x) => x.uid === p.metadata.uid);
@@ -58,7 +67,7 @@ test('a list of real pods lands with typed columns, containers and one add each;
     const owner = p.metadata.ownerReferences?.find((o) => o.controller);
     assert.equal(row.owner_name, owner?.name ?? p.metadata.ownerReferences?.[0]?.name ?? null);
   }
-  const containers = await pool.query(`SELECT pod_uid, container, image FROM kubepulse.container WHERE cluster_id = $1`, [c1]);
+  const containers = await pool.query<{ pod_uid: string; container: string; image: string | null }>(`SELECT pod_uid, container, image FROM kubepulse.container WHERE cluster_id = $1`, [c1]);
   assert.equal(containers.rowCount, pods.reduce((n, p) => n + podContainers(p).length, 0));
   const first = pods[0];
   const firstSpec = first.spec.containers[0];
@@ -70,7 +79,7 @@ test('a list of real pods lands with typed columns, containers and one add each;
   assert.equal(adds.length, 1);
   assert.equal(adds[0].op, 'add');
   assert.equal(adds[0].state.node, first.spec.nodeName);
-  assert.equal(adds[0].changed.metadata.name, first.metadata.name);
+  assert.equal(adds[0].changed.metadata?.name, first.metadata.name);
 
   // The same list again (a relist, or a resync): rows refreshed, no history.
   const again = await applyInventory(pool, podKind, c1, pods.map((obj) => ({ op: 'upsert', obj })));
@@ -88,7 +97,7 @@ test('no literal env value of any pod reaches any table', async () => {
       jsonb_array_elements(COALESCE(c->'env', '[]')) e
     WHERE e ? 'value' AND e->>'value' <> '[stripped]'`);
   assert.deepEqual(leaked.rows, []);
-  const stripped = await pool.query(`SELECT count(*)::int AS n FROM kubepulse.pod WHERE object::text LIKE '%[stripped]%'`);
+  const stripped = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.pod WHERE object::text LIKE '%[stripped]%'`);
   assert.ok(stripped.rows[0].n >= withValues.length);
 });
 
@@ -96,7 +105,7 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
   const pod = clone(pods[1]);
   pod.metadata.resourceVersion = '999999';
   assert.equal((await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: pod }])).logged, 0);
-  const rv = await pool.query(`SELECT resource_version FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2`, [c1, pod.metadata.uid]);
+  const rv = await pool.query<{ resource_version: string }>(`SELECT resource_version FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2`, [c1, pod.metadata.uid]);
   // The row is not rewritten either: resource_version stays that of the last meaningful change.
   assert.equal(rv.rows[0].resource_version, pods[1].metadata.resourceVersion);
 
@@ -109,8 +118,8 @@ test('resourceVersion-only and heartbeat-only updates log nothing; real changes 
   const log = await logRows(c1, pod.metadata.uid);
   const upd = log[log.length - 1];
   assert.equal(upd.op, 'update');
-  assert.equal(upd.changed.status.phase, newPhase);
-  assert.equal(upd.changed.metadata.labels.tier, 'gold');
+  assert.equal(upd.changed.status?.phase, newPhase);
+  assert.equal(upd.changed.metadata?.labels?.tier, 'gold');
   assert.equal(upd.changed.spec, undefined, 'unchanged parts are not in the diff');
   assert.equal(upd.state.phase, newPhase);
 
@@ -140,7 +149,7 @@ test('deletes keep the row with deleted_at; a batch keeps every transition of on
   const t = new Date('2026-11-25T11:00:00Z');
   const r = await applyInventory(pool, podKind, c1, [{ op: 'delete', obj: pod }], { at: t });
   assert.deepEqual(r, { upserted: 0, deleted: 1, logged: 1 });
-  const row = await pool.query(`SELECT deleted_at FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2`, [c1, uid]);
+  const row = await pool.query<{ deleted_at: Date }>(`SELECT deleted_at FROM kubepulse.pod WHERE cluster_id = $1 AND uid = $2`, [c1, uid]);
   assert.equal(row.rows[0].deleted_at.getTime(), t.getTime());
   assert.equal((await applyInventory(pool, podKind, c1, [{ op: 'delete', obj: pod }])).logged, 0, 'deleting twice logs once');
 
@@ -172,7 +181,7 @@ test('reconcile marks deleted what a relist no longer has, but not what the watc
   const present = [...pods.map((p) => p.metadata.uid), a.metadata.uid, b.metadata.uid];
   const gone = await reconcile(pool, podKind, c2, present, listStartedAt);
   assert.deepEqual(gone, ['rec-c']);
-  const live = await pool.query(
+  const live = await pool.query<{ name: string }>(
     `SELECT name FROM kubepulse.pod WHERE cluster_id = $1 AND namespace = 'rec' AND deleted_at IS NULL ORDER BY name`, [c2],
   );
   assert.deepEqual(live.rows.map((x) => x.name), ['a', 'b', 'd']);
@@ -194,7 +203,7 @@ test('the change log answers which pods ran on a node at a past moment, with the
   await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: mk('p4', 'x', '1Gi') }], { at: t(6) });
 
   // State of each pod at 14:05: its latest change_log row at or before then, unless that is a delete.
-  const at = async (when: Date) => (await pool.query(
+  const at = async (when: Date) => (await pool.query<{ name: string; mem: string }>(
     `SELECT name, (state->>'memory_limit_bytes')::bigint AS mem FROM (
        SELECT DISTINCT ON (uid) uid, name, op, state FROM kubepulse.change_log
        WHERE cluster_id = $1 AND kind = 'pod' AND namespace = 'hist' AND at <= $2
@@ -219,7 +228,9 @@ test('container rows follow their pod: a listed-twice name is kept once, an upda
     status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, restartCount: 2, state: { running: { startedAt: '2026-11-25T10:00:00Z' } } }] },
   } as Full<PodObject>;
   await applyInventory(pool, podKind, c1, [{ op: 'upsert', obj: pod }]);
-  const rows = async () => (await pool.query(
+  const rows = async () => (await pool.query<{
+    container: string; image: string; cpu_limit_millicores: string; memory_limit_bytes: string; restart_count: number; state: string; state_since: Date;
+  }>(
     `SELECT container, image, cpu_limit_millicores, memory_limit_bytes, restart_count, state, state_since
      FROM kubepulse.container WHERE cluster_id = $1 AND pod_uid = $2 ORDER BY container`, [c1, 'odd-dup'])).rows;
   const first = await rows();
@@ -244,7 +255,7 @@ test('assumeNew is only a hint: stored, unchanged objects sent with it are neith
   const first = await applyInventory(pool, podKind, cluster, pods.map((obj) => ({ op: 'upsert', obj })), { assumeNew: true });
   assert.equal(first.logged, pods.length);
   assert.equal(await hasLiveObjects(pool, podKind, cluster), true);
-  const versions = async () => (await pool.query(`SELECT uid, xmin::text AS x FROM kubepulse.pod WHERE cluster_id = $1 ORDER BY uid`, [cluster])).rows;
+  const versions = async () => (await pool.query<{ uid: string; x: string }>(`SELECT uid, xmin::text AS x FROM kubepulse.pod WHERE cluster_id = $1 ORDER BY uid`, [cluster])).rows;
   const before = await versions();
   const again = await applyInventory(pool, podKind, cluster, pods.map((obj) => ({ op: 'upsert', obj })), { assumeNew: true });
   assert.equal(again.logged, 0);

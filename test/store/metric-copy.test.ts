@@ -52,7 +52,7 @@ test('rows land in their columns; a replayed batch is stored once', async () => 
   rows[1].namespace = null;
   assert.deepEqual(await writeMetricRows(store.pool, 'container', rows), { inserted: 50, duplicates: 0 });
 
-  const stored = await store.pool.query(
+  const stored = await store.pool.query<MetricRow>(
     `SELECT * FROM kubepulse.container_metric WHERE cluster_id = $1 AND ts = $2 ORDER BY container`, [store.clusterId, ts],
   );
   assert.equal(stored.rowCount, 50);
@@ -64,7 +64,7 @@ test('rows land in their columns; a replayed batch is stored once', async () => 
       const have = got[col.column];
       if (want instanceof Date) assert.equal((have as Date).getTime(), want.getTime(), col.column);
       else if (col.sqlType === 'bigint') assert.equal(have === null ? null : Number(have), want, col.column);
-      else assert.equal(have, want, `${row.container}.${col.column}`);
+      else assert.equal(have, want, `${String(row.container)}.${col.column}`);
     }
   }
 
@@ -74,7 +74,7 @@ test('rows land in their columns; a replayed batch is stored once', async () => 
   const mixed = [...rows.slice(0, 25), ...Array.from({ length: 25 }, (_, i) => containerRow(100 + i, ts))];
   mixed.push(containerRow(100, ts));
   assert.deepEqual(await writeMetricRows(store.pool, 'container', mixed), { inserted: 25, duplicates: 26 });
-  const n = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1`, [store.clusterId]);
+  const n = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1`, [store.clusterId]);
   assert.equal(n.rows[0].n, 75);
 });
 
@@ -82,7 +82,7 @@ test('samples spanning days get their partitions on demand; bad rows fail before
   const days = ['2026-10-01T23:59:59.999Z', '2026-10-02T00:00:00.000Z', '2026-09-15T12:00:00.000Z'];
   const rows = days.map((d, i) => containerRow(500 + i, new Date(d)));
   assert.deepEqual(await writeMetricRows(store.pool, 'container', rows), { inserted: 3, duplicates: 0 });
-  const parts = await store.pool.query(
+  const parts = await store.pool.query<{ p: string }>(
     `SELECT DISTINCT tableoid::regclass::text AS p FROM kubepulse.container_metric WHERE container LIKE 'c-50_' ORDER BY p`,
   );
   assert.deepEqual(parts.rows.map((r) => r.p), [

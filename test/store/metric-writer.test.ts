@@ -13,7 +13,7 @@ const podRows = (n: number, ts: Date): MetricRow[] =>
   Array.from({ length: n }, (_, i) => ({ cluster_id: store.clusterId, pod_uid: `p${i}`, namespace: 'ns', pod: `pod${i}`, node: 'n0', ts }));
 
 async function count(table: string, ts: Date): Promise<number> {
-  const r = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.${table} WHERE cluster_id = $1 AND ts = $2`, [store.clusterId, ts]);
+  const r = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${table} WHERE cluster_id = $1 AND ts = $2`, [store.clusterId, ts]);
   return r.rows[0].n;
 }
 

@@ -76,7 +76,7 @@ export async function readCatalog(url: string, schema = 'kubepulse'): Promise<Ca
   try {
     const out = {} as Catalog;
     for (const [part, sql] of Object.entries(QUERIES) as [keyof Catalog, string][]) {
-      out[part] = (await client.query(sql, [schema])).rows;
+      out[part] = (await client.query<Record<string, unknown>>(sql, [schema])).rows;
     }
     return out;
   } finally {

@@ -42,7 +42,7 @@ const INFO_TYPE: Record<string, string> = {
 };
 
 async function assertColumns(table: string, declared: ColumnSpec[]): Promise<void> {
-  const r = await pool.query(
+  const r = await pool.query<{ column_name: string; data_type: string; is_nullable: string }>(
     `SELECT column_name, data_type, is_nullable FROM information_schema.columns
      WHERE table_schema = 'kubepulse' AND table_name = $1`,
     [table],
@@ -75,14 +75,14 @@ test('two concurrent migrations apply each version once and create every declare
   const all = loadMigrations().map((m) => m.version);
   assert.ok(all.length >= 4);
   assert.deepEqual([a.applied, b.applied].sort((x, y) => y.length - x.length), [all, []]);
-  const versions = await pool.query('SELECT version, name FROM kubepulse.schema_migrations ORDER BY version');
+  const versions = await pool.query<{ version: number; name: string }>('SELECT version, name FROM kubepulse.schema_migrations ORDER BY version');
   assert.deepEqual(versions.rows.map((r) => r.version), all);
   assert.equal(versions.rows[0].name, 'initial_schema');
 
   for (const e of ENTITIES) {
     await assertColumns(ENTITY_TABLES[e].table, metricColumns(e));
     for (const r of RESOLUTIONS) await assertColumns(rollupTable(e, r), rollupColumns(e));
-    const part = await pool.query(
+    const part = await pool.query<{ partstrat: string }>(
       `SELECT partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'kubepulse' AND c.relname = $1`,
       [ENTITY_TABLES[e].table],
@@ -232,7 +232,7 @@ test('migration files are checked: names, a version sequence without gaps, some 
 });
 
 test('jsonb_diff reports changed paths with new values and removed keys as null', async () => {
-  const r = await pool.query(`SELECT kubepulse.jsonb_diff($1::jsonb, $2::jsonb) AS d`, [
+  const r = await pool.query<{ d: unknown }>(`SELECT kubepulse.jsonb_diff($1::jsonb, $2::jsonb) AS d`, [
     JSON.stringify({ spec: { nodeName: 'a', x: 1 }, status: { phase: 'Pending' }, keep: [1] }),
     JSON.stringify({ spec: { nodeName: 'b', x: 1 }, status: {}, keep: [1], extra: true }),
   ]);

@@ -39,7 +39,7 @@ test('partitions are created ahead, on demand for old samples, and dropped by re
   await store.pool.query(`INSERT INTO kubepulse.node_metric (cluster_id, node, ts) VALUES ($1, 'n1', $2), ($1, 'n1', $3)`, [
     clusterId, new Date(old), new Date(T0),
   ]);
-  const where = await store.pool.query(
+  const where = await store.pool.query<{ part: string }>(
     `SELECT tableoid::regclass::text AS part FROM kubepulse.node_metric WHERE cluster_id = $1 ORDER BY ts`, [clusterId],
   );
   assert.deepEqual(where.rows.map((r) => r.part), ['kubepulse.node_metric_p20261115', 'kubepulse.node_metric_p20261125']);
@@ -48,7 +48,7 @@ test('partitions are created ahead, on demand for old samples, and dropped by re
   // ending after it, so the Nov 15 partition goes, the rest stay.
   const dropped = await pm.applyRetention({ node_metric: 7 * DAY_MS }, T0);
   assert.deepEqual(dropped, ['node_metric_p20261115']);
-  const left = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1`, [clusterId]);
+  const left = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1`, [clusterId]);
   assert.equal(left.rows[0].n, 1);
   assert.deepEqual((await pm.list('node_metric')).map((p) => p.name), ['node_metric_p20261125', 'node_metric_p20261126', 'node_metric_p20261127']);
 });

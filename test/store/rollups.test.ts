@@ -37,7 +37,7 @@ function expected(rows: MetricRow[], bucketMs: number): Map<string, Record<strin
   const groups = new Map<string, MetricRow[]>();
   for (const r of rows) {
     const bucket = Math.floor((r.ts as Date).getTime() / bucketMs) * bucketMs;
-    const key = `${r.node}@${bucket}`;
+    const key = `${String(r.node)}@${bucket}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
@@ -56,7 +56,7 @@ function expected(rows: MetricRow[], bucketMs: number): Map<string, Record<strin
 async function assertRollupMatches(rows: MetricRow[]): Promise<void> {
   for (const res of RESOLUTIONS) {
     const want = expected(rows, res.bucketMs);
-    const got = await store.pool.query(`SELECT * FROM kubepulse.${rollupTable('node', res)} WHERE cluster_id = $1`, [store.clusterId]);
+    const got = await store.pool.query<Record<string, unknown> & { node: string; ts: Date; samples: number }>(`SELECT * FROM kubepulse.${rollupTable('node', res)} WHERE cluster_id = $1`, [store.clusterId]);
     assert.equal(got.rowCount, want.size, `${res.name}: one row per node per bucket`);
     for (const row of got.rows) {
       const w = want.get(`${row.node}@${row.ts.getTime()}`);
@@ -108,7 +108,7 @@ test('maintenance creates partitions ahead, rolls up and applies retention per r
   // Raw rows of Nov 20 are past the 7-day raw retention and the 30-day 1m retention; 1h keeps them.
   assert.ok(report.droppedPartitions.includes('node_metric_p20261120'));
   assert.ok(report.droppedPartitions.includes('node_metric_1m_p20261120'));
-  const hourly = await store.pool.query(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1h WHERE cluster_id = $1`, [store.clusterId]);
+  const hourly = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1h WHERE cluster_id = $1`, [store.clusterId]);
   assert.equal(hourly.rows[0].n, 4);
   const ahead = await m.partitions.list('pod_metric');
   assert.ok(ahead.some((p) => p.fromMs > now), 'raw partitions exist ahead of now');
