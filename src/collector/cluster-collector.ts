@@ -123,6 +123,7 @@ export class ClusterCollector {
             const ingest = async (n: string, src: KubeletSource, body: Buffer): Promise<void> => {
               const sampleAt = await this.deps.pipeline.ingest({
                 clusterId: this.deps.clusterId, cluster: this.name, node: n, source: src, body, scrapedAt: new Date(), intervalMs,
+                summaryCollected: this.settings.summary_interval > 0,
                 resolvePodUid: (ns, pod) => this.pods.uidOf(ns, pod),
               });
               if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;

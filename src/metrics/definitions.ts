@@ -7,7 +7,7 @@ export type Entity = 'node' | 'system_container' | 'pod' | 'container' | 'volume
 
 export const ENTITIES: readonly Entity[] = ['node', 'system_container', 'pod', 'container', 'volume', 'interface', 'disk_io'];
 
-export type SqlType = 'bigint' | 'double precision' | 'text' | 'timestamptz' | 'integer';
+export type SqlType = 'bigint' | 'double precision' | 'text' | 'timestamptz' | 'integer' | '"char"';
 
 export interface KeyColumn {
   column: string;
@@ -127,6 +127,19 @@ export const TS_KEY: KeyColumn = {
   sqlType: 'timestamptz',
   description: "The kubelet's own sample time (not the scrape time).",
 };
+
+/**
+ * Which kubelet endpoint a row came from. Each source's rows are stored as they come, side by side under
+ * the same entity and time (part of the primary key): the summary and cAdvisor report the same
+ * housekeeping sample, and keeping their rows apart is what lets both be appended by COPY with no merge.
+ */
+export const SOURCE_COLUMN: KeyColumn = {
+  column: 'source',
+  sqlType: '"char"',
+  description: "The kubelet endpoint the row came from: 's' Summary API, 'c' cAdvisor, 'r' resource metrics.",
+};
+
+export const SOURCE_CODE = { summary: 's', cadvisor: 'c', resource: 'r' } as const;
 
 const CLUSTER_KEY: KeyColumn = {
   column: 'cluster_id',
@@ -489,10 +502,10 @@ export function metricColumnsOf(entity: Entity): Array<{ column: string; sqlType
   ];
 }
 
-/** Key and attribute column names of an entity (without cluster_id, which the collector adds). */
+/** Key, source and attribute column names of an entity (without cluster_id, which the collector adds). */
 export function identityColumnsOf(entity: Entity): string[] {
   const t = ENTITY_TABLES[entity];
-  return [...t.keys, ...t.attributes].map((k) => k.column).filter((c) => c !== 'cluster_id');
+  return [...t.keys, SOURCE_COLUMN, ...t.attributes].map((k) => k.column).filter((c) => c !== 'cluster_id');
 }
 
 /**

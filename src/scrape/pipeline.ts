@@ -11,6 +11,12 @@ export interface IngestInput {
   scrapedAt: Date;
   /** The source's scrape interval in this cluster (rates treat longer gaps as gaps). */
   intervalMs: number;
+  /**
+   * The cluster also collects the Summary API: cAdvisor rows then leave out the columns the summary fills
+   * (CPU, memory, …: the same cgroup counters from the same housekeeping sample), so each value is stored
+   * once and a metric's series has one source. Without the summary, cAdvisor keeps them.
+   */
+  summaryCollected?: boolean;
   /** Pod UID by namespace/name, for /metrics/resource (its series name pods, not UIDs). */
   resolvePodUid?: (namespace: string, pod: string) => string | undefined;
 }

@@ -117,6 +117,8 @@ function writerFor(c: ColumnSpec): FieldWriter {
     case 'timestamptz':
       return writeTimestamp;
     case 'text':
+    // "char"'s binary form is its one byte: the UTF-8 of a one-letter ASCII code, as text writes it.
+    case '"char"':
       return writeText;
     default:
       throw new Error(`COPY binary: column ${c.column} has type ${c.sqlType}, which this encoder does not write`);

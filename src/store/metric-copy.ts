@@ -7,16 +7,15 @@
 // straight into the table (one statement, atomic) and only when that fails on a duplicate key does it
 // take the staging path for that batch and for the next few batches of the entity (replays come in runs).
 //
-// Two sources fill one row: the Summary API and cAdvisor report the same housekeeping sample of a cgroup
-// under the same key (the cAdvisor decoder truncates its ms times to the summary's whole seconds), each
-// with the columns it has. So a conflict is a merge, not a loss: the staging path groups rows of the same
-// key within the batch (max() of each column: equal values, or one value and nulls) and upserts with
-// `col = COALESCE(EXCLUDED.col, t.col)` — a source's non-null values land, the other source's stay. The
-// update is skipped when it would change nothing, so a replay writes no new row versions (idempotent).
+// Rows are appended, never updated: the source (summary, cAdvisor, resource) is part of the key, so the
+// two sources' rows of one housekeeping sample stand side by side instead of merging into one row (the
+// merge — staging, then an update per row — cost about two direct COPYs for every cAdvisor batch and was
+// the larger part of PostgreSQL's CPU per value). A key that is already stored can only be the same sample
+// again (a replay), so the staging path inserts what is absent and drops the rest (ON CONFLICT DO NOTHING).
 import { copyFromChunks } from './copy-stream.js';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
-import { ENTITY_TABLES } from '../metrics/definitions.js';
+import { ENTITY_TABLES, SOURCE_CODE } from '../metrics/definitions.js';
 import { BadRowError } from './copy-text.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from './copy-binary.js';
 import { PartitionManager } from './partitions.js';
@@ -42,8 +41,8 @@ interface EntityPlan {
   stageTable: string;
   createStageSql: string;
   copyStageSql: string;
-  /** Insert new keys, then merge the rest into stored rows. */
-  insertFromStageSql: [string, string];
+  /** Insert the staged rows whose key is not stored yet; the rest are replays. */
+  insertFromStageSql: string;
 }
 
 const plans = new Map<Entity, EntityPlan>();
@@ -55,7 +54,7 @@ function planFor(entity: Entity): EntityPlan {
   if (!def) throw new Error(`writeMetricRows: unknown entity ${JSON.stringify(entity)}`);
   const cols = metricColumns(entity);
   const list = cols.map((c) => quoteIdent(c.column)).join(', ');
-  const keys = metricKeyColumns(entity);
+  const keyList = metricKeyColumns(entity).map(quoteIdent).join(', ');
   const target = `${SCHEMA}.${quoteIdent(def.table)}`;
   const stageTable = quoteIdent(`kp_stage_${def.table}`);
   plan = {
@@ -66,7 +65,8 @@ function planFor(entity: Entity): EntityPlan {
     // Per session, emptied at each commit; LIKE follows the declared columns of the real table.
     createStageSql: `CREATE TEMP TABLE IF NOT EXISTS ${stageTable} (LIKE ${target}) ON COMMIT DELETE ROWS`,
     copyStageSql: `COPY ${stageTable} (${list}) FROM STDIN WITH (FORMAT binary)`,
-    insertFromStageSql: mergeFromStageSql(target, stageTable, keys.map(quoteIdent).join(', '), cols.filter((c) => !keys.includes(c.column)).map((c) => quoteIdent(c.column))),
+    // DISTINCT ON: a batch may itself hold a row twice (a replayed spool file beside the live rows).
+    insertFromStageSql: `INSERT INTO ${target} (${list}) SELECT DISTINCT ON (${keyList}) ${list} FROM ${stageTable} ON CONFLICT DO NOTHING`,
   };
   plans.set(entity, plan);
   return plan;
@@ -91,6 +91,9 @@ export async function writeMetricRows(
   const plan = planFor(entity);
   // Bad rows (a key missing) fail here, before any database work; the encoding itself is streamed.
   for (let i = 0; i < rows.length; i++) {
+    // A row without a source is a summary row, as migration 006 made every row stored before it (spool
+    // files from before it replay through here).
+    rows[i].source ??= SOURCE_CODE.summary;
     const why = invalidMetricRowReason(entity, rows[i]);
     if (why) throw new BadRowError(`${plan.table}: row ${i} ${why} (${JSON.stringify(rows[i]).slice(0, 200)})`, i);
   }
@@ -128,25 +131,6 @@ export async function writeMetricRows(
   }
 }
 
-/**
- * Two statements over the staging table, rows of one key grouped by max() per column (ON CONFLICT DO
- * UPDATE may not touch a row twice in one statement): first insert the new keys (its row count is the
- * number of new rows — RETURNING xmax cannot tell inserts from updates on a partitioned table), then merge
- * the rest into the stored rows by COALESCE, skipping rows it would not change (the ones just inserted,
- * and replays).
- */
-function mergeFromStageSql(target: string, stage: string, keyList: string, rest: string[]): [string, string] {
-  const grouped = `SELECT ${keyList}, ${rest.map((c) => `max(${c})`).join(', ')} FROM ${stage} GROUP BY ${keyList}`;
-  const columns = `${keyList}, ${rest.join(', ')}`;
-  const merged = rest.map((c) => `COALESCE(EXCLUDED.${c}, t.${c})`).join(', ');
-  return [
-    `INSERT INTO ${target} AS t (${columns}) ${grouped} ON CONFLICT DO NOTHING`,
-    `INSERT INTO ${target} AS t (${columns}) ${grouped}
-  ON CONFLICT (${keyList}) DO UPDATE SET (${rest.join(', ')}) = (${merged})
-  WHERE (${rest.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${merged})`,
-  ];
-}
-
 async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricRow[]): Promise<number> {
   let staged = stagedOn.get(client);
   if (!staged) stagedOn.set(client, (staged = new Set()));
@@ -157,8 +141,7 @@ async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricR
   await client.query('BEGIN');
   try {
     await copyRowsInto(client, plan.copyStageSql, plan.encode, rows);
-    const r = await client.query(plan.insertFromStageSql[0]);
-    await client.query(plan.insertFromStageSql[1]);
+    const r = await client.query(plan.insertFromStageSql);
     await client.query('COMMIT');
     return r.rowCount ?? 0;
   } catch (err) {
@@ -188,7 +171,7 @@ async function copyRowsInto(
 
 /** Key column names per entity, looked up once (this check runs for every row written). */
 const KEY_COLUMNS = new Map<Entity, string[]>(
-  (Object.keys(ENTITY_TABLES) as Entity[]).map((e) => [e, ENTITY_TABLES[e].keys.map((k) => k.column)]),
+  (Object.keys(ENTITY_TABLES) as Entity[]).map((e) => [e, metricKeyColumns(e)]),
 );
 
 /** Why a row cannot be stored (a key column missing or ts invalid), or null when it can. */

@@ -4,10 +4,10 @@
 // renderSchemaDoc(), every table, column and column type of a migrated database with documentedTables(),
 // finds no column table outside a generated region, and runs every example query. The prose around the
 // regions lives in docs/SCHEMA.md itself. Regenerate with `node scripts/gen-schema-doc.mjs`.
-import { ENTITIES, ENTITY_TABLES, metricsOf, type MetricDef } from '../metrics/definitions.js';
+import { ENTITIES, ENTITY_TABLES, SOURCE_COLUMN, metricsOf, type MetricDef } from '../metrics/definitions.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
-import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, parentUidColumn } from './schema.js';
+import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, metricKeyColumns, parentUidColumn } from './schema.js';
 import { RESOLUTIONS, rollupColumns, rollupTable } from './rollup-schema.js';
 import { SCHEMA_EXAMPLES } from './schema-examples.js';
 import { replaceRegion } from '../util/doc-regions.js';
@@ -142,7 +142,7 @@ function sourcesOf(m: MetricDef): string {
 
 function metricTable(entity: (typeof ENTITIES)[number]): DocTable {
   const t = ENTITY_TABLES[entity];
-  const cols: DocColumn[] = [...t.keys, ...t.attributes].map((k) => ({ column: k.column, type: k.sqlType, description: k.description }));
+  const cols: DocColumn[] = [...t.keys, SOURCE_COLUMN, ...t.attributes].map((k) => ({ column: k.column, type: k.sqlType, description: k.description }));
   for (const m of metricsOf(entity)) {
     cols.push({ column: m.column, type: m.sqlType, unit: m.unit, description: `${m.kind === 'counter' ? 'Counter. ' : ''}${m.description} From ${sourcesOf(m)}.` });
   }
@@ -151,7 +151,7 @@ function metricTable(entity: (typeof ENTITIES)[number]): DocTable {
   }
   const declared = new Set(metricColumns(entity).map((c) => c.column));
   if (cols.length !== declared.size || !cols.every((c) => declared.has(c.column))) throw new Error(`schema doc: ${t.table} columns differ from the declaration`);
-  return { table: t.table, description: `${t.description} Partitioned by day on ts.`, key: t.keys.map((k) => k.column), columns: cols };
+  return { table: t.table, description: `${t.description} Partitioned by day on ts.`, key: metricKeyColumns(entity), columns: cols };
 }
 
 function rollupDocTable(entity: (typeof ENTITIES)[number], res: (typeof RESOLUTIONS)[number]): DocTable {

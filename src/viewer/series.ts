@@ -31,7 +31,12 @@ export interface SeriesResult {
   to: string;
   /** Bucket starts, epoch seconds (uPlot's x axis). */
   ts: number[];
-  series: Array<{ metric: string; group: string | null; unit: string; values: Array<number | null> }>;
+  /**
+   * `values` aligned with `ts`: null where the entity (or group) reported nothing in that bucket — a real
+   * gap. `unsampled`: buckets where it did report, but in another source's row without this metric (each
+   * source's rows stand alone, at their own times); a chart joins its line across those.
+   */
+  series: Array<{ metric: string; group: string | null; unit: string; values: Array<number | null>; unsampled: number[] }>;
   /** How the browser draws these series: the declared charts of the entity made of the requested metrics. */
   charts: ChartSpec[];
 }
@@ -81,8 +86,16 @@ export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<Seri
   q.metrics.forEach((metric, mi) => {
     for (const group of groups) {
       const values: Array<number | null> = new Array(ts.length).fill(null);
-      for (const r of rows) if ((r.g ?? null) === group && r[`m${mi}`] !== null) values[at.get(Number(r.t))!] = Number(r[`m${mi}`]);
-      series.push({ metric, group, unit: SERIES_METRICS[q.entity][metric].unit, values });
+      const reported = new Array<boolean>(ts.length).fill(false);
+      for (const r of rows) {
+        if ((r.g ?? null) !== group) continue;
+        const i = at.get(Number(r.t))!;
+        reported[i] = true;
+        if (r[`m${mi}`] !== null) values[i] = Number(r[`m${mi}`]);
+      }
+      const unsampled: number[] = [];
+      for (let i = 0; i < ts.length; i++) if (reported[i] && values[i] === null) unsampled.push(i);
+      series.push({ metric, group, unit: SERIES_METRICS[q.entity][metric].unit, values, unsampled });
     }
   });
   return {

@@ -62,21 +62,30 @@ async function count(sql: string, params: unknown[]): Promise<number> {
   return (await pool.query<{ n: number }>(sql, params)).rows[0].n;
 }
 
-test('direct kubelet access stores every node; summary and cAdvisor columns land in the same rows', async () => {
+test('direct kubelet access stores every node; summary and cAdvisor rows of one sample stand side by side, each value once', async () => {
   await waitFor(async () => (await pool.query('SELECT 1 FROM kubepulse.cluster')).rowCount === 1, 'cluster registered');
   clusterId = (await pool.query<{ id: number }>('SELECT id FROM kubepulse.cluster WHERE name = $1', [sim.name])).rows[0].id;
   for (const node of sim.nodes().map((n) => n.name)) {
     await waitFor(async () => (await count('SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, node])) > 0, `${node} sampled`);
   }
-  // The same container sample has the summary's nanocores and working set and cAdvisor's descriptors.
+  // One container sample: the summary's row has the nanocores and working set, cAdvisor's row (same key and
+  // time, source 'c') the descriptors and threads and none of the columns the summary fills.
   await waitFor(
     async () => (await count(
-      `SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1
-       AND cpu_usage_nanocores IS NOT NULL AND memory_working_set_bytes IS NOT NULL AND file_descriptors IS NOT NULL AND threads IS NOT NULL`,
+      `SELECT count(*)::int AS n FROM kubepulse.container_metric s JOIN kubepulse.container_metric c
+         ON c.cluster_id = s.cluster_id AND c.pod_uid = s.pod_uid AND c.container = s.container AND c.ts = s.ts AND c.source = 'c'
+       WHERE s.cluster_id = $1 AND s.source = 's'
+         AND s.cpu_usage_nanocores IS NOT NULL AND s.memory_working_set_bytes IS NOT NULL AND s.file_descriptors IS NULL
+         AND c.file_descriptors IS NOT NULL AND c.threads IS NOT NULL`,
       [clusterId],
     )) > 0,
-    'a container row with both sources',
+    'a summary row and a cAdvisor row of the same container sample',
   );
+  assert.equal(await count(
+    `SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1 AND source = 'c'
+       AND (cpu_usage_core_nanoseconds IS NOT NULL OR memory_working_set_bytes IS NOT NULL OR cpu_rate_millicores IS NOT NULL)`,
+    [clusterId],
+  ), 0, 'cAdvisor rows leave the summary-owned columns to the summary rows');
 });
 
 test('a frozen kubelet adds no rows while the others keep sampling', async () => {
@@ -84,13 +93,13 @@ test('a frozen kubelet adds no rows while the others keep sampling', async () =>
   for (const node of healthy) {
     await waitFor(async () => (await count('SELECT count(DISTINCT ts)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, node])) >= 2, `${node}: two samples`, 30_000);
   }
-  const frozenRows = await pool.query<{ ts: Date }>('SELECT ts FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, frozen]);
-  assert.equal(frozenRows.rowCount, 1, 'the frozen node has its one sample, stored once');
+  const frozenRows = await pool.query<{ ts: Date }>(`SELECT ts FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2 AND source = 's'`, [clusterId, frozen]);
+  assert.equal(frozenRows.rowCount, 1, 'the frozen node has its one summary sample, stored once');
   const containers = await pool.query<{ n: number; keys: number }>(
-    `SELECT count(*)::int AS n, count(DISTINCT (pod_uid, container))::int AS keys FROM kubepulse.container_metric WHERE cluster_id = $1 AND node = $2`,
+    `SELECT count(*)::int AS n, count(DISTINCT (pod_uid, container, source))::int AS keys FROM kubepulse.container_metric WHERE cluster_id = $1 AND node = $2`,
     [clusterId, frozen],
   );
-  assert.equal(containers.rows[0].n, containers.rows[0].keys, 'one row per container of the frozen node');
+  assert.equal(containers.rows[0].n, containers.rows[0].keys, 'one row per container and source of the frozen node');
   const ingest = collector!.status()?.collector.ingest ?? {};
   assert.ok((ingest.staleSkipped ?? 0) > 0, `stale samples skipped: ${JSON.stringify(ingest)}`);
 });

@@ -81,7 +81,7 @@ test('container restarts and a node reboot reset counters without negative rates
   // stored sample times.
   const rows = (await store.pool.query<{ ts: Date; cpu: string; rate: number | null }>(
     `SELECT ts, cpu_usage_core_nanoseconds AS cpu, cpu_rate_millicores AS rate FROM kubepulse.container_metric
-     WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3 ORDER BY ts`, [clusterId, restartedPod.uid, restarted.name],
+     WHERE cluster_id = $1 AND pod_uid = $2 AND container = $3 AND source = 's' ORDER BY ts`, [clusterId, restartedPod.uid, restarted.name],
   )).rows;
   assert.ok(rows.length >= 10, `${rows.length} samples of the restarted container`);
   const drops = (list: typeof rows): number[] => list.flatMap((r, i) => (i > 0 && Number(r.cpu) < Number(list[i - 1].cpu) ? [i] : []));
@@ -95,7 +95,7 @@ test('container restarts and a node reboot reset counters without negative rates
   // The node: its counter drops once, at the reboot; the same rule for its rates.
   const node = (await store.pool.query<{ ts: Date; cpu: string; rate: number | null }>(
     `SELECT ts, cpu_usage_core_nanoseconds AS cpu, cpu_rate_millicores AS rate FROM kubepulse.node_metric
-     WHERE cluster_id = $1 AND node = $2 ORDER BY ts`, [clusterId, view.name],
+     WHERE cluster_id = $1 AND node = $2 AND source = 's' ORDER BY ts`, [clusterId, view.name],
   )).rows;
   assert.equal(node.length, rows.length, 'a node sample per scrape');
   assert.equal(drops(node).length, 1, 'the node counter drops once');

@@ -39,6 +39,7 @@ const INFO_TYPE: Record<string, string> = {
   timestamptz: 'timestamp with time zone',
   jsonb: 'jsonb',
   boolean: 'boolean',
+  '"char"': '"char"',
 };
 
 async function assertColumns(table: string, declared: ColumnSpec[]): Promise<void> {

@@ -12,7 +12,8 @@ export type { SeriesResult };
 
 export interface Line {
   label: string;
-  values: Array<number | null>;
+  /** null: a gap in the line; undefined: no sample of this metric there, the line joins across (uPlot). */
+  values: Array<number | null | undefined>;
   color?: string;
   dash?: boolean;
 }
@@ -26,7 +27,7 @@ export function constant(ts: number[], v: number | null, label: string, color: s
 
 export function chart(title: string, res: SeriesResult, lines: Array<Line | null>, fmt: (v: number | null) => string): HTMLElement {
   const kept = lines.filter((l): l is Line => l !== null);
-  const points = kept.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null).length, 0);
+  const points = kept.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
   const box = h('div', { class: 'chart', 'data-title': title, 'data-resolution': res.resolution, 'data-table': res.table, 'data-points': points });
   const head = h('div', { class: 'chart-head' }, h('span', { class: 'chart-title' }, title),
     h('span', { class: `res res-${res.resolution}` }, res.resolution === 'raw' ? `raw · ${res.bucketS}s` : `${res.resolution} rollup`));
@@ -73,7 +74,14 @@ export function chart(title: string, res: SeriesResult, lines: Array<Line | null
 
 /** The lines of one metric of a series result, one per group (container, interface) or one in all. */
 export function linesOf(res: SeriesResult, metric: string, label?: string): Line[] {
-  return res.series.filter((s) => s.metric === metric).map((s) => ({ label: s.group ? `${label ? `${label} ` : ''}${s.group}` : label || metric, values: s.values }));
+  return res.series.filter((s) => s.metric === metric).map((s) => ({ label: s.group ? `${label ? `${label} ` : ''}${s.group}` : label || metric, values: joined(s) }));
+}
+
+/** The series' values with its unsampled buckets as undefined, which uPlot draws across instead of as gaps. */
+function joined(s: SeriesResult['series'][number]): Line['values'] {
+  const values: Line['values'] = s.values.slice();
+  for (const i of s.unsampled) values[i] = undefined;
+  return values;
 }
 
 const FORMAT: Record<ChartSpec['unit'], (v: number | null) => string> = {
@@ -92,7 +100,7 @@ export function chartsOf(res: SeriesResult, bounds: Record<string, Array<Line | 
   const out: HTMLElement[] = [];
   for (const c of res.charts) {
     const lines = c.lines.flatMap((l) => linesOf(res, l.series, l.label).map((x) => (l.reference ? { ...x, dash: true, color: '#e5484d' } : x)));
-    if (c.hideWhenEmpty && !lines.some((l) => l.values.some((v) => v !== null))) continue;
+    if (c.hideWhenEmpty && !lines.some((l) => l.values.some((v) => v !== null && v !== undefined))) continue;
     out.push(chart(c.title, res, [...lines, ...c.lines.flatMap((l) => bounds[l.series] ?? [])], FORMAT[c.unit] ?? String));
   }
   return out;
