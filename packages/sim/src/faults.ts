@@ -57,7 +57,7 @@ function checkSpec(spec: unknown, where: string): FaultSpec {
       throw new Error(`${where}.${k}: expected a number${k.endsWith('Rate') ? ' between 0 and 1' : ' >= 0'}`);
     }
   }
-  return spec as FaultSpec;
+  return spec;
 }
 
 /** Validates a (partial) fault configuration from JSON; errors name the offending key. */

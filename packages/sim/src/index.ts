@@ -99,14 +99,14 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const endpoints: Array<{ address: string; port: number }> = addresses.slice(0, o.nodes).map((address) => ({ address, port: 10250 }));
   if (direct) {
     // The first listener picks the port the others try to share; the rest open in parallel batches.
-    endpoints[0] = await kubelets.listen(addresses[0]!);
+    endpoints[0] = await kubelets.listen(addresses[0]);
     for (let from = 1; from < o.nodes; from += 256) {
       const batch = Array.from({ length: Math.min(256, o.nodes - from) }, (_, j) => from + j);
-      const got = await Promise.all(batch.map((i) => kubelets.listen(addresses[i]!)));
+      const got = await Promise.all(batch.map((i) => kubelets.listen(addresses[i])));
       batch.forEach((i, j) => (endpoints[i] = got[j]!));
     }
   }
-  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => endpoints[i]!.address, kubeletPort: (i) => endpoints[i]!.port });
+  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => endpoints[i].address, kubeletPort: (i) => endpoints[i].port });
   for (const n of world.nodes.values()) kubelets.bind(n.address, n.kubeletPort, n.name);
   world.onNodeRemoved = (n) => kubelets.dropNode(n.name);
 
@@ -115,7 +115,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     async join(): Promise<NodeState | undefined> {
       if (nextIndex >= addresses.length) return undefined;
       const index = nextIndex++;
-      const { address, port } = direct ? await kubelets.listen(addresses[index]!) : { address: addresses[index]!, port: 10250 };
+      const { address, port } = direct ? await kubelets.listen(addresses[index]) : { address: addresses[index], port: 10250 };
       const n = addNode(world, index, address, port, world.now(), false);
       n.maxPods = Math.max(110, o.podsPerNode);
       kubelets.bind(address, port, n.name);
@@ -149,7 +149,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
         return n ? { status: 200, body: { name: n.name, address: n.address, kubeletPort: n.kubeletPort } } : { status: 409, body: { error: 'no spare node address left' } };
       }
       if (method === 'POST' && parts[0] === 'nodes' && parts[2] === 'ready') {
-        const n = world.nodes.get(parts[1]!);
+        const n = world.nodes.get(parts[1]);
         if (!n) return { status: 404, body: { error: `node ${parts[1]} not found` } };
         world.setNodeReady(n, query.get('value') !== 'false');
         return { status: 200, body: { name: n.name, ready: n.ready } };

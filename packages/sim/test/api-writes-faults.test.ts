@@ -68,7 +68,7 @@ test('patching a statefulset\'s replicas creates the next ordinals', async () =>
 });
 
 test('deleting a node removes its pods; controllers recreate them on the other nodes', async () => {
-  const node = sim.nodes()[2]!.name;
+  const node = sim.nodes()[2].name;
   const onNode = (await get(sim, `/api/v1/pods?fieldSelector=spec.nodeName%3D${node}`)).json.items;
   const rsPods = onNode.filter((p: any) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet').length;
   assert.ok(onNode.length > 0);
@@ -95,7 +95,7 @@ test('errors are Status objects: 404 with details, 403 from simulated RBAC, 405,
   const pod = (await get(sim, '/api/v1/pods?limit=1')).json.items[0];
   const put = await call(sim, 'PUT', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { body: pod });
   assert.equal(put.status, 405);
-  const node = sim.nodes()[0]!.name;
+  const node = sim.nodes()[0].name;
   const badType = await call(sim, 'PATCH', `/api/v1/nodes/${node}`, { body: { spec: {} }, contentType: 'application/yaml' });
   assert.equal(badType.status, 415);
 });
@@ -155,9 +155,9 @@ test('the admin endpoint validates faults and names the bad key', async () => {
 
 test('per-node kubelet faults hit only that node, through the proxy', async () => {
   const [a, b] = sim.nodes();
-  sim.setFaults({ nodes: { [a!.name]: { errorRate: 1, errorCodes: [503] } } });
-  assert.equal((await get(sim, `/api/v1/nodes/${a!.name}/proxy/healthz`)).status, 503);
-  const okay = await get(sim, `/api/v1/nodes/${b!.name}/proxy/healthz`);
+  sim.setFaults({ nodes: { [a.name]: { errorRate: 1, errorCodes: [503] } } });
+  assert.equal((await get(sim, `/api/v1/nodes/${a.name}/proxy/healthz`)).status, 503);
+  const okay = await get(sim, `/api/v1/nodes/${b.name}/proxy/healthz`);
   assert.deepEqual([okay.status, okay.text], [200, 'ok']);
   sim.setFaults({});
 });
@@ -176,21 +176,21 @@ function direct(address: string, port: number, path: string, token: string | nul
 
 test('each node\'s kubelet answers directly over HTTPS at its own address and port, verified by the CA', async () => {
   const nodes = sim.nodes();
-  const n = nodes[1]!;
+  const n = nodes[1];
   const obj = (await get(sim, `/api/v1/nodes/${n.name}`)).json;
   assert.equal(obj.status.addresses[0].address, n.address);
   assert.equal(obj.status.daemonEndpoints.kubeletEndpoint.Port, n.kubeletPort);
   const summary = await direct(n.address, n.kubeletPort, '/stats/summary', sim.token);
   assert.equal(summary.status, 200);
   assert.equal(JSON.parse(summary.text).node.nodeName, n.name);
-  const other = nodes[0]!;
+  const other = nodes[0];
   const otherSummary = await direct(other.address, other.kubeletPort, '/stats/summary', sim.token);
   assert.equal(JSON.parse(otherSummary.text).node.nodeName, other.name, 'the address selects the node');
   assert.equal((await direct(n.address, n.kubeletPort, '/healthz', null)).status, 401);
 });
 
 test('nodes go NotReady and back, and joining nodes get their daemonset pods', async () => {
-  const n = sim.nodes()[0]!;
+  const n = sim.nodes()[0];
   const r = await call(sim, 'POST', `/_sim/nodes/${n.name}/ready?value=false`);
   assert.equal(r.status, 200);
   const obj = (await get(sim, `/api/v1/nodes/${n.name}`)).json;

@@ -110,7 +110,7 @@ test('kubectl scale deployment changes replicas and the pods follow', async () =
 });
 
 test('kubectl cordon and uncordon toggle spec.unschedulable', async () => {
-  const node = sim.nodes()[1]!.name;
+  const node = sim.nodes()[1].name;
   const c = await kubectl(['cordon', node]);
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stdout, /cordoned/);
@@ -125,7 +125,7 @@ test('kubectl cordon and uncordon toggle spec.unschedulable', async () => {
 });
 
 test('kubectl get --raw reaches every kubelet endpoint through the node proxy', async () => {
-  const node = sim.nodes()[0]!.name;
+  const node = sim.nodes()[0].name;
   const summary = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`]);
   assert.equal(summary.code, 0, summary.stderr);
   const s = JSON.parse(summary.stdout);

@@ -63,7 +63,7 @@ export function applyPatch(contentType: string, target: unknown, body: string): 
   } catch {
     throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
   }
-  const type = contentType.split(';')[0]!.trim();
+  const type = contentType.split(';')[0].trim();
   if (type === 'application/json-patch+json') return jsonPatch(target, patch);
   if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') return mergePatch(target, patch);
   throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
@@ -147,7 +147,7 @@ export function deleteObject(world: World, def: ResourceDef, resource: string, o
     }
     if (!obj.deletionTimestamp) {
       obj.deletionTimestamp = iso(world.now());
-      world.store.touch(RES.pods!, obj);
+      world.store.touch(RES.pods, obj);
       const owner = obj.owner as Owner | undefined;
       if (owner) world.syncEndpoints(owner);
       schedule(() => world.removePod(obj), Math.min(1000, (gracePeriodSeconds ?? 30) * 1000));
@@ -163,7 +163,7 @@ export function deleteObject(world: World, def: ResourceDef, resource: string, o
     // Background cascade: the owner goes now, its replicaset and pods right after.
     world.owners.delete(owner.obj.metadata.uid);
     for (const p of [...owner.pods]) world.removePod(p, '');
-    if (owner.parent) world.store.remove(RES.replicasets!, owner.obj.metadata.namespace, owner.obj.metadata.name);
+    if (owner.parent) world.store.remove(RES.replicasets, owner.obj.metadata.namespace, owner.obj.metadata.name);
   }
   world.store.remove(resource, obj.metadata.namespace, obj.metadata.name);
   return { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: obj.metadata.name, group: def.group, kind: def.plural, uid: obj.metadata.uid } }, pending: false };

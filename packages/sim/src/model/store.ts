@@ -66,7 +66,7 @@ export function lowerBound(keys: string[], k: string): number {
   let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < k) lo = mid + 1;
+    if (keys[mid] < k) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -205,7 +205,7 @@ export class SimStore {
     this.history.push(ev);
     if (this.history.length - this.historyStart > this.options.historyCapacity) {
       // The oldest event falls out of the window: its RV and everything before are now compacted.
-      this.floor = Math.max(this.floor, this.history[this.historyStart]!.rv);
+      this.floor = Math.max(this.floor, this.history[this.historyStart].rv);
       this.historyStart++;
       if (this.historyStart > 4096) {
         this.history = this.history.slice(this.historyStart);
@@ -221,7 +221,7 @@ export class SimStore {
     if (rv < this.floor) return undefined;
     const out: HistoryEvent[] = [];
     for (let i = this.historyStart; i < this.history.length; i++) {
-      const ev = this.history[i]!;
+      const ev = this.history[i];
       if (ev.rv > rv && ev.resource === resource) out.push(ev);
     }
     return out;
@@ -239,7 +239,7 @@ export class SimStore {
   compactTo(rv: number): void {
     if (rv <= this.floor) return;
     this.floor = rv;
-    while (this.historyStart < this.history.length && this.history[this.historyStart]!.rv <= rv) this.historyStart++;
+    while (this.historyStart < this.history.length && this.history[this.historyStart].rv <= rv) this.historyStart++;
   }
 
   addWatcher(w: Watcher): void {

@@ -88,7 +88,7 @@ export class World {
   }
 
   nodeObject(name: string): SimObject | undefined {
-    return this.store.get(RES.nodes!, undefined, name);
+    return this.store.get(RES.nodes, undefined, name);
   }
 
   private schedulable(n: NodeState): boolean {
@@ -106,7 +106,7 @@ export class World {
     if (this.seeding) {
       const nodes = this.nodeList ??= [...this.nodes.values()];
       for (let tries = 0; tries < nodes.length; tries++) {
-        const n = nodes[this.fillCursor++ % nodes.length]!;
+        const n = nodes[this.fillCursor++ % nodes.length];
         if (n.pods.size < n.maxPods) return n;
       }
       return undefined;
@@ -134,7 +134,7 @@ export class World {
     // Generated names collide now and then (5,000 daemonset pods drawing 5 characters: about one pair per
     // daemonset); a real apiserver answers 409 AlreadyExists and the controller retries with a new suffix.
     if (owner.kind !== 'StatefulSet') {
-      for (let tries = 0; this.store.get(RES.pods!, ns, name) && tries < 100; tries++) name = `${owner.podPrefix}${rng.suffix(5)}`;
+      for (let tries = 0; this.store.get(RES.pods, ns, name) && tries < 100; tries++) name = `${owner.podPrefix}${rng.suffix(5)}`;
     }
     const uid = rng.uuid();
     const metadata: SimObject['metadata'] = { name, namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, ownerReferences: owner.template.ownerReferences };
@@ -152,7 +152,7 @@ export class World {
     // A plain field, not a WeakMap: 150,000 weak entries made every garbage collection slow.
     pod.owner = owner;
     this.podsByUid.set(uid, pod);
-    this.store.put(RES.pods!, pod, quiet);
+    this.store.put(RES.pods, pod, quiet);
     if (!quiet) {
       this.syncEndpoints(owner);
       this.recordEvent(owner.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, owner.kind === 'StatefulSet' ? 'statefulset-controller' : owner.kind === 'DaemonSet' ? 'daemonset-controller' : 'replicaset-controller');
@@ -168,7 +168,7 @@ export class World {
     this.nodes.get(pod.nodeName)?.pods.delete(pod);
     const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
-    this.store.remove(RES.pods!, pod.metadata.namespace, pod.metadata.name);
+    this.store.remove(RES.pods, pod.metadata.namespace, pod.metadata.name);
     if (owner) this.syncEndpoints(owner);
     if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
     if (owner) this.enqueueReconcile(owner);
@@ -177,13 +177,13 @@ export class World {
   /** Rewrites the owner's EndpointSlice from its current pods (ready = running). */
   syncEndpoints(owner: Owner): void {
     const slice = owner.endpointSlice;
-    if (!slice || !this.store.get(RES.endpointslices!, slice.metadata.namespace, slice.metadata.name)) return;
+    if (!slice || !this.store.get(RES.endpointslices, slice.metadata.namespace, slice.metadata.name)) return;
     const ns = owner.obj.metadata.namespace;
     (slice as any).endpoints = [...owner.pods].map((p) => ({
       addresses: [p.podIp], conditions: { ready: p.phase === 'Running', serving: p.phase === 'Running', terminating: !!p.deletionTimestamp },
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid }, nodeName: p.nodeName, zone: this.nodes.get(p.nodeName)?.zone ?? '',
     }));
-    this.store.touch(RES.endpointslices!, slice);
+    this.store.touch(RES.endpointslices, slice);
   }
 
   enqueueReconcile(owner: Owner): void {
@@ -268,7 +268,7 @@ export class World {
           { type: 'Progressing', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${owner.obj.metadata.name}" has successfully progressed.` },
         ],
       };
-      if (!quiet) this.store.touch(RES.deployments!, owner.parent);
+      if (!quiet) this.store.touch(RES.deployments, owner.parent);
     }
   }
 
@@ -303,7 +303,7 @@ export class World {
     s.restartCount++;
     s.startedAt = new Date(at.getTime() + 1000);
     s.id = this.rng.hex(64);
-    this.store.touch(RES.pods!, pod);
+    this.store.touch(RES.pods, pod);
     this.recordEvent(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${podUid})`, 'kubelet', pod.nodeName);
   }
 
@@ -318,7 +318,7 @@ export class World {
     const taints = (spec.taints ?? []).filter((t: any) => t.key !== 'node.kubernetes.io/unreachable');
     if (!ready) taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: iso(now) });
     if (taints.length) spec.taints = taints; else delete spec.taints;
-    this.store.touch(RES.nodes!, obj);
+    this.store.touch(RES.nodes, obj);
     this.recordEvent(obj, 'Normal', ready ? 'NodeReady' : 'NodeNotReady', `Node ${n.name} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`, ready ? 'kubelet' : 'node-controller', n.name);
   }
 
@@ -336,7 +336,7 @@ export class World {
     if (!n) return false;
     for (const p of [...n.pods]) this.removePod(p, '');
     this.nodes.delete(name);
-    this.store.remove(RES.nodes!, undefined, name);
+    this.store.remove(RES.nodes, undefined, name);
     this.onNodeRemoved?.(n);
     for (const o of this.owners.values()) if (o.kind === 'DaemonSet') this.enqueueReconcile(o);
     return true;
@@ -349,11 +349,11 @@ export class World {
     const name = `${m.name}.${this.rng.hex(16)}`;
     const r = resourceByKind(involved.kind);
     const ev = eventObject({ namespace, name, uid: this.rng.uuid(), at, type, reason, message, component, host, involved: { kind: involved.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: groupVersion(r), resourceVersion: m.resourceVersion } });
-    this.store.put(RES.events!, ev);
+    this.store.put(RES.events, ev);
     this.eventKeys.push([namespace, name]);
     while (this.eventKeys.length > this.options.eventCapacity) {
       const [ns, n] = this.eventKeys.shift()!;
-      this.store.remove(RES.events!, ns, n);
+      this.store.remove(RES.events, ns, n);
     }
   }
 
@@ -365,9 +365,9 @@ export class World {
       pods.push({
         uid: p.metadata.uid, name: p.metadata.name, namespace: p.metadata.namespace!, startTime: p.startTime, qosClass: p.qosClass, phase: p.phase, seed: p.seed,
         containers: p.template.containers.map((c, i) => ({
-          name: c.name, containerId: `containerd://${p.containers[i]!.id}`, image: c.image, imageId: c.imageId,
+          name: c.name, containerId: `containerd://${p.containers[i].id}`, image: c.image, imageId: c.imageId,
           cpuRequestMilli: c.cpuRequestMilli ?? c.cpuLimitMilli, cpuLimitMilli: c.cpuLimitMilli, memoryRequestBytes: c.memoryRequestBytes ?? c.memoryLimitBytes, memoryLimitBytes: c.memoryLimitBytes,
-          restartCount: p.containers[i]!.restartCount, startTime: p.containers[i]!.startedAt, profile: c.profile,
+          restartCount: p.containers[i].restartCount, startTime: p.containers[i].startedAt, profile: c.profile,
         })),
         volumes: [...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })), { name: p.tokenVolumeName, kind: 'projected' as const }],
       });
