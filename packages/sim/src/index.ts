@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { World, type NodeState } from './model/world.js';
 import { seedWorld, addNode } from './model/seed.js';
 import { Dynamics } from './model/dynamics.js';
+import type { PodRecord } from './model/pod.js';
 import { createSimPki } from './tls.js';
 import { FaultInjector, parseFaults, defaultFaults, type FaultConfig } from './faults.js';
 import { Kubelets, nodeAddress } from './kubelets.js';
@@ -126,7 +127,6 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   };
   const dynamics = new Dynamics(world, { podChurnIntervalMs: o.podChurnIntervalMs ?? 10_000, nodeEventIntervalMs: o.nodeEventIntervalMs ?? 0, notReadyDurationMs: 60_000, compactionIntervalMs: o.compactionIntervalMs ?? 0 }, joiner);
 
-  let api: ApiServer;
   const admin: AdminHandler = async (method, path, query, body) => {
     const parts = path.split('/').filter(Boolean).slice(1);
     try {
@@ -160,7 +160,8 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       return { status: 400, body: { error: (e as Error).message } };
     }
   };
-  api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
+  // Declared after the admin handler, which closes over it and only runs once the server listens.
+  const api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
   const port = await api.listen(host, o.port ?? 0);
   dynamics.start();
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -171,7 +172,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     deletePod(namespace, name) {
       const pod = world.store.get('v1/pods', namespace, name);
       if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);
-      world.removePod(pod as any);
+      world.removePod(pod as PodRecord); // the store holds pods as PodRecords
     },
     setApiDown(down) {
       faults.config = { ...faults.config, apiDownUntilMs: down ? Number.MAX_SAFE_INTEGER : 0 };

@@ -26,7 +26,7 @@ export function encodeContinue(t: ContinueToken): string {
 
 export function decodeContinue(token: string): ContinueToken {
   try {
-    const j = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const j = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
     if (typeof j.rv !== 'number' || typeof j.start !== 'string') throw new Error('shape');
     return { rv: j.rv, start: j.start };
   } catch {

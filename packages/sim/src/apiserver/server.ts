@@ -113,11 +113,11 @@ export class ApiServer {
 
   constructor(private deps: ApiServerDeps) {
     this.server = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
-      this.handle(req, res).catch((e) => {
+      this.handle(req, res).catch((e: unknown) => {
         if (e instanceof ApiError) sendStatus(res, e);
         else {
           this.deps.logger.error({ err: e, url: req.url }, 'simulated apiserver failed a request');
-          sendStatus(res, internalError(String(e?.message ?? e)));
+          sendStatus(res, internalError(e instanceof Error ? e.message : String(e)));
         }
       });
     });
@@ -235,7 +235,7 @@ export class ApiServer {
         let grace: number | undefined = url.searchParams.has('gracePeriodSeconds') ? Number(url.searchParams.get('gracePeriodSeconds')) : undefined;
         if (body.trim()) {
           try {
-            const opts = JSON.parse(body);
+            const opts = JSON.parse(body) as { gracePeriodSeconds?: unknown };
             if (typeof opts.gracePeriodSeconds === 'number') grace = opts.gracePeriodSeconds;
           } catch {
             throw badRequest('DeleteOptions: the body is not valid JSON');

@@ -9,6 +9,7 @@ import {
   replicaSetObject, resourceQuotaObject, serviceObject, statefulSetObject, storageClassObject,
 } from './workloads.js';
 import type { SimObject } from './store.js';
+import type { WorkloadSpecFields } from './fields.js';
 
 export interface SeedPlan {
   nodes: number;
@@ -63,7 +64,7 @@ function template(w: World, labels: Record<string, string>, owner: SimObject | u
   const containers = [container(w, labels.app ?? labels['k8s-app'] ?? 'main', image, port)];
   if (containerCount > 1) containers.push(container(w, 'sidecar', 'docker.io/envoyproxy/envoy:v1.31.2', undefined));
   return {
-    labels, ownerReferences: owner ? [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid) as any] : undefined,
+    labels, ownerReferences: owner ? [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid)] : undefined,
     containers, serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor, ...extra,
   };
 }
@@ -147,8 +148,8 @@ function fillWorld(w: World, plan: SeedPlan): void {
       const jobName = `nightly-report-${Math.floor(runAt.getTime() / 60_000)}`;
       const job = jobObject({ name: jobName, namespace: 'batch', uid: r.uuid(), created: runAt, template: cjTemplate, replicas: 1, selector: { 'batch.kubernetes.io/controller-uid': '' }, cronJob: cj, completedAt: new Date(runAt.getTime() + 90_000) });
       const labels = { 'batch.kubernetes.io/controller-uid': job.metadata.uid, 'batch.kubernetes.io/job-name': jobName, 'controller-uid': job.metadata.uid, 'job-name': jobName };
-      (job.spec as any).selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid } };
-      const t: PodTemplate = { ...cjTemplate, labels, ownerReferences: [ownerRef('batch/v1', 'Job', jobName, job.metadata.uid) as any] };
+      (job.spec as WorkloadSpecFields).selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid } };
+      const t: PodTemplate = { ...cjTemplate, labels, ownerReferences: [ownerRef('batch/v1', 'Job', jobName, job.metadata.uid)] };
       const owner = addOwner(w, { kind: 'Job', obj: job, template: t, pods: new Set(), podPrefix: `${jobName}-` });
       w.createPod(owner, `${jobName}-${r.suffix(5)}`, undefined, runAt, true);
       remaining--;

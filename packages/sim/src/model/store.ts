@@ -2,6 +2,8 @@
 // (as etcd has), a bounded event history for watches, and a compaction floor below which resourceVersions
 // are gone (watch → ERROR 410, continue token → 410 Expired), as on a real apiserver after compaction.
 
+import type { OwnerReference } from './fields.js';
+
 export interface SimMetadata {
   name: string;
   namespace?: string;
@@ -9,6 +11,9 @@ export interface SimMetadata {
   resourceVersion: string;
   creationTimestamp: string;
   labels?: Record<string, string>;
+  generateName?: string;
+  generation?: number;
+  ownerReferences?: OwnerReference[];
   [k: string]: unknown;
 }
 
@@ -73,10 +78,10 @@ export function lowerBound(keys: string[], k: string): number {
 }
 
 export function readPath(obj: unknown, path: string): unknown {
-  let cur: any = obj;
+  let cur = obj;
   for (const part of path.split('.')) {
     if (cur == null || typeof cur !== 'object') return undefined;
-    cur = cur[part];
+    cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
 }
@@ -84,7 +89,8 @@ export function readPath(obj: unknown, path: string): unknown {
 export function fieldOf(obj: SimObject, path: string): string {
   const v = obj.fieldValue ? obj.fieldValue(path) : readPath(obj, path);
   if (v === undefined || v === null) return path === 'spec.unschedulable' ? 'false' : '';
-  return String(v);
+  const scalar = v as string | number | boolean; // selectable fields (status.phase, spec.unschedulable …) hold scalars
+  return String(scalar);
 }
 
 export interface StoreOptions {

@@ -8,6 +8,7 @@ import { RESOURCES, groupVersion, resourceByKind } from './resources.js';
 import { PodRecord, type PodTemplate, type ContainerState } from './pod.js';
 import { eventObject, iso, nodeReadyConditions } from './objects.js';
 import type { SimNodeView, SimPodView } from '../kubelet/view.js';
+import type { NodeSpecFields, NodeStatusFields, WorkloadSpecFields } from './fields.js';
 
 export const RES = Object.fromEntries(RESOURCES.map((r) => [r.plural, `${groupVersion(r)}/${r.plural}`])) as Record<string, string>;
 
@@ -93,7 +94,7 @@ export class World {
 
   private schedulable(n: NodeState): boolean {
     const obj = this.nodeObject(n.name);
-    return n.ready && !(obj?.spec as any)?.unschedulable && n.pods.size < n.maxPods;
+    return n.ready && !(obj?.spec as NodeSpecFields | undefined)?.unschedulable && n.pods.size < n.maxPods;
   }
 
   private fillCursor = 0;
@@ -179,7 +180,7 @@ export class World {
     const slice = owner.endpointSlice;
     if (!slice || !this.store.get(RES.endpointslices, slice.metadata.namespace, slice.metadata.name)) return;
     const ns = owner.obj.metadata.namespace;
-    (slice as any).endpoints = [...owner.pods].map((p) => ({
+    slice.endpoints = [...owner.pods].map((p) => ({
       addresses: [p.podIp], conditions: { ready: p.phase === 'Running', serving: p.phase === 'Running', terminating: !!p.deletionTimestamp },
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid }, nodeName: p.nodeName, zone: this.nodes.get(p.nodeName)?.zone ?? '',
     }));
@@ -204,7 +205,7 @@ export class World {
   desiredReplicas(owner: Owner): number {
     if (owner.kind === 'DaemonSet') return [...this.nodes.values()].filter((n) => n.ready).length;
     if (owner.kind === 'Job') return owner.pods.size;
-    return Number((owner.obj.spec as any)?.replicas ?? 0);
+    return Number((owner.obj.spec as WorkloadSpecFields | undefined)?.replicas ?? 0);
   }
 
   /** Brings an owner to its desired pod count, then refreshes its (and its deployment's) status. */
@@ -245,7 +246,7 @@ export class World {
   refreshStatus(owner: Owner, quiet = false): void {
     const total = owner.pods.size;
     const ready = [...owner.pods].filter((p) => p.phase === 'Running').length;
-    const o = owner.obj as any;
+    const o = owner.obj;
     const gen = o.metadata.generation ?? 1;
     if (owner.kind === 'ReplicaSet') {
       o.status = { replicas: total, fullyLabeledReplicas: total, readyReplicas: ready, availableReplicas: ready, observedGeneration: gen };
@@ -257,14 +258,15 @@ export class World {
     }
     if (owner.kind !== 'Job' && !quiet) this.store.touch(this.resourceOf(owner.obj), owner.obj);
     if (owner.parent) {
-      const d = owner.parent as any;
+      const d = owner.parent;
+      const replicas = (d.spec as { replicas: number }).replicas;
       const now = iso(this.now());
       const created = d.metadata.creationTimestamp;
       d.status = {
         observedGeneration: d.metadata.generation ?? 1, replicas: total, updatedReplicas: total, readyReplicas: ready, availableReplicas: ready,
-        ...(ready < d.spec.replicas ? { unavailableReplicas: d.spec.replicas - ready } : {}),
+        ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
         conditions: [
-          { type: 'Available', status: ready >= d.spec.replicas ? 'True' : 'False', lastUpdateTime: quiet ? created : now, lastTransitionTime: created, reason: ready >= d.spec.replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= d.spec.replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },
+          { type: 'Available', status: ready >= replicas ? 'True' : 'False', lastUpdateTime: quiet ? created : now, lastTransitionTime: created, reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },
           { type: 'Progressing', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${owner.obj.metadata.name}" has successfully progressed.` },
         ],
       };
@@ -274,16 +276,16 @@ export class World {
 
   /** Sets a deployment's / statefulset's / replicaset's desired replicas (scale subresource, patch). */
   scaleTo(obj: SimObject, replicas: number): void {
-    const spec = obj.spec as any;
+    const spec = obj.spec as WorkloadSpecFields;
     const before = Number(spec.replicas ?? 0);
     spec.replicas = replicas;
-    (obj.metadata as any).generation = Number((obj.metadata as any).generation ?? 1) + 1;
+    obj.metadata.generation = Number(obj.metadata.generation ?? 1) + 1;
     this.store.touch(this.resourceOf(obj), obj);
     let owner: Owner | undefined;
     if (obj.kind === 'Deployment') {
       owner = [...this.owners.values()].find((o) => o.parent === obj);
       if (owner) {
-        (owner.obj.spec as any).replicas = replicas;
+        (owner.obj.spec as WorkloadSpecFields).replicas = replicas;
         this.recordEvent(obj, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas >= before ? 'up' : 'down'} replica set ${owner.obj.metadata.name} from ${before} to ${replicas}`, 'deployment-controller');
       }
     } else {
@@ -313,9 +315,9 @@ export class World {
     const obj = this.nodeObject(n.name);
     if (!obj) return;
     const now = this.now();
-    (obj.status as any).conditions = nodeReadyConditions(ready, now, now);
-    const spec = obj.spec as any;
-    const taints = (spec.taints ?? []).filter((t: any) => t.key !== 'node.kubernetes.io/unreachable');
+    (obj.status as NodeStatusFields).conditions = nodeReadyConditions(ready, now, now);
+    const spec = obj.spec as NodeSpecFields;
+    const taints = (spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unreachable');
     if (!ready) taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: iso(now) });
     if (taints.length) spec.taints = taints; else delete spec.taints;
     this.store.touch(RES.nodes, obj);
@@ -324,8 +326,8 @@ export class World {
 
   /** Cordon state changed by a patch: keep the unschedulable taint in step, as the node controller does. */
   syncUnschedulableTaint(obj: SimObject): void {
-    const spec = obj.spec as any;
-    const taints = (spec.taints ?? []).filter((t: any) => t.key !== 'node.kubernetes.io/unschedulable');
+    const spec = obj.spec as NodeSpecFields;
+    const taints = (spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unschedulable');
     if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: iso(this.now()) });
     if (taints.length) spec.taints = taints; else delete spec.taints;
   }
