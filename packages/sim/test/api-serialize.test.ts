@@ -14,7 +14,7 @@ for (const minor of [24, 28, 35]) {
     w.containerRestarted(restarted.metadata.uid, restarted.template.containers[0].name, 'OOMKilled', new Date());
     assert.ok(pods.some((p) => p.phase === 'Succeeded'), 'job pods are present');
     for (const p of pods) assert.equal(p.serialize(), JSON.stringify(p), `${p.metadata.namespace}/${p.metadata.name}`);
-    const json = JSON.parse(restarted.serialize());
+    const json = JSON.parse(restarted.serialize()) as { status: { containerStatuses: Array<{ restartCount: number; lastState: { terminated: { reason: string } } }> } };
     assert.equal(json.status.containerStatuses[0].restartCount, 1);
     assert.equal(json.status.containerStatuses[0].lastState.terminated.reason, 'OOMKilled');
     w.stop();
