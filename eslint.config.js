@@ -18,8 +18,6 @@ export default tseslint.config(
       // and then deletes this block: src/sim and test/sim move to packages/sim; the viewer, config, metric
       // definitions and schema-doc/maintenance, the history codec and bench collector/run/harness/prometheus
       // are being edited elsewhere.
-      'src/sim/**',
-      'test/sim/**',
       'src/viewer/**',
       'test/viewer/**',
       'src/config/**',

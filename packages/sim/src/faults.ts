@@ -50,14 +50,14 @@ function checkSpec(spec: unknown, where: string): FaultSpec {
   for (const [k, v] of Object.entries(spec)) {
     if (!SPEC_KEYS.includes(k)) throw new Error(`${where}.${k}: unknown fault key (known: ${SPEC_KEYS.join(', ')})`);
     if (k === 'errorCodes') {
-      if (!Array.isArray(v) || !v.every((c) => [429, 500, 503].includes(c))) throw new Error(`${where}.errorCodes: expected a list of 429, 500, 503`);
+      if (!Array.isArray(v) || !v.every((c) => typeof c === 'number' && [429, 500, 503].includes(c))) throw new Error(`${where}.errorCodes: expected a list of 429, 500, 503`);
     } else if (k === 'frozenSummary') {
       if (typeof v !== 'boolean') throw new Error(`${where}.frozenSummary: expected true or false`);
     } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k.endsWith('Rate') && v > 1)) {
       throw new Error(`${where}.${k}: expected a number${k.endsWith('Rate') ? ' between 0 and 1' : ' >= 0'}`);
     }
   }
-  return spec as FaultSpec;
+  return spec;
 }
 
 /** Validates a (partial) fault configuration from JSON; errors name the offending key. */
@@ -86,7 +86,7 @@ export function parseFaults(input: unknown, base: FaultConfig = defaultFaults())
     out.watchCutAfterMs = o.watchCutAfterMs;
   }
   if ('forbid' in o) {
-    if (!Array.isArray(o.forbid) || !o.forbid.every((d) => d && typeof d.resource === 'string')) throw new Error('faults.forbid: expected a list of {resource, verb?, namespace?}');
+    if (!Array.isArray(o.forbid) || !o.forbid.every((d) => typeof d === 'object' && d !== null && typeof (d as { resource?: unknown }).resource === 'string')) throw new Error('faults.forbid: expected a list of {resource, verb?, namespace?}');
     out.forbid = o.forbid as RbacDenial[];
   }
   return out;

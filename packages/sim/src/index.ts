@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { World, type NodeState } from './model/world.js';
 import { seedWorld, addNode } from './model/seed.js';
 import { Dynamics } from './model/dynamics.js';
+import type { PodRecord } from './model/pod.js';
 import { createSimPki } from './tls.js';
 import { FaultInjector, parseFaults, defaultFaults, type FaultConfig } from './faults.js';
 import { Kubelets, nodeAddress } from './kubelets.js';
@@ -99,14 +100,14 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const endpoints: Array<{ address: string; port: number }> = addresses.slice(0, o.nodes).map((address) => ({ address, port: 10250 }));
   if (direct) {
     // The first listener picks the port the others try to share; the rest open in parallel batches.
-    endpoints[0] = await kubelets.listen(addresses[0]!);
+    endpoints[0] = await kubelets.listen(addresses[0]);
     for (let from = 1; from < o.nodes; from += 256) {
       const batch = Array.from({ length: Math.min(256, o.nodes - from) }, (_, j) => from + j);
-      const got = await Promise.all(batch.map((i) => kubelets.listen(addresses[i]!)));
+      const got = await Promise.all(batch.map((i) => kubelets.listen(addresses[i])));
       batch.forEach((i, j) => (endpoints[i] = got[j]!));
     }
   }
-  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => endpoints[i]!.address, kubeletPort: (i) => endpoints[i]!.port });
+  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => endpoints[i].address, kubeletPort: (i) => endpoints[i].port });
   for (const n of world.nodes.values()) kubelets.bind(n.address, n.kubeletPort, n.name);
   world.onNodeRemoved = (n) => kubelets.dropNode(n.name);
 
@@ -115,7 +116,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     async join(): Promise<NodeState | undefined> {
       if (nextIndex >= addresses.length) return undefined;
       const index = nextIndex++;
-      const { address, port } = direct ? await kubelets.listen(addresses[index]!) : { address: addresses[index]!, port: 10250 };
+      const { address, port } = direct ? await kubelets.listen(addresses[index]) : { address: addresses[index], port: 10250 };
       const n = addNode(world, index, address, port, world.now(), false);
       n.maxPods = Math.max(110, o.podsPerNode);
       kubelets.bind(address, port, n.name);
@@ -126,7 +127,6 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   };
   const dynamics = new Dynamics(world, { podChurnIntervalMs: o.podChurnIntervalMs ?? 10_000, nodeEventIntervalMs: o.nodeEventIntervalMs ?? 0, notReadyDurationMs: 60_000, compactionIntervalMs: o.compactionIntervalMs ?? 0 }, joiner);
 
-  let api: ApiServer;
   const admin: AdminHandler = async (method, path, query, body) => {
     const parts = path.split('/').filter(Boolean).slice(1);
     try {
@@ -149,7 +149,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
         return n ? { status: 200, body: { name: n.name, address: n.address, kubeletPort: n.kubeletPort } } : { status: 409, body: { error: 'no spare node address left' } };
       }
       if (method === 'POST' && parts[0] === 'nodes' && parts[2] === 'ready') {
-        const n = world.nodes.get(parts[1]!);
+        const n = world.nodes.get(parts[1]);
         if (!n) return { status: 404, body: { error: `node ${parts[1]} not found` } };
         world.setNodeReady(n, query.get('value') !== 'false');
         return { status: 200, body: { name: n.name, ready: n.ready } };
@@ -160,7 +160,8 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       return { status: 400, body: { error: (e as Error).message } };
     }
   };
-  api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
+  // Declared after the admin handler, which closes over it and only runs once the server listens.
+  const api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
   const port = await api.listen(host, o.port ?? 0);
   dynamics.start();
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -171,7 +172,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     deletePod(namespace, name) {
       const pod = world.store.get('v1/pods', namespace, name);
       if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);
-      world.removePod(pod as any);
+      world.removePod(pod as PodRecord); // the store holds pods as PodRecords
     },
     setApiDown(down) {
       faults.config = { ...faults.config, apiDownUntilMs: down ? Number.MAX_SAFE_INTEGER : 0 };

@@ -9,7 +9,7 @@ export interface KubeconfigEntry { name: string; url: string; token: string; caP
 export function kubeconfigText(sims: KubeconfigEntry[]): string {
   if (sims.length === 0) throw new Error('writeKubeconfig: no simulated clusters given');
   const q = (s: string): string => JSON.stringify(s);
-  const lines = ['apiVersion: v1', 'kind: Config', 'preferences: {}', `current-context: ${q(sims[0]!.name)}`, 'clusters:'];
+  const lines = ['apiVersion: v1', 'kind: Config', 'preferences: {}', `current-context: ${q(sims[0].name)}`, 'clusters:'];
   for (const s of sims) {
     lines.push(`- name: ${q(s.name)}`, '  cluster:', `    server: ${q(s.url)}`, `    certificate-authority-data: ${q(Buffer.from(s.caPem).toString('base64'))}`);
   }

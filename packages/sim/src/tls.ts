@@ -22,7 +22,7 @@ function rsaKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
 function serialHex(): string {
   // Positive serial: clear the top bit so DER does not read it as negative.
   const b = randomBytes(16);
-  b[0] = b[0]! & 0x7f;
+  b[0] = b[0] & 0x7f;
   return b.toString('hex');
 }
 
@@ -62,7 +62,7 @@ function leafCert(signer: Signer, commonName: string, ips: string[], dnsNames: s
  */
 export function createSimPki(clusterName: string, apiserverIps: string[], kubeletIps: string[]): SimPki {
   const caPair = rsaKeyPair();
-  const caKey = forge.pki.privateKeyFromPem(caPair.privateKeyPem) as forge.pki.rsa.PrivateKey;
+  const caKey = forge.pki.privateKeyFromPem(caPair.privateKeyPem);
   const ca = forge.pki.createCertificate();
   ca.publicKey = forge.pki.publicKeyFromPem(caPair.publicKeyPem);
   ca.serialNumber = serialHex();

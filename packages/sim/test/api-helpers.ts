@@ -2,10 +2,12 @@
 // reader that collects JSON lines until a condition holds.
 import { request } from 'node:https';
 import type { SimCluster } from '../src/index.js';
+import type { WatchEvent } from './wire.js';
 
-export interface HttpResult { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }
+/** `json` is the parsed body read as T (the caller names the shape it expects); undefined when it is not JSON. */
+export interface HttpResult<T = unknown> { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: T }
 
-export function call(sim: SimCluster, method: string, path: string, options: { body?: unknown; contentType?: string; token?: string | null } = {}): Promise<HttpResult> {
+export function call<T = unknown>(sim: SimCluster, method: string, path: string, options: { body?: unknown; contentType?: string; token?: string | null } = {}): Promise<HttpResult<T>> {
   const url = new URL(path, sim.url);
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -21,11 +23,11 @@ export function call(sim: SimCluster, method: string, path: string, options: { b
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let json: any;
+        let json: T;
         try {
-          json = JSON.parse(text);
+          json = JSON.parse(text) as T;
         } catch {
-          json = undefined;
+          json = undefined as T;
         }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
@@ -37,14 +39,14 @@ export function call(sim: SimCluster, method: string, path: string, options: { b
   });
 }
 
-export const get = (sim: SimCluster, path: string): Promise<HttpResult> => call(sim, 'GET', path);
+export const get = <T = unknown>(sim: SimCluster, path: string): Promise<HttpResult<T>> => call<T>(sim, 'GET', path);
 
-export interface WatchHandle { events: any[]; done: Promise<void>; close(): void }
+export interface WatchHandle<T = WatchEvent> { events: T[]; done: Promise<void>; close(): void }
 
 /** Opens a watch and collects its events until `until(events)` is true, the stream ends, or timeoutMs. */
-export function watch(sim: SimCluster, path: string, until: (events: any[]) => boolean, timeoutMs = 15_000): WatchHandle {
+export function watch<T = WatchEvent>(sim: SimCluster, path: string, until: (events: T[]) => boolean, timeoutMs = 15_000): WatchHandle<T> {
   const url = new URL(path, sim.url);
-  const events: any[] = [];
+  const events: T[] = [];
   let close = (): void => {};
   const done = new Promise<void>((resolve, reject) => {
     const req = request(url, { headers: { Authorization: `Bearer ${sim.token}` }, ca: sim.caPem, agent: false }, (res) => {
@@ -55,7 +57,7 @@ export function watch(sim: SimCluster, path: string, until: (events: any[]) => b
         while ((nl = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
-          if (line.trim()) events.push(JSON.parse(line));
+          if (line.trim()) events.push(JSON.parse(line) as T);
         }
         if (until(events)) finish();
       });

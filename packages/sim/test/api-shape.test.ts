@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { startSim } from '../src/index.js';
 import { get } from './api-helpers.js';
 import { fixture } from './paths.js';
+import type { WireList, WirePod } from './wire.js';
 
 
 /** Fields real pods have that the simulator leaves out, with why. */
@@ -40,13 +41,13 @@ function allowed(path: string): boolean {
 // The 1.22 fixture is compared with the oldest simulated version (1.24): no pod field changed in between.
 for (const [file, version] of [['pods-nri-1.35.json', '1.35'], ['pods-nri-1.22.json', '1.24']] as const) {
   test(`simulated ${version} pods have every field and type of ${file}`, async () => {
-    const real = JSON.parse(readFileSync(fixture(file), 'utf8')).items;
+    const real = (JSON.parse(readFileSync(fixture(file), 'utf8')) as WireList<WirePod>).items;
     // A running, replicaset-owned pod with resources: the kind of pod the simulator makes most.
-    const sample = real.find((p: any) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.status.phase === 'Running' && p.spec.containers[0].resources?.requests);
+    const sample = real.find((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.status.phase === 'Running' && p.spec.containers[0].resources?.requests);
     assert.ok(sample, `${file} has a running replicaset pod with requests`);
     const sim = await startSim({ name: `shape-${version.replace('.', '-')}`, nodes: 2, podsPerNode: 12, seed: 3, kubernetesVersion: version, podChurnIntervalMs: 0, directKubelets: false });
     try {
-      const pods = (await get(sim, '/api/v1/pods')).json.items.filter((p: any) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet');
+      const pods = (await get<WireList<WirePod>>(sim, '/api/v1/pods')).json.items.filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet');
       const simulated = new Map<string, string>();
       for (const p of pods) shape(p, '', simulated);
       const expected = shape(sample, '', new Map());

@@ -6,18 +6,14 @@ import assert from 'node:assert/strict';
 import { createKubelet } from '../src/kubelet/index.js';
 import { makeFakeNodeView, uuidOf } from '../src/kubelet/fake-view.js';
 import type { SimNodeView, SimPodView } from '../src/kubelet/view.js';
-import { ManualClock, parseProm } from './kubelet-helpers.js';
+import { ManualClock, parseProm, type PromFamily } from './kubelet-helpers.js';
+import type { Summary, SummaryContainer, SummaryNode, SummaryPod, WireList } from './wire.js';
 
 const BOOT_MS = Date.parse('2026-06-26T08:00:00Z');
 const HOUSEKEEPING_MS = 10_000;
 
-interface Summary {
-  node: any;
-  pods: any[];
-}
-
 function summaryOf(k: { serve(p: string): { body: string } }): Summary {
-  return JSON.parse(k.serve('/stats/summary').body);
+  return JSON.parse(k.serve('/stats/summary').body) as Summary;
 }
 
 /** Deterministic step sizes for the clock (a tiny LCG, so failures reproduce). */
@@ -53,7 +49,7 @@ test('counters never go backwards across ticks, also while pods come and go', ()
     }
     const s = summaryOf(kubelet);
     const n = s.node;
-    for (const [k, v] of Object.entries({ cpu: n.cpu.usageCoreNanoSeconds, rx: n.network.rxBytes, tx: n.network.txBytes, pf: n.memory.pageFaults, mpf: n.memory.majorPageFaults, psi: n.cpu.psi.some.total })) check(`node.${k}`, v as number);
+    for (const [k, v] of Object.entries({ cpu: n.cpu.usageCoreNanoSeconds, rx: n.network.rxBytes, tx: n.network.txBytes, pf: n.memory.pageFaults, mpf: n.memory.majorPageFaults, psi: n.cpu.psi.some.total })) check(`node.${k}`, v);
     for (const sc of n.systemContainers) check(`sys.${sc.name}.cpu`, sc.cpu.usageCoreNanoSeconds);
     for (const p of s.pods) {
       const pk = `pod.${p.podRef.uid}`;
@@ -87,17 +83,17 @@ test('usageNanoCores equals the usageCoreNanoSeconds delta over the tick', () =>
     const cur = summaryOf(kubelet);
     const dtS = (Date.parse(cur.node.cpu.time) - Date.parse(prev.node.cpu.time)) / 1000;
     assert.equal(dtS, HOUSEKEEPING_MS / 1000);
-    const near = (label: string, a: any, b: any) => {
+    const near = (label: string, a: SummaryNode | SummaryPod | SummaryContainer, b: SummaryNode | SummaryPod | SummaryContainer) => {
       const rate = (b.cpu.usageCoreNanoSeconds - a.cpu.usageCoreNanoSeconds) / dtS;
       assert.ok(Math.abs(rate - b.cpu.usageNanoCores) <= 2 + rate * 1e-6, `${label}: delta rate ${rate} vs usageNanoCores ${b.cpu.usageNanoCores}`);
       compared++;
     };
     near('node', prev.node, cur.node);
     for (const p of cur.pods) {
-      const pp = prev.pods.find((x) => x.podRef.uid === p.podRef.uid);
+      const pp = prev.pods.find((x) => x.podRef.uid === p.podRef.uid)!;
       near(`pod ${p.podRef.name}`, pp, p);
       for (const c of p.containers) {
-        const pc = pp.containers.find((x: any) => x.name === c.name);
+        const pc = pp.containers.find((x) => x.name === c.name)!;
         if (pc.startTime === c.startTime) near(`container ${p.podRef.name}/${c.name}`, pc, c);
       }
     }
@@ -114,12 +110,12 @@ test('pod figures are the sums of their containers plus a small overhead; the no
   let podCpu = 0;
   let podWs = 0;
   for (const p of s.pods) {
-    const cpu = p.containers.reduce((a: number, c: any) => a + c.cpu.usageNanoCores, 0);
-    const ws = p.containers.reduce((a: number, c: any) => a + c.memory.workingSetBytes, 0);
+    const cpu = p.containers.reduce((a, c) => a + c.cpu.usageNanoCores, 0);
+    const ws = p.containers.reduce((a, c) => a + c.memory.workingSetBytes, 0);
     assert.ok(p.cpu.usageNanoCores >= cpu - 2 && p.cpu.usageNanoCores <= cpu * 1.01 + 1e6, `pod ${p.podRef.name} cpu ${p.cpu.usageNanoCores} vs containers ${cpu}`);
     assert.ok(p.memory.workingSetBytes >= ws && p.memory.workingSetBytes <= ws + 2 * 1024 * 1024, `pod ${p.podRef.name} ws ${p.memory.workingSetBytes} vs containers ${ws}`);
     const eph = p['ephemeral-storage'].usedBytes;
-    const layers = p.containers.reduce((a: number, c: any) => a + c.rootfs.usedBytes + c.logs.usedBytes, 0);
+    const layers = p.containers.reduce((a, c) => a + c.rootfs.usedBytes + c.logs.usedBytes, 0);
     assert.ok(eph >= layers, `ephemeral-storage ${eph} covers rootfs+logs ${layers}`);
     podCpu += p.cpu.usageNanoCores;
     podWs += p.memory.workingSetBytes;
@@ -128,7 +124,7 @@ test('pod figures are the sums of their containers plus a small overhead; the no
   assert.ok(s.node.memory.workingSetBytes > podWs, 'node working set exceeds the pods');
   assert.ok(s.node.cpu.usageCoreNanoSeconds > s.pods.reduce((a, p) => a + p.cpu.usageCoreNanoSeconds, 0));
   assert.ok(s.node.network.rxBytes > s.pods.reduce((a, p) => a + p.network.rxBytes, 0));
-  const podsSys = s.node.systemContainers.find((c: any) => c.name === 'pods');
+  const podsSys = s.node.systemContainers.find((c) => c.name === 'pods')!;
   assert.ok(Math.abs(podsSys.cpu.usageNanoCores - podCpu) <= 2 * s.pods.length + 1, 'the pods system container is the sum of pods');
 });
 
@@ -143,7 +139,7 @@ test('cAdvisor and /metrics/resource carry the same counters as the summary of t
   assert.equal(Math.floor(sampleMs / 1000) * 1000, Date.parse(s.node.cpu.time), 'same sample time');
   for (const p of s.pods) {
     for (const c of p.containers) {
-      const match = (fam: Map<string, any>, name: string) => fam.get(name)!.samples.find((x: any) => x.labels.pod === p.podRef.name && x.labels.container === c.name);
+      const match = (fam: Map<string, PromFamily>, name: string) => fam.get(name)!.samples.find((x) => x.labels.pod === p.podRef.name && x.labels.container === c.name)!;
       const cpuS = c.cpu.usageCoreNanoSeconds / 1e9;
       assert.ok(Math.abs(match(cad, 'container_cpu_usage_seconds_total').value - cpuS) < 1e-6 * Math.max(1, cpuS));
       assert.ok(Math.abs(match(res, 'container_cpu_usage_seconds_total').value - cpuS) < 1e-6 * Math.max(1, cpuS));
@@ -221,7 +217,7 @@ test('a leaking container is OOM-killed at its limit: callback, new startTime, c
       c.startTime = new Date(at.getTime() + 1000);
     },
   }, { now: clock.now });
-  let prev: any = null;
+  let prev: SummaryContainer | null = null;
   let sawReset = false;
   let maxWs = 0;
   for (let i = 0; i < 3 * 360; i++) {
@@ -257,8 +253,8 @@ test('a frozen summary keeps its time and values until the fault is cleared', ()
   clock.advance(5 * 60_000);
   assert.equal(kubelet.serve('/stats/summary').body, a);
   kubelet.setFaults({ frozenSummary: false });
-  const b = JSON.parse(kubelet.serve('/stats/summary').body);
-  assert.ok(Date.parse(b.node.cpu.time) - Date.parse(JSON.parse(a).node.cpu.time) >= 5 * 60_000 - 10_000);
+  const b = JSON.parse(kubelet.serve('/stats/summary').body) as Summary;
+  assert.ok(Date.parse(b.node.cpu.time) - Date.parse((JSON.parse(a) as Summary).node.cpu.time) >= 5 * 60_000 - 10_000);
   kubelet.dispose();
 });
 
@@ -277,7 +273,7 @@ test('a node reboot starts the node and pod totals afresh', () => {
   const after = summaryOf(kubelet);
   assert.equal(after.node.startTime, new Date(rebootMs).toISOString().replace('.000Z', 'Z'));
   assert.ok(after.node.cpu.usageCoreNanoSeconds < before.node.cpu.usageCoreNanoSeconds / 10, 'node cpu restarted from boot');
-  const podsSys = (s: Summary) => s.node.systemContainers.find((c: any) => c.name === 'pods').cpu.usageCoreNanoSeconds;
+  const podsSys = (s: Summary) => s.node.systemContainers.find((c) => c.name === 'pods')!.cpu.usageCoreNanoSeconds;
   assert.ok(podsSys(after) < podsSys(before) / 10, 'kubepods totals restarted');
 });
 
@@ -285,10 +281,10 @@ test('health, pods and unknown paths answer like a kubelet', () => {
   const view = makeFakeNodeView({ seed: 15, podCount: 4, bootMs: BOOT_MS });
   const kubelet = createKubelet(() => view, { containerRestarted() {} }, { now: () => BOOT_MS + 3_600_000 });
   assert.deepEqual(kubelet.serve('/healthz'), { status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok' });
-  const pods = JSON.parse(kubelet.serve('/pods').body);
+  const pods = JSON.parse(kubelet.serve('/pods').body) as WireList;
   assert.equal(pods.kind, 'PodList');
-  assert.deepEqual(pods.items.map((p: any) => p.metadata.uid), view.pods.map((p) => p.uid));
-  const only = JSON.parse(kubelet.serve('/stats/summary?only_cpu_and_memory=true').body);
+  assert.deepEqual(pods.items.map((p) => p.metadata.uid), view.pods.map((p) => p.uid));
+  const only = JSON.parse(kubelet.serve('/stats/summary?only_cpu_and_memory=true').body) as Summary;
   assert.ok(only.node.cpu && only.node.memory && !only.node.fs && !only.pods[0].network && !only.pods[0].containers[0].rootfs);
   for (const path of ['/stats/summary', '/metrics/cadvisor', '/metrics/resource', '/pods', '/healthz', '/nope']) {
     const asText = kubelet.serve(path);

@@ -23,7 +23,7 @@ function world(nowMs: () => number): World {
 test('network counters grow at every tick for an hour, for the node and every pod', () => {
   let now = Date.parse('2026-11-25T12:00:00Z') + 600_000;
   const w = world(() => now);
-  const node = [...w.nodes.keys()][1]!;
+  const node = [...w.nodes.keys()][1];
   const kubelet = createKubelet(() => w.nodeView(node)!, { containerRestarted() {} }, { now: () => now });
   let prev: { rx: number; tx: number; pods: Map<string, [number, number]> } | null = null;
   for (let tick = 0; tick < 360; tick++) {
@@ -51,7 +51,7 @@ test('a tick computed from the previous tick\'s sample equals one computed from 
   const viewAt = (i: number): SimNodeView => {
     const v: SimNodeView = { ...full, pods: full.pods.slice(i % 7, 40 + (i % 5)) };
     if (i >= 6) {
-      const p = v.pods[3]!;
+      const p = v.pods[3];
       v.pods[3] = { ...p, containers: p.containers.map((c, j) => (j === 0 ? { ...c, containerId: 'containerd://restarted', startTime: new Date(bootMs + 6 * 3_600_000 + 55_000) } : c)) };
     }
     return v;
@@ -62,7 +62,7 @@ test('a tick computed from the previous tick\'s sample equals one computed from 
   let previous: NodeSample | null = null;
   for (let i = 0; i < 14; i++) {
     const k = k0 + i;
-    const input = { view: viewAt(i), features, k, tickMs: k * 10_000 + 321, housekeepingMs: 10_000, containerStartMs: (pod: SimNodeView['pods'][number], c: number) => pod.containers[c]!.startTime.getTime(), state };
+    const input = { view: viewAt(i), features, k, tickMs: k * 10_000 + 321, housekeepingMs: 10_000, containerStartMs: (pod: SimNodeView['pods'][number], c: number) => pod.containers[c].startTime.getTime(), state };
     const reused: NodeSample = computeTick({ ...input, previous }).sample;
     const fresh = computeTick({ ...input, previous: null });
     const opts = { onlyCpuAndMemory: false };

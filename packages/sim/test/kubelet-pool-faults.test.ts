@@ -9,6 +9,7 @@ import { makeFakeNodeView } from '../src/kubelet/fake-view.js';
 import { malformed } from '../src/kubelets.js';
 import { startSim, type SimCluster } from '../src/index.js';
 import { get } from './api-helpers.js';
+import type { Summary, WireList } from './wire.js';
 
 test('slab sizes: at least the body, at most a fifth more (plus a page), whole pages', () => {
   for (const n of [65_536, 100_000, 555_555, 1 << 20, 6_144_000]) {
@@ -81,7 +82,7 @@ test('summary pages written straight into slabs: same bytes as the text, held bo
       assert.notEqual(r.body.buffer, held.body.buffer, 'a held body is not written over');
       const text = kubelet.serve('/stats/summary').body;
       assert.equal(r.body.toString('latin1'), text, `tick ${i}: bytes and text agree`);
-      assert.equal(JSON.parse(text).pods.length, view.pods.filter((p) => p.phase === 'Running').length);
+      assert.equal((JSON.parse(text) as Summary).pods.length, view.pods.filter((p) => p.phase === 'Running').length);
       memories.add(r.body.buffer);
       r.release();
     }
@@ -107,11 +108,11 @@ after(async () => {
 });
 
 test('kubelet faults through the proxy: a clean body parses, malformed does not, truncated is cut short', async () => {
-  const node = (await get(sim, '/api/v1/nodes')).json.items[0].metadata.name as string;
+  const node = (await get<WireList>(sim, '/api/v1/nodes')).json.items[0].metadata.name;
   const path = `/api/v1/nodes/${node}/proxy/stats/summary`;
-  const clean = await get(sim, path);
+  const clean = await get<Summary | undefined>(sim, path);
   assert.equal(clean.status, 200);
-  assert.equal(clean.json.node.nodeName, node);
+  assert.equal(clean.json?.node.nodeName, node);
   sim.setFaults({ kubelets: { malformedRate: 1 } });
   const bad = await get(sim, path);
   assert.equal(bad.status, 200);
@@ -121,6 +122,6 @@ test('kubelet faults through the proxy: a clean body parses, malformed does not,
   const cut = await get(sim, path).then((r) => r, (e: Error) => e);
   assert.ok(cut instanceof Error || (cut.json === undefined && cut.text.length < clean.text.length), 'the body is cut short');
   sim.setFaults({});
-  const again = await get(sim, path);
+  const again = await get<Summary>(sim, path);
   assert.equal(again.json.node.nodeName, node);
 });

@@ -48,13 +48,13 @@ function numStamps(valueSeed: number): number[] {
 function members(j: Writer, shape: () => number, value: () => number, depth: number, st: [string, string], nums: number[]): void {
   const n = Math.floor(shape() * 6);
   for (let i = 0; i < n; i++) {
-    const key = KEYS[Math.floor(shape() * KEYS.length)]!;
+    const key = KEYS[Math.floor(shape() * KEYS.length)];
     const kind = Math.floor(shape() * (depth < 4 ? 9 : 6));
     if (kind === 5) {
       const r = shape();
       if (r < 0.4) {
         const which = Math.floor(shape() * 4);
-        j.stampUint(key, nums[which]!, 2 + which);
+        j.stampUint(key, nums[which], 2 + which);
       } else {
         const which = r < 0.7 ? 0 : 1;
         j.stamp(key, st[which], which);
@@ -63,19 +63,19 @@ function members(j: Writer, shape: () => number, value: () => number, depth: num
       if (shape() < 0.5) j.fixedUint(key, Math.floor(shape() * 1e6));
       else j.fixedString(key, shape() < 0.9 ? 'eth0' : 'needs "escaping"');
     } else if (kind === 7) {
-      j.cents(key, value() < 0.1 ? [0, 1, 10, 100, 9999, 10_000, NaN, -1, 2.5][Math.floor(value() * 9)]! : Math.round(value() * 10_000));
+      j.cents(key, value() < 0.1 ? [0, 1, 10, 100, 9999, 10_000, NaN, -1, 2.5][Math.floor(value() * 9)] : Math.round(value() * 10_000));
     } else if (kind === 0) {
       const r = value();
-      j.uint(key, r < 0.2 ? ODD_UINTS[Math.floor(value() * ODD_UINTS.length)]! : Math.floor(value() * 10 ** Math.floor(value() * 16)));
+      j.uint(key, r < 0.2 ? ODD_UINTS[Math.floor(value() * ODD_UINTS.length)] : Math.floor(value() * 10 ** Math.floor(value() * 16)));
     } else if (kind === 1) {
       const r = value();
-      j.float(key, r < 0.3 ? ODD_FLOATS[Math.floor(value() * ODD_FLOATS.length)]! : r < 0.9 ? Math.round(value() * 10_000) / 100 : value() * 1000);
+      j.float(key, r < 0.3 ? ODD_FLOATS[Math.floor(value() * ODD_FLOATS.length)] : r < 0.9 ? Math.round(value() * 10_000) / 100 : value() * 1000);
     } else if (kind === 2) {
       // Times share the string kind's share of the structure: a start time is written as a string.
-      if (shape() < 0.3) j.time(key, value() < 0.1 ? ODD_TIMES[Math.floor(value() * ODD_TIMES.length)]! : Math.floor(value() * 4_102_444_800_000));
+      if (shape() < 0.3) j.time(key, value() < 0.1 ? ODD_TIMES[Math.floor(value() * ODD_TIMES.length)] : Math.floor(value() * 4_102_444_800_000));
       else {
         const r = value();
-        j.string(key, r < 0.5 ? ODD_STRINGS[Math.floor(value() * ODD_STRINGS.length)]! : `v-${Math.floor(value() * 100)}`);
+        j.string(key, r < 0.5 ? ODD_STRINGS[Math.floor(value() * ODD_STRINGS.length)] : `v-${Math.floor(value() * 100)}`);
       }
     } else if (kind === 3 || kind === 4) {
       j.objectField(key);
@@ -151,7 +151,7 @@ test('numeric stamps: folded when equal to the document\'s number, patched per d
   const write = (j: Writer, nums: number[], values: number[]) => {
     j.object();
     for (let b = 0; b < 3; b++) {
-      j.objectField('rootfs').stamp('time', FAST_A, 0).stampUint('availableBytes', values[0]!, 2).uint('usedBytes', 4096 * b).stampUint('inodes', values[1]!, 3).end();
+      j.objectField('rootfs').stamp('time', FAST_A, 0).stampUint('availableBytes', values[0], 2).uint('usedBytes', 4096 * b).stampUint('inodes', values[1], 3).end();
     }
     j.end();
   };

@@ -24,7 +24,7 @@ function samples(view: (i: number) => SimNodeView, ticks: number[], version: str
     const v = view(i);
     const r = computeTick({
       view: v, features, k, tickMs: k * HOUSEKEEPING_MS + 1234, housekeepingMs: HOUSEKEEPING_MS,
-      containerStartMs: (pod, c) => pod.containers[c]!.startTime.getTime(), state,
+      containerStartMs: (pod, c) => pod.containers[c].startTime.getTime(), state,
     });
     state = r.state;
     out.push(r.sample);
@@ -81,9 +81,9 @@ test('summary bytes equal the reference while pods come and go, with no pods, an
   }
 
   const odd = structuredClone(full);
-  odd.pods[0]!.name = 'quote"and\\backslash';
-  odd.pods[1]!.namespace = 'ünïcode-ns';
-  odd.pods[2]!.containers[0]!.name = 'tab\there';
+  odd.pods[0].name = 'quote"and\\backslash';
+  odd.pods[1].namespace = 'ünïcode-ns';
+  odd.pods[2].containers[0].name = 'tab\there';
   odd.name = 'node with "quotes"';
   for (const s of samples(() => odd, [firstK, firstK + 1], '1.35')) assertSame(s, false, 'escaping');
 });

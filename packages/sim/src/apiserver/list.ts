@@ -26,7 +26,7 @@ export function encodeContinue(t: ContinueToken): string {
 
 export function decodeContinue(token: string): ContinueToken {
   try {
-    const j = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const j = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
     if (typeof j.rv !== 'number' || typeof j.start !== 'string') throw new Error('shape');
     return { rv: j.rv, start: j.start };
   } catch {
@@ -86,7 +86,7 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
   const page: SimObject[] = [];
   let i = start;
   for (; i < keys.length; i++) {
-    const key = keys[i]!;
+    const key = keys[i];
     if (prefix && !key.startsWith(prefix)) break;
     const obj = store.byKey(req.resource, key)!;
     if (!matches(obj)) continue;
@@ -96,8 +96,8 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
   let more = false;
   if (limit > 0 && page.length === limit) {
     for (let j = i; j < keys.length; j++) {
-      if (prefix && !keys[j]!.startsWith(prefix)) break;
-      if (matches(store.byKey(req.resource, keys[j]!)!)) {
+      if (prefix && !keys[j].startsWith(prefix)) break;
+      if (matches(store.byKey(req.resource, keys[j])!)) {
         more = true;
         break;
       }
@@ -105,7 +105,7 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
   }
   const metadata: Record<string, unknown> = { resourceVersion: String(listRv) };
   if (more) {
-    const last = page[page.length - 1]!.metadata;
+    const last = page[page.length - 1].metadata;
     metadata.continue = encodeContinue({ rv: listRv, start: (last.namespace ? `${last.namespace}/${last.name}` : last.name) + '\u0000' });
     const selectors = req.query.get('labelSelector') || req.query.get('fieldSelector');
     if (!selectors && !prefix) metadata.remainingItemCount = keys.length - i;
@@ -114,7 +114,7 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
     const includeObject = req.query.get('includeObject');
     const now = Date.now();
     await sink.write(`{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(metadata)},"columnDefinitions":${JSON.stringify(tableColumns(req.def))},"rows":[`);
-    for (let k = 0; k < page.length; k++) await sink.write((k ? ',' : '') + JSON.stringify(tableRow(req.def, page[k]!, includeObject, now)));
+    for (let k = 0; k < page.length; k++) await sink.write((k ? ',' : '') + JSON.stringify(tableRow(req.def, page[k], includeObject, now)));
     await sink.end(']}');
     return;
   }
@@ -122,7 +122,7 @@ export async function serveList(store: SimStore, req: ListRequest, sink: BodySin
   const BATCH = 200;
   for (let b = 0; b < page.length; b += BATCH) {
     const parts: string[] = [];
-    for (let k = b; k < Math.min(page.length, b + BATCH); k++) parts.push(serializeObject(page[k]!));
+    for (let k = b; k < Math.min(page.length, b + BATCH); k++) parts.push(serializeObject(page[k]));
     await sink.write((b === 0 ? '' : ',') + parts.join(','));
   }
   await sink.end(']}');

@@ -6,18 +6,24 @@ import { notFound } from './status.js';
 
 interface CpuMem { time?: string; usageNanoCores?: number; workingSetBytes?: number }
 
+/** The part of a kubelet's cpu+memory summary (stats/v1alpha1) that metrics-server reads. */
+interface CpuMemSummary {
+  node: { cpu?: CpuMem; memory?: CpuMem };
+  pods?: Array<{ podRef: { name: string; namespace: string }; cpu?: CpuMem; containers?: Array<{ name: string; cpu?: CpuMem; memory?: CpuMem }> }>;
+}
+
 function usage(cpu: CpuMem | undefined, memory: CpuMem | undefined): Record<string, string> {
   return { cpu: `${Math.round(cpu?.usageNanoCores ?? 0)}n`, memory: `${Math.round((memory?.workingSetBytes ?? 0) / 1024)}Ki` };
 }
 
-function summaryOf(kubelets: Kubelets, node: string): any {
+function summaryOf(kubelets: Kubelets, node: string): CpuMemSummary | undefined {
   const r = kubelets.kubelet(node)?.serve('/stats/summary?only_cpu_and_memory=true');
   if (!r || r.status !== 200) return undefined;
-  return JSON.parse(r.body);
+  return JSON.parse(r.body) as CpuMemSummary;
 }
 
 /** Serves /apis/metrics.k8s.io/v1beta1/{nodes[/name] | [namespaces/{ns}/]pods[/name]}; undefined = not this API. */
-export function metricsApi(world: World, kubelets: Kubelets, pathname: string): unknown | undefined {
+export function metricsApi(world: World, kubelets: Kubelets, pathname: string): unknown {
   const m = /^\/apis\/metrics\.k8s\.io\/v1beta1\/(?:namespaces\/([^/]+)\/)?(nodes|pods)(?:\/([^/]+))?$/.exec(pathname);
   if (!m) return undefined;
   const [, namespace, resource, name] = m;
@@ -41,13 +47,14 @@ export function metricsApi(world: World, kubelets: Kubelets, pathname: string): 
   const items = [];
   for (const n of nodes) {
     const s = summaryOf(kubelets, n);
-    for (const p of s?.pods ?? []) {
+    if (!s) continue;
+    for (const p of s.pods ?? []) {
       if (namespace && p.podRef.namespace !== namespace) continue;
       if (name && p.podRef.name !== name) continue;
       items.push({
         metadata: { name: p.podRef.name, namespace: p.podRef.namespace, creationTimestamp: new Date().toISOString() },
         timestamp: p.cpu?.time ?? s.node.cpu?.time, window: '10s',
-        containers: (p.containers ?? []).map((c: any) => ({ name: c.name, usage: usage(c.cpu, c.memory) })),
+        containers: (p.containers ?? []).map((c) => ({ name: c.name, usage: usage(c.cpu, c.memory) })),
       });
     }
   }

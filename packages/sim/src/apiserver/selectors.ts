@@ -36,18 +36,18 @@ export function parseLabelSelector(selector: string | null | undefined): LabelPr
   for (const term of splitTerms(selector)) {
     let m: RegExpExecArray | null;
     if ((m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term))) {
-      const key = checkKey(m[1]!, selector);
-      const values = new Set(m[3]!.split(',').map((v) => v.trim()).filter(Boolean));
+      const key = checkKey(m[1], selector);
+      const values = new Set(m[3].split(',').map((v) => v.trim()).filter(Boolean));
       const negate = m[2] === 'notin';
-      tests.push((l) => (negate ? !(l && key in l && values.has(l[key]!)) : !!l && key in l && values.has(l[key]!)));
+      tests.push((l) => (negate ? !(l && key in l && values.has(l[key])) : !!l && key in l && values.has(l[key])));
     } else if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term))) {
-      const key = checkKey(m[1]!, selector);
-      const value = m[3]!;
+      const key = checkKey(m[1], selector);
+      const value = m[3];
       if (!LABEL_VALUE.test(value)) throw badRequest(`unable to parse requirement: invalid label value: "${value}" in selector "${selector}"`);
       if (m[2] === '!=') tests.push((l) => !l || l[key] !== value);
       else tests.push((l) => !!l && l[key] === value);
     } else if ((m = /^!\s*(\S+)$/.exec(term))) {
-      const key = checkKey(m[1]!, selector);
+      const key = checkKey(m[1], selector);
       tests.push((l) => !l || !(key in l));
     } else if (KEY.test(term)) {
       tests.push((l) => !!l && term in l);
@@ -64,10 +64,10 @@ export function parseFieldSelector(selector: string | null | undefined, supporte
   return splitTerms(selector).map((term) => {
     const m = /^([^!=]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
-    const path = m[1]!.trim();
+    const path = m[1].trim();
     if (!supported.includes(path)) throw badRequest(`field label not supported: ${path}`);
     void kind;
-    return { path, op: m[2] === '!=' ? '!=' : '=', value: m[3]!.trim() };
+    return { path, op: m[2] === '!=' ? '!=' : '=', value: m[3].trim() };
   });
 }
 

@@ -94,12 +94,12 @@ export function parseResourcePath(pathname: string): Route | undefined {
   }
   if (rest.length === 0) return undefined;
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3 && resourceByPath(gv, rest[2]!)) {
+  if (rest[0] === 'namespaces' && rest.length >= 3 && resourceByPath(gv, rest[2])) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  const def = resourceByPath(gv, rest[0]!);
-  if (!def) throw notFound(rest[0]!, rest[1] ?? '', gv.includes('/') ? gv.split('/')[0] : '');
+  const def = resourceByPath(gv, rest[0]);
+  if (!def) throw notFound(rest[0], rest[1] ?? '', gv.includes('/') ? gv.split('/')[0] : '');
   const route: Route = { def, resource: `${groupVersion(def)}/${def.plural}`, namespace, name: rest[1], sub: rest[2], watch };
   if (route.sub === 'proxy') route.proxyPath = '/' + rest.slice(3).join('/');
   return route;
@@ -113,11 +113,11 @@ export class ApiServer {
 
   constructor(private deps: ApiServerDeps) {
     this.server = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
-      this.handle(req, res).catch((e) => {
+      this.handle(req, res).catch((e: unknown) => {
         if (e instanceof ApiError) sendStatus(res, e);
         else {
           this.deps.logger.error({ err: e, url: req.url }, 'simulated apiserver failed a request');
-          sendStatus(res, internalError(String(e?.message ?? e)));
+          sendStatus(res, internalError(e instanceof Error ? e.message : String(e)));
         }
       });
     });
@@ -177,7 +177,7 @@ export class ApiServer {
       if (metrics !== undefined) return sendJson(res, 200, metrics);
       const gvMatch = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(path);
       if (gvMatch) {
-        const list = resourceList(gvMatch[1] ?? gvMatch[2]!);
+        const list = resourceList(gvMatch[1] ?? gvMatch[2]);
         if (!list) throw notFound('', '');
         return sendJson(res, 200, list);
       }
@@ -190,7 +190,7 @@ export class ApiServer {
     const store = world.store;
 
     if (route.sub === 'proxy' && route.def.plural === 'nodes') {
-      const nodeName = route.name!.split(':')[0]!;
+      const nodeName = route.name!.split(':')[0];
       if (!world.nodes.has(nodeName)) throw notFound('nodes', nodeName);
       const proxied = route.proxyPath + (url.search ?? '');
       await this.deps.kubelets.serveWithFaults(nodeName, proxied, res);
@@ -235,7 +235,7 @@ export class ApiServer {
         let grace: number | undefined = url.searchParams.has('gracePeriodSeconds') ? Number(url.searchParams.get('gracePeriodSeconds')) : undefined;
         if (body.trim()) {
           try {
-            const opts = JSON.parse(body);
+            const opts = JSON.parse(body) as { gracePeriodSeconds?: unknown };
             if (typeof opts.gracePeriodSeconds === 'number') grace = opts.gracePeriodSeconds;
           } catch {
             throw badRequest('DeleteOptions: the body is not valid JSON');

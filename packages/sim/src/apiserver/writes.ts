@@ -8,7 +8,21 @@ import type { ResourceDef } from '../model/resources.js';
 import { groupVersion } from '../model/resources.js';
 import { PodRecord } from '../model/pod.js';
 import { iso, selectorString } from '../model/objects.js';
+import type { WorkloadSpecFields, WorkloadStatusFields } from '../model/fields.js';
 import { ApiError, badRequest, conflict, notFound, methodNotAllowed } from './status.js';
+
+/** One RFC 6902 operation as the client sent it (checked field by field below). */
+interface JsonPatchOp { op?: unknown; path?: unknown; value?: unknown }
+
+/** A patched object before it replaces the stored one: only what the checks read is named. */
+interface PatchedObject {
+  metadata?: { name?: unknown; uid?: string; creationTimestamp?: string; [k: string]: unknown };
+  spec?: { replicas?: unknown; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+/** A Scale sent with PUT, or the patched Scale. */
+type ScaleBody = { metadata?: { resourceVersion?: unknown }; spec?: { replicas?: unknown } } | null | undefined;
 
 /** RFC 7386 merge patch (also used for strategic-merge patches: enough for the fields kubectl patches). */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -25,32 +39,35 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 /** RFC 6902 JSON patch: add, replace, remove, test. */
 export function jsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw badRequest('json patch: expected an array of operations');
-  const doc = structuredClone(target) as any;
-  for (const op of ops) {
+  const doc: unknown = structuredClone(target);
+  for (const op of ops as Array<JsonPatchOp | null>) {
     if (!op || typeof op.path !== 'string') throw badRequest('json patch: each operation needs a path');
-    const parts = op.path.split('/').slice(1).map((p: string) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = op.path;
+    const parts = path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = parts.pop();
     let parent = doc;
     for (const p of parts) {
-      if (parent == null || typeof parent !== 'object') throw new ApiError(422, 'Invalid', `json patch: path ${op.path} does not exist`);
-      parent = parent[p];
+      if (parent == null || typeof parent !== 'object') throw new ApiError(422, 'Invalid', `json patch: path ${path} does not exist`);
+      parent = (parent as Record<string, unknown>)[p];
     }
-    if (parent == null || typeof parent !== 'object' || last === undefined) throw new ApiError(422, 'Invalid', `json patch: path ${op.path} does not exist`);
+    if (parent == null || typeof parent !== 'object' || last === undefined) throw new ApiError(422, 'Invalid', `json patch: path ${path} does not exist`);
+    // Arrays are indexed by the same string keys ('0', '1' …), as JSON pointers write them.
+    const fields = parent as Record<string, unknown>;
     switch (op.op) {
       case 'add':
       case 'replace':
         if (Array.isArray(parent) && last === '-') parent.push(op.value);
-        else parent[last] = op.value;
+        else fields[last] = op.value;
         break;
       case 'remove':
         if (Array.isArray(parent)) parent.splice(Number(last), 1);
-        else delete parent[last];
+        else delete fields[last];
         break;
       case 'test':
-        if (JSON.stringify(parent[last]) !== JSON.stringify(op.value)) throw new ApiError(422, 'Invalid', `json patch: test failed at ${op.path}`);
+        if (JSON.stringify(fields[last]) !== JSON.stringify(op.value)) throw new ApiError(422, 'Invalid', `json patch: test failed at ${path}`);
         break;
       default:
-        throw badRequest(`json patch: unsupported op "${op.op}"`);
+        throw badRequest(`json patch: unsupported op "${String(op.op)}"`);
     }
   }
   return doc;
@@ -63,7 +80,7 @@ export function applyPatch(contentType: string, target: unknown, body: string): 
   } catch {
     throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
   }
-  const type = contentType.split(';')[0]!.trim();
+  const type = contentType.split(';')[0].trim();
   if (type === 'application/json-patch+json') return jsonPatch(target, patch);
   if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') return mergePatch(target, patch);
   throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
@@ -82,15 +99,16 @@ export function ownerOf(world: World, obj: SimObject): Owner | undefined {
 
 export function patchObject(world: World, def: ResourceDef, resource: string, obj: SimObject, contentType: string, body: string): SimObject {
   if (obj instanceof PodRecord) throw methodNotAllowed('PATCH pods');
-  const beforeReplicas = (obj.spec as any)?.replicas;
-  const patched = applyPatch(contentType, JSON.parse(JSON.stringify(obj)), body) as Record<string, any>;
-  if (patched?.metadata?.name !== obj.metadata.name) throw new ApiError(422, 'Invalid', `${def.plural} "${obj.metadata.name}" is invalid: metadata.name: Invalid value: the name cannot change`);
-  patched.metadata.uid = obj.metadata.uid;
-  patched.metadata.creationTimestamp = obj.metadata.creationTimestamp;
+  const beforeReplicas = (obj.spec as WorkloadSpecFields | undefined)?.replicas;
+  const patched = applyPatch(contentType, JSON.parse(JSON.stringify(obj)), body) as PatchedObject | null;
+  const metadata = patched?.metadata;
+  if (!patched || !metadata || metadata.name !== obj.metadata.name) throw new ApiError(422, 'Invalid', `${def.plural} "${obj.metadata.name}" is invalid: metadata.name: Invalid value: the name cannot change`);
+  metadata.uid = obj.metadata.uid;
+  metadata.creationTimestamp = obj.metadata.creationTimestamp;
   const replicas = patched.spec?.replicas;
   if (def.scalable && replicas !== beforeReplicas) {
-    if (!Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `${def.plural} "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
-    patched.spec.replicas = beforeReplicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `${def.plural} "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`);
+    patched.spec!.replicas = beforeReplicas; // replicas is a number, so spec is there
     assignInPlace(obj, patched);
     world.scaleTo(obj, replicas);
     return obj;
@@ -103,8 +121,8 @@ export function patchObject(world: World, def: ResourceDef, resource: string, ob
 
 export function scaleObject(obj: SimObject): Record<string, unknown> {
   const m = obj.metadata;
-  const spec = obj.spec as any;
-  const status = obj.status as any;
+  const spec = obj.spec as WorkloadSpecFields;
+  const status = obj.status as WorkloadStatusFields | undefined;
   return {
     kind: 'Scale', apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
@@ -115,21 +133,21 @@ export function scaleObject(obj: SimObject): Record<string, unknown> {
 
 export function writeScale(world: World, def: ResourceDef, obj: SimObject, method: string, contentType: string, body: string): Record<string, unknown> {
   const current = scaleObject(obj);
-  let next: any;
+  let next: ScaleBody;
   if (method === 'PUT') {
     try {
-      next = JSON.parse(body);
+      next = JSON.parse(body) as ScaleBody;
     } catch {
       throw badRequest('invalid Scale body: not JSON');
     }
     const rv = next?.metadata?.resourceVersion;
     if (rv && rv !== obj.metadata.resourceVersion) throw conflict(`${def.plural}.${def.group}`, obj.metadata.name);
   } else {
-    next = applyPatch(contentType, current, body);
+    next = applyPatch(contentType, current, body) as ScaleBody;
   }
   const replicas = next?.spec?.replicas;
-  if (!Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `Scale.autoscaling "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
-  if (replicas !== (obj.spec as any).replicas) world.scaleTo(obj, replicas);
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `Scale.autoscaling "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+  if (replicas !== (obj.spec as WorkloadSpecFields).replicas) world.scaleTo(obj, replicas);
   return scaleObject(obj);
 }
 
@@ -147,7 +165,7 @@ export function deleteObject(world: World, def: ResourceDef, resource: string, o
     }
     if (!obj.deletionTimestamp) {
       obj.deletionTimestamp = iso(world.now());
-      world.store.touch(RES.pods!, obj);
+      world.store.touch(RES.pods, obj);
       const owner = obj.owner as Owner | undefined;
       if (owner) world.syncEndpoints(owner);
       schedule(() => world.removePod(obj), Math.min(1000, (gracePeriodSeconds ?? 30) * 1000));
@@ -163,7 +181,7 @@ export function deleteObject(world: World, def: ResourceDef, resource: string, o
     // Background cascade: the owner goes now, its replicaset and pods right after.
     world.owners.delete(owner.obj.metadata.uid);
     for (const p of [...owner.pods]) world.removePod(p, '');
-    if (owner.parent) world.store.remove(RES.replicasets!, owner.obj.metadata.namespace, owner.obj.metadata.name);
+    if (owner.parent) world.store.remove(RES.replicasets, owner.obj.metadata.namespace, owner.obj.metadata.name);
   }
   world.store.remove(resource, obj.metadata.namespace, obj.metadata.name);
   return { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: obj.metadata.name, group: def.group, kind: def.plural, uid: obj.metadata.uid } }, pending: false };

@@ -129,7 +129,7 @@ export function addContainerCounters(m: ContainerModel, fromS: number, tS: numbe
   out[offset + C.psiIoFullUs] += Math.floor(writeBytes * 0.018);
   if (m.view.cpuLimitMilli !== null) {
     // CFS periods only elapse while the container has runnable tasks: ~ its busy share of 100 ms periods.
-    const periods = Math.floor(upS * 10 * Math.min(1, 0.3 + m.cpu[W.base]! * 2));
+    const periods = Math.floor(upS * 10 * Math.min(1, 0.3 + m.cpu[W.base] * 2));
     const throttled = Math.floor(periods * m.throttleRatio);
     out[offset + C.cfsPeriods] += periods;
     out[offset + C.cfsThrottledPeriods] += throttled;
@@ -148,7 +148,7 @@ export interface MemoryGauges {
 }
 
 export function containerMemory(m: ContainerModel, startS: number, tS: number, k: number): MemoryGauges {
-  const load = waveAt(m.cpu, tS) / m.cpu[W.base]!; // 1 ± amplitudes: memory breathes with load a little
+  const load = waveAt(m.cpu, tS) / m.cpu[W.base]; // 1 ± amplitudes: memory breathes with load a little
   let ws = m.memBaseBytes * (0.92 + 0.08 * load) + m.leakBytesPerS * Math.max(0, tS - startS);
   ws += m.memBaseBytes * 0.02 * (unit(m.seed ^ 0x5151, k) - 0.5);
   ws = Math.min(ws, m.oomAtBytes);

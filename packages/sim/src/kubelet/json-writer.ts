@@ -11,7 +11,7 @@ const KEY_BYTES: Array<Map<string, [Buffer, Buffer]>> = [];
 
 function keyBytes(depth: number, key: string): [Buffer, Buffer] {
   let byKey = KEY_BYTES[depth];
-  if (!byKey) KEY_BYTES[depth] = byKey = new Map();
+  if (!byKey) KEY_BYTES[depth] = byKey = new Map<string, [Buffer, Buffer]>();
   let pair = byKey.get(key);
   if (!pair) {
     const text = `\n${' '.repeat(depth)}"${key}": `;

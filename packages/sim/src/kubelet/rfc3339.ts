@@ -21,7 +21,7 @@ export function rfc3339(ms: number): string {
 
 /** Two digits of v < 100 as one little-endian 16-bit store: the last two of QUADS[v]. */
 function two(dv: DataView, pos: number, v: number): void {
-  dv.setUint16(pos, QUADS[v]! >>> 16, true);
+  dv.setUint16(pos, QUADS[v] >>> 16, true);
 }
 
 /**
@@ -47,7 +47,7 @@ export function writeRfc3339(dv: DataView, buf: Uint8Array, pos: number, ms: num
   const hour = Math.floor(secOfDay / 3600);
   const minute = Math.floor((secOfDay - hour * 3600) / 60);
   buf[pos] = 34; // "
-  dv.setUint32(pos + 1, QUADS[year]!, true);
+  dv.setUint32(pos + 1, QUADS[year], true);
   buf[pos + 5] = 45; // -
   two(dv, pos + 6, month);
   buf[pos + 8] = 45;

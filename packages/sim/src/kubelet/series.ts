@@ -63,13 +63,13 @@ export const W = {
 /** Antiderivative of the smooth part of the rate, t in seconds (relative to any fixed epoch). */
 export function waveIntegral(w: RateWave, tS: number): number {
   const wd = TWO_PI / DAY_S;
-  const ww = TWO_PI / w[W.wPeriodS]!;
-  return w[W.base]! * (tS - (w[W.dAmp]! / wd) * Math.cos(wd * tS + w[W.dPhase]!) - (w[W.wAmp]! / ww) * Math.cos(ww * tS + w[W.wPhase]!));
+  const ww = TWO_PI / w[W.wPeriodS];
+  return w[W.base] * (tS - (w[W.dAmp] / wd) * Math.cos(wd * tS + w[W.dPhase]) - (w[W.wAmp] / ww) * Math.cos(ww * tS + w[W.wPhase]));
 }
 
 /** The smooth rate at t (for gauges that follow the same load, e.g. memory). */
 export function waveAt(w: RateWave, tS: number): number {
-  return w[W.base]! * (1 + w[W.dAmp]! * Math.sin((TWO_PI / DAY_S) * tS + w[W.dPhase]!) + w[W.wAmp]! * Math.sin((TWO_PI / w[W.wPeriodS]!) * tS + w[W.wPhase]!));
+  return w[W.base] * (1 + w[W.dAmp] * Math.sin((TWO_PI / DAY_S) * tS + w[W.dPhase]) + w[W.wAmp] * Math.sin((TWO_PI / w[W.wPeriodS]) * tS + w[W.wPhase]));
 }
 
 /**
@@ -87,16 +87,16 @@ export function counterAt(w: RateWave, startS: number, tS: number, k: number, ti
     w[W.memoTV] = end;
   }
   const smooth = end - startIntegral(w, startS);
-  const minStep = w[W.base]! * (1 - w[W.dAmp]! - w[W.wAmp]!) * tickS;
-  const jitter = w[W.jitter]! * minStep * unit(w[W.noiseSeed]!, k);
+  const minStep = w[W.base] * (1 - w[W.dAmp] - w[W.wAmp]) * tickS;
+  const jitter = w[W.jitter] * minStep * unit(w[W.noiseSeed], k);
   // During the first tick of an incarnation the smooth part may be smaller than the jitter; cap it.
   return smooth + Math.min(jitter, smooth);
 }
 
 /** waveIntegral(w, startS), remembered for the wave's last two start times. */
 function startIntegral(w: RateWave, startS: number): number {
-  if (w[W.memoS0] === startS) return w[W.memoV0]!;
-  if (w[W.memoS1] === startS) return w[W.memoV1]!;
+  if (w[W.memoS0] === startS) return w[W.memoV0];
+  if (w[W.memoS1] === startS) return w[W.memoV1];
   const v = waveIntegral(w, startS);
   // The newest in front, the older one second (a container start and its pod start alternate).
   w[W.memoS1] = w[W.memoS0]!;

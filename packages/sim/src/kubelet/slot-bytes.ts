@@ -15,7 +15,7 @@ export function wordByte(o: number): number {
 export const QUADS = new Uint32Array(10_000);
 for (let i = 0; i < 10_000; i++) {
   const d = [(i / 1000) | 0, ((i / 100) | 0) % 10, ((i / 10) | 0) % 10, i % 10];
-  QUADS[i] = ((48 + d[0]!) | ((48 + d[1]!) << 8) | ((48 + d[2]!) << 16) | ((48 + d[3]!) << 24)) >>> 0;
+  QUADS[i] = ((48 + d[0]) | ((48 + d[1]) << 8) | ((48 + d[2]) << 16) | ((48 + d[3]) << 24)) >>> 0;
 }
 
 /** The characters PrettyJson writes without JSON.stringify (its SAFE pattern). */
@@ -43,7 +43,7 @@ export function packWords(src: Uint8Array, pieces: Array<[number, number]>): { w
   let w = 0;
   for (const [s, e] of pieces) {
     for (let i = s; i < e; i++) {
-      if (src[i]! >= 0x7f) return null; // keys are ASCII; anything else is not replayed
+      if (src[i] >= 0x7f) return null; // keys are ASCII; anything else is not replayed
       bytes[wordByte(w * 8 + i - s)] = src[i]!;
     }
     at.push(w);
@@ -59,21 +59,21 @@ export function writeSmall(dv: DataView, pos: number, x: number): number {
   if (x < 10_000) {
     const d = x < 100 ? (x < 10 ? 1 : 2) : x < 1000 ? 3 : 4;
     // The leading zeros shifted out; the store's zero bytes past the digits are overwritten later.
-    dv.setUint32(pos, QUADS[x]! >>> ((4 - d) << 3), true);
+    dv.setUint32(pos, QUADS[x] >>> ((4 - d) << 3), true);
     return pos + d;
   }
   const hi = (x / 10_000) | 0;
   const d = hi < 100 ? (hi < 10 ? 1 : 2) : hi < 1000 ? 3 : 4;
-  dv.setUint32(pos, QUADS[hi]! >>> ((4 - d) << 3), true);
-  dv.setUint32(pos + d, QUADS[x - hi * 10_000]!, true);
+  dv.setUint32(pos, QUADS[hi] >>> ((4 - d) << 3), true);
+  dv.setUint32(pos + d, QUADS[x - hi * 10_000], true);
   return pos + d + 4;
 }
 
 /** x < 10^8 as exactly eight digits. */
 export function writeEight(dv: DataView, pos: number, x: number): number {
   const hi = (x / 10_000) | 0;
-  dv.setUint32(pos, QUADS[hi]!, true);
-  dv.setUint32(pos + 4, QUADS[x - hi * 10_000]!, true);
+  dv.setUint32(pos, QUADS[hi], true);
+  dv.setUint32(pos + 4, QUADS[x - hi * 10_000], true);
   return pos + 8;
 }
 

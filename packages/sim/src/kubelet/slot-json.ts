@@ -149,13 +149,13 @@ export class SlotJson {
   private stamped(t: Template): boolean {
     for (let which = 0; which < STAMP_COUNT; which++) {
       const want = this.stamps[which];
-      const have = t.stampText[which]!;
-      const at = t.stampAt[which]!;
+      const have = t.stampText[which];
+      const at = t.stampAt[which];
       if (at.length === 0 || want === have) continue;
       if (want === null || want.length !== have.length) return false;
       const bytes = new Uint8Array(t.words.buffer);
       for (let k = 0; k < at.length; k++) {
-        const p = at[k]!;
+        const p = at[k];
         for (let c = 0; c < want.length; c++) bytes[wordByte(p + c)] = want.charCodeAt(c);
       }
       t.stampText[which] = want;
@@ -281,42 +281,42 @@ export class SlotJson {
     let dv = this.dv;
     let p = this.pos;
     for (let k = 0; k < slotOp.length; k++) {
-      const len = litLen[k]!;
+      const len = litLen[k];
       if (p + len + SLACK > this.cap) {
         this.pos = p;
         this.room(len + SLACK);
         ({ buf, dv, pos: p } = this);
       }
       // The literal in 8-byte stores; the last may run past it (SLACK covers that, the value overwrites it).
-      let w = litWord[k]!;
+      let w = litWord[k];
       const end = p + len;
-      for (; p < end; p += 8) dv.setFloat64(p, words[w++]!, true);
+      for (; p < end; p += 8) dv.setFloat64(p, words[w++], true);
       p = end;
-      const op = slotOp[k]!;
+      const op = slotOp[k];
       let text: string | null = null;
       if (op === UINT) {
-        const v = nums[k]!;
+        const v = nums[k];
         const after = writeUint(dv, buf, p, v);
         if (after >= 0) p = after;
         else text = String(Math.round(v)); // 2^53 and above, or not finite
       } else if (op === CENTS) {
         // A percentage in hundredths: "int.ff" without trailing zeros is what String(c / 100) writes.
-        const c = nums[k]!;
+        const c = nums[k];
         if (c >= 0 && c < 1e9 && c === Math.floor(c)) p = writeHundredths(dv, buf, p, c);
         else text = String(c / 100);
       } else if (op === TIME) {
-        const ms = nums[k]!;
+        const ms = nums[k];
         const after = writeRfc3339(dv, buf, p, ms);
         if (after >= 0) p = after;
         else text = JSON.stringify(rfc3339(ms));
       } else if (op === FLOAT) {
         // Values with at most two decimals (c / 100 reproduces v exactly) are written as hundredths.
-        const v = nums[k]!;
+        const v = nums[k];
         const c = Math.round(v * 100);
         if (c >= 0 && c < 1e9 && c / 100 === v) p = writeHundredths(dv, buf, p, c);
         else text = String(v);
       } else {
-        const v = this.strs[k]!;
+        const v = this.strs[k];
         if (p + v.length + SLACK > this.cap) {
           this.pos = p;
           this.room(v.length + SLACK);
@@ -346,7 +346,7 @@ export class SlotJson {
     }
     const end = p + n;
     const dv = this.dv;
-    for (; p < end; p += 8) dv.setFloat64(p, words[w++]!, true);
+    for (; p < end; p += 8) dv.setFloat64(p, words[w++], true);
     this.pos = end;
   }
 
@@ -450,7 +450,7 @@ export class SlotJson {
     if (this.recording) {
       if (v !== this.stampNums[which]) return this.uint(key, v);
       this.pj!.keyed(key);
-      this.recStamps[which]!.push(this.rw.pos);
+      this.recStamps[which].push(this.rw.pos);
       this.pj!.uintValue(v);
       this.note(op, key);
       return this;

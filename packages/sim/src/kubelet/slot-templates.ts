@@ -63,7 +63,7 @@ export function buildTemplate(rec: Uint8Array, tailFrom: number, r: Recording, s
   // A stamp's text lies inside one literal piece: its place in the packed words.
   const stampAt = r.stamps.map((offsets) => Int32Array.from(offsets, (o) => {
     const k = pieces.findIndex(([s, e]) => o >= s && o < e);
-    return packed.at[k]! * 8 + (o - pieces[k]![0]);
+    return packed.at[k] * 8 + (o - pieces[k][0]);
   }));
   const slots = r.lits.length;
   const slotOp = Uint8Array.from(r.ops.filter((op) => op >= UINT && op <= STRING));
@@ -72,7 +72,7 @@ export function buildTemplate(rec: Uint8Array, tailFrom: number, r: Recording, s
   const litLen = Int32Array.from(r.lits, ([s, e]) => e - s);
   return {
     ops: Uint8Array.from(r.ops), keys: r.keys, slotOp, litWord, litLen, words: packed.words,
-    tailWord: packed.at[slots]!, tailLen: rec.length - tailFrom, fixed: r.fixed,
+    tailWord: packed.at[slots], tailLen: rec.length - tailFrom, fixed: r.fixed,
     stampAt, stampText: stampText.map((text) => text ?? ''),
   };
 }

@@ -295,9 +295,9 @@ function podKey(docKey: number, p: PodSample): number | string {
     return `${docKey}|${cs.map((c) => (c.memAvailableBytes === null ? 'n' : 'l')).join('')}|${p.memAvailableBytes === null ? 'n' : 'l'}|${vs.map((v) => (v.pvcName === null ? 'v' : 'p')).join('')}`;
   }
   let c = 1;
-  for (let i = 0; i < cs.length; i++) c = c * 2 + (cs[i]!.memAvailableBytes === null ? 0 : 1);
+  for (let i = 0; i < cs.length; i++) c = c * 2 + (cs[i].memAvailableBytes === null ? 0 : 1);
   let v = 1;
-  for (let i = 0; i < vs.length; i++) v = v * 2 + (vs[i]!.pvcName === null ? 0 : 1);
+  for (let i = 0; i < vs.length; i++) v = v * 2 + (vs[i].pvcName === null ? 0 : 1);
   return ((docKey * 512 + c) * 131_072 + v) * 2 + (p.memAvailableBytes === null ? 0 : 1); // < 2^53: docKey < 2^22
 }
 
@@ -318,7 +318,7 @@ export function writeSummary(s: NodeSample, opts: SummaryOptions, w: TextWriter 
   const pods = s.pods;
   for (let i = 0; i < pods.length; i++) {
     if (i > 0) slots.byte(44); // ','
-    fragment(podKey(docKey, pods[i]!), 2, pod, x, pods[i]!);
+    fragment(podKey(docKey, pods[i]), 2, pod, x, pods[i]);
   }
   slots.bytes(pods.length ? CLOSE_PODS : CLOSE_NO_PODS);
   slots.done();

@@ -103,7 +103,7 @@ function lastPodFinder(last: NodeSample | null): (uid: string) => PodSample | un
   let next = 0;
   let byUid: Map<string, PodSample> | null = null;
   return (uid) => {
-    if (next < pods.length && pods[next]!.view.uid === uid) return pods[next++];
+    if (next < pods.length && pods[next].view.uid === uid) return pods[next++];
     byUid ??= new Map(pods.map((p) => [p.view.uid, p]));
     return byUid.get(uid);
   };
@@ -120,8 +120,8 @@ function sameVolumes(a: SimPodView, b: SimPodView): boolean {
   if (a.volumes === b.volumes) return true;
   if (a.volumes.length !== b.volumes.length) return false;
   for (let i = 0; i < a.volumes.length; i++) {
-    const x = a.volumes[i]!;
-    const y = b.volumes[i]!;
+    const x = a.volumes[i];
+    const y = b.volumes[i];
     if (x.name !== y.name || x.kind !== y.kind || x.pvcName !== y.pvcName) return false;
   }
   return true;

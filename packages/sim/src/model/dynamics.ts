@@ -58,9 +58,9 @@ export class Dynamics {
   churnOnePod(): string | undefined {
     const owners = [...this.world.owners.values()].filter((o) => o.kind === 'ReplicaSet' && o.pods.size > 0 && o.obj.metadata.namespace !== 'kube-system');
     if (owners.length === 0) return undefined;
-    const owner = owners[this.rng.int(0, owners.length)]!;
+    const owner = owners[this.rng.int(0, owners.length)];
     const pods = [...owner.pods];
-    const pod = pods[this.rng.int(0, pods.length)]!;
+    const pod = pods[this.rng.int(0, pods.length)];
     this.world.removePod(pod);
     return `${pod.metadata.namespace}/${pod.metadata.name}`;
   }
@@ -78,7 +78,7 @@ export class Dynamics {
     const action = this.step++ % 3;
     const nodes = [...this.world.nodes.values()];
     if (action === 0 && nodes.length > 1) {
-      const n = nodes[this.rng.int(1, nodes.length)]!;
+      const n = nodes[this.rng.int(1, nodes.length)];
       if (n.ready) {
         this.world.setNodeReady(n, false);
         this.notReady.set(n.name, now + this.options.notReadyDurationMs);
@@ -87,7 +87,7 @@ export class Dynamics {
       await this.joiner.join();
     } else {
       const joined = nodes.filter((n) => n.joined);
-      if (joined.length > 0) this.world.removeNode(joined[this.rng.int(0, joined.length)]!.name);
+      if (joined.length > 0) this.world.removeNode(joined[this.rng.int(0, joined.length)].name);
     }
   }
 

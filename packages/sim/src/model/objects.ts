@@ -1,6 +1,7 @@
 // Factories for the simulated objects, shaped as a real apiserver returns them (fields checked against
 // the real pod lists in test/fixtures and the Kubernetes API types). Pure: every value comes from the arguments.
 import type { SimObject } from './store.js';
+import type { OwnerReference } from './fields.js';
 import { containerSpec, cpuQuantity, memoryQuantity, type PodTemplate } from './pod.js';
 
 export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -12,7 +13,7 @@ export function meta(name: string, namespace: string | undefined, uid: string, c
   return { ...m, ...extra };
 }
 
-export function ownerRef(apiVersion: string, kind: string, name: string, uid: string): Record<string, unknown> {
+export function ownerRef(apiVersion: string, kind: string, name: string, uid: string): OwnerReference {
   return { apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true };
 }
 

@@ -190,7 +190,7 @@ export class PodRecord implements SimObject {
       cond('PodScheduled', 'True', start),
     ];
     const containerStatuses = t.containers.map((c, i) => {
-      const s = this.containers[i]!;
+      const s = this.containers[i];
       const st: Record<string, unknown> = { name: c.name };
       if (s.terminated) {
         st.state = { terminated: { exitCode: s.terminated.exitCode, reason: s.terminated.reason, startedAt: iso(s.startedAt), finishedAt: iso(s.terminated.finishedAt), containerID: `containerd://${s.id}` } };

@@ -40,7 +40,7 @@ export function createRng(seed: number): Rng {
   return {
     next,
     int,
-    pick: <T>(items: readonly T[]): T => items[int(0, items.length)]!,
+    pick: <T>(items: readonly T[]): T => items[int(0, items.length)],
     chance: (p: number) => next() < p,
     hex,
     uuid: () => {

@@ -9,6 +9,7 @@ import {
   replicaSetObject, resourceQuotaObject, serviceObject, statefulSetObject, storageClassObject,
 } from './workloads.js';
 import type { SimObject } from './store.js';
+import type { WorkloadSpecFields } from './fields.js';
 
 export interface SeedPlan {
   nodes: number;
@@ -63,7 +64,7 @@ function template(w: World, labels: Record<string, string>, owner: SimObject | u
   const containers = [container(w, labels.app ?? labels['k8s-app'] ?? 'main', image, port)];
   if (containerCount > 1) containers.push(container(w, 'sidecar', 'docker.io/envoyproxy/envoy:v1.31.2', undefined));
   return {
-    labels, ownerReferences: owner ? [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid) as any] : undefined,
+    labels, ownerReferences: owner ? [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid)] : undefined,
     containers, serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor, ...extra,
   };
 }
@@ -91,7 +92,7 @@ export function addNode(w: World, index: number, address: string, kubeletPort: n
     bootId: r.uuid(), machineId: r.hex(32),
   });
   w.nodes.set(name, state);
-  w.store.put(RES.nodes!, obj, quiet);
+  w.store.put(RES.nodes, obj, quiet);
   return state;
 }
 
@@ -121,8 +122,8 @@ function fillWorld(w: World, plan: SeedPlan): void {
   const totalPods = plan.nodes * plan.podsPerNode;
   const appNamespaces = APP_NAMESPACES.slice(0, Math.max(2, Math.min(APP_NAMESPACES.length, Math.ceil(totalPods / 50))));
   for (let i = 0; totalPods > 20_000 && i < Math.floor(totalPods / 5000); i++) appNamespaces.push(`team-${String(i).padStart(2, '0')}`);
-  for (const ns of [...namespaces, ...appNamespaces]) w.store.put(RES.namespaces!, namespaceObject(ns, r.uuid(), born), true);
-  w.store.put(RES.storageclasses!, storageClassObject('standard', r.uuid(), born), true);
+  for (const ns of [...namespaces, ...appNamespaces]) w.store.put(RES.namespaces, namespaceObject(ns, r.uuid(), born), true);
+  w.store.put(RES.storageclasses, storageClassObject('standard', r.uuid(), born), true);
 
   // Daemonsets: kube-proxy everywhere, node-exporter when nodes have room for it.
   const daemons: Array<[string, string]> = [['kube-system', 'kube-proxy']];
@@ -141,14 +142,14 @@ function fillWorld(w: World, plan: SeedPlan): void {
   if (remaining >= 8) {
     const cjTemplate = template(w, { app: 'nightly-report' }, undefined, 1, { restartPolicy: 'OnFailure' });
     const cj = cronJobObject({ name: 'nightly-report', namespace: 'batch', uid: r.uuid(), created: born, template: cjTemplate, schedule: '0 2 * * *', lastRun: new Date(now - (now % day) + 2 * 3_600_000 - day) });
-    w.store.put(RES.cronjobs!, cj, true);
+    w.store.put(RES.cronjobs, cj, true);
     for (let k = 3; k >= 1 && remaining > 4; k--) {
       const runAt = new Date(now - (now % day) + 2 * 3_600_000 - k * day);
       const jobName = `nightly-report-${Math.floor(runAt.getTime() / 60_000)}`;
       const job = jobObject({ name: jobName, namespace: 'batch', uid: r.uuid(), created: runAt, template: cjTemplate, replicas: 1, selector: { 'batch.kubernetes.io/controller-uid': '' }, cronJob: cj, completedAt: new Date(runAt.getTime() + 90_000) });
       const labels = { 'batch.kubernetes.io/controller-uid': job.metadata.uid, 'batch.kubernetes.io/job-name': jobName, 'controller-uid': job.metadata.uid, 'job-name': jobName };
-      (job.spec as any).selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid } };
-      const t: PodTemplate = { ...cjTemplate, labels, ownerReferences: [ownerRef('batch/v1', 'Job', jobName, job.metadata.uid) as any] };
+      (job.spec as WorkloadSpecFields).selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid } };
+      const t: PodTemplate = { ...cjTemplate, labels, ownerReferences: [ownerRef('batch/v1', 'Job', jobName, job.metadata.uid)] };
       const owner = addOwner(w, { kind: 'Job', obj: job, template: t, pods: new Set(), podPrefix: `${jobName}-` });
       w.createPod(owner, `${jobName}-${r.suffix(5)}`, undefined, runAt, true);
       remaining--;
@@ -161,7 +162,7 @@ function fillWorld(w: World, plan: SeedPlan): void {
   let k = 0;
   while (remaining > 0) {
     const sys = systemFirst[k];
-    const ns = sys ? sys[0] : appNamespaces[k % appNamespaces.length]!;
+    const ns = sys ? sys[0] : appNamespaces[k % appNamespaces.length];
     const base = sys ? sys[1] : `${APP_NAMES[k % APP_NAMES.length]}${k >= APP_NAMES.length ? `-${Math.floor(k / APP_NAMES.length)}` : ''}`;
     const stateful = !sys && k % 7 === 3;
     const replicas = Math.min(remaining, sys ? sys[2] : stateful ? 3 : r.int(Math.max(1, typical - 2), typical + 3));
@@ -173,17 +174,17 @@ function fillWorld(w: World, plan: SeedPlan): void {
   }
   for (const ns of appNamespaces) {
     const used = [...w.owners.values()].filter((o) => o.obj.metadata.namespace === ns).reduce((s, o) => s + o.pods.size, 0);
-    w.store.put(RES.resourcequotas!, resourceQuotaObject({ namespace: ns, uid: r.uuid(), created: born, podsHard: Math.max(100, used * 2), podsUsed: used }), true);
+    w.store.put(RES.resourcequotas, resourceQuotaObject({ namespace: ns, uid: r.uuid(), created: born, podsHard: Math.max(100, used * 2), podsUsed: used }), true);
   }
 }
 
 function addService(w: World, ns: string, name: string, selector: Record<string, string>, owner: Owner, created: Date, port: number): SimObject {
   const r = w.rng;
   const svc = serviceObject({ name, namespace: ns, uid: r.uuid(), created, selector, clusterIp: `10.96.${r.int(0, 256)}.${r.int(1, 255)}`, port });
-  w.store.put(RES.services!, svc, true);
+  w.store.put(RES.services, svc, true);
   const endpoints = [...owner.pods].map((p) => ({ ip: p.podIp, nodeName: p.nodeName, podName: p.metadata.name, podUid: p.metadata.uid, zone: w.nodes.get(p.nodeName)?.zone ?? '' }));
   owner.endpointSlice = endpointSliceObject({ service: svc, uid: r.uuid(), created, port, endpoints });
-  w.store.put(RES.endpointslices!, owner.endpointSlice, true);
+  w.store.put(RES.endpointslices, owner.endpointSlice, true);
   return svc;
 }
 
@@ -196,15 +197,15 @@ function addDeployment(w: World, ns: string, name: string, replicas: number, cre
   const rsUid = r.uuid();
   const t = template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName } : {});
   const dep = deploymentObject({ name, namespace: ns, uid: depUid, created, template: { ...t, labels: { app: name } }, replicas, selector });
-  w.store.put(RES.deployments!, dep, true);
+  w.store.put(RES.deployments, dep, true);
   const rs = replicaSetObject({ name: rsName, namespace: ns, uid: rsUid, created, template: t, replicas, selector: { app: name, 'pod-template-hash': hash }, deployment: dep });
   const owner = addOwner(w, { kind: 'ReplicaSet', obj: rs, parent: dep, template: t, pods: new Set(), podPrefix: `${rsName}-` });
   for (let i = 0; i < replicas; i++) w.createPod(owner, `${rsName}-${r.suffix(5)}`, undefined, new Date(created.getTime() + r.int(0, 3 * 86_400_000)), true);
   w.refreshStatus(owner, true);
-  const port = t.containers[0]!.ports?.[0]?.containerPort ?? 8080;
+  const port = t.containers[0].ports?.[0]?.containerPort ?? 8080;
   const svc = addService(w, ns, name, selector, owner, created, port);
-  if (withIngress) w.store.put(RES.ingresses!, ingressObject({ service: svc, uid: r.uuid(), created, host: `${name}.${ns}.sim.example`, port }), true);
-  if (withHpa) w.store.put(RES.horizontalpodautoscalers!, hpaObject({ target: dep, uid: r.uuid(), created, min: replicas, max: replicas * 3, cpuPercent: r.int(20, 90) }), true);
+  if (withIngress) w.store.put(RES.ingresses, ingressObject({ service: svc, uid: r.uuid(), created, host: `${name}.${ns}.sim.example`, port }), true);
+  if (withHpa) w.store.put(RES.horizontalpodautoscalers, hpaObject({ target: dep, uid: r.uuid(), created, min: replicas, max: replicas * 3, cpuPercent: r.int(20, 90) }), true);
 }
 
 function addStatefulSet(w: World, ns: string, name: string, replicas: number, created: Date): void {
@@ -219,9 +220,9 @@ function addStatefulSet(w: World, ns: string, name: string, replicas: number, cr
     if (!pod) break;
     const [pvc, pv] = pvcAndPv({ claimName: `data-${name}-${i}`, namespace: ns, pvcUid: r.uuid(), pvUid: '', created, storageClass: 'standard', nodeName: pod.nodeName, sizeGi: 10 });
     pv.metadata.uid = r.uuid();
-    w.store.put(RES.persistentvolumeclaims!, pvc, true);
-    w.store.put(RES.persistentvolumes!, pv, true);
+    w.store.put(RES.persistentvolumeclaims, pvc, true);
+    w.store.put(RES.persistentvolumes, pv, true);
   }
   w.refreshStatus(owner, true);
-  addService(w, ns, name, selector, owner, created, t.containers[0]!.ports?.[0]?.containerPort ?? 8080);
+  addService(w, ns, name, selector, owner, created, t.containers[0].ports?.[0]?.containerPort ?? 8080);
 }

@@ -2,6 +2,8 @@
 // (as etcd has), a bounded event history for watches, and a compaction floor below which resourceVersions
 // are gone (watch → ERROR 410, continue token → 410 Expired), as on a real apiserver after compaction.
 
+import type { OwnerReference } from './fields.js';
+
 export interface SimMetadata {
   name: string;
   namespace?: string;
@@ -9,6 +11,9 @@ export interface SimMetadata {
   resourceVersion: string;
   creationTimestamp: string;
   labels?: Record<string, string>;
+  generateName?: string;
+  generation?: number;
+  ownerReferences?: OwnerReference[];
   [k: string]: unknown;
 }
 
@@ -66,17 +71,17 @@ export function lowerBound(keys: string[], k: string): number {
   let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < k) lo = mid + 1;
+    if (keys[mid] < k) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 export function readPath(obj: unknown, path: string): unknown {
-  let cur: any = obj;
+  let cur = obj;
   for (const part of path.split('.')) {
     if (cur == null || typeof cur !== 'object') return undefined;
-    cur = cur[part];
+    cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
 }
@@ -84,7 +89,8 @@ export function readPath(obj: unknown, path: string): unknown {
 export function fieldOf(obj: SimObject, path: string): string {
   const v = obj.fieldValue ? obj.fieldValue(path) : readPath(obj, path);
   if (v === undefined || v === null) return path === 'spec.unschedulable' ? 'false' : '';
-  return String(v);
+  const scalar = v as string | number | boolean; // selectable fields (status.phase, spec.unschedulable …) hold scalars
+  return String(scalar);
 }
 
 export interface StoreOptions {
@@ -205,7 +211,7 @@ export class SimStore {
     this.history.push(ev);
     if (this.history.length - this.historyStart > this.options.historyCapacity) {
       // The oldest event falls out of the window: its RV and everything before are now compacted.
-      this.floor = Math.max(this.floor, this.history[this.historyStart]!.rv);
+      this.floor = Math.max(this.floor, this.history[this.historyStart].rv);
       this.historyStart++;
       if (this.historyStart > 4096) {
         this.history = this.history.slice(this.historyStart);
@@ -221,7 +227,7 @@ export class SimStore {
     if (rv < this.floor) return undefined;
     const out: HistoryEvent[] = [];
     for (let i = this.historyStart; i < this.history.length; i++) {
-      const ev = this.history[i]!;
+      const ev = this.history[i];
       if (ev.rv > rv && ev.resource === resource) out.push(ev);
     }
     return out;
@@ -239,7 +245,7 @@ export class SimStore {
   compactTo(rv: number): void {
     if (rv <= this.floor) return;
     this.floor = rv;
-    while (this.historyStart < this.history.length && this.history[this.historyStart]!.rv <= rv) this.historyStart++;
+    while (this.historyStart < this.history.length && this.history[this.historyStart].rv <= rv) this.historyStart++;
   }
 
   addWatcher(w: Watcher): void {

@@ -8,6 +8,7 @@ import { RESOURCES, groupVersion, resourceByKind } from './resources.js';
 import { PodRecord, type PodTemplate, type ContainerState } from './pod.js';
 import { eventObject, iso, nodeReadyConditions } from './objects.js';
 import type { SimNodeView, SimPodView } from '../kubelet/view.js';
+import type { NodeSpecFields, NodeStatusFields, WorkloadSpecFields } from './fields.js';
 
 export const RES = Object.fromEntries(RESOURCES.map((r) => [r.plural, `${groupVersion(r)}/${r.plural}`])) as Record<string, string>;
 
@@ -88,12 +89,12 @@ export class World {
   }
 
   nodeObject(name: string): SimObject | undefined {
-    return this.store.get(RES.nodes!, undefined, name);
+    return this.store.get(RES.nodes, undefined, name);
   }
 
   private schedulable(n: NodeState): boolean {
     const obj = this.nodeObject(n.name);
-    return n.ready && !(obj?.spec as any)?.unschedulable && n.pods.size < n.maxPods;
+    return n.ready && !(obj?.spec as NodeSpecFields | undefined)?.unschedulable && n.pods.size < n.maxPods;
   }
 
   private fillCursor = 0;
@@ -106,7 +107,7 @@ export class World {
     if (this.seeding) {
       const nodes = this.nodeList ??= [...this.nodes.values()];
       for (let tries = 0; tries < nodes.length; tries++) {
-        const n = nodes[this.fillCursor++ % nodes.length]!;
+        const n = nodes[this.fillCursor++ % nodes.length];
         if (n.pods.size < n.maxPods) return n;
       }
       return undefined;
@@ -134,7 +135,7 @@ export class World {
     // Generated names collide now and then (5,000 daemonset pods drawing 5 characters: about one pair per
     // daemonset); a real apiserver answers 409 AlreadyExists and the controller retries with a new suffix.
     if (owner.kind !== 'StatefulSet') {
-      for (let tries = 0; this.store.get(RES.pods!, ns, name) && tries < 100; tries++) name = `${owner.podPrefix}${rng.suffix(5)}`;
+      for (let tries = 0; this.store.get(RES.pods, ns, name) && tries < 100; tries++) name = `${owner.podPrefix}${rng.suffix(5)}`;
     }
     const uid = rng.uuid();
     const metadata: SimObject['metadata'] = { name, namespace: ns, uid, resourceVersion: '0', creationTimestamp: iso(created), labels: owner.template.labels, ownerReferences: owner.template.ownerReferences };
@@ -152,7 +153,7 @@ export class World {
     // A plain field, not a WeakMap: 150,000 weak entries made every garbage collection slow.
     pod.owner = owner;
     this.podsByUid.set(uid, pod);
-    this.store.put(RES.pods!, pod, quiet);
+    this.store.put(RES.pods, pod, quiet);
     if (!quiet) {
       this.syncEndpoints(owner);
       this.recordEvent(owner.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, owner.kind === 'StatefulSet' ? 'statefulset-controller' : owner.kind === 'DaemonSet' ? 'daemonset-controller' : 'replicaset-controller');
@@ -168,7 +169,7 @@ export class World {
     this.nodes.get(pod.nodeName)?.pods.delete(pod);
     const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
-    this.store.remove(RES.pods!, pod.metadata.namespace, pod.metadata.name);
+    this.store.remove(RES.pods, pod.metadata.namespace, pod.metadata.name);
     if (owner) this.syncEndpoints(owner);
     if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
     if (owner) this.enqueueReconcile(owner);
@@ -177,13 +178,13 @@ export class World {
   /** Rewrites the owner's EndpointSlice from its current pods (ready = running). */
   syncEndpoints(owner: Owner): void {
     const slice = owner.endpointSlice;
-    if (!slice || !this.store.get(RES.endpointslices!, slice.metadata.namespace, slice.metadata.name)) return;
+    if (!slice || !this.store.get(RES.endpointslices, slice.metadata.namespace, slice.metadata.name)) return;
     const ns = owner.obj.metadata.namespace;
-    (slice as any).endpoints = [...owner.pods].map((p) => ({
+    slice.endpoints = [...owner.pods].map((p) => ({
       addresses: [p.podIp], conditions: { ready: p.phase === 'Running', serving: p.phase === 'Running', terminating: !!p.deletionTimestamp },
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid }, nodeName: p.nodeName, zone: this.nodes.get(p.nodeName)?.zone ?? '',
     }));
-    this.store.touch(RES.endpointslices!, slice);
+    this.store.touch(RES.endpointslices, slice);
   }
 
   enqueueReconcile(owner: Owner): void {
@@ -204,7 +205,7 @@ export class World {
   desiredReplicas(owner: Owner): number {
     if (owner.kind === 'DaemonSet') return [...this.nodes.values()].filter((n) => n.ready).length;
     if (owner.kind === 'Job') return owner.pods.size;
-    return Number((owner.obj.spec as any)?.replicas ?? 0);
+    return Number((owner.obj.spec as WorkloadSpecFields | undefined)?.replicas ?? 0);
   }
 
   /** Brings an owner to its desired pod count, then refreshes its (and its deployment's) status. */
@@ -245,7 +246,7 @@ export class World {
   refreshStatus(owner: Owner, quiet = false): void {
     const total = owner.pods.size;
     const ready = [...owner.pods].filter((p) => p.phase === 'Running').length;
-    const o = owner.obj as any;
+    const o = owner.obj;
     const gen = o.metadata.generation ?? 1;
     if (owner.kind === 'ReplicaSet') {
       o.status = { replicas: total, fullyLabeledReplicas: total, readyReplicas: ready, availableReplicas: ready, observedGeneration: gen };
@@ -257,33 +258,34 @@ export class World {
     }
     if (owner.kind !== 'Job' && !quiet) this.store.touch(this.resourceOf(owner.obj), owner.obj);
     if (owner.parent) {
-      const d = owner.parent as any;
+      const d = owner.parent;
+      const replicas = (d.spec as { replicas: number }).replicas;
       const now = iso(this.now());
       const created = d.metadata.creationTimestamp;
       d.status = {
         observedGeneration: d.metadata.generation ?? 1, replicas: total, updatedReplicas: total, readyReplicas: ready, availableReplicas: ready,
-        ...(ready < d.spec.replicas ? { unavailableReplicas: d.spec.replicas - ready } : {}),
+        ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
         conditions: [
-          { type: 'Available', status: ready >= d.spec.replicas ? 'True' : 'False', lastUpdateTime: quiet ? created : now, lastTransitionTime: created, reason: ready >= d.spec.replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= d.spec.replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },
+          { type: 'Available', status: ready >= replicas ? 'True' : 'False', lastUpdateTime: quiet ? created : now, lastTransitionTime: created, reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },
           { type: 'Progressing', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${owner.obj.metadata.name}" has successfully progressed.` },
         ],
       };
-      if (!quiet) this.store.touch(RES.deployments!, owner.parent);
+      if (!quiet) this.store.touch(RES.deployments, owner.parent);
     }
   }
 
   /** Sets a deployment's / statefulset's / replicaset's desired replicas (scale subresource, patch). */
   scaleTo(obj: SimObject, replicas: number): void {
-    const spec = obj.spec as any;
+    const spec = obj.spec as WorkloadSpecFields;
     const before = Number(spec.replicas ?? 0);
     spec.replicas = replicas;
-    (obj.metadata as any).generation = Number((obj.metadata as any).generation ?? 1) + 1;
+    obj.metadata.generation = Number(obj.metadata.generation ?? 1) + 1;
     this.store.touch(this.resourceOf(obj), obj);
     let owner: Owner | undefined;
     if (obj.kind === 'Deployment') {
       owner = [...this.owners.values()].find((o) => o.parent === obj);
       if (owner) {
-        (owner.obj.spec as any).replicas = replicas;
+        (owner.obj.spec as WorkloadSpecFields).replicas = replicas;
         this.recordEvent(obj, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas >= before ? 'up' : 'down'} replica set ${owner.obj.metadata.name} from ${before} to ${replicas}`, 'deployment-controller');
       }
     } else {
@@ -303,7 +305,7 @@ export class World {
     s.restartCount++;
     s.startedAt = new Date(at.getTime() + 1000);
     s.id = this.rng.hex(64);
-    this.store.touch(RES.pods!, pod);
+    this.store.touch(RES.pods, pod);
     this.recordEvent(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${podUid})`, 'kubelet', pod.nodeName);
   }
 
@@ -313,19 +315,19 @@ export class World {
     const obj = this.nodeObject(n.name);
     if (!obj) return;
     const now = this.now();
-    (obj.status as any).conditions = nodeReadyConditions(ready, now, now);
-    const spec = obj.spec as any;
-    const taints = (spec.taints ?? []).filter((t: any) => t.key !== 'node.kubernetes.io/unreachable');
+    (obj.status as NodeStatusFields).conditions = nodeReadyConditions(ready, now, now);
+    const spec = obj.spec as NodeSpecFields;
+    const taints = (spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unreachable');
     if (!ready) taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: iso(now) });
     if (taints.length) spec.taints = taints; else delete spec.taints;
-    this.store.touch(RES.nodes!, obj);
+    this.store.touch(RES.nodes, obj);
     this.recordEvent(obj, 'Normal', ready ? 'NodeReady' : 'NodeNotReady', `Node ${n.name} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`, ready ? 'kubelet' : 'node-controller', n.name);
   }
 
   /** Cordon state changed by a patch: keep the unschedulable taint in step, as the node controller does. */
   syncUnschedulableTaint(obj: SimObject): void {
-    const spec = obj.spec as any;
-    const taints = (spec.taints ?? []).filter((t: any) => t.key !== 'node.kubernetes.io/unschedulable');
+    const spec = obj.spec as NodeSpecFields;
+    const taints = (spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unschedulable');
     if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: iso(this.now()) });
     if (taints.length) spec.taints = taints; else delete spec.taints;
   }
@@ -336,7 +338,7 @@ export class World {
     if (!n) return false;
     for (const p of [...n.pods]) this.removePod(p, '');
     this.nodes.delete(name);
-    this.store.remove(RES.nodes!, undefined, name);
+    this.store.remove(RES.nodes, undefined, name);
     this.onNodeRemoved?.(n);
     for (const o of this.owners.values()) if (o.kind === 'DaemonSet') this.enqueueReconcile(o);
     return true;
@@ -349,11 +351,11 @@ export class World {
     const name = `${m.name}.${this.rng.hex(16)}`;
     const r = resourceByKind(involved.kind);
     const ev = eventObject({ namespace, name, uid: this.rng.uuid(), at, type, reason, message, component, host, involved: { kind: involved.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: groupVersion(r), resourceVersion: m.resourceVersion } });
-    this.store.put(RES.events!, ev);
+    this.store.put(RES.events, ev);
     this.eventKeys.push([namespace, name]);
     while (this.eventKeys.length > this.options.eventCapacity) {
       const [ns, n] = this.eventKeys.shift()!;
-      this.store.remove(RES.events!, ns, n);
+      this.store.remove(RES.events, ns, n);
     }
   }
 
@@ -365,9 +367,9 @@ export class World {
       pods.push({
         uid: p.metadata.uid, name: p.metadata.name, namespace: p.metadata.namespace!, startTime: p.startTime, qosClass: p.qosClass, phase: p.phase, seed: p.seed,
         containers: p.template.containers.map((c, i) => ({
-          name: c.name, containerId: `containerd://${p.containers[i]!.id}`, image: c.image, imageId: c.imageId,
+          name: c.name, containerId: `containerd://${p.containers[i].id}`, image: c.image, imageId: c.imageId,
           cpuRequestMilli: c.cpuRequestMilli ?? c.cpuLimitMilli, cpuLimitMilli: c.cpuLimitMilli, memoryRequestBytes: c.memoryRequestBytes ?? c.memoryLimitBytes, memoryLimitBytes: c.memoryLimitBytes,
-          restartCount: p.containers[i]!.restartCount, startTime: p.containers[i]!.startedAt, profile: c.profile,
+          restartCount: p.containers[i].restartCount, startTime: p.containers[i].startedAt, profile: c.profile,
         })),
         volumes: [...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })), { name: p.tokenVolumeName, kind: 'projected' as const }],
       });
