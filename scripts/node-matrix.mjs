@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs part of the compiled test suite under each supported Node LTS line (22, 24), whatever Node runs
-// this script. The binaries come from the npm registry's `node` package (pinned in
-// scripts/node-versions/package.json, installed there on first use). Each run puts its Node first on PATH,
-// so child processes (the installed CLI of the package test, npm itself) use it too.
+// Runs part of the compiled test suite under the supported Node LTS lines other than the one `npm test`
+// runs on: that one is the root devDependency `node` (24), which npm puts first on PATH for every npm
+// script; the others (22) are pinned in scripts/node-versions/package.json (the npm registry's `node`
+// package, installed there on first use). Each run puts its Node first on PATH, so child processes (the
+// installed CLI of the package test, npm itself) use it too.
 // Usage: node scripts/node-matrix.mjs [file-filters...]   (default: DEFAULT_FILTERS; needs `npm run build`)
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,8 +12,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const toolDir = join(root, 'scripts/node-versions');
-/** The simulator package's tests, config, metrics decoding and the packed-package smoke test. */
-const DEFAULT_FILTERS = ['packages/sim/', 'test/config/', 'test/metrics/', 'ops/package.test', 'ops/workspace-boundaries'];
+/**
+ * The simulator package's tests, config, metrics decoding, the packed-package smoke test, the CLI, and the
+ * scrape scheduler with its memory bounds (scopedAbort stands in for AbortSignal.any, which leaks on 22).
+ */
+const DEFAULT_FILTERS = [
+  'packages/sim/', 'test/config/', 'test/metrics/', 'ops/package.test', 'ops/workspace-boundaries',
+  'test/cli/', 'scrape/scheduling', 'ops/memory-bounds',
+];
 
 const deps = JSON.parse(readFileSync(join(toolDir, 'package.json'), 'utf8')).dependencies;
 const lines = Object.keys(deps).sort();

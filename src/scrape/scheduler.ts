@@ -187,7 +187,7 @@ export class ScrapeScheduler {
     const started = this.now();
     const st = slot.status;
     st.lastAttemptAt = started;
-    // Not AbortSignal.any(): on Node 20 it leaks an entry on the long-lived stop signal per call (util/abort.ts).
+    // Not AbortSignal.any(): on Node 20 and 22 it leaks an entry on the long-lived stop signal per call (util/abort.ts).
     const scope = scopedAbort(this.abort.signal, this.o.timeoutMs);
     try {
       await this.o.scrape({ node: st.node, signal: scope.signal });

