@@ -28,8 +28,8 @@ function child(args: string[], env: NodeJS.ProcessEnv): Child {
   const keep = (d: Buffer) => {
     out = (out + d.toString('utf8')).slice(-20_000);
   };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   return {
     proc,
@@ -293,8 +293,8 @@ export async function metricStorage(dataDir: string, port: number): Promise<{ by
       );
       const counts = metricColumnsOf(e).map((c) => `count("${c.column}")`).join(' + ');
       const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}`);
-      bytes += Number(size.rows[0]!.b);
-      values += Number(n.rows[0]!.n);
+      bytes += Number(size.rows[0].b);
+      values += Number(n.rows[0].n);
     }
     return { bytes, values };
   } finally {

@@ -100,7 +100,7 @@ export function buildConfig(doc: Record<string, unknown>, source: string, env: N
 export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv = process.env): Config {
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    doc = parseToml(text);
   } catch (e) {
     if (e instanceof TomlError) {
       throw new ConfigError(`${source}:${e.line}:${e.column}: invalid TOML: ${e.message.split('\n')[0]}`);

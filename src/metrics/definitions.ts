@@ -483,9 +483,10 @@ export function metricsOf(entity: Entity): MetricDef[] {
 /** Every stored metric column of an entity in table order: each metric, then the rate columns. */
 export function metricColumnsOf(entity: Entity): Array<{ column: string; sqlType: SqlType; unit: string }> {
   const defs = metricsOf(entity);
+  const rateType: SqlType = 'double precision';
   return [
     ...defs.map((d) => ({ column: d.column, sqlType: d.sqlType, unit: d.unit })),
-    ...defs.filter((d) => d.rate).map((d) => ({ column: d.rate!.column, sqlType: 'double precision' as SqlType, unit: d.rate!.unit })),
+    ...defs.flatMap((d) => (d.rate ? [{ column: d.rate.column, sqlType: rateType, unit: d.rate.unit }] : [])),
   ];
 }
 
@@ -501,8 +502,8 @@ export function identityColumnsOf(entity: Entity): string[] {
  */
 export function entityKeyOf(entity: Entity, row: MetricRow): string {
   const keys = ENTITY_KEY_COLUMNS[entity];
-  let out = String(row[keys[0]!] ?? '');
-  for (let i = 1; i < keys.length; i++) out += '\u001f' + String(row[keys[i]!] ?? '');
+  let out = String(row[keys[0]] ?? '');
+  for (let i = 1; i < keys.length; i++) out += '\u001f' + String(row[keys[i]] ?? '');
   return out;
 }
 

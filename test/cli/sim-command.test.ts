@@ -52,7 +52,7 @@ test('simCommand serves --clusters K simulated clusters and writes their kubecon
     const text = readFileSync(join(dir, 'kubeconfig'), 'utf8');
     for (const s of sims) assert.ok(text.includes(`server: "${s.url}"`));
     // Stopped: the port no longer answers.
-    await assert.rejects(get(sims[0]!, '/version'));
+    await assert.rejects(get(sims[0], '/version'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -21,7 +21,7 @@ function tsFiles(dir: string): string[] {
 function specifiers(source: string): string[] {
   const out: string[] = [];
   for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-    out.push((m[1] ?? m[2] ?? m[3])!);
+    out.push((m[1] ?? m[2] ?? m[3]));
   }
   return out;
 }
@@ -50,7 +50,7 @@ test('the simulator imports only Node built-ins, its own files and its declared 
         assert.ok(!relative(join(pkgDir, 'src'), target).startsWith('..'), `${relative(REPO_ROOT, file)} imports ${s}, outside packages/sim/src`);
         continue;
       }
-      const name = s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!;
+      const name = s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0];
       assert.ok(declared.includes(name), `${relative(REPO_ROOT, file)} imports ${s}, not a dependency in packages/sim/package.json`);
     }
   }

@@ -42,7 +42,7 @@ function roundTripFloat(name: string, values: FloatValue[]): Uint8Array {
   const bytes = encodeFloatColumn(values);
   const got = decodeFloatColumn(bytes);
   assert.equal(got.length, values.length, `${name}: length`);
-  values.forEach((v, i) => assert.ok(sameFloat(got[i]!, v), `${name}[${i}]: ${got[i]} instead of ${v}`));
+  values.forEach((v, i) => assert.ok(sameFloat(got[i], v), `${name}[${i}]: ${got[i]} instead of ${v}`));
   floatCases.push({ name, values });
   return bytes;
 }
@@ -64,7 +64,7 @@ describe('integer columns round-trip exactly', () => {
     const rnd = seededRandom(7);
     const ts = sampleTimes(rnd, N, T0);
     const counter = jitteredCounter(rnd, ts, 5_000_000, 12_345);
-    const reset = counter.map((v, i) => (i < 100 ? v : v - counter[100]! + 17));
+    const reset = counter.map((v, i) => (i < 100 ? v : v - counter[100] + 17));
     roundTripInt('counter', counter);
     roundTripInt('counter with reset', reset);
     roundTripInt('negative walk', wanderingGauge(rnd, N, 0, 0.9, 1000).map((v, i) => v - 500 * i));
@@ -256,7 +256,7 @@ describe('PostgreSQL decodes the same bytes to the same values', () => {
     assert.ok(intCases.length > 100);
     const got = await decodeAll('kp_decode_int', intCases.map((c) => encodeIntColumn(c.values)));
     intCases.forEach((c, i) => {
-      assert.deepEqual(got[i]!.map((v) => (v === null ? null : BigInt(v))), c.values.map(exactOf), c.name);
+      assert.deepEqual(got[i].map((v) => (v === null ? null : BigInt(v))), c.values.map(exactOf), c.name);
     });
   });
 
@@ -264,10 +264,10 @@ describe('PostgreSQL decodes the same bytes to the same values', () => {
     assert.ok(floatCases.length > 50);
     const got = await decodeAll('kp_decode_float', floatCases.map((c) => encodeFloatColumn(c.values)));
     floatCases.forEach((c, i) => {
-      const row = got[i]!;
+      const row = got[i];
       assert.equal(row.length, c.values.length, c.name);
       // PostgreSQL prints the shortest text that reads back as the same double (extra_float_digits = 1)
-      row.forEach((v, j) => assert.ok(sameFloat(v === null ? null : Number(v), c.values[j]!), `${c.name}[${j}]: ${v} vs ${c.values[j]}`));
+      row.forEach((v, j) => assert.ok(sameFloat(v === null ? null : Number(v), c.values[j]), `${c.name}[${j}]: ${v} vs ${c.values[j]}`));
     });
   });
 
