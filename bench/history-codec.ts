@@ -155,15 +155,16 @@ export async function run(): Promise<Figures> {
       await client.query(`INSERT INTO blk SELECT series_id + 1000 * r, source, start_ts, ts, ${noRates.join(', ')}
         FROM blk, generate_series(1, 19) r`);
       await client.query('VACUUM ANALYZE blk');
-      const sz = await client.query(`SELECT pg_total_relation_size('blk') AS total, pg_relation_size('blk') AS heap,
+      // bigint sizes and the numeric average arrive as text
+      const sz = await client.query<{ total: string; heap: string; idx: string; row: string }>(`SELECT pg_total_relation_size('blk') AS total, pg_relation_size('blk') AS heap,
         pg_indexes_size('blk') AS idx, avg(pg_column_size(blk.*)) AS row FROM blk`);
       const r = sz.rows[0];
       const key = storage.toLowerCase();
       put(`history_at_rest_bytes_per_value_${key}`, Number(r.total) / (values * 20), 'B/value',
         `pg_total_relation_size (heap + TOAST + primary key) of ${blocks.length * 20} container blocks, ${noRates.length} bytea columns each (rates left out), STORAGE ${storage}`);
       put(`history_block_row_bytes_${key}`, Number(r.row), 'B', `avg pg_column_size of a block row (${noRates.length + 1} bytea columns), STORAGE ${storage}`);
-      const toast = (await client.query(`SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = 'blk'::regclass`)).rows[0].t as string;
-      const out = await client.query(`SELECT count(DISTINCT chunk_id) AS n FROM ${toast}`);
+      const toast = (await client.query<{ t: string }>(`SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = 'blk'::regclass`)).rows[0].t;
+      const out = await client.query<{ n: string }>(`SELECT count(DISTINCT chunk_id) AS n FROM ${toast}`);
       put(`history_toasted_values_per_block_${key}`, Number(out.rows[0].n) / (blocks.length * 20), 'values',
         `column values stored out of line in TOAST per block row, STORAGE ${storage} (each one more TOAST index lookup when a block is read)`);
     }

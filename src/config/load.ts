@@ -42,15 +42,16 @@ function envValue(raw: string): unknown {
   }
 }
 
-function setPath(target: Record<string, any>, path: string[], value: unknown, variable: string): void {
+function setPath(target: Record<string, unknown>, path: string[], value: unknown, variable: string): void {
   let cur = target;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i];
     if (cur[k] === undefined) cur[k] = {};
-    if (typeof cur[k] !== 'object' || Array.isArray(cur[k])) {
+    const next = cur[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
       throw new ConfigError(`${variable}: ${path.slice(0, i + 1).join('.')} is not a table; cannot set ${path.join('.')}`);
     }
-    cur = cur[k];
+    cur = next as Record<string, unknown>;
   }
   cur[path[path.length - 1]] = value;
 }
@@ -86,7 +87,7 @@ function formatIssue(i: z.core.$ZodIssue, source: string): string {
 
 /** Validates an already-parsed document (TOML or built in code) with the environment applied. */
 export function buildConfig(doc: Record<string, unknown>, source: string, env: NodeJS.ProcessEnv = process.env): Config {
-  const merged = structuredClone(doc) as Record<string, any>;
+  const merged = structuredClone(doc);
   const overrides = envOverrides(env);
   for (const o of overrides) setPath(merged, o.path, o.value, o.variable);
   const r = configSchema.safeParse(merged);

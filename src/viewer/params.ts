@@ -26,6 +26,7 @@ export function reqName(u: URL, param: string): string {
 export function optSearch(u: URL, param: string): string | undefined {
   const v = u.searchParams.get(param);
   if (v === null || v === '') return undefined;
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is what this pattern is for
   if (v.length > 100 || /[\u0000-\u001f]/.test(v)) throw bad(param, 'printable text of at most 100 characters', v);
   return v;
 }

@@ -3,7 +3,7 @@
 // missed scrape, counters that grow by jittered increments at the rate the sample implies, gauges that
 // wander (bytes by whole pages, counts by one now and then) or stay put, PSI averages with two decimals,
 // and the per-second rate columns the collector derives from the counters (full-precision doubles).
-import { metricColumnsOf, metricsOf, type Entity, type MetricDef } from '../../metrics/definitions.js';
+import { metricColumnsOf, metricsOf, type MetricDef } from '../../metrics/definitions.js';
 
 export interface SyntheticColumn {
   column: string;

@@ -1,12 +1,14 @@
 // Tiny DOM helpers and formatters for the viewer (no framework: the pages are small and the tables are
 // virtualized by hand in vtable.ts).
 type Child = Node | string | number | null | undefined | false;
+/** An attribute's value (null, undefined and false leave it out) or, for on* keys, an event handler. */
+type AttrValue = string | number | boolean | null | undefined | ((e: Event) => void);
 
-export function h(tag: string, attrs: Record<string, unknown> = {}, ...children: Child[]): HTMLElement {
+export function h(tag: string, attrs: Record<string, AttrValue> = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'class') el.className = String(v);
     else if (k === 'style') el.setAttribute('style', String(v));
     else el.setAttribute(k, String(v));
