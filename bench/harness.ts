@@ -13,7 +13,7 @@ import { PASSWORD_FILE } from '../src/store/embedded.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
-export const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
+const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
 const SIM_INDEX_URL = import.meta.resolve('@kubepulse/sim');
 
 export interface Child {
@@ -136,7 +136,7 @@ export function postgresCpuSeconds(root: number): number {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the first stdout line matching `pattern`; rejects on timeout or exit. */
-export function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${what}: no ${pattern} within ${timeoutMs} ms; output: ${buf.slice(-800)}`)), timeoutMs);

@@ -21,7 +21,7 @@ export class ConfigError extends Error {
  * KUBEPULSE_LOG__MODULES__METRICS. Values are read as TOML values when they parse as one (numbers,
  * booleans, quoted strings), else as plain strings. KUBEPULSE_CONFIG names the file itself.
  */
-export function envOverrides(env: NodeJS.ProcessEnv): Array<{ variable: string; path: string[]; value: unknown }> {
+function envOverrides(env: NodeJS.ProcessEnv): Array<{ variable: string; path: string[]; value: unknown }> {
   const out: Array<{ variable: string; path: string[]; value: unknown }> = [];
   for (const [variable, raw] of Object.entries(env)) {
     if (!variable.startsWith('KUBEPULSE_') || raw === undefined || variable === 'KUBEPULSE_CONFIG') continue;
@@ -62,7 +62,7 @@ function formatPath(path: PropertyKey[]): string {
   return out || '(top level)';
 }
 
-export function formatIssues(issues: z.core.$ZodIssue[], source: string, overrides: Array<{ variable: string; path: string[] }> = []): string[] {
+function formatIssues(issues: z.core.$ZodIssue[], source: string, overrides: Array<{ variable: string; path: string[] }> = []): string[] {
   return issues.map((i) => {
     // Name the environment variable when the bad value came from one, else the file.
     const keyPath = [...i.path.map(String), ...(i.code === 'unrecognized_keys' ? [(i as { keys: string[] }).keys[0]] : [])];

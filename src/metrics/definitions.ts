@@ -9,7 +9,7 @@ export const ENTITIES: readonly Entity[] = ['node', 'system_container', 'pod', '
 
 export type SqlType = 'bigint' | 'double precision' | 'text' | 'timestamptz' | 'integer';
 
-export interface KeyColumn {
+interface KeyColumn {
   column: string;
   sqlType: SqlType;
   description: string;
@@ -25,7 +25,7 @@ export interface EntityTable {
   description: string;
 }
 
-export type MetricKind = 'gauge' | 'counter';
+type MetricKind = 'gauge' | 'counter';
 
 export interface MetricDef {
   entity: Entity;
@@ -61,7 +61,7 @@ export interface ChartDecl {
 }
 
 /** How a metric is charted: its name in the series API, the chart it is a line of, and its legend label. */
-export interface MetricView {
+interface MetricView {
   /** Name in `/api/series?metrics=` (stable: part of the HTTP API). */
   series: string;
   /** ChartDecl id within the metric's entity. */
@@ -114,7 +114,7 @@ function viewOn(entity: Entity, chart: string, series: string, label: string, fr
 }
 
 /** A Prometheus series as a metric source: the family, required label values, and a unit conversion. */
-export interface PromSource {
+interface PromSource {
   family: string;
   /** Only series whose labels have exactly these values (e.g. `{ failure_type: 'pgfault' }`). */
   labels?: Record<string, string>;
@@ -122,7 +122,7 @@ export interface PromSource {
   scale?: number;
 }
 
-export const TS_KEY: KeyColumn = {
+const TS_KEY: KeyColumn = {
   column: 'ts',
   sqlType: 'timestamptz',
   description: "The kubelet's own sample time (not the scrape time).",
@@ -524,7 +524,7 @@ export function emptyMetricRows(): MetricRows {
 }
 
 /** Every column of an entity's rows (identity, then metrics, then rates) in table order. */
-export function rowColumnsOf(entity: Entity): string[] {
+function rowColumnsOf(entity: Entity): string[] {
   return [...identityColumnsOf(entity), ...metricColumnsOf(entity).map((c) => c.column)];
 }
 

@@ -37,10 +37,10 @@
 import { ByteReader, ByteWriter } from './bits.js';
 import { readIntBody, writeIntBody, type IntBody } from './int-body.js';
 
-export const HISTORY_CODEC_VERSION = 1;
+const HISTORY_CODEC_VERSION = 1;
 
 /** Rows per block are stored in 16 bits. */
-export const MAX_BLOCK_ROWS = 65_535;
+const MAX_BLOCK_ROWS = 65_535;
 
 const enum Kind {
   AllNull = 0,

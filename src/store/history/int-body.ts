@@ -14,7 +14,7 @@
 // falls back to raw words written from BigInt.
 import { BitReader, BitWriter, ByteReader, ByteWriter, bitWidth, unzigzag, zigzag } from './bits.js';
 
-export const enum Transform {
+const enum Transform {
   Const = 0,
   For = 1,
   Delta = 2,

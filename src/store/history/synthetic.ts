@@ -5,7 +5,7 @@
 // and the per-second rate columns the collector derives from the counters (full-precision doubles).
 import { metricColumnsOf, metricsOf, type MetricDef } from '../../metrics/definitions.js';
 
-export interface SyntheticColumn {
+interface SyntheticColumn {
   column: string;
   type: 'int' | 'float';
   values: Array<number | null>;

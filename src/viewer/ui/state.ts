@@ -45,7 +45,7 @@ export function withToken(path: string): string {
   return token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
 }
 
-export class ApiError extends Error {}
+class ApiError extends Error {}
 
 export async function api<T>(path: string, params: Record<string, string | number | undefined | null> = {}): Promise<T> {
   const q = new URLSearchParams();
