@@ -116,7 +116,7 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
     memory.mark('inventory listed, every node scraped once');
     await sleep(2 * SUMMARY_S * 1000); // warm-up: two more summary cycles
     memory.mark('warm-up done');
-    const read = async () => ({ at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim!.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await collectorStatus(httpPort))!.clusters[0]!.scrapes });
+    const read = async () => ({ at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim!.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await collectorStatus(httpPort))!.clusters[0].scrapes });
     const before = await read();
     await sleep(WINDOW_S * 1000);
     const after = await read();
@@ -128,8 +128,8 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
     const onTime: ScaleFigures['onTime'] = {};
     let done = 0;
     for (const source of ['summary', 'cadvisor']) {
-      const a: ScrapeStatus = after.st[source]!;
-      const b: ScrapeStatus = before.st[source]!;
+      const a: ScrapeStatus = after.st[source];
+      const b: ScrapeStatus = before.st[source];
       const cycles = a.cyclesOnTime - b.cyclesOnTime + a.cyclesLate - b.cyclesLate;
       onTime[source] = {
         share: cycles > 0 ? (a.cyclesOnTime - b.cyclesOnTime) / cycles : 0,
@@ -171,11 +171,11 @@ export async function run(): Promise<Figures> {
     const heap = heapGrowingOptions(); // what the collector (same environment) runs with
     const heapNote = heap.minPercent === 0 ? "V8's own heap growing factor" : `heap growing governor ${heap.minPercent} % / ${heap.heapBudgetMiB} MiB budget`;
     const how = `kubepulse run (own process, embedded PostgreSQL, ${heapNote}) in its default configuration (summary every ${SUMMARY_S} s, cAdvisor every ${CADVISOR_S} s, both through the API-server proxy, scrape concurrency ${COLLECTION_DEFAULTS.scrape_concurrency}) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods; ${round(f.seconds, 1)} s measured after inventory, one scrape of every node by both sources and 2 summary cycles of warm-up`;
-    const onTime = (source: string): string => `${f.onTime[source]!.cycles} ${source} scrapes due in the window; late by reason: ${JSON.stringify(f.onTime[source]!.lateBy)}`;
+    const onTime = (source: string): string => `${f.onTime[source].cycles} ${source} scrapes due in the window; late by reason: ${JSON.stringify(f.onTime[source].lateBy)}`;
     figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
     figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end (highest VmRSS sampled per phase, s since start: ${JSON.stringify(f.memory)})` };
-    figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime.summary!.share, 3), unit: 'share', method: `${how}: summary scrapes that started and finished within their interval / all due (${onTime('summary')}), from /api/status` };
-    figures[`cadvisor_cycles_on_time_${nodes}`] = { value: round(f.onTime.cadvisor!.share, 3), unit: 'share', method: `${how}: cAdvisor scrapes that started and finished within their interval / all due (${onTime('cadvisor')}), from /api/status` };
+    figures[`cycles_on_time_${nodes}`] = { value: round(f.onTime.summary.share, 3), unit: 'share', method: `${how}: summary scrapes that started and finished within their interval / all due (${onTime('summary')}), from /api/status` };
+    figures[`cadvisor_cycles_on_time_${nodes}`] = { value: round(f.onTime.cadvisor.share, 3), unit: 'share', method: `${how}: cAdvisor scrapes that started and finished within their interval / all due (${onTime('cadvisor')}), from /api/status` };
     figures[`database_cpu_cores_${nodes}`] = { value: round(f.dbCores, 3), unit: 'cores', method: `${how}: CPU s/s of the postgres processes under the collector (postmaster and backends, exited backends included)` };
     // What the machine had to give: the simulator's share says whether it could serve the load at all.
     figures[`simulator_cpu_cores_${nodes}`] = { value: round(f.simCores, 3), unit: 'cores', method: `${how}: CPU s/s of the simulator process (all threads) while the collector finished ${f.scrapesDone} scrapes in the window` };
@@ -186,11 +186,11 @@ export async function run(): Promise<Figures> {
     // interval. A machine that did not keep up (shared, loaded) finished fewer scrapes than were due and
     // spent CPU on those only: the cost is scaled by due ÷ finished (each scrape weighted alike, whatever
     // its source), which is 1 when every scrape finished.
-    const due = f.onTime.summary!.cycles + f.onTime.cadvisor!.cycles;
-    const done = f.onTime.summary!.done + f.onTime.cadvisor!.done;
+    const due = f.onTime.summary.cycles + f.onTime.cadvisor.cycles;
+    const done = f.onTime.summary.done + f.onTime.cadvisor.done;
     const measuredMs = ((f.cpuS + f.dbS) * 1000) / nodes / (f.seconds / SUMMARY_S);
     const fullRateMs = measuredMs * (due / Math.max(1, done));
-    const perCore = { value: Math.round((SUMMARY_S * 1000) / fullRateMs), unit: 'nodes/core', method: `${how}: ${SUMMARY_S} s x 1000 / (collector + PostgreSQL CPU ms per node per ${SUMMARY_S} s = ${round(fullRateMs, 3)}: ${round(measuredMs, 3)} measured (CPU from /proc/<pid>/stat over the window) x ${due} scrapes due / ${done} finished (summary ${f.onTime.summary!.done}/${f.onTime.summary!.cycles}, cAdvisor ${f.onTime.cadvisor!.done}/${f.onTime.cadvisor!.cycles}))${done < due * 0.95 ? '; the machine did not keep up, so the figure is extrapolated from the scrapes that finished' : ''}` };
+    const perCore = { value: Math.round((SUMMARY_S * 1000) / fullRateMs), unit: 'nodes/core', method: `${how}: ${SUMMARY_S} s x 1000 / (collector + PostgreSQL CPU ms per node per ${SUMMARY_S} s = ${round(fullRateMs, 3)}: ${round(measuredMs, 3)} measured (CPU from /proc/<pid>/stat over the window) x ${due} scrapes due / ${done} finished (summary ${f.onTime.summary.done}/${f.onTime.summary.cycles}, cAdvisor ${f.onTime.cadvisor.done}/${f.onTime.cadvisor.cycles}))${done < due * 0.95 ? '; the machine did not keep up, so the figure is extrapolated from the scrapes that finished' : ''}` };
     figures[`nodes_per_core_default_config_${nodes}`] = perCore;
     // The issue's headline figure is at 1000 nodes; a run at other sizes only (KUBEPULSE_BENCH_NODES) keeps its own key.
     if (nodes === 1000) figures.nodes_per_core_default_config = perCore;

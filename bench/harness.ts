@@ -13,7 +13,7 @@ import { PASSWORD_FILE } from '../src/store/embedded.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
-export const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
+const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
 const SIM_INDEX_URL = import.meta.resolve('@kubepulse/sim');
 
 export interface Child {
@@ -28,8 +28,8 @@ function child(args: string[], env: NodeJS.ProcessEnv): Child {
   const keep = (d: Buffer) => {
     out = (out + d.toString('utf8')).slice(-20_000);
   };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   return {
     proc,
@@ -136,7 +136,7 @@ export function postgresCpuSeconds(root: number): number {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the first stdout line matching `pattern`; rejects on timeout or exit. */
-export function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${what}: no ${pattern} within ${timeoutMs} ms; output: ${buf.slice(-800)}`)), timeoutMs);
@@ -293,8 +293,8 @@ export async function metricStorage(dataDir: string, port: number): Promise<{ by
       );
       const counts = metricColumnsOf(e).map((c) => `count("${c.column}")`).join(' + ');
       const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}`);
-      bytes += Number(size.rows[0]!.b);
-      values += Number(n.rows[0]!.n);
+      bytes += Number(size.rows[0].b);
+      values += Number(n.rows[0].n);
     }
     return { bytes, values };
   } finally {

@@ -88,7 +88,7 @@ function tsDecodeMicros(columns: Array<{ bytes: Uint8Array; type: 'int' | 'float
     times.push(Number(process.hrtime.bigint() - t0) / 1e3 / values);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times[Math.floor(times.length / 2)];
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -114,7 +114,7 @@ export async function run(): Promise<Figures> {
     `${N} samples of a byte gauge moving by up to ±450 pages on 70 % of samples, one block, without timestamps`);
 
   const blocks = fixtureBlocks().map(encodeBlock);
-  const columnsPerBlock = blocks[0]!.columns.length;
+  const columnsPerBlock = blocks[0].columns.length;
   put('history_bytes_per_value_container', bytesPerValue(blocks, () => true), 'B/value',
     `${blocks.length} container blocks of ${N} samples grown from the summary/cAdvisor fixtures (1.22, 1.28, 1.35), all ${columnsPerBlock} columns incl. rates, timestamps included`);
   put('history_bytes_per_value_container_no_rates', bytesPerValue(blocks, (c) => !isRate(c)), 'B/value',
@@ -134,7 +134,7 @@ export async function run(): Promise<Figures> {
     await client.connect();
     await client.query('CREATE SCHEMA IF NOT EXISTS kubepulse');
     for (const ddl of HISTORY_DECODE_SQL) await client.query(ddl);
-    const names = blocks[0]!.columns.map((c) => c.column);
+    const names = blocks[0].columns.map((c) => c.column);
     const noRates = names.filter((c) => !isRate(c));
     let values = 0;
     for (const b of blocks) values += b.columns.filter((c) => !isRate(c.column)).reduce((s, c) => s + c.values, 0);
@@ -144,7 +144,7 @@ export async function run(): Promise<Figures> {
         ${noRates.map((c) => `${c} bytea`).join(', ')}, PRIMARY KEY (series_id, source, start_ts))`);
       for (const c of ['ts', ...noRates]) await client.query(`ALTER TABLE blk ALTER COLUMN ${c} SET STORAGE ${storage}`);
       for (let i = 0; i < blocks.length; i++) {
-        const b = blocks[i]!;
+        const b = blocks[i];
         const cols = b.columns.filter((c) => !isRate(c.column));
         await client.query(
           `INSERT INTO blk VALUES ($1, 1, $2, $3, ${cols.map((_, k) => `$${k + 4}`).join(', ')})`,
@@ -155,15 +155,16 @@ export async function run(): Promise<Figures> {
       await client.query(`INSERT INTO blk SELECT series_id + 1000 * r, source, start_ts, ts, ${noRates.join(', ')}
         FROM blk, generate_series(1, 19) r`);
       await client.query('VACUUM ANALYZE blk');
-      const sz = await client.query(`SELECT pg_total_relation_size('blk') AS total, pg_relation_size('blk') AS heap,
+      // bigint sizes and the numeric average arrive as text
+      const sz = await client.query<{ total: string; heap: string; idx: string; row: string }>(`SELECT pg_total_relation_size('blk') AS total, pg_relation_size('blk') AS heap,
         pg_indexes_size('blk') AS idx, avg(pg_column_size(blk.*)) AS row FROM blk`);
       const r = sz.rows[0];
       const key = storage.toLowerCase();
       put(`history_at_rest_bytes_per_value_${key}`, Number(r.total) / (values * 20), 'B/value',
         `pg_total_relation_size (heap + TOAST + primary key) of ${blocks.length * 20} container blocks, ${noRates.length} bytea columns each (rates left out), STORAGE ${storage}`);
       put(`history_block_row_bytes_${key}`, Number(r.row), 'B', `avg pg_column_size of a block row (${noRates.length + 1} bytea columns), STORAGE ${storage}`);
-      const toast = (await client.query(`SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = 'blk'::regclass`)).rows[0].t as string;
-      const out = await client.query(`SELECT count(DISTINCT chunk_id) AS n FROM ${toast}`);
+      const toast = (await client.query<{ t: string }>(`SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = 'blk'::regclass`)).rows[0].t;
+      const out = await client.query<{ n: string }>(`SELECT count(DISTINCT chunk_id) AS n FROM ${toast}`);
       put(`history_toasted_values_per_block_${key}`, Number(out.rows[0].n) / (blocks.length * 20), 'values',
         `column values stored out of line in TOAST per block row, STORAGE ${storage} (each one more TOAST index lookup when a block is read)`);
     }
@@ -178,9 +179,9 @@ export async function run(): Promise<Figures> {
         times.push(Number(process.hrtime.bigint() - t0) / 1e3);
       }
       times.sort((a, b) => a - b);
-      return times[2]!;
+      return times[2];
     };
-    const intCols = noRates.filter((c) => blocks[0]!.columns.find((x) => x.column === c)!.type === 'int');
+    const intCols = noRates.filter((c) => blocks[0].columns.find((x) => x.column === c)!.type === 'int');
     const floatCols = noRates.filter((c) => !intCols.includes(c));
     const nBlocks = blocks.length * 20;
     const intUs = await timeQuery(`SELECT sum(${intCols.map((c) => `coalesce(cardinality(kubepulse.kp_decode_int(${c})), 0)`).join(' + ')}) FROM blk`);

@@ -69,7 +69,7 @@ function apiAccess(kubeconfigText: string): ApiAccess {
   const field = (key: string): string => {
     const m = new RegExp(`^\\s*${key}: (".*")$`, 'm').exec(kubeconfigText);
     if (!m) throw new Error(`simulator kubeconfig: no ${key}`);
-    return JSON.parse(m[1]!) as string;
+    return JSON.parse(m[1]) as string;
   };
   return { server: field('server'), token: field('token'), caPem: Buffer.from(field('certificate-authority-data'), 'base64').toString('utf8') };
 }
@@ -123,8 +123,8 @@ async function startPrometheus(bin: string, o: { config: string; tsdb: string; p
   const keep = (d: Buffer): void => {
     out = (out + d.toString('utf8')).slice(-8000);
   };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`prometheus exited with ${proc.exitCode}: ${out.slice(-800)}`);
@@ -272,7 +272,7 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
       samples: await promOwnMetric(promPort, 'prometheus_tsdb_head_samples_appended_total'),
       // One observation per scrape of a target (the time since its previous one): scrapes done.
       promScrapes: await promOwnMetric(promPort, 'prometheus_target_interval_length_seconds_count'),
-      scrapes: (await collectorStatus(httpPort))!.clusters[0]!.scrapes,
+      scrapes: (await collectorStatus(httpPort))!.clusters[0].scrapes,
     });
     const before = await read();
     await sleep(windowS * 1000);
@@ -283,8 +283,8 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
     const headBytes = treeBytes(join(tsdb, 'wal')) + treeBytes(join(tsdb, 'chunks_head'));
     const block = await snapshotBlock(promPort, tsdb);
     const cycles = (s: string) => {
-      const a: ScrapeStatus = after.scrapes[s]!;
-      const b: ScrapeStatus = before.scrapes[s]!;
+      const a: ScrapeStatus = after.scrapes[s];
+      const b: ScrapeStatus = before.scrapes[s];
       return { onTime: a.cyclesOnTime - b.cyclesOnTime, finished: scrapesDone(a) - scrapesDone(b), due: a.cyclesOnTime - b.cyclesOnTime + a.cyclesLate - b.cyclesLate };
     };
     return {
@@ -301,7 +301,7 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
       block,
       targets,
       walCompression: await promFlag(promPort, 'storage.tsdb.wal-compression'),
-      version: execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim(),
+      version: execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0].trim(),
       kpCycles: { summary: cycles('summary'), cadvisor: cycles('cadvisor') },
       promScrapes: after.promScrapes - before.promScrapes,
     };

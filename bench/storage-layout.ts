@@ -56,8 +56,8 @@ export async function run(): Promise<Figures> {
     const perValue = async (table: string): Promise<{ heap: number; index: number; value: number }> => {
       const r = await pool.query<{ heap: string; index: string }>(
         'SELECT pg_table_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS index', [table]);
-      const heap = Number(r.rows[0]!.heap) / rows;
-      const index = Number(r.rows[0]!.index) / rows;
+      const heap = Number(r.rows[0].heap) / rows;
+      const index = Number(r.rows[0].index) / rows;
       return { heap, index, value: (heap + index) / SAMPLE_NON_NULL };
     };
     const today = await perValue('kubepulse.container_metric_bench');

@@ -21,7 +21,7 @@ export class ConfigError extends Error {
  * KUBEPULSE_LOG__MODULES__METRICS. Values are read as TOML values when they parse as one (numbers,
  * booleans, quoted strings), else as plain strings. KUBEPULSE_CONFIG names the file itself.
  */
-export function envOverrides(env: NodeJS.ProcessEnv): Array<{ variable: string; path: string[]; value: unknown }> {
+function envOverrides(env: NodeJS.ProcessEnv): Array<{ variable: string; path: string[]; value: unknown }> {
   const out: Array<{ variable: string; path: string[]; value: unknown }> = [];
   for (const [variable, raw] of Object.entries(env)) {
     if (!variable.startsWith('KUBEPULSE_') || raw === undefined || variable === 'KUBEPULSE_CONFIG') continue;
@@ -42,15 +42,16 @@ function envValue(raw: string): unknown {
   }
 }
 
-function setPath(target: Record<string, any>, path: string[], value: unknown, variable: string): void {
+function setPath(target: Record<string, unknown>, path: string[], value: unknown, variable: string): void {
   let cur = target;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i];
     if (cur[k] === undefined) cur[k] = {};
-    if (typeof cur[k] !== 'object' || Array.isArray(cur[k])) {
+    const next = cur[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
       throw new ConfigError(`${variable}: ${path.slice(0, i + 1).join('.')} is not a table; cannot set ${path.join('.')}`);
     }
-    cur = cur[k];
+    cur = next as Record<string, unknown>;
   }
   cur[path[path.length - 1]] = value;
 }
@@ -61,7 +62,7 @@ function formatPath(path: PropertyKey[]): string {
   return out || '(top level)';
 }
 
-export function formatIssues(issues: z.core.$ZodIssue[], source: string, overrides: Array<{ variable: string; path: string[] }> = []): string[] {
+function formatIssues(issues: z.core.$ZodIssue[], source: string, overrides: Array<{ variable: string; path: string[] }> = []): string[] {
   return issues.map((i) => {
     // Name the environment variable when the bad value came from one, else the file.
     const keyPath = [...i.path.map(String), ...(i.code === 'unrecognized_keys' ? [(i as { keys: string[] }).keys[0]] : [])];
@@ -86,7 +87,7 @@ function formatIssue(i: z.core.$ZodIssue, source: string): string {
 
 /** Validates an already-parsed document (TOML or built in code) with the environment applied. */
 export function buildConfig(doc: Record<string, unknown>, source: string, env: NodeJS.ProcessEnv = process.env): Config {
-  const merged = structuredClone(doc) as Record<string, any>;
+  const merged = structuredClone(doc);
   const overrides = envOverrides(env);
   for (const o of overrides) setPath(merged, o.path, o.value, o.variable);
   const r = configSchema.safeParse(merged);
@@ -100,7 +101,7 @@ export function buildConfig(doc: Record<string, unknown>, source: string, env: N
 export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv = process.env): Config {
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    doc = parseToml(text);
   } catch (e) {
     if (e instanceof TomlError) {
       throw new ConfigError(`${source}:${e.line}:${e.column}: invalid TOML: ${e.message.split('\n')[0]}`);

@@ -72,6 +72,12 @@ export const COLLECTION_DEFAULTS = {
   insecure_skip_tls_verify: false,
 } as const;
 
+/** Each schema of a shape with its default filled in before parsing (zod's prefault), keyed as the shape. */
+function withPrefaults<S extends Record<string, z.ZodType>>(shape: S, defaults: { [K in keyof S]: z.input<S[K]> }) {
+  const entries = Object.entries(shape).map(([k, schema]) => [k, schema.prefault(defaults[k])]);
+  return Object.fromEntries(entries) as { [K in keyof S]: z.ZodPrefault<S[K]> };
+}
+
 const clusterSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-"'),
@@ -115,9 +121,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     collection: z
-      .object(Object.fromEntries(Object.entries(collectionShape).map(([k, v]) => [k, (v as any).prefault((COLLECTION_DEFAULTS as any)[k])])) as {
-        [K in keyof typeof collectionShape]: z.ZodPrefault<(typeof collectionShape)[K]>;
-      })
+      .object(withPrefaults(collectionShape, COLLECTION_DEFAULTS))
       .strict()
       .prefault({}),
     retention: z
@@ -164,7 +168,7 @@ export const configSchema = z
     }
   });
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 

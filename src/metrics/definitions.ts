@@ -9,7 +9,7 @@ export const ENTITIES: readonly Entity[] = ['node', 'system_container', 'pod', '
 
 export type SqlType = 'bigint' | 'double precision' | 'text' | 'timestamptz' | 'integer' | '"char"';
 
-export interface KeyColumn {
+interface KeyColumn {
   column: string;
   sqlType: SqlType;
   description: string;
@@ -25,7 +25,7 @@ export interface EntityTable {
   description: string;
 }
 
-export type MetricKind = 'gauge' | 'counter';
+type MetricKind = 'gauge' | 'counter';
 
 export interface MetricDef {
   entity: Entity;
@@ -61,7 +61,7 @@ export interface ChartDecl {
 }
 
 /** How a metric is charted: its name in the series API, the chart it is a line of, and its legend label. */
-export interface MetricView {
+interface MetricView {
   /** Name in `/api/series?metrics=` (stable: part of the HTTP API). */
   series: string;
   /** ChartDecl id within the metric's entity. */
@@ -114,7 +114,7 @@ function viewOn(entity: Entity, chart: string, series: string, label: string, fr
 }
 
 /** A Prometheus series as a metric source: the family, required label values, and a unit conversion. */
-export interface PromSource {
+interface PromSource {
   family: string;
   /** Only series whose labels have exactly these values (e.g. `{ failure_type: 'pgfault' }`). */
   labels?: Record<string, string>;
@@ -122,7 +122,7 @@ export interface PromSource {
   scale?: number;
 }
 
-export const TS_KEY: KeyColumn = {
+const TS_KEY: KeyColumn = {
   column: 'ts',
   sqlType: 'timestamptz',
   description: "The kubelet's own sample time (not the scrape time).",
@@ -496,9 +496,10 @@ export function metricsOf(entity: Entity): MetricDef[] {
 /** Every stored metric column of an entity in table order: each metric, then the rate columns. */
 export function metricColumnsOf(entity: Entity): Array<{ column: string; sqlType: SqlType; unit: string }> {
   const defs = metricsOf(entity);
+  const rateType: SqlType = 'double precision';
   return [
     ...defs.map((d) => ({ column: d.column, sqlType: d.sqlType, unit: d.unit })),
-    ...defs.filter((d) => d.rate).map((d) => ({ column: d.rate!.column, sqlType: 'double precision' as SqlType, unit: d.rate!.unit })),
+    ...defs.flatMap((d) => (d.rate ? [{ column: d.rate.column, sqlType: rateType, unit: d.rate.unit }] : [])),
   ];
 }
 
@@ -514,8 +515,8 @@ export function identityColumnsOf(entity: Entity): string[] {
  */
 export function entityKeyOf(entity: Entity, row: MetricRow): string {
   const keys = ENTITY_KEY_COLUMNS[entity];
-  let out = String(row[keys[0]!] ?? '');
-  for (let i = 1; i < keys.length; i++) out += '\u001f' + String(row[keys[i]!] ?? '');
+  let out = String(row[keys[0]] ?? '');
+  for (let i = 1; i < keys.length; i++) out += '\u001f' + String(row[keys[i]] ?? '');
   return out;
 }
 
@@ -536,7 +537,7 @@ export function emptyMetricRows(): MetricRows {
 }
 
 /** Every column of an entity's rows (identity, then metrics, then rates) in table order. */
-export function rowColumnsOf(entity: Entity): string[] {
+function rowColumnsOf(entity: Entity): string[] {
   return [...identityColumnsOf(entity), ...metricColumnsOf(entity).map((c) => c.column)];
 }
 
@@ -548,5 +549,6 @@ export function rowColumnsOf(entity: Entity): string[] {
  */
 export function rowFactory(entity: Entity): () => MetricRow {
   const body = rowColumnsOf(entity).map((c) => `${JSON.stringify(c)}: null`).join(', ');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- deliberate code generation from declared column names (see above)
   return new Function(`return { ${body} };`) as () => MetricRow;
 }

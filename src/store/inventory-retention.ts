@@ -15,7 +15,7 @@ export interface PurgeOptions {
 }
 
 /** The statement purging one batch of a kind: rows deleted before `$1`, at most `$2` of them. */
-export function purgeBatchSql(kind: KindDef): string {
+function purgeBatchSql(kind: KindDef): string {
   const t = qualified(kind.table);
   const children = (kind.children ?? []).map((c, i) =>
     `, c${i} AS (DELETE FROM ${qualified(c.table)} c USING gone g ` +

@@ -202,7 +202,7 @@ function renderTable(t: DocTable, withUnits: boolean): string {
 const SOURCE = 'src/store/schema-doc.ts';
 
 /** The content of each generated region of docs/SCHEMA.md, by region name. */
-export function schemaDocRegions(): Record<string, string> {
+function schemaDocRegions(): Record<string, string> {
   const tables = documentedTables();
   const metricNames = new Set(ENTITIES.map((e) => ENTITY_TABLES[e].table));
   const rollupNames = new Set(ENTITIES.flatMap((e) => RESOLUTIONS.map((r) => rollupTable(e, r))));

@@ -2,11 +2,11 @@
 // `<!-- generated:NAME … -->` and `<!-- end generated:NAME -->` is replaced by a generator, the prose
 // around it is left as written. Used for the declaration-derived tables of docs/SCHEMA.md and docs/API.md.
 
-export function regionStart(name: string, source: string): string {
+function regionStart(name: string, source: string): string {
   return `<!-- generated:${name} from ${source} (node scripts/gen-schema-doc.mjs); edits inside are overwritten -->`;
 }
 
-export function regionEnd(name: string): string {
+function regionEnd(name: string): string {
   return `<!-- end generated:${name} -->`;
 }
 

@@ -12,7 +12,7 @@ export interface SeriesMetric {
   unit: DisplayUnit;
 }
 
-export interface ChartLine {
+interface ChartLine {
   series: string;
   label: string;
   reference?: boolean;
@@ -85,7 +85,7 @@ export function chartsFor(entity: SeriesEntity, series: string[]): ChartSpec[] {
 }
 
 /** The Markdown table of docs/API.md listing each entity's series (between its generated-region markers). */
-export function renderSeriesTable(): string {
+function renderSeriesTable(): string {
   const rows = (Object.keys(CHART_SPECS) as SeriesEntity[]).map((entity) => {
     const cells = CHART_SPECS[entity].map((c) => `${c.lines.map((l) => `\`${l.series}\``).join(', ')} (${c.title}; ${c.unit})`);
     return `| ${entity} | ${cells.join('; ')} |`;

@@ -2,7 +2,7 @@
 // an explicit shape; a bad one is a 400 whose message names the parameter and what was expected.
 import { RequestError } from '../server/http-server.js';
 
-export function bad(param: string, expected: string, got: string): RequestError {
+function bad(param: string, expected: string, got: string): RequestError {
   return new RequestError(400, `query parameter ${param}: expected ${expected}, got ${JSON.stringify(got.slice(0, 80))}`);
 }
 
@@ -26,6 +26,7 @@ export function reqName(u: URL, param: string): string {
 export function optSearch(u: URL, param: string): string | undefined {
   const v = u.searchParams.get(param);
   if (v === null || v === '') return undefined;
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is what this pattern is for
   if (v.length > 100 || /[\u0000-\u001f]/.test(v)) throw bad(param, 'printable text of at most 100 characters', v);
   return v;
 }
@@ -60,14 +61,14 @@ export function parseInstant(param: string, v: string): Date {
   return new Date(ms);
 }
 
-export function optInstant(u: URL, param: string): Date | undefined {
+function optInstant(u: URL, param: string): Date | undefined {
   const v = u.searchParams.get(param);
   if (v === null || v === '') return undefined;
   return parseInstant(param, v);
 }
 
 /** Named relative ranges of the time-range picker, in milliseconds. */
-export const RANGES_MS = {
+const RANGES_MS = {
   '15m': 15 * 60_000,
   '1h': 3_600_000,
   '6h': 6 * 3_600_000,
@@ -75,7 +76,7 @@ export const RANGES_MS = {
   '7d': 7 * 86_400_000,
   '30d': 30 * 86_400_000,
 } as const;
-export type RangeName = keyof typeof RANGES_MS;
+type RangeName = keyof typeof RANGES_MS;
 
 export interface TimeRange {
   from: Date;

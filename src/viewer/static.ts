@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** dist/src/viewer/static.js → dist/ui */
-export const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../ui');
+const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../ui');
 
 export function loadIndexHtml(uiDir: string = UI_DIR): string {
   const js = resolve(uiDir, 'main.js');

@@ -107,7 +107,7 @@ test('kubepulse.example.toml parses and names every key of the schema', () => {
       if (Array.isArray(v)) v.forEach((x) => typeof x === 'object' && walk(x as Record<string, unknown>));
     }
   };
-  walk(full as unknown as Record<string, unknown>);
+  walk(full);
   const missing = [...keys].filter((k) => !new RegExp(`^#?\\s*${k}\\s*=|^\\[{1,2}[\\w.]*\\b${k}\\]{1,2}`, 'm').test(text));
   assert.deepEqual(missing, [], `keys not documented in the example: ${missing.join(', ')}`);
   assert.equal(cfg.clusters.length, 1);

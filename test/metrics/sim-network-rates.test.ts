@@ -31,7 +31,7 @@ for (const gapMs of [10_000, 15_000]) {
   test(`node and pod byte rates over two scrapes ${gapMs / 1000} s apart are positive and plausible`, () => {
     let now = Date.parse('2026-11-25T12:00:00Z');
     const w = world(() => now);
-    const node = [...w.nodes.keys()][0]!;
+    const node = [...w.nodes.keys()][0];
     const kubelet = createKubelet(() => w.nodeView(node)!, { containerRestarted() {} }, { now: () => now });
     now += 3_600_000; // an hour into the pods' lives
     const summaryRates = new RateTracker({ intervalMs: gapMs, source: 'summary', now: () => now });
@@ -45,7 +45,7 @@ for (const gapMs of [10_000, 15_000]) {
       lastCadvisor = decodeCadvisorText(kubelet.serve('/metrics/cadvisor').body, { nodeName: node, scrapeTime: new Date(now) });
       cadvisorRates.apply(1, lastCadvisor.rows, lastCadvisor.startTimes);
     }
-    const nodeRow = last!.rows.node[0]!;
+    const nodeRow = last!.rows.node[0];
     const pods = last!.rows.pod;
     assert.ok(pods.length >= 20, `the node runs pods (${pods.length})`);
     for (const dir of ['rx', 'tx']) {

@@ -20,7 +20,7 @@ export function parseDockerfile(text: string): Instruction[] {
     const m = /^([A-Z]+)\s+(.*)$/.exec(line);
     if (!m) throw new Error(`Dockerfile line not understood: ${line}`);
     if (m[1] === 'FROM') stage++;
-    out.push({ stage, op: m[1]!, args: m[2]!.replace(/\s+/g, ' ') });
+    out.push({ stage, op: m[1], args: m[2].replace(/\s+/g, ' ') });
   }
   return out;
 }
@@ -30,7 +30,7 @@ const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as
 const copies = (stage: number, fromBuild: boolean) =>
   dockerfile.filter((i) => i.stage === stage && i.op === 'COPY' && i.args.startsWith('--from=') === fromBuild).map((i) => {
     const parts = i.args.replace(/^--from=\S+ /, '').split(' ');
-    return { sources: parts.slice(0, -1), dest: parts[parts.length - 1]! };
+    return { sources: parts.slice(0, -1), dest: parts[parts.length - 1] };
   });
 
 test('the Dockerfile parses into a build stage and a runtime stage', () => {
@@ -45,8 +45,8 @@ test('every path the Dockerfile copies from the build context exists', () => {
 });
 
 test('the build stage runs the whole build, the viewer bundle included', () => {
-  assert.match(pkg.scripts.build!, /scripts\/build-ui\.mjs/, 'npm run build bundles the viewer');
-  assert.match(pkg.scripts.build!, /tsc -b/, 'npm run build compiles the simulator package first');
+  assert.match(pkg.scripts.build, /scripts\/build-ui\.mjs/, 'npm run build bundles the viewer');
+  assert.match(pkg.scripts.build, /tsc -b/, 'npm run build compiles the simulator package first');
   const runs = dockerfile.filter((i) => i.stage === 0 && i.op === 'RUN').map((i) => i.args);
   assert.ok(runs.some((r) => /\bnpm run build\b/.test(r)), `a RUN of npm run build (runs: ${runs.join(' | ')})`);
   // What the build reads must be in the build stage: its config, the sources, the scripts it runs.

@@ -25,7 +25,7 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'kubepulse-package-'));
   chmodSync(dir, 0o755); // the embedded PostgreSQL server, run as 'postgres' when we are root, must reach its data dir
   const out = execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  tarball = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+  tarball = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0].filename);
   tarFiles = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter(Boolean);
   const app = join(dir, 'app');
   mkdirSync(app);
@@ -63,8 +63,8 @@ function startCli(args: string[], env: Record<string, string>): { out: () => str
   const proc = spawn(kubepulse(), args, { cwd: app(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(proc);
   let text = '';
-  proc.stdout!.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  proc.stderr!.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  proc.stdout.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  proc.stderr.on('data', (c: Buffer) => (text += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return { out: () => text, exited, proc };
 }

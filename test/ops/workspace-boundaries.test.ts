@@ -17,11 +17,16 @@ function tsFiles(dir: string): string[] {
   });
 }
 
+/** The fields of a package.json these tests read. */
+function readPackage(path: string): { version: string; dependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(path, 'utf8')) as { version: string; dependencies?: Record<string, string> };
+}
+
 /** Module specifiers of static imports, re-exports and dynamic import() calls. */
 function specifiers(source: string): string[] {
   const out: string[] = [];
   for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-    out.push((m[1] ?? m[2] ?? m[3])!);
+    out.push(m[1] ?? m[2] ?? m[3]);
   }
   return out;
 }
@@ -39,7 +44,7 @@ test('the collector imports the simulator only from the demo and sim commands', 
 
 test('the simulator imports only Node built-ins, its own files and its declared dependencies', () => {
   const pkgDir = join(REPO_ROOT, 'packages/sim');
-  const declared = Object.keys(JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).dependencies ?? {});
+  const declared = Object.keys(readPackage(join(pkgDir, 'package.json')).dependencies ?? {});
   let seen = 0;
   for (const file of tsFiles(join(pkgDir, 'src'))) {
     for (const s of specifiers(readFileSync(file, 'utf8'))) {
@@ -50,7 +55,7 @@ test('the simulator imports only Node built-ins, its own files and its declared 
         assert.ok(!relative(join(pkgDir, 'src'), target).startsWith('..'), `${relative(REPO_ROOT, file)} imports ${s}, outside packages/sim/src`);
         continue;
       }
-      const name = s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!;
+      const name = s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0];
       assert.ok(declared.includes(name), `${relative(REPO_ROOT, file)} imports ${s}, not a dependency in packages/sim/package.json`);
     }
   }
@@ -58,9 +63,9 @@ test('the simulator imports only Node built-ins, its own files and its declared 
 });
 
 test('node-forge is the simulator\'s dependency, not the collector\'s', () => {
-  const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-  const sim = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/sim/package.json'), 'utf8'));
-  assert.equal(root.dependencies['node-forge'], undefined);
-  assert.match(sim.dependencies['node-forge'], /^\d+\.\d+\.\d+$/, 'pinned exactly');
-  assert.equal(root.dependencies['@kubepulse/sim'], sim.version, 'the root depends on the workspace\'s exact version');
+  const root = readPackage(join(REPO_ROOT, 'package.json'));
+  const sim = readPackage(join(REPO_ROOT, 'packages/sim/package.json'));
+  assert.equal(root.dependencies?.['node-forge'], undefined);
+  assert.match(sim.dependencies?.['node-forge'] ?? '(missing)', /^\d+\.\d+\.\d+$/, 'pinned exactly');
+  assert.equal(root.dependencies?.['@kubepulse/sim'], sim.version, 'the root depends on the workspace\'s exact version');
 });

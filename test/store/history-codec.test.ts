@@ -42,7 +42,7 @@ function roundTripFloat(name: string, values: FloatValue[]): Uint8Array {
   const bytes = encodeFloatColumn(values);
   const got = decodeFloatColumn(bytes);
   assert.equal(got.length, values.length, `${name}: length`);
-  values.forEach((v, i) => assert.ok(sameFloat(got[i]!, v), `${name}[${i}]: ${got[i]} instead of ${v}`));
+  values.forEach((v, i) => assert.ok(sameFloat(got[i], v), `${name}[${i}]: ${got[i]} instead of ${v}`));
   floatCases.push({ name, values });
   return bytes;
 }
@@ -55,16 +55,16 @@ describe('integer columns round-trip exactly', () => {
     assert.equal(roundTripInt('empty', []).length, 4);
     roundTripInt('one', [42]);
     roundTripInt('one negative', [-7]);
-    assert.ok(roundTripInt('constant', new Array(N).fill(123_456_789)).length <= 10, 'a constant column is a few bytes');
-    assert.ok(roundTripInt('zeros', new Array(N).fill(0)).length <= 6);
-    assert.equal(roundTripInt('all null', new Array(N).fill(null)).length, 4);
+    assert.ok(roundTripInt('constant', new Array<number>(N).fill(123_456_789)).length <= 10, 'a constant column is a few bytes');
+    assert.ok(roundTripInt('zeros', new Array<number>(N).fill(0)).length <= 6);
+    assert.equal(roundTripInt('all null', new Array<null>(N).fill(null)).length, 4);
   });
 
   test('counters with resets, negative values, gaps and steps', () => {
     const rnd = seededRandom(7);
     const ts = sampleTimes(rnd, N, T0);
     const counter = jitteredCounter(rnd, ts, 5_000_000, 12_345);
-    const reset = counter.map((v, i) => (i < 100 ? v : v - counter[100]! + 17));
+    const reset = counter.map((v, i) => (i < 100 ? v : v - counter[100] + 17));
     roundTripInt('counter', counter);
     roundTripInt('counter with reset', reset);
     roundTripInt('negative walk', wanderingGauge(rnd, N, 0, 0.9, 1000).map((v, i) => v - 500 * i));
@@ -80,7 +80,7 @@ describe('integer columns round-trip exactly', () => {
     roundTripInt('doubles above 2^53', Array.from({ length: N }, (_, i) => big + i * 4096));
     roundTripInt('node counter after months', jitteredCounter(seededRandom(3), sampleTimes(seededRandom(4), N, T0), 5.5e17, 64e9));
     roundTripInt('int64 extremes', [-(2n ** 63n), 2n ** 63n - 1n, 0, -1, 2n ** 53n + 1n, null]);
-    roundTripInt('huge constant', new Array(10).fill(2n ** 63n - 1n));
+    roundTripInt('huge constant', new Array<bigint>(10).fill(2n ** 63n - 1n));
     roundTripInt('mixed sign huge', [2 ** 62, -(2 ** 62), 2 ** 62, null, 3]);
   });
 
@@ -99,7 +99,7 @@ describe('integer columns round-trip exactly', () => {
     assert.throws(() => encodeIntColumn([2 ** 63]), /row 0 .* not an int64/);
     assert.throws(() => encodeIntColumn([1, 2n ** 64n]), /row 1 .* beyond int64/);
     assert.throws(() => encodeIntColumn(['7' as unknown as number]), /row 0 .* string/);
-    assert.throws(() => encodeIntColumn(new Array(70_000).fill(1)), /at most 65535/);
+    assert.throws(() => encodeIntColumn(new Array<number>(70_000).fill(1)), /at most 65535/);
     assert.throws(() => decodeIntColumn(new Uint8Array([9, 1, 0, 1])), /unknown format version 9/);
     assert.throws(() => decodeIntColumn(encodeIntColumn([1, 5, 9, 100]).slice(0, 7)), /truncated/);
     assert.throws(() => decodeIntColumn(encodeFloatColumn([0.5, 1.5])), /expected an integer column/);
@@ -146,8 +146,8 @@ describe('double columns round-trip bit for bit', () => {
   test('special values: ±0, NaN, ±Infinity, subnormals, extremes', () => {
     roundTripFloat('specials', [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308,
       1.7976931348623157e308, -1.7976931348623157e308, null, 0.1, 1 / 3]);
-    roundTripFloat('negative zero constant', new Array(20).fill(-0));
-    roundTripFloat('NaN constant', new Array(20).fill(NaN));
+    roundTripFloat('negative zero constant', new Array<number>(20).fill(-0));
+    roundTripFloat('NaN constant', new Array<number>(20).fill(NaN));
     roundTripFloat('zero and negative zero', [0, -0, 0, -0]);
     assert.throws(() => encodeFloatColumn([1, 'x' as unknown as number]), /row 1 of a float column holds a string/);
   });
@@ -164,12 +164,12 @@ describe('double columns round-trip bit for bit', () => {
     const psi = wanderingGauge(rnd, N, 1234, 0.8, 50).map((v) => v / 100);
     const psiBytes = roundTripFloat('psi avg10', psi);
     assert.ok(psiBytes.length < 2 * N, `two-decimal gauge: ${psiBytes.length} bytes for ${N} values`);
-    roundTripFloat('constant 0.12', new Array(N).fill(0.12));
+    roundTripFloat('constant 0.12', new Array<number>(N).fill(0.12));
     roundTripFloat('micro-seconds as seconds', jitteredCounter(rnd, sampleTimes(rnd, N, T0), 1, 1000).map((v) => v / 1e6));
     roundTripFloat('rates', Array.from({ length: N }, () => 100 * rnd()));
     roundTripFloat('rates with nulls', Array.from({ length: N }, (_, i) => (i % 7 === 0 ? null : 1e-3 * rnd())));
     roundTripFloat('large decimals', [1e15 + 0.5, 123456789.123, -0.000001, 1e22, 1e21 + 1]);
-    roundTripFloat('all null', new Array(N).fill(null));
+    roundTripFloat('all null', new Array<null>(N).fill(null));
   });
 
   test('random columns (fixed seed) of mixed doubles', () => {
@@ -245,18 +245,18 @@ describe('PostgreSQL decodes the same bytes to the same values', () => {
 
   /** Decodes every column in one query (text, so bigint and double stay exact on the way back). */
   async function decodeAll(fn: string, columns: Uint8Array[]): Promise<Array<Array<string | null>>> {
-    const res = await client.query(
+    const res = await client.query<{ v: Array<string | null> }>(
       `SELECT kubepulse.${fn}(b)::text[] AS v FROM unnest($1::bytea[]) WITH ORDINALITY u(b, o) ORDER BY o`,
       [columns.map((c) => Buffer.from(c))],
     );
-    return res.rows.map((r) => r.v as Array<string | null>);
+    return res.rows.map((r) => r.v);
   }
 
   test('kp_decode_int equals the exact TypeScript decode', async () => {
     assert.ok(intCases.length > 100);
     const got = await decodeAll('kp_decode_int', intCases.map((c) => encodeIntColumn(c.values)));
     intCases.forEach((c, i) => {
-      assert.deepEqual(got[i]!.map((v) => (v === null ? null : BigInt(v))), c.values.map(exactOf), c.name);
+      assert.deepEqual(got[i].map((v) => (v === null ? null : BigInt(v))), c.values.map(exactOf), c.name);
     });
   });
 
@@ -264,15 +264,15 @@ describe('PostgreSQL decodes the same bytes to the same values', () => {
     assert.ok(floatCases.length > 50);
     const got = await decodeAll('kp_decode_float', floatCases.map((c) => encodeFloatColumn(c.values)));
     floatCases.forEach((c, i) => {
-      const row = got[i]!;
+      const row = got[i];
       assert.equal(row.length, c.values.length, c.name);
       // PostgreSQL prints the shortest text that reads back as the same double (extra_float_digits = 1)
-      row.forEach((v, j) => assert.ok(sameFloat(v === null ? null : Number(v), c.values[j]!), `${c.name}[${j}]: ${v} vs ${c.values[j]}`));
+      row.forEach((v, j) => assert.ok(sameFloat(v === null ? null : Number(v), c.values[j]), `${c.name}[${j}]: ${v} vs ${c.values[j]}`));
     });
   });
 
   test('kp_decode_ts returns the same instants', async () => {
-    const res = await client.query(
+    const res = await client.query<{ v: string[] }>(
       `SELECT ARRAY(SELECT (extract(epoch FROM t) * 1000)::bigint FROM unnest(kubepulse.kp_decode_ts(b)) WITH ORDINALITY x(t, o) ORDER BY o)::text[] AS v
        FROM unnest($1::bytea[]) WITH ORDINALITY u(b, o) ORDER BY o`,
       [tsCases.map((c) => Buffer.from(encodeTimestamps(c.values)))],
@@ -282,7 +282,8 @@ describe('PostgreSQL decodes the same bytes to the same values', () => {
 
   test('a block unnests into rows, nulls where a column is missing or stored as NULL', async () => {
     const ts = [T0, T0 + 15_000, T0 + 30_000];
-    const res = await client.query(
+    // timestamptz arrives as a Date, bigint as text, double precision as a number
+    const res = await client.query<{ t: Date; a: string | null; f: number | null; g: number | null }>(
       `SELECT t, a, f, g FROM unnest(kubepulse.kp_decode_ts($1), kubepulse.kp_decode_int($2),
                                      kubepulse.kp_decode_float($3), kubepulse.kp_decode_float($4)) AS r(t, a, f, g)`,
       [Buffer.from(encodeTimestamps(ts)), Buffer.from(encodeIntColumn([1, null, 3])), Buffer.from(encodeFloatColumn([0.5, 0.25, null])), null],

@@ -10,12 +10,13 @@ import { purgeDeletedInventory } from '../../src/store/inventory-retention.js';
 import { parseDurationMs } from '../../src/config/schema.js';
 import { buildConfig } from '../../src/config/load.js';
 import { useMigratedStore } from '../helpers/store.js';
+import type { KubeObject } from '../../src/inventory/kind.js';
 
 const store = useMigratedStore('retention');
 const pod = kindByName('pod')!;
 const DAY = 86_400_000;
 
-function podObj(name: string): any {
+function podObj(name: string): KubeObject {
   return {
     metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: '1' },
     spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'app:1' }, { name: 'side', image: 'side:1' }] },
@@ -24,7 +25,7 @@ function podObj(name: string): any {
 }
 
 async function count(sql: string, names: string[]): Promise<number> {
-  const r = await store.pool.query(sql, [store.clusterId, names.map((n) => `uid-${n}`)]);
+  const r = await store.pool.query<{ n: string }>(sql, [store.clusterId, names.map((n) => `uid-${n}`)]);
   return Number(r.rows[0].n);
 }
 const rows = (names: string[]) => count('SELECT count(*) AS n FROM kubepulse.pod WHERE cluster_id = $1 AND uid = ANY($2)', names);
@@ -65,7 +66,7 @@ test('objects deleted past inventory_deleted go with their containers and histor
   assert.equal(await containers([...recent, ...live]), 4);
   assert.equal(await history(recent), 2);
   assert.equal(await history(live), 1);
-  const other = await store.pool.query("SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NULL");
+  const other = await store.pool.query<{ n: string }>("SELECT count(*) AS n FROM kubepulse.pod WHERE deleted_at IS NULL");
   assert.equal(Number(other.rows[0].n), 1);
 });
 

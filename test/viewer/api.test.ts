@@ -14,6 +14,16 @@ import { Collector } from '../../src/collector/collector.js';
 import { startViewServer, type ViewServer } from '../../src/cli/view.js';
 import { configureLogging } from '../../src/log.js';
 import { waitFor } from '../helpers/wait.js';
+import type { ClusterOverviewRow, NodeRow } from '../../src/viewer/queries.js';
+import type { SeriesResult } from '../../src/viewer/series.js';
+
+// The parts of the viewer API's answers these tests read (the server's own row types where it exports them).
+interface OverviewAnswer {
+  clusters: Array<ClusterOverviewRow & { api: string; collecting: boolean }>;
+  database: { state: string } | null;
+}
+interface PageAnswer<R> { total: number; rows: R[] }
+interface PodAnswerRow { name: string; namespace: string; uid: string; phase: string }
 
 let db: TestDatabase;
 let sim: SimCluster;
@@ -39,7 +49,7 @@ before(async () => {
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
   await waitFor(async () => {
-    const c = (await get('/api/overview')).clusters[0];
+    const c = (await get<OverviewAnswer>('/api/overview')).clusters[0];
     return c?.nodesReporting === 3 && c.api === 'healthy';
   }, 'all nodes reporting, API healthy');
 });
@@ -52,60 +62,66 @@ after(async () => {
   await db?.stop();
 });
 
-async function get(path: string, at = base, headers: Record<string, string> = {}): Promise<any> {
+/** GET `path`, asserting a 200; the JSON body, of the shape T the caller names. */
+async function get<T>(path: string, at = base, headers: Record<string, string> = {}): Promise<T> {
   const r = await fetch(`${at}${path}`, { headers });
   assert.equal(r.status, 200, `${path}: ${r.status} ${await r.clone().text()}`);
-  return r.json();
+  return (await r.json()) as T;
+}
+
+/** One row of a query, its columns as the test names them (pg gives bigint and numeric as text). */
+async function row<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T> {
+  return (await client.query<T>(sql, params)).rows[0];
 }
 
 test('the overview and nodes table agree with the database', async () => {
-  const o = await get('/api/overview');
+  const o = await get<OverviewAnswer>('/api/overview');
   const c = o.clusters[0];
-  const pods = (await client.query("SELECT count(*) FILTER (WHERE phase = 'Running') AS running, count(*) AS total FROM kubepulse.pod WHERE deleted_at IS NULL")).rows[0];
+  const pods = await row<{ running: string; total: string }>("SELECT count(*) FILTER (WHERE phase = 'Running') AS running, count(*) AS total FROM kubepulse.pod WHERE deleted_at IS NULL");
   assert.equal(c.name, 'solo');
   assert.equal(c.api, 'healthy');
   assert.equal(c.nodes, 3);
   assert.equal(c.pods.total, Number(pods.total));
   assert.equal(c.pods.running, Number(pods.running));
-  assert.ok(c.cpu.usedMillicores > 0 && c.memory.usedBytes > 0);
-  const alloc = (await client.query('SELECT sum(allocatable_cpu_millicores) AS m FROM kubepulse.node WHERE deleted_at IS NULL')).rows[0];
+  assert.ok(Number(c.cpu.usedMillicores) > 0 && Number(c.memory.usedBytes) > 0);
+  const alloc = await row<{ m: string }>('SELECT sum(allocatable_cpu_millicores) AS m FROM kubepulse.node WHERE deleted_at IS NULL');
   assert.equal(c.cpu.allocatableMillicores, Number(alloc.m));
-  assert.equal(o.database.state, 'connected');
+  assert.equal(o.database?.state, 'connected');
 
-  const byCpu = await get('/api/nodes?sort=cpu&limit=2');
+  const byCpu = await get<PageAnswer<NodeRow>>('/api/nodes?sort=cpu&limit=2');
   assert.equal(byCpu.total, 3);
   assert.equal(byCpu.rows.length, 2);
-  assert.ok(byCpu.rows[0].cpuPercent >= byCpu.rows[1].cpuPercent);
-  const rest = await get('/api/nodes?sort=cpu&limit=2&offset=2');
+  assert.ok(Number(byCpu.rows[0].cpuPercent) >= Number(byCpu.rows[1].cpuPercent));
+  const rest = await get<PageAnswer<NodeRow>>('/api/nodes?sort=cpu&limit=2&offset=2');
   assert.equal(rest.rows.length, 1);
-  const one = await get(`/api/nodes?cluster=solo&search=${sim.nodes()[1].name}`);
-  assert.deepEqual(one.rows.map((r: any) => r.name), [sim.nodes()[1].name]);
+  const one = await get<PageAnswer<NodeRow>>(`/api/nodes?cluster=solo&search=${sim.nodes()[1].name}`);
+  assert.deepEqual(one.rows.map((r) => r.name), [sim.nodes()[1].name]);
 });
 
 test('pods filter by node, the pod detail lists its containers, and "what ran at T" uses the change log', async () => {
   const node = sim.nodes()[0].name;
-  const want = (await client.query('SELECT name FROM kubepulse.pod WHERE node = $1 AND deleted_at IS NULL ORDER BY namespace, name', [node])).rows.map((r) => r.name);
-  const got = await get(`/api/pods?cluster=solo&node=${node}&limit=1000`);
-  assert.deepEqual(got.rows.map((r: any) => r.name), want);
+  const want = (await client.query<{ name: string }>('SELECT name FROM kubepulse.pod WHERE node = $1 AND deleted_at IS NULL ORDER BY namespace, name', [node])).rows.map((r) => r.name);
+  const got = await get<PageAnswer<PodAnswerRow>>(`/api/pods?cluster=solo&node=${node}&limit=1000`);
+  assert.deepEqual(got.rows.map((r) => r.name), want);
   const p = got.rows[0];
-  const detail = await get(`/api/pod?cluster=solo&namespace=${p.namespace}&name=${p.name}`);
-  const containers = (await client.query('SELECT container FROM kubepulse.container WHERE pod_uid = $1 ORDER BY container', [p.uid])).rows.map((r) => r.container);
-  assert.deepEqual(detail.containers.map((c: any) => c.name).sort(), containers.sort());
-  const at = await get(`/api/node/pods-at?cluster=solo&name=${node}&at=${encodeURIComponent(new Date().toISOString())}`);
-  assert.deepEqual(at.pods.map((x: any) => x.name).sort(), want.filter((n: string) => got.rows.find((r: any) => r.name === n && !['Succeeded', 'Failed'].includes(r.phase))).sort());
-  const before = await get(`/api/node/pods-at?cluster=solo&name=${node}&at=2000-01-01T00:00:00Z`);
+  const detail = await get<{ containers: Array<{ name: string }> }>(`/api/pod?cluster=solo&namespace=${p.namespace}&name=${p.name}`);
+  const containers = (await client.query<{ container: string }>('SELECT container FROM kubepulse.container WHERE pod_uid = $1 ORDER BY container', [p.uid])).rows.map((r) => r.container);
+  assert.deepEqual(detail.containers.map((c) => c.name).sort(), containers.sort());
+  const at = await get<{ pods: Array<{ name: string }> }>(`/api/node/pods-at?cluster=solo&name=${node}&at=${encodeURIComponent(new Date().toISOString())}`);
+  assert.deepEqual(at.pods.map((x) => x.name).sort(), want.filter((n) => got.rows.find((r) => r.name === n && !['Succeeded', 'Failed'].includes(r.phase))).sort());
+  const before = await get<{ pods: unknown[] }>(`/api/node/pods-at?cluster=solo&name=${node}&at=2000-01-01T00:00:00Z`);
   assert.deepEqual(before.pods, [], 'nothing ran before the collector saw it');
 });
 
 test('series read raw rows for short ranges and the rollups for long ones', async () => {
   const node = sim.nodes()[0].name;
-  const s = await get(`/api/series?cluster=solo&node=${node}&metrics=cpu,memory&range=15m`);
+  const s = await get<SeriesResult>(`/api/series?cluster=solo&node=${node}&metrics=cpu,memory&range=15m`);
   assert.equal(s.table, 'node_metric');
   assert.ok(s.ts.length > 0);
-  const cpu = s.series.find((x: any) => x.metric === 'cpu');
-  assert.ok(cpu.values.some((v: number | null) => v !== null && v > 0));
-  assert.equal((await get(`/api/series?cluster=solo&node=${node}&range=7d`)).table, 'node_metric_1h');
-  assert.equal((await get(`/api/series?cluster=solo&node=${node}&range=24h`)).table, 'node_metric_1m');
+  const cpu = s.series.find((x) => x.metric === 'cpu');
+  assert.ok(cpu?.values.some((v) => v !== null && v > 0), 'a cpu series with a positive value');
+  assert.equal((await get<SeriesResult>(`/api/series?cluster=solo&node=${node}&range=7d`)).table, 'node_metric_1h');
+  assert.equal((await get<SeriesResult>(`/api/series?cluster=solo&node=${node}&range=24h`)).table, 'node_metric_1m');
 });
 
 test('every bad query parameter is a 400 naming it', async () => {
@@ -130,7 +146,7 @@ test('every bad query parameter is a 400 naming it', async () => {
     assert.match(body.error, new RegExp(`query parameter ${param}\\b`), path);
   }
   assert.equal((await fetch(`${base}/api/nodes?cluster=nosuch`)).status, 404);
-  const tables = (await client.query("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'kubepulse'")).rows[0].n;
+  const tables = (await row<{ n: string }>("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'kubepulse'")).n;
   assert.ok(Number(tables) > 10, 'tables intact');
 });
 
@@ -138,7 +154,8 @@ test('the live stream sends new samples as they are stored', async () => {
   const ac = new AbortController();
   const res = await fetch(`${base}/api/live`, { signal: ac.signal });
   assert.equal(res.headers.get('content-type'), 'text/event-stream');
-  const reader = res.body!.getReader();
+  // undici types the fetch body as ReadableStream<any>; an HTTP body is bytes
+  const reader = res.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   let text = '';
   const deadline = Date.now() + 15_000;
   while (!/event: samples\ndata: \{"cluster":"solo"/.test(text) && Date.now() < deadline) {
@@ -155,7 +172,7 @@ test('kubepulse view serves the stored data alone, and only with its token', asy
   const at = `http://${view.address}`;
   assert.equal((await fetch(`${at}/api/overview`)).status, 401);
   assert.equal((await fetch(`${at}/`)).status, 401);
-  const o = await get('/api/overview', at, { authorization: `Bearer ${TOKEN}` });
+  const o = await get<OverviewAnswer>('/api/overview', at, { authorization: `Bearer ${TOKEN}` });
   assert.equal(o.clusters[0].name, 'solo');
   assert.equal(o.clusters[0].collecting, false, 'no collection in the view process');
   assert.equal(o.clusters[0].nodes, 3);

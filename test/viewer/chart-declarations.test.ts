@@ -26,7 +26,7 @@ test('every series reads a stored column of its entity, converted to its chart u
 test('the declared charts are the ones served, in order, each with lines', () => {
   for (const [entity, decls] of Object.entries(ENTITY_CHARTS)) {
     const specs = CHART_SPECS[entity as keyof typeof CHART_SPECS];
-    assert.deepEqual(specs.map((c) => c.title), decls!.map((c) => c.title), entity);
+    assert.deepEqual(specs.map((c) => c.title), decls.map((c) => c.title), entity);
     for (const c of specs) assert.ok(c.lines.length > 0, `${entity}.${c.id} has lines`);
   }
   assert.deepEqual(CHART_SPECS.node.find((c) => c.id === 'memory')!.lines, [{ series: 'memory', label: 'working set' }]);

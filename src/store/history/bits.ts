@@ -81,12 +81,12 @@ export class ByteReader {
 
   byte(what: string): number {
     this.need(1, what);
-    return this.buf[this.pos++]!;
+    return this.buf[this.pos++];
   }
 
   u16(what: string): number {
     this.need(2, what);
-    const v = (this.buf[this.pos]! << 8) | this.buf[this.pos + 1]!;
+    const v = (this.buf[this.pos] << 8) | this.buf[this.pos + 1];
     this.pos += 2;
     return v;
   }
@@ -94,7 +94,7 @@ export class ByteReader {
   i64(what: string): bigint {
     this.need(8, what);
     let u = 0n;
-    for (let i = 0; i < 8; i++) u = (u << 8n) | BigInt(this.buf[this.pos++]!);
+    for (let i = 0; i < 8; i++) u = (u << 8n) | BigInt(this.buf[this.pos++]);
     return BigInt.asIntN(64, u);
   }
 
@@ -165,7 +165,7 @@ export class BitReader {
     let v = 0;
     let left = w;
     while (left > 0) {
-      const byte = this.buf[this.bit >>> 3]!;
+      const byte = this.buf[this.bit >>> 3];
       const avail = 8 - (this.bit & 7);
       const take = Math.min(avail, left);
       const chunk = (byte >>> (avail - take)) & ((1 << take) - 1);

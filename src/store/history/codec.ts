@@ -37,10 +37,10 @@
 import { ByteReader, ByteWriter } from './bits.js';
 import { readIntBody, writeIntBody, type IntBody } from './int-body.js';
 
-export const HISTORY_CODEC_VERSION = 1;
+const HISTORY_CODEC_VERSION = 1;
 
 /** Rows per block are stored in 16 bits. */
-export const MAX_BLOCK_ROWS = 65_535;
+const MAX_BLOCK_ROWS = 65_535;
 
 const enum Kind {
   AllNull = 0,
@@ -73,7 +73,7 @@ function header(out: ByteWriter, kind: Kind, values: ReadonlyArray<unknown>, nul
   out.u16(n);
   if (!bitmap) return;
   const bytes = new Uint8Array(Math.ceil(n / 8));
-  for (let i = 0; i < n; i++) if (values[i] !== null) bytes[i >> 3]! |= 1 << (i & 7);
+  for (let i = 0; i < n; i++) if (values[i] !== null) bytes[i >> 3] |= 1 << (i & 7);
   out.bytes(bytes);
 }
 
@@ -95,7 +95,7 @@ function readHeader(r: ByteReader): Header {
   const rows: number[] = [];
   for (let i = 0; i < n; i++) {
     if ((i & 7) === 0) r.byte('null bitmap');
-    if (r.buf[r.pos - 1]! & (1 << (i & 7))) rows.push(i);
+    if (r.buf[r.pos - 1] & (1 << (i & 7))) rows.push(i);
   }
   return { kind, n, rows };
 }
@@ -104,7 +104,7 @@ function readHeader(r: ByteReader): Header {
 function expand<T>(h: Header, values: T[]): Array<T | null> {
   if (!h.rows) return values;
   const out = new Array<T | null>(h.n).fill(null);
-  for (let j = 0; j < h.rows.length; j++) out[h.rows[j]!] = values[j]!;
+  for (let j = 0; j < h.rows.length; j++) out[h.rows[j]] = values[j]!;
   return out;
 }
 
@@ -214,15 +214,15 @@ function decimalScale(vs: readonly number[]): number {
   for (const v of vs) {
     if (!Number.isFinite(v) || Object.is(v, -0)) return -1;
     for (;;) {
-      const scaled = v * POW10[d]!;
+      const scaled = v * POW10[d];
       if (Math.abs(scaled) >= 2 ** 53) return -1;
-      if (Math.round(scaled) / POW10[d]! === v) break;
+      if (Math.round(scaled) / POW10[d] === v) break;
       if (++d >= POW10.length) return -1;
     }
   }
   // A value accepted at a smaller d is almost always exact at the final one too, but not provably so
   // (its scaled product may round differently): check them all at d.
-  const scale = POW10[d]!;
+  const scale = POW10[d];
   for (const v of vs) if (Math.round(v * scale) / scale !== v) return -1;
   return d;
 }
@@ -246,22 +246,22 @@ export function encodeFloatColumn(values: ReadonlyArray<number | null>): Uint8Ar
   const bits = vs.map(bitsOf);
   if (bits.every((b) => b === bits[0])) {
     header(out, Kind.FloatConst, values, nulls);
-    out.i64(bits[0]!);
+    out.i64(bits[0]);
     return out.done();
   }
   const d = decimalScale(vs);
   if (d >= 0) {
     header(out, Kind.FloatDecimal, values, nulls);
     out.byte(d);
-    writeIntBody(out, vs.map((v) => Math.round(v * POW10[d]!)));
+    writeIntBody(out, vs.map((v) => Math.round(v * POW10[d])));
     return out.done();
   }
   header(out, Kind.FloatBits, values, nulls);
-  out.i64(bits[0]!);
+  out.i64(bits[0]);
   const xors = new Array<bigint>(bits.length - 1);
   let safe = true;
   for (let i = 1; i < bits.length; i++) {
-    const x = BigInt.asIntN(64, bits[i]! ^ bits[i - 1]!);
+    const x = BigInt.asIntN(64, bits[i] ^ bits[i - 1]);
     xors[i - 1] = x;
     if (x > 9007199254740991n || x < -9007199254740991n) safe = false;
   }
@@ -283,7 +283,7 @@ export function decodeFloatColumn(bytes: Uint8Array): Array<number | null> {
       if (d >= POW10.length) throw new Error(`history codec: decimal scale ${d} beyond 22`);
       const body = readIntBody(r, m);
       const ks = body.nums ?? body.bigs.map(Number);
-      const scale = POW10[d]!;
+      const scale = POW10[d];
       return expand(h, ks.map((k) => k / scale));
     }
     case Kind.FloatBits: {
@@ -293,7 +293,7 @@ export function decodeFloatColumn(bytes: Uint8Array): Array<number | null> {
       const out = new Array<number>(m);
       let b = first;
       out[0] = fromBits(b);
-      for (let i = 1; i < m; i++) out[i] = fromBits((b = BigInt.asIntN(64, b ^ xors[i - 1]!)));
+      for (let i = 1; i < m; i++) out[i] = fromBits((b = BigInt.asIntN(64, b ^ xors[i - 1])));
       return expand(h, out);
     }
     default:

@@ -13,7 +13,7 @@
 // The statements are constants the lead puts in a migration; every function is CREATE OR REPLACE.
 
 /** Bits of an IEEE 754 binary64 (as int64) → the double, exactly; NaN comes back as PostgreSQL's NaN. */
-export const KP_BITS_FLOAT8 = `
+const KP_BITS_FLOAT8 = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_bits_float8(b bigint) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
   SELECT CASE
@@ -30,7 +30,7 @@ $fn$`;
  * The integer body at byte offset pos (0-based) holding m values (layout in codec.ts). PL/pgSQL reads the
  * transform and its header varints, then one query unpacks the bit stream.
  */
-export const KP_INT_BODY = `
+const KP_INT_BODY = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_int_body(b bytea, pos integer, m integer) RETURNS bigint[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
 DECLARE
@@ -128,7 +128,7 @@ END
 $fn$`;
 
 /** Spreads the m non-null values over the n rows of the bitmap that starts at byte 4. */
-export const KP_SPREAD = `
+const KP_SPREAD = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_spread(b bytea, n integer, vals anyarray) RETURNS anyarray
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
 DECLARE
@@ -148,7 +148,7 @@ END
 $fn$`;
 
 /** Checks the version byte and returns (kind, has-bitmap, n, m, body offset). */
-export const KP_HEADER = `
+const KP_HEADER = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_header(b bytea, OUT kind integer, OUT nulls boolean, OUT n integer,
                                                OUT m integer, OUT body integer)
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
@@ -168,7 +168,7 @@ BEGIN
 END
 $fn$`;
 
-export const KP_DECODE_INT = `
+const KP_DECODE_INT = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_decode_int(b bytea) RETURNS bigint[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
 DECLARE
@@ -187,7 +187,7 @@ $fn$`;
  * to_timestamp rounds to whole µs, so every ms comes back exact (and a loop measured 3× faster than an
  * unnest … WITH ORDINALITY query here).
  */
-export const KP_DECODE_TS = `
+const KP_DECODE_TS = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_decode_ts(b bytea) RETURNS timestamptz[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
 DECLARE
@@ -201,7 +201,7 @@ BEGIN
 END
 $fn$`;
 
-export const KP_DECODE_FLOAT = `
+const KP_DECODE_FLOAT = `
 CREATE OR REPLACE FUNCTION kubepulse.kp_decode_float(b bytea) RETURNS double precision[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
 DECLARE

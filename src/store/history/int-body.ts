@@ -14,7 +14,7 @@
 // falls back to raw words written from BigInt.
 import { BitReader, BitWriter, ByteReader, ByteWriter, bitWidth, unzigzag, zigzag } from './bits.js';
 
-export const enum Transform {
+const enum Transform {
   Const = 0,
   For = 1,
   Delta = 2,
@@ -47,8 +47,8 @@ function varintBytes(v: number): number {
 function choosePacking(xs: readonly number[]): Packing | null {
   const k = xs.length;
   const sorted = Float64Array.from(xs).sort();
-  const lo = sorted[0]!;
-  const hi = sorted[k - 1]!;
+  const lo = sorted[0];
+  const hi = sorted[k - 1];
   if (!Number.isSafeInteger(2 * (hi - lo) + 1)) return null;
   const fullWidth = bitWidth(hi - lo);
   if (fullWidth > MAX_WIDTH) return null;
@@ -60,14 +60,14 @@ function choosePacking(xs: readonly number[]): Packing | null {
     let bestCount = 0;
     for (let a = 0, b = 0; a < k; a++) {
       if (b < a) b = a;
-      while (b < k && sorted[b]! - sorted[a]! < span) b++;
+      while (b < k && sorted[b] - sorted[a] < span) b++;
       if (b - a > bestCount) {
         bestCount = b - a;
         bestStart = a;
       }
       if (b === k) break;
     }
-    const base = sorted[bestStart]!;
+    const base = sorted[bestStart];
     const lastIn = bestStart + bestCount - 1;
     const nExc = k - bestCount;
     let bits = k * width;
@@ -84,7 +84,7 @@ function choosePacking(xs: readonly number[]): Packing | null {
   const exceptions: number[] = [];
   let maxZ = 0;
   for (let i = 0; i < k; i++) {
-    const off = xs[i]! - base;
+    const off = xs[i] - base;
     if (off < 0 || off >= 2 ** width) {
       exceptions.push(i);
       maxZ = Math.max(maxZ, zigzag(off));
@@ -96,7 +96,7 @@ function choosePacking(xs: readonly number[]): Packing | null {
 function differences(vs: readonly number[]): number[] | null {
   const out = new Array<number>(vs.length - 1);
   for (let i = 1; i < vs.length; i++) {
-    const d = vs[i]! - vs[i - 1]!;
+    const d = vs[i] - vs[i - 1];
     if (!Number.isSafeInteger(d)) return null;
     out[i - 1] = d;
   }
@@ -118,14 +118,14 @@ export function writeIntBody(out: ByteWriter, values: readonly number[], exact?:
   if (exact) {
     if (exact.every((v) => v === exact[0])) {
       out.byte(Transform.Const);
-      out.zigzag(exact[0]!);
+      out.zigzag(exact[0]);
     } else {
       out.byte(Transform.Raw64);
       for (const v of exact) out.i64(v);
     }
     return;
   }
-  const first = values[0]!;
+  const first = values[0];
   if (values.every((v) => v === first)) {
     out.byte(Transform.Const);
     out.zigzag(BigInt(first));
@@ -141,13 +141,13 @@ export function writeIntBody(out: ByteWriter, values: readonly number[], exact?:
   if (allSafe(values)) consider(Transform.For, [], values.slice());
   const deltas = differences(values);
   consider(Transform.Delta, [first], deltas);
-  if (deltas && m >= 3) consider(Transform.DeltaOfDelta, [first, deltas[0]!], differences(deltas));
+  if (deltas && m >= 3) consider(Transform.DeltaOfDelta, [first, deltas[0]], differences(deltas));
   if (candidates.length === 0) {
     out.byte(Transform.Raw64);
     for (const v of values) out.i64(BigInt(v));
     return;
   }
-  let best = candidates[0]!;
+  let best = candidates[0];
   for (const c of candidates) if (c.p.bytes < best.p.bytes) best = c;
   const { t, heads, xs, p } = best;
   out.byte(t);
@@ -166,7 +166,7 @@ export function writeIntBody(out: ByteWriter, values: readonly number[], exact?:
     bits.write(off >= 0 && off < span ? off : 0, p.width);
   }
   for (const i of p.exceptions) bits.write(i, p.positionWidth);
-  for (const i of p.exceptions) bits.write(zigzag(xs[i]! - p.base), p.exceptionWidth);
+  for (const i of p.exceptions) bits.write(zigzag(xs[i] - p.base), p.exceptionWidth);
   bits.flush();
 }
 
@@ -212,8 +212,8 @@ function readPacked(r: ByteReader, m: number, t: Transform): number[] {
     const pos = new Array<number>(nExc);
     for (let j = 0; j < nExc; j++) pos[j] = bits.read(positionWidth);
     for (let j = 0; j < nExc; j++) {
-      if (pos[j]! >= k) throw new Error(`history codec: exception position ${pos[j]} beyond ${k} values`);
-      xs[pos[j]!] = base + unzigzag(bits.read(exceptionWidth));
+      if (pos[j] >= k) throw new Error(`history codec: exception position ${pos[j]} beyond ${k} values`);
+      xs[pos[j]] = base + unzigzag(bits.read(exceptionWidth));
     }
   }
   r.pos = bits.endByte();
@@ -222,11 +222,11 @@ function readPacked(r: ByteReader, m: number, t: Transform): number[] {
   out[0] = v0;
   let v = v0;
   if (t === Transform.Delta) {
-    for (let i = 0; i < k; i++) out[i + 1] = v += xs[i]!;
+    for (let i = 0; i < k; i++) out[i + 1] = v += xs[i];
     return out;
   }
   let d = d1;
   out[1] = v += d;
-  for (let i = 0; i < k; i++) out[i + 2] = v += d += xs[i]!;
+  for (let i = 0; i < k; i++) out[i + 2] = v += d += xs[i];
   return out;
 }

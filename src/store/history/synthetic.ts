@@ -3,9 +3,9 @@
 // missed scrape, counters that grow by jittered increments at the rate the sample implies, gauges that
 // wander (bytes by whole pages, counts by one now and then) or stay put, PSI averages with two decimals,
 // and the per-second rate columns the collector derives from the counters (full-precision doubles).
-import { metricColumnsOf, metricsOf, type Entity, type MetricDef } from '../../metrics/definitions.js';
+import { metricColumnsOf, metricsOf, type MetricDef } from '../../metrics/definitions.js';
 
-export interface SyntheticColumn {
+interface SyntheticColumn {
   column: string;
   type: 'int' | 'float';
   values: Array<number | null>;
@@ -42,8 +42,8 @@ export function sampleTimes(rnd: () => number, n: number, startMs: number, step 
 export function jitteredCounter(rnd: () => number, ts: readonly number[], start: number, perSecond: number, jitter = 0.3): number[] {
   const out = [start];
   for (let i = 1; i < ts.length; i++) {
-    const inc = perSecond * ((ts[i]! - ts[i - 1]!) / 1000) * (1 + (rnd() * 2 - 1) * jitter);
-    out.push(out[i - 1]! + Math.max(0, Math.round(inc)));
+    const inc = perSecond * ((ts[i] - ts[i - 1]) / 1000) * (1 + (rnd() * 2 - 1) * jitter);
+    out.push(out[i - 1] + Math.max(0, Math.round(inc)));
   }
   return out;
 }
@@ -53,7 +53,7 @@ export function wanderingGauge(rnd: () => number, n: number, start: number, pCha
   const out = [start];
   for (let i = 1; i < n; i++) {
     const step = rnd() < pChange ? Math.round((rnd() * 2 - 1) * maxStep) * unit : 0;
-    out.push(Math.max(0, out[i - 1]! + step));
+    out.push(Math.max(0, out[i - 1] + step));
   }
   return out;
 }
@@ -93,7 +93,7 @@ export function containerBlock(
   const name = String(summaryContainer.name);
   const ageS = Math.max(60, (Date.parse('2026-06-26T10:14:30Z') - Date.parse(String(summaryContainer.startTime))) / 1000);
   const byColumn = new Map<string, SyntheticColumn>();
-  const defs = metricsOf('container' as Entity);
+  const defs = metricsOf('container');
   for (const def of defs) {
     const raw = def.summary ? at(summaryContainer, def.summary) : cadvisorValue(cadvisorText, def, name, podName);
     const type = def.sqlType === 'double precision' ? 'float' : 'int';
@@ -121,11 +121,11 @@ export function containerBlock(
   // nanocores and the rates follow the counters (absent on the first sample, as after a restart)
   const cpu = byColumn.get('cpu_usage_core_nanoseconds')!.values;
   byColumn.get('cpu_usage_nanocores')!.values = cpu.map((v, i) =>
-    i === 0 || v === null ? null : Math.round(((v - cpu[i - 1]!) / (ts[i]! - ts[i - 1]!)) * 1e6));
+    i === 0 || v === null ? null : Math.round(((v - cpu[i - 1]!) / (ts[i] - ts[i - 1])) * 1e6));
   for (const def of defs.filter((d) => d.rate)) {
     const counter = byColumn.get(def.column)!.values;
     const values = counter.map((v, i) =>
-      i === 0 || v === null ? null : ((v - counter[i - 1]!) / ((ts[i]! - ts[i - 1]!) / 1000)) * def.rate!.scale);
+      i === 0 || v === null ? null : ((v - counter[i - 1]!) / ((ts[i] - ts[i - 1]) / 1000)) * def.rate!.scale);
     byColumn.set(def.rate!.column, { column: def.rate!.column, type: 'float', values });
   }
   return { ts, columns: metricColumnsOf('container').map((c) => byColumn.get(c.column)!) };

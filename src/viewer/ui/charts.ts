@@ -25,7 +25,7 @@ export function constant(ts: number[], v: number | null, label: string, color: s
   return v === null || v === undefined ? null : { label, values: ts.map(() => v), color, dash: true };
 }
 
-export function chart(title: string, res: SeriesResult, lines: Array<Line | null>, fmt: (v: number | null) => string): HTMLElement {
+function chart(title: string, res: SeriesResult, lines: Array<Line | null>, fmt: (v: number | null) => string): HTMLElement {
   const kept = lines.filter((l): l is Line => l !== null);
   const points = kept.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
   const box = h('div', { class: 'chart', 'data-title': title, 'data-resolution': res.resolution, 'data-table': res.table, 'data-points': points });
@@ -73,7 +73,7 @@ export function chart(title: string, res: SeriesResult, lines: Array<Line | null
 }
 
 /** The lines of one metric of a series result, one per group (container, interface) or one in all. */
-export function linesOf(res: SeriesResult, metric: string, label?: string): Line[] {
+function linesOf(res: SeriesResult, metric: string, label?: string): Line[] {
   return res.series.filter((s) => s.metric === metric).map((s) => ({ label: s.group ? `${label ? `${label} ` : ''}${s.group}` : label || metric, values: joined(s) }));
 }
 

@@ -1,22 +1,19 @@
 // Tiny DOM helpers and formatters for the viewer (no framework: the pages are small and the tables are
 // virtualized by hand in vtable.ts).
 type Child = Node | string | number | null | undefined | false;
+/** An attribute's value (null, undefined and false leave it out) or, for on* keys, an event handler. */
+type AttrValue = string | number | boolean | null | undefined | ((e: Event) => void);
 
-export function h(tag: string, attrs: Record<string, unknown> = {}, ...children: Child[]): HTMLElement {
+export function h(tag: string, attrs: Record<string, AttrValue> = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'class') el.className = String(v);
     else if (k === 'style') el.setAttribute('style', String(v));
     else el.setAttribute(k, String(v));
   }
   for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
-  return el;
-}
-
-export function clear(el: HTMLElement): HTMLElement {
-  el.replaceChildren();
   return el;
 }
 
@@ -41,7 +38,7 @@ export function cpu(m: number | null | undefined): string {
   return m >= 1000 ? `${(m / 1000).toFixed(m >= 10_000 ? 0 : 2)} cores` : `${m.toFixed(0)}m`;
 }
 
-export function pct(p: number | null | undefined): string {
+function pct(p: number | null | undefined): string {
   return p === null || p === undefined || !Number.isFinite(p) ? '–' : `${p.toFixed(p < 10 ? 1 : 0)}%`;
 }
 

@@ -46,7 +46,7 @@ export function filterBar(names: string[], counter: HTMLElement): HTMLElement {
       const sel = h('select', { name: n, onchange: (e: Event) => setParams({ [n]: (e.target as HTMLSelectElement).value }) }, ...choices.map((c) => h('option', { value: c, selected: p.get(n) === c ? 'selected' : undefined }, c || `any ${n}`)));
       return sel;
     }
-    return h('input', { name: n, placeholder: FILTER_HINT[n] ?? n, value: p.get(n) ?? '', onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') setParams({ [n]: (e.target as HTMLInputElement).value.trim() }); }, onchange: (e: Event) => setParams({ [n]: (e.target as HTMLInputElement).value.trim() }) });
+    return h('input', { name: n, placeholder: FILTER_HINT[n] ?? n, value: p.get(n) ?? '', onkeydown: (e: Event) => { if (e instanceof KeyboardEvent && e.key === 'Enter') setParams({ [n]: (e.target as HTMLInputElement).value.trim() }); }, onchange: (e: Event) => setParams({ [n]: (e.target as HTMLInputElement).value.trim() }) });
   }), counter);
 }
 

@@ -22,7 +22,7 @@ interface Overview {
 }
 
 /** Down: the API server is unreachable, or (no collector here) no sample for 3 minutes. */
-export function clusterDown(c: ClusterRow): boolean {
+function clusterDown(c: ClusterRow): boolean {
   if (c.api === 'unreachable') return true;
   return !c.collecting && (!c.lastSampleAt || Date.now() - Date.parse(c.lastSampleAt) > 180_000);
 }

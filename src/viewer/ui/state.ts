@@ -45,14 +45,20 @@ export function withToken(path: string): string {
   return token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
 }
 
-export class ApiError extends Error {}
+class ApiError extends Error {}
 
 export async function api<T>(path: string, params: Record<string, string | number | undefined | null> = {}): Promise<T> {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const qs = q.toString();
   const res = await fetch(`${path}${qs ? `?${qs}` : ''}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const body = await res.json().catch(() => ({ error: res.statusText }));
-  if (!res.ok) throw new ApiError(`${res.status}: ${(body as { error?: string }).error ?? res.statusText}`);
+  const body: unknown = await res.json().catch(() => ({ error: res.statusText }));
+  if (!res.ok) throw new ApiError(`${res.status}: ${errorText(body) ?? res.statusText}`);
+  // the server's JSON for this path: api.ts on the server side gives its shape, the caller names it as T
   return body as T;
+}
+
+function errorText(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  return typeof body.error === 'string' ? body.error : undefined;
 }
