@@ -50,18 +50,30 @@ export interface WireObject {
   status?: Record<string, unknown>;
 }
 
+export interface WireCondition { type: string; status: string; reason?: string }
+
 export interface WireContainerStatus { name: string; containerID: string; restartCount: number; ready: boolean }
 export interface WirePod extends WireObject {
   spec: { nodeName: string; containers: Array<{ name: string; image: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }> };
-  status: { phase: string; qosClass: string; podIP: string; startTime: string; containerStatuses: WireContainerStatus[] };
+  status: {
+    phase: string;
+    qosClass: string;
+    podIP: string;
+    startTime: string;
+    containerStatuses: WireContainerStatus[];
+    conditions: WireCondition[];
+    /** Served from Kubernetes 1.28 on. */
+    hostIPs?: Array<{ ip: string }>;
+  };
 }
 export interface WireNode extends WireObject {
   spec: { unschedulable?: boolean; taints?: Array<{ key: string; effect: string }> };
   status: {
     addresses: Array<{ type: string; address: string }>;
-    conditions: Array<{ type: string; status: string }>;
+    conditions: WireCondition[];
     daemonEndpoints: { kubeletEndpoint: { Port: number } };
-    nodeInfo: { kubeletVersion: string };
+    /** kubeProxyVersion is dropped from Kubernetes 1.29 on. */
+    nodeInfo: { kubeletVersion: string; kubeProxyVersion?: string };
   };
 }
 export interface WireWorkload extends WireObject {
@@ -76,7 +88,21 @@ export interface WireList<T = WireObject> {
   items: T[];
 }
 
-export interface WatchEvent<T = WireObject> { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'; object: T }
+export interface WireEvent extends WireObject {
+  involvedObject: { kind: string; name: string; namespace?: string; uid: string };
+  reason: string;
+  message: string;
+  type: string;
+}
+export interface WireEndpointSlice extends WireObject {
+  addressType: string;
+  endpoints: Array<{ addresses: string[]; conditions: { ready: boolean; serving: boolean; terminating: boolean }; nodeName?: string }>;
+}
+
+/** An object event of a watch stream (a BOOKMARK's object carries only metadata.resourceVersion). */
+export interface WatchEvent<T = WireObject> { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: T }
+/** The event a watch ends with when it cannot be served, e.g. 410 Expired for a compacted resourceVersion. */
+export interface WatchErrorEvent { type: 'ERROR'; object: WireStatus }
 
 /** metav1.Status, as errors (and some deletes) answer. */
 export interface WireStatus {
@@ -88,7 +114,7 @@ export interface WireStatus {
   details?: { name?: string; kind?: string; group?: string; retryAfterSeconds?: number };
 }
 
-export interface WireScale { kind: 'Scale'; metadata: WireMeta; spec: { replicas: number }; status: { replicas: number; selector: string } }
+export interface WireScale { kind: 'Scale'; apiVersion: string; metadata: WireMeta; spec: { replicas: number }; status: { replicas: number; selector: string } }
 
 export interface WireTable {
   kind: 'Table';
@@ -96,3 +122,20 @@ export interface WireTable {
   columnDefinitions: Array<{ name: string; type: string; priority: number }>;
   rows: Array<{ cells: unknown[]; object?: WireObject }>;
 }
+
+/** Discovery documents: /version, /apis (APIGroupList), /api/v1 and /apis/{group}/{version} (APIResourceList). */
+export interface WireVersion { major: string; minor: string; gitVersion: string; goVersion: string; platform: string }
+export interface WireGroupList {
+  kind: 'APIGroupList';
+  groups: Array<{ name: string; versions: Array<{ groupVersion: string; version: string }>; preferredVersion: { groupVersion: string; version: string } }>;
+}
+export interface WireResourceList {
+  kind: 'APIResourceList';
+  groupVersion: string;
+  /** group and version are set where they differ from the list's own, as on a scale subresource. */
+  resources: Array<{ name: string; namespaced: boolean; kind: string; verbs: string[]; group?: string; version?: string }>;
+}
+
+/** The simulator's admin endpoint (/_sim/…) answers with its own small JSON documents, not Kubernetes objects. */
+export interface SimAdminError { error: string }
+export interface SimJoinedNode { name: string; address: string; kubeletPort: number }
