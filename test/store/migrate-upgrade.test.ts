@@ -89,6 +89,8 @@ test('a database created by the run-time DDL code is recognised, migrated onward
       for (const row of before[table]) assert.ok(kept.includes(row), `schema_migrations keeps ${row}`);
       continue;
     }
-    assert.deepEqual(kept, before[table], `${table} keeps every stored row`);
+    // Migration 006 adds the raw tables' source key: old rows come out as the summary's ('s').
+    const unsourced = table.endsWith('_metric') ? kept.map((row) => row.replace('"source": "s", ', '')) : kept;
+    assert.deepEqual(unsourced, before[table], `${table} keeps every stored row`);
   }
 });
