@@ -4,6 +4,7 @@
 // renderSchemaDoc(), every table, column and column type of a migrated database with documentedTables(),
 // finds no column table outside a generated region, and runs every example query. The prose around the
 // regions lives in docs/SCHEMA.md itself. Regenerate with `node scripts/gen-schema-doc.mjs`.
+import { blockKeyColumns, blockTable, blockValueColumns, historyFunction } from './history/schema.js';
 import { ENTITIES, ENTITY_TABLES, metricsOf, type MetricDef } from '../metrics/definitions.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
@@ -215,7 +216,18 @@ export function schemaDocRegions(): Record<string, string> {
     inventory: `Common columns of every kind table: ${COMMON_KIND_COLUMNS.map((c) => `\`${c.column}\``).join(', ')}.\n\n${section(kindNames, false)}`,
     metrics: section(metricNames, true),
     rollups: section(rollupNames, true),
+    history: historySection(),
   };
+}
+
+/** The history block tables and their reading functions, one line per entity. */
+function historySection(): string {
+  const lines = ['| raw table | block table (primary key) | encoded columns | plain rows over raw + blocks |', '|---|---|---|---|'];
+  for (const e of ENTITIES) {
+    lines.push(`| \`${ENTITY_TABLES[e].table}\` | \`${blockTable(e)}\` (${blockKeyColumns(e).join(', ')}) | ts + ${blockValueColumns(e).length} metric columns, bytea | ` +
+      `\`kubepulse.${historyFunction(e)}(from timestamptz, to timestamptz)\` |`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**
