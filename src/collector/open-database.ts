@@ -15,7 +15,7 @@ export function openDatabase(config: Config, urlOverride?: string, o: { maintena
     dataDir: resolve(config.database.data_dir),
     port: config.database.port,
     poolSize: config.database.pool_size,
-    maintenance: o.maintenance ? { retentionMs: { raw: retention.raw, rollup_1m: retention.rollup_1m, rollup_1h: retention.rollup_1h, inventory_deleted: retention.inventory_deleted } } : undefined,
+    maintenance: o.maintenance ? { retentionMs: { raw: retention.raw, rollup_1m: retention.rollup_1m, rollup_1h: retention.rollup_1h, inventory_deleted: retention.inventory_deleted, compact_after: retention.compact_after } } : undefined,
     tolerateUnreachable: o.tolerateUnreachable,
   });
 }

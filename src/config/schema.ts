@@ -127,6 +127,8 @@ export const configSchema = z
     retention: z
       .object({
         raw: duration('1h').prefault('7d'),
+        // Raw rows older than this are compacted into history blocks (docs/ARCHITECTURE.md).
+        compact_after: duration('1h').prefault('6h'),
         rollup_1m: duration('1h').prefault('30d'),
         rollup_1h: duration('1h').prefault('400d'),
         inventory_deleted: duration('1h').prefault('30d'),

@@ -73,7 +73,8 @@ export class Database {
       db.maintenance = new StoreMaintenance(db.pool, { partitions: db.partitions!, retentionMs: o.maintenance.retentionMs });
       db.maintenance.start();
     };
-    if (o.maintenance) db.partitions = new PartitionManager(db.pool);
+    // Hourly raw partitions: the compactor packs and drops them one hour at a time past the raw window.
+    if (o.maintenance) db.partitions = new PartitionManager(db.pool, { widthMs: 3_600_000 });
     try {
       await migrateAndLog(db.url);
       db.reachability.state = 'connected';

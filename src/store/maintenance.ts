@@ -1,5 +1,6 @@
 // Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
-// rollups caught up, retention applied per resolution, deleted inventory objects purged past theirs. Runs never overlap; a failed run is logged and the
+// rollups caught up, raw partitions past the raw window compacted into history blocks (history/compactor.ts),
+// retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs. Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
 import { ENTITIES, ENTITY_TABLES } from '../metrics/definitions.js';
@@ -7,7 +8,9 @@ import { log } from '../log.js';
 import type { KindDef } from '../inventory/kind.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import { purgeDeletedInventory, type PurgeOptions } from './inventory-retention.js';
-import { PartitionManager } from './partitions.js';
+import { DAY_MS, PartitionManager } from './partitions.js';
+import { Compactor, type CompactionReport } from './history/compactor.js';
+import { blockTable } from './history/schema.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 
@@ -20,6 +23,11 @@ export interface RetentionMs {
    * collector always sets it (config default 30d); left out (tests of other steps) nothing is purged.
    */
   inventory_deleted?: number;
+  /**
+   * Raw rows older than this are compacted into history blocks (config default 6h). Left out (tests of
+   * other steps) nothing is compacted. Blocks are kept for `raw`, like the rows they came from.
+   */
+  compact_after?: number;
 }
 
 export interface MaintenanceOptions {
@@ -41,12 +49,17 @@ export interface MaintenanceReport {
   droppedPartitions: string[];
   /** Deleted inventory objects forgotten, per kind table. */
   purgedInventory: Record<string, number>;
+  /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
+  compaction: CompactionReport | null;
   error: string | null;
 }
 
 export class StoreMaintenance {
   readonly partitions: PartitionManager;
   readonly rollups: Rollups;
+  /** Daily partitions of the history block tables (on start_ts): retention drops them whole. */
+  readonly blockPartitions: PartitionManager;
+  readonly compactor: Compactor | null;
   lastReport: MaintenanceReport | null = null;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<MaintenanceReport> | undefined;
@@ -57,6 +70,10 @@ export class StoreMaintenance {
     }
     this.partitions = opts.partitions ?? new PartitionManager(pool);
     this.rollups = new Rollups(pool, { ...opts.rollups, rawPartitions: this.partitions });
+    this.blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
+    const compactAfterMs = opts.retentionMs.compact_after;
+    this.compactor = compactAfterMs === undefined ? null
+      : new Compactor(pool, { compactAfterMs, rawPartitions: this.partitions, blockPartitions: this.blockPartitions });
   }
 
   /** One pass; concurrent callers share the pass in progress. */
@@ -66,15 +83,19 @@ export class StoreMaintenance {
   }
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, error: null };
+    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, compaction: null, error: null };
     try {
       const rawTables = ENTITIES.map((e) => ENTITY_TABLES[e].table);
       await this.partitions.ensureAhead(rawTables, nowMs);
       for (const r of RESOLUTIONS) await this.rollups.partitionsOf(r).ensureAhead(ENTITIES.map((e) => rollupTable(e, r)), nowMs);
       report.rollupRows = await this.rollups.run(nowMs);
+      // After the rollups: the compactor only takes partitions both rollups are done with.
+      if (this.compactor) report.compaction = await this.compactor.run(nowMs);
       const retention: Record<string, number> = {};
       for (const t of rawTables) retention[t] = this.opts.retentionMs.raw;
       report.droppedPartitions.push(...(await this.partitions.applyRetention(retention, nowMs)));
+      const blockRetention = Object.fromEntries(ENTITIES.map((e) => [blockTable(e), this.opts.retentionMs.raw]));
+      report.droppedPartitions.push(...(await this.blockPartitions.applyRetention(blockRetention, nowMs)));
       for (const r of RESOLUTIONS) {
         const ms = r.name === '1m' ? this.opts.retentionMs.rollup_1m : this.opts.retentionMs.rollup_1h;
         const perTable = Object.fromEntries(ENTITIES.map((e) => [rollupTable(e, r), ms]));

@@ -4,6 +4,7 @@
 // renderSchemaDoc(), every table, column and column type of a migrated database with documentedTables(),
 // finds no column table outside a generated region, and runs every example query. The prose around the
 // regions lives in docs/SCHEMA.md itself. Regenerate with `node scripts/gen-schema-doc.mjs`.
+import { blockColumns, blockKeyColumns, blockTable, blockValueColumns, historyFunction } from './history/schema.js';
 import { ENTITIES, ENTITY_TABLES, SOURCE_COLUMN, metricsOf, type MetricDef } from '../metrics/definitions.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
@@ -184,7 +185,28 @@ export function documentedTables(): DocTable[] {
     ...ALL_KINDS.flatMap(kindTables),
     ...ENTITIES.map(metricTable),
     ...ENTITIES.flatMap((e) => RESOLUTIONS.map((r) => rollupDocTable(e, r))),
+    ...ENTITIES.map(blockDocTable),
   ];
+}
+
+function blockDocTable(entity: (typeof ENTITIES)[number]): DocTable {
+  const t = ENTITY_TABLES[entity];
+  const identity = new Map([...t.keys, ...t.attributes].map((k) => [k.column, k.description]));
+  const fixed: Record<string, string> = {
+    source: "Source of the samples: 's' summary, 'c' cAdvisor, 'r' resource.",
+    start_ts: 'Start of the hour the block covers.',
+    samples: 'Samples in the block.',
+    ts: 'Sample times, encoded.',
+  };
+  return {
+    table: blockTable(entity),
+    description: `Compacted ${t.table} rows, one per series, source and hour (read with kubepulse.${historyFunction(entity)}).`,
+    key: blockKeyColumns(entity),
+    columns: blockColumns(entity).map((c) => ({
+      column: c.column, type: c.sqlType,
+      description: identity.get(c.column) ?? fixed[c.column] ?? `${c.column}, encoded (NULL: every sample null).`,
+    })),
+  };
 }
 
 function cell(text: string): string {
@@ -215,7 +237,18 @@ function schemaDocRegions(): Record<string, string> {
     inventory: `Common columns of every kind table: ${COMMON_KIND_COLUMNS.map((c) => `\`${c.column}\``).join(', ')}.\n\n${section(kindNames, false)}`,
     metrics: section(metricNames, true),
     rollups: section(rollupNames, true),
+    history: `${historySection()}\n${section(new Set(ENTITIES.map(blockTable)), false)}`,
   };
+}
+
+/** The history block tables and their reading functions, one line per entity. */
+function historySection(): string {
+  const lines = ['| raw table | block table (primary key) | encoded columns | plain rows over raw + blocks |', '|---|---|---|---|'];
+  for (const e of ENTITIES) {
+    lines.push(`| \`${ENTITY_TABLES[e].table}\` | \`${blockTable(e)}\` (${blockKeyColumns(e).join(', ')}) | ts + ${blockValueColumns(e).length} metric columns, bytea | ` +
+      `\`kubepulse.${historyFunction(e)}(from timestamptz, to timestamptz)\` |`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**

@@ -14,6 +14,8 @@ function sampleValue(type: string, at: Date): unknown {
     case 'jsonb': case 'json': return { k: [1, 'two'] };
     case 'timestamp with time zone': return at;
     case 'text[]': return ['a', 'b'];
+    case '"char"': return 's';
+    case 'bytea': return Buffer.from([1, 2]);
     default: return undefined;
   }
 }

@@ -133,6 +133,7 @@ test('a metric or kind declared without a migration is named with its SQL, and t
     const kinds = [...ALL_KINDS, widget];
     const mismatches = await withClient(url, (c) => checkDeclarations(c, kinds));
     assert.deepEqual(named(mismatches), [
+      'node_block.test_only_gauge_bytes',
       'node_metric.test_only_gauge_bytes',
       'node_metric_1h.test_only_gauge_bytes_avg', 'node_metric_1h.test_only_gauge_bytes_max',
       'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max',

@@ -40,7 +40,7 @@ import { readIntBody, writeIntBody, type IntBody } from './int-body.js';
 const HISTORY_CODEC_VERSION = 1;
 
 /** Rows per block are stored in 16 bits. */
-const MAX_BLOCK_ROWS = 65_535;
+export const MAX_BLOCK_ROWS = 65_535;
 
 const enum Kind {
   AllNull = 0,

@@ -10,6 +10,7 @@ import { RESOLUTIONS, rollupColumns, rollupTable, rollupTableDdl } from '../roll
 import {
   SCHEMA, childColumns, kindColumns, kindTableDdl, metricColumns, metricTableDdl, qualified, quoteIdent, type ColumnSpec,
 } from '../schema.js';
+import { blockColumns, blockTable, blockTableDdl } from '../history/schema.js';
 
 /** A table the running code writes, with the columns its declarations say it has. */
 interface DeclaredTable {
@@ -19,12 +20,13 @@ interface DeclaredTable {
   draft: () => string[];
 }
 
-/** Every table generated from declarations: raw and rollup metric tables, kind tables and child tables. */
+/** Every table generated from declarations: raw, rollup and block metric tables, kind tables and child tables. */
 function declaredTables(kinds: KindDef[]): DeclaredTable[] {
   const out: DeclaredTable[] = [];
   for (const e of ENTITIES) {
     out.push({ table: ENTITY_TABLES[e].table, columns: metricColumns(e), draft: () => metricTableDdl(e) });
     for (const r of RESOLUTIONS) out.push({ table: rollupTable(e, r), columns: rollupColumns(e), draft: () => rollupTableDdl(e, r) });
+    out.push({ table: blockTable(e), columns: blockColumns(e), draft: () => blockTableDdl(e) });
   }
   for (const k of kinds) {
     // kindTableDdl covers the kind and its children; each table takes the statements naming it.

@@ -1,0 +1,199 @@
+// The compactor: past the raw window, each raw partition becomes history blocks. Per raw partition whose
+// whole range is older than the window and already rolled up by both rollups (so the rollups, computed
+// from raw rows, stay right for long-range charts), per entity, in ONE transaction:
+//   lock the partition against writers (SHARE: readers go on), read it through a cursor in chunks ordered
+//   by (series keys, ts, source) — the raw primary key's order, so no sort of the whole partition —,
+//   encode one block per (series, source, hour), insert the blocks, DROP the partition, commit.
+// A crash before the commit leaves the raw rows and no block; after it, the blocks and no raw rows: nothing
+// lost or doubled, and the next pass just finds the remaining partitions. A block that already exists for
+// the same (series, source, hour) — rows replayed into an hour already compacted land in a re-created raw
+// partition — is decoded, merged by ts (a ts it holds is a duplicate, dropped), re-encoded and replaced.
+import type pg from 'pg';
+import { ENTITIES, ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
+import { log } from '../../log.js';
+import { PartitionManager, type PartitionInfo } from '../partitions.js';
+import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
+import { SCHEMA, qualified, quoteIdent } from '../schema.js';
+import { BlockBuilder, decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type OpenBlock } from './blocks.js';
+import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
+
+export interface CompactorOptions {
+  /** Raw rows younger than this stay raw (config [retention] compact_after). */
+  compactAfterMs: number;
+  /** The raw tables' partitions (shared with the writer and maintenance). */
+  rawPartitions: PartitionManager;
+  /** The block tables' partitions (daily on start_ts; retention drops them). */
+  blockPartitions: PartitionManager;
+  /** Raw rows fetched per cursor round trip (default 5,000). */
+  chunkRows?: number;
+  /** Blocks per INSERT statement (default 200; bounded further by PostgreSQL's 65,535 parameters). */
+  insertBlocks?: number;
+  /** Test hook: called inside the transaction after each block insert statement. */
+  afterInsert?: (entity: Entity, blocksSoFar: number) => void | Promise<void>;
+}
+
+export interface CompactionReport {
+  partitions: string[];
+  rows: number;
+  blocks: number;
+  /** Existing blocks merged with replayed rows; samples dropped as already in their block. */
+  merged: number;
+  duplicates: number;
+  ms: number;
+}
+
+export class Compactor {
+  constructor(private readonly pool: pg.Pool, private readonly opts: CompactorOptions) {
+    if (!(opts.compactAfterMs > 0)) throw new Error(`compact_after must be a positive duration, got ${opts.compactAfterMs}`);
+  }
+
+  /** Compacts every eligible raw partition of every entity. */
+  async run(nowMs = Date.now()): Promise<CompactionReport> {
+    const started = performance.now();
+    const report: CompactionReport = { partitions: [], rows: 0, blocks: 0, merged: 0, duplicates: 0, ms: 0 };
+    for (const entity of ENTITIES) {
+      const rolledUntil = await this.rolledUpUntil(entity);
+      const cutoff = Math.min(nowMs - this.opts.compactAfterMs, rolledUntil);
+      const parts = await this.opts.rawPartitions.list(ENTITY_TABLES[entity].table);
+      for (const p of parts) {
+        if (p.toMs > cutoff) continue;
+        const r = await this.compactPartition(entity, p);
+        report.partitions.push(p.name);
+        report.rows += r.rows;
+        report.blocks += r.blocks;
+        report.merged += r.merged;
+        report.duplicates += r.duplicates;
+      }
+    }
+    report.ms = performance.now() - started;
+    if (report.partitions.length) {
+      log('store').info({ ...report, ms: Math.round(report.ms) }, 'compacted raw partitions into history blocks');
+    }
+    return report;
+  }
+
+  /** The time up to which both rollups of the entity are done (−∞ before their first run). */
+  private async rolledUpUntil(entity: Entity): Promise<number> {
+    const tables = RESOLUTIONS.map((r) => rollupTable(entity, r));
+    const r = await this.pool.query<{ table: string; done_until: Date }>(
+      `SELECT rollup_table AS table, done_until FROM ${SCHEMA}.rollup_state WHERE rollup_table = ANY($1)`, [tables],
+    );
+    if (r.rows.length < tables.length) return -Infinity;
+    return Math.min(...r.rows.map((x) => x.done_until.getTime()));
+  }
+
+  /** Packs one raw partition into blocks and drops it, atomically. */
+  async compactPartition(entity: Entity, part: PartitionInfo): Promise<Omit<CompactionReport, 'partitions' | 'ms'>> {
+    const out = { rows: 0, blocks: 0, merged: 0, duplicates: 0 };
+    const bt = blockTable(entity);
+    // Block partitions first, outside the transaction: creating one inside would wait on our own locks.
+    const hours: number[] = [];
+    for (let t = part.fromMs; t < part.toMs; t += 3_600_000) hours.push(t);
+    await this.opts.blockPartitions.ensureFor(bt, hours);
+
+    const rawCols = rawColumns(entity);
+    const order = [...seriesKeyColumns(entity), 'ts', 'source'].map(quoteIdent).join(', ');
+    const partition = `${SCHEMA}.${quoteIdent(part.name)}`;
+    const builder = new BlockBuilder(entity);
+    const pending: OpenBlock[] = [];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
+      await client.query(
+        `DECLARE kp_compact NO SCROLL CURSOR FOR SELECT ${rawCols.map((c) => quoteIdent(c.column)).join(', ')} FROM ${partition} ORDER BY ${order}`,
+      );
+      const chunk = this.opts.chunkRows ?? 5_000;
+      const batch = this.insertBatch(entity);
+      for (;;) {
+        const r = await client.query<Record<string, unknown>>(`FETCH ${chunk} FROM kp_compact`);
+        for (const row of r.rows) pending.push(...builder.push(row));
+        out.rows += r.rows.length;
+        while (pending.length >= batch) await this.store(client, entity, pending.splice(0, batch), out);
+        if (r.rows.length < chunk) break;
+      }
+      pending.push(...builder.finish());
+      while (pending.length) await this.store(client, entity, pending.splice(0, batch), out);
+      await client.query('CLOSE kp_compact');
+      await client.query(`DROP TABLE ${partition}`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    await this.opts.rawPartitions.list(ENTITY_TABLES[entity].table);
+    log('store').debug({ partition: part.name, ...out }, 'compacted partition');
+    return out;
+  }
+
+  private insertBatch(entity: Entity): number {
+    return Math.max(1, Math.min(this.opts.insertBlocks ?? 200, Math.floor(60_000 / blockColumns(entity).length)));
+  }
+
+  /** Inserts encoded blocks; those whose (series, source, hour) exists are merged into the stored one. */
+  private async store(client: pg.PoolClient, entity: Entity, blocks: OpenBlock[], out: { blocks: number; merged: number; duplicates: number }): Promise<void> {
+    const encoded = blocks.map((b) => encodeBlock(entity, b));
+    const cols = blockColumns(entity);
+    const params: unknown[] = [];
+    const tuples = encoded.map((b) => {
+      const vals = blockParams(b);
+      const start = params.length;
+      params.push(...vals);
+      return `(${vals.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+    });
+    const keyCols = blockKeyColumns(entity);
+    const keyList = keyCols.map(quoteIdent).join(', ');
+    const inserted = await client.query<Record<string, unknown>>(
+      `INSERT INTO ${qualified(blockTable(entity))} (${cols.map((c) => quoteIdent(c.column)).join(', ')}) VALUES ${tuples.join(', ')}
+       ON CONFLICT (${keyList}) DO NOTHING RETURNING ${keyList}`,
+      params,
+    );
+    const done = new Set(inserted.rows.map((r) => blockId(keyCols.map((k) => r[k]))));
+    out.blocks += inserted.rowCount ?? 0;
+    for (let i = 0; i < blocks.length; i++) {
+      const b = encoded[i]!;
+      if (done.has(blockId([...b.keys, b.source, new Date(b.startMs)]))) continue;
+      out.duplicates += await this.mergeInto(client, entity, blocks[i]!);
+      out.merged++;
+    }
+    await this.opts.afterInsert?.(entity, out.blocks + out.merged);
+  }
+
+  /** Replaces a stored block by its merge with the rows of `incoming`. Returns the duplicates dropped. */
+  private async mergeInto(client: pg.PoolClient, entity: Entity, incoming: OpenBlock): Promise<number> {
+    const keyCols = blockKeyColumns(entity);
+    const where = keyCols.map((k, i) => `${quoteIdent(k)} = $${i + 1}`).join(' AND ');
+    const keyParams = [...incoming.keys, incoming.source, new Date(incoming.startMs)];
+    const valueCols = blockColumns(entity).filter((c) => c.sqlType === 'bytea'); // ts, then the metric columns
+    const stored = await client.query<Record<string, Buffer | null>>(
+      `SELECT ${valueCols.map((c) => quoteIdent(c.column)).join(', ')} FROM ${qualified(blockTable(entity))} WHERE ${where} FOR UPDATE`,
+      keyParams,
+    );
+    const s = stored.rows[0];
+    if (!s) throw new Error(`history block of ${entity} ${keyParams.join('/')} vanished during its merge`);
+    const storedRows = decodeBlockRows(entity, s.ts!, valueCols.slice(1).map((c) => s[c.column] ?? null));
+    const { rows, duplicates } = mergeBlockRows(storedRows, incoming.rows);
+    if (duplicates === incoming.rows.length) return duplicates;
+    const b = encodeBlock(entity, { ...incoming, rows });
+    const all = blockColumns(entity);
+    const setCols = all.slice(seriesKeyColumns(entity).length).filter((c) => c.column !== 'source' && c.column !== 'start_ts');
+    const params = blockParams(b);
+    const byName = new Map(all.map((c, i) => [c.column, params[i]]));
+    await client.query(
+      `UPDATE ${qualified(blockTable(entity))} SET ${setCols.map((c, i) => `${quoteIdent(c.column)} = $${keyParams.length + i + 1}`).join(', ')} WHERE ${where}`,
+      [...keyParams, ...setCols.map((c) => byName.get(c.column))],
+    );
+    return duplicates;
+  }
+}
+
+/** The values of one block row in blockColumns order. */
+function blockParams(b: EncodedBlock): unknown[] {
+  return [...b.keys, ...b.attributes, b.source, new Date(b.startMs), b.samples, Buffer.from(b.ts), ...b.values.map((v) => (v ? Buffer.from(v) : null))];
+}
+
+function blockId(parts: unknown[]): string {
+  return parts.map((p) => (p instanceof Date ? p.getTime() : String(p))).join('\u0000');
+}
