@@ -116,8 +116,8 @@ function writerFor(c: ColumnSpec): FieldWriter {
       return writeDouble;
     case 'timestamptz':
       return writeTimestamp;
-    case 'text':
     // "char"'s binary form is its one byte: the UTF-8 of a one-letter ASCII code, as text writes it.
+    case 'text':
     case '"char"':
       return writeText;
     default:

@@ -85,7 +85,7 @@ export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<Seri
   const series: SeriesResult['series'] = [];
   q.metrics.forEach((metric, mi) => {
     for (const group of groups) {
-      const values: Array<number | null> = new Array(ts.length).fill(null);
+      const values = new Array<number | null>(ts.length).fill(null);
       const reported = new Array<boolean>(ts.length).fill(false);
       for (const r of rows) {
         if ((r.g ?? null) !== group) continue;
