@@ -3,8 +3,10 @@
 import type pg from 'pg';
 
 const S = 'kubepulse';
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
+// pg hands bigint, numeric (sum of bigint) and count(*) as strings, integer and double precision as numbers,
+// timestamptz as Date and jsonb parsed; the row types below say which each column is.
+const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+const iso = (v: Date | null): string | null => (v ? new Date(v).toISOString() : null);
 /** Summary rows carry the CPU gauge; cAdvisor rows (own sample times) only counters, maybe a rate. */
 const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
 const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
@@ -29,6 +31,14 @@ export interface PodFilter {
   sort: PodSort;
   offset: number;
   limit: number;
+}
+
+/** A pod of the page with its latest sample (null figures when it has none in the window). */
+interface PodTableDbRow {
+  cluster: string; uid: string; namespace: string | null; name: string; node: string | null; phase: string | null;
+  ready: boolean | null; restart_count: number | null; qos_class: string | null; workload_kind: string | null;
+  workload_name: string | null; created_at: Date | null; cpu_request_millicores: string | null; cpu_limit_millicores: string | null;
+  memory_request_bytes: string | null; memory_limit_bytes: string | null; cpu_m: number | null; mem_b: string | null; total: string;
 }
 
 export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: number; rows: unknown[] }> {
@@ -67,10 +77,10 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
          ORDER BY x.ts DESC LIMIT 1) m ON true
       ORDER BY ${POD_SORTS[f.sort].replace(/p\./g, 'page.')}`;
   }
-  const r = await pool.query(sql, params);
+  const r = await pool.query<PodTableDbRow>(sql, params);
   let total = r.rows.length ? Number(r.rows[0].total) : 0;
   if (!r.rows.length && f.offset > 0) {
-    total = Number((await pool.query(`SELECT count(*) AS n FROM ${S}.pod p WHERE ${where.join(' AND ')}`, params.slice(0, filterParams))).rows[0].n);
+    total = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${S}.pod p WHERE ${where.join(' AND ')}`, params.slice(0, filterParams))).rows[0].n);
   }
   return {
     total,
@@ -84,8 +94,17 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
   };
 }
 
-export async function nodeDetail(pool: pg.Pool, clusterIdValue: number, name: string): Promise<unknown | null> {
-  const r = await pool.query(
+interface NodeDetailDbRow {
+  uid: string; name: string; roles: string | null; ready: boolean | null; unschedulable: boolean | null; internal_ip: string | null;
+  zone: string | null; kubelet_version: string | null; container_runtime: string | null; os_image: string | null;
+  kernel_version: string | null; architecture: string | null; capacity_cpu_millicores: string | null; capacity_memory_bytes: string | null;
+  capacity_pods: number | null; allocatable_cpu_millicores: string | null; allocatable_memory_bytes: string | null;
+  allocatable_pods: number | null; conditions: unknown[] | null; taints: unknown[] | null; labels: Record<string, string> | null;
+  created_at: Date | null; deleted_at: Date | null;
+}
+
+export async function nodeDetail(pool: pg.Pool, clusterIdValue: number, name: string): Promise<object | null> {
+  const r = await pool.query<NodeDetailDbRow>(
     `SELECT uid, name, roles, ready, unschedulable, internal_ip, zone, kubelet_version, container_runtime, os_image, kernel_version,
             architecture, capacity_cpu_millicores, capacity_memory_bytes, capacity_pods, allocatable_cpu_millicores,
             allocatable_memory_bytes, allocatable_pods, conditions, taints, labels, created_at, deleted_at
@@ -109,8 +128,27 @@ export async function nodeDetail(pool: pg.Pool, clusterIdValue: number, name: st
   };
 }
 
-export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace: string, name: string): Promise<unknown | null> {
-  const r = await pool.query(
+interface PodDetailDbRow {
+  uid: string; namespace: string | null; name: string; node: string | null; phase: string | null; qos_class: string | null;
+  workload_kind: string | null; workload_name: string | null; owner_kind: string | null; owner_name: string | null;
+  pod_ip: string | null; host_ip: string | null; start_time: Date | null; ready: boolean | null; restart_count: number | null;
+  cpu_request_millicores: string | null; cpu_limit_millicores: string | null; memory_request_bytes: string | null;
+  memory_limit_bytes: string | null; priority_class: string | null; service_account: string | null;
+  labels: Record<string, string> | null; created_at: Date | null; deleted_at: Date | null;
+  /** The spec's volumes: each has a name and one key naming its source (emptyDir, configMap, ...). */
+  volumes: Array<Record<string, unknown>> | null;
+}
+
+interface ContainerDbRow {
+  container: string; type: string | null; image: string | null; cpu_request_millicores: string | null;
+  cpu_limit_millicores: string | null; memory_request_bytes: string | null; memory_limit_bytes: string | null;
+  ready: boolean | null; restart_count: number | null; state: string | null; state_reason: string | null;
+  state_since: Date | null; last_termination_reason: string | null; last_termination_exit_code: number | null;
+  last_terminated_at: Date | null;
+}
+
+export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace: string, name: string): Promise<object | null> {
+  const r = await pool.query<PodDetailDbRow>(
     `SELECT uid, namespace, name, node, phase, qos_class, workload_kind, workload_name, owner_kind, owner_name, pod_ip, host_ip,
             start_time, ready, restart_count, cpu_request_millicores, cpu_limit_millicores, memory_request_bytes, memory_limit_bytes,
             priority_class, service_account, labels, created_at, deleted_at, object->'spec'->'volumes' AS volumes
@@ -119,7 +157,7 @@ export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace
   );
   const p = r.rows[0];
   if (!p) return null;
-  const cs = await pool.query(
+  const cs = await pool.query<ContainerDbRow>(
     `SELECT container, type, image, cpu_request_millicores, cpu_limit_millicores, memory_request_bytes, memory_limit_bytes, ready,
             restart_count, state, state_reason, state_since, last_termination_reason, last_termination_exit_code, last_terminated_at
        FROM ${S}.container WHERE cluster_id = $1 AND pod_uid = $2 ORDER BY type, container`,
@@ -130,7 +168,7 @@ export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace
     workloadKind: p.workload_kind, workloadName: p.workload_name, ownerKind: p.owner_kind, ownerName: p.owner_name,
     podIp: p.pod_ip, hostIp: p.host_ip, startTime: iso(p.start_time), ready: p.ready, restarts: num(p.restart_count),
     priorityClass: p.priority_class, serviceAccount: p.service_account, labels: p.labels ?? {}, createdAt: iso(p.created_at), deletedAt: iso(p.deleted_at),
-    volumes: ((p.volumes ?? []) as Array<Record<string, unknown>>).map((v) => ({ name: v.name, type: Object.keys(v).find((k) => k !== 'name') ?? 'unknown' })),
+    volumes: (p.volumes ?? []).map((v) => ({ name: v.name, type: Object.keys(v).find((k) => k !== 'name') ?? 'unknown' })),
     containers: cs.rows.map((c) => ({
       name: c.container, type: c.type, image: c.image, ready: c.ready, restarts: num(c.restart_count), state: c.state, stateReason: c.state_reason,
       stateSince: iso(c.state_since), lastTerminationReason: c.last_termination_reason, lastTerminationExitCode: num(c.last_termination_exit_code),
@@ -143,6 +181,13 @@ export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace
 
 export const WORKLOAD_KINDS = ['deployment', 'statefulset', 'daemonset', 'job'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** A workload of the page with its pods' count and summed latest usage (the lateral aggregate always yields a row). */
+interface WorkloadDbRow {
+  cluster_id: number; cluster: string; kind: string; namespace: string | null; name: string; created_at: Date | null;
+  desired: number | null; current: number | null; ready: number | null; cpu_request_millicores: string | null;
+  memory_request_bytes: string | null; total: string; pods: string; running: string; cpu_m: number | null; mem_b: string | null;
+}
 
 export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespace?: string; kind?: WorkloadKind; search?: string; limit: number; offset: number }): Promise<{ total: number; rows: unknown[] }> {
   const kinds = f.kind ? [f.kind] : WORKLOAD_KINDS;
@@ -157,7 +202,7 @@ export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespac
   if (f.clusterId !== undefined) where.push(`w.cluster_id = $${params.push(f.clusterId)}`);
   if (f.namespace) where.push(`w.namespace = $${params.push(f.namespace)}`);
   if (f.search) where.push(`w.name ILIKE $${params.push(likeText(f.search))}`);
-  const r = await pool.query(
+  const r = await pool.query<WorkloadDbRow>(
     `WITH w AS (${parts.join(' UNION ALL ')}), page AS (
        SELECT w.*, c.name AS cluster, count(*) OVER () AS total FROM w JOIN ${S}.cluster c ON c.id = w.cluster_id
         WHERE ${where.join(' AND ')} ORDER BY c.name, w.namespace, w.name, w.kind LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
@@ -188,7 +233,11 @@ export async function events(pool: pg.Pool, f: { clusterId?: number; namespace?:
   if (f.type) where.push(`e.type = $${params.push(f.type)}`);
   if (f.search) where.push(`(e.message ILIKE $${params.push(likeText(f.search))} OR e.reason ILIKE $${params.length} OR e.involved_name ILIKE $${params.length})`);
   // Warnings first, then the newest.
-  const r = await pool.query(
+  const r = await pool.query<{
+    cluster: string; namespace: string | null; type: string | null; reason: string | null; message: string | null;
+    involved_kind: string | null; involved_namespace: string | null; involved_name: string | null; count: number | null;
+    last_time: Date | null; source_component: string | null;
+  }>(
     `SELECT c.name AS cluster, e.namespace, e.type, e.reason, e.message, e.involved_kind, e.involved_namespace, e.involved_name, e.count,
             coalesce(e.last_time, e.first_time, e.created_at) AS last_time, e.source_component
        FROM ${S}.event e JOIN ${S}.cluster c ON c.id = e.cluster_id WHERE ${where.join(' AND ')}
@@ -207,7 +256,7 @@ export async function events(pool: pg.Pool, f: { clusterId?: number; namespace?:
  * where it ran.
  */
 export async function podsOnNodeAt(pool: pg.Pool, clusterIdValue: number, node: string, at: Date): Promise<unknown[]> {
-  const r = await pool.query(
+  const r = await pool.query<{ uid: string; namespace: string | null; name: string; at: Date; phase: string | null }>(
     `WITH last AS (
        SELECT DISTINCT ON (uid) uid, namespace, name, op, at, state
          FROM ${S}.change_log WHERE cluster_id = $1 AND kind = 'pod' AND at <= $3

@@ -5,7 +5,7 @@ import type pg from 'pg';
 
 const S = 'kubepulse';
 /** Node samples younger than this count as "reporting" and feed the latest figures. */
-export const LATEST_WINDOW = '3 minutes';
+const LATEST_WINDOW = '3 minutes';
 
 const LATEST_NODE_SAMPLES = `
   SELECT DISTINCT ON (cluster_id, node) cluster_id, node, ts,
@@ -33,10 +33,21 @@ export interface ClusterOverviewRow {
   lastSampleAt: string | null;
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+// pg hands bigint, numeric (sum of bigint) and count(*) over as strings, integer and double precision as
+// numbers, timestamptz as Date; the row types below say which each column is.
+const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** One cluster's figures; every aggregate comes from a LEFT JOIN, so null when the cluster has none. */
+interface OverviewDbRow {
+  id: number; name: string;
+  nodes: string | null; ready: string | null; cpu_alloc: string | null; mem_alloc: string | null;
+  pods: string | null; running: string | null; pending: string | null; failed: string | null; succeeded: string | null;
+  cpu_req: string | null; cpu_lim: string | null; mem_req: string | null; mem_lim: string | null;
+  reporting: string | null; cpu_used: number | null; mem_used: string | null; last: Date | null;
+}
 
 export async function overview(pool: pg.Pool): Promise<ClusterOverviewRow[]> {
-  const r = await pool.query(`
+  const r = await pool.query<OverviewDbRow>(`
     WITH n AS (
       SELECT cluster_id, count(*) AS total, count(*) FILTER (WHERE ready) AS ready,
              sum(allocatable_cpu_millicores) AS cpu_alloc, sum(allocatable_memory_bytes) AS mem_alloc
@@ -77,7 +88,7 @@ export async function clusterId(pool: pg.Pool, name: string): Promise<number | n
 }
 
 export const NODE_SORTS = ['name', 'cpu', 'memory', 'pods', 'network', 'filesystem'] as const;
-export type NodeSort = (typeof NODE_SORTS)[number];
+type NodeSort = (typeof NODE_SORTS)[number];
 
 export interface NodeRow {
   cluster: string; name: string; roles: string; ready: boolean; unschedulable: boolean; zone: string | null; kubeletVersion: string | null;
@@ -87,9 +98,19 @@ export interface NodeRow {
   fsCapacityBytes: number | null; fsPercent: number | null;
 }
 
+interface NodeCondition { type: string; status: string; reason: string | null }
+
+/** A live node joined to its latest sample (all sample columns null when it has none in the window). */
+interface NodeDbRow {
+  cluster: string; name: string; roles: string | null; ready: boolean | null; unschedulable: boolean | null; zone: string | null;
+  kubelet_version: string | null; cpu_alloc_m: string | null; mem_alloc_b: string | null; allocatable_pods: number | null;
+  conditions: NodeCondition[] | null; ts: Date | null; cpu_m: number | null; mem_b: string | null; rx_bps: number | null;
+  tx_bps: number | null; fs_used_b: string | null; fs_cap_b: string | null; pods: string;
+}
+
 /** Every live node with its latest sample and pod count: one statement (see snapshot.ts for its reuse). */
 export async function allNodes(pool: pg.Pool): Promise<NodeRow[]> {
-  const r = await pool.query(`
+  const r = await pool.query<NodeDbRow>(`
     WITH m AS (${LATEST_NODE_SAMPLES}),
     pc AS (SELECT cluster_id, node, count(*) AS pods FROM ${S}.pod
             WHERE deleted_at IS NULL AND phase IN ('Running', 'Pending') AND node IS NOT NULL GROUP BY cluster_id, node)
@@ -110,7 +131,7 @@ export async function allNodes(pool: pg.Pool): Promise<NodeRow[]> {
       cluster: x.cluster, name: x.name, roles: x.roles ?? '', ready: x.ready === true, unschedulable: x.unschedulable === true, zone: x.zone,
       kubeletVersion: x.kubelet_version, cpuAllocatableMillicores: num(x.cpu_alloc_m), memoryAllocatableBytes: num(x.mem_alloc_b),
       podsAllocatable: num(x.allocatable_pods), pods: Number(x.pods),
-      problems: ((x.conditions ?? []) as Array<{ type: string; status: string; reason: string | null }>)
+      problems: (x.conditions ?? [])
         .filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True'))
         .map((c) => (c.type === 'Ready' ? `NotReady${c.reason ? ` (${c.reason})` : ''}` : c.type)),
       sampleAt: x.ts ? new Date(x.ts).toISOString() : null,
@@ -161,7 +182,7 @@ export function pageNodes(rows: NodeRow[], f: NodeFilter): { total: number; rows
 
 /** CPU % of allocatable per node per minute over the last 15 minutes, for the table's visible rows. */
 export async function nodeSparklines(pool: pg.Pool, clusterIdValue: number, nodes: string[]): Promise<Record<string, Array<[number, number | null]>>> {
-  const r = await pool.query(
+  const r = await pool.query<{ node: string; t: string; cpu_pct: number | null }>(
     `SELECT m.node, extract(epoch FROM date_bin('1 minute', m.ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t,
             100.0 * avg(coalesce(m.cpu_usage_nanocores / 1e6, m.cpu_rate_millicores)) / nullif(max(n.allocatable_cpu_millicores), 0) AS cpu_pct
        FROM ${S}.node_metric m JOIN ${S}.node n ON n.cluster_id = m.cluster_id AND n.name = m.node AND n.deleted_at IS NULL

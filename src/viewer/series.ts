@@ -8,7 +8,7 @@ import { RequestError } from '../server/http-server.js';
 import { bucketSeconds, resolutionFor, type Resolution, type TimeRange } from './params.js';
 import { SERIES_METRICS, chartsFor, type ChartSpec, type SeriesEntity } from './chart-declarations.js';
 
-export { SERIES_METRICS, type SeriesEntity, type SeriesMetric } from './chart-declarations.js';
+export { SERIES_METRICS, type SeriesEntity } from './chart-declarations.js';
 
 /** The column splitting one chart into several lines (one per container, one per interface). */
 const GROUP: Partial<Record<SeriesEntity, string>> = { container: 'container', interface: 'interface' };
