@@ -34,7 +34,6 @@ export function metricColumns(entity: Entity): ColumnSpec[] {
   const t: EntityTable = ENTITY_TABLES[entity];
   const cols: ColumnSpec[] = [
     ...t.keys.map((k) => ({ column: k.column, sqlType: k.sqlType, notNull: true })),
-    { column: SOURCE_COLUMN.column, sqlType: SOURCE_COLUMN.sqlType, notNull: true },
     ...t.attributes.map((a) => ({ column: a.column, sqlType: a.sqlType })),
   ];
   for (const m of metricsOf(entity)) {
@@ -42,6 +41,8 @@ export function metricColumns(entity: Entity): ColumnSpec[] {
     // Rates are fractional per-second values whatever the counter's type.
     if (m.rate) cols.push({ column: m.rate.column, sqlType: 'double precision' });
   }
+  // Last, where migration 006 added it to the tables (the primary key puts it after ts).
+  cols.push({ column: SOURCE_COLUMN.column, sqlType: SOURCE_COLUMN.sqlType, notNull: true });
   assertUnique(t.table, cols.map((c) => c.column));
   return cols;
 }
