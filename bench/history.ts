@@ -30,7 +30,7 @@ function containerHour(rnd: () => number, clusterId: number, pod: number, hourMs
     if (m.kind === 'counter') {
       const c = jitteredCounter(rnd, ts, 1e9 * (1 + pod), 2e7 * (1 + (pod % 5)));
       cols.set(m.column, c);
-      if (m.rate) cols.set(m.rate.column, c.map((v, i) => (i === 0 ? null : ((v - c[i - 1]!) / ((ts[i]! - ts[i - 1]!) / 1000)) * m.rate!.scale)));
+      if (m.rate) cols.set(m.rate.column, c.map((v, i) => (i === 0 ? null : ((v - c[i - 1]) / ((ts[i] - ts[i - 1]) / 1000)) * m.rate!.scale)));
     } else {
       cols.set(m.column, wanderingGauge(rnd, n, 1e8 * (1 + (pod % 7)), 0.3, 1e6, 4096));
     }
@@ -87,7 +87,7 @@ export async function run(): Promise<Figures> {
       `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
        WHERE i.inhparent = $1::regclass`, [`kubepulse."${bt}"`],
     );
-    const bytesPerValue = Number(size.rows[0]!.bytes) / values;
+    const bytesPerValue = Number(size.rows[0].bytes) / values;
     const rawLeft = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${ENTITY_TABLES.container.table}`);
     // Long-range aggregates decode only the column they need from the blocks (plain SQL: unnest of one
     // kp_decode_* per block); <entity>_history() decodes every column of every block it returns.
@@ -100,7 +100,7 @@ export async function run(): Promise<Figures> {
     for (let i = 0; i < 3; i++) times.push((await timed(() => pool.query(query, [new Date(start), new Date(end)])))[1]);
     times.sort((a, b) => a - b);
     const what = `${DAYS} days of container rows (${pods} pods in ${NAMESPACES} namespaces, one sample per 15 s with 0–2 s jitter, ` +
-      `${rows} rows, ${rawLeft.rows[0]!.n} left raw) written by writeMetricRows into hourly partitions, rolled up and compacted by ` +
+      `${rows} rows, ${rawLeft.rows[0].n} left raw) written by writeMetricRows into hourly partitions, rolled up and compacted by ` +
       `StoreMaintenance.runOnce; counters jittered around a steady rate, gauges wandering (30 % of samples change by up to 1 MB in 4 KiB steps), ` +
       'rates computed from the counters, PSI and swap columns null';
     return {
@@ -109,7 +109,7 @@ export async function run(): Promise<Figures> {
         method: `pg_total_relation_size of every ${bt} partition (heap, TOAST, indexes) ÷ non-null metric values in it; ${what}. Compaction took ${Math.round(compactMs)} ms in total.`,
       },
       history_sql_ms_7d_namespace_cpu: {
-        value: Number(times[1]!.toFixed(1)), unit: 'ms',
+        value: Number(times[1].toFixed(1)), unit: 'ms',
         method: `median of 3 runs of \`${query.replace(/\s+/g, ' ')}\` over the whole range on embedded PostgreSQL 17 (the same average ` +
           `through ${historyFunction('container')}(from, to), which decodes every column, took ${Math.round(oneDayFnMs)} ms for one day); ${what}.`,
       },

@@ -23,7 +23,7 @@ function value(entity: Entity, col: number, i: number, series: number, counter: 
   if ((i + col) % 11 === 0) return null;
   if (double) {
     const specials = [Number.NaN, -0, Number.POSITIVE_INFINITY, 1e-300, 0.1 + 0.2];
-    if ((i * 7 + col) % 53 === 0) return specials[(i + col) % specials.length]!;
+    if ((i * 7 + col) % 53 === 0) return specials[(i + col) % specials.length];
     return ((i * 31 + col * 7 + series) % 97) / 8 + Math.sin(i + col) * 1e-3;
   }
   if (counter) return 2 ** 50 + i * (1000 + col) + ((i * 13 + series) % 17);
@@ -54,12 +54,14 @@ function order(entity: Entity): string {
   return [...seriesKeyColumns(entity), 'ts', 'source'].map((c) => `"${c}"`).join(', ');
 }
 
-async function rawOf(entity: Entity, clusterId: number): Promise<pg.QueryResult> {
-  return store.pool.query(`SELECT * FROM kubepulse.${ENTITY_TABLES[entity].table} WHERE cluster_id = $1 ORDER BY ${order(entity)}`, [clusterId]);
+type Row = Record<string, unknown>;
+
+async function rawOf(entity: Entity, clusterId: number): Promise<pg.QueryResult<Row>> {
+  return store.pool.query<Row>(`SELECT * FROM kubepulse.${ENTITY_TABLES[entity].table} WHERE cluster_id = $1 ORDER BY ${order(entity)}`, [clusterId]);
 }
 
-async function historyOf(entity: Entity, clusterId: number, fromMs: number, toMs: number): Promise<pg.QueryResult> {
-  return store.pool.query(
+async function historyOf(entity: Entity, clusterId: number, fromMs: number, toMs: number): Promise<pg.QueryResult<Row>> {
+  return store.pool.query<Row>(
     `SELECT * FROM kubepulse.${historyFunction(entity)}($2, $3) WHERE cluster_id = $1 ORDER BY ${order(entity)}`,
     [clusterId, new Date(fromMs), new Date(toMs)],
   );
@@ -67,7 +69,7 @@ async function historyOf(entity: Entity, clusterId: number, fromMs: number, toMs
 
 async function blockCount(entity: Entity, clusterId: number): Promise<number> {
   const r = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${blockTable(entity)} WHERE cluster_id = $1`, [clusterId]);
-  return r.rows[0]!.n;
+  return r.rows[0].n;
 }
 
 /** Writes through the real writer; rows whose sample second is odd become cAdvisor rows ('c'). */
@@ -98,7 +100,7 @@ test('compacted history equals the raw rows it came from, every column and row, 
   }
   // A legacy daily partition compacts like an hourly one.
   await write('node', rows('node', cluster, from, to, 3), daily);
-  const before = new Map<Entity, pg.QueryResult>();
+  const before = new Map<Entity, pg.QueryResult<Row>>();
   for (const e of ['container', 'pod', 'volume', 'node'] as Entity[]) before.set(e, await rawOf(e, cluster));
   assert.ok(before.get('container')!.rows.some((r) => r.source === 'c'), 'both sources present');
 

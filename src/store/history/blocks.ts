@@ -10,7 +10,7 @@ import {
 import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockValueColumns, seriesKeyColumns } from './schema.js';
 
 /** A metric value as read from PostgreSQL or decoded: bigint columns exact, doubles as numbers. */
-export type BlockValue = number | bigint | null;
+type BlockValue = number | bigint | null;
 
 /** One raw row in block terms. */
 export interface BlockRow {
@@ -41,12 +41,12 @@ export interface EncodedBlock {
   nonNull: number;
 }
 
-export function blockStartMs(tsMs: number): number {
+function blockStartMs(tsMs: number): number {
   return Math.floor(tsMs / BLOCK_SPAN_MS) * BLOCK_SPAN_MS;
 }
 
 /** bigint values arrive as text from pg: exact as BigInt beyond 2^53, numbers below. */
-export function parseBigintText(v: unknown): number | bigint | null {
+function parseBigintText(v: unknown): number | bigint | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'bigint') return v;
   const n = Number(v);
@@ -129,7 +129,8 @@ export class BlockBuilder {
     const ts = row.ts;
     const tsMs = ts instanceof Date ? ts.getTime() : Date.parse(String(ts));
     if (!Number.isFinite(tsMs)) throw new Error(`history compaction ${this.entity}: row ${id} has no valid ts (${String(ts)})`);
-    const source = String(row[SOURCE_COLUMN.column] ?? 's');
+    const stamped = row[SOURCE_COLUMN.column];
+    const source = typeof stamped === 'string' ? stamped : 's';
     const startMs = blockStartMs(tsMs);
     let block = this.open.get(source);
     if (block && block.startMs !== startMs) {

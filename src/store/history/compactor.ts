@@ -153,9 +153,9 @@ export class Compactor {
     const done = new Set(inserted.rows.map((r) => blockId(keyCols.map((k) => r[k]))));
     out.blocks += inserted.rowCount ?? 0;
     for (let i = 0; i < blocks.length; i++) {
-      const b = encoded[i]!;
+      const b = encoded[i];
       if (done.has(blockId([...b.keys, b.source, new Date(b.startMs)]))) continue;
-      out.duplicates += await this.mergeInto(client, entity, blocks[i]!);
+      out.duplicates += await this.mergeInto(client, entity, blocks[i]);
       out.merged++;
     }
     await this.opts.afterInsert?.(entity, out.blocks + out.merged);

@@ -99,7 +99,7 @@ function decodeExpr(c: ColumnSpec): string {
  * the raw table, in its order. A row replayed into an already compacted hour shows twice only until the
  * next compaction pass merges it into its block.
  */
-export function historyFunctionSql(entity: Entity): string {
+function historyFunctionSql(entity: Entity): string {
   const cols = rawColumns(entity);
   const values = blockValueColumns(entity);
   const valueNames = new Set(values.map((c) => c.column));
@@ -127,7 +127,10 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
 $fn$`;
 }
 
-/** The text of migration 007 as generated from today's declarations (scripts/gen-history-migration.mjs). */
+/**
+ * The text of migration 007 as generated from today's declarations (scripts/gen-history-migration.mjs).
+ * @public (imported by that script from dist/)
+ */
 export function historyMigrationSql(): string {
   const out: string[] = [
     '-- 007: compressed history. Per metric entity a block table (one row per series, source and hour, the',
