@@ -24,4 +24,10 @@ FROM kubepulse.pod p JOIN kubepulse.cluster c ON c.id = p.cluster_id
 WHERE p.deleted_at IS NULL AND p.phase = 'Running'
 GROUP BY 1, 2 ORDER BY 1, 2;`,
   },
+  {
+    title: "a node's CPU over the last day: <entity>_history(from, to) reads raw rows and compressed history alike",
+    sql: `SELECT h.node, date_trunc('hour', h.ts) AS hour, round(avg(h.cpu_usage_nanocores) / 1e6) AS avg_cpu_millicores
+FROM kubepulse.node_history(now() - interval '1 day', now()) h
+GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 24;`,
+  },
 ];
