@@ -16,7 +16,7 @@ import {
 } from '../src/store/history/codec.js';
 import { HISTORY_DECODE_SQL } from '../src/store/history/decode-sql.js';
 import {
-  containerBlock, jitteredCounter, sampleTimes, seededRandom, wanderingGauge, type SyntheticBlock,
+  fixtureContainerBlocks, jitteredCounter, sampleTimes, seededRandom, wanderingGauge, type SyntheticBlock,
 } from '../src/store/history/synthetic.js';
 import { startTestDatabase } from '../test/helpers/pg.js';
 import type { Figures } from './figure.js';
@@ -25,19 +25,6 @@ import { fixture } from '../test/helpers/paths.js';
 const N = 240;
 
 
-function fixtureBlocks(): SyntheticBlock[] {
-  const blocks: SyntheticBlock[] = [];
-  for (const version of ['1.22', '1.28', '1.35']) {
-    const summary = JSON.parse(readFileSync(fixture(`summary-nri-${version}.json`), 'utf8')) as {
-      pods: Array<{ podRef: { name: string }; containers: Array<Record<string, unknown>> }>;
-    };
-    const cadvisor = readFileSync(fixture(`cadvisor-nri-${version}.txt`), 'utf8');
-    summary.pods.forEach((pod, p) => pod.containers.forEach((c, k) => {
-      blocks.push(containerBlock(c, pod.podRef.name, cadvisor, N, 1000 * p + k + 1));
-    }));
-  }
-  return blocks;
-}
 
 const isRate = (column: string): boolean => /_per_second$|_millicores$|_stalled_percent$|_time_percent$|_busy_percent$/.test(column);
 
@@ -113,7 +100,7 @@ export async function run(): Promise<Figures> {
   put('history_bytes_per_value_gauge', series.gauge.length / N, 'B/value',
     `${N} samples of a byte gauge moving by up to ±450 pages on 70 % of samples, one block, without timestamps`);
 
-  const blocks = fixtureBlocks().map(encodeBlock);
+  const blocks = fixtureContainerBlocks((file) => readFileSync(fixture(file), 'utf8'), N).map(encodeBlock);
   const columnsPerBlock = blocks[0].columns.length;
   put('history_bytes_per_value_container', bytesPerValue(blocks, () => true), 'B/value',
     `${blocks.length} container blocks of ${N} samples grown from the summary/cAdvisor fixtures (1.22, 1.28, 1.35), all ${columnsPerBlock} columns incl. rates, timestamps included`);

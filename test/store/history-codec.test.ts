@@ -8,7 +8,7 @@ import {
 } from '../../src/store/history/codec.js';
 import { HISTORY_DECODE_SQL } from '../../src/store/history/decode-sql.js';
 import {
-  containerBlock, jitteredCounter, sampleTimes, seededRandom, wanderingGauge, type SyntheticBlock,
+  fixtureContainerBlocks, jitteredCounter, sampleTimes, seededRandom, wanderingGauge,
 } from '../../src/store/history/synthetic.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
 import { fixture } from '../helpers/paths.js';
@@ -194,23 +194,10 @@ describe('double columns round-trip bit for bit', () => {
   });
 });
 
-function realBlocks(): SyntheticBlock[] {
-  const blocks: SyntheticBlock[] = [];
-  for (const version of ['1.22', '1.28', '1.35']) {
-    const summary = JSON.parse(readFileSync(fixture(`summary-nri-${version}.json`), 'utf8')) as {
-      pods: Array<{ podRef: { name: string }; containers: Array<Record<string, unknown>> }>;
-    };
-    const cadvisor = readFileSync(fixture(`cadvisor-nri-${version}.txt`), 'utf8');
-    summary.pods.forEach((pod, p) => pod.containers.forEach((c, k) => {
-      blocks.push(containerBlock(c, pod.podRef.name, cadvisor, N, 1000 * p + k + 1));
-    }));
-  }
-  return blocks;
-}
 
 describe('realistic blocks grown from the kubelet fixtures', () => {
   test('every column of every container block round-trips', () => {
-    const blocks = realBlocks();
+    const blocks = fixtureContainerBlocks((file) => readFileSync(fixture(file), 'utf8'), N);
     assert.ok(blocks.length >= 10, `${blocks.length} container blocks from the fixtures`);
     let values = 0;
     let bytes = 0;

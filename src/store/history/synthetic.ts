@@ -130,3 +130,22 @@ export function containerBlock(
   }
   return { ts, columns: metricColumnsOf('container').map((c) => byColumn.get(c.column)!) };
 }
+
+/**
+ * One block per container of the real summary fixtures (1.22, 1.28, 1.35), each container's values taken
+ * from the fixture and grown into `rows` samples; `read` gives a fixture file's text (tests and the codec
+ * bench read test/fixtures).
+ */
+export function fixtureContainerBlocks(read: (file: string) => string, rows: number): SyntheticBlock[] {
+  const blocks: SyntheticBlock[] = [];
+  for (const version of ['1.22', '1.28', '1.35']) {
+    const summary = JSON.parse(read(`summary-nri-${version}.json`)) as {
+      pods: Array<{ podRef: { name: string }; containers: Array<Record<string, unknown>> }>;
+    };
+    const cadvisor = read(`cadvisor-nri-${version}.txt`);
+    summary.pods.forEach((pod, p) => pod.containers.forEach((c, k) => {
+      blocks.push(containerBlock(c, pod.podRef.name, cadvisor, rows, 1000 * p + k + 1));
+    }));
+  }
+  return blocks;
+}
