@@ -85,7 +85,7 @@ function cadvisorValue(text: string, def: MetricDef, container: string, pod: str
  * A container block of n samples grown from one container of a kubelet summary (plus the cAdvisor text of
  * the same node for the cAdvisor-only columns). Every column of the container table, rates included.
  */
-export function containerBlock(
+function containerBlock(
   summaryContainer: Record<string, unknown>, podName: string, cadvisorText: string, n: number, seed: number,
 ): SyntheticBlock {
   const rnd = seededRandom(seed);
