@@ -18,7 +18,7 @@ export function decodePayload(input: IngestInput): Decoded {
     case 'summary':
       return decodeSummary(input.body, { scrapeTime: input.scrapedAt });
     case 'cadvisor':
-      return decodeCadvisorText(input.body, { nodeName: input.node, scrapeTime: input.scrapedAt });
+      return decodeCadvisorText(input.body, { nodeName: input.node, scrapeTime: input.scrapedAt, summaryCollected: input.summaryCollected });
     case 'resource':
       return decodeResource(input.body, { nodeName: input.node, scrapeTime: input.scrapedAt, resolvePodUid: input.resolvePodUid });
   }

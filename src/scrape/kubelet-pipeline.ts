@@ -2,7 +2,7 @@
 // rates and drop samples already seen (one RateTracker per cluster and source), stamp the cluster id, and
 // queue the rows on the store's bounded MetricWriter — whose enqueue waits when the database falls
 // behind, which is how scraping slows down instead of memory growing.
-import { ENTITIES, METRIC_DEFS, SOURCE_CODE, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
+import { ENTITIES, SOURCE_CODE, type MetricRow } from '../metrics/definitions.js';
 import { decodePayload, type Decoded } from './decode.js';
 import { RateTracker } from './rates.js';
 import { UnmappedFields } from './unmapped.js';
@@ -19,20 +19,6 @@ import type { Database } from '../store/database.js';
  * sample a gap and never give a rate.
  */
 const KUBELET_MAX_HOUSEKEEPING_MS = 15_000;
-
-/** Per entity: the columns both the summary and cAdvisor fill (with their rates), which the summary owns. */
-const SUMMARY_OWNED: Record<Entity, string[]> = Object.fromEntries(ENTITIES.map((e) => [e,
-  METRIC_DEFS.filter((d) => d.entity === e && d.summary && d.cadvisor).flatMap((d) => (d.rate ? [d.column, d.rate.column] : [d.column])),
-])) as Record<Entity, string[]>;
-
-/** Clears the summary-owned columns of cAdvisor rows (before rates, so no rate is computed for them). */
-function dropSummaryOwned(rows: MetricRows): void {
-  for (const entity of ENTITIES) {
-    const cols = SUMMARY_OWNED[entity];
-    if (!cols.length) continue;
-    for (const row of rows[entity]) for (let i = 0; i < cols.length; i++) row[cols[i]] = null;
-  }
-}
 
 /** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
 const FORGET_AFTER_INTERVALS = 10;
@@ -101,7 +87,6 @@ export class KubeletPipeline implements MetricPipeline {
     }
     this.count.payloads++;
     if (d.unmapped.length) this.unmapped.record(input.source, d.unmapped);
-    if (input.source === 'cadvisor' && input.summaryCollected) dropSummaryOwned(d.rows);
     const r = this.trackerFor(input).apply(input.clusterId, d.rows, d.startTimes);
     this.count.staleSkipped += r.stale;
     this.count.counterResets += r.resets;

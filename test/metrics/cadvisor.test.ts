@@ -192,3 +192,26 @@ test('cadvisor: systemd cgroup ids, NaN values and malformed lines', async () =>
   assert.throws(() => decodeCadvisorText('ok 1\ncontainer_threads{id="/"} seven\n', { nodeName: 'n', scrapeTime: SCRAPE }),
     /^MetricDecodeError: cadvisor: line 2: expected a number value/);
 });
+
+test('cadvisor with the summary collected too: the families the summary fills are skipped, the rest is the same', async () => {
+  const body = readFixture('cadvisor-nri-1.35.txt');
+  const text = body.toString('utf8');
+  const all = await decodeCadvisor(body, { nodeName: 'node-a', scrapeTime: SCRAPE });
+  const rest = await decodeCadvisor(body, { nodeName: 'node-a', scrapeTime: SCRAPE, summaryCollected: true });
+  assert.deepEqual(rest.unmapped, [], 'skipped families are not reported as unmapped');
+  assert.equal(rest.samples, all.samples, 'skipped lines still count as samples of the payload');
+  const summaryFilled = ['cpu_usage_core_nanoseconds', 'memory_working_set_bytes', 'memory_usage_bytes', 'memory_rss_bytes', 'memory_page_faults'];
+  const cadvisorOnly = ['cpu_cfs_periods', 'cpu_cfs_throttled_periods', 'memory_cache_bytes', 'memory_failcnt'];
+  assert.ok(lines(text, 'container_cpu_cfs_periods_total').length > 0, 'the fixture has CFS series');
+  for (const entity of ['node', 'pod', 'container'] as const) {
+    assert.equal(rest.rows[entity].length, all.rows[entity].length, `${entity}: the same rows`);
+    for (let i = 0; i < all.rows[entity].length; i++) {
+      const a = all.rows[entity][i];
+      const r = rest.rows[entity][i];
+      assert.deepEqual(r.ts, a.ts);
+      for (const c of summaryFilled) if (c in a) assert.equal(r[c], null, `${entity}.${c} is left to the summary`);
+      for (const c of cadvisorOnly) if (c in a) assert.equal(r[c], a[c], `${entity}.${c} is kept`);
+    }
+  }
+  assert.ok(rest.rows.container.some((r) => r.cpu_cfs_periods !== null), 'some container has CFS periods');
+});

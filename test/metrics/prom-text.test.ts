@@ -74,3 +74,36 @@ test('prom text: wantFamily skips other families before their labels', () => {
   assert.deepEqual(asked, ['keep', 'skip', 'keep']);
   assert.equal(p.samples, 2);
 });
+
+test('prom text: lines with one label text share one labels object; quotes, braces and trailing commas in it', () => {
+  const seen: PromSample[] = [];
+  parsePromText([
+    'a{id="/x",v="q\\"} y"} 1',
+    'b{id="/x",v="q\\"} y"} 2',
+    'b{id="/x",v="q\\\\"} 3',
+    'c{id="/x",v="q\\\\"} 4',
+    'c{id="/x",} 5',
+    'd{id="/x",} 6',
+    'd{} 7',
+  ].join('\n'), (s) => seen.push(s));
+  assert.deepEqual(seen.map((s) => s.labels), [
+    { id: '/x', v: 'q"} y' }, { id: '/x', v: 'q"} y' }, { id: '/x', v: 'q\\' }, { id: '/x', v: 'q\\' },
+    { id: '/x' }, { id: '/x' }, {},
+  ]);
+  assert.equal(seen[0].labels, seen[1].labels, 'an escaped quote before "} does not end the label text');
+  assert.equal(seen[2].labels, seen[3].labels, 'an escaped backslash before the quote does');
+  assert.notEqual(seen[1].labels, seen[2].labels);
+  assert.deepEqual(seen.map((s) => s.value), [1, 2, 3, 4, 5, 6, 7]);
+});
+
+test('prom text: a run of lines of an unwanted family is skipped and counted', () => {
+  const names: string[] = [];
+  const asked: string[] = [];
+  const p = parsePromText('x_a{l="1"} 1\nx_a{l="2"} 2\nx_ab 3\ny 4\nx_a 5\n', (s) => names.push(s.name), {
+    wantFamily: (n) => { asked.push(n); return n !== 'x_a'; },
+  });
+  assert.deepEqual(names, ['x_ab', 'y'], 'x_ab is not x_a although it starts like it');
+  assert.deepEqual(asked, ['x_a', 'x_ab', 'y', 'x_a'], 'asked once per run of one name');
+  assert.equal(p.skipped, 3);
+  assert.equal(p.samples, 2);
+});

@@ -26,6 +26,11 @@ export interface CadvisorDecodeOptions {
   checkUnmapped?: boolean;
   /** Keep interface and disk rows whose counters are all zero (default false; see isIdleRow). */
   keepIdle?: boolean;
+  /**
+   * The cluster collects the Summary API too: leave the columns it fills to it (their families are not
+   * even parsed; see CADVISOR_ONLY_TARGETS). Default false: cAdvisor fills every column it maps.
+   */
+  summaryCollected?: boolean;
 }
 
 export interface DecodedCadvisor {
@@ -88,21 +93,34 @@ export const IGNORED_CADVISOR_FAMILIES: Record<string, string> = {
 
 interface Target { column: string; labels: Array<[string, string]>; scale: number; integer: boolean }
 
+type Targets = Map<string, Map<Entity, Target[]>>;
+
 /** family → entity → targets (several when label filters split one family, e.g. pgfault/pgmajfault). */
-const TARGETS = new Map<string, Map<Entity, Target[]>>();
-for (const def of METRIC_DEFS) {
-  if (!def.cadvisor) continue;
-  let byEntity = TARGETS.get(def.cadvisor.family);
-  if (!byEntity) TARGETS.set(def.cadvisor.family, (byEntity = new Map<Entity, Target[]>()));
-  const list = byEntity.get(def.entity) ?? [];
-  list.push({
-    column: def.column,
-    labels: Object.entries(def.cadvisor.labels ?? {}),
-    scale: def.cadvisor.scale ?? 1,
-    integer: def.sqlType !== 'double precision',
-  });
-  byEntity.set(def.entity, list);
+function targetsOf(defs: typeof METRIC_DEFS): Targets {
+  const out: Targets = new Map();
+  for (const def of defs) {
+    if (!def.cadvisor) continue;
+    let byEntity = out.get(def.cadvisor.family);
+    if (!byEntity) out.set(def.cadvisor.family, (byEntity = new Map<Entity, Target[]>()));
+    const list = byEntity.get(def.entity) ?? [];
+    list.push({
+      column: def.column,
+      labels: Object.entries(def.cadvisor.labels ?? {}),
+      scale: def.cadvisor.scale ?? 1,
+      integer: def.sqlType !== 'double precision',
+    });
+    byEntity.set(def.entity, list);
+  }
+  return out;
 }
+
+const TARGETS = targetsOf(METRIC_DEFS);
+/**
+ * What cAdvisor alone gives when the Summary API is collected too: the summary fills CPU, memory, PSI and
+ * network bytes from the same cgroup counters of the same housekeeping pass, so those families are
+ * skipped before their labels (about a third of a 30-pod payload's lines) and each value is stored once.
+ */
+const CADVISOR_ONLY_TARGETS = targetsOf(METRIC_DEFS.filter((d) => !d.summary));
 
 const NEW_ROW = {
   node: rowFactory('node'),
@@ -152,6 +170,9 @@ const NETWORK_FAMILIES = new Set(
 );
 const CPU_USAGE_FAMILY = 'container_cpu_usage_seconds_total';
 
+/** Which row a family's samples go to: a network interface's, a block device's, or the cgroup's own. */
+type RowUse = 'interface' | 'disk_io' | 'cgroup';
+
 /** Maps samples into rows; feed it with `add`, then `finish`. */
 class CadvisorMapper {
   private readonly rows = emptyMetricRows();
@@ -162,75 +183,47 @@ class CadvisorMapper {
   /** Older kubelets (the 1.15 fixture) expose only per-CPU usage (cpu00, cpu01…): summed when no cpu="total" exists. */
   private readonly perCpuSum = new Map<MetricRow, number>();
   private readonly podNames = new Map<string, { namespace: string; pod: string }>();
+  private readonly rowOf = new Map<Readonly<Record<string, string>>, Partial<Record<RowUse, { row: MetricRow; entity: Entity } | null>>>();
   private skipped = 0;
   private count = 0;
 
   private readonly wanted = new Map<string, boolean>();
 
-  constructor(private readonly opts: CadvisorDecodeOptions) {}
+  private readonly targets: Targets;
+
+  constructor(private readonly opts: CadvisorDecodeOptions) {
+    this.targets = opts.summaryCollected ? CADVISOR_ONLY_TARGETS : TARGETS;
+  }
 
   /** For the parser's wantFamily: mapped families and start times are parsed; others only noted. */
   wantFamily(name: string): boolean {
     let want = this.wanted.get(name);
     if (want === undefined) {
-      want = TARGETS.has(name) || name === 'container_start_time_seconds';
-      if (!want && this.opts.checkUnmapped !== false && !(name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(name);
+      want = this.targets.has(name) || name === 'container_start_time_seconds';
+      if (!want && !TARGETS.has(name) && this.opts.checkUnmapped !== false && !(name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(name);
       this.wanted.set(name, want);
     }
-    if (!want) this.count++;
     return want;
   }
 
   add(s: PromSample): void {
     this.count++;
-    const byEntity = TARGETS.get(s.name);
+    const byEntity = this.targets.get(s.name);
     if (!byEntity) {
       if (s.name === 'container_start_time_seconds') this.startTime(s);
-      else if (this.opts.checkUnmapped !== false && !(s.name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(s.name);
+      else if (!TARGETS.has(s.name) && this.opts.checkUnmapped !== false && !(s.name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(s.name);
       return;
     }
     const l = s.labels;
-    const id = l.id;
-    if (id === undefined) {
-      this.skipped++;
-      return;
-    }
-    let cg = this.cgroups.get(id);
-    if (!cg) this.cgroups.set(id, (cg = classifyCgroup(id)));
-    const container = l.container ?? l.container_name ?? '';
     const isNetwork = NETWORK_FAMILIES.has(s.name);
-    let row: MetricRow | undefined;
-    let entity: Entity;
-    if (isNetwork) {
-      // Interfaces exist per network namespace: the node's, and each pod's (seen on the sandbox or pod cgroup).
-      const iface = l.interface;
-      if (iface === undefined) return this.skip();
-      if (cg.kind === 'node') row = this.interfaceRow('', iface, l);
-      else if (cg.kind === 'pod' || (cg.kind === 'below-pod' && (container === '' || container === 'POD'))) {
-        row = this.interfaceRow(cg.uid, iface, l);
-      } else return this.skip();
-      entity = 'interface';
-    } else if (l.device !== undefined && byEntity.has('disk_io')) {
-      if (cg.kind === 'node') row = this.diskRow('', '', l.device, l);
-      else if (cg.kind === 'pod') row = this.diskRow(cg.uid, '', l.device, l);
-      else if (cg.kind === 'below-pod' && container !== '' && container !== 'POD') row = this.diskRow(cg.uid, container, l.device, l);
-      else return this.skip();
-      entity = 'disk_io';
-    } else {
-      switch (cg.kind) {
-        case 'node': entity = 'node'; row = this.cgroupRow('node', 'node', () => ({})); break;
-        case 'system': { const name = cg.name; entity = 'system_container'; row = this.cgroupRow('system_container', `s/${name}`, () => ({ name })); break; }
-        case 'pod': { const uid = cg.uid; entity = 'pod'; row = this.cgroupRow('pod', `p/${uid}`, () => this.podAttrs(uid, l)); break; }
-        case 'below-pod': {
-          if (container === '' || container === 'POD') return this.skip();
-          const uid = cg.uid;
-          entity = 'container';
-          row = this.cgroupRow('container', `c/${uid}/${container}`, () => ({ ...this.podAttrs(uid, l), container }));
-          break;
-        }
-        default: return this.skip();
-      }
-    }
+    const use: RowUse = isNetwork ? 'interface' : l.device !== undefined && byEntity.has('disk_io') ? 'disk_io' : 'cgroup';
+    // Lines with one label set share its object (PromSample.labels): the row it maps to is found once.
+    let memo = this.rowOf.get(l);
+    if (!memo) this.rowOf.set(l, (memo = {}));
+    let target = memo[use];
+    if (target === undefined) memo[use] = target = this.rowFor(l, use);
+    if (target === null) return this.skip();
+    const { row, entity } = target;
     const targets = byEntity.get(entity);
     if (!targets) return this.skip();
     if (s.name === CPU_USAGE_FAMILY && l.cpu !== undefined && l.cpu !== 'total') {
@@ -245,7 +238,45 @@ class CadvisorMapper {
     }
   }
 
-  finish(): DecodedCadvisor {
+  /** The row a label set's samples of one kind of family go to (null: skipped), decided once per label set. */
+  private rowFor(l: Readonly<Record<string, string>>, use: RowUse): { row: MetricRow; entity: Entity } | null {
+    const id = l.id;
+    if (id === undefined) return null;
+    let cg = this.cgroups.get(id);
+    if (!cg) this.cgroups.set(id, (cg = classifyCgroup(id)));
+    const container = l.container ?? l.container_name ?? '';
+    if (use === 'interface') {
+      // Interfaces exist per network namespace: the node's, and each pod's (seen on the sandbox or pod cgroup).
+      const iface = l.interface;
+      if (iface === undefined) return null;
+      if (cg.kind === 'node') return { row: this.interfaceRow('', iface, l), entity: 'interface' };
+      if (cg.kind === 'pod' || (cg.kind === 'below-pod' && (container === '' || container === 'POD'))) {
+        return { row: this.interfaceRow(cg.uid, iface, l), entity: 'interface' };
+      }
+      return null;
+    }
+    if (use === 'disk_io') {
+      const device = l.device;
+      if (cg.kind === 'node') return { row: this.diskRow('', '', device, l), entity: 'disk_io' };
+      if (cg.kind === 'pod') return { row: this.diskRow(cg.uid, '', device, l), entity: 'disk_io' };
+      if (cg.kind === 'below-pod' && container !== '' && container !== 'POD') return { row: this.diskRow(cg.uid, container, device, l), entity: 'disk_io' };
+      return null;
+    }
+    switch (cg.kind) {
+      case 'node': return { row: this.cgroupRow('node', 'node', () => ({})), entity: 'node' };
+      case 'system': { const name = cg.name; return { row: this.cgroupRow('system_container', `s/${name}`, () => ({ name })), entity: 'system_container' }; }
+      case 'pod': { const uid = cg.uid; return { row: this.cgroupRow('pod', `p/${uid}`, () => this.podAttrs(uid, l)), entity: 'pod' }; }
+      case 'below-pod': {
+        if (container === '' || container === 'POD') return null;
+        const uid = cg.uid;
+        return { row: this.cgroupRow('container', `c/${uid}/${container}`, () => ({ ...this.podAttrs(uid, l), container })), entity: 'container' };
+      }
+      default: return null;
+    }
+  }
+
+  /** `skippedLines`: lines of families wantFamily turned away (the parser counts them). */
+  finish(skippedLines: number): DecodedCadvisor {
     const cpuScale = TARGETS.get(CPU_USAGE_FAMILY)!.get('node')![0].scale;
     for (const [row, sum] of this.perCpuSum) {
       if (row.cpu_usage_core_nanoseconds === null) row.cpu_usage_core_nanoseconds = toColumn(sum * cpuScale, true);
@@ -273,7 +304,7 @@ class CadvisorMapper {
     }
     return {
       nodeName: this.opts.nodeName, rows: this.rows, startTimes: this.startTimes, unmapped: [...this.unmapped],
-      skippedSamples: this.skipped, samples: this.count, idleInterfaces, idleDisks,
+      skippedSamples: this.skipped, samples: this.count + skippedLines, idleInterfaces, idleDisks,
     };
   }
 
@@ -292,7 +323,7 @@ class CadvisorMapper {
     if (row.ts === null && s.timestampMs !== null) row.ts = new Date(s.timestampMs - (s.timestampMs % 1000));
   }
 
-  private podAttrs(uid: string, l: Record<string, string>): { namespace: string; pod: string } {
+  private podAttrs(uid: string, l: Readonly<Record<string, string>>): { namespace: string; pod: string } {
     const pod = l.pod ?? l.pod_name ?? '';
     const namespace = l.namespace ?? '';
     if (pod !== '' && !this.podNames.has(uid)) this.podNames.set(uid, { namespace, pod });
@@ -312,7 +343,7 @@ class CadvisorMapper {
     return row;
   }
 
-  private interfaceRow(uid: string, iface: string, l: Record<string, string>): MetricRow {
+  private interfaceRow(uid: string, iface: string, l: Readonly<Record<string, string>>): MetricRow {
     const key = `i/${uid}/${iface}`;
     let row = this.rowByKey.get(key);
     if (row) return row;
@@ -326,7 +357,7 @@ class CadvisorMapper {
     return row;
   }
 
-  private diskRow(uid: string, container: string, device: string, l: Record<string, string>): MetricRow {
+  private diskRow(uid: string, container: string, device: string, l: Readonly<Record<string, string>>): MetricRow {
     const key = `d/${uid}/${container}/${device}`;
     let row = this.rowByKey.get(key);
     if (row) return row;
@@ -356,7 +387,7 @@ class CadvisorMapper {
   }
 }
 
-function labelsMatch(l: Record<string, string>, want: Array<[string, string]>): boolean {
+function labelsMatch(l: Readonly<Record<string, string>>, want: Array<[string, string]>): boolean {
   for (let i = 0; i < want.length; i++) if (l[want[i][0]] !== want[i][1]) return false;
   return true;
 }
@@ -383,7 +414,7 @@ export async function decodeCadvisor(
     if (err instanceof PromParseError) throw new MetricDecodeError('cadvisor', `line ${err.line}`, `${err.problem}: ${JSON.stringify(err.text.slice(0, 120))}`);
     throw err;
   }
-  return mapper.finish();
+  return mapper.finish(parser.skipped);
 }
 
 /** Synchronous form for a body already in memory. */
@@ -397,5 +428,5 @@ export function decodeCadvisorText(input: string | Buffer, opts: CadvisorDecodeO
     if (err instanceof PromParseError) throw new MetricDecodeError('cadvisor', `line ${err.line}`, `${err.problem}: ${JSON.stringify(err.text.slice(0, 120))}`);
     throw err;
   }
-  return mapper.finish();
+  return mapper.finish(parser.skipped);
 }
