@@ -101,24 +101,29 @@ export function timeRange(u: URL, nowMs: number = Date.now()): TimeRange {
   return { from: new Date(nowMs - RANGES_MS[name]), to: new Date(nowMs) };
 }
 
+/**
+ * What a chart's values are averaged from: `raw` the samples themselves (raw rows and the decoded history
+ * blocks they were compacted into, value for value), `1m` / `1h` a rollup table.
+ */
 export type Resolution = 'raw' | '1m' | '1h';
 
 /**
- * Which table answers a range: raw rows up to 3 hours (≤ 720 samples per series at 15 s), the 1-minute
- * rollup up to 2 days (≤ 2,880 points), the 1-hour rollup beyond (7 days → 168 points, 30 days → 720).
- * So no chart ever reads millions of raw rows.
+ * The grain of a range's chart, which fixes its bucket width (bucketSeconds): samples up to 3 hours
+ * (≤ 720 samples per series at 15 s), minutes up to 2 days (≤ 2,880), hours beyond (7 days → 168
+ * points, 30 days → 720). It is also the rollup read where the samples no longer reach (series.ts):
+ * the 1-minute one for a grain finer than an hour.
  */
-export function resolutionFor(r: TimeRange): Resolution {
+export function grainFor(r: TimeRange): Resolution {
   const span = r.to.getTime() - r.from.getTime();
   if (span <= 3 * 3_600_000) return 'raw';
   if (span <= 2 * 86_400_000) return '1m';
   return '1h';
 }
 
-/** Bucket width for a chart of at most ~maxPoints points over the range, never finer than the resolution. */
-export function bucketSeconds(r: TimeRange, res: Resolution, maxPoints = 360): number {
+/** Bucket width for a chart of at most ~maxPoints points over the range, never finer than the grain. */
+export function bucketSeconds(r: TimeRange, grain: Resolution, maxPoints = 360): number {
   const span = (r.to.getTime() - r.from.getTime()) / 1000;
-  const floor = res === 'raw' ? 1 : res === '1m' ? 60 : 3600;
+  const floor = grain === 'raw' ? 1 : grain === '1m' ? 60 : 3600;
   const want = Math.ceil(span / maxPoints);
   return Math.max(floor, Math.ceil(want / floor) * floor);
 }

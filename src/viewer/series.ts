@@ -1,30 +1,26 @@
-// Time series for the charts: one SQL per chart, reading raw rows for short ranges and the 1-minute or
-// 1-hour rollups for long ones (params.resolutionFor), bucketed to at most a few hundred points. Metric
-// names are looked up in the table derived from the metric declarations (chart-declarations.ts); no
-// request text ever becomes SQL.
+// Time series for the charts, bucketed to at most a few hundred points. A chart is computed from its
+// samples wherever they are held — raw rows in the raw window, history blocks past it (sample-series.ts)
+// — for any range the samples still cover; a rollup answers only a range reaching back past the
+// samples' retention (raw retention, 7 days by default; the rollups are kept far longer). Why not the
+// rollups wherever they would do: the samples give exact sample-weighted averages (a rollup's
+// avg of minute averages weights minutes, not samples), include the newest minutes (a rollup lags its
+// job), and were measured fast enough (bench/history-viewer.ts: a 24 h node chart from blocks + raw
+// rows well under the 100 ms target). Metric names are looked up in the table derived from the metric
+// declarations (chart-declarations.ts); no request text ever becomes SQL.
 import type pg from 'pg';
 import { ENTITY_TABLES } from '../metrics/definitions.js';
 import { RequestError } from '../server/http-server.js';
-import { bucketSeconds, resolutionFor, type Resolution, type TimeRange } from './params.js';
+import { bucketSeconds, grainFor, type Resolution } from './params.js';
 import { SERIES_METRICS, chartsFor, type ChartSpec, type SeriesEntity } from './chart-declarations.js';
+import { GROUP, entityFilter, type BucketRow, type SeriesRequest } from './series-request.js';
+import { sampleBuckets, samplesHorizonMs } from './sample-series.js';
 
 export { SERIES_METRICS, type SeriesEntity } from './chart-declarations.js';
 
-/** The column splitting one chart into several lines (one per container, one per interface). */
-const GROUP: Partial<Record<SeriesEntity, string>> = { container: 'container', interface: 'interface' };
-
-export interface SeriesRequest {
-  entity: SeriesEntity;
-  clusterId: number;
-  /** Identity filter: node name (node, interface) or pod uid (pod, container). */
-  node?: string;
-  podUid?: string;
-  metrics: string[];
-  range: TimeRange;
-}
-
 export interface SeriesResult {
+  /** `raw`: averaged from the samples (raw rows and history blocks); `1m` / `1h`: from that rollup. */
   resolution: Resolution;
+  /** The tables that held the data: `node_metric`, `node_block`, both joined by `+`, or a rollup. */
   table: string;
   bucketS: number;
   from: string;
@@ -51,55 +47,91 @@ export function parseMetricList(entity: SeriesEntity, text: string | null): stri
   return names;
 }
 
-/** The SQL for one series request (exported for tests: it names the table the range chose). */
-export function seriesSql(q: SeriesRequest): { sql: string; params: unknown[]; resolution: Resolution; table: string; bucketS: number } {
-  const resolution = resolutionFor(q.range);
-  const bucketS = bucketSeconds(q.range, resolution);
-  const table = resolution === 'raw' ? ENTITY_TABLES[q.entity].table : `${ENTITY_TABLES[q.entity].table}_${resolution}`;
-  const defs = q.metrics.map((m) => SERIES_METRICS[q.entity][m]);
-  const cols = defs.map((d, i) => `avg(${resolution === 'raw' ? d.column : `${d.column}_avg`}) * ${d.scale} AS m${i}`);
-  const params: unknown[] = [q.clusterId, q.range.from, q.range.to, bucketS];
-  const where = ['cluster_id = $1', 'ts >= $2', 'ts < $3'];
-  if (q.entity === 'node' || q.entity === 'interface') {
-    params.push(q.node);
-    where.push(`node = $${params.length}`);
-    if (q.entity === 'interface') where.push(`pod_uid = ''`); // the node's own interfaces
-  } else {
-    params.push(q.podUid);
-    where.push(`pod_uid = $${params.length}`);
-  }
+type Rollup = Exclude<Resolution, 'raw'>;
+
+/** The SQL of a chart read from a rollup (exported for tests: it names the table). */
+export function rollupSeriesSql(q: SeriesRequest, rollup: Rollup): { sql: string; params: unknown[]; table: string; bucketS: number } {
+  const bucketS = bucketSeconds(q.range, rollup);
+  const table = `${ENTITY_TABLES[q.entity].table}_${rollup}`;
+  const cols = q.metrics.map((m, i) => {
+    const d = SERIES_METRICS[q.entity][m];
+    return `avg(${d.column}_avg) * ${d.scale} AS m${i}`;
+  });
+  const params: unknown[] = [];
+  const where = entityFilter(q, params);
+  params.push(q.range.from, q.range.to, bucketS);
+  where.push(`ts >= $${params.length - 2}`, `ts < $${params.length - 1}`);
   const group = GROUP[q.entity];
   const sql =
-    `SELECT extract(epoch FROM date_bin(make_interval(secs => $4), ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t` +
+    `SELECT extract(epoch FROM date_bin(make_interval(secs => $${params.length}), ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t` +
     `${group ? `, ${group} AS g` : ', NULL::text AS g'}, ${cols.join(', ')}\n` +
     `FROM kubepulse.${table} WHERE ${where.join(' AND ')}\nGROUP BY 1, 2 ORDER BY 1 LIMIT 20000`;
-  return { sql, params, resolution, table, bucketS };
+  return { sql, params, table, bucketS };
 }
 
-export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<SeriesResult> {
-  const { sql, params, resolution, table, bucketS } = seriesSql(q);
-  const rows = (await pool.query<Record<string, unknown>>(sql, params)).rows;
-  const ts = [...new Set(rows.map((r) => Number(r.t)))].sort((a, b) => a - b);
+/**
+ * The rollup that must answer q, or null when the samples serve: only when the range starts before the
+ * oldest partition still holding samples and the rollup does hold rows of the entity from before it
+ * (a young install has neither, and its charts stay on the samples).
+ */
+async function rollupAnswering(pool: pg.Pool, q: SeriesRequest): Promise<Rollup | null> {
+  const horizonMs = await samplesHorizonMs(pool, q.entity);
+  if (q.range.from.getTime() >= horizonMs) return null;
+  const rollup: Rollup = grainFor(q.range) === '1h' ? '1h' : '1m';
+  const params: unknown[] = [];
+  const where = entityFilter(q, params);
+  params.push(q.range.from, new Date(Math.min(horizonMs, q.range.to.getTime())));
+  where.push(`ts >= $${params.length - 1}`, `ts < $${params.length}`);
+  const r = await pool.query(`SELECT 1 FROM kubepulse.${ENTITY_TABLES[q.entity].table}_${rollup} WHERE ${where.join(' AND ')} LIMIT 1`, params);
+  return r.rowCount ? rollup : null;
+}
+
+/** The answer's series from bucket rows (either path): one line per metric and group, aligned on ts. */
+function assemble(q: SeriesRequest, rows: BucketRow[]): Pick<SeriesResult, 'ts' | 'series'> {
+  const ts = [...new Set(rows.map((r) => r.t))].sort((a, b) => a - b);
   const at = new Map(ts.map((t, i) => [t, i]));
-  const groups = [...new Set(rows.map((r) => (r.g as string | null) ?? null))].sort();
+  const groups = [...new Set(rows.map((r) => r.g))].sort();
   const series: SeriesResult['series'] = [];
   q.metrics.forEach((metric, mi) => {
     for (const group of groups) {
       const values = new Array<number | null>(ts.length).fill(null);
       const reported = new Array<boolean>(ts.length).fill(false);
       for (const r of rows) {
-        if ((r.g ?? null) !== group) continue;
-        const i = at.get(Number(r.t))!;
+        if (r.g !== group) continue;
+        const i = at.get(r.t)!;
         reported[i] = true;
-        if (r[`m${mi}`] !== null) values[i] = Number(r[`m${mi}`]);
+        if (r.values[mi] !== null) values[i] = r.values[mi];
       }
       const unsampled: number[] = [];
       for (let i = 0; i < ts.length; i++) if (reported[i] && values[i] === null) unsampled.push(i);
       series.push({ metric, group, unit: SERIES_METRICS[q.entity][metric].unit, values, unsampled });
     }
   });
+  return { ts, series };
+}
+
+export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<SeriesResult> {
+  const rollup = await rollupAnswering(pool, q);
+  let resolution: Resolution;
+  let table: string;
+  let bucketS: number;
+  let rows: BucketRow[];
+  if (rollup) {
+    const s = rollupSeriesSql(q, rollup);
+    const got = (await pool.query<Record<string, unknown>>(s.sql, s.params)).rows;
+    rows = got.map((r) => ({
+      t: Number(r.t), g: (r.g as string | null) ?? null,
+      values: q.metrics.map((_, i) => (r[`m${i}`] === null ? null : Number(r[`m${i}`]))),
+    }));
+    [resolution, table, bucketS] = [rollup, s.table, s.bucketS];
+  } else {
+    // Same bucket widths as the rollups gave these ranges: a 24 h chart still has 240 s buckets.
+    bucketS = bucketSeconds(q.range, grainFor(q.range));
+    const s = await sampleBuckets(pool, q, bucketS);
+    [resolution, table, rows] = ['raw', s.tables.join('+'), s.rows];
+  }
   return {
-    resolution, table, bucketS, from: q.range.from.toISOString(), to: q.range.to.toISOString(), ts, series,
+    resolution, table, bucketS, from: q.range.from.toISOString(), to: q.range.to.toISOString(), ...assemble(q, rows),
     charts: chartsFor(q.entity, q.metrics),
   };
 }

@@ -110,16 +110,15 @@ test('a node page draws charts with data points', async () => {
   await page.screenshot({ path: join(SHOTS, 'node.png'), fullPage: true });
 });
 
-test('the time-range picker reads the 1-hour rollups for 7 days', async () => {
+test('the time-range picker asks for 7 days: hour buckets from the samples', async () => {
   const response = page.waitForResponse((r) => r.url().includes('/api/series') && r.url().includes('entity=node') && r.url().includes('range=7d'));
   await page.click('.range-btn[data-range="7d"]');
-  const body = (await (await response).json()) as { resolution: string; table: string };
-  assert.equal(body.table, 'node_metric_1h');
-  assert.equal(body.resolution, '1h');
-  await waitFor(async () => (await page.locator('.chart[data-title="CPU"]').getAttribute('data-resolution')) === '1h', 'CPU chart reads the 1h rollup');
+  const body = (await (await response).json()) as { resolution: string; table: string; bucketS: number };
+  assert.deepEqual([body.resolution, body.table, body.bucketS], ['raw', 'node_metric', 3600]);
+  await waitFor(async () => (await page.locator('.chart[data-title="CPU"] .res').textContent()) === 'raw · 3600s', 'CPU chart in hour buckets');
   assert.ok(page.url().includes('range=7d'), 'the range is in the URL');
   await page.click('.range-btn[data-range="15m"]');
-  await waitFor(async () => (await page.locator('.chart[data-title="CPU"]').getAttribute('data-resolution')) === 'raw', 'back to raw rows');
+  await waitFor(async () => (await page.locator('.chart[data-title="CPU"] .res').textContent()) === 'raw · 3s', 'back to 15 minutes of samples');
 });
 
 test('a pod deleted in the simulator disappears and its replacement appears without a reload', async () => {

@@ -1,31 +1,33 @@
 // The viewer's query-parameter parsing and the range → table choice, on plain values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucketSeconds, optEnum, optInt, optLabel, optName, resolutionFor, timeRange } from '../../src/viewer/params.js';
-import { parseMetricList, seriesSql } from '../../src/viewer/series.js';
+import { bucketSeconds, grainFor, optEnum, optInt, optLabel, optName, timeRange } from '../../src/viewer/params.js';
+import { parseMetricList, rollupSeriesSql } from '../../src/viewer/series.js';
 
 const u = (q: string): URL => new URL(`http://x/api?${q}`);
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 
-test('named ranges pick raw rows, the 1-minute or the 1-hour rollup', () => {
-  const pick = (range: string): string => resolutionFor(timeRange(u(`range=${range}`), NOW));
+test('named ranges get the grain of samples, minutes or hours', () => {
+  const pick = (range: string): string => grainFor(timeRange(u(`range=${range}`), NOW));
   assert.deepEqual(['15m', '1h', '6h', '24h', '7d', '30d'].map(pick), ['raw', 'raw', '1m', '1m', '1h', '1h']);
   const custom = timeRange(u('from=2026-01-01T00:00:00Z&to=2026-01-01T02:00:00Z'), NOW);
   assert.equal(custom.to.getTime() - custom.from.getTime(), 7_200_000);
-  assert.equal(resolutionFor(custom), 'raw');
+  assert.equal(grainFor(custom), 'raw');
 });
 
-test('charts get at most a few hundred buckets, never finer than the table', () => {
+test('charts get at most a few hundred buckets, never finer than the grain', () => {
   const week = timeRange(u('range=7d'), NOW);
   assert.equal(bucketSeconds(week, '1h'), 3600 * Math.ceil(7 * 86400 / 360 / 3600));
   const q = timeRange(u('range=15m'), NOW);
   assert.ok(900 / bucketSeconds(q, 'raw') <= 360);
-  const s = seriesSql({ entity: 'node', clusterId: 1, node: 'n1', metrics: ['cpu', 'memory'], range: week });
+  assert.equal(bucketSeconds(timeRange(u('range=24h'), NOW), '1m'), 240);
+  const s = rollupSeriesSql({ entity: 'node', clusterId: 1, node: 'n1', metrics: ['cpu', 'memory'], range: week }, '1h');
   assert.equal(s.table, 'node_metric_1h');
+  assert.equal(s.bucketS, 3600);
   assert.match(s.sql, /FROM kubepulse\.node_metric_1h /);
   assert.match(s.sql, /avg\(cpu_usage_nanocores_avg\)/);
   assert.ok(!s.sql.includes('n1'), 'values travel as parameters');
-  assert.equal(seriesSql({ entity: 'container', clusterId: 1, podUid: 'u', metrics: ['cpu'], range: timeRange(u('range=24h'), NOW) }).table, 'container_metric_1m');
+  assert.equal(rollupSeriesSql({ entity: 'container', clusterId: 1, podUid: 'u', metrics: ['cpu'], range: timeRange(u('range=24h'), NOW) }, '1m').table, 'container_metric_1m');
 });
 
 test('bad parameters are refused with a message naming the parameter', () => {
