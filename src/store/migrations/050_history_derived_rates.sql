@@ -310,9 +310,11 @@ BEGIN
     k := n - 1;
     cvb := ('x' || encode(substring(counter FROM c.pos + 1), 'hex'))::varbit;
     tvb := ('x' || encode(substring(ts FROM t.pos + 1), 'hex'))::varbit;
-    -- base >= 0: every delta inside the bit width is >= 0, so only a patched one can be a reset
+    -- base >= 0: every delta inside the bit width is >= 0, so only a patched one can be a reset.
+    -- No ORDER BY in array_agg: a plain aggregate over one function scan takes the rows in the order
+    -- generate_series gives them (no parallel plan for a function scan), and the sort cost ~25 %.
     SELECT array_agg((c.base + substring(cvb FROM i * c.w + 1 FOR c.w)::bigint)::double precision
-                     / ((t.base + substring(tvb FROM i * t.w + 1 FOR t.w)::bigint)::double precision / 1000) * scale ORDER BY i)
+                     / ((t.base + substring(tvb FROM i * t.w + 1 FOR t.w)::bigint)::double precision / 1000) * scale)
       INTO out FROM generate_series(0, k - 1) AS i;
     out := array_prepend(NULL::double precision, out);
     FOR j IN 0 .. c.e - 1 LOOP
