@@ -9,7 +9,10 @@ import { StoreMaintenance } from '../../src/store/maintenance.js';
 import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
 import { Compactor } from '../../src/store/history/compactor.js';
 import { blockTable, historyFunction, seriesKeyColumns } from '../../src/store/history/schema.js';
-import { ENTITY_TABLES, metricsOf, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
+import { ENTITY_TABLES, emptyMetricRows, metricsOf, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
+import { RateTracker } from '../../src/scrape/rates.js';
+import { decodeBlockRows } from '../../src/store/history/blocks.js';
+import { blockValueColumns } from '../../src/store/history/schema.js';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { useMigratedStore } from '../helpers/store.js';
 
@@ -122,6 +125,87 @@ test('compacted history equals the raw rows it came from, every column and row, 
     const b = from + 2 * HOUR + 1_000;
     const part = await historyOf(entity, cluster, a, b);
     assert.deepEqual(part.rows, raw.rows.filter((r) => (r.ts as Date).getTime() >= a && (r.ts as Date).getTime() < b));
+  }
+});
+
+/**
+ * Container rows as the collector makes them: counters that grow by varying steps, one container restart
+ * (every counter starts again from a small value), a few samples missing (a gap), a counter absent in some
+ * rows, and the rates computed by the collector's own RateTracker, one sample at a time.
+ */
+function trackedContainerRows(clusterId: number, fromMs: number, toMs: number, series: number): MetricRow[] {
+  const tracker = new RateTracker({ intervalMs: STEP, now: () => toMs });
+  const out: MetricRow[] = [];
+  const counters = metricsOf('container').filter((m) => m.kind === 'counter');
+  const totals = counters.map((_, c) => Array.from({ length: series }, (__, s) => 1e9 * (s + 1) + c));
+  for (let t = fromMs, i = 0; t < toMs; t += STEP, i++) {
+    if (i >= 100 && i < 104) continue; // a gap of a minute
+    const batch = emptyMetricRows();
+    for (let s = 0; s < series; s++) {
+      const row: MetricRow = { cluster_id: clusterId, ts: new Date(t + ((i * 7 + s) % 3) * 1000), pod_uid: `uid-${s}`, container: 'app', namespace: `ns-${s % 2}`, pod: `pod-${s}`, node: 'node-0' };
+      counters.forEach((m, c) => {
+        const restart = s === 1 && i === 300;
+        totals[c][s] = restart ? 1000 + c : totals[c][s] + ((i * 7919 + c * 31 + s * 17) % 5000) * (m.sqlType === 'bigint' ? 1000 : 1);
+        row[m.column] = c === 2 && i % 50 === 7 ? null : m.sqlType === 'bigint' ? totals[c][s] : totals[c][s] / 1000;
+      });
+      batch.container.push(row);
+    }
+    tracker.apply(clusterId, batch);
+    out.push(...batch.container);
+  }
+  return out;
+}
+
+test('rates derived from their counters: stored as derived columns, given back value for value by SQL and TypeScript', async () => {
+  const cluster = await ensureCluster(store.pool, 'derived-rates');
+  const day = Date.parse('2026-11-24T00:00:00Z');
+  const from = day + 8 * HOUR + 20 * 60_000;
+  const to = day + 11 * HOUR;
+  const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
+  const list = trackedContainerRows(cluster, from, to, 3);
+  assert.ok(list.some((r) => r.cpu_rate_millicores == null) && list.some((r) => typeof r.cpu_rate_millicores === 'number'));
+  await write('container', list, hourly);
+  const raw = await rawOf('container', cluster);
+  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
+  assert.equal((await maintenance.runOnce(day + DAY_MS + 7 * HOUR)).error, null);
+  assert.equal((await rawOf('container', cluster)).rowCount, 0);
+
+  // Every integer counter's rate column is stored in the derived form (format version 2).
+  const forms = await store.pool.query<{ v: number; n: number }>(
+    `SELECT get_byte(cpu_rate_millicores, 0) AS v, count(*)::int AS n FROM kubepulse.${blockTable('container')} WHERE cluster_id = $1 GROUP BY 1`, [cluster]);
+  assert.deepEqual(forms.rows, [{ v: 2, n: await blockCount('container', cluster) }]);
+
+  const hist = await historyOf('container', cluster, day, day + DAY_MS);
+  assert.equal(hist.rowCount, raw.rowCount);
+  assert.deepEqual(hist.rows, raw.rows, 'container_history() equals the raw rows, rates included');
+
+  // The TypeScript decoder gives the same rows.
+  const cols = blockValueColumns('container');
+  const blocks = await store.pool.query<Record<string, Buffer | null>>(
+    `SELECT ${['ts', ...cols.map((c) => c.column)].map((c) => `"${c}"`).join(', ')} FROM kubepulse.${blockTable('container')}
+     WHERE cluster_id = $1 ORDER BY pod_uid, container, start_ts`, [cluster]);
+  const decoded = blocks.rows.flatMap((b) => decodeBlockRows('container', b.ts!, cols.map((c) => b[c.column] ?? null)));
+  assert.equal(decoded.length, raw.rowCount);
+  decoded.forEach((r, i) => {
+    assert.equal(r.tsMs, (raw.rows[i].ts as Date).getTime());
+    cols.forEach((c, j) => {
+      const want = raw.rows[i][c.column];
+      const got = r.values[j];
+      assert.deepEqual(c.sqlType === 'bigint' && got !== null ? String(got) : got, want, `row ${i} ${c.column}`);
+    });
+  });
+
+  // The documented long-range aggregate: rates decoded from the blocks alone, the same average as the raw rows'.
+  const avg = await store.pool.query<{ namespace: string; cpu: number }>(
+    `SELECT b.namespace, avg(v) AS cpu FROM kubepulse.${blockTable('container')} b,
+       unnest(kubepulse.kp_decode_rate(b.cpu_rate_millicores, b.cpu_usage_core_nanoseconds, b.ts)) v
+     WHERE b.cluster_id = $1 AND b.start_ts >= $2 AND b.start_ts < $3 GROUP BY b.namespace ORDER BY 1`, [cluster, new Date(day), new Date(day + DAY_MS)]);
+  const byNs = new Map<string, number[]>();
+  for (const r of raw.rows) if (r.cpu_rate_millicores !== null) byNs.set(r.namespace as string, [...(byNs.get(r.namespace as string) ?? []), r.cpu_rate_millicores as number]);
+  assert.deepEqual(avg.rows.map((r) => r.namespace), [...byNs.keys()].sort());
+  for (const r of avg.rows) {
+    const vs = byNs.get(r.namespace)!;
+    assert.ok(Math.abs(r.cpu - vs.reduce((a, b) => a + b, 0) / vs.length) < 1e-9 * Math.abs(r.cpu), r.namespace);
   }
 });
 

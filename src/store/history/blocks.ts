@@ -7,7 +7,8 @@ import type { ColumnSpec } from '../schema.js';
 import {
   MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumnExact, decodeTimestamps, encodeFloatColumn, encodeIntColumn, encodeTimestamps,
 } from './codec.js';
-import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockValueColumns, seriesKeyColumns } from './schema.js';
+import { decodeDerivedRateColumn, encodeDerivedRateColumn, isDerivedRateColumn } from './rate-codec.js';
+import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockValueColumns, rateCounters, seriesKeyColumns } from './schema.js';
 
 /** A metric value as read from PostgreSQL or decoded: bigint columns exact, doubles as numbers. */
 type BlockValue = number | bigint | null;
@@ -53,33 +54,69 @@ function parseBigintText(v: unknown): number | bigint | null {
   return Number.isSafeInteger(n) ? n : BigInt(v as string);
 }
 
+/** Per value column (blockValueColumns order): for a rate column, its counter's index and the rate's scale. */
+interface RateSource { counter: number; scale: number }
+
+const rateSourcesCache = new Map<Entity, Array<RateSource | null>>();
+
+function rateSources(entity: Entity): Array<RateSource | null> {
+  let out = rateSourcesCache.get(entity);
+  if (out) return out;
+  const cols = blockValueColumns(entity);
+  const index = new Map(cols.map((c, i) => [c.column, i]));
+  const counters = rateCounters(entity);
+  out = cols.map((c) => {
+    const r = counters.get(c.column);
+    return r ? { counter: index.get(r.counter)!, scale: r.scale } : null;
+  });
+  rateSourcesCache.set(entity, out);
+  return out;
+}
+
 export function encodeBlock(entity: Entity, b: OpenBlock): EncodedBlock {
   if (b.rows.length > MAX_BLOCK_ROWS) {
     throw new Error(`history block ${entity} ${b.keys.join('/')} ${new Date(b.startMs).toISOString()}: ${b.rows.length} rows, at most ${MAX_BLOCK_ROWS}`);
   }
   const cols = blockValueColumns(entity);
+  const rates = rateSources(entity);
+  const tsMs = b.rows.map((r) => r.tsMs);
   let nonNull = 0;
   const values = cols.map((c, i) => {
     const col = b.rows.map((r) => r.values[i]!);
     const present = col.reduce<number>((n, v) => (v === null ? n : n + 1), 0);
     nonNull += present;
     if (present === 0) return null;
-    return c.sqlType === 'bigint' ? encodeIntColumn(col) : encodeFloatColumn(col as Array<number | null>);
+    if (c.sqlType === 'bigint') return encodeIntColumn(col);
+    const rate = rates[i];
+    const derived = rate && encodeDerivedRateColumn(col as Array<number | null>, b.rows.map((r) => r.values[rate.counter]!), tsMs, rate.scale);
+    return derived || encodeFloatColumn(col as Array<number | null>);
   });
   return {
     keys: b.keys, attributes: b.attributes, source: b.source, startMs: b.startMs, samples: b.rows.length,
-    ts: encodeTimestamps(b.rows.map((r) => r.tsMs)), values, nonNull,
+    ts: encodeTimestamps(tsMs), values, nonNull,
   };
 }
 
-/** The rows of a stored block (bytea columns as Buffers, nulls for all-null columns). */
+/**
+ * The rows of a stored block (bytea columns as Buffers, nulls for all-null columns): every column of the
+ * raw table, derived rate columns given back as the rates that were stored.
+ */
 export function decodeBlockRows(entity: Entity, ts: Uint8Array, values: Array<Uint8Array | null>): BlockRow[] {
   const cols = blockValueColumns(entity);
+  const rates = rateSources(entity);
   const times = decodeTimestamps(ts);
-  const decoded = cols.map((c, i) => {
+  const decoded: Array<Array<number | bigint | null> | null> = cols.map((c, i) => {
     const bytes = values[i];
-    if (!bytes) return null;
+    if (!bytes || isDerivedRateColumn(bytes)) return null;
     return c.sqlType === 'bigint' ? decodeIntColumnExact(bytes) : decodeFloatColumn(bytes);
+  });
+  // Derived rates last: their counters (integer columns) are decoded by now.
+  cols.forEach((c, i) => {
+    const bytes = values[i];
+    const rate = rates[i];
+    if (!bytes || !isDerivedRateColumn(bytes)) return;
+    if (!rate) throw new Error(`history block ${entity}: column ${c.column} is stored as a derived rate but is no counter's rate`);
+    decoded[i] = decodeDerivedRateColumn(bytes, decoded[rate.counter], times);
   });
   return times.map((tsMs, r) => ({
     tsMs,

@@ -31,6 +31,12 @@
 //   e fields of pw bits (exception indexes i, ascending), e fields of ew bits (zigzag(x_i − base)),
 //   zero-padded to a byte. Varints are unsigned LEB128; zigzag maps 0, −1, 1, −2 … to 0, 1, 2, 3 …
 //
+// FORMAT, version 2: version 1's kinds plus
+//              5 derived rate  a counter's per-second rate, kept as what the block's counter and ts
+//                              columns cannot give (layout and derivation in rate-codec.ts)
+//   Columns of kinds 0-4 are still written as version 1 (the same bytes as ever), so blocks written
+//   before version 2 existed decode unchanged; only a derived rate needs a version 2 decoder.
+//
 // Doubles: NaN is stored as the canonical quiet NaN (PostgreSQL has only one); −0, ±Infinity and
 // subnormals round-trip bit for bit. Integers are int64: JS numbers that hold integers (above 2^53 too:
 // their exact value is kept) or BigInts.
@@ -86,6 +92,7 @@ interface Header {
 
 function readHeader(r: ByteReader): Header {
   const version = r.byte('format version');
+  if (version === 2) throw new Error('history codec: a derived rate column (version 2) decodes only with its counter column and the block\'s times (decodeDerivedRateColumn)');
   if (version !== HISTORY_CODEC_VERSION) throw new Error(`history codec: unknown format version ${version}`);
   const kindByte = r.byte('column kind');
   const kind = (kindByte & 0x7f) as Kind;

@@ -1,0 +1,132 @@
+// Compacted history of the SIMULATOR's data, bytes per value at rest (issue 15): a seeded simulated world
+// (packages/sim: its seed builder, per-node views and kubelet renderers) driven by an injected clock in
+// 15 s steps, every node's /stats/summary and /metrics/cadvisor rendered each step and ingested by the
+// collector's own KubeletPipeline (the real parsers, rate trackers, summary-owned columns dropped from
+// cAdvisor rows) into the real MetricWriter and raw partitions; then the real maintenance pass rolls up
+// and compacts them. Figure: pg_total_relation_size of every block partition ÷ the non-null values the
+// raw rows held. No pod churn (the world's dynamics run on timers, not on this clock), but the kubelets'
+// own OOM kills of leaky containers happen and restart their counters.
+import type pg from 'pg';
+import { World } from '@kubepulse/sim/model/world';
+import { seedWorld } from '@kubepulse/sim/model/seed';
+import { createKubelet, type SimKubelet } from '@kubepulse/sim/kubelet';
+import { KubeletPipeline } from '../src/scrape/kubelet-pipeline.js';
+import type { Database } from '../src/store/database.js';
+import type { KubeletSource } from '../src/scrape/kubelet-fetch.js';
+import { StoreMaintenance } from '../src/store/maintenance.js';
+import { DAY_MS, PartitionManager } from '../src/store/partitions.js';
+import { blockTable, blockValueColumns } from '../src/store/history/schema.js';
+import { ENTITIES, ENTITY_TABLES, type Entity } from '../src/metrics/definitions.js';
+import { migrate } from '../src/store/migrate.js';
+import { createPool } from '../src/store/pool.js';
+import { ensureCluster } from '../src/store/clusters.js';
+import { startTestDatabase } from '../test/helpers/pg.js';
+import type { Figures } from './figure.js';
+
+const HOUR = 3_600_000;
+const STEP_MS = 15_000;
+const HOURS = Number(process.env.KP_HISTORY_SIM_HOURS ?? 6);
+const NODES = 4;
+const PODS_PER_NODE = 20;
+
+async function nonNullValues(pool: pg.Pool, entity: Entity): Promise<number> {
+  const cols = blockValueColumns(entity).map((c) => `"${c.column}"`);
+  const r = await pool.query<{ n: string | null }>(`SELECT sum(num_nonnulls(${cols.join(', ')}))::bigint AS n FROM kubepulse.${ENTITY_TABLES[entity].table}`);
+  return Number(r.rows[0].n ?? 0);
+}
+
+async function blockBytes(pool: pg.Pool, entity: Entity): Promise<number> {
+  const r = await pool.query<{ bytes: string | null }>(
+    `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = $1::regclass`, [`kubepulse."${blockTable(entity)}"`],
+  );
+  return Number(r.rows[0].bytes ?? 0);
+}
+
+export async function run(): Promise<Figures> {
+  const db = await startTestDatabase();
+  const pool: pg.Pool = createPool(db.url, { max: 3, statementTimeoutMs: 600_000 });
+  const kubelets: SimKubelet[] = [];
+  try {
+    await migrate(db.url);
+    const clusterId = await ensureCluster(pool, 'history-sim');
+    const partitions = new PartitionManager(pool, { widthMs: HOUR });
+    const start = Date.parse('2026-11-01T00:00:00Z');
+    const end = start + HOURS * HOUR;
+    let nowMs = start;
+    const now = () => nowMs;
+    const world = new World({ name: 'history-sim', seed: 15, minor: 35, gitVersion: 'v1.35.0', historyCapacity: 1000, eventCapacity: 100, now });
+    seedWorld(world, { nodes: NODES, podsPerNode: PODS_PER_NODE, nodeAddress: (i) => `127.0.2.${i + 1}`, kubeletPort: () => 10250 });
+    const nodes = [...world.nodes.keys()];
+    for (const name of nodes) {
+      kubelets.push(createKubelet(() => world.nodeView(name)!, {
+        containerRestarted: (uid, container, reason, at) => world.containerRestarted(uid, container, reason, at),
+      }, { now }));
+    }
+    const fakeDb = { pool, partitions, state: 'connected', noteWrite: () => undefined } as unknown as Database;
+    const pipeline = new KubeletPipeline(fakeDb, null, { now });
+    const paths: Array<[KubeletSource, string]> = [['summary', '/stats/summary'], ['cadvisor', '/metrics/cadvisor']];
+    let payloads = 0;
+    for (nowMs = start; nowMs < end; nowMs += STEP_MS) {
+      for (let n = 0; n < nodes.length; n++) {
+        for (const [source, path] of paths) {
+          const res = kubelets[n].serveBytes(path);
+          const body = Buffer.from(res.body);
+          res.release();
+          await pipeline.ingest({ clusterId, cluster: 'history-sim', node: nodes[n], source, body, scrapedAt: new Date(nowMs), intervalMs: STEP_MS, summaryCollected: true });
+          payloads++;
+        }
+      }
+      if ((nowMs - start) % (10 * 60_000) === 0) await pipeline.writer.flush();
+    }
+    await pipeline.flush();
+    const values = new Map<Entity, number>();
+    for (const e of ENTITIES) values.set(e, await nonNullValues(pool, e));
+    const rows = await pool.query<{ n: number }>(`SELECT (${ENTITIES.map((e) => `(SELECT count(*) FROM kubepulse.${ENTITY_TABLES[e].table})`).join(' + ')})::int AS n`);
+    const maintenance = new StoreMaintenance(pool, {
+      partitions, retentionMs: { raw: 30 * DAY_MS, rollup_1m: 30 * DAY_MS, rollup_1h: 400 * DAY_MS, compact_after: 6 * HOUR },
+    });
+    const report = await maintenance.runOnce(end + 7 * HOUR);
+    if (report.error) throw new Error(`maintenance failed: ${report.error}`);
+    let bytes = 0;
+    let total = 0;
+    const perEntity: string[] = [];
+    for (const e of ENTITIES) {
+      const b = await blockBytes(pool, e);
+      const v = values.get(e)!;
+      bytes += b;
+      total += v;
+      if (v) perEntity.push(`${e} ${(b / v).toFixed(2)}`);
+    }
+    const derived = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM kubepulse.container_block WHERE get_byte(cpu_rate_millicores, 0) = 2`,
+    );
+    const what = `${HOURS} h of the simulator's data at accelerated time (15 s steps): a seeded world (packages/sim seedWorld, ` +
+      `${NODES} nodes × ${PODS_PER_NODE} pods, Kubernetes 1.35) whose kubelets (createKubelet with an injected clock, 10 s ` +
+      `housekeeping) rendered /stats/summary and /metrics/cadvisor every step (${payloads} payloads), ingested by the collector's ` +
+      `KubeletPipeline (real parsers, rates, summary-owned columns dropped from cAdvisor rows) into raw partitions ` +
+      `(${rows.rows[0].n} rows, ${total} non-null values), rolled up and compacted by StoreMaintenance.runOnce. How the ` +
+      'simulated values vary (packages/sim/src/kubelet/series.ts, container-model.ts): every counter is the ' +
+      'closed-form integral of a smooth positive rate (a daily wave plus a faster 15–45 min wave per container, 1–5 min ' +
+      'for bursty network) plus a bounded per-tick jitter, sampled at 10 s housekeeping ticks, so each sample adds a ' +
+      'different amount; the working set breathes with the CPU load plus ±1 % noise every tick (whole 4 KiB pages), ' +
+      'leaky containers grow until OOM-killed (which restarts their counters), cache and filesystem sizes stay nearly ' +
+      'flat; no pod churn (the world\'s dynamics are timer-driven)';
+    return {
+      compacted_bytes_per_value: {
+        value: Number((bytes / total).toFixed(3)), unit: 'bytes/value',
+        method: `pg_total_relation_size of every <entity>_block partition (heap, TOAST, indexes) ÷ the non-null metric values ` +
+          `of the raw rows they replaced (per entity: ${perEntity.join(', ')}; ${derived.rows[0].n} container blocks with ` +
+          `derived CPU rates); ${what}. Compaction took ${Math.round(report.compaction?.ms ?? 0)} ms.`,
+      },
+    };
+  } finally {
+    for (const k of kubelets) k.dispose();
+    await pool.end();
+    await db.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await run(), null, 2));
+}
