@@ -77,7 +77,7 @@ export async function run(): Promise<Figures> {
       // for the raw side so it pays nothing kubepulse would not.
       const batches = makeBatches(clusterId, ts);
       await partitions.ensureFor('raw_container_metric', [ts.getTime()]);
-      const texts = batches.map(encode);
+      const texts = batches.map((b) => encode(b));
 
       let t = process.hrtime.bigint();
       const client = await pool.connect();
