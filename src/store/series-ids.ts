@@ -9,6 +9,10 @@
 // series leave within two generations, and memory never exceeds 2 × maxPerEntity entries per entity
 // (bench/ingest.ts measures the bytes per cached series). A series evicted while still live costs one
 // lookup in the next batch's statement, not a wrong id: ids never change once assigned.
+//
+// A series stored with an attribute empty (its first row was a cAdvisor row without the pod's names, or a
+// volume that is no PVC) is cached with a mask of those attributes: a later row that has one of them goes
+// through the statement again, which fills it in.
 import type pg from 'pg';
 import { ENTITY_TABLES, entityKeyOf, type Entity, type MetricRow } from '../metrics/definitions.js';
 import { qualified, quoteIdent } from './schema.js';
@@ -46,6 +50,9 @@ class GenerationalCache {
   }
 }
 
+/** Cached value: the id, plus the mask of its empty attributes above bit 31 (exact in a double). */
+const ID_SPAN = 2 ** 31;
+
 interface Miss {
   cluster_id: number;
   keys: string[];
@@ -74,7 +81,7 @@ function sqlFor(entity: Entity): EntitySql {
   const all = [...keys, ...attrs];
   const unnest = `unnest(${all.map((c, i) => `$${i + 1}::${i === 0 ? 'integer' : typeOf.get(c.slice(1, -1))}[]`).join(', ')}) AS i(${all.join(', ')})`;
   const series = qualified(seriesTable(entity));
-  const returning = `r."series_id", ${keys.map((k) => `r.${k}`).join(', ')}`;
+  const returning = `r."series_id", ${[...keys, ...attrs].map((k) => `r.${k}`).join(', ')}`;
   // An attribute is only ever filled in (a row that had it empty, e.g. a cAdvisor row first): the WHERE
   // keeps a series that is already complete from getting a new row version for nothing.
   const onConflict = attrs.length
@@ -96,6 +103,16 @@ function sqlFor(entity: Entity): EntitySql {
   };
   sqlByEntity.set(entity, sql);
   return sql;
+}
+
+/** Whether the row has a value for one of the attributes the stored series lacks (bits of `emptyMask`). */
+function fillsIn(row: MetricRow, attrNames: string[], emptyMask: number): boolean {
+  for (let a = 0; a < attrNames.length; a++) {
+    if ((emptyMask & (1 << a)) === 0) continue;
+    const v = row[attrNames[a]];
+    if (v !== null && v !== undefined && v !== '') return true;
+  }
+  return false;
 }
 
 /** The series ids of one database, cached per entity. */
@@ -123,9 +140,9 @@ export class SeriesIds {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const key = `${String(row.cluster_id)}\u001f${entityKeyOf(entity, row)}`;
-      const id = cache.get(key);
-      if (id !== undefined) {
-        ids[i] = id;
+      const cached = cache.get(key);
+      if (cached !== undefined && (cached < ID_SPAN || !fillsIn(row, attrNames, Math.floor(cached / ID_SPAN)))) {
+        ids[i] = cached % ID_SPAN;
         continue;
       }
       misses ??= new Map();
@@ -164,12 +181,18 @@ export class SeriesIds {
 
   /** Stores the ids of returned series rows; returns how many misses are still unresolved. */
   private assign(entity: Entity, rows: Array<Record<string, string | number>>, misses: Map<string, Miss>, cache: GenerationalCache, ids: Int32Array): number {
+    const { attrNames } = sqlFor(entity);
     for (const r of rows) {
       const key = `${String(r.cluster_id)}\u001f${entityKeyOf(entity, r)}`;
       const miss = misses.get(key);
       if (!miss) continue;
       const id = Number(r.series_id);
-      cache.set(key, id);
+      let empty = 0;
+      for (let a = 0; a < attrNames.length; a++) {
+        const v = r[attrNames[a]];
+        if (v === null || v === undefined || v === '') empty |= 1 << a;
+      }
+      cache.set(key, id + empty * ID_SPAN);
       for (const i of miss.rows) ids[i] = id;
       misses.delete(key);
     }
