@@ -149,12 +149,12 @@ function viewMismatches(
   const fix = t.draft().map((s) => `${s};`).join('\n');
   const out: DeclarationMismatch[] = [];
   const have = [...cols.keys()];
-  t.columns.forEach((c, i) => {
+  for (const c of t.columns) {
     const got = cols.get(c.column);
     const want = types.get(c.sqlType)!;
     if (!got) out.push({ table: t.table, column: c.column, problem: 'column is declared but the view does not have it', fix });
     else if (got.type !== want) out.push({ table: t.table, column: c.column, problem: `declared ${want}, the view has ${got.type}`, fix });
-  });
+  }
   // Columns in another order are only worth naming when none is missing (a missing one shifts the rest).
   if (out.length === 0) {
     t.columns.forEach((c, i) => {
