@@ -44,6 +44,7 @@ function makeBatches(clusterId: number, ts: Date): MetricRow[][] {
       pod_uid: `0b6c4f6e-${(podIndex % 100000).toString(16).padStart(8, '0')}-4f1a-9c1e-5d2f3a4b5c6d`,
       container: i % 2 ? 'sidecar' : 'app',
       ts,
+      source: 's',
       namespace: `team-${podIndex % 40}`,
       pod: `workload-${podIndex % 900}-7d9f8c6b5-${(podIndex % 99991).toString(36)}`,
       node: `node-${Math.floor(podIndex / 30)}`,
