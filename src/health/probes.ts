@@ -105,7 +105,7 @@ export async function partitionsAhead(pool: pg.Pool, nowMs = Date.now()): Promis
     `SELECT pg_get_expr(c.relpartbound, c.oid) AS bound
        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
        JOIN pg_namespace n ON n.oid = p.relnamespace
-      WHERE n.nspname = $1 AND p.relname = 'node_metric'`,
+      WHERE n.nspname = $1 AND p.relname = 'node_sample'`,
     [SCHEMA],
   );
   return r.rows.filter((row) => (parsePartitionBound(row.bound)?.fromMs ?? -Infinity) > nowMs).length;

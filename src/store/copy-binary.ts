@@ -128,22 +128,32 @@ function writerFor(c: ColumnSpec): FieldWriter {
 /**
  * Builds a function that encodes rows (objects keyed by column name) as binary COPY tuples for `columns`,
  * without header or trailer (callers frame the stream with COPY_BINARY_HEADER … COPY_BINARY_TRAILER). A
- * missing or unusable value is NULL; key columns are checked by the caller before encoding.
+ * missing or unusable value is NULL; key columns are checked by the caller before encoding. The column
+ * named `idColumn` (an integer column) takes its value from the `ids` passed beside the rows, one per row
+ * (the series ids the writer resolved), so the rows themselves are not touched.
  */
-export function binaryCopyEncoder(columns: ColumnSpec[]): (rows: Array<Record<string, unknown>>) => Buffer {
+export function binaryCopyEncoder(
+  columns: ColumnSpec[],
+  idColumn?: string,
+): (rows: Array<Record<string, unknown>>, ids?: ArrayLike<number>) => Buffer {
   const names = columns.map((c) => c.column);
   const writers = columns.map(writerFor);
   const n = names.length;
   if (n > 32_767) throw new Error('COPY binary: too many columns');
+  const idAt = idColumn === undefined ? -1 : names.indexOf(idColumn);
+  if (idColumn !== undefined && (idAt < 0 || columns[idAt].sqlType !== 'integer')) {
+    throw new Error(`COPY binary: id column ${idColumn} is not an integer column of the encoded columns`);
+  }
   const rowFixedMax = 2 + n * FIXED_FIELD_MAX;
-  return (rows) => {
+  return (rows, ids) => {
+    if (idAt >= 0 && (!ids || ids.length !== rows.length)) throw new Error(`COPY binary: ${rows.length} rows need as many ${idColumn} values`);
     const w = new BufferWriter(rowFixedMax);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
       w.ensure(rowFixedMax);
       w.view.setInt16(w.pos, n);
       w.pos += 2;
-      for (let i = 0; i < n; i++) writers[i](w, row[names[i]]);
+      for (let i = 0; i < n; i++) writers[i](w, i === idAt ? ids![r] : row[names[i]]);
     }
     return w.buf.subarray(0, w.pos);
   };

@@ -3,7 +3,7 @@
 // retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs. Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
-import { ENTITIES, ENTITY_TABLES } from '../metrics/definitions.js';
+import { ENTITIES } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import type { KindDef } from '../inventory/kind.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
@@ -13,6 +13,7 @@ import { Compactor, type CompactionReport } from './history/compactor.js';
 import { blockTable } from './history/schema.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
+import { sampleTable } from './series-schema.js';
 
 export interface RetentionMs {
   raw: number;
@@ -85,7 +86,7 @@ export class StoreMaintenance {
   private async pass(nowMs: number): Promise<MaintenanceReport> {
     const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, compaction: null, error: null };
     try {
-      const rawTables = ENTITIES.map((e) => ENTITY_TABLES[e].table);
+      const rawTables = ENTITIES.map(sampleTable);
       await this.partitions.ensureAhead(rawTables, nowMs);
       for (const r of RESOLUTIONS) await this.rollups.partitionsOf(r).ensureAhead(ENTITIES.map((e) => rollupTable(e, r)), nowMs);
       report.rollupRows = await this.rollups.run(nowMs);

@@ -12,6 +12,10 @@
 // merge — staging, then an update per row — cost about two direct COPYs for every cAdvisor batch and was
 // the larger part of PostgreSQL's CPU per value). A key that is already stored can only be the same sample
 // again (a replay), so the staging path inserts what is absent and drops the rest (ON CONFLICT DO NOTHING).
+//
+// Since migration 009 the rows go into `<entity>_sample`, keyed by an integer series id (series-ids.ts
+// resolves it, from a cache or one statement per batch), so the COPY carries no text key and the unique
+// index is (cluster_id, series_id, ts, source): the duplicate handling above is unchanged.
 import { copyFromChunks } from './copy-stream.js';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
@@ -19,7 +23,9 @@ import { ENTITY_TABLES, SOURCE_CODE } from '../metrics/definitions.js';
 import { BadRowError } from './copy-text.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from './copy-binary.js';
 import { PartitionManager } from './partitions.js';
-import { SCHEMA, metricColumns, metricKeyColumns, quoteIdent } from './schema.js';
+import { SCHEMA, metricKeyColumns, quoteIdent } from './schema.js';
+import { SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable } from './series-schema.js';
+import { SeriesIds } from './series-ids.js';
 
 export interface WriteResult {
   inserted: number;
@@ -32,11 +38,16 @@ export interface WriteOptions {
   partitions?: PartitionManager;
   /** 'auto' (direct COPY, staging after a duplicate), or force one path (the benchmark compares them). */
   path?: 'auto' | 'direct' | 'staging';
+  /** Series id cache of this database; by default one per pool. */
+  seriesIds?: SeriesIds;
 }
 
 interface EntityPlan {
+  /** The view's name, for messages (what users know the rows by). */
   table: string;
-  encode: (rows: MetricRow[]) => Buffer;
+  /** The partitioned table the rows go to. */
+  sampleTable: string;
+  encode: (rows: MetricRow[], ids?: ArrayLike<number>) => Buffer;
   copyDirectSql: string;
   stageTable: string;
   createStageSql: string;
@@ -52,14 +63,15 @@ function planFor(entity: Entity): EntityPlan {
   if (plan) return plan;
   const def = ENTITY_TABLES[entity];
   if (!def) throw new Error(`writeMetricRows: unknown entity ${JSON.stringify(entity)}`);
-  const cols = metricColumns(entity);
+  const cols = sampleColumns(entity);
   const list = cols.map((c) => quoteIdent(c.column)).join(', ');
-  const keyList = metricKeyColumns(entity).map(quoteIdent).join(', ');
-  const target = `${SCHEMA}.${quoteIdent(def.table)}`;
-  const stageTable = quoteIdent(`kp_stage_${def.table}`);
+  const keyList = SAMPLE_KEY_COLUMNS.map(quoteIdent).join(', ');
+  const target = `${SCHEMA}.${quoteIdent(sampleTable(entity))}`;
+  const stageTable = quoteIdent(`kp_stage_${sampleTable(entity)}`);
   plan = {
     table: def.table,
-    encode: binaryCopyEncoder(cols),
+    sampleTable: sampleTable(entity),
+    encode: binaryCopyEncoder(cols, 'series_id'),
     copyDirectSql: `COPY ${target} (${list}) FROM STDIN WITH (FORMAT binary)`,
     stageTable,
     // Per session, emptied at each commit; LIKE follows the declared columns of the real table.
@@ -73,6 +85,7 @@ function planFor(entity: Entity): EntityPlan {
 }
 
 const defaultPartitions = new WeakMap<pg.Pool, PartitionManager>();
+const defaultSeriesIds = new WeakMap<pg.Pool, SeriesIds>();
 /** Connections that already hold a given staging table (temp tables live per session). */
 const stagedOn = new WeakMap<pg.PoolClient, Set<string>>();
 /** Per entity: how many more batches take the staging path after a duplicate was seen. */
@@ -102,16 +115,22 @@ export async function writeMetricRows(
     partitions = new PartitionManager(pool);
     defaultPartitions.set(pool, partitions);
   }
-  await partitions.ensureFor(plan.table, partitionSampleTimes(rows, partitions.widthMs));
+  await partitions.ensureFor(plan.sampleTable, partitionSampleTimes(rows, partitions.widthMs));
+  let seriesIds = opts.seriesIds ?? defaultSeriesIds.get(pool);
+  if (!seriesIds) {
+    seriesIds = new SeriesIds();
+    defaultSeriesIds.set(pool, seriesIds);
+  }
 
   const path = opts.path ?? 'auto';
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
+    const ids = await seriesIds.resolve(client, entity, rows);
     const left = stagingBatchesLeft.get(entity) ?? 0;
     if (path === 'direct' || (path === 'auto' && left === 0)) {
       try {
-        await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows);
+        await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows, ids);
         return { inserted: rows.length, duplicates: 0 };
       } catch (err) {
         if ((err as { code?: string }).code !== UNIQUE_VIOLATION || path === 'direct') throw err;
@@ -120,7 +139,7 @@ export async function writeMetricRows(
     } else if (path === 'auto') {
       stagingBatchesLeft.set(entity, left - 1);
     }
-    const inserted = await viaStaging(client, plan, rows);
+    const inserted = await viaStaging(client, plan, rows, ids);
     return { inserted, duplicates: rows.length - inserted };
   } catch (err) {
     // A failure that is no SQL error (socket, stream) may leave the connection mid-protocol: discard it.
@@ -131,7 +150,7 @@ export async function writeMetricRows(
   }
 }
 
-async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricRow[]): Promise<number> {
+async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricRow[], ids: Int32Array): Promise<number> {
   let staged = stagedOn.get(client);
   if (!staged) stagedOn.set(client, (staged = new Set()));
   if (!staged.has(plan.stageTable)) {
@@ -140,7 +159,7 @@ async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricR
   }
   await client.query('BEGIN');
   try {
-    await copyRowsInto(client, plan.copyStageSql, plan.encode, rows);
+    await copyRowsInto(client, plan.copyStageSql, plan.encode, rows, ids);
     const r = await client.query(plan.insertFromStageSql);
     await client.query('COMMIT');
     return r.rowCount ?? 0;
@@ -157,13 +176,14 @@ async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricR
 async function copyRowsInto(
   client: pg.PoolClient,
   sql: string,
-  encode: (rows: MetricRow[]) => Buffer,
+  encode: (rows: MetricRow[], ids: Int32Array) => Buffer,
   rows: MetricRow[],
+  ids: Int32Array,
 ): Promise<void> {
   const ENCODE_ROWS = 500;
   const slices = (function* () {
     yield COPY_BINARY_HEADER;
-    for (let i = 0; i < rows.length; i += ENCODE_ROWS) yield encode(rows.slice(i, i + ENCODE_ROWS));
+    for (let i = 0; i < rows.length; i += ENCODE_ROWS) yield encode(rows.slice(i, i + ENCODE_ROWS), ids.subarray(i, i + ENCODE_ROWS));
     yield COPY_BINARY_TRAILER;
   })();
   await copyFromChunks(client, sql, slices);

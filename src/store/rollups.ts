@@ -10,6 +10,7 @@ import { log } from '../log.js';
 import { PartitionManager, partitionRangeFor } from './partitions.js';
 import { RESOLUTIONS, rollupAggregates, rollupTable, type Resolution } from './rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from './schema.js';
+import { sampleTable } from './series-schema.js';
 
 export interface RollupOptions {
   /** Buckets ending later than now − settleMs are left for the next run (default 2 min). */
@@ -68,7 +69,7 @@ export class Rollups {
       from = alignDown(state.rows[0].done_until.getTime() - lookback, res.bucketMs);
     } else {
       // First run: start where the raw data starts.
-      const parts = await this.raw.list(ENTITY_TABLES[entity].table);
+      const parts = await this.raw.list(sampleTable(entity));
       if (parts.length === 0) return 0;
       from = alignDown(parts[0].fromMs, res.bucketMs);
     }

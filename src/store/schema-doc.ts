@@ -10,6 +10,7 @@ import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
 import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, metricKeyColumns, parentUidColumn } from './schema.js';
 import { RESOLUTIONS, rollupColumns, rollupTable } from './rollup-schema.js';
+import { SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable, seriesColumns, seriesKeyNames, seriesTable } from './series-schema.js';
 import { SCHEMA_EXAMPLES } from './schema-examples.js';
 import { replaceRegion } from '../util/doc-regions.js';
 
@@ -24,7 +25,11 @@ interface DocTable {
   table: string;
   description: string;
   key: string[];
+  /** What `key` is: the primary key unless said otherwise (a view's rows are unique by its columns). */
+  keyLabel?: string;
   columns: DocColumn[];
+  /** Rendered as this sentence instead of a column table (the columns repeat another table's). */
+  compact?: string;
 }
 
 const COMMON_KIND_DESCRIPTIONS: Record<string, string> = {
@@ -152,7 +157,43 @@ function metricTable(entity: (typeof ENTITIES)[number]): DocTable {
   }
   const declared = new Set(metricColumns(entity).map((c) => c.column));
   if (cols.length !== declared.size || !cols.every((c) => declared.has(c.column))) throw new Error(`schema doc: ${t.table} columns differ from the declaration`);
-  return { table: t.table, description: `${t.description} Partitioned by day on ts.`, key: metricKeyColumns(entity), columns: cols };
+  return {
+    table: t.table,
+    description: `${t.description} A view: kubepulse.${sampleTable(entity)} joined to kubepulse.${seriesTable(entity)} by series_id ` +
+      '(migration 009); inserting into it works too (a trigger finds or creates the series).',
+    key: metricKeyColumns(entity), keyLabel: 'Rows unique by', columns: cols,
+  };
+}
+
+/** Where the view's rows are stored: the series (keys and attributes once) and the samples. */
+function rawStorageDocTables(entity: (typeof ENTITIES)[number]): DocTable[] {
+  const t = ENTITY_TABLES[entity];
+  const identity = new Map([...t.keys, ...t.attributes].map((k) => [k.column, k.description]));
+  const fixed: Record<string, string> = {
+    cluster_id: 'kubepulse.cluster.id of the cluster the sample came from.',
+    series_id: `Identity of the series within the entity (assigned by ${seriesTable(entity)}).`,
+    ts: "The kubelet's own sample time (not the scrape time).",
+    source: SOURCE_COLUMN.description,
+  };
+  const describe = (column: string) => fixed[column] ?? identity.get(column) ?? `As ${t.table}.${column}.`;
+  return [
+    {
+      table: seriesTable(entity),
+      description: `The series of ${t.table}: its keys and attributes, stored once; an attribute first seen empty is filled in by a later row.`,
+      key: ['cluster_id', 'series_id'],
+      columns: seriesColumns(entity).map((c) => ({ column: c.column, type: c.sqlType, description: describe(c.column) })),
+    },
+    {
+      table: sampleTable(entity),
+      description: `The raw rows of ${t.table}, hourly partitions on ts (a BRIN index on ts for time-range reads).`,
+      key: SAMPLE_KEY_COLUMNS,
+      keyLabel: 'Unique index',
+      columns: sampleColumns(entity).map((c) => ({ column: c.column, type: c.sqlType, description: describe(c.column) })),
+      compact: `Columns: \`cluster_id\` integer, \`series_id\` integer, \`ts\` timestamptz, then every value column of ` +
+        `\`${t.table}\` in its order (its keys ${seriesKeyNames(entity).map((k) => `\`${k}\``).join(', ')} and attributes are in ` +
+        `\`${seriesTable(entity)}\`), then \`source\` "char" (last: it would cost 7 bytes of alignment padding before an 8-byte value).`,
+    },
+  ];
 }
 
 function rollupDocTable(entity: (typeof ENTITIES)[number], res: (typeof RESOLUTIONS)[number]): DocTable {
@@ -183,7 +224,7 @@ export function documentedTables(): DocTable[] {
   return [
     ...FIXED_TABLES,
     ...ALL_KINDS.flatMap(kindTables),
-    ...ENTITIES.map(metricTable),
+    ...ENTITIES.flatMap((e) => [metricTable(e), ...rawStorageDocTables(e)]),
     ...ENTITIES.flatMap((e) => RESOLUTIONS.map((r) => rollupDocTable(e, r))),
     ...ENTITIES.map(blockDocTable),
   ];
@@ -218,7 +259,8 @@ function renderTable(t: DocTable, withUnits: boolean): string {
   const rows = t.columns.map((c) => (withUnits
     ? `| \`${c.column}\` | ${c.type} | ${c.unit ?? ''} | ${cell(c.description)} |`
     : `| \`${c.column}\` | ${c.type} | ${cell(c.description)} |`));
-  return `### kubepulse.${t.table}\n\n${t.description} Primary key: (${t.key.join(', ')}).\n\n${head}\n${rows.join('\n')}\n`;
+  const intro = `### kubepulse.${t.table}\n\n${t.description} ${t.keyLabel ?? 'Primary key'}: (${t.key.join(', ')}).\n\n`;
+  return t.compact ? `${intro}${t.compact}\n` : `${intro}${head}\n${rows.join('\n')}\n`;
 }
 
 const SOURCE = 'src/store/schema-doc.ts';
@@ -226,7 +268,7 @@ const SOURCE = 'src/store/schema-doc.ts';
 /** The content of each generated region of docs/SCHEMA.md, by region name. */
 function schemaDocRegions(): Record<string, string> {
   const tables = documentedTables();
-  const metricNames = new Set(ENTITIES.map((e) => ENTITY_TABLES[e].table));
+  const metricNames = new Set(ENTITIES.flatMap((e) => [ENTITY_TABLES[e].table, seriesTable(e), sampleTable(e)]));
   const rollupNames = new Set(ENTITIES.flatMap((e) => RESOLUTIONS.map((r) => rollupTable(e, r))));
   const kindNames = new Set(ALL_KINDS.flatMap((k) => [k.table, ...(k.children ?? []).map((c) => c.table)]));
   const section = (names: Set<string>, withUnits: boolean): string => tables.filter((t) => names.has(t.table)).map((t) => renderTable(t, withUnits)).join('\n');

@@ -1,5 +1,7 @@
 // Rows per table of the kubepulse schema, for the status: exact for small tables, the planner's estimate
-// for huge ones, whose count(*) would cost too much for a status refresh.
+// for huge ones, whose count(*) would cost too much for a status refresh. The raw rows are counted in their
+// table, `<entity>_sample` (migration 009), and reported under the name readers query them by too, the
+// view `<entity>_metric`.
 import type pg from 'pg';
 import { SCHEMA } from './schema.js';
 
@@ -28,6 +30,12 @@ export async function tableRowCounts(pool: pg.Pool): Promise<{ rows: Record<stri
       const c = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}."${r.table.replace(/"/g, '""')}"`);
       rows[r.table] = Number(c.rows[0].n);
     }
+  }
+  for (const table of Object.keys(rows)) {
+    const view = /^(.+)_sample$/.exec(table);
+    if (!view || !(`${view[1]}_series` in rows)) continue;
+    rows[`${view[1]}_metric`] = rows[table];
+    if (rowsEstimated.includes(table)) rowsEstimated.push(`${view[1]}_metric`);
   }
   return { rows, rowsEstimated };
 }

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { ENTITY_TABLES, metricsOf } from '../metrics/definitions.js';
 import { PartitionManager } from '../store/partitions.js';
 import { decodeBlockRows } from '../store/history/blocks.js';
+import { sampleTable } from '../store/series-schema.js';
 import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockTable, blockValueColumns, rawColumns } from '../store/history/schema.js';
 import { SERIES_METRICS, type SeriesEntity } from './chart-declarations.js';
 import { GROUP, entityFilter, type BucketRow, type SeriesRequest } from './series-request.js';
@@ -232,6 +233,6 @@ export async function sampleBuckets(pool: pg.Pool, q: SeriesRequest, bucketS: nu
  */
 export async function samplesHorizonMs(pool: pg.Pool, entity: SeriesEntity): Promise<number> {
   const parts = new PartitionManager(pool);
-  const lists = await Promise.all([parts.list(ENTITY_TABLES[entity].table), parts.list(blockTable(entity))]);
+  const lists = await Promise.all([parts.list(sampleTable(entity)), parts.list(blockTable(entity))]);
   return Math.min(Infinity, ...lists.flat().map((p) => p.fromMs));
 }

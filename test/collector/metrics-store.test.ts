@@ -137,7 +137,7 @@ test('rollups equal the aggregates of the raw rows', async () => {
 
 test('retention drops the raw partitions past the raw retention and keeps the rollups', async () => {
   const partitions = new PartitionManager(pool);
-  const before = await partitions.list('node_metric');
+  const before = await partitions.list('node_sample');
   assert.ok(before.length > 0);
   const rollupsBefore = await count(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1m WHERE cluster_id = $1`, [clusterId]);
   assert.ok(rollupsBefore > 0);

@@ -74,7 +74,7 @@ test('every table and column of a migrated database is documented with its type,
   const r = await pool.query<{ table_name: string; column_name: string; type: string }>(
     `SELECT k.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type
      FROM pg_attribute a JOIN pg_class k ON k.oid = a.attrelid JOIN pg_namespace n ON n.oid = k.relnamespace
-     WHERE n.nspname = 'kubepulse' AND k.relkind IN ('r', 'p') AND NOT k.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE n.nspname = 'kubepulse' AND k.relkind IN ('r', 'p', 'v') AND NOT k.relispartition AND a.attnum > 0 AND NOT a.attisdropped
      ORDER BY k.relname, a.attnum`,
   );
   // The document writes timestamptz, as the declarations do.

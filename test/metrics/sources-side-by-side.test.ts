@@ -83,13 +83,13 @@ for (const order of ['summary first', 'cadvisor first'] as const) {
     assert.equal(Number(fromCadvisor.threads), c.threads);
     assert.equal(Number(fromCadvisor.memory_cache_bytes), c.memory_cache_bytes);
 
-    // Replay both: nothing new, and no row versions written (xmin unchanged).
-    const before = await store.pool.query(`SELECT xmin::text AS x, * FROM kubepulse.container_metric WHERE cluster_id = $1 ORDER BY pod_uid, container, source`, [clusterId]);
+    // Replay both: nothing new, and no row versions written, of samples or series (xmin unchanged).
+    const before = await store.pool.query(`SELECT s.xmin::text AS x, r.xmin::text AS rx, m.* FROM kubepulse.container_metric m JOIN kubepulse.container_series r USING (cluster_id, pod_uid, container) JOIN kubepulse.container_sample s ON s.cluster_id = r.cluster_id AND s.series_id = r.series_id AND s.ts = m.ts AND s.source = m.source WHERE m.cluster_id = $1 ORDER BY m.pod_uid, m.container, m.source`, [clusterId]);
     for (const rows of batches('container')) {
       const r = await writeMetricRows(store.pool, 'container', rows);
       assert.deepEqual(r, { inserted: 0, duplicates: rows.length });
     }
-    const again = await store.pool.query(`SELECT xmin::text AS x, * FROM kubepulse.container_metric WHERE cluster_id = $1 ORDER BY pod_uid, container, source`, [clusterId]);
+    const again = await store.pool.query(`SELECT s.xmin::text AS x, r.xmin::text AS rx, m.* FROM kubepulse.container_metric m JOIN kubepulse.container_series r USING (cluster_id, pod_uid, container) JOIN kubepulse.container_sample s ON s.cluster_id = r.cluster_id AND s.series_id = r.series_id AND s.ts = m.ts AND s.source = m.source WHERE m.cluster_id = $1 ORDER BY m.pod_uid, m.container, m.source`, [clusterId]);
     assert.deepEqual(again.rows, before.rows);
   });
 }

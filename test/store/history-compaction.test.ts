@@ -15,6 +15,7 @@ import { decodeBlockRows } from '../../src/store/history/blocks.js';
 import { blockValueColumns } from '../../src/store/history/schema.js';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { useMigratedStore } from '../helpers/store.js';
+import { sampleTable } from '../../src/store/series-schema.js';
 
 const store = useMigratedStore();
 const HOUR = 3_600_000;
@@ -86,7 +87,7 @@ function shiftedForCadvisor(list: MetricRow[], everyNth: number): MetricRow[] {
 
 async function markCadvisor(entity: Entity, clusterId: number): Promise<void> {
   // This branch's writer has no source column yet (migration 006): mark the rows at :07/:22… as cAdvisor's.
-  await store.pool.query(`UPDATE kubepulse.${ENTITY_TABLES[entity].table} SET source = 'c' WHERE cluster_id = $1 AND (extract(epoch FROM ts)::bigint % 15) = 7`, [clusterId]);
+  await store.pool.query(`UPDATE kubepulse.${sampleTable(entity)} SET source = 'c' WHERE cluster_id = $1 AND (extract(epoch FROM ts)::bigint % 15) = 7`, [clusterId]);
 }
 
 test('compacted history equals the raw rows it came from, every column and row, over any range', async () => {

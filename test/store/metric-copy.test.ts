@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
+import { SeriesIds } from '../../src/store/series-ids.js';
 import { copyEncoder, escapeCopyText } from '../../src/store/copy-text.js';
 import { metricColumns } from '../../src/store/schema.js';
 import { metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
@@ -83,10 +84,11 @@ test('samples spanning days get their partitions on demand; bad rows fail before
   const rows = days.map((d, i) => containerRow(500 + i, new Date(d)));
   assert.deepEqual(await writeMetricRows(store.pool, 'container', rows), { inserted: 3, duplicates: 0 });
   const parts = await store.pool.query<{ p: string }>(
-    `SELECT DISTINCT tableoid::regclass::text AS p FROM kubepulse.container_metric WHERE container LIKE 'c-50_' ORDER BY p`,
+    `SELECT DISTINCT s.tableoid::regclass::text AS p FROM kubepulse.container_sample s
+     JOIN kubepulse.container_series r USING (cluster_id, series_id) WHERE r.container LIKE 'c-50_' ORDER BY p`,
   );
   assert.deepEqual(parts.rows.map((r) => r.p), [
-    'kubepulse.container_metric_p20260915', 'kubepulse.container_metric_p20261001', 'kubepulse.container_metric_p20261002',
+    'kubepulse.container_sample_p20260915', 'kubepulse.container_sample_p20261001', 'kubepulse.container_sample_p20261002',
   ]);
 
   const noKey = containerRow(900, new Date(days[0]), { pod_uid: null });
@@ -130,4 +132,37 @@ test('COPY binary round-trips negative and large integers, fractional doubles, m
   } finally {
     client.release();
   }
+});
+
+test('series ids: one series per key, attributes filled in once, a tiny or cold cache resolves the same ids', async () => {
+  const ts = new Date('2026-11-26T10:00:00.000Z');
+  const tiny = new SeriesIds(2);
+  // A cAdvisor row may come first without the pod's names; the summary row of the same sample has them.
+  const first = containerRow(700, ts, { source: 'c', namespace: '', pod: null, node: '' });
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', [first], { seriesIds: tiny }), { inserted: 1, duplicates: 0 });
+  const named = containerRow(700, ts, { source: 's', namespace: 'team-a', pod: 'pod-700', node: '' });
+  await writeMetricRows(store.pool, 'container', [named], { seriesIds: tiny });
+  // Once filled in, an attribute is not overwritten by a later empty or different one.
+  await writeMetricRows(store.pool, 'container', [containerRow(700, new Date(ts.getTime() + 15_000), { namespace: 'other', node: 'node-9' })], { seriesIds: new SeriesIds() });
+  const series = await store.pool.query(
+    `SELECT namespace, pod, node FROM kubepulse.container_series WHERE cluster_id = $1 AND container = 'c-700'`, [store.clusterId]);
+  assert.deepEqual(series.rows, [{ namespace: 'team-a', pod: 'pod-700', node: 'node-9' }]);
+
+  // Forty series through a cache of two (evicting all the time), then again through a cold cache: every
+  // row keeps its own series, no series is created twice.
+  const rows = Array.from({ length: 40 }, (_, i) => containerRow(800 + i, new Date(ts.getTime() + (i % 4) * 1000)));
+  for (let i = 0; i < rows.length; i += 7) await writeMetricRows(store.pool, 'container', rows.slice(i, i + 7), { seriesIds: tiny });
+  const later = rows.map((r) => ({ ...r, ts: new Date(ts.getTime() + 60_000) }));
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', later, { seriesIds: new SeriesIds() }), { inserted: 40, duplicates: 0 });
+  const check = await store.pool.query<{ container: string; pod_uid: string; n: number; cpu: string }>(
+    `SELECT container, pod_uid, count(*)::int AS n, min(cpu_usage_core_nanoseconds)::text AS cpu FROM kubepulse.container_metric
+     WHERE cluster_id = $1 AND container LIKE 'c-8__' GROUP BY 1, 2 ORDER BY 1`, [store.clusterId]);
+  assert.equal(check.rows.length, 40);
+  for (const r of check.rows) {
+    const i = Number(r.container.slice(2));
+    assert.deepEqual([r.pod_uid, r.n, r.cpu], [`uid-${i % 7}`, 2, String(containerRow(i, ts).cpu_usage_core_nanoseconds)]);
+  }
+  const made = await store.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM kubepulse.container_series WHERE cluster_id = $1 AND container LIKE 'c-8__'`, [store.clusterId]);
+  assert.equal(made.rows[0].n, 40);
 });

@@ -16,6 +16,8 @@ import { RESOLUTIONS, rollupColumns, rollupTable } from '../../src/store/rollup-
 import { ALL_KINDS } from '../../src/inventory/kinds/index.js';
 import type { KindDef } from '../../src/inventory/kind.js';
 import { childColumns, kindColumns, metricColumns, type ColumnSpec } from '../../src/store/schema.js';
+import { sampleColumns, sampleTable, seriesColumns, seriesTable } from '../../src/store/series-schema.js';
+import { PartitionManager } from '../../src/store/partitions.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
 import { createDatabase } from './migrate-catalog.js';
 
@@ -42,12 +44,13 @@ const INFO_TYPE: Record<string, string> = {
   '"char"': '"char"',
 };
 
-async function assertColumns(table: string, declared: ColumnSpec[]): Promise<void> {
+async function assertColumns(table: string, declared: ColumnSpec[], inOrder = false): Promise<void> {
   const r = await pool.query<{ column_name: string; data_type: string; is_nullable: string }>(
     `SELECT column_name, data_type, is_nullable FROM information_schema.columns
-     WHERE table_schema = 'kubepulse' AND table_name = $1`,
+     WHERE table_schema = 'kubepulse' AND table_name = $1 ORDER BY ordinal_position`,
     [table],
   );
+  if (inOrder) assert.deepEqual(r.rows.map((x) => x.column_name), declared.map((c) => c.column), `${table} has the declared columns in order`);
   const actual = new Map(r.rows.map((x) => [x.column_name, { type: x.data_type, nullable: x.is_nullable === 'YES' }]));
   assert.ok(actual.size > 0, `table ${table} exists`);
   for (const c of declared) {
@@ -81,14 +84,18 @@ test('two concurrent migrations apply each version once and create every declare
   assert.equal(versions.rows[0].name, 'initial_schema');
 
   for (const e of ENTITIES) {
-    await assertColumns(ENTITY_TABLES[e].table, metricColumns(e));
+    // <entity>_metric is a view (migration 009) with the columns the table had, in its order; a view has
+    // no NOT NULL, so nullability is checked on the tables it joins.
+    await assertColumns(ENTITY_TABLES[e].table, metricColumns(e).map((c) => ({ ...c, notNull: false })), true);
+    await assertColumns(sampleTable(e), sampleColumns(e), true);
+    await assertColumns(seriesTable(e), seriesColumns(e), true);
     for (const r of RESOLUTIONS) await assertColumns(rollupTable(e, r), rollupColumns(e));
     const part = await pool.query<{ partstrat: string }>(
       `SELECT partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'kubepulse' AND c.relname = $1`,
-      [ENTITY_TABLES[e].table],
+      [sampleTable(e)],
     );
-    assert.equal(part.rows[0]?.partstrat, 'r', `${ENTITY_TABLES[e].table} is range-partitioned`);
+    assert.equal(part.rows[0]?.partstrat, 'r', `${sampleTable(e)} is range-partitioned`);
   }
   assert.ok(ALL_KINDS.length >= 3);
   for (const k of ALL_KINDS) {
@@ -137,14 +144,18 @@ test('a metric or kind declared without a migration is named with its SQL, and t
       'node_metric.test_only_gauge_bytes',
       'node_metric_1h.test_only_gauge_bytes_avg', 'node_metric_1h.test_only_gauge_bytes_max',
       'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max',
+      'node_sample.test_only_gauge_bytes',
       'widget', 'widget_part',
     ]);
     // At start-up the same check stops migrate() with the column and the fix in the message.
     await assert.rejects(migrate(url, { kinds }), (err: Error) => {
       assert.ok(err instanceof DeclarationMismatchError);
       assert.equal(err.code, '42703');
-      assert.match(err.message, /kubepulse\.node_metric\.test_only_gauge_bytes: column is declared but no migration creates it/);
-      assert.match(err.message, /ALTER TABLE kubepulse\."node_metric" ADD COLUMN "test_only_gauge_bytes" bigint;/);
+      assert.match(err.message, /kubepulse\.node_sample\.test_only_gauge_bytes: column is declared but no migration creates it/);
+      assert.match(err.message, /ALTER TABLE kubepulse\."node_sample" ADD COLUMN "test_only_gauge_bytes" bigint;/);
+      // The view is re-created whole, its new column in the declared place.
+      assert.match(err.message, /kubepulse\.node_metric\.test_only_gauge_bytes: column is declared but the view does not have it/);
+      assert.match(err.message, /DROP VIEW IF EXISTS kubepulse\."node_metric";\s+DROP FUNCTION/);
       assert.match(err.message, /CREATE TABLE IF NOT EXISTS kubepulse\."widget_part"/);
       return true;
     });
@@ -176,6 +187,71 @@ test('a column whose type or nullability differs from its declaration is reporte
     ['namespace', 'labels', 'declared nullable, the database has it NOT NULL'],
   ]);
   await assert.rejects(migrate(url), (err: Error) => (err as DeclarationMismatchError).code === '42804');
+});
+
+/** A value for a column of a raw row: distinct per row and column, at the edges of its type's exactness. */
+function rawValue(c: ColumnSpec, n: number, col: number, series: number, source: string): unknown {
+  if (c.sqlType === 'bigint') return n % 7 === col % 7 ? null : 9_007_199_254_000_000 + n * 1_000 + col;
+  if (c.sqlType === 'double precision') return n % 5 === col % 5 ? null : (n * 131 + col) / 3;
+  if (c.sqlType === 'text') return c.column === 'pvc' && series === 2 ? null : `${c.column}-${series}`;
+  if (c.sqlType === '"char"') return source;
+  throw new Error(`no test value for ${c.column} (${c.sqlType})`);
+}
+
+test('migration 009 moves every row of a database at 008 into series and samples, value for value', async () => {
+  const url = await createDatabase(db.url, 'rows_at_007');
+  const shipped = loadMigrations();
+  const at009 = shipped.findIndex((m) => m.name === 'series_ids');
+  assert.equal(shipped[at009]?.version, 9);
+  await migrate(url, { migrations: shipped.slice(0, at009), checkDeclarations: false });
+  const old = createPool(url, { max: 1 });
+  try {
+    const hourly = new PartitionManager(old, { widthMs: 3_600_000 });
+    const t0 = Date.UTC(2026, 2, 1, 10);
+    // Three hourly partitions, two of them with two sample times; two series in each of two clusters.
+    const times = [t0 + 60_000, t0 + 3_600_000 + 15_000, t0 + 7_200_000 + 30_000, t0 + 7_200_000 + 45_000];
+    const view = (e: (typeof ENTITIES)[number]) => `SELECT to_jsonb(t)::text AS row FROM kubepulse."${ENTITY_TABLES[e].table}" t`;
+    const before: Record<string, string[]> = {};
+    const partitionsBefore: Record<string, string[]> = {};
+    let n = 0;
+    for (const e of ENTITIES) {
+      const table = ENTITY_TABLES[e].table;
+      await hourly.ensureFor(table, times);
+      const cols = metricColumns(e);
+      const rows: unknown[][] = [];
+      for (const cluster of [1, 2]) for (const series of [1, 2]) for (const ts of times) for (const source of ['s', 'c']) {
+        n++;
+        rows.push(cols.map((c, i) => (c.column === 'cluster_id' ? cluster : c.column === 'ts' ? new Date(ts) : rawValue(c, n, i, series, source))));
+      }
+      const params = rows.flat();
+      const tuples = rows.map((_, r) => `(${cols.map((__, i) => `$${r * cols.length + i + 1}`).join(', ')})`);
+      await old.query(`INSERT INTO kubepulse."${table}" (${cols.map((c) => `"${c.column}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+      before[e] = (await old.query<{ row: string }>(view(e))).rows.map((r) => r.row).sort();
+      assert.equal(before[e].length, 32);
+      partitionsBefore[e] = (await hourly.list(table)).map((p) => `${p.name.replace('_metric_', '_sample_')} ${p.fromMs}-${p.toMs}`);
+      assert.equal(partitionsBefore[e].length, 3);
+    }
+
+    assert.deepEqual(await migrate(url), { applied: [8] });
+    for (const e of ENTITIES) {
+      const after = (await old.query<{ row: string }>(view(e))).rows.map((r) => r.row).sort();
+      assert.deepEqual(after, before[e], `${ENTITY_TABLES[e].table} reads every stored value back through the view`);
+      assert.deepEqual((await hourly.list(sampleTable(e))).map((p) => `${p.name} ${p.fromMs}-${p.toMs}`), partitionsBefore[e],
+        `${sampleTable(e)} has the old partitions' bounds`);
+      const series = await old.query<{ n: string }>(`SELECT count(*) AS n FROM kubepulse."${seriesTable(e)}"`);
+      assert.equal(Number(series.rows[0].n), 4, `${seriesTable(e)}: one row per series and cluster`);
+    }
+    // The 007 history functions name the view by text and read it unchanged.
+    const hist = await old.query<{ n: string }>(`SELECT count(*) AS n FROM kubepulse.container_history($1, $2)`, [new Date(t0), new Date(t0 + 3 * 3_600_000)]);
+    assert.equal(Number(hist.rows[0].n), 32);
+    // Rows inserted into the view go through its trigger: the series is found, the sample stored.
+    await old.query(`INSERT INTO kubepulse.pod_metric (cluster_id, pod_uid, ts, namespace, pod, node) VALUES (1, 'pod_uid-1', $1, 'ns', 'p', 'n')`, [new Date(t0 + 90_000)]);
+    const added = await old.query<{ source: string; namespace: string; series: string }>(
+      `SELECT m.source, m.namespace, (SELECT count(*) FROM kubepulse.pod_series) AS series FROM kubepulse.pod_metric m WHERE ts = $1`, [new Date(t0 + 90_000)]);
+    assert.deepEqual(added.rows, [{ source: 's', namespace: 'namespace-1', series: '4' }]);
+  } finally {
+    await old.end();
+  }
 });
 
 test('a database with a migration newer than this code is refused', async () => {

@@ -26,41 +26,41 @@ test('partition ranges align to the epoch and are named after their start', () =
 
 test('partitions are created ahead, on demand for old samples, and dropped by retention', async () => {
   const pm = new PartitionManager(store.pool, { ahead: 2 });
-  await pm.ensureAhead(['node_metric'], T0);
-  const names = (await pm.list('node_metric')).map((p) => p.name);
-  assert.deepEqual(names, ['node_metric_p20261125', 'node_metric_p20261126', 'node_metric_p20261127']);
+  await pm.ensureAhead(['node_sample'], T0);
+  const names = (await pm.list('node_sample')).map((p) => p.name);
+  assert.deepEqual(names, ['node_sample_p20261125', 'node_sample_p20261126', 'node_sample_p20261127']);
 
   // A sample from ten days earlier (a spool replay) gets its partition on demand; a second manager (another
   // process) asking for the same range at the same time is fine.
   const old = T0 - 10 * DAY_MS;
   const other = new PartitionManager(store.pool, { ahead: 2 });
-  await Promise.all([pm.ensureFor('node_metric', [old, T0]), other.ensureFor('node_metric', [old])]);
+  await Promise.all([pm.ensureFor('node_sample', [old, T0]), other.ensureFor('node_sample', [old])]);
   const clusterId = await ensureCluster(store.pool, 'part-test');
   await store.pool.query(`INSERT INTO kubepulse.node_metric (cluster_id, node, ts) VALUES ($1, 'n1', $2), ($1, 'n1', $3)`, [
     clusterId, new Date(old), new Date(T0),
   ]);
   const where = await store.pool.query<{ part: string }>(
-    `SELECT tableoid::regclass::text AS part FROM kubepulse.node_metric WHERE cluster_id = $1 ORDER BY ts`, [clusterId],
+    `SELECT tableoid::regclass::text AS part FROM kubepulse.node_sample WHERE cluster_id = $1 ORDER BY ts`, [clusterId],
   );
-  assert.deepEqual(where.rows.map((r) => r.part), ['kubepulse.node_metric_p20261115', 'kubepulse.node_metric_p20261125']);
+  assert.deepEqual(where.rows.map((r) => r.part), ['kubepulse.node_sample_p20261115', 'kubepulse.node_sample_p20261125']);
 
   // Retention of 7 days at T0: the cutoff (Nov 18 13:45) is inside no kept partition's range except those
   // ending after it, so the Nov 15 partition goes, the rest stay.
-  const dropped = await pm.applyRetention({ node_metric: 7 * DAY_MS }, T0);
-  assert.deepEqual(dropped, ['node_metric_p20261115']);
-  const left = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1`, [clusterId]);
+  const dropped = await pm.applyRetention({ node_sample: 7 * DAY_MS }, T0);
+  assert.deepEqual(dropped, ['node_sample_p20261115']);
+  const left = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.node_sample WHERE cluster_id = $1`, [clusterId]);
   assert.equal(left.rows[0].n, 1);
-  assert.deepEqual((await pm.list('node_metric')).map((p) => p.name), ['node_metric_p20261125', 'node_metric_p20261126', 'node_metric_p20261127']);
+  assert.deepEqual((await pm.list('node_sample')).map((p) => p.name), ['node_sample_p20261125', 'node_sample_p20261126', 'node_sample_p20261127']);
 });
 
 test('a manager with another width respects the partitions that exist', async () => {
   const hourly = new PartitionManager(store.pool, { widthMs: 3_600_000 });
   // Inside the existing daily partition: nothing to create.
-  await hourly.ensureFor('node_metric', [T0]);
-  assert.equal((await hourly.list('node_metric')).length, 3);
+  await hourly.ensureFor('node_sample', [T0]);
+  assert.equal((await hourly.list('node_sample')).length, 3);
   // Outside every partition: an hourly one.
-  await hourly.ensureFor('node_metric', [T0 - 30 * DAY_MS]);
-  assert.ok((await hourly.list('node_metric')).some((p) => p.name === 'node_metric_p20261026_1300'));
+  await hourly.ensureFor('node_sample', [T0 - 30 * DAY_MS]);
+  assert.ok((await hourly.list('node_sample')).some((p) => p.name === 'node_sample_p20261026_1300'));
   assert.throws(() => new PartitionManager(store.pool, { widthMs: 7 * 3_600_000 }), /divide or be a multiple of a day/);
 });
 

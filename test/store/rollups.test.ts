@@ -106,11 +106,11 @@ test('maintenance creates partitions ahead, rolls up and applies retention per r
   const report = await m.runOnce(now);
   assert.equal(report.error, null);
   // Raw rows of Nov 20 are past the 7-day raw retention and the 30-day 1m retention; 1h keeps them.
-  assert.ok(report.droppedPartitions.includes('node_metric_p20261120'));
+  assert.ok(report.droppedPartitions.includes('node_sample_p20261120'));
   assert.ok(report.droppedPartitions.includes('node_metric_1m_p20261120'));
   const hourly = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.node_metric_1h WHERE cluster_id = $1`, [store.clusterId]);
   assert.equal(hourly.rows[0].n, 4);
-  const ahead = await m.partitions.list('pod_metric');
+  const ahead = await m.partitions.list('pod_sample');
   assert.ok(ahead.some((p) => p.fromMs > now), 'raw partitions exist ahead of now');
   await m.stop();
 });

@@ -2,18 +2,20 @@
 // whole range is older than the window and already rolled up by both rollups (so the rollups, computed
 // from raw rows, stay right for long-range charts), per entity, in ONE transaction:
 //   lock the partition against writers (SHARE: readers go on), read it through a cursor in chunks ordered
-//   by (series keys, ts, source) — the raw primary key's order, so no sort of the whole partition —,
+//   by (series id, ts, source), joined to the series for keys and attributes — the sample index's order,
+//   so no sort of the whole partition —,
 //   encode one block per (series, source, hour), insert the blocks, DROP the partition, commit.
 // A crash before the commit leaves the raw rows and no block; after it, the blocks and no raw rows: nothing
 // lost or doubled, and the next pass just finds the remaining partitions. A block that already exists for
 // the same (series, source, hour) — rows replayed into an hour already compacted land in a re-created raw
 // partition — is decoded, merged by ts (a ts it holds is a duplicate, dropped), re-encoded and replaced.
 import type pg from 'pg';
-import { ENTITIES, ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
+import { ENTITIES, type Entity } from '../../metrics/definitions.js';
 import { log } from '../../log.js';
 import { PartitionManager, type PartitionInfo } from '../partitions.js';
 import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
+import { sampleTable, seriesAttributeNames, seriesTable } from '../series-schema.js';
 import { BlockBuilder, decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type OpenBlock } from './blocks.js';
 import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
 
@@ -54,7 +56,7 @@ export class Compactor {
     for (const entity of ENTITIES) {
       const rolledUntil = await this.rolledUpUntil(entity);
       const cutoff = Math.min(nowMs - this.opts.compactAfterMs, rolledUntil);
-      const parts = await this.opts.rawPartitions.list(ENTITY_TABLES[entity].table);
+      const parts = await this.opts.rawPartitions.list(sampleTable(entity));
       for (const p of parts) {
         if (p.toMs > cutoff) continue;
         const r = await this.compactPartition(entity, p);
@@ -91,8 +93,10 @@ export class Compactor {
     for (let t = part.fromMs; t < part.toMs; t += 3_600_000) hours.push(t);
     await this.opts.blockPartitions.ensureFor(bt, hours);
 
-    const rawCols = rawColumns(entity);
-    const order = [...seriesKeyColumns(entity), 'ts', 'source'].map(quoteIdent).join(', ');
+    // The sample partition joined to its series (keys and attributes by series_id), in the sample index's
+    // order: a series' rows come together, by ts and source, as the builder needs.
+    const fromSeries = new Set([...seriesKeyColumns(entity).slice(1), ...seriesAttributeNames(entity)]);
+    const select = rawColumns(entity).map((c) => `${fromSeries.has(c.column) ? 'r' : 's'}.${quoteIdent(c.column)}`);
     const partition = `${SCHEMA}.${quoteIdent(part.name)}`;
     const builder = new BlockBuilder(entity);
     const pending: OpenBlock[] = [];
@@ -101,7 +105,9 @@ export class Compactor {
       await client.query('BEGIN');
       await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
       await client.query(
-        `DECLARE kp_compact NO SCROLL CURSOR FOR SELECT ${rawCols.map((c) => quoteIdent(c.column)).join(', ')} FROM ${partition} ORDER BY ${order}`,
+        `DECLARE kp_compact NO SCROLL CURSOR FOR SELECT ${select.join(', ')} FROM ${partition} s
+         JOIN ${qualified(seriesTable(entity))} r ON r.cluster_id = s.cluster_id AND r.series_id = s.series_id
+         ORDER BY s.cluster_id, s.series_id, s.ts, s.source`,
       );
       const chunk = this.opts.chunkRows ?? 5_000;
       const batch = this.insertBatch(entity);
@@ -123,7 +129,7 @@ export class Compactor {
     } finally {
       client.release();
     }
-    await this.opts.rawPartitions.list(ENTITY_TABLES[entity].table);
+    await this.opts.rawPartitions.list(sampleTable(entity));
     log('store').debug({ partition: part.name, ...out }, 'compacted partition');
     return out;
   }

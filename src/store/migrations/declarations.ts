@@ -8,8 +8,11 @@ import { ENTITIES, ENTITY_TABLES } from '../../metrics/definitions.js';
 import type { KindDef } from '../../inventory/kind.js';
 import { RESOLUTIONS, rollupColumns, rollupTable, rollupTableDdl } from '../rollup-schema.js';
 import {
-  SCHEMA, childColumns, kindColumns, kindTableDdl, metricColumns, metricTableDdl, qualified, quoteIdent, type ColumnSpec,
+  SCHEMA, childColumns, kindColumns, kindTableDdl, metricColumns, qualified, quoteIdent, type ColumnSpec,
 } from '../schema.js';
+import {
+  metricViewDdl, sampleColumns, sampleTable, sampleTableDdl, seriesColumns, seriesTable, seriesTableDdl,
+} from '../series-schema.js';
 import { blockColumns, blockTable, blockTableDdl } from '../history/schema.js';
 
 /** A table the running code writes, with the columns its declarations say it has. */
@@ -18,13 +21,23 @@ interface DeclaredTable {
   columns: ColumnSpec[];
   /** Draft DDL creating the table as declared today, offered when a migration for it is missing. */
   draft: () => string[];
+  /**
+   * A view: only its column names and types are compared (a view has no NOT NULL), and any difference is
+   * fixed by re-creating it whole (its columns cannot be inserted in the middle).
+   */
+  view?: boolean;
 }
 
-/** Every table generated from declarations: raw, rollup and block metric tables, kind tables and child tables. */
+/**
+ * Every table generated from declarations: raw (series, sample, and the `<entity>_metric` view over them),
+ * rollup and block metric tables, kind tables and child tables.
+ */
 function declaredTables(kinds: KindDef[]): DeclaredTable[] {
   const out: DeclaredTable[] = [];
   for (const e of ENTITIES) {
-    out.push({ table: ENTITY_TABLES[e].table, columns: metricColumns(e), draft: () => metricTableDdl(e) });
+    out.push({ table: seriesTable(e), columns: seriesColumns(e), draft: () => seriesTableDdl(e) });
+    out.push({ table: sampleTable(e), columns: sampleColumns(e), draft: () => sampleTableDdl(e) });
+    out.push({ table: ENTITY_TABLES[e].table, columns: metricColumns(e), draft: () => recreateView(e), view: true });
     for (const r of RESOLUTIONS) out.push({ table: rollupTable(e, r), columns: rollupColumns(e), draft: () => rollupTableDdl(e, r) });
     out.push({ table: blockTable(e), columns: blockColumns(e), draft: () => blockTableDdl(e) });
   }
@@ -35,6 +48,16 @@ function declaredTables(kinds: KindDef[]): DeclaredTable[] {
     for (const c of k.children ?? []) out.push({ table: c.table, columns: childColumns(k, c), draft: draftOf(c.table) });
   }
   return out;
+}
+
+/** The view and its insert trigger dropped and created again from today's declarations. */
+function recreateView(entity: (typeof ENTITIES)[number]): string[] {
+  const name = ENTITY_TABLES[entity].table;
+  return [
+    `DROP VIEW IF EXISTS ${qualified(name)}`,
+    `DROP FUNCTION IF EXISTS ${SCHEMA}.${quoteIdent(`${name}_insert`)}()`,
+    ...metricViewDdl(entity),
+  ];
 }
 
 export interface DeclarationMismatch {
@@ -51,7 +74,8 @@ async function catalogColumns(client: pg.ClientBase, tables: string[]): Promise<
   const r = await client.query<{ table: string; column: string; type: string; not_null: boolean }>(
     `SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped`,
+     WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p', 'v') AND a.attnum > 0 AND NOT a.attisdropped
+     ORDER BY c.relname, a.attnum`,
     [SCHEMA, tables],
   );
   const out = new Map<string, Map<string, { type: string; notNull: boolean }>>();
@@ -88,6 +112,10 @@ export async function checkDeclarations(client: pg.ClientBase, kinds: KindDef[])
       out.push({ table: t.table, problem: 'table is declared but no migration creates it', fix: t.draft().map((s) => `${s};`).join('\n') });
       continue;
     }
+    if (t.view) {
+      out.push(...viewMismatches(t, cols, types));
+      continue;
+    }
     const target = `ALTER TABLE ${qualified(t.table)}`;
     for (const c of t.columns) {
       const got = cols.get(c.column);
@@ -110,6 +138,28 @@ export async function checkDeclarations(client: pg.ClientBase, kinds: KindDef[])
         });
       }
     }
+  }
+  return out;
+}
+
+/** A view's columns against the declared ones, names and types in order; each difference carries the re-creation. */
+function viewMismatches(
+  t: DeclaredTable, cols: Map<string, { type: string; notNull: boolean }>, types: Map<string, string>,
+): DeclarationMismatch[] {
+  const fix = t.draft().map((s) => `${s};`).join('\n');
+  const out: DeclarationMismatch[] = [];
+  const have = [...cols.keys()];
+  for (const c of t.columns) {
+    const got = cols.get(c.column);
+    const want = types.get(c.sqlType)!;
+    if (!got) out.push({ table: t.table, column: c.column, problem: 'column is declared but the view does not have it', fix });
+    else if (got.type !== want) out.push({ table: t.table, column: c.column, problem: `declared ${want}, the view has ${got.type}`, fix });
+  }
+  // Columns in another order are only worth naming when none is missing (a missing one shifts the rest).
+  if (out.length === 0) {
+    t.columns.forEach((c, i) => {
+      if (have[i] !== c.column) out.push({ table: t.table, column: c.column, problem: `declared as column ${i + 1} of the view, it is column ${have.indexOf(c.column) + 1}`, fix });
+    });
   }
   return out;
 }
