@@ -232,7 +232,7 @@ test('migration 009 moves every row of a database at 008 into series and samples
       assert.equal(partitionsBefore[e].length, 3);
     }
 
-    assert.deepEqual(await migrate(url), { applied: [8] });
+    assert.deepEqual(await migrate(url), { applied: [9] });
     for (const e of ENTITIES) {
       const after = (await old.query<{ row: string }>(view(e))).rows.map((r) => r.row).sort();
       assert.deepEqual(after, before[e], `${ENTITY_TABLES[e].table} reads every stored value back through the view`);
