@@ -10,6 +10,8 @@ import { startTestDatabase } from '../test/helpers/pg.js';
 import { migrate } from '../src/store/migrate.js';
 import { createPool } from '../src/store/pool.js';
 import { PartitionManager } from '../src/store/partitions.js';
+import { writeMetricRows } from '../src/store/metric-copy.js';
+import type { MetricRow } from '../src/metrics/definitions.js';
 import { HttpServer } from '../src/server/http-server.js';
 import { registerViewer } from '../src/viewer/api.js';
 import { allNodes, overview } from '../src/viewer/queries.js';
@@ -55,14 +57,22 @@ function* podRows(now: string): Generator<string> {
   }
 }
 
-function* nodeMetricRows(nowMs: number): Generator<string> {
+/** One sample time's node rows of every cluster (a few columns filled, as a summary would). */
+function* nodeMetricRows(nowMs: number): Generator<MetricRow[]> {
   for (let s = 0; s < SAMPLES_PER_NODE; s++) {
-    const ts = new Date(nowMs - s * 15_000).toISOString();
-    let out = '';
+    const ts = new Date(nowMs - s * 15_000);
+    const out: MetricRow[] = [];
     for (let c = 1; c <= CLUSTERS; c++) {
       for (let n = 0; n < NODES_PER_CLUSTER; n++) {
-        const cpu = Math.round((2 + ((n * 7 + s) % 120) / 10) * 1e9);
-        out += `${c}\tnode-${String(n).padStart(4, '0')}\t${ts}\t${cpu}\t${(8 + (n % 40)) * 2 ** 30}\t${(n % 50) * 1e5}\t${(n % 30) * 1e5}\t${(40 + (n % 60)) * 2 ** 30}\t${200 * 2 ** 30}\n`;
+        out.push({
+          cluster_id: c, node: `node-${String(n).padStart(4, '0')}`, ts, source: 's',
+          cpu_usage_nanocores: Math.round((2 + ((n * 7 + s) % 120) / 10) * 1e9),
+          memory_working_set_bytes: (8 + (n % 40)) * 2 ** 30,
+          network_rx_bytes_per_second: (n % 50) * 1e5,
+          network_tx_bytes_per_second: (n % 30) * 1e5,
+          fs_used_bytes: (40 + (n % 60)) * 2 ** 30,
+          fs_capacity_bytes: 200 * 2 ** 30,
+        });
       }
     }
     yield out;
@@ -76,10 +86,11 @@ export async function fill(url: string): Promise<void> {
     const nowMs = Date.now();
     const now = new Date(nowMs).toISOString();
     for (let c = 1; c <= CLUSTERS; c++) await pool.query('INSERT INTO kubepulse.cluster (id, name) VALUES ($1, $2)', [c, `cluster-${c}`]);
-    await new PartitionManager(pool).ensureFor('node_metric', [nowMs - SAMPLES_PER_NODE * 15_000, nowMs]);
     await copyRows(pool, 'COPY kubepulse.node (cluster_id, uid, name, updated_at, roles, ready, allocatable_cpu_millicores, allocatable_memory_bytes, allocatable_pods, conditions) FROM STDIN', () => nodeRows(now));
     await copyRows(pool, 'COPY kubepulse.pod (cluster_id, uid, namespace, name, updated_at, node, phase, workload_name, workload_kind, cpu_request_millicores, cpu_limit_millicores, memory_request_bytes, memory_limit_bytes, labels) FROM STDIN', () => podRows(now));
-    await copyRows(pool, 'COPY kubepulse.node_metric (cluster_id, node, ts, cpu_usage_nanocores, memory_working_set_bytes, network_rx_bytes_per_second, network_tx_bytes_per_second, fs_used_bytes, fs_capacity_bytes) FROM STDIN', () => nodeMetricRows(nowMs));
+    // Through the collector's own writer: node_metric is a view over node_series + node_sample (migration 009).
+    const partitions = new PartitionManager(pool);
+    for (const rows of nodeMetricRows(nowMs)) await writeMetricRows(pool, 'node', rows, { partitions });
     await pool.query('ANALYZE');
   } finally {
     await pool.end();
