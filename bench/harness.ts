@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { seriesTable, sampleTable } from '../src/store/series-schema.js';
 import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
 import { PASSWORD_FILE } from '../src/store/embedded.js';
 
@@ -288,8 +289,10 @@ export async function metricStorage(dataDir: string, port: number): Promise<{ by
     let values = 0;
     for (const e of ENTITIES) {
       const table = ENTITY_TABLES[e].table;
+      // The rows are in <entity>_sample (partitioned) and their keys in <entity>_series; <entity>_metric is a view.
       const size = await client.query<{ b: string }>(
-        `SELECT COALESCE(sum(pg_total_relation_size(relid)), 0) AS b FROM pg_partition_tree('kubepulse.${table}')`,
+        `SELECT COALESCE(sum(pg_total_relation_size(relid)), 0) + pg_total_relation_size('kubepulse.${seriesTable(e)}') AS b
+           FROM pg_partition_tree('kubepulse.${sampleTable(e)}')`,
       );
       const counts = metricColumnsOf(e).map((c) => `count("${c.column}")`).join(' + ');
       const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}`);
