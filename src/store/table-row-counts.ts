@@ -9,10 +9,13 @@
 import type pg from 'pg';
 import { SCHEMA, quoteIdent } from './schema.js';
 
-/** A relation up to this size is counted exactly (~25,000 wide metric rows, a few ms). */
-const EXACT_COUNT_MAX_BYTES = 8 * 1024 * 1024;
-/** Pages a sampled estimate reads, in percent of the relation (TABLESAMPLE SYSTEM). */
-const SAMPLE_PERCENT = 1;
+/**
+ * A relation up to this size is counted exactly (~3,000 wide metric rows, well under a ms). At 8 MiB the
+ * counts of the current hour's partitions still took ~12 % of PostgreSQL's time at 100 nodes.
+ */
+const EXACT_COUNT_MAX_BYTES = 1024 * 1024;
+/** A sampled estimate reads about this many pages (TABLESAMPLE SYSTEM), at least 1 % of the relation. */
+const SAMPLE_PAGES = 64;
 
 interface Relation {
   table: string;
@@ -62,10 +65,11 @@ export async function tableRowCounts(pool: pg.Pool): Promise<{ rows: Record<stri
       rows[r.table] += byDensity;
     } else {
       // Never analyzed (a new partition): count a sample of its pages.
+      const percent = Math.min(100, Math.max(1, (100 * SAMPLE_PAGES * r.blockSize) / bytes));
       const s = await pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${SCHEMA}.${quoteIdent(r.relation)} TABLESAMPLE SYSTEM (${SAMPLE_PERCENT})`,
+        `SELECT count(*) AS n FROM ${SCHEMA}.${quoteIdent(r.relation)} TABLESAMPLE SYSTEM (${percent.toFixed(3)})`,
       );
-      rows[r.table] += Math.round(Number(s.rows[0].n) * (100 / SAMPLE_PERCENT));
+      rows[r.table] += Math.round(Number(s.rows[0].n) * (100 / percent));
     }
   }
   if (exact.length) {

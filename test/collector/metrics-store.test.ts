@@ -108,7 +108,7 @@ test('rollups equal the aggregates of the raw rows', async () => {
   await collector!.stop();
   collector = null;
   // Run as if at the start of the next hour: every 1 min and 1 h bucket sampled so far is complete.
-  const rollups = new Rollups(pool, { settleMs: 0 });
+  const rollups = new Rollups(pool, { settleMs: 0, minStepMs: { '1m': 0 } });
   const later = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;
   await rollups.run(later);
   for (const entity of ['node', 'container'] as const) {

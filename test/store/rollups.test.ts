@@ -75,7 +75,7 @@ async function assertRollupMatches(rows: MetricRow[]): Promise<void> {
 test('rollups equal the aggregates of the raw rows, and follow late samples within the look-back', async () => {
   const rows = rawRows();
   for (let i = 0; i < rows.length; i += 500) await writeMetricRows(store.pool, 'node', rows.slice(i, i + 500));
-  const rollups = new Rollups(store.pool, { settleMs: 60_000 });
+  const rollups = new Rollups(store.pool, { settleMs: 60_000, minStepMs: { '1m': 0 } });
   const end = START + 2 * 3_600_000;
   const written = await rollups.run(end + 60_000);
   assert.equal(written['node_metric_1m'], 2 * 120);
@@ -101,7 +101,7 @@ test('maintenance creates partitions ahead, rolls up and applies retention per r
   const now = START + 40 * DAY_MS;
   const m = new StoreMaintenance(store.pool, {
     retentionMs: { raw: 7 * DAY_MS, rollup_1m: 30 * DAY_MS, rollup_1h: 400 * DAY_MS },
-    rollups: { settleMs: 60_000 },
+    rollups: { settleMs: 60_000, minStepMs: { '1m': 0 } },
   });
   const report = await m.runOnce(now);
   assert.equal(report.error, null);
