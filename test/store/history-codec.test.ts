@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -10,7 +10,7 @@ import { HISTORY_DECODE_SQL } from '../../src/store/history/decode-sql.js';
 import {
   fixtureContainerBlocks, jitteredCounter, sampleTimes, seededRandom, wanderingGauge,
 } from '../../src/store/history/synthetic.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useDecoderSession } from '../helpers/decoder-session.js';
 import { fixture } from '../helpers/paths.js';
 
 type IntValue = number | bigint | null;
@@ -216,18 +216,10 @@ describe('realistic blocks grown from the kubelet fixtures', () => {
 });
 
 describe('PostgreSQL decodes the same bytes to the same values', () => {
-  let db: TestDatabase;
+  const session = useDecoderSession(HISTORY_DECODE_SQL);
   let client: pg.Client;
-  before(async () => {
-    db = await startTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await client.query('CREATE SCHEMA IF NOT EXISTS kubepulse');
-    for (const ddl of HISTORY_DECODE_SQL) await client.query(ddl);
-  });
-  after(async () => {
-    await client?.end();
-    await db?.stop();
+  before(() => {
+    client = session();
   });
 
   /** Decodes every column in one query (text, so bigint and double stay exact on the way back). */

@@ -2,7 +2,7 @@
 // counter and the sample times, in TypeScript and in PostgreSQL (kp_decode_rate), whatever the shape of
 // the counter column (packed deltas, nulls, deltas of deltas) and wherever the stored rate is not the
 // derivation's (first row, resets, gaps).
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { encodeFloatColumn, encodeIntColumn, encodeTimestamps } from '../../src/store/history/codec.js';
@@ -12,7 +12,7 @@ import {
   decodeDerivedRateColumn, deriveRates, encodeDerivedRateColumn, isDerivedRateColumn,
 } from '../../src/store/history/rate-codec.js';
 import { jitteredCounter, sampleTimes, seededRandom } from '../../src/store/history/synthetic.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { useDecoderSession } from '../helpers/decoder-session.js';
 
 const T0 = Date.parse('2026-06-26T10:00:00Z');
 const N = 240;
@@ -107,18 +107,10 @@ describe('derived rate columns in TypeScript', () => {
 });
 
 describe('PostgreSQL derives the same rates (kp_decode_rate)', () => {
-  let db: TestDatabase;
+  const session = useDecoderSession([...HISTORY_DECODE_SQL, ...RATE_DECODE_SQL]);
   let client: pg.Client;
-  before(async () => {
-    db = await startTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await client.query('CREATE SCHEMA IF NOT EXISTS kubepulse');
-    for (const ddl of [...HISTORY_DECODE_SQL, ...RATE_DECODE_SQL]) await client.query(ddl);
-  });
-  after(async () => {
-    await client?.end();
-    await db?.stop();
+  before(() => {
+    client = session();
   });
 
   async function decode(rate: Uint8Array | null, counter: Array<number | null>, ts: number[]): Promise<Array<number | null> | null> {
