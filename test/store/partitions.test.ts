@@ -74,3 +74,18 @@ test('ensureCluster upserts by name and keeps the id', async () => {
   assert.deepEqual(rows.find((r) => r.id === a)?.meta, { server: 'https://a2:6443' });
   await assert.rejects(ensureCluster(store.pool, ''), /non-empty/);
 });
+
+test('raw sample partitions are analyzed and vacuumed on doubling; other partitions keep the defaults', async () => {
+  const pm = new PartitionManager(store.pool, { widthMs: 3_600_000 });
+  const at = Date.UTC(2026, 10, 21, 5, 30);
+  await pm.ensureFor('node_sample', [at]);
+  await pm.ensureFor('node_metric_1m', [at]);
+  const r = await store.pool.query<{ parent: string; reloptions: string[] | null }>(
+    `SELECT p.relname AS parent, c.reloptions FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+      WHERE p.relname IN ('node_sample', 'node_metric_1m')`,
+  );
+  const of = (parent: string) => r.rows.filter((x) => x.parent === parent).map((x) => x.reloptions);
+  assert.ok(of('node_sample').length >= 1 && of('node_metric_1m').length >= 1);
+  for (const o of of('node_sample')) assert.deepEqual(o, ['autovacuum_analyze_scale_factor=1', 'autovacuum_vacuum_insert_scale_factor=1']);
+  for (const o of of('node_metric_1m')) assert.equal(o, null);
+});
