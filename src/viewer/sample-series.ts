@@ -130,10 +130,11 @@ function blockLayout(entity: SeriesEntity, cols: ChartColumn[]): { fetch: string
   const fetch = new Set<string>();
   const at = cols.map((c) => {
     const i = decoded.indexOf(c.column);
-    // A rate the blocks do not store is derived by the decoder from its counter: fetch the counter.
-    const held = stored.has(c.column) ? c.column : metricsOf(entity).find((m) => m.rate?.column === c.column)?.column;
-    if (i < 0 || held === undefined || !stored.has(held)) throw new Error(`series of ${entity}: column ${c.column} is not held by ${blockTable(entity)}`);
-    fetch.add(held);
+    if (i < 0 || !stored.has(c.column)) throw new Error(`series of ${entity}: column ${c.column} is not held by ${blockTable(entity)}`);
+    fetch.add(c.column);
+    // A rate column may be stored derived from its counter (history/rate-codec.ts): the decoder needs both.
+    const counter = metricsOf(entity).find((m) => m.rate?.column === c.column)?.column;
+    if (counter !== undefined) fetch.add(counter);
     return i;
   });
   return { fetch: [...fetch], at, width: decoded.length };

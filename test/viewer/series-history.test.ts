@@ -163,3 +163,32 @@ test('a range older than the samples still held is read from the 1-hour rollup',
   assert.deepEqual([young.resolution, young.table, young.bucketS], ['raw', 'node_metric', 3600]);
   assert.ok(young.series[0].values.some((v) => v !== null));
 });
+
+test('rate charts read blocks whose rates are stored derived from their counters', async () => {
+  const cid = await ensureCluster(store.pool, 'history-derived-rates');
+  // Counters with a steady, exactly representable growth and rates by the collector's formula
+  // (Δcounter / Δseconds × scale): the compactor stores each rate column in its derived form.
+  const rows: MetricRow[] = [];
+  for (let t = FROM; t < FROM + 3 * HOUR; t += STEP) {
+    const i = (t - FROM) / STEP;
+    const row: MetricRow = { cluster_id: cid, node: 'n1', ts: new Date(t), source: 's' };
+    for (const m of metricsOf('node')) {
+      if (m.kind !== 'counter' || m.sqlType !== 'bigint') continue;
+      row[m.column] = 2 ** 30 + i * 4_096 * 15;
+      if (m.rate) row[m.rate.column] = i === 0 ? null : ((4_096 * 15) / 15) * m.rate.scale;
+    }
+    rows.push(row);
+  }
+  await writeMetricRows(store.pool, 'node', rows, { partitions: hourly() });
+  const q: SeriesRequest = { entity: 'node', clusterId: cid, node: 'n1', metrics: ['rx', 'tx'], range: { from: new Date(FROM), to: new Date(FROM + 3 * HOUR) } };
+  const before = await querySeries(store.pool, q);
+  assert.ok(before.series.every((s) => s.values.some((v) => v !== null)), 'the rate lines have values');
+  assert.equal((await new StoreMaintenance(store.pool, { partitions: hourly(), retentionMs: RETENTION }).runOnce(FROM + 10 * HOUR)).error, null);
+  const derived = await count(
+    `SELECT count(*)::int AS n FROM kubepulse.${blockTable('node')} WHERE cluster_id = $1 AND get_byte(network_rx_bytes_per_second, 0) = 2`, [cid],
+  );
+  assert.ok(derived > 0, 'the rx rate is stored derived (format version 2)');
+  const after = await querySeries(store.pool, q);
+  assert.match(after.table, /node_block/);
+  assert.deepEqual(body(after), body(before));
+});
