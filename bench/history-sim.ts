@@ -14,14 +14,11 @@ import { KubeletPipeline } from '../src/scrape/kubelet-pipeline.js';
 import type { Database } from '../src/store/database.js';
 import type { KubeletSource } from '../src/scrape/kubelet-fetch.js';
 import { StoreMaintenance } from '../src/store/maintenance.js';
-import { DAY_MS, PartitionManager } from '../src/store/partitions.js';
+import { DAY_MS } from '../src/store/partitions.js';
 import { blockTable, blockValueColumns } from '../src/store/history/schema.js';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../src/metrics/definitions.js';
-import { migrate } from '../src/store/migrate.js';
-import { createPool } from '../src/store/pool.js';
-import { ensureCluster } from '../src/store/clusters.js';
-import { startTestDatabase } from '../test/helpers/pg.js';
 import type { Figures } from './figure.js';
+import { openBenchStore } from './bench-store.js';
 
 const HOUR = 3_600_000;
 const STEP_MS = 15_000;
@@ -44,13 +41,11 @@ async function blockBytes(pool: pg.Pool, entity: Entity): Promise<number> {
 }
 
 export async function run(): Promise<Figures> {
-  const db = await startTestDatabase();
-  const pool: pg.Pool = createPool(db.url, { max: 3, statementTimeoutMs: 600_000 });
+  const store = await openBenchStore('history-sim', 3);
+  const { pool, partitions } = store;
+  const clusterId = store.clusterId;
   const kubelets: SimKubelet[] = [];
   try {
-    await migrate(db.url);
-    const clusterId = await ensureCluster(pool, 'history-sim');
-    const partitions = new PartitionManager(pool, { widthMs: HOUR });
     const start = Date.parse('2026-11-01T00:00:00Z');
     const end = start + HOURS * HOUR;
     let nowMs = start;
@@ -122,8 +117,7 @@ export async function run(): Promise<Figures> {
     };
   } finally {
     for (const k of kubelets) k.dispose();
-    await pool.end();
-    await db.stop();
+    await store.close();
   }
 }
 

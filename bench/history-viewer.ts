@@ -2,20 +2,16 @@
 // cAdvisor, 15 s) written through the real writer, rolled up and compacted by the real maintenance pass
 // (accelerated: sample times are generated in the past, not waited for), then the node page's 24 h
 // chart computed by querySeries straight on the pool — the same function /api/series calls, without HTTP.
-import type pg from 'pg';
 import { writeMetricRows } from '../src/store/metric-copy.js';
 import { StoreMaintenance } from '../src/store/maintenance.js';
-import { DAY_MS, PartitionManager } from '../src/store/partitions.js';
+import { DAY_MS } from '../src/store/partitions.js';
 import { metricsOf, type MetricDef, type MetricRow } from '../src/metrics/definitions.js';
-import { migrate } from '../src/store/migrate.js';
-import { createPool } from '../src/store/pool.js';
-import { ensureCluster } from '../src/store/clusters.js';
 import { seededRandom } from '../src/store/history/synthetic.js';
 import { blockTable } from '../src/store/history/schema.js';
 import { parseMetricList, querySeries, rollupSeriesSql, type SeriesResult } from '../src/viewer/series.js';
 import type { SeriesRequest } from '../src/viewer/series-request.js';
-import { startTestDatabase } from '../test/helpers/pg.js';
 import type { Figures } from './figure.js';
+import { openBenchStore } from './bench-store.js';
 
 const HOUR = 3_600_000;
 const STEP = 15_000;
@@ -71,12 +67,10 @@ async function median(fn: () => Promise<unknown>): Promise<number> {
 }
 
 export async function run(): Promise<Figures> {
-  const db = await startTestDatabase();
-  const pool: pg.Pool = createPool(db.url, { max: 4, statementTimeoutMs: 600_000 });
+  const store = await openBenchStore('viewer-history-bench', 4);
+  const { pool, partitions } = store;
+  const cluster = store.clusterId;
   try {
-    await migrate(db.url);
-    const cluster = await ensureCluster(pool, 'viewer-history-bench');
-    const partitions = new PartitionManager(pool, { widthMs: HOUR });
     const start = Date.parse('2026-11-01T00:00:00Z');
     const end = start + DAY_MS;
     const rnd = seededRandom(42);
@@ -142,8 +136,7 @@ export async function run(): Promise<Figures> {
       },
     };
   } finally {
-    await pool.end();
-    await db.stop();
+    await store.close();
   }
 }
 

@@ -1,18 +1,14 @@
 // Compacted history at rest and read back by plain SQL: rows generated through the real writer
 // (writeMetricRows), rolled up and compacted by the real maintenance pass, then measured. Accelerated:
 // sample times are generated, not waited for.
-import type pg from 'pg';
 import { writeMetricRows } from '../src/store/metric-copy.js';
 import { StoreMaintenance } from '../src/store/maintenance.js';
-import { DAY_MS, PartitionManager } from '../src/store/partitions.js';
+import { DAY_MS } from '../src/store/partitions.js';
 import { blockTable, blockValueColumns, historyFunction } from '../src/store/history/schema.js';
 import { ENTITY_TABLES, metricsOf, type MetricRow } from '../src/metrics/definitions.js';
-import { migrate } from '../src/store/migrate.js';
-import { createPool } from '../src/store/pool.js';
-import { ensureCluster } from '../src/store/clusters.js';
 import { seededRandom, jitteredCounter, wanderingGauge } from '../src/store/history/synthetic.js';
-import { startTestDatabase } from '../test/helpers/pg.js';
 import type { Figures } from './figure.js';
+import { openBenchStore } from './bench-store.js';
 
 const HOUR = 3_600_000;
 const STEP = 15_000;
@@ -52,12 +48,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function run(): Promise<Figures> {
-  const db = await startTestDatabase();
-  const pool: pg.Pool = createPool(db.url, { max: 2, statementTimeoutMs: 600_000 });
+  const store = await openBenchStore('history-bench', 2);
+  const { pool, partitions } = store;
+  const cluster = store.clusterId;
   try {
-    await migrate(db.url);
-    const cluster = await ensureCluster(pool, 'history-bench');
-    const partitions = new PartitionManager(pool, { widthMs: HOUR });
     const start = Date.parse('2026-11-01T00:00:00Z');
     const end = start + DAYS * DAY_MS;
     const maintenance = new StoreMaintenance(pool, {
@@ -118,8 +112,7 @@ export async function run(): Promise<Figures> {
       },
     };
   } finally {
-    await pool.end();
-    await db.stop();
+    await store.close();
   }
 }
 
