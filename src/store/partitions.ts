@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { log } from '../log.js';
 import { SCHEMA, quoteIdent } from './schema.js';
+import { partitionStorage } from './series-schema.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -41,13 +42,6 @@ function parsePgTimestamptz(text: string): number {
   const iso = text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   return Date.parse(iso);
 }
-
-/**
- * A raw sample partition only grows, for one hour. With the default scale factors autovacuum analyzes it
- * every 10 % of growth (~100 times from 1,000 rows to 2 million, each sampling 30,000 wide rows) and
- * vacuums it every 20 %; on doubling, ~15 analyzes and ~11 vacuums keep its statistics as useful.
- */
-const APPEND_ONLY_STORAGE = ' WITH (autovacuum_analyze_scale_factor = 1, autovacuum_vacuum_insert_scale_factor = 1)';
 
 export interface PartitionOptions {
   /** Partition width (default one day). Changing it later is fine: existing ranges are respected. */
@@ -132,7 +126,7 @@ export class PartitionManager {
     try {
       await this.pool.query(
         `CREATE TABLE IF NOT EXISTS ${SCHEMA}.${quoteIdent(name)} PARTITION OF ${SCHEMA}.${quoteIdent(table)} ` +
-          `FOR VALUES FROM ('${from}') TO ('${to}')${table.endsWith('_sample') ? APPEND_ONLY_STORAGE : ''}`,
+          `FOR VALUES FROM ('${from}') TO ('${to}')${partitionStorage(table)}`,
       );
       log('store').debug({ table, partition: name, from, to }, 'created partition');
     } catch (err) {
