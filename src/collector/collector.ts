@@ -90,9 +90,9 @@ export class Collector {
       if (!db.ready) throw new Error('database not migrated yet');
     };
     const r = new SpoolReplayer(spool, {
-      writeMetric: async (entity, rows) => {
+      writeMetric: async (entity, rows, batchId) => {
         migrated();
-        await writeMetricRows(db.pool, entity, rows, { partitions: db.partitions ?? undefined });
+        await writeMetricRows(db.pool, entity, rows, { partitions: db.partitions ?? undefined, batchId });
       },
       applyInventory: async (clusterId, kind, changes, at) => {
         migrated();

@@ -526,6 +526,14 @@ const ENTITY_KEY_COLUMNS = Object.fromEntries(
   ]),
 ) as Record<Entity, string[]>;
 
+/**
+ * A row field that is no column: set (to 1) on the first sample of a series this process has seen. It may
+ * repeat the last sample a previous process stored or spooled (a kubelet serves the same sample until its
+ * next refresh), so the writer inserts it only where absent (metric-copy.ts). It travels with the row into
+ * the spool.
+ */
+export const FIRST_SAMPLE = '@first';
+
 /** A decoded sample row: key columns, attribute columns and metric columns, by column name. */
 export type MetricRow = Record<string, string | number | Date | null>;
 

@@ -51,10 +51,10 @@ export class KubeletPipeline implements MetricPipeline {
     this.writer = new MetricWriter(db.pool, {
       write: hooks.write,
       partitions: db.partitions ?? undefined,
-      onWriteFailed: (entity, rows, err) => {
+      onWriteFailed: (entity, rows, err, batchId) => {
         db.noteWrite(false, 0, err.message);
         if (!this.spool) return false; // keep the rows queued and retry
-        this.toSpool(entity, rows);
+        this.toSpool(entity, rows, batchId);
         return true;
       },
     });
@@ -112,8 +112,8 @@ export class KubeletPipeline implements MetricPipeline {
     return newest;
   }
 
-  private toSpool(entity: (typeof ENTITIES)[number], rows: MetricRow[]): void {
-    if (this.spool!.append({ t: 'metric', entity, rows })) this.count.rowsSpooled += rows.length;
+  private toSpool(entity: (typeof ENTITIES)[number], rows: MetricRow[], id?: string): void {
+    if (this.spool!.append({ t: 'metric', entity, id, rows })) this.count.rowsSpooled += rows.length;
     else this.count.spoolDroppedRows += rows.length;
   }
 

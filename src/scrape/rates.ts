@@ -13,7 +13,7 @@
 // - memory is bounded: `forget()` drops deleted pods and nodes (the inventory says when), `prune(olderThanMs)`
 //   forgets entities not seen since then, and a hard cap evicts the entities seen longest ago beyond
 //   `maxEntities`.
-import { ENTITIES, ENTITY_TABLES, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
+import { ENTITIES, ENTITY_TABLES, FIRST_SAMPLE, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
 import { EntityStates, Interner, NO_ID } from './rate-state.js';
 import { startTimeOf, type StartTimes } from '../metrics/sources/decode-util.js';
 
@@ -309,6 +309,7 @@ export class RateTracker {
       slot = st.add(compactKey(plan, row, podId, nodeId), podId, nodeId);
       this.store(st, slot, tsMs, startMs, seenMs, values, n);
       result.first++;
+      row[FIRST_SAMPLE] = 1;
       return true;
     }
     const { data, at } = st.ref(slot);

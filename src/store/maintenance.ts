@@ -7,6 +7,7 @@ import { ENTITIES } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import type { KindDef } from '../inventory/kind.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
+import { pruneBatchIds } from './metric-copy.js';
 import { purgeDeletedInventory, type PurgeOptions } from './inventory-retention.js';
 import { DAY_MS, PartitionManager } from './partitions.js';
 import { Compactor, type CompactionReport } from './history/compactor.js';
@@ -102,6 +103,7 @@ export class StoreMaintenance {
         const perTable = Object.fromEntries(ENTITIES.map((e) => [rollupTable(e, r), ms]));
         report.droppedPartitions.push(...(await this.rollups.partitionsOf(r).applyRetention(perTable, nowMs)));
       }
+      await pruneBatchIds(this.pool, nowMs);
       const keepDeleted = this.opts.retentionMs.inventory_deleted;
       if (keepDeleted !== undefined) {
         report.purgedInventory = await purgeDeletedInventory(this.pool, this.opts.kinds ?? ALL_KINDS, keepDeleted, nowMs, this.opts.purge);

@@ -1,25 +1,27 @@
-// Metric ingest: rows (already carrying cluster_id) into an entity's partitioned table by COPY.
+// Metric ingest: rows (already carrying cluster_id) into an entity's partitioned sample table by COPY.
 //
-// Design, measured by bench/ingest.ts: a replayed or duplicate sample must be stored once, which a plain
-// COPY cannot do (one duplicate key fails the whole COPY). The safe path — COPY into a temporary staging
-// table, then INSERT … SELECT … ON CONFLICT — writes every row twice. Duplicates are rare (the
-// scraper skips stale samples; they come from spool replays and restarts), so the writer first COPYs
-// straight into the table (one statement, atomic) and only when that fails on a duplicate key does it
-// take the staging path for that batch and for the next few batches of the entity (replays come in runs).
+// Rows are appended, never updated: the source (summary, cAdvisor, resource) is part of what makes a sample
+// (SAMPLE_KEY_COLUMNS), so the two sources' rows of one housekeeping sample stand side by side instead of
+// merging into one row (the merge — staging, then an update per row — cost about two direct COPYs for every
+// cAdvisor batch). Since migration 009 the rows carry an integer series id (series-ids.ts resolves it)
+// instead of text keys.
 //
-// Rows are appended, never updated: the source (summary, cAdvisor, resource) is part of the key, so the
-// two sources' rows of one housekeeping sample stand side by side instead of merging into one row (the
-// merge — staging, then an update per row — cost about two direct COPYs for every cAdvisor batch and was
-// the larger part of PostgreSQL's CPU per value). A key that is already stored can only be the same sample
-// again (a replay), so the staging path inserts what is absent and drops the rest (ON CONFLICT DO NOTHING).
-//
-// Since migration 009 the rows go into `<entity>_sample`, keyed by an integer series id (series-ids.ts
-// resolves it, from a cache or one statement per batch), so the COPY carries no text key and the unique
-// index is (cluster_id, series_id, ts, source): the duplicate handling above is unchanged.
+// Exactly once, without a unique index (migration 010 dropped it: ~36 bytes and a uniqueness check per row).
+// A sample can arrive twice in three ways, each closed where it arises:
+//   - a batch retried, or replayed from the spool, after a commit whose answer was lost: every batch the
+//     writer makes has an id, committed in metric_batch in the same transaction as its rows; a batch whose
+//     id is already there was stored, and is dropped whole;
+//   - a kubelet's sample delivered again to a restarted process (the kubelet serves the same sample until
+//     its next refresh; the process that stored or spooled it is gone): the rate tracker marks the first
+//     sample of each series a process sees (FIRST_SAMPLE), one row per series and process;
+//   - rows of unknown provenance (a spool file from before 010, a caller with no batch id).
+// Those two are COPied into a temporary staging table and only the ones absent from the table are inserted
+// (an anti-join within the rows' time range). That writes them twice and reads what is stored around them,
+// so it is only for them (bench/ingest.ts compares the paths).
 import { copyFromChunks } from './copy-stream.js';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
-import { ENTITY_TABLES, SOURCE_CODE } from '../metrics/definitions.js';
+import { ENTITY_TABLES, FIRST_SAMPLE, SOURCE_CODE } from '../metrics/definitions.js';
 import { BadRowError } from './copy-text.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from './copy-binary.js';
 import { PartitionManager } from './partitions.js';
@@ -36,8 +38,14 @@ export interface WriteResult {
 export interface WriteOptions {
   /** Shared partition manager; by default one per pool. */
   partitions?: PartitionManager;
-  /** 'auto' (direct COPY, staging after a duplicate), or force one path (the benchmark compares them). */
+  /**
+   * 'auto': a batch with an id goes through the ledger and the restart guard (absent-only insert for the
+   * rows the guard cannot vouch for); without an id every row is inserted only where absent. 'direct' and
+   * 'staging' force plain COPY or absent-only for every row (the benchmark compares them).
+   */
   path?: 'auto' | 'direct' | 'staging';
+  /** The batch's id (the writer makes one per batch; the spool keeps it with the rows). */
+  batchId?: string;
   /** Series id cache of this database; by default one per pool. */
   seriesIds?: SeriesIds;
 }
@@ -52,8 +60,8 @@ interface EntityPlan {
   stageTable: string;
   createStageSql: string;
   copyStageSql: string;
-  /** Insert the staged rows whose key is not stored yet; the rest are replays. */
-  insertFromStageSql: string;
+  /** Insert the staged rows that are not stored yet; the rest are replays. */
+  insertAbsentSql: string;
 }
 
 const plans = new Map<Entity, EntityPlan>();
@@ -68,6 +76,7 @@ function planFor(entity: Entity): EntityPlan {
   const keyList = SAMPLE_KEY_COLUMNS.map(quoteIdent).join(', ');
   const target = `${SCHEMA}.${quoteIdent(sampleTable(entity))}`;
   const stageTable = quoteIdent(`kp_stage_${sampleTable(entity)}`);
+  const same = SAMPLE_KEY_COLUMNS.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
   plan = {
     table: def.table,
     sampleTable: sampleTable(entity),
@@ -77,22 +86,37 @@ function planFor(entity: Entity): EntityPlan {
     // Per session, emptied at each commit; LIKE follows the declared columns of the real table.
     createStageSql: `CREATE TEMP TABLE IF NOT EXISTS ${stageTable} (LIKE ${target}) ON COMMIT DELETE ROWS`,
     copyStageSql: `COPY ${stageTable} (${list}) FROM STDIN WITH (FORMAT binary)`,
-    // DISTINCT ON: a batch may itself hold a row twice (a replayed spool file beside the live rows).
-    insertFromStageSql: `INSERT INTO ${target} (${list}) SELECT DISTINCT ON (${keyList}) ${list} FROM ${stageTable} ON CONFLICT DO NOTHING`,
+    // DISTINCT ON: a batch may itself hold a row twice (a replayed spool file beside the live rows). The
+    // staged rows' time range ($1, $2) prunes the partitions at plan time; within it PostgreSQL probes the
+    // series index per row (a few rows) or hashes the stored rows of the range (many: a restart's first
+    // scrapes), as the staged table's statistics suggest.
+    insertAbsentSql: `INSERT INTO ${target} (${list}) SELECT DISTINCT ON (${keyList}) ${list} FROM ${stageTable} s
+      WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE t.ts BETWEEN $1 AND $2 AND ${same})`,
   };
   plans.set(entity, plan);
   return plan;
 }
 
-const defaultPartitions = new WeakMap<pg.Pool, PartitionManager>();
-const defaultSeriesIds = new WeakMap<pg.Pool, SeriesIds>();
+/** Per pool (database): what the writes share unless the caller passes its own. */
+interface PoolShared { partitions: PartitionManager; seriesIds: SeriesIds }
+const shared = new WeakMap<pg.Pool, PoolShared>();
 /** Connections that already hold a given staging table (temp tables live per session). */
 const stagedOn = new WeakMap<pg.PoolClient, Set<string>>();
-/** Per entity: how many more batches take the staging path after a duplicate was seen. */
-const stagingBatchesLeft = new Map<Entity, number>();
-const STAGING_RUN_AFTER_DUPLICATE = 20;
 
-const UNIQUE_VIOLATION = '23505';
+const RECORD_BATCH_SQL = `INSERT INTO ${SCHEMA}.metric_batch (id) VALUES ($1) ON CONFLICT DO NOTHING`;
+
+/**
+ * How long a batch id is remembered. A retry comes within seconds; a spool replay after an unanswered
+ * commit, within the outage that caused it. A replay later than this can store a batch twice in the raw
+ * window; compaction keeps one of each (series, source, ts) in the blocks it makes.
+ */
+export const BATCH_ID_KEEP_MS = 86_400_000;
+
+/** Forgets batch ids older than BATCH_ID_KEEP_MS (store maintenance); returns how many. */
+export async function pruneBatchIds(pool: pg.Pool, nowMs = Date.now()): Promise<number> {
+  const r = await pool.query(`DELETE FROM ${SCHEMA}.metric_batch WHERE written_at < $1`, [new Date(nowMs - BATCH_ID_KEEP_MS)]);
+  return r.rowCount ?? 0;
+}
 
 export async function writeMetricRows(
   pool: pg.Pool,
@@ -110,37 +134,45 @@ export async function writeMetricRows(
     const why = invalidMetricRowReason(entity, rows[i]);
     if (why) throw new BadRowError(`${plan.table}: row ${i} ${why} (${JSON.stringify(rows[i]).slice(0, 200)})`, i);
   }
-  let partitions = opts.partitions ?? defaultPartitions.get(pool);
-  if (!partitions) {
-    partitions = new PartitionManager(pool);
-    defaultPartitions.set(pool, partitions);
-  }
+  let own = shared.get(pool);
+  if (!own) shared.set(pool, (own = { partitions: new PartitionManager(pool), seriesIds: new SeriesIds() }));
+  const partitions = opts.partitions ?? own.partitions;
   await partitions.ensureFor(plan.sampleTable, partitionSampleTimes(rows, partitions.widthMs));
-  let seriesIds = opts.seriesIds ?? defaultSeriesIds.get(pool);
-  if (!seriesIds) {
-    seriesIds = new SeriesIds();
-    defaultSeriesIds.set(pool, seriesIds);
-  }
 
   const path = opts.path ?? 'auto';
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    const ids = await seriesIds.resolve(client, entity, rows);
-    const left = stagingBatchesLeft.get(entity) ?? 0;
-    if (path === 'direct' || (path === 'auto' && left === 0)) {
-      try {
-        await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows, ids);
-        return { inserted: rows.length, duplicates: 0 };
-      } catch (err) {
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION || path === 'direct') throw err;
-        stagingBatchesLeft.set(entity, STAGING_RUN_AFTER_DUPLICATE);
-      }
-    } else if (path === 'auto') {
-      stagingBatchesLeft.set(entity, left - 1);
+    const ids = await (opts.seriesIds ?? own.seriesIds).resolve(client, entity, rows);
+    if (path === 'direct') {
+      await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows, ids);
+      return { inserted: rows.length, duplicates: 0 };
     }
-    const inserted = await viaStaging(client, plan, rows, ids);
-    return { inserted, duplicates: rows.length - inserted };
+    const verdict = path === 'auto' && opts.batchId !== undefined ? splitFirstSamples(rows) : { fresh: [], unknown: rows.map((_, i) => i) };
+    // Outside the transaction: a rollback would take the table with it while stagedOn still listed it.
+    if (verdict.unknown.length) await ensureStage(client, plan);
+    await client.query('BEGIN');
+    try {
+      if (opts.batchId !== undefined && (await client.query(RECORD_BATCH_SQL, [opts.batchId])).rowCount === 0) {
+        await client.query('ROLLBACK');
+        return { inserted: 0, duplicates: rows.length };
+      }
+      let inserted = 0;
+      if (verdict.fresh.length) {
+        const [r, i] = pick(rows, ids, verdict.fresh);
+        await copyRowsInto(client, plan.copyDirectSql, plan.encode, r, i);
+        inserted += r.length;
+      }
+      if (verdict.unknown.length) {
+        const [r, i] = pick(rows, ids, verdict.unknown);
+        inserted += await insertAbsent(client, plan, r, i);
+      }
+      await client.query('COMMIT');
+      return { inserted, duplicates: rows.length - inserted };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   } catch (err) {
     // A failure that is no SQL error (socket, stream) may leave the connection mid-protocol: discard it.
     if (!(err as { code?: string }).code) broken = err as Error;
@@ -150,23 +182,47 @@ export async function writeMetricRows(
   }
 }
 
-async function viaStaging(client: pg.PoolClient, plan: EntityPlan, rows: MetricRow[], ids: Int32Array): Promise<number> {
+/** Row indexes: the rows to COPY, and the first samples of their series (inserted only where absent). */
+function splitFirstSamples(rows: MetricRow[]): { fresh: number[]; unknown: number[] } {
+  const out = { fresh: [] as number[], unknown: [] as number[] };
+  for (let i = 0; i < rows.length; i++) (rows[i][FIRST_SAMPLE] ? out.unknown : out.fresh).push(i);
+  return out;
+}
+
+/** The rows (and their ids) at `at`, or all of them when `at` covers every row. */
+function pick(rows: MetricRow[], ids: Int32Array, at: number[]): [MetricRow[], Int32Array] {
+  if (at.length === rows.length) return [rows, ids];
+  return [at.map((i) => rows[i]), Int32Array.from(at, (i) => ids[i])];
+}
+
+async function ensureStage(client: pg.PoolClient, plan: EntityPlan): Promise<void> {
   let staged = stagedOn.get(client);
   if (!staged) stagedOn.set(client, (staged = new Set()));
-  if (!staged.has(plan.stageTable)) {
-    await client.query(plan.createStageSql);
-    staged.add(plan.stageTable);
+  if (staged.has(plan.stageTable)) return;
+  await client.query(plan.createStageSql);
+  staged.add(plan.stageTable);
+}
+
+/** Stages the rows and inserts those not stored yet, inside the caller's transaction. */
+async function insertAbsent(client: pg.PoolClient, plan: EntityPlan, rows: MetricRow[], ids: Int32Array): Promise<number> {
+  await copyRowsInto(client, plan.copyStageSql, plan.encode, rows, ids);
+  // Without statistics a temporary table looks like ~2,000 rows whatever it holds.
+  if (rows.length > ANALYZE_STAGE_ROWS) await client.query(`ANALYZE ${plan.stageTable}`);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const row of rows) {
+    const ms = timeOf(row.ts);
+    if (ms < min) min = ms;
+    if (ms > max) max = ms;
   }
-  await client.query('BEGIN');
-  try {
-    await copyRowsInto(client, plan.copyStageSql, plan.encode, rows, ids);
-    const r = await client.query(plan.insertFromStageSql);
-    await client.query('COMMIT');
-    return r.rowCount ?? 0;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  const r = await client.query(plan.insertAbsentSql, [new Date(min), new Date(max)]);
+  return r.rowCount ?? 0;
+}
+
+const ANALYZE_STAGE_ROWS = 200;
+
+function timeOf(ts: unknown): number {
+  return ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));
 }
 
 /**
@@ -202,19 +258,15 @@ export function invalidMetricRowReason(entity: Entity, row: MetricRow): string |
     const v = row[keys[i]];
     if (v === null || v === undefined) return `lacks key column ${keys[i]}`;
   }
-  const ts = row.ts;
-  const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));
-  return Number.isFinite(ms) ? null : 'has no valid ts';
+  return Number.isFinite(timeOf(row.ts)) ? null : 'has no valid ts';
 }
 
 /** One sample time per partition-width bucket the rows fall into (what partitions need to exist). */
 function partitionSampleTimes(rows: MetricRow[], widthMs: number): number[] {
   const buckets = new Map<number, number>();
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    const ts = row.ts;
-    const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));
-    if (!Number.isFinite(ms)) throw new BadRowError(`metric row ${i} without a valid ts: ${JSON.stringify(row).slice(0, 200)}`, i);
+    const ms = timeOf(rows[i].ts);
+    if (!Number.isFinite(ms)) throw new BadRowError(`metric row ${i} without a valid ts: ${JSON.stringify(rows[i]).slice(0, 200)}`, i);
     const bucket = Math.floor(ms / widthMs);
     if (!buckets.has(bucket)) buckets.set(bucket, ms);
   }

@@ -2,6 +2,9 @@
 // batches them per entity and flushes every flushIntervalMs or as soon as batchRows are waiting. When the
 // database is slower than the clusters the queue fills and enqueue() waits (or tryEnqueue() says no), so
 // scraping slows down instead of memory growing; `stats().waitingProducers` says so for the status.
+// Each batch gets an id when it is made; a failed batch keeps its rows and id together (retried alone, or
+// handed to the spool with it), so the database can tell a retry of a batch it did commit (metric-copy.ts).
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import { log } from '../log.js';
@@ -31,9 +34,9 @@ export interface MetricWriterOptions {
    * Called with a batch the database refused (e.g. it is down). Return true when the rows were taken
    * care of (the spool, issue 7) and leave the queue; otherwise they stay and are retried after a delay.
    */
-  onWriteFailed?: (entity: Entity, rows: MetricRow[], err: Error) => boolean | Promise<boolean>;
+  onWriteFailed?: (entity: Entity, rows: MetricRow[], err: Error, batchId: string) => boolean | Promise<boolean>;
   /** Test hook: the write function (default writeMetricRows). */
-  write?: (pool: pg.Pool, entity: Entity, rows: MetricRow[], opts: { partitions?: PartitionManager }) => Promise<WriteResult>;
+  write?: (pool: pg.Pool, entity: Entity, rows: MetricRow[], opts: { partitions?: PartitionManager; batchId: string }) => Promise<WriteResult>;
 }
 
 export interface MetricWriterStats {
@@ -52,8 +55,15 @@ export interface MetricWriterStats {
   lastWriteLatencyMs: number | null;
 }
 
+interface Batch {
+  id: string;
+  rows: MetricRow[];
+}
+
 interface EntityQueue {
   chunks: MetricRow[][];
+  /** Failed batches, retried first and whole (same rows, same id). */
+  retry: Batch[];
   rows: number;
   writing: boolean;
   retryAt: number;
@@ -158,7 +168,7 @@ export class MetricWriter {
 
   private accept(entity: Entity, rows: MetricRow[]): void {
     let q = this.queues.get(entity);
-    if (!q) this.queues.set(entity, (q = { chunks: [], rows: 0, writing: false, retryAt: 0, retryDelayMs: 0 }));
+    if (!q) this.queues.set(entity, (q = { chunks: [], retry: [], rows: 0, writing: false, retryAt: 0, retryDelayMs: 0 }));
     q.chunks.push(rows);
     q.rows += rows.length;
     this.heldRows += rows.length;
@@ -180,7 +190,12 @@ export class MetricWriter {
     this.checkIdle();
   }
 
-  private take(q: EntityQueue): MetricRow[] {
+  private take(q: EntityQueue): Batch {
+    const retry = q.retry.shift();
+    if (retry) {
+      q.rows -= retry.rows.length;
+      return retry;
+    }
     const batch: MetricRow[] = [];
     while (q.chunks.length && batch.length < this.batchRows) {
       const chunk = q.chunks[0];
@@ -193,15 +208,15 @@ export class MetricWriter {
       }
     }
     q.rows -= batch.length;
-    return batch;
+    return { id: randomUUID(), rows: batch };
   }
 
-  private async writeBatch(entity: Entity, q: EntityQueue, batch: MetricRow[]): Promise<void> {
+  private async writeBatch(entity: Entity, q: EntityQueue, batch: Batch): Promise<void> {
     const write = this.opts.write ?? writeMetricRows;
     const started = Date.now();
     let done = true;
     try {
-      const r = await write(this.pool, entity, batch, { partitions: this.opts.partitions });
+      const r = await write(this.pool, entity, batch.rows, { partitions: this.opts.partitions, batchId: batch.id });
       this.recordSuccess(q, r, started);
     } catch (err) {
       if (err instanceof BadRowError) {
@@ -213,28 +228,31 @@ export class MetricWriter {
       q.writing = false;
       this.active--;
     }
-    if (done) this.release(batch.length);
+    if (done) this.release(batch.rows.length);
     this.pump(this.idle.length > 0 || this.closed);
   }
 
   /** A batch with rows that can never be stored: drop those (counted, logged once per batch), keep the rest. */
-  private async writeValidRows(entity: Entity, q: EntityQueue, batch: MetricRow[], started: number): Promise<boolean> {
+  private async writeValidRows(entity: Entity, q: EntityQueue, whole: Batch, started: number): Promise<boolean> {
+    const batch = whole.rows;
     const reasons: string[] = [];
-    const valid = batch.filter((row) => {
+    // Same id: the refused batch never reached the database (rows are checked before any statement).
+    const valid: Batch = { id: whole.id, rows: [] };
+    valid.rows = batch.filter((row) => {
       const why = invalidMetricRowReason(entity, row);
       if (why) reasons.push(why);
       return why === null;
     });
-    this.counters.rejectedRows += batch.length - valid.length;
-    log('store').error({ entity, rejected: batch.length - valid.length, reason: reasons[0] }, 'dropped metric rows that cannot be stored');
-    if (valid.length === 0) return true;
+    this.counters.rejectedRows += batch.length - valid.rows.length;
+    log('store').error({ entity, rejected: batch.length - valid.rows.length, reason: reasons[0] }, 'dropped metric rows that cannot be stored');
+    if (valid.rows.length === 0) return true;
     try {
-      const r = await (this.opts.write ?? writeMetricRows)(this.pool, entity, valid, { partitions: this.opts.partitions });
+      const r = await (this.opts.write ?? writeMetricRows)(this.pool, entity, valid.rows, { partitions: this.opts.partitions, batchId: valid.id });
       this.recordSuccess(q, r, started);
       return true;
     } catch (err) {
       const handled = await this.handleFailure(entity, q, valid, err as Error);
-      if (!handled) this.release(batch.length - valid.length);
+      if (!handled) this.release(batch.length - valid.rows.length);
       return handled;
     }
   }
@@ -249,17 +267,18 @@ export class MetricWriter {
   }
 
   /** Returns true when the rows left the queue (handed over), false when they were put back for a retry. */
-  private async handleFailure(entity: Entity, q: EntityQueue, rows: MetricRow[], err: Error): Promise<boolean> {
+  private async handleFailure(entity: Entity, q: EntityQueue, batch: Batch, err: Error): Promise<boolean> {
+    const rows = batch.rows;
     this.counters.failedWrites++;
     const first = this.counters.lastError === null;
     this.counters.lastError = err.message;
     if (first || q.retryDelayMs === 0) log('store').warn({ entity, rows: rows.length, err: err.message }, 'metric write failed; will retry');
     try {
-      if (this.opts.onWriteFailed && (await this.opts.onWriteFailed(entity, rows, err))) return true;
+      if (this.opts.onWriteFailed && (await this.opts.onWriteFailed(entity, rows, err, batch.id))) return true;
     } catch (hookErr) {
       log('store').error({ err: (hookErr as Error).message }, 'onWriteFailed hook failed');
     }
-    q.chunks.unshift(rows);
+    q.retry.unshift(batch);
     q.rows += rows.length;
     q.retryDelayMs = Math.min(this.opts.maxRetryDelayMs ?? 10_000, Math.max(this.opts.minRetryDelayMs ?? 250, q.retryDelayMs * 2));
     q.retryAt = Date.now() + q.retryDelayMs;

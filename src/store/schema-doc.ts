@@ -10,7 +10,7 @@ import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
 import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, metricKeyColumns, parentUidColumn } from './schema.js';
 import { RESOLUTIONS, rollupColumns, rollupTable } from './rollup-schema.js';
-import { SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable, seriesColumns, seriesKeyNames, seriesTable } from './series-schema.js';
+import { SAMPLE_INDEX_COLUMNS, SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable, seriesColumns, seriesKeyNames, seriesTable } from './series-schema.js';
 import { SCHEMA_EXAMPLES } from './schema-examples.js';
 import { replaceRegion } from '../util/doc-regions.js';
 
@@ -96,6 +96,14 @@ const FIXED_TABLES: DocTable[] = [
       { column: 'event_loop_delay_p99_ms', type: 'double precision', description: 'Event-loop delay, 99th percentile, ms.' },
       { column: 'restarts', type: 'integer', description: 'Worker restarts by the watchdog so far.' },
       { column: 'status', type: 'jsonb', description: 'The whole /api/status report at that moment.' },
+    ],
+  },
+  {
+    table: 'metric_batch', key: ['id'],
+    description: 'The metric batches stored in the last day, by id: a batch retried or replayed from the spool after a commit whose answer was lost is found here and not stored again. Maintenance prunes it.',
+    columns: [
+      { column: 'id', type: 'uuid', description: 'The id the writer gave the batch (kept with it in the spool).' },
+      { column: 'written_at', type: 'timestamptz', description: 'When the batch was stored.' },
     ],
   },
   {
@@ -185,9 +193,10 @@ function rawStorageDocTables(entity: (typeof ENTITIES)[number]): DocTable[] {
     },
     {
       table: sampleTable(entity),
-      description: `The raw rows of ${t.table}, hourly partitions on ts (a BRIN index on ts for time-range reads).`,
-      key: SAMPLE_KEY_COLUMNS,
-      keyLabel: 'Unique index',
+      description: `The raw rows of ${t.table}, hourly partitions on ts (a BRIN index on ts for time-range reads). ` +
+        `A sample is one (${SAMPLE_KEY_COLUMNS.join(', ')}); the writer stores each once (metric_batch), no index enforces it.`,
+      key: SAMPLE_INDEX_COLUMNS,
+      keyLabel: 'Index (non-unique)',
       columns: sampleColumns(entity).map((c) => ({ column: c.column, type: c.sqlType, description: describe(c.column) })),
       compact: `Columns: \`cluster_id\` integer, \`series_id\` integer, \`ts\` timestamptz, then every value column of ` +
         `\`${t.table}\` in its order (its keys ${seriesKeyNames(entity).map((k) => `\`${k}\``).join(', ')} and attributes are in ` +

@@ -10,7 +10,8 @@ import { BadRowError } from './copy-text.js';
 import type { Spool, SpoolRecord, SpoolStream } from './spool.js';
 
 export interface ReplayTargets {
-  writeMetric(entity: Entity, rows: MetricRow[]): Promise<void>;
+  /** `batchId`: the record's batch id (undefined in spool files from before it was kept). */
+  writeMetric(entity: Entity, rows: MetricRow[], batchId: string | undefined): Promise<void>;
   applyInventory(clusterId: number, kind: string, changes: InventoryChange[], at: Date): Promise<void>;
   reconcile(clusterId: number, kind: string, present: string[], listStartedAt: Date): Promise<void>;
   writeStatus(row: Record<string, unknown>): Promise<void>;
@@ -99,7 +100,7 @@ export class SpoolReplayer {
   private async replayOne(r: SpoolRecord): Promise<void> {
     const started = Date.now();
     try {
-      if (r.t === 'metric') await this.targets.writeMetric(r.entity, r.rows);
+      if (r.t === 'metric') await this.targets.writeMetric(r.entity, r.rows, r.id);
       else if (r.t === 'inventory') await this.targets.applyInventory(r.clusterId, r.kind, r.changes, new Date(r.at));
       else if (r.t === 'reconcile') await this.targets.reconcile(r.clusterId, r.kind, r.present, new Date(r.listStartedAt));
       else await this.targets.writeStatus(r.row);

@@ -5,8 +5,8 @@
 // - Crash / kill -9 safety: every append is one synchronous write() of a whole line, so once append()
 //   returns the record is in the OS and survives the process being killed. A torn last line (power loss)
 //   is skipped on replay. The replay position is kept in cursor.json (written to a temp file, renamed),
-//   so a restart resumes where it stopped; a record replayed twice is harmless (metric rows are inserted
-//   with ON CONFLICT DO NOTHING, inventory upserts compare fingerprints).
+//   so a restart resumes where it stopped; a record replayed twice is harmless (a metric record carries
+//   its batch id, stored once per id by metric-copy.ts; inventory upserts compare fingerprints).
 // - Order: metric batches and inventory changes live in separate segment series (their order relative to
 //   each other does not matter: different tables); within a series segments are named by creation time
 //   and a counter, so sorting the names gives the order they were written.
@@ -15,6 +15,7 @@
 //   while a dropped metric batch is a gap in a graph.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import type { InventoryChange } from '../inventory/informer.js';
 import { log } from '../log.js';
@@ -22,13 +23,15 @@ import { log } from '../log.js';
 export type SpoolStream = 'metric' | 'inventory';
 
 export type SpoolRecord =
-  | { t: 'metric'; at: number; n: number; entity: Entity; rows: MetricRow[] }
+  /** `id`: the batch's id (metric-copy.ts stores a batch once per id); absent in files from before 010. */
+  | { t: 'metric'; at: number; n: number; entity: Entity; id?: string; rows: MetricRow[] }
   | { t: 'inventory'; at: number; n: number; clusterId: number; kind: string; changes: InventoryChange[] }
   | { t: 'reconcile'; at: number; n: number; clusterId: number; kind: string; present: string[]; listStartedAt: string }
   | { t: 'status'; at: number; n: number; row: Record<string, unknown> };
 
 export type NewSpoolRecord =
-  | { t: 'metric'; entity: Entity; rows: MetricRow[] }
+  /** `id`: the id the writer gave the batch, if it tried to write it; a new one otherwise. */
+  | { t: 'metric'; entity: Entity; id?: string; rows: MetricRow[] }
   | { t: 'inventory'; clusterId: number; kind: string; changes: InventoryChange[] }
   | { t: 'reconcile'; clusterId: number; kind: string; present: string[]; listStartedAt: string }
   /** A collector_status row recorded while the database was away (droppable, like metric batches). */
@@ -175,7 +178,7 @@ export class Spool {
     const stream: SpoolStream = rec.t === 'metric' || rec.t === 'status' ? 'metric' : 'inventory';
     const n = rec.t === 'metric' ? rec.rows.length : rec.t === 'inventory' ? rec.changes.length : rec.t === 'reconcile' ? rec.present.length : 1;
     // Keys in a fixed order: countMetricRows reads `n` from the line's start without parsing it.
-    const { t, ...rest } = rec;
+    const { t, ...rest } = rec.t === 'metric' ? { t: rec.t, entity: rec.entity, id: rec.id ?? randomUUID(), rows: rec.rows } : rec;
     const line = Buffer.from(JSON.stringify({ t, at: Date.now(), n, ...rest }) + '\n');
     if (!this.makeRoom(line.length, stream)) {
       if (rec.t === 'metric') {

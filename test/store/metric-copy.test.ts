@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeMetricRows } from '../../src/store/metric-copy.js';
+import { randomUUID } from 'node:crypto';
+import { BATCH_ID_KEEP_MS, pruneBatchIds, writeMetricRows } from '../../src/store/metric-copy.js';
 import { SeriesIds } from '../../src/store/series-ids.js';
 import { copyEncoder, escapeCopyText } from '../../src/store/copy-text.js';
 import { metricColumns } from '../../src/store/schema.js';
-import { metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
+import { FIRST_SAMPLE, metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
 import { useMigratedStore } from '../helpers/store.js';
 
 const store = useMigratedStore('writer-test');
@@ -97,12 +98,75 @@ test('samples spanning days get their partitions on demand; bad rows fail before
   await assert.rejects(writeMetricRows(store.pool, 'container', [noTs]), /lacks key column ts/);
 });
 
-test('forced paths agree: direct COPY rejects duplicates, staging skips them', async () => {
+test('forced paths: direct COPY stores a repeat again (no unique index), staging skips it', async () => {
   const ts = new Date('2026-11-20T08:00:00.000Z');
   const rows = Array.from({ length: 10 }, (_, i) => containerRow(i, ts));
   assert.deepEqual(await writeMetricRows(store.pool, 'container', rows, { path: 'direct' }), { inserted: 10, duplicates: 0 });
-  await assert.rejects(writeMetricRows(store.pool, 'container', rows, { path: 'direct' }), /duplicate key/);
   assert.deepEqual(await writeMetricRows(store.pool, 'container', rows, { path: 'staging' }), { inserted: 0, duplicates: 10 });
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows, { path: 'direct' }), { inserted: 10, duplicates: 0 });
+  assert.equal(await storedAt(ts), 20, 'the forced direct path is for benchmarks: nothing checks it');
+});
+
+/** Sample rows of the test cluster's containers at `ts`. */
+async function storedAt(ts: Date): Promise<number> {
+  const r = await store.pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1 AND ts = $2', [store.clusterId, ts]);
+  return r.rows[0].n;
+}
+
+test('a batch id is stored with its rows: the same batch retried or replayed is dropped whole, even with rows changed', async () => {
+  const ts = new Date('2026-11-21T08:00:00.000Z');
+  const rows = Array.from({ length: 20 }, (_, i) => containerRow(i, ts));
+  const batchId = randomUUID();
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows, { batchId }), { inserted: 20, duplicates: 0 });
+  // The commit's answer was lost: the writer retries, or the spool replays, the same batch.
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', rows, { batchId }), { inserted: 0, duplicates: 20 });
+  assert.equal(await storedAt(ts), 20);
+  const ledger = await store.pool.query('SELECT written_at FROM kubepulse.metric_batch WHERE id = $1', [batchId]);
+  assert.equal(ledger.rowCount, 1);
+  // A write the database refuses after the id was recorded (here a CHECK on one value) leaves no id
+  // behind: its retry stores the rows.
+  const failing = randomUUID();
+  const bad = [containerRow(40, ts), containerRow(41, ts, { cpu_usage_core_nanoseconds: -424242 })];
+  await store.pool.query('ALTER TABLE kubepulse.container_sample ADD CONSTRAINT test_refuse CHECK (cpu_usage_core_nanoseconds <> -424242) NOT VALID');
+  try {
+    await assert.rejects(writeMetricRows(store.pool, 'container', bad, { batchId: failing }), /test_refuse/);
+  } finally {
+    await store.pool.query('ALTER TABLE kubepulse.container_sample DROP CONSTRAINT test_refuse');
+  }
+  assert.equal((await store.pool.query('SELECT 1 FROM kubepulse.metric_batch WHERE id = $1', [failing])).rowCount, 0);
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', [containerRow(40, ts)], { batchId: failing }), { inserted: 1, duplicates: 0 });
+  // Maintenance forgets ids after a day.
+  assert.ok((await pruneBatchIds(store.pool, Date.now() + BATCH_ID_KEEP_MS + 60_000)) >= 2);
+  assert.equal((await store.pool.query('SELECT 1 FROM kubepulse.metric_batch WHERE id = ANY($1)', [[batchId, failing]])).rowCount, 0);
+});
+
+test("a process's first sample of a series is stored only where absent: a restart's re-delivered sample lands once", async () => {
+  const last = new Date('2026-11-22T08:00:15.000Z');
+  const next = new Date('2026-11-22T08:00:30.000Z');
+  const before = Array.from({ length: 6 }, (_, i) => containerRow(200 + i, last, { source: 'c' }));
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', before, { batchId: randomUUID() }), { inserted: 6, duplicates: 0 });
+
+  // A new process's first scrape: four containers still at the stored sample, two refreshed; the rate
+  // tracker marks every row as its series' first sample. Beside them, rows of series it already knew.
+  const first: MetricRow[] = [
+    ...before.slice(0, 4).map((r) => ({ ...r, [FIRST_SAMPLE]: 1 })),
+    ...before.slice(4).map((r) => ({ ...r, ts: next, [FIRST_SAMPLE]: 1 })),
+    ...before.slice(0, 3).map((r) => ({ ...r, ts: next })),
+  ];
+  // Half of them stored already in a partition of another hour: the range check reaches both.
+  first.push({ ...containerRow(210, new Date('2026-11-22T07:59:59.000Z'), { source: 'c' }), [FIRST_SAMPLE]: 1 });
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', first, { batchId: randomUUID() }), { inserted: 6, duplicates: 4 });
+  assert.equal(await storedAt(last), 6);
+  assert.equal(await storedAt(next), 5);
+  // The same rows spooled by both processes and replayed: the second copy of each is absent no more.
+  const again = first.filter((r) => r[FIRST_SAMPLE]).map((r) => ({ ...r }));
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', again, { batchId: randomUUID() }), { inserted: 0, duplicates: 7 });
+  // Many first samples at once (a restart at scale): the staged rows are analyzed, the result the same.
+  const many = Array.from({ length: 600 }, (_, i) => ({ ...containerRow(1000 + i, next, { source: 's' }), [FIRST_SAMPLE]: 1 }));
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', many, { batchId: randomUUID() }), { inserted: 600, duplicates: 0 });
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', many, { batchId: randomUUID() }), { inserted: 0, duplicates: 600 });
+  assert.equal(await storedAt(next), 605);
 });
 
 test('COPY binary round-trips negative and large integers, fractional doubles, ms timestamps and UTF-8 text', async () => {

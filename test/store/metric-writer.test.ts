@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetricWriter } from '../../src/store/metric-writer.js';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
-import type { Entity, MetricRow } from '../../src/metrics/definitions.js';
+import { FIRST_SAMPLE, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
 import { useMigratedStore } from '../helpers/store.js';
 
 const store = useMigratedStore('queue-test');
@@ -22,7 +22,9 @@ test('batches per entity, writes partial batches on flush, counts duplicates', a
   const ts = new Date('2026-11-25T09:00:00Z');
   for (let i = 0; i < 5; i++) await w.enqueue('node', nodeRows(25, ts, `b${i}-`));
   await w.enqueue('pod', podRows(30, ts));
-  await w.enqueue('node', nodeRows(25, ts, 'b0-')); // a replay of the first chunk
+  // The first chunk's samples again, as a restarted process's first scrape delivers them (the rate
+  // tracker marks them as each series' first sample in that process).
+  await w.enqueue('node', nodeRows(25, ts, 'b0-').map((r) => ({ ...r, [FIRST_SAMPLE]: 1 })));
   assert.equal(await w.flush(), true);
   assert.equal(await count('node_metric', ts), 125);
   assert.equal(await count('pod_metric', ts), 30);
@@ -88,16 +90,45 @@ test('failed writes are retried until stored once; rows that can never be stored
   await w.close();
 });
 
+test('a batch committed whose answer was lost is retried under its id and not stored twice', async () => {
+  const ids: string[] = [];
+  let lose = 1;
+  let lostRows = 0;
+  const w = new MetricWriter(store.pool, {
+    batchRows: 1000, flushIntervalMs: 60_000, minRetryDelayMs: 10, maxRetryDelayMs: 20,
+    write: async (p, entity, rows, o) => {
+      ids.push(o.batchId);
+      const r = await writeMetricRows(p, entity, rows, o);
+      if (lose-- > 0 && (lostRows = rows.length)) throw Object.assign(new Error('Connection terminated unexpectedly (simulated, after the commit)'), { code: undefined });
+      return r;
+    },
+  });
+  // Rows of now: the restart guard lets them through as fresh, so only the batch id can catch the retry.
+  const ts = new Date(Date.now() - 1_000);
+  await w.enqueue('node', nodeRows(15, ts, 'lost-'));
+  await w.enqueue('pod', podRows(4, ts));
+  assert.equal(await w.flush(), true);
+  assert.equal(await count('node_metric', ts), 15);
+  assert.equal(await count('pod_metric', ts), 4);
+  assert.equal(ids.length, 3, 'node batch, pod batch, and the retry of the one whose answer was lost');
+  assert.equal(new Set(ids).size, 2, `the retry carries the first attempt's id: ${JSON.stringify(ids)}`);
+  const s = w.stats();
+  assert.equal(s.duplicates, lostRows, 'the retried batch, found by its id');
+  assert.equal(s.inserted, 19 - lostRows, 'the first attempt of the lost batch never reported its rows');
+  await w.close();
+});
+
 test('onWriteFailed can take a batch over; close gives up after its timeout and reports what is left', async () => {
-  const handedOver: Array<[Entity, number]> = [];
+  const handedOver: Array<[Entity, number, string]> = [];
   const failing = new MetricWriter(store.pool, {
     flushIntervalMs: 60_000,
     write: async () => { throw new Error('database is down (simulated)'); },
-    onWriteFailed: (entity, rows) => { handedOver.push([entity, rows.length]); return true; },
+    onWriteFailed: (entity, rows, _err, batchId) => { handedOver.push([entity, rows.length, batchId]); return true; },
   });
   await failing.enqueue('pod', podRows(7, new Date('2026-11-25T09:15:00Z')));
   assert.equal(await failing.flush(), true);
-  assert.deepEqual(handedOver, [['pod', 7]]);
+  assert.deepEqual(handedOver.map(([e, n]) => [e, n]), [['pod', 7]]);
+  assert.match(String(handedOver[0][2]), /^[0-9a-f-]{36}$/, 'the batch is handed over with its id (the spool keeps it)');
   assert.equal(failing.depth, 0);
   await failing.close();
 

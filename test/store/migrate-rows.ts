@@ -16,6 +16,7 @@ function sampleValue(type: string, at: Date): unknown {
     case 'text[]': return ['a', 'b'];
     case '"char"': return 's';
     case 'bytea': return Buffer.from([1, 2]);
+    case 'uuid': return '00000000-0000-4000-8000-000000000001';
     default: return undefined;
   }
 }

@@ -198,7 +198,7 @@ function rawValue(c: ColumnSpec, n: number, col: number, series: number, source:
   throw new Error(`no test value for ${c.column} (${c.sqlType})`);
 }
 
-test('migration 009 moves every row of a database at 008 into series and samples, value for value', async () => {
+test('migrations 009 and 010 move every row of a database at 008 into series and samples, value for value', async () => {
   const url = await createDatabase(db.url, 'rows_at_007');
   const shipped = loadMigrations();
   const at009 = shipped.findIndex((m) => m.name === 'series_ids');
@@ -232,7 +232,7 @@ test('migration 009 moves every row of a database at 008 into series and samples
       assert.equal(partitionsBefore[e].length, 3);
     }
 
-    assert.deepEqual(await migrate(url), { applied: [9] });
+    assert.deepEqual(await migrate(url), { applied: [9, 10] });
     for (const e of ENTITIES) {
       const after = (await old.query<{ row: string }>(view(e))).rows.map((r) => r.row).sort();
       assert.deepEqual(after, before[e], `${ENTITY_TABLES[e].table} reads every stored value back through the view`);

@@ -148,6 +148,8 @@ export class BlockBuilder {
   private readonly valueCols: ColumnSpec[];
   private seriesId: string | null = null;
   private open = new Map<string, OpenBlock>();
+  /** Rows dropped as a repeat of the sample before them. */
+  duplicates = 0;
 
   constructor(private readonly entity: Entity) {
     this.keyCols = seriesKeyColumns(entity);
@@ -177,6 +179,13 @@ export class BlockBuilder {
     if (!block) {
       block = { keys, attributes: [], source, startMs, rows: [] };
       this.open.set(source, block);
+    }
+    // Rows come by ts: a row at its predecessor's ts is the same sample stored twice (no index forbids it
+    // since migration 010, see metric-copy.ts); the block keeps one.
+    const last = block.rows[block.rows.length - 1];
+    if (last && last.tsMs === tsMs) {
+      this.duplicates++;
+      return closed;
     }
     // Attributes are fixed by the key (a pod uid's namespace, name and node); the latest row's are kept.
     block.attributes = this.attrCols.map((c) => (row[c] ?? null) as string | null);

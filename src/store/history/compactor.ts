@@ -2,8 +2,8 @@
 // whole range is older than the window and already rolled up by both rollups (so the rollups, computed
 // from raw rows, stay right for long-range charts), per entity, in ONE transaction:
 //   lock the partition against writers (SHARE: readers go on), read it through a cursor in chunks ordered
-//   by (series id, ts, source), joined to the series for keys and attributes — the sample index's order,
-//   so no sort of the whole partition —,
+//   by (series id, ts, source), joined to the series for keys and attributes — the series index's order,
+//   so only each series' rows are sorted (an incremental sort), never the whole partition —,
 //   encode one block per (series, source, hour), insert the blocks, DROP the partition, commit.
 // A crash before the commit leaves the raw rows and no block; after it, the blocks and no raw rows: nothing
 // lost or doubled, and the next pass just finds the remaining partitions. A block that already exists for
@@ -120,6 +120,7 @@ export class Compactor {
       }
       pending.push(...builder.finish());
       while (pending.length) await this.store(client, entity, pending.splice(0, batch), out);
+      out.duplicates += builder.duplicates;
       await client.query('CLOSE kp_compact');
       await client.query(`DROP TABLE ${partition}`);
       await client.query('COMMIT');
