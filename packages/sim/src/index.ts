@@ -50,6 +50,11 @@ export interface SimCluster {
   options: SimOptions;
   /* test/demo control */
   deletePod(namespace: string, name: string): void;
+  /**
+   * Puts any strings (NUL, multi-byte …) into a pod: extra annotations, and the first container's last
+   * termination message and reason (a terminated previous run is made up when it had none). Emits MODIFIED.
+   */
+  setPodStrings(namespace: string, name: string, strings: { annotations?: Record<string, string>; terminationMessage?: string; terminationReason?: string }): void;
   setApiDown(down: boolean): void;
   /** Current faults; replace with setFaults (validated; throws naming the bad key). */
   faults(): FaultConfig;
@@ -173,6 +178,20 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       const pod = world.store.get('v1/pods', namespace, name);
       if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);
       world.removePod(pod as PodRecord); // the store holds pods as PodRecords
+    },
+    setPodStrings(namespace, name, strings) {
+      const pod = world.store.get('v1/pods', namespace, name) as PodRecord | undefined;
+      if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);
+      if (strings.annotations) pod.extraAnnotations = { ...pod.extraAnnotations, ...strings.annotations };
+      const first = pod.containers[0];
+      if ((strings.terminationMessage !== undefined || strings.terminationReason !== undefined) && first) {
+        const at = world.now();
+        const last = { reason: 'Error', exitCode: 1, startedAt: at, finishedAt: at, ...first.lastTerminated };
+        if (strings.terminationMessage !== undefined) last.message = strings.terminationMessage;
+        if (strings.terminationReason !== undefined) last.reason = strings.terminationReason;
+        first.lastTerminated = last;
+      }
+      world.store.touch('v1/pods', pod);
     },
     setApiDown(down) {
       faults.config = { ...faults.config, apiDownUntilMs: down ? Number.MAX_SAFE_INTEGER : 0 };
