@@ -6,6 +6,7 @@ import { HttpError, httpErrorFrom } from '../cluster/connection.js';
 import type { KindDef, KubeObject } from './kind.js';
 import { log } from '../log.js';
 import { Backoff, sleep } from '../util/backoff.js';
+import { WatchLines, parseWatchLine } from './watch-stream.js';
 
 export interface InventoryChange {
   op: 'upsert' | 'delete';
@@ -208,7 +209,7 @@ export class Informer {
     if (res.status !== 200) throw httpErrorFrom(res.status, res.headers, await res.body.text(), `watch ${this.kind.listPath}`);
     let buffered: InventoryChange[] = [];
     let lastFlush = Date.now();
-    let tail = '';
+    const lines = new WatchLines();
     const flushMs = this.o.flushMs ?? 100;
     const flushEvents = this.o.flushEvents ?? 500;
     const flush = async () => {
@@ -236,12 +237,7 @@ export class Informer {
     try {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         if (chainFailure.error) throw chainFailure.error;
-        tail += chunk.toString('utf8');
-        let nl: number;
-        while ((nl = tail.indexOf('\n')) >= 0) {
-          const line = tail.slice(0, nl).trim();
-          tail = tail.slice(nl + 1);
-          if (!line) continue;
+        for (const line of lines.push(chunk)) {
           const ev = parseWatchLine(line, this.kind.listPath);
           if (ev.type === 'ERROR') {
             const status = ev.object as { code?: number; message?: string; reason?: string };
@@ -276,26 +272,4 @@ export class Informer {
 export function packResourceVersion(rv: string | undefined): string | number {
   if (rv === undefined) return '';
   return rv.length <= 15 && /^(0|[1-9][0-9]*)$/.test(rv) ? Number(rv) : rv;
-}
-
-interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: unknown;
-}
-
-/** Parses one line of a watch stream; a malformed line is an error naming the path (the watch restarts). */
-function parseWatchLine(line: string, path: string): WatchEvent {
-  let ev: WatchEvent;
-  try {
-    ev = JSON.parse(line) as WatchEvent;
-  } catch (e) {
-    throw new Error(`watch ${path}: malformed event line (${(e as Error).message}): ${line.slice(0, 120)}`, { cause: e });
-  }
-  if (!ev || typeof ev !== 'object' || !['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'].includes(ev.type) || typeof ev.object !== 'object' || ev.object === null) {
-    throw new Error(`watch ${path}: event without a valid type/object: ${line.slice(0, 120)}`);
-  }
-  if (ev.type !== 'BOOKMARK' && ev.type !== 'ERROR' && !(ev.object as KubeObject).metadata?.uid) {
-    throw new Error(`watch ${path}: ${ev.type} event object has no metadata.uid`);
-  }
-  return ev;
 }

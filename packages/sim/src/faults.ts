@@ -34,12 +34,17 @@ export interface FaultConfig {
   apiDownUntilMs: number;
   /** Watches are cut (connection destroyed) after this long; 0 = never. */
   watchCutAfterMs: number;
+  /**
+   * Watch streams are sent in pieces of 1 … this many bytes (random), each its own write a millisecond
+   * apart, so events (and multi-byte characters) arrive cut at any byte; 0 = whole events.
+   */
+  watchChunkBytes: number;
   /** Simulated RBAC: matching requests get 403 Forbidden. */
   forbid: RbacDenial[];
 }
 
 export function defaultFaults(): FaultConfig {
-  return { api: {}, kubelets: {}, nodes: {}, apiDownUntilMs: 0, watchCutAfterMs: 0, forbid: [] };
+  return { api: {}, kubelets: {}, nodes: {}, apiDownUntilMs: 0, watchCutAfterMs: 0, watchChunkBytes: 0, forbid: [] };
 }
 
 const SPEC_KEYS = ['latencyMs', 'latencyJitterMs', 'errorRate', 'errorCodes', 'resetRate', 'truncateRate', 'malformedRate', 'frozenSummary'];
@@ -64,7 +69,7 @@ function checkSpec(spec: unknown, where: string): FaultSpec {
 export function parseFaults(input: unknown, base: FaultConfig = defaultFaults()): FaultConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('faults: expected a JSON object');
   const o = input as Record<string, unknown>;
-  const known = ['api', 'kubelets', 'nodes', 'apiDownUntilMs', 'apiDownForSeconds', 'watchCutAfterMs', 'forbid'];
+  const known = ['api', 'kubelets', 'nodes', 'apiDownUntilMs', 'apiDownForSeconds', 'watchCutAfterMs', 'watchChunkBytes', 'forbid'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`faults.${k}: unknown key (known: ${known.join(', ')})`);
   const out: FaultConfig = { ...base, nodes: { ...base.nodes } };
   if ('api' in o) out.api = checkSpec(o.api, 'faults.api');
@@ -84,6 +89,10 @@ export function parseFaults(input: unknown, base: FaultConfig = defaultFaults())
   if ('watchCutAfterMs' in o) {
     if (typeof o.watchCutAfterMs !== 'number' || o.watchCutAfterMs < 0) throw new Error('faults.watchCutAfterMs: expected a number >= 0');
     out.watchCutAfterMs = o.watchCutAfterMs;
+  }
+  if ('watchChunkBytes' in o) {
+    if (typeof o.watchChunkBytes !== 'number' || !Number.isInteger(o.watchChunkBytes) || o.watchChunkBytes < 0) throw new Error('faults.watchChunkBytes: expected an integer >= 0');
+    out.watchChunkBytes = o.watchChunkBytes;
   }
   if ('forbid' in o) {
     if (!Array.isArray(o.forbid) || !o.forbid.every((d) => typeof d === 'object' && d !== null && typeof (d as { resource?: unknown }).resource === 'string')) throw new Error('faults.forbid: expected a list of {resource, verb?, namespace?}');

@@ -203,7 +203,7 @@ export class ApiServer {
       }
       const listReq = { def: route.def, resource: route.resource, namespace: route.namespace, query: url.searchParams, table: wantsTable(req.headers.accept) };
       if (verb === 'watch') {
-        const w = serveWatch(store, listReq, res, { bookmarkIntervalMs: this.deps.bookmarkIntervalMs, cutAfterMs: faults.config.watchCutAfterMs, rng: () => world.rng.next() });
+        const w = serveWatch(store, listReq, res, { bookmarkIntervalMs: this.deps.bookmarkIntervalMs, cutAfterMs: faults.config.watchCutAfterMs, chunkBytes: faults.config.watchChunkBytes, rng: () => world.rng.next() });
         this.watches.add(w);
         res.on('close', () => this.watches.delete(w));
         return;
