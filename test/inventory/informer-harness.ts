@@ -1,7 +1,7 @@
 // What the informer tests share: a migrated PostgreSQL, one simulated cluster reached over real HTTPS
 // through a kubeconfig, and informers writing through the real inventory writer (the COPY path) into it.
 import { before, after } from 'node:test';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, writeKubeconfig, type SimCluster, type SimOptions } from '@kubepulse/sim';
@@ -22,18 +22,24 @@ export interface InformerHarness {
   conn: ClusterConnection;
   /** Every call the sink saw, for asserting what reached the store. */
   sinkCalls: { applied: number; failed: number; reconciled: number };
-  informer(kind: KindDef, o?: InformerOptions): Informer;
+  /** Starts an informer (over `conn` when given, e.g. one that counts requests); stopped after the file. */
+  informer(kind: KindDef, o?: InformerOptions, conn?: ClusterConnection): Informer;
+  /** The JSON log lines written so far (module inventory), when the harness was asked to keep them. */
+  logLines(): Array<Record<string, unknown>>;
   /** Live rows of the kind in the store: uid → row. */
   rows(kind: KindDef): Promise<Map<string, Record<string, unknown>>>;
 }
 
 /** Registers before/after hooks; the returned object is filled once `before` has run. */
-export function useInformerHarness(simOptions: Omit<SimOptions, 'name'> & { name?: string }): InformerHarness {
+export function useInformerHarness(simOptions: Omit<SimOptions, 'name'> & { name?: string }, o: { keepLogs?: boolean } = {}): InformerHarness {
   const store = {} as InformerHarness['store'];
   const informers: Informer[] = [];
   const h = { store, sinkCalls: { applied: 0, failed: 0, reconciled: 0 } } as InformerHarness;
+  const logFile = join(mkdtempSync(join(tmpdir(), 'kp-informer-log-')), 'log.jsonl');
   before(async () => {
-    configureLogging({ level: (process.env.TEST_LOG as LogOptions['level'] | undefined) ?? 'warn', console: process.env.TEST_LOG ? 'json' : 'off' });
+    const consoleMode = process.env.TEST_LOG ? 'json' : 'off';
+    if (o.keepLogs) configureLogging({ level: 'info', console: consoleMode, file: logFile });
+    else configureLogging({ level: (process.env.TEST_LOG as LogOptions['level'] | undefined) ?? 'warn', console: consoleMode });
     store.db = await startTestDatabase();
     await migrate(store.db.url);
     store.pool = createPool(store.db.url, { max: 4 });
@@ -58,11 +64,15 @@ export function useInformerHarness(simOptions: Omit<SimOptions, 'name'> & { name
         return (await reconcile(store.pool, kind, store.clusterId, present, at)).length;
       },
     };
-    h.informer = (kind, o = {}) => {
-      const inf = new Informer(h.conn, kind, sink, o);
+    h.informer = (kind, io = {}, conn = h.conn) => {
+      const inf = new Informer(conn, kind, sink, io);
       informers.push(inf);
       inf.start();
       return inf;
+    };
+    h.logLines = () => {
+      if (!existsSync(logFile)) return [];
+      return readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.module === 'inventory');
     };
     h.rows = async (kind) => {
       const r = await store.pool.query<Record<string, unknown>>(`SELECT * FROM kubepulse.${kind.table} WHERE cluster_id = $1 AND deleted_at IS NULL`, [store.clusterId]);

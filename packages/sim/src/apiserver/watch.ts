@@ -10,6 +10,7 @@ import { ApiError, badRequest, statusBody } from './status.js';
 import { parseFieldSelector, parseLabelSelector, fieldsMatch } from './selectors.js';
 import { supportedFields, type ListRequest } from './list.js';
 import { tableOf } from './table.js';
+import { queryBool } from './query.js';
 
 export interface WatchOptions {
   bookmarkIntervalMs: number;
@@ -76,7 +77,7 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export function serveWatch(store: SimStore, req: ListRequest, res: ServerResponse, opts: WatchOptions): ActiveWatch {
   const q = req.query;
-  if (q.get('sendInitialEvents') === 'true') {
+  if (queryBool(q, 'sendInitialEvents')) {
     // Watch-list streaming is not simulated: reject it so clients fall back to list + watch.
     throw new ApiError(422, 'Invalid', 'sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled', { causes: [{ reason: 'FieldValueForbidden', field: 'sendInitialEvents' }] });
   }
@@ -91,7 +92,7 @@ export function serveWatch(store: SimStore, req: ListRequest, res: ServerRespons
   const timeoutText = q.get('timeoutSeconds');
   const timeoutS = timeoutText ? Number(timeoutText) : 1800 + Math.floor(opts.rng() * 1800);
   if (!Number.isFinite(timeoutS) || timeoutS < 0) throw badRequest(`invalid timeoutSeconds "${timeoutText}"`);
-  const bookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1';
+  const bookmarks = queryBool(q, 'allowWatchBookmarks');
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
