@@ -25,7 +25,7 @@ export interface ClusterStatus {
   nodes: number;
   pods: number;
   lastSampleAt: string | null;
-  watches: Array<{ kind: string; state: string; objects: number; relists: number; lastEventAt: string | null; lastError: string | null }>;
+  watches: Array<{ kind: string; state: string; objects: number; relists: number; rewatches: number; retries: number; lastEventAt: string | null; lastError: string | null }>;
   scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy'] }>;
   nodesNotReporting: Array<{ node: string; source: string; lastError: string | null; lastSuccessAt: string | null }>;
   error: string | null;
@@ -145,6 +145,7 @@ export class ClusterCollector {
       const own = this.config.kinds[kind.name];
       const inf = new Informer(conn, kind, this.deps.inventory, {
         resyncMs: typeof own === 'number' ? own : this.settings.inventory_resync,
+        relistMs: this.settings.inventory_relist,
         onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : kind.name === 'pod' ? podFollower.onChange : undefined,
         onGone: kind.name === 'node' ? (uids) => this.onNodesGone(uids) : kind.name === 'pod' ? podFollower.onGone : undefined,
       });

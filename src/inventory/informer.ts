@@ -1,11 +1,16 @@
-// One informer per cluster and kind: list in pages, watch from the list's resourceVersion with
-// bookmarks, relist and reconcile on 410 Expired or after an outage, back off with jitter on errors,
-// and park (not spin) on 403. Changes go to a sink in small batches; the sink writes them to the store.
+// One informer per cluster and kind, with client-go's semantics: list in pages, then watch from the
+// list's resourceVersion with bookmarks. A failed or dropped watch is resumed from the last resourceVersion
+// written (with backoff); only 410 Gone, or a watch that cannot resume, means a full list again. A failed
+// page of a list is retried with its continue token, not from page 1. The periodic resync compares the
+// store with the informer's cache (no API traffic); a full relist comes at most every `relistMs` (daily
+// by default). 403 and 404 park the kind (not spin). Changes go to a sink in small batches.
 import type { ClusterConnection } from '../cluster/connection.js';
 import { HttpError, httpErrorFrom } from '../cluster/connection.js';
 import type { KindDef, KubeObject } from './kind.js';
 import { log } from '../log.js';
-import { Backoff, sleep } from '../util/backoff.js';
+import { sleep } from '../util/backoff.js';
+import { WatchLines, parseWatchLine } from './watch-stream.js';
+import { FailureLog, RetryDelay, type RetryOptions } from './retry.js';
 
 export interface InventoryChange {
   op: 'upsert' | 'delete';
@@ -26,15 +31,22 @@ export interface InformerStatus {
   kind: string;
   state: InformerState;
   objects: number;
+  /** Full lists after the first: 410 Gone, a watch that could not resume, the periodic relist. */
   relists: number;
+  /** Watches resumed from the last resourceVersion after a failed or dropped one (each attempt). */
+  rewatches: number;
+  /** Failed list or watch attempts, each followed by a backoff wait. */
+  retries: number;
   lastEventAt: string | null;
   lastError: string | null;
 }
 
 export interface InformerOptions {
   pageSize?: number;
-  /** Full relist period on top of the watch (config: inventory_resync). */
+  /** Resync from the cache: the store is reconciled with what the informer knows (config: inventory_resync); 0 = off. */
   resyncMs?: number;
+  /** Full relist period on top of the watch (config: inventory_relist); 0 = only when needed. */
+  relistMs?: number;
   /** Called after each change reached the sink (the metrics scheduler follows nodes this way). */
   onChange?: (change: InventoryChange) => void;
   /** Called with the uids a relist found gone (deleted while no watch was running). */
@@ -42,11 +54,24 @@ export interface InformerOptions {
   /** Flush buffered watch events after this long or this many events. */
   flushMs?: number;
   flushEvents?: number;
+  /** Backoff between failed attempts (tests shorten it). */
+  retry?: RetryOptions;
 }
 
 class ExpiredError extends Error {}
 
 const LIST_WRITES_IN_FLIGHT = 2;
+/** How long a 403 or 404 kind waits before it looks again, unless the resync period is set. */
+const PARK_MS = 600_000;
+/** A watch that ends sooner than this before its timeout was ended by the server (a restart, a cut). */
+const EARLY_END_SLACK_MS = 2000;
+/** A watch open this long is healthy: the failure condition, if any, is over. */
+const HEALTHY_WATCH_MS = 1000;
+
+/** Errors worth retrying a list page for: the network, throttling, the server's own trouble, a rotated token. */
+function retryable(e: unknown): boolean {
+  return !(e instanceof HttpError) || e.status === 401 || e.status === 429 || e.status >= 500;
+}
 
 export class Informer {
   /** uid → resourceVersion last written, packed (see packResourceVersion). */
@@ -54,7 +79,15 @@ export class Informer {
   private stopped = false;
   private abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private readonly backoff = new Backoff(1000, 60_000);
+  private readonly retry: RetryDelay;
+  private readonly failures = new FailureLog(() => this.logger);
+  /** Where the watch resumes: every event up to it reached the sink. null: a list is needed. */
+  private rv: string | null = null;
+  private listed = false;
+  /** The next watch resumes after a failed or dropped one (counted in status.rewatches). */
+  private resuming = false;
+  private resyncAt = Infinity;
+  private relistAt = Infinity;
   readonly status: InformerStatus;
 
   constructor(
@@ -63,7 +96,8 @@ export class Informer {
     private readonly sink: InventorySink,
     private readonly o: InformerOptions = {},
   ) {
-    this.status = { kind: kind.name, state: 'starting', objects: 0, relists: 0, lastEventAt: null, lastError: null };
+    this.retry = new RetryDelay(o.retry);
+    this.status = { kind: kind.name, state: 'starting', objects: 0, relists: 0, rewatches: 0, retries: 0, lastEventAt: null, lastError: null };
   }
 
   start(): void {
@@ -84,32 +118,38 @@ export class Informer {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const rv = await this.listAndReconcile();
-        this.backoff.reset();
-        await this.watchUntilRelist(rv);
+        if (this.rv === null) await this.listAndReconcile();
+        await this.watchUntilRelist();
       } catch (e) {
         if (this.stopped) break;
-        const err = e as Error;
-        this.status.lastError = err.message;
-        if (err instanceof HttpError && (err.status === 403 || err.status === 404)) {
-          // Missing RBAC (403) or an API this cluster does not serve (404, e.g. an older version) will not
-          // change within seconds: look again at the resync period instead of retrying in a loop.
-          const state = err.status === 403 ? 'forbidden' : 'unavailable';
-          if (this.status.state !== state) this.logger.warn({ err: err.message }, `kind ${state} on this cluster; other kinds go on`);
-          this.status.state = state;
-          await sleep(this.o.resyncMs ?? 600_000, this.abort.signal);
-          continue;
-        }
-        const delay = err instanceof HttpError && err.retryAfterS ? err.retryAfterS * 1000 : this.backoff.next();
-        if (this.status.state !== 'backoff') this.logger.warn({ err: err.message, retryInMs: delay }, 'list/watch failed; retrying with backoff');
-        this.status.state = 'backoff';
-        await sleep(delay, this.abort.signal);
+        await this.failed(e as Error);
       }
     }
   }
 
+  /** Waits after a failure: parked on 403/404, otherwise the backoff (raised by Retry-After). */
+  private async failed(err: Error): Promise<void> {
+    this.status.lastError = err.message;
+    if (err instanceof HttpError && (err.status === 403 || err.status === 404)) {
+      // Missing RBAC (403) or an API this cluster does not serve (404, e.g. an older version) will not
+      // change within seconds: look again later instead of retrying in a loop. The watch cannot resume
+      // across such a gap: the kind is listed again when it is back.
+      const state = err.status === 403 ? 'forbidden' : 'unavailable';
+      if (this.status.state !== state) this.logger.warn({ err: err.message }, `kind ${state} on this cluster; other kinds go on`);
+      this.status.state = state;
+      this.rv = null;
+      await sleep(this.o.resyncMs || PARK_MS, this.abort.signal);
+      return;
+    }
+    const delay = this.retry.next(err instanceof HttpError ? err.retryAfterS : null);
+    this.status.retries++;
+    this.failures.failed(err, delay);
+    this.status.state = 'backoff';
+    await sleep(delay, this.abort.signal);
+  }
+
   /** Lists every object page by page, writes what changed, marks vanished objects deleted. */
-  private async listAndReconcile(): Promise<string> {
+  private async listAndReconcile(): Promise<void> {
     this.status.state = 'listing';
     const listStartedAt = await this.sink.now();
     const pageSize = this.o.pageSize ?? 500;
@@ -127,16 +167,26 @@ export class Informer {
       try {
         page = await this.conn.getJson(`${this.kind.listPath}?${q.toString()}`, { signal: this.abort.signal, timeoutMs: 60_000 });
       } catch (e) {
-        await Promise.all(inFlight);
         if (e instanceof HttpError && e.status === 410 && cont) {
           // The snapshot behind the continue token was compacted: start the list over.
+          await Promise.all(inFlight.splice(0));
           this.logger.info('continue token expired; restarting the list');
           present.clear();
           cont = '';
+          rv = '';
           continue;
         }
-        throw e;
+        if (!cont || this.stopped || !retryable(e)) {
+          await Promise.all(inFlight);
+          throw e;
+        }
+        // A page in the middle failed (a 429 under API Priority and Fairness, a 5xx, the network): the
+        // continue token still holds the list's snapshot, so that page is asked again, not page 1.
+        await this.failed(e as Error);
+        this.status.state = 'listing';
+        continue;
       }
+      this.failures.recovered();
       if (!rv) rv = page.metadata?.resourceVersion ?? '';
       const changes: InventoryChange[] = [];
       for (const obj of page.items ?? []) {
@@ -160,9 +210,16 @@ export class Informer {
     if (gone.length) this.o.onGone?.(gone);
     const marked = await this.sink.reconcile(this.kind, [...present], listStartedAt);
     if (marked > 0) this.logger.info({ deleted: marked }, 'relist: marked objects deleted that vanished while not watching');
-    this.status.relists++;
+    if (this.listed) this.status.relists++;
+    this.listed = true;
     this.status.objects = this.known.size;
-    return rv;
+    this.rv = rv;
+    this.resuming = false;
+    this.retry.reset();
+    const now = Date.now();
+    this.resyncAt = this.o.resyncMs ? now + this.o.resyncMs : Infinity;
+    // Up to 10 % later, so the kinds of a cluster do not relist together: at most once per period.
+    this.relistAt = this.o.relistMs ? now + this.o.relistMs * (1 + 0.1 * Math.random()) : Infinity;
   }
 
   private async write(changes: InventoryChange[]): Promise<void> {
@@ -176,29 +233,67 @@ export class Informer {
     this.status.lastEventAt = new Date().toISOString();
   }
 
-  /** Watches from `rv`, re-watching after clean stream ends, until a relist is due or needed. */
-  private async watchUntilRelist(startRv: string): Promise<void> {
-    let rv = startRv;
-    const relistAt = Date.now() + (this.o.resyncMs ?? 600_000);
-    while (!this.stopped && Date.now() < relistAt) {
-      this.status.state = 'watching';
-      const remainingS = Math.max(1, Math.ceil((relistAt - Date.now()) / 1000));
-      // Like client-go: a server-side timeout of 5–10 min, randomised so watches do not end together.
-      const timeoutS = Math.min(remainingS, 300 + Math.floor(Math.random() * 300));
-      try {
-        rv = await this.watchOnce(rv, timeoutS);
-      } catch (e) {
-        if (e instanceof ExpiredError) {
-          this.logger.info({ rv }, 'watch resourceVersion expired (410); relisting');
-          return;
-        }
-        throw e;
-      }
-      this.backoff.reset();
+  /**
+   * Resync from the cache, not the API: every stored object of the kind the informer does not know is
+   * marked deleted (a deletion that never reached the store). Runs between watches, when no write of
+   * this kind is in flight, so a row being written cannot be taken for a stale one.
+   */
+  private async resyncFromCache(): Promise<void> {
+    try {
+      const at = await this.sink.now();
+      const marked = await this.sink.reconcile(this.kind, [...this.known.keys()], at);
+      if (marked > 0) this.logger.warn({ deleted: marked }, 'resync: stored objects unknown to the informer were marked deleted');
+    } catch (e) {
+      // The store's trouble, not the API's: the watch goes on and the next resync tries again.
+      this.logger.warn({ err: (e as Error).message }, 'resync from the cache failed; trying again at the next resync');
     }
   }
 
-  private async watchOnce(rv: string, timeoutS: number): Promise<string> {
+  /** Watches from this.rv, resuming after clean stream ends, until a relist is due or needed. */
+  private async watchUntilRelist(): Promise<void> {
+    while (!this.stopped && this.rv !== null) {
+      const now = Date.now();
+      if (now >= this.relistAt) {
+        this.logger.info('periodic full relist');
+        this.rv = null;
+        return;
+      }
+      if (now >= this.resyncAt) {
+        await this.resyncFromCache();
+        this.resyncAt = Date.now() + this.o.resyncMs!; // finite resyncAt: resyncMs is set
+        continue;
+      }
+      const untilS = Math.max(1, Math.ceil((Math.min(this.resyncAt, this.relistAt) - now) / 1000));
+      // Like client-go: a server-side timeout of 5–10 min, randomised so watches do not end together.
+      const timeoutS = Math.min(untilS, 300 + Math.floor(Math.random() * 300));
+      if (this.resuming) {
+        this.status.rewatches++;
+        this.resuming = false;
+      }
+      let events: number;
+      try {
+        events = await this.watchOnce(this.rv, timeoutS);
+      } catch (e) {
+        if (e instanceof ExpiredError) {
+          this.logger.info({ rv: this.rv }, 'watch resourceVersion expired (410); relisting');
+          this.rv = null;
+          return;
+        }
+        this.resuming = true;
+        throw e;
+      }
+      const lasted = Date.now() - now;
+      if (lasted < timeoutS * 1000 - EARLY_END_SLACK_MS) {
+        // The server ended the stream early (a restart, a cut): resume at once, like client-go, unless
+        // it ended at once and empty, which would make this a tight loop.
+        this.resuming = true;
+        if (lasted < HEALTHY_WATCH_MS && events === 0) throw new Error(`watch ${this.kind.listPath}: the stream ended after ${lasted} ms without an event`);
+      }
+    }
+  }
+
+  /** One watch request from `rv`; returns the number of events it brought (bookmarks included). */
+  private async watchOnce(rv: string, timeoutS: number): Promise<number> {
     const q = new URLSearchParams({ watch: '1', resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutS) });
     const res = await this.conn.raw(`${this.kind.listPath}?${q.toString()}`, { signal: this.abort.signal, timeoutMs: (timeoutS + 30) * 1000 });
     if (res.status === 410) {
@@ -206,26 +301,32 @@ export class Informer {
       throw new ExpiredError();
     }
     if (res.status !== 200) throw httpErrorFrom(res.status, res.headers, await res.body.text(), `watch ${this.kind.listPath}`);
+    this.status.state = 'watching';
+    const healthy = setTimeout(() => this.failures.recovered(), HEALTHY_WATCH_MS);
+    let events = 0;
     let buffered: InventoryChange[] = [];
+    /** resourceVersion of the last event parsed; this.rv follows it once everything before is written. */
+    let parsedRv = rv;
     let lastFlush = Date.now();
-    let tail = '';
+    const lines = new WatchLines();
     const flushMs = this.o.flushMs ?? 100;
     const flushEvents = this.o.flushEvents ?? 500;
     const flush = async () => {
-      if (buffered.length) {
-        const batch = buffered;
-        buffered = [];
-        await this.write(batch);
-      }
+      const batch = buffered;
+      const upTo = parsedRv;
+      buffered = [];
+      if (batch.length) await this.write(batch);
+      this.rv = upTo;
       lastFlush = Date.now();
     };
     // Every flush goes through one chain so batches reach the sink in order; a timer flushes a quiet
-    // stream's last events promptly (the loop below only runs when bytes arrive).
+    // stream's last events promptly (the loop below only runs when bytes arrive). A failed flush stops
+    // the chain: this.rv stays before its events, so the resumed watch delivers them again.
     let chain: Promise<void> = Promise.resolve();
     // A holder, not a `let`: the catch below sets it from a callback, where TS's narrowing cannot see.
     const chainFailure: { error: Error | null } = { error: null };
     const enqueueFlush = () => {
-      chain = chain.then(flush).catch((e) => {
+      chain = chain.then(() => (chainFailure.error ? undefined : flush())).catch((e) => {
         chainFailure.error ??= e as Error;
       });
       return chain;
@@ -236,20 +337,16 @@ export class Informer {
     try {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         if (chainFailure.error) throw chainFailure.error;
-        tail += chunk.toString('utf8');
-        let nl: number;
-        while ((nl = tail.indexOf('\n')) >= 0) {
-          const line = tail.slice(0, nl).trim();
-          tail = tail.slice(nl + 1);
-          if (!line) continue;
+        for (const line of lines.push(chunk)) {
           const ev = parseWatchLine(line, this.kind.listPath);
           if (ev.type === 'ERROR') {
             const status = ev.object as { code?: number; message?: string; reason?: string };
             if (status.code === 410) throw new ExpiredError();
             throw new HttpError(status.code ?? 500, status.reason ?? '', `watch ${this.kind.listPath}: ${status.message ?? 'error event'}`);
           }
+          events++;
           const objRv = (ev.object as KubeObject).metadata?.resourceVersion;
-          if (objRv) rv = objRv;
+          if (objRv) parsedRv = objRv;
           if (ev.type === 'BOOKMARK') continue;
           buffered.push({ op: ev.type === 'DELETED' ? 'delete' : 'upsert', obj: ev.object as KubeObject });
         }
@@ -257,11 +354,12 @@ export class Informer {
       }
     } finally {
       clearInterval(timer);
+      clearTimeout(healthy);
       // Events already received are written even when the stream broke: they were accepted.
       await enqueueFlush();
     }
     if (chainFailure.error) throw chainFailure.error;
-    return rv;
+    return events;
   }
 }
 
@@ -276,26 +374,4 @@ export class Informer {
 export function packResourceVersion(rv: string | undefined): string | number {
   if (rv === undefined) return '';
   return rv.length <= 15 && /^(0|[1-9][0-9]*)$/.test(rv) ? Number(rv) : rv;
-}
-
-interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: unknown;
-}
-
-/** Parses one line of a watch stream; a malformed line is an error naming the path (the watch restarts). */
-function parseWatchLine(line: string, path: string): WatchEvent {
-  let ev: WatchEvent;
-  try {
-    ev = JSON.parse(line) as WatchEvent;
-  } catch (e) {
-    throw new Error(`watch ${path}: malformed event line (${(e as Error).message}): ${line.slice(0, 120)}`, { cause: e });
-  }
-  if (!ev || typeof ev !== 'object' || !['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'].includes(ev.type) || typeof ev.object !== 'object' || ev.object === null) {
-    throw new Error(`watch ${path}: event without a valid type/object: ${line.slice(0, 120)}`);
-  }
-  if (ev.type !== 'BOOKMARK' && ev.type !== 'ERROR' && !(ev.object as KubeObject).metadata?.uid) {
-    throw new Error(`watch ${path}: ${ev.type} event object has no metadata.uid`);
-  }
-  return ev;
 }

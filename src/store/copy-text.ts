@@ -1,6 +1,11 @@
 // PostgreSQL COPY text format, written by hand because it is the ingest hot path: one line per row,
 // columns separated by tabs, \N for NULL, and backslash, tab, newline and carriage return escaped inside
 // values (https://www.postgresql.org/docs/current/sql-copy.html, "Text Format").
+//
+// NUL is the one character PostgreSQL cannot store at all: not in text (not even escaped as \000) and
+// not in jsonb (the escape \u0000 is refused). Any API string may hold one (a container's termination
+// message is whatever the process wrote), and one such value would fail the whole COPY batch, over and
+// over. So NUL becomes U+FFFD, the replacement character, where the row text is made.
 import type { ColumnSpec } from './schema.js';
 
 const COPY_NULL = '\\N';
@@ -15,11 +20,21 @@ export class BadRowError extends Error {
 
 type Encoder = (v: unknown) => string;
 
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const NEEDS_ESCAPE = /[\\\t\n\r\0]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\uFFFD' };
 
 export function escapeCopyText(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]) : s;
+}
+
+const JSON_NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * JSON text with every \u0000 escape made \ufffd (PostgreSQL's jsonb refuses the first). Only an escape
+ * preceded by an even number of backslashes is one: in `\\u0000` the backslash itself is escaped.
+ */
+function jsonWithoutNul(json: string): string {
+  return json.includes('\\u0000') ? json.replace(JSON_NUL_ESCAPE, '$1\\ufffd') : json;
 }
 
 /**
@@ -73,7 +88,7 @@ function encodeBoolean(v: unknown): string {
 
 function encodeJson(v: unknown): string {
   if (v === null || v === undefined) return COPY_NULL;
-  return escapeCopyText(typeof v === 'string' ? v : JSON.stringify(v));
+  return escapeCopyText(jsonWithoutNul(typeof v === 'string' ? v : JSON.stringify(v)));
 }
 
 function encoderFor(sqlType: string): Encoder {

@@ -250,7 +250,7 @@ test('deletions made while the API server was down are reconciled; a compacted w
   const addedSince = (await podUids(`SELECT DISTINCT uid FROM kubepulse.change_log WHERE cluster_id = $1 AND kind = 'pod' AND op = 'add'`)).filter((u) => !addedBefore.has(u));
   assert.deepEqual(addedSince, replacements);
   const st = await collector.refreshStatus();
-  assert.ok(st.clusters.find((c) => c.name === 'beta')!.watches.find((w) => w.kind === 'pod')!.relists >= 2);
+  assert.ok(st.clusters.find((c) => c.name === 'beta')!.watches.find((w) => w.kind === 'pod')!.relists >= 1, 'the 410 made the pod informer relist');
 });
 
 test('the history query returns the pods that ran on a node at a past moment, with their limits', async () => {

@@ -34,12 +34,22 @@ export interface FaultConfig {
   apiDownUntilMs: number;
   /** Watches are cut (connection destroyed) after this long; 0 = never. */
   watchCutAfterMs: number;
+  /**
+   * Watch streams are sent in pieces of 1 … this many bytes (random), each its own write a millisecond
+   * apart, so events (and multi-byte characters) arrive cut at any byte; 0 = whole events.
+   */
+  watchChunkBytes: number;
+  /**
+   * The next `count` list requests that carry a continue token (pages after the first) are answered 429
+   * with this Retry-After, as API Priority and Fairness throttles a long paged list.
+   */
+  throttleListPages: { count: number; retryAfterSeconds: number };
   /** Simulated RBAC: matching requests get 403 Forbidden. */
   forbid: RbacDenial[];
 }
 
 export function defaultFaults(): FaultConfig {
-  return { api: {}, kubelets: {}, nodes: {}, apiDownUntilMs: 0, watchCutAfterMs: 0, forbid: [] };
+  return { api: {}, kubelets: {}, nodes: {}, apiDownUntilMs: 0, watchCutAfterMs: 0, watchChunkBytes: 0, throttleListPages: { count: 0, retryAfterSeconds: 1 }, forbid: [] };
 }
 
 const SPEC_KEYS = ['latencyMs', 'latencyJitterMs', 'errorRate', 'errorCodes', 'resetRate', 'truncateRate', 'malformedRate', 'frozenSummary'];
@@ -64,7 +74,7 @@ function checkSpec(spec: unknown, where: string): FaultSpec {
 export function parseFaults(input: unknown, base: FaultConfig = defaultFaults()): FaultConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('faults: expected a JSON object');
   const o = input as Record<string, unknown>;
-  const known = ['api', 'kubelets', 'nodes', 'apiDownUntilMs', 'apiDownForSeconds', 'watchCutAfterMs', 'forbid'];
+  const known = ['api', 'kubelets', 'nodes', 'apiDownUntilMs', 'apiDownForSeconds', 'watchCutAfterMs', 'watchChunkBytes', 'throttleListPages', 'forbid'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`faults.${k}: unknown key (known: ${known.join(', ')})`);
   const out: FaultConfig = { ...base, nodes: { ...base.nodes } };
   if ('api' in o) out.api = checkSpec(o.api, 'faults.api');
@@ -84,6 +94,18 @@ export function parseFaults(input: unknown, base: FaultConfig = defaultFaults())
   if ('watchCutAfterMs' in o) {
     if (typeof o.watchCutAfterMs !== 'number' || o.watchCutAfterMs < 0) throw new Error('faults.watchCutAfterMs: expected a number >= 0');
     out.watchCutAfterMs = o.watchCutAfterMs;
+  }
+  if ('watchChunkBytes' in o) {
+    if (typeof o.watchChunkBytes !== 'number' || !Number.isInteger(o.watchChunkBytes) || o.watchChunkBytes < 0) throw new Error('faults.watchChunkBytes: expected an integer >= 0');
+    out.watchChunkBytes = o.watchChunkBytes;
+  }
+  if ('throttleListPages' in o) {
+    const t = o.throttleListPages as { count?: unknown; retryAfterSeconds?: unknown } | null;
+    const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+    if (typeof t !== 'object' || t === null || !whole(t.count) || (t.retryAfterSeconds !== undefined && !whole(t.retryAfterSeconds))) {
+      throw new Error('faults.throttleListPages: expected {count, retryAfterSeconds?} with integers >= 0');
+    }
+    out.throttleListPages = { count: t.count, retryAfterSeconds: t.retryAfterSeconds ?? 1 };
   }
   if ('forbid' in o) {
     if (!Array.isArray(o.forbid) || !o.forbid.every((d) => typeof d === 'object' && d !== null && typeof (d as { resource?: unknown }).resource === 'string')) throw new Error('faults.forbid: expected a list of {resource, verb?, namespace?}');
@@ -116,6 +138,14 @@ export class FaultInjector {
     else if (spec.truncateRate && r.chance(spec.truncateRate)) d.body = 'truncate';
     else if (spec.malformedRate && r.chance(spec.malformedRate)) d.body = 'malformed';
     return d;
+  }
+
+  /** Retry-After seconds when this page of a list is to be throttled (uses up one of the count), else null. */
+  throttlePage(): number | null {
+    const t = this.config.throttleListPages;
+    if (t.count <= 0) return null;
+    this.config.throttleListPages = { ...t, count: t.count - 1 };
+    return t.retryAfterSeconds;
   }
 
   apiDown(nowMs: number): boolean {

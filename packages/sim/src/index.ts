@@ -50,17 +50,27 @@ export interface SimCluster {
   options: SimOptions;
   /* test/demo control */
   deletePod(namespace: string, name: string): void;
+  /**
+   * Puts any strings (NUL, multi-byte …) into a pod: extra annotations, and the first container's last
+   * termination message and reason (a terminated previous run is made up when it had none). Emits MODIFIED.
+   */
+  setPodStrings(namespace: string, name: string, strings: { annotations?: Record<string, string>; terminationMessage?: string; terminationReason?: string }): void;
   setApiDown(down: boolean): void;
   /** Current faults; replace with setFaults (validated; throws naming the bad key). */
   faults(): FaultConfig;
   setFaults(f: unknown): void;
+  /**
+   * Restarts the apiserver: every connection drops (watches break mid-stream), connections are refused
+   * for `downForMs`, then it listens again on the same port with its history kept. Resolves when it is up.
+   */
+  restartApiServer(downForMs?: number): Promise<void>;
   /** Forgets the watch history: watches from older resourceVersions get 410. */
   compact(): void;
   setNodeReady(node: string, ready: boolean): void;
   /** Node names in order, with their direct kubelet address and port. */
   nodes(): Array<{ name: string; address: string; kubeletPort: number; ready: boolean }>;
   /** Pod count and resourceVersion, for tests and logs. */
-  stats(): { nodes: number; pods: number; resourceVersion: number; watches: number };
+  stats(): { nodes: number; pods: number; resourceVersion: number; watches: number; apiRestarts: number };
   stop(): Promise<void>;
 }
 
@@ -143,6 +153,13 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
         return { status: 200, body: { compactedRv: world.store.compactedRv } };
       }
       if (method === 'POST' && parts[0] === 'watches' && parts[1] === 'cut') return { status: 200, body: { cut: api.cutWatches() } };
+      if (method === 'POST' && parts[0] === 'apiserver' && parts[1] === 'restart') {
+        const downForMs = Number(query.get('downForMs') ?? 0);
+        if (!Number.isFinite(downForMs) || downForMs < 0) return { status: 400, body: { error: 'downForMs: expected a number >= 0' } };
+        // After this answer has gone out: the restart drops this very connection too.
+        setTimeout(() => void api.restart(downForMs), 50);
+        return { status: 202, body: { restarting: true, downForMs } };
+      }
       if (method === 'POST' && parts[0] === 'churn') return { status: 200, body: { deleted: dynamics.churnOnePod() ?? null } };
       if (method === 'POST' && parts[0] === 'nodes' && parts.length === 1) {
         const n = await joiner.join();
@@ -174,6 +191,20 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);
       world.removePod(pod as PodRecord); // the store holds pods as PodRecords
     },
+    setPodStrings(namespace, name, strings) {
+      const pod = world.store.get('v1/pods', namespace, name) as PodRecord | undefined;
+      if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);
+      if (strings.annotations) pod.extraAnnotations = { ...pod.extraAnnotations, ...strings.annotations };
+      const first = pod.containers[0];
+      if ((strings.terminationMessage !== undefined || strings.terminationReason !== undefined) && first) {
+        const at = world.now();
+        const last = { reason: 'Error', exitCode: 1, startedAt: at, finishedAt: at, ...first.lastTerminated };
+        if (strings.terminationMessage !== undefined) last.message = strings.terminationMessage;
+        if (strings.terminationReason !== undefined) last.reason = strings.terminationReason;
+        first.lastTerminated = last;
+      }
+      world.store.touch('v1/pods', pod);
+    },
     setApiDown(down) {
       faults.config = { ...faults.config, apiDownUntilMs: down ? Number.MAX_SAFE_INTEGER : 0 };
       if (down) api.beginOutage();
@@ -183,6 +214,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       faults.config = parseFaults(f);
       if (faults.apiDown(Date.now())) api.beginOutage();
     },
+    restartApiServer: (downForMs = 0) => api.restart(downForMs),
     compact: () => world.store.compact(),
     setNodeReady(node, ready) {
       const n = world.nodes.get(node);
@@ -190,7 +222,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       world.setNodeReady(n, ready);
     },
     nodes: () => [...world.nodes.values()].map((n) => ({ name: n.name, address: n.address, kubeletPort: n.kubeletPort, ready: n.ready })),
-    stats: () => ({ nodes: world.nodes.size, pods: world.podsByUid.size, resourceVersion: world.store.resourceVersion, watches: world.store.watcherCount() }),
+    stats: () => ({ nodes: world.nodes.size, pods: world.podsByUid.size, resourceVersion: world.store.resourceVersion, watches: world.store.watcherCount(), apiRestarts: api.restarts }),
     async stop() {
       dynamics.stop();
       world.stop();

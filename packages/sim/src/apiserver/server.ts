@@ -11,6 +11,7 @@ import type { Kubelets } from '../kubelets.js';
 import { apiGroupList, apiVersions, openApiV2, resourceList, versionInfo } from './discovery.js';
 import { ApiError, badRequest, forbidden, internalError, methodNotAllowed, notFound, sendStatus, serviceUnavailable, tooManyRequests, unauthorized } from './status.js';
 import { serveList } from './list.js';
+import { queryBool } from './query.js';
 import { serveWatch, type ActiveWatch } from './watch.js';
 import { resetConnection, responseSink } from './sink.js';
 import { tableOf, wantsTable } from './table.js';
@@ -19,6 +20,7 @@ import { deleteObject, patchObject, requireObject, scaleObject, writeScale } fro
 import type { SimLogger } from '../logger.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const DISCOVERY_SLASHED = new Set(['/version/', '/api/', '/apis/', '/openapi/v2/']);
 
 export interface AdminHandler {
   (method: string, path: string, query: URLSearchParams, body: string): Promise<{ status: number; body: unknown }>;
@@ -169,10 +171,12 @@ export class ApiServer {
     if (d.errorCode) throw internalError();
 
     if (method === 'GET') {
-      if (path === '/version') return sendJson(res, 200, versionInfo(this.deps.world.options.gitVersion), d.body === 'reset' ? 'none' : d.body);
-      if (path === '/api') return sendJson(res, 200, apiVersions());
-      if (path === '/apis') return sendJson(res, 200, apiGroupList());
-      if (path === '/openapi/v2') return sendJson(res, 200, openApiV2(this.deps.world.options.gitVersion));
+      // Discovery answers with and without a trailing slash, as a real apiserver does.
+      const doc = DISCOVERY_SLASHED.has(path) ? path.slice(0, -1) : path;
+      if (doc === '/version') return sendJson(res, 200, versionInfo(this.deps.world.options.gitVersion), d.body === 'reset' ? 'none' : d.body);
+      if (doc === '/api') return sendJson(res, 200, apiVersions());
+      if (doc === '/apis') return sendJson(res, 200, apiGroupList());
+      if (doc === '/openapi/v2') return sendJson(res, 200, openApiV2(this.deps.world.options.gitVersion));
       const metrics = metricsApi(this.deps.world, this.deps.kubelets, path);
       if (metrics !== undefined) return sendJson(res, 200, metrics);
       const gvMatch = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(path);
@@ -203,11 +207,13 @@ export class ApiServer {
       }
       const listReq = { def: route.def, resource: route.resource, namespace: route.namespace, query: url.searchParams, table: wantsTable(req.headers.accept) };
       if (verb === 'watch') {
-        const w = serveWatch(store, listReq, res, { bookmarkIntervalMs: this.deps.bookmarkIntervalMs, cutAfterMs: faults.config.watchCutAfterMs, rng: () => world.rng.next() });
+        const w = serveWatch(store, listReq, res, { bookmarkIntervalMs: this.deps.bookmarkIntervalMs, cutAfterMs: faults.config.watchCutAfterMs, chunkBytes: faults.config.watchChunkBytes, rng: () => world.rng.next() });
         this.watches.add(w);
         res.on('close', () => this.watches.delete(w));
         return;
       }
+      const throttled = listReq.query.get('continue') ? faults.throttlePage() : null;
+      if (throttled !== null) throw tooManyRequests(throttled);
       await serveList(store, listReq, responseSink(res, d.body));
       return;
     }
@@ -265,6 +271,25 @@ export class ApiServer {
     return n;
   }
 
+  /**
+   * An apiserver restart: every connection is dropped mid-stream (open watches break, they do not end
+   * cleanly), new connections are refused for `downForMs`, then the server listens again on the same
+   * address. The watch history survives (it is etcd's), so watches can resume where they were.
+   */
+  async restart(downForMs: number): Promise<void> {
+    const { address, port } = this.server.address() as { address: string; port: number };
+    this.restarts++;
+    await new Promise<void>((r) => {
+      this.server.close(() => r());
+      this.server.closeAllConnections();
+    });
+    if (downForMs > 0) await new Promise((r) => setTimeout(r, downForMs));
+    if (!this.stopped) await this.listen(address, port);
+  }
+
+  /** Restarts so far (GET /_sim/state). */
+  restarts = 0;
+
   /** An outage starts: open watches end and idle keep-alive connections close, as when an apiserver dies. */
   beginOutage(): void {
     this.cutWatches();
@@ -276,6 +301,7 @@ export class ApiServer {
     for (const t of this.pendingTimers) clearTimeout(t);
     this.pendingTimers.clear();
     this.cutWatches();
+    if (!this.server.listening) return; // stopped in the middle of a restart
     await new Promise<void>((r) => {
       this.server.close(() => r());
       this.server.closeAllConnections();
@@ -285,7 +311,7 @@ export class ApiServer {
 
 function verbOf(method: string, route: Route, q: URLSearchParams): string {
   if (method === 'GET') {
-    if (route.watch || q.get('watch') === 'true' || q.get('watch') === '1') return 'watch';
+    if (route.watch || queryBool(q, 'watch')) return 'watch';
     return route.name ? 'get' : 'list';
   }
   return { PATCH: 'patch', PUT: 'update', DELETE: 'delete', POST: 'create' }[method] ?? method.toLowerCase();

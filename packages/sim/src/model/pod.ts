@@ -61,7 +61,7 @@ export interface ContainerState {
   id: string;
   restartCount: number;
   startedAt: Date;
-  lastTerminated?: { reason: string; exitCode: number; startedAt: Date; finishedAt: Date };
+  lastTerminated?: { reason: string; exitCode: number; startedAt: Date; finishedAt: Date; message?: string };
   /** For Succeeded pods (jobs): how the container ended. */
   terminated?: { reason: string; exitCode: number; finishedAt: Date };
 }
@@ -113,6 +113,8 @@ export class PodRecord implements SimObject {
   deletionTimestamp?: string;
   /** The controller record that owns this pod (world.ts's Owner); never serialised. */
   owner: unknown;
+  /** Annotations set by a test or the demo, on top of the ones derived from the record. */
+  extraAnnotations?: Record<string, string>;
 
   constructor(
     metadata: SimMetadata,
@@ -162,7 +164,7 @@ export class PodRecord implements SimObject {
     metadata.resourceVersion = m.resourceVersion;
     metadata.creationTimestamp = m.creationTimestamp;
     metadata.labels = m.labels;
-    metadata.annotations = { 'kubernetes.io/config.seen': this.startTime.toISOString().replace('Z', '000000Z'), 'kubernetes.io/config.source': 'api' };
+    metadata.annotations = { 'kubernetes.io/config.seen': this.startTime.toISOString().replace('Z', '000000Z'), 'kubernetes.io/config.source': 'api', ...this.extraAnnotations };
     // Pods carry metadata.generation from 1.33 (PodObservedGenerationTracking); older pods have none.
     if (minor >= 33) metadata.generation = 1;
     if (m.ownerReferences) metadata.ownerReferences = m.ownerReferences;
@@ -199,8 +201,9 @@ export class PodRecord implements SimObject {
       } else {
         st.state = { running: { startedAt: iso(s.startedAt) } };
       }
-      st.lastState = s.lastTerminated
-        ? { terminated: { exitCode: s.lastTerminated.exitCode, reason: s.lastTerminated.reason, startedAt: iso(s.lastTerminated.startedAt), finishedAt: iso(s.lastTerminated.finishedAt), containerID: `containerd://${s.id}` } }
+      const last = s.lastTerminated;
+      st.lastState = last
+        ? { terminated: { exitCode: last.exitCode, reason: last.reason, ...(last.message === undefined ? {} : { message: last.message }), startedAt: iso(last.startedAt), finishedAt: iso(last.finishedAt), containerID: `containerd://${s.id}` } }
         : {};
       st.ready = running;
       st.restartCount = s.restartCount;
