@@ -2,14 +2,21 @@
 // clusters (their own CA, token and kubeconfig), and the collector collecting both. Prints how to look
 // at the data, and stops it all (PostgreSQL too) on Ctrl-C.
 import { mkdirSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildConfig, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { Collector } from '../collector/collector.js';
 import { log, registerSecret } from '../log.js';
 import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
-import { onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { onStopSignal, reportStartError, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { claimOwnership, recordOwnerHttp, rememberClaim, forgetClaim, type OwnerClaim } from '../store/embedded-owner.js';
+import { embeddedOwner } from '../collector/open-database.js';
+import { DataDirInUseError } from '../store/embedded-owner.js';
 import { EXAMPLE_QUERIES } from './example-queries.js';
+
+/** In .kubepulse: names the running demo, whose kubeconfig a second demo must not overwrite. */
+const DEMO_OWNER_FILE = 'demo-owner.json';
 
 export interface DemoOptions {
   config?: string;
@@ -27,26 +34,36 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
   const podsPerNode = positiveInt(o.podsPerNode ?? '8', '--pods-per-node');
   const sims: SimCluster[] = [];
   let collector: Collector | null = null;
+  let lock: OwnerClaim | null = null;
+  const dir = resolve('.kubepulse');
   const stopAll = async () => {
     await collector?.stop();
     await Promise.all(sims.map((s) => s.stop()));
+    forgetClaim(dir, DEMO_OWNER_FILE);
+    await lock?.release();
   };
   try {
+    // A demo already running here keeps its kubeconfig and database: refused before anything is written.
+    const dbOwner = await embeddedOwner(base);
+    if (dbOwner) throw new DataDirInUseError(resolve(base.database.data_dir), dbOwner, 'kubepulse demo');
+    mkdirSync(dir, { recursive: true });
+    lock = await claimOwnership(dir, { port: base.database.port, user: '', database: '' }, 'kubepulse demo', DEMO_OWNER_FILE);
+    rememberClaim(dir, lock, DEMO_OWNER_FILE);
     for (const [i, name] of ['demo-east', 'demo-west'].entries()) {
       const sim = await startSim({ name, nodes, podsPerNode, seed: i + 1, logger: log('sim') });
       registerSecret(sim.token);
       sims.push(sim);
     }
-    const dir = resolve('.kubepulse');
-    mkdirSync(dir, { recursive: true });
     const kubeconfig = resolve(dir, 'demo.kubeconfig');
     await writeKubeconfig(kubeconfig, sims);
+    await chmod(kubeconfig, 0o600); // it holds the simulated clusters' token
     const cfg = demoConfig(base, kubeconfig, sims);
     collector = await Collector.start(cfg);
+    await recordOwnerHttp(collector.httpAddress);
     printWelcome(collector, kubeconfig);
   } catch (e) {
     await stopAll();
-    throw e;
+    return reportStartError(e, base.server.listen);
   }
   return onStopSignal(stopAll);
 }
@@ -74,6 +91,7 @@ function printWelcome(c: Collector, kubeconfig: string): void {
     '',
     'kubepulse demo is running: two simulated clusters collected into PostgreSQL.',
     '',
+    `  viewer:      http://${c.httpAddress}/`,
     `  status:      http://${c.httpAddress}/api/status   (or: kubepulse status)`,
     `  kubectl:     kubectl --kubeconfig ${kubeconfig} --context demo-east get pods -A`,
     `  database:    psql "${url}"`,

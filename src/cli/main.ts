@@ -116,7 +116,10 @@ function exit(code: number | void): void {
   if (typeof code === 'number') process.exitCode = code;
 }
 
-program.parseAsync(process.argv).catch((e: Error) => {
-  process.stderr.write(`kubepulse: ${e.message}\n`);
-  process.exitCode = 1;
+program.parseAsync(process.argv).catch(async (e: Error) => {
+  // A permanent error (a setting, a permission, a data folder another process owns) says its fix, exit 2.
+  const { classifyStartError, PERMANENT_EXIT_CODE } = await import('../supervisor/permanent-error.js');
+  const c = classifyStartError(e);
+  process.stderr.write(`kubepulse: ${c.message}\n`);
+  process.exitCode = c.permanent ? PERMANENT_EXIT_CODE : 1;
 });
