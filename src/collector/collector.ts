@@ -130,7 +130,7 @@ export class Collector {
     s.route('/api/reload', async (req) => {
       if (req.method !== 'POST') return { status: 405, json: { error: 'use POST' }, headers: { allow: 'POST' } };
       return { json: await this.reloadFromSource() };
-    });
+    }, { methods: ['POST'] });
     this.viewer = registerViewer(s, { pool: this.db.pool, status: async () => this.health?.current ?? (await this.refreshStatus()), statusNow: () => this.health?.current ?? null });
   }
 

@@ -10,9 +10,9 @@ export class RotatingFile extends Writable {
   private size: number;
   constructor(private path: string, private maxBytes: number, private maxFiles: number) {
     super();
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 }); // logs may hold what redaction missed: private
     this.size = existsSync(path) ? statSync(path).size : 0;
-    this.out = createWriteStream(path, { flags: 'a' });
+    this.out = createWriteStream(path, { flags: 'a', mode: 0o600 });
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.size + chunk.length > this.maxBytes && this.size > 0) this.rotate();
@@ -29,7 +29,7 @@ export class RotatingFile extends Writable {
         renameSync(from, to);
       }
     }
-    this.out = createWriteStream(this.path, { flags: 'a' });
+    this.out = createWriteStream(this.path, { flags: 'a', mode: 0o600 });
     this.size = 0;
   }
   override _final(cb: (err?: Error | null) => void): void {

@@ -121,7 +121,7 @@ export class Spool {
   constructor(private readonly o: SpoolOptions) {
     if (!(o.maxBytes > 0)) throw new Error(`spool: maxBytes must be positive, got ${o.maxBytes}`);
     this.segmentBytes = o.segmentBytes ?? Math.min(64 * 2 ** 20, Math.max(2 ** 20, Math.floor(o.maxBytes / 16)));
-    mkdirSync(o.dir, { recursive: true });
+    mkdirSync(o.dir, { recursive: true, mode: 0o700 }); // spooled rows and status reports are private
     for (const name of readdirSync(o.dir).sort()) {
       const p = parseSegmentName(name);
       if (!p) continue;
@@ -225,7 +225,7 @@ export class Spool {
     if (!a) {
       const name = segmentName(Date.now(), this.counter++, stream);
       const seg: Segment = { name, stream, createdMs: Date.now(), bytes: 0, records: 0 };
-      a = { seg, fd: openSync(join(this.o.dir, name), 'a') };
+      a = { seg, fd: openSync(join(this.o.dir, name), 'a', 0o600) };
       this.segments.push(seg);
       this.segments.sort((x, y) => (x.name < y.name ? -1 : 1));
       this.active.set(stream, a);
@@ -266,7 +266,7 @@ export class Spool {
   progress(name: string, index: number): void {
     const stream = parseSegmentName(name)?.stream ?? 'metric';
     const tmp = join(this.o.dir, `${cursorFile(stream)}.tmp`);
-    writeFileSync(tmp, JSON.stringify({ segment: name, index }));
+    writeFileSync(tmp, JSON.stringify({ segment: name, index }), { mode: 0o600 });
     renameSync(tmp, join(this.o.dir, cursorFile(stream)));
   }
 
@@ -303,7 +303,7 @@ export class Spool {
     if (ids[name] === id) return;
     ids[name] = id;
     const tmp = join(this.o.dir, `${CLUSTER_IDS}.tmp`);
-    writeFileSync(tmp, JSON.stringify(ids));
+    writeFileSync(tmp, JSON.stringify(ids), { mode: 0o600 });
     renameSync(tmp, join(this.o.dir, CLUSTER_IDS));
   }
 
