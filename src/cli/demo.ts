@@ -4,12 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildConfig, loadConfig } from '../config/load.js';
+import { buildConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { Collector } from '../collector/collector.js';
 import { log, registerSecret } from '../log.js';
 import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
-import { onStopSignal, reportStartError, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { loadConfigOrReport, onStopSignal, refuseToStart, reportStartError, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 import { claimOwnership, recordOwnerHttp, rememberClaim, forgetClaim, type OwnerClaim } from '../store/embedded-owner.js';
 import { embeddedOwner } from '../collector/open-database.js';
 import { DataDirInUseError } from '../store/embedded-owner.js';
@@ -26,8 +26,12 @@ export interface DemoOptions {
 }
 
 export async function demoCommand(o: DemoOptions): Promise<number> {
-  const base = o.config ? loadConfig(o.config) : loadConfig(undefined);
+  const base = loadConfigOrReport(o.config);
+  if (!base) return 2;
   setUpLogging(base);
+  // The demo's clusters are its own: only the address, folders and database are checked.
+  const refused = await refuseToStart(base, o.config || process.env.KUBEPULSE_CONFIG || 'configuration', { clusters: false });
+  if (refused !== null) return refused;
   const supervised = await superviseUnlessWorker(base, o.watchdog);
   if (supervised !== null) return supervised;
   const nodes = positiveInt(o.nodes ?? '3', '--nodes');

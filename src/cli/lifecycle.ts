@@ -36,6 +36,20 @@ export function reportStartError(e: unknown, listen: string): number {
   return 1;
 }
 
+/**
+ * Before `run` or `demo` forks its worker: the problems that would make every start fail (a missing
+ * kubeconfig, an address of no interface, a folder the server cannot enter) are printed, all of them,
+ * and the command exits 2 instead of the watchdog restarting it forever. Null when it may start.
+ */
+export async function refuseToStart(cfg: Config, source: string, o: { clusters: boolean }): Promise<number | null> {
+  if (isWorker()) return null; // checked by the watchdog's process already
+  const { preflight } = await import('./preflight.js');
+  const found = await preflight(o.clusters ? cfg : { ...cfg, clusters: [{ name: 'x', kubeconfig: '', context: '', in_cluster: true, enabled: true, kinds: {} }] }, source);
+  if (!found.errors.length) return null;
+  process.stderr.write(`kubepulse: cannot start, fix these first:\n${found.errors.map((e) => `  ${e}`).join('\n')}\n`);
+  return PERMANENT_EXIT_CODE;
+}
+
 export function setUpLogging(cfg: Config): void {
   configureLogging({
     level: cfg.log.level,

@@ -4,7 +4,7 @@ import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
 import { HeapGrowingGovernor, heapGrowingOptions, type HeapGrowingOptions } from '../runtime/heap-governor.js';
 import { recordOwnerHttp } from '../store/embedded-owner.js';
-import { loadConfigOrReport, onReloadSignal, onStopSignal, reportStartError, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { loadConfigOrReport, onReloadSignal, onStopSignal, refuseToStart, reportStartError, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 
 export interface RunOptions {
   config?: string;
@@ -23,6 +23,8 @@ export async function runCommand(o: RunOptions): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
+  const refused = await refuseToStart(cfg, o.config || process.env.KUBEPULSE_CONFIG || 'configuration', { clusters: true });
+  if (refused !== null) return refused;
   const supervised = await superviseUnlessWorker(cfg, o.watchdog);
   if (supervised !== null) return supervised;
   // Only the process that collects holds the large state (see runtime/heap-governor.ts).

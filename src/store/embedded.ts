@@ -2,7 +2,7 @@
 // package ships, so `npm install && npm run demo` needs nothing else. The data directory is an ordinary
 // PostgreSQL cluster (PG_VERSION, base/, …) plus one kubepulse file: the generated password (0600).
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -260,18 +260,35 @@ async function assertEmptyOrMissing(dataDir: string): Promise<void> {
  * of the data dir (e.g. /root is 0700). Checked up front: PostgreSQL's own error is obscure.
  */
 function assertTraversableByOthers(dir: string): void {
+  const why = untraversableParent(dir);
+  if (why) throw new PermanentError(why.problem, why.fix);
+}
+
+function untraversableParent(dir: string): { problem: string; fix: string } | null {
   for (let d = dir; ; d = dirname(d)) {
     if (existsSync(d)) {
       const mode = statSync(d).mode;
       if ((mode & 0o001) === 0) {
-        throw new PermanentError(
-          `embedded PostgreSQL: the server runs as the 'postgres' user, which cannot enter ${d} (mode ${(mode & 0o777).toString(8)})`,
-          `set database.data_dir to a folder outside ${d} (e.g. /var/lib/kubepulse) or chmod o+x ${d}`,
-        );
+        return {
+          problem: `embedded PostgreSQL: the server runs as the 'postgres' user, which cannot enter ${d} (mode ${(mode & 0o777).toString(8)})`,
+          fix: `set database.data_dir to a folder outside ${d} (e.g. /var/lib/kubepulse) or chmod o+x ${d}`,
+        };
       }
     }
-    if (dirname(d) === d) return;
+    if (dirname(d) === d) return null;
   }
+}
+
+/** What would stop the embedded server from starting in this folder, checked without starting it (config check). */
+export function dataDirProblem(dataDir: string): string | null {
+  const parent = isRoot() ? untraversableParent(dirname(dataDir)) : null;
+  if (parent) return `${parent.problem}; ${parent.fix}`;
+  if (!existsSync(dataDir)) return null;
+  if (!statSync(dataDir).isDirectory()) return `${dataDir} is a file, not a folder`;
+  if (existsSync(join(dataDir, 'PG_VERSION'))) {
+    return existsSync(join(dataDir, PASSWORD_FILE)) ? null : `${dataDir} holds a PostgreSQL cluster kubepulse did not create (no ${PASSWORD_FILE})`;
+  }
+  return readdirSync(dataDir).length > 0 ? `${dataDir} is not empty but holds no PostgreSQL cluster; choose an empty or new folder` : null;
 }
 
 /**
