@@ -64,7 +64,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
     const cfg = demoConfig(base, kubeconfig, sims);
     collector = await Collector.start(cfg);
     await recordOwnerHttp(collector.httpAddress);
-    printWelcome(collector, kubeconfig);
+    process.stdout.write(welcomeText(collector.httpAddress, collector.db.url, kubeconfig));
   } catch (e) {
     await stopAll();
     return reportStartError(e, base.server.listen);
@@ -89,16 +89,16 @@ function positiveInt(text: string, flag: string): number {
   return n;
 }
 
-function printWelcome(c: Collector, kubeconfig: string): void {
-  const url = c.db.url;
+/** The banner: where the viewer, the status, the clusters and the database are, and queries to try. */
+export function welcomeText(httpAddress: string, databaseUrl: string, kubeconfig: string): string {
   const lines = [
     '',
     'kubepulse demo is running: two simulated clusters collected into PostgreSQL.',
     '',
-    `  viewer:      http://${c.httpAddress}/`,
-    `  status:      http://${c.httpAddress}/api/status   (or: kubepulse status)`,
+    `  viewer:      http://${httpAddress}/`,
+    `  status:      http://${httpAddress}/api/status   (or: kubepulse status)`,
     `  kubectl:     kubectl --kubeconfig ${kubeconfig} --context demo-east get pods -A`,
-    `  database:    psql "${url}"`,
+    `  database:    psql "${databaseUrl}"`,
     '',
     'Try these queries:',
     ...EXAMPLE_QUERIES.flatMap((q) => ['', `  -- ${q.title}`, ...q.sql.split('\n').map((l) => `  ${l}`)]),
@@ -106,5 +106,5 @@ function printWelcome(c: Collector, kubeconfig: string): void {
     'Press Ctrl-C to stop (PostgreSQL is stopped too).',
     '',
   ];
-  process.stdout.write(lines.join('\n'));
+  return lines.join('\n');
 }

@@ -18,6 +18,15 @@ type OptionsOf<F extends (o: never, ...rest: never[]) => unknown> = Parameters<F
 
 const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../package.json'), 'utf8')) as { version: string };
 
+// A reader that goes away (`kubepulse inspect … | head -1`) is no error: stop writing and exit quietly,
+// as a command killed by SIGPIPE would, instead of dying on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const program = new Command();
 program.name('kubepulse').description('Real-time Kubernetes performance collector: clusters into PostgreSQL, shown live').version(pkg.version, '-V, --version');
 

@@ -182,6 +182,7 @@ export class Informer {
     const relistAt = Date.now() + (this.o.resyncMs ?? 600_000);
     while (!this.stopped && Date.now() < relistAt) {
       this.status.state = 'watching';
+      this.status.lastError = null; // listed again: the error that sent it to backoff is over
       const remainingS = Math.max(1, Math.ceil((relistAt - Date.now()) / 1000));
       // Like client-go: a server-side timeout of 5–10 min, randomised so watches do not end together.
       const timeoutS = Math.min(remainingS, 300 + Math.floor(Math.random() * 300));

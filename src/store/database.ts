@@ -113,8 +113,8 @@ export class Database {
   }
 
   /** Records the outcome of a write: the status shows connected/unreachable and the latency. */
-  noteWrite(ok: boolean, latencyMs: number, error?: string): void {
-    this.reachability.noteWrite(ok, latencyMs, error);
+  noteWrite(ok: boolean, latencyMs: number, error?: string, at?: number): void {
+    this.reachability.noteWrite(ok, latencyMs, error, at);
   }
 
   get isEmbedded(): boolean {
