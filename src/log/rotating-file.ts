@@ -1,8 +1,9 @@
 // The log file: JSON lines appended to one file, renamed to .1, .2 … (oldest dropped) when it passes its
 // size, so a long-running collector's log cannot fill the disk.
 import { Writable } from 'node:stream';
-import { createWriteStream, mkdirSync, renameSync, statSync, existsSync, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, statSync, existsSync, unlinkSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { mkdirPrivate } from '../util/private-dir.js';
 
 /** A write stream that renames the file to .1, .2 … when it passes maxBytes. */
 export class RotatingFile extends Writable {
@@ -10,7 +11,7 @@ export class RotatingFile extends Writable {
   private size: number;
   constructor(private path: string, private maxBytes: number, private maxFiles: number) {
     super();
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 }); // logs may hold what redaction missed: private
+    mkdirPrivate(dirname(path)); // logs may hold what redaction missed: private
     this.size = existsSync(path) ? statSync(path).size : 0;
     this.out = createWriteStream(path, { flags: 'a', mode: 0o600 });
   }

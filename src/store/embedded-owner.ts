@@ -48,7 +48,7 @@ export function describeOwner(o: DataDirOwner): string {
 }
 
 /** The process's start time on Linux (field 22 of /proc/PID/stat), null elsewhere or when it is gone. */
-export function processStartTime(pid: number): string | null {
+function processStartTime(pid: number): string | null {
   if (process.platform !== 'linux') return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

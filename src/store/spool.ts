@@ -13,11 +13,12 @@
 // - Bounded: when the folder would pass maxBytes the oldest metric segments are deleted (counted and
 //   logged); inventory changes are never dropped — losing one would leave an object wrong for ever,
 //   while a dropped metric batch is a gap in a graph.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import type { InventoryChange } from '../inventory/informer.js';
 import { log } from '../log.js';
+import { mkdirPrivate } from '../util/private-dir.js';
 
 export type SpoolStream = 'metric' | 'inventory';
 
@@ -121,7 +122,7 @@ export class Spool {
   constructor(private readonly o: SpoolOptions) {
     if (!(o.maxBytes > 0)) throw new Error(`spool: maxBytes must be positive, got ${o.maxBytes}`);
     this.segmentBytes = o.segmentBytes ?? Math.min(64 * 2 ** 20, Math.max(2 ** 20, Math.floor(o.maxBytes / 16)));
-    mkdirSync(o.dir, { recursive: true, mode: 0o700 }); // spooled rows and status reports are private
+    mkdirPrivate(o.dir); // spooled rows and status reports are private
     for (const name of readdirSync(o.dir).sort()) {
       const p = parseSegmentName(name);
       if (!p) continue;

@@ -44,10 +44,10 @@ before(async () => {
     KUBEPULSE_SERVER__LISTEN: `127.0.0.1:${port}`,
     KUBEPULSE_COLLECTION__SUMMARY_INTERVAL: '1s',
     KUBEPULSE_COLLECTION__HEALTH_INTERVAL: '1s',
-    KUBEPULSE_LOG__FILE: join(dir, 'logs', 'kubepulse.log'),
+    KUBEPULSE_LOG__FILE: join(dir, 'state', 'logs', 'kubepulse.log'),
     KUBEPULSE_LOG__LEVEL: 'debug',
     KUBEPULSE_LOG__CONSOLE: 'json',
-    KUBEPULSE_SPOOL__DIR: join(dir, 'spool'),
+    KUBEPULSE_SPOOL__DIR: join(dir, 'state', 'spool'),
   };
 });
 
@@ -119,9 +119,9 @@ test('a password in the database URL\'s query string appears in no output, answe
   }
   assert.equal(await exited, 0, output.slice(-800));
   seen.push(['run output', output]);
-  seen.push(['log file', readFileSync(join(dir, 'logs', 'kubepulse.log'), 'utf8')]);
+  seen.push(['log file', readFileSync(join(dir, 'state', 'logs', 'kubepulse.log'), 'utf8')]);
   seen.push(['tables', await everyTable()]);
-  for (const f of readdirSync(join(dir, 'spool'))) seen.push([`spool/${f}`, readFileSync(join(dir, 'spool', f), 'utf8')]);
+  for (const f of readdirSync(join(dir, 'state', 'spool'))) seen.push([`spool/${f}`, readFileSync(join(dir, 'state', 'spool', f), 'utf8')]);
   for (const [where, text] of seen) {
     assert.ok(text.length > 0, `${where} is not empty`);
     assert.ok(!text.includes(password) && !text.includes(encodeURIComponent(password)), `${where} shows the database password`);
@@ -129,9 +129,11 @@ test('a password in the database URL\'s query string appears in no output, answe
   assert.match(output, /"database":"postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+\?password=(\*\*\*\*|\[REDACTED\])"/, 'the start line names the masked URL');
 
   if (process.platform !== 'win32') {
-    assert.equal(statSync(join(dir, 'logs', 'kubepulse.log')).mode & 0o777, 0o600, 'log file 0600');
-    assert.equal(statSync(join(dir, 'logs')).mode & 0o777, 0o700, 'log folder 0700');
-    assert.equal(statSync(join(dir, 'spool')).mode & 0o777, 0o700, 'spool folder 0700');
-    for (const f of readdirSync(join(dir, 'spool'))) assert.equal(statSync(join(dir, 'spool', f)).mode & 0o777, 0o600, `spool/${f} 0600`);
+    assert.equal(statSync(join(dir, 'state', 'logs', 'kubepulse.log')).mode & 0o777, 0o600, 'log file 0600');
+    assert.equal(statSync(join(dir, 'state', 'logs')).mode & 0o777, 0o700, 'log folder 0700');
+    assert.equal(statSync(join(dir, 'state', 'spool')).mode & 0o777, 0o700, 'spool folder 0700');
+    // Their parent keeps the default mode: as root the embedded server beside them must still enter it.
+    assert.equal(statSync(join(dir, 'state')).mode & 0o001, 0o001, 'the folder above them is not made private');
+    for (const f of readdirSync(join(dir, 'state', 'spool'))) assert.equal(statSync(join(dir, 'state', 'spool', f)).mode & 0o777, 0o600, `spool/${f} 0600`);
   }
 });

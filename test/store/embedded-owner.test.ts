@@ -35,8 +35,8 @@ async function value(url: string): Promise<number> {
 async function startOwner(port: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [CHILD, dataDir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   await waitFor(() => /^ready /m.test(out), `owner ready (output: ${out})`, 60_000);
   return { child, url: /^ready (\S+)/m.exec(out)![1] };
 }
