@@ -8,7 +8,7 @@ import { scrub } from './log/redaction.js';
 import { RotatingFile } from './log/rotating-file.js';
 
 // The redaction API is part of the logging API: callers register secrets where they log.
-export { MAX_ROTATING_SECRETS, registerSecret, registeredSecretCount, scrub } from './log/redaction.js';
+export { MAX_ROTATING_SECRETS, maskDatabaseUrl, registerSecret, registerUrlSecrets, registeredSecretCount, scrub, scrubKnownSecrets } from './log/redaction.js';
 
 export type { Logger };
 

@@ -1,13 +1,16 @@
-// `kubepulse config check FILE`: schema validation, then the deeper checks a schema cannot do (the
-// kubeconfig files and contexts named by each cluster exist).
-import { KubeConfig } from '@kubernetes/client-node';
+// `kubepulse config check FILE`: schema validation (every problem at once), then the deeper checks a
+// schema cannot do (preflight.ts: kubeconfig files and contexts, the HTTP address, folders, the database
+// URL). Exit 0 when the file is good (warnings printed), 2 with every error listed.
 import { ConfigError, loadConfig } from '../config/load.js';
+import { preflight } from './preflight.js';
 
 export async function configCheckCommand(file: string, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   let problems: string[];
   try {
     const cfg = loadConfig(file);
-    problems = cfg.clusters.flatMap((c, i) => clusterProblems(c, i, file));
+    const found = await preflight(cfg, file);
+    for (const w of found.warnings) err.write(`warning: ${w}\n`);
+    problems = found.errors;
     if (!problems.length) {
       out.write(`${file}: OK (${cfg.clusters.length} cluster${cfg.clusters.length === 1 ? '' : 's'}${cfg.database.url ? ', external database' : ', embedded database'})\n`);
       return 0;
@@ -18,21 +21,4 @@ export async function configCheckCommand(file: string, out: NodeJS.WritableStrea
   }
   for (const p of problems) err.write(`${p}\n`);
   return 2;
-}
-
-function clusterProblems(c: { name: string; kubeconfig: string; context: string; in_cluster: boolean }, i: number, file: string): string[] {
-  if (c.in_cluster) return [];
-  const kc = new KubeConfig();
-  try {
-    if (c.kubeconfig) kc.loadFromFile(c.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (e) {
-    return [`${file}: clusters[${i}].kubeconfig: cannot load ${c.kubeconfig || 'the default kubeconfig'}: ${(e as Error).message}`];
-  }
-  if (c.context && !kc.getContextObject(c.context)) {
-    const known = kc.getContexts().map((x) => x.name).join(', ') || 'none';
-    return [`${file}: clusters[${i}].context: context "${c.context}" not found in ${c.kubeconfig || 'the default kubeconfig'} (known: ${known})`];
-  }
-  if (!c.context && !kc.getCurrentContext()) return [`${file}: clusters[${i}].context: empty, and the kubeconfig has no current-context`];
-  return [];
 }

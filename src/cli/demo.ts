@@ -2,14 +2,21 @@
 // clusters (their own CA, token and kubeconfig), and the collector collecting both. Prints how to look
 // at the data, and stops it all (PostgreSQL too) on Ctrl-C.
 import { mkdirSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildConfig, loadConfig } from '../config/load.js';
+import { buildConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { Collector } from '../collector/collector.js';
 import { log, registerSecret } from '../log.js';
 import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
-import { onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { loadConfigOrReport, onStopSignal, refuseToStart, reportStartError, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { claimOwnership, recordOwnerHttp, rememberClaim, forgetClaim, type OwnerClaim } from '../store/embedded-owner.js';
+import { embeddedOwner } from '../collector/open-database.js';
+import { DataDirInUseError } from '../store/embedded-owner.js';
 import { EXAMPLE_QUERIES } from './example-queries.js';
+
+/** In .kubepulse: names the running demo, whose kubeconfig a second demo must not overwrite. */
+const DEMO_OWNER_FILE = 'demo-owner.json';
 
 export interface DemoOptions {
   config?: string;
@@ -19,34 +26,48 @@ export interface DemoOptions {
 }
 
 export async function demoCommand(o: DemoOptions): Promise<number> {
-  const base = o.config ? loadConfig(o.config) : loadConfig(undefined);
+  const base = loadConfigOrReport(o.config);
+  if (!base) return 2;
   setUpLogging(base);
+  // The demo's clusters are its own: only the address, folders and database are checked.
+  const refused = await refuseToStart(base, o.config || process.env.KUBEPULSE_CONFIG || 'configuration', { clusters: false });
+  if (refused !== null) return refused;
   const supervised = await superviseUnlessWorker(base, o.watchdog);
   if (supervised !== null) return supervised;
   const nodes = positiveInt(o.nodes ?? '3', '--nodes');
   const podsPerNode = positiveInt(o.podsPerNode ?? '8', '--pods-per-node');
   const sims: SimCluster[] = [];
   let collector: Collector | null = null;
+  let lock: OwnerClaim | null = null;
+  const dir = resolve('.kubepulse');
   const stopAll = async () => {
     await collector?.stop();
     await Promise.all(sims.map((s) => s.stop()));
+    forgetClaim(dir, DEMO_OWNER_FILE);
+    await lock?.release();
   };
   try {
+    // A demo already running here keeps its kubeconfig and database: refused before anything is written.
+    const dbOwner = await embeddedOwner(base);
+    if (dbOwner) throw new DataDirInUseError(resolve(base.database.data_dir), dbOwner, 'kubepulse demo');
+    mkdirSync(dir, { recursive: true });
+    lock = await claimOwnership(dir, { port: base.database.port, user: '', database: '' }, 'kubepulse demo', DEMO_OWNER_FILE);
+    rememberClaim(dir, lock, DEMO_OWNER_FILE);
     for (const [i, name] of ['demo-east', 'demo-west'].entries()) {
       const sim = await startSim({ name, nodes, podsPerNode, seed: i + 1, logger: log('sim') });
       registerSecret(sim.token);
       sims.push(sim);
     }
-    const dir = resolve('.kubepulse');
-    mkdirSync(dir, { recursive: true });
     const kubeconfig = resolve(dir, 'demo.kubeconfig');
     await writeKubeconfig(kubeconfig, sims);
+    await chmod(kubeconfig, 0o600); // it holds the simulated clusters' token
     const cfg = demoConfig(base, kubeconfig, sims);
     collector = await Collector.start(cfg);
-    printWelcome(collector, kubeconfig);
+    await recordOwnerHttp(collector.httpAddress);
+    process.stdout.write(welcomeText(collector.httpAddress, collector.db.url, kubeconfig));
   } catch (e) {
     await stopAll();
-    throw e;
+    return reportStartError(e, base.server.listen);
   }
   return onStopSignal(stopAll);
 }
@@ -68,15 +89,16 @@ function positiveInt(text: string, flag: string): number {
   return n;
 }
 
-function printWelcome(c: Collector, kubeconfig: string): void {
-  const url = c.db.url;
+/** The banner: where the viewer, the status, the clusters and the database are, and queries to try. */
+export function welcomeText(httpAddress: string, databaseUrl: string, kubeconfig: string): string {
   const lines = [
     '',
     'kubepulse demo is running: two simulated clusters collected into PostgreSQL.',
     '',
-    `  status:      http://${c.httpAddress}/api/status   (or: kubepulse status)`,
+    `  viewer:      http://${httpAddress}/`,
+    `  status:      http://${httpAddress}/api/status   (or: kubepulse status)`,
     `  kubectl:     kubectl --kubeconfig ${kubeconfig} --context demo-east get pods -A`,
-    `  database:    psql "${url}"`,
+    `  database:    psql "${databaseUrl}"`,
     '',
     'Try these queries:',
     ...EXAMPLE_QUERIES.flatMap((q) => ['', `  -- ${q.title}`, ...q.sql.split('\n').map((l) => `  ${l}`)]),
@@ -84,5 +106,5 @@ function printWelcome(c: Collector, kubeconfig: string): void {
     'Press Ctrl-C to stop (PostgreSQL is stopped too).',
     '',
   ];
-  process.stdout.write(lines.join('\n'));
+  return lines.join('\n');
 }

@@ -61,6 +61,14 @@ export async function inspectCommand(source: InspectSource, file: string, opts: 
     }
     throw e;
   }
+  // Prometheus text skips the families it does not know, so garbage (or `null`) decodes to nothing:
+  // a payload that yields no row at all is no kubelet payload of this kind.
+  if (source !== 'summary' && ENTITIES.every((e) => result.rows[e].length === 0)) {
+    const from = file === '-' ? 'stdin' : file;
+    const endpoint = source === 'cadvisor' ? '/metrics/cadvisor' : '/metrics/resource';
+    err.write(`kubepulse inspect: ${source}: ${from} holds no ${source} metrics (expected the Prometheus text a kubelet serves at ${endpoint})\n`);
+    return 1;
+  }
   if (opts.json) {
     out.write(`${JSON.stringify({ source, node: result.nodeName, tables: tablesOf(result.rows), unmapped: result.unmapped, ...result.extra }, null, 1)}\n`);
   } else {

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { isWorker, startWorkerLink } from '../supervisor/worker.js';
 import { reloadSignals, stopSignals } from '../platform/index.js';
+import { classifyStartError, PERMANENT_EXIT_CODE } from '../supervisor/permanent-error.js';
 
 /** Loads the config, or prints each problem (key path and reason) and returns null: the command exits 2. */
 export function loadConfigOrReport(path: string | undefined): Config | null {
@@ -16,6 +17,37 @@ export function loadConfigOrReport(path: string | undefined): Config | null {
     process.stderr.write(`${e.message}\n`);
     return null;
   }
+}
+
+/**
+ * A start that failed: a permanent error (a setting, a permission, a taken port or data folder) is said
+ * once on stderr with its fix, and ends the run with exit code 2, which the watchdog does not restart;
+ * anything else exits 1, and the watchdog retries (and says when).
+ */
+export function reportStartError(e: unknown, listen: string): number {
+  const c = classifyStartError(e, listen);
+  if (c.permanent) {
+    log('collector').error({ cause: c.message }, 'cannot start: permanent error, not retrying');
+    process.stderr.write(`kubepulse: ${c.message}\n`);
+    return PERMANENT_EXIT_CODE;
+  }
+  log('collector').error({ cause: c.message }, 'start failed');
+  process.stderr.write(`kubepulse: start failed: ${c.message}\n`);
+  return 1;
+}
+
+/**
+ * Before `run` or `demo` forks its worker: the problems that would make every start fail (a missing
+ * kubeconfig, an address of no interface, a folder the server cannot enter) are printed, all of them,
+ * and the command exits 2 instead of the watchdog restarting it forever. Null when it may start.
+ */
+export async function refuseToStart(cfg: Config, source: string, o: { clusters: boolean }): Promise<number | null> {
+  if (isWorker()) return null; // checked by the watchdog's process already
+  const { preflight } = await import('./preflight.js');
+  const found = await preflight(o.clusters ? cfg : { ...cfg, clusters: [{ name: 'x', kubeconfig: '', context: '', in_cluster: true, enabled: true, kinds: {} }] }, source);
+  if (!found.errors.length) return null;
+  process.stderr.write(`kubepulse: cannot start, fix these first:\n${found.errors.map((e) => `  ${e}`).join('\n')}\n`);
+  return PERMANENT_EXIT_CODE;
 }
 
 export function setUpLogging(cfg: Config): void {

@@ -18,6 +18,15 @@ type OptionsOf<F extends (o: never, ...rest: never[]) => unknown> = Parameters<F
 
 const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../package.json'), 'utf8')) as { version: string };
 
+// A reader that goes away (`kubepulse inspect … | head -1`) is no error: stop writing and exit quietly,
+// as a command killed by SIGPIPE would, instead of dying on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const program = new Command();
 program.name('kubepulse').description('Real-time Kubernetes performance collector: clusters into PostgreSQL, shown live').version(pkg.version, '-V, --version');
 
@@ -116,7 +125,10 @@ function exit(code: number | void): void {
   if (typeof code === 'number') process.exitCode = code;
 }
 
-program.parseAsync(process.argv).catch((e: Error) => {
-  process.stderr.write(`kubepulse: ${e.message}\n`);
-  process.exitCode = 1;
+program.parseAsync(process.argv).catch(async (e: Error) => {
+  // A permanent error (a setting, a permission, a data folder another process owns) says its fix, exit 2.
+  const { classifyStartError, PERMANENT_EXIT_CODE } = await import('../supervisor/permanent-error.js');
+  const c = classifyStartError(e);
+  process.stderr.write(`kubepulse: ${c.message}\n`);
+  process.exitCode = c.permanent ? PERMANENT_EXIT_CODE : 1;
 });

@@ -3,7 +3,8 @@ import { loadConfig } from '../config/load.js';
 import { Collector } from '../collector/collector.js';
 import { log } from '../log.js';
 import { HeapGrowingGovernor, heapGrowingOptions, type HeapGrowingOptions } from '../runtime/heap-governor.js';
-import { loadConfigOrReport, onReloadSignal, onStopSignal, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
+import { recordOwnerHttp } from '../store/embedded-owner.js';
+import { loadConfigOrReport, onReloadSignal, onStopSignal, refuseToStart, reportStartError, setUpLogging, superviseUnlessWorker } from './lifecycle.js';
 
 export interface RunOptions {
   config?: string;
@@ -22,11 +23,21 @@ export async function runCommand(o: RunOptions): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
+  const refused = await refuseToStart(cfg, o.config || process.env.KUBEPULSE_CONFIG || 'configuration', { clusters: true });
+  if (refused !== null) return refused;
   const supervised = await superviseUnlessWorker(cfg, o.watchdog);
   if (supervised !== null) return supervised;
   // Only the process that collects holds the large state (see runtime/heap-governor.ts).
   const governor = new HeapGrowingGovernor(heap).start();
-  const collector = await Collector.start(cfg, { loadConfig: () => loadConfig(o.config) });
+  let collector: Collector;
+  try {
+    collector = await Collector.start(cfg, { loadConfig: () => loadConfig(o.config) });
+  } catch (e) {
+    governor.stop();
+    return reportStartError(e, cfg.server.listen);
+  }
+  // `status`, `view` and a second `run` find this process's address in the data folder's owner file.
+  await recordOwnerHttp(collector.httpAddress);
   log('collector').info({ http: `http://${collector.httpAddress}`, database: collector.db.displayUrl, heap }, 'kubepulse running');
   onReloadSignal(async () => {
     await collector.reloadFromSource();

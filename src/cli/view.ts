@@ -7,6 +7,7 @@ import { HttpServer } from '../server/http-server.js';
 import { registerViewer } from '../viewer/api.js';
 import { log, registerSecret } from '../log.js';
 import type { StatusReport } from '../health/status.js';
+import { recordOwnerHttp } from '../store/embedded-owner.js';
 import { loadConfigOrReport, onStopSignal, setUpLogging } from './lifecycle.js';
 
 export interface ViewOptions {
@@ -21,7 +22,8 @@ export interface ViewServer {
 /** Starts the viewer-only server (exported for tests); the status has the database and no clusters. */
 export async function startViewServer(cfg: ReturnType<typeof loadConfig>): Promise<ViewServer> {
   registerSecret(cfg.server.token);
-  const db = await openDatabase(cfg);
+  // Beside a running collector: its server, not migrated or stopped by this command.
+  const db = await openDatabase(cfg, undefined, { access: 'attach', what: 'kubepulse view' });
   const server = new HttpServer({ listen: cfg.server.listen, token: cfg.server.token || undefined });
   let cached: StatusReport | null = null;
   const status = async (): Promise<StatusReport> => {
@@ -55,6 +57,7 @@ export async function viewCommand(o: ViewOptions): Promise<number> {
   if (!cfg) return 2;
   setUpLogging(cfg);
   const v = await startViewServer(cfg);
+  await recordOwnerHttp(v.address); // when this command started the embedded server, it owns it
   log('viewer').info({ http: `http://${v.address}` }, 'kubepulse viewer running (no collection)');
   return onStopSignal(() => v.stop());
 }

@@ -21,6 +21,8 @@ import { SpoolReplayer, isBadDataError } from '../store/spool-replay.js';
 import { writeMetricRows } from '../store/metric-copy.js';
 import { applyInventory, reconcile } from '../store/inventory-writer.js';
 import { registerViewer, type Viewer } from '../viewer/api.js';
+import { Backoff } from '../util/backoff.js';
+import { classifyStartError } from '../supervisor/permanent-error.js';
 
 export interface CollectorOptions {
   /** Overrides the database URL (the demo passes the embedded server it started). */
@@ -41,6 +43,8 @@ export class Collector {
   spool!: Spool;
   replayer!: SpoolReplayer;
   private viewer: Viewer | null = null;
+  /** Clusters waiting for a database that was away at their first start, with their retry timer. */
+  private readonly awaitingRegistration = new Map<string, NodeJS.Timeout>();
 
   private constructor(
     private config: Config,
@@ -130,7 +134,7 @@ export class Collector {
     s.route('/api/reload', async (req) => {
       if (req.method !== 'POST') return { status: 405, json: { error: 'use POST' }, headers: { allow: 'POST' } };
       return { json: await this.reloadFromSource() };
-    });
+    }, { methods: ['POST'] });
     this.viewer = registerViewer(s, { pool: this.db.pool, status: async () => this.health?.current ?? (await this.refreshStatus()), statusNow: () => this.health?.current ?? null });
   }
 
@@ -148,8 +152,22 @@ export class Collector {
     }
   }
 
-  private async startCluster(cl: ClusterConfig): Promise<void> {
-    const id = await this.clusterId(cl);
+  private async startCluster(cl: ClusterConfig, backoff = new Backoff(1000, 30_000)): Promise<void> {
+    let id: number;
+    try {
+      id = await this.clusterId(cl);
+    } catch (e) {
+      if (isBadDataError(e) || classifyStartError(e).permanent) throw e;
+      // A first start with the database away: without the cluster's id there is nothing to collect
+      // into yet, so the cluster waits for the database instead of ending the run.
+      const delayMs = backoff.next();
+      log('collector').warn({ cluster: cl.name, cause: (e as Error).message, retryInMs: delayMs }, `database away and cluster ${cl.name} not registered yet: retrying in ${Math.round(delayMs / 1000)} s`);
+      this.awaitingRegistration.set(cl.name, setTimeout(() => {
+        this.awaitingRegistration.delete(cl.name);
+        this.startCluster(cl, backoff).catch((err) => log('collector').error({ cluster: cl.name, err: (err as Error).message }, 'cannot register the cluster'));
+      }, delayMs));
+      return;
+    }
     const cc = new ClusterCollector(cl, effectiveCollection(this.config, cl), { clusterId: id, inventory: this.inventory.forCluster(id), pipeline: this.pipeline, kinds: ALL_KINDS });
     this.clusters.set(cl.name, cc);
     cc.start();
@@ -201,6 +219,10 @@ export class Collector {
       }
     }
     this.config = next;
+    for (const [name, timer] of this.awaitingRegistration) {
+      clearTimeout(timer);
+      this.awaitingRegistration.delete(name);
+    }
     for (const [name, cl] of want) {
       if (this.clusters.has(name)) continue;
       await this.startCluster(cl);
@@ -224,6 +246,8 @@ export class Collector {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.awaitingRegistration.values()) clearTimeout(timer);
+    this.awaitingRegistration.clear();
     await this.health?.stop();
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));
     this.clusters.clear();

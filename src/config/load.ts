@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
-import { configSchema, type Config } from './schema.js';
+import { clusterListProblems, configSchema, type Config } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -91,10 +91,12 @@ export function buildConfig(doc: Record<string, unknown>, source: string, env: N
   const overrides = envOverrides(env);
   for (const o of overrides) setPath(merged, o.path, o.value, o.variable);
   const r = configSchema.safeParse(merged);
-  if (!r.success) {
-    const problems = formatIssues(r.error.issues, source, overrides);
-    throw new ConfigError(problems.join('\n'), problems);
-  }
+  // Every problem at once: the schema's, and the cross-checks it would only make on a valid document.
+  const problems = [
+    ...(r.success ? [] : formatIssues(r.error.issues, source, overrides)),
+    ...clusterListProblems(merged).map((p) => `${source}: ${formatPath(p.path)}: ${p.message}`),
+  ];
+  if (problems.length || !r.success) throw new ConfigError(problems.join('\n'), problems);
   return r.data;
 }
 

@@ -80,6 +80,28 @@ function withPrefaults<S extends Record<string, z.ZodType>>(shape: S, defaults: 
   return Object.fromEntries(entries) as { [K in keyof S]: z.ZodPrefault<S[K]> };
 }
 
+/** A kind's setting: true / false, or its own resync interval (at least KIND_RESYNC_MIN). */
+const KIND_RESYNC_MIN = '10s';
+const kindSetting = z.unknown().transform((v, ctx): boolean | number => {
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') {
+    ctx.addIssue({ code: 'custom', message: `expected true, false or a resync interval such as "5m" (at least ${KIND_RESYNC_MIN}), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  let ms: number;
+  try {
+    ms = parseDurationMs(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+  if (ms < parseDurationMs(KIND_RESYNC_MIN)) {
+    ctx.addIssue({ code: 'custom', message: `${v} is shorter than the minimum resync interval ${KIND_RESYNC_MIN}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const clusterSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-"'),
@@ -88,7 +110,7 @@ const clusterSchema = z
     in_cluster: z.boolean().default(false),
     enabled: z.boolean().default(true),
     /** Per inventory kind: false switches it off; a duration sets its own resync interval. */
-    kinds: z.record(z.string(), z.union([z.boolean(), duration('10s')])).default({}),
+    kinds: z.record(z.string(), kindSetting).default({}),
     ...Object.fromEntries(Object.entries(collectionShape).map(([k, v]) => [k, v.optional()])),
   })
   .strict();
@@ -97,7 +119,11 @@ export const configSchema = z
   .object({
     server: z
       .object({
-        listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7700').default('127.0.0.1:7700'),
+        listen: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7700')
+          .refine((l) => Number(/:(\d+)$/.exec(l)?.[1] ?? 0) <= 65535, { message: 'port must be from 0 to 65535 (0: any free port)' })
+          .default('127.0.0.1:7700'),
         token: z.string().default(''),
       })
       .strict()
@@ -155,13 +181,8 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    const seen = new Set<string>();
+    // Duplicate cluster names and unknown kinds: clusterListProblems, reported with every other error.
     cfg.clusters.forEach((c, i) => {
-      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `duplicate cluster name "${c.name}"` });
-      seen.add(c.name);
-      for (const k of Object.keys(c.kinds)) {
-        if (!KIND_NAMES.includes(k)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'kinds', k], message: `unknown kind (known: ${KIND_NAMES.join(', ')})` });
-      }
       if (c.in_cluster && (c.kubeconfig || c.context)) {
         ctx.addIssue({ code: 'custom', path: ['clusters', i, 'in_cluster'], message: 'in_cluster = true excludes kubeconfig and context' });
       }
@@ -171,6 +192,31 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['server', 'token'], message: `required when server.listen (${cfg.server.listen}) is not a loopback address` });
     }
   });
+
+/**
+ * Checks of the cluster list that need no valid document: run on the raw one, so they are reported
+ * together with the schema's errors instead of only once those are fixed (a refinement of the schema
+ * would run only then).
+ */
+export function clusterListProblems(doc: Record<string, unknown>): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  if (!Array.isArray(doc.clusters)) return out;
+  const seen = new Set<string>();
+  doc.clusters.forEach((c: unknown, i) => {
+    if (!c || typeof c !== 'object') return;
+    const { name, kinds } = c as { name?: unknown; kinds?: unknown };
+    if (typeof name === 'string') {
+      if (seen.has(name)) out.push({ path: ['clusters', i, 'name'], message: `duplicate cluster name "${name}"` });
+      seen.add(name);
+    }
+    if (kinds && typeof kinds === 'object' && !Array.isArray(kinds)) {
+      for (const k of Object.keys(kinds)) {
+        if (!KIND_NAMES.includes(k)) out.push({ path: ['clusters', i, 'kinds', k], message: `unknown kind (known: ${KIND_NAMES.join(', ')})` });
+      }
+    }
+  });
+  return out;
+}
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -302,6 +302,7 @@ export class Informer {
     }
     if (res.status !== 200) throw httpErrorFrom(res.status, res.headers, await res.body.text(), `watch ${this.kind.listPath}`);
     this.status.state = 'watching';
+    this.status.lastError = null; // the watch is open again: the error that sent it to backoff is over
     const healthy = setTimeout(() => this.failures.recovered(), HEALTHY_WATCH_MS);
     let events = 0;
     let buffered: InventoryChange[] = [];

@@ -46,8 +46,57 @@ export function registeredSecretCount(): { fixed: number; rotating: number } {
 
 /** Pattern redaction plus every registered secret value: what each log line goes through. */
 export function scrub(line: string): string {
-  let out = redactText(line);
+  return scrubKnownSecrets(redactText(line));
+}
+
+/**
+ * Only the registered secret values, for text that is data rather than a log line (API answers): the
+ * patterns could touch harmless values there, a registered secret is never harmless.
+ */
+export function scrubKnownSecrets(text: string): string {
+  let out = text;
   for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
   for (const s of rotatingSecrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
   return out;
+}
+
+/** Query parameters of a connection URL that carry a credential (password, sslpassword, PGPASSWORD …). */
+const SECRET_PARAM = /pass(word|wd)?$|^pwd$|secret|token/i;
+
+/**
+ * A database URL fit to show: the password of `user:password@` and every credential-bearing query
+ * parameter (`?password=`, `sslpassword=`, `PGPASSWORD=`) replaced by ****. Text that is no URL goes
+ * through the log patterns instead.
+ */
+export function maskDatabaseUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return redactText(url);
+  }
+  if (u.password) u.password = '****';
+  for (const key of [...u.searchParams.keys()]) if (SECRET_PARAM.test(key)) u.searchParams.set(key, '****');
+  return u.toString();
+}
+
+/** Registers every credential a database URL carries (decoded and as written), so no log line or answer shows it. */
+export function registerUrlSecrets(url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return;
+  }
+  const values = [u.password, ...[...u.searchParams].filter(([k]) => SECRET_PARAM.test(k)).map(([, v]) => v)];
+  for (const v of values) {
+    if (!v) continue;
+    registerSecret(v);
+    registerSecret(encodeURIComponent(v));
+    try {
+      registerSecret(decodeURIComponent(v));
+    } catch {
+      /* not percent-encoded */
+    }
+  }
 }

@@ -1,8 +1,9 @@
 // The log file: JSON lines appended to one file, renamed to .1, .2 … (oldest dropped) when it passes its
 // size, so a long-running collector's log cannot fill the disk.
 import { Writable } from 'node:stream';
-import { createWriteStream, mkdirSync, renameSync, statSync, existsSync, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, statSync, existsSync, unlinkSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { mkdirPrivate } from '../util/private-dir.js';
 
 /** A write stream that renames the file to .1, .2 … when it passes maxBytes. */
 export class RotatingFile extends Writable {
@@ -10,9 +11,9 @@ export class RotatingFile extends Writable {
   private size: number;
   constructor(private path: string, private maxBytes: number, private maxFiles: number) {
     super();
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirPrivate(dirname(path)); // logs may hold what redaction missed: private
     this.size = existsSync(path) ? statSync(path).size : 0;
-    this.out = createWriteStream(path, { flags: 'a' });
+    this.out = createWriteStream(path, { flags: 'a', mode: 0o600 });
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.size + chunk.length > this.maxBytes && this.size > 0) this.rotate();
@@ -29,7 +30,7 @@ export class RotatingFile extends Writable {
         renameSync(from, to);
       }
     }
-    this.out = createWriteStream(this.path, { flags: 'a' });
+    this.out = createWriteStream(this.path, { flags: 'a', mode: 0o600 });
     this.size = 0;
   }
   override _final(cb: (err?: Error | null) => void): void {

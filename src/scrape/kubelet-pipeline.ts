@@ -108,7 +108,8 @@ export class KubeletPipeline implements MetricPipeline {
       else if (!this.spool) await this.writer.enqueue(entity, list);
     }
     const st = this.writer.stats();
-    if (st.lastWriteLatencyMs !== null && st.lastError === null) this.db.noteWrite(true, st.lastWriteLatencyMs);
+    // Only a write that succeeded after the last failure says the database is back (see noteWrite's `at`).
+    if (st.lastWriteLatencyMs !== null && st.lastError === null && st.lastWriteAt) this.db.noteWrite(true, st.lastWriteLatencyMs, undefined, st.lastWriteAt.getTime());
     return newest;
   }
 

@@ -4,7 +4,7 @@
 // configured, which the config insists on off loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { log } from '../log.js';
+import { log, scrubKnownSecrets } from '../log.js';
 
 interface Reply {
   status?: number;
@@ -25,21 +25,29 @@ export interface HttpServerOptions {
   public?: string[];
 }
 
+/** Methods a route answers; any other gets 405 with an Allow header. Reading routes take GET (and HEAD). */
+const READ_METHODS = ['GET', 'HEAD'];
+
+interface Route {
+  handler: Handler;
+  methods: string[];
+}
+
 export class HttpServer {
-  private readonly routes = new Map<string, Handler>();
-  private readonly prefixes: Array<[string, Handler]> = [];
+  private readonly routes = new Map<string, Route>();
+  private readonly prefixes: Array<[string, Route]> = [];
   private server: Server | null = null;
   address = '';
 
   constructor(private readonly o: HttpServerOptions) {}
 
-  route(path: string, h: Handler): void {
-    this.routes.set(path, h);
+  route(path: string, h: Handler, o: { methods?: string[] } = {}): void {
+    this.routes.set(path, { handler: h, methods: o.methods ?? READ_METHODS });
   }
 
   /** Handles every path under `prefix` (e.g. '/api/nodes/'). */
-  prefix(prefix: string, h: Handler): void {
-    this.prefixes.push([prefix, h]);
+  prefix(prefix: string, h: Handler, o: { methods?: string[] } = {}): void {
+    this.prefixes.push([prefix, { handler: h, methods: o.methods ?? READ_METHODS }]);
     this.prefixes.sort((a, b) => b[0].length - a[0].length);
   }
 
@@ -67,8 +75,9 @@ export class HttpServer {
 
   private authorized(req: IncomingMessage, path: string): boolean {
     if (!this.o.token || (this.o.public ?? ['/healthz', '/readyz']).includes(path)) return true;
-    const h = req.headers.authorization ?? '';
-    const given = h.startsWith('Bearer ') ? h.slice(7) : new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '';
+    // The scheme name is case-insensitive (RFC 7235 §2.1): "bearer" and "BEARER" are Bearer too.
+    const scheme = /^bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const given = scheme ? scheme[1] : new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '';
     const a = Buffer.from(given);
     const b = Buffer.from(this.o.token);
     return a.length === b.length && timingSafeEqual(a, b);
@@ -84,10 +93,13 @@ export class HttpServer {
     if (!this.authorized(req, url.pathname)) {
       return send(res, { status: 401, json: { error: 'unauthorized: a bearer token is required' }, headers: { 'www-authenticate': 'Bearer' } });
     }
-    const h = this.routes.get(url.pathname) ?? this.prefixes.find(([p]) => url.pathname.startsWith(p))?.[1];
-    if (!h) return send(res, { status: 404, json: { error: `no such path: ${url.pathname}` } });
+    const route = this.routes.get(url.pathname) ?? this.prefixes.find(([p]) => url.pathname.startsWith(p))?.[1];
+    if (!route) return send(res, { status: 404, json: { error: `no such path: ${url.pathname}` } });
+    if (!route.methods.includes(req.method ?? 'GET')) {
+      return send(res, { status: 405, json: { error: `method ${req.method} not allowed on ${url.pathname} (allowed: ${route.methods.join(', ')})` }, headers: { allow: route.methods.join(', ') } });
+    }
     try {
-      const reply = await h(req, url, res);
+      const reply = await route.handler(req, url, res);
       if (reply && !res.headersSent) send(res, reply);
     } catch (e) {
       const err = e as Error & { statusCode?: number };
@@ -112,11 +124,13 @@ export class RequestError extends Error {
 function send(res: ServerResponse, r: Reply): void {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...r.headers };
   let body: Buffer | string;
+  // A registered secret (a database password, a cluster token) never leaves in an answer, whatever
+  // error message or status field carried it.
   if (r.json !== undefined) {
-    body = JSON.stringify(r.json);
+    body = scrubKnownSecrets(JSON.stringify(r.json));
     headers['content-type'] = r.contentType ?? 'application/json; charset=utf-8';
   } else if (r.text !== undefined) {
-    body = r.text;
+    body = scrubKnownSecrets(r.text);
     headers['content-type'] = r.contentType ?? 'text/plain; charset=utf-8';
   } else {
     body = r.body ?? '';

@@ -12,11 +12,20 @@ export class DatabaseReachability {
   /** False while an external database that was away at start is still to be migrated. */
   ready = true;
 
-  /** Records the outcome of a write: the status shows connected/unreachable and the latency. */
-  noteWrite(ok: boolean, latencyMs: number, error?: string): void {
+  /** When the last failure was noted (ms since the epoch). */
+  private failedAt = 0;
+
+  /**
+   * Records the outcome of a write: the status shows connected/unreachable and the latency. `at`: when a
+   * success happened, if not now — a success from before the last failure (a writer's last good write,
+   * read after an outage began) says nothing about the database now and is ignored.
+   */
+  noteWrite(ok: boolean, latencyMs: number, error?: string, at?: number): void {
     const prev = this.state;
     if (this.state === 'closed') return;
     if (ok && !this.ready) return; // answering, but not migrated yet: still not writable
+    if (ok && at !== undefined && at <= this.failedAt) return;
+    if (!ok) this.failedAt = Date.now();
     if (ok) {
       this.state = 'connected';
       this.writeLatencyMs = latencyMs;

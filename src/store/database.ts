@@ -2,7 +2,7 @@
 // raw partitions and the upkeep loop, opened together (migrated first) and closed together. Whether the
 // database takes writes is tracked by DatabaseReachability, the status's row counts by table-row-counts.ts.
 import type pg from 'pg';
-import { log } from '../log.js';
+import { log, maskDatabaseUrl, registerUrlSecrets } from '../log.js';
 import { migrateAndLog, migrateWhenReachable } from './background-migration.js';
 import { ensureCluster, type ClusterMeta } from './clusters.js';
 import { DatabaseReachability, type DatabaseState } from './database-reachability.js';
@@ -35,6 +35,8 @@ export interface DatabaseOptions {
   maintenance?: { retentionMs: RetentionMs };
   /** An external database that does not answer at start does not fail the open (see open()). */
   tolerateUnreachable?: boolean;
+  /** False: connect to a database another process owns and migrates (status, view beside a collector). */
+  migrate?: boolean;
 }
 
 export class Database {
@@ -62,6 +64,7 @@ export class Database {
   static async open(o: DatabaseOptions): Promise<Database> {
     let embedded: EmbeddedPostgres | null = null;
     let url = o.url;
+    registerUrlSecrets(url);
     if (!url) {
       log('store').info({ dataDir: o.dataDir, port: o.port }, 'starting embedded PostgreSQL');
       embedded = await startEmbeddedPostgres({ dataDir: o.dataDir, port: o.port });
@@ -76,7 +79,8 @@ export class Database {
     // Hourly raw partitions: the compactor packs and drops them one hour at a time past the raw window.
     if (o.maintenance) db.partitions = new PartitionManager(db.pool, { widthMs: 3_600_000 });
     try {
-      await migrateAndLog(db.url);
+      if (o.migrate === false) await db.pool.query('SELECT 1');
+      else await migrateAndLog(db.url);
       db.reachability.state = 'connected';
       startMaintenance();
       return db;
@@ -109,8 +113,8 @@ export class Database {
   }
 
   /** Records the outcome of a write: the status shows connected/unreachable and the latency. */
-  noteWrite(ok: boolean, latencyMs: number, error?: string): void {
-    this.reachability.noteWrite(ok, latencyMs, error);
+  noteWrite(ok: boolean, latencyMs: number, error?: string, at?: number): void {
+    this.reachability.noteWrite(ok, latencyMs, error, at);
   }
 
   get isEmbedded(): boolean {
@@ -119,7 +123,7 @@ export class Database {
 
   /** The URL with its password masked, for logs and the status. */
   get displayUrl(): string {
-    return this.url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1****@');
+    return maskDatabaseUrl(this.url);
   }
 
   ensureCluster(name: string, meta: ClusterMeta): Promise<number> {

@@ -2,13 +2,15 @@
 // package ships, so `npm install && npm run demo` needs nothing else. The data directory is an ordinary
 // PostgreSQL cluster (PG_VERSION, base/, …) plus one kubepulse file: the generated password (0600).
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { log, registerSecret } from '../log.js';
+import { PermanentError } from '../supervisor/permanent-error.js';
+import { claimOwnership, forgetClaim, isAlive, readLiveOwner, rememberClaim, type DataDirOwner, type OwnerClaim } from './embedded-owner.js';
 
 export interface EmbeddedPostgresOptions {
   /** The PostgreSQL data directory; created and initialised when it holds no cluster yet. */
@@ -79,13 +81,22 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const user = opts.user ?? 'postgres';
   const database = opts.database ?? 'kubepulse';
   if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) {
-    throw new Error(`embedded PostgreSQL: port must be an integer 1–65535, got ${opts.port}`);
+    throw new PermanentError(`embedded PostgreSQL: port must be an integer 1–65535, got ${opts.port}`, 'set database.port to a free port from 1 to 65535');
   }
   if (isRoot()) assertTraversableByOthers(dirname(dataDir));
 
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
   if (!initialised) await assertEmptyOrMissing(dataDir);
-  const password = opts.password ?? (initialised ? await readPasswordFile(dataDir) : newPassword());
+  // An initialised folder is claimed before anything touches it; a new one right after initdb (which
+  // wants an empty folder).
+  let claim: OwnerClaim | null = initialised ? await claimOwnership(dataDir, { port: opts.port, user, database }) : null;
+  let password: string;
+  try {
+    password = opts.password ?? (initialised ? await readPasswordFile(dataDir) : newPassword());
+  } catch (e) {
+    await claim?.release();
+    throw e;
+  }
   registerSecret(password);
 
   // The last lines PostgreSQL printed, to explain a failed start in the thrown error.
@@ -95,7 +106,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       if (!line.trim()) continue;
       recent.push(line);
       if (recent.length > 30) recent.shift();
-      if (/\b(ERROR|FATAL|PANIC):/.test(line)) logger.warn(line);
+      if (isServerWarning(line)) logger.warn(line);
       else logger.debug(line);
     }
   };
@@ -116,17 +127,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     onError: (e: unknown) => logger.warn({ err: e }, 'embedded PostgreSQL reported an error'),
   });
 
-  if (!initialised) {
-    logger.info({ dataDir }, 'initialising a new PostgreSQL data directory');
-    await server.initialise();
-    if (opts.password === undefined) await writePasswordFile(dataDir, password);
-  } else {
-    await stopLeftoverPostmaster(dataDir);
+  try {
+    if (!initialised) {
+      logger.info({ dataDir }, 'initialising a new PostgreSQL data directory');
+      await server.initialise();
+      if (opts.password === undefined) await writePasswordFile(dataDir, password);
+      claim = await claimOwnership(dataDir, { port: opts.port, user, database });
+    } else {
+      await stopLeftoverPostmaster(dataDir, claim!.previous);
+    }
+  } catch (e) {
+    await claim?.release();
+    throw e;
   }
+  const owned = claim!;
+  rememberClaim(dataDir, owned);
 
   try {
     await server.start();
   } catch (err) {
+    forgetClaim(dataDir);
+    await owned.release();
     // The package rejects with nothing when postgres exits during start-up; the reason is in its output.
     throw new Error(
       `embedded PostgreSQL failed to start on port ${opts.port} with data dir ${dataDir}` +
@@ -150,6 +171,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } catch (err) {
     stopping = true;
     await server.stop();
+    forgetClaim(dataDir);
+    await owned.release();
     throw err;
   }
   logger.info({ port: opts.port, dataDir }, 'embedded PostgreSQL is ready');
@@ -158,8 +181,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const stop = () => {
     stopped ??= (async () => {
       stopping = true;
+      forgetClaim(dataDir);
       // The package's stop() waits for an 'exit' event that never comes when the server already died.
-      if (exited || !child) return;
+      if (exited || !child) {
+        await owned.release();
+        return;
+      }
       const timeoutMs = opts.stopTimeoutMs ?? 30_000;
       let timer: NodeJS.Timeout | undefined;
       const killed = new Promise<void>((res) => {
@@ -171,11 +198,22 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       });
       await Promise.race([server.stop(), killed]);
       clearTimeout(timer);
+      await owned.release();
       logger.info('embedded PostgreSQL stopped');
     })();
     return stopped;
   };
   return { url, port: opts.port, dataDir, stop };
+}
+
+/**
+ * Whether one of the server's log lines is a warning: its ERROR / FATAL / PANIC lines, except the errors
+ * kubepulse provokes on purpose and handles (a COPY that meets an already stored sample and is retried
+ * through staging, a partition another process created first), which are debug lines like the rest.
+ */
+export function isServerWarning(line: string): boolean {
+  if (!/\b(ERROR|FATAL|PANIC):/.test(line)) return false;
+  return !/\bERROR:\s+(duplicate key value violates unique constraint|relation "[^"]*" already exists)/.test(line);
 }
 
 function newPassword(): string {
@@ -190,9 +228,9 @@ async function readPasswordFile(dataDir: string): Promise<string> {
   } catch {
     /* reported below */
   }
-  throw new Error(
-    `embedded PostgreSQL: ${file} is missing or empty; the data dir was not created by kubepulse — ` +
-      'pass the superuser password explicitly (database.password) or use a new data dir',
+  throw new PermanentError(
+    `embedded PostgreSQL: ${file} is missing or empty; the data dir was not created by kubepulse`,
+    'set database.data_dir to a new folder, or database.url to connect to this server as an external database',
   );
 }
 
@@ -210,9 +248,9 @@ async function assertEmptyOrMissing(dataDir: string): Promise<void> {
     return;
   }
   if (entries.length > 0) {
-    throw new Error(
-      `embedded PostgreSQL: ${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); ` +
-        'refusing to initialise over it — choose an empty or new folder',
+    throw new PermanentError(
+      `embedded PostgreSQL: ${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); refusing to initialise over it`,
+      'set database.data_dir to an empty or new folder',
     );
   }
 }
@@ -222,28 +260,49 @@ async function assertEmptyOrMissing(dataDir: string): Promise<void> {
  * of the data dir (e.g. /root is 0700). Checked up front: PostgreSQL's own error is obscure.
  */
 function assertTraversableByOthers(dir: string): void {
+  const why = untraversableParent(dir);
+  if (why) throw new PermanentError(why.problem, why.fix);
+}
+
+function untraversableParent(dir: string): { problem: string; fix: string } | null {
   for (let d = dir; ; d = dirname(d)) {
     if (existsSync(d)) {
       const mode = statSync(d).mode;
       if ((mode & 0o001) === 0) {
-        throw new Error(
-          `embedded PostgreSQL: the server runs as the 'postgres' user, which cannot enter ${d} ` +
-            `(mode ${(mode & 0o777).toString(8)}); choose a data dir outside it or chmod o+x ${d}`,
-        );
+        return {
+          problem: `embedded PostgreSQL: the server runs as the 'postgres' user, which cannot enter ${d} (mode ${(mode & 0o777).toString(8)})`,
+          fix: `set database.data_dir to a folder outside ${d} (e.g. /var/lib/kubepulse) or chmod o+x ${d}`,
+        };
       }
     }
-    if (dirname(d) === d) return;
+    if (dirname(d) === d) return null;
   }
+}
+
+/** What would stop the embedded server from starting in this folder, checked without starting it (config check). */
+export function dataDirProblem(dataDir: string): string | null {
+  const parent = isRoot() ? untraversableParent(dirname(dataDir)) : null;
+  if (parent) return `${parent.problem}; ${parent.fix}`;
+  if (!existsSync(dataDir)) return null;
+  if (!statSync(dataDir).isDirectory()) return `${dataDir} is a file, not a folder`;
+  if (existsSync(join(dataDir, 'PG_VERSION'))) {
+    return existsSync(join(dataDir, PASSWORD_FILE)) ? null : `${dataDir} holds a PostgreSQL cluster kubepulse did not create (no ${PASSWORD_FILE})`;
+  }
+  return readdirSync(dataDir).length > 0 ? `${dataDir} is not empty but holds no PostgreSQL cluster; choose an empty or new folder` : null;
 }
 
 /**
  * A run killed with SIGKILL leaves postmaster.pid, and its postgres (a separate process) may still run.
+ * Called only once this process owns the data folder (claimOwnership), so a live server found here was
+ * not started by a live kubepulse:
  * - pid not alive: nothing to do, PostgreSQL itself ignores and replaces a stale lock file.
  * - pid alive but not a postgres (pid reused after a reboot, Linux only): the lock file is removed.
- * - a postgres still running on this dir: it is stopped (fast shutdown) and started again by us, rather
- *   than reused, so this process owns the server it stops and it runs with this run's port and flags.
+ * - a postgres left by a dead owner: it is stopped (fast shutdown) and started again by us, rather than
+ *   reused, so this process owns the server it stops and it runs with this run's port and flags.
+ * - a postgres with no kubepulse owner recorded (started by hand, or by a kubepulse before owner files):
+ *   refused, naming it — it is not ours to stop.
  */
-async function stopLeftoverPostmaster(dataDir: string): Promise<void> {
+async function stopLeftoverPostmaster(dataDir: string, previousOwner: DataDirOwner | null): Promise<void> {
   const pidFile = join(dataDir, 'postmaster.pid');
   let text: string;
   try {
@@ -262,7 +321,13 @@ async function stopLeftoverPostmaster(dataDir: string): Promise<void> {
       return;
     }
   }
-  logger.warn({ pid, dataDir }, 'a PostgreSQL left running by a previous run holds the data dir; stopping it');
+  if (!previousOwner) {
+    throw new PermanentError(
+      `embedded PostgreSQL: a PostgreSQL server (pid ${pid}) runs on ${dataDir}, and no kubepulse process owns it`,
+      `stop it (kill -INT ${pid}) if it is a leftover, or give kubepulse another database.data_dir`,
+    );
+  }
+  logger.warn({ pid, dataDir, previousOwner: previousOwner.command, previousOwnerPid: previousOwner.pid }, 'a PostgreSQL left running by a run that has ended holds the data dir; stopping it');
   // SIGINT = fast shutdown. On Windows process.kill terminates the process; PostgreSQL recovers from WAL.
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
@@ -274,13 +339,18 @@ async function stopLeftoverPostmaster(dataDir: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * The URL of the embedded server another live kubepulse process owns in this data folder, to read from it
+ * without migrating or stopping it; null when no live process owns the folder.
+ */
+export async function runningEmbeddedServer(dataDir: string): Promise<{ url: string; owner: DataDirOwner } | null> {
+  const dir = resolve(dataDir);
+  const owner = await readLiveOwner(dir);
+  if (!owner) return null;
+  const password = await readPasswordFile(dir);
+  registerSecret(password);
+  const url = `postgres://${encodeURIComponent(owner.user)}:${encodeURIComponent(password)}@127.0.0.1:${owner.port}/${encodeURIComponent(owner.database)}`;
+  return { url, owner };
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -264,6 +264,7 @@ export class MetricWriter {
     this.counters.duplicates += r.duplicates;
     this.counters.lastWriteAt = new Date();
     this.counters.lastWriteLatencyMs = Date.now() - started;
+    this.counters.lastError = null; // recovered: the status shows no error any more
   }
 
   /** Returns true when the rows left the queue (handed over), false when they were put back for a retry. */

@@ -91,6 +91,7 @@ export class SpoolReplayer {
       this.counts.lastError = (err as Error).message;
       return false;
     }
+    this.counts.lastError = null;
     log('store').warn({ replayedRecords: this.counts.replayedRecords, replayedMetricRows: this.counts.replayedMetricRows, skippedRecords: this.counts.skippedRecords }, 'spool replayed: every spooled row is stored');
     this.targets.onDrained?.();
     return true;

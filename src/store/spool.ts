@@ -13,12 +13,13 @@
 // - Bounded: when the folder would pass maxBytes the oldest metric segments are deleted (counted and
 //   logged); inventory changes are never dropped — losing one would leave an object wrong for ever,
 //   while a dropped metric batch is a gap in a graph.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
 import type { InventoryChange } from '../inventory/informer.js';
 import { log } from '../log.js';
+import { mkdirPrivate } from '../util/private-dir.js';
 
 export type SpoolStream = 'metric' | 'inventory';
 
@@ -124,7 +125,7 @@ export class Spool {
   constructor(private readonly o: SpoolOptions) {
     if (!(o.maxBytes > 0)) throw new Error(`spool: maxBytes must be positive, got ${o.maxBytes}`);
     this.segmentBytes = o.segmentBytes ?? Math.min(64 * 2 ** 20, Math.max(2 ** 20, Math.floor(o.maxBytes / 16)));
-    mkdirSync(o.dir, { recursive: true });
+    mkdirPrivate(o.dir); // spooled rows and status reports are private
     for (const name of readdirSync(o.dir).sort()) {
       const p = parseSegmentName(name);
       if (!p) continue;
@@ -228,7 +229,7 @@ export class Spool {
     if (!a) {
       const name = segmentName(Date.now(), this.counter++, stream);
       const seg: Segment = { name, stream, createdMs: Date.now(), bytes: 0, records: 0 };
-      a = { seg, fd: openSync(join(this.o.dir, name), 'a') };
+      a = { seg, fd: openSync(join(this.o.dir, name), 'a', 0o600) };
       this.segments.push(seg);
       this.segments.sort((x, y) => (x.name < y.name ? -1 : 1));
       this.active.set(stream, a);
@@ -269,7 +270,7 @@ export class Spool {
   progress(name: string, index: number): void {
     const stream = parseSegmentName(name)?.stream ?? 'metric';
     const tmp = join(this.o.dir, `${cursorFile(stream)}.tmp`);
-    writeFileSync(tmp, JSON.stringify({ segment: name, index }));
+    writeFileSync(tmp, JSON.stringify({ segment: name, index }), { mode: 0o600 });
     renameSync(tmp, join(this.o.dir, cursorFile(stream)));
   }
 
@@ -306,7 +307,7 @@ export class Spool {
     if (ids[name] === id) return;
     ids[name] = id;
     const tmp = join(this.o.dir, `${CLUSTER_IDS}.tmp`);
-    writeFileSync(tmp, JSON.stringify(ids));
+    writeFileSync(tmp, JSON.stringify(ids), { mode: 0o600 });
     renameSync(tmp, join(this.o.dir, CLUSTER_IDS));
   }
 

@@ -9,6 +9,7 @@ import { log } from '../log.js';
 import { Backoff } from '../util/backoff.js';
 import { detachWorker } from '../platform/index.js';
 import { decideRestart, type RestartReason, type WorkerMessage } from './policy.js';
+import { PERMANENT_EXIT_CODE } from './permanent-error.js';
 
 export interface SupervisorOptions {
   /** Script and arguments the worker runs (normally process.argv.slice(1)). */
@@ -105,6 +106,13 @@ export class Supervisor {
       return;
     }
     const reason: RestartReason = this.pendingKill ?? { kind: 'exit', detail: signal ? `killed by ${signal}` : `exited with code ${code}`, at: new Date().toISOString() };
+    // The worker ended on a permanent error (it said which, and the fix): no restart can heal it.
+    if (!this.pendingKill && code === PERMANENT_EXIT_CODE) {
+      if (this.watchTimer) clearInterval(this.watchTimer);
+      log('supervisor').error({ code }, 'worker ended with a permanent error; not restarting (see the message above for the fix)');
+      this.done(PERMANENT_EXIT_CODE);
+      return;
+    }
     this.pendingKill = null;
     const uptimeMs = Date.now() - this.startedAt;
     this.recent.push(Date.now());
@@ -114,8 +122,10 @@ export class Supervisor {
     this.history.push(reason);
     if (this.history.length > HISTORY_MAX) this.history.shift();
     const l = log('supervisor');
-    if (d.crashLoop) l.error({ reason: reason.kind, detail: reason.detail, restartsIn10Min: this.recent.length, delayMs: d.delayMs }, 'worker is crash-looping; backing off');
-    else l.warn({ reason: reason.kind, detail: reason.detail, delayMs: d.delayMs }, 'worker stopped; restarting');
+    const retryAt = new Date(Date.now() + d.delayMs).toISOString();
+    const inSeconds = `${Math.round(d.delayMs / 100) / 10} s`;
+    if (d.crashLoop) l.error({ reason: reason.kind, detail: reason.detail, restartsIn10Min: this.recent.length, delayMs: d.delayMs, retryAt }, `worker is crash-looping; backing off, restarting in ${inSeconds}`);
+    else l.warn({ reason: reason.kind, detail: reason.detail, delayMs: d.delayMs, retryAt }, `worker stopped; restarting in ${inSeconds}`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (!this.stopping) this.spawn();

@@ -86,7 +86,7 @@ test('failed writes are retried until stored once; rows that can never be stored
   assert.equal(s.failedWrites, 2);
   assert.equal(s.rejectedRows, 1);
   assert.equal(s.inserted, 20);
-  assert.match(s.lastError ?? '', /connection refused/);
+  assert.equal(s.lastError, null, 'the error is cleared once writes succeed again');
   await w.close();
 });
 
