@@ -106,6 +106,14 @@ const stagedOn = new WeakMap<pg.PoolClient, Set<string>>();
 const RECORD_BATCH_SQL = `INSERT INTO ${SCHEMA}.metric_batch (id) VALUES ($1) ON CONFLICT DO NOTHING`;
 
 /**
+ * Rows older than this when stored may have missed their rollup bucket: the rollups leave buckets for 2 min
+ * (settle) and the 1 h rollup never looks back, so a row up to 2 min late is always rolled up; past 90 s
+ * the batch's range is recorded for the next rollup pass (rollups.ts), in the transaction of its rows.
+ */
+const LATE_MS = 90_000;
+const RECORD_LATE_SQL = `INSERT INTO ${SCHEMA}.rollup_pending (entity, from_ts, to_ts) VALUES ($1, $2, $3)`;
+
+/**
  * How long a batch id is remembered. A retry comes within seconds; a spool replay after an unanswered
  * commit, within the outage that caused it. A replay later than this can store a batch twice in the raw
  * window; compaction keeps one of each (series, source, ts) in the blocks it makes.
@@ -156,6 +164,10 @@ export async function writeMetricRows(
       if (opts.batchId !== undefined && (await client.query(RECORD_BATCH_SQL, [opts.batchId])).rowCount === 0) {
         await client.query('ROLLBACK');
         return { inserted: 0, duplicates: rows.length };
+      }
+      const span = timeSpan(rows);
+      if (span.min < Date.now() - LATE_MS) {
+        await client.query(RECORD_LATE_SQL, [entity, new Date(span.min), new Date(span.max)]);
       }
       let inserted = 0;
       if (verdict.fresh.length) {
@@ -208,6 +220,14 @@ async function insertAbsent(client: pg.PoolClient, plan: EntityPlan, rows: Metri
   await copyRowsInto(client, plan.copyStageSql, plan.encode, rows, ids);
   // Without statistics a temporary table looks like ~2,000 rows whatever it holds.
   if (rows.length > ANALYZE_STAGE_ROWS) await client.query(`ANALYZE ${plan.stageTable}`);
+  const { min, max } = timeSpan(rows);
+  const r = await client.query(plan.insertAbsentSql, [new Date(min), new Date(max)]);
+  return r.rowCount ?? 0;
+}
+
+const ANALYZE_STAGE_ROWS = 200;
+
+function timeSpan(rows: MetricRow[]): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (const row of rows) {
@@ -215,11 +235,8 @@ async function insertAbsent(client: pg.PoolClient, plan: EntityPlan, rows: Metri
     if (ms < min) min = ms;
     if (ms > max) max = ms;
   }
-  const r = await client.query(plan.insertAbsentSql, [new Date(min), new Date(max)]);
-  return r.rowCount ?? 0;
+  return { min, max };
 }
-
-const ANALYZE_STAGE_ROWS = 200;
 
 function timeOf(ts: unknown): number {
   return ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(String(ts));

@@ -2,8 +2,10 @@
 // progress mark (rollup_state.done_until, minus a look-back for late samples) and now minus a settle
 // delay (a kubelet's sample reaches us up to an interval after its time). A bucket is always recomputed
 // whole from the raw rows and upserted, so re-running is idempotent and the rollup equals the aggregate
-// of the raw rows. Samples older than the look-back (a long spool replay) are rolled up by calling
-// rollupRange() for their time range.
+// of the raw rows. Samples stored later than the look-back (a spool replay, a backlog) had their time
+// range recorded in rollup_pending by the writer (metric-copy.ts); each run recomputes the buckets of
+// those ranges that it had already passed — from the history blocks too where an hour was compacted — and
+// deletes the records, so a long-range chart has no hole for an outage.
 import type pg from 'pg';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../metrics/definitions.js';
 import { log } from '../log.js';
@@ -11,6 +13,7 @@ import { PartitionManager, partitionRangeFor } from './partitions.js';
 import { RESOLUTIONS, rollupAggregates, rollupTable, type Resolution } from './rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from './schema.js';
 import { sampleTable } from './series-schema.js';
+import { blockTable, historyFunction } from './history/schema.js';
 
 export interface RollupOptions {
   /** Buckets ending later than now − settleMs are left for the next run (default 2 min). */
@@ -54,15 +57,48 @@ export class Rollups {
     return this.partitions.get(res.name)!;
   }
 
-  /** Catches every rollup table up to now − settle. Returns buckets written per rollup table. */
+  /**
+   * Recomputes the late ranges already passed, then catches every rollup table up to now − settle (late
+   * ranges not passed yet are covered by that). Returns buckets written per rollup table.
+   */
   async run(nowMs = Date.now()): Promise<Record<string, number>> {
-    const written: Record<string, number> = {};
+    const written = await this.rollupPending();
     for (const entity of ENTITIES) {
       for (const res of RESOLUTIONS) {
         const n = await this.catchUp(entity, res, nowMs);
-        if (n > 0) written[rollupTable(entity, res)] = n;
+        const table = rollupTable(entity, res);
+        if (n > 0) written[table] = (written[table] ?? 0) + n;
       }
     }
+    return written;
+  }
+
+  /**
+   * Recomputes the buckets of the recorded late ranges that catchUp had passed (the rest it reaches
+   * itself), then forgets the records read. Returns buckets written per rollup table.
+   */
+  async rollupPending(): Promise<Record<string, number>> {
+    const pending = await this.pool.query<{ id: string; entity: Entity; from_ts: Date; to_ts: Date }>(
+      `SELECT id, entity, from_ts, to_ts FROM ${SCHEMA}.rollup_pending ORDER BY id LIMIT ${PENDING_PER_RUN}`,
+    );
+    if (pending.rowCount === 0) return {};
+    const done = await this.pool.query<{ rollup_table: string; done_until: Date }>(`SELECT rollup_table, done_until FROM ${SCHEMA}.rollup_state`);
+    const doneUntil = new Map(done.rows.map((r) => [r.rollup_table, r.done_until.getTime()]));
+    const written: Record<string, number> = {};
+    for (const entity of ENTITIES) {
+      const ranges = mergeRanges(pending.rows.filter((r) => r.entity === entity).map((r) => [r.from_ts.getTime(), r.to_ts.getTime()]));
+      for (const res of RESOLUTIONS) {
+        const table = rollupTable(entity, res);
+        const until = doneUntil.get(table);
+        if (until === undefined) continue; // never rolled up: its first catchUp starts at the raw data
+        for (const [from, to] of ranges) {
+          if (from >= until) continue;
+          const n = await this.rollupRange(entity, res, from, Math.min(to + 1, until));
+          if (n > 0) written[table] = (written[table] ?? 0) + n;
+        }
+      }
+    }
+    await this.pool.query(`DELETE FROM ${SCHEMA}.rollup_pending WHERE id = ANY($1::bigint[])`, [pending.rows.map((r) => r.id)]);
     return written;
   }
 
@@ -111,13 +147,18 @@ export class Rollups {
     const starts: number[] = [];
     for (let t = partitionRangeFor(a, pm.widthMs).fromMs; t < b; t += pm.widthMs) starts.push(Math.max(t, a));
     await pm.ensureFor(table, starts);
-    const r = await this.pool.query(this.upsertSql(entity, res), [new Date(a), new Date(b), res.interval]);
+    // Where an hour of the range was compacted, its raw rows are gone: read raw and blocks alike.
+    const compacted = await this.pool.query(
+      `SELECT 1 FROM ${qualified(blockTable(entity))} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`,
+      [new Date(alignDown(a, 3_600_000)), new Date(b)],
+    );
+    const r = await this.pool.query(this.upsertSql(entity, res, compacted.rowCount ? 'history' : 'raw'), [new Date(a), new Date(b), res.interval]);
     if (r.rowCount) log('store').debug({ table, from: new Date(a).toISOString(), to: new Date(b).toISOString(), rows: r.rowCount }, 'rolled up');
     return r.rowCount ?? 0;
   }
 
-  private upsertSql(entity: Entity, res: Resolution): string {
-    const key = `${entity}/${res.name}`;
+  private upsertSql(entity: Entity, res: Resolution, from: 'raw' | 'history'): string {
+    const key = `${entity}/${res.name}/${from}`;
     const cached = this.sqlCache.get(key);
     if (cached) return cached;
     const t = ENTITY_TABLES[entity];
@@ -136,12 +177,27 @@ export class Rollups {
     const groupBy = Array.from({ length: groupKeys.length + 1 }, (_, i) => i + 1).join(', ');
     const updates = target.slice(groupKeys.length + 1).map((c) => `${c} = EXCLUDED.${c}`);
     const sql = `INSERT INTO ${qualified(rollupTable(entity, res))} (${target.join(', ')})
-      SELECT ${select.join(', ')} FROM ${qualified(t.table)} WHERE ts >= $1 AND ts < $2
+      SELECT ${select.join(', ')} FROM ${from === 'raw' ? `${qualified(t.table)} WHERE ts >= $1 AND ts < $2` : `${qualified(historyFunction(entity))}($1, $2)`}
       GROUP BY ${groupBy}
       ON CONFLICT (${[...groupKeys, '"ts"'].join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
     this.sqlCache.set(key, sql);
     return sql;
   }
+}
+
+/** Late ranges handled per run (a long outage's replay records many; the next runs take the rest). */
+const PENDING_PER_RUN = 10_000;
+
+/** Pure: [from, to] ranges (inclusive) merged where they overlap or touch, sorted. */
+export function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
+  const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }
 
 function alignDown(ms: number, stepMs: number): number {

@@ -107,6 +107,17 @@ const FIXED_TABLES: DocTable[] = [
     ],
   },
   {
+    table: 'rollup_pending', key: ['id'],
+    description: 'Time ranges of metric rows stored later than the rollups could take them (a spool replay after an outage, a backlog): the next rollup pass recomputes their buckets and deletes the rows.',
+    columns: [
+      { column: 'id', type: 'bigint', description: 'Identity.' },
+      { column: 'entity', type: 'text', description: 'The metric entity (node, pod, container, …).' },
+      { column: 'from_ts', type: 'timestamptz', description: 'Earliest sample time of the late batch.' },
+      { column: 'to_ts', type: 'timestamptz', description: 'Latest sample time of the late batch.' },
+      { column: 'noted_at', type: 'timestamptz', description: 'When the batch was stored.' },
+    ],
+  },
+  {
     table: 'rollup_state', description: 'Rollup progress: each rollup table is complete before done_until.', key: ['rollup_table'],
     columns: [
       { column: 'rollup_table', type: 'text', description: 'Rollup table name.' },

@@ -232,7 +232,7 @@ test('migrations 009 and 010 move every row of a database at 008 into series and
       assert.equal(partitionsBefore[e].length, 3);
     }
 
-    assert.deepEqual(await migrate(url), { applied: [9, 10] });
+    assert.deepEqual(await migrate(url), { applied: shipped.slice(at009).map((m) => m.version) });
     for (const e of ENTITIES) {
       const after = (await old.query<{ row: string }>(view(e))).rows.map((r) => r.row).sort();
       assert.deepEqual(after, before[e], `${ENTITY_TABLES[e].table} reads every stored value back through the view`);
