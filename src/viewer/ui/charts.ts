@@ -25,51 +25,126 @@ export function constant(ts: number[], v: number | null, label: string, color: s
   return v === null || v === undefined ? null : { label, values: ts.map(() => v), color, dash: true };
 }
 
-function chart(title: string, res: SeriesResult, lines: Array<Line | null>, fmt: (v: number | null) => string): HTMLElement {
-  const kept = lines.filter((l): l is Line => l !== null);
-  const points = kept.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
-  const box = h('div', { class: 'chart', 'data-title': title, 'data-resolution': res.resolution, 'data-table': res.table, 'data-points': points });
-  const head = h('div', { class: 'chart-head' }, h('span', { class: 'chart-title' }, title),
-    h('span', { class: `res res-${res.resolution}` }, res.resolution === 'raw' ? `raw · ${res.bucketS}s` : `${res.resolution} rollup`));
-  box.append(head);
-  if (points === 0) {
-    box.append(h('div', { class: 'chart-empty' }, 'no samples in this range'));
-    return box;
+/** One chart to draw: its title (its identity on the page), the answer it is drawn from and its lines. */
+export interface ChartInput {
+  title: string;
+  res: SeriesResult;
+  lines: Line[];
+  fmt: (v: number | null) => string;
+}
+
+/**
+ * A chart that stays on the page across live updates: new data goes into the existing uPlot (setData);
+ * only a change of its lines (a container added, the first sample arriving) rebuilds its plot, in place.
+ */
+class ChartView {
+  readonly el: HTMLElement;
+  private readonly head = h('span', { class: 'res' });
+  private readonly body = h('div', {});
+  private plot: uPlot | null = null;
+  private resize: ResizeObserver | null = null;
+  /** The lines' labels, colours and dashes: while unchanged, an update only swaps the data. */
+  private shape = '';
+  private data: uPlot.AlignedData = [[]];
+  /** The x range of the latest answer, read by the x scale at every redraw. */
+  private range: [number, number] = [0, 0];
+
+  constructor(input: ChartInput) {
+    this.el = h('div', { class: 'chart', 'data-title': input.title },
+      h('div', { class: 'chart-head' }, h('span', { class: 'chart-title' }, input.title), this.head), this.body);
+    this.update(input);
   }
-  const plotEl = h('div', { class: 'chart-plot' });
-  box.append(plotEl);
-  const opts: uPlot.Options = {
-    width: 520,
-    height: 190,
-    legend: { show: true, live: true },
-    cursor: { drag: { x: false, y: false } },
-    // The x axis always spans the requested range, so a new object's few points sit at the right edge.
-    scales: { x: { time: true, range: () => [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000] } },
-    axes: [
-      { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, font: '11px system-ui' },
-      { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, size: 84, font: '11px system-ui', values: (_u, vals) => vals.map((v) => fmt(v)) },
-    ],
-    series: [
-      {},
-      ...kept.map((l, i) => ({
-        label: l.label,
-        stroke: l.color ?? PALETTE[i % PALETTE.length],
-        width: l.dash ? 1 : 1.5,
-        dash: l.dash ? [5, 4] : undefined,
-        fill: l.dash ? undefined : `${l.color ?? PALETTE[i % PALETTE.length]}18`,
-        spanGaps: false,
-        points: { show: !l.dash && res.ts.length < 40, size: 4 },
-        value: (_u: uPlot, v: number | null) => fmt(v),
-      })),
-    ],
-  };
-  const data = [res.ts, ...kept.map((l) => l.values)] as uPlot.AlignedData;
-  // Size to the container once it is in the document; follow later resizes.
-  requestAnimationFrame(() => {
-    const plot = new uPlot({ ...opts, width: Math.max(300, plotEl.clientWidth || 520) }, data, plotEl);
-    new ResizeObserver(() => plot.setSize({ width: Math.max(300, plotEl.clientWidth), height: 190 })).observe(plotEl);
-  });
-  return box;
+
+  update({ res, lines, fmt }: ChartInput): void {
+    const points = lines.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
+    this.el.dataset.resolution = res.resolution;
+    this.el.dataset.table = res.table;
+    this.el.dataset.points = String(points);
+    this.head.className = `res res-${res.resolution}`;
+    this.head.textContent = res.resolution === 'raw' ? `raw · ${res.bucketS}s` : `${res.resolution} rollup`;
+    this.range = [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000];
+    this.data = [res.ts, ...lines.map((l) => l.values)] as uPlot.AlignedData;
+    const shape = points === 0 ? 'empty' : JSON.stringify(lines.map((l) => [l.label, l.color, l.dash, res.ts.length < 40]));
+    if (shape === this.shape) {
+      this.plot?.setData(this.data);
+      return;
+    }
+    this.shape = shape;
+    this.destroy();
+    if (points === 0) {
+      this.body.replaceChildren(h('div', { class: 'chart-empty' }, 'no samples in this range'));
+      return;
+    }
+    const plotEl = h('div', { class: 'chart-plot' });
+    this.body.replaceChildren(plotEl);
+    const opts = this.options(lines, fmt, res.ts.length < 40);
+    // Size to the container once it is in the document (with the newest data by then); follow resizes.
+    requestAnimationFrame(() => {
+      if (this.shape !== shape || this.plot) return;
+      const plot = new uPlot({ ...opts, width: Math.max(300, plotEl.clientWidth || 520) }, this.data, plotEl);
+      this.plot = plot;
+      this.resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, plotEl.clientWidth), height: 190 }));
+      this.resize.observe(plotEl);
+    });
+  }
+
+  private options(lines: Line[], fmt: (v: number | null) => string, showPoints: boolean): uPlot.Options {
+    return {
+      width: 520,
+      height: 190,
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false } },
+      // The x axis always spans the requested range, so a new object's few points sit at the right edge.
+      scales: { x: { time: true, range: () => this.range } },
+      axes: [
+        { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, font: '11px system-ui' },
+        { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, size: 84, font: '11px system-ui', values: (_u, vals) => vals.map((v) => fmt(v)) },
+      ],
+      series: [
+        {},
+        ...lines.map((l, i) => ({
+          label: l.label,
+          stroke: l.color ?? PALETTE[i % PALETTE.length],
+          width: l.dash ? 1 : 1.5,
+          dash: l.dash ? [5, 4] : undefined,
+          fill: l.dash ? undefined : `${l.color ?? PALETTE[i % PALETTE.length]}18`,
+          spanGaps: false,
+          points: { show: !l.dash && showPoints, size: 4 },
+          value: (_u: uPlot, v: number | null) => fmt(v),
+        })),
+      ],
+    };
+  }
+
+  destroy(): void {
+    this.resize?.disconnect();
+    this.plot?.destroy();
+    this.plot = null;
+    this.resize = null;
+  }
+}
+
+/** The charts of a page, kept by title across refreshes: an update patches each in place. */
+export class ChartSet {
+  readonly el = h('div', { class: 'charts' });
+  private views = new Map<string, ChartView>();
+
+  update(inputs: ChartInput[]): void {
+    const next = new Map<string, ChartView>();
+    inputs.forEach((input, i) => {
+      let view = this.views.get(input.title);
+      if (view) view.update(input);
+      else view = new ChartView(input);
+      next.set(input.title, view);
+      if (this.el.children[i] !== view.el) this.el.insertBefore(view.el, this.el.children[i] ?? null);
+    });
+    for (const [title, view] of this.views) {
+      if (next.has(title)) continue;
+      view.destroy();
+      view.el.remove();
+    }
+    this.views = next;
+  }
 }
 
 /** The lines of one metric of a series result, one per group (container, interface) or one in all. */
@@ -96,12 +171,13 @@ const FORMAT: Record<ChartSpec['unit'], (v: number | null) => string> = {
  * Every chart the answer declares, in order. `bounds` adds flat lines to the chart holding a series
  * (e.g. `{ cpu: [allocatable] }`); a chart declared hideWhenEmpty is left out while it has no sample.
  */
-export function chartsOf(res: SeriesResult, bounds: Record<string, Array<Line | null>> = {}): HTMLElement[] {
-  const out: HTMLElement[] = [];
+export function chartsOf(res: SeriesResult, bounds: Record<string, Array<Line | null>> = {}): ChartInput[] {
+  const out: ChartInput[] = [];
   for (const c of res.charts) {
     const lines = c.lines.flatMap((l) => linesOf(res, l.series, l.label).map((x) => (l.reference ? { ...x, dash: true, color: '#e5484d' } : x)));
     if (c.hideWhenEmpty && !lines.some((l) => l.values.some((v) => v !== null && v !== undefined))) continue;
-    out.push(chart(c.title, res, [...lines, ...c.lines.flatMap((l) => bounds[l.series] ?? [])], FORMAT[c.unit] ?? String));
+    const all = [...lines, ...c.lines.flatMap((l) => bounds[l.series] ?? [])].filter((l): l is Line => l !== null);
+    out.push({ title: c.title, res, lines: all, fmt: FORMAT[c.unit] ?? String });
   }
   return out;
 }

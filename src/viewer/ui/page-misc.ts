@@ -1,5 +1,5 @@
 // Workloads (replicas, aggregate usage, pods) and the events stream (warnings first).
-import { age, bytes, count, cpu, h, fill } from "./dom.js";
+import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href } from './state.js';
 import { VTable, type Page } from './vtable.js';
 import { filterBar, type PageView } from './main.js';
@@ -40,7 +40,7 @@ export function eventsPage(): PageView {
     async refresh() {
       const rows = await api<EventRow[]>('/api/events', { cluster: p.get('cluster'), namespace: p.get('namespace'), type: p.get('type'), search: p.get('search'), limit: 500 });
       counter.textContent = `${rows.length} events`;
-      fill(list, ...rows.map((e) => h('div', { class: `event ${e.type === 'Warning' ? 'warning' : ''}` },
+      morph(list, ...rows.map((e) => h('div', { class: `event ${e.type === 'Warning' ? 'warning' : ''}` },
         h('span', { class: 'ev-type' }, e.type), h('span', { class: 'ev-age muted' }, age(e.lastTime)), h('span', { class: 'ev-reason strong' }, e.reason),
         h('span', { class: 'ev-obj' }, `${e.cluster} · ${e.namespace ?? ''}/${e.involvedKind?.toLowerCase() ?? ''}/${e.involvedName ?? ''}`),
         e.count && e.count > 1 ? h('span', { class: 'muted' }, `×${e.count}`) : '', h('span', { class: 'ev-msg' }, e.message ?? ''))));

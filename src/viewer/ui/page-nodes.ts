@@ -1,9 +1,9 @@
 // Nodes table (virtualized, sortable, filterable, sparklines) and node detail (charts, pods on it now and
 // at a chosen past time).
-import { age, bytes, count, cpu, h, pctCell, rate, fill } from "./dom.js";
+import { age, bytes, count, cpu, fill, h, morph, pctCell, rate } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Page } from './vtable.js';
-import { chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
+import { ChartSet, chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
 import { filterBar, rangeParams, type PageView } from './main.js';
 import { podColumns, type PodRow } from './page-pods.js';
 
@@ -17,7 +17,6 @@ const sparkCache = new Map<string, { at: number; points: Array<[number, number |
 
 export function nodesPage(): PageView {
   const p = currentRoute().params;
-  const sparkCells = new Map<string, HTMLElement>();
   const columns = [
     { key: 'cluster', label: 'Cluster', width: '110px', render: (r: NodeRow) => r.cluster },
     { key: 'name', label: 'Node', width: 'minmax(160px,1.4fr)', sort: 'name', render: (r: NodeRow) => h('span', { class: 'strong' }, r.name) },
@@ -26,8 +25,7 @@ export function nodesPage(): PageView {
     { key: 'cpu', label: 'CPU', width: '110px', sort: 'cpu', render: (r: NodeRow) => pctCell(r.cpuPercent) },
     {
       key: 'spark', label: 'CPU 15m', width: '100px', render: (r: NodeRow) => {
-        const cell = h('span', { class: 'spark-cell' });
-        sparkCells.set(`${r.cluster}/${r.name}`, cell);
+        const cell = h('span', { class: 'spark-cell', 'data-spark': `${r.cluster}/${r.name}` });
         const c = sparkCache.get(`${r.cluster}/${r.name}`);
         if (c) cell.append(sparkline(c.points));
         return cell;
@@ -61,7 +59,8 @@ export function nodesPage(): PageView {
       for (const n of names) {
         const points = got[n] ?? [];
         sparkCache.set(`${cluster}/${n}`, { at: Date.now(), points });
-        sparkCells.get(`${cluster}/${n}`)?.replaceChildren(sparkline(points));
+        // The row's cell in the DOM (a live update patches rows in place, so look it up, not remember it).
+        table.el.querySelector(`[data-spark="${CSS.escape(`${cluster}/${n}`)}"]`)?.replaceChildren(sparkline(points));
       }
     }
   }
@@ -83,14 +82,14 @@ export function nodePage(): PageView {
   const cluster = p.get('cluster') ?? '';
   const name = p.get('name') ?? '';
   const info = h('div', { class: 'kv-block' });
-  const charts = h('div', { class: 'charts' });
+  const charts = new ChartSet();
   const atBox = h('div', { class: 'card' });
   const pods = new VTable<PodRow>(podColumns().filter((c) => c.key !== 'node' && c.key !== 'cluster'),
     (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, offset, limit }),
     { onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
   const el = h('div', { class: 'page node' },
     h('div', { class: 'crumbs' }, h('a', { href: href('nodes', { cluster }) }, `${cluster} / nodes`), ' / ', h('b', {}, name)),
-    info, charts, h('h3', {}, 'Pods on this node ', pods.counter), pods.el, h('h3', {}, 'What ran on this node at a past time'), atBox);
+    info, charts.el, h('h3', {}, 'Pods on this node ', pods.counter), pods.el, h('h3', {}, 'What ran on this node at a past time'), atBox);
   const atInput = h('input', { type: 'datetime-local', step: '1', class: 'at-input' }) as HTMLInputElement;
   const atResult = h('div', {});
   const atTime = p.get('at');
@@ -112,7 +111,7 @@ export function nodePage(): PageView {
         api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
       ]);
-      fill(info, 
+      morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
           kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),
           kv('pods max', count(n.allocatable.pods)), kv('kubelet', n.kubeletVersion), kv('runtime', n.containerRuntime), kv('OS', `${n.osImage} · ${n.kernelVersion} · ${n.architecture}`),
@@ -121,13 +120,13 @@ export function nodePage(): PageView {
           ...n.taints.map((t) => h('span', { class: 'chip warn' }, `taint ${t.key}:${t.effect}`))),
       );
       const ts = main.ts;
-      fill(charts,
+      charts.update([
         ...chartsOf(main, {
           cpu: [constant(ts, n.allocatable.cpuMillicores, 'allocatable', '#e5484d')],
           memory: [constant(ts, n.allocatable.memoryBytes, 'allocatable', '#e5484d')],
         }),
         ...chartsOf(net),
-      );
+      ]);
       await pods.reload();
     },
   };

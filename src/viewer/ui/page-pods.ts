@@ -1,9 +1,9 @@
 // Pods table (filters: cluster, namespace, workload, node, label, phase, search) and pod detail with
 // per-container charts against requests and limits, CPU throttling, restarts with reasons, volumes.
-import { age, bytes, count, cpu, h, fill } from "./dom.js";
+import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page } from './vtable.js';
-import { chartsOf, type Line, type SeriesResult } from './charts.js';
+import { ChartSet, chartsOf, type Line, type SeriesResult } from './charts.js';
 import { filterBar, rangeParams, type PageView } from './main.js';
 
 export interface PodRow {
@@ -59,11 +59,11 @@ export function podPage(): PageView {
   const namespace = p.get('namespace') ?? '';
   const name = p.get('name') ?? '';
   const info = h('div', { class: 'kv-block' });
-  const charts = h('div', { class: 'charts' });
+  const charts = new ChartSet();
   const containers = h('div', {});
   const el = h('div', { class: 'page pod' },
     h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
-    info, charts, h('h3', {}, 'Containers'), containers);
+    info, charts.el, h('h3', {}, 'Containers'), containers);
   return {
     title: `Pod ${name}`,
     el,
@@ -73,7 +73,7 @@ export function podPage(): PageView {
         api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...rangeParams() }),
       ]);
-      fill(info, 
+      morph(info,
         h('div', { class: 'kv' },
           kvi('phase', h('span', { class: d.deletedAt ? 'crit' : phaseClass(d.phase) }, d.deletedAt ? `deleted ${age(d.deletedAt)} ago` : d.phase)),
           kvi('node', d.node ? h('a', { href: href('node', { cluster, name: d.node }) }, d.node) : '–'),
@@ -91,8 +91,8 @@ export function podPage(): PageView {
         if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: true, color: '#e5484d' });
         return out;
       });
-      fill(charts, ...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod));
-      fill(containers, h('table', { class: 'grid' },
+      charts.update([...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod)]);
+      morph(containers, h('table', { class: 'grid' },
         h('tr', {}, ...['container', 'state', 'ready', 'restarts', 'last termination', 'CPU req / lim', 'memory req / lim', 'image'].map((x) => h('th', {}, x))),
         ...d.containers.map((c) => h('tr', {},
           h('td', { class: 'strong' }, c.name, c.type !== 'container' ? h('span', { class: 'muted' }, ` (${c.type})`) : ''),

@@ -1,7 +1,7 @@
 // A virtualized, server-paged table: only the rows in view (plus a margin) are in the DOM, whatever the
 // total (150,000 pods render as ~60 rows); pages of rows are fetched on demand and cached while the
 // query (filters and sort) stays the same.
-import { h } from './dom.js';
+import { h, morph } from './dom.js';
 
 export interface Column<R> {
   key: string;
@@ -91,6 +91,13 @@ export class VTable<R> {
     this.draw();
   }
 
+  /** The row elements in the DOM by row index, with the row each shows (null: a loading placeholder). */
+  private shown = new Map<number, { el: HTMLElement; row: R | null }>();
+
+  /**
+   * Shows the rows in view. A row element stays for its index across reloads: its cells are patched
+   * (morph) when its data changed, so live updates keep scroll position, hover and text selection.
+   */
   private draw(): void {
     this.spacer.style.height = `${this.total * ROW_PX}px`;
     this.countEl.textContent = `${this.total.toLocaleString('en-US')} rows`;
@@ -98,23 +105,38 @@ export class VTable<R> {
     const first = Math.max(0, Math.floor(this.body.scrollTop / ROW_PX) - 10);
     const last = Math.min(this.total, Math.ceil((this.body.scrollTop + viewH) / ROW_PX) + 10);
     const visible: R[] = [];
-    const out: HTMLElement[] = [];
+    const next = new Map<number, { el: HTMLElement; row: R | null }>();
     for (let i = first; i < last; i++) {
       const page = Math.floor(i / PAGE);
       const rows = this.pages.get(page);
+      const old = this.shown.get(i);
       if (!rows) {
         void this.load(page);
-        out.push(h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'));
+        // While a page (re)loads, the row already shown stays rather than flickering to a placeholder.
+        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null });
         continue;
       }
       const row = rows[i - page * PAGE];
       if (!row) continue;
       visible.push(row);
-      const link = this.opts.onRow?.(row) ?? null;
-      out.push(h(link ? 'a' : 'div', { class: 'vt-row', href: link ?? undefined, style: `top:${i * ROW_PX}px` },
-        ...this.columns.map((c) => h('div', { class: `vt-td${c.align === 'right' ? ' right' : ''}` }, c.render(row)))));
+      next.set(i, old?.row === row ? old : { el: this.rowElement(i, row, old?.row ? old.el : null), row });
     }
-    this.rowsEl.replaceChildren(...out);
+    for (const [i, s] of this.shown) if (next.get(i)?.el !== s.el) s.el.remove();
+    for (const s of next.values()) if (s.el.parentNode !== this.rowsEl) this.rowsEl.append(s.el);
+    this.shown = next;
     this.onVisible?.(visible);
+  }
+
+  /** The element of row i: `reuse` patched in place when it shows the same kind of row, else a new one. */
+  private rowElement(i: number, row: R, reuse: HTMLElement | null): HTMLElement {
+    const link = this.opts.onRow?.(row) ?? null;
+    const el = reuse && reuse.tagName === (link ? 'A' : 'DIV') ? reuse : h(link ? 'a' : 'div', { class: 'vt-row', style: `top:${i * ROW_PX}px` });
+    if (link) el.setAttribute('href', link);
+    this.columns.forEach((c, j) => {
+      const cell = (el.children[j] as HTMLElement | undefined) ?? el.appendChild(h('div', { class: `vt-td${c.align === 'right' ? ' right' : ''}` }));
+      morph(cell, c.render(row));
+    });
+    if (reuse && el !== reuse) reuse.replaceWith(el);
+    return el;
   }
 }
