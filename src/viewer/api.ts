@@ -170,13 +170,15 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/events', async (_req, u) => {
-    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'limit']);
+    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'object_kind', 'object_name', 'limit']);
     return {
       json: await events(pool, {
         clusterId: await clusterParam(pool, u, false),
         namespace: optName(u, 'namespace'),
         type: optEnum(u, 'type', ['', 'Normal', 'Warning'], '') || undefined,
         search: optSearch(u, 'search'),
+        objectKind: optName(u, 'object_kind'),
+        objectName: optName(u, 'object_name'),
         limit: optInt(u, 'limit', 1, 2000, 500),
       }),
     };

@@ -225,11 +225,24 @@ export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespac
   };
 }
 
-export async function events(pool: pg.Pool, f: { clusterId?: number; namespace?: string; type?: string; search?: string; limit: number }): Promise<unknown[]> {
+export interface EventFilter {
+  clusterId?: number;
+  namespace?: string;
+  type?: string;
+  search?: string;
+  /** The involved object's kind (`Pod`, `Node`, …) and name: the events of one object's page. */
+  objectKind?: string;
+  objectName?: string;
+  limit: number;
+}
+
+export async function events(pool: pg.Pool, f: EventFilter): Promise<unknown[]> {
   const params: unknown[] = [];
   const where = ['e.deleted_at IS NULL'];
   if (f.clusterId !== undefined) where.push(`e.cluster_id = $${params.push(f.clusterId)}`);
   if (f.namespace) where.push(`e.namespace = $${params.push(f.namespace)}`);
+  if (f.objectKind) where.push(`e.involved_kind = $${params.push(f.objectKind)}`);
+  if (f.objectName) where.push(`e.involved_name = $${params.push(f.objectName)}`);
   if (f.type) where.push(`e.type = $${params.push(f.type)}`);
   if (f.search) where.push(`(e.message ILIKE $${params.push(likeText(f.search))} OR e.reason ILIKE $${params.length} OR e.involved_name ILIKE $${params.length})`);
   // Warnings first, then the newest.

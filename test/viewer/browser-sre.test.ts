@@ -60,3 +60,48 @@ test('live updates on a scrolled node page keep the scroll position, the charts,
   assert.equal(await page.evaluate<string>('getSelection().toString()'), selected, 'the text selection survives');
   await page.screenshot({ path: join(env.shots, 'node-scrolled.png') });
 });
+
+interface EventAnswer { type: string; reason: string; message: string; involvedKind: string; involvedNamespace: string; involvedName: string }
+interface PodAnswer { namespace: string; name: string; workloadKind: string | null; phase: string; node: string | null }
+
+test('events are readable, link to their object, and pod and node pages show their own', async () => {
+  const { page, base, sims } = env;
+  const pods = await env.api<{ rows: PodAnswer[] }>('/api/pods?cluster=east&limit=1000');
+  const victim = pods.rows.find((p) => p.workloadKind === 'Deployment' && p.phase === 'Running');
+  assert.ok(victim, 'a running deployment pod');
+  const before = new Set(pods.rows.map((p) => p.name));
+  sims[0].deletePod(victim.namespace, victim.name);
+  const node = sims[0].nodes()[1].name;
+  sims[0].setNodeReady(node, false);
+  sims[0].setNodeReady(node, true);
+  // The replacement's "Scheduled" event names it; its message is the long one we want to read.
+  let scheduled: EventAnswer | undefined;
+  await waitFor(async () => {
+    const evs = await env.api<EventAnswer[]>(`/api/events?cluster=east&namespace=${victim.namespace}&search=Successfully%20assigned`);
+    scheduled = evs.find((e) => e.involvedKind === 'Pod' && !before.has(e.involvedName));
+    return scheduled !== undefined;
+  }, 'the replacement pod scheduled event stored');
+  const pod = scheduled!.involvedName;
+  // The API filters by involved object; a malformed one is a 400 naming the parameter.
+  const own = await env.api<EventAnswer[]>(`/api/events?cluster=east&object_kind=Pod&object_name=${pod}`);
+  assert.ok(own.length > 0 && own.every((e) => e.involvedKind === 'Pod' && e.involvedName === pod));
+  const bad = await fetch(`${base}/api/events?object_kind=%22x`, { headers: { authorization: `Bearer ${env.token}` } });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /object_kind/);
+
+  await page.goto(`${base}/#/events?cluster=east&search=${encodeURIComponent(pod)}`);
+  const row = page.locator('.events .event', { hasText: 'Successfully assigned' }).first();
+  await row.waitFor({ timeout: 20_000 });
+  const msg = row.locator('.ev-msg');
+  assert.equal(await msg.getAttribute('title'), scheduled!.message, 'the full message in a tooltip');
+  const width = (await msg.boundingBox())!.width;
+  assert.ok(width > 500, `the message column gets the room (${width} px at 1440 px)`);
+  await page.screenshot({ path: join(env.shots, 'events.png') });
+  await row.locator('a.ev-obj').click();
+  await waitFor(() => page.url().includes('#/pod?') && page.url().includes(`name=${pod}`), 'the object link opens the pod page');
+  await page.locator('.page.pod .own-events .event', { hasText: 'Scheduled' }).first().waitFor({ timeout: 20_000 });
+
+  await page.goto(`${base}/#/node?cluster=east&name=${node}`);
+  await page.locator('.page.node .own-events .event', { hasText: 'NodeNotReady' }).first().waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('.page.node .own-events .event', { hasText: 'Scheduled' }).count(), 0, 'only the node\'s own events');
+});

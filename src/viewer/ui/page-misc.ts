@@ -3,6 +3,7 @@ import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href } from './state.js';
 import { VTable, type Page } from './vtable.js';
 import { filterBar, type PageView } from './main.js';
+import { eventRow, type EventRow } from './events.js';
 
 interface WorkloadRow {
   cluster: string; kind: string; namespace: string; name: string; desired: number | null; ready: number | null; pods: number; running: number;
@@ -26,10 +27,6 @@ export function workloadsPage(): PageView {
   return { title: 'Workloads', el: h('div', { class: 'page workloads' }, filterBar(['cluster', 'namespace', 'kind', 'search'], table.counter), table.el), refresh: () => table.reload() };
 }
 
-interface EventRow {
-  cluster: string; namespace: string; type: string; reason: string; message: string; involvedKind: string; involvedName: string; count: number | null; lastTime: string | null;
-}
-
 export function eventsPage(): PageView {
   const p = currentRoute().params;
   const list = h('div', { class: 'events' });
@@ -40,10 +37,7 @@ export function eventsPage(): PageView {
     async refresh() {
       const rows = await api<EventRow[]>('/api/events', { cluster: p.get('cluster'), namespace: p.get('namespace'), type: p.get('type'), search: p.get('search'), limit: 500 });
       counter.textContent = `${rows.length} events`;
-      morph(list, ...rows.map((e) => h('div', { class: `event ${e.type === 'Warning' ? 'warning' : ''}` },
-        h('span', { class: 'ev-type' }, e.type), h('span', { class: 'ev-age muted' }, age(e.lastTime)), h('span', { class: 'ev-reason strong' }, e.reason),
-        h('span', { class: 'ev-obj' }, `${e.cluster} · ${e.namespace ?? ''}/${e.involvedKind?.toLowerCase() ?? ''}/${e.involvedName ?? ''}`),
-        e.count && e.count > 1 ? h('span', { class: 'muted' }, `×${e.count}`) : '', h('span', { class: 'ev-msg' }, e.message ?? ''))));
+      morph(list, ...rows.map((e) => eventRow(e)));
     },
   };
 }

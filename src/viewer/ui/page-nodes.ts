@@ -6,6 +6,7 @@ import { VTable, type Page } from './vtable.js';
 import { ChartSet, chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
 import { filterBar, rangeParams, type PageView } from './main.js';
 import { podColumns, type PodRow } from './page-pods.js';
+import { eventRow, type EventRow } from './events.js';
 
 interface NodeRow {
   cluster: string; name: string; roles: string; ready: boolean; problems: string[]; pods: number; podsAllocatable: number | null;
@@ -84,12 +85,14 @@ export function nodePage(): PageView {
   const info = h('div', { class: 'kv-block' });
   const charts = new ChartSet();
   const atBox = h('div', { class: 'card' });
+  const events = h('div', { class: 'events own-events' });
   const pods = new VTable<PodRow>(podColumns().filter((c) => c.key !== 'node' && c.key !== 'cluster'),
     (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, offset, limit }),
     { onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
   const el = h('div', { class: 'page node' },
     h('div', { class: 'crumbs' }, h('a', { href: href('nodes', { cluster }) }, `${cluster} / nodes`), ' / ', h('b', {}, name)),
-    info, charts.el, h('h3', {}, 'Pods on this node ', pods.counter), pods.el, h('h3', {}, 'What ran on this node at a past time'), atBox);
+    info, charts.el, h('h3', {}, 'Pods on this node ', pods.counter), pods.el,
+    h('h3', {}, 'Events of this node'), events, h('h3', {}, 'What ran on this node at a past time'), atBox);
   const atInput = h('input', { type: 'datetime-local', step: '1', class: 'at-input' }) as HTMLInputElement;
   const atResult = h('div', {});
   const atTime = p.get('at');
@@ -106,11 +109,13 @@ export function nodePage(): PageView {
     title: `Node ${name}`,
     el,
     async refresh() {
-      const [n, main, net] = await Promise.all([
+      const [n, main, net, evs] = await Promise.all([
         api<NodeDetail>('/api/node', { cluster, name }),
         api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
+        api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, limit: 100 }),
       ]);
+      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this node')]));
       morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
           kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),

@@ -5,6 +5,7 @@ import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page } from './vtable.js';
 import { ChartSet, chartsOf, type Line, type SeriesResult } from './charts.js';
 import { filterBar, rangeParams, type PageView } from './main.js';
+import { eventRow, type EventRow } from './events.js';
 
 export interface PodRow {
   cluster: string; uid: string; namespace: string; name: string; node: string | null; phase: string; ready: boolean; restarts: number | null;
@@ -61,18 +62,21 @@ export function podPage(): PageView {
   const info = h('div', { class: 'kv-block' });
   const charts = new ChartSet();
   const containers = h('div', {});
+  const events = h('div', { class: 'events own-events' });
   const el = h('div', { class: 'page pod' },
     h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
-    info, charts.el, h('h3', {}, 'Containers'), containers);
+    info, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Events of this pod'), events);
   return {
     title: `Pod ${name}`,
     el,
     async refresh() {
       const d = await api<PodDetail>('/api/pod', { cluster, namespace, name });
-      const [s, pod] = await Promise.all([
+      const [s, pod, evs] = await Promise.all([
         api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...rangeParams() }),
+        api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, limit: 100 }),
       ]);
+      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this pod')]));
       morph(info,
         h('div', { class: 'kv' },
           kvi('phase', h('span', { class: d.deletedAt ? 'crit' : phaseClass(d.phase) }, d.deletedAt ? `deleted ${age(d.deletedAt)} ago` : d.phase)),
