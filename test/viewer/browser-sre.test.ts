@@ -105,3 +105,82 @@ test('events are readable, link to their object, and pod and node pages show the
   await page.locator('.page.node .own-events .event', { hasText: 'NodeNotReady' }).first().waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('.page.node .own-events .event', { hasText: 'Scheduled' }).count(), 0, 'only the node\'s own events');
 });
+
+interface PodDetailAnswer { uid: string; namespace: string; name: string; containers: Array<{ name: string; cpuRequestMillicores: number | null; cpuLimitMillicores: number | null }> }
+
+/** Every live pod's detail (the simulated cluster is small). */
+async function podDetails(): Promise<PodDetailAnswer[]> {
+  const pods = await env.api<{ rows: PodAnswer[] }>('/api/pods?cluster=east&limit=1000');
+  return Promise.all(pods.rows.filter((p) => p.phase === 'Running').map((p) => env.api<PodDetailAnswer>(`/api/pod?cluster=east&namespace=${p.namespace}&name=${p.name}`)));
+}
+
+/** The chart's legend: each line's label with its marker colour. */
+async function legend(title: string): Promise<Map<string, string>> {
+  const labels = await env.page.locator(`.chart[data-title="${title}"] .u-legend .u-series .u-label`).allTextContents();
+  // The markers' colours as the browser computes them (plain script evaluated in Chromium).
+  const colours = await env.page.evaluate<string[]>(`[...document.querySelectorAll('.chart[data-title="${title}"] .u-legend .u-series')]
+    .map((e) => e.querySelector('.u-marker') ? getComputedStyle(e.querySelector('.u-marker')).borderColor : '')`);
+  const rows = labels.map((l, i) => [l, colours[i]]);
+  return new Map(rows as Array<[string, string]>);
+}
+
+test('charts: y axes from zero in one round unit, container colours for requests and limits, throttled share in %', async () => {
+  const { page, base } = env;
+  const details = await podDetails();
+  const multi = details.find((d) => d.containers.filter((c) => c.cpuRequestMillicores !== null).length >= 2);
+  assert.ok(multi, 'a pod with two containers that request CPU');
+  await page.goto(`${base}/#/pod?cluster=east&namespace=${multi.namespace}&name=${multi.name}`);
+  await waitFor(async () => Number(await page.locator('.chart[data-title="CPU per container"]').getAttribute('data-points')) > 1, 'pod CPU chart has points', 30_000);
+  await page.waitForSelector('.chart[data-title="CPU per container"] .u-legend');
+  const colours = await legend('CPU per container');
+  const requesting = multi.containers.filter((c) => c.cpuRequestMillicores !== null);
+  for (const c of requesting) {
+    assert.ok(colours.get(c.name), `${c.name} has a usage line (${[...colours.keys()].join(', ')})`);
+    assert.equal(colours.get(`${c.name} request`), colours.get(c.name), `${c.name}'s request line has its colour`);
+  }
+  assert.notEqual(colours.get(requesting[0].name), colours.get(requesting[1].name), 'two containers, two colours');
+  for (const title of ['CPU per container', 'Memory per container (working set)']) {
+    const ticks = (await page.locator(`.chart[data-title="${title}"]`).getAttribute('data-y-ticks'))!.split('|');
+    assert.match(ticks[0], /^0(\.0+)? ?[a-zA-Z]/, `${title}: the axis starts at zero (${ticks.join(', ')})`);
+    const unit = (t: string): string => t.replace(/^[\d.]+/, '');
+    assert.equal(new Set(ticks.map(unit)).size, 1, `${title}: one unit on the axis (${ticks.join(', ')})`);
+    const steps = ticks.map((t) => Number(t.replace(/[^\d.]/g, '')));
+    assert.ok(steps.every((v, i) => i === 0 || Math.abs(v - steps[1] * i) < 1e-9), `${title}: even round steps (${ticks.join(', ')})`);
+  }
+  await page.screenshot({ path: join(env.shots, 'pod-containers.png'), fullPage: true });
+
+  const limited = details.find((d) => d.containers.some((c) => c.cpuLimitMillicores !== null));
+  assert.ok(limited, 'a pod with a CPU limit');
+  const share = 'CPU throttled share (% of CFS periods)';
+  await page.goto(`${base}/#/pod?cluster=east&namespace=${limited.namespace}&name=${limited.name}`);
+  await waitFor(async () => Number(await page.locator(`.chart[data-title="${share}"]`).getAttribute('data-points')) > 0, 'the throttled share has points', 40_000);
+  assert.equal(await page.locator('.chart[data-title^="CPU throttling"]').count(), 0, 'no throttled periods/s chart');
+  const ticks = (await page.locator(`.chart[data-title="${share}"]`).getAttribute('data-y-ticks'))!.split('|');
+  assert.ok(ticks.every((t) => t.endsWith('%')) && Number(ticks.at(-1)!.replace('%', '')) <= 100, `percent axis (${ticks.join(', ')})`);
+});
+
+test('dragging across a chart sets the page time range (in the URL) and every chart follows', async () => {
+  const { page, base, sims } = env;
+  await page.goto(`${base}/#/node?cluster=east&name=${sims[0].nodes()[0].name}&range=15m`);
+  const over = page.locator('.chart[data-title="CPU"] .u-over');
+  await over.waitFor({ timeout: 20_000 });
+  const box = (await over.boundingBox())!;
+  const chartFrom = Date.parse((await page.locator('.chart[data-title="CPU"]').getAttribute('data-from'))!);
+  const chartTo = Date.parse((await page.locator('.chart[data-title="CPU"]').getAttribute('data-to'))!);
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await waitFor(() => page.url().includes('from=') && page.url().includes('to=') && !page.url().includes('range='), 'the selection is the range in the URL');
+  const params = new URL(page.url().replace('#/node?', '?')).searchParams;
+  const from = Date.parse(params.get('from')!);
+  const to = Date.parse(params.get('to')!);
+  const span = chartTo - chartFrom;
+  assert.ok(Math.abs(from - (chartFrom + span * 0.5)) < span * 0.05, 'from: where the drag started');
+  assert.ok(Math.abs(to - (chartFrom + span * 0.75)) < span * 0.05, 'to: where it ended');
+  await waitFor(async () => {
+    const spans = await page.evaluate<Array<[string, string]>>(`[...document.querySelectorAll('.chart')].map((e) => [e.dataset.from, e.dataset.to])`);
+    return spans.length > 3 && spans.every(([f, t]) => Math.abs(Date.parse(f) - from) < 1000 && Math.abs(Date.parse(t) - to) < 1000);
+  }, 'every chart of the page shows the selected span');
+  assert.equal(await page.locator('details.custom.active').count(), 1, 'the range picker shows a custom range');
+});

@@ -3,7 +3,7 @@
 import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page } from './vtable.js';
-import { ChartSet, chartsOf, type Line, type SeriesResult } from './charts.js';
+import { ChartSet, LIMIT_DASH, REQUEST_DASH, chartsOf, groupColor, type Line, type SeriesResult } from './charts.js';
 import { filterBar, rangeParams, type PageView } from './main.js';
 import { eventRow, type EventRow } from './events.js';
 
@@ -91,8 +91,10 @@ export function podPage(): PageView {
         const out: Line[] = [];
         const req = metric === 'cpu' ? c.cpuRequestMillicores : c.memoryRequestBytes;
         const lim = metric === 'cpu' ? c.cpuLimitMillicores : c.memoryLimitBytes;
-        if (req !== null) out.push({ label: `${c.name} request`, values: ts.map(() => req), dash: true, color: '#f5a524' });
-        if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: true, color: '#e5484d' });
+        // In the container's own colour: with several containers, whose request is whose stays clear.
+        const color = groupColor(s, c.name);
+        if (req !== null) out.push({ label: `${c.name} request`, values: ts.map(() => req), dash: REQUEST_DASH, color });
+        if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: LIMIT_DASH, color });
         return out;
       });
       charts.update([...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod)]);
