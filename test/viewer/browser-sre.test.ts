@@ -1,8 +1,11 @@
 // The viewer in Chromium as an SRE uses it day to day (issue 18), against a collector over one simulated
-// cluster: live updates patch the page in place (no jump to the top, no re-created chart or row).
+// cluster: live updates patch the page in place (no jump to the top, no re-created chart or row), events
+// readable and linked, charts from zero in round units, drag-to-zoom, the table columns, sorting and filters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { request as httpsRequest } from 'node:https';
+import pg from 'pg';
 import { startBrowserEnv, type BrowserEnv } from './browser-env.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -183,4 +186,101 @@ test('dragging across a chart sets the page time range (in the URL) and every ch
     return spans.length > 3 && spans.every(([f, t]) => Math.abs(Date.parse(f) - from) < 1000 && Math.abs(Date.parse(t) - to) < 1000);
   }, 'every chart of the page shows the selected span');
   assert.equal(await page.locator('details.custom.active').count(), 1, 'the range picker shows a custom range');
+});
+
+/** A merge patch to the simulated API server (as kubectl cordon does). */
+async function patchSim(path: string, body: unknown): Promise<void> {
+  const sim = env.sims[0];
+  const u = new URL(path, sim.url);
+  await new Promise<void>((resolve, reject) => {
+    const req = httpsRequest(u, { method: 'PATCH', ca: sim.caPem, headers: { authorization: `Bearer ${sim.token}`, 'content-type': 'application/merge-patch+json' } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PATCH ${path}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+interface NodeAnswer { name: string; cpuRequestsPercent: number | null; cpuPercent: number | null; unschedulable: boolean }
+interface PodRowAnswer { name: string; namespace: string; uid: string; cpuMillicores: number | null; cpuRequestMillicores: number | null; containers: number; containersReady: number; reason: string | null }
+
+test('tables: the columns SREs rely on, both sort directions on every column, substring filters with a hint, tooltips on cut cells', async () => {
+  const { page, base, sims } = env;
+  const cordoned = sims[0].nodes()[1].name;
+  await patchSim(`/api/v1/nodes/${cordoned}`, { spec: { unschedulable: true } });
+  // A crash-looping container (the simulator's containers restart but never wait): the state as the
+  // inventory stores it from a pod status.
+  const victim = (await env.api<{ rows: PodRowAnswer[] }>('/api/pods?cluster=east&namespace=kube-system&limit=1')).rows[0];
+  const client = new pg.Client({ connectionString: env.db.url });
+  await client.connect();
+  try {
+    await client.query(`UPDATE kubepulse.container SET state = 'waiting', state_reason = 'CrashLoopBackOff', ready = false WHERE pod_uid = $1 AND type = 'app'`, [victim.uid]);
+  } finally {
+    await client.end();
+  }
+
+  // Nodes: cores and GiB beside %, requests and limits as shares of allocatable, cordoned.
+  await page.goto(`${base}/#/nodes?cluster=east`);
+  const row = page.locator('.page.nodes .vt-row', { hasText: cordoned });
+  await waitFor(async () => /Cordoned/.test((await row.textContent()) ?? ''), 'the cordoned node says so', 20_000);
+  await waitFor(async () => /\d+(\.\d)? \/ \d+(\.\d)? cores/.test((await row.textContent()) ?? ''), 'CPU used in cores beside the share');
+  const text = (await row.textContent())!;
+  assert.match(text, /\d+(\.\d)? \/ \d+(\.\d)? (GiB|MiB)/, text);
+  assert.match(text, /R \d+% · L \d+%/, text);
+  const apiNodes = (await env.api<{ rows: NodeAnswer[] }>('/api/nodes?cluster=east')).rows;
+  assert.ok(apiNodes.every((n) => n.cpuRequestsPercent !== null && n.cpuRequestsPercent > 0), 'requests share of each node');
+  assert.equal(apiNodes.find((n) => n.name === cordoned)?.unschedulable, true);
+  await page.screenshot({ path: join(env.shots, 'nodes-columns.png') });
+
+  // Pods: the new columns, the status reason and ready x/y.
+  await page.goto(`${base}/#/pods?cluster=east&namespace=kube-system`);
+  await page.locator('.page.pods .vt-row').first().waitFor({ timeout: 20_000 });
+  const headers = await page.locator('.page.pods .vt-th').allTextContents();
+  for (const h of ['Status', 'Ready', 'CPU req / lim', '%CPU/R', '%CPU/L', 'Mem req / lim', '%MEM/R', '%MEM/L']) assert.ok(headers.some((x) => x.startsWith(h)), `${h} column (${headers.join(', ')})`);
+  const victimRow = page.locator('.page.pods .vt-row', { hasText: victim.name });
+  await waitFor(async () => (await victimRow.locator('.pod-status').textContent()) === 'CrashLoopBackOff', 'the status reason shown');
+  assert.match((await victimRow.textContent())!, new RegExp(`0/${victim.containers}`), 'ready 0 of its containers');
+  await page.screenshot({ path: join(env.shots, 'pods-columns.png') });
+
+  // Sorting both ways, on a figure (nulls last either way) and on a name.
+  for (const [label, key] of [['%CPU/R', 'cpu_of_request'], ['Namespace', 'namespace']] as const) {
+    for (const dir of key === 'namespace' ? ['asc', 'desc'] : ['desc', 'asc']) {
+      const answer = page.waitForResponse((r) => r.url().includes('/api/pods?') && r.url().includes(`sort=${key}`) && r.url().includes(`dir=${dir}`));
+      await page.locator('.page.pods .vt-th', { hasText: label }).click();
+      const rows = ((await (await answer).json()) as { rows: PodRowAnswer[] }).rows;
+      const keyOf = (r: PodRowAnswer): number | string | null => key === 'namespace' ? r.namespace : r.cpuMillicores !== null && r.cpuRequestMillicores ? r.cpuMillicores / r.cpuRequestMillicores : null;
+      const keys = rows.map(keyOf);
+      const firstNull = keys.indexOf(null);
+      assert.ok(firstNull === -1 || keys.slice(firstNull).every((k) => k === null), `${key} ${dir}: missing figures last`);
+      const known = keys.filter((k): k is number | string => k !== null);
+      assert.ok(known.length > 1, `${key}: figures to sort`);
+      assert.ok(known.every((k, i) => i === 0 || (dir === 'asc' ? known[i - 1] <= k : known[i - 1] >= k)), `${key} ${dir}: ${known.join(', ')}`);
+      await waitFor(async () => (await page.locator(`.page.pods .vt-th[data-sort="${key}"]`).getAttribute('data-dir')) === dir, `${key} header shows ${dir}`);
+    }
+  }
+
+  // Filters: any part of the namespace, any case; nothing matching says why and how to widen.
+  await page.goto(`${base}/#/pods?cluster=east&namespace=SYST`);
+  await waitFor(async () => (await page.locator('.page.pods .vt-row').count()) > 0, 'kube-system pods found by "SYST"');
+  const namespaces = await page.locator('.page.pods .vt-row .vt-td:nth-child(2)').allTextContents();
+  assert.ok(namespaces.every((n) => n === 'kube-system'), namespaces.join(', '));
+  await page.goto(`${base}/#/pods?cluster=east&namespace=zzz-none`);
+  await page.locator('.page.pods .no-match').waitFor({ timeout: 10_000 });
+  assert.match((await page.locator('.page.pods .no-match').textContent())!, /No namespace contains “zzz-none” in east/);
+  await page.locator('.no-match .clear-filters').click();
+  await waitFor(async () => (await page.locator('.page.pods .vt-row').count()) > 0 && !page.url().includes('namespace='), 'clear filters lists pods again');
+
+  // A cell cut short by its column shows its whole text on hover.
+  await page.setViewportSize({ width: 1000, height: 800 });
+  try {
+    await page.waitForTimeout(200);
+    const cut = await page.evaluate<number>(`[...document.querySelectorAll('.page.pods .vt-row .vt-td')].findIndex((c) => c.scrollWidth > c.clientWidth)`);
+    assert.ok(cut >= 0, 'a cut cell at 1000 px');
+    const cell = page.locator('.page.pods .vt-row .vt-td').nth(cut);
+    await cell.hover();
+    assert.equal(await cell.getAttribute('title'), await cell.textContent());
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
 });

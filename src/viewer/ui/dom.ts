@@ -38,7 +38,7 @@ export function cpu(m: number | null | undefined): string {
   return m >= 1000 ? `${(m / 1000).toFixed(m >= 10_000 ? 0 : 2)} cores` : `${m.toFixed(0)}m`;
 }
 
-function pct(p: number | null | undefined): string {
+export function pct(p: number | null | undefined): string {
   return p === null || p === undefined || !Number.isFinite(p) ? '–' : `${p.toFixed(p < 10 ? 1 : 0)}%`;
 }
 
@@ -70,9 +70,11 @@ export function usageBar(used: number | null, requests: number | null, limits: n
       h('span', { class: 'muted' }, ` · req ${cap && requests !== null ? pct((100 * requests) / cap) : '–'} · lim ${cap && limits !== null ? pct((100 * limits) / cap) : '–'}`)));
 }
 
-export function pctCell(p: number | null): HTMLElement {
+/** A share as a bar with its figure; `detail` (the amounts) follows the percentage. */
+export function pctCell(p: number | null, detail?: string): HTMLElement {
   const level = p === null ? '' : p > 90 ? 'crit' : p > 75 ? 'warn' : 'ok';
-  return h('div', { class: 'pcell' }, h('div', { class: `pcell-bar ${level}`, style: `width:${Math.min(100, p ?? 0)}%` }), h('span', {}, pct(p)));
+  return h('div', { class: 'pcell' }, h('div', { class: `pcell-bar ${level}`, style: `width:${Math.min(100, p ?? 0)}%` }),
+    h('span', {}, h('b', {}, pct(p)), detail ? h('span', { class: 'pcell-detail' }, ` ${detail}`) : null));
 }
 
 /**

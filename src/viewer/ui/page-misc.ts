@@ -2,7 +2,8 @@
 import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href } from './state.js';
 import { VTable, type Page } from './vtable.js';
-import { filterBar, type PageView } from './main.js';
+import type { PageView } from './main.js';
+import { filterBar, namespaceParam, noMatchHint } from './filters.js';
 import { eventRow, type EventRow } from './events.js';
 
 interface WorkloadRow {
@@ -12,6 +13,7 @@ interface WorkloadRow {
 
 export function workloadsPage(): PageView {
   const p = currentRoute().params;
+  let noNamespace = false;
   const table = new VTable<WorkloadRow>([
     { key: 'cluster', label: 'Cluster', width: '100px', render: (r) => r.cluster },
     { key: 'kind', label: 'Kind', width: '110px', render: (r) => r.kind },
@@ -22,8 +24,12 @@ export function workloadsPage(): PageView {
     { key: 'cpu', label: 'CPU / req per pod', width: '150px', align: 'right', render: (r) => `${cpu(r.cpuMillicores)} / ${cpu(r.cpuRequestMillicores)}` },
     { key: 'mem', label: 'Memory', width: '100px', align: 'right', render: (r) => bytes(r.memoryBytes) },
     { key: 'age', label: 'Age', width: '60px', align: 'right', render: (r) => age(r.createdAt) },
-  ], (offset, limit) => api<Page<WorkloadRow>>('/api/workloads', { cluster: p.get('cluster'), namespace: p.get('namespace'), kind: p.get('kind'), search: p.get('search'), offset, limit }),
-  { onRow: (r) => href('pods', { cluster: r.cluster, namespace: r.namespace, workload: r.name }) });
+  ], async (offset, limit) => {
+    const ns = await namespaceParam(p.get('cluster'), p.get('namespace'));
+    noNamespace = ns.none;
+    if (ns.none) return { total: 0, rows: [] };
+    return api<Page<WorkloadRow>>('/api/workloads', { cluster: p.get('cluster'), namespace: ns.names, kind: p.get('kind'), search: p.get('search'), offset, limit });
+  }, { onRow: (r) => href('pods', { cluster: r.cluster, namespace: r.namespace, workload: r.name }), empty: () => noMatchHint('workloads', ['cluster', 'namespace', 'kind', 'search'], noNamespace) });
   return { title: 'Workloads', el: h('div', { class: 'page workloads' }, filterBar(['cluster', 'namespace', 'kind', 'search'], table.counter), table.el), refresh: () => table.reload() };
 }
 
@@ -35,9 +41,10 @@ export function eventsPage(): PageView {
     title: 'Events',
     el: h('div', { class: 'page events-page' }, filterBar(['cluster', 'namespace', 'type', 'search'], counter), list),
     async refresh() {
-      const rows = await api<EventRow[]>('/api/events', { cluster: p.get('cluster'), namespace: p.get('namespace'), type: p.get('type'), search: p.get('search'), limit: 500 });
+      const ns = await namespaceParam(p.get('cluster'), p.get('namespace'));
+      const rows = ns.none ? [] : await api<EventRow[]>('/api/events', { cluster: p.get('cluster'), namespace: ns.names, type: p.get('type'), search: p.get('search'), limit: 500 });
       counter.textContent = `${rows.length} events`;
-      morph(list, ...rows.map((e) => eventRow(e)));
+      morph(list, ...(rows.length ? rows.map((e) => eventRow(e)) : [noMatchHint('events', ['cluster', 'namespace', 'type', 'search'], ns.none)]));
     },
   };
 }

@@ -3,6 +3,8 @@
 // query (filters and sort) stays the same.
 import { h, morph } from './dom.js';
 
+export type SortDir = 'asc' | 'desc';
+
 export interface Column<R> {
   key: string;
   label: string;
@@ -10,7 +12,21 @@ export interface Column<R> {
   render: (row: R) => Node | string;
   /** The API's sort key when this column is sortable. */
   sort?: string;
+  /** The direction of a first click: names ascending, figures descending (default: by alignment). */
+  sortDir?: SortDir;
   align?: 'right';
+  /** Header tooltip (what a short label means). */
+  title?: string;
+}
+
+export interface TableOptions<R> {
+  sort?: string;
+  dir?: SortDir;
+  onSort?: (key: string, dir: SortDir) => void;
+  onRow?: (row: R) => string | null;
+  height?: string;
+  /** Shown in place of the rows when the query matches none (why, and how to widen it). */
+  empty?: () => Node | string;
 }
 
 export interface Page<R> {
@@ -33,24 +49,40 @@ export class VTable<R> {
   private generation = 0;
   onVisible?: (rows: R[]) => void;
 
+  private readonly emptyEl = h('div', { class: 'vt-empty', hidden: 'hidden' });
+
   constructor(
     private readonly columns: Column<R>[],
     private readonly fetchPage: (offset: number, limit: number) => Promise<Page<R>>,
-    private readonly opts: { sort?: string; onSort?: (key: string) => void; onRow?: (row: R) => string | null; height?: string } = {},
+    private readonly opts: TableOptions<R> = {},
   ) {
     const template = columns.map((c) => c.width).join(' ');
-    const head = h('div', { class: 'vt-head', style: `grid-template-columns:${template}` },
-      ...columns.map((c) => h('div', {
-        class: `vt-th${c.sort ? ' sortable' : ''}${c.sort && c.sort === opts.sort ? ' sorted' : ''}${c.align === 'right' ? ' right' : ''}`,
-        onclick: c.sort ? () => opts.onSort?.(c.sort!) : undefined,
-      }, c.label, c.sort && c.sort === opts.sort ? ' ▾' : '')));
+    const head = h('div', { class: 'vt-head', style: `grid-template-columns:${template}` }, ...columns.map((c) => this.header(c)));
     this.spacer = h('div', { class: 'vt-spacer' });
     this.rowsEl = h('div', { class: 'vt-rows' });
-    this.body = h('div', { class: 'vt-body', style: `height:${opts.height ?? 'calc(100vh - 190px)'}` }, this.spacer, this.rowsEl);
+    this.body = h('div', { class: 'vt-body', style: `height:${opts.height ?? 'calc(100vh - 190px)'}` }, this.spacer, this.rowsEl, this.emptyEl);
     this.countEl = h('span', { class: 'vt-count' });
     this.el = h('div', { class: 'vt' }, head, this.body);
     this.rowsEl.style.setProperty('--cols', template);
     this.body.addEventListener('scroll', () => this.draw());
+    // A cell cut short by its column shows its whole text on hover (measured only then: no layout cost
+    // while drawing).
+    this.rowsEl.addEventListener('mouseover', (e) => {
+      const cell = (e.target as Element).closest('.vt-td');
+      if (cell instanceof HTMLElement && cell.scrollWidth > cell.clientWidth) cell.title = cell.textContent ?? '';
+    });
+  }
+
+  /** A column header: sortable ones flip direction when clicked again; the arrow shows the order. */
+  private header(c: Column<R>): HTMLElement {
+    const sorted = c.sort !== undefined && c.sort === this.opts.sort;
+    const natural = c.sortDir ?? (c.align === 'right' ? 'desc' : 'asc');
+    const dir = sorted ? this.opts.dir ?? natural : null;
+    return h('div', {
+      class: `vt-th${c.sort ? ' sortable' : ''}${sorted ? ' sorted' : ''}${c.align === 'right' ? ' right' : ''}`,
+      'data-sort': c.sort, 'data-dir': dir, title: c.title ?? c.label,
+      onclick: c.sort ? () => this.opts.onSort?.(c.sort!, dir ? (dir === 'asc' ? 'desc' : 'asc') : natural) : undefined,
+    }, c.label, dir ? (dir === 'asc' ? ' ▴' : ' ▾') : '');
   }
 
   get counter(): HTMLElement {
@@ -101,6 +133,9 @@ export class VTable<R> {
   private draw(): void {
     this.spacer.style.height = `${this.total * ROW_PX}px`;
     this.countEl.textContent = `${this.total.toLocaleString('en-US')} rows`;
+    const empty = this.total === 0 && this.opts.empty !== undefined;
+    if (empty) morph(this.emptyEl, this.opts.empty!());
+    this.emptyEl.hidden = !empty;
     const viewH = this.body.clientHeight || 600;
     const first = Math.max(0, Math.floor(this.body.scrollTop / ROW_PX) - 10);
     const last = Math.min(this.total, Math.ceil((this.body.scrollTop + viewH) / ROW_PX) + 10);
