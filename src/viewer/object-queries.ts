@@ -9,6 +9,7 @@ const num = (v: string | number | null | undefined): number | null => (v === nul
 const iso = (v: Date | null): string | null => (v ? new Date(v).toISOString() : null);
 /** Summary rows carry the CPU gauge; cAdvisor rows (own sample times) only counters, maybe a rate. */
 const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
+const share = (used: number | null, of: number | null): number | null => (used !== null && of ? (100 * used) / of : null);
 const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
@@ -220,6 +221,7 @@ interface WorkloadDbRow {
   cluster_id: number; cluster: string; kind: string; namespace: string | null; name: string; created_at: Date | null;
   desired: number | null; current: number | null; ready: number | null; cpu_request_millicores: string | null;
   memory_request_bytes: string | null; total: string; pods: string; running: string; cpu_m: number | null; mem_b: string | null;
+  sampled: string | null; sampled_cpu_req: string | null; sampled_mem_req: string | null;
 }
 
 export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespace?: string[]; kind?: WorkloadKind; search?: string; limit: number; offset: number }): Promise<{ total: number; rows: unknown[] }> {
@@ -239,8 +241,11 @@ export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespac
     `WITH w AS (${parts.join(' UNION ALL ')}), page AS (
        SELECT w.*, c.name AS cluster, count(*) OVER () AS total FROM w JOIN ${S}.cluster c ON c.id = w.cluster_id
         WHERE ${where.join(' AND ')} ORDER BY c.name, w.namespace, w.name, w.kind LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
-     SELECT page.*, u.pods, u.running, u.cpu_m, u.mem_b FROM page LEFT JOIN LATERAL (
-       SELECT count(*) AS pods, count(*) FILTER (WHERE p.phase = 'Running') AS running, sum(m.cpu_m) AS cpu_m, sum(m.mem_b) AS mem_b
+     SELECT page.*, u.pods, u.running, u.cpu_m, u.mem_b, u.sampled, u.sampled_cpu_req, u.sampled_mem_req FROM page LEFT JOIN LATERAL (
+       SELECT count(*) AS pods, count(*) FILTER (WHERE p.phase = 'Running') AS running, sum(m.cpu_m) AS cpu_m, sum(m.mem_b) AS mem_b,
+              -- usage is compared with the requests of the same pods: those with a sample
+              count(m.cpu_m) AS sampled, sum(p.cpu_request_millicores) FILTER (WHERE m.cpu_m IS NOT NULL) AS sampled_cpu_req,
+              sum(p.memory_request_bytes) FILTER (WHERE m.mem_b IS NOT NULL) AS sampled_mem_req
          FROM ${S}.pod p LEFT JOIN LATERAL (
            SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b FROM ${S}.pod_metric x
             WHERE x.cluster_id = p.cluster_id AND x.pod_uid = p.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY x.ts DESC LIMIT 1) m ON true
@@ -254,6 +259,11 @@ export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespac
       cluster: x.cluster, kind: x.kind, namespace: x.namespace, name: x.name, createdAt: iso(x.created_at),
       desired: num(x.desired), current: num(x.current), ready: num(x.ready), pods: Number(x.pods ?? 0), running: Number(x.running ?? 0),
       cpuRequestMillicores: num(x.cpu_request_millicores), memoryRequestBytes: num(x.memory_request_bytes), cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b),
+      // Summed usage over the summed requests of the same pods (not over one pod's request): the
+      // share of what the workload asked for that it uses, whatever its replica count.
+      cpuPerPodMillicores: x.cpu_m !== null && Number(x.sampled) > 0 ? x.cpu_m / Number(x.sampled) : null,
+      cpuOfRequestsPercent: share(num(x.cpu_m), num(x.sampled_cpu_req)),
+      memoryOfRequestsPercent: share(num(x.mem_b), num(x.sampled_mem_req)),
     })),
   };
 }

@@ -284,3 +284,38 @@ test('tables: the columns SREs rely on, both sort directions on every column, su
     await page.setViewportSize({ width: 1440, height: 900 });
   }
 });
+
+interface WorkloadAnswer {
+  kind: string; namespace: string; name: string; pods: number; cpuMillicores: number | null; cpuRequestMillicores: number | null;
+  cpuPerPodMillicores: number | null; cpuOfRequestsPercent: number | null;
+}
+
+test('workloads: CPU per pod is the mean of its pods, %CPU/R their usage over their summed requests', async () => {
+  const { page, base } = env;
+  // A daemonset runs one pod per node: two pods, each with its own request.
+  let checked: { w: WorkloadAnswer; pods: PodRowAnswer[] } | null = null;
+  // Usage is the latest sample, read by two requests: retry until both saw the same samples.
+  await waitFor(async () => {
+    const ws = (await env.api<{ rows: WorkloadAnswer[] }>('/api/workloads?cluster=east&kind=daemonset')).rows;
+    const w = ws.find((x) => x.name === 'kube-proxy');
+    if (!w || w.pods < 2 || w.cpuOfRequestsPercent === null) return false;
+    const pods = (await env.api<{ rows: PodRowAnswer[] }>(`/api/pods?cluster=east&namespace=${w.namespace}&workload=${w.name}`)).rows;
+    const sampled = pods.filter((p) => p.cpuMillicores !== null);
+    if (sampled.length !== w.pods) return false;
+    const used = sampled.reduce((n, p) => n + p.cpuMillicores!, 0);
+    const requested = sampled.reduce((n, p) => n + (p.cpuRequestMillicores ?? 0), 0);
+    const same = Math.abs(w.cpuMillicores! - used) < 1e-6;
+    if (!same) return false;
+    assert.ok(Math.abs(w.cpuOfRequestsPercent - (100 * used) / requested) < 1e-6, `%CPU/R ${w.cpuOfRequestsPercent} = 100 × ${used} / ${requested}`);
+    assert.ok(Math.abs(w.cpuPerPodMillicores! - used / sampled.length) < 1e-6, 'per pod: the mean of its pods');
+    // Not summed usage over one pod's request (the old figure).
+    assert.ok(Math.abs(w.cpuOfRequestsPercent - (100 * used) / w.cpuRequestMillicores!) > 1, 'not summed usage over one pod\'s request');
+    checked = { w, pods };
+    return true;
+  }, 'kube-proxy with two sampled pods, read consistently', 30_000);
+  const { w } = checked!;
+  await page.goto(`${base}/#/workloads?cluster=east&kind=daemonset`);
+  const row = page.locator('.page.workloads .vt-row', { hasText: w.name });
+  await row.waitFor({ timeout: 20_000 });
+  assert.match((await row.locator('.of-req').first().textContent())!, /^\d+(\.\d)?%$/);
+});

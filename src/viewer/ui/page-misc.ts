@@ -9,6 +9,12 @@ import { eventRow, type EventRow } from './events.js';
 interface WorkloadRow {
   cluster: string; kind: string; namespace: string; name: string; desired: number | null; ready: number | null; pods: number; running: number;
   cpuMillicores: number | null; memoryBytes: number | null; cpuRequestMillicores: number | null; createdAt: string | null;
+  cpuPerPodMillicores: number | null; cpuOfRequestsPercent: number | null; memoryOfRequestsPercent: number | null;
+}
+
+/** "38% of req": usage over the requests of the same pods; over 100% the workload asks for too little. */
+function ofRequests(p: number | null): HTMLElement {
+  return h('span', { class: `of-req ${p !== null && p > 100 ? 'warn' : ''}` }, p === null ? '–' : `${p.toFixed(p < 10 ? 1 : 0)}%`);
 }
 
 export function workloadsPage(): PageView {
@@ -21,8 +27,10 @@ export function workloadsPage(): PageView {
     { key: 'name', label: 'Name', width: 'minmax(200px,2fr)', render: (r) => h('span', { class: 'strong' }, r.name) },
     { key: 'ready', label: 'Ready / desired', width: '120px', align: 'right', render: (r) => h('span', { class: r.ready !== null && r.desired !== null && r.ready < r.desired ? 'warn' : 'ok' }, `${count(r.ready)} / ${count(r.desired)}`) },
     { key: 'pods', label: 'Pods (running)', width: '110px', align: 'right', render: (r) => `${r.pods} (${r.running})` },
-    { key: 'cpu', label: 'CPU / req per pod', width: '150px', align: 'right', render: (r) => `${cpu(r.cpuMillicores)} / ${cpu(r.cpuRequestMillicores)}` },
-    { key: 'mem', label: 'Memory', width: '100px', align: 'right', render: (r) => bytes(r.memoryBytes) },
+    { key: 'cpu', label: 'CPU per pod / req', title: 'Mean CPU of a pod against one pod\'s request', width: '140px', align: 'right', render: (r) => `${cpu(r.cpuPerPodMillicores)} / ${cpu(r.cpuRequestMillicores)}` },
+    { key: 'cpu-r', label: '%CPU/R', title: 'CPU used by the pods, % of their summed requests', width: '70px', align: 'right', render: (r) => ofRequests(r.cpuOfRequestsPercent) },
+    { key: 'mem', label: 'Memory', width: '90px', align: 'right', render: (r) => bytes(r.memoryBytes) },
+    { key: 'mem-r', label: '%MEM/R', title: 'Memory used by the pods, % of their summed requests', width: '70px', align: 'right', render: (r) => ofRequests(r.memoryOfRequestsPercent) },
     { key: 'age', label: 'Age', width: '60px', align: 'right', render: (r) => age(r.createdAt) },
   ], async (offset, limit) => {
     const ns = await namespaceParam(p.get('cluster'), p.get('namespace'));
