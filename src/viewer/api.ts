@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { RequestError, type HttpServer } from '../server/http-server.js';
 import type { StatusReport } from '../health/status.js';
 import { LiveHub } from './live.js';
-import { loadIndexHtml } from './static.js';
+import { FAVICON_SVG, loadIndexHtml } from './static.js';
 import { optEnum, optInt, optLabel, optName, optNames, optSearch, parseInstant, reqName, timeRange } from './params.js';
 import { NODE_SORTS, clusterId, nodeSparklines, pageNodes } from './queries.js';
 import { SnapshotCache } from './snapshot.js';
@@ -56,6 +56,8 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   const snapshot = new SnapshotCache(pool, d.snapshotMaxAgeMs);
 
   s.route('/', () => ({ body: (indexHtml ??= loadIndexHtml()), contentType: 'text/html; charset=utf-8' }));
+  // Browsers ask for it by themselves; the page also carries it inline.
+  s.route('/favicon.ico', () => ({ body: FAVICON_SVG, contentType: 'image/svg+xml' }));
   s.route('/api/live', (req, u, res) => {
     allowOnly(u, []);
     live.handle(req, res);

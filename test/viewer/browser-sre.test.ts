@@ -3,15 +3,19 @@
 // readable and linked, charts from zero in round units, drag-to-zoom, the table columns, sorting and filters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request as httpsRequest } from 'node:https';
 import pg from 'pg';
 import { startBrowserEnv, type BrowserEnv } from './browser-env.js';
 import { waitFor } from '../helpers/wait.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 let env: BrowserEnv;
 
 before(async () => {
+  // Set only under `npm run`: the collector must report its version without it.
+  delete process.env.npm_package_version;
   env = await startBrowserEnv([{ name: 'east', nodes: 2, podsPerNode: 6 }]);
 });
 
@@ -318,4 +322,29 @@ test('workloads: CPU per pod is the mean of its pods, %CPU/R their usage over th
   const row = page.locator('.page.workloads .vt-row', { hasText: w.name });
   await row.waitFor({ timeout: 20_000 });
   assert.match((await row.locator('.of-req').first().textContent())!, /^\d+(\.\d)?%$/);
+});
+
+test('the icon answers, nothing on the page 404s, and the collector reports its version', async () => {
+  const { page, base } = env;
+  const icon = await fetch(`${base}/favicon.ico`, { headers: { authorization: `Bearer ${env.token}` } });
+  assert.equal(icon.status, 200);
+  assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
+  assert.match(await icon.text(), /^<svg/);
+  const failed: string[] = [];
+  const onResponse = (r: { url(): string; status(): number }): void => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  };
+  page.on('response', onResponse);
+  try {
+    await page.goto(`${base}/?token=${env.token}#/overview`);
+    await page.locator('.card.cluster').first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1000);
+  } finally {
+    page.off('response', onResponse);
+  }
+  assert.deepEqual(failed, [], 'no failed request while loading the page');
+  assert.equal(await page.locator('link[rel="icon"]').count(), 1);
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const overview = await env.api<{ collector: { version: string } }>('/api/overview');
+  assert.equal(overview.collector.version, pkg.version);
 });
