@@ -89,7 +89,7 @@ export async function clusterId(pool: pg.Pool, name: string): Promise<number | n
 
 export const NODE_SORTS = ['name', 'cluster', 'role', 'status', 'cpu', 'memory', 'cpu_requests', 'cpu_limits', 'memory_requests', 'memory_limits', 'pods', 'network', 'filesystem', 'sample'] as const;
 type NodeSort = (typeof NODE_SORTS)[number];
-export type SortDir = 'asc' | 'desc';
+type SortDir = 'asc' | 'desc';
 
 export interface NodeRow {
   cluster: string; name: string; roles: string; ready: boolean; unschedulable: boolean; zone: string | null; kubeletVersion: string | null;

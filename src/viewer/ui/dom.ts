@@ -38,7 +38,7 @@ export function cpu(m: number | null | undefined): string {
   return m >= 1000 ? `${(m / 1000).toFixed(m >= 10_000 ? 0 : 2)} cores` : `${m.toFixed(0)}m`;
 }
 
-export function pct(p: number | null | undefined): string {
+function pct(p: number | null | undefined): string {
   return p === null || p === undefined || !Number.isFinite(p) ? '–' : `${p.toFixed(p < 10 ? 1 : 0)}%`;
 }
 
