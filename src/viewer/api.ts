@@ -9,7 +9,8 @@ import { FAVICON_SVG, loadIndexHtml } from './static.js';
 import { optEnum, optInt, optLabel, optName, optNames, optSearch, parseInstant, reqName, timeRange } from './params.js';
 import { NODE_SORTS, clusterId, nodeSparklines, pageNodes } from './queries.js';
 import { SnapshotCache } from './snapshot.js';
-import { POD_SORTS, WORKLOAD_KINDS, events, namespaces, nodeDetail, podDetail, podsOnNodeAt, podsTable, workloads, type PodSort } from './object-queries.js';
+import { POD_SORTS, events, namespaces, nodeDetail, podDetail, podsOnNodeAt, podsTable, type PodSort } from './object-queries.js';
+import { WORKLOAD_KINDS, WORKLOAD_SORTS, workloads, type WorkloadKind, type WorkloadSort } from './workload-queries.js';
 import { SERIES_METRICS, parseMetricList, querySeries, type SeriesEntity } from './series.js';
 
 export interface ViewerDeps {
@@ -166,13 +167,16 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/workloads', async (_req, u) => {
-    allowOnly(u, ['cluster', 'namespace', 'kind', 'search', 'offset', 'limit']);
+    allowOnly(u, ['cluster', 'namespace', 'kind', 'search', 'sort', 'dir', 'offset', 'limit']);
+    const kind = optEnum<'' | WorkloadKind>(u, 'kind', ['', ...WORKLOAD_KINDS], '');
     return {
       json: await workloads(pool, {
         clusterId: await clusterParam(pool, u, false),
         namespace: optNames(u, 'namespace'),
-        kind: (optEnum(u, 'kind', ['', ...WORKLOAD_KINDS], '') || undefined) as (typeof WORKLOAD_KINDS)[number] | undefined,
+        kind: kind === '' ? undefined : kind,
         search: optSearch(u, 'search'),
+        sort: optEnum(u, 'sort', Object.keys(WORKLOAD_SORTS) as WorkloadSort[], 'cluster'),
+        dir: optDir(u),
         offset: optInt(u, 'offset', 0, 10_000_000, 0),
         limit: optInt(u, 'limit', 1, 1000, 200),
       }),

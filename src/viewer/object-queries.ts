@@ -8,9 +8,8 @@ const S = 'kubepulse';
 const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: Date | null): string | null => (v ? new Date(v).toISOString() : null);
 /** Summary rows carry the CPU gauge; cAdvisor rows (own sample times) only counters, maybe a rate. */
-const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
-const share = (used: number | null, of: number | null): number | null => (used !== null && of ? (100 * used) / of : null);
-const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
+export const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
+export const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
  * What each sort key of the pods table orders by (its SQL over the pod `p`, its cluster `c` and its
@@ -209,61 +208,6 @@ export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace
       lastTerminatedAt: iso(c.last_terminated_at),
       cpuRequestMillicores: num(c.cpu_request_millicores), cpuLimitMillicores: num(c.cpu_limit_millicores),
       memoryRequestBytes: num(c.memory_request_bytes), memoryLimitBytes: num(c.memory_limit_bytes),
-    })),
-  };
-}
-
-export const WORKLOAD_KINDS = ['deployment', 'statefulset', 'daemonset', 'job'] as const;
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
-
-/** A workload of the page with its pods' count and summed latest usage (the lateral aggregate always yields a row). */
-interface WorkloadDbRow {
-  cluster_id: number; cluster: string; kind: string; namespace: string | null; name: string; created_at: Date | null;
-  desired: number | null; current: number | null; ready: number | null; cpu_request_millicores: string | null;
-  memory_request_bytes: string | null; total: string; pods: string; running: string; cpu_m: number | null; mem_b: string | null;
-  sampled: string | null; sampled_cpu_req: string | null; sampled_mem_req: string | null;
-}
-
-export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespace?: string[]; kind?: WorkloadKind; search?: string; limit: number; offset: number }): Promise<{ total: number; rows: unknown[] }> {
-  const kinds = f.kind ? [f.kind] : WORKLOAD_KINDS;
-  // Each kind table has its own replica columns; jobs report active/succeeded instead of replicas.
-  const parts = kinds.map((k) =>
-    k === 'job'
-      ? `SELECT cluster_id, 'Job' AS kind, namespace, name, created_at, completions AS desired, active AS current, succeeded AS ready, cpu_request_millicores, memory_request_bytes FROM ${S}.job WHERE deleted_at IS NULL`
-      : `SELECT cluster_id, '${k === 'deployment' ? 'Deployment' : k === 'statefulset' ? 'StatefulSet' : 'DaemonSet'}' AS kind, namespace, name, created_at, replicas_desired AS desired, replicas_current AS current, replicas_ready AS ready, cpu_request_millicores, memory_request_bytes FROM ${S}.${k} WHERE deleted_at IS NULL`,
-  );
-  const params: unknown[] = [];
-  const where: string[] = ['true'];
-  if (f.clusterId !== undefined) where.push(`w.cluster_id = $${params.push(f.clusterId)}`);
-  if (f.namespace) where.push(`w.namespace = ANY ($${params.push(f.namespace)})`);
-  if (f.search) where.push(`w.name ILIKE $${params.push(likeText(f.search))}`);
-  const r = await pool.query<WorkloadDbRow>(
-    `WITH w AS (${parts.join(' UNION ALL ')}), page AS (
-       SELECT w.*, c.name AS cluster, count(*) OVER () AS total FROM w JOIN ${S}.cluster c ON c.id = w.cluster_id
-        WHERE ${where.join(' AND ')} ORDER BY c.name, w.namespace, w.name, w.kind LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
-     SELECT page.*, u.pods, u.running, u.cpu_m, u.mem_b, u.sampled, u.sampled_cpu_req, u.sampled_mem_req FROM page LEFT JOIN LATERAL (
-       SELECT count(*) AS pods, count(*) FILTER (WHERE p.phase = 'Running') AS running, sum(m.cpu_m) AS cpu_m, sum(m.mem_b) AS mem_b,
-              -- usage is compared with the requests of the same pods: those with a sample
-              count(m.cpu_m) AS sampled, sum(p.cpu_request_millicores) FILTER (WHERE m.cpu_m IS NOT NULL) AS sampled_cpu_req,
-              sum(p.memory_request_bytes) FILTER (WHERE m.mem_b IS NOT NULL) AS sampled_mem_req
-         FROM ${S}.pod p LEFT JOIN LATERAL (
-           SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b FROM ${S}.pod_metric x
-            WHERE x.cluster_id = p.cluster_id AND x.pod_uid = p.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY x.ts DESC LIMIT 1) m ON true
-        WHERE p.cluster_id = page.cluster_id AND p.namespace = page.namespace AND p.workload_name = page.name AND p.deleted_at IS NULL) u ON true
-     ORDER BY page.cluster, page.namespace, page.name, page.kind`,
-    params,
-  );
-  return {
-    total: r.rows.length ? Number(r.rows[0].total) : 0,
-    rows: r.rows.map((x) => ({
-      cluster: x.cluster, kind: x.kind, namespace: x.namespace, name: x.name, createdAt: iso(x.created_at),
-      desired: num(x.desired), current: num(x.current), ready: num(x.ready), pods: Number(x.pods ?? 0), running: Number(x.running ?? 0),
-      cpuRequestMillicores: num(x.cpu_request_millicores), memoryRequestBytes: num(x.memory_request_bytes), cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b),
-      // Summed usage over the summed requests of the same pods (not over one pod's request): the
-      // share of what the workload asked for that it uses, whatever its replica count.
-      cpuPerPodMillicores: x.cpu_m !== null && Number(x.sampled) > 0 ? x.cpu_m / Number(x.sampled) : null,
-      cpuOfRequestsPercent: share(num(x.cpu_m), num(x.sampled_cpu_req)),
-      memoryOfRequestsPercent: share(num(x.mem_b), num(x.sampled_mem_req)),
     })),
   };
 }

@@ -294,7 +294,7 @@ interface WorkloadAnswer {
   cpuPerPodMillicores: number | null; cpuOfRequestsPercent: number | null;
 }
 
-test('workloads: CPU per pod is the mean of its pods, %CPU/R their usage over their summed requests', async () => {
+test('workloads: CPU per pod is the mean of its pods, %CPU/R their usage over their summed requests; sorted both ways', async () => {
   const { page, base } = env;
   // A daemonset runs one pod per node: two pods, each with its own request.
   let checked: { w: WorkloadAnswer; pods: PodRowAnswer[] } | null = null;
@@ -322,6 +322,26 @@ test('workloads: CPU per pod is the mean of its pods, %CPU/R their usage over th
   const row = page.locator('.page.workloads .vt-row', { hasText: w.name });
   await row.waitFor({ timeout: 20_000 });
   assert.match((await row.locator('.of-req').first().textContent())!, /^\d+(\.\d)?%$/);
+
+  // Both directions on a figure of the pods (all workloads aggregated) and on a name.
+  const sortKeys: Array<[string, (x: WorkloadAnswer) => number | string | null]> = [['cpu_of_requests', (x) => x.cpuOfRequestsPercent], ['name', (x) => x.name]];
+  for (const [key, keyOf] of sortKeys) {
+    for (const dir of ['asc', 'desc']) {
+      const rows = (await env.api<{ total: number; rows: WorkloadAnswer[] }>(`/api/workloads?cluster=east&sort=${key}&dir=${dir}`)).rows;
+      const keys = rows.map(keyOf);
+      const firstNull = keys.indexOf(null);
+      assert.ok(firstNull === -1 || keys.slice(firstNull).every((k) => k === null), `${key} ${dir}: missing figures last`);
+      const known = keys.filter((k): k is number | string => k !== null);
+      assert.ok(known.length > 2, `${key}: figures to sort`);
+      assert.ok(known.every((k, i) => i === 0 || (dir === 'asc' ? known[i - 1] <= k : known[i - 1] >= k)), `${key} ${dir}: ${known.join(', ')}`);
+    }
+  }
+  await page.goto(`${base}/#/workloads?cluster=east`);
+  await page.locator('.page.workloads .vt-row').first().waitFor({ timeout: 20_000 });
+  await page.locator('.page.workloads .vt-th', { hasText: '%CPU/R' }).click();
+  await waitFor(async () => (await page.locator('.page.workloads .vt-th[data-sort="cpu_of_requests"]').getAttribute('data-dir')) === 'desc', 'first click: highest share first');
+  await page.locator('.page.workloads .vt-th', { hasText: '%CPU/R' }).click();
+  await waitFor(async () => (await page.locator('.page.workloads .vt-th[data-sort="cpu_of_requests"]').getAttribute('data-dir')) === 'asc', 'second click: lowest first');
 });
 
 test('the icon answers, nothing on the page 404s, and the collector reports its version', async () => {
