@@ -1,8 +1,6 @@
 // kubepulse command line: one file per command in this folder; this one only wires them to commander.
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { packageVersion } from '../util/package-version.js';
 // Types only (erased): each command's module is still loaded on demand by its action below.
 import type { runCommand } from './run.js';
 import type { demoCommand } from './demo.js';
@@ -16,7 +14,6 @@ import type { reloadCommand } from './reload.js';
 /** Commander hands the parsed flags untyped; each action states the options its command takes. */
 type OptionsOf<F extends (o: never, ...rest: never[]) => unknown> = Parameters<F>[0];
 
-const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../package.json'), 'utf8')) as { version: string };
 
 // A reader that goes away (`kubepulse inspect … | head -1`) is no error: stop writing and exit quietly,
 // as a command killed by SIGPIPE would, instead of dying on an unhandled EPIPE with a stack trace.
@@ -28,7 +25,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const program = new Command();
-program.name('kubepulse').description('Real-time Kubernetes performance collector: clusters into PostgreSQL, shown live').version(pkg.version, '-V, --version');
+program.name('kubepulse').description('Real-time Kubernetes performance collector: clusters into PostgreSQL, shown live').version(packageVersion, '-V, --version');
 
 program
   .command('run')
@@ -112,7 +109,7 @@ program
   .command('version')
   .description('print the version')
   .action(() => {
-    process.stdout.write(`kubepulse ${pkg.version} (node ${process.version}, ${process.platform}/${process.arch})\n`);
+    process.stdout.write(`kubepulse ${packageVersion} (node ${process.version}, ${process.platform}/${process.arch})\n`);
   });
 
 /** Long-running commands end the process once stopped: a leftover socket or timer must not keep it. */

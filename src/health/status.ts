@@ -7,6 +7,7 @@ import type { Database, DatabaseStatus } from '../store/database.js';
 import type { SpoolStats } from '../store/spool.js';
 import type { ReplayCounts } from '../store/spool-replay.js';
 import type { RestartReason } from '../supervisor/policy.js';
+import { packageVersion } from '../util/package-version.js';
 
 interface CollectorStatus {
   pid: number;
@@ -76,7 +77,7 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       watchdog: s.watchdog.supervised,
       restarts: s.watchdog.restarts,
       restartReasons: s.watchdog.restartReasons,
-      version: process.env.npm_package_version ?? '',
+      version: packageVersion,
       ingest: s.pipeline.counters(),
     },
   };

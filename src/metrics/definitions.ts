@@ -95,7 +95,7 @@ export const ENTITY_CHARTS: Partial<Record<Entity, ChartDecl[]>> = {
   container: [
     { id: 'cpu', title: 'CPU per container', unit: 'millicores' },
     { id: 'memory', title: 'Memory per container (working set)', unit: 'bytes' },
-    { id: 'throttling', title: 'CPU throttling (throttled periods/s)', unit: 'count/s' },
+    { id: 'throttling', title: 'CPU throttling (CFS periods/s)', unit: 'count/s' },
     { id: 'throttled_cpu', title: 'CPU held back by throttling', unit: 'millicores' },
     { id: 'rootfs', title: 'Writable layer used', unit: 'bytes' },
   ],
@@ -450,7 +450,8 @@ function fs(entity: Entity, prefix: string, path: string, what: string, chart?: 
 function cgroupExtras(entity: Entity): MetricDef[] {
   return [
     counter(entity, 'cpu_cfs_periods', 'count', 'Elapsed CFS enforcement periods (only with a CPU limit).',
-      cad('container_cpu_cfs_periods_total'), { column: 'cpu_cfs_periods_per_second', unit: 'count/s', scale: 1 }),
+      // charted beside the throttled periods: the viewer shows their ratio, the throttled share
+      { ...cad('container_cpu_cfs_periods_total'), ...viewOn(entity, 'throttling', 'periods', 'periods', 'rate') }, { column: 'cpu_cfs_periods_per_second', unit: 'count/s', scale: 1 }),
     counter(entity, 'cpu_cfs_throttled_periods', 'count', 'CFS periods in which the cgroup was throttled.',
       { ...cad('container_cpu_cfs_throttled_periods_total'), ...viewOn(entity, 'throttling', 'throttled', '', 'rate') },
       { column: 'cpu_cfs_throttled_periods_per_second', unit: 'count/s', scale: 1 }),

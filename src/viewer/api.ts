@@ -5,11 +5,12 @@ import type pg from 'pg';
 import { RequestError, type HttpServer } from '../server/http-server.js';
 import type { StatusReport } from '../health/status.js';
 import { LiveHub } from './live.js';
-import { loadIndexHtml } from './static.js';
-import { optEnum, optInt, optLabel, optName, optSearch, parseInstant, reqName, timeRange } from './params.js';
+import { FAVICON_SVG, loadIndexHtml } from './static.js';
+import { optEnum, optInt, optLabel, optName, optNames, optSearch, parseInstant, reqName, timeRange } from './params.js';
 import { NODE_SORTS, clusterId, nodeSparklines, pageNodes } from './queries.js';
 import { SnapshotCache } from './snapshot.js';
-import { POD_SORTS, WORKLOAD_KINDS, events, nodeDetail, podDetail, podsOnNodeAt, podsTable, workloads, type PodSort } from './object-queries.js';
+import { POD_SORTS, events, namespaces, nodeDetail, podDetail, podsOnNodeAt, podsTable, type PodSort } from './object-queries.js';
+import { WORKLOAD_KINDS, WORKLOAD_SORTS, workloads, type WorkloadKind, type WorkloadSort } from './workload-queries.js';
 import { SERIES_METRICS, parseMetricList, querySeries, type SeriesEntity } from './series.js';
 
 export interface ViewerDeps {
@@ -42,6 +43,12 @@ async function clusterParam(pool: pg.Pool, u: URL, required: boolean): Promise<n
   return id;
 }
 
+/** `dir=asc|desc`; absent: the sort key's natural direction. */
+function optDir(u: URL): 'asc' | 'desc' | undefined {
+  const dir = optEnum<'' | 'asc' | 'desc'>(u, 'dir', ['', 'asc', 'desc'], '');
+  return dir === '' ? undefined : dir;
+}
+
 export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   const pool = d.pool;
   const health = (): Map<string, string> => new Map((d.statusNow()?.clusters ?? []).map((c) => [c.name, c.api]));
@@ -50,6 +57,8 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   const snapshot = new SnapshotCache(pool, d.snapshotMaxAgeMs);
 
   s.route('/', () => ({ body: (indexHtml ??= loadIndexHtml()), contentType: 'text/html; charset=utf-8' }));
+  // Browsers ask for it by themselves; the page also carries it inline.
+  s.route('/favicon.ico', () => ({ body: FAVICON_SVG, contentType: 'image/svg+xml' }));
   s.route('/api/live', (req, u, res) => {
     allowOnly(u, []);
     live.handle(req, res);
@@ -89,12 +98,13 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/nodes', async (_req, u) => {
-    allowOnly(u, ['cluster', 'search', 'role', 'sort', 'offset', 'limit']);
+    allowOnly(u, ['cluster', 'search', 'role', 'sort', 'dir', 'offset', 'limit']);
     const filter = {
       cluster: optName(u, 'cluster'),
       search: optSearch(u, 'search'),
       role: optName(u, 'role'),
       sort: optEnum(u, 'sort', NODE_SORTS, 'name'),
+      dir: optDir(u),
       offset: optInt(u, 'offset', 0, 10_000_000, 0),
       limit: optInt(u, 'limit', 1, 1000, 200),
     };
@@ -130,17 +140,18 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/pods', async (_req, u) => {
-    allowOnly(u, ['cluster', 'namespace', 'node', 'workload', 'phase', 'label', 'search', 'sort', 'offset', 'limit']);
+    allowOnly(u, ['cluster', 'namespace', 'node', 'workload', 'phase', 'label', 'search', 'sort', 'dir', 'offset', 'limit']);
     return {
       json: await podsTable(pool, {
         clusterId: await clusterParam(pool, u, false),
-        namespace: optName(u, 'namespace'),
+        namespace: optNames(u, 'namespace'),
         node: optName(u, 'node'),
         workload: optName(u, 'workload'),
         phase: optEnum(u, 'phase', ['', 'Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'], '') || undefined,
         label: optLabel(u, 'label'),
         search: optSearch(u, 'search'),
         sort: optEnum(u, 'sort', Object.keys(POD_SORTS) as PodSort[], 'name'),
+        dir: optDir(u),
         offset: optInt(u, 'offset', 0, 10_000_000, 0),
         limit: optInt(u, 'limit', 1, 1000, 200),
       }),
@@ -156,13 +167,16 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/workloads', async (_req, u) => {
-    allowOnly(u, ['cluster', 'namespace', 'kind', 'search', 'offset', 'limit']);
+    allowOnly(u, ['cluster', 'namespace', 'kind', 'search', 'sort', 'dir', 'offset', 'limit']);
+    const kind = optEnum<'' | WorkloadKind>(u, 'kind', ['', ...WORKLOAD_KINDS], '');
     return {
       json: await workloads(pool, {
         clusterId: await clusterParam(pool, u, false),
-        namespace: optName(u, 'namespace'),
-        kind: (optEnum(u, 'kind', ['', ...WORKLOAD_KINDS], '') || undefined) as (typeof WORKLOAD_KINDS)[number] | undefined,
+        namespace: optNames(u, 'namespace'),
+        kind: kind === '' ? undefined : kind,
         search: optSearch(u, 'search'),
+        sort: optEnum(u, 'sort', Object.keys(WORKLOAD_SORTS) as WorkloadSort[], 'cluster'),
+        dir: optDir(u),
         offset: optInt(u, 'offset', 0, 10_000_000, 0),
         limit: optInt(u, 'limit', 1, 1000, 200),
       }),
@@ -170,16 +184,28 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/events', async (_req, u) => {
-    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'limit']);
+    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'object_kind', 'object_name', 'limit']);
     return {
       json: await events(pool, {
         clusterId: await clusterParam(pool, u, false),
-        namespace: optName(u, 'namespace'),
+        namespace: optNames(u, 'namespace'),
         type: optEnum(u, 'type', ['', 'Normal', 'Warning'], '') || undefined,
         search: optSearch(u, 'search'),
+        objectKind: optName(u, 'object_kind'),
+        objectName: optName(u, 'object_name'),
         limit: optInt(u, 'limit', 1, 2000, 500),
       }),
     };
+  });
+
+  s.route('/api/clusters', async (_req, u) => {
+    allowOnly(u, []);
+    return { json: (await snapshot.get()).clusters.map((c) => c.name) };
+  });
+
+  s.route('/api/namespaces', async (_req, u) => {
+    allowOnly(u, ['cluster']);
+    return { json: await namespaces(pool, await clusterParam(pool, u, false)) };
   });
 
   s.route('/api/series', async (_req, u) => {

@@ -8,27 +8,48 @@ const S = 'kubepulse';
 const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: Date | null): string | null => (v ? new Date(v).toISOString() : null);
 /** Summary rows carry the CPU gauge; cAdvisor rows (own sample times) only counters, maybe a rate. */
-const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
-const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
+export const HAS_CPU = '(cpu_usage_nanocores IS NOT NULL OR cpu_rate_millicores IS NOT NULL)';
+export const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
 
+/**
+ * What each sort key of the pods table orders by (its SQL over the pod `p`, its cluster `c` and its
+ * latest sample `m`) and its natural direction. `usage`: it needs every filtered pod's latest sample.
+ */
 export const POD_SORTS = {
-  name: 'p.namespace, p.name',
-  cpu: 'cpu_m DESC NULLS LAST, p.namespace, p.name',
-  memory: 'mem_b DESC NULLS LAST, p.namespace, p.name',
-  restarts: 'p.restart_count DESC NULLS LAST, p.namespace, p.name',
-  age: 'p.created_at DESC, p.namespace, p.name',
-} as const;
+  name: { sql: 'p.name', dir: 'asc' },
+  cluster: { sql: 'c.name', dir: 'asc' },
+  namespace: { sql: 'p.namespace', dir: 'asc' },
+  status: { sql: 'p.phase', dir: 'asc' },
+  ready: { sql: 'p.ready', dir: 'asc' },
+  node: { sql: 'p.node', dir: 'asc' },
+  workload: { sql: 'p.workload_name', dir: 'asc' },
+  cpu: { sql: 'm.cpu_m', dir: 'desc', usage: true },
+  memory: { sql: 'm.mem_b', dir: 'desc', usage: true },
+  cpu_requests: { sql: 'p.cpu_request_millicores', dir: 'desc' },
+  cpu_limits: { sql: 'p.cpu_limit_millicores', dir: 'desc' },
+  memory_requests: { sql: 'p.memory_request_bytes', dir: 'desc' },
+  memory_limits: { sql: 'p.memory_limit_bytes', dir: 'desc' },
+  cpu_of_request: { sql: 'm.cpu_m / nullif(p.cpu_request_millicores, 0)', dir: 'desc', usage: true },
+  cpu_of_limit: { sql: 'm.cpu_m / nullif(p.cpu_limit_millicores, 0)', dir: 'desc', usage: true },
+  memory_of_request: { sql: 'm.mem_b / nullif(p.memory_request_bytes, 0)', dir: 'desc', usage: true },
+  memory_of_limit: { sql: 'm.mem_b / nullif(p.memory_limit_bytes, 0)', dir: 'desc', usage: true },
+  restarts: { sql: 'p.restart_count', dir: 'desc' },
+  age: { sql: 'now() - p.created_at', dir: 'asc' },
+} as const satisfies Record<string, { sql: string; dir: 'asc' | 'desc'; usage?: boolean }>;
 export type PodSort = keyof typeof POD_SORTS;
 
 export interface PodFilter {
   clusterId?: number;
-  namespace?: string;
+  /** One or more namespaces (exact names). */
+  namespace?: string[];
   node?: string;
   workload?: string;
   phase?: string;
   label?: { key: string; value: string };
   search?: string;
   sort: PodSort;
+  /** Default: the sort key's natural direction (names ascending, figures descending, age newest first). */
+  dir?: 'asc' | 'desc';
   offset: number;
   limit: number;
 }
@@ -39,44 +60,53 @@ interface PodTableDbRow {
   ready: boolean | null; restart_count: number | null; qos_class: string | null; workload_kind: string | null;
   workload_name: string | null; created_at: Date | null; cpu_request_millicores: string | null; cpu_limit_millicores: string | null;
   memory_request_bytes: string | null; memory_limit_bytes: string | null; cpu_m: number | null; mem_b: string | null; total: string;
+  containers: string | null; containers_ready: string | null; reason: string | null;
 }
+
+/**
+ * The pod's status reason as kubectl and k9s show it: a waiting app container's reason (CrashLoopBackOff,
+ * ImagePullBackOff), else a terminated one's (OOMKilled, Error, Completed), else an init container's.
+ */
+const CONTAINER_SUMMARY = `
+  SELECT count(*) FILTER (WHERE x.type = 'app') AS containers, count(*) FILTER (WHERE x.type = 'app' AND x.ready) AS containers_ready,
+         (array_agg(x.state_reason ORDER BY (x.type = 'app') DESC, (x.state = 'waiting') DESC, x.container)
+            FILTER (WHERE x.state IN ('waiting', 'terminated') AND x.state_reason IS NOT NULL))[1] AS reason
+    FROM ${S}.container x WHERE x.cluster_id = page.cluster_id AND x.pod_uid = page.uid`;
 
 export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: number; rows: unknown[] }> {
   const params: unknown[] = [];
   const where = ['p.deleted_at IS NULL'];
   if (f.clusterId !== undefined) where.push(`p.cluster_id = $${params.push(f.clusterId)}`);
-  if (f.namespace) where.push(`p.namespace = $${params.push(f.namespace)}`);
+  if (f.namespace) where.push(`p.namespace = ANY ($${params.push(f.namespace)})`);
   if (f.node) where.push(`p.node = $${params.push(f.node)}`);
   if (f.workload) where.push(`p.workload_name = $${params.push(f.workload)}`);
   if (f.phase) where.push(`p.phase = $${params.push(f.phase)}`);
   if (f.label) where.push(`p.labels @> $${params.push(JSON.stringify({ [f.label.key]: f.label.value }))}::jsonb`);
   if (f.search) where.push(`p.name ILIKE $${params.push(likeText(f.search))}`);
   const filterParams = params.length;
-  // The latest pod sample only for the page's pods when sorting by name (cheap), for all filtered pods
-  // when sorting by usage (one DISTINCT ON over the recent window).
-  const usageSort = f.sort === 'cpu' || f.sort === 'memory';
+  const sort: { sql: string; dir: 'asc' | 'desc'; usage?: boolean } = POD_SORTS[f.sort];
+  // Missing figures last in either direction; ties by namespace and name.
+  const order = (key: string, t: string): string => `${key} ${(f.dir ?? sort.dir).toUpperCase()} NULLS LAST, ${t}.namespace, ${t}.name`;
+  // The latest pod sample only for the page's pods when sorting by anything else (cheap), for all
+  // filtered pods when sorting by usage (one DISTINCT ON over the recent window).
   const latest = `SELECT DISTINCT ON (cluster_id, pod_uid) cluster_id, pod_uid, coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
                     FROM ${S}.pod_metric WHERE ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY cluster_id, pod_uid, ts DESC`;
   const cols = `c.name AS cluster, p.uid, p.namespace, p.name, p.node, p.phase, p.ready, p.restart_count, p.qos_class,
                 p.workload_kind, p.workload_name, p.created_at, p.cpu_request_millicores, p.cpu_limit_millicores,
-                p.memory_request_bytes, p.memory_limit_bytes`;
-  let sql: string;
-  if (usageSort) {
-    sql = `WITH m AS (${latest})
-      SELECT ${cols}, m.cpu_m, m.mem_b, count(*) OVER () AS total
-        FROM ${S}.pod p JOIN ${S}.cluster c ON c.id = p.cluster_id LEFT JOIN m ON m.cluster_id = p.cluster_id AND m.pod_uid = p.uid
-       WHERE ${where.join(' AND ')} ORDER BY ${POD_SORTS[f.sort]} LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)}`;
-  } else {
-    sql = `WITH page AS (
-        SELECT ${cols}, p.cluster_id, count(*) OVER () AS total
-          FROM ${S}.pod p JOIN ${S}.cluster c ON c.id = p.cluster_id
-         WHERE ${where.join(' AND ')} ORDER BY ${POD_SORTS[f.sort]} LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
-      SELECT page.*, m.cpu_m, m.mem_b FROM page LEFT JOIN LATERAL (
-        SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
-          FROM ${S}.pod_metric x WHERE x.cluster_id = page.cluster_id AND x.pod_uid = page.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU}
-         ORDER BY x.ts DESC LIMIT 1) m ON true
-      ORDER BY ${POD_SORTS[f.sort].replace(/p\./g, 'page.')}`;
-  }
+                p.memory_request_bytes, p.memory_limit_bytes, p.cluster_id`;
+  const page = (usage: boolean): string => `
+    SELECT ${cols}${usage ? ', m.cpu_m, m.mem_b' : ''}, ${sort.sql} AS sort_key, count(*) OVER () AS total
+      FROM ${S}.pod p JOIN ${S}.cluster c ON c.id = p.cluster_id${usage ? ' LEFT JOIN m ON m.cluster_id = p.cluster_id AND m.pod_uid = p.uid' : ''}
+     WHERE ${where.join(' AND ')} ORDER BY ${order('sort_key', 'p')} LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)}`;
+  const sql = sort.usage
+    ? `WITH m AS (${latest}), page AS (${page(true)})
+       SELECT page.*, cs.* FROM page LEFT JOIN LATERAL (${CONTAINER_SUMMARY}) cs ON true ORDER BY ${order('page.sort_key', 'page')}`
+    : `WITH page AS (${page(false)})
+       SELECT page.*, m.cpu_m, m.mem_b, cs.* FROM page LEFT JOIN LATERAL (
+         SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
+           FROM ${S}.pod_metric x WHERE x.cluster_id = page.cluster_id AND x.pod_uid = page.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU}
+          ORDER BY x.ts DESC LIMIT 1) m ON true
+       LEFT JOIN LATERAL (${CONTAINER_SUMMARY}) cs ON true ORDER BY ${order('page.sort_key', 'page')}`;
   const r = await pool.query<PodTableDbRow>(sql, params);
   let total = r.rows.length ? Number(r.rows[0].total) : 0;
   if (!r.rows.length && f.offset > 0) {
@@ -90,6 +120,9 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
       createdAt: iso(x.created_at), cpuRequestMillicores: num(x.cpu_request_millicores), cpuLimitMillicores: num(x.cpu_limit_millicores),
       memoryRequestBytes: num(x.memory_request_bytes), memoryLimitBytes: num(x.memory_limit_bytes),
       cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b),
+      containers: Number(x.containers ?? 0), containersReady: Number(x.containers_ready ?? 0),
+      // Completed pods whose containers are gone from the status still read Completed.
+      reason: x.reason ?? (x.phase === 'Succeeded' ? 'Completed' : null),
     })),
   };
 }
@@ -179,57 +212,25 @@ export async function podDetail(pool: pg.Pool, clusterIdValue: number, namespace
   };
 }
 
-export const WORKLOAD_KINDS = ['deployment', 'statefulset', 'daemonset', 'job'] as const;
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
-
-/** A workload of the page with its pods' count and summed latest usage (the lateral aggregate always yields a row). */
-interface WorkloadDbRow {
-  cluster_id: number; cluster: string; kind: string; namespace: string | null; name: string; created_at: Date | null;
-  desired: number | null; current: number | null; ready: number | null; cpu_request_millicores: string | null;
-  memory_request_bytes: string | null; total: string; pods: string; running: string; cpu_m: number | null; mem_b: string | null;
+export interface EventFilter {
+  clusterId?: number;
+  /** One or more namespaces (exact names). */
+  namespace?: string[];
+  type?: string;
+  search?: string;
+  /** The involved object's kind (`Pod`, `Node`, …) and name: the events of one object's page. */
+  objectKind?: string;
+  objectName?: string;
+  limit: number;
 }
 
-export async function workloads(pool: pg.Pool, f: { clusterId?: number; namespace?: string; kind?: WorkloadKind; search?: string; limit: number; offset: number }): Promise<{ total: number; rows: unknown[] }> {
-  const kinds = f.kind ? [f.kind] : WORKLOAD_KINDS;
-  // Each kind table has its own replica columns; jobs report active/succeeded instead of replicas.
-  const parts = kinds.map((k) =>
-    k === 'job'
-      ? `SELECT cluster_id, 'Job' AS kind, namespace, name, created_at, completions AS desired, active AS current, succeeded AS ready, cpu_request_millicores, memory_request_bytes FROM ${S}.job WHERE deleted_at IS NULL`
-      : `SELECT cluster_id, '${k === 'deployment' ? 'Deployment' : k === 'statefulset' ? 'StatefulSet' : 'DaemonSet'}' AS kind, namespace, name, created_at, replicas_desired AS desired, replicas_current AS current, replicas_ready AS ready, cpu_request_millicores, memory_request_bytes FROM ${S}.${k} WHERE deleted_at IS NULL`,
-  );
-  const params: unknown[] = [];
-  const where: string[] = ['true'];
-  if (f.clusterId !== undefined) where.push(`w.cluster_id = $${params.push(f.clusterId)}`);
-  if (f.namespace) where.push(`w.namespace = $${params.push(f.namespace)}`);
-  if (f.search) where.push(`w.name ILIKE $${params.push(likeText(f.search))}`);
-  const r = await pool.query<WorkloadDbRow>(
-    `WITH w AS (${parts.join(' UNION ALL ')}), page AS (
-       SELECT w.*, c.name AS cluster, count(*) OVER () AS total FROM w JOIN ${S}.cluster c ON c.id = w.cluster_id
-        WHERE ${where.join(' AND ')} ORDER BY c.name, w.namespace, w.name, w.kind LIMIT $${params.push(f.limit)} OFFSET $${params.push(f.offset)})
-     SELECT page.*, u.pods, u.running, u.cpu_m, u.mem_b FROM page LEFT JOIN LATERAL (
-       SELECT count(*) AS pods, count(*) FILTER (WHERE p.phase = 'Running') AS running, sum(m.cpu_m) AS cpu_m, sum(m.mem_b) AS mem_b
-         FROM ${S}.pod p LEFT JOIN LATERAL (
-           SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b FROM ${S}.pod_metric x
-            WHERE x.cluster_id = p.cluster_id AND x.pod_uid = p.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY x.ts DESC LIMIT 1) m ON true
-        WHERE p.cluster_id = page.cluster_id AND p.namespace = page.namespace AND p.workload_name = page.name AND p.deleted_at IS NULL) u ON true
-     ORDER BY page.cluster, page.namespace, page.name, page.kind`,
-    params,
-  );
-  return {
-    total: r.rows.length ? Number(r.rows[0].total) : 0,
-    rows: r.rows.map((x) => ({
-      cluster: x.cluster, kind: x.kind, namespace: x.namespace, name: x.name, createdAt: iso(x.created_at),
-      desired: num(x.desired), current: num(x.current), ready: num(x.ready), pods: Number(x.pods ?? 0), running: Number(x.running ?? 0),
-      cpuRequestMillicores: num(x.cpu_request_millicores), memoryRequestBytes: num(x.memory_request_bytes), cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b),
-    })),
-  };
-}
-
-export async function events(pool: pg.Pool, f: { clusterId?: number; namespace?: string; type?: string; search?: string; limit: number }): Promise<unknown[]> {
+export async function events(pool: pg.Pool, f: EventFilter): Promise<unknown[]> {
   const params: unknown[] = [];
   const where = ['e.deleted_at IS NULL'];
   if (f.clusterId !== undefined) where.push(`e.cluster_id = $${params.push(f.clusterId)}`);
-  if (f.namespace) where.push(`e.namespace = $${params.push(f.namespace)}`);
+  if (f.namespace) where.push(`e.namespace = ANY ($${params.push(f.namespace)})`);
+  if (f.objectKind) where.push(`e.involved_kind = $${params.push(f.objectKind)}`);
+  if (f.objectName) where.push(`e.involved_name = $${params.push(f.objectName)}`);
   if (f.type) where.push(`e.type = $${params.push(f.type)}`);
   if (f.search) where.push(`(e.message ILIKE $${params.push(likeText(f.search))} OR e.reason ILIKE $${params.length} OR e.involved_name ILIKE $${params.length})`);
   // Warnings first, then the newest.
@@ -268,4 +269,13 @@ export async function podsOnNodeAt(pool: pg.Pool, clusterIdValue: number, node: 
     [clusterIdValue, node, at],
   );
   return r.rows.map((x) => ({ uid: x.uid, namespace: x.namespace, name: x.name, phase: x.phase, since: iso(x.at) }));
+}
+
+/** Live namespace names (of one cluster or all), for the namespace filter's suggestions and matching. */
+export async function namespaces(pool: pg.Pool, clusterIdValue: number | undefined): Promise<string[]> {
+  const r = await pool.query<{ name: string }>(
+    `SELECT DISTINCT name FROM ${S}."namespace" WHERE deleted_at IS NULL AND ($1::integer IS NULL OR cluster_id = $1) ORDER BY name LIMIT 5000`,
+    [clusterIdValue ?? null],
+  );
+  return r.rows.map((x) => x.name);
 }

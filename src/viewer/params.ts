@@ -16,6 +16,16 @@ export function optName(u: URL, param: string): string | undefined {
   return v;
 }
 
+/** One or more names, comma-separated (a multi-select filter): each checked as optName checks one. */
+export function optNames(u: URL, param: string): string[] | undefined {
+  const v = u.searchParams.get(param);
+  if (v === null || v === '') return undefined;
+  const names = v.split(',');
+  if (names.length > 500) throw bad(param, 'at most 500 comma-separated names', v);
+  for (const n of names) if (!NAME_RE.test(n)) throw bad(param, 'Kubernetes names, comma-separated (letters, digits, . _ - : /, at most 253 each)', n);
+  return names;
+}
+
 export function reqName(u: URL, param: string): string {
   const v = optName(u, param);
   if (v === undefined) throw new RequestError(400, `query parameter ${param}: required`);

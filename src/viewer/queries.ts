@@ -87,8 +87,9 @@ export async function clusterId(pool: pg.Pool, name: string): Promise<number | n
   return r.rows[0]?.id ?? null;
 }
 
-export const NODE_SORTS = ['name', 'cpu', 'memory', 'pods', 'network', 'filesystem'] as const;
+export const NODE_SORTS = ['name', 'cluster', 'role', 'status', 'cpu', 'memory', 'cpu_requests', 'cpu_limits', 'memory_requests', 'memory_limits', 'pods', 'network', 'filesystem', 'sample'] as const;
 type NodeSort = (typeof NODE_SORTS)[number];
+type SortDir = 'asc' | 'desc';
 
 export interface NodeRow {
   cluster: string; name: string; roles: string; ready: boolean; unschedulable: boolean; zone: string | null; kubeletVersion: string | null;
@@ -96,6 +97,9 @@ export interface NodeRow {
   problems: string[]; sampleAt: string | null; cpuMillicores: number | null; memoryBytes: number | null; cpuPercent: number | null;
   memoryPercent: number | null; rxBytesPerSecond: number | null; txBytesPerSecond: number | null; fsUsedBytes: number | null;
   fsCapacityBytes: number | null; fsPercent: number | null;
+  /** Sums over the node's running and pending pods, and their share (%) of its allocatable. */
+  cpuRequestsMillicores: number | null; cpuLimitsMillicores: number | null; memoryRequestsBytes: number | null; memoryLimitsBytes: number | null;
+  cpuRequestsPercent: number | null; cpuLimitsPercent: number | null; memoryRequestsPercent: number | null; memoryLimitsPercent: number | null;
 }
 
 interface NodeCondition { type: string; status: string; reason: string | null }
@@ -106,17 +110,20 @@ interface NodeDbRow {
   kubelet_version: string | null; cpu_alloc_m: string | null; mem_alloc_b: string | null; allocatable_pods: number | null;
   conditions: NodeCondition[] | null; ts: Date | null; cpu_m: number | null; mem_b: string | null; rx_bps: number | null;
   tx_bps: number | null; fs_used_b: string | null; fs_cap_b: string | null; pods: string;
+  cpu_req: string | null; cpu_lim: string | null; mem_req: string | null; mem_lim: string | null;
 }
 
 /** Every live node with its latest sample and pod count: one statement (see snapshot.ts for its reuse). */
 export async function allNodes(pool: pg.Pool): Promise<NodeRow[]> {
   const r = await pool.query<NodeDbRow>(`
     WITH m AS (${LATEST_NODE_SAMPLES}),
-    pc AS (SELECT cluster_id, node, count(*) AS pods FROM ${S}.pod
+    pc AS (SELECT cluster_id, node, count(*) AS pods, sum(cpu_request_millicores) AS cpu_req, sum(cpu_limit_millicores) AS cpu_lim,
+                  sum(memory_request_bytes) AS mem_req, sum(memory_limit_bytes) AS mem_lim FROM ${S}.pod
             WHERE deleted_at IS NULL AND phase IN ('Running', 'Pending') AND node IS NOT NULL GROUP BY cluster_id, node)
     SELECT c.name AS cluster, n.name, n.roles, n.ready, n.unschedulable, n.zone, n.kubelet_version,
            n.allocatable_cpu_millicores AS cpu_alloc_m, n.allocatable_memory_bytes AS mem_alloc_b, n.allocatable_pods,
-           n.conditions, m.ts, m.cpu_m, m.mem_b, m.rx_bps, m.tx_bps, m.fs_used_b, m.fs_cap_b, coalesce(pc.pods, 0) AS pods
+           n.conditions, m.ts, m.cpu_m, m.mem_b, m.rx_bps, m.tx_bps, m.fs_used_b, m.fs_cap_b, coalesce(pc.pods, 0) AS pods,
+           pc.cpu_req, pc.cpu_lim, pc.mem_req, pc.mem_lim
       FROM ${S}.node n JOIN ${S}.cluster c ON c.id = n.cluster_id
       LEFT JOIN m ON m.cluster_id = n.cluster_id AND m.node = n.name
       LEFT JOIN pc ON pc.cluster_id = n.cluster_id AND pc.node = n.name
@@ -127,6 +134,8 @@ export async function allNodes(pool: pg.Pool): Promise<NodeRow[]> {
     const memB = num(x.mem_b);
     const fsUsed = num(x.fs_used_b);
     const fsCap = num(x.fs_cap_b);
+    const cpuAlloc = num(x.cpu_alloc_m);
+    const memAlloc = num(x.mem_alloc_b);
     return {
       cluster: x.cluster, name: x.name, roles: x.roles ?? '', ready: x.ready === true, unschedulable: x.unschedulable === true, zone: x.zone,
       kubeletVersion: x.kubelet_version, cpuAllocatableMillicores: num(x.cpu_alloc_m), memoryAllocatableBytes: num(x.mem_alloc_b),
@@ -135,8 +144,11 @@ export async function allNodes(pool: pg.Pool): Promise<NodeRow[]> {
         .filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True'))
         .map((c) => (c.type === 'Ready' ? `NotReady${c.reason ? ` (${c.reason})` : ''}` : c.type)),
       sampleAt: x.ts ? new Date(x.ts).toISOString() : null,
-      cpuMillicores: cpuM, memoryBytes: memB, cpuPercent: ratio(cpuM, num(x.cpu_alloc_m)), memoryPercent: ratio(memB, num(x.mem_alloc_b)),
+      cpuMillicores: cpuM, memoryBytes: memB, cpuPercent: ratio(cpuM, cpuAlloc), memoryPercent: ratio(memB, memAlloc),
       rxBytesPerSecond: num(x.rx_bps), txBytesPerSecond: num(x.tx_bps), fsUsedBytes: fsUsed, fsCapacityBytes: fsCap, fsPercent: ratio(fsUsed, fsCap),
+      cpuRequestsMillicores: num(x.cpu_req), cpuLimitsMillicores: num(x.cpu_lim), memoryRequestsBytes: num(x.mem_req), memoryLimitsBytes: num(x.mem_lim),
+      cpuRequestsPercent: ratio(num(x.cpu_req), cpuAlloc), cpuLimitsPercent: ratio(num(x.cpu_lim), cpuAlloc),
+      memoryRequestsPercent: ratio(num(x.mem_req), memAlloc), memoryLimitsPercent: ratio(num(x.mem_lim), memAlloc),
     };
   });
 }
@@ -146,37 +158,55 @@ export interface NodeFilter {
   search?: string;
   role?: string;
   sort: NodeSort;
+  /** Default: names ascending, figures descending (the busiest first). */
+  dir?: SortDir;
   offset: number;
   limit: number;
 }
 
 const byName = (a: NodeRow, b: NodeRow): number => (a.cluster === b.cluster ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.cluster < b.cluster ? -1 : 1);
-/** Descending by a figure, missing figures last, then by name: the busiest nodes first. */
-const desc = (f: (r: NodeRow) => number | null) => (a: NodeRow, b: NodeRow): number => {
-  const x = f(a);
-  const y = f(b);
-  if (x === y) return byName(a, b);
-  if (x === null) return 1;
-  if (y === null) return -1;
-  return y - x;
-};
-const NODE_ORDER: Record<NodeSort, (a: NodeRow, b: NodeRow) => number> = {
-  name: byName,
-  cpu: desc((r) => r.cpuPercent),
-  memory: desc((r) => r.memoryPercent),
-  pods: desc((r) => r.pods),
-  network: desc((r) => (r.rxBytesPerSecond ?? 0) + (r.txBytesPerSecond ?? 0)),
-  filesystem: desc((r) => r.fsPercent),
+
+/** What each sort key orders by, and its natural direction. */
+const NODE_KEYS: Record<NodeSort, { key: (r: NodeRow) => number | string | null; dir: SortDir }> = {
+  name: { key: (r) => r.name, dir: 'asc' },
+  cluster: { key: (r) => r.cluster, dir: 'asc' },
+  role: { key: (r) => r.roles || 'worker', dir: 'asc' },
+  // NotReady first, then nodes with problems, cordoned, ready
+  status: { key: (r) => (r.ready ? 0 : 3) + (r.problems.length ? 1 : 0) + (r.unschedulable ? 0.5 : 0), dir: 'desc' },
+  cpu: { key: (r) => r.cpuPercent, dir: 'desc' },
+  memory: { key: (r) => r.memoryPercent, dir: 'desc' },
+  cpu_requests: { key: (r) => r.cpuRequestsPercent, dir: 'desc' },
+  cpu_limits: { key: (r) => r.cpuLimitsPercent, dir: 'desc' },
+  memory_requests: { key: (r) => r.memoryRequestsPercent, dir: 'desc' },
+  memory_limits: { key: (r) => r.memoryLimitsPercent, dir: 'desc' },
+  pods: { key: (r) => r.pods, dir: 'desc' },
+  network: { key: (r) => (r.rxBytesPerSecond ?? 0) + (r.txBytesPerSecond ?? 0), dir: 'desc' },
+  filesystem: { key: (r) => r.fsPercent, dir: 'desc' },
+  sample: { key: (r) => (r.sampleAt ? Date.parse(r.sampleAt) : null), dir: 'asc' },
 };
 
-/** Filter, sort and page the node rows (pure). */
+/** Orders by a key in either direction; rows without the figure always last, then by name. */
+function nodeOrder(sort: NodeSort, dir: SortDir): (a: NodeRow, b: NodeRow) => number {
+  const { key } = NODE_KEYS[sort];
+  const sign = dir === 'asc' ? 1 : -1;
+  return (a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x === y) return byName(a, b);
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return (x < y ? -1 : 1) * sign;
+  };
+}
+
+/** Filter, sort and page the node rows (pure). Search matches a substring of the name, any case. */
 export function pageNodes(rows: NodeRow[], f: NodeFilter): { total: number; rows: NodeRow[] } {
   const needle = f.search?.toLowerCase();
   const kept = rows.filter((r) =>
     (f.cluster === undefined || r.cluster === f.cluster) &&
     (needle === undefined || r.name.toLowerCase().includes(needle)) &&
     (f.role === undefined || r.roles.split(',').includes(f.role)));
-  kept.sort(NODE_ORDER[f.sort]);
+  kept.sort(nodeOrder(f.sort, f.dir ?? NODE_KEYS[f.sort].dir));
   return { total: kept.length, rows: kept.slice(f.offset, f.offset + f.limit) };
 }
 

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 /** dist/src/viewer/static.js → dist/ui */
 const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../ui');
 
+/** The viewer's icon (the brand's diamond): inline in the page, which no tag can load with the token. */
+export const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0d1117"/><path d="M8 2l6 6-6 6-6-6z" fill="#4ea1ff"/></svg>';
+const FAVICON_DATA_URI = `data:image/svg+xml,${encodeURIComponent(FAVICON_SVG)}`;
+
 export function loadIndexHtml(uiDir: string = UI_DIR): string {
   const js = resolve(uiDir, 'main.js');
   if (!existsSync(js)) {
@@ -19,6 +23,6 @@ export function loadIndexHtml(uiDir: string = UI_DIR): string {
   const code = readFileSync(js, 'utf8').replace(/<\/script/gi, '<\\/script');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kubepulse</title><style>${css}</style></head>
+<title>kubepulse</title><link rel="icon" href="${FAVICON_DATA_URI}"><style>${css}</style></head>
 <body><div id="app"></div><script type="module">${code}</script></body></html>`;
 }

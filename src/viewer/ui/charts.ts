@@ -4,6 +4,8 @@
 // shown on the chart and kept as data attributes for tests and curious users.
 import uPlot from 'uplot';
 import { bytes, cpu, h, rate } from './dom.js';
+import { setParams } from './state.js';
+import { throttledShare, yTicks, type ChartUnit, type YTicks } from './chart-math.js';
 
 // The API's answer shape, declared once beside the server code (type-only imports: nothing is bundled).
 import type { SeriesResult } from '../series.js';
@@ -15,7 +17,8 @@ export interface Line {
   /** null: a gap in the line; undefined: no sample of this metric there, the line joins across (uPlot). */
   values: Array<number | null | undefined>;
   color?: string;
-  dash?: boolean;
+  /** Drawn dashed (a bound: allocatable, request, limit); a pattern tells bounds of one colour apart. */
+  dash?: boolean | number[];
 }
 
 const PALETTE = ['#4ea1ff', '#f5a524', '#3ecf8e', '#e5484d', '#b48cff', '#2dd4bf', '#f472b6', '#a3e635', '#fb923c', '#94a3b8'];
@@ -25,66 +28,184 @@ export function constant(ts: number[], v: number | null, label: string, color: s
   return v === null || v === undefined ? null : { label, values: ts.map(() => v), color, dash: true };
 }
 
-function chart(title: string, res: SeriesResult, lines: Array<Line | null>, fmt: (v: number | null) => string): HTMLElement {
-  const kept = lines.filter((l): l is Line => l !== null);
-  const points = kept.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
-  const box = h('div', { class: 'chart', 'data-title': title, 'data-resolution': res.resolution, 'data-table': res.table, 'data-points': points });
-  const head = h('div', { class: 'chart-head' }, h('span', { class: 'chart-title' }, title),
-    h('span', { class: `res res-${res.resolution}` }, res.resolution === 'raw' ? `raw · ${res.bucketS}s` : `${res.resolution} rollup`));
-  box.append(head);
-  if (points === 0) {
-    box.append(h('div', { class: 'chart-empty' }, 'no samples in this range'));
-    return box;
-  }
-  const plotEl = h('div', { class: 'chart-plot' });
-  box.append(plotEl);
-  const opts: uPlot.Options = {
-    width: 520,
-    height: 190,
-    legend: { show: true, live: true },
-    cursor: { drag: { x: false, y: false } },
-    // The x axis always spans the requested range, so a new object's few points sit at the right edge.
-    scales: { x: { time: true, range: () => [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000] } },
-    axes: [
-      { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, font: '11px system-ui' },
-      { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, size: 84, font: '11px system-ui', values: (_u, vals) => vals.map((v) => fmt(v)) },
-    ],
-    series: [
-      {},
-      ...kept.map((l, i) => ({
-        label: l.label,
-        stroke: l.color ?? PALETTE[i % PALETTE.length],
-        width: l.dash ? 1 : 1.5,
-        dash: l.dash ? [5, 4] : undefined,
-        fill: l.dash ? undefined : `${l.color ?? PALETTE[i % PALETTE.length]}18`,
-        spanGaps: false,
-        points: { show: !l.dash && res.ts.length < 40, size: 4 },
-        value: (_u: uPlot, v: number | null) => fmt(v),
-      })),
-    ],
-  };
-  const data = [res.ts, ...kept.map((l) => l.values)] as uPlot.AlignedData;
-  // Size to the container once it is in the document; follow later resizes.
-  requestAnimationFrame(() => {
-    const plot = new uPlot({ ...opts, width: Math.max(300, plotEl.clientWidth || 520) }, data, plotEl);
-    new ResizeObserver(() => plot.setSize({ width: Math.max(300, plotEl.clientWidth), height: 190 })).observe(plotEl);
-  });
-  return box;
+/** One chart to draw: its title (its identity on the page), the answer it is drawn from and its lines. */
+export interface ChartInput {
+  title: string;
+  res: SeriesResult;
+  lines: Line[];
+  unit: ChartUnit;
 }
 
-/** The lines of one metric of a series result, one per group (container, interface) or one in all. */
-function linesOf(res: SeriesResult, metric: string, label?: string): Line[] {
-  return res.series.filter((s) => s.metric === metric).map((s) => ({ label: s.group ? `${label ? `${label} ` : ''}${s.group}` : label || metric, values: joined(s) }));
+/**
+ * A chart that stays on the page across live updates: new data goes into the existing uPlot (setData);
+ * only a change of its lines (a container added, the first sample arriving) rebuilds its plot, in place.
+ */
+class ChartView {
+  readonly el: HTMLElement;
+  private readonly head = h('span', { class: 'res' });
+  private readonly body = h('div', {});
+  private plot: uPlot | null = null;
+  private resize: ResizeObserver | null = null;
+  /** The lines' labels, colours and dashes: while unchanged, an update only swaps the data. */
+  private shape = '';
+  private data: uPlot.AlignedData = [[]];
+  /** The x range of the latest answer, read by the x scale at every redraw. */
+  private range: [number, number] = [0, 0];
+  /** The y axis of the latest draw: computed with the y scale's range, read by its ticks and labels. */
+  private ticks: YTicks = yTicks('count/s', null);
+
+  constructor(input: ChartInput) {
+    this.el = h('div', { class: 'chart', 'data-title': input.title },
+      h('div', { class: 'chart-head' }, h('span', { class: 'chart-title' }, input.title), this.head), this.body);
+    this.update(input);
+  }
+
+  update({ res, lines, unit }: ChartInput): void {
+    const points = lines.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
+    this.el.dataset.resolution = res.resolution;
+    this.el.dataset.table = res.table;
+    this.el.dataset.points = String(points);
+    this.head.className = `res res-${res.resolution}`;
+    this.head.textContent = res.resolution === 'raw' ? `raw · ${res.bucketS}s` : `${res.resolution} rollup`;
+    this.range = [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000];
+    this.el.dataset.from = res.from;
+    this.el.dataset.to = res.to;
+    this.data = [res.ts, ...lines.map((l) => l.values)] as uPlot.AlignedData;
+    const shape = points === 0 ? 'empty' : JSON.stringify(lines.map((l) => [l.label, l.color, l.dash, res.ts.length < 40]));
+    if (shape === this.shape) {
+      this.plot?.setData(this.data);
+      return;
+    }
+    this.shape = shape;
+    this.destroy();
+    if (points === 0) {
+      this.body.replaceChildren(h('div', { class: 'chart-empty' }, 'no samples in this range'));
+      return;
+    }
+    const plotEl = h('div', { class: 'chart-plot' });
+    this.body.replaceChildren(plotEl);
+    const opts = this.options(lines, unit, res.ts.length < 40);
+    // Size to the container once it is in the document (with the newest data by then); follow resizes.
+    requestAnimationFrame(() => {
+      if (this.shape !== shape || this.plot) return;
+      const plot = new uPlot({ ...opts, width: Math.max(300, plotEl.clientWidth || 520) }, this.data, plotEl);
+      this.plot = plot;
+      this.resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, plotEl.clientWidth), height: 190 }));
+      this.resize.observe(plotEl);
+    });
+  }
+
+  private options(lines: Line[], unit: ChartUnit, showPoints: boolean): uPlot.Options {
+    const fmt = FORMAT[unit];
+    const axis = { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, font: '11px system-ui' };
+    return {
+      width: 520,
+      height: 190,
+      legend: { show: true, live: true },
+      // Dragging across the plot selects a time span; it becomes the page's range (in the URL) rather
+      // than a zoom of this chart alone, so every chart of the page and a shared link show it.
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      hooks: { setSelect: [(u) => this.zoom(u)] },
+      scales: {
+        // The x axis always spans the requested range, so a new object's few points sit at the right edge.
+        x: { time: true, range: () => this.range },
+        // Usage from zero to a round top: a line's height is its share of the axis.
+        y: {
+          range: (_u, _min, max) => {
+            this.ticks = yTicks(unit, max);
+            this.el.dataset.yTicks = this.ticks.labels.join('|');
+            return [0, this.ticks.top];
+          },
+        },
+      },
+      axes: [axis, { ...axis, size: 84, splits: () => this.ticks.values, values: () => this.ticks.labels }],
+      series: [
+        {},
+        ...lines.map((l, i) => {
+          const color = l.color ?? PALETTE[i % PALETTE.length];
+          return {
+            label: l.label,
+            stroke: color,
+            width: l.dash ? 1 : 1.5,
+            dash: Array.isArray(l.dash) ? l.dash : l.dash ? [5, 4] : undefined,
+            fill: l.dash ? undefined : `${color}18`,
+            spanGaps: false,
+            points: { show: !l.dash && showPoints, size: 4 },
+            value: (_u: uPlot, v: number | null) => fmt(v),
+          };
+        }),
+      ],
+    };
+  }
+
+  private zoom(u: uPlot): void {
+    const { left, width } = u.select;
+    if (width < 4) return;
+    const from = u.posToVal(left, 'x');
+    const to = u.posToVal(left + width, 'x');
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    setParams({ range: null, from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString() });
+  }
+
+  destroy(): void {
+    this.resize?.disconnect();
+    this.plot?.destroy();
+    this.plot = null;
+    this.resize = null;
+  }
+}
+
+/** The charts of a page, kept by title across refreshes: an update patches each in place. */
+export class ChartSet {
+  readonly el = h('div', { class: 'charts' });
+  private views = new Map<string, ChartView>();
+
+  update(inputs: ChartInput[]): void {
+    const next = new Map<string, ChartView>();
+    inputs.forEach((input, i) => {
+      let view = this.views.get(input.title);
+      if (view) view.update(input);
+      else view = new ChartView(input);
+      next.set(input.title, view);
+      if (this.el.children[i] !== view.el) this.el.insertBefore(view.el, this.el.children[i] ?? null);
+    });
+    for (const [title, view] of this.views) {
+      if (next.has(title)) continue;
+      view.destroy();
+      view.el.remove();
+    }
+    this.views = next;
+  }
+}
+
+type Series = SeriesResult['series'][number];
+
+function lineLabel(s: Series, label?: string): string {
+  return s.group ? `${label ? `${label} ` : ''}${s.group}` : label || s.metric;
 }
 
 /** The series' values with its unsampled buckets as undefined, which uPlot draws across instead of as gaps. */
-function joined(s: SeriesResult['series'][number]): Line['values'] {
+function joined(s: Series): Line['values'] {
   const values: Line['values'] = s.values.slice();
   for (const i of s.unsampled) values[i] = undefined;
   return values;
 }
 
-const FORMAT: Record<ChartSpec['unit'], (v: number | null) => string> = {
+/**
+ * The colour of a group (a container, an interface) across every chart of the answer, by its order of
+ * appearance: a container's usage, request and limit lines share it.
+ */
+export function groupColor(res: SeriesResult, group: string): string {
+  const groups = [...new Set(res.series.map((s) => s.group).filter((g): g is string => g !== null))];
+  const i = groups.indexOf(group);
+  return PALETTE[(i < 0 ? groups.length : i) % PALETTE.length];
+}
+
+/** Dash patterns of a group's request and limit lines (its colour tells whose they are). */
+export const REQUEST_DASH = [6, 4];
+export const LIMIT_DASH = [2, 3];
+
+const FORMAT: Record<ChartUnit, (v: number | null) => string> = {
   millicores: cpu,
   bytes,
   'bytes/s': rate,
@@ -93,15 +214,40 @@ const FORMAT: Record<ChartSpec['unit'], (v: number | null) => string> = {
 };
 
 /**
+ * The throttling chart as the throttled share of CFS periods per container (throttled periods/s over
+ * elapsed periods/s): 30 throttled periods/s says little without the 100 that elapsed.
+ */
+function throttledShareChart(res: SeriesResult, c: ChartSpec): ChartInput | null {
+  if (!c.lines.some((l) => l.series === 'throttled') || !c.lines.some((l) => l.series === 'periods')) return null;
+  const lines = res.series.filter((s) => s.metric === 'throttled').map((t): Line => {
+    const p = res.series.find((s) => s.metric === 'periods' && s.group === t.group);
+    return { label: lineLabel(t), values: throttledShare(joined(t), p ? joined(p) : []), color: t.group ? groupColor(res, t.group) : undefined };
+  });
+  return { title: 'CPU throttled share (% of CFS periods)', res, lines, unit: 'percent' };
+}
+
+/**
  * Every chart the answer declares, in order. `bounds` adds flat lines to the chart holding a series
  * (e.g. `{ cpu: [allocatable] }`); a chart declared hideWhenEmpty is left out while it has no sample.
  */
-export function chartsOf(res: SeriesResult, bounds: Record<string, Array<Line | null>> = {}): HTMLElement[] {
-  const out: HTMLElement[] = [];
+export function chartsOf(res: SeriesResult, bounds: Record<string, Array<Line | null>> = {}): ChartInput[] {
+  const out: ChartInput[] = [];
   for (const c of res.charts) {
-    const lines = c.lines.flatMap((l) => linesOf(res, l.series, l.label).map((x) => (l.reference ? { ...x, dash: true, color: '#e5484d' } : x)));
+    const derived = c.id === 'throttling' ? throttledShareChart(res, c) : null;
+    if (derived) {
+      out.push(derived);
+      continue;
+    }
+    // One measured metric per group: each line takes its group's colour (several metrics per group,
+    // e.g. rx and tx per interface, keep the palette order so they differ).
+    const byGroup = c.lines.filter((l) => !l.reference).length === 1;
+    const lines = c.lines.flatMap((l) => res.series.filter((s) => s.metric === l.series).map((s): Line => {
+      if (l.reference) return { label: lineLabel(s, l.label), values: joined(s), dash: true, color: '#e5484d' };
+      return { label: lineLabel(s, l.label), values: joined(s), color: byGroup && s.group ? groupColor(res, s.group) : undefined };
+    }));
     if (c.hideWhenEmpty && !lines.some((l) => l.values.some((v) => v !== null && v !== undefined))) continue;
-    out.push(chart(c.title, res, [...lines, ...c.lines.flatMap((l) => bounds[l.series] ?? [])], FORMAT[c.unit] ?? String));
+    const all = [...lines, ...c.lines.flatMap((l) => bounds[l.series] ?? [])].filter((l): l is Line => l !== null);
+    out.push({ title: c.title, res, lines: all, unit: c.unit });
   }
   return out;
 }

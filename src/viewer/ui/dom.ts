@@ -70,9 +70,34 @@ export function usageBar(used: number | null, requests: number | null, limits: n
       h('span', { class: 'muted' }, ` · req ${cap && requests !== null ? pct((100 * requests) / cap) : '–'} · lim ${cap && limits !== null ? pct((100 * limits) / cap) : '–'}`)));
 }
 
-export function pctCell(p: number | null): HTMLElement {
+/** A share as a bar with its figure; `detail` (the amounts) follows the percentage. */
+export function pctCell(p: number | null, detail?: string): HTMLElement {
   const level = p === null ? '' : p > 90 ? 'crit' : p > 75 ? 'warn' : 'ok';
-  return h('div', { class: 'pcell' }, h('div', { class: `pcell-bar ${level}`, style: `width:${Math.min(100, p ?? 0)}%` }), h('span', {}, pct(p)));
+  return h('div', { class: 'pcell' }, h('div', { class: `pcell-bar ${level}`, style: `width:${Math.min(100, p ?? 0)}%` }),
+    h('span', {}, h('b', {}, pct(p)), detail ? h('span', { class: 'pcell-detail' }, ` ${detail}`) : null));
+}
+
+/**
+ * Brings `el`'s children to `children` by changing only what differs: a node equal to its replacement is
+ * kept, an element of the same tag gets its attributes and children patched in place. Live updates use it
+ * so that a refresh moves no scroll position, drops no text selection and re-creates no chart. The kept
+ * elements keep their own event listeners: use it for content whose handlers do not depend on the data.
+ */
+export function morph(el: Element, ...children: Child[]): Element {
+  const next = children.filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (c instanceof Node ? c : document.createTextNode(String(c))));
+  next.forEach((n, i) => {
+    const old = el.childNodes[i];
+    if (!old) el.append(n);
+    else if (old.isEqualNode(n)) return;
+    else if (old.nodeType === Node.TEXT_NODE && n.nodeType === Node.TEXT_NODE) old.nodeValue = n.nodeValue;
+    else if (old instanceof Element && n instanceof Element && old.tagName === n.tagName && !(old instanceof HTMLCanvasElement)) {
+      for (const a of [...old.attributes]) if (!n.hasAttribute(a.name)) old.removeAttribute(a.name);
+      for (const a of [...n.attributes]) if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+      morph(old, ...n.childNodes);
+    } else el.replaceChild(n, old);
+  });
+  while (el.childNodes.length > next.length) el.lastChild!.remove();
+  return el;
 }
 
 /** replaceChildren that skips null/false children (conditional sections). */

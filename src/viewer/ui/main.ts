@@ -30,26 +30,6 @@ export function rangeParams(): Record<string, string> {
   return { range: p.get('range') ?? '15m' };
 }
 
-const FILTER_HINT: Record<string, string> = {
-  cluster: 'cluster', namespace: 'namespace', workload: 'workload', node: 'node', label: 'label key=value', phase: 'phase', search: 'name contains…', role: 'role', kind: 'kind', type: 'Normal | Warning',
-};
-const FILTER_CHOICES: Record<string, string[]> = {
-  phase: ['', 'Running', 'Pending', 'Succeeded', 'Failed'], type: ['', 'Warning', 'Normal'], kind: ['', 'deployment', 'statefulset', 'daemonset', 'job'],
-};
-
-/** Filter inputs bound to URL parameters (applied on Enter / change). */
-export function filterBar(names: string[], counter: HTMLElement): HTMLElement {
-  const p = currentRoute().params;
-  return h('div', { class: 'filters' }, ...names.map((n) => {
-    const choices = FILTER_CHOICES[n];
-    if (choices) {
-      const sel = h('select', { name: n, onchange: (e: Event) => setParams({ [n]: (e.target as HTMLSelectElement).value }) }, ...choices.map((c) => h('option', { value: c, selected: p.get(n) === c ? 'selected' : undefined }, c || `any ${n}`)));
-      return sel;
-    }
-    return h('input', { name: n, placeholder: FILTER_HINT[n] ?? n, value: p.get(n) ?? '', onkeydown: (e: Event) => { if (e instanceof KeyboardEvent && e.key === 'Enter') setParams({ [n]: (e.target as HTMLInputElement).value.trim() }); }, onchange: (e: Event) => setParams({ [n]: (e.target as HTMLInputElement).value.trim() }) });
-  }), counter);
-}
-
 function rangePicker(): HTMLElement {
   const p = currentRoute().params;
   const custom = Boolean(p.get('from'));

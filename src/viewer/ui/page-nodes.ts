@@ -1,48 +1,77 @@
 // Nodes table (virtualized, sortable, filterable, sparklines) and node detail (charts, pods on it now and
 // at a chosen past time).
-import { age, bytes, count, cpu, h, pctCell, rate, fill } from "./dom.js";
+import { age, bytes, count, cpu, fill, h, morph, pctCell, rate } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
-import { VTable, type Page } from './vtable.js';
-import { chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
-import { filterBar, rangeParams, type PageView } from './main.js';
+import { VTable, type Column, type Page, type SortDir } from './vtable.js';
+import { ChartSet, chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
+import { rangeParams, type PageView } from './main.js';
+import { filterBar, noMatchHint } from './filters.js';
 import { podColumns, type PodRow } from './page-pods.js';
+import { eventRow, type EventRow } from './events.js';
 
 interface NodeRow {
-  cluster: string; name: string; roles: string; ready: boolean; problems: string[]; pods: number; podsAllocatable: number | null;
+  cluster: string; name: string; roles: string; ready: boolean; unschedulable: boolean; problems: string[]; pods: number; podsAllocatable: number | null;
   cpuPercent: number | null; memoryPercent: number | null; fsPercent: number | null; cpuMillicores: number | null; memoryBytes: number | null;
+  cpuAllocatableMillicores: number | null; memoryAllocatableBytes: number | null;
+  cpuRequestsPercent: number | null; cpuLimitsPercent: number | null; memoryRequestsPercent: number | null; memoryLimitsPercent: number | null;
   rxBytesPerSecond: number | null; txBytesPerSecond: number | null; kubeletVersion: string; sampleAt: string | null;
+}
+
+/** A node's status as an SRE reads it: readiness, its problems, and whether it is cordoned. */
+function nodeStatus(r: NodeRow): HTMLElement {
+  const parts = [r.ready ? 'Ready' : 'NotReady', ...r.problems.filter((x) => !x.startsWith('NotReady')), r.unschedulable ? 'Cordoned' : null].filter(Boolean);
+  return h('span', { class: !r.ready ? 'crit' : r.problems.length || r.unschedulable ? 'warn' : 'ok' }, parts.join(', '));
+}
+
+/** Usage as a bar with the share and the amounts in one unit: "37% 1.5 / 4 cores", "62% 9.8 / 16 GiB". */
+function usedCell(p: number | null, used: number | null, of: number | null, unit: 'cpu' | 'bytes'): HTMLElement {
+  if (used === null || of === null || of <= 0) return pctCell(p, unit === 'cpu' ? cpu(used) : bytes(used));
+  const [div, suffix] = unit === 'cpu' ? [1000, 'cores'] : of >= 1024 ** 3 ? [1024 ** 3, 'GiB'] : [1024 ** 2, 'MiB'];
+  const n = (v: number): string => { const x = v / div; return x >= 100 || Number.isInteger(x) ? x.toFixed(0) : x.toFixed(1); };
+  return pctCell(p, `${n(used)} / ${n(of)} ${suffix}`);
+}
+
+/** Requests and limits as shares of allocatable: "R 45% · L 120%" (limits over 100% are overcommit). */
+function reqLimCell(req: number | null, lim: number | null): HTMLElement {
+  const pc = (v: number | null): string => (v === null ? '–' : `${v.toFixed(0)}%`);
+  return h('span', {}, h('span', { class: req !== null && req > 100 ? 'warn' : '' }, `R ${pc(req)}`), ' · ', h('span', { class: lim !== null && lim > 100 ? 'warn' : 'muted' }, `L ${pc(lim)}`));
 }
 
 const sparkCache = new Map<string, { at: number; points: Array<[number, number | null]> }>();
 
 export function nodesPage(): PageView {
   const p = currentRoute().params;
-  const sparkCells = new Map<string, HTMLElement>();
-  const columns = [
-    { key: 'cluster', label: 'Cluster', width: '110px', render: (r: NodeRow) => r.cluster },
-    { key: 'name', label: 'Node', width: 'minmax(160px,1.4fr)', sort: 'name', render: (r: NodeRow) => h('span', { class: 'strong' }, r.name) },
-    { key: 'roles', label: 'Role', width: '110px', render: (r: NodeRow) => r.roles || 'worker' },
-    { key: 'status', label: 'Status', width: '130px', render: (r: NodeRow) => h('span', { class: r.ready ? (r.problems.length ? 'warn' : 'ok') : 'crit' }, r.ready ? (r.problems.join(', ') || 'Ready') : r.problems.join(', ') || 'NotReady') },
-    { key: 'cpu', label: 'CPU', width: '110px', sort: 'cpu', render: (r: NodeRow) => pctCell(r.cpuPercent) },
+  const columns: Column<NodeRow>[] = [
+    { key: 'cluster', label: 'Cluster', width: '80px', sort: 'cluster', render: (r) => r.cluster },
+    { key: 'name', label: 'Node', width: 'minmax(140px,1.3fr)', sort: 'name', render: (r) => h('span', { class: 'strong' }, r.name) },
+    { key: 'roles', label: 'Role', width: '76px', sort: 'role', render: (r) => r.roles || 'worker' },
+    { key: 'status', label: 'Status', width: '120px', sort: 'status', sortDir: 'desc', render: nodeStatus },
+    { key: 'cpu', label: 'CPU used', width: '150px', sort: 'cpu', sortDir: 'desc', render: (r) => usedCell(r.cpuPercent, r.cpuMillicores, r.cpuAllocatableMillicores, 'cpu') },
     {
-      key: 'spark', label: 'CPU 15m', width: '100px', render: (r: NodeRow) => {
-        const cell = h('span', { class: 'spark-cell' });
-        sparkCells.set(`${r.cluster}/${r.name}`, cell);
+      key: 'spark', label: 'CPU 15m', width: '90px', sort: 'cpu', sortDir: 'desc', render: (r) => {
+        const cell = h('span', { class: 'spark-cell', 'data-spark': `${r.cluster}/${r.name}` });
         const c = sparkCache.get(`${r.cluster}/${r.name}`);
         if (c) cell.append(sparkline(c.points));
         return cell;
       },
     },
-    { key: 'memory', label: 'Memory', width: '110px', sort: 'memory', render: (r: NodeRow) => pctCell(r.memoryPercent) },
-    { key: 'pods', label: 'Pods', width: '70px', sort: 'pods', align: 'right' as const, render: (r: NodeRow) => `${r.pods}${r.podsAllocatable ? `/${r.podsAllocatable}` : ''}` },
-    { key: 'net', label: 'Network rx / tx', width: '150px', sort: 'network', render: (r: NodeRow) => `${rate(r.rxBytesPerSecond)} / ${rate(r.txBytesPerSecond)}` },
-    { key: 'fs', label: 'Filesystem', width: '110px', sort: 'filesystem', render: (r: NodeRow) => pctCell(r.fsPercent) },
-    { key: 'sample', label: 'Sample', width: '60px', align: 'right' as const, render: (r: NodeRow) => h('span', { class: r.sampleAt ? '' : 'crit' }, age(r.sampleAt)) },
+    { key: 'cpu-rl', label: 'CPU req · lim', title: 'CPU requests and limits of the node\'s pods, as shares of its allocatable', width: '110px', sort: 'cpu_requests', sortDir: 'desc', render: (r) => reqLimCell(r.cpuRequestsPercent, r.cpuLimitsPercent) },
+    { key: 'memory', label: 'Memory used', width: '160px', sort: 'memory', sortDir: 'desc', render: (r) => usedCell(r.memoryPercent, r.memoryBytes, r.memoryAllocatableBytes, 'bytes') },
+    { key: 'mem-rl', label: 'Mem req · lim', title: 'Memory requests and limits of the node\'s pods, as shares of its allocatable', width: '110px', sort: 'memory_requests', sortDir: 'desc', render: (r) => reqLimCell(r.memoryRequestsPercent, r.memoryLimitsPercent) },
+    { key: 'pods', label: 'Pods', width: '64px', sort: 'pods', align: 'right', render: (r) => `${r.pods}${r.podsAllocatable ? `/${r.podsAllocatable}` : ''}` },
+    { key: 'net', label: 'Net rx / tx', width: '130px', sort: 'network', sortDir: 'desc', render: (r) => `${rate(r.rxBytesPerSecond)} / ${rate(r.txBytesPerSecond)}` },
+    { key: 'fs', label: 'FS', width: '70px', sort: 'filesystem', sortDir: 'desc', render: (r) => pctCell(r.fsPercent) },
+    { key: 'sample', label: 'Sample', width: '56px', sort: 'sample', align: 'right', sortDir: 'asc', render: (r) => h('span', { class: r.sampleAt ? '' : 'crit' }, age(r.sampleAt)) },
   ];
+  const sort = p.get('sort') ?? 'name';
+  const dir = (p.get('dir') as SortDir | null) ?? undefined;
   const table = new VTable<NodeRow>(
     columns,
-    (offset, limit) => api<Page<NodeRow>>('/api/nodes', { cluster: p.get('cluster'), search: p.get('search'), role: p.get('role'), sort: p.get('sort') ?? 'name', offset, limit }),
-    { sort: p.get('sort') ?? 'name', onSort: (sort) => setParams({ sort }), onRow: (r) => href('node', { cluster: r.cluster, name: r.name }) },
+    (offset, limit) => api<Page<NodeRow>>('/api/nodes', { cluster: p.get('cluster'), search: p.get('search'), role: p.get('role'), sort, dir, offset, limit }),
+    {
+      sort, dir, onSort: (s, d) => setParams({ sort: s, dir: d }), onRow: (r) => href('node', { cluster: r.cluster, name: r.name }),
+      empty: () => noMatchHint('nodes', ['cluster', 'search', 'role']),
+    },
   );
   let sparkTimer: ReturnType<typeof setTimeout> | null = null;
   table.onVisible = (rows) => {
@@ -61,7 +90,8 @@ export function nodesPage(): PageView {
       for (const n of names) {
         const points = got[n] ?? [];
         sparkCache.set(`${cluster}/${n}`, { at: Date.now(), points });
-        sparkCells.get(`${cluster}/${n}`)?.replaceChildren(sparkline(points));
+        // The row's cell in the DOM (a live update patches rows in place, so look it up, not remember it).
+        table.el.querySelector(`[data-spark="${CSS.escape(`${cluster}/${n}`)}"]`)?.replaceChildren(sparkline(points));
       }
     }
   }
@@ -83,14 +113,16 @@ export function nodePage(): PageView {
   const cluster = p.get('cluster') ?? '';
   const name = p.get('name') ?? '';
   const info = h('div', { class: 'kv-block' });
-  const charts = h('div', { class: 'charts' });
+  const charts = new ChartSet();
   const atBox = h('div', { class: 'card' });
+  const events = h('div', { class: 'events own-events' });
   const pods = new VTable<PodRow>(podColumns().filter((c) => c.key !== 'node' && c.key !== 'cluster'),
     (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, offset, limit }),
     { onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
   const el = h('div', { class: 'page node' },
     h('div', { class: 'crumbs' }, h('a', { href: href('nodes', { cluster }) }, `${cluster} / nodes`), ' / ', h('b', {}, name)),
-    info, charts, h('h3', {}, 'Pods on this node ', pods.counter), pods.el, h('h3', {}, 'What ran on this node at a past time'), atBox);
+    info, charts.el, h('h3', {}, 'Pods on this node ', pods.counter), pods.el,
+    h('h3', {}, 'Events of this node'), events, h('h3', {}, 'What ran on this node at a past time'), atBox);
   const atInput = h('input', { type: 'datetime-local', step: '1', class: 'at-input' }) as HTMLInputElement;
   const atResult = h('div', {});
   const atTime = p.get('at');
@@ -107,12 +139,14 @@ export function nodePage(): PageView {
     title: `Node ${name}`,
     el,
     async refresh() {
-      const [n, main, net] = await Promise.all([
+      const [n, main, net, evs] = await Promise.all([
         api<NodeDetail>('/api/node', { cluster, name }),
         api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
+        api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, limit: 100 }),
       ]);
-      fill(info, 
+      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this node')]));
+      morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
           kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),
           kv('pods max', count(n.allocatable.pods)), kv('kubelet', n.kubeletVersion), kv('runtime', n.containerRuntime), kv('OS', `${n.osImage} · ${n.kernelVersion} · ${n.architecture}`),
@@ -121,13 +155,13 @@ export function nodePage(): PageView {
           ...n.taints.map((t) => h('span', { class: 'chip warn' }, `taint ${t.key}:${t.effect}`))),
       );
       const ts = main.ts;
-      fill(charts,
+      charts.update([
         ...chartsOf(main, {
           cpu: [constant(ts, n.allocatable.cpuMillicores, 'allocatable', '#e5484d')],
           memory: [constant(ts, n.allocatable.memoryBytes, 'allocatable', '#e5484d')],
         }),
         ...chartsOf(net),
-      );
+      ]);
       await pods.reload();
     },
   };

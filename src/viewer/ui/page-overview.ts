@@ -1,5 +1,5 @@
 // Overview (every cluster at a glance) and collector health (the /api/status model with its reasons).
-import { age, bytes, count, cpu, h, usageBar, fill } from "./dom.js";
+import { age, bytes, count, cpu, h, morph, usageBar } from './dom.js';
 import { api, href } from './state.js';
 import type { PageView } from './main.js';
 
@@ -75,7 +75,7 @@ export function overviewPage(): PageView {
     async refresh() {
       const o = await api<Overview>('/api/overview');
       const down = o.clusters.filter(clusterDown);
-      fill(root, 
+      morph(root,
         dbStrip(o),
         down.length ? h('div', { class: 'alert' }, `${down.length} cluster${down.length > 1 ? 's' : ''} down: ${down.map((c) => c.name).join(', ')}`) : null,
         h('div', { class: 'cards' }, ...[...down, ...o.clusters.filter((c) => !clusterDown(c))].map(clusterCard)),
@@ -92,7 +92,7 @@ export function healthPage(): PageView {
     el: root,
     async refresh() {
       const o = await api<Overview>('/api/overview');
-      fill(root, 
+      morph(root,
         dbStrip(o),
         ...o.clusters.map((c) => h('div', { class: `card ${clusterDown(c) ? 'down' : ''}` },
           h('div', { class: 'card-head' }, h('b', {}, c.name), h('span', { class: `badge api-${c.api}` }, c.api.toUpperCase()), c.apiError ? h('span', { class: 'crit' }, c.apiError) : null),

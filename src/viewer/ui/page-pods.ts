@@ -1,44 +1,81 @@
 // Pods table (filters: cluster, namespace, workload, node, label, phase, search) and pod detail with
 // per-container charts against requests and limits, CPU throttling, restarts with reasons, volumes.
-import { age, bytes, count, cpu, h, fill } from "./dom.js";
+import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
-import { VTable, type Column, type Page } from './vtable.js';
-import { chartsOf, type Line, type SeriesResult } from './charts.js';
-import { filterBar, rangeParams, type PageView } from './main.js';
+import { VTable, type Column, type Page, type SortDir } from './vtable.js';
+import { ChartSet, LIMIT_DASH, REQUEST_DASH, chartsOf, groupColor, type Line, type SeriesResult } from './charts.js';
+import { rangeParams, type PageView } from './main.js';
+import { filterBar, namespaceParam, noMatchHint } from './filters.js';
+import { eventRow, type EventRow } from './events.js';
 
 export interface PodRow {
   cluster: string; uid: string; namespace: string; name: string; node: string | null; phase: string; ready: boolean; restarts: number | null;
   workloadKind: string | null; workloadName: string | null; createdAt: string | null; cpuMillicores: number | null; memoryBytes: number | null;
   cpuRequestMillicores: number | null; cpuLimitMillicores: number | null; memoryRequestBytes: number | null; memoryLimitBytes: number | null;
+  /** App containers, those ready, and the status reason (CrashLoopBackOff, OOMKilled, Completed…) when one says more than the phase. */
+  containers: number; containersReady: number; reason: string | null;
 }
 
 const phaseClass = (p: string): string => (p === 'Running' ? 'ok' : p === 'Pending' ? 'warn' : p === 'Failed' ? 'crit' : 'muted');
+const BAD_REASONS = new Set(['CrashLoopBackOff', 'OOMKilled', 'Error', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'ContainerCannotRun', 'DeadlineExceeded', 'Evicted']);
+
+function podStatus(r: PodRow): HTMLElement {
+  const text = r.reason ?? r.phase;
+  const cls = r.reason === 'Completed' ? 'muted' : r.reason && BAD_REASONS.has(r.reason) ? 'crit' : r.reason ? 'warn' : phaseClass(r.phase);
+  return h('span', { class: `pod-status ${cls}` }, text);
+}
+
+/** Usage as a share of a request or limit; near or over a limit is what throttles (CPU) or kills (memory). */
+function shareOf(used: number | null, of: number | null, killsAt100: boolean): HTMLElement | string {
+  if (used === null || of === null || of <= 0) return '–';
+  const p = (100 * used) / of;
+  return h('span', { class: p >= 90 ? (killsAt100 ? 'crit' : 'warn') : '' }, `${p.toFixed(p < 10 ? 1 : 0)}%`);
+}
 
 export function podColumns(): Column<PodRow>[] {
   return [
-    { key: 'cluster', label: 'Cluster', width: '100px', render: (r) => r.cluster },
-    { key: 'namespace', label: 'Namespace', width: '130px', render: (r) => r.namespace },
-    { key: 'name', label: 'Pod', width: 'minmax(200px,2fr)', sort: 'name', render: (r) => h('span', { class: 'strong pod-name' }, r.name) },
-    { key: 'phase', label: 'Phase', width: '80px', render: (r) => h('span', { class: phaseClass(r.phase) }, r.phase) },
-    { key: 'ready', label: 'Ready', width: '50px', render: (r) => (r.ready ? '✓' : h('span', { class: 'warn' }, '✗')) },
-    { key: 'node', label: 'Node', width: 'minmax(120px,1fr)', render: (r) => r.node ?? '–' },
-    { key: 'workload', label: 'Workload', width: 'minmax(120px,1fr)', render: (r) => (r.workloadName ? `${r.workloadKind?.toLowerCase() ?? ''}/${r.workloadName}` : '–') },
-    { key: 'cpu', label: 'CPU / req', width: '110px', sort: 'cpu', align: 'right', render: (r) => `${cpu(r.cpuMillicores)} / ${cpu(r.cpuRequestMillicores)}` },
-    { key: 'memory', label: 'Memory / req', width: '140px', sort: 'memory', align: 'right', render: (r) => `${bytes(r.memoryBytes)} / ${bytes(r.memoryRequestBytes)}` },
-    { key: 'restarts', label: 'Restarts', width: '70px', sort: 'restarts', align: 'right', render: (r) => h('span', { class: r.restarts ? 'warn' : '' }, count(r.restarts)) },
-    { key: 'age', label: 'Age', width: '55px', sort: 'age', align: 'right', render: (r) => age(r.createdAt) },
+    { key: 'cluster', label: 'Cluster', width: '70px', sort: 'cluster', render: (r) => r.cluster },
+    { key: 'namespace', label: 'Namespace', width: '96px', sort: 'namespace', render: (r) => r.namespace },
+    { key: 'name', label: 'Pod', width: 'minmax(140px,2fr)', sort: 'name', render: (r) => h('span', { class: 'strong pod-name' }, r.name) },
+    { key: 'status', label: 'Status', width: '110px', sort: 'status', render: podStatus },
+    { key: 'ready', label: 'Ready', width: '48px', sort: 'ready', render: (r) => h('span', { class: r.containersReady < r.containers ? 'warn' : '' }, `${r.containersReady}/${r.containers}`) },
+    { key: 'node', label: 'Node', width: 'minmax(80px,1fr)', sort: 'node', render: (r) => r.node ?? '–' },
+    { key: 'workload', label: 'Workload', width: 'minmax(80px,1fr)', sort: 'workload', render: (r) => (r.workloadName ? `${r.workloadKind?.toLowerCase() ?? ''}/${r.workloadName}` : '–') },
+    { key: 'cpu', label: 'CPU', width: '60px', sort: 'cpu', align: 'right', render: (r) => cpu(r.cpuMillicores) },
+    { key: 'cpu-rl', label: 'CPU req / lim', width: '92px', sort: 'cpu_requests', align: 'right', render: (r) => `${cpu(r.cpuRequestMillicores)} / ${cpu(r.cpuLimitMillicores)}` },
+    { key: 'cpu-r', label: '%CPU/R', title: 'CPU used, % of the pod\'s CPU request', width: '60px', sort: 'cpu_of_request', align: 'right', render: (r) => shareOf(r.cpuMillicores, r.cpuRequestMillicores, false) },
+    { key: 'cpu-l', label: '%CPU/L', title: 'CPU used, % of the pod\'s CPU limit (throttled near 100%)', width: '60px', sort: 'cpu_of_limit', align: 'right', render: (r) => shareOf(r.cpuMillicores, r.cpuLimitMillicores, false) },
+    { key: 'memory', label: 'Mem', width: '76px', sort: 'memory', align: 'right', render: (r) => bytes(r.memoryBytes) },
+    { key: 'mem-rl', label: 'Mem req / lim', width: '120px', sort: 'memory_requests', align: 'right', render: (r) => `${bytes(r.memoryRequestBytes)} / ${bytes(r.memoryLimitBytes)}` },
+    { key: 'mem-r', label: '%MEM/R', title: 'Memory used (working set), % of the pod\'s memory request', width: '60px', sort: 'memory_of_request', align: 'right', render: (r) => shareOf(r.memoryBytes, r.memoryRequestBytes, false) },
+    { key: 'mem-l', label: '%MEM/L', title: 'Memory used (working set), % of the pod\'s memory limit (OOM-killed at 100%)', width: '60px', sort: 'memory_of_limit', align: 'right', render: (r) => shareOf(r.memoryBytes, r.memoryLimitBytes, true) },
+    { key: 'restarts', label: 'Rst', title: 'Restarts', width: '36px', sort: 'restarts', align: 'right', render: (r) => h('span', { class: r.restarts ? 'warn' : '' }, count(r.restarts)) },
+    { key: 'age', label: 'Age', width: '42px', sort: 'age', align: 'right', sortDir: 'asc', render: (r) => age(r.createdAt) },
   ];
 }
 
+const POD_FILTERS = ['cluster', 'namespace', 'workload', 'node', 'label', 'phase', 'search'];
+
 export function podsPage(): PageView {
   const p = currentRoute().params;
+  const sort = p.get('sort') ?? 'name';
+  const dir = (p.get('dir') as SortDir | null) ?? undefined;
+  let noNamespace = false;
   const table = new VTable<PodRow>(podColumns(),
-    (offset, limit) => api<Page<PodRow>>('/api/pods', {
-      cluster: p.get('cluster'), namespace: p.get('namespace'), node: p.get('node'), workload: p.get('workload'), label: p.get('label'),
-      phase: p.get('phase'), search: p.get('search'), sort: p.get('sort') ?? 'name', offset, limit,
-    }),
-    { sort: p.get('sort') ?? 'name', onSort: (sort) => setParams({ sort }), onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }) });
-  const el = h('div', { class: 'page pods' }, filterBar(['cluster', 'namespace', 'workload', 'node', 'label', 'phase', 'search'], table.counter), table.el);
+    async (offset, limit) => {
+      const ns = await namespaceParam(p.get('cluster'), p.get('namespace'));
+      noNamespace = ns.none;
+      if (ns.none) return { total: 0, rows: [] };
+      return api<Page<PodRow>>('/api/pods', {
+        cluster: p.get('cluster'), namespace: ns.names, node: p.get('node'), workload: p.get('workload'), label: p.get('label'),
+        phase: p.get('phase'), search: p.get('search'), sort, dir, offset, limit,
+      });
+    },
+    {
+      sort, dir, onSort: (s, d) => setParams({ sort: s, dir: d }), onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }),
+      empty: () => noMatchHint('pods', POD_FILTERS, noNamespace),
+    });
+  const el = h('div', { class: 'page pods' }, filterBar(POD_FILTERS, table.counter), table.el);
   return { title: 'Pods', el, refresh: () => table.reload() };
 }
 
@@ -59,21 +96,24 @@ export function podPage(): PageView {
   const namespace = p.get('namespace') ?? '';
   const name = p.get('name') ?? '';
   const info = h('div', { class: 'kv-block' });
-  const charts = h('div', { class: 'charts' });
+  const charts = new ChartSet();
   const containers = h('div', {});
+  const events = h('div', { class: 'events own-events' });
   const el = h('div', { class: 'page pod' },
     h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
-    info, charts, h('h3', {}, 'Containers'), containers);
+    info, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Events of this pod'), events);
   return {
     title: `Pod ${name}`,
     el,
     async refresh() {
       const d = await api<PodDetail>('/api/pod', { cluster, namespace, name });
-      const [s, pod] = await Promise.all([
+      const [s, pod, evs] = await Promise.all([
         api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...rangeParams() }),
+        api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, limit: 100 }),
       ]);
-      fill(info, 
+      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this pod')]));
+      morph(info,
         h('div', { class: 'kv' },
           kvi('phase', h('span', { class: d.deletedAt ? 'crit' : phaseClass(d.phase) }, d.deletedAt ? `deleted ${age(d.deletedAt)} ago` : d.phase)),
           kvi('node', d.node ? h('a', { href: href('node', { cluster, name: d.node }) }, d.node) : '–'),
@@ -87,12 +127,14 @@ export function podPage(): PageView {
         const out: Line[] = [];
         const req = metric === 'cpu' ? c.cpuRequestMillicores : c.memoryRequestBytes;
         const lim = metric === 'cpu' ? c.cpuLimitMillicores : c.memoryLimitBytes;
-        if (req !== null) out.push({ label: `${c.name} request`, values: ts.map(() => req), dash: true, color: '#f5a524' });
-        if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: true, color: '#e5484d' });
+        // In the container's own colour: with several containers, whose request is whose stays clear.
+        const color = groupColor(s, c.name);
+        if (req !== null) out.push({ label: `${c.name} request`, values: ts.map(() => req), dash: REQUEST_DASH, color });
+        if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: LIMIT_DASH, color });
         return out;
       });
-      fill(charts, ...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod));
-      fill(containers, h('table', { class: 'grid' },
+      charts.update([...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod)]);
+      morph(containers, h('table', { class: 'grid' },
         h('tr', {}, ...['container', 'state', 'ready', 'restarts', 'last termination', 'CPU req / lim', 'memory req / lim', 'image'].map((x) => h('th', {}, x))),
         ...d.containers.map((c) => h('tr', {},
           h('td', { class: 'strong' }, c.name, c.type !== 'container' ? h('span', { class: 'muted' }, ` (${c.type})`) : ''),

@@ -1,7 +1,9 @@
 // A virtualized, server-paged table: only the rows in view (plus a margin) are in the DOM, whatever the
 // total (150,000 pods render as ~60 rows); pages of rows are fetched on demand and cached while the
 // query (filters and sort) stays the same.
-import { h } from './dom.js';
+import { h, morph } from './dom.js';
+
+export type SortDir = 'asc' | 'desc';
 
 export interface Column<R> {
   key: string;
@@ -10,7 +12,21 @@ export interface Column<R> {
   render: (row: R) => Node | string;
   /** The API's sort key when this column is sortable. */
   sort?: string;
+  /** The direction of a first click: names ascending, figures descending (default: by alignment). */
+  sortDir?: SortDir;
   align?: 'right';
+  /** Header tooltip (what a short label means). */
+  title?: string;
+}
+
+export interface TableOptions<R> {
+  sort?: string;
+  dir?: SortDir;
+  onSort?: (key: string, dir: SortDir) => void;
+  onRow?: (row: R) => string | null;
+  height?: string;
+  /** Shown in place of the rows when the query matches none (why, and how to widen it). */
+  empty?: () => Node | string;
 }
 
 export interface Page<R> {
@@ -33,24 +49,40 @@ export class VTable<R> {
   private generation = 0;
   onVisible?: (rows: R[]) => void;
 
+  private readonly emptyEl = h('div', { class: 'vt-empty', hidden: 'hidden' });
+
   constructor(
     private readonly columns: Column<R>[],
     private readonly fetchPage: (offset: number, limit: number) => Promise<Page<R>>,
-    private readonly opts: { sort?: string; onSort?: (key: string) => void; onRow?: (row: R) => string | null; height?: string } = {},
+    private readonly opts: TableOptions<R> = {},
   ) {
     const template = columns.map((c) => c.width).join(' ');
-    const head = h('div', { class: 'vt-head', style: `grid-template-columns:${template}` },
-      ...columns.map((c) => h('div', {
-        class: `vt-th${c.sort ? ' sortable' : ''}${c.sort && c.sort === opts.sort ? ' sorted' : ''}${c.align === 'right' ? ' right' : ''}`,
-        onclick: c.sort ? () => opts.onSort?.(c.sort!) : undefined,
-      }, c.label, c.sort && c.sort === opts.sort ? ' ▾' : '')));
+    const head = h('div', { class: 'vt-head', style: `grid-template-columns:${template}` }, ...columns.map((c) => this.header(c)));
     this.spacer = h('div', { class: 'vt-spacer' });
     this.rowsEl = h('div', { class: 'vt-rows' });
-    this.body = h('div', { class: 'vt-body', style: `height:${opts.height ?? 'calc(100vh - 190px)'}` }, this.spacer, this.rowsEl);
+    this.body = h('div', { class: 'vt-body', style: `height:${opts.height ?? 'calc(100vh - 190px)'}` }, this.spacer, this.rowsEl, this.emptyEl);
     this.countEl = h('span', { class: 'vt-count' });
     this.el = h('div', { class: 'vt' }, head, this.body);
     this.rowsEl.style.setProperty('--cols', template);
     this.body.addEventListener('scroll', () => this.draw());
+    // A cell cut short by its column shows its whole text on hover (measured only then: no layout cost
+    // while drawing).
+    this.rowsEl.addEventListener('mouseover', (e) => {
+      const cell = (e.target as Element).closest('.vt-td');
+      if (cell instanceof HTMLElement && cell.scrollWidth > cell.clientWidth) cell.title = cell.textContent ?? '';
+    });
+  }
+
+  /** A column header: sortable ones flip direction when clicked again; the arrow shows the order. */
+  private header(c: Column<R>): HTMLElement {
+    const sorted = c.sort !== undefined && c.sort === this.opts.sort;
+    const natural = c.sortDir ?? (c.align === 'right' ? 'desc' : 'asc');
+    const dir = sorted ? this.opts.dir ?? natural : null;
+    return h('div', {
+      class: `vt-th${c.sort ? ' sortable' : ''}${sorted ? ' sorted' : ''}${c.align === 'right' ? ' right' : ''}`,
+      'data-sort': c.sort, 'data-dir': dir, title: c.title ?? c.label,
+      onclick: c.sort ? () => this.opts.onSort?.(c.sort!, dir ? (dir === 'asc' ? 'desc' : 'asc') : natural) : undefined,
+    }, c.label, dir ? (dir === 'asc' ? ' ▴' : ' ▾') : '');
   }
 
   get counter(): HTMLElement {
@@ -91,30 +123,55 @@ export class VTable<R> {
     this.draw();
   }
 
+  /** The row elements in the DOM by row index, with the row each shows (null: a loading placeholder). */
+  private shown = new Map<number, { el: HTMLElement; row: R | null }>();
+
+  /**
+   * Shows the rows in view. A row element stays for its index across reloads: its cells are patched
+   * (morph) when its data changed, so live updates keep scroll position, hover and text selection.
+   */
   private draw(): void {
     this.spacer.style.height = `${this.total * ROW_PX}px`;
     this.countEl.textContent = `${this.total.toLocaleString('en-US')} rows`;
+    const empty = this.total === 0 && this.opts.empty !== undefined;
+    if (empty) morph(this.emptyEl, this.opts.empty!());
+    this.emptyEl.hidden = !empty;
     const viewH = this.body.clientHeight || 600;
     const first = Math.max(0, Math.floor(this.body.scrollTop / ROW_PX) - 10);
     const last = Math.min(this.total, Math.ceil((this.body.scrollTop + viewH) / ROW_PX) + 10);
     const visible: R[] = [];
-    const out: HTMLElement[] = [];
+    const next = new Map<number, { el: HTMLElement; row: R | null }>();
     for (let i = first; i < last; i++) {
       const page = Math.floor(i / PAGE);
       const rows = this.pages.get(page);
+      const old = this.shown.get(i);
       if (!rows) {
         void this.load(page);
-        out.push(h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'));
+        // While a page (re)loads, the row already shown stays rather than flickering to a placeholder.
+        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null });
         continue;
       }
       const row = rows[i - page * PAGE];
       if (!row) continue;
       visible.push(row);
-      const link = this.opts.onRow?.(row) ?? null;
-      out.push(h(link ? 'a' : 'div', { class: 'vt-row', href: link ?? undefined, style: `top:${i * ROW_PX}px` },
-        ...this.columns.map((c) => h('div', { class: `vt-td${c.align === 'right' ? ' right' : ''}` }, c.render(row)))));
+      next.set(i, old?.row === row ? old : { el: this.rowElement(i, row, old?.row ? old.el : null), row });
     }
-    this.rowsEl.replaceChildren(...out);
+    for (const [i, s] of this.shown) if (next.get(i)?.el !== s.el) s.el.remove();
+    for (const s of next.values()) if (s.el.parentNode !== this.rowsEl) this.rowsEl.append(s.el);
+    this.shown = next;
     this.onVisible?.(visible);
+  }
+
+  /** The element of row i: `reuse` patched in place when it shows the same kind of row, else a new one. */
+  private rowElement(i: number, row: R, reuse: HTMLElement | null): HTMLElement {
+    const link = this.opts.onRow?.(row) ?? null;
+    const el = reuse && reuse.tagName === (link ? 'A' : 'DIV') ? reuse : h(link ? 'a' : 'div', { class: 'vt-row', style: `top:${i * ROW_PX}px` });
+    if (link) el.setAttribute('href', link);
+    this.columns.forEach((c, j) => {
+      const cell = (el.children[j] as HTMLElement | undefined) ?? el.appendChild(h('div', { class: `vt-td${c.align === 'right' ? ' right' : ''}` }));
+      morph(cell, c.render(row));
+    });
+    if (reuse && el !== reuse) reuse.replaceWith(el);
+    return el;
   }
 }
