@@ -1,7 +1,7 @@
 // A stand-in worker for the watchdog tests (not a test file itself): speaks the real worker protocol
 // (startWorkerLink), writes what the supervisor told it (restart count and reasons) to a file, then
 // misbehaves as WATCHDOG_TEST_MODE asks on its first start only — the restarted worker behaves.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { startWorkerLink, workerRestartInfo } from '../../src/supervisor/worker.js';
 
 const mode = process.env.WATCHDOG_TEST_MODE ?? 'ok';
@@ -12,7 +12,10 @@ const stop = startWorkerLink(() => {
   stop();
   process.exit(0);
 }, 200);
-writeFileSync(`${process.env.WATCHDOG_TEST_OUT}.${info.restarts}`, JSON.stringify({ pid: process.pid, ...info }));
+// Written aside, then renamed: the test waits for the file to exist and must never read half of it.
+const report = `${process.env.WATCHDOG_TEST_OUT}.${info.restarts}`;
+writeFileSync(`${report}.tmp`, JSON.stringify({ pid: process.pid, ...info }));
+renameSync(`${report}.tmp`, report);
 if (info.restarts === 0) {
   if (mode === 'block') {
     setTimeout(() => {
