@@ -8,6 +8,7 @@ import { log } from '../log.js';
 import type { KindDef } from '../inventory/kind.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import { pruneBatchIds } from './metric-copy.js';
+import { purgeGoneSeries } from './series-retention.js';
 import { purgeDeletedInventory, type PurgeOptions } from './inventory-retention.js';
 import { DAY_MS, PartitionManager } from './partitions.js';
 import { Compactor, type CompactionReport } from './history/compactor.js';
@@ -15,6 +16,11 @@ import { blockTable } from './history/schema.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 import { sampleTable } from './series-schema.js';
+
+/** The series purge scans every series table: hourly is often enough for what churn leaves. */
+const SERIES_PURGE_EVERY_MS = 3_600_000;
+/** A pod or node deleted this long ago may still have late rows in flight (a replay): its series wait. */
+const SERIES_GONE_GRACE_MS = 3_600_000;
 
 export interface RetentionMs {
   raw: number;
@@ -51,6 +57,8 @@ export interface MaintenanceReport {
   droppedPartitions: string[];
   /** Deleted inventory objects forgotten, per kind table. */
   purgedInventory: Record<string, number>;
+  /** Series rows of gone pods and nodes deleted, per series table (series-retention.ts; hourly). */
+  purgedSeries: Record<string, number>;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
   compaction: CompactionReport | null;
   error: string | null;
@@ -63,6 +71,7 @@ export class StoreMaintenance {
   readonly blockPartitions: PartitionManager;
   readonly compactor: Compactor | null;
   lastReport: MaintenanceReport | null = null;
+  private seriesPurgedAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<MaintenanceReport> | undefined;
 
@@ -85,7 +94,7 @@ export class StoreMaintenance {
   }
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, compaction: null, error: null };
+    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, compaction: null, error: null };
     try {
       const rawTables = ENTITIES.map(sampleTable);
       await this.partitions.ensureAhead(rawTables, nowMs);
@@ -104,6 +113,11 @@ export class StoreMaintenance {
         report.droppedPartitions.push(...(await this.rollups.partitionsOf(r).applyRetention(perTable, nowMs)));
       }
       await pruneBatchIds(this.pool, nowMs);
+      if (nowMs - this.seriesPurgedAt >= SERIES_PURGE_EVERY_MS) {
+        report.purgedSeries = await purgeGoneSeries(this.pool, nowMs - SERIES_GONE_GRACE_MS);
+        this.seriesPurgedAt = nowMs;
+        if (Object.keys(report.purgedSeries).length) log('store').info({ purged: report.purgedSeries }, 'purged the series of gone pods and nodes');
+      }
       const keepDeleted = this.opts.retentionMs.inventory_deleted;
       if (keepDeleted !== undefined) {
         report.purgedInventory = await purgeDeletedInventory(this.pool, this.opts.kinds ?? ALL_KINDS, keepDeleted, nowMs, this.opts.purge);

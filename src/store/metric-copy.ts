@@ -27,7 +27,9 @@ import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from './co
 import { PartitionManager } from './partitions.js';
 import { SCHEMA, metricKeyColumns, quoteIdent } from './schema.js';
 import { SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable } from './series-schema.js';
+import { SERIES_PURGE_LOCK } from './series-retention.js';
 import { SeriesIds } from './series-ids.js';
+import { log } from '../log.js';
 
 export interface WriteResult {
   inserted: number;
@@ -103,7 +105,11 @@ const shared = new WeakMap<pg.Pool, PoolShared>();
 /** Connections that already hold a given staging table (temp tables live per session). */
 const stagedOn = new WeakMap<pg.PoolClient, Set<string>>();
 
-const RECORD_BATCH_SQL = `INSERT INTO ${SCHEMA}.metric_batch (id) VALUES ($1) ON CONFLICT DO NOTHING`;
+/** One round trip: the transaction and the shared side of the series purge lock (series-retention.ts). */
+const BEGIN_SQL = `BEGIN; SELECT pg_advisory_xact_lock_shared(${SERIES_PURGE_LOCK})`;
+/** The batch id recorded (0 when it already was: a retry or replay of a stored batch), and the purge epoch. */
+const HEAD_SQL = `WITH b AS (INSERT INTO ${SCHEMA}.metric_batch (id) SELECT $1::uuid WHERE $1 IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1)
+  SELECT (SELECT count(*) FROM b)::int AS recorded, (SELECT epoch::text FROM ${SCHEMA}.series_purge) AS epoch`;
 
 /**
  * Rows older than this when stored may have missed their rollup bucket: the rollups leave buckets for 2 min
@@ -150,40 +156,17 @@ export async function writeMetricRows(
   const path = opts.path ?? 'auto';
   const client = await pool.connect();
   let broken: Error | undefined;
+  const seriesIds = opts.seriesIds ?? own.seriesIds;
   try {
-    const ids = await (opts.seriesIds ?? own.seriesIds).resolve(client, entity, rows);
-    if (path === 'direct') {
-      await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows, ids);
-      return { inserted: rows.length, duplicates: 0 };
-    }
-    const verdict = path === 'auto' && opts.batchId !== undefined ? splitFirstSamples(rows) : { fresh: [], unknown: rows.map((_, i) => i) };
-    // Outside the transaction: a rollback would take the table with it while stagedOn still listed it.
-    if (verdict.unknown.length) await ensureStage(client, plan);
-    await client.query('BEGIN');
-    try {
-      if (opts.batchId !== undefined && (await client.query(RECORD_BATCH_SQL, [opts.batchId])).rowCount === 0) {
-        await client.query('ROLLBACK');
-        return { inserted: 0, duplicates: rows.length };
+    for (let attempt = 1; ; attempt++) {
+      const ids = await seriesIds.resolve(client, entity, rows);
+      if (path === 'direct') {
+        await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows, ids);
+        return { inserted: rows.length, duplicates: 0 };
       }
-      const span = timeSpan(rows);
-      if (span.min < Date.now() - LATE_MS) {
-        await client.query(RECORD_LATE_SQL, [entity, new Date(span.min), new Date(span.max)]);
-      }
-      let inserted = 0;
-      if (verdict.fresh.length) {
-        const [r, i] = pick(rows, ids, verdict.fresh);
-        await copyRowsInto(client, plan.copyDirectSql, plan.encode, r, i);
-        inserted += r.length;
-      }
-      if (verdict.unknown.length) {
-        const [r, i] = pick(rows, ids, verdict.unknown);
-        inserted += await insertAbsent(client, plan, r, i);
-      }
-      await client.query('COMMIT');
-      return { inserted, duplicates: rows.length - inserted };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      const r = await writeInTransaction(client, plan, entity, rows, ids, opts.batchId, path, seriesIds);
+      if (r) return r;
+      if (attempt >= 3) throw new Error(`${plan.table}: series were purged under this write three times in a row`);
     }
   } catch (err) {
     // A failure that is no SQL error (socket, stream) may leave the connection mid-protocol: discard it.
@@ -191,6 +174,54 @@ export async function writeMetricRows(
     throw err;
   } finally {
     client.release(broken);
+  }
+}
+
+/**
+ * The batch in one transaction: the purge lock and epoch, the batch id, the late range, the rows. Returns
+ * null when a series purge ran since `ids` were resolved (the cache was reset: resolve and try again).
+ */
+async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entity: Entity, rows: MetricRow[], ids: Int32Array,
+  batchId: string | undefined, path: 'auto' | 'staging', seriesIds: SeriesIds): Promise<WriteResult | null> {
+  const verdict = path === 'auto' && batchId !== undefined ? splitFirstSamples(rows) : { fresh: [], unknown: rows.map((_, i) => i) };
+  // Outside the transaction: a rollback would take the table with it while stagedOn still listed it.
+  if (verdict.unknown.length) await ensureStage(client, plan);
+  await client.query(BEGIN_SQL);
+  try {
+    // Under the lock: a purge either committed before (its epoch is read here) or waits for this commit.
+    const head = await client.query<{ recorded: number; epoch: string }>(HEAD_SQL, [batchId ?? null]);
+    const { recorded, epoch } = head.rows[0];
+    if (epoch !== seriesIds.epoch) {
+      await client.query('ROLLBACK');
+      const first = seriesIds.epoch === null;
+      seriesIds.reset(epoch);
+      // The first read only learns the epoch; ids resolved before it may predate a purge all the same.
+      if (!first) log('store').info({ entity, epoch }, 'series were purged: cached series ids resolved again');
+      return null;
+    }
+    if (batchId !== undefined && recorded === 0) {
+      await client.query('ROLLBACK');
+      return { inserted: 0, duplicates: rows.length };
+    }
+    const span = timeSpan(rows);
+    if (span.min < Date.now() - LATE_MS) {
+      await client.query(RECORD_LATE_SQL, [entity, new Date(span.min), new Date(span.max)]);
+    }
+    let inserted = 0;
+    if (verdict.fresh.length) {
+      const [r, i] = pick(rows, ids, verdict.fresh);
+      await copyRowsInto(client, plan.copyDirectSql, plan.encode, r, i);
+      inserted += r.length;
+    }
+    if (verdict.unknown.length) {
+      const [r, i] = pick(rows, ids, verdict.unknown);
+      inserted += await insertAbsent(client, plan, r, i);
+    }
+    await client.query('COMMIT');
+    return { inserted, duplicates: rows.length - inserted };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
   }
 }
 

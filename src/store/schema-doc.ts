@@ -107,6 +107,11 @@ const FIXED_TABLES: DocTable[] = [
     ],
   },
   {
+    table: 'series_purge', key: [],
+    description: 'One row: an epoch the series purge bumps when it deletes series rows of gone pods and nodes; metric writers read it under a shared lock and resolve their cached series ids again when it changed.',
+    columns: [{ column: 'epoch', type: 'bigint', description: 'Purges that deleted rows so far.' }],
+  },
+  {
     table: 'rollup_pending', key: ['id'],
     description: 'Time ranges of metric rows stored later than the rollups could take them (a spool replay after an outage, a backlog): the next rollup pass recomputes their buckets and deletes the rows.',
     columns: [
@@ -279,7 +284,8 @@ function renderTable(t: DocTable, withUnits: boolean): string {
   const rows = t.columns.map((c) => (withUnits
     ? `| \`${c.column}\` | ${c.type} | ${c.unit ?? ''} | ${cell(c.description)} |`
     : `| \`${c.column}\` | ${c.type} | ${cell(c.description)} |`));
-  const intro = `### kubepulse.${t.table}\n\n${t.description} ${t.keyLabel ?? 'Primary key'}: (${t.key.join(', ')}).\n\n`;
+  const keyText = t.key.length ? ` ${t.keyLabel ?? 'Primary key'}: (${t.key.join(', ')}).` : '';
+  const intro = `### kubepulse.${t.table}\n\n${t.description}${keyText}\n\n`;
   return t.compact ? `${intro}${t.compact}\n` : `${intro}${head}\n${rows.join('\n')}\n`;
 }
 

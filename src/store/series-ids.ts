@@ -118,6 +118,17 @@ function fillsIn(row: MetricRow, attrNames: string[], emptyMask: number): boolea
 /** The series ids of one database, cached per entity. */
 export class SeriesIds {
   private readonly caches = new Map<Entity, GenerationalCache>();
+  /**
+   * The series purge epoch (kubepulse.series_purge) the cached ids are valid for; null until a writer
+   * first read it. A purge deletes series rows and bumps the epoch; ids cached before may be gone.
+   */
+  epoch: string | null = null;
+
+  /** Forgets every cached id; they are valid for `epoch` from now on (metric-copy.ts). */
+  reset(epoch: string): void {
+    this.caches.clear();
+    this.epoch = epoch;
+  }
 
   constructor(private readonly maxPerEntity = DEFAULT_MAX_PER_ENTITY) {
     if (!(maxPerEntity >= 1)) throw new Error(`series id cache size must be at least 1, got ${maxPerEntity}`);
