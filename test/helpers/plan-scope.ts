@@ -64,8 +64,29 @@ function scanConditions(node: PlanNode): string {
 }
 
 /** What each alias of the plan stands for (its scans' tables, functions, subqueries). */
+/** Whether a plan subtree scans a distributed table (or a history function over them). */
+function readsTables(n: PlanNode, roots: Map<string, string>, roleOf: (table: string) => TableRole | undefined): boolean {
+  const rel = n['Relation Name'];
+  if (rel !== undefined && roots.has(rel) && roleOf(roots.get(rel)!) === 'distributed') return true;
+  if (n['Node Type'] === 'Function Scan' && HISTORY_FUNCTION.test(String(n['Function Name'] ?? ''))) return true;
+  return (n.Plans ?? []).some((c) => readsTables(c, roots, roleOf));
+}
+
+/** The CTE bodies of a plan by name (`CTE i` subplans). */
+function cteBodies(plan: PlanNode): Map<string, PlanNode> {
+  const out = new Map<string, PlanNode>();
+  const visit = (n: PlanNode): void => {
+    const sub = n['Subplan Name'];
+    if (sub?.startsWith('CTE ')) out.set(sub.slice(4), n);
+    for (const c of n.Plans ?? []) visit(c);
+  };
+  visit(plan);
+  return out;
+}
+
 function aliasSources(plan: PlanNode, roots: Map<string, string>, roleOf: (table: string) => TableRole | undefined): Map<string, Source> {
   const out = new Map<string, Source>();
+  const ctes = cteBodies(plan);
   const visit = (n: PlanNode): void => {
     const alias = n.Alias;
     if (alias) {
@@ -81,7 +102,10 @@ function aliasSources(plan: PlanNode, roots: Map<string, string>, roleOf: (table
       } else if (n['Node Type'] === 'Values Scan') {
         out.set(alias, 'rows');
       } else {
-        out.set(alias, 'derived');
+        // A subquery or CTE: derived from cluster-scoped rows when it reads any, else the statement's own.
+        const cte = n['CTE Name'];
+        const body = cte === undefined ? n : ctes.get(cte);
+        out.set(alias, body && readsTables(body, roots, roleOf) ? 'derived' : 'rows');
       }
     }
     for (const c of n.Plans ?? []) visit(c);
@@ -122,10 +146,8 @@ export function statementScope(plan: PlanNode, roots: Map<string, string>, roleO
   const sources = aliasSources(plan, roots, roleOf);
   const scans: ScanVerdict[] = [];
   const verdictOf = new Map<PlanNode, ScanVerdict>();
-  const ctes = new Map<string, PlanNode>();
+  const ctes = cteBodies(plan);
   const collect = (n: PlanNode): void => {
-    const sub = n['Subplan Name'];
-    if (sub?.startsWith('CTE ')) ctes.set(sub.slice(4), n);
     const rel = n['Relation Name'];
     const table = rel === undefined ? undefined : roots.get(rel);
     const historyFn = n['Node Type'] === 'Function Scan' && HISTORY_FUNCTION.test(String(n['Function Name'] ?? ''));

@@ -283,6 +283,26 @@ test('statements over every cluster on purpose join cluster-scoped rows only on 
   }
 });
 
+test('the plan reader tells a join of two clusters\' rows from a co-located one', async () => {
+  const capture = new StatementCapture(store.pool);
+  const alpha = await ensureCluster(store.pool, 'alpha');
+  const join = (on: string) => capture.pool.query(`SELECT count(*) FROM kubepulse.pod p JOIN kubepulse.node n ON ${on} WHERE p.cluster_id = $1`, [alpha]);
+  const allNodes = `SELECT n.name, count(p.uid) FROM kubepulse.node n LEFT JOIN kubepulse.pod p ON {on} GROUP BY 1`;
+  await join('n.name = p.node');
+  await join('n.cluster_id = p.cluster_id AND n.name = p.node');
+  await capture.pool.query(allNodes.replace('{on}', 'p.node = n.name'));
+  await capture.pool.query(allNodes.replace('{on}', 'p.cluster_id = n.cluster_id AND p.node = n.name'));
+  const roleOf = placement(await schemaTables(store.pool));
+  const [byName, colocated, allByName, allColocated] = capture.statements.map((st) => statementScope(st.plan!, st.roots!, roleOf));
+  assert.equal(byName.crossCluster, true, 'nodes of any cluster with the pod\'s node name');
+  assert.equal(byName.unmatchedJoins.length, 1);
+  assert.equal(colocated.crossCluster, false, 'the pinned cluster reaches node through the join');
+  assert.deepEqual(colocated.unmatchedJoins, []);
+  assert.equal(allByName.unmatchedJoins.length, 1, 'every cluster, joined on the name alone');
+  assert.equal(allColocated.crossCluster, true, 'every cluster on purpose');
+  assert.deepEqual(allColocated.unmatchedJoins, [], 'but joined on cluster_id');
+});
+
 // ---- the schema -----------------------------------------------------------------------------------------
 
 test('every table with a cluster_id leads its primary and unique keys with it; the others are placed', async () => {
