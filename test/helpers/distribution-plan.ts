@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { TableRole } from './plan-scope.js';
 
 /** The table every distributed table is co-located with (any would do: all are keyed the same way). */
-export const ANCHOR_TABLE = 'node';
+const ANCHOR_TABLE = 'node';
 
 /** Tables without cluster_id and where they go, with why (docs/DISTRIBUTED.md, "Tables"). */
 export const UNDISTRIBUTED_TABLES: Record<string, { role: 'reference' | 'coordinator'; why: string }> = {

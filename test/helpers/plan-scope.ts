@@ -17,9 +17,9 @@ export type TableRole = 'distributed' | 'reference' | 'global';
  * - per-cluster: cluster_id equals the `cluster` table's id (a lookup for every cluster there is);
  * - unfiltered: no condition on cluster_id at all (every cluster's rows).
  */
-export type Narrowing = 'pinned' | 'colocated' | 'by-rows' | 'per-cluster' | 'unfiltered';
+type Narrowing = 'pinned' | 'colocated' | 'by-rows' | 'per-cluster' | 'unfiltered';
 
-export interface ScanVerdict {
+interface ScanVerdict {
   table: string;
   alias: string;
   narrowing: Narrowing;

@@ -93,14 +93,14 @@ export class StatementCapture {
     const wrapped = new Proxy(client, {
       get(target, prop) {
         if (prop === 'query') {
-          const run = target.query as (a: unknown, p?: unknown) => unknown;
+          const run = (a: unknown, p?: unknown): unknown => (target.query as (this: pg.PoolClient, a: unknown, p?: unknown) => unknown).call(target, a, p);
           return (arg: unknown, params?: unknown) => {
             // A COPY stream is returned at once (the caller pipes into it): no await before it.
             if (typeof arg !== 'string') {
               recordCopy(arg);
-              return run.call(target, arg, params);
+              return run(arg, params);
             }
-            return record(arg, params).then(() => run.call(target, arg, params));
+            return record(arg, params).then(() => run(arg, params));
           };
         }
         const v: unknown = Reflect.get(target, prop, target);

@@ -88,7 +88,7 @@ function node(name: string): KubeObject {
     spec: {},
     status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, capacity: { cpu: '4', memory: '8Gi', pods: '110' },
       conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.31.0' } },
-  } as unknown as KubeObject;
+  };
 }
 
 function pod(uid: string, nodeName: string, owner: string): KubeObject {
@@ -103,12 +103,12 @@ function pod(uid: string, nodeName: string, owner: string): KubeObject {
 function objects(kind: string, clusterTag: string): KubeObject[] {
   const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: 'shop', uid: `${clusterTag}-${kind}-${name}`, resourceVersion: '1', ...extra });
   switch (kind) {
-    case 'namespace': return [{ metadata: { name: 'shop', uid: `${clusterTag}-ns-shop`, resourceVersion: '1' }, spec: {}, status: { phase: 'Active' } } as unknown as KubeObject];
+    case 'namespace': return [{ metadata: { name: 'shop', uid: `${clusterTag}-ns-shop`, resourceVersion: '1' }, spec: {}, status: { phase: 'Active' } }];
     case 'node': return ['n1', 'n2'].map(node);
     case 'pod': return [pod(`${clusterTag}-p1`, 'n1', 'web'), pod(`${clusterTag}-p2`, 'n2', 'web')];
-    case 'deployment': return [{ metadata: meta('web'), spec: { replicas: 2 }, status: { readyReplicas: 2 } } as unknown as KubeObject];
-    case 'replicaset': return [{ metadata: meta('web-rs', { uid: 'web-rs-uid', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] }), spec: { replicas: 2 }, status: {} } as unknown as KubeObject];
-    case 'event': return [{ metadata: meta('web.1'), type: 'Warning', reason: 'BackOff', message: 'restarting', involvedObject: { kind: 'Pod', name: `pod-${clusterTag}-p1`, namespace: 'shop' }, lastTimestamp: new Date().toISOString() } as unknown as KubeObject];
+    case 'deployment': return [{ metadata: meta('web'), spec: { replicas: 2 }, status: { readyReplicas: 2 } }];
+    case 'replicaset': return [{ metadata: meta('web-rs', { uid: 'web-rs-uid', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] }), spec: { replicas: 2 }, status: {} }];
+    case 'event': return [{ metadata: meta('web.1'), type: 'Warning', reason: 'BackOff', message: 'restarting', involvedObject: { kind: 'Pod', name: `pod-${clusterTag}-p1`, namespace: 'shop' }, lastTimestamp: new Date().toISOString() }];
     default: return [];
   }
 }
