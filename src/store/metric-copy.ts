@@ -89,11 +89,12 @@ function planFor(entity: Entity): EntityPlan {
     createStageSql: `CREATE TEMP TABLE IF NOT EXISTS ${stageTable} (LIKE ${target}) ON COMMIT DELETE ROWS`,
     copyStageSql: `COPY ${stageTable} (${list}) FROM STDIN WITH (FORMAT binary)`,
     // DISTINCT ON: a batch may itself hold a row twice (a replayed spool file beside the live rows). The
-    // staged rows' time range ($1, $2) prunes the partitions at plan time; within it PostgreSQL probes the
+    // staged rows' time range ($1, $2) prunes the partitions at plan time, their clusters ($3) keep the
+    // read to them (a distributed schema's shards, docs/DISTRIBUTED.md); within it PostgreSQL probes the
     // series index per row (a few rows) or hashes the stored rows of the range (many: a restart's first
     // scrapes), as the staged table's statistics suggest.
     insertAbsentSql: `INSERT INTO ${target} (${list}) SELECT DISTINCT ON (${keyList}) ${list} FROM ${stageTable} s
-      WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE t.ts BETWEEN $1 AND $2 AND ${same})`,
+      WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE t.ts BETWEEN $1 AND $2 AND t.cluster_id = ANY($3::int[]) AND ${same})`,
   };
   plans.set(entity, plan);
   return plan;
@@ -252,7 +253,8 @@ async function insertAbsent(client: pg.PoolClient, plan: EntityPlan, rows: Metri
   // Without statistics a temporary table looks like ~2,000 rows whatever it holds.
   if (rows.length > ANALYZE_STAGE_ROWS) await client.query(`ANALYZE ${plan.stageTable}`);
   const { min, max } = timeSpan(rows);
-  const r = await client.query(plan.insertAbsentSql, [new Date(min), new Date(max)]);
+  const clusters = [...new Set(rows.map((row) => Number(row.cluster_id)))];
+  const r = await client.query(plan.insertAbsentSql, [new Date(min), new Date(max), clusters]);
   return r.rowCount ?? 0;
 }
 

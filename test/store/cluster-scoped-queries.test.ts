@@ -57,14 +57,7 @@ const CROSS_CLUSTER_ON_PURPOSE: Record<string, string> = {
  * Hot-path statements that read other clusters' rows today: findings for the lead (docs/DISTRIBUTED.md,
  * "Findings"), listed so that the test guards everything else, and failing once fixed so the entry goes.
  */
-const KNOWN_FINDINGS: Array<{ label: string; sql: RegExp; finding: string }> = [
-  {
-    label: 'collector: metric writes',
-    sql: /^INSERT INTO kubepulse\."\w+_sample" .* WHERE NOT EXISTS \(SELECT 1 FROM kubepulse\."\w+_sample" t WHERE t\.ts BETWEEN \$1 AND \$2/s,
-    finding: 'the absent-only insert (first samples after a restart, rows without a batch id) probes the sample table by ts only: ' +
-      "every cluster's rows of the batch's time range; the batch's cluster ids as a parameter (t.cluster_id = ANY($3)) would narrow it",
-  },
-];
+const KNOWN_FINDINGS: Array<{ label: string; sql: RegExp; finding: string }> = [];
 
 function knownFinding(j: Judged): boolean {
   return KNOWN_FINDINGS.some((f) => f.label === j.statement.label && f.sql.test(j.statement.sql));
