@@ -12,6 +12,9 @@ import { SnapshotCache } from './snapshot.js';
 import { POD_SORTS, events, namespaces, nodeDetail, podDetail, podsOnNodeAt, podsTable, type PodSort } from './object-queries.js';
 import { WORKLOAD_KINDS, WORKLOAD_SORTS, workloads, type WorkloadKind, type WorkloadSort } from './workload-queries.js';
 import { SERIES_METRICS, parseMetricList, querySeries, type SeriesEntity } from './series.js';
+import { usageOverTime } from './overview-queries.js';
+import { namespaceFigures, topLists } from './top-queries.js';
+import { incidents, recentChanges } from './change-queries.js';
 
 export interface ViewerDeps {
   pool: pg.Pool;
@@ -90,6 +93,33 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
         collector: st?.collector ?? null,
       },
     };
+  });
+
+  // The overview over the page's time range (docs/API.md: "Overview over time").
+  s.route('/api/overview/usage', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to']);
+    return { json: await usageOverTime(pool, timeRange(u), await clusterParam(pool, u, false)) };
+  });
+  s.route('/api/overview/top', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to', 'limit']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), ...(await topLists(pool, range, optInt(u, 'limit', 1, 100, 10), await clusterParam(pool, u, false))) } };
+  });
+  s.route('/api/overview/namespaces', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), rows: await namespaceFigures(pool, range, await clusterParam(pool, u, false)) } };
+  });
+  s.route('/api/overview/changes', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to', 'kind', 'limit']);
+    const range = timeRange(u);
+    const changes = await recentChanges(pool, range, optInt(u, 'limit', 1, 1000, 50), await clusterParam(pool, u, false), optName(u, 'kind'));
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), ...changes } };
+  });
+  s.route('/api/overview/incidents', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), clusters: await incidents(pool, range, await clusterParam(pool, u, false)) } };
   });
 
   s.route('/api/health', async (_req, u) => {

@@ -1,7 +1,9 @@
 // Overview (every cluster at a glance) and collector health (the /api/status model with its reasons).
 import { age, bytes, count, cpu, h, morph, usageBar } from './dom.js';
-import { api, href } from './state.js';
-import type { PageView } from './main.js';
+import { api, currentRoute, href } from './state.js';
+import { rangeParams, type PageView } from './main.js';
+import { ChartSet } from './charts.js';
+import { changesSection, incidentStrip, namespaceTable, topSection, usageCharts, type ClusterIncidents, type NamespaceFigures, type RecentChanges, type TopLists, type UsageOverTime } from './overview-time.js';
 
 interface ClusterRow {
   name: string; api: string; apiError: string | null; apiLatencyMs: number | null; version: string | null; collecting: boolean;
@@ -31,7 +33,7 @@ function stat(label: string, value: Node | string, cls = ''): HTMLElement {
   return h('div', { class: `stat ${cls}` }, h('div', { class: 'stat-v' }, value), h('div', { class: 'stat-l' }, label));
 }
 
-function clusterCard(c: ClusterRow): HTMLElement {
+function clusterCard(c: ClusterRow, inc?: ClusterIncidents): HTMLElement {
   const down = clusterDown(c);
   const spool = c.scrapes ? Object.values(c.scrapes).reduce((n, s) => n + s.failing, 0) : 0;
   return h('div', { class: `card cluster ${down ? 'down' : c.api === 'degraded' ? 'degraded' : ''}`, 'data-cluster': c.name, 'data-api': c.api },
@@ -50,6 +52,7 @@ function clusterCard(c: ClusterRow): HTMLElement {
     h('div', { class: 'bars' },
       h('div', { class: 'bar-label' }, 'CPU'), usageBar(c.cpu.usedMillicores, c.cpu.requestsMillicores, c.cpu.limitsMillicores, c.cpu.allocatableMillicores, cpu),
       h('div', { class: 'bar-label' }, 'Memory'), usageBar(c.memory.usedBytes, c.memory.requestsBytes, c.memory.limitsBytes, c.memory.allocatableBytes, bytes)),
+    incidentStrip(inc),
     h('div', { class: 'card-foot muted small' },
       Object.entries(c.scrapes).map(([src, s]) => `${src} ${s.ok}/${s.nodes} ok`).join(' · ') || 'not collected by this process',
       spool ? h('span', { class: 'crit' }, ` · ${spool} failing`) : null,
@@ -68,19 +71,43 @@ function dbStrip(o: Overview): HTMLElement {
 }
 
 export function overviewPage(): PageView {
-  const root = h('div', { class: 'page overview' });
+  const cluster = currentRoute().params.get('cluster');
+  const head = h('div', {});
+  const charts = new ChartSet();
+  const top = h('div', {});
+  const namespaces = h('div', {});
+  const changes = h('div', {});
+  const root = h('div', { class: 'page overview' }, head,
+    h('h3', {}, 'CPU and memory over the range: used against requests, limits and allocatable'), charts.el,
+    h('h3', {}, 'Busiest over the range'), top,
+    h('h3', {}, 'Namespaces over the range'), namespaces,
+    h('h3', {}, 'Inventory changes in the range'), changes);
   return {
     title: 'Overview',
     el: root,
     async refresh() {
-      const o = await api<Overview>('/api/overview');
-      const down = o.clusters.filter(clusterDown);
-      morph(root,
+      const q = { cluster, ...rangeParams() };
+      const [o, usage, inc, t, ns, ch] = await Promise.all([
+        api<Overview>('/api/overview'),
+        api<UsageOverTime>('/api/overview/usage', q),
+        api<{ clusters: ClusterIncidents[] }>('/api/overview/incidents', q),
+        api<TopLists>('/api/overview/top', { ...q, limit: 8 }),
+        api<{ rows: NamespaceFigures[] }>('/api/overview/namespaces', q),
+        api<RecentChanges>('/api/overview/changes', { ...q, limit: 40 }),
+      ]);
+      const shown = cluster ? o.clusters.filter((c) => c.name === cluster) : o.clusters;
+      const down = shown.filter(clusterDown);
+      const incBy = new Map(inc.clusters.map((i) => [i.cluster, i]));
+      morph(head,
         dbStrip(o),
         down.length ? h('div', { class: 'alert' }, `${down.length} cluster${down.length > 1 ? 's' : ''} down: ${down.map((c) => c.name).join(', ')}`) : null,
-        h('div', { class: 'cards' }, ...[...down, ...o.clusters.filter((c) => !clusterDown(c))].map(clusterCard)),
+        h('div', { class: 'cards' }, ...[...down, ...shown.filter((c) => !clusterDown(c))].map((c) => clusterCard(c, incBy.get(c.name)))),
         o.clusters.length === 0 ? h('div', { class: 'empty' }, 'No clusters in the database yet.') : null,
       );
+      charts.update(usageCharts(usage));
+      morph(top, topSection(t));
+      morph(namespaces, namespaceTable(ns.rows, !cluster && o.clusters.length > 1));
+      changesSection(ch, changes);
     },
   };
 }
