@@ -15,6 +15,7 @@ import { SERIES_METRICS, parseMetricList, querySeries, type SeriesEntity } from 
 import { usageOverTime } from './overview-queries.js';
 import { namespaceFigures, topLists } from './top-queries.js';
 import { incidents, recentChanges } from './change-queries.js';
+import { podLifecycle } from './lifecycle-queries.js';
 
 export interface ViewerDeps {
   pool: pg.Pool;
@@ -194,6 +195,12 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
     const p = await podDetail(pool, id, reqName(u, 'namespace'), reqName(u, 'name'));
     if (!p) throw new RequestError(404, 'no such pod in this cluster');
     return { json: p };
+  });
+
+  s.route('/api/pod/lifecycle', async (_req, u) => {
+    allowOnly(u, ['cluster', 'pod_uid']);
+    const id = (await clusterParam(pool, u, true))!;
+    return { json: await podLifecycle(pool, id, reqName(u, 'pod_uid')) };
   });
 
   s.route('/api/workloads', async (_req, u) => {

