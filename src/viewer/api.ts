@@ -16,6 +16,7 @@ import { usageOverTime } from './overview-queries.js';
 import { namespaceFigures, topLists } from './top-queries.js';
 import { incidents, recentChanges } from './change-queries.js';
 import { podLifecycle } from './lifecycle-queries.js';
+import { hpaHistory, hpas, pvcs, volumes } from './storage-queries.js';
 
 export interface ViewerDeps {
   pool: pg.Pool;
@@ -201,6 +202,29 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
     allowOnly(u, ['cluster', 'pod_uid']);
     const id = (await clusterParam(pool, u, true))!;
     return { json: await podLifecycle(pool, id, reqName(u, 'pod_uid')) };
+  });
+
+  const storageFilter = async (u: URL): Promise<Parameters<typeof volumes>[1]> => ({
+    clusterId: await clusterParam(pool, u, false), namespace: optNames(u, 'namespace'), search: optSearch(u, 'search'), limit: optInt(u, 'limit', 1, 5000, 500),
+  });
+  s.route('/api/volumes', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'pod_uid', 'search', 'limit']);
+    return { json: await volumes(pool, { ...(await storageFilter(u)), podUid: optName(u, 'pod_uid') }) };
+  });
+  s.route('/api/pvcs', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'search', 'limit']);
+    return { json: await pvcs(pool, await storageFilter(u)) };
+  });
+  s.route('/api/hpas', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'search', 'limit']);
+    return { json: await hpas(pool, await storageFilter(u)) };
+  });
+  s.route('/api/hpa/history', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'name', 'range', 'from', 'to']);
+    const id = (await clusterParam(pool, u, true))!;
+    const range = timeRange(u);
+    const points = await hpaHistory(pool, id, reqName(u, 'namespace'), reqName(u, 'name'), range.from, range.to);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), points } };
   });
 
   s.route('/api/workloads', async (_req, u) => {

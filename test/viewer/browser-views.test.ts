@@ -10,7 +10,8 @@ import { waitFor } from '../helpers/wait.js';
 let env: BrowserEnv;
 
 before(async () => {
-  env = await startBrowserEnv([{ name: 'east', nodes: 2, podsPerNode: 6 }]);
+  // Enough pods for the simulator to give some deployments autoscalers.
+  env = await startBrowserEnv([{ name: 'east', nodes: 2, podsPerNode: 16 }]);
 });
 
 after(async () => {
@@ -74,4 +75,52 @@ test('a finished pod is charted over its lifetime', async () => {
   assert.equal(from, Date.parse(life.firstSampleAt!) - 60_000, 'from a minute before its first sample');
   assert.ok(to >= Date.parse(life.lastSampleAt!) + 60_000 && to - from < 30 * 60_000, 'to just after its last sample, not 30 days');
   await page.screenshot({ path: join(env.shots, 'pod-finished.png') });
+});
+
+interface PvcAnswer { cluster: string; namespace: string; name: string; phase: string; requestBytes: number; mountedBy: string | null; usedBytes: number | null; usedPercent: number | null }
+interface VolumeAnswer { namespace: string; pod: string; podUid: string; volume: string; pvc: string | null; usedBytes: number | null; capacityBytes: number | null; sampleAt: string }
+interface HpaAnswer { namespace: string; name: string; targetName: string; currentReplicas: number; desiredReplicas: number; minReplicas: number; maxReplicas: number; targets: Array<{ metric: string; target: string | null; current: string | null }> }
+
+test('volumes and PVCs with their usage, HPAs with replicas and targets, pod network and ephemeral storage', async () => {
+  const { page, base } = env;
+  let claims: PvcAnswer[] = [];
+  await waitFor(async () => {
+    claims = await env.api<PvcAnswer[]>('/api/pvcs?cluster=east');
+    return claims.some((c) => c.usedBytes !== null);
+  }, 'a mounted PVC with its usage', 30_000);
+  const mounted = claims.find((c) => c.usedBytes !== null)!;
+  const db = await sql<{ requested: string; phase: string }>(`SELECT request_bytes AS requested, phase FROM kubepulse.persistentvolumeclaim WHERE namespace = $1 AND name = $2`, [mounted.namespace, mounted.name]);
+  assert.equal(mounted.requestBytes, Number(db[0].requested));
+  assert.equal(mounted.phase, db[0].phase);
+  const vols = await env.api<VolumeAnswer[]>(`/api/volumes?cluster=east&namespace=${mounted.namespace}`);
+  const vol = vols.find((v) => v.pvc === mounted.name && v.pod === mounted.mountedBy);
+  assert.ok(vol, 'the claim\'s volume among the pod volumes');
+  const latest = await sql<{ used: string }>(`SELECT used_bytes AS used FROM kubepulse.volume_metric WHERE pod_uid = $1 AND volume = $2 AND ts = $3`, [vol.podUid, vol.volume, vol.sampleAt]);
+  assert.equal(vol.usedBytes, Number(latest[0].used), 'the volume\'s latest sample');
+
+  const hpas = await env.api<HpaAnswer[]>('/api/hpas?cluster=east');
+  const rows = await sql<{ name: string; current_replicas: number; desired_replicas: number; max_replicas: number }>(`SELECT name, current_replicas, desired_replicas, max_replicas FROM kubepulse.horizontalpodautoscaler WHERE deleted_at IS NULL`);
+  assert.ok(rows.length > 0, 'the simulated cluster has autoscalers');
+  assert.deepEqual(hpas.map((x) => [x.name, x.currentReplicas, x.desiredReplicas, x.maxReplicas]).sort(), rows.map((x) => [x.name, x.current_replicas, x.desired_replicas, x.max_replicas]).sort());
+  assert.ok(hpas.every((x) => x.targets.length > 0 && x.targets.every((t) => t.target !== null)), 'each autoscaler\'s targets');
+
+  await page.goto(`${base}/#/storage?cluster=east`);
+  await page.locator(`.pvcs tr[data-pvc="${mounted.name}"] .pvc-used .pcell`).waitFor({ timeout: 20_000 });
+  assert.ok(await page.locator('.volumes tr[data-volume]').count() > 0, 'pod volumes listed');
+  await page.screenshot({ path: join(env.shots, 'storage.png'), fullPage: true });
+  const hpa = hpas[0];
+  await page.goto(`${base}/#/hpas?cluster=east`);
+  const row = page.locator(`.hpa-table tr[data-hpa="${hpa.name}"]`);
+  await row.waitFor({ timeout: 20_000 });
+  assert.equal((await row.locator('.replicas').textContent())!.trim(), `${hpa.currentReplicas} / ${hpa.desiredReplicas}`);
+  await row.locator('a').first().click();
+  const chart = page.locator(`.chart[data-title="${hpa.namespace}/${hpa.name} · replicas"]`);
+  await waitFor(async () => Number(await chart.getAttribute('data-points')) > 0, 'the replicas over the range charted');
+  await page.screenshot({ path: join(env.shots, 'autoscalers.png'), fullPage: true });
+
+  // The pod's own network and ephemeral storage, and its volumes.
+  await page.goto(`${base}/#/pod?cluster=east&namespace=${mounted.namespace}&name=${mounted.mountedBy}&range=15m`);
+  await waitFor(async () => Number(await page.locator('.chart[data-title="Ephemeral storage used"]').getAttribute('data-points')) > 0, 'ephemeral storage charted', 20_000);
+  assert.equal(await page.locator('.chart[data-title="Network (pod)"]').count(), 1, 'a pod network chart');
+  await page.locator(`.page.pod .volumes tr[data-volume="${vol.volume}"]`).waitFor({ timeout: 10_000 });
 });

@@ -249,6 +249,7 @@ const FORMAT: Record<ChartUnit, (v: number | null) => string> = {
   'bytes/s': rate,
   percent: (v) => (v === null ? '–' : `${v.toFixed(1)}%`),
   'count/s': (v) => (v === null ? '–' : `${v.toFixed(2)}/s`),
+  count: (v) => (v === null ? '–' : String(v)),
 };
 
 /**

@@ -9,6 +9,7 @@ import { healthPage, overviewPage } from './page-overview.js';
 import { nodePage, nodesPage } from './page-nodes.js';
 import { podPage, podsPage } from './page-pods.js';
 import { eventsPage, workloadsPage } from './page-misc.js';
+import { hpasPage, storagePage } from './page-storage.js';
 
 export interface PageView {
   title: string;
@@ -18,9 +19,9 @@ export interface PageView {
 
 const PAGES: Record<string, () => PageView> = {
   overview: overviewPage, nodes: nodesPage, node: nodePage, pods: podsPage, pod: podPage,
-  workloads: workloadsPage, events: eventsPage, health: healthPage,
+  workloads: workloadsPage, events: eventsPage, health: healthPage, storage: storagePage, hpas: hpasPage,
 };
-const NAV: Array<[string, string]> = [['overview', 'Overview'], ['nodes', 'Nodes'], ['pods', 'Pods'], ['workloads', 'Workloads'], ['events', 'Events'], ['health', 'Collector health']];
+const NAV: Array<[string, string]> = [['overview', 'Overview'], ['nodes', 'Nodes'], ['pods', 'Pods'], ['workloads', 'Workloads'], ['storage', 'Storage'], ['hpas', 'Autoscalers'], ['events', 'Events'], ['health', 'Collector health']];
 const RANGES = ['15m', '1h', '6h', '24h', '7d', '30d'];
 
 /** The time range of the URL as API parameters. */

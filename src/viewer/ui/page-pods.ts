@@ -5,6 +5,7 @@ import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page, type SortDir } from './vtable.js';
 import { ChartSet, LIMIT_DASH, REQUEST_DASH, chartsOf, groupColor, type Line, type Marker, type SeriesResult } from './charts.js';
 import type { PodLifecycle } from '../lifecycle-queries.js';
+import { volumeTable, type VolumeRow } from './page-storage.js';
 import { rangeParams, type PageView } from './main.js';
 import { filterBar, namespaceParam, noMatchHint } from './filters.js';
 import { eventRow, type EventRow } from './events.js';
@@ -99,11 +100,12 @@ export function podPage(): PageView {
   const info = h('div', { class: 'kv-block' });
   const charts = new ChartSet();
   const note = h('div', {});
+  const volumes = h('div', {});
   const containers = h('div', {});
   const events = h('div', { class: 'events own-events' });
   const el = h('div', { class: 'page pod' },
     h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
-    info, note, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Events of this pod'), events);
+    info, note, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Volumes'), volumes, h('h3', {}, 'Events of this pod'), events);
   return {
     title: `Pod ${name}`,
     el,
@@ -113,11 +115,13 @@ export function podPage(): PageView {
       const lifetime = lifetimeRange(d, life);
       const range = lifetime ?? rangeParams();
       morph(note, lifetime ? h('div', { class: 'lifetime-note' }, `This pod has finished: the charts show its lifetime, from its first sample (${new Date(life.firstSampleAt!).toLocaleString()}) to its last (${new Date(life.lastSampleAt!).toLocaleString()}). Drag across a chart or pick a custom range to see another span.`) : null);
-      const [s, pod, evs] = await Promise.all([
+      const [s, pod, evs, vols] = await Promise.all([
         api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...range }),
         api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...range }),
         api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, limit: 100 }),
+        api<VolumeRow[]>('/api/volumes', { cluster, pod_uid: d.uid }),
       ]);
+      morph(volumes, vols.length ? volumeTable(vols, false) : h('div', { class: 'muted small' }, 'no volume samples in the last 5 minutes'));
       morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this pod')]));
       morph(info,
         h('div', { class: 'kv' },
