@@ -17,6 +17,8 @@ import { namespaceFigures, topLists } from './top-queries.js';
 import { incidents, recentChanges } from './change-queries.js';
 import { podLifecycle } from './lifecycle-queries.js';
 import { hpaHistory, hpas, pvcs, volumes } from './storage-queries.js';
+import { healthHistory } from './health-queries.js';
+import { globalSearch } from './search-queries.js';
 
 export interface ViewerDeps {
   pool: pg.Pool;
@@ -127,6 +129,12 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   s.route('/api/health', async (_req, u) => {
     allowOnly(u, []);
     return { json: (await d.status()) ?? { clusters: [], database: null, collector: null } };
+  });
+
+  s.route('/api/health/history', async (_req, u) => {
+    allowOnly(u, ['range', 'from', 'to']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), points: await healthHistory(pool, range) } };
   });
 
   s.route('/api/nodes', async (_req, u) => {
@@ -257,6 +265,13 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
         limit: optInt(u, 'limit', 1, 2000, 500),
       }),
     };
+  });
+
+  s.route('/api/search', async (_req, u) => {
+    allowOnly(u, ['q', 'limit']);
+    const q = optSearch(u, 'q');
+    if (q === undefined) throw new RequestError(400, 'query parameter q: required (the text to find in names)');
+    return { json: await globalSearch(pool, q, optInt(u, 'limit', 1, 100, 8)) };
   });
 
   s.route('/api/clusters', async (_req, u) => {

@@ -12,7 +12,7 @@ const iso = (v: Date | null): string | null => (v ? new Date(v).toISOString() : 
 /** A rise of the restart count seen this long after a recorded termination is that same restart. */
 const SAME_RESTART_MS = 120_000;
 
-export interface RestartMarker {
+interface RestartMarker {
   at: string;
   container: string | null;
   /** `oom` for an OOM kill, else `restart`. */

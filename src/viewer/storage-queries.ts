@@ -105,7 +105,7 @@ function part(m: HpaMetricSpec): { target?: Quantity; current?: Quantity } | und
 }
 
 /** Pure: the targets of an HPA (spec.metrics) with the current values (status.currentMetrics) beside them. */
-export function hpaTargets(spec: HpaMetricSpec[] | null, current: HpaMetricSpec[] | null): HpaTarget[] {
+function hpaTargets(spec: HpaMetricSpec[] | null, current: HpaMetricSpec[] | null): HpaTarget[] {
   return (spec ?? []).map((m) => {
     const name = metricName(m);
     const now = (current ?? []).find((c) => c.type === m.type && metricName(c) === name);

@@ -11,8 +11,7 @@ const S = 'kubepulse';
 const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 const { CPU, MEM, THROTTLED, PERIODS } = OVERVIEW_COLUMNS;
 
-const TOP_BY = ['cpu', 'memory', 'restarts', 'throttling'] as const;
-type TopBy = (typeof TOP_BY)[number];
+type TopBy = 'cpu' | 'memory' | 'restarts' | 'throttling';
 
 export interface TopPod { cluster: string; namespace: string; name: string; node: string | null; uid: string; value: number }
 interface TopNode { cluster: string; name: string; value: number; percent: number | null }

@@ -124,3 +124,59 @@ test('volumes and PVCs with their usage, HPAs with replicas and targets, pod net
   assert.equal(await page.locator('.chart[data-title="Network (pod)"]').count(), 1, 'a pod network chart');
   await page.locator(`.page.pod .volumes tr[data-volume="${vol.volume}"]`).waitFor({ timeout: 10_000 });
 });
+
+interface HealthPointAnswer { at: string; queueRows: number; cyclesOnTime: number | null; cyclesLate: number | null; rowsPerSecond: number | null; scrapeLatencyP50Ms: number | null; ingestLagS: number | null }
+
+test('collector health: keeping up over time, watches in one line, counters in words', async () => {
+  const { page, base } = env;
+  let points: HealthPointAnswer[] = [];
+  await waitFor(async () => {
+    points = (await env.api<{ points: HealthPointAnswer[] }>('/api/health/history?range=15m')).points;
+    return points.some((p) => (p.cyclesOnTime ?? 0) > 0) && points.some((p) => (p.rowsPerSecond ?? 0) > 0) && points.some((p) => p.scrapeLatencyP50Ms !== null);
+  }, 'cycles, ingest rate and scrape latency in the history', 30_000);
+  assert.ok(points.every((p, i) => i === 0 || p.at > points[i - 1].at), 'oldest first');
+  const last = points.at(-1)!;
+  const row = await sql<{ queue_rows: string }>(`SELECT queue_rows FROM kubepulse.collector_status WHERE at = $1`, [last.at]);
+  assert.equal(last.queueRows, Number(row[0].queue_rows), 'the stored row\'s figures');
+  assert.ok(points.some((p) => p.ingestLagS !== null && p.ingestLagS >= 0 && p.ingestLagS < 60), 'the ingest lag: the newest sample within a minute');
+
+  await page.goto(`${base}/#/health?range=15m`);
+  const summary = page.locator('.card[data-cluster="east"] .watch-summary');
+  await summary.waitFor({ timeout: 20_000 });
+  const watches = (await env.api<{ clusters: Array<{ watches: Array<{ state: string }> }> }>('/api/health')).clusters[0].watches;
+  const watching = watches.filter((w) => w.state === 'watching').length;
+  await waitFor(async () => (await summary.textContent())!.startsWith(`${watching} of ${watches.length} inventory watches watching`), 'one line for the watches');
+  assert.equal(await page.locator('.card[data-cluster="east"] .watch-exceptions tr[data-kind]').count(), watches.length - watching, 'only the exceptions spelled out');
+  const strip = (await page.locator('.strip').first().textContent())!;
+  assert.match(strip, /rows waiting to be written \d/);
+  assert.ok(!/queuedRows|rowsQueued/.test(strip), `no internal counter names (${strip})`);
+  await waitFor(async () => Number(await page.locator('.chart[data-title="Scrape cycles per health interval"]').getAttribute('data-points')) > 0, 'cycles charted');
+  assert.ok(Number(await page.locator('.chart[data-title="Scrape latency (last scrape per node)"]').getAttribute('data-points')) > 0, 'latency charted');
+  await page.screenshot({ path: join(env.shots, 'health.png'), fullPage: true });
+});
+
+test('the global search finds pods, nodes, workloads and namespaces by any part of the name', async () => {
+  const { page, base, sims } = env;
+  const node = sims[0].nodes()[1].name;
+  const hits = await env.api<Array<{ kind: string; name: string }>>(`/api/search?q=${encodeURIComponent(node.slice(1).toUpperCase())}`);
+  assert.equal(hits.find((x) => x.kind === 'node')?.name, node, 'a node by part of its name, any case');
+  const pods = (await env.api<{ rows: Array<{ name: string; namespace: string; workloadName: string | null }> }>('/api/pods?cluster=east&limit=1000')).rows;
+  const pod = pods.find((p) => p.workloadName)!;
+  const byWorkload = await env.api<Array<{ kind: string; name: string }>>(`/api/search?q=${pod.workloadName!}&limit=50`);
+  assert.ok(byWorkload.some((x) => x.kind === 'workload' && x.name === pod.workloadName), 'its workload');
+  assert.ok(byWorkload.some((x) => x.kind === 'pod' && x.name === pod.name), 'its pod');
+  assert.ok((await env.api<Array<{ kind: string }>>(`/api/search?q=${pod.namespace}`)).some((x) => x.kind === 'namespace'), 'its namespace');
+
+  await page.goto(`${base}/#/overview`);
+  await page.locator('.global-search').waitFor();
+  await page.keyboard.press('/');
+  await page.keyboard.type(node.slice(2));
+  const first = page.locator('.search-results .hit').first();
+  await first.waitFor({ timeout: 10_000 });
+  assert.match((await first.textContent())!, new RegExp(`node${node}`));
+  await page.screenshot({ path: join(env.shots, 'search.png') });
+  await page.keyboard.press('Enter');
+  await waitFor(() => page.url().includes(`#/node?`) && page.url().includes(`name=${node}`), 'Enter opens the node');
+  await page.fill('.global-search', 'zz-nothing-like-this');
+  await page.locator('.search-results .no-hit').waitFor({ timeout: 10_000 });
+});

@@ -250,6 +250,7 @@ const FORMAT: Record<ChartUnit, (v: number | null) => string> = {
   percent: (v) => (v === null ? '–' : `${v.toFixed(1)}%`),
   'count/s': (v) => (v === null ? '–' : `${v.toFixed(2)}/s`),
   count: (v) => (v === null ? '–' : String(v)),
+  ms: (v) => (v === null ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(0)} ms`),
 };
 
 /**
