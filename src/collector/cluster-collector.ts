@@ -26,7 +26,7 @@ export interface ClusterStatus {
   pods: number;
   lastSampleAt: string | null;
   watches: Array<{ kind: string; state: string; objects: number; relists: number; rewatches: number; retries: number; lastEventAt: string | null; lastError: string | null }>;
-  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy'] }>;
+  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy']; latencyMs?: { p50: number | null; max: number | null } }>;
   nodesNotReporting: Array<{ node: string; source: string; lastError: string | null; lastSuccessAt: string | null }>;
   error: string | null;
 }
@@ -203,6 +203,7 @@ export class ClusterCollector {
         cyclesOnTime: s.cyclesOnTime,
         cyclesLate: s.cyclesLate,
         lateBy: { ...s.lateBy },
+        latencyMs: latencySummary(nodes),
       };
       for (const n of nodes) if (n.ok === false) notReporting.push(nodeProblem(n, source));
     }
@@ -234,6 +235,12 @@ export class ClusterCollector {
     await this.kubelet?.close();
     await this.conn?.close();
   }
+}
+
+/** The nodes' last scrape latencies: median and worst (the viewer's health page charts them over time). */
+function latencySummary(nodes: NodeScrapeStatus[]): { p50: number | null; max: number | null } {
+  const ms = nodes.map((n) => n.lastLatencyMs).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  return ms.length ? { p50: ms[Math.floor((ms.length - 1) / 2)], max: ms[ms.length - 1] } : { p50: null, max: null };
 }
 
 function nodeProblem(n: NodeScrapeStatus, source: string) {

@@ -12,6 +12,13 @@ import { SnapshotCache } from './snapshot.js';
 import { POD_SORTS, events, namespaces, nodeDetail, podDetail, podsOnNodeAt, podsTable, type PodSort } from './object-queries.js';
 import { WORKLOAD_KINDS, WORKLOAD_SORTS, workloads, type WorkloadKind, type WorkloadSort } from './workload-queries.js';
 import { SERIES_METRICS, parseMetricList, querySeries, type SeriesEntity } from './series.js';
+import { usageOverTime } from './overview-queries.js';
+import { namespaceFigures, topLists } from './top-queries.js';
+import { incidents, recentChanges } from './change-queries.js';
+import { podLifecycle } from './lifecycle-queries.js';
+import { hpaHistory, hpas, pvcs, volumes } from './storage-queries.js';
+import { healthHistory } from './health-queries.js';
+import { globalSearch } from './search-queries.js';
 
 export interface ViewerDeps {
   pool: pg.Pool;
@@ -92,9 +99,42 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
     };
   });
 
+  // The overview over the page's time range (docs/API.md: "Overview over time").
+  s.route('/api/overview/usage', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to']);
+    return { json: await usageOverTime(pool, timeRange(u), await clusterParam(pool, u, false)) };
+  });
+  s.route('/api/overview/top', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to', 'limit']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), ...(await topLists(pool, range, optInt(u, 'limit', 1, 100, 10), await clusterParam(pool, u, false))) } };
+  });
+  s.route('/api/overview/namespaces', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), rows: await namespaceFigures(pool, range, await clusterParam(pool, u, false)) } };
+  });
+  s.route('/api/overview/changes', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to', 'kind', 'limit']);
+    const range = timeRange(u);
+    const changes = await recentChanges(pool, range, optInt(u, 'limit', 1, 1000, 50), await clusterParam(pool, u, false), optName(u, 'kind'));
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), ...changes } };
+  });
+  s.route('/api/overview/incidents', async (_req, u) => {
+    allowOnly(u, ['cluster', 'range', 'from', 'to']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), clusters: await incidents(pool, range, await clusterParam(pool, u, false)) } };
+  });
+
   s.route('/api/health', async (_req, u) => {
     allowOnly(u, []);
     return { json: (await d.status()) ?? { clusters: [], database: null, collector: null } };
+  });
+
+  s.route('/api/health/history', async (_req, u) => {
+    allowOnly(u, ['range', 'from', 'to']);
+    const range = timeRange(u);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), points: await healthHistory(pool, range) } };
   });
 
   s.route('/api/nodes', async (_req, u) => {
@@ -166,6 +206,35 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
     return { json: p };
   });
 
+  s.route('/api/pod/lifecycle', async (_req, u) => {
+    allowOnly(u, ['cluster', 'pod_uid']);
+    const id = (await clusterParam(pool, u, true))!;
+    return { json: await podLifecycle(pool, id, reqName(u, 'pod_uid')) };
+  });
+
+  const storageFilter = async (u: URL): Promise<Parameters<typeof volumes>[1]> => ({
+    clusterId: await clusterParam(pool, u, false), namespace: optNames(u, 'namespace'), search: optSearch(u, 'search'), limit: optInt(u, 'limit', 1, 5000, 500),
+  });
+  s.route('/api/volumes', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'pod_uid', 'search', 'limit']);
+    return { json: await volumes(pool, { ...(await storageFilter(u)), podUid: optName(u, 'pod_uid') }) };
+  });
+  s.route('/api/pvcs', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'search', 'limit']);
+    return { json: await pvcs(pool, await storageFilter(u)) };
+  });
+  s.route('/api/hpas', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'search', 'limit']);
+    return { json: await hpas(pool, await storageFilter(u)) };
+  });
+  s.route('/api/hpa/history', async (_req, u) => {
+    allowOnly(u, ['cluster', 'namespace', 'name', 'range', 'from', 'to']);
+    const id = (await clusterParam(pool, u, true))!;
+    const range = timeRange(u);
+    const points = await hpaHistory(pool, id, reqName(u, 'namespace'), reqName(u, 'name'), range.from, range.to);
+    return { json: { from: range.from.toISOString(), to: range.to.toISOString(), points } };
+  });
+
   s.route('/api/workloads', async (_req, u) => {
     allowOnly(u, ['cluster', 'namespace', 'kind', 'search', 'sort', 'dir', 'offset', 'limit']);
     const kind = optEnum<'' | WorkloadKind>(u, 'kind', ['', ...WORKLOAD_KINDS], '');
@@ -196,6 +265,13 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
         limit: optInt(u, 'limit', 1, 2000, 500),
       }),
     };
+  });
+
+  s.route('/api/search', async (_req, u) => {
+    allowOnly(u, ['q', 'limit']);
+    const q = optSearch(u, 'q');
+    if (q === undefined) throw new RequestError(400, 'query parameter q: required (the text to find in names)');
+    return { json: await globalSearch(pool, q, optInt(u, 'limit', 1, 100, 8)) };
   });
 
   s.route('/api/clusters', async (_req, u) => {

@@ -3,7 +3,8 @@
 // "55.9 / 37.3 GiB"), and the throttled share of CFS periods.
 
 /** The units the series API declares for a chart (DisplayUnit in src/metrics/definitions.ts). */
-export type ChartUnit = 'millicores' | 'bytes' | 'bytes/s' | 'percent' | 'count/s';
+/** Plus `count` and `ms` for the viewer's own charts (an autoscaler's replicas, the collector's latencies). */
+export type ChartUnit = 'millicores' | 'bytes' | 'bytes/s' | 'percent' | 'count/s' | 'count' | 'ms';
 
 export interface YTicks {
   /** Tick positions in the series' own unit, from 0 to `top`. */
@@ -15,13 +16,15 @@ export interface YTicks {
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 /** The axis of a chart without any positive value still spans something readable. */
-const EMPTY_TOP: Record<ChartUnit, number> = { millicores: 100, bytes: 1024 ** 2, 'bytes/s': 1024, percent: 10, 'count/s': 1 };
+const EMPTY_TOP: Record<ChartUnit, number> = { millicores: 100, bytes: 1024 ** 2, 'bytes/s': 1024, percent: 10, 'count/s': 1, count: 1, ms: 10 };
 
 /** The display unit for an axis reaching `top`: the divisor from the series' unit and its suffix. */
 function displayUnit(unit: ChartUnit, top: number): { div: number; suffix: string } {
   if (unit === 'millicores') return top >= 1000 ? { div: 1000, suffix: ' cores' } : { div: 1, suffix: 'm' };
   if (unit === 'percent') return { div: 1, suffix: '%' };
   if (unit === 'count/s') return { div: 1, suffix: '/s' };
+  if (unit === 'count') return { div: 1, suffix: '' };
+  if (unit === 'ms') return top >= 10_000 ? { div: 1000, suffix: ' s' } : { div: 1, suffix: ' ms' };
   let p = 0;
   while (top / 1024 ** p >= 1024 && p < BYTE_UNITS.length - 1) p++;
   return { div: 1024 ** p, suffix: ` ${BYTE_UNITS[p]}${unit === 'bytes/s' ? '/s' : ''}` };

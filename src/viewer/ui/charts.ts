@@ -28,12 +28,20 @@ export function constant(ts: number[], v: number | null, label: string, color: s
   return v === null || v === undefined ? null : { label, values: ts.map(() => v), color, dash: true };
 }
 
+/** A moment marked across a chart (a restart, an OOM kill): epoch seconds, colour and a short label. */
+export interface Marker {
+  t: number;
+  color: string;
+  label: string;
+}
+
 /** One chart to draw: its title (its identity on the page), the answer it is drawn from and its lines. */
 export interface ChartInput {
   title: string;
   res: SeriesResult;
   lines: Line[];
   unit: ChartUnit;
+  markers?: Marker[];
 }
 
 /**
@@ -53,6 +61,8 @@ class ChartView {
   private range: [number, number] = [0, 0];
   /** The y axis of the latest draw: computed with the y scale's range, read by its ticks and labels. */
   private ticks: YTicks = yTicks('count/s', null);
+  /** Drawn over the plot at every redraw (the draw hook reads them), so an update needs no rebuild. */
+  private markers: Marker[] = [];
 
   constructor(input: ChartInput) {
     this.el = h('div', { class: 'chart', 'data-title': input.title },
@@ -60,7 +70,7 @@ class ChartView {
     this.update(input);
   }
 
-  update({ res, lines, unit }: ChartInput): void {
+  update({ res, lines, unit, markers }: ChartInput): void {
     const points = lines.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
     this.el.dataset.resolution = res.resolution;
     this.el.dataset.table = res.table;
@@ -71,6 +81,9 @@ class ChartView {
     this.el.dataset.from = res.from;
     this.el.dataset.to = res.to;
     this.data = [res.ts, ...lines.map((l) => l.values)] as uPlot.AlignedData;
+    this.markers = (markers ?? []).filter((m) => m.t >= this.range[0] && m.t <= this.range[1]);
+    this.el.dataset.markers = String(this.markers.length);
+    this.el.dataset.markerLabels = this.markers.map((m) => m.label).join('|');
     const shape = points === 0 ? 'empty' : JSON.stringify(lines.map((l) => [l.label, l.color, l.dash, res.ts.length < 40]));
     if (shape === this.shape) {
       this.plot?.setData(this.data);
@@ -105,7 +118,7 @@ class ChartView {
       // Dragging across the plot selects a time span; it becomes the page's range (in the URL) rather
       // than a zoom of this chart alone, so every chart of the page and a shared link show it.
       cursor: { drag: { x: true, y: false, setScale: false } },
-      hooks: { setSelect: [(u) => this.zoom(u)] },
+      hooks: { setSelect: [(u) => this.zoom(u)], draw: [(u) => this.drawMarkers(u)] },
       scales: {
         // The x axis always spans the requested range, so a new object's few points sit at the right edge.
         x: { time: true, range: () => this.range },
@@ -136,6 +149,31 @@ class ChartView {
         }),
       ],
     };
+  }
+
+  /** Each marker as a vertical line across the plot with its label at the top. */
+  private drawMarkers(u: uPlot): void {
+    const g = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    g.save();
+    g.font = `${Math.round(10 * devicePixelRatio)}px system-ui`;
+    for (const m of this.markers) {
+      const x = Math.round(u.valToPos(m.t, 'x', true));
+      if (x < left || x > left + width) continue;
+      g.strokeStyle = m.color;
+      g.fillStyle = m.color;
+      g.lineWidth = 1.5 * devicePixelRatio;
+      g.setLineDash([]);
+      g.beginPath();
+      g.moveTo(x, top);
+      g.lineTo(x, top + height);
+      g.stroke();
+      // Left of the line near the right edge, so the label stays inside the plot.
+      const w = g.measureText(m.label).width;
+      const tx = x + 3 * devicePixelRatio + w > left + width ? x - 3 * devicePixelRatio - w : x + 3 * devicePixelRatio;
+      g.fillText(m.label, tx, top + 10 * devicePixelRatio);
+    }
+    g.restore();
   }
 
   private zoom(u: uPlot): void {
@@ -211,6 +249,8 @@ const FORMAT: Record<ChartUnit, (v: number | null) => string> = {
   'bytes/s': rate,
   percent: (v) => (v === null ? '–' : `${v.toFixed(1)}%`),
   'count/s': (v) => (v === null ? '–' : `${v.toFixed(2)}/s`),
+  count: (v) => (v === null ? '–' : String(v)),
+  ms: (v) => (v === null ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(0)} ms`),
 };
 
 /**

@@ -5,10 +5,13 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { h } from './dom.js';
 import { currentRoute, href, initToken, setParams, withToken } from './state.js';
-import { healthPage, overviewPage } from './page-overview.js';
+import { overviewPage } from './page-overview.js';
+import { healthPage } from './page-health.js';
 import { nodePage, nodesPage } from './page-nodes.js';
 import { podPage, podsPage } from './page-pods.js';
 import { eventsPage, workloadsPage } from './page-misc.js';
+import { hpasPage, storagePage } from './page-storage.js';
+import { bindSearchKey, searchBox } from './search.js';
 
 export interface PageView {
   title: string;
@@ -18,9 +21,9 @@ export interface PageView {
 
 const PAGES: Record<string, () => PageView> = {
   overview: overviewPage, nodes: nodesPage, node: nodePage, pods: podsPage, pod: podPage,
-  workloads: workloadsPage, events: eventsPage, health: healthPage,
+  workloads: workloadsPage, events: eventsPage, health: healthPage, storage: storagePage, hpas: hpasPage,
 };
-const NAV: Array<[string, string]> = [['overview', 'Overview'], ['nodes', 'Nodes'], ['pods', 'Pods'], ['workloads', 'Workloads'], ['events', 'Events'], ['health', 'Collector health']];
+const NAV: Array<[string, string]> = [['overview', 'Overview'], ['nodes', 'Nodes'], ['pods', 'Pods'], ['workloads', 'Workloads'], ['storage', 'Storage'], ['hpas', 'Autoscalers'], ['events', 'Events'], ['health', 'Collector health']];
 const RANGES = ['15m', '1h', '6h', '24h', '7d', '30d'];
 
 /** The time range of the URL as API parameters. */
@@ -91,7 +94,7 @@ function route(): void {
   header.replaceChildren(
     h('a', { class: 'brand', href: href('overview') }, h('span', { class: 'logo' }, '◆'), 'kubepulse'),
     h('nav', {}, ...NAV.map(([page, label]) => h('a', { href: href(page, { cluster: r.params.get('cluster') }), class: page === r.page || page === `${r.page}s` ? 'active' : '' }, label))),
-    rangePicker(), liveDot);
+    searchBox(), rangePicker(), liveDot);
   main.replaceChildren(view.el);
   void refresh();
 }
@@ -127,6 +130,7 @@ function connectLive(): void {
 initToken();
 document.getElementById('app')!.append(header, errorBar, main);
 window.addEventListener('hashchange', route);
+bindSearchKey();
 route();
 connectLive();
 // Ages ("12s ago") and the down-detection without samples move on even when nothing arrives.

@@ -3,7 +3,9 @@
 import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page, type SortDir } from './vtable.js';
-import { ChartSet, LIMIT_DASH, REQUEST_DASH, chartsOf, groupColor, type Line, type SeriesResult } from './charts.js';
+import { ChartSet, LIMIT_DASH, REQUEST_DASH, chartsOf, groupColor, type Line, type Marker, type SeriesResult } from './charts.js';
+import type { PodLifecycle } from '../lifecycle-queries.js';
+import { volumeTable, type VolumeRow } from './page-storage.js';
 import { rangeParams, type PageView } from './main.js';
 import { filterBar, namespaceParam, noMatchHint } from './filters.js';
 import { eventRow, type EventRow } from './events.js';
@@ -97,21 +99,29 @@ export function podPage(): PageView {
   const name = p.get('name') ?? '';
   const info = h('div', { class: 'kv-block' });
   const charts = new ChartSet();
+  const note = h('div', {});
+  const volumes = h('div', {});
   const containers = h('div', {});
   const events = h('div', { class: 'events own-events' });
   const el = h('div', { class: 'page pod' },
     h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
-    info, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Events of this pod'), events);
+    info, note, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Volumes'), volumes, h('h3', {}, 'Events of this pod'), events);
   return {
     title: `Pod ${name}`,
     el,
     async refresh() {
       const d = await api<PodDetail>('/api/pod', { cluster, namespace, name });
-      const [s, pod, evs] = await Promise.all([
-        api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...rangeParams() }),
-        api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...rangeParams() }),
+      const life = await api<PodLifecycle>('/api/pod/lifecycle', { cluster, pod_uid: d.uid });
+      const lifetime = lifetimeRange(d, life);
+      const range = lifetime ?? rangeParams();
+      morph(note, lifetime ? h('div', { class: 'lifetime-note' }, `This pod has finished: the charts show its lifetime, from its first sample (${new Date(life.firstSampleAt!).toLocaleString()}) to its last (${new Date(life.lastSampleAt!).toLocaleString()}). Drag across a chart or pick a custom range to see another span.`) : null);
+      const [s, pod, evs, vols] = await Promise.all([
+        api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...range }),
+        api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...range }),
         api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, limit: 100 }),
+        api<VolumeRow[]>('/api/volumes', { cluster, pod_uid: d.uid }),
       ]);
+      morph(volumes, vols.length ? volumeTable(vols, false) : h('div', { class: 'muted small' }, 'no volume samples in the last 5 minutes'));
       morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this pod')]));
       morph(info,
         h('div', { class: 'kv' },
@@ -133,7 +143,11 @@ export function podPage(): PageView {
         if (lim !== null) out.push({ label: `${c.name} limit`, values: ts.map(() => lim), dash: LIMIT_DASH, color });
         return out;
       });
-      charts.update([...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod)]);
+      const markers = life.markers.map((m): Marker => ({
+        t: Date.parse(m.at) / 1000, color: m.kind === 'oom' ? '#e5484d' : '#f5a524',
+        label: `${m.kind === 'oom' ? 'OOM' : m.count > 1 ? `${m.count} restarts` : 'restart'}${m.container ? ` ${m.container}` : ''}`,
+      }));
+      charts.update([...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod)].map((c) => ({ ...c, markers })));
       morph(containers, h('table', { class: 'grid' },
         h('tr', {}, ...['container', 'state', 'ready', 'restarts', 'last termination', 'CPU req / lim', 'memory req / lim', 'image'].map((x) => h('th', {}, x))),
         ...d.containers.map((c) => h('tr', {},
@@ -147,6 +161,18 @@ export function podPage(): PageView {
           h('td', { class: 'muted small' }, c.image)))));
     },
   };
+}
+
+/**
+ * A finished pod (deleted, Succeeded or Failed) is charted over its lifetime, from its first sample to
+ * its last, unless the URL asks for a custom range: a recent range would show empty panels.
+ */
+function lifetimeRange(d: PodDetail, life: PodLifecycle): Record<string, string> | null {
+  const finished = d.deletedAt !== null || d.phase === 'Succeeded' || d.phase === 'Failed';
+  if (!finished || currentRoute().params.get('from') || !life.firstSampleAt || !life.lastSampleAt) return null;
+  const from = Date.parse(life.firstSampleAt) - 60_000;
+  const to = Math.max(Date.parse(life.lastSampleAt) + 60_000, from + 5 * 60_000);
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
 function kvi(k: string, v: Node | string): HTMLElement {
