@@ -125,6 +125,7 @@ export class ClusterCollector {
                 clusterId: this.deps.clusterId, cluster: this.name, node: n, source: src, body, scrapedAt: new Date(), intervalMs,
                 summaryCollected: this.settings.summary_interval > 0,
                 resolvePodUid: (ns, pod) => this.pods.uidOf(ns, pod),
+                apiPodUid: this.pods.hasMirrors ? (uid) => this.pods.apiUidOf(uid) : undefined,
               });
               if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
             };

@@ -19,6 +19,8 @@ export interface ContainerTemplate {
   /** HTTP path for liveness/readiness probes on the first named port. */
   probePath?: string;
   securityContext?: { runAsUser: number; runAsNonRoot: boolean; readOnlyRootFilesystem: boolean };
+  /** The entrypoint as a manifest gives it (control-plane static pods run their binary with flags). */
+  command?: string[];
 }
 
 function probe(path: string, port: string, periodSeconds: number): Record<string, unknown> {
@@ -28,6 +30,7 @@ function probe(path: string, port: string, periodSeconds: number): Record<string
 /** The container spec fields a workload template and its pods share (as the apiserver defaults them). */
 export function containerSpec(c: ContainerTemplate, resources: Record<string, unknown>, volumeMounts?: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = { name: c.name, image: c.image };
+  if (c.command) out.command = c.command;
   if (c.args) out.args = c.args;
   if (c.ports) out.ports = c.ports;
   if (c.env) out.env = c.env;
@@ -55,6 +58,11 @@ export interface PodTemplate {
   pvcNames: string[];
   priorityClassName?: string;
   minor: number;
+  /**
+   * A static pod (a manifest file the kubelet runs itself, as kubeadm's control plane): host network,
+   * hostPath volumes, no service account token, and the mirror pod's annotations.
+   */
+  staticPod?: { hostPaths: Array<{ name: string; path: string }> };
 }
 
 export interface ContainerState {
@@ -115,6 +123,11 @@ export class PodRecord implements SimObject {
   owner: unknown;
   /** Annotations set by a test or the demo, on top of the ones derived from the record. */
   extraAnnotations?: Record<string, string>;
+  /**
+   * A static pod's config hash: the UID its kubelet reports (stats, /pods); metadata.uid is the mirror
+   * pod's, which the API server gives out (the `kubernetes.io/config.mirror` annotation links the two).
+   */
+  kubeletUid?: string;
 
   constructor(
     metadata: SimMetadata,
@@ -164,7 +177,10 @@ export class PodRecord implements SimObject {
     metadata.resourceVersion = m.resourceVersion;
     metadata.creationTimestamp = m.creationTimestamp;
     metadata.labels = m.labels;
-    metadata.annotations = { 'kubernetes.io/config.seen': this.startTime.toISOString().replace('Z', '000000Z'), 'kubernetes.io/config.source': 'api', ...this.extraAnnotations };
+    const seen = this.startTime.toISOString().replace('Z', '000000Z');
+    metadata.annotations = this.kubeletUid
+      ? { 'kubernetes.io/config.hash': this.kubeletUid, 'kubernetes.io/config.mirror': this.kubeletUid, 'kubernetes.io/config.seen': seen, 'kubernetes.io/config.source': 'file', ...this.extraAnnotations }
+      : { 'kubernetes.io/config.seen': seen, 'kubernetes.io/config.source': 'api', ...this.extraAnnotations };
     // Pods carry metadata.generation from 1.33 (PodObservedGenerationTracking); older pods have none.
     if (minor >= 33) metadata.generation = 1;
     if (m.ownerReferences) metadata.ownerReferences = m.ownerReferences;
@@ -215,7 +231,9 @@ export class PodRecord implements SimObject {
         const res = resourcesOf(c);
         if (res.requests) st.allocatedResources = res.requests;
         st.resources = res;
-        st.volumeMounts = [{ ...tokenMount, recursiveReadOnly: 'Disabled' }];
+        st.volumeMounts = t.staticPod
+          ? t.staticPod.hostPaths.map((v) => ({ name: v.name, mountPath: v.path }))
+          : [{ ...tokenMount, recursiveReadOnly: 'Disabled' }];
         st.user = { linux: { uid: 0, gid: 0, supplementalGroups: [0] } };
       }
       return st;
@@ -266,39 +284,61 @@ function specText(t: PodTemplate): string {
 
 /** A pod's spec: its template plus the three per-pod strings. */
 function buildSpec(t: PodTemplate, tokenVolumeName: string, podName: string, nodeName: string): Record<string, unknown> {
+  if (t.staticPod) return staticPodSpec(t, nodeName);
   const tokenMount = { name: tokenVolumeName, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
-    const volumes: unknown[] = t.pvcNames.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${podName}` } }));
-    volumes.push({
-      name: tokenVolumeName,
-      projected: {
-        sources: [
-          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-        ],
-        defaultMode: 420,
-      },
-    });
-    const containers = t.containers.map((c) => containerSpec(c, resourcesOf(c), [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount]));
-    const spec: Record<string, unknown> = {
-      volumes,
-      containers,
-      restartPolicy: t.restartPolicy,
-      terminationGracePeriodSeconds: 30,
-      dnsPolicy: 'ClusterFirst',
-      serviceAccountName: t.serviceAccountName,
-      serviceAccount: t.serviceAccountName,
-      nodeName: nodeName,
-      securityContext: {},
-      schedulerName: 'default-scheduler',
-      tolerations: [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  const volumes: unknown[] = t.pvcNames.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${podName}` } }));
+  volumes.push({
+    name: tokenVolumeName,
+    projected: {
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
       ],
-      priority: t.priorityClassName === 'system-node-critical' ? 2000001000 : t.priorityClassName === 'system-cluster-critical' ? 2000000000 : 0,
-      enableServiceLinks: true,
-      preemptionPolicy: 'PreemptLowerPriority',
-    };
-    if (t.priorityClassName) spec.priorityClassName = t.priorityClassName;
+      defaultMode: 420,
+    },
+  });
+  const containers = t.containers.map((c) => containerSpec(c, resourcesOf(c), [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount]));
+  const spec: Record<string, unknown> = {
+    volumes,
+    containers,
+    restartPolicy: t.restartPolicy,
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    serviceAccountName: t.serviceAccountName,
+    serviceAccount: t.serviceAccountName,
+    nodeName: nodeName,
+    securityContext: {},
+    schedulerName: 'default-scheduler',
+    tolerations: [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ],
+    priority: t.priorityClassName === 'system-node-critical' ? 2000001000 : t.priorityClassName === 'system-cluster-critical' ? 2000000000 : 0,
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+  };
+  if (t.priorityClassName) spec.priorityClassName = t.priorityClassName;
   return spec;
+}
+
+/** A static pod's spec as the mirror pod shows it (kubeadm's manifests: host network, hostPath volumes). */
+function staticPodSpec(t: PodTemplate, nodeName: string): Record<string, unknown> {
+  const hostPaths = t.staticPod?.hostPaths ?? [];
+  return {
+    volumes: hostPaths.map((v) => ({ name: v.name, hostPath: { path: v.path, type: 'DirectoryOrCreate' } })),
+    containers: t.containers.map((c) => containerSpec(c, resourcesOf(c), hostPaths.map((v) => ({ name: v.name, mountPath: v.path })))),
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    nodeName,
+    hostNetwork: true,
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+    schedulerName: 'default-scheduler',
+    tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
+    priorityClassName: 'system-node-critical',
+    priority: 2000001000,
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+  };
 }

@@ -137,8 +137,12 @@ function fillWorld(w: World, plan: SeedPlan): void {
     w.refreshStatus(owner, true);
   }
 
+  // kubeadm's control plane on the first node: static pods, created last (so the seeded rest stays as it
+  // was) in slots kept for them here.
+  const controlPlane = plan.podsPerNode >= 8 ? CONTROL_PLANE : [];
+
   // A cronjob with its last three jobs (one completed pod each); they fill slots like any pod.
-  let remaining = totalPods - daemons.length * plan.nodes;
+  let remaining = totalPods - daemons.length * plan.nodes - controlPlane.length;
   if (remaining >= 8) {
     const cjTemplate = template(w, { app: 'nightly-report' }, undefined, 1, { restartPolicy: 'OnFailure' });
     const cj = cronJobObject({ name: 'nightly-report', namespace: 'batch', uid: r.uuid(), created: born, template: cjTemplate, schedule: '0 2 * * *', lastRun: new Date(now - (now % day) + 2 * 3_600_000 - day) });
@@ -172,10 +176,37 @@ function fillWorld(w: World, plan: SeedPlan): void {
     remaining -= replicas;
     k++;
   }
+  for (const c of controlPlane) addControlPlanePod(w, nodes[0], c);
   for (const ns of appNamespaces) {
     const used = [...w.owners.values()].filter((o) => o.obj.metadata.namespace === ns).reduce((s, o) => s + o.pods.size, 0);
     w.store.put(RES.resourcequotas, resourceQuotaObject({ namespace: ns, uid: r.uuid(), created: born, podsHard: Math.max(100, used * 2), podsUsed: used }), true);
   }
+}
+
+interface ControlPlaneComponent { name: string; image: string; cpuMilli: number; memoryMi: number | null; flags: string[]; hostPaths: Array<{ name: string; path: string }> }
+
+const CERTS = { name: 'k8s-certs', path: '/etc/kubernetes/pki' };
+const CONTROL_PLANE: ControlPlaneComponent[] = [
+  { name: 'etcd', image: 'registry.k8s.io/etcd:3.6.6-0', cpuMilli: 100, memoryMi: 100, flags: ['--data-dir=/var/lib/etcd', '--listen-metrics-urls=http://127.0.0.1:2381'], hostPaths: [{ name: 'etcd-data', path: '/var/lib/etcd' }, { name: 'etcd-certs', path: '/etc/kubernetes/pki/etcd' }] },
+  { name: 'kube-apiserver', image: 'registry.k8s.io/kube-apiserver:v1.35.0', cpuMilli: 250, memoryMi: null, flags: ['--secure-port=6443', '--authorization-mode=Node,RBAC', '--etcd-servers=https://127.0.0.1:2379'], hostPaths: [CERTS] },
+  { name: 'kube-controller-manager', image: 'registry.k8s.io/kube-controller-manager:v1.35.0', cpuMilli: 200, memoryMi: null, flags: ['--leader-elect=true', '--use-service-account-credentials=true'], hostPaths: [CERTS, { name: 'kubeconfig', path: '/etc/kubernetes/controller-manager.conf' }] },
+  { name: 'kube-scheduler', image: 'registry.k8s.io/kube-scheduler:v1.35.0', cpuMilli: 100, memoryMi: null, flags: ['--leader-elect=true'], hostPaths: [{ name: 'kubeconfig', path: '/etc/kubernetes/scheduler.conf' }] },
+];
+
+/** One control-plane static pod (kube-system/<component>-<node>), its mirror pod in the API. */
+function addControlPlanePod(w: World, node: NodeState, c: ControlPlaneComponent): void {
+  const r = w.rng;
+  const t: PodTemplate = {
+    labels: { component: c.name, tier: 'control-plane' },
+    containers: [{
+      name: c.name, image: c.image, imageId: `sha256:${r.hex(64)}`, command: [c.name, ...c.flags],
+      cpuRequestMilli: c.cpuMilli, cpuLimitMilli: null, memoryRequestBytes: c.memoryMi === null ? null : c.memoryMi * MiB, memoryLimitBytes: null,
+      profile: 'steady',
+    }],
+    serviceAccountName: '', restartPolicy: 'Always', pvcNames: [], priorityClassName: 'system-node-critical', minor: w.options.minor,
+    staticPod: { hostPaths: c.hostPaths },
+  };
+  w.createStaticPod(t, `${c.name}-${node.name}`, node, r.hex(32), new Date(node.bootTime.getTime() + 10_000), true);
 }
 
 function addService(w: World, ns: string, name: string, selector: Record<string, string>, owner: Owner, created: Date, port: number): SimObject {

@@ -60,6 +60,8 @@ export class World {
   readonly rng: Rng;
   readonly nodes = new Map<string, NodeState>();
   readonly podsByUid = new Map<string, PodRecord>();
+  /** Static pods by the UID their kubelet reports (the config hash), which outlives their mirror pods. */
+  readonly staticPods = new Map<string, PodRecord>();
   readonly owners = new Map<string, Owner>();
   private reconcileQueue = new Set<Owner>();
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -162,6 +164,28 @@ export class World {
     return pod;
   }
 
+  /**
+   * A static pod on `node`: the kubelet runs it from a manifest (UID = config hash) and the API server
+   * holds its mirror pod (own UID, owned by the Node, `kubernetes.io/config.mirror` = the hash).
+   */
+  createStaticPod(template: PodTemplate, name: string, node: NodeState, configHash: string, created: Date, quiet = false): PodRecord {
+    const rng = this.rng;
+    const nodeUid = this.nodeObject(node.name)?.metadata.uid ?? '';
+    const metadata: SimObject['metadata'] = {
+      name, namespace: 'kube-system', uid: rng.uuid(), resourceVersion: '0', creationTimestamp: iso(created), labels: template.labels,
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.name, uid: nodeUid, controller: true }],
+    };
+    const started = new Date(created.getTime() - 3000);
+    const containers: ContainerState[] = template.containers.map(() => ({ id: rng.hex(64), restartCount: 0, startedAt: started }));
+    const pod = new PodRecord(metadata, template, node.name, node.address, node.address, created, containers, rng.seed(), '');
+    pod.kubeletUid = configHash;
+    node.pods.add(pod);
+    this.podsByUid.set(metadata.uid, pod);
+    this.staticPods.set(configHash, pod);
+    this.store.put(RES.pods, pod, quiet);
+    return pod;
+  }
+
   /** Removes a pod (API delete, node loss, scale down); its owner's controller reacts. */
   removePod(pod: PodRecord, reason = 'Killing'): void {
     if (!this.podsByUid.has(pod.metadata.uid)) return;
@@ -170,9 +194,25 @@ export class World {
     const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
     this.store.remove(RES.pods, pod.metadata.namespace, pod.metadata.name);
+    if (pod.kubeletUid) this.mirrorDeleted(pod);
     if (owner) this.syncEndpoints(owner);
     if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
     if (owner) this.enqueueReconcile(owner);
+  }
+
+  /**
+   * A mirror pod deleted through the API: its static pod runs on, and the kubelet creates a new mirror
+   * (new UID, same config hash) a moment later, as a real kubelet does. Gone with its node, it stays gone.
+   */
+  private mirrorDeleted(pod: PodRecord): void {
+    const hash = pod.kubeletUid!;
+    if (this.staticPods.get(hash) === pod) this.staticPods.delete(hash);
+    if (!this.nodes.has(pod.nodeName)) return;
+    const t = setTimeout(() => {
+      const n = this.nodes.get(pod.nodeName);
+      if (n && !this.staticPods.has(hash)) this.createStaticPod(pod.template, pod.metadata.name, n, hash, this.now());
+    }, this.controllerDelayMs);
+    t.unref?.();
   }
 
   /** Rewrites the owner's EndpointSlice from its current pods (ready = running). */
@@ -296,7 +336,7 @@ export class World {
 
   /** A container restarted (kubelet callback): new container id and start, restartCount + 1, lastState. */
   containerRestarted(podUid: string, container: string, reason: 'OOMKilled' | 'Error', at: Date): void {
-    const pod = this.podsByUid.get(podUid);
+    const pod = this.staticPods.get(podUid) ?? this.podsByUid.get(podUid);
     if (!pod) return;
     const i = pod.template.containers.findIndex((c) => c.name === container);
     const s = pod.containers[i];
@@ -365,13 +405,15 @@ export class World {
     const pods: SimPodView[] = [];
     for (const p of n.pods) {
       pods.push({
-        uid: p.metadata.uid, name: p.metadata.name, namespace: p.metadata.namespace!, startTime: p.startTime, qosClass: p.qosClass, phase: p.phase, seed: p.seed,
+        uid: p.kubeletUid ?? p.metadata.uid, name: p.metadata.name, namespace: p.metadata.namespace!, startTime: p.startTime, qosClass: p.qosClass, phase: p.phase, seed: p.seed,
         containers: p.template.containers.map((c, i) => ({
           name: c.name, containerId: `containerd://${p.containers[i].id}`, image: c.image, imageId: c.imageId,
           cpuRequestMilli: c.cpuRequestMilli ?? c.cpuLimitMilli, cpuLimitMilli: c.cpuLimitMilli, memoryRequestBytes: c.memoryRequestBytes ?? c.memoryLimitBytes, memoryLimitBytes: c.memoryLimitBytes,
           restartCount: p.containers[i].restartCount, startTime: p.containers[i].startedAt, profile: c.profile,
         })),
-        volumes: [...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })), { name: p.tokenVolumeName, kind: 'projected' as const }],
+        volumes: p.template.staticPod
+          ? p.template.staticPod.hostPaths.map((v) => ({ name: v.name, kind: 'hostPath' as const }))
+          : [...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })), { name: p.tokenVolumeName, kind: 'projected' as const }],
       });
     }
     return { name: n.name, address: n.address, kubeletPort: n.kubeletPort, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, startTime: n.bootTime, kubernetesVersion: this.options.gitVersion, ready: n.ready, pods, seed: n.seed };
