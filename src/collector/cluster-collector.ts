@@ -13,6 +13,7 @@ import { KubeletClient, type KubeletSource } from '../scrape/kubelet-fetch.js';
 import type { MetricPipeline } from '../scrape/pipeline.js';
 import { scrapeSummaryWithFallback } from '../scrape/summary-fallback.js';
 import { Backoff, sleep } from '../util/backoff.js';
+import { NodeFreshness, staleMessage, type StaleNode } from '../health/node-freshness.js';
 import { PodIndex, followPods } from './pod-index.js';
 
 export interface ClusterStatus {
@@ -26,8 +27,13 @@ export interface ClusterStatus {
   pods: number;
   lastSampleAt: string | null;
   watches: Array<{ kind: string; state: string; objects: number; relists: number; rewatches: number; retries: number; lastEventAt: string | null; lastError: string | null }>;
-  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy'] }>;
-  nodesNotReporting: Array<{ node: string; source: string; lastError: string | null; lastSuccessAt: string | null }>;
+  /** Per source: `ok` nodes answer with new samples, `stale` ones answer with none new (frozen), `failing` ones fail. */
+  scrapes: Record<string, { nodes: number; ok: number; stale: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy'] }>;
+  /** Failing and stale nodes (state says which); a stale one has the time and age of its newest sample. */
+  nodesNotReporting: Array<{
+    node: string; source: string; state: 'failing' | 'stale'; lastError: string | null; lastSuccessAt: string | null;
+    newestSampleAt?: string | null; newestSampleAgeS?: number | null;
+  }>;
   error: string | null;
 }
 
@@ -54,6 +60,8 @@ export class ClusterCollector {
   /** namespace/name → uid of live pods: /metrics/resource names pods, the tables key them by uid. */
   private readonly pods = new PodIndex();
   private readonly nodeNames = new Map<string, string>(); // uid → node name
+  /** Whether each node's kubelet still serves new samples (a frozen one answers, with old ones). */
+  private readonly freshness = new NodeFreshness();
   private stopped = false;
   private startLoop: Promise<void> | null = null;
   private connectError: string | null = null;
@@ -128,6 +136,7 @@ export class ClusterCollector {
                 apiPodUid: this.pods.hasMirrors ? (uid) => this.pods.apiUidOf(uid) : undefined,
               });
               if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
+              this.freshness.note(n, src, sampleAt, intervalMs);
             };
             // The resource fallback only when /metrics/resource is not scraped on its own schedule.
             if (source === 'summary' && !this.settings.resource_interval) {
@@ -177,6 +186,7 @@ export class ClusterCollector {
 
   private dropNode(name: string): void {
     this.nodeAddresses.delete(name);
+    this.freshness.forget(name);
     for (const s of this.schedulers.values()) s.removeNode(name);
     this.deps.pipeline.forgetNode(this.deps.clusterId, name);
   }
@@ -197,15 +207,22 @@ export class ClusterCollector {
     const notReporting: ClusterStatus['nodesNotReporting'] = [];
     for (const [source, s] of this.schedulers) {
       const nodes = s.nodes;
-      scrapes[source] = {
-        nodes: nodes.length,
-        ok: nodes.filter((n) => n.ok === true).length,
-        failing: nodes.filter((n) => n.ok === false).length,
-        cyclesOnTime: s.cyclesOnTime,
-        cyclesLate: s.cyclesLate,
-        lateBy: { ...s.lateBy },
-      };
-      for (const n of nodes) if (n.ok === false) notReporting.push(nodeProblem(n, source));
+      let ok = 0;
+      let stale = 0;
+      let failing = 0;
+      for (const n of nodes) {
+        if (n.ok === false) {
+          failing++;
+          notReporting.push(nodeProblem(n, source));
+        } else if (n.ok === true) {
+          const st = this.freshness.staleness(n.node, source);
+          if (st) {
+            stale++;
+            notReporting.push(staleProblem(n, st));
+          } else ok++;
+        }
+      }
+      scrapes[source] = { nodes: nodes.length, ok, stale, failing, cyclesOnTime: s.cyclesOnTime, cyclesLate: s.cyclesLate, lateBy: { ...s.lateBy } };
     }
     const api = this.probe?.status;
     return {
@@ -237,6 +254,14 @@ export class ClusterCollector {
   }
 }
 
-function nodeProblem(n: NodeScrapeStatus, source: string) {
-  return { node: n.node, source, lastError: n.lastError, lastSuccessAt: n.lastSuccessAt ? new Date(n.lastSuccessAt).toISOString() : null };
+function nodeProblem(n: NodeScrapeStatus, source: string): ClusterStatus['nodesNotReporting'][number] {
+  return { node: n.node, source, state: 'failing', lastError: n.lastError, lastSuccessAt: n.lastSuccessAt ? new Date(n.lastSuccessAt).toISOString() : null };
+}
+
+function staleProblem(n: NodeScrapeStatus, st: StaleNode): ClusterStatus['nodesNotReporting'][number] {
+  return {
+    node: n.node, source: st.source, state: 'stale', lastError: staleMessage(st), lastSuccessAt: n.lastSuccessAt ? new Date(n.lastSuccessAt).toISOString() : null,
+    newestSampleAt: st.newestSampleAt?.toISOString() ?? null,
+    newestSampleAgeS: st.newestSampleAgeMs === null ? null : Math.round(st.newestSampleAgeMs / 1000),
+  };
 }

@@ -40,6 +40,8 @@ export interface SimOptions {
   directKubelets?: boolean;
   /** Where the sim logs (default: warnings and errors to stderr). The token is the caller's to redact. */
   logger?: SimLogger;
+  /** The kubelets' housekeeping period: how often their stats take a new sample (default 10 000, ≥ 100). */
+  housekeepingMs?: number;
 }
 
 export interface SimCluster {
@@ -91,6 +93,7 @@ function checkOptions(o: SimOptions): void {
   if (!o.name || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name)) throw new Error(`sim name "${o.name}": expected a DNS label (lower-case letters, digits, '-')`);
   if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 60_000) throw new Error(`sim nodes ${o.nodes}: expected an integer 1 … 60000`);
   if (!Number.isInteger(o.podsPerNode) || o.podsPerNode < 1 || o.podsPerNode > 250) throw new Error(`sim podsPerNode ${o.podsPerNode}: expected an integer 1 … 250`);
+  if (o.housekeepingMs !== undefined && !(o.housekeepingMs >= 100)) throw new Error(`sim housekeepingMs ${o.housekeepingMs}: expected a number of ms ≥ 100`);
 }
 
 export async function startSim(o: SimOptions): Promise<SimCluster> {
@@ -105,7 +108,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const addresses = Array.from({ length: o.nodes + SPARE_NODES }, (_, i) => nodeAddress(i));
   const pki = createSimPki(o.name, [host, '127.0.0.1'], addresses);
   const world = new World({ name: o.name, seed, minor, gitVersion, historyCapacity: o.historyCapacity ?? 10_000, eventCapacity: 1000, now: Date.now });
-  const kubelets = new Kubelets(world, faults, pki.kubelet, token, logger);
+  const kubelets = new Kubelets(world, faults, pki.kubelet, token, logger, undefined, o.housekeepingMs);
   const direct = o.directKubelets ?? true;
   const endpoints: Array<{ address: string; port: number }> = addresses.slice(0, o.nodes).map((address) => ({ address, port: 10250 }));
   if (direct) {

@@ -21,13 +21,13 @@ export class Kubelets {
   private nodeByAddressPort = new Map<string, string>();
   private port = 0;
 
-  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string, private logger: SimLogger, private create: CreateKubelet = createKubelet) {}
+  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string, private logger: SimLogger, private create: CreateKubelet = createKubelet, private housekeepingMs?: number) {}
 
   kubelet(node: string): SimKubelet | undefined {
     let k = this.byNode.get(node);
     if (!k && this.world.nodes.has(node)) {
       const w = this.world;
-      k = this.create(() => w.nodeView(node) ?? emptyView(node), { containerRestarted: (uid, c, reason, at) => w.containerRestarted(uid, c, reason, at) }, { now: w.options.now, logger: this.logger });
+      k = this.create(() => w.nodeView(node) ?? emptyView(node), { containerRestarted: (uid, c, reason, at) => w.containerRestarted(uid, c, reason, at) }, { now: w.options.now, logger: this.logger, housekeepingMs: this.housekeepingMs });
       this.byNode.set(node, k);
     }
     if (k) k.setFaults({ frozenSummary: this.faults.kubeletSpec(node).frozenSummary ?? false });
