@@ -112,6 +112,7 @@ export class ClusterCollector {
     this.kubelet = new KubeletClient(conn, {
       access: this.settings.kubelet_access,
       insecureSkipTlsVerify: this.settings.insecure_skip_tls_verify,
+      kubeletCaFile: this.settings.kubelet_ca,
       timeoutMs: this.settings.scrape_timeout,
       addressOf: (node) => this.nodeAddresses.get(node) ?? null,
     });

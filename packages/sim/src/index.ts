@@ -10,6 +10,7 @@ import { FaultInjector, parseFaults, defaultFaults, type FaultConfig } from './f
 import { Kubelets, nodeAddress } from './kubelets.js';
 import { ApiServer, type AdminHandler } from './apiserver/server.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
+import { SimCredentials } from './credentials.js';
 import { STDERR_LOGGER, type SimLogger } from './logger.js';
 
 export type { SimLogger } from './logger.js';
@@ -69,6 +70,13 @@ export interface SimCluster {
   /** Forgets the watch history: watches from older resourceVersions get 410. */
   compact(): void;
   setNodeReady(node: string, ready: boolean): void;
+  /**
+   * Who may call the apiserver and the kubelets: `token` is valid from the start; add more tokens or
+   * basic-auth users, revoke any token (a revoked one gets 401 everywhere), count 401s per rejected token.
+   */
+  credentials: Pick<SimCredentials, 'addToken' | 'revokeToken' | 'addBasicUser' | 'revokeCertUser' | 'rejected' | 'lastCertUser'>;
+  /** A client certificate (PEM) signed by the cluster CA for `user`, which the apiserver accepts as that user. */
+  issueClientCert(user: string): { certPem: string; keyPem: string };
   /** Node names in order, with their direct kubelet address and port. */
   nodes(): Array<{ name: string; address: string; kubeletPort: number; ready: boolean }>;
   /** Pod count and resourceVersion, for tests and logs. */
@@ -108,7 +116,8 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const addresses = Array.from({ length: o.nodes + SPARE_NODES }, (_, i) => nodeAddress(i));
   const pki = createSimPki(o.name, [host, '127.0.0.1'], addresses);
   const world = new World({ name: o.name, seed, minor, gitVersion, historyCapacity: o.historyCapacity ?? 10_000, eventCapacity: 1000, now: Date.now });
-  const kubelets = new Kubelets(world, faults, pki.kubelet, token, logger, undefined, o.housekeepingMs);
+  const credentials = new SimCredentials(token);
+  const kubelets = new Kubelets(world, faults, pki.kubelet, credentials, logger, undefined, o.housekeepingMs);
   const direct = o.directKubelets ?? true;
   const endpoints: Array<{ address: string; port: number }> = addresses.slice(0, o.nodes).map((address) => ({ address, port: 10250 }));
   if (direct) {
@@ -181,14 +190,15 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     }
   };
   // Declared after the admin handler, which closes over it and only runs once the server listens.
-  const api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
+  const api = new ApiServer({ world, faults, kubelets, credentials, caPem: pki.caPem, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
   const port = await api.listen(host, o.port ?? 0);
   dynamics.start();
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ cluster: o.name, url, nodes: o.nodes, pods: world.podsByUid.size, version: gitVersion, startMs: Date.now() - t0 }, 'simulated cluster started');
 
   const handle: SimCluster = {
-    name: o.name, url, token, caPem: pki.caPem, options: o,
+    name: o.name, url, token, caPem: pki.caPem, options: o, credentials,
+    issueClientCert: (user) => pki.issueClientCert(user),
     deletePod(namespace, name) {
       const pod = world.store.get('v1/pods', namespace, name);
       if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);
