@@ -30,11 +30,24 @@ function imageId(image: string, hex: string): string {
   return `${image.split(':')[0]}@sha256:${hex}`;
 }
 
+/**
+ * What one seeded container may request at most: the smallest node's allocatable shared by the pods a node
+ * gets, with room to spare (clusters are seldom packed past ~60 % of their requests), so the scheduler
+ * finds a place for every seeded pod however many pods per node are asked for.
+ */
+const requestBudgets = new WeakMap<World, { cpuMilli: number; memoryBytes: number }>();
+
+function pickWithin<T extends number>(w: World, values: T[], max: number): T {
+  const allowed = values.filter((v) => v <= max);
+  return w.rng.pick(allowed.length ? allowed : [values[0]]);
+}
+
 /** One seeded container with a realistic request/limit mix (≈ ⅓ Guaranteed, ½ Burstable, rest BestEffort). */
 function container(w: World, name: string, image: string, port: number | undefined): ContainerTemplate {
   const r = w.rng;
-  const cpu = r.pick([50, 100, 200, 250, 500, 1000]);
-  const mem = r.pick([64, 128, 256, 512, 1024]) * MiB;
+  const budget = requestBudgets.get(w) ?? { cpuMilli: Infinity, memoryBytes: Infinity };
+  const cpu = pickWithin(w, [50, 100, 200, 250, 500, 1000], budget.cpuMilli);
+  const mem = pickWithin(w, [64, 128, 256, 512, 1024], budget.memoryBytes / MiB) * MiB;
   const roll = r.next();
   const qos = roll < 0.33 ? 'guaranteed' : roll < 0.85 ? 'burstable' : 'besteffort';
   return {
@@ -56,6 +69,11 @@ function container(w: World, name: string, image: string, port: number | undefin
         }
       : {}),
     ...(r.chance(0.5) ? { securityContext: { runAsUser: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true } } : {}),
+    ...(image.includes('python') ? { command: ['python', '-m', 'app'] } : {}),
+    ...(port && r.chance(0.5) ? { probeDelaySeconds: r.pick([5, 10, 15, 30]) } : {}),
+    ...(port && r.chance(0.2) ? { startupProbe: true } : {}),
+    ...(r.chance(0.3) ? { hardened: true } : {}),
+    ...(r.chance(0.3) ? { downwardEnv: true } : {}),
   };
 }
 
@@ -65,7 +83,10 @@ function template(w: World, labels: Record<string, string>, owner: SimObject | u
   if (containerCount > 1) containers.push(container(w, 'sidecar', 'docker.io/envoyproxy/envoy:v1.31.2', undefined));
   return {
     labels, ownerReferences: owner ? [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid)] : undefined,
-    containers, serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor, ...extra,
+    containers, serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor,
+    ...(w.rng.chance(0.4) ? { configMap: `${containers[0].name}-config` } : {}),
+    ...(w.rng.chance(0.25) ? { podSecurityContext: { runAsNonRoot: true, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } } } : {}),
+    ...extra,
   };
 }
 
@@ -85,7 +106,7 @@ export function addNode(w: World, index: number, address: string, kubeletPort: n
   const cpuCores = r.pick([4, 8, 16, 32]);
   const memoryBytes = cpuCores * r.pick([2, 4, 8]) * 1024 * MiB;
   const zone = `sim-zone-${'abc'[index % 3]}`;
-  const state: NodeState = { name, index, address, kubeletPort, cpuCores, memoryBytes, bootTime: new Date(created.getTime() + 60_000), ready: true, maxPods: 110, zone, pods: new Set(), seed: r.seed(), joined: quiet === false };
+  const state: NodeState = { name, index, address, kubeletPort, cpuCores, memoryBytes, bootTime: new Date(created.getTime() + 60_000), ready: true, maxPods: 110, zone, pods: new Set(), seed: r.seed(), joined: quiet === false, requestedCpuMilli: 0, requestedMemoryBytes: 0 };
   const obj = nodeObject({
     name, uid: r.uuid(), created, address, kubeletPort, cpuCores, memoryBytes, podCidr: `10.${64 + (index >> 8)}.${index & 255}.0/24`, zone,
     role: index === 0 ? 'control-plane' : 'worker', maxPods: 110, kubeletVersion: w.options.gitVersion, minor: w.options.minor,
@@ -118,6 +139,11 @@ function fillWorld(w: World, plan: SeedPlan): void {
     state.maxPods = Math.max(110, plan.podsPerNode);
     nodes.push(state);
   }
+  // Limits reach twice the request; a pod has up to two containers.
+  const smallest = nodes.reduce((m, n) => Math.min(m, n.cpuCores), Infinity);
+  const smallestMem = nodes.reduce((m, n) => Math.min(m, n.memoryBytes), Infinity);
+  const share = 0.6 / Math.max(1, plan.podsPerNode) / 2;
+  requestBudgets.set(w, { cpuMilli: (smallest * 1000 - 100) * share, memoryBytes: (smallestMem - 256 * MiB) * share });
   const namespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'monitoring', 'batch'];
   const totalPods = plan.nodes * plan.podsPerNode;
   const appNamespaces = APP_NAMESPACES.slice(0, Math.max(2, Math.min(APP_NAMESPACES.length, Math.ceil(totalPods / 50))));
@@ -125,21 +151,21 @@ function fillWorld(w: World, plan: SeedPlan): void {
   for (const ns of [...namespaces, ...appNamespaces]) w.store.put(RES.namespaces, namespaceObject(ns, r.uuid(), born), true);
   w.store.put(RES.storageclasses, storageClassObject('standard', r.uuid(), born), true);
 
+  // kubeadm's control plane on the first node: static pods, there before anything is scheduled.
+  const controlPlane = plan.podsPerNode >= 8 ? CONTROL_PLANE : [];
+  for (const c of controlPlane) addControlPlanePod(w, nodes[0], c);
+
   // Daemonsets: kube-proxy everywhere, node-exporter when nodes have room for it.
   const daemons: Array<[string, string]> = [['kube-system', 'kube-proxy']];
   if (plan.podsPerNode >= 4) daemons.push(['monitoring', 'node-exporter']);
   for (const [ns, name] of daemons) {
     const uid = r.uuid();
-    const t = template(w, { 'k8s-app': name, 'controller-revision-hash': r.suffix(10), 'pod-template-generation': '1' }, ownerStub('apps/v1', 'DaemonSet', name, uid), 1, { priorityClassName: 'system-node-critical' });
+    const t = template(w, { 'k8s-app': name, 'controller-revision-hash': r.suffix(10), 'pod-template-generation': '1' }, ownerStub('apps/v1', 'DaemonSet', name, uid), 1, { priorityClassName: 'system-node-critical', daemon: true, nodeSelector: { 'kubernetes.io/os': 'linux' } });
     const obj = daemonSetObject({ name, namespace: ns, uid, created: born, selector: { 'k8s-app': name }, template: t });
     const owner = addOwner(w, { kind: 'DaemonSet', obj, template: t, pods: new Set(), podPrefix: `${name}-` });
     for (const n of nodes) w.createPod(owner, `${name}-${r.suffix(5)}`, n, new Date(n.bootTime.getTime() + 30_000), true);
     w.refreshStatus(owner, true);
   }
-
-  // kubeadm's control plane on the first node: static pods, created last (so the seeded rest stays as it
-  // was) in slots kept for them here.
-  const controlPlane = plan.podsPerNode >= 8 ? CONTROL_PLANE : [];
 
   // A cronjob with its last three jobs (one completed pod each); they fill slots like any pod.
   let remaining = totalPods - daemons.length * plan.nodes - controlPlane.length;
@@ -176,7 +202,6 @@ function fillWorld(w: World, plan: SeedPlan): void {
     remaining -= replicas;
     k++;
   }
-  for (const c of controlPlane) addControlPlanePod(w, nodes[0], c);
   for (const ns of appNamespaces) {
     const used = [...w.owners.values()].filter((o) => o.obj.metadata.namespace === ns).reduce((s, o) => s + o.pods.size, 0);
     w.store.put(RES.resourcequotas, resourceQuotaObject({ namespace: ns, uid: r.uuid(), created: born, podsHard: Math.max(100, used * 2), podsUsed: used }), true);
@@ -226,7 +251,7 @@ function addDeployment(w: World, ns: string, name: string, replicas: number, cre
   const depUid = r.uuid();
   const rsName = `${name}-${hash}`;
   const rsUid = r.uuid();
-  const t = template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName } : {});
+  const t = template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName, nodeSelector: { 'kubernetes.io/os': 'linux' } } : {});
   const dep = deploymentObject({ name, namespace: ns, uid: depUid, created, template: { ...t, labels: { app: name } }, replicas, selector });
   w.store.put(RES.deployments, dep, true);
   const rs = replicaSetObject({ name: rsName, namespace: ns, uid: rsUid, created, template: t, replicas, selector: { app: name, 'pod-template-hash': hash }, deployment: dep });
@@ -243,7 +268,7 @@ function addStatefulSet(w: World, ns: string, name: string, replicas: number, cr
   const r = w.rng;
   const selector = { app: name };
   const uid = r.uuid();
-  const t = template(w, { app: name, 'controller-revision-hash': `${name}-${r.suffix(10)}` }, ownerStub('apps/v1', 'StatefulSet', name, uid), 1, { pvcNames: ['data'] });
+  const t = template(w, { app: name, 'controller-revision-hash': `${name}-${r.suffix(10)}` }, ownerStub('apps/v1', 'StatefulSet', name, uid), 1, { pvcNames: ['data'], subdomain: name });
   const sts = statefulSetObject({ name, namespace: ns, uid, created, template: t, replicas, selector, claim: 'data', storageClass: 'standard' });
   const owner = addOwner(w, { kind: 'StatefulSet', obj: sts, template: t, pods: new Set(), podPrefix: `${name}-` });
   for (let i = 0; i < replicas; i++) {

@@ -38,6 +38,30 @@ export interface NodeState {
   seed: number;
   /** Joined after the start (the dynamics may remove it again). */
   joined: boolean;
+  /** Sum of the requests of the pods bound here (the scheduler keeps it within allocatable). */
+  requestedCpuMilli: number;
+  requestedMemoryBytes: number;
+}
+
+/** What the node object says a node can allocate (objects.ts: capacity minus the kubelet's reservations). */
+export function allocatableOf(n: Pick<NodeState, 'cpuCores' | 'memoryBytes'>): { cpuMilli: number; memoryBytes: number } {
+  return { cpuMilli: n.cpuCores * 1000 - 100, memoryBytes: n.memoryBytes - 256 * 2 ** 20 };
+}
+
+/** A pod's requests as the scheduler counts them (a limit without a request is the request). */
+export function podRequests(t: PodTemplate): { cpuMilli: number; memoryBytes: number } {
+  let cpuMilli = 0;
+  let memoryBytes = 0;
+  for (const c of t.containers) {
+    cpuMilli += c.cpuRequestMilli ?? c.cpuLimitMilli ?? 0;
+    memoryBytes += c.memoryRequestBytes ?? c.memoryLimitBytes ?? 0;
+  }
+  return { cpuMilli, memoryBytes };
+}
+
+function fits(n: NodeState, req: { cpuMilli: number; memoryBytes: number }): boolean {
+  const a = allocatableOf(n);
+  return n.pods.size < n.maxPods && n.requestedCpuMilli + req.cpuMilli <= a.cpuMilli && n.requestedMemoryBytes + req.memoryBytes <= a.memoryBytes;
 }
 
 export type OwnerKind = 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job';
@@ -96,28 +120,47 @@ export class World {
 
   private schedulable(n: NodeState): boolean {
     const obj = this.nodeObject(n.name);
-    return n.ready && !(obj?.spec as NodeSpecFields | undefined)?.unschedulable && n.pods.size < n.maxPods;
+    return n.ready && !(obj?.spec as NodeSpecFields | undefined)?.unschedulable;
+  }
+
+  /** Binds a pod to its node: the node's pod set and requested resources. */
+  private bind(n: NodeState, pod: PodRecord): void {
+    n.pods.add(pod);
+    if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return; // finished pods hold no resources
+    const req = podRequests(pod.template);
+    n.requestedCpuMilli += req.cpuMilli;
+    n.requestedMemoryBytes += req.memoryBytes;
+  }
+
+  private unbind(pod: PodRecord): void {
+    const n = this.nodes.get(pod.nodeName);
+    if (!n?.pods.delete(pod) || pod.phase === 'Succeeded' || pod.phase === 'Failed') return;
+    const req = podRequests(pod.template);
+    n.requestedCpuMilli -= req.cpuMilli;
+    n.requestedMemoryBytes -= req.memoryBytes;
   }
 
   private fillCursor = 0;
 
   /**
-   * Where a new pod goes. While the world is being seeded: the next node with room, round-robin (O(1));
-   * afterwards: the least-loaded ready, schedulable node. Undefined when the cluster is full.
+   * Where a new pod goes: a node whose allocatable CPU and memory hold its requests on top of those of
+   * the pods already there (the scheduler's NodeResourcesFit), and with a pod slot free. While the world is
+   * being seeded: the next such node, round-robin; afterwards: the least-loaded ready, schedulable one.
+   * Undefined when no node has room (a real cluster leaves the pod Pending).
    */
-  pickNode(): NodeState | undefined {
+  pickNode(req: { cpuMilli: number; memoryBytes: number } = { cpuMilli: 0, memoryBytes: 0 }): NodeState | undefined {
     if (this.seeding) {
       const nodes = this.nodeList ??= [...this.nodes.values()];
       for (let tries = 0; tries < nodes.length; tries++) {
         const n = nodes[this.fillCursor++ % nodes.length];
-        if (n.pods.size < n.maxPods) return n;
+        if (fits(n, req)) return n;
       }
       return undefined;
     }
     let best: NodeState | undefined;
     for (const n of this.nodes.values()) {
-      if (!this.schedulable(n)) continue;
-      if (!best || n.pods.size < best.pods.size) best = n;
+      if (!this.schedulable(n) || !fits(n, req)) continue;
+      if (!best || n.requestedCpuMilli / allocatableOf(n).cpuMilli < best.requestedCpuMilli / allocatableOf(best).cpuMilli) best = n;
     }
     return best;
   }
@@ -130,7 +173,7 @@ export class World {
 
   /** Creates a pod for `owner` on `node` (or the scheduler's pick). quiet = initial world, no events. */
   createPod(owner: Owner, name: string, node: NodeState | undefined, created: Date, quiet = false): PodRecord | undefined {
-    const target = node ?? this.pickNode();
+    const target = node ?? this.pickNode(podRequests(owner.template));
     if (!target) return undefined;
     const rng = this.rng;
     const ns = owner.obj.metadata.namespace!;
@@ -150,7 +193,7 @@ export class World {
       pod.phase = 'Succeeded';
       for (const c of containers) c.terminated = { reason: 'Completed', exitCode: 0, finishedAt: new Date(started.getTime() + 20000 + rng.int(0, 60000)) };
     }
-    target.pods.add(pod);
+    this.bind(target, pod);
     owner.pods.add(pod);
     // A plain field, not a WeakMap: 150,000 weak entries made every garbage collection slow.
     pod.owner = owner;
@@ -179,7 +222,7 @@ export class World {
     const containers: ContainerState[] = template.containers.map(() => ({ id: rng.hex(64), restartCount: 0, startedAt: started }));
     const pod = new PodRecord(metadata, template, node.name, node.address, node.address, created, containers, rng.seed(), '');
     pod.kubeletUid = configHash;
-    node.pods.add(pod);
+    this.bind(node, pod);
     this.podsByUid.set(metadata.uid, pod);
     this.staticPods.set(configHash, pod);
     this.store.put(RES.pods, pod, quiet);
@@ -190,7 +233,7 @@ export class World {
   removePod(pod: PodRecord, reason = 'Killing'): void {
     if (!this.podsByUid.has(pod.metadata.uid)) return;
     this.podsByUid.delete(pod.metadata.uid);
-    this.nodes.get(pod.nodeName)?.pods.delete(pod);
+    this.unbind(pod);
     const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
     this.store.remove(RES.pods, pod.metadata.namespace, pod.metadata.name);
@@ -413,7 +456,11 @@ export class World {
         })),
         volumes: p.template.staticPod
           ? p.template.staticPod.hostPaths.map((v) => ({ name: v.name, kind: 'hostPath' as const }))
-          : [...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })), { name: p.tokenVolumeName, kind: 'projected' as const }],
+          : [
+              ...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })),
+              ...(p.template.configMap ? [{ name: 'config', kind: 'configMap' as const }, { name: 'tmp', kind: 'emptyDir' as const }] : []),
+              { name: p.tokenVolumeName, kind: 'projected' as const },
+            ],
       });
     }
     return { name: n.name, address: n.address, kubeletPort: n.kubeletPort, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, startTime: n.bootTime, kubernetesVersion: this.options.gitVersion, ready: n.ready, pods, seed: n.seed };
