@@ -182,7 +182,12 @@ export class ClusterCollector {
     const address = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? null;
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? null;
     this.nodeAddresses.set(name, { address, port });
-    for (const s of this.schedulers.values()) s.addNode(name);
+    // Windows kubelets have no cAdvisor endpoint (404): their nodes are scraped for the rest only.
+    const windows = node.status?.nodeInfo?.operatingSystem === 'windows' || node.metadata.labels?.['kubernetes.io/os'] === 'windows';
+    for (const [source, s] of this.schedulers) {
+      if (windows && source === 'cadvisor') s.removeNode(name);
+      else s.addNode(name);
+    }
   }
 
   private dropNode(name: string): void {

@@ -41,6 +41,9 @@ export interface SimOptions {
   directKubelets?: boolean;
   /** Where the sim logs (default: warnings and errors to stderr). The token is the caller's to redact. */
   logger?: SimLogger;
+  /** The last this many nodes are Windows Server workers: their kubelets serve no cAdvisor endpoint (404) and
+   *  a summary without what Windows cannot measure (system containers, rlimit, RSS, page faults, PSI, swap). */
+  windowsNodes?: number;
   /** The kubelets' housekeeping period: how often their stats take a new sample (default 10 000, ≥ 100). */
   housekeepingMs?: number;
 }
@@ -129,7 +132,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       batch.forEach((i, j) => (endpoints[i] = got[j]!));
     }
   }
-  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => endpoints[i].address, kubeletPort: (i) => endpoints[i].port });
+  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, windowsNodes: o.windowsNodes, nodeAddress: (i) => endpoints[i].address, kubeletPort: (i) => endpoints[i].port });
   for (const n of world.nodes.values()) kubelets.bind(n.address, n.kubeletPort, n.name);
   world.onNodeRemoved = (n) => kubelets.dropNode(n.name);
 

@@ -16,6 +16,8 @@ export interface SeedPlan {
   podsPerNode: number;
   nodeAddress: (index: number) => string;
   kubeletPort: (index: number) => number;
+  /** The last this many nodes are Windows Server workers (default 0). */
+  windowsNodes?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -90,6 +92,16 @@ function template(w: World, labels: Record<string, string>, owner: SimObject | u
   };
 }
 
+/** A Windows Server workload's pod template (IIS), selecting Windows nodes. */
+function windowsTemplate(w: World, labels: Record<string, string>, owner: SimObject): PodTemplate {
+  const image = 'mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022';
+  return {
+    labels, ownerReferences: [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid)],
+    containers: [{ name: 'iis', image, imageId: imageId(image, w.rng.hex(64)), cpuRequestMilli: 100, cpuLimitMilli: 500, memoryRequestBytes: 256 * MiB, memoryLimitBytes: 512 * MiB, profile: 'steady', ports: [{ containerPort: 80, protocol: 'TCP', name: 'http' }] }],
+    serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor, nodeSelector: { 'kubernetes.io/os': 'windows' },
+  };
+}
+
 function ownerStub(apiVersion: string, kind: string, name: string, uid: string): SimObject {
   return { kind, apiVersion, metadata: { name, uid, resourceVersion: '0', creationTimestamp: '' } };
 }
@@ -100,17 +112,17 @@ function addOwner(w: World, owner: Owner): Owner {
   return owner;
 }
 
-export function addNode(w: World, index: number, address: string, kubeletPort: number, created: Date, quiet: boolean): NodeState {
+export function addNode(w: World, index: number, address: string, kubeletPort: number, created: Date, quiet: boolean, os: 'linux' | 'windows' = 'linux'): NodeState {
   const r = w.rng;
   const name = `node-${String(index).padStart(4, '0')}`;
   const cpuCores = r.pick([4, 8, 16, 32]);
   const memoryBytes = cpuCores * r.pick([2, 4, 8]) * 1024 * MiB;
   const zone = `sim-zone-${'abc'[index % 3]}`;
-  const state: NodeState = { name, index, address, kubeletPort, cpuCores, memoryBytes, bootTime: new Date(created.getTime() + 60_000), ready: true, maxPods: 110, zone, pods: new Set(), seed: r.seed(), joined: quiet === false, requestedCpuMilli: 0, requestedMemoryBytes: 0 };
+  const state: NodeState = { name, index, address, kubeletPort, cpuCores, memoryBytes, bootTime: new Date(created.getTime() + 60_000), ready: true, maxPods: 110, zone, pods: new Set(), seed: r.seed(), joined: quiet === false, requestedCpuMilli: 0, requestedMemoryBytes: 0, os };
   const obj = nodeObject({
     name, uid: r.uuid(), created, address, kubeletPort, cpuCores, memoryBytes, podCidr: `10.${64 + (index >> 8)}.${index & 255}.0/24`, zone,
     role: index === 0 ? 'control-plane' : 'worker', maxPods: 110, kubeletVersion: w.options.gitVersion, minor: w.options.minor,
-    bootId: r.uuid(), machineId: r.hex(32),
+    bootId: r.uuid(), machineId: r.hex(32), os,
   });
   w.nodes.set(name, state);
   w.store.put(RES.nodes, obj, quiet);
@@ -134,8 +146,11 @@ function fillWorld(w: World, plan: SeedPlan): void {
   const day = 86_400_000;
   const born = new Date(now - 30 * day);
   const nodes: NodeState[] = [];
+  const windows = plan.windowsNodes ?? 0;
+  if (windows > 0 && windows >= plan.nodes) throw new Error(`windowsNodes ${windows}: at least one Linux node must remain (of ${plan.nodes})`);
   for (let i = 0; i < plan.nodes; i++) {
-    const state = addNode(w, i, plan.nodeAddress(i), plan.kubeletPort(i), new Date(born.getTime() + r.int(0, 20 * day)), true);
+    const os = i >= plan.nodes - windows ? 'windows' : 'linux';
+    const state = addNode(w, i, plan.nodeAddress(i), plan.kubeletPort(i), new Date(born.getTime() + r.int(0, 20 * day)), true, os);
     state.maxPods = Math.max(110, plan.podsPerNode);
     nodes.push(state);
   }
@@ -163,12 +178,15 @@ function fillWorld(w: World, plan: SeedPlan): void {
     const t = template(w, { 'k8s-app': name, 'controller-revision-hash': r.suffix(10), 'pod-template-generation': '1' }, ownerStub('apps/v1', 'DaemonSet', name, uid), 1, { priorityClassName: 'system-node-critical', daemon: true, nodeSelector: { 'kubernetes.io/os': 'linux' } });
     const obj = daemonSetObject({ name, namespace: ns, uid, created: born, selector: { 'k8s-app': name }, template: t });
     const owner = addOwner(w, { kind: 'DaemonSet', obj, template: t, pods: new Set(), podPrefix: `${name}-` });
-    for (const n of nodes) w.createPod(owner, `${name}-${r.suffix(5)}`, n, new Date(n.bootTime.getTime() + 30_000), true);
+    for (const n of nodes) if (n.os === 'linux') w.createPod(owner, `${name}-${r.suffix(5)}`, n, new Date(n.bootTime.getTime() + 30_000), true);
     w.refreshStatus(owner, true);
   }
 
   // A cronjob with its last three jobs (one completed pod each); they fill slots like any pod.
-  let remaining = totalPods - daemons.length * plan.nodes - controlPlane.length;
+  // Windows nodes run Windows pods only (IIS, two per node); the Linux daemonsets leave them out.
+  const windowsPods = windows * Math.min(2, plan.podsPerNode);
+  if (windowsPods > 0) addDeployment(w, 'web', 'iis', windowsPods, born, false, false, undefined, 'windows');
+  let remaining = totalPods - daemons.length * (plan.nodes - windows) - controlPlane.length - windowsPods;
   if (remaining >= 8) {
     const cjTemplate = template(w, { app: 'nightly-report' }, undefined, 1, { restartPolicy: 'OnFailure' });
     const cj = cronJobObject({ name: 'nightly-report', namespace: 'batch', uid: r.uuid(), created: born, template: cjTemplate, schedule: '0 2 * * *', lastRun: new Date(now - (now % day) + 2 * 3_600_000 - day) });
@@ -244,14 +262,16 @@ function addService(w: World, ns: string, name: string, selector: Record<string,
   return svc;
 }
 
-function addDeployment(w: World, ns: string, name: string, replicas: number, created: Date, withHpa: boolean, withIngress: boolean, priorityClassName?: string): void {
+function addDeployment(w: World, ns: string, name: string, replicas: number, created: Date, withHpa: boolean, withIngress: boolean, priorityClassName?: string, os?: 'windows'): void {
   const r = w.rng;
   const hash = r.suffix(10);
   const selector = { app: name };
   const depUid = r.uuid();
   const rsName = `${name}-${hash}`;
   const rsUid = r.uuid();
-  const t = template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName, nodeSelector: { 'kubernetes.io/os': 'linux' } } : {});
+  const t = os === 'windows'
+    ? windowsTemplate(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid))
+    : template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName, nodeSelector: { 'kubernetes.io/os': 'linux' } } : {});
   const dep = deploymentObject({ name, namespace: ns, uid: depUid, created, template: { ...t, labels: { app: name } }, replicas, selector });
   w.store.put(RES.deployments, dep, true);
   const rs = replicaSetObject({ name: rsName, namespace: ns, uid: rsUid, created, template: t, replicas, selector: { app: name, 'pod-template-hash': hash }, deployment: dep });

@@ -41,6 +41,7 @@ export interface NodeState {
   /** Sum of the requests of the pods bound here (the scheduler keeps it within allocatable). */
   requestedCpuMilli: number;
   requestedMemoryBytes: number;
+  os: 'linux' | 'windows';
 }
 
 /** What the node object says a node can allocate (objects.ts: capacity minus the kubelet's reservations). */
@@ -59,9 +60,10 @@ export function podRequests(t: PodTemplate): { cpuMilli: number; memoryBytes: nu
   return { cpuMilli, memoryBytes };
 }
 
-function fits(n: NodeState, req: { cpuMilli: number; memoryBytes: number }): boolean {
+function fits(n: NodeState, req: { cpuMilli: number; memoryBytes: number; os?: string }): boolean {
   const a = allocatableOf(n);
-  return n.pods.size < n.maxPods && n.requestedCpuMilli + req.cpuMilli <= a.cpuMilli && n.requestedMemoryBytes + req.memoryBytes <= a.memoryBytes;
+  // Linux pods go to Linux nodes (real workloads select kubernetes.io/os; Windows nodes carry a taint).
+  return (req.os ?? 'linux') === n.os && n.pods.size < n.maxPods && n.requestedCpuMilli + req.cpuMilli <= a.cpuMilli && n.requestedMemoryBytes + req.memoryBytes <= a.memoryBytes;
 }
 
 export type OwnerKind = 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job';
@@ -148,7 +150,7 @@ export class World {
    * being seeded: the next such node, round-robin; afterwards: the least-loaded ready, schedulable one.
    * Undefined when no node has room (a real cluster leaves the pod Pending).
    */
-  pickNode(req: { cpuMilli: number; memoryBytes: number } = { cpuMilli: 0, memoryBytes: 0 }): NodeState | undefined {
+  pickNode(req: { cpuMilli: number; memoryBytes: number; os?: string } = { cpuMilli: 0, memoryBytes: 0 }): NodeState | undefined {
     if (this.seeding) {
       const nodes = this.nodeList ??= [...this.nodes.values()];
       for (let tries = 0; tries < nodes.length; tries++) {
@@ -173,7 +175,7 @@ export class World {
 
   /** Creates a pod for `owner` on `node` (or the scheduler's pick). quiet = initial world, no events. */
   createPod(owner: Owner, name: string, node: NodeState | undefined, created: Date, quiet = false): PodRecord | undefined {
-    const target = node ?? this.pickNode(podRequests(owner.template));
+    const target = node ?? this.pickNode({ ...podRequests(owner.template), os: owner.template.nodeSelector?.['kubernetes.io/os'] });
     if (!target) return undefined;
     const rng = this.rng;
     const ns = owner.obj.metadata.namespace!;
@@ -286,7 +288,7 @@ export class World {
   }
 
   desiredReplicas(owner: Owner): number {
-    if (owner.kind === 'DaemonSet') return [...this.nodes.values()].filter((n) => n.ready).length;
+    if (owner.kind === 'DaemonSet') return [...this.nodes.values()].filter((n) => n.ready && daemonRunsOn(owner, n)).length;
     if (owner.kind === 'Job') return owner.pods.size;
     return Number((owner.obj.spec as WorkloadSpecFields | undefined)?.replicas ?? 0);
   }
@@ -297,7 +299,7 @@ export class World {
     if (owner.kind === 'DaemonSet') {
       const covered = new Set([...owner.pods].map((p) => p.nodeName));
       for (const n of this.nodes.values()) {
-        if (!covered.has(n.name) && n.ready) this.createPod(owner, `${owner.podPrefix}${this.rng.suffix(5)}`, n, now, quiet);
+        if (!covered.has(n.name) && n.ready && daemonRunsOn(owner, n)) this.createPod(owner, `${owner.podPrefix}${this.rng.suffix(5)}`, n, now, quiet);
       }
     } else if (owner.kind !== 'Job') {
       const desired = this.desiredReplicas(owner);
@@ -463,13 +465,19 @@ export class World {
             ],
       });
     }
-    return { name: n.name, address: n.address, kubeletPort: n.kubeletPort, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, startTime: n.bootTime, kubernetesVersion: this.options.gitVersion, ready: n.ready, pods, seed: n.seed };
+    return { name: n.name, address: n.address, kubeletPort: n.kubeletPort, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, startTime: n.bootTime, kubernetesVersion: this.options.gitVersion, ready: n.ready, pods, seed: n.seed, os: n.os };
   }
 
   stop(): void {
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     this.reconcileTimer = undefined;
   }
+}
+
+/** A daemonset's pods run on the nodes its nodeSelector's OS names (every node without one). */
+function daemonRunsOn(owner: Owner, n: NodeState): boolean {
+  const os = owner.template.nodeSelector?.['kubernetes.io/os'];
+  return !os || os === n.os;
 }
 
 function ordinal(name: string): number {
