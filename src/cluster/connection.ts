@@ -1,12 +1,16 @@
 // One cluster's connection: credentials from a kubeconfig context or the in-cluster service account
-// (loaded by @kubernetes/client-node, which knows every auth flavour: tokens, token files, client certs,
-// exec plugins), TLS verified against the cluster CA, and one keep-alive HTTP pool (undici) for the
-// API server and, through it, the kubelets.
+// (loaded by @kubernetes/client-node; `credentials.ts` keeps the Authorization header current: token files,
+// basic auth, exec plugins, auth providers), TLS verified against the cluster CA with client certificates
+// re-read on rotation, a proxy when the kubeconfig or the environment names one (`transport.ts`), and one
+// keep-alive HTTP pool (undici) for the API server and, through it, the kubelets.
 import { KubeConfig } from '@kubernetes/client-node';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import type { RequestOptions } from 'node:https';
-import { log, registerSecret } from '../log.js';
+import { log } from '../log.js';
+import { ClusterAuth } from './credentials.js';
+import { tokenFileOf } from './token-file.js';
+import { ClusterTls, apiDispatcher, proxyFor, type TlsMaterial } from './transport.js';
 
 export interface ConnectionOptions {
   name: string;
@@ -35,38 +39,40 @@ export interface RawResponse {
   body: Readable & { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer>; dump(): Promise<void> };
 }
 
-/** Auth headers are re-read this often so that rotating tokens (token files, exec plugins) keep working. */
-const AUTH_REFRESH_MS = 60_000;
-
 export class ClusterConnection {
   readonly name: string;
   readonly server: URL;
   readonly contextName: string;
-  private readonly kc: KubeConfig;
-  private readonly dispatcher: Agent;
-  /** CA / client certificate material from the kubeconfig (direct kubelet access reuses it). */
-  readonly tls: RequestOptions;
-  private cachedAuth: Record<string, string> = {};
-  private authReadAt = 0;
+  /** The proxy the API server is reached through (null: none). */
+  readonly proxy: string | null;
+  private dispatcher: Dispatcher;
+  private material: TlsMaterial;
 
-  private constructor(name: string, kc: KubeConfig, server: URL, tls: RequestOptions, connections: number) {
+  private constructor(
+    name: string,
+    kc: KubeConfig,
+    server: URL,
+    private readonly auth: ClusterAuth,
+    private readonly clusterTls: ClusterTls,
+    private readonly connections: number,
+  ) {
     this.name = name;
-    this.kc = kc;
     this.server = server;
     this.contextName = kc.getCurrentContext();
-    this.tls = tls;
-    this.dispatcher = new Agent({
-      connections,
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-      connect: {
-        ca: tls.ca as string | undefined,
-        cert: tls.cert as string | undefined,
-        key: tls.key as string | undefined,
-        rejectUnauthorized: tls.rejectUnauthorized !== false,
-        servername: (tls as { servername?: string }).servername,
-      },
-    });
+    this.proxy = proxyFor(server, kc.getCurrentCluster()?.proxyUrl);
+    this.material = clusterTls.material();
+    this.dispatcher = apiDispatcher(this.material, this.proxy, connections);
+  }
+
+  /** CA / client certificate material now in use (direct kubelet access reuses it). */
+  get tls(): RequestOptions {
+    const m = this.material;
+    return { ca: m.ca, cert: m.cert, key: m.key, rejectUnauthorized: m.rejectUnauthorized, servername: m.servername };
+  }
+
+  /** Refreshes of the credential forced by 401s since the start. */
+  get forcedAuthRefreshes(): number {
+    return this.auth.forcedRefreshes;
   }
 
   static async open(o: ConnectionOptions): Promise<ClusterConnection> {
@@ -83,30 +89,36 @@ export class ClusterConnection {
     }
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`cluster ${o.name}: kubeconfig has no current cluster (set a context)`);
-    const tls: RequestOptions = {};
-    await kc.applyToHTTPSOptions(tls);
+    const user = kc.getCurrentUser();
+    const auth = new ClusterAuth(kc, o.inCluster ? null : tokenFileOf(o.kubeconfig, user?.name));
+    await auth.current(); // an exec plugin's client certificate comes with its token
+    const tls = new ClusterTls(cluster, user, () => auth.execTls);
     if (cluster.skipTLSVerify) log('cluster').warn({ cluster: o.name }, 'TLS verification of the API server is OFF (insecure-skip-tls-verify in kubeconfig)');
-    const conn = new ClusterConnection(o.name, kc, new URL(cluster.server), tls, o.connections ?? 64);
-    await conn.refreshAuth(true);
+    const conn = new ClusterConnection(o.name, kc, new URL(cluster.server), auth, tls, o.connections ?? 64);
+    if (conn.proxy) log('cluster').info({ cluster: o.name, proxy: conn.proxy.replace(/\/\/[^@/]*@/, '//****@') }, 'API server reached through a proxy');
     return conn;
   }
 
-  /** Current auth headers (Authorization …), re-read from the kubeconfig at most once a minute. */
+  /** Current auth headers (Authorization …): re-read when due, when a token file changed, or after a 401. */
   authHeaders(): Promise<Record<string, string>> {
-    return this.refreshAuth();
+    return this.auth.current();
   }
 
-  private async refreshAuth(force = false): Promise<Record<string, string>> {
-    if (!force && Date.now() - this.authReadAt < AUTH_REFRESH_MS) return this.cachedAuth;
-    const opts: RequestOptions = { headers: {} };
-    await this.kc.applyToHTTPSOptions(opts);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k.toLowerCase()] = v;
-    const auth = headers.authorization;
-    if (auth) registerSecret(auth.replace(/^Bearer\s+/i, ''), { rotating: true }); // re-registered each refresh: stays fresh
-    this.cachedAuth = headers;
-    this.authReadAt = Date.now();
-    return headers;
+  /** A request sent with these headers was refused 401 (the kubelet client reports its own). */
+  async unauthorized(sent: Record<string, string>): Promise<void> {
+    await this.auth.rejected(sent.authorization);
+  }
+
+  /** The pool for the next request: a new one once a client certificate file changed (rotation). */
+  private currentDispatcher(): Dispatcher {
+    if (this.clusterTls.changed()) {
+      const old = this.dispatcher;
+      this.material = this.clusterTls.material();
+      this.dispatcher = apiDispatcher(this.material, this.proxy, this.connections);
+      log('cluster').info({ cluster: this.name }, 'client certificate changed on disk: new connections use it');
+      void old.close().catch(() => old.destroy());
+    }
+    return this.dispatcher;
   }
 
   /** Issues a GET (or other method) against the API server; the caller consumes or dumps the body. */
@@ -114,7 +126,8 @@ export class ClusterConnection {
     path: string,
     o: { method?: Dispatcher.HttpMethod; timeoutMs?: number; signal?: AbortSignal; accept?: string; body?: string; contentType?: string; gzip?: boolean } = {},
   ): Promise<RawResponse> {
-    const headers: Record<string, string> = { ...(await this.refreshAuth()), accept: o.accept ?? 'application/json', 'user-agent': 'kubepulse' };
+    const auth = await this.auth.current();
+    const headers: Record<string, string> = { ...auth, accept: o.accept ?? 'application/json', 'user-agent': 'kubepulse' };
     if (o.contentType) headers['content-type'] = o.contentType;
     if (o.gzip) headers['accept-encoding'] = 'gzip';
     // A server URL may carry a path prefix (e.g. behind a proxy): append, never resolve.
@@ -123,12 +136,12 @@ export class ClusterConnection {
       method: o.method ?? 'GET',
       headers,
       body: o.body,
-      dispatcher: this.dispatcher,
+      dispatcher: this.currentDispatcher(),
       signal: o.signal,
       headersTimeout: o.timeoutMs,
       bodyTimeout: o.timeoutMs,
     });
-    if (res.statusCode === 401) this.authReadAt = 0; // re-read credentials on the next call
+    if (res.statusCode === 401) await this.auth.rejected(auth.authorization);
     return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 

@@ -13,6 +13,7 @@ import { KubeletClient, type KubeletSource } from '../scrape/kubelet-fetch.js';
 import type { MetricPipeline } from '../scrape/pipeline.js';
 import { scrapeSummaryWithFallback } from '../scrape/summary-fallback.js';
 import { Backoff, sleep } from '../util/backoff.js';
+import { NodeFreshness, staleMessage, type StaleNode } from '../health/node-freshness.js';
 import { PodIndex, followPods } from './pod-index.js';
 
 export interface ClusterStatus {
@@ -26,8 +27,13 @@ export interface ClusterStatus {
   pods: number;
   lastSampleAt: string | null;
   watches: Array<{ kind: string; state: string; objects: number; relists: number; rewatches: number; retries: number; lastEventAt: string | null; lastError: string | null }>;
-  scrapes: Record<string, { nodes: number; ok: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy']; latencyMs?: { p50: number | null; max: number | null } }>;
-  nodesNotReporting: Array<{ node: string; source: string; lastError: string | null; lastSuccessAt: string | null }>;
+  /** Per source: `ok` nodes answer with new samples, `stale` ones answer with none new (frozen), `failing` ones fail. */
+  scrapes: Record<string, { nodes: number; ok: number; stale: number; failing: number; cyclesOnTime: number; cyclesLate: number; lateBy: ScrapeScheduler['lateBy']; latencyMs?: { p50: number | null; max: number | null } }>;
+  /** Failing and stale nodes (state says which); a stale one has the time and age of its newest sample. */
+  nodesNotReporting: Array<{
+    node: string; source: string; state: 'failing' | 'stale'; lastError: string | null; lastSuccessAt: string | null;
+    newestSampleAt?: string | null; newestSampleAgeS?: number | null;
+  }>;
   error: string | null;
 }
 
@@ -54,6 +60,8 @@ export class ClusterCollector {
   /** namespace/name → uid of live pods: /metrics/resource names pods, the tables key them by uid. */
   private readonly pods = new PodIndex();
   private readonly nodeNames = new Map<string, string>(); // uid → node name
+  /** Whether each node's kubelet still serves new samples (a frozen one answers, with old ones). */
+  private readonly freshness = new NodeFreshness();
   private stopped = false;
   private startLoop: Promise<void> | null = null;
   private connectError: string | null = null;
@@ -104,6 +112,7 @@ export class ClusterCollector {
     this.kubelet = new KubeletClient(conn, {
       access: this.settings.kubelet_access,
       insecureSkipTlsVerify: this.settings.insecure_skip_tls_verify,
+      kubeletCaFile: this.settings.kubelet_ca,
       timeoutMs: this.settings.scrape_timeout,
       addressOf: (node) => this.nodeAddresses.get(node) ?? null,
     });
@@ -125,8 +134,10 @@ export class ClusterCollector {
                 clusterId: this.deps.clusterId, cluster: this.name, node: n, source: src, body, scrapedAt: new Date(), intervalMs,
                 summaryCollected: this.settings.summary_interval > 0,
                 resolvePodUid: (ns, pod) => this.pods.uidOf(ns, pod),
+                apiPodUid: this.pods.hasMirrors ? (uid) => this.pods.apiUidOf(uid) : undefined,
               });
               if (sampleAt && (!this.lastSampleAt || sampleAt > this.lastSampleAt)) this.lastSampleAt = sampleAt;
+              this.freshness.note(n, src, sampleAt, intervalMs);
             };
             // The resource fallback only when /metrics/resource is not scraped on its own schedule.
             if (source === 'summary' && !this.settings.resource_interval) {
@@ -171,11 +182,17 @@ export class ClusterCollector {
     const address = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? null;
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? null;
     this.nodeAddresses.set(name, { address, port });
-    for (const s of this.schedulers.values()) s.addNode(name);
+    // Windows kubelets have no cAdvisor endpoint (404): their nodes are scraped for the rest only.
+    const windows = node.status?.nodeInfo?.operatingSystem === 'windows' || node.metadata.labels?.['kubernetes.io/os'] === 'windows';
+    for (const [source, s] of this.schedulers) {
+      if (windows && source === 'cadvisor') s.removeNode(name);
+      else s.addNode(name);
+    }
   }
 
   private dropNode(name: string): void {
     this.nodeAddresses.delete(name);
+    this.freshness.forget(name);
     for (const s of this.schedulers.values()) s.removeNode(name);
     this.deps.pipeline.forgetNode(this.deps.clusterId, name);
   }
@@ -196,16 +213,22 @@ export class ClusterCollector {
     const notReporting: ClusterStatus['nodesNotReporting'] = [];
     for (const [source, s] of this.schedulers) {
       const nodes = s.nodes;
-      scrapes[source] = {
-        nodes: nodes.length,
-        ok: nodes.filter((n) => n.ok === true).length,
-        failing: nodes.filter((n) => n.ok === false).length,
-        cyclesOnTime: s.cyclesOnTime,
-        cyclesLate: s.cyclesLate,
-        lateBy: { ...s.lateBy },
-        latencyMs: latencySummary(nodes),
-      };
-      for (const n of nodes) if (n.ok === false) notReporting.push(nodeProblem(n, source));
+      let ok = 0;
+      let stale = 0;
+      let failing = 0;
+      for (const n of nodes) {
+        if (n.ok === false) {
+          failing++;
+          notReporting.push(nodeProblem(n, source));
+        } else if (n.ok === true) {
+          const st = this.freshness.staleness(n.node, source);
+          if (st) {
+            stale++;
+            notReporting.push(staleProblem(n, st));
+          } else ok++;
+        }
+      }
+      scrapes[source] = { nodes: nodes.length, ok, stale, failing, cyclesOnTime: s.cyclesOnTime, cyclesLate: s.cyclesLate, lateBy: { ...s.lateBy }, latencyMs: latencySummary(nodes) };
     }
     const api = this.probe?.status;
     return {
@@ -243,6 +266,14 @@ function latencySummary(nodes: NodeScrapeStatus[]): { p50: number | null; max: n
   return ms.length ? { p50: ms[Math.floor((ms.length - 1) / 2)], max: ms[ms.length - 1] } : { p50: null, max: null };
 }
 
-function nodeProblem(n: NodeScrapeStatus, source: string) {
-  return { node: n.node, source, lastError: n.lastError, lastSuccessAt: n.lastSuccessAt ? new Date(n.lastSuccessAt).toISOString() : null };
+function nodeProblem(n: NodeScrapeStatus, source: string): ClusterStatus['nodesNotReporting'][number] {
+  return { node: n.node, source, state: 'failing', lastError: n.lastError, lastSuccessAt: n.lastSuccessAt ? new Date(n.lastSuccessAt).toISOString() : null };
+}
+
+function staleProblem(n: NodeScrapeStatus, st: StaleNode): ClusterStatus['nodesNotReporting'][number] {
+  return {
+    node: n.node, source: st.source, state: 'stale', lastError: staleMessage(st), lastSuccessAt: n.lastSuccessAt ? new Date(n.lastSuccessAt).toISOString() : null,
+    newestSampleAt: st.newestSampleAt?.toISOString() ?? null,
+    newestSampleAgeS: st.newestSampleAgeMs === null ? null : Math.round(st.newestSampleAgeMs / 1000),
+  };
 }

@@ -59,6 +59,7 @@ const collectionShape = {
   scrape_concurrency: z.number().int().min(1).max(1024),
   kubelet_access: z.enum(['proxy', 'direct']),
   insecure_skip_tls_verify: z.boolean(),
+  kubelet_ca: z.string(),
 };
 
 export const COLLECTION_DEFAULTS = {
@@ -72,6 +73,7 @@ export const COLLECTION_DEFAULTS = {
   scrape_concurrency: 32,
   kubelet_access: 'proxy',
   insecure_skip_tls_verify: false,
+  kubelet_ca: '',
 } as const;
 
 /** Each schema of a shape with its default filled in before parsing (zod's prefault), keyed as the shape. */

@@ -38,13 +38,24 @@ export function buildRegistry(get: Get): Registry {
   gauge('kubepulse_cluster_watch_up', 'Whether an inventory watch is established (1) or not (0).', ['cluster', 'kind'], (g, st) => {
     for (const c of st.clusters) for (const w of c.watches) g.set({ cluster: c.name, kind: w.kind }, w.state === 'watching' ? 1 : 0);
   });
-  gauge('kubepulse_cluster_nodes_not_reporting', 'Node and source pairs whose last kubelet scrape failed.', ['cluster'], (g, st) => {
+  gauge('kubepulse_cluster_nodes_not_reporting', 'Node and source pairs whose last kubelet scrape failed or whose kubelet serves no new sample (stale).', ['cluster'], (g, st) => {
     for (const c of st.clusters) g.set({ cluster: c.name }, c.nodesNotReporting.length);
   });
-  gauge('kubepulse_cluster_scrape_nodes', 'Nodes scraped per source, by outcome of their last scrape.', ['cluster', 'source', 'outcome'], (g, st) => {
+  // Per node only for the stale ones (bounded like nodesNotReporting): a frozen kubelet answers every
+  // scrape, so nothing else shows it.
+  gauge('kubepulse_node_sample_stale', 'Nodes whose kubelet answers but serves no new sample (frozen), per source.', ['cluster', 'node', 'source'], (g, st) => {
+    for (const c of st.clusters) for (const n of c.nodesNotReporting) if (n.state === 'stale') g.set({ cluster: c.name, node: n.node, source: n.source }, 1);
+  });
+  gauge('kubepulse_node_newest_sample_age_seconds', 'Age of the newest sample of a stale node (collector clock minus kubelet sample time).', ['cluster', 'node', 'source'], (g, st) => {
+    for (const c of st.clusters) {
+      for (const n of c.nodesNotReporting) if (n.state === 'stale' && n.newestSampleAgeS != null) g.set({ cluster: c.name, node: n.node, source: n.source }, n.newestSampleAgeS);
+    }
+  });
+  gauge('kubepulse_cluster_scrape_nodes', 'Nodes scraped per source, by outcome of their last scrape (stale: answered with no new sample).', ['cluster', 'source', 'outcome'], (g, st) => {
     for (const c of st.clusters) {
       for (const [source, s] of Object.entries(c.scrapes)) {
         g.set({ cluster: c.name, source, outcome: 'ok' }, s.ok);
+        g.set({ cluster: c.name, source, outcome: 'stale' }, s.stale ?? 0);
         g.set({ cluster: c.name, source, outcome: 'failing' }, s.failing);
       }
     }

@@ -27,7 +27,9 @@ export function healthEvents(prev: Snapshot | null, next: Snapshot): HealthEvent
     const was = new Set(p?.nodesNotReporting.map((n) => `${n.node}\u0000${n.source}`) ?? []);
     const now = new Set(c.nodesNotReporting.map((n) => `${n.node}\u0000${n.source}`));
     for (const n of c.nodesNotReporting) {
-      if (!was.has(`${n.node}\u0000${n.source}`)) out.push({ level: 'warn', msg: 'node not reporting', fields: { cluster: c.name, node: n.node, source: n.source, cause: n.lastError, lastSuccessAt: n.lastSuccessAt } });
+      if (was.has(`${n.node}\u0000${n.source}`)) continue;
+      const msg = n.state === 'stale' ? 'node not reporting: its kubelet serves no new sample' : 'node not reporting';
+      out.push({ level: 'warn', msg, fields: { cluster: c.name, node: n.node, source: n.source, state: n.state, cause: n.lastError, lastSuccessAt: n.lastSuccessAt } });
     }
     for (const n of p?.nodesNotReporting ?? []) {
       if (!now.has(`${n.node}\u0000${n.source}`)) out.push({ level: 'info', msg: 'node reporting again', fields: { cluster: c.name, node: n.node, source: n.source } });

@@ -6,6 +6,7 @@ import { decodeCadvisorText } from '../metrics/sources/cadvisor.js';
 import { decodeResource } from '../metrics/sources/resource.js';
 import type { StartTimes } from '../metrics/sources/decode-util.js';
 import type { IngestInput } from './pipeline.js';
+import { toApiPodUids } from './static-pod-uids.js';
 
 export interface Decoded {
   rows: MetricRows;
@@ -14,6 +15,12 @@ export interface Decoded {
 }
 
 export function decodePayload(input: IngestInput): Decoded {
+  const d = decodeSource(input);
+  if (input.apiPodUid) toApiPodUids(d, input.apiPodUid);
+  return d;
+}
+
+function decodeSource(input: IngestInput): Decoded {
   switch (input.source) {
     case 'summary':
       return decodeSummary(input.body, { scrapeTime: input.scrapedAt });

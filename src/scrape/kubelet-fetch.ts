@@ -1,6 +1,7 @@
 // Fetches one kubelet endpoint of one node: through the API server's node proxy (the default: works
 // from outside the cluster) or directly at https://{InternalIP}:{kubeletPort} (in-cluster deployments),
 // with the cluster CA or an explicit, loudly logged insecure_skip_tls_verify. Bodies are size-bounded.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { ClusterConnection } from '../cluster/connection.js';
 import { httpErrorFrom } from '../cluster/connection.js';
@@ -21,6 +22,8 @@ const MAX_BODY_BYTES = 64 * 2 ** 20;
 export interface KubeletClientOptions {
   access: 'proxy' | 'direct';
   insecureSkipTlsVerify: boolean;
+  /** PEM file of the kubelets' CA for direct access ('' or absent: the cluster CA). */
+  kubeletCaFile?: string;
   timeoutMs: number;
   addressOf: (node: string) => { address: string | null; port: number | null } | null;
   maxBodyBytes?: number;
@@ -28,6 +31,8 @@ export interface KubeletClientOptions {
 
 export class KubeletClient {
   private direct: Agent | null = null;
+  /** An unreadable kubelet_ca: every direct fetch fails with it (the node status shows why). */
+  private caError: Error | null = null;
 
   constructor(
     private readonly conn: ClusterConnection,
@@ -37,11 +42,20 @@ export class KubeletClient {
       if (o.insecureSkipTlsVerify) {
         log('metrics').warn({ cluster: conn.name }, 'kubelet TLS verification is OFF (insecure_skip_tls_verify = true): kubelet identities are not checked');
       }
+      let ca = conn.tls.ca as Buffer | string | undefined;
+      if (o.kubeletCaFile) {
+        try {
+          ca = readKubeletCa(o.kubeletCaFile);
+        } catch (e) {
+          this.caError = e as Error;
+          log('metrics').error({ cluster: conn.name, err: this.caError.message }, 'kubelet CA unreadable: direct kubelet requests fail');
+        }
+      }
       this.direct = new Agent({
         connections: 4,
         keepAliveTimeout: 30_000,
         connect: {
-          ca: conn.tls.ca as string | undefined,
+          ca,
           cert: conn.tls.cert as string | undefined,
           key: conn.tls.key as string | undefined,
           rejectUnauthorized: !o.insecureSkipTlsVerify,
@@ -61,18 +75,21 @@ export class KubeletClient {
     let headers: Record<string, string | string[] | undefined>;
     let body: AsyncIterable<Buffer> & { text(): Promise<string>; dump(): Promise<void> };
     if (this.direct) {
+      if (this.caError) throw this.caError;
       const target = this.o.addressOf(node);
       if (!target?.address || !target.port) throw new Error(`${what}: node has no InternalIP / kubelet port in its status`);
       const host = target.address.includes(':') ? `[${target.address}]` : target.address;
+      const auth = await this.conn.authHeaders();
       const res = await request(`https://${host}:${target.port}${path}`, {
         dispatcher: this.direct,
-        headers: { ...(await this.conn.authHeaders()), accept: '*/*', 'user-agent': 'kubepulse' },
+        headers: { ...auth, accept: '*/*', 'user-agent': 'kubepulse' },
         signal,
         headersTimeout: this.o.timeoutMs,
         bodyTimeout: this.o.timeoutMs,
       });
       ({ statusCode: status, headers } = res);
       body = res.body as typeof body;
+      if (status === 401) await this.conn.unauthorized(auth);
     } else {
       const res = await this.conn.raw(`/api/v1/nodes/${encodeURIComponent(node)}/proxy${path}`, { signal, timeoutMs: this.o.timeoutMs, accept: '*/*' });
       ({ status, headers } = res);
@@ -84,6 +101,14 @@ export class KubeletClient {
 
   async close(): Promise<void> {
     await this.direct?.close();
+  }
+}
+
+function readKubeletCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new Error(`kubelet_ca ${file}: cannot read it (${(e as Error).message})`, { cause: e });
   }
 }
 

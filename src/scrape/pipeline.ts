@@ -19,6 +19,11 @@ export interface IngestInput {
   summaryCollected?: boolean;
   /** Pod UID by namespace/name, for /metrics/resource (its series name pods, not UIDs). */
   resolvePodUid?: (namespace: string, pod: string) => string | undefined;
+  /**
+   * The API UID of a pod the kubelet reports under another one (a static pod's config hash → its mirror
+   * pod's UID); absent, or undefined for a UID, keeps the kubelet's.
+   */
+  apiPodUid?: (kubeletUid: string) => string | undefined;
 }
 
 export interface MetricPipeline {

@@ -10,13 +10,13 @@ import { buildRegistry } from '../../src/health/prometheus.js';
 import type { ClusterStatus } from '../../src/collector/cluster-collector.js';
 import type { DatabaseState } from '../../src/store/database.js';
 
-function report(o: { down?: string[]; notReporting?: Array<{ node: string; source: string }>; db?: DatabaseState; spoolBytes?: number; dropped?: number }): StatusReport {
+function report(o: { down?: string[]; notReporting?: Array<{ node: string; source: string; state?: 'failing' | 'stale'; newestSampleAgeS?: number }>; db?: DatabaseState; spoolBytes?: number; dropped?: number }): StatusReport {
   // The fields the health model reads; the scheduler's lateBy breakdown is not among them.
   const cluster = (name: string): Omit<ClusterStatus, 'scrapes'> & { scrapes: Record<string, Omit<ClusterStatus['scrapes'][string], 'lateBy'>> } => ({
     name, id: 1, api: o.down?.includes(name) ? 'unreachable' : 'healthy', apiLatencyMs: 12, apiError: null, version: 'v1.35.0', nodes: 2, pods: 6,
     lastSampleAt: '2026-01-01T00:00:00.000Z', watches: [{ kind: 'pod', state: 'watching', objects: 6, relists: 1, rewatches: 0, retries: 0, lastEventAt: null, lastError: null }],
-    scrapes: { summary: { nodes: 2, ok: 2, failing: 0, cyclesOnTime: 5, cyclesLate: 0 } },
-    nodesNotReporting: name === 'east' ? (o.notReporting ?? []).map((n) => ({ ...n, lastError: 'timeout', lastSuccessAt: null })) : [],
+    scrapes: { summary: { nodes: 2, ok: 2, stale: 0, failing: 0, cyclesOnTime: 5, cyclesLate: 0 } },
+    nodesNotReporting: name === 'east' ? (o.notReporting ?? []).map((n) => ({ state: 'failing' as const, ...n, lastError: 'timeout', lastSuccessAt: null })) : [],
     error: null,
   });
   return {

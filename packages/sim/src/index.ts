@@ -10,6 +10,7 @@ import { FaultInjector, parseFaults, defaultFaults, type FaultConfig } from './f
 import { Kubelets, nodeAddress } from './kubelets.js';
 import { ApiServer, type AdminHandler } from './apiserver/server.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
+import { SimCredentials } from './credentials.js';
 import { STDERR_LOGGER, type SimLogger } from './logger.js';
 
 export type { SimLogger } from './logger.js';
@@ -40,6 +41,11 @@ export interface SimOptions {
   directKubelets?: boolean;
   /** Where the sim logs (default: warnings and errors to stderr). The token is the caller's to redact. */
   logger?: SimLogger;
+  /** The last this many nodes are Windows Server workers: their kubelets serve no cAdvisor endpoint (404) and
+   *  a summary without what Windows cannot measure (system containers, rlimit, RSS, page faults, PSI, swap). */
+  windowsNodes?: number;
+  /** The kubelets' housekeeping period: how often their stats take a new sample (default 10 000, ≥ 100). */
+  housekeepingMs?: number;
 }
 
 export interface SimCluster {
@@ -67,6 +73,13 @@ export interface SimCluster {
   /** Forgets the watch history: watches from older resourceVersions get 410. */
   compact(): void;
   setNodeReady(node: string, ready: boolean): void;
+  /**
+   * Who may call the apiserver and the kubelets: `token` is valid from the start; add more tokens or
+   * basic-auth users, revoke any token (a revoked one gets 401 everywhere), count 401s per rejected token.
+   */
+  credentials: Pick<SimCredentials, 'addToken' | 'revokeToken' | 'addBasicUser' | 'revokeCertUser' | 'rejected' | 'lastCertUser'>;
+  /** A client certificate (PEM) signed by the cluster CA for `user`, which the apiserver accepts as that user. */
+  issueClientCert(user: string): { certPem: string; keyPem: string };
   /** Node names in order, with their direct kubelet address and port. */
   nodes(): Array<{ name: string; address: string; kubeletPort: number; ready: boolean }>;
   /** Pod count and resourceVersion, for tests and logs. */
@@ -91,6 +104,7 @@ function checkOptions(o: SimOptions): void {
   if (!o.name || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name)) throw new Error(`sim name "${o.name}": expected a DNS label (lower-case letters, digits, '-')`);
   if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 60_000) throw new Error(`sim nodes ${o.nodes}: expected an integer 1 … 60000`);
   if (!Number.isInteger(o.podsPerNode) || o.podsPerNode < 1 || o.podsPerNode > 250) throw new Error(`sim podsPerNode ${o.podsPerNode}: expected an integer 1 … 250`);
+  if (o.housekeepingMs !== undefined && !(o.housekeepingMs >= 100)) throw new Error(`sim housekeepingMs ${o.housekeepingMs}: expected a number of ms ≥ 100`);
 }
 
 export async function startSim(o: SimOptions): Promise<SimCluster> {
@@ -105,7 +119,8 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
   const addresses = Array.from({ length: o.nodes + SPARE_NODES }, (_, i) => nodeAddress(i));
   const pki = createSimPki(o.name, [host, '127.0.0.1'], addresses);
   const world = new World({ name: o.name, seed, minor, gitVersion, historyCapacity: o.historyCapacity ?? 10_000, eventCapacity: 1000, now: Date.now });
-  const kubelets = new Kubelets(world, faults, pki.kubelet, token, logger);
+  const credentials = new SimCredentials(token);
+  const kubelets = new Kubelets(world, faults, pki.kubelet, credentials, logger, undefined, o.housekeepingMs);
   const direct = o.directKubelets ?? true;
   const endpoints: Array<{ address: string; port: number }> = addresses.slice(0, o.nodes).map((address) => ({ address, port: 10250 }));
   if (direct) {
@@ -117,7 +132,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       batch.forEach((i, j) => (endpoints[i] = got[j]!));
     }
   }
-  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, nodeAddress: (i) => endpoints[i].address, kubeletPort: (i) => endpoints[i].port });
+  seedWorld(world, { nodes: o.nodes, podsPerNode: o.podsPerNode, windowsNodes: o.windowsNodes, nodeAddress: (i) => endpoints[i].address, kubeletPort: (i) => endpoints[i].port });
   for (const n of world.nodes.values()) kubelets.bind(n.address, n.kubeletPort, n.name);
   world.onNodeRemoved = (n) => kubelets.dropNode(n.name);
 
@@ -178,14 +193,15 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
     }
   };
   // Declared after the admin handler, which closes over it and only runs once the server listens.
-  const api = new ApiServer({ world, faults, kubelets, token, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
+  const api = new ApiServer({ world, faults, kubelets, credentials, caPem: pki.caPem, tls: pki.apiserver, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000, admin, logger });
   const port = await api.listen(host, o.port ?? 0);
   dynamics.start();
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ cluster: o.name, url, nodes: o.nodes, pods: world.podsByUid.size, version: gitVersion, startMs: Date.now() - t0 }, 'simulated cluster started');
 
   const handle: SimCluster = {
-    name: o.name, url, token, caPem: pki.caPem, options: o,
+    name: o.name, url, token, caPem: pki.caPem, options: o, credentials,
+    issueClientCert: (user) => pki.issueClientCert(user),
     deletePod(namespace, name) {
       const pod = world.store.get('v1/pods', namespace, name);
       if (!pod) throw new Error(`sim ${o.name}: pod ${namespace}/${name} not found`);

@@ -3,7 +3,7 @@
 // node's own loopback address (127.0.x.y) and kubelet port, as node.status lists them.
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import type { SimCredentials } from './credentials.js';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { World } from './model/world.js';
 import type { SimNodeView } from './kubelet/view.js';
@@ -21,13 +21,13 @@ export class Kubelets {
   private nodeByAddressPort = new Map<string, string>();
   private port = 0;
 
-  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private token: string, private logger: SimLogger, private create: CreateKubelet = createKubelet) {}
+  constructor(private world: World, private faults: FaultInjector, private tls: { certPem: string; keyPem: string }, private credentials: SimCredentials, private logger: SimLogger, private create: CreateKubelet = createKubelet, private housekeepingMs?: number) {}
 
   kubelet(node: string): SimKubelet | undefined {
     let k = this.byNode.get(node);
     if (!k && this.world.nodes.has(node)) {
       const w = this.world;
-      k = this.create(() => w.nodeView(node) ?? emptyView(node), { containerRestarted: (uid, c, reason, at) => w.containerRestarted(uid, c, reason, at) }, { now: w.options.now, logger: this.logger });
+      k = this.create(() => w.nodeView(node) ?? emptyView(node), { containerRestarted: (uid, c, reason, at) => w.containerRestarted(uid, c, reason, at) }, { now: w.options.now, logger: this.logger, housekeepingMs: this.housekeepingMs });
       this.byNode.set(node, k);
     }
     if (k) k.setFaults({ frozenSummary: this.faults.kubeletSpec(node).frozenSummary ?? false });
@@ -85,10 +85,7 @@ export class Kubelets {
 
   private handleDirect(req: IncomingMessage, res: ServerResponse): void {
     const node = this.nodeByAddressPort.get(`${req.socket.localAddress}:${req.socket.localPort}`);
-    const auth = req.headers.authorization ?? '';
-    const given = Buffer.from(auth.startsWith('Bearer ') ? auth.slice(7) : '');
-    const want = Buffer.from(this.token);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) {
+    if (!this.credentials.allows(req.headers.authorization)) {
       res.writeHead(401, { 'Content-Type': 'text/plain' });
       res.end('Unauthorized');
       return;

@@ -8,6 +8,8 @@ export interface SimPki {
   caPem: string;
   apiserver: { certPem: string; keyPem: string };
   kubelet: { certPem: string; keyPem: string };
+  /** A client certificate signed by the cluster CA (the user is its common name), as kubeadm's admin.conf has. */
+  issueClientCert(user: string): { certPem: string; keyPem: string };
 }
 
 function rsaKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
@@ -34,7 +36,7 @@ function validity(cert: forge.pki.Certificate, days: number): void {
 
 interface Signer { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey }
 
-function leafCert(signer: Signer, commonName: string, ips: string[], dnsNames: string[]): { certPem: string; keyPem: string } {
+function leafCert(signer: Signer, commonName: string, ips: string[], dnsNames: string[], usage: 'server' | 'client' = 'server'): { certPem: string; keyPem: string } {
   const pair = rsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(pair.publicKeyPem);
@@ -49,8 +51,8 @@ function leafCert(signer: Signer, commonName: string, ips: string[], dnsNames: s
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames },
+    usage === 'server' ? { name: 'extKeyUsage', serverAuth: true } : { name: 'extKeyUsage', clientAuth: true },
+    ...(altNames.length ? [{ name: 'subjectAltName', altNames }] : []),
   ]);
   cert.sign(signer.key, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: pair.privateKeyPem };
@@ -81,5 +83,6 @@ export function createSimPki(clusterName: string, apiserverIps: string[], kubele
     caPem: forge.pki.certificateToPem(ca),
     apiserver: leafCert(signer, 'kube-apiserver', apiserverIps, ['localhost', 'kubernetes', 'kubernetes.default']),
     kubelet: leafCert(signer, `kubelet-${clusterName}`, ['127.0.0.1', ...kubeletIps], ['localhost']),
+    issueClientCert: (user) => leafCert(signer, user, [], [], 'client'),
   };
 }

@@ -137,7 +137,9 @@ test('kubectl get --raw reaches every kubelet endpoint through the node proxy', 
   const apiPods = (await get<WireList<WirePod>>(sim, `/api/v1/pods?fieldSelector=spec.nodeName%3D${node}`)).json.items.filter(
     (p) => p.status.phase === 'Running' && Date.parse(p.status.startTime) < sampleAt,
   );
-  for (const p of apiPods) assert.ok(s.pods.some((sp) => sp.podRef.uid === p.metadata.uid), `summary has pod ${p.metadata.name}`);
+  // A static pod's kubelet reports its config hash, which its mirror pod names in an annotation.
+  const kubeletUid = (p: WirePod): string => p.metadata.annotations?.['kubernetes.io/config.mirror'] ?? p.metadata.uid;
+  for (const p of apiPods) assert.ok(s.pods.some((sp) => sp.podRef.uid === kubeletUid(p)), `summary has pod ${p.metadata.name}`);
   const cadvisor = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/metrics/cadvisor`]);
   assert.equal(cadvisor.code, 0, cadvisor.stderr);
   assert.match(cadvisor.stdout, /^container_cpu_usage_seconds_total\{/m);

@@ -37,6 +37,7 @@ export interface WireMeta {
   creationTimestamp: string;
   generation?: number;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
   deletionTimestamp?: string;
   ownerReferences?: Array<{ kind: string; name: string; uid: string }>;
 }

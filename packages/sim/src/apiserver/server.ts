@@ -2,8 +2,8 @@
 // the node proxy to the kubelets, simulated RBAC and fault injection, and the admin endpoint (/_sim/…,
 // documented in docs/SIM.md) that changes faults and dynamics at run time.
 import { createServer, type Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import type { World } from '../model/world.js';
 import { resourceByPath, groupVersion, type ResourceDef } from '../model/resources.js';
 import type { FaultInjector } from '../faults.js';
@@ -18,6 +18,7 @@ import { tableOf, wantsTable } from './table.js';
 import { metricsApi } from './metrics-api.js';
 import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
 import type { SimLogger } from '../logger.js';
+import type { SimCredentials } from '../credentials.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DISCOVERY_SLASHED = new Set(['/version/', '/api/', '/apis/', '/openapi/v2/']);
@@ -30,7 +31,9 @@ export interface ApiServerDeps {
   world: World;
   faults: FaultInjector;
   kubelets: Kubelets;
-  token: string;
+  credentials: SimCredentials;
+  /** The cluster CA: client certificates it signed authenticate their common name. */
+  caPem: string;
   tls: { certPem: string; keyPem: string };
   bookmarkIntervalMs: number;
   admin: AdminHandler;
@@ -114,7 +117,9 @@ export class ApiServer {
   private stopped = false;
 
   constructor(private deps: ApiServerDeps) {
-    this.server = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
+    // Client certificates are asked for, never required: a request with one signed by the cluster CA is
+    // that user's (SimCredentials decides), one without it needs a token or basic auth.
+    this.server = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem, ca: deps.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         if (e instanceof ApiError) sendStatus(res, e);
         else {
@@ -134,10 +139,7 @@ export class ApiServer {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    const auth = req.headers.authorization ?? '';
-    const given = Buffer.from(auth.startsWith('Bearer ') ? auth.slice(7).trim() : '');
-    const want = Buffer.from(this.deps.token);
-    return given.length === want.length && timingSafeEqual(given, want);
+    return this.deps.credentials.allows(req.headers.authorization, clientCertUser(req));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -315,4 +317,12 @@ function verbOf(method: string, route: Route, q: URLSearchParams): string {
     return route.name ? 'get' : 'list';
   }
   return { PATCH: 'patch', PUT: 'update', DELETE: 'delete', POST: 'create' }[method] ?? method.toLowerCase();
+}
+
+/** The common name of a client certificate the cluster CA signed, or undefined. */
+function clientCertUser(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' ? cn : undefined;
 }

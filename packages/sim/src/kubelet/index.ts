@@ -116,8 +116,11 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
   let featuresFor: { version: string; features: KubeletFeatures } | null = null;
 
   function features(view: SimNodeView): KubeletFeatures {
-    if (!featuresFor || featuresFor.version !== view.kubernetesVersion) {
-      featuresFor = { version: view.kubernetesVersion, features: kubeletFeatures(view.kubernetesVersion) };
+    const key = `${view.kubernetesVersion}/${view.os ?? 'linux'}`;
+    if (!featuresFor || featuresFor.version !== key) {
+      const f = kubeletFeatures(view.kubernetesVersion);
+      // Windows (winstats): no PSI, swap or process stats either.
+      featuresFor = { version: key, features: view.os === 'windows' ? { ...f, windows: true, psi: false, swap: false, processStats: false } : f };
     }
     return featuresFor.features;
   }
@@ -249,6 +252,8 @@ export function createKubelet(getView: () => SimNodeView, callbacks: SimKubeletC
         return { status: 200, contentType: JSON_TYPE, body: cachedBody(only ? 'summary-cpumem' : 'summary', s, bytes, (w) => writeSummary(s, { onlyCpuAndMemory: only }, w)) };
       }
       case '/metrics/cadvisor': {
+        // Windows kubelets have no cAdvisor: the route is not registered.
+        if (view.os === 'windows') return { status: 404, contentType: TEXT_TYPE, body: text('404 page not found\n'), headers: { 'X-Content-Type-Options': 'nosniff' } };
         const s = sampleAt(view);
         return { status: 200, contentType: PROM_TYPE, body: cachedBody('cadvisor', s, bytes, (w) => {
           const r = writeCadvisor(s, labelCaches.get(id), w);

@@ -75,7 +75,8 @@ function usage(j: JsonOut, x: Ctx, now: ArrayLike<number>, prev: ArrayLike<numbe
   j.end();
   j.objectField('memory').stamp('time', time, 0);
   if (availableBytes !== null) j.uint('availableBytes', availableBytes);
-  j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', now[C.pageFaults]).uint('majorPageFaults', now[C.majorPageFaults]);
+  j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes);
+  if (!x.s.features.windows) j.uint('rssBytes', m.rssBytes).uint('pageFaults', now[C.pageFaults]).uint('majorPageFaults', now[C.majorPageFaults]);
   if (psiOn) psi(j, now[b + 2], now[b + 3], stalled(now, prev, b + 2, tickS));
   j.end();
   if (psiOn) {
@@ -91,10 +92,12 @@ function cpu(j: JsonOut, time: string, nanoCores: number, coreNs: number, p: Psi
   j.end();
 }
 
-function memory(j: JsonOut, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number, majorPageFaults: number, p: Psi3 | null): void {
+/** `pageFaults` null: a Windows kubelet, which reports neither RSS nor page faults. */
+function memory(j: JsonOut, time: string, m: MemoryGauges, availableBytes: number | null, pageFaults: number | null, majorPageFaults: number, p: Psi3 | null): void {
   j.objectField('memory').stamp('time', time, 0);
   if (availableBytes !== null) j.uint('availableBytes', availableBytes);
-  j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes).uint('rssBytes', m.rssBytes).uint('pageFaults', pageFaults).uint('majorPageFaults', majorPageFaults);
+  j.uint('usageBytes', m.usageBytes).uint('workingSetBytes', m.workingSetBytes);
+  if (pageFaults !== null) j.uint('rssBytes', m.rssBytes).uint('pageFaults', pageFaults).uint('majorPageFaults', majorPageFaults);
   if (p) psi(j, p[0], p[1], p[2]);
   j.end();
 }
@@ -206,8 +209,9 @@ function head(j: JsonOut, x: Ctx): void {
   const time = x.time;
   const podsPsi = feat.psi ? psiFrom(s.qos.kubepods, s.qos.kubepodsPrev, s.tickS) : null;
   j.object().objectField('node').string('nodeName', s.view.name);
-  j.arrayField('systemContainers');
-  for (const sc of [s.kubelet, s.podsSystem]) {
+  // Windows kubelets have no cgroups to report system containers from: the key is left out.
+  if (!feat.windows) j.arrayField('systemContainers');
+  for (const sc of feat.windows ? [] : [s.kubelet, s.podsSystem]) {
     const isPods = sc.name === 'pods';
     // The kubelet's own cgroup stalls little; its PSI totals track its cpu time.
     const own: Psi3 = [sc.cpuNs / 2e4, sc.cpuNs / 2.2e4, 0];
@@ -218,12 +222,12 @@ function head(j: JsonOut, x: Ctx): void {
     if (feat.swap) j.objectField('swap').stamp('time', time, 0).uint('swapUsageBytes', 0).end();
     j.end();
   }
-  j.endArray();
+  if (!feat.windows) j.endArray();
   j.time('startTime', s.view.startTime.getTime());
   const n = s.node;
   const np = podsPsi && { cpu: [n.psi[0], n.psi[1], podsPsi.cpu[2]] as Psi3, mem: [n.psi[2], n.psi[3], podsPsi.mem[2]] as Psi3, io: [n.psi[4], n.psi[5], podsPsi.io[2]] as Psi3 };
   cpu(j, time, n.usageNanoCores, n.cpuNs, np && np.cpu);
-  memory(j, time, n.mem, n.availableBytes, n.pageFaults, n.majorPageFaults, np && np.mem);
+  memory(j, time, n.mem, n.availableBytes, feat.windows ? null : n.pageFaults, n.majorPageFaults, np && np.mem);
   if (np) io(j, time, np.io);
   if (!x.only) {
     network(j, time, [['eth0', n.rxBytes, 0, n.txBytes, 0], ['tunl0', 0, 0, 0, 0]]);
@@ -233,7 +237,7 @@ function head(j: JsonOut, x: Ctx): void {
     img('imageFs');
     if (feat.containerFs) img('containerFs');
     j.end();
-    j.objectField('rlimit').stamp('time', time, 0).uint('maxpid', 4194304).uint('curproc', s.curproc).end();
+    if (!feat.windows) j.objectField('rlimit').stamp('time', time, 0).uint('maxpid', 4194304).uint('curproc', s.curproc).end();
   }
   if (feat.swap) j.objectField('swap').stamp('time', time, 0).uint('swapAvailableBytes', s.swapCapacityBytes).uint('swapUsageBytes', 0).end();
   j.end();
@@ -298,7 +302,7 @@ function podKey(docKey: number, p: PodSample): number | string {
   for (let i = 0; i < cs.length; i++) c = c * 2 + (cs[i].memAvailableBytes === null ? 0 : 1);
   let v = 1;
   for (let i = 0; i < vs.length; i++) v = v * 2 + (vs[i].pvcName === null ? 0 : 1);
-  return ((docKey * 512 + c) * 131_072 + v) * 2 + (p.memAvailableBytes === null ? 0 : 1); // < 2^53: docKey < 2^22
+  return ((docKey * 512 + c) * 131_072 + v) * 2 + (p.memAvailableBytes === null ? 0 : 1); // < 2^53: docKey < 2^23
 }
 
 /** Writes the /stats/summary body into `w` (by default the shared scratch writer, valid until the next
@@ -306,13 +310,13 @@ function podKey(docKey: number, p: PodSample): number | string {
 export function writeSummary(s: NodeSample, opts: SummaryOptions, w: TextWriter = scratch.reset()): TextWriter {
   const x = context(s, opts);
   const f = s.features;
-  const docBits = (f.psi ? 1 : 0) | (f.swap ? 2 : 0) | (f.containerFs ? 4 : 0) | (f.processStats ? 8 : 0) | (x.only ? 16 : 0);
+  const docBits = (f.psi ? 1 : 0) | (f.swap ? 2 : 0) | (f.containerFs ? 4 : 0) | (f.processStats ? 8 : 0) | (x.only ? 16 : 0) | (f.windows ? 32 : 0);
   const nums = [x.nodeAvail, x.nodeCap, x.inodesFree, x.inodes];
   // The stamps' widths are part of the structure: a template's stamp text is patched in place only with
   // text of the same length, so nodes with other widths get templates of their own instead of re-recording.
   let widths = 0;
   for (const v of nums) widths = widths * 17 + Math.min(16, String(v).length);
-  const docKey = docBits + 32 * widths;
+  const docKey = docBits + 64 * widths;
   slots.start(w, x.time, x.volTime, nums);
   fragment(`doc${docKey}`, 0, headAndPods, x, null);
   const pods = s.pods;

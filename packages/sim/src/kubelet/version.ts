@@ -28,6 +28,8 @@ export interface KubeletFeatures {
   resourceSwap: boolean;
   /** /metrics/resource: container_swap_limit_bytes (newer than swap usage; gate at 1.33, our reading). */
   resourceSwapLimit: boolean;
+  /** A Windows kubelet: no system containers, rlimit, RSS or page faults in the summary; no cAdvisor. */
+  windows: boolean;
   /** Sandbox image of the version (appears as image= on pause container rows in cAdvisor). */
   pauseImage: string;
 }
@@ -57,6 +59,7 @@ export function kubeletFeatures(version: string): KubeletFeatures {
     resourceLegacyScrapeError: minor <= 29,
     resourceSwap: minor >= 28,
     resourceSwapLimit: minor >= 33,
+    windows: false,
     pauseImage: minor >= 33 ? 'registry.k8s.io/pause:3.10.1' : minor >= 30 ? 'registry.k8s.io/pause:3.9' : minor >= 25 ? 'registry.k8s.io/pause:3.8' : 'k8s.gcr.io/pause:3.6',
   };
 }

@@ -56,6 +56,8 @@ export interface SimNodeView {
   /** Optional: the kubelet's cgroup driver, which shapes cAdvisor `id` labels (default 'cgroupfs', as in
    *  the fixtures: /kubepods/burstable/pod<uid>/<id>; 'systemd': /kubepods.slice/…-pod<uid_>.slice/cri-containerd-<id>.scope). */
   cgroupDriver?: 'cgroupfs' | 'systemd';
+  /** Windows kubelets serve no cAdvisor and a leaner summary (default 'linux'). */
+  os?: 'linux' | 'windows';
 }
 
 /** What the world lets a kubelet report back (a container it restarted, e.g. after an OOM kill). */

@@ -2,7 +2,8 @@
 // object keeps its full apiserver shape under SimObject's open index; these name only what code touches,
 // so `obj.spec as NodeSpecFields` states which kind the object is (no conversion, no copy).
 
-export interface OwnerReference { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean }
+/** blockOwnerDeletion is absent where the owner sets none (a mirror pod's Node). */
+export interface OwnerReference { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion?: boolean }
 
 export interface Taint { key: string; effect: string; value?: string; timeAdded?: string }
 

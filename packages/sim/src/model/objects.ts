@@ -33,6 +33,8 @@ export interface NodeSpecInput {
   minor: number;
   bootId: string;
   machineId: string;
+  /** Windows Server worker (kubelet without cAdvisor; the summary has what Windows can measure). */
+  os?: 'linux' | 'windows';
 }
 
 export function runtimeVersion(minor: number): string {
@@ -53,12 +55,14 @@ export function nodeReadyConditions(ready: boolean, since: Date, now: Date): Rec
 
 export function nodeObject(n: NodeSpecInput): SimObject {
   const ephemeralBytes = 100 * 1024 * 1024 * 1024;
+  const os = n.os ?? 'linux';
   const labels: Record<string, string> = {
     'beta.kubernetes.io/arch': 'amd64',
-    'beta.kubernetes.io/os': 'linux',
+    'beta.kubernetes.io/os': os,
     'kubernetes.io/arch': 'amd64',
     'kubernetes.io/hostname': n.name,
-    'kubernetes.io/os': 'linux',
+    'kubernetes.io/os': os,
+    ...(os === 'windows' ? { 'node.kubernetes.io/windows-build': '10.0.20348' } : {}),
     'topology.kubernetes.io/zone': n.zone,
     'topology.kubernetes.io/region': 'sim-region-1',
     'node.kubernetes.io/instance-type': `sim.${n.cpuCores}x${Math.round(n.memoryBytes / 2 ** 30)}`,
@@ -84,12 +88,12 @@ export function nodeObject(n: NodeSpecInput): SimObject {
         machineID: n.machineId,
         systemUUID: n.machineId.slice(0, 8) + '-' + n.machineId.slice(8, 12) + '-' + n.machineId.slice(12, 16) + '-' + n.machineId.slice(16, 20) + '-' + n.machineId.slice(20, 32),
         bootID: n.bootId,
-        kernelVersion: n.minor >= 30 ? '6.8.0-45-generic' : '5.15.0-91-generic',
-        osImage: n.minor >= 30 ? 'Debian GNU/Linux 12 (bookworm)' : 'Ubuntu 22.04.3 LTS',
+        kernelVersion: os === 'windows' ? '10.0.20348.2762' : n.minor >= 30 ? '6.8.0-45-generic' : '5.15.0-91-generic',
+        osImage: os === 'windows' ? 'Windows Server 2022 Datacenter' : n.minor >= 30 ? 'Debian GNU/Linux 12 (bookworm)' : 'Ubuntu 22.04.3 LTS',
         containerRuntimeVersion: runtimeVersion(n.minor),
         kubeletVersion: n.kubeletVersion,
         ...(n.minor >= 29 ? {} : { kubeProxyVersion: n.kubeletVersion }),
-        operatingSystem: 'linux',
+        operatingSystem: os,
         architecture: 'amd64',
       },
       images: [],

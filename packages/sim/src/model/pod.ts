@@ -19,28 +19,52 @@ export interface ContainerTemplate {
   /** HTTP path for liveness/readiness probes on the first named port. */
   probePath?: string;
   securityContext?: { runAsUser: number; runAsNonRoot: boolean; readOnlyRootFilesystem: boolean };
+  /** The entrypoint as a manifest gives it (control-plane static pods run their binary with flags). */
+  command?: string[];
+  /** Probes wait this long after the start (liveness and readiness); a startup probe guards slow starters. */
+  probeDelaySeconds?: number;
+  startupProbe?: boolean;
+  /** Hardened containers: no privilege escalation, every capability dropped. */
+  hardened?: boolean;
+  /** POD_NAME / POD_NAMESPACE from the downward API, as many charts pass them. */
+  downwardEnv?: boolean;
 }
 
-function probe(path: string, port: string, periodSeconds: number): Record<string, unknown> {
-  return { httpGet: { path, port, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds, successThreshold: 1, failureThreshold: 3 };
+function probe(path: string, port: string, periodSeconds: number, delaySeconds = 0, failureThreshold = 3): Record<string, unknown> {
+  const p: Record<string, unknown> = { httpGet: { path, port, scheme: 'HTTP' } };
+  if (delaySeconds) p.initialDelaySeconds = delaySeconds;
+  return { ...p, timeoutSeconds: 1, periodSeconds, successThreshold: 1, failureThreshold };
 }
+
+const DOWNWARD_ENV = [
+  { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+];
 
 /** The container spec fields a workload template and its pods share (as the apiserver defaults them). */
 export function containerSpec(c: ContainerTemplate, resources: Record<string, unknown>, volumeMounts?: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = { name: c.name, image: c.image };
+  if (c.command) out.command = c.command;
   if (c.args) out.args = c.args;
   if (c.ports) out.ports = c.ports;
-  if (c.env) out.env = c.env;
+  if (c.env || c.downwardEnv) out.env = [...(c.downwardEnv ? DOWNWARD_ENV : []), ...(c.env ?? [])];
   out.resources = resources;
   if (volumeMounts) out.volumeMounts = volumeMounts;
   if (c.probePath && c.ports?.[0]?.name) {
-    out.livenessProbe = probe(c.probePath, c.ports[0].name, 10);
-    out.readinessProbe = probe(c.probePath, c.ports[0].name, 5);
+    out.livenessProbe = probe(c.probePath, c.ports[0].name, 10, c.probeDelaySeconds);
+    out.readinessProbe = probe(c.probePath, c.ports[0].name, 5, c.probeDelaySeconds);
+    if (c.startupProbe) out.startupProbe = probe(c.probePath, c.ports[0].name, 10, 0, 30);
   }
   out.terminationMessagePath = '/dev/termination-log';
   out.terminationMessagePolicy = 'File';
   out.imagePullPolicy = 'IfNotPresent';
-  if (c.securityContext) out.securityContext = c.securityContext;
+  if (c.securityContext || c.hardened) {
+    out.securityContext = {
+      ...(c.hardened ? { capabilities: { drop: ['ALL'] } } : {}),
+      ...c.securityContext,
+      ...(c.hardened ? { allowPrivilegeEscalation: false } : {}),
+    };
+  }
   return out;
 }
 
@@ -55,6 +79,22 @@ export interface PodTemplate {
   pvcNames: string[];
   priorityClassName?: string;
   minor: number;
+  /**
+   * A static pod (a manifest file the kubelet runs itself, as kubeadm's control plane): host network,
+   * hostPath volumes, no service account token, and the mirror pod's annotations.
+   */
+  staticPod?: { hostPaths: Array<{ name: string; path: string }> };
+  /** StatefulSet pods: spec.hostname is the pod's name, spec.subdomain the governing service. */
+  subdomain?: string;
+  /** DaemonSet pods: pinned to their node by a node affinity, tolerating the node conditions. */
+  daemon?: boolean;
+  nodeSelector?: Record<string, string>;
+  /** Pod-level securityContext (most pods have an empty one). */
+  podSecurityContext?: Record<string, unknown>;
+  /** A configMap and an emptyDir volume beside the token (name of the configMap). */
+  configMap?: string;
+  /** The field manager that created the pod (kube-controller-manager for controllers' pods). */
+  manager?: string;
 }
 
 export interface ContainerState {
@@ -115,6 +155,11 @@ export class PodRecord implements SimObject {
   owner: unknown;
   /** Annotations set by a test or the demo, on top of the ones derived from the record. */
   extraAnnotations?: Record<string, string>;
+  /**
+   * A static pod's config hash: the UID its kubelet reports (stats, /pods); metadata.uid is the mirror
+   * pod's, which the API server gives out (the `kubernetes.io/config.mirror` annotation links the two).
+   */
+  kubeletUid?: string;
 
   constructor(
     metadata: SimMetadata,
@@ -164,10 +209,16 @@ export class PodRecord implements SimObject {
     metadata.resourceVersion = m.resourceVersion;
     metadata.creationTimestamp = m.creationTimestamp;
     metadata.labels = m.labels;
-    metadata.annotations = { 'kubernetes.io/config.seen': this.startTime.toISOString().replace('Z', '000000Z'), 'kubernetes.io/config.source': 'api', ...this.extraAnnotations };
+    const seen = this.startTime.toISOString().replace('Z', '000000Z');
+    metadata.annotations = this.kubeletUid
+      ? { 'kubernetes.io/config.hash': this.kubeletUid, 'kubernetes.io/config.mirror': this.kubeletUid, 'kubernetes.io/config.seen': seen, 'kubernetes.io/config.source': 'file', ...this.extraAnnotations }
+      : { 'kubernetes.io/config.seen': seen, 'kubernetes.io/config.source': 'api', ...this.extraAnnotations };
     // Pods carry metadata.generation from 1.33 (PodObservedGenerationTracking); older pods have none.
     if (minor >= 33) metadata.generation = 1;
     if (m.ownerReferences) metadata.ownerReferences = m.ownerReferences;
+    // The job controller tracks its pods with a finalizer (1.26+) until it has counted them.
+    if (minor >= 26 && m.ownerReferences?.[0]?.kind === 'Job') metadata.finalizers = ['batch.kubernetes.io/job-tracking'];
+    metadata.managedFields = managedFields(t, m.creationTimestamp, iso(new Date(this.startTime.getTime() + 9000)), this.kubeletUid !== undefined);
     if (this.deletionTimestamp) {
       metadata.deletionTimestamp = this.deletionTimestamp;
       metadata.deletionGracePeriodSeconds = 30;
@@ -180,7 +231,12 @@ export class PodRecord implements SimObject {
       c.status = status;
       c.lastProbeTime = null;
       c.lastTransitionTime = at;
-      if (status === 'False' && type !== 'PodScheduled') c.reason = this.phase === 'Succeeded' ? 'PodCompleted' : 'ContainersNotReady';
+      if (status === 'False' && type !== 'PodScheduled') {
+        c.reason = this.phase === 'Succeeded' ? 'PodCompleted' : 'ContainersNotReady';
+        if (c.reason === 'ContainersNotReady' && (type === 'Ready' || type === 'ContainersReady')) {
+          c.message = `containers with unready status: [${t.containers.map((x) => x.name).join(' ')}]`;
+        }
+      }
       return c;
     };
     const ready = running ? 'True' : 'False';
@@ -215,7 +271,9 @@ export class PodRecord implements SimObject {
         const res = resourcesOf(c);
         if (res.requests) st.allocatedResources = res.requests;
         st.resources = res;
-        st.volumeMounts = [{ ...tokenMount, recursiveReadOnly: 'Disabled' }];
+        st.volumeMounts = t.staticPod
+          ? t.staticPod.hostPaths.map((v) => ({ name: v.name, mountPath: v.path }))
+          : [{ ...tokenMount, recursiveReadOnly: 'Disabled' }];
         st.user = { linux: { uid: 0, gid: 0, supplementalGroups: [0] } };
       }
       return st;
@@ -249,6 +307,44 @@ export class PodRecord implements SimObject {
   }
 }
 
+/** The fields a template's creator owns (server-side apply bookkeeping), shared by its pods. */
+const ownedFields = new WeakMap<PodTemplate, Record<string, unknown>>();
+
+function fieldsOf(t: PodTemplate): Record<string, unknown> {
+  let f = ownedFields.get(t);
+  if (!f) {
+    const keys = (o: Record<string, unknown> | undefined): Record<string, unknown> => ({ '.': {}, ...Object.fromEntries(Object.keys(o ?? {}).map((k) => [`f:${k}`, {}])) });
+    const containers = Object.fromEntries(t.containers.map((c) => [`k:{"name":"${c.name}"}`, {
+      '.': {}, ...(c.command ? { 'f:command': {} } : {}), ...(c.args ? { 'f:args': {} } : {}), 'f:image': {}, 'f:imagePullPolicy': {}, 'f:name': {},
+      'f:resources': {}, 'f:terminationMessagePath': {}, 'f:terminationMessagePolicy': {},
+    }]));
+    f = {
+      'f:metadata': {
+        ...(t.staticPod ? {} : { 'f:generateName': {} }), 'f:labels': keys(t.labels),
+        ...(t.ownerReferences ? { 'f:ownerReferences': { '.': {}, ...Object.fromEntries(t.ownerReferences.map((o) => [`k:{"uid":"${o.uid}"}`, {}])) } } : {}),
+      },
+      'f:spec': { 'f:containers': containers, 'f:dnsPolicy': {}, 'f:enableServiceLinks': {}, 'f:restartPolicy': {}, 'f:schedulerName': {}, 'f:securityContext': {}, 'f:terminationGracePeriodSeconds': {}, 'f:volumes': {} },
+    };
+    ownedFields.set(t, f);
+  }
+  return f;
+}
+
+const KUBELET_STATUS_FIELDS = {
+  'f:status': {
+    'f:conditions': { 'k:{"type":"ContainersReady"}': {}, 'k:{"type":"Initialized"}': {}, 'k:{"type":"Ready"}': {} },
+    'f:containerStatuses': {}, 'f:hostIP': {}, 'f:hostIPs': {}, 'f:phase': {}, 'f:podIP': {}, 'f:podIPs': {}, 'f:startTime': {},
+  },
+};
+
+/** metadata.managedFields as the API server records them: the creator's Update, the kubelet's status one. */
+function managedFields(t: PodTemplate, created: string, statusAt: string, mirror: boolean): unknown[] {
+  return [
+    { manager: mirror ? 'kubelet' : t.manager ?? 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: created, fieldsType: 'FieldsV1', fieldsV1: fieldsOf(t) },
+    { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: statusAt, fieldsType: 'FieldsV1', fieldsV1: KUBELET_STATUS_FIELDS, subresource: 'status' },
+  ];
+}
+
 // Placeholders in a template's cached spec text; JSON.stringify writes \u0001 as the 6 characters below.
 const TOKEN = '\\u0001T';
 const POD = '\\u0001P';
@@ -266,39 +362,84 @@ function specText(t: PodTemplate): string {
 
 /** A pod's spec: its template plus the three per-pod strings. */
 function buildSpec(t: PodTemplate, tokenVolumeName: string, podName: string, nodeName: string): Record<string, unknown> {
+  if (t.staticPod) return staticPodSpec(t, nodeName);
   const tokenMount = { name: tokenVolumeName, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
-    const volumes: unknown[] = t.pvcNames.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${podName}` } }));
-    volumes.push({
-      name: tokenVolumeName,
-      projected: {
-        sources: [
-          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-        ],
-        defaultMode: 420,
-      },
-    });
-    const containers = t.containers.map((c) => containerSpec(c, resourcesOf(c), [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), tokenMount]));
-    const spec: Record<string, unknown> = {
-      volumes,
-      containers,
-      restartPolicy: t.restartPolicy,
-      terminationGracePeriodSeconds: 30,
-      dnsPolicy: 'ClusterFirst',
-      serviceAccountName: t.serviceAccountName,
-      serviceAccount: t.serviceAccountName,
-      nodeName: nodeName,
-      securityContext: {},
-      schedulerName: 'default-scheduler',
-      tolerations: [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  const volumes: unknown[] = t.pvcNames.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${podName}` } }));
+  const extraMounts: unknown[] = [];
+  if (t.configMap) {
+    volumes.push({ name: 'config', configMap: { name: t.configMap, defaultMode: 420 } }, { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
+    extraMounts.push({ name: 'config', readOnly: true, mountPath: '/etc/app' }, { name: 'tmp', mountPath: '/tmp' });
+  }
+  volumes.push({
+    name: tokenVolumeName,
+    projected: {
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
       ],
-      priority: t.priorityClassName === 'system-node-critical' ? 2000001000 : t.priorityClassName === 'system-cluster-critical' ? 2000000000 : 0,
-      enableServiceLinks: true,
-      preemptionPolicy: 'PreemptLowerPriority',
-    };
-    if (t.priorityClassName) spec.priorityClassName = t.priorityClassName;
+      defaultMode: 420,
+    },
+  });
+  const containers = t.containers.map((c) => containerSpec(c, resourcesOf(c), [...t.pvcNames.map((claim) => ({ name: claim, mountPath: `/data/${claim}` })), ...extraMounts, tokenMount]));
+  const spec: Record<string, unknown> = {
+    volumes,
+    containers,
+    restartPolicy: t.restartPolicy,
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+  };
+  if (t.nodeSelector) spec.nodeSelector = t.nodeSelector;
+  Object.assign(spec, {
+    serviceAccountName: t.serviceAccountName,
+    serviceAccount: t.serviceAccountName,
+    nodeName: nodeName,
+    securityContext: t.podSecurityContext ?? {},
+  });
+  if (t.subdomain) Object.assign(spec, { hostname: podName, subdomain: t.subdomain });
+  // The daemonset controller pins each pod to its node with a node affinity (not nodeName alone).
+  if (t.daemon) spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } } };
+  Object.assign(spec, {
+    schedulerName: 'default-scheduler',
+    tolerations: t.daemon ? DAEMON_TOLERATIONS : [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ],
+    priority: t.priorityClassName === 'system-node-critical' ? 2000001000 : t.priorityClassName === 'system-cluster-critical' ? 2000000000 : 0,
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+  });
+  if (t.priorityClassName) spec.priorityClassName = t.priorityClassName;
   return spec;
+}
+
+/** What the daemonset controller adds to its pods' tolerations (they run on nodes under pressure too). */
+const DAEMON_TOLERATIONS = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+];
+
+/** A static pod's spec as the mirror pod shows it (kubeadm's manifests: host network, hostPath volumes). */
+function staticPodSpec(t: PodTemplate, nodeName: string): Record<string, unknown> {
+  const hostPaths = t.staticPod?.hostPaths ?? [];
+  return {
+    volumes: hostPaths.map((v) => ({ name: v.name, hostPath: { path: v.path, type: 'DirectoryOrCreate' } })),
+    containers: t.containers.map((c) => containerSpec(c, resourcesOf(c), hostPaths.map((v) => ({ name: v.name, mountPath: v.path })))),
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    nodeName,
+    hostNetwork: true,
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+    schedulerName: 'default-scheduler',
+    tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
+    priorityClassName: 'system-node-critical',
+    priority: 2000001000,
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+  };
 }

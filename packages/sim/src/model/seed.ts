@@ -16,6 +16,8 @@ export interface SeedPlan {
   podsPerNode: number;
   nodeAddress: (index: number) => string;
   kubeletPort: (index: number) => number;
+  /** The last this many nodes are Windows Server workers (default 0). */
+  windowsNodes?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -30,11 +32,24 @@ function imageId(image: string, hex: string): string {
   return `${image.split(':')[0]}@sha256:${hex}`;
 }
 
+/**
+ * What one seeded container may request at most: the smallest node's allocatable shared by the pods a node
+ * gets, with room to spare (clusters are seldom packed past ~60 % of their requests), so the scheduler
+ * finds a place for every seeded pod however many pods per node are asked for.
+ */
+const requestBudgets = new WeakMap<World, { cpuMilli: number; memoryBytes: number }>();
+
+function pickWithin<T extends number>(w: World, values: T[], max: number): T {
+  const allowed = values.filter((v) => v <= max);
+  return w.rng.pick(allowed.length ? allowed : [values[0]]);
+}
+
 /** One seeded container with a realistic request/limit mix (≈ ⅓ Guaranteed, ½ Burstable, rest BestEffort). */
 function container(w: World, name: string, image: string, port: number | undefined): ContainerTemplate {
   const r = w.rng;
-  const cpu = r.pick([50, 100, 200, 250, 500, 1000]);
-  const mem = r.pick([64, 128, 256, 512, 1024]) * MiB;
+  const budget = requestBudgets.get(w) ?? { cpuMilli: Infinity, memoryBytes: Infinity };
+  const cpu = pickWithin(w, [50, 100, 200, 250, 500, 1000], budget.cpuMilli);
+  const mem = pickWithin(w, [64, 128, 256, 512, 1024], budget.memoryBytes / MiB) * MiB;
   const roll = r.next();
   const qos = roll < 0.33 ? 'guaranteed' : roll < 0.85 ? 'burstable' : 'besteffort';
   return {
@@ -56,6 +71,11 @@ function container(w: World, name: string, image: string, port: number | undefin
         }
       : {}),
     ...(r.chance(0.5) ? { securityContext: { runAsUser: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true } } : {}),
+    ...(image.includes('python') ? { command: ['python', '-m', 'app'] } : {}),
+    ...(port && r.chance(0.5) ? { probeDelaySeconds: r.pick([5, 10, 15, 30]) } : {}),
+    ...(port && r.chance(0.2) ? { startupProbe: true } : {}),
+    ...(r.chance(0.3) ? { hardened: true } : {}),
+    ...(r.chance(0.3) ? { downwardEnv: true } : {}),
   };
 }
 
@@ -65,7 +85,20 @@ function template(w: World, labels: Record<string, string>, owner: SimObject | u
   if (containerCount > 1) containers.push(container(w, 'sidecar', 'docker.io/envoyproxy/envoy:v1.31.2', undefined));
   return {
     labels, ownerReferences: owner ? [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid)] : undefined,
-    containers, serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor, ...extra,
+    containers, serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor,
+    ...(w.rng.chance(0.4) ? { configMap: `${containers[0].name}-config` } : {}),
+    ...(w.rng.chance(0.25) ? { podSecurityContext: { runAsNonRoot: true, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } } } : {}),
+    ...extra,
+  };
+}
+
+/** A Windows Server workload's pod template (IIS), selecting Windows nodes. */
+function windowsTemplate(w: World, labels: Record<string, string>, owner: SimObject): PodTemplate {
+  const image = 'mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022';
+  return {
+    labels, ownerReferences: [ownerRef(owner.apiVersion, owner.kind, owner.metadata.name, owner.metadata.uid)],
+    containers: [{ name: 'iis', image, imageId: imageId(image, w.rng.hex(64)), cpuRequestMilli: 100, cpuLimitMilli: 500, memoryRequestBytes: 256 * MiB, memoryLimitBytes: 512 * MiB, profile: 'steady', ports: [{ containerPort: 80, protocol: 'TCP', name: 'http' }] }],
+    serviceAccountName: 'default', restartPolicy: 'Always', pvcNames: [], minor: w.options.minor, nodeSelector: { 'kubernetes.io/os': 'windows' },
   };
 }
 
@@ -79,17 +112,17 @@ function addOwner(w: World, owner: Owner): Owner {
   return owner;
 }
 
-export function addNode(w: World, index: number, address: string, kubeletPort: number, created: Date, quiet: boolean): NodeState {
+export function addNode(w: World, index: number, address: string, kubeletPort: number, created: Date, quiet: boolean, os: 'linux' | 'windows' = 'linux'): NodeState {
   const r = w.rng;
   const name = `node-${String(index).padStart(4, '0')}`;
   const cpuCores = r.pick([4, 8, 16, 32]);
   const memoryBytes = cpuCores * r.pick([2, 4, 8]) * 1024 * MiB;
   const zone = `sim-zone-${'abc'[index % 3]}`;
-  const state: NodeState = { name, index, address, kubeletPort, cpuCores, memoryBytes, bootTime: new Date(created.getTime() + 60_000), ready: true, maxPods: 110, zone, pods: new Set(), seed: r.seed(), joined: quiet === false };
+  const state: NodeState = { name, index, address, kubeletPort, cpuCores, memoryBytes, bootTime: new Date(created.getTime() + 60_000), ready: true, maxPods: 110, zone, pods: new Set(), seed: r.seed(), joined: quiet === false, requestedCpuMilli: 0, requestedMemoryBytes: 0, os };
   const obj = nodeObject({
     name, uid: r.uuid(), created, address, kubeletPort, cpuCores, memoryBytes, podCidr: `10.${64 + (index >> 8)}.${index & 255}.0/24`, zone,
     role: index === 0 ? 'control-plane' : 'worker', maxPods: 110, kubeletVersion: w.options.gitVersion, minor: w.options.minor,
-    bootId: r.uuid(), machineId: r.hex(32),
+    bootId: r.uuid(), machineId: r.hex(32), os,
   });
   w.nodes.set(name, state);
   w.store.put(RES.nodes, obj, quiet);
@@ -113,11 +146,19 @@ function fillWorld(w: World, plan: SeedPlan): void {
   const day = 86_400_000;
   const born = new Date(now - 30 * day);
   const nodes: NodeState[] = [];
+  const windows = plan.windowsNodes ?? 0;
+  if (windows > 0 && windows >= plan.nodes) throw new Error(`windowsNodes ${windows}: at least one Linux node must remain (of ${plan.nodes})`);
   for (let i = 0; i < plan.nodes; i++) {
-    const state = addNode(w, i, plan.nodeAddress(i), plan.kubeletPort(i), new Date(born.getTime() + r.int(0, 20 * day)), true);
+    const os = i >= plan.nodes - windows ? 'windows' : 'linux';
+    const state = addNode(w, i, plan.nodeAddress(i), plan.kubeletPort(i), new Date(born.getTime() + r.int(0, 20 * day)), true, os);
     state.maxPods = Math.max(110, plan.podsPerNode);
     nodes.push(state);
   }
+  // Limits reach twice the request; a pod has up to two containers.
+  const smallest = nodes.reduce((m, n) => Math.min(m, n.cpuCores), Infinity);
+  const smallestMem = nodes.reduce((m, n) => Math.min(m, n.memoryBytes), Infinity);
+  const share = 0.6 / Math.max(1, plan.podsPerNode) / 2;
+  requestBudgets.set(w, { cpuMilli: (smallest * 1000 - 100) * share, memoryBytes: (smallestMem - 256 * MiB) * share });
   const namespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'monitoring', 'batch'];
   const totalPods = plan.nodes * plan.podsPerNode;
   const appNamespaces = APP_NAMESPACES.slice(0, Math.max(2, Math.min(APP_NAMESPACES.length, Math.ceil(totalPods / 50))));
@@ -125,20 +166,27 @@ function fillWorld(w: World, plan: SeedPlan): void {
   for (const ns of [...namespaces, ...appNamespaces]) w.store.put(RES.namespaces, namespaceObject(ns, r.uuid(), born), true);
   w.store.put(RES.storageclasses, storageClassObject('standard', r.uuid(), born), true);
 
+  // kubeadm's control plane on the first node: static pods, there before anything is scheduled.
+  const controlPlane = plan.podsPerNode >= 8 ? CONTROL_PLANE : [];
+  for (const c of controlPlane) addControlPlanePod(w, nodes[0], c);
+
   // Daemonsets: kube-proxy everywhere, node-exporter when nodes have room for it.
   const daemons: Array<[string, string]> = [['kube-system', 'kube-proxy']];
   if (plan.podsPerNode >= 4) daemons.push(['monitoring', 'node-exporter']);
   for (const [ns, name] of daemons) {
     const uid = r.uuid();
-    const t = template(w, { 'k8s-app': name, 'controller-revision-hash': r.suffix(10), 'pod-template-generation': '1' }, ownerStub('apps/v1', 'DaemonSet', name, uid), 1, { priorityClassName: 'system-node-critical' });
+    const t = template(w, { 'k8s-app': name, 'controller-revision-hash': r.suffix(10), 'pod-template-generation': '1' }, ownerStub('apps/v1', 'DaemonSet', name, uid), 1, { priorityClassName: 'system-node-critical', daemon: true, nodeSelector: { 'kubernetes.io/os': 'linux' } });
     const obj = daemonSetObject({ name, namespace: ns, uid, created: born, selector: { 'k8s-app': name }, template: t });
     const owner = addOwner(w, { kind: 'DaemonSet', obj, template: t, pods: new Set(), podPrefix: `${name}-` });
-    for (const n of nodes) w.createPod(owner, `${name}-${r.suffix(5)}`, n, new Date(n.bootTime.getTime() + 30_000), true);
+    for (const n of nodes) if (n.os === 'linux') w.createPod(owner, `${name}-${r.suffix(5)}`, n, new Date(n.bootTime.getTime() + 30_000), true);
     w.refreshStatus(owner, true);
   }
 
   // A cronjob with its last three jobs (one completed pod each); they fill slots like any pod.
-  let remaining = totalPods - daemons.length * plan.nodes;
+  // Windows nodes run Windows pods only (IIS, two per node); the Linux daemonsets leave them out.
+  const windowsPods = windows * Math.min(2, plan.podsPerNode);
+  if (windowsPods > 0) addDeployment(w, 'web', 'iis', windowsPods, born, false, false, undefined, 'windows');
+  let remaining = totalPods - daemons.length * (plan.nodes - windows) - controlPlane.length - windowsPods;
   if (remaining >= 8) {
     const cjTemplate = template(w, { app: 'nightly-report' }, undefined, 1, { restartPolicy: 'OnFailure' });
     const cj = cronJobObject({ name: 'nightly-report', namespace: 'batch', uid: r.uuid(), created: born, template: cjTemplate, schedule: '0 2 * * *', lastRun: new Date(now - (now % day) + 2 * 3_600_000 - day) });
@@ -178,6 +226,32 @@ function fillWorld(w: World, plan: SeedPlan): void {
   }
 }
 
+interface ControlPlaneComponent { name: string; image: string; cpuMilli: number; memoryMi: number | null; flags: string[]; hostPaths: Array<{ name: string; path: string }> }
+
+const CERTS = { name: 'k8s-certs', path: '/etc/kubernetes/pki' };
+const CONTROL_PLANE: ControlPlaneComponent[] = [
+  { name: 'etcd', image: 'registry.k8s.io/etcd:3.6.6-0', cpuMilli: 100, memoryMi: 100, flags: ['--data-dir=/var/lib/etcd', '--listen-metrics-urls=http://127.0.0.1:2381'], hostPaths: [{ name: 'etcd-data', path: '/var/lib/etcd' }, { name: 'etcd-certs', path: '/etc/kubernetes/pki/etcd' }] },
+  { name: 'kube-apiserver', image: 'registry.k8s.io/kube-apiserver:v1.35.0', cpuMilli: 250, memoryMi: null, flags: ['--secure-port=6443', '--authorization-mode=Node,RBAC', '--etcd-servers=https://127.0.0.1:2379'], hostPaths: [CERTS] },
+  { name: 'kube-controller-manager', image: 'registry.k8s.io/kube-controller-manager:v1.35.0', cpuMilli: 200, memoryMi: null, flags: ['--leader-elect=true', '--use-service-account-credentials=true'], hostPaths: [CERTS, { name: 'kubeconfig', path: '/etc/kubernetes/controller-manager.conf' }] },
+  { name: 'kube-scheduler', image: 'registry.k8s.io/kube-scheduler:v1.35.0', cpuMilli: 100, memoryMi: null, flags: ['--leader-elect=true'], hostPaths: [{ name: 'kubeconfig', path: '/etc/kubernetes/scheduler.conf' }] },
+];
+
+/** One control-plane static pod (kube-system/<component>-<node>), its mirror pod in the API. */
+function addControlPlanePod(w: World, node: NodeState, c: ControlPlaneComponent): void {
+  const r = w.rng;
+  const t: PodTemplate = {
+    labels: { component: c.name, tier: 'control-plane' },
+    containers: [{
+      name: c.name, image: c.image, imageId: `sha256:${r.hex(64)}`, command: [c.name, ...c.flags],
+      cpuRequestMilli: c.cpuMilli, cpuLimitMilli: null, memoryRequestBytes: c.memoryMi === null ? null : c.memoryMi * MiB, memoryLimitBytes: null,
+      profile: 'steady',
+    }],
+    serviceAccountName: '', restartPolicy: 'Always', pvcNames: [], priorityClassName: 'system-node-critical', minor: w.options.minor,
+    staticPod: { hostPaths: c.hostPaths },
+  };
+  w.createStaticPod(t, `${c.name}-${node.name}`, node, r.hex(32), new Date(node.bootTime.getTime() + 10_000), true);
+}
+
 function addService(w: World, ns: string, name: string, selector: Record<string, string>, owner: Owner, created: Date, port: number): SimObject {
   const r = w.rng;
   const svc = serviceObject({ name, namespace: ns, uid: r.uuid(), created, selector, clusterIp: `10.96.${r.int(0, 256)}.${r.int(1, 255)}`, port });
@@ -188,14 +262,16 @@ function addService(w: World, ns: string, name: string, selector: Record<string,
   return svc;
 }
 
-function addDeployment(w: World, ns: string, name: string, replicas: number, created: Date, withHpa: boolean, withIngress: boolean, priorityClassName?: string): void {
+function addDeployment(w: World, ns: string, name: string, replicas: number, created: Date, withHpa: boolean, withIngress: boolean, priorityClassName?: string, os?: 'windows'): void {
   const r = w.rng;
   const hash = r.suffix(10);
   const selector = { app: name };
   const depUid = r.uuid();
   const rsName = `${name}-${hash}`;
   const rsUid = r.uuid();
-  const t = template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName } : {});
+  const t = os === 'windows'
+    ? windowsTemplate(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid))
+    : template(w, { app: name, 'pod-template-hash': hash }, ownerStub('apps/v1', 'ReplicaSet', rsName, rsUid), r.chance(0.3) ? 2 : 1, priorityClassName ? { priorityClassName, nodeSelector: { 'kubernetes.io/os': 'linux' } } : {});
   const dep = deploymentObject({ name, namespace: ns, uid: depUid, created, template: { ...t, labels: { app: name } }, replicas, selector });
   w.store.put(RES.deployments, dep, true);
   const rs = replicaSetObject({ name: rsName, namespace: ns, uid: rsUid, created, template: t, replicas, selector: { app: name, 'pod-template-hash': hash }, deployment: dep });
@@ -212,7 +288,7 @@ function addStatefulSet(w: World, ns: string, name: string, replicas: number, cr
   const r = w.rng;
   const selector = { app: name };
   const uid = r.uuid();
-  const t = template(w, { app: name, 'controller-revision-hash': `${name}-${r.suffix(10)}` }, ownerStub('apps/v1', 'StatefulSet', name, uid), 1, { pvcNames: ['data'] });
+  const t = template(w, { app: name, 'controller-revision-hash': `${name}-${r.suffix(10)}` }, ownerStub('apps/v1', 'StatefulSet', name, uid), 1, { pvcNames: ['data'], subdomain: name });
   const sts = statefulSetObject({ name, namespace: ns, uid, created, template: t, replicas, selector, claim: 'data', storageClass: 'standard' });
   const owner = addOwner(w, { kind: 'StatefulSet', obj: sts, template: t, pods: new Set(), podPrefix: `${name}-` });
   for (let i = 0; i < replicas; i++) {

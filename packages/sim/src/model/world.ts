@@ -38,6 +38,32 @@ export interface NodeState {
   seed: number;
   /** Joined after the start (the dynamics may remove it again). */
   joined: boolean;
+  /** Sum of the requests of the pods bound here (the scheduler keeps it within allocatable). */
+  requestedCpuMilli: number;
+  requestedMemoryBytes: number;
+  os: 'linux' | 'windows';
+}
+
+/** What the node object says a node can allocate (objects.ts: capacity minus the kubelet's reservations). */
+export function allocatableOf(n: Pick<NodeState, 'cpuCores' | 'memoryBytes'>): { cpuMilli: number; memoryBytes: number } {
+  return { cpuMilli: n.cpuCores * 1000 - 100, memoryBytes: n.memoryBytes - 256 * 2 ** 20 };
+}
+
+/** A pod's requests as the scheduler counts them (a limit without a request is the request). */
+export function podRequests(t: PodTemplate): { cpuMilli: number; memoryBytes: number } {
+  let cpuMilli = 0;
+  let memoryBytes = 0;
+  for (const c of t.containers) {
+    cpuMilli += c.cpuRequestMilli ?? c.cpuLimitMilli ?? 0;
+    memoryBytes += c.memoryRequestBytes ?? c.memoryLimitBytes ?? 0;
+  }
+  return { cpuMilli, memoryBytes };
+}
+
+function fits(n: NodeState, req: { cpuMilli: number; memoryBytes: number; os?: string }): boolean {
+  const a = allocatableOf(n);
+  // Linux pods go to Linux nodes (real workloads select kubernetes.io/os; Windows nodes carry a taint).
+  return (req.os ?? 'linux') === n.os && n.pods.size < n.maxPods && n.requestedCpuMilli + req.cpuMilli <= a.cpuMilli && n.requestedMemoryBytes + req.memoryBytes <= a.memoryBytes;
 }
 
 export type OwnerKind = 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job';
@@ -60,6 +86,8 @@ export class World {
   readonly rng: Rng;
   readonly nodes = new Map<string, NodeState>();
   readonly podsByUid = new Map<string, PodRecord>();
+  /** Static pods by the UID their kubelet reports (the config hash), which outlives their mirror pods. */
+  readonly staticPods = new Map<string, PodRecord>();
   readonly owners = new Map<string, Owner>();
   private reconcileQueue = new Set<Owner>();
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -94,28 +122,47 @@ export class World {
 
   private schedulable(n: NodeState): boolean {
     const obj = this.nodeObject(n.name);
-    return n.ready && !(obj?.spec as NodeSpecFields | undefined)?.unschedulable && n.pods.size < n.maxPods;
+    return n.ready && !(obj?.spec as NodeSpecFields | undefined)?.unschedulable;
+  }
+
+  /** Binds a pod to its node: the node's pod set and requested resources. */
+  private bind(n: NodeState, pod: PodRecord): void {
+    n.pods.add(pod);
+    if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return; // finished pods hold no resources
+    const req = podRequests(pod.template);
+    n.requestedCpuMilli += req.cpuMilli;
+    n.requestedMemoryBytes += req.memoryBytes;
+  }
+
+  private unbind(pod: PodRecord): void {
+    const n = this.nodes.get(pod.nodeName);
+    if (!n?.pods.delete(pod) || pod.phase === 'Succeeded' || pod.phase === 'Failed') return;
+    const req = podRequests(pod.template);
+    n.requestedCpuMilli -= req.cpuMilli;
+    n.requestedMemoryBytes -= req.memoryBytes;
   }
 
   private fillCursor = 0;
 
   /**
-   * Where a new pod goes. While the world is being seeded: the next node with room, round-robin (O(1));
-   * afterwards: the least-loaded ready, schedulable node. Undefined when the cluster is full.
+   * Where a new pod goes: a node whose allocatable CPU and memory hold its requests on top of those of
+   * the pods already there (the scheduler's NodeResourcesFit), and with a pod slot free. While the world is
+   * being seeded: the next such node, round-robin; afterwards: the least-loaded ready, schedulable one.
+   * Undefined when no node has room (a real cluster leaves the pod Pending).
    */
-  pickNode(): NodeState | undefined {
+  pickNode(req: { cpuMilli: number; memoryBytes: number; os?: string } = { cpuMilli: 0, memoryBytes: 0 }): NodeState | undefined {
     if (this.seeding) {
       const nodes = this.nodeList ??= [...this.nodes.values()];
       for (let tries = 0; tries < nodes.length; tries++) {
         const n = nodes[this.fillCursor++ % nodes.length];
-        if (n.pods.size < n.maxPods) return n;
+        if (fits(n, req)) return n;
       }
       return undefined;
     }
     let best: NodeState | undefined;
     for (const n of this.nodes.values()) {
-      if (!this.schedulable(n)) continue;
-      if (!best || n.pods.size < best.pods.size) best = n;
+      if (!this.schedulable(n) || !fits(n, req)) continue;
+      if (!best || n.requestedCpuMilli / allocatableOf(n).cpuMilli < best.requestedCpuMilli / allocatableOf(best).cpuMilli) best = n;
     }
     return best;
   }
@@ -128,7 +175,7 @@ export class World {
 
   /** Creates a pod for `owner` on `node` (or the scheduler's pick). quiet = initial world, no events. */
   createPod(owner: Owner, name: string, node: NodeState | undefined, created: Date, quiet = false): PodRecord | undefined {
-    const target = node ?? this.pickNode();
+    const target = node ?? this.pickNode({ ...podRequests(owner.template), os: owner.template.nodeSelector?.['kubernetes.io/os'] });
     if (!target) return undefined;
     const rng = this.rng;
     const ns = owner.obj.metadata.namespace!;
@@ -148,7 +195,7 @@ export class World {
       pod.phase = 'Succeeded';
       for (const c of containers) c.terminated = { reason: 'Completed', exitCode: 0, finishedAt: new Date(started.getTime() + 20000 + rng.int(0, 60000)) };
     }
-    target.pods.add(pod);
+    this.bind(target, pod);
     owner.pods.add(pod);
     // A plain field, not a WeakMap: 150,000 weak entries made every garbage collection slow.
     pod.owner = owner;
@@ -162,17 +209,55 @@ export class World {
     return pod;
   }
 
+  /**
+   * A static pod on `node`: the kubelet runs it from a manifest (UID = config hash) and the API server
+   * holds its mirror pod (own UID, owned by the Node, `kubernetes.io/config.mirror` = the hash).
+   */
+  createStaticPod(template: PodTemplate, name: string, node: NodeState, configHash: string, created: Date, quiet = false): PodRecord {
+    const rng = this.rng;
+    const nodeUid = this.nodeObject(node.name)?.metadata.uid ?? '';
+    const metadata: SimObject['metadata'] = {
+      name, namespace: 'kube-system', uid: rng.uuid(), resourceVersion: '0', creationTimestamp: iso(created), labels: template.labels,
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.name, uid: nodeUid, controller: true }],
+    };
+    const started = new Date(created.getTime() - 3000);
+    const containers: ContainerState[] = template.containers.map(() => ({ id: rng.hex(64), restartCount: 0, startedAt: started }));
+    const pod = new PodRecord(metadata, template, node.name, node.address, node.address, created, containers, rng.seed(), '');
+    pod.kubeletUid = configHash;
+    this.bind(node, pod);
+    this.podsByUid.set(metadata.uid, pod);
+    this.staticPods.set(configHash, pod);
+    this.store.put(RES.pods, pod, quiet);
+    return pod;
+  }
+
   /** Removes a pod (API delete, node loss, scale down); its owner's controller reacts. */
   removePod(pod: PodRecord, reason = 'Killing'): void {
     if (!this.podsByUid.has(pod.metadata.uid)) return;
     this.podsByUid.delete(pod.metadata.uid);
-    this.nodes.get(pod.nodeName)?.pods.delete(pod);
+    this.unbind(pod);
     const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
     this.store.remove(RES.pods, pod.metadata.namespace, pod.metadata.name);
+    if (pod.kubeletUid) this.mirrorDeleted(pod);
     if (owner) this.syncEndpoints(owner);
     if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
     if (owner) this.enqueueReconcile(owner);
+  }
+
+  /**
+   * A mirror pod deleted through the API: its static pod runs on, and the kubelet creates a new mirror
+   * (new UID, same config hash) a moment later, as a real kubelet does. Gone with its node, it stays gone.
+   */
+  private mirrorDeleted(pod: PodRecord): void {
+    const hash = pod.kubeletUid!;
+    if (this.staticPods.get(hash) === pod) this.staticPods.delete(hash);
+    if (!this.nodes.has(pod.nodeName)) return;
+    const t = setTimeout(() => {
+      const n = this.nodes.get(pod.nodeName);
+      if (n && !this.staticPods.has(hash)) this.createStaticPod(pod.template, pod.metadata.name, n, hash, this.now());
+    }, this.controllerDelayMs);
+    t.unref?.();
   }
 
   /** Rewrites the owner's EndpointSlice from its current pods (ready = running). */
@@ -203,7 +288,7 @@ export class World {
   }
 
   desiredReplicas(owner: Owner): number {
-    if (owner.kind === 'DaemonSet') return [...this.nodes.values()].filter((n) => n.ready).length;
+    if (owner.kind === 'DaemonSet') return [...this.nodes.values()].filter((n) => n.ready && daemonRunsOn(owner, n)).length;
     if (owner.kind === 'Job') return owner.pods.size;
     return Number((owner.obj.spec as WorkloadSpecFields | undefined)?.replicas ?? 0);
   }
@@ -214,7 +299,7 @@ export class World {
     if (owner.kind === 'DaemonSet') {
       const covered = new Set([...owner.pods].map((p) => p.nodeName));
       for (const n of this.nodes.values()) {
-        if (!covered.has(n.name) && n.ready) this.createPod(owner, `${owner.podPrefix}${this.rng.suffix(5)}`, n, now, quiet);
+        if (!covered.has(n.name) && n.ready && daemonRunsOn(owner, n)) this.createPod(owner, `${owner.podPrefix}${this.rng.suffix(5)}`, n, now, quiet);
       }
     } else if (owner.kind !== 'Job') {
       const desired = this.desiredReplicas(owner);
@@ -296,7 +381,7 @@ export class World {
 
   /** A container restarted (kubelet callback): new container id and start, restartCount + 1, lastState. */
   containerRestarted(podUid: string, container: string, reason: 'OOMKilled' | 'Error', at: Date): void {
-    const pod = this.podsByUid.get(podUid);
+    const pod = this.staticPods.get(podUid) ?? this.podsByUid.get(podUid);
     if (!pod) return;
     const i = pod.template.containers.findIndex((c) => c.name === container);
     const s = pod.containers[i];
@@ -365,22 +450,34 @@ export class World {
     const pods: SimPodView[] = [];
     for (const p of n.pods) {
       pods.push({
-        uid: p.metadata.uid, name: p.metadata.name, namespace: p.metadata.namespace!, startTime: p.startTime, qosClass: p.qosClass, phase: p.phase, seed: p.seed,
+        uid: p.kubeletUid ?? p.metadata.uid, name: p.metadata.name, namespace: p.metadata.namespace!, startTime: p.startTime, qosClass: p.qosClass, phase: p.phase, seed: p.seed,
         containers: p.template.containers.map((c, i) => ({
           name: c.name, containerId: `containerd://${p.containers[i].id}`, image: c.image, imageId: c.imageId,
           cpuRequestMilli: c.cpuRequestMilli ?? c.cpuLimitMilli, cpuLimitMilli: c.cpuLimitMilli, memoryRequestBytes: c.memoryRequestBytes ?? c.memoryLimitBytes, memoryLimitBytes: c.memoryLimitBytes,
           restartCount: p.containers[i].restartCount, startTime: p.containers[i].startedAt, profile: c.profile,
         })),
-        volumes: [...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })), { name: p.tokenVolumeName, kind: 'projected' as const }],
+        volumes: p.template.staticPod
+          ? p.template.staticPod.hostPaths.map((v) => ({ name: v.name, kind: 'hostPath' as const }))
+          : [
+              ...p.template.pvcNames.map((v) => ({ name: v, pvcName: `${v}-${p.metadata.name}`, kind: 'pvc' as const })),
+              ...(p.template.configMap ? [{ name: 'config', kind: 'configMap' as const }, { name: 'tmp', kind: 'emptyDir' as const }] : []),
+              { name: p.tokenVolumeName, kind: 'projected' as const },
+            ],
       });
     }
-    return { name: n.name, address: n.address, kubeletPort: n.kubeletPort, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, startTime: n.bootTime, kubernetesVersion: this.options.gitVersion, ready: n.ready, pods, seed: n.seed };
+    return { name: n.name, address: n.address, kubeletPort: n.kubeletPort, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, startTime: n.bootTime, kubernetesVersion: this.options.gitVersion, ready: n.ready, pods, seed: n.seed, os: n.os };
   }
 
   stop(): void {
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     this.reconcileTimer = undefined;
   }
+}
+
+/** A daemonset's pods run on the nodes its nodeSelector's OS names (every node without one). */
+function daemonRunsOn(owner: Owner, n: NodeState): boolean {
+  const os = owner.template.nodeSelector?.['kubernetes.io/os'];
+  return !os || os === n.os;
 }
 
 function ordinal(name: string): number {

@@ -1,0 +1,85 @@
+// The HTTP pool of one cluster's API server: TLS from the kubeconfig (CA, server name, client certificate
+// and key, from files or inline data, or from an exec plugin), through a proxy when the kubeconfig's
+// `proxy-url` or HTTPS_PROXY / HTTP_PROXY (minus NO_PROXY) asks for one. Client certificates from files are
+// re-read when a file changes (rotation): the pool is replaced, and the old one finishes what it carries.
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Cluster, User } from '@kubernetes/client-node';
+import { ChangingFile } from './changing-file.js';
+import type { ExecTls } from './credentials.js';
+
+export interface TlsMaterial {
+  ca?: Buffer;
+  cert?: Buffer | string;
+  key?: Buffer | string;
+  rejectUnauthorized: boolean;
+  servername?: string;
+}
+
+/** The proxy for `server`, or null: the kubeconfig's proxy-url first, else the environment's. */
+export function proxyFor(server: URL, proxyUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (proxyUrl) {
+    if (!/^https?:\/\//i.test(proxyUrl)) throw new Error(`proxy-url "${proxyUrl}": only http:// and https:// proxies are supported`);
+    return proxyUrl;
+  }
+  const fromEnv = server.protocol === 'https:' ? env.HTTPS_PROXY ?? env.https_proxy : env.HTTP_PROXY ?? env.http_proxy;
+  if (!fromEnv) return null;
+  return bypassesProxy(server, env.NO_PROXY ?? env.no_proxy ?? '') ? null : fromEnv;
+}
+
+/** NO_PROXY as curl and Go read it: `*`, host names (a leading dot or not: the domain and its subdomains), IPs, host:port. */
+export function bypassesProxy(server: URL, noProxy: string): boolean {
+  const host = server.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = server.port || (server.protocol === 'https:' ? '443' : '80');
+  for (const raw of noProxy.split(',')) {
+    let entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    const withPort = /^(.*):(\d+)$/.exec(entry);
+    if (withPort && !entry.includes('::')) {
+      if (withPort[2] !== port) continue;
+      entry = withPort[1];
+    }
+    entry = entry.replace(/^\[|\]$/g, '').replace(/^\*?\./, '');
+    if (host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+/** Static TLS material plus the client certificate files to watch. */
+export class ClusterTls {
+  private readonly certFile: ChangingFile | null;
+  private readonly keyFile: ChangingFile | null;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly user: User | null,
+    private readonly execTls: () => ExecTls,
+  ) {
+    this.certFile = user?.certFile ? new ChangingFile(user.certFile) : null;
+    this.keyFile = user?.keyFile ? new ChangingFile(user.keyFile) : null;
+  }
+
+  /** Whether a client certificate or key file changed since `material` last read it. */
+  changed(): boolean {
+    // Both asked: each notes its own change.
+    const cert = this.certFile?.changed() ?? false;
+    const key = this.keyFile?.changed() ?? false;
+    return cert || key;
+  }
+
+  material(): TlsMaterial {
+    const c = this.cluster;
+    const ca = c.caFile ? new ChangingFile(c.caFile).read() : c.caData ? Buffer.from(c.caData, 'base64') : undefined;
+    const exec = this.execTls();
+    const cert = this.certFile?.read() ?? (this.user?.certData ? Buffer.from(this.user.certData, 'base64') : exec.cert);
+    const key = this.keyFile?.read() ?? (this.user?.keyData ? Buffer.from(this.user.keyData, 'base64') : exec.key);
+    return { ca, cert, key, rejectUnauthorized: !c.skipTLSVerify, servername: c.tlsServerName };
+  }
+}
+
+/** A keep-alive pool for the API server with this TLS, through `proxy` when given. */
+export function apiDispatcher(tls: TlsMaterial, proxy: string | null, connections: number): Dispatcher {
+  const connect = { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername };
+  if (proxy) return new ProxyAgent({ uri: proxy, requestTls: connect, connections, keepAliveTimeout: 30_000, pipelining: 1 });
+  return new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1, connect });
+}
