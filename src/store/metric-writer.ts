@@ -64,6 +64,8 @@ interface EntityQueue {
   chunks: MetricRow[][];
   /** Failed batches, retried first and whole (same rows, same id). */
   retry: Batch[];
+  /** A flush tick passed since its oldest queued row came: written at the next free connection. */
+  due: boolean;
   rows: number;
   writing: boolean;
   retryAt: number;
@@ -168,7 +170,7 @@ export class MetricWriter {
 
   private accept(entity: Entity, rows: MetricRow[]): void {
     let q = this.queues.get(entity);
-    if (!q) this.queues.set(entity, (q = { chunks: [], retry: [], rows: 0, writing: false, retryAt: 0, retryDelayMs: 0 }));
+    if (!q) this.queues.set(entity, (q = { chunks: [], retry: [], due: false, rows: 0, writing: false, retryAt: 0, retryDelayMs: 0 }));
     q.chunks.push(rows);
     q.rows += rows.length;
     this.heldRows += rows.length;
@@ -178,14 +180,27 @@ export class MetricWriter {
   /** Starts writes while connections allow: full batches always, partial ones when `due`. */
   private pump(due: boolean): void {
     const now = Date.now();
+    const started: Entity[] = [];
+    // A flush tick makes every partial batch due; one that finds no free connection stays due and goes as
+    // soon as a write ends, not a tick later.
+    if (due) for (const q of this.queues.values()) if (q.rows > 0) q.due = true;
     for (const [entity, q] of this.queues) {
       if (this.active >= this.concurrency) break;
       if (q.writing || q.rows === 0 || q.retryAt > now) continue;
-      if (!due && q.rows < this.batchRows) continue;
+      if (!q.due && q.rows < this.batchRows) continue;
       this.active++;
       q.writing = true;
       const batch = this.take(q);
+      started.push(entity);
       void this.writeBatch(entity, q, batch);
+    }
+    // Round robin: an entity that got a connection goes to the back. Without it, when scrapes refill the
+    // first entities within every flush interval (1 s samples), those took both connections at each tick
+    // and the later entities' rows were never written.
+    for (const entity of started) {
+      const q = this.queues.get(entity)!;
+      this.queues.delete(entity);
+      this.queues.set(entity, q);
     }
     this.checkIdle();
   }
@@ -194,6 +209,7 @@ export class MetricWriter {
     const retry = q.retry.shift();
     if (retry) {
       q.rows -= retry.rows.length;
+      if (q.rows === 0) q.due = false;
       return retry;
     }
     const batch: MetricRow[] = [];
@@ -208,6 +224,7 @@ export class MetricWriter {
       }
     }
     q.rows -= batch.length;
+    if (q.rows === 0) q.due = false;
     return { id: randomUUID(), rows: batch };
   }
 

@@ -118,6 +118,33 @@ test('a batch committed whose answer was lost is retried under its id and not st
   await w.close();
 });
 
+test('every entity gets written when scrapes refill the first ones within each flush interval (1 s samples)', async () => {
+  const written = new Map<Entity, number>();
+  const w = new MetricWriter(store.pool, {
+    flushIntervalMs: 40, concurrency: 2,
+    write: async (_p, entity, rows) => {
+      await new Promise((r) => setTimeout(r, 15));
+      written.set(entity, (written.get(entity) ?? 0) + rows.length);
+      return { inserted: rows.length, duplicates: 0 };
+    },
+  });
+  const entities: Entity[] = ['node', 'system_container', 'pod', 'container', 'volume', 'interface', 'disk_io'];
+  const ts = new Date('2026-11-25T09:30:00Z');
+  const end = Date.now() + 1_200;
+  let sent = 0;
+  while (Date.now() < end) {
+    for (const e of entities) w.tryEnqueue(e, [{ cluster_id: store.clusterId, node: 'n', ts }]);
+    sent++;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // While rows kept coming every entity was written, not only the first two in the queue's order.
+  const during = new Map(written);
+  for (const e of entities) assert.ok((during.get(e) ?? 0) >= sent / 2, `${e}: written while rows kept coming (${JSON.stringify([...during])}, ${sent} sent)`);
+  assert.equal(await w.flush(5_000), true);
+  for (const e of entities) assert.equal(written.get(e), sent, `${e}: every row written`);
+  await w.close();
+});
+
 test('onWriteFailed can take a batch over; close gives up after its timeout and reports what is left', async () => {
   const handedOver: Array<[Entity, number, string]> = [];
   const failing = new MetricWriter(store.pool, {
