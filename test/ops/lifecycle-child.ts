@@ -10,11 +10,14 @@ const say = (line: string): void => void process.stdout.write(`${line}\n`);
 let reloads = 0;
 onReloadSignal(async () => say(`reload ${++reloads}`));
 const alive = setInterval(() => undefined, 60_000);
-say('ready');
-const code = await onStopSignal(async () => {
+// 'ready' only once the stop handlers are installed (onStopSignal installs them before its first await): a
+// pipe write is synchronous, so the test could otherwise signal a child preempted between the two.
+const stopped = onStopSignal(async () => {
   say('stopping');
   await new Promise((r) => setTimeout(r, stopMs));
   say('stopped');
 });
+say('ready');
+const code = await stopped;
 clearInterval(alive);
 process.exitCode = code;
