@@ -53,7 +53,7 @@ function event(name: string): KubeObject {
   return {
     metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: '1' },
     involvedObject: { kind: 'Pod', namespace: 'ns', name: 'p' }, reason: 'Scheduled', type: 'Normal', count: 1,
-  } as KubeObject;
+  };
 }
 
 const podKind = kindByName('pod')!;
