@@ -41,13 +41,6 @@ export class RollingLogFile extends Writable {
     this.dest.catch((e: unknown) => this.destroy(e as Error));
   }
 
-  /** Where the configured path points now (tests, status): the file being written. */
-  async currentFile(): Promise<string> {
-    const d = await this.dest;
-    await this.linking;
-    return d.file;
-  }
-
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     this.dest.then((d) => {
