@@ -40,6 +40,8 @@ const MIB = 2 ** 20;
 interface Sizes {
   /** Bytes per plain table (indexes and TOAST included). */
   plain: Map<string, number>;
+  /** Bytes of the live rows per plain table (pg_column_size of each row): the data, without free space or indexes. */
+  live: Map<string, number>;
   /** Bytes of every partitioned table's partitions together. */
   partitioned: number;
   database: number;
@@ -53,13 +55,18 @@ async function sizes(pool: pg.Pool): Promise<Sizes> {
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'kubepulse' AND c.relkind IN ('r', 'p') AND NOT c.relispartition`);
   const plain = new Map<string, number>();
+  const live = new Map<string, number>();
   let partitioned = 0;
   for (const row of r.rows) {
     if (row.kind === 'p') partitioned += Number(row.bytes);
-    else plain.set(row.name, Number(row.bytes));
+    else {
+      plain.set(row.name, Number(row.bytes));
+      const l = await pool.query<{ bytes: string }>(`SELECT coalesce(sum(pg_column_size(t.*)), 0) AS bytes FROM ${qualified(row.name)} t`);
+      live.set(row.name, Number(l.rows[0].bytes));
+    }
   }
   const db = await pool.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
-  return { plain, partitioned, database: Number(db.rows[0].bytes) };
+  return { plain, live, partitioned, database: Number(db.rows[0].bytes) };
 }
 
 /**
@@ -99,7 +106,8 @@ export async function run(): Promise<Figures> {
       samples.push({ tS: (Date.now() - started) / 1000, s: await sizes(pool) });
       if (process.env.KUBEPULSE_GROWTH_TRACE === '1') {
         const last = samples.at(-1)!.s;
-        process.stderr.write(`growth t=${samples.at(-1)!.tS.toFixed(0)}s plain=${([...last.plain.values()].reduce((a, b) => a + b, 0) / MIB).toFixed(2)}MiB partitioned=${(last.partitioned / MIB).toFixed(2)}MiB db=${(last.database / MIB).toFixed(1)}MiB\n`);
+        process.stderr.write(`growth t=${samples.at(-1)!.tS.toFixed(0)}s plain=${([...last.plain.values()].reduce((a, b) => a + b, 0) / MIB).toFixed(2)}MiB live=${([...last.live.values()].reduce((a, b) => a + b, 0) / MIB).toFixed(2)}MiB `
+          + `change_log=${((last.plain.get('change_log') ?? 0) / MIB).toFixed(2)}MiB (live ${((last.live.get('change_log') ?? 0) / MIB).toFixed(2)}) partitioned=${(last.partitioned / MIB).toFixed(2)}MiB db=${(last.database / MIB).toFixed(1)}MiB\n`);
       }
     }
   } finally {
@@ -117,7 +125,8 @@ export async function run(): Promise<Figures> {
   const perDay = (y: (s: Sizes) => number) => (slope(after.map((x) => ({ x: x.tS, y: y(x.s) }))) * 86_400) / MIB;
   const plainTotal = (s: Sizes) => [...s.plain.values()].reduce((a, b) => a + b, 0);
   const tables = [...(after[0]?.s.plain.keys() ?? [])];
-  const growers = tables.map((t) => ({ t, d: perDay((s) => s.plain.get(t) ?? 0) })).sort((a, b) => b.d - a.d).slice(0, 4);
+  const growers = tables.map((t) => ({ t, d: perDay((s) => s.plain.get(t) ?? 0), live: perDay((s) => s.live.get(t) ?? 0) })).sort((a, b) => b.d - a.d).slice(0, 5);
+  const liveTotal = (s: Sizes) => [...s.live.values()].reduce((a, b) => a + b, 0);
   const value = Number(perDay(plainTotal).toFixed(1));
   const fill = perDay((s) => s.partitioned);
   return {
@@ -127,7 +136,8 @@ export async function run(): Promise<Figures> {
       method: `collector on ${NODES} simulated nodes x ${PODS_PER_NODE} pods, a pod replaced every ${CHURN_MS} ms (defaults: summary 15 s, cadvisor 30 s), ${MINUTES} min; `
         + `row retentions (inventory_deleted, events, change_log, status history) applied every 30 s by their own functions with a ${WINDOW_MS / 60_000}-min window, so deleted objects and superseded history leave as fast as churn makes them, each pass followed by a plain VACUUM of the plain tables (autovacuum's part in steady state); `
         + `value: least-squares slope of the plain tables' total size (indexes, TOAST) over ${after.length} samples past ${warmS} s, per day. `
-        + `Largest growers: ${growers.map((g) => `${g.t} ${g.d.toFixed(1)}`).join(', ')} MiB/day. `
+        + `Largest growers, file (live rows): ${growers.map((g) => `${g.t} ${g.d.toFixed(1)} (${g.live.toFixed(1)})`).join(', ')} MiB/day; `
+        + `the live rows of all plain tables grow ${perDay(liveTotal).toFixed(1)} MiB/day, from ${(liveTotal(after[0].s) / MIB).toFixed(1)} to ${(liveTotal(after.at(-1)!.s) / MIB).toFixed(1)} MiB. `
         + `Partitioned tables (raw samples, rollups, history blocks) fill at ${fill.toFixed(0)} MiB/day (raw rows, compacted into blocks past compact_after) and are dropped whole past their retention, so they gain nothing in steady state. `
         + `${lifecycles} pods added during the run; database ${(samples.at(-1)!.s.database / MIB).toFixed(0)} MiB at the end.`,
     },
