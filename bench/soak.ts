@@ -6,7 +6,7 @@
 // queue is bounded (maxQueuedRows) but swings by ~10,000 rows (several MiB) between samples, noise that
 // would otherwise hide a slope of a few MiB/h. A million pod lifecycles is soak-lifecycles.ts's job.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,10 +77,26 @@ function warmUpS(): number {
   return Math.max(120, (MINUTES * 60) / 5);
 }
 
+/** Resident memory by kind (/proc/self/status, Linux): anonymous (heaps, malloc arenas) and file-backed (code). */
+function residentMiB(): { anon: number; file: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
+}
+
 function traceSample(s: { tS: number; heapMiB: number; rssMiB: number; queuedRows: number }, collector: Collector): void {
   const c = collector.status()?.clusters[0];
   const ingest = collector.ingestCounters();
-  process.stderr.write(`soak t=${s.tS.toFixed(0)}s heap=${s.heapMiB.toFixed(1)}MiB rss=${s.rssMiB.toFixed(1)}MiB pods=${c?.pods ?? '?'} rateEntities=${ingest.rateEntities ?? '?'} queuedRows=${s.queuedRows}\n`);
+  // Where RSS goes besides the live heap: pages V8 keeps (heapTotal), memory outside the JS heap.
+  const m = process.memoryUsage();
+  const r = residentMiB();
+  const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+  process.stderr.write(`soak t=${s.tS.toFixed(0)}s heap=${s.heapMiB.toFixed(1)}MiB heapTotal=${mib(m.heapTotal)}MiB external=${mib(m.external)}MiB arrayBuffers=${mib(m.arrayBuffers)}MiB `
+    + `rss=${s.rssMiB.toFixed(1)}MiB rssAnon=${r.anon.toFixed(1)}MiB rssFile=${r.file.toFixed(1)}MiB pods=${c?.pods ?? '?'} rateEntities=${ingest.rateEntities ?? '?'} queuedRows=${s.queuedRows}\n`);
 }
 
 /**

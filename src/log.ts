@@ -1,11 +1,11 @@
-// Structured logging (pino). Human-readable on a terminal, JSON lines to a size-rotated file, levels per
+// Structured logging (pino). Human-readable on a terminal, JSON lines to a file rolled by size (pino-roll), levels per
 // module, and secrets redacted twice: by key (token, password, authorization …) and by value pattern
 // (bearer tokens and URL credentials inside free text), because a secret can hide in an error message.
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 import { Writable } from 'node:stream';
 import { scrub } from './log/redaction.js';
-import { RotatingFile } from './log/rotating-file.js';
+import { RollingLogFile } from './log/rolling-file.js';
 
 // The redaction API is part of the logging API: callers register secrets where they log.
 export { MAX_ROTATING_SECRETS, maskDatabaseUrl, registerSecret, registerUrlSecrets, registeredSecretCount, scrub, scrubKnownSecrets } from './log/redaction.js';
@@ -16,7 +16,7 @@ export interface LogOptions {
   level: LevelWithSilent;
   /** Per-module level overrides, e.g. { "metrics": "debug" }. */
   modules: Record<string, LevelWithSilent>;
-  /** JSON lines file (rotated); empty = no file. */
+  /** JSON lines file (rolled by pino-roll; the path is a symlink to the file being written); empty = no file. */
   file: string;
   fileMaxBytes: number;
   fileMaxFiles: number;
@@ -66,7 +66,7 @@ export function configureLogging(opts: Partial<LogOptions> = {}): Logger {
     streams.push({ level: 'trace', stream: new ScrubStream(process.stdout) });
   }
   if (o.file) {
-    streams.push({ level: 'trace', stream: new ScrubStream(new RotatingFile(o.file, o.fileMaxBytes, o.fileMaxFiles)) });
+    streams.push({ level: 'trace', stream: new ScrubStream(new RollingLogFile(o.file, o.fileMaxBytes, o.fileMaxFiles)) });
   }
   root = pino(
     {

@@ -54,6 +54,11 @@ export class ClusterCollector {
   private conn: ClusterConnection | null = null;
   private probe: ApiProbe | null = null;
   private informers: Informer[] = [];
+
+  /** Lists a kind again, writing every object (its changes were dropped from a full spool). */
+  relistKind(clusterId: number, kind: string): void {
+    if (clusterId === this.deps.clusterId) this.informers.find((i) => i.kind.name === kind)?.relistNow();
+  }
   private schedulers = new Map<KubeletSource, ScrapeScheduler>();
   private kubelet: KubeletClient | null = null;
   private readonly nodeAddresses = new Map<string, { address: string | null; port: number | null }>();

@@ -111,6 +111,10 @@ export class Collector {
         await insertStatusRow(db.pool, row);
       },
       onOutcome: (ok, latencyMs, error) => db.noteWrite(ok, latencyMs, error),
+      // Kinds whose changes the spool's cap dropped are listed again once what it kept is stored.
+      onDrained: () => {
+        for (const k of spool.takeRelists()) for (const cc of this.clusters.values()) cc.relistKind(k.clusterId, k.kind);
+      },
     });
     r.start();
     return r;

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { Database } from '../store/database.js';
+import { maintenanceRetention } from '../store/maintenance.js';
 import { runningEmbeddedServer } from '../store/embedded.js';
 import { currentCommand, DataDirInUseError, readLiveOwner, type DataDirOwner } from '../store/embedded-owner.js';
 
@@ -35,7 +36,7 @@ export async function openDatabase(config: Config, urlOverride?: string, o: { ma
     dataDir,
     port: config.database.port,
     poolSize: config.database.pool_size,
-    maintenance: o.maintenance ? { retentionMs: { raw: retention.raw, rollup_1m: retention.rollup_1m, rollup_1h: retention.rollup_1h, inventory_deleted: retention.inventory_deleted, compact_after: retention.compact_after } } : undefined,
+    maintenance: o.maintenance ? { retentionMs: maintenanceRetention(retention) } : undefined,
     tolerateUnreachable: o.tolerateUnreachable,
     migrate: access === 'own' || !url ? undefined : false,
   });

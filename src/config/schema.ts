@@ -162,6 +162,10 @@ export const configSchema = z
         rollup_1m: duration('1h').prefault('30d'),
         rollup_1h: duration('1h').prefault('400d'),
         inventory_deleted: duration('1h').prefault('30d'),
+        // Deleted Event objects (the API server deletes them after an hour; they churn the most).
+        events: duration('1h').prefault('7d'),
+        // change_log rows superseded before this are deleted, the state at the cutoff kept (store/change-log-retention.ts).
+        change_log: duration('1h').prefault('30d'),
       })
       .strict()
       .prefault({}),

@@ -88,6 +88,9 @@ export class Informer {
   private resuming = false;
   private resyncAt = Infinity;
   private relistAt = Infinity;
+  /** Set by relistNow: the next list writes every object, whatever the cache says was written. */
+  private rewriteAll = false;
+  private watchAbort: AbortController | null = null;
   readonly status: InformerStatus;
 
   constructor(
@@ -109,6 +112,16 @@ export class Informer {
     this.abort.abort();
     await this.loop;
     this.status.state = 'stopped';
+  }
+
+  /**
+   * The store lost changes of this kind (the spool dropped them at its cap): list again now and write
+   * every object; the list's reconcile marks the vanished ones deleted. An open watch is ended for it.
+   */
+  relistNow(): void {
+    this.rewriteAll = true;
+    this.relistAt = 0;
+    this.watchAbort?.abort();
   }
 
   private get logger() {
@@ -151,6 +164,8 @@ export class Informer {
   /** Lists every object page by page, writes what changed, marks vanished objects deleted. */
   private async listAndReconcile(): Promise<void> {
     this.status.state = 'listing';
+    const rewrite = this.rewriteAll;
+    this.rewriteAll = false;
     const listStartedAt = await this.sink.now();
     const pageSize = this.o.pageSize ?? 500;
     const present = new Set<string>();
@@ -193,7 +208,7 @@ export class Informer {
         present.add(obj.metadata.uid);
         const rv = obj.metadata.resourceVersion;
         // No resourceVersion (never from a real API server): cannot tell, so it is written again.
-        if (rv === undefined || this.known.get(obj.metadata.uid) !== packResourceVersion(rv)) changes.push({ op: 'upsert', obj });
+        if (rewrite || rv === undefined || this.known.get(obj.metadata.uid) !== packResourceVersion(rv)) changes.push({ op: 'upsert', obj });
       }
       if (inFlight.length >= LIST_WRITES_IN_FLIGHT) await inFlight.shift();
       if (changes.length) {
@@ -219,7 +234,7 @@ export class Informer {
     const now = Date.now();
     this.resyncAt = this.o.resyncMs ? now + this.o.resyncMs : Infinity;
     // Up to 10 % later, so the kinds of a cluster do not relist together: at most once per period.
-    this.relistAt = this.o.relistMs ? now + this.o.relistMs * (1 + 0.1 * Math.random()) : Infinity;
+    this.relistAt = this.rewriteAll ? 0 : this.o.relistMs ? now + this.o.relistMs * (1 + 0.1 * Math.random()) : Infinity;
   }
 
   private async write(changes: InventoryChange[]): Promise<void> {
@@ -279,6 +294,11 @@ export class Informer {
           this.rv = null;
           return;
         }
+        if (this.rewriteAll && !this.stopped) {
+          this.logger.info('relisting: changes of this kind were dropped from a full spool');
+          this.rv = null;
+          return;
+        }
         this.resuming = true;
         throw e;
       }
@@ -295,7 +315,9 @@ export class Informer {
   /** One watch request from `rv`; returns the number of events it brought (bookmarks included). */
   private async watchOnce(rv: string, timeoutS: number): Promise<number> {
     const q = new URLSearchParams({ watch: '1', resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutS) });
-    const res = await this.conn.raw(`${this.kind.listPath}?${q.toString()}`, { signal: this.abort.signal, timeoutMs: (timeoutS + 30) * 1000 });
+    this.watchAbort = new AbortController();
+    const signal = AbortSignal.any([this.abort.signal, this.watchAbort.signal]);
+    const res = await this.conn.raw(`${this.kind.listPath}?${q.toString()}`, { signal, timeoutMs: (timeoutS + 30) * 1000 });
     if (res.status === 410) {
       await res.body.dump();
       throw new ExpiredError();

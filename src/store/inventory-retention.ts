@@ -1,6 +1,7 @@
 // `[retention] inventory_deleted`: an inventory object deleted longer ago than that is forgotten — its
 // kind row, its child rows (a pod's containers) and its change_log history. Without it, pod churn grows
-// the kind tables and the change log without bound. Objects that still exist keep their whole history.
+// the kind tables and the change log without bound. Deleted events go past `[retention] events` instead
+// (maintenance.ts); the change log of objects that still exist has its own retention (change-log-retention.ts).
 // Work goes in batches, each one statement (its own short transaction), so a large backlog after a
 // retention change never holds locks for long or blocks the inventory writer.
 import type pg from 'pg';

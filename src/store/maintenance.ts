@@ -1,8 +1,10 @@
 // Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
 // rollups caught up, raw partitions past the raw window compacted into history blocks (history/compactor.ts),
-// retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs. Runs never overlap; a failed run is logged and the
+// retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs
+// (events past their own), superseded change_log rows past theirs. Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
+import type { Config } from '../config/schema.js';
 import { ENTITIES } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import type { KindDef } from '../inventory/kind.js';
@@ -10,6 +12,7 @@ import { ALL_KINDS } from '../inventory/kinds/index.js';
 import { pruneBatchIds } from './metric-copy.js';
 import { purgeGoneSeries } from './series-retention.js';
 import { purgeDeletedInventory, type PurgeOptions } from './inventory-retention.js';
+import { purgeChangeLog, type ChangeLogPurgeOptions } from './change-log-retention.js';
 import { DAY_MS, PartitionManager } from './partitions.js';
 import { Compactor, type CompactionReport } from './history/compactor.js';
 import { blockTable } from './history/schema.js';
@@ -31,6 +34,13 @@ export interface RetentionMs {
    * collector always sets it (config default 30d); left out (tests of other steps) nothing is purged.
    */
   inventory_deleted?: number;
+  /** Deleted Event objects go past this instead of inventory_deleted (config default 7d). */
+  events?: number;
+  /**
+   * change_log rows superseded before this go; each object's state at the cutoff stays (config default
+   * 30d). Left out, the change log of live objects is kept whole.
+   */
+  change_log?: number;
   /**
    * Raw rows older than this are compacted into history blocks (config default 6h). Left out (tests of
    * other steps) nothing is compacted. Blocks are kept for `raw`, like the rows they came from.
@@ -38,8 +48,19 @@ export interface RetentionMs {
   compact_after?: number;
 }
 
+/**
+ * The config's [retention] as the maintenance loop takes it: every key read here, by name, so a key the
+ * loop does not apply is seen (test/config/config-keys-read.test.ts, test/store/retention-keys.test.ts).
+ */
+export function maintenanceRetention(r: Config['retention']): RetentionMs {
+  return {
+    raw: r.raw, compact_after: r.compact_after, rollup_1m: r.rollup_1m, rollup_1h: r.rollup_1h,
+    inventory_deleted: r.inventory_deleted, events: r.events, change_log: r.change_log,
+  };
+}
+
 export interface MaintenanceOptions {
-  /** Config [retention]: raw, rollup_1m, rollup_1h, inventory_deleted. */
+  /** Config [retention], every key (test/store/retention-keys.test.ts checks each one is applied here). */
   retentionMs: RetentionMs;
   /** How often the loop runs (default 60 s; rollups of 1 min buckets follow at this pace). */
   intervalMs?: number;
@@ -49,6 +70,9 @@ export interface MaintenanceOptions {
   /** Kinds whose deleted objects are purged (default: every kind, as every kind has its table). */
   kinds?: KindDef[];
   purge?: PurgeOptions;
+  changeLogPurge?: ChangeLogPurgeOptions;
+  /** The change_log step reads the whole log before the cutoff: it runs at most this often (default 1 h). */
+  changeLogEveryMs?: number;
 }
 
 export interface MaintenanceReport {
@@ -59,6 +83,8 @@ export interface MaintenanceReport {
   purgedInventory: Record<string, number>;
   /** Series rows of gone pods and nodes deleted, per series table (series-retention.ts; hourly). */
   purgedSeries: Record<string, number>;
+  /** Superseded change_log rows deleted, per kind. */
+  purgedChangeLog: Record<string, number>;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
   compaction: CompactionReport | null;
   error: string | null;
@@ -74,6 +100,7 @@ export class StoreMaintenance {
   private seriesPurgedAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<MaintenanceReport> | undefined;
+  private changeLogDueMs = -Infinity;
 
   constructor(private readonly pool: pg.Pool, private readonly opts: MaintenanceOptions) {
     for (const [k, v] of Object.entries(opts.retentionMs)) {
@@ -94,7 +121,9 @@ export class StoreMaintenance {
   }
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, compaction: null, error: null };
+    const report: MaintenanceReport = {
+      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, compaction: null, error: null,
+    };
     try {
       const rawTables = ENTITIES.map(sampleTable);
       await this.partitions.ensureAhead(rawTables, nowMs);
@@ -118,19 +147,36 @@ export class StoreMaintenance {
         this.seriesPurgedAt = nowMs;
         if (Object.keys(report.purgedSeries).length) log('store').info({ purged: report.purgedSeries }, 'purged the series of gone pods and nodes');
       }
-      const keepDeleted = this.opts.retentionMs.inventory_deleted;
-      if (keepDeleted !== undefined) {
-        report.purgedInventory = await purgeDeletedInventory(this.pool, this.opts.kinds ?? ALL_KINDS, keepDeleted, nowMs, this.opts.purge);
-      }
-      if (Object.keys(report.purgedInventory).length) {
-        log('store').info({ purged: report.purgedInventory }, 'retention purged deleted inventory objects');
-      }
+      await this.applyInventoryRetention(report, nowMs);
     } catch (err) {
       report.error = (err as Error).message;
       log('store').warn({ err: report.error }, 'store maintenance failed; retrying next interval');
     }
     this.lastReport = report;
     return report;
+  }
+
+  /** [retention] inventory_deleted, events and change_log. */
+  private async applyInventoryRetention(report: MaintenanceReport, nowMs: number): Promise<void> {
+    const { inventory_deleted: keepDeleted, events: keepEvents, change_log: keepChanges } = this.opts.retentionMs;
+    const kinds = this.opts.kinds ?? ALL_KINDS;
+    const isEvent = (k: KindDef) => k.name === 'event' && keepEvents !== undefined;
+    if (keepDeleted !== undefined) {
+      Object.assign(report.purgedInventory, await purgeDeletedInventory(this.pool, kinds.filter((k) => !isEvent(k)), keepDeleted, nowMs, this.opts.purge));
+    }
+    if (keepEvents !== undefined) {
+      Object.assign(report.purgedInventory, await purgeDeletedInventory(this.pool, kinds.filter(isEvent), keepEvents, nowMs, this.opts.purge));
+    }
+    if (Object.keys(report.purgedInventory).length) {
+      log('store').info({ purged: report.purgedInventory }, 'retention purged deleted inventory objects');
+    }
+    if (keepChanges !== undefined && nowMs >= this.changeLogDueMs) {
+      this.changeLogDueMs = nowMs + (this.opts.changeLogEveryMs ?? 3_600_000);
+      report.purgedChangeLog = await purgeChangeLog(this.pool, kinds.map((k) => k.name), keepChanges, nowMs, this.opts.changeLogPurge);
+      if (Object.keys(report.purgedChangeLog).length) {
+        log('store').info({ purged: report.purgedChangeLog }, 'retention purged superseded change_log rows');
+      }
+    }
   }
 
   /** Runs now, then every intervalMs until stop(). */

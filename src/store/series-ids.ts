@@ -4,8 +4,8 @@
 // that inserts the new series and returns the ids of new and existing ones alike.
 //
 // The cache is bounded: two generations of at most `maxPerEntity` entries each. Lookups hit the young one,
-// or move an entry up from the old one; when the young generation is full the old one is dropped and the
-// young one becomes old. So a series scraped at least once per generation stays cached, a deleted pod's
+// or move an entry up from the old one; when the young generation is full, or 30 minutes old, the old one
+// is dropped and the young one becomes old. So a series scraped at least once per generation stays cached, a deleted pod's
 // series leave within two generations, and memory never exceeds 2 × maxPerEntity entries per entity
 // (bench/ingest.ts measures the bytes per cached series). A series evicted while still live costs one
 // lookup in the next batch's statement, not a wrong id: ids never change once assigned.
@@ -20,11 +20,20 @@ import { seriesAttributeNames, seriesKeyNames, seriesTable } from './series-sche
 
 /** Live series per entity kept cached by default (a 5,000-node cluster has ~300,000 containers). */
 const DEFAULT_MAX_PER_ENTITY = 500_000;
+/**
+ * A generation also retires after this long (checked when an entry is added), so a deleted pod's series
+ * leave the cache within two of it under churn instead of when 500,000 new ones have pushed them out: the
+ * soak's heap grew by the new series of every pod lifecycle until the size bound (~66 B each).
+ */
+const GENERATION_MS = 30 * 60_000;
 
 class GenerationalCache {
   private young = new Map<string, number>();
   private old = new Map<string, number>();
-  constructor(private readonly max: number) {}
+  private youngSince: number;
+  constructor(private readonly max: number, private readonly maxAgeMs: number, private readonly now: () => number) {
+    this.youngSince = now();
+  }
 
   get(key: string): number | undefined {
     const hit = this.young.get(key);
@@ -38,9 +47,10 @@ class GenerationalCache {
   }
 
   set(key: string, id: number): void {
-    if (this.young.size >= this.max) {
+    if (this.young.size >= this.max || this.now() - this.youngSince >= this.maxAgeMs) {
       this.old = this.young;
       this.young = new Map();
+      this.youngSince = this.now();
     }
     this.young.set(key, id);
   }
@@ -130,7 +140,7 @@ export class SeriesIds {
     this.epoch = epoch;
   }
 
-  constructor(private readonly maxPerEntity = DEFAULT_MAX_PER_ENTITY) {
+  constructor(private readonly maxPerEntity = DEFAULT_MAX_PER_ENTITY, private readonly now: () => number = Date.now) {
     if (!(maxPerEntity >= 1)) throw new Error(`series id cache size must be at least 1, got ${maxPerEntity}`);
   }
 
@@ -144,7 +154,7 @@ export class SeriesIds {
   /** One id per row, in row order; rows of series not stored yet create them (one statement per batch). */
   async resolve(client: pg.ClientBase, entity: Entity, rows: MetricRow[]): Promise<Int32Array> {
     let cache = this.caches.get(entity);
-    if (!cache) this.caches.set(entity, (cache = new GenerationalCache(this.maxPerEntity)));
+    if (!cache) this.caches.set(entity, (cache = new GenerationalCache(this.maxPerEntity, GENERATION_MS, this.now)));
     const ids = new Int32Array(rows.length);
     const { keyNames, attrNames } = sqlFor(entity);
     let misses: Map<string, Miss> | undefined;

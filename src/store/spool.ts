@@ -10,9 +10,14 @@
 // - Order: metric batches and inventory changes live in separate segment series (their order relative to
 //   each other does not matter: different tables); within a series segments are named by creation time
 //   and a counter, so sorting the names gives the order they were written.
-// - Bounded: when the folder would pass maxBytes the oldest metric segments are deleted (counted and
-//   logged); inventory changes are never dropped — losing one would leave an object wrong for ever,
-//   while a dropped metric batch is a gap in a graph.
+// - Bounded, for every kind of record: when the folder would pass maxBytes the oldest metric segments
+//   are deleted first (a dropped metric batch is a gap in a graph; counted and logged). When only
+//   inventory is left and a new inventory record still does not fit, that record is dropped too, and
+//   its cluster and kind are marked for a relist: once the spool is replayed the collector lists the kind
+//   again and writes every object (Informer.relistNow), whose reconcile marks the vanished ones deleted,
+//   so nothing is lost for good — the store shows the kind as it was at the outage's start until then.
+//   Dropped inventory records and changes are counted in the status; a restarted worker lists every
+//   kind anyway (its cache is empty), so the marks need not survive a restart.
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -58,7 +63,19 @@ export interface SpoolStats {
   inventoryPending: boolean;
   droppedMetricBatches: number;
   droppedMetricRows: number;
+  /** Inventory and reconcile records dropped at the cap (their kinds are listed again after replay). */
+  droppedInventoryRecords: number;
+  /** Object changes inside those records. */
+  droppedInventoryChanges: number;
+  /** "clusterId/kind" of the kinds waiting for that relist. */
+  relistsPending: string[];
   appended: number;
+}
+
+/** A kind whose spooled changes were dropped at the cap: listed again once the spool is replayed. */
+export interface KindToRelist {
+  clusterId: number;
+  kind: string;
 }
 
 interface Segment {
@@ -117,10 +134,10 @@ export class Spool {
   private readonly active = new Map<SpoolStream, { seg: Segment; fd: number }>();
   private readonly segmentBytes: number;
   private counter = 0;
-  private readonly counts = { droppedMetricBatches: 0, droppedMetricRows: 0, appended: 0 };
+  private readonly counts = { droppedMetricBatches: 0, droppedMetricRows: 0, droppedInventoryRecords: 0, droppedInventoryChanges: 0, appended: 0 };
+  private readonly relists = new Map<string, KindToRelist>();
   /** The segment being replayed: never dropped or appended to. */
   private readonly replaying = new Set<string>();
-  private overCapLogged = false;
 
   constructor(private readonly o: SpoolOptions) {
     if (!(o.maxBytes > 0)) throw new Error(`spool: maxBytes must be positive, got ${o.maxBytes}`);
@@ -168,12 +185,14 @@ export class Spool {
       oldestAgeMs: oldest === null ? null : Math.max(0, Date.now() - oldest),
       inventoryPending: this.inventoryPending,
       ...this.counts,
+      relistsPending: [...this.relists.keys()],
     };
   }
 
   /**
-   * Appends a record durably (against a process crash). Returns false when a metric batch was dropped
-   * because it alone does not fit; inventory records are always kept.
+   * Appends a record durably (against a process crash). Returns false when it was dropped because it
+   * does not fit under the cap even after the oldest metric segments went (a dropped inventory or
+   * reconcile record marks its kind for a relist: takeRelists).
    */
   append(rec: NewSpoolRecord): boolean {
     const stream: SpoolStream = rec.t === 'metric' || rec.t === 'status' ? 'metric' : 'inventory';
@@ -181,10 +200,12 @@ export class Spool {
     // Keys in a fixed order: countMetricRows reads `n` from the line's start without parsing it.
     const { t, ...rest } = rec.t === 'metric' ? { t: rec.t, entity: rec.entity, id: rec.id ?? randomUUID(), rows: rec.rows } : rec;
     const line = Buffer.from(JSON.stringify({ t, at: Date.now(), n, ...rest }) + '\n');
-    if (!this.makeRoom(line.length, stream)) {
+    if (!this.makeRoom(line.length)) {
       if (rec.t === 'metric') {
         this.counts.droppedMetricBatches++;
         this.counts.droppedMetricRows += n;
+      } else if (rec.t === 'inventory' || rec.t === 'reconcile') {
+        this.dropInventory(rec.clusterId, rec.kind, rec.t === 'inventory' ? n : 0);
       }
       return false;
     }
@@ -199,7 +220,7 @@ export class Spool {
   }
 
   /** Drops oldest metric segments until `bytes` more fit under the cap; false when even that fails. */
-  private makeRoom(bytes: number, stream: SpoolStream): boolean {
+  private makeRoom(bytes: number): boolean {
     while (this.bytes + bytes > this.o.maxBytes) {
       const victim = this.segments.find((s) => s.stream === 'metric' && !this.replaying.has(s.name));
       if (!victim) break;
@@ -212,16 +233,28 @@ export class Spool {
       this.counts.droppedMetricRows += c.rows;
       log('store').warn({ segment: victim.name, batches: c.batches, rows: c.rows, maxBytes: this.o.maxBytes, droppedRowsTotal: this.counts.droppedMetricRows }, 'spool full: dropped the oldest metric batches');
     }
-    if (this.bytes + bytes <= this.o.maxBytes) {
-      this.overCapLogged = false;
-      return true;
-    }
-    if (stream === 'metric') return false;
-    if (!this.overCapLogged) {
-      this.overCapLogged = true;
-      log('store').error({ bytes: this.bytes, maxBytes: this.o.maxBytes }, 'spool over its cap with inventory changes only: keeping them (they are never dropped)');
-    }
-    return true;
+    return this.bytes + bytes <= this.o.maxBytes;
+  }
+
+  private dropInventory(clusterId: number, kind: string, changes: number): void {
+    this.counts.droppedInventoryRecords++;
+    this.counts.droppedInventoryChanges += changes;
+    const key = `${clusterId}/${kind}`;
+    if (this.relists.has(key)) return;
+    this.relists.set(key, { clusterId, kind });
+    log('store').error({ clusterId, kind, maxBytes: this.o.maxBytes, droppedInventoryChanges: this.counts.droppedInventoryChanges },
+      'spool full with inventory changes only: dropping new ones of this kind; it is listed again once the spool is replayed');
+  }
+
+  /**
+   * The kinds to list again because their changes were dropped, once no spooled inventory waits (their
+   * relist must come after what was kept); cleared by taking them. Empty while inventory waits.
+   */
+  takeRelists(): KindToRelist[] {
+    if (this.inventoryPending) return [];
+    const out = [...this.relists.values()];
+    this.relists.clear();
+    return out;
   }
 
   private activeFor(stream: SpoolStream): { seg: Segment; fd: number } {

@@ -1,5 +1,6 @@
 // The on-disk spool on its own: records survive a reopen without close (what a kill -9 leaves), replay
-// in order and resume at the saved cursor, the cap drops the oldest metric batches and never inventory,
+// in order and resume at the saved cursor, the cap drops the oldest metric batches first, then new
+// inventory records (counted, their kinds marked for a relist after replay),
 // a torn last line is skipped, and a database that is away stops the replay without losing anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -118,7 +119,7 @@ test('a record the database rejects as bad data is skipped and counted; others a
   }
 });
 
-test('when full, the oldest metric batches are dropped and counted; inventory changes are never dropped', async () => {
+test('when full, the oldest metric batches are dropped and counted; inventory kept while metric batches can go', async () => {
   const dir = tempDir();
   try {
     const segmentBytes = 4096;
@@ -133,6 +134,7 @@ test('when full, the oldest metric batches are dropped and counted; inventory ch
     const st = s.stats();
     assert.ok(st.bytes <= 6 * segmentBytes, `spool within its cap (${st.bytes})`);
     assert.ok(st.droppedMetricBatches > 0 && st.droppedMetricRows === st.droppedMetricBatches * 10);
+    assert.equal(st.droppedInventoryRecords, 0);
     const { seen, targets } = recorder();
     await new SpoolReplayer(s, targets).drain();
     const inventory = seen.filter((x) => x.startsWith('inventory'));
@@ -141,6 +143,42 @@ test('when full, the oldest metric batches are dropped and counted; inventory ch
     assert.equal(storedRows + st.droppedMetricRows, appendedRows, 'every metric row is either replayed or counted as dropped');
     // What was kept is the newest: the last batch appended is among the replayed ones.
     assert.ok(seen.includes('metric:node:n60:10'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the cap holds for inventory too: past it new inventory records are dropped, counted, and their kind marked for a relist after replay', async () => {
+  const dir = tempDir();
+  try {
+    const maxBytes = 8192;
+    const s = new Spool({ dir, maxBytes, segmentBytes: 2048 });
+    for (let b = 1; b <= 5; b++) s.append({ t: 'metric', entity: 'node', rows: metricRows(b, 5) });
+    let kept = 0;
+    let dropped = 0;
+    for (let i = 0; i < 200; i++) {
+      const ok = s.append({ t: 'inventory', clusterId: 3, kind: 'pod', changes: [pod(`p${i}`), pod(`q${i}`)] });
+      if (ok) kept++;
+      else dropped++;
+      assert.ok(s.bytes <= maxBytes, `within the cap after record ${i} (${s.bytes})`);
+    }
+    const present = Array.from({ length: 500 }, (_, i) => `uid-${i}`);
+    assert.equal(s.append({ t: 'reconcile', clusterId: 4, kind: 'node', present, listStartedAt: new Date().toISOString() }), false);
+    const st = s.stats();
+    assert.ok(dropped > 0 && kept > 0, `some kept (${kept}), some dropped (${dropped})`);
+    assert.equal(st.droppedMetricBatches, 5, 'metric batches went first');
+    assert.equal(st.droppedInventoryRecords, dropped + 1);
+    assert.equal(st.droppedInventoryChanges, 2 * dropped, 'object changes counted (a reconcile carries none)');
+    assert.deepEqual(st.relistsPending.sort(), ['3/pod', '4/node']);
+    assert.deepEqual(s.takeRelists(), [], 'no relist while spooled inventory waits: it must come after');
+
+    const { seen, targets } = recorder();
+    assert.equal(await new SpoolReplayer(s, targets).drain(), true);
+    assert.equal(seen.length, kept, 'every kept record replayed');
+    assert.deepEqual(seen[0], 'inventory:3:pod:p0,q0', 'the oldest were kept');
+    assert.deepEqual(s.takeRelists().sort((a, b) => a.clusterId - b.clusterId), [{ clusterId: 3, kind: 'pod' }, { clusterId: 4, kind: 'node' }]);
+    assert.deepEqual(s.takeRelists(), [], 'taken once');
+    assert.deepEqual(s.stats().relistsPending, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

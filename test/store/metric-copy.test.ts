@@ -198,6 +198,24 @@ test('COPY binary round-trips negative and large integers, fractional doubles, m
   }
 });
 
+test('series ids: a generation retires after 30 minutes too, so the series of deleted pods leave the cache under churn', async () => {
+  let now = Date.parse('2026-11-27T10:00:00Z');
+  const ids = new SeriesIds(500_000, () => now);
+  const ts = new Date(now);
+  const client = await store.pool.connect();
+  try {
+    await ids.resolve(client, 'container', [containerRow(9700, ts)]); // a pod deleted right after
+    now += 31 * 60_000;
+    await ids.resolve(client, 'container', [containerRow(9701, ts)]); // churn: a new series, a generation retires
+    assert.equal(ids.cached, 2);
+    now += 31 * 60_000;
+    await ids.resolve(client, 'container', [containerRow(9702, ts), containerRow(9701, ts)]);
+    assert.equal(ids.cached, 2, 'the deleted pod\'s series left; the live one moved up');
+  } finally {
+    client.release();
+  }
+});
+
 test('series ids: one series per key, attributes filled in once, a tiny or cold cache resolves the same ids', async () => {
   const ts = new Date('2026-11-26T10:00:00.000Z');
   const tiny = new SeriesIds(2);
