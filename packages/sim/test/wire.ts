@@ -73,8 +73,8 @@ export interface WireNode extends WireObject {
     addresses: Array<{ type: string; address: string }>;
     conditions: WireCondition[];
     daemonEndpoints: { kubeletEndpoint: { Port: number } };
-    /** kubeProxyVersion is dropped from Kubernetes 1.29 on. */
-    nodeInfo: { kubeletVersion: string; kubeProxyVersion?: string };
+    /** kubeProxyVersion is empty from Kubernetes 1.31 on (deprecated, still sent). */
+    nodeInfo: { kubeletVersion: string; kubeProxyVersion: string };
   };
 }
 export interface WireWorkload extends WireObject {

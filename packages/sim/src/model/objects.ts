@@ -92,7 +92,9 @@ export function nodeObject(n: NodeSpecInput): SimObject {
         osImage: os === 'windows' ? 'Windows Server 2022 Datacenter' : n.minor >= 30 ? 'Debian GNU/Linux 12 (bookworm)' : 'Ubuntu 22.04.3 LTS',
         containerRuntimeVersion: runtimeVersion(n.minor),
         kubeletVersion: n.kubeletVersion,
-        ...(n.minor >= 29 ? {} : { kubeProxyVersion: n.kubeletVersion }),
+        // Deprecated (KEP-4004): kubelets stop setting it from 1.31, but the field has no omitempty, so the
+        // API still sends it, empty; clients generated from older APIs (the Python client) require it.
+        kubeProxyVersion: n.minor >= 31 ? '' : n.kubeletVersion,
         operatingSystem: os,
         architecture: 'amd64',
       },
