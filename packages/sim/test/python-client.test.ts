@@ -58,7 +58,7 @@ test('the official Python client pages through pods, lists nodes and watches wit
   assert.equal(listed.pods, expected, 'every pod listed once across pages');
   assert.equal(listed.distinct, expected);
   assert.equal(listed.pages, Math.ceil(expected / 7), 'pages of 7 with a continue token');
-  assert.deepEqual((lines.find((l) => 'nodes' in l)!.nodes as string[]), sim.nodes().map((n) => n.name).sort());
+  assert.deepEqual((lines.find((l) => 'nodes' in l)!.nodes), sim.nodes().map((n) => n.name).sort());
   const events = lines.filter((l) => 'event' in l);
   assert.ok(events.some((e) => e.event === 'DELETED' && e.name === victim.metadata.name), `the delete reached the watch: ${JSON.stringify(events)}`);
   assert.ok(lines.at(-1)?.done, 'the client stopped its watch cleanly');
