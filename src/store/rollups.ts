@@ -124,7 +124,8 @@ export class Rollups {
     let written = 0;
     for (let a = from; a < end; a += windowMs) {
       const b = Math.min(a + windowMs, end);
-      written += await this.rollupRange(entity, res, a, b);
+      // Raw rows only: the compactor takes a partition only once both rollups have passed its end.
+      written += await this.rollupRange(entity, res, a, b, 'raw');
       await this.pool.query(
         `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
          ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
@@ -135,10 +136,11 @@ export class Rollups {
   }
 
   /**
-   * Recomputes the buckets of [fromMs, toMs) (widened to whole buckets) from the raw rows and upserts
-   * them. Returns the number of bucket rows written.
+   * Recomputes the buckets of [fromMs, toMs) (widened to whole buckets) and upserts them: from the raw
+   * rows, or (`from` 'auto', for late ranges) from raw rows and history blocks where an hour of the range
+   * was compacted meanwhile. Returns the number of bucket rows written.
    */
-  async rollupRange(entity: Entity, res: Resolution, fromMs: number, toMs: number): Promise<number> {
+  async rollupRange(entity: Entity, res: Resolution, fromMs: number, toMs: number, from: 'raw' | 'auto' = 'auto'): Promise<number> {
     const a = alignDown(fromMs, res.bucketMs);
     const b = alignDown(toMs + res.bucketMs - 1, res.bucketMs);
     if (b <= a) return 0;
@@ -148,11 +150,11 @@ export class Rollups {
     for (let t = partitionRangeFor(a, pm.widthMs).fromMs; t < b; t += pm.widthMs) starts.push(Math.max(t, a));
     await pm.ensureFor(table, starts);
     // Where an hour of the range was compacted, its raw rows are gone: read raw and blocks alike.
-    const compacted = await this.pool.query(
+    const compacted = from === 'auto' && (await this.pool.query(
       `SELECT 1 FROM ${qualified(blockTable(entity))} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`,
       [new Date(alignDown(a, 3_600_000)), new Date(b)],
-    );
-    const r = await this.pool.query(this.upsertSql(entity, res, compacted.rowCount ? 'history' : 'raw'), [new Date(a), new Date(b), res.interval]);
+    )).rowCount;
+    const r = await this.pool.query(this.upsertSql(entity, res, compacted ? 'history' : 'raw'), [new Date(a), new Date(b), res.interval]);
     if (r.rowCount) log('store').debug({ table, from: new Date(a).toISOString(), to: new Date(b).toISOString(), rows: r.rowCount }, 'rolled up');
     return r.rowCount ?? 0;
   }

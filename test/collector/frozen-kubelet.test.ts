@@ -4,17 +4,12 @@
 // ok again once it thaws.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
+import { type SimCluster } from '@kubepulse/sim';
 import { NodeFreshness } from '../../src/health/node-freshness.js';
-import { buildConfig } from '../../src/config/load.js';
 import { Collector } from '../../src/collector/collector.js';
 import type { ClusterStatus } from '../../src/collector/cluster-collector.js';
-import { configureLogging } from '../../src/log.js';
-import { createPool } from '../../src/store/pool.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import type pg from 'pg';
+import { startSimCollector, type SimCollector } from '../helpers/sim-collector.js';
 import { waitFor } from '../helpers/wait.js';
 
 test('freshness: stale after three usual sample spacings without a new sample, fresh again with the next one', () => {
@@ -54,35 +49,18 @@ test('freshness: stale after three usual sample spacings without a new sample, f
   assert.equal(f.staleness('n2', 'summary'), null, 'a node gone is forgotten');
 });
 
-let db: TestDatabase;
+let h: SimCollector;
 let sim: SimCluster;
-let collector: Collector | null = null;
+let collector: Collector;
+let pool: pg.Pool;
 
 before(async () => {
-  configureLogging({ level: 'error', console: 'off' });
-  db = await startTestDatabase();
   // Housekeeping every 500 ms: each 1 s scrape brings a new sample, and a freeze shows within seconds.
-  sim = await startSim({ name: 'frozen-it', nodes: 3, podsPerNode: 3, seed: 7, podChurnIntervalMs: 0, housekeepingMs: 500 });
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kp-frozen-it-')), 'kubeconfig');
-  await writeKubeconfig(kubeconfig, [sim]);
-  const cfg = buildConfig(
-    {
-      server: { listen: '127.0.0.1:0' },
-      database: { url: db.url },
-      collection: { summary_interval: '1s', cadvisor_interval: '1s', health_interval: '1s', scrape_timeout: '3s', kubelet_access: 'direct' },
-      clusters: [{ name: sim.name, kubeconfig, context: sim.name }],
-    },
-    'test',
-    {},
-  );
-  collector = await Collector.start(cfg);
+  h = await startSimCollector({ name: 'frozen-it', nodes: 3, podsPerNode: 3, seed: 7, podChurnIntervalMs: 0, housekeepingMs: 500 });
+  ({ sim, collector, pool } = h);
 });
 
-after(async () => {
-  await collector?.stop();
-  await sim?.stop();
-  await db?.stop();
-});
+after(() => h?.stop());
 
 async function cluster(): Promise<ClusterStatus> {
   const st = await collector!.refreshStatus();
@@ -96,15 +74,10 @@ test('a frozen kubelet: its node counts as stale, not ok, in the status and in /
     return ['summary', 'cadvisor'].every((s) => c.scrapes[s]?.ok === 3);
   }, 'every node ok from both sources');
   // A few samples first, so the collector knows how often this kubelet samples (else it assumes 15 s).
-  const pool = createPool(db.url, { max: 1 });
-  try {
-    await waitFor(
-      async () => (await pool.query(`SELECT 1 FROM kubepulse.node_metric WHERE node = $1 GROUP BY source HAVING count(DISTINCT ts) >= 3`, [frozen])).rowCount === 2,
-      'three samples of the node from each source',
-    );
-  } finally {
-    await pool.end();
-  }
+  await waitFor(
+    async () => (await pool.query(`SELECT 1 FROM kubepulse.node_metric WHERE node = $1 GROUP BY source HAVING count(DISTINCT ts) >= 3`, [frozen])).rowCount === 2,
+    'three samples of the node from each source',
+  );
   sim.setFaults({ nodes: { [frozen]: { frozenSummary: true } } });
   let seen: unknown = null;
   await waitFor(async () => {

@@ -4,59 +4,34 @@
 // raw partitions (and leaving the rollups).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
-import { buildConfig } from '../../src/config/load.js';
+import { type SimCluster } from '@kubepulse/sim';
 import { Collector } from '../../src/collector/collector.js';
-import { configureLogging } from '../../src/log.js';
 import { Rollups } from '../../src/store/rollups.js';
 import { StoreMaintenance } from '../../src/store/maintenance.js';
 import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
 import { RESOLUTIONS, rollupAggregates, rollupTable } from '../../src/store/rollup-schema.js';
 import { ENTITY_TABLES } from '../../src/metrics/definitions.js';
-import { createPool } from '../../src/store/pool.js';
+import { startSimCollector, type SimCollector } from '../helpers/sim-collector.js';
 import { waitFor } from '../helpers/wait.js';
 
-let db: TestDatabase;
+let h: SimCollector;
 let sim: SimCluster;
-let collector: Collector | null = null;
+let collector: Collector;
 let pool: pg.Pool;
 let frozen: string;
 let healthy: string[];
 let clusterId: number;
 
 before(async () => {
-  configureLogging({ level: 'error', console: 'off' });
-  db = await startTestDatabase();
-  sim = await startSim({ name: 'store-it', nodes: 3, podsPerNode: 3, seed: 31, podChurnIntervalMs: 0 });
-  [frozen, ...healthy] = sim.nodes().map((n) => n.name) as [string, ...string[]];
-  sim.setFaults({ nodes: { [frozen]: { frozenSummary: true } } });
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kp-store-it-')), 'kubeconfig');
-  await writeKubeconfig(kubeconfig, [sim]);
-  const cfg = buildConfig(
-    {
-      server: { listen: '127.0.0.1:0' },
-      database: { url: db.url },
-      collection: { summary_interval: '1s', cadvisor_interval: '2s', health_interval: '1s', scrape_timeout: '3s', kubelet_access: 'direct' },
-      clusters: [{ name: sim.name, kubeconfig, context: sim.name }],
-    },
-    'test',
-    {},
-  );
-  collector = await Collector.start(cfg);
-  pool = createPool(db.url, { max: 2 });
+  h = await startSimCollector({ name: 'store-it', nodes: 3, podsPerNode: 3, seed: 31, podChurnIntervalMs: 0 }, { cadvisor_interval: '2s' }, (s) => {
+    [frozen, ...healthy] = s.nodes().map((n) => n.name) as [string, ...string[]];
+    s.setFaults({ nodes: { [frozen]: { frozenSummary: true } } });
+  });
+  ({ sim, collector, pool } = h);
 });
 
-after(async () => {
-  await collector?.stop();
-  await pool?.end();
-  await sim?.stop();
-  await db?.stop();
-});
+after(() => h?.stop());
 
 async function count(sql: string, params: unknown[]): Promise<number> {
   return (await pool.query<{ n: number }>(sql, params)).rows[0].n;
@@ -105,8 +80,7 @@ test('a frozen kubelet adds no rows while the others keep sampling', async () =>
 });
 
 test('rollups equal the aggregates of the raw rows', async () => {
-  await collector!.stop();
-  collector = null;
+  await h.stopCollector();
   // Run as if at the start of the next hour: every 1 min and 1 h bucket sampled so far is complete.
   const rollups = new Rollups(pool, { settleMs: 0, minStepMs: { '1m': 0 } });
   const later = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;

@@ -4,23 +4,16 @@
 // (kubeadm's control plane as minikube runs it) and end to end against the simulator's control plane.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
+import { type SimCluster } from '@kubepulse/sim';
 import { PodIndex, followPods } from '../../src/collector/pod-index.js';
 import { decodePayload } from '../../src/scrape/decode.js';
 import type { IngestInput } from '../../src/scrape/pipeline.js';
 import { ENTITIES } from '../../src/metrics/definitions.js';
-import { buildConfig } from '../../src/config/load.js';
-import { Collector } from '../../src/collector/collector.js';
-import { configureLogging } from '../../src/log.js';
-import { createPool } from '../../src/store/pool.js';
 import { podsTable } from '../../src/viewer/object-queries.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { startSimCollector, type SimCollector } from '../helpers/sim-collector.js';
 import { waitFor } from '../helpers/wait.js';
 import { readFixture } from '../metrics/fixtures.js';
 
@@ -85,37 +78,16 @@ test('pod index: a deleted mirror pod (the kubelet makes a new one) hands the st
   assert.deepEqual(index.size, { uids: 0, names: 0, mirrors: 0 });
 });
 
-let db: TestDatabase;
+let h: SimCollector;
 let sim: SimCluster;
-let collector: Collector | null = null;
 let pool: pg.Pool;
 
 before(async () => {
-  configureLogging({ level: 'error', console: 'off' });
-  db = await startTestDatabase();
-  sim = await startSim({ name: 'static-it', nodes: 2, podsPerNode: 10, seed: 16, podChurnIntervalMs: 0 });
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kp-static-it-')), 'kubeconfig');
-  await writeKubeconfig(kubeconfig, [sim]);
-  const cfg = buildConfig(
-    {
-      server: { listen: '127.0.0.1:0' },
-      database: { url: db.url },
-      collection: { summary_interval: '1s', cadvisor_interval: '1s', resource_interval: '1s', health_interval: '1s', scrape_timeout: '3s', kubelet_access: 'direct' },
-      clusters: [{ name: sim.name, kubeconfig, context: sim.name }],
-    },
-    'test',
-    {},
-  );
-  collector = await Collector.start(cfg);
-  pool = createPool(db.url, { max: 2 });
+  h = await startSimCollector({ name: 'static-it', nodes: 2, podsPerNode: 10, seed: 16, podChurnIntervalMs: 0 }, { resource_interval: '1s' });
+  ({ sim, pool } = h);
 });
 
-after(async () => {
-  await collector?.stop();
-  await pool?.end();
-  await sim?.stop();
-  await db?.stop();
-});
+after(() => h?.stop());
 
 test('simulator: static pods are served by the kubelet under their config hash and by the API as mirror pods', async () => {
   const node = sim.nodes()[0].name;

@@ -3,51 +3,25 @@
 // logs a failure per cycle for the endpoint they lack.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
-import { buildConfig } from '../../src/config/load.js';
+import { type SimCluster } from '@kubepulse/sim';
 import { Collector } from '../../src/collector/collector.js';
 import type { ClusterStatus } from '../../src/collector/cluster-collector.js';
-import { configureLogging } from '../../src/log.js';
-import { createPool } from '../../src/store/pool.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { startSimCollector, type SimCollector } from '../helpers/sim-collector.js';
 import { waitFor } from '../helpers/wait.js';
 
-let db: TestDatabase;
+let h: SimCollector;
 let sim: SimCluster;
-let collector: Collector | null = null;
+let collector: Collector;
 let pool: pg.Pool;
 
 before(async () => {
-  configureLogging({ level: 'error', console: 'off' });
-  db = await startTestDatabase();
-  sim = await startSim({ name: 'win-it', nodes: 3, podsPerNode: 4, seed: 9, podChurnIntervalMs: 0, windowsNodes: 1 });
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kp-win-it-')), 'kubeconfig');
-  await writeKubeconfig(kubeconfig, [sim]);
-  const cfg = buildConfig(
-    {
-      server: { listen: '127.0.0.1:0' },
-      database: { url: db.url },
-      collection: { summary_interval: '1s', cadvisor_interval: '1s', health_interval: '1s', scrape_timeout: '3s', kubelet_access: 'direct' },
-      clusters: [{ name: sim.name, kubeconfig, context: sim.name }],
-    },
-    'test',
-    {},
-  );
-  collector = await Collector.start(cfg);
-  pool = createPool(db.url, { max: 2 });
+  h = await startSimCollector({ name: 'win-it', nodes: 3, podsPerNode: 4, seed: 9, podChurnIntervalMs: 0, windowsNodes: 1 });
+  ({ sim, collector, pool } = h);
 });
 
-after(async () => {
-  await collector?.stop();
-  await pool?.end();
-  await sim?.stop();
-  await db?.stop();
-});
+after(() => h?.stop());
 
 async function kubelet(node: { address: string; kubeletPort: number }, path: string): Promise<{ status: number; text: string }> {
   const res = await request(`https://${node.address}:${node.kubeletPort}${path}`, {
