@@ -7,7 +7,7 @@ export type Entity = 'node' | 'system_container' | 'pod' | 'container' | 'volume
 
 export const ENTITIES: readonly Entity[] = ['node', 'system_container', 'pod', 'container', 'volume', 'interface', 'disk_io'];
 
-export type SqlType = 'bigint' | 'double precision' | 'text' | 'timestamptz' | 'integer' | '"char"';
+export type SqlType = 'bigint' | 'double precision' | 'real' | 'text' | 'timestamptz' | 'integer' | '"char"';
 
 interface KeyColumn {
   column: string;
@@ -258,8 +258,8 @@ export const METRIC_DEFS: MetricDef[] = [
   ...fs('node', 'imagefs', 'runtime.imageFs', 'The filesystem holding container images',
     { chart: 'filesystem', series: 'imagefs', label: 'imagefs used' }),
   ...fs('node', 'containerfs', 'runtime.containerFs', 'The filesystem holding writable layers (1.29+, split image fs)'),
-  gauge('node', 'rlimit_maxpid', 'count', 'Maximum number of process ids (pid_max).', { summary: 'rlimit.maxpid' }),
-  gauge('node', 'rlimit_curproc', 'count', 'Processes currently running on the node.', { summary: 'rlimit.curproc' }),
+  gauge('node', 'rlimit_maxpid', 'count', 'Maximum number of process ids (pid_max).', { summary: 'rlimit.maxpid' }, 'integer'),
+  gauge('node', 'rlimit_curproc', 'count', 'Processes currently running on the node.', { summary: 'rlimit.curproc' }, 'integer'),
   ...cgroupExtras('node'),
 
   // system_container: kubelet, runtime, pods, misc.
@@ -306,7 +306,7 @@ export const METRIC_DEFS: MetricDef[] = [
     { cadvisor: { family: 'container_fs_io_time_seconds_total' } },
     { column: 'io_busy_percent', unit: 'percent', scale: 100 }, 'double precision'),
   gauge('disk_io', 'io_in_progress', 'count', 'I/Os currently in progress.',
-    { cadvisor: { family: 'container_fs_io_current' } }),
+    { cadvisor: { family: 'container_fs_io_current' } }, 'integer'),
 ];
 
 type Sources = Pick<MetricDef, 'summary' | 'cadvisor' | 'resource' | 'view'>;
@@ -362,7 +362,8 @@ function psi(entity: Entity, resource: 'cpu' | 'memory' | 'io'): MetricDef[] {
         `Kernel ${window.slice(3)} s running average of PSI ${kind} for ${resource}.`,
         { summary: `${resource}.psi.${kind}.${window}`,
           ...(kind === 'some' && window === 'avg10' ? viewOn(entity, 'pressure', `psi_${resource}`, resource) : {}) },
-        'double precision'));
+        // The kernel gives two decimals in [0, 100]: a float4 holds every such value exactly as text.
+        'real'));
     }
   }
   return defs;
@@ -462,11 +463,12 @@ function cgroupExtras(entity: Entity): MetricDef[] {
     gauge(entity, 'process_count', 'count', 'Processes in the cgroup.',
       // For pods the summary's process_stats is used alone: cAdvisor's pod cgroup counts only processes
       // directly in it (0 on cgroup v2, where they live in the container cgroups below).
-      entity === 'pod' ? { summary: 'process_stats.process_count' } : cad('container_processes')),
-    gauge(entity, 'threads', 'count', 'Threads in the cgroup.', cad('container_threads')),
-    gauge(entity, 'threads_max', 'count', 'Thread limit of the cgroup (0 = unlimited).', cad('container_threads_max')),
-    gauge(entity, 'file_descriptors', 'count', 'Open file descriptors.', cad('container_file_descriptors')),
-    gauge(entity, 'sockets', 'count', 'Open sockets.', cad('container_sockets')),
+      entity === 'pod' ? { summary: 'process_stats.process_count' } : cad('container_processes'), 'integer'),
+    // Counts bounded by the kernel (pid_max ≤ 2^22, nr_open ≤ 2^30): 4 bytes each.
+    gauge(entity, 'threads', 'count', 'Threads in the cgroup.', cad('container_threads'), 'integer'),
+    gauge(entity, 'threads_max', 'count', 'Thread limit of the cgroup (0 = unlimited).', cad('container_threads_max'), 'integer'),
+    gauge(entity, 'file_descriptors', 'count', 'Open file descriptors.', cad('container_file_descriptors'), 'integer'),
+    gauge(entity, 'sockets', 'count', 'Open sockets.', cad('container_sockets'), 'integer'),
   ];
 }
 
@@ -494,13 +496,24 @@ export function metricsOf(entity: Entity): MetricDef[] {
   return METRIC_DEFS.filter((d) => d.entity === entity);
 }
 
+/**
+ * The type of every derived rate column. A rate is a convenience computed at ingest from its counter, which
+ * is stored exactly beside it (and the rate can always be recomputed from it): float4's 7 significant
+ * digits are more than a chart or an alert needs, and half of a double's 8 bytes per value (migration 013).
+ */
+export const RATE_SQL_TYPE: SqlType = 'real';
+
+/** A floating-point SQL type (decoders keep fractions; the history codec encodes it as floats). */
+export function isFloatType(t: SqlType): boolean {
+  return t === 'double precision' || t === 'real';
+}
+
 /** Every stored metric column of an entity in table order: each metric, then the rate columns. */
 export function metricColumnsOf(entity: Entity): Array<{ column: string; sqlType: SqlType; unit: string }> {
   const defs = metricsOf(entity);
-  const rateType: SqlType = 'double precision';
   return [
     ...defs.map((d) => ({ column: d.column, sqlType: d.sqlType, unit: d.unit })),
-    ...defs.flatMap((d) => (d.rate ? [{ column: d.rate.column, sqlType: rateType, unit: d.rate.unit }] : [])),
+    ...defs.flatMap((d) => (d.rate ? [{ column: d.rate.column, sqlType: RATE_SQL_TYPE, unit: d.rate.unit }] : [])),
   ];
 }
 

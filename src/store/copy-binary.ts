@@ -1,4 +1,4 @@
-// PostgreSQL COPY binary format for the metric columns' types (integer, bigint, double precision, text,
+// PostgreSQL COPY binary format for the metric columns' types (integer, bigint, real, double precision, text,
 // timestamptz). Chosen over the text format because metric rows are ~80 numbers each: formatting numbers
 // as decimal text in this process and parsing them back in PostgreSQL cost about as much as the rest of
 // the COPY, while writing 8 bytes into a buffer costs almost nothing on either side. Format reference:
@@ -69,11 +69,26 @@ const writeBigint: FieldWriter = (w, v) => {
   w.int64(Math.round(n));
 };
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const FLOAT4_MAX = 3.4028234663852886e38;
+
+/** Beyond int32 a value has no integer form: NULL, never wrapped into another number. */
 const writeInteger: FieldWriter = (w, v) => {
   const n = toNumber(v);
-  if (n === null) return w.nullField();
+  const i = n === null ? 0 : Math.round(n);
+  if (n === null || i < INT32_MIN || i > INT32_MAX) return w.nullField();
   w.view.setInt32(w.pos, 4);
-  w.view.setInt32(w.pos + 4, Math.round(n) | 0);
+  w.view.setInt32(w.pos + 4, i);
+  w.pos += 8;
+};
+
+/** float4, rounded to nearest like PostgreSQL's float8 → float4 cast; beyond its range NULL (not ±Infinity). */
+const writeReal: FieldWriter = (w, v) => {
+  const n = toNumber(v);
+  if (n === null || Math.abs(n) > FLOAT4_MAX) return w.nullField();
+  w.view.setInt32(w.pos, 4);
+  w.view.setFloat32(w.pos + 4, n);
   w.pos += 8;
 };
 
@@ -114,6 +129,8 @@ function writerFor(c: ColumnSpec): FieldWriter {
       return writeInteger;
     case 'double precision':
       return writeDouble;
+    case 'real':
+      return writeReal;
     case 'timestamptz':
       return writeTimestamp;
     // "char"'s binary form is its one byte: the UTF-8 of a one-letter ASCII code, as text writes it.

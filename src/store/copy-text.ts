@@ -97,6 +97,7 @@ function encoderFor(sqlType: string): Encoder {
     case 'integer':
       return encodeInteger;
     case 'double precision':
+    case 'real':
       return encodeDouble;
     case 'timestamptz':
       return encodeTimestamp;

@@ -32,12 +32,15 @@ export interface RollupAggregate {
   sqlType: string;
 }
 
+const WIDE_TYPE: Partial<Record<string, string>> = { integer: 'bigint', real: 'double precision' };
+
 export function rollupAggregates(entity: Entity): RollupAggregate[] {
   const out: RollupAggregate[] = [];
   for (const m of metricsOf(entity)) {
     // A cumulative counter's average means nothing; its max is the value at the end of the bucket.
     if (m.kind === 'gauge') out.push({ source: m.column, column: `${m.column}_avg`, fn: 'avg', sqlType: 'double precision' });
-    out.push({ source: m.column, column: `${m.column}_max`, fn: 'max', sqlType: m.sqlType });
+    // Rollup rows are few: their max columns keep the 8-byte types the raw columns had before 013.
+    out.push({ source: m.column, column: `${m.column}_max`, fn: 'max', sqlType: WIDE_TYPE[m.sqlType] ?? m.sqlType });
     if (m.rate) {
       out.push({ source: m.rate.column, column: `${m.rate.column}_avg`, fn: 'avg', sqlType: 'double precision' });
       out.push({ source: m.rate.column, column: `${m.rate.column}_max`, fn: 'max', sqlType: 'double precision' });

@@ -5,7 +5,7 @@
 // finds no column table outside a generated region, and runs every example query. The prose around the
 // regions lives in docs/SCHEMA.md itself. Regenerate with `node scripts/gen-schema-doc.mjs`.
 import { blockColumns, blockKeyColumns, blockTable, blockValueColumns, historyFunction } from './history/schema.js';
-import { ENTITIES, ENTITY_TABLES, SOURCE_COLUMN, metricsOf, type MetricDef } from '../metrics/definitions.js';
+import { ENTITIES, ENTITY_TABLES, RATE_SQL_TYPE, SOURCE_COLUMN, metricsOf, type MetricDef } from '../metrics/definitions.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
 import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, metricKeyColumns, parentUidColumn } from './schema.js';
@@ -177,7 +177,7 @@ function metricTable(entity: (typeof ENTITIES)[number]): DocTable {
     cols.push({ column: m.column, type: m.sqlType, unit: m.unit, description: `${m.kind === 'counter' ? 'Counter. ' : ''}${m.description} From ${sourcesOf(m)}.` });
   }
   for (const m of metricsOf(entity)) {
-    if (m.rate) cols.push({ column: m.rate.column, type: 'double precision', unit: m.rate.unit, description: `Per-second rate of ${m.column} between this sample and the previous one (null at a counter reset or after a gap).` });
+    if (m.rate) cols.push({ column: m.rate.column, type: RATE_SQL_TYPE, unit: m.rate.unit, description: `Per-second rate of ${m.column} between this sample and the previous one (null at a counter reset or after a gap; float4: recompute it from the counter where more than 7 digits matter).` });
   }
   const declared = new Set(metricColumns(entity).map((c) => c.column));
   if (cols.length !== declared.size || !cols.every((c) => declared.has(c.column))) throw new Error(`schema doc: ${t.table} columns differ from the declaration`);

@@ -58,16 +58,21 @@ export function sampleValueColumns(entity: Entity): ColumnSpec[] {
 }
 
 /**
- * `<entity>_sample`, in storage order. Every value column is 8 bytes (bigint, double precision), so after
- * the two integers and ts nothing needs padding; the one-byte source goes last, where the row's own
- * 8-byte alignment absorbs it (anywhere else it would cost 7 bytes of padding before the next value).
+ * `<entity>_sample`, in storage order: the two integers and ts (16 bytes), the 8-byte values (bigint, double
+ * precision), then the 4-byte ones (integer, real) and the one-byte source. A NULL takes no room, so any
+ * present 4-byte value after an 8-byte one would otherwise cost 4 bytes of padding; grouped at the end they
+ * pack two to 8 bytes, and the source fills the row's own 8-byte alignment (migration 013).
  */
 export function sampleColumns(entity: Entity): ColumnSpec[] {
+  const values = sampleValueColumns(entity);
+  const wide = values.filter((c) => c.sqlType === 'bigint' || c.sqlType === 'double precision');
+  const narrow = values.filter((c) => c.sqlType !== 'bigint' && c.sqlType !== 'double precision');
   return [
     { column: 'cluster_id', sqlType: 'integer', notNull: true },
     { column: 'series_id', sqlType: 'integer', notNull: true },
     { column: 'ts', sqlType: 'timestamptz', notNull: true },
-    ...sampleValueColumns(entity),
+    ...wide,
+    ...narrow,
     { column: SOURCE_COLUMN.column, sqlType: SOURCE_COLUMN.sqlType, notNull: true },
   ];
 }

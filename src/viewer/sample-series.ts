@@ -31,13 +31,16 @@ interface ChartColumn {
   column: string;
   scale: number;
   integer: boolean;
+  /** What the raw rows' bucket sums: a real (float4) column in doubles, as the blocks' side is added. */
+  summed: string;
 }
 
 function chartColumns(q: SeriesRequest): ChartColumn[] {
   const types = new Map(rawColumns(q.entity).map((c) => [c.column, c.sqlType]));
   return q.metrics.map((m) => {
     const d = SERIES_METRICS[q.entity][m];
-    return { column: d.column, scale: d.scale, integer: types.get(d.column) === 'bigint' };
+    const type = types.get(d.column);
+    return { column: d.column, scale: d.scale, integer: type === 'bigint', summed: type === 'real' ? `${d.column}::float8` : d.column };
   });
 }
 
@@ -92,7 +95,7 @@ async function addRawRows(pool: pg.Pool, q: SeriesRequest, bucketS: number, cols
   const [from, to, width] = [params.length - 2, params.length - 1, params.length];
   where.push(`ts >= $${from}`, `ts < $${to}`);
   const group = GROUP[q.entity];
-  const aggs = cols.map((c, i) => `sum(${c.column}) AS s${i}, count(${c.column})::int AS c${i}`);
+  const aggs = cols.map((c, i) => `sum(${c.summed}) AS s${i}, count(${c.column})::int AS c${i}`);
   const sql =
     `SELECT extract(epoch FROM date_bin(make_interval(secs => $${width}), ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t` +
     `${group ? `, ${group} AS g` : ', NULL::text AS g'}, ${aggs.join(', ')}\n` +

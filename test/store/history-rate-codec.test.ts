@@ -77,6 +77,20 @@ describe('derived rate columns in TypeScript', () => {
     }
   });
 
+  test('rates stored as float4 (real columns) are derived too, and decode to the float4 they were', () => {
+    for (const c of CASES) {
+      const stored = c.rates.map((v) => (v === null ? null : Math.fround(v)));
+      const bytes = encodeDerivedRateColumn(stored, c.counter, c.ts, c.scale, true);
+      assert.ok(bytes && isDerivedRateColumn(bytes), `${c.name}: derived form`);
+      const got = decodeDerivedRateColumn(bytes, c.counter, c.ts).map((v) => (v === null ? null : Math.fround(v)));
+      stored.forEach((v, i) => assert.ok(same(got[i], v), `${c.name}[${i}]: ${got[i]} instead of ${v}`));
+      // Compared as doubles, the float4s would all be exceptions: the column would fall back to plain floats.
+      if (c.rates.filter((v) => v !== null && Math.fround(v) !== v).length > 3) {
+        assert.equal(encodeDerivedRateColumn(stored, c.counter, c.ts, c.scale), null, `${c.name}: not derived as doubles`);
+      }
+    }
+  });
+
   test('a steady counter\'s rates cost a few bytes per block instead of ~7 per value', () => {
     const c = CASES[0];
     const derived = encodeDerivedRateColumn(c.rates, c.counter, c.ts, c.scale)!;

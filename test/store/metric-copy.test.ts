@@ -169,30 +169,36 @@ test("a process's first sample of a series is stored only where absent: a restar
   assert.equal(await storedAt(next), 605);
 });
 
-test('COPY binary round-trips negative and large integers, fractional doubles, ms timestamps and UTF-8 text', async () => {
+test('COPY binary round-trips negative and large integers, fractional doubles and reals, ms timestamps and UTF-8 text; a value beyond its type is NULL', async () => {
   const { binaryCopyEncoder, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } = await import('../../src/store/copy-binary.js');
   const pgCopyStreams = (await import('pg-copy-streams')).default;
   const { pipeline } = await import('node:stream/promises');
   const { Readable } = await import('node:stream');
   const cols = [
     { column: 'i', sqlType: 'integer' }, { column: 'b', sqlType: 'bigint' }, { column: 'd', sqlType: 'double precision' },
-    { column: 'ts', sqlType: 'timestamptz' }, { column: 't', sqlType: 'text' },
+    { column: 'ts', sqlType: 'timestamptz' }, { column: 't', sqlType: 'text' }, { column: 'r', sqlType: 'real' },
   ];
   const rows = [
-    { i: -7, b: -5_000_000_123, d: -0.125, ts: new Date('1999-12-31T23:59:59.999Z'), t: 'ünïcødé ✓ \t\n\\' },
-    { i: 2_147_483_647, b: 2 ** 53 - 1, d: 1e-300, ts: new Date('2026-11-25T12:34:56.789Z'), t: '' },
-    { i: null, b: 2.5, d: Number.POSITIVE_INFINITY, ts: null, t: null },
+    { i: -7, b: -5_000_000_123, d: -0.125, ts: new Date('1999-12-31T23:59:59.999Z'), t: 'ünïcødé ✓ \t\n\\', r: 12.34 },
+    { i: 2_147_483_647, b: 2 ** 53 - 1, d: 1e-300, ts: new Date('2026-11-25T12:34:56.789Z'), t: '', r: 123456789.123 },
+    { i: null, b: 2.5, d: Number.POSITIVE_INFINITY, ts: null, t: null, r: Number.NaN },
+    // Beyond int4 and float4: NULL, where a wrapped integer or an Infinity would be a wrong sample.
+    { i: 2_147_483_648, b: 1, d: 1, ts: null, t: null, r: 1e39 },
+    { i: -2_147_483_649, b: 1, d: 1, ts: null, t: null, r: -1e39 },
   ];
   const client = await store.pool.connect();
   try {
-    await client.query('CREATE TEMP TABLE bin (i integer, b bigint, d double precision, ts timestamptz, t text)');
+    await client.query('CREATE TEMP TABLE bin (i integer, b bigint, d double precision, ts timestamptz, t text, r real)');
     const body = binaryCopyEncoder(cols)(rows);
     await pipeline(Readable.from([COPY_BINARY_HEADER, body, COPY_BINARY_TRAILER]),
       client.query(pgCopyStreams.from('COPY bin FROM STDIN WITH (FORMAT binary)')));
-    const r = await client.query('SELECT i, b::text AS b, d, ts, t FROM bin');
-    assert.deepEqual(r.rows[0], { i: -7, b: '-5000000123', d: -0.125, ts: new Date('1999-12-31T23:59:59.999Z'), t: 'ünïcødé ✓ \t\n\\' });
-    assert.deepEqual(r.rows[1], { i: 2_147_483_647, b: String(2 ** 53 - 1), d: 1e-300, ts: new Date('2026-11-25T12:34:56.789Z'), t: '' });
-    assert.deepEqual(r.rows[2], { i: null, b: '3', d: null, ts: null, t: null });
+    const r = await client.query('SELECT i, b::text AS b, d, ts, t, r::text AS r FROM bin');
+    assert.deepEqual(r.rows[0], { i: -7, b: '-5000000123', d: -0.125, ts: new Date('1999-12-31T23:59:59.999Z'), t: 'ünïcødé ✓ \t\n\\', r: '12.34' });
+    // float4 keeps 7 significant digits, rounded to nearest as PostgreSQL's own float8 → float4 cast does.
+    const cast = await client.query<{ r: string }>('SELECT 123456789.123::float8::real::text AS r');
+    assert.deepEqual(r.rows[1], { i: 2_147_483_647, b: String(2 ** 53 - 1), d: 1e-300, ts: new Date('2026-11-25T12:34:56.789Z'), t: '', r: cast.rows[0].r });
+    assert.deepEqual(r.rows[2], { i: null, b: '3', d: null, ts: null, t: null, r: null });
+    assert.deepEqual(r.rows.slice(3).map((x: { i: unknown; r: unknown }) => [x.i, x.r]), [[null, null], [null, null]]);
   } finally {
     client.release();
   }

@@ -14,7 +14,7 @@
 //   any other cgroup (other system services)               → skipped
 // Pre-1.16 kubelets label pod/container as pod_name/container_name (the 1.15 fixture), and their pod
 // cgroup rows have empty pod names: those are filled from the pod's other rows by uid.
-import { METRIC_DEFS, emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
+import { METRIC_DEFS, isFloatType, emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
 import { INT64_LIMIT, MetricDecodeError, emptyStartTimes, isIdleRow, type StartTimes } from './decode-util.js';
 import { PromParseError, PromTextParser, type PromSample } from './prom-text.js';
 
@@ -107,7 +107,7 @@ function targetsOf(defs: typeof METRIC_DEFS): Targets {
       column: def.column,
       labels: Object.entries(def.cadvisor.labels ?? {}),
       scale: def.cadvisor.scale ?? 1,
-      integer: def.sqlType !== 'double precision',
+      integer: !isFloatType(def.sqlType),
     });
     byEntity.set(def.entity, list);
   }

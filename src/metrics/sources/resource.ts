@@ -5,7 +5,7 @@
 // The payload names pods by namespace/name only. Rows are keyed by pod UID, so the caller passes a
 // resolver (the inventory knows which pod of that name runs on the node); without one (e.g. `inspect`)
 // pod_uid is null, and with one, rows of pods it cannot resolve are dropped and counted.
-import { METRIC_DEFS, emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
+import { METRIC_DEFS, isFloatType, emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
 import { INT64_LIMIT, MetricDecodeError, emptyStartTimes, type StartTimes } from './decode-util.js';
 import { PromParseError, PromTextParser, type PromSample } from './prom-text.js';
 
@@ -35,7 +35,7 @@ const TARGETS = new Map<string, Target>();
 for (const def of METRIC_DEFS) {
   if (def.resource) {
     TARGETS.set(def.resource.family, {
-      entity: def.entity, column: def.column, scale: def.resource.scale ?? 1, integer: def.sqlType !== 'double precision',
+      entity: def.entity, column: def.column, scale: def.resource.scale ?? 1, integer: !isFloatType(def.sqlType),
     });
   }
 }

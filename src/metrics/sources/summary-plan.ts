@@ -1,7 +1,7 @@
 // The Summary API mapping, compiled: METRIC_DEFS' `summary` paths become a tree of plans, one per object
 // type (node, system container, pod, container, volume, interface), and each plan becomes a generated
 // function that copies the object's numbers into a row and notices keys no plan knows.
-import { METRIC_DEFS, type Entity, type MetricRow } from '../definitions.js';
+import { METRIC_DEFS, isFloatType, type Entity, type MetricRow } from '../definitions.js';
 import { FieldError, INT64_LIMIT, prefixError, toColumnNumber, typeName } from './decode-util.js';
 
 interface Field { key: string; column: string; integer: boolean }
@@ -53,7 +53,7 @@ function addKnown(root: Plan, dotted: string): void {
 function compile(entity: Entity, path: string, structural: string[], emptyOk: string[] = []): Plan {
   const root = newPlan(path);
   for (const def of METRIC_DEFS) {
-    if (def.entity === entity && def.summary) addField(root, def.summary, def.column, def.sqlType !== 'double precision');
+    if (def.entity === entity && def.summary) addField(root, def.summary, def.column, !isFloatType(def.sqlType));
   }
   for (const p of structural) addKnown(root, p);
   for (const k of emptyOk) root.emptyOk.add(k);

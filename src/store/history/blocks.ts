@@ -8,7 +8,7 @@ import {
   MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumnExact, decodeTimestamps, encodeFloatColumn, encodeIntColumn, encodeTimestamps,
 } from './codec.js';
 import { decodeDerivedRateColumn, encodeDerivedRateColumn, isDerivedRateColumn } from './rate-codec.js';
-import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockValueColumns, rateCounters, seriesKeyColumns } from './schema.js';
+import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockValueColumns, isIntegerColumn, rateCounters, seriesKeyColumns } from './schema.js';
 
 /** A metric value as read from PostgreSQL or decoded: bigint columns exact, doubles as numbers. */
 type BlockValue = number | bigint | null;
@@ -86,9 +86,9 @@ export function encodeBlock(entity: Entity, b: OpenBlock): EncodedBlock {
     const present = col.reduce<number>((n, v) => (v === null ? n : n + 1), 0);
     nonNull += present;
     if (present === 0) return null;
-    if (c.sqlType === 'bigint') return encodeIntColumn(col);
+    if (isIntegerColumn(c)) return encodeIntColumn(col);
     const rate = rates[i];
-    const derived = rate && encodeDerivedRateColumn(col as Array<number | null>, b.rows.map((r) => r.values[rate.counter]!), tsMs, rate.scale);
+    const derived = rate && encodeDerivedRateColumn(col as Array<number | null>, b.rows.map((r) => r.values[rate.counter]!), tsMs, rate.scale, c.sqlType === 'real');
     return derived || encodeFloatColumn(col as Array<number | null>);
   });
   return {
@@ -108,7 +108,7 @@ export function decodeBlockRows(entity: Entity, ts: Uint8Array, values: Array<Ui
   const decoded: Array<Array<number | bigint | null> | null> = cols.map((c, i) => {
     const bytes = values[i];
     if (!bytes || isDerivedRateColumn(bytes)) return null;
-    return c.sqlType === 'bigint' ? decodeIntColumnExact(bytes) : decodeFloatColumn(bytes);
+    return isIntegerColumn(c) ? decodeIntColumnExact(bytes) : decodeFloatColumn(bytes);
   });
   // Derived rates last: their counters (integer columns) are decoded by now.
   cols.forEach((c, i) => {
@@ -117,6 +117,12 @@ export function decodeBlockRows(entity: Entity, ts: Uint8Array, values: Array<Ui
     if (!bytes || !isDerivedRateColumn(bytes)) return;
     if (!rate) throw new Error(`history block ${entity}: column ${c.column} is stored as a derived rate but is no counter's rate`);
     decoded[i] = decodeDerivedRateColumn(bytes, decoded[rate.counter], times);
+  });
+  // A real column's values were encoded from float4s, and exceptions of a derived rate column too, but a
+  // derived rate is computed in doubles: rounded to float4 it is the value the raw row held.
+  cols.forEach((c, i) => {
+    const col = decoded[i];
+    if (c.sqlType === 'real' && col) for (let r = 0; r < col.length; r++) if (typeof col[r] === 'number') col[r] = Math.fround(col[r] as number);
   });
   return times.map((tsMs, r) => ({
     tsMs,

@@ -61,6 +61,8 @@ export function deriveRates(counter: ReadonlyArray<number | null>, tsMs: readonl
  */
 export function encodeDerivedRateColumn(
   rates: ReadonlyArray<number | null>, counter: ReadonlyArray<Counter>, tsMs: readonly number[], scale: number,
+  /** The rates were stored as float4 (SQL real): a derived rate matches when it rounds to the stored one. */
+  float4 = false,
 ): Uint8Array | null {
   const n = rates.length;
   if (counter.length !== n || tsMs.length !== n) {
@@ -76,7 +78,8 @@ export function encodeDerivedRateColumn(
   for (let i = 0; i < n; i++) {
     const stored = rates[i];
     if (typeof stored !== 'number' && stored !== null) throw new RangeError(`history codec: row ${i} of a rate column holds a ${typeof stored}, expected a number or null`);
-    if (Object.is(stored, derived[i])) continue;
+    const d = derived[i];
+    if (Object.is(stored, d) || (float4 && stored !== null && d !== null && Math.fround(stored) === Math.fround(d))) continue;
     rows.push(i);
     values.push(stored);
     if (rows.length > Math.max(2, n * MAX_EXCEPTION_SHARE)) return null;

@@ -21,6 +21,14 @@ export function rawColumns(entity: Entity): ColumnSpec[] {
   return metricColumns(entity);
 }
 
+/** Integer columns are encoded by the integer codec, the others by the float codec (bit for bit). */
+const BLOCK_VALUE_TYPES = new Set(['bigint', 'integer', 'double precision', 'real']);
+
+/** True for a column the integer codec encodes. */
+export function isIntegerColumn(c: ColumnSpec): boolean {
+  return c.sqlType === 'bigint' || c.sqlType === 'integer';
+}
+
 /** The raw table's metric columns (rates too), each encoded into one bytea column of the block. */
 export function blockValueColumns(entity: Entity): ColumnSpec[] {
   const t = ENTITY_TABLES[entity];
@@ -28,8 +36,8 @@ export function blockValueColumns(entity: Entity): ColumnSpec[] {
   notValues.add(SOURCE_COLUMN.column);
   const out = metricColumns(entity).filter((c) => !notValues.has(c.column));
   for (const c of out) {
-    if (c.sqlType !== 'bigint' && c.sqlType !== 'double precision') {
-      throw new Error(`metric column ${t.table}.${c.column} is ${c.sqlType}: history blocks encode only bigint and double precision`);
+    if (!BLOCK_VALUE_TYPES.has(c.sqlType)) {
+      throw new Error(`metric column ${t.table}.${c.column} is ${c.sqlType}: history blocks encode only ${[...BLOCK_VALUE_TYPES].join(', ')}`);
     }
   }
   return out;
@@ -109,8 +117,10 @@ export function rateCounters(entity: Entity): Map<string, { counter: string; sca
 function decodeExpr(c: ColumnSpec, counters: Map<string, { counter: string }>): string {
   const col = `b.${quoteIdent(c.column)}`;
   const rate = counters.get(c.column);
-  if (rate) return `kubepulse.kp_decode_rate(${col}, b.${quoteIdent(rate.counter)}, b."ts")`;
-  return c.sqlType === 'bigint' ? `kubepulse.kp_decode_int(${col})` : `kubepulse.kp_decode_float(${col})`;
+  // The decoders give bigint[] and double precision[]; the narrower columns round back to the raw value.
+  const cast = c.sqlType === 'integer' || c.sqlType === 'real' ? `::${c.sqlType}[]` : '';
+  if (rate) return `kubepulse.kp_decode_rate(${col}, b.${quoteIdent(rate.counter)}, b."ts")${cast}`;
+  return `${isIntegerColumn(c) ? `kubepulse.kp_decode_int(${col})` : `kubepulse.kp_decode_float(${col})`}${cast}`;
 }
 
 /**
@@ -118,8 +128,9 @@ function decodeExpr(c: ColumnSpec, counters: Map<string, { counter: string }>): 
  * whose hour meets the range (chosen by start_ts, so no block outside it is decoded). Same columns as
  * the raw table, in its order. A row replayed into an already compacted hour shows twice only until the
  * next compaction pass merges it into its block.
+ * @public (drafted into migrations 007, 008 and 013, which are frozen text)
  */
-function historyFunctionSql(entity: Entity): string {
+export function historyFunctionSql(entity: Entity): string {
   const cols = rawColumns(entity);
   const values = blockValueColumns(entity);
   const valueNames = new Set(values.map((c) => c.column));

@@ -3,7 +3,7 @@
 // missed scrape, counters that grow by jittered increments at the rate the sample implies, gauges that
 // wander (bytes by whole pages, counts by one now and then) or stay put, PSI averages with two decimals,
 // and the per-second rate columns the collector derives from the counters (full-precision doubles).
-import { metricColumnsOf, metricsOf, type MetricDef } from '../../metrics/definitions.js';
+import { isFloatType, metricColumnsOf, metricsOf, type MetricDef } from '../../metrics/definitions.js';
 
 interface SyntheticColumn {
   column: string;
@@ -96,7 +96,7 @@ function containerBlock(
   const defs = metricsOf('container');
   for (const def of defs) {
     const raw = def.summary ? at(summaryContainer, def.summary) : cadvisorValue(cadvisorText, def, name, podName);
-    const type = def.sqlType === 'double precision' ? 'float' : 'int';
+    const type = isFloatType(def.sqlType) ? 'float' : 'int';
     let values: Array<number | null>;
     if (raw === null) values = new Array<number | null>(n).fill(null);
     else if (def.kind === 'counter') {
