@@ -259,8 +259,11 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
       if (Date.now() > deadline) throw new Error(`prometheus scraped ${h.scraped} of ${h.total} targets in 5 min (${h.lastError})`);
       await sleep(1000);
     }
-    const firstHealth = await targetHealth(promPort);
-    if (firstHealth.up < nodes) throw new Error(`prometheus: ${firstHealth.up} of ${nodes} targets up after their first scrape: ${firstHealth.lastError}`);
+    // On a loaded machine a first scrape can time out: every target must be up at once before the window.
+    for (let h = await targetHealth(promPort); h.up < nodes; h = await targetHealth(promPort)) {
+      if (Date.now() > deadline) throw new Error(`prometheus: ${h.up} of ${nodes} targets up after 5 min: ${h.lastError}`);
+      await sleep(1000);
+    }
     await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles (series created, pools and heaps grown)
 
     // Counting the stored values costs PostgreSQL CPU: count before the window's CPU reading and after its end.
