@@ -1,7 +1,7 @@
 // The HTTP pool of one cluster's API server: TLS from the kubeconfig (CA, server name, client certificate
 // and key, from files or inline data, or from an exec plugin), through a proxy when the kubeconfig's
 // `proxy-url` or HTTPS_PROXY / HTTP_PROXY (minus NO_PROXY) asks for one. Client certificates from files are
-// re-read when a file changes (rotation): the pool is replaced, and the old one finishes what it carries.
+// re-read when a file changes (rotation), and an exec plugin's when it hands out another: the pool is replaced, and the old one finishes what it carries.
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import type { Cluster, User } from '@kubernetes/client-node';
 import { ChangingFile } from './changing-file.js';
@@ -49,6 +49,8 @@ export function bypassesProxy(server: URL, noProxy: string): boolean {
 export class ClusterTls {
   private readonly certFile: ChangingFile | null;
   private readonly keyFile: ChangingFile | null;
+  /** The exec plugin's material `material` last used (a new object when the plugin hands out another). */
+  private execSeen: ExecTls | null = null;
 
   constructor(
     private readonly cluster: Cluster,
@@ -59,18 +61,19 @@ export class ClusterTls {
     this.keyFile = user?.keyFile ? new ChangingFile(user.keyFile) : null;
   }
 
-  /** Whether a client certificate or key file changed since `material` last read it. */
+  /** Whether a client certificate or key file, or the exec plugin's, changed since `material` last read it. */
   changed(): boolean {
     // Both asked: each notes its own change.
     const cert = this.certFile?.changed() ?? false;
     const key = this.keyFile?.changed() ?? false;
-    return cert || key;
+    return cert || key || this.execTls() !== this.execSeen;
   }
 
   material(): TlsMaterial {
     const c = this.cluster;
     const ca = c.caFile ? new ChangingFile(c.caFile).read() : c.caData ? Buffer.from(c.caData, 'base64') : undefined;
     const exec = this.execTls();
+    this.execSeen = exec;
     const cert = this.certFile?.read() ?? (this.user?.certData ? Buffer.from(this.user.certData, 'base64') : exec.cert);
     const key = this.keyFile?.read() ?? (this.user?.keyData ? Buffer.from(this.user.keyData, 'base64') : exec.key);
     return { ca, cert, key, rejectUnauthorized: !c.skipTLSVerify, servername: c.tlsServerName };
