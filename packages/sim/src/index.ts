@@ -144,6 +144,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       const index = nextIndex++;
       const { address, port } = direct ? await kubelets.listen(addresses[index]) : { address: addresses[index], port: 10250 };
       const n = addNode(world, index, address, port, world.now(), false);
+      world.requeueUnscheduled(); // room for pods that fitted nowhere
       n.maxPods = Math.max(110, o.podsPerNode);
       kubelets.bind(address, port, n.name);
       world.recordEvent(world.nodeObject(n.name)!, 'Normal', 'RegisteredNode', `Node ${n.name} event: Registered Node ${n.name} in Controller`, 'node-controller');
