@@ -134,6 +134,8 @@ export class ClusterAuth {
     this.execDueAt = refreshAt(obtainedAt, got.expiresAt);
     if (got.cert !== this.execTls.cert || got.key !== this.execTls.key) this.execTls = { cert: got.cert, key: got.key };
     const headers: Record<string, string> = {};
+    // client-node sends the kubeconfig's `as` as Impersonate-User for every other kind of user.
+    if (user.impersonateUser) headers['impersonate-user'] = user.impersonateUser;
     if (got.token) {
       headers.authorization = `Bearer ${got.token}`;
       registerSecret(got.token, { rotating: true });

@@ -119,6 +119,10 @@ test('expiring tokens: refreshed before each expiry (no request refused), never 
     assert.ok(n >= 3 && n <= 5, `plugin runs over 8 s of 3 s tokens: ${n}`);
     assert.ok(conn.execPluginRuns - n >= 0 && conn.execPluginRuns - n <= 1, `runs counted by the connection (${conn.execPluginRuns}; one may be starting)`);
 
+    // Long-lived tokens from here on, so no refresh before their expiry races the revocation below.
+    writeFileSync(path, JSON.stringify({ ...cfg, lifetimeMs: 600_000 }));
+    const longLived = async (): Promise<boolean> => Number((await conn.authHeaders()).authorization.split('.')[2]) > Date.now() + 300_000;
+    await waitFor(longLived, 'a long-lived token in use');
     const current = (await conn.authHeaders()).authorization.slice('Bearer '.length);
     assert.ok(sim.credentials.revokeToken(current));
     const burst = await Promise.all(Array.from({ length: 10 }, () => status(conn)));
@@ -134,10 +138,11 @@ test('on a clock of our own: no run while valid, a background refresh in the las
   let now = 5_000_000;
   const { path, cfg } = pluginConfig('clock', { lifetimeMs: 100_000, signingKey: 'k', now });
   const kc = new KubeConfig();
-  kc.loadFromFile(simKubeconfig(sim, dir, 'clock', execUser(path)));
+  kc.loadFromFile(simKubeconfig(sim, dir, 'clock', [...execUser(path), 'as: auditor']));
   const auth = new ClusterAuth(kc, { now: () => now });
   const first = (await auth.current()).authorization;
   assert.match(first, /^Bearer kpsim\.run1\./);
+  assert.equal((await auth.current())['impersonate-user'], 'auditor', 'the kubeconfig\'s `as` goes with the plugin\'s token');
   now += 79_000;
   for (let i = 0; i < 5; i++) assert.equal((await auth.current()).authorization, first);
   assert.equal(runs(cfg), 1, 'valid and not yet due: the plugin is not run');
@@ -154,6 +159,8 @@ test('on a clock of our own: no run while valid, a background refresh in the las
   now += 85_000;
   await auth.current();
   await waitFor(() => runs(cfg) === 3, 'the failed background run');
+  // A 401 for an older credential waits for the refresh in flight, and forces none: the run has ended after it.
+  await auth.rejected('Bearer older');
   now += 500;
   await auth.current();
   assert.equal(runs(cfg), 3, 'not run again within the backoff');
