@@ -51,7 +51,7 @@ export function execConfigOf(raw: unknown, userName: string, kubeconfigFile: str
 }
 
 /** The KUBERNETES_EXEC_INFO a plugin reads (spec.cluster only when the kubeconfig asks for it). */
-export function execInfo(e: ExecConfig, cluster: Cluster | null): string {
+function execInfo(e: ExecConfig, cluster: Cluster | null): string {
   const spec: Record<string, unknown> = { interactive: false };
   if (e.provideClusterInfo && cluster) {
     spec.cluster = {

@@ -16,7 +16,7 @@ export function isSocksProxy(url: string): boolean {
 }
 
 /** The proxy of a socks5:// or socks5h:// URL; anything else is refused with the reason. */
-export function socksProxyOf(url: string): SocksProxy {
+function socksProxyOf(url: string): SocksProxy {
   let u: URL;
   try {
     u = new URL(url);
