@@ -204,6 +204,16 @@ test('client certificates from the plugin: used for the connection, replaced at 
   }
 });
 
+test('a plugin that is not installed: the error names it and carries the kubeconfig\'s installHint', async () => {
+  const kc = new KubeConfig();
+  kc.loadFromFile(simKubeconfig(sim, dir, 'missing', [
+    'exec:', '  apiVersion: client.authentication.k8s.io/v1beta1', `  command: ${JSON.stringify(join(dir, 'no-such-plugin'))}`,
+    '  installHint: "install it with: apt-get install no-such-plugin"',
+  ]));
+  const auth = new ClusterAuth(kc);
+  await assert.rejects(auth.current(), /exec plugin .*no-such-plugin \(kubeconfig user "missing-user"\): cannot run it: .*ENOENT.* \(install it with: apt-get install no-such-plugin\)/);
+});
+
 test('ExecCredential checks: apiVersion, kind, token or certificate pair, expiry; exec blocks a collector cannot run', () => {
   const v1 = 'client.authentication.k8s.io/v1';
   const doc = (status: unknown, over: Record<string, unknown> = {}): string => JSON.stringify({ apiVersion: v1, kind: 'ExecCredential', status, ...over });
