@@ -253,6 +253,7 @@ export class World {
 
   private scheduleUnscheduled(): void {
     for (const pod of [...this.unscheduled]) {
+      if (pod.deletionTimestamp) continue; // being deleted: the scheduler leaves it be
       const n = this.pickNode(this.requestOf(pod.template));
       if (!n) continue;
       this.unscheduled.delete(pod);
