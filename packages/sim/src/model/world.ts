@@ -8,6 +8,7 @@ import { RESOURCES, groupVersion, resourceByKind } from './resources.js';
 import { PodRecord, type PodTemplate, type ContainerState } from './pod.js';
 import { eventObject, iso, nodeReadyConditions } from './objects.js';
 import { failedSchedulingMessage } from './unschedulable.js';
+import { allocatableOf, fits, podRequests, roomOf, type PodRequest } from './fit.js';
 import type { SimNodeView, SimPodView } from '../kubelet/view.js';
 import type { NodeSpecFields, NodeStatusFields, WorkloadSpecFields } from './fields.js';
 
@@ -45,29 +46,6 @@ export interface NodeState {
   os: 'linux' | 'windows';
 }
 
-/** What the node object says a node can allocate (objects.ts: capacity minus the kubelet's reservations). */
-export function allocatableOf(n: Pick<NodeState, 'cpuCores' | 'memoryBytes'>): { cpuMilli: number; memoryBytes: number } {
-  return { cpuMilli: n.cpuCores * 1000 - 100, memoryBytes: n.memoryBytes - 256 * 2 ** 20 };
-}
-
-/** A pod's requests as the scheduler counts them (a limit without a request is the request). */
-export function podRequests(t: PodTemplate): { cpuMilli: number; memoryBytes: number } {
-  let cpuMilli = 0;
-  let memoryBytes = 0;
-  for (const c of t.containers) {
-    cpuMilli += c.cpuRequestMilli ?? c.cpuLimitMilli ?? 0;
-    memoryBytes += c.memoryRequestBytes ?? c.memoryLimitBytes ?? 0;
-  }
-  return { cpuMilli, memoryBytes };
-}
-
-function fits(n: NodeState, req: { cpuMilli: number; memoryBytes: number; os?: string }): boolean {
-  const a = allocatableOf(n);
-  // Linux pods go to Linux nodes (real workloads select kubernetes.io/os; Windows nodes carry a taint).
-  return (req.os ?? 'linux') === n.os && n.pods.size < n.maxPods && n.requestedCpuMilli + req.cpuMilli <= a.cpuMilli && n.requestedMemoryBytes + req.memoryBytes <= a.memoryBytes;
-}
-
-type PodRequest = { cpuMilli: number; memoryBytes: number; os?: string };
 
 export type OwnerKind = 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job';
 
@@ -185,14 +163,7 @@ export class World {
 
   /** The scheduler's words for a pod that fits nowhere. */
   private whyUnschedulable(req: PodRequest): string {
-    return failedSchedulingMessage([...this.nodes.values()].map((n) => {
-      const a = allocatableOf(n);
-      const spec = this.nodeObject(n.name)?.spec as NodeSpecFields | undefined;
-      return {
-        cordoned: Boolean(spec?.unschedulable), notReady: !n.ready, osMismatch: (req.os ?? 'linux') !== n.os, podsFull: n.pods.size >= n.maxPods,
-        cpuShort: n.requestedCpuMilli + req.cpuMilli > a.cpuMilli, memoryShort: n.requestedMemoryBytes + req.memoryBytes > a.memoryBytes,
-      };
-    }));
+    return failedSchedulingMessage([...this.nodes.values()].map((n) => roomOf(n, req, Boolean((this.nodeObject(n.name)?.spec as NodeSpecFields | undefined)?.unschedulable))));
   }
 
   /**
