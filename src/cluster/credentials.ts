@@ -82,7 +82,7 @@ export class ClusterAuth {
     if (now >= this.execDueAt && !this.inFlight) {
       const next = this.refresh();
       if (!valid) return next;
-      next.catch(() => undefined); // logged in read(); the valid credential serves meanwhile
+      next.catch(() => undefined); // logged in readExec(); the valid credential serves meanwhile
       return this.headers;
     }
     if (valid) return this.headers;
