@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { RequestOptions } from 'node:https';
 import { log } from '../log.js';
 import { ClusterAuth } from './credentials.js';
-import { tokenFileOf } from './token-file.js';
+import { userSourceOf } from './token-file.js';
 import { ClusterTls, apiDispatcher, proxyFor, type TlsMaterial } from './transport.js';
 
 export interface ConnectionOptions {
@@ -75,6 +75,11 @@ export class ClusterConnection {
     return this.auth.forcedRefreshes;
   }
 
+  /** Exec credential plugin runs since the start. */
+  get execPluginRuns(): number {
+    return this.auth.execRuns;
+  }
+
   static async open(o: ConnectionOptions): Promise<ClusterConnection> {
     const kc = new KubeConfig();
     if (o.inCluster) kc.loadFromCluster();
@@ -90,7 +95,8 @@ export class ClusterConnection {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`cluster ${o.name}: kubeconfig has no current cluster (set a context)`);
     const user = kc.getCurrentUser();
-    const auth = new ClusterAuth(kc, o.inCluster ? null : tokenFileOf(o.kubeconfig, user?.name));
+    const source = o.inCluster ? null : userSourceOf(o.kubeconfig, user?.name);
+    const auth = new ClusterAuth(kc, { tokenFile: source?.tokenFile, kubeconfigFile: source?.file });
     await auth.current(); // an exec plugin's client certificate comes with its token
     const tls = new ClusterTls(cluster, user, () => auth.execTls);
     if (cluster.skipTLSVerify) log('cluster').warn({ cluster: o.name }, 'TLS verification of the API server is OFF (insecure-skip-tls-verify in kubeconfig)');
@@ -115,7 +121,7 @@ export class ClusterConnection {
       const old = this.dispatcher;
       this.material = this.clusterTls.material();
       this.dispatcher = apiDispatcher(this.material, this.proxy, this.connections);
-      log('cluster').info({ cluster: this.name }, 'client certificate changed on disk: new connections use it');
+      log('cluster').info({ cluster: this.name }, 'client certificate changed (on disk or from the exec plugin): new connections use it');
       void old.close().catch(() => old.destroy());
     }
     return this.dispatcher;

@@ -1,6 +1,7 @@
-// The `token-file` of a kubeconfig user. client-node reads the file once, when the kubeconfig is loaded,
-// and keeps its content as a static token; the path is needed to follow a rotating file, so it is read
-// from the kubeconfig itself (the files KubeConfig.loadFromDefault would read, first user of the name wins).
+// Where a kubeconfig user is defined, and its `token-file`. client-node reads the token file once, when the
+// kubeconfig is loaded, and keeps its content as a static token; the path is needed to follow a rotating
+// file, so it is read from the kubeconfig itself (the files KubeConfig.loadFromDefault would read, first
+// user of the name wins). The defining file also anchors a relative exec plugin command.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
@@ -16,8 +17,15 @@ function kubeconfigFiles(path: string | undefined): string[] {
   return [join(homedir(), '.kube', 'config')];
 }
 
-/** The absolute token-file path of `userName`, or null when that user has none. */
-export function tokenFileOf(kubeconfig: string | undefined, userName: string | undefined): string | null {
+export interface UserSource {
+  /** The kubeconfig file that defines the user. */
+  file: string;
+  /** Its absolute token-file path, or null when it has none. */
+  tokenFile: string | null;
+}
+
+/** Where `userName` comes from, or null when no kubeconfig file defines it. */
+export function userSourceOf(kubeconfig: string | undefined, userName: string | undefined): UserSource | null {
   if (!userName) return null;
   for (const file of kubeconfigFiles(kubeconfig)) {
     let doc: RawKubeconfig;
@@ -29,8 +37,7 @@ export function tokenFileOf(kubeconfig: string | undefined, userName: string | u
     const user = doc.users?.find((u) => u.name === userName);
     if (!user) continue;
     const tf = user.user?.['token-file'];
-    if (!tf) return null;
-    return isAbsolute(tf) ? tf : join(dirname(file), tf);
+    return { file, tokenFile: !tf ? null : isAbsolute(tf) ? tf : join(dirname(file), tf) };
   }
   return null;
 }

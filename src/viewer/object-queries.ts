@@ -60,7 +60,7 @@ interface PodTableDbRow {
   ready: boolean | null; restart_count: number | null; qos_class: string | null; workload_kind: string | null;
   workload_name: string | null; created_at: Date | null; cpu_request_millicores: string | null; cpu_limit_millicores: string | null;
   memory_request_bytes: string | null; memory_limit_bytes: string | null; cpu_m: number | null; mem_b: string | null; total: string;
-  containers: string | null; containers_ready: string | null; reason: string | null;
+  containers: string | null; containers_ready: string | null; reason: string | null; scheduling_reason: string | null;
 }
 
 /**
@@ -93,7 +93,9 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
                     FROM ${S}.pod_metric WHERE ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY cluster_id, pod_uid, ts DESC`;
   const cols = `c.name AS cluster, p.uid, p.namespace, p.name, p.node, p.phase, p.ready, p.restart_count, p.qos_class,
                 p.workload_kind, p.workload_name, p.created_at, p.cpu_request_millicores, p.cpu_limit_millicores,
-                p.memory_request_bytes, p.memory_limit_bytes, p.cluster_id`;
+                p.memory_request_bytes, p.memory_limit_bytes, p.cluster_id,
+                CASE WHEN p.phase = 'Pending' AND p.node IS NULL THEN (SELECT sc->>'reason' FROM jsonb_array_elements(p.object->'status'->'conditions') sc
+                  WHERE sc->>'type' = 'PodScheduled' AND sc->>'status' = 'False' LIMIT 1) END AS scheduling_reason`;
   const page = (usage: boolean): string => `
     SELECT ${cols}${usage ? ', m.cpu_m, m.mem_b' : ''}, ${sort.sql} AS sort_key, count(*) OVER () AS total
       FROM ${S}.pod p JOIN ${S}.cluster c ON c.id = p.cluster_id${usage ? ' LEFT JOIN m ON m.cluster_id = p.cluster_id AND m.pod_uid = p.uid' : ''}
@@ -121,8 +123,9 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
       memoryRequestBytes: num(x.memory_request_bytes), memoryLimitBytes: num(x.memory_limit_bytes),
       cpuMillicores: num(x.cpu_m), memoryBytes: num(x.mem_b),
       containers: Number(x.containers ?? 0), containersReady: Number(x.containers_ready ?? 0),
-      // Completed pods whose containers are gone from the status still read Completed.
-      reason: x.reason ?? (x.phase === 'Succeeded' ? 'Completed' : null),
+      // Completed pods whose containers are gone from the status still read Completed; a pod no node
+      // takes has no container yet, only the scheduler's reason (Unschedulable).
+      reason: x.reason ?? x.scheduling_reason ?? (x.phase === 'Succeeded' ? 'Completed' : null),
     })),
   };
 }

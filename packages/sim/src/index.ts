@@ -14,6 +14,7 @@ import { SimCredentials } from './credentials.js';
 import { STDERR_LOGGER, type SimLogger } from './logger.js';
 
 export type { SimLogger } from './logger.js';
+export { signToken } from './credentials.js';
 
 export interface SimOptions {
   name: string;
@@ -77,7 +78,7 @@ export interface SimCluster {
    * Who may call the apiserver and the kubelets: `token` is valid from the start; add more tokens or
    * basic-auth users, revoke any token (a revoked one gets 401 everywhere), count 401s per rejected token.
    */
-  credentials: Pick<SimCredentials, 'addToken' | 'revokeToken' | 'addBasicUser' | 'revokeCertUser' | 'rejected' | 'lastCertUser'>;
+  credentials: Pick<SimCredentials, 'addToken' | 'revokeToken' | 'addBasicUser' | 'revokeCertUser' | 'rejected' | 'lastCertUser' | 'signingKey' | 'expiredRejections'>;
   /** A client certificate (PEM) signed by the cluster CA for `user`, which the apiserver accepts as that user. */
   issueClientCert(user: string): { certPem: string; keyPem: string };
   /** Node names in order, with their direct kubelet address and port. */
@@ -143,6 +144,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       const index = nextIndex++;
       const { address, port } = direct ? await kubelets.listen(addresses[index]) : { address: addresses[index], port: 10250 };
       const n = addNode(world, index, address, port, world.now(), false);
+      world.requeueUnscheduled(); // room for pods that fitted nowhere
       n.maxPods = Math.max(110, o.podsPerNode);
       kubelets.bind(address, port, n.name);
       world.recordEvent(world.nodeObject(n.name)!, 'Normal', 'RegisteredNode', `Node ${n.name} event: Registered Node ${n.name} in Controller`, 'node-controller');

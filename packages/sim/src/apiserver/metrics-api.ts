@@ -43,7 +43,7 @@ export function metricsApi(world: World, kubelets: Kubelets, pathname: string): 
   }
   // Pods: only the nodes running pods of the namespace are asked.
   const nodes = new Set<string>();
-  for (const p of world.podsByUid.values()) if (!namespace || p.metadata.namespace === namespace) nodes.add(p.nodeName);
+  for (const p of world.podsByUid.values()) if (p.nodeName && (!namespace || p.metadata.namespace === namespace)) nodes.add(p.nodeName);
   const items = [];
   for (const n of nodes) {
     const s = summaryOf(kubelets, n);

@@ -1,6 +1,7 @@
 // Writes a client needs to drive change: DELETE (pods with a short grace period, nodes, workloads with
-// background cascade), PATCH (merge, strategic-merge as merge, JSON patch), and the scale subresource
-// (GET / PUT / PATCH). Every write bumps the resourceVersion and emits watch events through the store.
+// background cascade), PATCH (merge, strategic merge (`strategic-merge.ts`), JSON patch; pods take
+// patches of their labels and annotations), and the scale subresource (GET / PUT / PATCH). Every write
+// bumps the resourceVersion and emits watch events through the store.
 import type { World, Owner } from '../model/world.js';
 import { RES } from '../model/world.js';
 import type { SimObject } from '../model/store.js';
@@ -9,7 +10,8 @@ import { groupVersion } from '../model/resources.js';
 import { PodRecord } from '../model/pod.js';
 import { iso, selectorString } from '../model/objects.js';
 import type { WorkloadSpecFields, WorkloadStatusFields } from '../model/fields.js';
-import { ApiError, badRequest, conflict, notFound, methodNotAllowed } from './status.js';
+import { ApiError, badRequest, conflict, notFound } from './status.js';
+import { strategicMergePatch } from './strategic-merge.js';
 
 /** One RFC 6902 operation as the client sent it (checked field by field below). */
 interface JsonPatchOp { op?: unknown; path?: unknown; value?: unknown }
@@ -24,12 +26,11 @@ interface PatchedObject {
 /** A Scale sent with PUT, or the patched Scale. */
 type ScaleBody = { metadata?: { resourceVersion?: unknown }; spec?: { replicas?: unknown } } | null | undefined;
 
-/** RFC 7386 merge patch (also used for strategic-merge patches: enough for the fields kubectl patches). */
+/** RFC 7386 merge patch: maps merge, everything else (lists too) is replaced. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
   const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (k === '$patch' || k.startsWith('$setElementOrder') || k.startsWith('$retainKeys')) continue;
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
   }
@@ -73,7 +74,8 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   return doc;
 }
 
-export function applyPatch(contentType: string, target: unknown, body: string): unknown {
+/** Applies a PATCH body of this content type to `target`, a plain JSON copy of an object of `plural`. */
+export function applyPatch(contentType: string, target: unknown, body: string, plural: string): unknown {
   let patch: unknown;
   try {
     patch = JSON.parse(body);
@@ -82,7 +84,8 @@ export function applyPatch(contentType: string, target: unknown, body: string): 
   }
   const type = contentType.split(';')[0].trim();
   if (type === 'application/json-patch+json') return jsonPatch(target, patch);
-  if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') return mergePatch(target, patch);
+  if (type === 'application/merge-patch+json') return mergePatch(target, patch);
+  if (type === 'application/strategic-merge-patch+json') return strategicMergePatch(plural, target, patch);
   throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
 }
 
@@ -98,9 +101,9 @@ export function ownerOf(world: World, obj: SimObject): Owner | undefined {
 }
 
 export function patchObject(world: World, def: ResourceDef, resource: string, obj: SimObject, contentType: string, body: string): SimObject {
-  if (obj instanceof PodRecord) throw methodNotAllowed('PATCH pods');
+  if (obj instanceof PodRecord) return patchPod(world, obj, contentType, body);
   const beforeReplicas = (obj.spec as WorkloadSpecFields | undefined)?.replicas;
-  const patched = applyPatch(contentType, JSON.parse(JSON.stringify(obj)), body) as PatchedObject | null;
+  const patched = applyPatch(contentType, JSON.parse(JSON.stringify(obj)), body, def.plural) as PatchedObject | null;
   const metadata = patched?.metadata;
   if (!patched || !metadata || metadata.name !== obj.metadata.name) throw new ApiError(422, 'Invalid', `${def.plural} "${obj.metadata.name}" is invalid: metadata.name: Invalid value: the name cannot change`);
   metadata.uid = obj.metadata.uid;
@@ -117,6 +120,30 @@ export function patchObject(world: World, def: ResourceDef, resource: string, ob
   if (def.plural === 'nodes') world.syncUnschedulableTaint(obj);
   world.store.touch(resource, obj);
   return obj;
+}
+
+/**
+ * Pods are compact records rendered when served: a patch may change their labels and annotations (what
+ * `kubectl label` and `annotate` send); any other change is refused, as the API server refuses most pod
+ * updates ("pod updates may not change fields other than …").
+ */
+function patchPod(world: World, pod: PodRecord, contentType: string, body: string): SimObject {
+  const current = pod.toJSON() as PatchedObject;
+  const patched = applyPatch(contentType, structuredClone(current), body, 'pods') as PatchedObject | null;
+  const name = pod.metadata.name;
+  const rest = (o: PatchedObject | null): string => JSON.stringify({ ...o, metadata: { ...o?.metadata, labels: undefined, annotations: undefined, resourceVersion: undefined } });
+  if (rest(patched) !== rest(current)) throw new ApiError(422, 'Invalid', `Pod "${name}" is invalid: the simulator's pods take patches of metadata.labels and metadata.annotations only`);
+  const labels = (patched!.metadata!.labels ?? {}) as Record<string, string>; // rest() equal: patched has metadata
+  const annotations = (patched!.metadata!.annotations ?? {}) as Record<string, string>;
+  const given = current.metadata!.annotations as Record<string, string>;
+  const derived = Object.keys(given).filter((k) => !(k in annotations) && !(k in (pod.extraAnnotations ?? {})));
+  if (derived.length) throw new ApiError(422, 'Invalid', `Pod "${name}" is invalid: metadata.annotations: ${derived.join(', ')} cannot be removed (the kubelet sets them)`);
+  const values = [...Object.values(labels), ...Object.values(annotations)];
+  if (values.some((v) => typeof v !== 'string')) throw new ApiError(422, 'Invalid', `Pod "${name}" is invalid: label and annotation values must be strings`);
+  pod.metadata.labels = { ...labels };
+  pod.extraAnnotations = Object.fromEntries(Object.entries(annotations).filter(([k, v]) => given[k] !== v || k in (pod.extraAnnotations ?? {})));
+  world.store.touch(RES.pods, pod);
+  return pod;
 }
 
 export function scaleObject(obj: SimObject): Record<string, unknown> {
@@ -143,7 +170,7 @@ export function writeScale(world: World, def: ResourceDef, obj: SimObject, metho
     const rv = next?.metadata?.resourceVersion;
     if (rv && rv !== obj.metadata.resourceVersion) throw conflict(`${def.plural}.${def.group}`, obj.metadata.name);
   } else {
-    next = applyPatch(contentType, current, body) as ScaleBody;
+    next = applyPatch(contentType, current, body, 'scale') as ScaleBody;
   }
   const replicas = next?.spec?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `Scale.autoscaling "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);

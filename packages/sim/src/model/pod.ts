@@ -160,6 +160,8 @@ export class PodRecord implements SimObject {
    * pod's, which the API server gives out (the `kubernetes.io/config.mirror` annotation links the two).
    */
   kubeletUid?: string;
+  /** No node had room: the scheduler's message and since when (the pod is Pending, with no node). */
+  unschedulable?: { message: string; since: string };
 
   constructor(
     metadata: SimMetadata,
@@ -223,6 +225,7 @@ export class PodRecord implements SimObject {
       metadata.deletionTimestamp = this.deletionTimestamp;
       metadata.deletionGracePeriodSeconds = 30;
     }
+    if (this.unschedulable) return { metadata, status: this.unscheduledStatus(this.unschedulable, minor) };
     const start = iso(this.startTime);
     const conditionTimes = iso(new Date(this.startTime.getTime() + 9000));
     const cond = (type: string, status: string, at: string): Record<string, unknown> => {
@@ -294,15 +297,29 @@ export class PodRecord implements SimObject {
     return { metadata, status };
   }
 
+  /** What the scheduler writes for a pod no node takes: PodScheduled=False, Unschedulable, nothing else. */
+  private unscheduledStatus(u: { message: string; since: string }, minor: number): Record<string, unknown> {
+    const c: Record<string, unknown> = { type: 'PodScheduled' };
+    if (minor >= 34) c.observedGeneration = 1;
+    Object.assign(c, { status: 'False', lastProbeTime: null, lastTransitionTime: u.since, reason: 'Unschedulable', message: u.message });
+    const status: Record<string, unknown> = {};
+    if (minor >= 34) status.observedGeneration = 1;
+    return Object.assign(status, { phase: 'Pending', conditions: [c], qosClass: this.qosClass });
+  }
+
   toJSON(): Record<string, unknown> {
     const { metadata, status } = this.metadataAndStatus();
-    return { kind: 'Pod', apiVersion: 'v1', metadata, spec: buildSpec(this.template, this.tokenVolumeName, this.metadata.name, this.nodeName), status };
+    const spec = buildSpec(this.template, this.tokenVolumeName, this.metadata.name, this.nodeName);
+    if (this.unschedulable) delete spec.nodeName;
+    return { kind: 'Pod', apiVersion: 'v1', metadata, spec, status };
   }
 
   /** The same JSON as toJSON, faster: the spec comes from its owner's cached text (lists of 150,000 pods). */
   serialize(): string {
     const { metadata, status } = this.metadataAndStatus();
-    const spec = specText(this.template).replaceAll(TOKEN, this.tokenVolumeName).replaceAll(POD, this.metadata.name).replaceAll(NODE, this.nodeName);
+    // An unscheduled pod has no spec.nodeName at all (the template text names it "nodeName":"<NODE>").
+    const text = this.unschedulable ? specText(this.template).replace(`"nodeName":"${NODE}",`, '') : specText(this.template);
+    const spec = text.replaceAll(TOKEN, this.tokenVolumeName).replaceAll(POD, this.metadata.name).replaceAll(NODE, this.nodeName);
     return `{"kind":"Pod","apiVersion":"v1","metadata":${JSON.stringify(metadata)},"spec":${spec},"status":${JSON.stringify(status)}}`;
   }
 }

@@ -7,6 +7,8 @@ import { createRng, type Rng } from './rand.js';
 import { RESOURCES, groupVersion, resourceByKind } from './resources.js';
 import { PodRecord, type PodTemplate, type ContainerState } from './pod.js';
 import { eventObject, iso, nodeReadyConditions } from './objects.js';
+import { failedSchedulingMessage } from './unschedulable.js';
+import { allocatableOf, fits, podRequests, roomOf, type PodRequest } from './fit.js';
 import type { SimNodeView, SimPodView } from '../kubelet/view.js';
 import type { NodeSpecFields, NodeStatusFields, WorkloadSpecFields } from './fields.js';
 
@@ -44,27 +46,6 @@ export interface NodeState {
   os: 'linux' | 'windows';
 }
 
-/** What the node object says a node can allocate (objects.ts: capacity minus the kubelet's reservations). */
-export function allocatableOf(n: Pick<NodeState, 'cpuCores' | 'memoryBytes'>): { cpuMilli: number; memoryBytes: number } {
-  return { cpuMilli: n.cpuCores * 1000 - 100, memoryBytes: n.memoryBytes - 256 * 2 ** 20 };
-}
-
-/** A pod's requests as the scheduler counts them (a limit without a request is the request). */
-export function podRequests(t: PodTemplate): { cpuMilli: number; memoryBytes: number } {
-  let cpuMilli = 0;
-  let memoryBytes = 0;
-  for (const c of t.containers) {
-    cpuMilli += c.cpuRequestMilli ?? c.cpuLimitMilli ?? 0;
-    memoryBytes += c.memoryRequestBytes ?? c.memoryLimitBytes ?? 0;
-  }
-  return { cpuMilli, memoryBytes };
-}
-
-function fits(n: NodeState, req: { cpuMilli: number; memoryBytes: number; os?: string }): boolean {
-  const a = allocatableOf(n);
-  // Linux pods go to Linux nodes (real workloads select kubernetes.io/os; Windows nodes carry a taint).
-  return (req.os ?? 'linux') === n.os && n.pods.size < n.maxPods && n.requestedCpuMilli + req.cpuMilli <= a.cpuMilli && n.requestedMemoryBytes + req.memoryBytes <= a.memoryBytes;
-}
 
 export type OwnerKind = 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job';
 
@@ -98,6 +79,9 @@ export class World {
   /** True while seed.ts builds the initial world (placement round-robin, no events). */
   seeding = false;
   private nodeList: NodeState[] | undefined;
+  /** Pods no node had room for (PodScheduled=False), oldest first; retried when room may have freed. */
+  readonly unscheduled = new Set<PodRecord>();
+  private scheduleTimer: NodeJS.Timeout | undefined;
   onNodeAdded?: (n: NodeState) => void;
   onNodeRemoved?: (n: NodeState) => void;
 
@@ -173,10 +157,24 @@ export class World {
     return `10.${64 + (n.index >> 8)}.${n.index & 255}.${next > 254 ? 2 : next}`;
   }
 
-  /** Creates a pod for `owner` on `node` (or the scheduler's pick). quiet = initial world, no events. */
+  private requestOf(t: PodTemplate): PodRequest {
+    return { ...podRequests(t), os: t.nodeSelector?.['kubernetes.io/os'] };
+  }
+
+  /** The scheduler's words for a pod that fits nowhere. */
+  private whyUnschedulable(req: PodRequest): string {
+    return failedSchedulingMessage([...this.nodes.values()].map((n) => roomOf(n, req, Boolean((this.nodeObject(n.name)?.spec as NodeSpecFields | undefined)?.unschedulable))));
+  }
+
+  /**
+   * Creates a pod for `owner` on `node` (or the scheduler's pick). quiet = initial world, no events. With
+   * no room anywhere the pod stays Pending, unscheduled, as on a real cluster (while seeding, it is not
+   * created: the seed sizes the workloads to fit).
+   */
   createPod(owner: Owner, name: string, node: NodeState | undefined, created: Date, quiet = false): PodRecord | undefined {
-    const target = node ?? this.pickNode({ ...podRequests(owner.template), os: owner.template.nodeSelector?.['kubernetes.io/os'] });
-    if (!target) return undefined;
+    const req = this.requestOf(owner.template);
+    const target = node ?? this.pickNode(req);
+    if (!target && this.seeding) return undefined;
     const rng = this.rng;
     const ns = owner.obj.metadata.namespace!;
     // Generated names collide now and then (5,000 daemonset pods drawing 5 characters: about one pair per
@@ -190,12 +188,16 @@ export class World {
     if (owner.kind === 'StatefulSet') metadata.labels = { ...owner.template.labels, 'apps.kubernetes.io/pod-index': name.slice(owner.podPrefix.length), 'statefulset.kubernetes.io/pod-name': name };
     const started = new Date(created.getTime() + 4000 + rng.int(0, 6000));
     const containers: ContainerState[] = owner.template.containers.map(() => ({ id: rng.hex(64), restartCount: 0, startedAt: started }));
-    const pod = new PodRecord(metadata, owner.template, target.name, target.address, this.podIpFor(target), created, containers, rng.seed(), `kube-api-access-${rng.suffix(5)}`);
-    if (owner.kind === 'Job') {
+    const pod = new PodRecord(metadata, owner.template, target?.name ?? '', target?.address ?? '', target ? this.podIpFor(target) : '', created, containers, rng.seed(), `kube-api-access-${rng.suffix(5)}`);
+    if (!target) {
+      pod.phase = 'Pending';
+      pod.unschedulable = { message: this.whyUnschedulable(req), since: iso(created) };
+      this.unscheduled.add(pod);
+    } else if (owner.kind === 'Job') {
       pod.phase = 'Succeeded';
       for (const c of containers) c.terminated = { reason: 'Completed', exitCode: 0, finishedAt: new Date(started.getTime() + 20000 + rng.int(0, 60000)) };
     }
-    this.bind(target, pod);
+    if (target) this.bind(target, pod);
     owner.pods.add(pod);
     // A plain field, not a WeakMap: 150,000 weak entries made every garbage collection slow.
     pod.owner = owner;
@@ -204,9 +206,45 @@ export class World {
     if (!quiet) {
       this.syncEndpoints(owner);
       this.recordEvent(owner.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, owner.kind === 'StatefulSet' ? 'statefulset-controller' : owner.kind === 'DaemonSet' ? 'daemonset-controller' : 'replicaset-controller');
-      this.recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${target.name}`, 'default-scheduler');
+      if (target) this.recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${target.name}`, 'default-scheduler');
+      else this.recordEvent(pod, 'Warning', 'FailedScheduling', pod.unschedulable!.message, 'default-scheduler');
     }
     return pod;
+  }
+
+  /** Retries the unscheduled pods a moment after room may have freed (a pod gone, a node ready or uncordoned). */
+  requeueUnscheduled(): void {
+    if (this.unscheduled.size === 0 || this.scheduleTimer) return;
+    this.scheduleTimer = setTimeout(() => {
+      this.scheduleTimer = undefined;
+      this.scheduleUnscheduled();
+    }, this.controllerDelayMs);
+    this.scheduleTimer.unref?.();
+  }
+
+  private scheduleUnscheduled(): void {
+    for (const pod of [...this.unscheduled]) {
+      if (pod.deletionTimestamp) continue; // being deleted: the scheduler leaves it be
+      const n = this.pickNode(this.requestOf(pod.template));
+      if (!n) continue;
+      this.unscheduled.delete(pod);
+      const now = this.now();
+      pod.unschedulable = undefined;
+      pod.nodeName = n.name;
+      pod.hostIp = n.address;
+      pod.podIp = this.podIpFor(n);
+      pod.startTime = now;
+      for (const c of pod.containers) c.startedAt = new Date(now.getTime() + 2000);
+      pod.phase = 'Running';
+      this.bind(n, pod);
+      this.store.touch(RES.pods, pod);
+      this.recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${n.name}`, 'default-scheduler');
+      const owner = pod.owner as Owner | undefined;
+      if (owner) {
+        this.syncEndpoints(owner);
+        this.refreshStatus(owner);
+      }
+    }
   }
 
   /**
@@ -235,13 +273,15 @@ export class World {
   removePod(pod: PodRecord, reason = 'Killing'): void {
     if (!this.podsByUid.has(pod.metadata.uid)) return;
     this.podsByUid.delete(pod.metadata.uid);
+    const wasScheduled = !this.unscheduled.delete(pod);
     this.unbind(pod);
     const owner = pod.owner as Owner | undefined;
     owner?.pods.delete(pod);
     this.store.remove(RES.pods, pod.metadata.namespace, pod.metadata.name);
     if (pod.kubeletUid) this.mirrorDeleted(pod);
     if (owner) this.syncEndpoints(owner);
-    if (reason) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
+    if (wasScheduled) this.requeueUnscheduled();
+    if (reason && wasScheduled) this.recordEvent(pod, 'Normal', reason, `Stopping container ${pod.template.containers[0]?.name ?? ''}`, 'kubelet', pod.nodeName);
     if (owner) this.enqueueReconcile(owner);
   }
 
@@ -265,7 +305,8 @@ export class World {
     const slice = owner.endpointSlice;
     if (!slice || !this.store.get(RES.endpointslices, slice.metadata.namespace, slice.metadata.name)) return;
     const ns = owner.obj.metadata.namespace;
-    slice.endpoints = [...owner.pods].map((p) => ({
+    // Unscheduled pods have no address: not endpoints yet.
+    slice.endpoints = [...owner.pods].filter((p) => p.podIp).map((p) => ({
       addresses: [p.podIp], conditions: { ready: p.phase === 'Running', serving: p.phase === 'Running', terminating: !!p.deletionTimestamp },
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid }, nodeName: p.nodeName, zone: this.nodes.get(p.nodeName)?.zone ?? '',
     }));
@@ -406,6 +447,7 @@ export class World {
     if (!ready) taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: iso(now) });
     if (taints.length) spec.taints = taints; else delete spec.taints;
     this.store.touch(RES.nodes, obj);
+    if (ready) this.requeueUnscheduled();
     this.recordEvent(obj, 'Normal', ready ? 'NodeReady' : 'NodeNotReady', `Node ${n.name} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`, ready ? 'kubelet' : 'node-controller', n.name);
   }
 
@@ -415,6 +457,7 @@ export class World {
     const taints = (spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unschedulable');
     if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: iso(this.now()) });
     if (taints.length) spec.taints = taints; else delete spec.taints;
+    if (!spec.unschedulable) this.requeueUnscheduled();
   }
 
   /** Removes a node and its pods (pod GC); owners reschedule elsewhere. */
@@ -471,6 +514,8 @@ export class World {
   stop(): void {
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     this.reconcileTimer = undefined;
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    this.scheduleTimer = undefined;
   }
 }
 
