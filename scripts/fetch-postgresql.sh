@@ -10,7 +10,16 @@ cd "$(dirname "$0")/.."
 pkg=postgresql-15
 dest=.cache/$pkg
 bin=$dest/usr/lib/postgresql/15/bin
-if [ -x "$bin/postgres" ] && [ -x "$bin/initdb" ]; then
+have() { [ -x "$bin/postgres" ] && [ -x "$bin/initdb" ]; }
+if have; then
+  echo "$pkg already in $bin"
+  exit 0
+fi
+# Test files run in parallel and may both get here: one unpacks, the other waits and finds it done.
+mkdir -p .cache
+exec 9>"$dest.lock"
+flock 9
+if have; then
   echo "$pkg already in $bin"
   exit 0
 fi
@@ -26,11 +35,14 @@ if [ -n "$missing" ]; then
   # shellcheck disable=SC2086 # one word per package
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
-rm -rf "$dest"
-mkdir -p "$dest/deb"
-(cd "$dest/deb" && apt-get download -qq "$pkg")
-deb=$(ls "$dest"/deb/"$pkg"_*.deb | head -n 1)
-dpkg -x "$deb" "$dest"
-rm -rf "$dest/deb"
+# Unpacked beside and moved into place whole: an interrupted run leaves no half tree that looks done.
+work=$dest.unpacking
+rm -rf "$dest" "$work"
+mkdir -p "$work/deb"
+(cd "$work/deb" && apt-get download -qq "$pkg")
+deb=$(ls "$work"/deb/"$pkg"_*.deb | head -n 1)
+dpkg -x "$deb" "$work"
+rm -rf "$work/deb"
+mv "$work" "$dest"
 "$bin/postgres" --version
 echo "$pkg unpacked into $bin"

@@ -79,8 +79,11 @@ test('a `kubepulse run` process collects two simulated clusters into PostgreSQL 
     return JSON.stringify(pods) === JSON.stringify(expected((s) => s.stats().pods)) &&
       JSON.stringify(nodes) === JSON.stringify(expected((s) => s.options.nodes));
   }, 'the inventory of both clusters stored', 30_000);
-  const podSamples = await perCluster('(SELECT DISTINCT cluster_id, pod_uid FROM kubepulse.pod_metric)');
-  for (const s of group.sims) assert.ok(podSamples[s.name] > 0, `${s.name}: pod samples (${JSON.stringify(podSamples)})`);
+  // Pod samples follow the inventory: a pod's rows are kept once the collector knows the pod.
+  await waitFor(async () => {
+    const podSamples = await perCluster('(SELECT DISTINCT cluster_id, pod_uid FROM kubepulse.pod_metric)');
+    return group.sims.every((s) => podSamples[s.name] > 0);
+  }, 'pod samples of both clusters', 30_000);
 
   // The status names the external server: no embedded server, no data folder, its host and port.
   await waitFor(async () => {
@@ -95,6 +98,20 @@ test('a `kubepulse run` process collects two simulated clusters into PostgreSQL 
   assert.equal(`${shown.hostname}:${shown.port}`, `127.0.0.1:${group.db.port}`);
   assert.ok(!st.database.url.includes(new URL(group.db.url).password), 'the password is not shown');
   assert.deepEqual(st.clusters.map((c) => c.name).sort(), group.sims.map((s) => s.name).sort());
+
+  // The viewer's queries on PostgreSQL 15 (date_bin and the history functions need 14+): charts, tables,
+  // the overview over time, each answering with data.
+  const node = (await group.pool.query<{ node: string }>(
+    "SELECT m.node FROM kubepulse.node_metric m JOIN kubepulse.cluster c ON c.id = m.cluster_id WHERE c.name = 'east' LIMIT 1")).rows[0].node;
+  for (const path of [
+    '/api/overview', '/api/overview/usage?cluster=east&range=1h', `/api/series?entity=node&cluster=east&node=${node}&metrics=cpu,memory&range=15m`,
+    '/api/nodes?cluster=east', '/api/pods?cluster=west', `/api/nodes/sparklines?cluster=east&nodes=${node}`, '/api/health/history?range=1h',
+  ]) {
+    const res = await fetch(`${member.apiUrl}${path}`);
+    const body = await res.text();
+    assert.equal(res.status, 200, `${path}: ${body.slice(0, 300)}`);
+    assert.ok(body.length > 2, `${path} answers with data`);
+  }
 
   // What the Kubernetes manifest probes answers on a running member.
   for (const path of manifestProbePaths()) {
