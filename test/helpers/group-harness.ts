@@ -19,7 +19,7 @@ import { waitFor } from './wait.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
 
-export interface GroupMemberSpec {
+interface GroupMemberSpec {
   /** Names of the clusters in this member's config (default: every cluster of the harness). */
   clusters?: string[];
   /** TOML appended to the member's config file (keys of sections the harness does not write, e.g. the group's). */
@@ -39,7 +39,7 @@ export interface GroupHarnessOptions {
   start?: boolean;
 }
 
-export interface GroupMember {
+interface GroupMember {
   readonly index: number;
   /** Its folder: config, spool, log. */
   readonly dir: string;

@@ -122,6 +122,7 @@ function rulesFor(namespace: string, account: string): Rule[] {
 // every API-server request passes (ClusterConnection.raw: getJson goes through it too).
 const requests: ApiRequest[] = [];
 let collector: SimCollector;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the connection as `this`
 const originalRaw = ClusterConnection.prototype.raw;
 before(async () => {
   ClusterConnection.prototype.raw = function (this: ClusterConnection, path, o = {}) {
@@ -223,7 +224,8 @@ test('each Deployment\'s TOML passes the collector\'s config validation with the
 function quantity(q: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G)?$/.exec(q ?? '');
   assert.ok(m, `a Kubernetes quantity: ${q}`);
-  const unit = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9 }[m[2] as string] ?? 1;
+  const units: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9 };
+  const unit = m[2] ? units[m[2]] : 1;
   return Number(m[1]) * unit;
 }
 
