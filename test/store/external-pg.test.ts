@@ -122,6 +122,16 @@ test('a `kubepulse run` process collects two simulated clusters into PostgreSQL 
   const who = await group.pool.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
   assert.equal(who.rows[0].rolsuper, false);
 
+  // Killed with -9 and started again on its folder (what the group tests do to members): it collects on.
+  member.signal('SIGKILL');
+  await waitFor(() => !member.running(), 'the killed member is gone', 10_000);
+  const restartedAt = new Date();
+  await member.start();
+  await waitFor(async () => {
+    const fresh = await perCluster(`(SELECT DISTINCT cluster_id, node FROM kubepulse.node_metric WHERE ts > '${restartedAt.toISOString()}')`);
+    return group.sims.every((s) => fresh[s.name] === s.options.nodes);
+  }, () => `samples of every node after the restart (output: ${member.output().slice(-1500)})`, 60_000);
+
   assert.equal(await member.stop(), 0, `clean exit on SIGTERM (output: ${member.output().slice(-1500)})`);
   assert.equal(member.running(), false);
 });
