@@ -2,7 +2,9 @@
 // PostgreSQL 15) with simulated clusters (two by default), as a site runs several collectors: each member
 // has its own config file, HTTP port, spool and log folder, and can be started, signalled (kill -9, SIGSTOP
 // for a hung member, SIGCONT), stopped and started again on the same folder (its spool is replayed by the
-// restart). The clusters scrape every second, kubelets reached directly, so a test sees samples quickly.
+// restart), and partitioned from the database: each member reaches it through a relay of its own
+// (tcp-relay.ts), which the test can cut. The clusters scrape every second, kubelets reached directly, so a
+// test sees samples quickly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { createPool } from '../../src/store/pool.js';
 import { startExternalPostgres, type ExternalPostgres } from './external-pg.js';
 import { REPO_ROOT } from './paths.js';
 import { freePort } from './pg.js';
+import { startTcpRelay, type PartitionMode, type TcpRelay } from './tcp-relay.js';
 import { waitFor } from './wait.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
@@ -46,6 +49,8 @@ interface GroupMember {
   readonly configFile: string;
   /** http://127.0.0.1:port of its API (fixed across restarts). */
   readonly apiUrl: string;
+  /** The database URL in its config: the external server, through this member's relay. */
+  readonly databaseUrl: string;
   /** Spawns `kubepulse run --no-watchdog --config …` and waits for /healthz. */
   start(): Promise<void>;
   /** The running process's pid (undefined when it is not running). */
@@ -55,6 +60,10 @@ interface GroupMember {
   signal(sig: NodeJS.Signals): void;
   /** SIGTERM (SIGCONT first, in case it was stopped), SIGKILL after 30 s; the exit code (null when killed). */
   stop(): Promise<number | null>;
+  /** Cuts this member from the database (tcp-relay.ts: 'refuse' resets, 'blackhole' drops silently). */
+  partition(mode: PartitionMode): void;
+  /** Lets it reach the database again. */
+  heal(): void;
   /** The last 16 KiB of its stdout and stderr (JSON log lines), for failure messages. */
   output(): string;
   /** Its /api/status. */
@@ -113,9 +122,11 @@ export async function startGroup(opts: GroupHarnessOptions): Promise<GroupHarnes
   let db: ExternalPostgres | null = null;
   let pool: pg.Pool | null = null;
   const members: GroupMember[] = [];
+  const relays: TcpRelay[] = [];
 
   const stopAll = async () => {
     await Promise.all(members.map((m) => m.stop()));
+    await Promise.all(relays.map((r) => r.close()));
     await pool?.end();
     await Promise.all(sims.map((s) => s.stop()));
     await db?.stop();
@@ -137,9 +148,13 @@ export async function startGroup(opts: GroupHarnessOptions): Promise<GroupHarnes
       const port = await freePort();
       const clusters = spec.clusters ?? sims.map((s) => s.name);
       for (const c of clusters) if (!sims.some((s) => s.name === c)) throw new Error(`member ${index}: no simulated cluster named ${c}`);
+      const relay = await startTcpRelay(database.port);
+      relays.push(relay);
+      const dbUrl = new URL(database.url);
+      dbUrl.port = String(relay.port);
       const configFile = join(dir, 'kubepulse.toml');
-      writeFileSync(configFile, memberConfig({ port, dir, dbUrl: database.url, kubeconfig, clusters, collection, extra: spec.toml ?? '' }));
-      const member = newMember(index, dir, configFile, `http://127.0.0.1:${port}`, spec.env ?? {});
+      writeFileSync(configFile, memberConfig({ port, dir, dbUrl: dbUrl.toString(), kubeconfig, clusters, collection, extra: spec.toml ?? '' }));
+      const member = newMember({ index, dir, configFile, apiUrl: `http://127.0.0.1:${port}`, databaseUrl: dbUrl.toString(), env: spec.env ?? {}, relay });
       members.push(member);
       return member;
     };
@@ -162,14 +177,15 @@ export async function startGroup(opts: GroupHarnessOptions): Promise<GroupHarnes
   }
 }
 
-function newMember(index: number, dir: string, configFile: string, apiUrl: string, env: Record<string, string>): GroupMember {
+function newMember(o: { index: number; dir: string; configFile: string; apiUrl: string; databaseUrl: string; env: Record<string, string>; relay: TcpRelay }): GroupMember {
+  const { index, dir, configFile, apiUrl, databaseUrl, env, relay } = o;
   let child: ChildProcess | null = null;
   let exited: Promise<number | null> = Promise.resolve(null);
   let out = '';
   const isRunning = () => child !== null && child.exitCode === null && child.signalCode === null;
 
   const member: GroupMember = {
-    index, dir, configFile, apiUrl,
+    index, dir, configFile, apiUrl, databaseUrl,
     async start() {
       if (isRunning()) throw new Error(`member ${index} already runs (pid ${child!.pid})`);
       const p = spawn(process.execPath, [BIN, 'run', '--no-watchdog', '--config', configFile], {
@@ -205,6 +221,8 @@ function newMember(index: number, dir: string, configFile: string, apiUrl: strin
       clearTimeout(timer);
       return code;
     },
+    partition: (mode) => relay.partition(mode),
+    heal: () => relay.heal(),
     output: () => out,
     async status() {
       const res = await fetch(`${apiUrl}/api/status`);

@@ -95,7 +95,7 @@ test('a `kubepulse run` process collects two simulated clusters into PostgreSQL 
   assert.equal(st.database.embedded, false);
   assert.equal(st.database.dataDir, null);
   const shown = new URL(st.database.url);
-  assert.equal(`${shown.hostname}:${shown.port}`, `127.0.0.1:${group.db.port}`);
+  assert.equal(`${shown.hostname}:${shown.port}`, `${new URL(member.databaseUrl).hostname}:${new URL(member.databaseUrl).port}`);
   assert.ok(!st.database.url.includes(new URL(group.db.url).password), 'the password is not shown');
   assert.deepEqual(st.clusters.map((c) => c.name).sort(), group.sims.map((s) => s.name).sort());
 
@@ -121,6 +121,26 @@ test('a `kubepulse run` process collects two simulated clusters into PostgreSQL 
   // The collector wrote as the database's owner, not a superuser: nothing needed more.
   const who = await group.pool.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
   assert.equal(who.rows[0].rolsuper, false);
+
+  // Cut from the database (what a partition test does to a member): it says so and spools; healed, it
+  // replays what it spooled and writes on.
+  member.partition('refuse');
+  let spooled = 0;
+  await waitFor(async () => {
+    const s = await member.status();
+    spooled = Math.max(spooled, s.database.spool.records);
+    return s.database.state === 'unreachable' && spooled > 0;
+  }, () => `the member reports the database unreachable and spools (output: ${member.output().slice(-1000)})`, 30_000);
+  const healedAt = new Date();
+  member.heal();
+  await waitFor(async () => {
+    const s = await member.status();
+    return s.database.state === 'connected' && s.database.spool.records === 0;
+  }, 'connected again, the spool replayed', 30_000);
+  await waitFor(async () => {
+    const fresh = await perCluster(`(SELECT DISTINCT cluster_id, node FROM kubepulse.node_metric WHERE ts > '${healedAt.toISOString()}')`);
+    return group.sims.every((s) => fresh[s.name] === s.options.nodes);
+  }, 'samples of every node after the partition healed', 30_000);
 
   // Killed with -9 and started again on its folder (what the group tests do to members): it collects on.
   member.signal('SIGKILL');
