@@ -5,8 +5,10 @@
 //   source on), every request it makes is recorded, turned into the attributes the API server authorizes
 //   (verb, group, resource, subresource) and looked up in the ClusterRole bound to each Deployment's service
 //   account; the kubelet paths also as the kubelet authorizes them when reached directly.
-// - Config: each Deployment's TOML passes the collector's own loader with the environment the pod gets
-//   (Secret references resolved), and the probes it declares answer on a running collector.
+// - Config: each Deployment's TOML passes the collector's own loader with the environment the pod gets (the
+//   image's ENV from deploy/Dockerfile, then the container's, Secret references resolved), what it writes
+//   lands on a writable volume (the root filesystem is read-only), and its probes answer on a running
+//   collector.
 // - Sizing: the group's resource requests hold what bench/results/latest.json says a member needs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -161,9 +163,25 @@ test('the ClusterRole bound to each Deployment\'s service account allows every r
   }
 });
 
-/** The environment a container gets: literal values and Secret keys resolved from the manifests' Secrets. */
-function containerEnv(d: Deployment & { file: string }, c: Container): Record<string, string> {
+/** The ENV of deploy/Dockerfile's last stage: the image the manifests run (`kubepulse:dev`). */
+function imageEnv(): Record<string, string> {
+  const text = readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const lastStage = text.slice(text.lastIndexOf('\nFROM '));
   const env: Record<string, string> = {};
+  for (const line of lastStage.split('\n').filter((l) => l.startsWith('ENV '))) {
+    for (const pair of line.slice(4).trim().split(/\s+/)) {
+      const eq = pair.indexOf('=');
+      assert.ok(eq > 0, `deploy/Dockerfile: ENV ${pair} is NAME=value`);
+      env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+  }
+  assert.ok(Object.keys(env).some((k) => k.startsWith('KUBEPULSE_')), 'the image sets KUBEPULSE_ variables');
+  return env;
+}
+
+/** The environment a container gets: the image's, then literal values and Secret keys from the manifests. */
+function containerEnv(d: Deployment & { file: string }, c: Container): Record<string, string> {
+  const env: Record<string, string> = imageEnv();
   for (const e of c.env ?? []) {
     const ref = e.valueFrom?.secretKeyRef;
     if (!ref) {
@@ -206,6 +224,12 @@ test('each Deployment\'s TOML passes the collector\'s config validation with the
       assert.ok(!d.spec.template.spec.volumes?.some((v) => v.persistentVolumeClaim), `${d.file}: no shared volume claim between replicas`);
     } else {
       assert.equal(d.spec.replicas, 1, `${d.file}: replicas`);
+    }
+    // The root filesystem is read-only: whatever the collector writes must be on a writable volume.
+    const writable = (c.volumeMounts ?? []).filter((m) => !d.spec.template.spec.volumes?.find((v) => v.name === m.name)?.configMap);
+    const written = [cfg.spool.dir, ...(cfg.log.file ? [cfg.log.file] : []), ...(cfg.database.url ? [] : [cfg.database.data_dir])];
+    for (const path of written) {
+      assert.ok(writable.some((m) => path.startsWith(`${m.mountPath}/`)), `${d.file}: ${path} is on a writable volume (${writable.map((m) => m.mountPath).join(', ')})`);
     }
     const listenPort = Number(/:(\d+)$/.exec(cfg.server.listen)?.[1]);
     const http = c.ports?.find((p) => p.name === 'http');
