@@ -27,7 +27,7 @@ interface GroupMemberSpec {
   clusters?: string[];
   /** TOML appended to the member's config file (keys of sections the harness does not write, e.g. the group's). */
   toml?: string;
-  /** Extra environment (KUBEPULSE_… overrides). */
+  /** Extra environment (KUBEPULSE_… overrides; leave log.console on: start() waits for its "kubepulse running" line). */
   env?: Record<string, string>;
 }
 
@@ -193,17 +193,27 @@ function newMember(o: { index: number; dir: string; configFile: string; apiUrl: 
       });
       child = p;
       running.add(p);
-      const keep = (d: Buffer) => (out = (out + d.toString()).slice(-16_384));
+      // Where this run's output starts in `out` (moves down as old output is dropped).
+      let startedAt = out.length;
+      const keep = (d: Buffer) => {
+        const next = out + d.toString();
+        const drop = Math.max(0, next.length - 16_384);
+        startedAt = Math.max(0, startedAt - drop);
+        out = next.slice(drop);
+      };
       p.stdout.on('data', keep);
       p.stderr.on('data', keep);
       exited = new Promise((r) => p.once('exit', (code) => {
         running.delete(p);
         r(code);
       }));
+      // Started = its stop handlers are installed, right after it logs "kubepulse running". /healthz
+      // answers earlier (the HTTP server starts inside Collector.start), and a SIGTERM before the handlers
+      // would end the process without its clean stop.
       await waitFor(async () => {
         if (p.exitCode !== null) throw new Error(`member ${index} exited (${p.exitCode}) during start-up:\n${out.slice(-2000)}`);
-        return (await fetch(`${apiUrl}/healthz`)).ok;
-      }, () => `member ${index} /healthz (output: ${out.slice(-1500)})`, 60_000);
+        return out.includes('"msg":"kubepulse running"', startedAt) && (await fetch(`${apiUrl}/healthz`)).ok;
+      }, () => `member ${index} running (output: ${out.slice(-1500)})`, 60_000);
     },
     pid: () => (isRunning() ? child!.pid : undefined),
     running: isRunning,
