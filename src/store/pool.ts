@@ -27,6 +27,10 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   // An idle client losing its connection (database restarted) emits here; without a listener it would
   // crash the process. The next query gets a fresh connection.
   pool.on('error', (err) => log('store').warn({ err: err.message }, 'idle database connection lost'));
+  // A client the pool has handed out no longer has the pool's listener: one whose connection breaks
+  // between two queries (inside a transaction, held for a COPY) would emit an unhandled 'error' and end
+  // the process. Its holder's next query fails instead, and the pool replaces it.
+  pool.on('connect', (client) => client.on('error', (err) => log('store').debug({ err: err.message }, 'database connection lost')));
   return pool;
 }
 
