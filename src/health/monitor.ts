@@ -14,7 +14,7 @@ import { buildRegistry } from './prometheus.js';
 import { buildStatus, type StatusReport } from './status.js';
 import { insertStatusRow, pruneStatusRows, statusRow } from './status-history.js';
 import { healthEvents } from './transitions.js';
-import type { GroupStatus } from '../group/group.js';
+import type { GroupStatus } from '../group/group-status.js';
 
 export interface HealthMonitorDeps {
   db: Database;

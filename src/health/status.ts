@@ -8,7 +8,7 @@ import type { SpoolStats } from '../store/spool.js';
 import type { ReplayCounts } from '../store/spool-replay.js';
 import type { RestartReason } from '../supervisor/policy.js';
 import { packageVersion } from '../util/package-version.js';
-import type { GroupStatus } from '../group/group.js';
+import type { GroupStatus } from '../group/group-status.js';
 
 interface CollectorStatus {
   pid: number;
