@@ -23,7 +23,7 @@ function fnv1a(text: string, seed: number): number {
 }
 
 /** The weight of `key` for `member`: deterministic, the same in every process. */
-export function weight(member: string, key: string): number {
+function weight(member: string, key: string): number {
   return mix32(fnv1a(key, fnv1a(member, 0x811c9dc5) ^ 0x9e3779b9));
 }
 

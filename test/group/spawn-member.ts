@@ -45,8 +45,8 @@ export async function startMember(s: MemberSpec): Promise<Member> {
   writeFileSync(file, toml + '\n');
   const proc = spawn(process.execPath, [BIN, 'run', '--no-watchdog', '--config', file], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  proc.stdout!.on('data', (d) => (output = (output + String(d)).slice(-20_000)));
-  proc.stderr!.on('data', (d) => (output = (output + String(d)).slice(-20_000)));
+  proc.stdout.on('data', (d) => (output = (output + String(d)).slice(-20_000)));
+  proc.stderr.on('data', (d) => (output = (output + String(d)).slice(-20_000)));
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   return {
     name: s.name, port, proc, exited,
