@@ -190,3 +190,33 @@ test('three members share two clusters, and a member killed with -9 is replaced 
   await new Promise((r) => setTimeout(r, 3_000)); // samples on both sides of the handover are stored
   assert.equal(await duplicateRows(), 0, 'no sample stored twice across the join');
 });
+
+test('a member paused past its TTL (SIGSTOP) is replaced, fences itself when it resumes, and rejoins without duplicates', async () => {
+  const all = ['m1', 'm2', 'm3'];
+  const nodes = { alpha: await clusterNodes('alpha'), beta: await clusterNodes('beta') };
+  await waitFor(() => settled(all, nodes), 'every node scraped by exactly one member', 40_000);
+  // Pause the member holding beta's lease: a hung process that still believes it holds its share.
+  const paused = (await leaseHolder('beta')).name!;
+  const token = BigInt((await leaseHolder('beta')).token);
+  const m = members.get(paused)!;
+  m.proc.kill('SIGSTOP');
+  try {
+    await waitFor(async () => {
+      const h = await leaseHolder('beta');
+      return h.name !== null && h.name !== paused && BigInt(h.token) > token;
+    }, 'beta\'s lease taken from the paused member', (TAKEOVER_BOUND_S + SLACK_S) * 1000, 100);
+    await waitFor(async () => {
+      const o = owners(await statuses(all.filter((n) => n !== paused)), 'beta');
+      return nodes.beta.every((n) => o.get(n)?.length === 1);
+    }, 'the others scrape every node of beta', (TAKEOVER_BOUND_S + SLACK_S) * 1000, 100);
+  } finally {
+    m.proc.kill('SIGCONT');
+  }
+  // Resumed, it finds its deadline passed: it stops collecting, then heartbeats again and rejoins.
+  await waitFor(() => /stops collecting before its share can be taken over/.test(m.output()), 'the resumed member fenced itself', 10_000);
+  await waitFor(() => settled(all, nodes), 'the resumed member has a share again', 40_000);
+  const holder = await leaseHolder('beta');
+  assert.notEqual(holder.name, paused, 'the lease stays with the member that took it over');
+  await new Promise((r) => setTimeout(r, 3_000));
+  assert.equal(await duplicateRows(), 0, 'no sample stored twice across the pause');
+});
