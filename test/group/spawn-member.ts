@@ -26,6 +26,8 @@ export interface MemberSpec {
   clusters: string[];
   heartbeat: string;
   ttl: string;
+  /** The summary scrape interval (default 1s). */
+  summaryInterval?: string;
 }
 
 export async function startMember(s: MemberSpec): Promise<Member> {
@@ -36,7 +38,7 @@ export async function startMember(s: MemberSpec): Promise<Member> {
     '[server]', `listen = "127.0.0.1:${port}"`,
     '[database]', `url = "${s.databaseUrl}"`, 'pool_size = 4',
     '[log]', 'console = "json"', 'level = "info"', `file = "${join(home, 'kubepulse.log')}"`,
-    '[collection]', 'summary_interval = "1s"', 'cadvisor_interval = "0s"', 'health_interval = "1s"', 'scrape_timeout = "2s"', 'kubelet_access = "direct"',
+    '[collection]', `summary_interval = "${s.summaryInterval ?? '1s'}"`, 'cadvisor_interval = "0s"', 'health_interval = "1s"', 'scrape_timeout = "2s"', 'kubelet_access = "direct"',
     '[spool]', `dir = "${join(home, 'spool')}"`,
     '[group]', 'enabled = true', `name = "${s.name}"`, `heartbeat_interval = "${s.heartbeat}"`, `member_ttl = "${s.ttl}"`,
     ...s.clusters.flatMap((c) => ['[[clusters]]', `name = "${c}"`, `kubeconfig = "${s.kubeconfig}"`, `context = "${c}"`]),
