@@ -165,7 +165,7 @@ export class Collector {
       const r = readiness(await this.refreshStatus());
       return { status: r.ready ? 200 : 503, text: r.reason };
     });
-    s.route('/api/status', async () => ({ json: this.health?.current ?? (await this.refreshStatus()) }));
+    s.route('/api/status', async () => ({ json: this.withLiveGroup(this.health?.current ?? (await this.refreshStatus())) }));
     s.route('/metrics', async () => {
       const reg = this.health!.registry;
       return { body: await reg.metrics(), contentType: reg.contentType };
@@ -175,6 +175,14 @@ export class Collector {
       return { json: await this.reloadFromSource() };
     }, { methods: ['POST'] });
     this.viewer = registerViewer(s, { pool: this.db.pool, status: async () => this.health?.current ?? (await this.refreshStatus()), statusNow: () => this.health?.current ?? null });
+  }
+
+  /**
+   * The report with the group's state of now: it needs no database, so it stays current while a refresh
+   * waits for a database that stopped answering (a partitioned member shows itself fenced).
+   */
+  private withLiveGroup(st: StatusReport): StatusReport {
+    return this.group ? { ...st, group: this.group.status() } : st;
   }
 
   /** The cluster's id from the database, or — while it is away — the one remembered from an earlier run. */

@@ -129,6 +129,7 @@ export class CollectorGroup {
     } catch (e) {
       if (this.lastError === null) log('group').warn({ err: (e as Error).message }, 'group heartbeat failed: retrying; this member stops collecting if it cannot renew in time');
       this.lastError = (e as Error).message;
+      this.checkFence();
     }
     this.emit();
   }
@@ -168,7 +169,12 @@ export class CollectorGroup {
   }
 
   private checkFence(): void {
-    if (this.fenced || performance.now() < this.deadline) return;
+    if (this.fenced) return;
+    // A timer may fire a fraction of a millisecond early by this clock: wait the rest.
+    if (performance.now() < this.deadline) {
+      this.armFence();
+      return;
+    }
     this.fenced = true;
     log('group').error({ member: this.memberId, lastError: this.lastError }, 'group heartbeat overdue: this member stops collecting before its share can be taken over');
     this.emit();

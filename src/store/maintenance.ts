@@ -128,14 +128,20 @@ export class StoreMaintenance {
     };
     // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
     let lockHolder: pg.PoolClient | undefined;
+    // The lock's connection idles while the pass works on others: a connection lost meanwhile (the lock
+    // went with it) must not be an unhandled 'error' event.
+    const onLost = (): void => undefined;
     try {
       lockHolder = await this.pool.connect();
+      lockHolder.on('error', onLost);
       const got = await lockHolder.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${MAINTENANCE_LOCK}) AS ok`);
       if (!got.rows[0].ok) {
+        lockHolder.off('error', onLost);
         lockHolder.release();
         return this.lastReport ?? report;
       }
     } catch (err) {
+      lockHolder?.off('error', onLost);
       lockHolder?.release(err as Error);
       report.error = (err as Error).message;
       log('store').warn({ err: report.error }, 'store maintenance failed; retrying next interval');
@@ -171,6 +177,7 @@ export class StoreMaintenance {
       log('store').warn({ err: report.error }, 'store maintenance failed; retrying next interval');
     } finally {
       await lockHolder.query(`SELECT pg_advisory_unlock(${MAINTENANCE_LOCK})`).then(() => lockHolder.release(), (e: Error) => lockHolder.release(e));
+      lockHolder.off('error', onLost);
     }
     this.lastReport = report;
     return report;

@@ -27,6 +27,10 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   // An idle client losing its connection (database restarted) emits here; without a listener it would
   // crash the process. The next query gets a fresh connection.
   pool.on('error', (err) => log('store').warn({ err: err.message }, 'idle database connection lost'));
+  // A checked-out client emits 'error' too when its connection drops, besides failing its query: with no
+  // listener that ends the process. A network partition that heals resets every connection at once, while
+  // writes hold theirs. The pool discards such a client when it is released (it is no longer queryable).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

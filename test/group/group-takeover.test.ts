@@ -175,6 +175,13 @@ test('three members share two clusters, and a member killed with -9 is replaced 
     assert.equal(watches, n === newHolder, `${n}: inventory informers only on the new holder`);
   }
   assert.equal(after.get(newHolder)!.group!.takeovers >= 1, true, 'the new holder counted its takeover');
+  // /metrics says the same: two live members, the takeover counted, the lease's age, the nodes owned.
+  await waitFor(async () => {
+    const text = await (await fetch(`http://127.0.0.1:${members.get(newHolder)!.port}/metrics`)).text();
+    return /^kubepulse_group_members 2$/m.test(text) && /^kubepulse_group_takeovers_total [1-9]/m.test(text)
+      && new RegExp(`^kubepulse_group_lease_age_seconds\\{cluster="${leased}"\\} \\d`, 'm').test(text)
+      && /^kubepulse_group_owned_nodes\{cluster="alpha"\} \d+$/m.test(text) && /^kubepulse_group_fenced 0$/m.test(text);
+  }, 'the group metrics of the new holder', 10_000);
 
   // No node went without samples for longer than the bound around the kill.
   for (const cluster of ['alpha', 'beta']) {
