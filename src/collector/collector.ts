@@ -248,7 +248,7 @@ export class Collector {
   }
 
   private async applyReload(next: Config): Promise<{ added: string[]; removed: string[]; restarted: string[] }> {
-    for (const section of ['server', 'database', 'watchdog'] as const) {
+    for (const section of ['server', 'database', 'watchdog', 'group'] as const) {
       if (JSON.stringify(next[section]) !== JSON.stringify(this.config[section])) {
         log('collector').warn({ section }, `[${section}] changed: it takes effect at the next restart, not on reload`);
       }
