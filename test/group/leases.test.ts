@@ -22,14 +22,15 @@ async function liveNamespaces(clusterId: number): Promise<string[]> {
 test('members are alive while they heartbeat within the TTL, by the database clock, and leave on purpose', async () => {
   const a = member('a');
   const b = member('b');
-  await heartbeat(store.pool, a, ['lease-one'], {}, 400);
-  const seen = await heartbeat(store.pool, b, ['lease-one', 'other'], { 'lease-one': 3 }, 400);
+  // TTLs of seconds: a loaded machine may take hundreds of ms between two statements.
+  await heartbeat(store.pool, a, ['lease-one'], {}, 2_000);
+  const seen = await heartbeat(store.pool, b, ['lease-one', 'other'], { 'lease-one': 3 }, 2_000);
   const byName = new Map(seen.members.map((m) => [m.name, m]));
   assert.equal(byName.get('a')?.alive, true);
   assert.deepEqual(byName.get('b')?.clusters, ['lease-one', 'other']);
   assert.deepEqual(byName.get('b')?.ownedNodes, { 'lease-one': 3 });
-  await sleep(500);
-  const later = await heartbeat(store.pool, b, ['lease-one'], {}, 400);
+  await sleep(2_200);
+  const later = await heartbeat(store.pool, b, ['lease-one'], {}, 2_000);
   assert.equal(later.members.find((m) => m.name === 'a')?.alive, false, 'a stopped heartbeating a TTL ago');
   assert.equal(later.members.find((m) => m.name === 'b')?.alive, true);
   await leave(store.pool, a.id);
@@ -42,7 +43,7 @@ test('one holder per lease; a takeover after expiry grows the token and fences t
   const c = store.clusterId;
   const a = member('a');
   const b = member('b');
-  const ttl = 600;
+  const ttl = 2_000;
   const first = await tryAcquire(store.pool, a.id, c, ttl);
   assert.ok(first, 'a free lease is taken');
   assert.equal(await tryAcquire(store.pool, b.id, c, ttl), null, 'a held lease is not');
@@ -51,14 +52,14 @@ test('one holder per lease; a takeover after expiry grows the token and fences t
   assert.deepEqual(await liveNamespaces(c), ['by-a']);
 
   // a renews while it can; b still cannot take it.
-  await sleep(ttl / 2);
+  await sleep(ttl / 4);
   const renewed = await renewAndRead(store.pool, a.id, [c], ttl);
   assert.equal(renewed[0].holder, a.id);
-  assert.ok(renewed[0].expiresInS > 0.4, `renewed for a TTL (${renewed[0].expiresInS} s left)`);
+  assert.ok(renewed[0].expiresInS > ttl / 2000, `renewed for a TTL (${renewed[0].expiresInS} s left)`);
   assert.equal(await tryAcquire(store.pool, b.id, c, ttl), null);
 
   // a stops renewing (hung, partitioned): once the lease ran out b takes it with a new token.
-  await sleep(ttl + 100);
+  await sleep(ttl + 200);
   const taken = await tryAcquire(store.pool, b.id, c, ttl);
   assert.ok(taken);
   assert.equal(BigInt(taken.token), BigInt(first.token) + 1n);
@@ -86,7 +87,8 @@ test('a takeover waits for a fenced write that is committing, then that write is
   await releaseAll(store.pool, (await store.pool.query<{ holder: string }>('SELECT holder FROM kubepulse.collector_lease WHERE cluster_id = $1', [c])).rows[0].holder);
   const a = member('a');
   const b = member('b');
-  const lease = await tryAcquire(store.pool, a.id, c, 300);
+  const ttl = 1_500;
+  const lease = await tryAcquire(store.pool, a.id, c, ttl);
   assert.ok(lease);
   const fenceA = { clusterId: c, memberId: a.id, token: lease.token };
   // a's write passes its fence, then holds its transaction open past the lease's expiry.
@@ -94,11 +96,11 @@ test('a takeover waits for a fenced write that is committing, then that write is
   const write = applyInventory(store.pool, namespaceKind, c, [{ op: 'upsert', obj: ns('slow-from-a') }], {
     fence: async (cl) => {
       await fenceCheck(cl, fenceA);
-      await sleep(700);
+      await sleep(ttl + 1_000);
     },
   });
-  await sleep(400); // expired now, but a's fenced commit holds the row
-  const take = tryAcquire(store.pool, b.id, c, 300).then((r) => {
+  await sleep(ttl + 300); // expired now, but a's fenced commit holds the row
+  const take = tryAcquire(store.pool, b.id, c, ttl).then((r) => {
     takeoverAt = Date.now();
     return r;
   });
