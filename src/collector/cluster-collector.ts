@@ -15,6 +15,17 @@ import { scrapeSummaryWithFallback } from '../scrape/summary-fallback.js';
 import { Backoff, sleep } from '../util/backoff.js';
 import { NodeFreshness, staleMessage, type StaleNode } from '../health/node-freshness.js';
 import { PodIndex, followPods } from './pod-index.js';
+import { kubeletBodies } from '../metrics/body-pool.js';
+import type { ClusterRole } from '../group/group.js';
+
+/** Kinds a group member runs without the inventory lease: they name its scrape targets (never written). */
+const TARGET_KINDS = new Set(['node', 'pod']);
+
+/**
+ * How long after taking a node over its rows are stored only where absent: the previous owner's last
+ * samples may carry the same kubelet timestamp (a kubelet takes a new sample every 10-15 s).
+ */
+const HANDOVER_ABSENT_ONLY_MS = 30_000;
 
 export interface ClusterStatus {
   name: string;
@@ -42,6 +53,11 @@ export interface ClusterCollectorDeps {
   inventory: InventorySink;
   pipeline: MetricPipeline;
   kinds: KindDef[];
+  /**
+   * A collector group member: what it does for the cluster comes from applyRole() (nothing until then);
+   * the inventory sink writes only while the member holds the cluster's lease. Absent: everything.
+   */
+  grouped?: boolean;
 }
 
 const SOURCES: Array<{ source: KubeletSource; key: 'summary_interval' | 'cadvisor_interval' | 'resource_interval' }> = [
@@ -72,12 +88,62 @@ export class ClusterCollector {
   private connectError: string | null = null;
   private readonly abort = new AbortController();
   lastSampleAt: Date | null = null;
+  /** Live nodes by name: whether each is a Windows one (no cAdvisor). Scraped are those the role owns. */
+  private readonly knownNodes = new Map<string, boolean>();
+  /** Nodes scraped now, with when this member took each (local ms). */
+  private readonly scraped = new Map<string, number>();
+  private role: ClusterRole;
+  private enabledKinds: KindDef[] = [];
 
   constructor(
     readonly config: ClusterConfig,
     readonly settings: CollectionSettings,
     private readonly deps: ClusterCollectorDeps,
-  ) {}
+  ) {
+    this.role = deps.grouped ? { inventory: false, owns: () => false } : { inventory: true, owns: () => true };
+  }
+
+  /** A group member's new role: nodes gained and lost, the inventory informers started or stopped. */
+  applyRole(role: ClusterRole): void {
+    const had = this.role.inventory;
+    this.role = role;
+    for (const name of this.knownNodes.keys()) this.placeNode(name);
+    if (!this.conn || this.stopped) return; // connectAndRun starts what the role says
+    if (role.inventory && !had) {
+      // Lists every kind into the tables: they were written by the previous holder, and may have missed
+      // what changed between its end and now.
+      for (const inf of this.informers) inf.relistNow();
+      this.startInformers(this.conn, this.enabledKinds.filter((k) => !TARGET_KINDS.has(k.name)));
+    } else if (!role.inventory && had) {
+      const extra = this.informers.filter((i) => !TARGET_KINDS.has(i.kind.name));
+      this.informers = this.informers.filter((i) => TARGET_KINDS.has(i.kind.name));
+      void Promise.all(extra.map((i) => i.stop()));
+    }
+  }
+
+  /** The nodes this member scrapes now. */
+  ownedNodes(): string[] {
+    return [...this.scraped.keys()];
+  }
+
+  /** Whether the node's rows are written only where absent (taken over lately from another member). */
+  private absentOnly(node: string): boolean {
+    const since = this.scraped.get(node);
+    return this.deps.grouped === true && since !== undefined && Date.now() - since < HANDOVER_ABSENT_ONLY_MS;
+  }
+
+  /** Puts a known node in the schedulers when this member owns it, takes it out otherwise. */
+  private placeNode(name: string): void {
+    const windows = this.knownNodes.get(name);
+    const own = windows !== undefined && this.role.owns(name);
+    if (own && !this.scraped.has(name)) this.scraped.set(name, Date.now());
+    if (!own && this.scraped.delete(name)) this.deps.pipeline.forgetNode(this.deps.clusterId, name);
+    // Windows kubelets have no cAdvisor endpoint (404): their nodes are scraped for the rest only.
+    for (const [source, s] of this.schedulers) {
+      if (!own || (windows && source === 'cadvisor')) s.removeNode(name);
+      else s.addNode(name);
+    }
+  }
 
   get name(): string {
     return this.config.name;
@@ -135,7 +201,13 @@ export class ClusterCollector {
           semaphore,
           scrape: async ({ node, signal }) => {
             const ingest = async (n: string, src: KubeletSource, body: Buffer): Promise<void> => {
+              // A node handed to another member while its scrape ran: that member stores it now.
+              if (!this.role.owns(n)) {
+                kubeletBodies.giveBack(body);
+                return;
+              }
               const sampleAt = await this.deps.pipeline.ingest({
+                absentOnly: this.absentOnly(n),
                 clusterId: this.deps.clusterId, cluster: this.name, node: n, source: src, body, scrapedAt: new Date(), intervalMs,
                 summaryCollected: this.settings.summary_interval > 0,
                 resolvePodUid: (ns, pod) => this.pods.uidOf(ns, pod),
@@ -155,9 +227,22 @@ export class ClusterCollector {
       );
     }
     const enabled = this.deps.kinds.filter((k) => this.config.kinds[k.name] !== false);
+    this.enabledKinds = enabled;
+    // Without the inventory lease a group member watches only what names its scrape targets.
+    this.startInformers(conn, this.role.inventory ? enabled : enabled.filter((k) => TARGET_KINDS.has(k.name)));
+    for (const s of this.schedulers.values()) s.start();
+    log('collector').info(
+      { cluster: this.name, server: conn.server.origin, context: conn.contextName, kinds: enabled.map((k) => k.name), sources: [...this.schedulers.keys()] },
+      'collecting cluster',
+    );
+  }
+
+  private podFollower: ReturnType<typeof followPods> | null = null;
+
+  private startInformers(conn: ClusterConnection, kinds: KindDef[]): void {
     // The pod index and the per-pod rate state follow the pod informer: a deleted pod leaves both.
-    const podFollower = followPods(this.pods, this.deps.pipeline, this.deps.clusterId);
-    for (const kind of enabled) {
+    const podFollower = (this.podFollower ??= followPods(this.pods, this.deps.pipeline, this.deps.clusterId));
+    for (const kind of kinds) {
       const own = this.config.kinds[kind.name];
       const inf = new Informer(conn, kind, this.deps.inventory, {
         resyncMs: typeof own === 'number' ? own : this.settings.inventory_resync,
@@ -168,11 +253,6 @@ export class ClusterCollector {
       this.informers.push(inf);
       inf.start();
     }
-    for (const s of this.schedulers.values()) s.start();
-    log('collector').info(
-      { cluster: this.name, server: conn.server.origin, context: conn.contextName, kinds: enabled.map((k) => k.name), sources: [...this.schedulers.keys()] },
-      'collecting cluster',
-    );
   }
 
   private onNodeChange(c: InventoryChange): void {
@@ -187,15 +267,14 @@ export class ClusterCollector {
     const address = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? null;
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? null;
     this.nodeAddresses.set(name, { address, port });
-    // Windows kubelets have no cAdvisor endpoint (404): their nodes are scraped for the rest only.
     const windows = node.status?.nodeInfo?.operatingSystem === 'windows' || node.metadata.labels?.['kubernetes.io/os'] === 'windows';
-    for (const [source, s] of this.schedulers) {
-      if (windows && source === 'cadvisor') s.removeNode(name);
-      else s.addNode(name);
-    }
+    this.knownNodes.set(name, windows);
+    this.placeNode(name);
   }
 
   private dropNode(name: string): void {
+    this.knownNodes.delete(name);
+    this.scraped.delete(name);
     this.nodeAddresses.delete(name);
     this.freshness.forget(name);
     for (const s of this.schedulers.values()) s.removeNode(name);

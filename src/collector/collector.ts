@@ -23,6 +23,9 @@ import { applyInventory, reconcile } from '../store/inventory-writer.js';
 import { registerViewer, type Viewer } from '../viewer/api.js';
 import { Backoff } from '../util/backoff.js';
 import { classifyStartError } from '../supervisor/permanent-error.js';
+import { CollectorGroup } from '../group/group.js';
+import { FencedError, fenceCheck } from '../group/leases.js';
+import type { WriteFence } from '../store/inventory-writer.js';
 
 export interface CollectorOptions {
   /** Overrides the database URL (the demo passes the embedded server it started). */
@@ -45,6 +48,8 @@ export class Collector {
   private viewer: Viewer | null = null;
   /** Clusters waiting for a database that was away at their first start, with their retry timer. */
   private readonly awaitingRegistration = new Map<string, NodeJS.Timeout>();
+  /** With [group] enabled: this process's membership of the collector group sharing the database. */
+  private group: CollectorGroup | null = null;
 
   private constructor(
     private config: Config,
@@ -58,6 +63,17 @@ export class Collector {
     const db = await openDatabase(config, o.databaseUrl, { maintenance: true, tolerateUnreachable: true });
     const c = new Collector(config, db, o);
     try {
+      if (config.group.enabled) {
+        c.group = new CollectorGroup(db.pool, {
+          name: config.group.name,
+          heartbeatIntervalMs: config.group.heartbeat_interval,
+          ttlMs: config.group.member_ttl,
+          ownedNodes: () => Object.fromEntries([...c.clusters].map(([name, cc]) => [name, cc.ownedNodes()])),
+        });
+        c.group.onChange(() => {
+          for (const [name, cc] of c.clusters) cc.applyRole(c.group!.roleOf(name));
+        });
+      }
       c.spool = new Spool({ dir: resolve(o.spoolDir ?? config.spool.dir), maxBytes: config.spool.max_size });
       c.pipeline = new KubeletPipeline(db, c.spool);
       c.inventory = new StoreInventorySink(db, c.spool);
@@ -69,10 +85,13 @@ export class Collector {
         startedAt: c.startedAt,
         dataDir: db.isEmbedded ? resolve(config.database.data_dir) : null,
         historyRetentionMs: config.retention.rollup_1m,
+        group: c.group ? () => c.group!.status() : undefined,
       });
       c.registerRoutes(c.server);
       await c.server.start();
       for (const cl of resolveClusters(config)) await c.startCluster(cl);
+      // The first heartbeat gives the roles; a database away leaves this member fenced until it answers.
+      await c.group?.start(c.server.address);
       await c.refreshStatus();
       c.health.start(config.collection.health_interval);
     } catch (e) {
@@ -96,15 +115,21 @@ export class Collector {
     const r = new SpoolReplayer(spool, {
       writeMetric: async (entity, rows, batchId) => {
         migrated();
-        await writeMetricRows(db.pool, entity, rows, { partitions: db.partitions ?? undefined, batchId });
+        // In a group another member may have stored the same samples meanwhile (it took the nodes over):
+        // replayed rows go in only where absent.
+        await writeMetricRows(db.pool, entity, rows, { partitions: db.partitions ?? undefined, batchId, path: this.group ? 'staging' : 'auto' });
       },
       applyInventory: async (clusterId, kind, changes, at) => {
         migrated();
-        await applyInventory(db.pool, kindOf(kind), clusterId, changes, { at });
+        const fence = this.inventoryFence(clusterId);
+        if (fence === null) return; // another member holds the cluster now: it listed it itself
+        await applyInventory(db.pool, kindOf(kind), clusterId, changes, { at, fence }).catch(dropFenced);
       },
       reconcile: async (clusterId, kind, present, listStartedAt) => {
         migrated();
-        await reconcile(db.pool, kindOf(kind), clusterId, present, listStartedAt);
+        const fence = this.inventoryFence(clusterId);
+        if (fence === null) return;
+        await reconcile(db.pool, kindOf(kind), clusterId, present, listStartedAt, fence).catch(dropFenced);
       },
       writeStatus: async (row) => {
         migrated();
@@ -120,6 +145,16 @@ export class Collector {
     return r;
   }
 
+  /**
+   * The fence of a cluster's inventory writes: undefined outside a group (no fence), null when this member
+   * does not hold the cluster's lease (nothing may be written).
+   */
+  private inventoryFence(clusterId: number): WriteFence | null | undefined {
+    if (!this.group) return undefined;
+    const f = this.group.fenceFor(clusterId);
+    return f ? (client) => fenceCheck(client, f) : null;
+  }
+
   get httpAddress(): string {
     return this.server?.address ?? '';
   }
@@ -130,7 +165,7 @@ export class Collector {
       const r = readiness(await this.refreshStatus());
       return { status: r.ready ? 200 : 503, text: r.reason };
     });
-    s.route('/api/status', async () => ({ json: this.health?.current ?? (await this.refreshStatus()) }));
+    s.route('/api/status', async () => ({ json: this.withLiveGroup(this.health?.current ?? (await this.refreshStatus())) }));
     s.route('/metrics', async () => {
       const reg = this.health!.registry;
       return { body: await reg.metrics(), contentType: reg.contentType };
@@ -140,6 +175,14 @@ export class Collector {
       return { json: await this.reloadFromSource() };
     }, { methods: ['POST'] });
     this.viewer = registerViewer(s, { pool: this.db.pool, status: async () => this.health?.current ?? (await this.refreshStatus()), statusNow: () => this.health?.current ?? null });
+  }
+
+  /**
+   * The report with the group's state of now: it needs no database, so it stays current while a refresh
+   * waits for a database that stopped answering (a partitioned member shows itself fenced).
+   */
+  private withLiveGroup(st: StatusReport): StatusReport {
+    return this.group ? { ...st, group: this.group.status() } : st;
   }
 
   /** The cluster's id from the database, or — while it is away — the one remembered from an earlier run. */
@@ -172,8 +215,13 @@ export class Collector {
       }, delayMs));
       return;
     }
-    const cc = new ClusterCollector(cl, effectiveCollection(this.config, cl), { clusterId: id, inventory: this.inventory.forCluster(id), pipeline: this.pipeline, kinds: ALL_KINDS });
+    const gate = this.group ? () => this.inventoryFence(id) ?? null : undefined;
+    const cc = new ClusterCollector(cl, effectiveCollection(this.config, cl), {
+      clusterId: id, inventory: this.inventory.forCluster(id, gate), pipeline: this.pipeline, kinds: ALL_KINDS, grouped: this.group !== null,
+    });
     this.clusters.set(cl.name, cc);
+    this.group?.addCluster(cl.name, id);
+    if (this.group) cc.applyRole(this.group.roleOf(cl.name));
     cc.start();
   }
 
@@ -200,7 +248,7 @@ export class Collector {
   }
 
   private async applyReload(next: Config): Promise<{ added: string[]; removed: string[]; restarted: string[] }> {
-    for (const section of ['server', 'database', 'watchdog'] as const) {
+    for (const section of ['server', 'database', 'watchdog', 'group'] as const) {
       if (JSON.stringify(next[section]) !== JSON.stringify(this.config[section])) {
         log('collector').warn({ section }, `[${section}] changed: it takes effect at the next restart, not on reload`);
       }
@@ -214,6 +262,7 @@ export class Collector {
       if (!w) {
         await cc.stop();
         this.clusters.delete(name);
+        this.group?.removeCluster(name);
         this.pipeline.forgetCluster(cc.clusterId); // its rate state would otherwise stay until pruned by age
         removed.push(name);
       } else if (JSON.stringify(w) !== JSON.stringify(cc.config) || JSON.stringify(effectiveCollection(next, w)) !== JSON.stringify(cc.settings)) {
@@ -256,6 +305,8 @@ export class Collector {
     await Promise.all([...this.clusters.values()].map((c) => c.stop()));
     this.clusters.clear();
     await this.pipeline?.flush();
+    // After the last rows are written: the others take this member's share at their next heartbeat.
+    await this.group?.stop();
     this.viewer?.stop(); // ends live streams, which would otherwise hold the server open
     // One last replay while the database is up (bounded: what is left stays on disk for the next start).
     if (this.replayer && this.db.state === 'connected') await Promise.race([this.replayer.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
@@ -264,6 +315,15 @@ export class Collector {
     await this.server?.stop();
     await this.db.close();
   }
+}
+
+/** A replayed inventory write refused by the lease fence is dropped: the lease's holder relisted the cluster. */
+function dropFenced(e: unknown): void {
+  if (e instanceof FencedError) {
+    log('group').warn({ err: e.message }, 'spooled inventory refused by the lease fence: dropped');
+    return;
+  }
+  throw e;
 }
 
 /** The configured clusters, or — with none configured — the current kubeconfig context, like kubectl. */

@@ -9,12 +9,21 @@ import { isBadDataError } from '../store/spool-replay.js';
 import type { Spool } from '../store/spool.js';
 import type { Database } from '../store/database.js';
 import { resolveWorkloads } from '../inventory/workload-owners.js';
+import type { WriteFence } from '../store/inventory-writer.js';
+import { FencedError } from '../group/leases.js';
+import { log } from '../log.js';
+
+/**
+ * In a collector group: the fence this member's writes of a cluster carry now, or null when it does not
+ * hold the cluster's inventory lease (its informers only feed its scrape targets; nothing is written).
+ */
+export type InventoryGate = () => WriteFence | null;
 
 /** Kinds whose batches can change which workload a pod belongs to. */
 const WORKLOAD_CHAIN = new Set(['pod', 'job', 'replicaset']);
 
 export class StoreInventorySink {
-  readonly counts = { batches: 0, upserted: 0, deleted: 0, logged: 0, reconciledDeleted: 0, spooledBatches: 0 };
+  readonly counts = { batches: 0, upserted: 0, deleted: 0, logged: 0, reconciledDeleted: 0, spooledBatches: 0, fencedBatches: 0 };
 
   constructor(
     private readonly db: Database,
@@ -26,13 +35,20 @@ export class StoreInventorySink {
     return this.spool !== null && (this.spool.inventoryPending || this.db.state === 'unreachable');
   }
 
-  forCluster(clusterId: number): InventorySink {
+  forCluster(clusterId: number, gate?: InventoryGate): InventorySink {
     const db = this.db;
     const counts = this.counts;
     const spool = this.spool;
     const spoolOnFailure = (e: unknown): void => {
       db.noteWrite(false, 0, (e as Error).message);
       if (!spool || isBadDataError(e)) throw e;
+    };
+    /** A write refused by the lease's fence is dropped: the new holder relisted the cluster itself. */
+    const fenced = (e: unknown): boolean => {
+      if (!(e instanceof FencedError)) return false;
+      counts.fencedBatches++;
+      log('group').warn({ clusterId, err: e.message }, 'inventory write refused by the lease fence: dropped');
+      return true;
     };
     // A kind whose table held nothing of this cluster when its first batch came is being filled by its
     // first list: until that list's reconcile, its pages are new objects and the writer need not read
@@ -48,6 +64,8 @@ export class StoreInventorySink {
     };
     return {
       apply: async (kind: KindDef, changes: InventoryChange[]) => {
+        const fence = gate?.();
+        if (fence === null) return;
         if (this.mustSpool()) {
           spool!.append({ t: 'inventory', clusterId, kind: kind.name, changes });
           counts.spooledBatches++;
@@ -55,7 +73,7 @@ export class StoreInventorySink {
         }
         const started = Date.now();
         try {
-          const r = await applyInventory(db.pool, kind, clusterId, changes, { assumeNew: await assumeNew(kind) });
+          const r = await applyInventory(db.pool, kind, clusterId, changes, { assumeNew: await assumeNew(kind), fence });
           if (WORKLOAD_CHAIN.has(kind.name)) {
             await resolveWorkloads(db.pool, clusterId, kind.name, changes.filter((c) => c.op === 'upsert').map((c) => c.obj));
           }
@@ -65,6 +83,7 @@ export class StoreInventorySink {
           counts.logged += r.logged;
           db.noteWrite(true, Date.now() - started);
         } catch (e) {
+          if (fenced(e)) return;
           spoolOnFailure(e);
           spool!.append({ t: 'inventory', clusterId, kind: kind.name, changes });
           counts.spooledBatches++;
@@ -83,16 +102,19 @@ export class StoreInventorySink {
       reconcile: async (kind: KindDef, presentUids: string[], listStartedAt: Date) => {
         // The first list is over: from now on batches are watch events and relists.
         firstFill.set(kind.name, Promise.resolve(false));
+        const fence = gate?.();
+        if (fence === null) return 0;
         const record = { t: 'reconcile' as const, clusterId, kind: kind.name, present: presentUids, listStartedAt: listStartedAt.toISOString() };
         if (this.mustSpool()) {
           spool!.append(record);
           return 0;
         }
         try {
-          const gone = await reconcile(db.pool, kind, clusterId, presentUids, listStartedAt);
+          const gone = await reconcile(db.pool, kind, clusterId, presentUids, listStartedAt, fence);
           counts.reconciledDeleted += gone.length;
           return gone.length;
         } catch (e) {
+          if (fenced(e)) return 0;
           spoolOnFailure(e);
           spool!.append(record);
           return 0;

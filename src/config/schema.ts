@@ -183,10 +183,28 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    // Several processes on one database share the clusters (src/group/, docs/GROUP.md). Off: this process
+    // collects every cluster of its config alone, as before.
+    group: z
+      .object({
+        enabled: z.boolean().default(false),
+        name: z.string().default(''),
+        heartbeat_interval: duration('100ms').prefault('3s'),
+        member_ttl: duration('300ms').prefault('15s'),
+      })
+      .strict()
+      .prefault({}),
     clusters: z.array(clusterSchema).default([]),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.group.enabled && !cfg.database.url) {
+      ctx.addIssue({ code: 'custom', path: ['group', 'enabled'], message: 'a group needs a shared database: set database.url (every member points at the same PostgreSQL)' });
+    }
+    // Three heartbeats fit in a TTL: one slow or lost heartbeat does not cost a member its share.
+    if (cfg.group.member_ttl < 3 * cfg.group.heartbeat_interval) {
+      ctx.addIssue({ code: 'custom', path: ['group', 'member_ttl'], message: `must be at least 3 × group.heartbeat_interval (${cfg.group.heartbeat_interval} ms)` });
+    }
     // Duplicate cluster names and unknown kinds: clusterListProblems, reported with every other error.
     cfg.clusters.forEach((c, i) => {
       if (c.in_cluster && (c.kubeconfig || c.context)) {

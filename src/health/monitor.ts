@@ -14,6 +14,7 @@ import { buildRegistry } from './prometheus.js';
 import { buildStatus, type StatusReport } from './status.js';
 import { insertStatusRow, pruneStatusRows, statusRow } from './status-history.js';
 import { healthEvents } from './transitions.js';
+import type { GroupStatus } from '../group/group-status.js';
 
 export interface HealthMonitorDeps {
   db: Database;
@@ -26,6 +27,8 @@ export interface HealthMonitorDeps {
   dataDir: string | null;
   /** collector_status rows older than this are deleted. */
   historyRetentionMs: number;
+  /** The collector group this process is a member of ([group] enabled). */
+  group?: () => GroupStatus;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -113,6 +116,7 @@ export class HealthMonitor {
       },
       eventLoopDelayMs: this.loop.sample(),
       watchdog: { supervised: isWorker(), restarts: info.restarts, restartReasons: info.history },
+      group: this.d.group?.() ?? null,
     });
     for (const ev of healthEvents(this.latest, st)) log('health')[ev.level](ev.fields, ev.msg);
     this.latest = st;

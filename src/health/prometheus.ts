@@ -83,6 +83,20 @@ export function buildRegistry(get: Get): Registry {
   counter('kubepulse_spool_dropped_metric_rows_total', 'Metric rows dropped because the spool was full.', (st) => st.database.spool.droppedMetricRows);
   counter('kubepulse_watchdog_restarts_total', 'Restarts of the worker by the watchdog.', (st) => st.collector.restarts);
   gauge('kubepulse_event_loop_delay_p99_seconds', 'Event-loop delay, 99th percentile over the last health interval.', [], (g, st) => g.set(st.collector.eventLoopDelayMs.p99 / 1000));
+  // The collector group (src/group/): absent when [group] is off.
+  gauge('kubepulse_group_members', 'Live members of the collector group, as this member saw them at its last heartbeat.', [], (g, st) => {
+    if (st.group) g.set(st.group.members.filter((m) => m.alive).length);
+  });
+  gauge('kubepulse_group_owned_nodes', 'Nodes whose kubelets this member scrapes, per cluster.', ['cluster'], (g, st) => {
+    for (const [cluster, n] of Object.entries(st.group?.ownedNodes ?? {})) g.set({ cluster }, n);
+  });
+  gauge('kubepulse_group_lease_age_seconds', 'Seconds since the holder of each cluster\'s inventory lease acquired it.', ['cluster'], (g, st) => {
+    for (const l of st.group?.leases ?? []) if (l.heldForS !== null && l.holder !== null) g.set({ cluster: l.cluster }, l.heldForS);
+  });
+  gauge('kubepulse_group_fenced', 'Whether this member stopped collecting because it could not heartbeat in time (1) or not (0).', [], (g, st) => {
+    if (st.group) g.set(st.group.fenced ? 1 : 0);
+  });
+  counter('kubepulse_group_takeovers_total', 'Inventory leases this member took over from a member that had not released them.', (st) => st.group?.takeovers ?? 0);
   gauge('kubepulse_uptime_seconds', 'Seconds since the collector started.', [], (g, st) => g.set(st.collector.uptimeS));
   return reg;
 }

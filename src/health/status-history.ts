@@ -36,7 +36,8 @@ export function statusRow(st: StatusReport): StatusRow {
     rss_bytes: st.collector.rssBytes,
     event_loop_delay_p99_ms: st.collector.eventLoopDelayMs.p99,
     restarts: st.collector.restarts,
-    status: st,
+    // Not the group's node names (up to 1,000 per cluster, every interval): the counts stay.
+    status: st.group ? { ...st, group: { ...st.group, nodes: {} } } : st,
   };
 }
 

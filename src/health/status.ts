@@ -8,6 +8,7 @@ import type { SpoolStats } from '../store/spool.js';
 import type { ReplayCounts } from '../store/spool-replay.js';
 import type { RestartReason } from '../supervisor/policy.js';
 import { packageVersion } from '../util/package-version.js';
+import type { GroupStatus } from '../group/group-status.js';
 
 interface CollectorStatus {
   pid: number;
@@ -49,6 +50,8 @@ export interface StatusReport {
   clusters: ClusterStatus[];
   database: DatabaseHealth;
   collector: CollectorStatus;
+  /** The collector group (src/group/): members, what each owns, leases, takeovers; null when [group] is off. */
+  group?: GroupStatus | null;
 }
 
 export interface StatusSources {
@@ -60,6 +63,7 @@ export interface StatusSources {
   database: Omit<DatabaseHealth, keyof DatabaseStatus>;
   eventLoopDelayMs: CollectorStatus['eventLoopDelayMs'];
   watchdog: { supervised: boolean; restarts: number; restartReasons: RestartReason[] };
+  group?: GroupStatus | null;
 }
 
 export async function buildStatus(s: StatusSources): Promise<StatusReport> {
@@ -80,6 +84,7 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       version: packageVersion,
       ingest: s.pipeline.counters(),
     },
+    group: s.group ?? null,
   };
 }
 

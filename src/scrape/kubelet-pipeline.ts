@@ -2,7 +2,7 @@
 // rates and drop samples already seen (one RateTracker per cluster and source), stamp the cluster id, and
 // queue the rows on the store's bounded MetricWriter — whose enqueue waits when the database falls
 // behind, which is how scraping slows down instead of memory growing.
-import { ENTITIES, SOURCE_CODE, type MetricRow } from '../metrics/definitions.js';
+import { ENTITIES, FIRST_SAMPLE, SOURCE_CODE, type MetricRow } from '../metrics/definitions.js';
 import { decodePayload, type Decoded } from './decode.js';
 import { RateTracker } from './rates.js';
 import { UnmappedFields } from './unmapped.js';
@@ -98,6 +98,7 @@ export class KubeletPipeline implements MetricPipeline {
       for (const row of list) {
         row.cluster_id = input.clusterId;
         row.source = source;
+        if (input.absentOnly) row[FIRST_SAMPLE] = 1;
         const ts = row.ts as Date;
         if (!newest || ts > newest) newest = ts;
       }

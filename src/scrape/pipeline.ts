@@ -24,6 +24,11 @@ export interface IngestInput {
    * pod's UID); absent, or undefined for a UID, keeps the kubelet's.
    */
   apiPodUid?: (kubeletUid: string) => string | undefined;
+  /**
+   * Store the rows only where absent (as a series' first sample is): a node this collector group member
+   * just took over from another, which may have stored samples of the same kubelet timestamp (src/group/).
+   */
+  absentOnly?: boolean;
 }
 
 export interface MetricPipeline {

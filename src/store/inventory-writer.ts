@@ -43,7 +43,12 @@ export interface ApplyOptions {
    * compares fingerprints itself, so a wrong hint costs work, never correctness.
    */
   assumeNew?: boolean;
+  /** Run last in the transaction: throws when this writer may no longer write the cluster (group lease, src/group/leases.ts). */
+  fence?: WriteFence;
 }
+
+/** A check a write's transaction runs before committing; its throw rolls the write back. */
+export type WriteFence = (client: pg.PoolClient) => Promise<void>;
 
 /** Objects per statement: bounds one COPY and one statement's work during a big initial list. */
 const OBJECTS_PER_STATEMENT = 1_000;
@@ -108,6 +113,7 @@ export async function applyInventory(
         result.logged += r.rowCount ?? 0;
       }
     }
+    await opts.fence?.(client);
   });
   return result;
 }
@@ -123,9 +129,10 @@ export async function reconcile(
   clusterId: number,
   presentUids: Iterable<string>,
   listStartedAt: Date,
+  fence?: WriteFence,
 ): Promise<string[]> {
   const t = qualified(kind.table);
-  const r = await pool.query<{ uid: string }>(
+  const run = async (q: pg.Pool | pg.PoolClient) => q.query<{ uid: string }>(
     `WITH gone AS (
        UPDATE ${t} t SET deleted_at = now(), updated_at = now()
        WHERE t.cluster_id = $1 AND t.deleted_at IS NULL AND t.updated_at < $3
@@ -136,6 +143,13 @@ export async function reconcile(
      RETURNING uid`,
     [clusterId, [...presentUids], listStartedAt, kind.name],
   );
+  const r = fence
+    ? await inTransaction(pool, async (client) => {
+      const out = await run(client);
+      await fence(client);
+      return out;
+    })
+    : await run(pool);
   return r.rows.map((x) => x.uid);
 }
 

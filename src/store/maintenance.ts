@@ -20,6 +20,8 @@ import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 import { sampleTable } from './series-schema.js';
 
+/** The session advisory lock a maintenance pass holds, so collectors sharing a database take turns. */
+const MAINTENANCE_LOCK = 0x6b706d6e;
 /** The series purge scans every series table: hourly is often enough for what churn leaves. */
 const SERIES_PURGE_EVERY_MS = 3_600_000;
 /** A pod or node deleted this long ago may still have late rows in flight (a replay): its series wait. */
@@ -124,6 +126,28 @@ export class StoreMaintenance {
     const report: MaintenanceReport = {
       at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, compaction: null, error: null,
     };
+    // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
+    let lockHolder: pg.PoolClient | undefined;
+    // The lock's connection idles while the pass works on others: a connection lost meanwhile (the lock
+    // went with it) must not be an unhandled 'error' event.
+    const onLost = (): void => undefined;
+    try {
+      lockHolder = await this.pool.connect();
+      lockHolder.on('error', onLost);
+      const got = await lockHolder.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${MAINTENANCE_LOCK}) AS ok`);
+      if (!got.rows[0].ok) {
+        lockHolder.off('error', onLost);
+        lockHolder.release();
+        return this.lastReport ?? report;
+      }
+    } catch (err) {
+      lockHolder?.off('error', onLost);
+      lockHolder?.release(err as Error);
+      report.error = (err as Error).message;
+      log('store').warn({ err: report.error }, 'store maintenance failed; retrying next interval');
+      this.lastReport = report;
+      return report;
+    }
     try {
       const rawTables = ENTITIES.map(sampleTable);
       await this.partitions.ensureAhead(rawTables, nowMs);
@@ -151,6 +175,9 @@ export class StoreMaintenance {
     } catch (err) {
       report.error = (err as Error).message;
       log('store').warn({ err: report.error }, 'store maintenance failed; retrying next interval');
+    } finally {
+      await lockHolder.query(`SELECT pg_advisory_unlock(${MAINTENANCE_LOCK})`).then(() => lockHolder.release(), (e: Error) => lockHolder.release(e));
+      lockHolder.off('error', onLost);
     }
     this.lastReport = report;
     return report;

@@ -112,6 +112,34 @@ const FIXED_TABLES: DocTable[] = [
     columns: [{ column: 'epoch', type: 'bigint', description: 'Purges that deleted rows so far.' }],
   },
   {
+    table: 'collector_member', key: ['member_id'],
+    description: 'The collector processes of a group sharing this database ([group] enabled, docs/GROUP.md), one row each, heartbeated by the database clock; a row older than the member TTL is a dead member, and its share moves.',
+    columns: [
+      { column: 'member_id', type: 'uuid', description: 'Random id the process took at start.' },
+      { column: 'name', type: 'text', description: 'group.name, or host:pid.' },
+      { column: 'host', type: 'text', description: 'Host name of the process.' },
+      { column: 'pid', type: 'integer', description: 'Process id.' },
+      { column: 'http_address', type: 'text', description: 'Where its /api/status answers.' },
+      { column: 'clusters', type: 'text[]', description: 'Names of the clusters of its configuration: it takes a share of these only.' },
+      { column: 'owned_nodes', type: 'jsonb', description: 'Nodes it scraped per cluster at its last heartbeat.' },
+      { column: 'started_at', type: 'timestamptz', description: 'Its first heartbeat.' },
+      { column: 'heartbeat_at', type: 'timestamptz', description: 'Its last heartbeat (database clock).' },
+    ],
+  },
+  {
+    table: 'collector_lease', key: ['cluster_id'],
+    description: "Per cluster, the group member running its inventory informers until expires_at, and the fencing token every inventory write must carry (checked in the write's transaction).",
+    columns: [
+      { column: 'cluster_id', type: 'integer', description: 'kubepulse.cluster.id.' },
+      { column: 'holder', type: 'uuid', description: 'collector_member.member_id of the holder (null: released).' },
+      { column: 'token', type: 'bigint', description: 'Fencing token: grows by one at every change of holder.' },
+      { column: 'acquired_at', type: 'timestamptz', description: 'When the holder took it.' },
+      { column: 'renewed_at', type: 'timestamptz', description: 'Its last renewal.' },
+      { column: 'expires_at', type: 'timestamptz', description: 'Until when it holds without renewing (database clock).' },
+      { column: 'takeovers', type: 'bigint', description: 'Times a member took it from a holder that had not released it.' },
+    ],
+  },
+  {
     table: 'rollup_pending', key: ['id'],
     description: 'Time ranges of metric rows stored later than the rollups could take them (a spool replay after an outage, a backlog): the next rollup pass recomputes their buckets and deletes the rows.',
     columns: [

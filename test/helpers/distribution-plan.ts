@@ -16,6 +16,7 @@ export const UNDISTRIBUTED_TABLES: Record<string, { role: 'reference' | 'coordin
   metric_batch: { role: 'reference', why: 'the ids of the stored metric batches; a batch spans clusters, so the table has no cluster_id' },
   rollup_pending: { role: 'reference', why: 'late time ranges per entity, for all clusters; emptied by each rollup pass' },
   schema_migrations: { role: 'coordinator', why: 'migrations run on the coordinator, which propagates their DDL' },
+  collector_member: { role: 'coordinator', why: 'the collector group\'s members, a few rows heartbeated every few seconds; never joined to a cluster\'s rows' },
   collector_status: { role: 'coordinator', why: "one row per collector process and health interval; never joined to a cluster's rows" },
 };
 

@@ -8,6 +8,26 @@ import { ChartSet, type ChartInput, type SeriesResult } from './charts.js';
 import { rangeParams, type PageView } from './main.js';
 import { clusterDown, dbStrip, type ClusterRow, type Overview } from './page-overview.js';
 import type { HealthPoint } from '../health-queries.js';
+import type { GroupStatus } from '../../group/group-status.js';
+
+/** The collector group's members (docs/GROUP.md): who is alive, what each scrapes and holds. */
+function membersTable(g: GroupStatus): HTMLElement {
+  return h('div', { class: 'card group' },
+    h('div', { class: 'card-head' }, h('b', {}, 'Collector group'), g.fenced ? h('span', { class: 'crit' }, 'this member is fenced: heartbeat overdue') : null,
+      h('span', { class: 'muted small' }, `heartbeat ${g.heartbeatIntervalS} s · TTL ${g.ttlS} s · ${g.takeovers} takeovers by this member`)),
+    h('table', { class: 'grid members' },
+      h('tr', {}, h('th', {}, 'member'), h('th', {}, 'address'), h('th', {}, 'heartbeat'), h('th', {}, 'nodes scraped'), h('th', {}, 'inventory of')),
+      ...g.members.map((m) => h('tr', { 'data-member': m.name },
+        h('td', {}, m.id === g.memberId ? `${m.name} (this one)` : m.name),
+        h('td', { class: 'muted' }, m.httpAddress),
+        h('td', { class: m.alive ? '' : 'crit' }, m.alive ? `${m.heartbeatAgeS} s ago` : `dead (${m.heartbeatAgeS} s)`),
+        h('td', {}, Object.entries(m.ownedNodes).map(([c, n]) => `${c}: ${count(n)}`).join(' · ') || '–'),
+        h('td', {}, m.inventory.join(', ') || '–')))),
+    h('table', { class: 'grid leases' },
+      h('tr', {}, h('th', {}, 'cluster lease'), h('th', {}, 'holder'), h('th', {}, 'held for'), h('th', {}, 'token'), h('th', {}, 'takeovers')),
+      ...g.leases.map((l) => h('tr', {}, h('td', {}, l.cluster), h('td', { class: l.holder && l.expiresInS > 0 ? '' : 'warn' }, l.holderName ?? (l.holder ? l.holder.slice(0, 8) : 'nobody')),
+        h('td', {}, l.heldForS === null ? '–' : `${Math.round(l.heldForS)} s`), h('td', {}, l.token), h('td', {}, count(l.takeovers))))));
+}
 
 function historyCharts(r: { from: string; to: string; points: HealthPoint[] }): ChartInput[] {
   const ts = r.points.map((p) => Math.floor(Date.parse(p.at) / 1000));
@@ -48,9 +68,14 @@ export function healthPage(): PageView {
     title: 'Collector health',
     el: root,
     async refresh() {
-      const [o, hist] = await Promise.all([api<Overview>('/api/overview'), api<{ from: string; to: string; points: HealthPoint[] }>('/api/health/history', rangeParams())]);
+      const [o, hist, st] = await Promise.all([
+        api<Overview>('/api/overview'), api<{ from: string; to: string; points: HealthPoint[] }>('/api/health/history', rangeParams()),
+        // Only a collector serves its status (`kubepulse view` alone has none).
+        api<{ group?: GroupStatus | null }>('/api/status').catch(() => null),
+      ]);
       morph(now,
         dbStrip(o),
+        st?.group ? membersTable(st.group) : null,
         ...o.clusters.map((c) => h('div', { class: `card ${clusterDown(c) ? 'down' : ''}`, 'data-cluster': c.name },
           h('div', { class: 'card-head' }, h('b', {}, c.name), h('span', { class: `badge api-${c.api}` }, c.api.toUpperCase()), c.apiError ? h('span', { class: 'crit' }, c.apiError) : null),
           watchSummary(c),
