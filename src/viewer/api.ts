@@ -253,7 +253,8 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/events', async (_req, u) => {
-    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'object_kind', 'object_name', 'limit']);
+    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'object_kind', 'object_name', 'range', 'from', 'to', 'limit']);
+    const ranged = ['range', 'from', 'to'].some((k) => u.searchParams.get(k));
     return {
       json: await events(pool, {
         clusterId: await clusterParam(pool, u, false),
@@ -262,6 +263,7 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
         search: optSearch(u, 'search'),
         objectKind: optName(u, 'object_kind'),
         objectName: optName(u, 'object_name'),
+        range: ranged ? timeRange(u) : undefined,
         limit: optInt(u, 'limit', 1, 2000, 500),
       }),
     };

@@ -4,7 +4,7 @@ import { age, bytes, count, cpu, fill, h, morph, pctCell, rate } from './dom.js'
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page, type SortDir } from './vtable.js';
 import { ChartSet, chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
-import { rangeParams, type PageView } from './main.js';
+import { rangeParams, rangeText, type PageView } from './main.js';
 import { filterBar, noMatchHint } from './filters.js';
 import { podColumns, type PodRow } from './page-pods.js';
 import { eventRow, type EventRow } from './events.js';
@@ -122,7 +122,7 @@ export function nodePage(): PageView {
   const el = h('div', { class: 'page node' },
     h('div', { class: 'crumbs' }, h('a', { href: href('nodes', { cluster }) }, `${cluster} / nodes`), ' / ', h('b', {}, name)),
     info, charts.el, h('h3', {}, 'Pods on this node ', pods.counter), pods.el,
-    h('h3', {}, 'Events of this node'), events, h('h3', {}, 'What ran on this node at a past time'), atBox);
+    h('h3', {}, 'Events of this node over the range'), events, h('h3', {}, 'What ran on this node at a past time'), atBox);
   const atInput = h('input', { type: 'datetime-local', step: '1', class: 'at-input' }) as HTMLInputElement;
   const atResult = h('div', {});
   const atTime = p.get('at');
@@ -143,9 +143,9 @@ export function nodePage(): PageView {
         api<NodeDetail>('/api/node', { cluster, name }),
         api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
-        api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, limit: 100 }),
+        api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, ...rangeParams(), limit: 100 }),
       ]);
-      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this node')]));
+      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this node ${rangeText()}`)]));
       morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
           kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),
