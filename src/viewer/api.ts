@@ -155,12 +155,12 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
     return { json: { ...pageNodes(snap.nodes, filter), snapshotAt: new Date(snap.takenAt).toISOString() } };
   });
   s.route('/api/nodes/sparklines', async (_req, u) => {
-    allowOnly(u, ['cluster', 'nodes']);
+    allowOnly(u, ['cluster', 'nodes', 'range', 'from', 'to']);
     const id = (await clusterParam(pool, u, true))!;
     const list = (u.searchParams.get('nodes') ?? '').split(',').filter(Boolean);
     if (list.length === 0 || list.length > 200) throw new RequestError(400, 'query parameter nodes: expected 1 to 200 comma-separated node names');
     for (const n of list) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(n)) throw new RequestError(400, `query parameter nodes: not a node name: ${JSON.stringify(n.slice(0, 80))}`);
-    return { json: await nodeSparklines(pool, id, list) };
+    return { json: await nodeSparklines(pool, id, list, timeRange(u)) };
   });
 
   s.route('/api/node', async (_req, u) => {

@@ -19,10 +19,10 @@ after(async () => {
 });
 
 /** API paths whose answer is data over time: each must carry the page's range. */
-const TIMED = ['/api/series?', '/api/overview/', '/api/health/history?', '/api/hpa/history?', '/api/events?'];
+const TIMED = ['/api/nodes/sparklines?', '/api/series?', '/api/overview/', '/api/health/history?', '/api/hpa/history?', '/api/events?'];
 
 /** The pages that show data over time (the others show the inventory now and its latest samples). */
-const TIMED_PAGES = ['Overview', 'Events', 'Collector health', 'node page', 'pod page', 'autoscaler chart'];
+const TIMED_PAGES = ['Nodes', 'Overview', 'Events', 'Collector health', 'node page', 'pod page', 'autoscaler chart'];
 
 interface EventAnswer { type: string; reason: string; involvedKind: string; involvedName: string; lastTime: string }
 interface HpaAnswer { namespace: string; name: string }
@@ -58,7 +58,7 @@ test('every page with time reads the picked range, and the range stays in the UR
     const without = asked.filter((a) => !a.includes('range=6h') && !a.includes('from='));
     assert.deepEqual(without, [], `${what}: every request for data over time carries the range`);
   }
-  // The chart of the chosen autoscaler and the node page's charts span the picked range.
+  // The chosen autoscaler's chart and the health page's span the picked range.
   const span = async (sel: string): Promise<number> => {
     const el = page.locator(sel).first();
     await el.waitFor({ timeout: 20_000 });
@@ -67,6 +67,9 @@ test('every page with time reads the picked range, and the range stays in the UR
   assert.ok(Math.abs((await span('.page.hpas .chart')) - 6) < 0.1, 'the autoscaler chart spans 6 h');
   await page.locator('header nav a', { hasText: 'Collector health' }).click();
   assert.ok(Math.abs((await span('.page.health .chart')) - 6) < 0.1, 'the health charts span 6 h');
+  await page.locator('header nav a', { hasText: 'Nodes' }).click();
+  await page.locator('.page.nodes .vt-row .spark-cell canvas').first().waitFor({ timeout: 20_000 });
+  assert.ok(await page.locator('.page.nodes .vt-th', { hasText: 'CPU 6h' }).count(), 'the sparklines column names the range');
 });
 
 test('events are those seen in the range: a past range shows none of now, a deleted event still counts where it was seen', async () => {

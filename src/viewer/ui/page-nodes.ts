@@ -41,6 +41,9 @@ const sparkCache = new Map<string, { at: number; points: Array<[number, number |
 
 export function nodesPage(): PageView {
   const p = currentRoute().params;
+  // The sparklines span the page's range: cached per range, so another range never shows old lines.
+  const range = rangeParams();
+  const sparkKey = (r: { cluster: string; name: string }): string => `${JSON.stringify(range)} ${r.cluster}/${r.name}`;
   const columns: Column<NodeRow>[] = [
     { key: 'cluster', label: 'Cluster', width: '80px', sort: 'cluster', render: (r) => r.cluster },
     { key: 'name', label: 'Node', width: 'minmax(140px,1.3fr)', sort: 'name', render: (r) => h('span', { class: 'strong' }, r.name) },
@@ -48,9 +51,9 @@ export function nodesPage(): PageView {
     { key: 'status', label: 'Status', width: '120px', sort: 'status', sortDir: 'desc', render: nodeStatus },
     { key: 'cpu', label: 'CPU used', width: '150px', sort: 'cpu', sortDir: 'desc', render: (r) => usedCell(r.cpuPercent, r.cpuMillicores, r.cpuAllocatableMillicores, 'cpu') },
     {
-      key: 'spark', label: 'CPU 15m', width: '90px', sort: 'cpu', sortDir: 'desc', render: (r) => {
+      key: 'spark', label: `CPU ${range.range ?? 'range'}`, title: `CPU used over the page's range (${rangeText().replace(/^in /, '')})`, width: '90px', sort: 'cpu', sortDir: 'desc', render: (r) => {
         const cell = h('span', { class: 'spark-cell', 'data-spark': `${r.cluster}/${r.name}` });
-        const c = sparkCache.get(`${r.cluster}/${r.name}`);
+        const c = sparkCache.get(sparkKey(r));
         if (c) cell.append(sparkline(c.points));
         return cell;
       },
@@ -81,15 +84,15 @@ export function nodesPage(): PageView {
   async function loadSparks(rows: NodeRow[]): Promise<void> {
     const byCluster = new Map<string, string[]>();
     for (const r of rows) {
-      const c = sparkCache.get(`${r.cluster}/${r.name}`);
+      const c = sparkCache.get(sparkKey(r));
       if (c && Date.now() - c.at < 30_000) continue;
       (byCluster.get(r.cluster) ?? byCluster.set(r.cluster, []).get(r.cluster)!).push(r.name);
     }
     for (const [cluster, names] of byCluster) {
-      const got = await api<Record<string, Array<[number, number | null]>>>('/api/nodes/sparklines', { cluster, nodes: names.slice(0, 200).join(',') });
+      const got = await api<Record<string, Array<[number, number | null]>>>('/api/nodes/sparklines', { cluster, nodes: names.slice(0, 200).join(','), ...range });
       for (const n of names) {
         const points = got[n] ?? [];
-        sparkCache.set(`${cluster}/${n}`, { at: Date.now(), points });
+        sparkCache.set(sparkKey({ cluster, name: n }), { at: Date.now(), points });
         // The row's cell in the DOM (a live update patches rows in place, so look it up, not remember it).
         table.el.querySelector(`[data-spark="${CSS.escape(`${cluster}/${n}`)}"]`)?.replaceChildren(sparkline(points));
       }
