@@ -4,7 +4,7 @@
 // after it has collected long enough for the charts to be full: every page is shot over a custom range
 // from the collection's start to now, so the charts span exactly what was collected. Samples come every
 // second (cAdvisor every 2 s) so a few minutes fill them. Debian's chromium through playwright-core.
-//   KP_SCREENSHOT_MINUTES (default 4): how long the demo collects before the first shot.
+//   KP_SCREENSHOT_MINUTES (default 6): how long the demo collects before the first shot.
 // Runs the compiled code (dist/): `npm run screenshots` builds first.
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ if (tooOld) {
   process.exit(r.status ?? 1);
 }
 
-const minutes = Number(process.env.KP_SCREENSHOT_MINUTES ?? 4);
+const minutes = Number(process.env.KP_SCREENSHOT_MINUTES ?? 6);
 if (!(minutes > 0 && minutes <= 120)) throw new Error(`KP_SCREENSHOT_MINUTES: expected minutes from 1 to 120, got ${JSON.stringify(process.env.KP_SCREENSHOT_MINUTES)}`);
 const fromDist = async (path) => import(pathToFileURL(join(root, 'dist', path)).href);
 const { startTestDatabase } = await fromDist('test/helpers/pg.js');
@@ -78,7 +78,11 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const range = `from=${encodeURIComponent(started.toISOString())}`;
+  // From the first scrapes on (the first 20 s: the inventory's first lists, a partial first bucket).
+  const range = `from=${encodeURIComponent(new Date(started.getTime() + 20_000).toISOString())}`;
+  // Points a full chart holds by now: the overview sums the nodes in 30 s buckets, the others chart samples.
+  const overviewPoints = Math.max(2, minutes * 2 - 2);
+  const samplePoints = Math.min(30, minutes * 15);
   await page.goto(`${base}/?token=${TOKEN}#/overview?${range}`);
 
   const node = east.nodes()[0].name;
@@ -92,26 +96,30 @@ try {
     await page.waitForFunction(`(() => {
       const charts = [...document.querySelectorAll('.chart')];
       return charts.some((c) => Number(c.dataset.points) >= ${min}) && charts.every((c) => c.dataset.points === '0' || c.querySelector('canvas'));
-    })()`, undefined, { timeout: 60_000 });
+    })()`, undefined, { timeout: 60_000 }).catch(async (e) => {
+      const seen = await page.evaluate(`JSON.stringify({ url: location.href, error: document.querySelector('.error-bar')?.textContent,
+        charts: [...document.querySelectorAll('.chart')].map((c) => [c.dataset.title, c.dataset.points, Boolean(c.querySelector('canvas'))]) })`);
+      throw new Error(`${e.message}: the page holds ${seen}`);
+    });
   };
   const shown = (selector) => async () => { await page.locator(selector).first().waitFor({ timeout: 60_000 }); };
   const SHOTS = [
-    ['overview', `#/overview?${range}`, charted(30), true],
-    ['nodes', `#/nodes?${range}`, shown('.page.nodes .vt-row .spark-cell canvas'), false],
-    ['node', `#/node?cluster=demo-east&name=${node}&${range}`, charted(30), true],
-    ['pods', `#/pods?${range}`, shown('.page.pods .vt-row'), false],
-    ['pod', `#/pod?cluster=demo-east&namespace=${pod.namespace}&name=${pod.name}&${range}`, charted(30), true],
-    ['workloads', `#/workloads?${range}`, shown('.page.workloads .vt-row'), false],
-    ['storage', `#/storage?${range}`, shown('.page.storage table'), true],
-    ['autoscalers', hpa ? `#/hpas?hpa=${hpa.namespace}/${hpa.name}&hpa_cluster=${hpa.cluster}&${range}` : `#/hpas?${range}`, hpa ? charted(2) : shown('.page.hpas'), true],
-    ['events', `#/events?${range}`, shown('.events .event'), false],
-    ['health', `#/health?${range}`, charted(30), true],
+    ['overview', `#/overview?${range}`, charted(overviewPoints), 1600],
+    ['nodes', `#/nodes?${range}`, shown('.page.nodes .vt-row .spark-cell canvas'), 900],
+    ['node', `#/node?cluster=demo-east&name=${node}&${range}`, charted(samplePoints), 1600],
+    ['pods', `#/pods?${range}`, shown('.page.pods .vt-row'), 900],
+    ['pod', `#/pod?cluster=demo-east&namespace=${pod.namespace}&name=${pod.name}&${range}`, charted(samplePoints), 1600],
+    ['workloads', `#/workloads?${range}`, shown('.page.workloads .vt-row'), 900],
+    ['storage', `#/storage?${range}`, shown('.page.storage table'), 1100],
+    ['autoscalers', hpa ? `#/hpas?hpa=${hpa.namespace}/${hpa.name}&hpa_cluster=${hpa.cluster}&${range}` : `#/hpas?${range}`, hpa ? charted(2) : shown('.page.hpas'), 1100],
+    ['events', `#/events?${range}`, shown('.events .event'), 900],
+    ['health', `#/health?${range}`, charted(samplePoints), 1600],
   ];
-  for (const [name, hash, ready, full] of SHOTS) {
+  for (const [name, hash, ready, maxHeight] of SHOTS) {
     await page.goto(`${base}/${hash}`);
     await ready();
     await page.waitForTimeout(1500); // the page's last requests (sparklines, tables) and a repaint
-    await shot(page, name, full);
+    await shot(page, name, maxHeight);
   }
 
   // The global search, open over the overview.
@@ -120,14 +128,14 @@ try {
   await page.keyboard.press('/');
   await page.keyboard.type(pod.name.split('-')[0]);
   await page.locator('.search-results .hit').first().waitFor({ timeout: 20_000 });
-  await shot(page, 'search', false);
+  await shot(page, 'search', 900);
 
   // A cluster whose API server stopped.
   await page.keyboard.press('Escape');
   sims[1].setApiDown(true);
   await page.locator('.card.cluster.down[data-cluster="demo-west"]').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(1000);
-  await shot(page, 'overview-cluster-down', false);
+  await shot(page, 'overview-cluster-down', 900);
   sims[1].setApiDown(false);
 } finally {
   await browser?.close();
@@ -136,11 +144,11 @@ try {
   await db.stop();
 }
 
-/** One page as docs/screenshots/<name>.png: the viewport, or the whole page cut at 2,400 px. */
-async function shot(page, name, full) {
+/** One page as docs/screenshots/<name>.png: its top `maxHeight` pixels (the viewport is 900 high). */
+async function shot(page, name, maxHeight) {
   const path = join(OUT, `${name}.png`);
-  const height = full ? Math.min(2400, await page.evaluate('document.documentElement.scrollHeight')) : 900;
-  await page.screenshot({ path, clip: { x: 0, y: 0, width: 1440, height }, fullPage: full });
+  const height = Math.min(maxHeight, await page.evaluate('document.documentElement.scrollHeight'));
+  await page.screenshot({ path, clip: { x: 0, y: 0, width: 1440, height }, fullPage: height > 900 });
   say(`${name}.png (${Math.round(statSync(path).size / 1024)} KiB)`);
 }
 

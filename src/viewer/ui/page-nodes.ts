@@ -119,9 +119,12 @@ export function nodePage(): PageView {
   const charts = new ChartSet();
   const atBox = h('div', { class: 'card' });
   const events = h('div', { class: 'events own-events' });
+  // Sorted like the pods table, both ways on every column (the sort is in the URL too).
+  const sort = p.get('sort') ?? 'name';
+  const dir = (p.get('dir') as SortDir | null) ?? undefined;
   const pods = new VTable<PodRow>(podColumns().filter((c) => c.key !== 'node' && c.key !== 'cluster'),
-    (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, offset, limit }),
-    { onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
+    (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, sort, dir, offset, limit }),
+    { sort, dir, onSort: (s, d) => setParams({ sort: s, dir: d }), onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
   const el = h('div', { class: 'page node' },
     h('div', { class: 'crumbs' }, h('a', { href: href('nodes', { cluster }) }, `${cluster} / nodes`), ' / ', h('b', {}, name)),
     info, charts.el, h('h3', {}, 'Pods on this node ', pods.counter), pods.el,
