@@ -50,6 +50,8 @@ export class VTable<R> {
   onVisible?: (rows: R[]) => void;
 
   private readonly emptyEl = h('div', { class: 'vt-empty', hidden: 'hidden' });
+  private scrollTop = 0;
+  private viewH = 0;
 
   constructor(
     private readonly columns: Column<R>[],
@@ -64,7 +66,18 @@ export class VTable<R> {
     this.countEl = h('span', { class: 'vt-count' });
     this.el = h('div', { class: 'vt' }, head, this.body);
     this.rowsEl.style.setProperty('--cols', template);
-    this.body.addEventListener('scroll', () => this.draw());
+    // The scroll offset and the body's height as the browser last laid them out: read from these, a live
+    // update's reload and redraw never force a layout of the page its charts have just changed.
+    this.body.addEventListener('scroll', () => {
+      this.scrollTop = this.body.scrollTop;
+      this.draw();
+    });
+    new ResizeObserver(() => {
+      const hgt = this.body.clientHeight;
+      if (hgt === this.viewH) return;
+      this.viewH = hgt;
+      this.draw();
+    }).observe(this.body);
     // A cell cut short by its column shows its whole text on hover (measured only then: no layout cost
     // while drawing).
     this.rowsEl.addEventListener('mouseover', (e) => {
@@ -101,7 +114,7 @@ export class VTable<R> {
   }
 
   private firstVisiblePage(): number {
-    return Math.floor(Math.floor(this.body.scrollTop / ROW_PX) / PAGE);
+    return Math.floor(Math.floor(this.scrollTop / ROW_PX) / PAGE);
   }
 
   private async load(page: number, fallback?: Map<number, R[]>): Promise<void> {
@@ -136,9 +149,9 @@ export class VTable<R> {
     const empty = this.total === 0 && this.opts.empty !== undefined;
     if (empty) morph(this.emptyEl, this.opts.empty!());
     this.emptyEl.hidden = !empty;
-    const viewH = this.body.clientHeight || 600;
-    const first = Math.max(0, Math.floor(this.body.scrollTop / ROW_PX) - 10);
-    const last = Math.min(this.total, Math.ceil((this.body.scrollTop + viewH) / ROW_PX) + 10);
+    const viewH = this.viewH || 600;
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_PX) - 10);
+    const last = Math.min(this.total, Math.ceil((this.scrollTop + viewH) / ROW_PX) + 10);
     const visible: R[] = [];
     const next = new Map<number, { el: HTMLElement; row: R | null }>();
     for (let i = first; i < last; i++) {
