@@ -141,6 +141,14 @@ export function nodePage(): PageView {
   };
   atBox.append(h('div', { class: 'row' }, atInput, h('button', { onclick: () => void runAt() }, 'Show pods')), atResult);
 
+  // What the last update drew, as JSON: an answer like the last one leaves its part of the page alone.
+  const drawn = new Map<string, string>();
+  const changed = (part: string, answer: unknown): boolean => {
+    const json = JSON.stringify(answer);
+    if (drawn.get(part) === json) return false;
+    drawn.set(part, json);
+    return true;
+  };
   return {
     title: `Node ${name}`,
     el,
@@ -151,8 +159,8 @@ export function nodePage(): PageView {
         api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
         api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, ...rangeParams(), limit: 100 }),
       ]);
-      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this node ${rangeText()}`)]));
-      morph(info,
+      if (changed('events', [evs, evs.map((e) => age(e.lastTime))])) morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this node ${rangeText()}`)]));
+      if (changed('info', n)) morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
           kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),
           kv('pods max', count(n.allocatable.pods)), kv('kubelet', n.kubeletVersion), kv('runtime', n.containerRuntime), kv('OS', `${n.osImage} · ${n.kernelVersion} · ${n.architecture}`),

@@ -36,6 +36,8 @@ export interface Page<R> {
 
 const ROW_PX = 28;
 const PAGE = 200;
+/** An unchanged row is drawn again after this long anyway (its age cell). */
+const REDRAW_SAME_MS = 10_000;
 
 export class VTable<R> {
   readonly el: HTMLElement;
@@ -137,7 +139,7 @@ export class VTable<R> {
   }
 
   /** The row elements in the DOM by row index, with the row each shows (null: a loading placeholder). */
-  private shown = new Map<number, { el: HTMLElement; row: R | null }>();
+  private shown = new Map<number, { el: HTMLElement; row: R | null; at: number }>();
 
   /**
    * Shows the rows in view. A row element stays for its index across reloads: its cells are patched
@@ -153,7 +155,7 @@ export class VTable<R> {
     const first = Math.max(0, Math.floor(this.scrollTop / ROW_PX) - 10);
     const last = Math.min(this.total, Math.ceil((this.scrollTop + viewH) / ROW_PX) + 10);
     const visible: R[] = [];
-    const next = new Map<number, { el: HTMLElement; row: R | null }>();
+    const next = new Map<number, { el: HTMLElement; row: R | null; at: number }>();
     for (let i = first; i < last; i++) {
       const page = Math.floor(i / PAGE);
       const rows = this.pages.get(page);
@@ -161,13 +163,16 @@ export class VTable<R> {
       if (!rows) {
         void this.load(page);
         // While a page (re)loads, the row already shown stays rather than flickering to a placeholder.
-        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null });
+        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null, at: 0 });
         continue;
       }
       const row = rows[i - page * PAGE];
       if (!row) continue;
       visible.push(row);
-      next.set(i, old?.row === row ? old : { el: this.rowElement(i, row, old?.row ? old.el : null), row });
+      // A live update brings every row anew, most of them as they were: those keep their element as is
+      // (re-rendered now and then all the same: an age column moves on without new data).
+      const same = old?.row === row || (old?.row && Date.now() - old.at < REDRAW_SAME_MS && JSON.stringify(old.row) === JSON.stringify(row));
+      next.set(i, same && old ? { ...old, row } : { el: this.rowElement(i, row, old?.row ? old.el : null), row, at: Date.now() });
     }
     for (const [i, s] of this.shown) if (next.get(i)?.el !== s.el) s.el.remove();
     for (const s of next.values()) if (s.el.parentNode !== this.rowsEl) this.rowsEl.append(s.el);
