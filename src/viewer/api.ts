@@ -155,12 +155,12 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
     return { json: { ...pageNodes(snap.nodes, filter), snapshotAt: new Date(snap.takenAt).toISOString() } };
   });
   s.route('/api/nodes/sparklines', async (_req, u) => {
-    allowOnly(u, ['cluster', 'nodes']);
+    allowOnly(u, ['cluster', 'nodes', 'range', 'from', 'to']);
     const id = (await clusterParam(pool, u, true))!;
     const list = (u.searchParams.get('nodes') ?? '').split(',').filter(Boolean);
     if (list.length === 0 || list.length > 200) throw new RequestError(400, 'query parameter nodes: expected 1 to 200 comma-separated node names');
     for (const n of list) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(n)) throw new RequestError(400, `query parameter nodes: not a node name: ${JSON.stringify(n.slice(0, 80))}`);
-    return { json: await nodeSparklines(pool, id, list) };
+    return { json: await nodeSparklines(pool, id, list, timeRange(u)) };
   });
 
   s.route('/api/node', async (_req, u) => {
@@ -253,7 +253,8 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/events', async (_req, u) => {
-    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'object_kind', 'object_name', 'limit']);
+    allowOnly(u, ['cluster', 'namespace', 'type', 'search', 'object_kind', 'object_name', 'range', 'from', 'to', 'limit']);
+    const ranged = ['range', 'from', 'to'].some((k) => u.searchParams.get(k));
     return {
       json: await events(pool, {
         clusterId: await clusterParam(pool, u, false),
@@ -262,6 +263,7 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
         search: optSearch(u, 'search'),
         objectKind: optName(u, 'object_kind'),
         objectName: optName(u, 'object_name'),
+        range: ranged ? timeRange(u) : undefined,
         limit: optInt(u, 'limit', 1, 2000, 500),
       }),
     };

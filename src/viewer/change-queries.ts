@@ -7,6 +7,17 @@ import { restartsSql } from './top-queries.js';
 const S = 'kubepulse';
 const iso = (v: Date | null): string | null => (v ? new Date(v).toISOString() : null);
 
+/**
+ * An event `alias` seen during the range whose bounds are the statement's parameters `fromParam` and
+ * `toParam`: first seen before the range ends and last seen after it starts. The events page, the node and
+ * pod pages' own events and the overview's warning counts all use it, so a count and its list agree.
+ * Kubernetes deletes events after an hour; the rows it deleted still count for the time they were seen.
+ */
+export function eventSeenSql(alias: string, fromParam: string, toParam: string): string {
+  const a = alias ? `${alias}.` : '';
+  return `coalesce(${a}first_time, ${a}last_time, ${a}created_at) < ${toParam} AND coalesce(${a}last_time, ${a}first_time, ${a}created_at) >= ${fromParam}`;
+}
+
 /** Kinds whose changes are noise on the overview: events are shown as events, endpoints follow pods. */
 const QUIET_KINDS = ['event', 'endpointslice'];
 
@@ -44,7 +55,7 @@ export async function recentChanges(pool: pg.Pool, range: TimeRange, limit: numb
 
 export interface ClusterIncidents {
   cluster: string;
-  /** Warning events last seen in the range (each event once, however often it repeated). */
+  /** Warning events seen in the range (each event once, however often it repeated). */
   warnings: number;
   /** The most frequent warning reasons in the range, by repetitions. */
   warningReasons: Array<{ reason: string; count: number }>;
@@ -60,19 +71,19 @@ export async function incidents(pool: pg.Pool, range: TimeRange, clusterId?: num
   const r = await pool.query<{ cluster: string; warnings: string | null; reasons: Array<{ reason: string; count: number }> | null; ooms: string | null; oom_events: string | null; restarts: string | null; restarted: string | null }>(
     `WITH w AS (
        SELECT cluster_id, count(*) AS warnings FROM ${S}.event
-        WHERE type = 'Warning' AND coalesce(last_time, first_time, created_at) >= $1 AND coalesce(last_time, first_time, created_at) < $2
+        WHERE type = 'Warning' AND ${eventSeenSql('', '$1', '$2')}
           AND ($3::integer IS NULL OR cluster_id = $3) GROUP BY 1),
      wr AS (
        SELECT cluster_id, jsonb_agg(jsonb_build_object('reason', reason, 'count', n) ORDER BY n DESC) AS reasons FROM (
          SELECT cluster_id, reason, sum(coalesce(count, 1)) AS n, row_number() OVER (PARTITION BY cluster_id ORDER BY sum(coalesce(count, 1)) DESC) AS rk
-           FROM ${S}.event WHERE type = 'Warning' AND coalesce(last_time, first_time, created_at) >= $1 AND coalesce(last_time, first_time, created_at) < $2
+           FROM ${S}.event WHERE type = 'Warning' AND ${eventSeenSql('', '$1', '$2')}
             AND ($3::integer IS NULL OR cluster_id = $3) GROUP BY 1, 2) x WHERE rk <= 6 GROUP BY 1),
      o AS (
        SELECT cluster_id, count(*) AS ooms FROM ${S}.container
         WHERE last_termination_reason = 'OOMKilled' AND last_terminated_at >= $1 AND last_terminated_at < $2 AND ($3::integer IS NULL OR cluster_id = $3) GROUP BY 1),
      oe AS (
        SELECT cluster_id, sum(coalesce(count, 1)) AS oom_events FROM ${S}.event
-        WHERE reason IN ('OOMKilling', 'SystemOOM') AND coalesce(last_time, first_time, created_at) >= $1 AND coalesce(last_time, first_time, created_at) < $2
+        WHERE reason IN ('OOMKilling', 'SystemOOM') AND ${eventSeenSql('', '$1', '$2')}
           AND ($3::integer IS NULL OR cluster_id = $3) GROUP BY 1),
      r AS (
        SELECT cluster_id, sum(restarts) AS restarts, count(*) FILTER (WHERE restarts > 0) AS restarted FROM (${restartsSql(params, range, clusterId)}) x GROUP BY 1)

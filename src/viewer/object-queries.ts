@@ -1,6 +1,8 @@
 // Reads of single objects and their lists: pods (paged, filtered), a node or pod with its details,
 // workloads, events, and "what ran on this node at time T" from the change log.
 import type pg from 'pg';
+import type { TimeRange } from './params.js';
+import { eventSeenSql } from './change-queries.js';
 
 const S = 'kubepulse';
 // pg hands bigint, numeric (sum of bigint) and count(*) as strings, integer and double precision as numbers,
@@ -224,12 +226,16 @@ export interface EventFilter {
   /** The involved object's kind (`Pod`, `Node`, …) and name: the events of one object's page. */
   objectKind?: string;
   objectName?: string;
+  /** Only the events seen during it, Kubernetes' deleted ones included; absent: the live events. */
+  range?: TimeRange;
   limit: number;
 }
 
 export async function events(pool: pg.Pool, f: EventFilter): Promise<unknown[]> {
   const params: unknown[] = [];
-  const where = ['e.deleted_at IS NULL'];
+  const where: string[] = [];
+  if (f.range) where.push(eventSeenSql('e', `$${params.push(f.range.from)}`, `$${params.push(f.range.to)}`));
+  else where.push('e.deleted_at IS NULL');
   if (f.clusterId !== undefined) where.push(`e.cluster_id = $${params.push(f.clusterId)}`);
   if (f.namespace) where.push(`e.namespace = ANY ($${params.push(f.namespace)})`);
   if (f.objectKind) where.push(`e.involved_kind = $${params.push(f.objectKind)}`);

@@ -2,8 +2,11 @@
 // 5,000-node / 150,000-pod scale: latest node samples come from a short recent window (partition-pruned,
 // one DISTINCT ON), pod counts from one pass over the pod table, tables are paged server-side.
 import type pg from 'pg';
+import { grainFor, type TimeRange } from './params.js';
+import { BIN_ORIGIN, rangeSource, weighted, type RangeColumn } from './range-source.js';
 
 const S = 'kubepulse';
+const SPARK_CPU: RangeColumn = { name: 'cpu', raw: 'coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores)', rollup: 'coalesce(cpu_usage_nanocores_avg / 1e6, cpu_rate_millicores_avg)' };
 /** Node samples younger than this count as "reporting" and feed the latest figures. */
 const LATEST_WINDOW = '3 minutes';
 
@@ -210,15 +213,24 @@ export function pageNodes(rows: NodeRow[], f: NodeFilter): { total: number; rows
   return { total: kept.length, rows: kept.slice(f.offset, f.offset + f.limit) };
 }
 
-/** CPU % of allocatable per node per minute over the last 15 minutes, for the table's visible rows. */
-export async function nodeSparklines(pool: pg.Pool, clusterIdValue: number, nodes: string[]): Promise<Record<string, Array<[number, number | null]>>> {
+/**
+ * CPU % of allocatable of some nodes over the range, in about 20 points (buckets of whole minutes): the
+ * nodes table's sparklines. Read like the overview's aggregates (range-source.ts), so a long range comes
+ * from the rollups and still includes the newest minutes. Default: the last 15 minutes.
+ */
+export async function nodeSparklines(pool: pg.Pool, clusterIdValue: number, nodes: string[],
+  range: TimeRange = { from: new Date(Date.now() - 15 * 60_000), to: new Date() }): Promise<Record<string, Array<[number, number | null]>>> {
+  const spanS = (range.to.getTime() - range.from.getTime()) / 1000;
+  const bucketS = Math.max(60, Math.ceil(spanS / 20 / 60) * 60);
+  const params: unknown[] = [];
+  const src = await rangeSource(pool, 'node', [SPARK_CPU], range, params, clusterIdValue, grainFor(range) === 'raw' ? bucketS : 60);
   const r = await pool.query<{ node: string; t: string; cpu_pct: number | null }>(
-    `SELECT m.node, extract(epoch FROM date_bin('1 minute', m.ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t,
-            100.0 * avg(coalesce(m.cpu_usage_nanocores / 1e6, m.cpu_rate_millicores)) / nullif(max(n.allocatable_cpu_millicores), 0) AS cpu_pct
-       FROM ${S}.node_metric m JOIN ${S}.node n ON n.cluster_id = m.cluster_id AND n.name = m.node AND n.deleted_at IS NULL
-      WHERE m.cluster_id = $1 AND m.node = ANY ($2) AND m.ts > now() - interval '15 minutes'
+    `SELECT s.node, extract(epoch FROM date_bin(make_interval(secs => $${params.push(bucketS)}), s.ts, ${BIN_ORIGIN}))::bigint AS t,
+            100.0 * ${weighted('s.cpu')} / nullif(max(n.allocatable_cpu_millicores), 0) AS cpu_pct
+       FROM (${src.sql}) s JOIN ${S}.node n ON n.cluster_id = s.cluster_id AND n.name = s.node AND n.deleted_at IS NULL
+      WHERE s.node = ANY ($${params.push(nodes)})
       GROUP BY 1, 2 ORDER BY 1, 2`,
-    [clusterIdValue, nodes],
+    params,
   );
   const out: Record<string, Array<[number, number | null]>> = {};
   for (const x of r.rows) (out[x.node] ??= []).push([Number(x.t), num(x.cpu_pct)]);

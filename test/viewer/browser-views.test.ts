@@ -125,6 +125,23 @@ test('volumes and PVCs with their usage, HPAs with replicas and targets, pod net
   await page.locator(`.page.pod .volumes tr[data-volume="${vol.volume}"]`).waitFor({ timeout: 10_000 });
 });
 
+test('the node page\'s pods table sorts both ways, the sort in the URL', async () => {
+  const { page, base, sims } = env;
+  const node = sims[0].nodes()[0].name;
+  await page.goto(`${base}/#/node?cluster=east&name=${node}`);
+  await page.locator('.page.node .vt-row').first().waitFor({ timeout: 20_000 });
+  for (const dir of ['asc', 'desc']) {
+    const answer = page.waitForResponse((r) => r.url().includes('/api/pods?') && r.url().includes('node=') && r.url().includes('sort=namespace') && r.url().includes(`dir=${dir}`));
+    await page.locator('.page.node .vt-th', { hasText: 'Namespace' }).click();
+    const rows = ((await (await answer).json()) as { rows: Array<{ name: string; namespace: string; node: string }> }).rows;
+    assert.ok(rows.length > 1 && rows.every((r) => r.node === node), 'the node\'s own pods');
+    const ns = rows.map((r) => r.namespace);
+    assert.ok(ns.every((n, i) => i === 0 || (dir === 'asc' ? ns[i - 1].localeCompare(n) <= 0 : ns[i - 1].localeCompare(n) >= 0)), `${dir}: ${ns.join(', ')}`);
+    assert.ok(page.url().includes('sort=namespace') && page.url().includes(`dir=${dir}`), page.url());
+    await waitFor(async () => (await page.locator('.page.node .vt-row .pod-name').first().textContent()) === rows[0].name, 'the sorted rows shown');
+  }
+});
+
 interface HealthPointAnswer { at: string; queueRows: number; cyclesOnTime: number | null; cyclesLate: number | null; rowsPerSecond: number | null; scrapeLatencyP50Ms: number | null; ingestLagS: number | null }
 
 test('collector health: keeping up over time, watches in one line, counters in words', async () => {

@@ -33,6 +33,15 @@ export function rangeParams(): Record<string, string> {
   return { range: p.get('range') ?? '15m' };
 }
 
+/** The URL's time range in words, for the pages' counts: "in the last 15m", "from 12/6 10:00 to 11:00". */
+export function rangeText(): string {
+  const p = currentRoute().params;
+  const from = p.get('from');
+  if (!from) return `in the last ${p.get('range') ?? '15m'}`;
+  const to = p.get('to');
+  return `from ${new Date(from).toLocaleString()} to ${to ? new Date(to).toLocaleString() : 'now'}`;
+}
+
 function rangePicker(): HTMLElement {
   const p = currentRoute().params;
   const custom = Boolean(p.get('from'));

@@ -60,9 +60,12 @@ function topList(title: string, rows: Array<{ label: string; link: string; value
 
 /** The top-N lists: pods, nodes and namespaces by CPU, memory, restarts and throttling over the range. */
 export function topSection(t: TopLists): HTMLElement {
+  // Over several clusters a node or namespace name alone is ambiguous (node-0000 in each): say whose.
+  const clusters = new Set([...Object.values(t.nodes), ...Object.values(t.namespaces)].flat().map((x) => x.cluster));
+  const whose = (cluster: string, name: string): string => (clusters.size > 1 ? `${cluster} · ${name}` : name);
   const pods = (rows: TopPod[], fmt: (v: number) => string) => rows.map((p) => ({ label: `${p.namespace}/${p.name}`, link: podLink(p), value: fmt(p.value), title: `${p.cluster} · ${p.namespace}/${p.name}` }));
-  const nss = (rows: TopLists['namespaces']['cpu'], fmt: (v: number) => string) => rows.map((n) => ({ label: n.namespace, link: href('pods', { cluster: n.cluster, namespace: n.namespace }), value: fmt(n.value), title: `${n.cluster} · ${n.namespace}` }));
-  const nodes = (rows: TopLists['nodes']['cpu'], fmt: (v: number) => string) => rows.map((n) => ({ label: n.name, link: href('node', { cluster: n.cluster, name: n.name }), value: `${fmt(n.value)}${n.percent !== null ? ` · ${pct(n.percent)}` : ''}` }));
+  const nss = (rows: TopLists['namespaces']['cpu'], fmt: (v: number) => string) => rows.map((n) => ({ label: whose(n.cluster, n.namespace), link: href('pods', { cluster: n.cluster, namespace: n.namespace }), value: fmt(n.value), title: `${n.cluster} · ${n.namespace}` }));
+  const nodes = (rows: TopLists['nodes']['cpu'], fmt: (v: number) => string) => rows.map((n) => ({ label: whose(n.cluster, n.name), title: `${n.cluster} · ${n.name}`, link: href('node', { cluster: n.cluster, name: n.name }), value: `${fmt(n.value)}${n.percent !== null ? ` · ${pct(n.percent)}` : ''}` }));
   return h('div', { class: 'top-grid' },
     topList('Pods by CPU', pods(t.pods.cpu, cpu)), topList('Pods by memory', pods(t.pods.memory, bytes)),
     topList('Pods by restarts', pods(t.pods.restarts, count)), topList('Pods by CPU throttling', pods(t.pods.throttling, pct)),

@@ -2,7 +2,7 @@
 import { age, bytes, count, cpu, h, morph } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Page, type SortDir } from './vtable.js';
-import type { PageView } from './main.js';
+import { rangeParams, rangeText, type PageView } from './main.js';
 import { filterBar, namespaceParam, noMatchHint } from './filters.js';
 import { eventRow, type EventRow } from './events.js';
 
@@ -52,9 +52,10 @@ export function eventsPage(): PageView {
     el: h('div', { class: 'page events-page' }, filterBar(['cluster', 'namespace', 'type', 'search'], counter), list),
     async refresh() {
       const ns = await namespaceParam(p.get('cluster'), p.get('namespace'));
-      const rows = ns.none ? [] : await api<EventRow[]>('/api/events', { cluster: p.get('cluster'), namespace: ns.names, type: p.get('type'), search: p.get('search'), limit: 500 });
-      counter.textContent = `${rows.length} events`;
-      morph(list, ...(rows.length ? rows.map((e) => eventRow(e)) : [noMatchHint('events', ['cluster', 'namespace', 'type', 'search'], ns.none)]));
+      const rows = ns.none ? [] : await api<EventRow[]>('/api/events', { cluster: p.get('cluster'), namespace: ns.names, type: p.get('type'), search: p.get('search'), ...rangeParams(), limit: 500 });
+      counter.textContent = `${rows.length} events seen ${rangeText()}`;
+      morph(list, ...(rows.length ? rows.map((e) => eventRow(e)) : [noMatchHint('events', ['cluster', 'namespace', 'type', 'search'], ns.none),
+        h('div', { class: 'muted small range-hint' }, `No event was seen ${rangeText()}; a longer range (the picker above) reaches older ones.`)]));
     },
   };
 }

@@ -4,7 +4,7 @@ import { age, bytes, count, cpu, fill, h, morph, pctCell, rate } from './dom.js'
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page, type SortDir } from './vtable.js';
 import { ChartSet, chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
-import { rangeParams, type PageView } from './main.js';
+import { rangeParams, rangeText, type PageView } from './main.js';
 import { filterBar, noMatchHint } from './filters.js';
 import { podColumns, type PodRow } from './page-pods.js';
 import { eventRow, type EventRow } from './events.js';
@@ -41,6 +41,9 @@ const sparkCache = new Map<string, { at: number; points: Array<[number, number |
 
 export function nodesPage(): PageView {
   const p = currentRoute().params;
+  // The sparklines span the page's range: cached per range, so another range never shows old lines.
+  const range = rangeParams();
+  const sparkKey = (r: { cluster: string; name: string }): string => `${JSON.stringify(range)} ${r.cluster}/${r.name}`;
   const columns: Column<NodeRow>[] = [
     { key: 'cluster', label: 'Cluster', width: '80px', sort: 'cluster', render: (r) => r.cluster },
     { key: 'name', label: 'Node', width: 'minmax(140px,1.3fr)', sort: 'name', render: (r) => h('span', { class: 'strong' }, r.name) },
@@ -48,9 +51,9 @@ export function nodesPage(): PageView {
     { key: 'status', label: 'Status', width: '120px', sort: 'status', sortDir: 'desc', render: nodeStatus },
     { key: 'cpu', label: 'CPU used', width: '150px', sort: 'cpu', sortDir: 'desc', render: (r) => usedCell(r.cpuPercent, r.cpuMillicores, r.cpuAllocatableMillicores, 'cpu') },
     {
-      key: 'spark', label: 'CPU 15m', width: '90px', sort: 'cpu', sortDir: 'desc', render: (r) => {
+      key: 'spark', label: `CPU ${range.range ?? 'range'}`, title: `CPU used over the page's range (${rangeText().replace(/^in /, '')})`, width: '90px', sort: 'cpu', sortDir: 'desc', render: (r) => {
         const cell = h('span', { class: 'spark-cell', 'data-spark': `${r.cluster}/${r.name}` });
-        const c = sparkCache.get(`${r.cluster}/${r.name}`);
+        const c = sparkCache.get(sparkKey(r));
         if (c) cell.append(sparkline(c.points));
         return cell;
       },
@@ -81,15 +84,15 @@ export function nodesPage(): PageView {
   async function loadSparks(rows: NodeRow[]): Promise<void> {
     const byCluster = new Map<string, string[]>();
     for (const r of rows) {
-      const c = sparkCache.get(`${r.cluster}/${r.name}`);
+      const c = sparkCache.get(sparkKey(r));
       if (c && Date.now() - c.at < 30_000) continue;
       (byCluster.get(r.cluster) ?? byCluster.set(r.cluster, []).get(r.cluster)!).push(r.name);
     }
     for (const [cluster, names] of byCluster) {
-      const got = await api<Record<string, Array<[number, number | null]>>>('/api/nodes/sparklines', { cluster, nodes: names.slice(0, 200).join(',') });
+      const got = await api<Record<string, Array<[number, number | null]>>>('/api/nodes/sparklines', { cluster, nodes: names.slice(0, 200).join(','), ...range });
       for (const n of names) {
         const points = got[n] ?? [];
-        sparkCache.set(`${cluster}/${n}`, { at: Date.now(), points });
+        sparkCache.set(sparkKey({ cluster, name: n }), { at: Date.now(), points });
         // The row's cell in the DOM (a live update patches rows in place, so look it up, not remember it).
         table.el.querySelector(`[data-spark="${CSS.escape(`${cluster}/${n}`)}"]`)?.replaceChildren(sparkline(points));
       }
@@ -116,13 +119,16 @@ export function nodePage(): PageView {
   const charts = new ChartSet();
   const atBox = h('div', { class: 'card' });
   const events = h('div', { class: 'events own-events' });
+  // Sorted like the pods table, both ways on every column (the sort is in the URL too).
+  const sort = p.get('sort') ?? 'name';
+  const dir = (p.get('dir') as SortDir | null) ?? undefined;
   const pods = new VTable<PodRow>(podColumns().filter((c) => c.key !== 'node' && c.key !== 'cluster'),
-    (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, offset, limit }),
-    { onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
+    (offset, limit) => api<Page<PodRow>>('/api/pods', { cluster, node: name, sort, dir, offset, limit }),
+    { sort, dir, onSort: (s, d) => setParams({ sort: s, dir: d }), onRow: (r) => href('pod', { cluster: r.cluster, namespace: r.namespace, name: r.name }), height: '320px' });
   const el = h('div', { class: 'page node' },
     h('div', { class: 'crumbs' }, h('a', { href: href('nodes', { cluster }) }, `${cluster} / nodes`), ' / ', h('b', {}, name)),
     info, charts.el, h('h3', {}, 'Pods on this node ', pods.counter), pods.el,
-    h('h3', {}, 'Events of this node'), events, h('h3', {}, 'What ran on this node at a past time'), atBox);
+    h('h3', {}, 'Events of this node over the range'), events, h('h3', {}, 'What ran on this node at a past time'), atBox);
   const atInput = h('input', { type: 'datetime-local', step: '1', class: 'at-input' }) as HTMLInputElement;
   const atResult = h('div', {});
   const atTime = p.get('at');
@@ -135,6 +141,14 @@ export function nodePage(): PageView {
   };
   atBox.append(h('div', { class: 'row' }, atInput, h('button', { onclick: () => void runAt() }, 'Show pods')), atResult);
 
+  // What the last update drew, as JSON: an answer like the last one leaves its part of the page alone.
+  const drawn = new Map<string, string>();
+  const changed = (part: string, answer: unknown): boolean => {
+    const json = JSON.stringify(answer);
+    if (drawn.get(part) === json) return false;
+    drawn.set(part, json);
+    return true;
+  };
   return {
     title: `Node ${name}`,
     el,
@@ -143,10 +157,10 @@ export function nodePage(): PageView {
         api<NodeDetail>('/api/node', { cluster, name }),
         api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...rangeParams() }),
         api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
-        api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, limit: 100 }),
+        api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, ...rangeParams(), limit: 100 }),
       ]);
-      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this node')]));
-      morph(info,
+      if (changed('events', [evs, evs.map((e) => age(e.lastTime))])) morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this node ${rangeText()}`)]));
+      if (changed('info', n)) morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
           kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),
           kv('pods max', count(n.allocatable.pods)), kv('kubelet', n.kubeletVersion), kv('runtime', n.containerRuntime), kv('OS', `${n.osImage} · ${n.kernelVersion} · ${n.architecture}`),

@@ -6,7 +6,7 @@ import { VTable, type Column, type Page, type SortDir } from './vtable.js';
 import { ChartSet, LIMIT_DASH, REQUEST_DASH, chartsOf, groupColor, type Line, type Marker, type SeriesResult } from './charts.js';
 import type { PodLifecycle } from '../lifecycle-queries.js';
 import { volumeTable, type VolumeRow } from './page-storage.js';
-import { rangeParams, type PageView } from './main.js';
+import { rangeParams, rangeText, type PageView } from './main.js';
 import { filterBar, namespaceParam, noMatchHint } from './filters.js';
 import { eventRow, type EventRow } from './events.js';
 
@@ -105,7 +105,7 @@ export function podPage(): PageView {
   const events = h('div', { class: 'events own-events' });
   const el = h('div', { class: 'page pod' },
     h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
-    info, note, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Volumes'), volumes, h('h3', {}, 'Events of this pod'), events);
+    info, note, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Volumes'), volumes, h('h3', {}, 'Events of this pod over the range'), events);
   return {
     title: `Pod ${name}`,
     el,
@@ -118,11 +118,11 @@ export function podPage(): PageView {
       const [s, pod, evs, vols] = await Promise.all([
         api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...range }),
         api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...range }),
-        api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, limit: 100 }),
+        api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, ...range, limit: 100 }),
         api<VolumeRow[]>('/api/volumes', { cluster, pod_uid: d.uid }),
       ]);
       morph(volumes, vols.length ? volumeTable(vols, false) : h('div', { class: 'muted small' }, 'no volume samples in the last 5 minutes'));
-      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, 'no events of this pod')]));
+      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this pod ${lifetime ? 'in its lifetime' : rangeText()}`)]));
       morph(info,
         h('div', { class: 'kv' },
           kvi('phase', h('span', { class: d.deletedAt ? 'crit' : phaseClass(d.phase) }, d.deletedAt ? `deleted ${age(d.deletedAt)} ago` : d.phase)),

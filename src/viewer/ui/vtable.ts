@@ -36,6 +36,8 @@ export interface Page<R> {
 
 const ROW_PX = 28;
 const PAGE = 200;
+/** An unchanged row is drawn again after this long anyway (its age cell). */
+const REDRAW_SAME_MS = 10_000;
 
 export class VTable<R> {
   readonly el: HTMLElement;
@@ -50,6 +52,8 @@ export class VTable<R> {
   onVisible?: (rows: R[]) => void;
 
   private readonly emptyEl = h('div', { class: 'vt-empty', hidden: 'hidden' });
+  private scrollTop = 0;
+  private viewH = 0;
 
   constructor(
     private readonly columns: Column<R>[],
@@ -64,7 +68,18 @@ export class VTable<R> {
     this.countEl = h('span', { class: 'vt-count' });
     this.el = h('div', { class: 'vt' }, head, this.body);
     this.rowsEl.style.setProperty('--cols', template);
-    this.body.addEventListener('scroll', () => this.draw());
+    // The scroll offset and the body's height as the browser last laid them out: read from these, a live
+    // update's reload and redraw never force a layout of the page its charts have just changed.
+    this.body.addEventListener('scroll', () => {
+      this.scrollTop = this.body.scrollTop;
+      this.draw();
+    });
+    new ResizeObserver(() => {
+      const hgt = this.body.clientHeight;
+      if (hgt === this.viewH) return;
+      this.viewH = hgt;
+      this.draw();
+    }).observe(this.body);
     // A cell cut short by its column shows its whole text on hover (measured only then: no layout cost
     // while drawing).
     this.rowsEl.addEventListener('mouseover', (e) => {
@@ -101,7 +116,7 @@ export class VTable<R> {
   }
 
   private firstVisiblePage(): number {
-    return Math.floor(Math.floor(this.body.scrollTop / ROW_PX) / PAGE);
+    return Math.floor(Math.floor(this.scrollTop / ROW_PX) / PAGE);
   }
 
   private async load(page: number, fallback?: Map<number, R[]>): Promise<void> {
@@ -124,7 +139,7 @@ export class VTable<R> {
   }
 
   /** The row elements in the DOM by row index, with the row each shows (null: a loading placeholder). */
-  private shown = new Map<number, { el: HTMLElement; row: R | null }>();
+  private shown = new Map<number, { el: HTMLElement; row: R | null; at: number }>();
 
   /**
    * Shows the rows in view. A row element stays for its index across reloads: its cells are patched
@@ -136,11 +151,11 @@ export class VTable<R> {
     const empty = this.total === 0 && this.opts.empty !== undefined;
     if (empty) morph(this.emptyEl, this.opts.empty!());
     this.emptyEl.hidden = !empty;
-    const viewH = this.body.clientHeight || 600;
-    const first = Math.max(0, Math.floor(this.body.scrollTop / ROW_PX) - 10);
-    const last = Math.min(this.total, Math.ceil((this.body.scrollTop + viewH) / ROW_PX) + 10);
+    const viewH = this.viewH || 600;
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_PX) - 10);
+    const last = Math.min(this.total, Math.ceil((this.scrollTop + viewH) / ROW_PX) + 10);
     const visible: R[] = [];
-    const next = new Map<number, { el: HTMLElement; row: R | null }>();
+    const next = new Map<number, { el: HTMLElement; row: R | null; at: number }>();
     for (let i = first; i < last; i++) {
       const page = Math.floor(i / PAGE);
       const rows = this.pages.get(page);
@@ -148,13 +163,16 @@ export class VTable<R> {
       if (!rows) {
         void this.load(page);
         // While a page (re)loads, the row already shown stays rather than flickering to a placeholder.
-        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null });
+        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null, at: 0 });
         continue;
       }
       const row = rows[i - page * PAGE];
       if (!row) continue;
       visible.push(row);
-      next.set(i, old?.row === row ? old : { el: this.rowElement(i, row, old?.row ? old.el : null), row });
+      // A live update brings every row anew, most of them as they were: those keep their element as is
+      // (re-rendered now and then all the same: an age column moves on without new data).
+      const same = old?.row === row || (old?.row && Date.now() - old.at < REDRAW_SAME_MS && JSON.stringify(old.row) === JSON.stringify(row));
+      next.set(i, same && old ? { ...old, row } : { el: this.rowElement(i, row, old?.row ? old.el : null), row, at: Date.now() });
     }
     for (const [i, s] of this.shown) if (next.get(i)?.el !== s.el) s.el.remove();
     for (const s of next.values()) if (s.el.parentNode !== this.rowsEl) this.rowsEl.append(s.el);
