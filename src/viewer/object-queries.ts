@@ -91,7 +91,7 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
   const order = (key: string, t: string): string => `${key} ${(f.dir ?? sort.dir).toUpperCase()} NULLS LAST, ${t}.namespace, ${t}.name`;
   // The latest pod sample only for the page's pods when sorting by anything else (cheap), for all
   // filtered pods when sorting by usage (one DISTINCT ON over the recent window).
-  const latest = `SELECT DISTINCT ON (cluster_id, pod_uid) cluster_id, pod_uid, coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
+  const latest = `SELECT DISTINCT ON (cluster_id, pod_uid) cluster_id, pod_uid, coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores::float8) AS cpu_m, memory_working_set_bytes AS mem_b
                     FROM ${S}.pod_metric WHERE ts > now() - interval '3 minutes' AND ${HAS_CPU} ORDER BY cluster_id, pod_uid, ts DESC`;
   const cols = `c.name AS cluster, p.uid, p.namespace, p.name, p.node, p.phase, p.ready, p.restart_count, p.qos_class,
                 p.workload_kind, p.workload_name, p.created_at, p.cpu_request_millicores, p.cpu_limit_millicores,
@@ -107,7 +107,7 @@ export async function podsTable(pool: pg.Pool, f: PodFilter): Promise<{ total: n
        SELECT page.*, cs.* FROM page LEFT JOIN LATERAL (${CONTAINER_SUMMARY}) cs ON true ORDER BY ${order('page.sort_key', 'page')}`
     : `WITH page AS (${page(false)})
        SELECT page.*, m.cpu_m, m.mem_b, cs.* FROM page LEFT JOIN LATERAL (
-         SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b
+         SELECT coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores::float8) AS cpu_m, memory_working_set_bytes AS mem_b
            FROM ${S}.pod_metric x WHERE x.cluster_id = page.cluster_id AND x.pod_uid = page.uid AND x.ts > now() - interval '3 minutes' AND ${HAS_CPU}
           ORDER BY x.ts DESC LIMIT 1) m ON true
        LEFT JOIN LATERAL (${CONTAINER_SUMMARY}) cs ON true ORDER BY ${order('page.sort_key', 'page')}`;

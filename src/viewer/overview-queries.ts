@@ -10,7 +10,7 @@ import { BIN_ORIGIN, rangeSource, weighted, type RangeColumn } from './range-sou
 const S = 'kubepulse';
 const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
-const CPU: RangeColumn = { name: 'cpu', raw: 'coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores)', rollup: 'coalesce(cpu_usage_nanocores_avg / 1e6, cpu_rate_millicores_avg)' };
+const CPU: RangeColumn = { name: 'cpu', raw: 'coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores::float8)', rollup: 'coalesce(cpu_usage_nanocores_avg / 1e6, cpu_rate_millicores_avg)' };
 const MEM: RangeColumn = { name: 'mem', raw: 'memory_working_set_bytes', rollup: 'memory_working_set_bytes_avg' };
 const THROTTLED: RangeColumn = { name: 'thr', raw: 'cpu_cfs_throttled_periods_per_second', rollup: 'cpu_cfs_throttled_periods_per_second_avg' };
 const PERIODS: RangeColumn = { name: 'per', raw: 'cpu_cfs_periods_per_second', rollup: 'cpu_cfs_periods_per_second_avg' };

@@ -6,13 +6,13 @@ import { grainFor, type TimeRange } from './params.js';
 import { BIN_ORIGIN, rangeSource, weighted, type RangeColumn } from './range-source.js';
 
 const S = 'kubepulse';
-const SPARK_CPU: RangeColumn = { name: 'cpu', raw: 'coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores)', rollup: 'coalesce(cpu_usage_nanocores_avg / 1e6, cpu_rate_millicores_avg)' };
+const SPARK_CPU: RangeColumn = { name: 'cpu', raw: 'coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores::float8)', rollup: 'coalesce(cpu_usage_nanocores_avg / 1e6, cpu_rate_millicores_avg)' };
 /** Node samples younger than this count as "reporting" and feed the latest figures. */
 const LATEST_WINDOW = '3 minutes';
 
 const LATEST_NODE_SAMPLES = `
   SELECT DISTINCT ON (cluster_id, node) cluster_id, node, ts,
-         coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m,
+         coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores::float8) AS cpu_m,
          memory_working_set_bytes AS mem_b,
          network_rx_bytes_per_second AS rx_bps, network_tx_bytes_per_second AS tx_bps,
          fs_used_bytes AS fs_used_b, fs_capacity_bytes AS fs_cap_b

@@ -52,7 +52,7 @@ const POD_AGGREGATE = `count(*) AS pods, count(*) FILTER (WHERE p.phase = 'Runni
        -- usage is compared with the requests of the same pods: those with a sample
        count(m.cpu_m) AS sampled, sum(p.cpu_request_millicores) FILTER (WHERE m.cpu_m IS NOT NULL) AS sampled_cpu_req,
        sum(p.memory_request_bytes) FILTER (WHERE m.mem_b IS NOT NULL) AS sampled_mem_req`;
-const LATEST = `coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores) AS cpu_m, memory_working_set_bytes AS mem_b`;
+const LATEST = `coalesce(cpu_usage_nanocores / 1e6, cpu_rate_millicores::float8) AS cpu_m, memory_working_set_bytes AS mem_b`;
 
 export async function workloads(pool: pg.Pool, f: WorkloadFilter): Promise<{ total: number; rows: unknown[] }> {
   const kinds = f.kind ? [f.kind] : WORKLOAD_KINDS;
