@@ -68,7 +68,6 @@ export class Collector {
         clusters: () => [...c.clusters.values()].map((cc) => cc.status()),
         startedAt: c.startedAt,
         dataDir: db.isEmbedded ? resolve(config.database.data_dir) : null,
-        historyRetentionMs: config.retention.rollup_1m,
       });
       c.registerRoutes(c.server);
       await c.server.start();
