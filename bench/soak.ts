@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import type { Figures } from './figure.js';
@@ -119,8 +119,11 @@ function traceSample(s: Sample, collector: Collector): void {
   const c = collector.status()?.clusters[0];
   const ingest = collector.ingestCounters();
   const f = (v: number) => v.toFixed(1);
+  // heapTotal is what V8 has committed; per space, committed/used shows where it keeps more than it holds.
+  const spaces = getHeapSpaceStatistics().filter((sp) => sp.space_size > 0)
+    .map((sp) => `${sp.space_name.replace(/_space$/, '')}:${f(sp.space_size / 2 ** 20)}/${f(sp.space_used_size / 2 ** 20)}`).join(',');
   process.stderr.write(`soak t=${s.tS.toFixed(0)}s heap=${f(s.heapMiB)}MiB heapTotal=${f(s.heapTotalMiB)}MiB external=${f(s.externalMiB)}MiB arrayBuffers=${f(s.arrayBuffersMiB)}MiB `
-    + `rss=${f(s.rssMiB)}MiB rssAnon=${f(s.rssAnonMiB)}MiB rssFile=${f(s.rssFileMiB)}MiB pods=${c?.pods ?? '?'} rateEntities=${ingest.rateEntities ?? '?'} queuedRows=${s.queuedRows}\n`);
+    + `rss=${f(s.rssMiB)}MiB rssAnon=${f(s.rssAnonMiB)}MiB rssFile=${f(s.rssFileMiB)}MiB pods=${c?.pods ?? '?'} rateEntities=${ingest.rateEntities ?? '?'} queuedRows=${s.queuedRows} spaces(MiB committed/used)=${spaces}\n`);
 }
 
 /**
