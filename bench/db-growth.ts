@@ -115,29 +115,35 @@ export async function run(): Promise<Figures> {
     clusters: [{ name: 'growth', kubeconfig: sim.kubeconfig, context: 'sim-1' }],
   }, 'db-growth', {});
   const collector = await Collector.start(cfg);
-  const pool = createPool(pgServer.url, { max: 2 });
+  // A generous connect timeout: on a shared, loaded machine a VACUUM pass can keep the server busy.
+  const pool = createPool(pgServer.url, { max: 2, connectionTimeoutMs: 120_000 });
   const started = Date.now();
   const samples: Array<{ tS: number; s: Sizes }> = [];
+  let lifecycles: number;
   try {
-    while (Date.now() - started < MINUTES * 60_000) {
-      await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
-      await applyRowRetention(pool, [...(samples.at(-1)?.s.plain.keys() ?? [])]);
-      samples.push({ tS: (Date.now() - started) / 1000, s: await sizes(pool) });
-      if (process.env.KUBEPULSE_GROWTH_TRACE === '1') {
-        const last = samples.at(-1)!.s;
-        process.stderr.write(`growth t=${samples.at(-1)!.tS.toFixed(0)}s plain=${([...last.plain.values()].reduce((a, b) => a + b, 0) / MIB).toFixed(2)}MiB live=${([...last.live.values()].reduce((a, b) => a + b, 0) / MIB).toFixed(2)}MiB `
-          + `change_log=${((last.plain.get('change_log') ?? 0) / MIB).toFixed(2)}MiB (indexes ${((last.indexes.get('change_log') ?? 0) / MIB).toFixed(2)}, live ${((last.live.get('change_log') ?? 0) / MIB).toFixed(2)}) `
-          + `series=${(seriesTotal(last) / MIB).toFixed(2)}MiB partitioned=${(last.partitioned / MIB).toFixed(2)}MiB db=${(last.database / MIB).toFixed(1)}MiB\n`);
+    try {
+      while (Date.now() - started < MINUTES * 60_000) {
+        await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
+        await applyRowRetention(pool, [...(samples.at(-1)?.s.plain.keys() ?? [])]);
+        samples.push({ tS: (Date.now() - started) / 1000, s: await sizes(pool) });
+        if (process.env.KUBEPULSE_GROWTH_TRACE === '1') {
+          const last = samples.at(-1)!.s;
+          process.stderr.write(`growth t=${samples.at(-1)!.tS.toFixed(0)}s plain=${([...last.plain.values()].reduce((a, b) => a + b, 0) / MIB).toFixed(2)}MiB live=${([...last.live.values()].reduce((a, b) => a + b, 0) / MIB).toFixed(2)}MiB `
+            + `change_log=${((last.plain.get('change_log') ?? 0) / MIB).toFixed(2)}MiB (indexes ${((last.indexes.get('change_log') ?? 0) / MIB).toFixed(2)}, live ${((last.live.get('change_log') ?? 0) / MIB).toFixed(2)}) `
+            + `series=${(seriesTotal(last) / MIB).toFixed(2)}MiB partitioned=${(last.partitioned / MIB).toFixed(2)}MiB db=${(last.database / MIB).toFixed(1)}MiB\n`);
+        }
       }
+    } finally {
+      await collector.stop();
     }
+    lifecycles = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.change_log WHERE kind = $1 AND op = $2', ['pod', 'add'])).rows[0].n);
   } finally {
-    await collector.stop();
+    // A failed run leaves no server, simulator or folder behind.
+    await pool.end();
+    await sim.stop();
+    await pgServer.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const lifecycles = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM kubepulse.change_log WHERE kind = $1 AND op = $2', ['pod', 'add'])).rows[0].n);
-  await pool.end();
-  await sim.stop();
-  await pgServer.stop();
-  rmSync(dir, { recursive: true, force: true });
 
   // Warm-up: the window fills (2 min) and the first list is written; the fit is over what follows.
   const warmS = Math.max(WINDOW_MS / 1000 + 120, (MINUTES * 60) / 3);
