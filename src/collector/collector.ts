@@ -84,7 +84,6 @@ export class Collector {
         clusters: () => [...c.clusters.values()].map((cc) => cc.status()),
         startedAt: c.startedAt,
         dataDir: db.isEmbedded ? resolve(config.database.data_dir) : null,
-        historyRetentionMs: config.retention.rollup_1m,
         group: c.group ? () => c.group!.status() : undefined,
       });
       c.registerRoutes(c.server);

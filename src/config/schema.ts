@@ -166,6 +166,8 @@ export const configSchema = z
         events: duration('1h').prefault('7d'),
         // change_log rows superseded before this are deleted, the state at the cutoff kept (store/change-log-retention.ts).
         change_log: duration('1h').prefault('30d'),
+        // The collector's own health history (collector_status, one row per health interval).
+        status_history: duration('1h').prefault('30d'),
       })
       .strict()
       .prefault({}),

@@ -12,7 +12,7 @@ import { isWorker, workerRestartInfo } from '../supervisor/worker.js';
 import { DiskProbe, EventLoopMonitor, partitionsAhead, ratePerSecond } from './probes.js';
 import { buildRegistry } from './prometheus.js';
 import { buildStatus, type StatusReport } from './status.js';
-import { insertStatusRow, pruneStatusRows, statusRow } from './status-history.js';
+import { insertStatusRow, statusRow } from './status-history.js';
 import { healthEvents } from './transitions.js';
 import type { GroupStatus } from '../group/group-status.js';
 
@@ -25,13 +25,9 @@ export interface HealthMonitorDeps {
   startedAt: number;
   /** The embedded server's data folder (null with an external database). */
   dataDir: string | null;
-  /** collector_status rows older than this are deleted. */
-  historyRetentionMs: number;
   /** The collector group this process is a member of ([group] enabled). */
   group?: () => GroupStatus;
 }
-
-const PRUNE_EVERY_MS = 3_600_000;
 
 export class HealthMonitor {
   readonly registry: Registry;
@@ -40,7 +36,6 @@ export class HealthMonitor {
   private readonly disk: DiskProbe | null;
   private lastInserted: { count: number; atMs: number } | null = null;
   private rowsPerSecond = 0;
-  private lastPruneAt = 0;
   private partitionsAhead: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private next: Promise<StatusReport> | null = null;
@@ -130,10 +125,6 @@ export class HealthMonitor {
     if (db.state === 'connected') {
       try {
         await insertStatusRow(db.pool, row);
-        if (Date.now() - this.lastPruneAt > PRUNE_EVERY_MS) {
-          this.lastPruneAt = Date.now();
-          await pruneStatusRows(db.pool, this.d.historyRetentionMs);
-        }
         return;
       } catch (e) {
         db.noteWrite(false, 0, (e as Error).message);

@@ -1,6 +1,6 @@
 // The collector_status table: one row per health interval (headline columns + the whole report as
 // jsonb). While the database is away the row goes to the spool and is stored on replay, so the history
-// covers the outage itself. Old rows are deleted past the retention.
+// covers the outage itself. The maintenance loop deletes old rows ([retention] status_history).
 import type pg from 'pg';
 import { SCHEMA } from '../store/schema.js';
 import type { StatusReport } from './status.js';
@@ -53,8 +53,8 @@ export async function insertStatusRow(pool: pg.Pool, row: Record<string, unknown
   );
 }
 
-/** Deletes history older than `retentionMs`; returns the rows deleted. */
-export async function pruneStatusRows(pool: pg.Pool, retentionMs: number): Promise<number> {
-  const r = await pool.query(`DELETE FROM ${SCHEMA}.collector_status WHERE at < now() - make_interval(secs => $1)`, [retentionMs / 1000]);
+/** Deletes history older than `retentionMs` before `nowMs` ([retention] status_history); returns the rows deleted. */
+export async function pruneStatusRows(pool: pg.Pool, retentionMs: number, nowMs = Date.now()): Promise<number> {
+  const r = await pool.query(`DELETE FROM ${SCHEMA}.collector_status WHERE at < $1`, [new Date(nowMs - retentionMs)]);
   return r.rowCount ?? 0;
 }

@@ -1,6 +1,7 @@
 // Fetches one kubelet endpoint of one node: through the API server's node proxy (the default: works
 // from outside the cluster) or directly at https://{InternalIP}:{kubeletPort} (in-cluster deployments),
-// with the cluster CA or an explicit, loudly logged insecure_skip_tls_verify. Bodies are size-bounded.
+// with the cluster CA or an explicit, loudly logged insecure_skip_tls_verify. Bodies are size-bounded, and
+// one cut short says so (undici's own words are "other side closed").
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { ClusterConnection } from '../cluster/connection.js';
@@ -69,8 +70,21 @@ export class KubeletClient {
    * from `kubeletBodies`: whoever decodes it gives it back (`kubeletBodies.giveBack`) and uses it no more.
    */
   async fetch(node: string, source: KubeletSource, signal: AbortSignal): Promise<Buffer> {
+    const what = `${this.o.access === 'direct' ? 'kubelet' : 'proxy'} ${node}${KUBELET_PATHS[source]}`;
+    try {
+      return await this.fetchAs(node, source, signal, what);
+    } catch (e) {
+      // Before the headers nothing was read: the same words, without a byte count.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && CUT_SHORT_CODES.has(code)) {
+        throw new Error(`${what}: the connection closed before the kubelet answered (${(e as Error).message}, ${code})`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private async fetchAs(node: string, source: KubeletSource, signal: AbortSignal, what: string): Promise<Buffer> {
     const path = KUBELET_PATHS[source];
-    const what = `${this.o.access === 'direct' ? 'kubelet' : 'proxy'} ${node}${path}`;
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
     let body: AsyncIterable<Buffer> & { text(): Promise<string>; dump(): Promise<void> };
@@ -96,7 +110,7 @@ export class KubeletClient {
       body = res.body;
     }
     if (status < 200 || status > 299) throw httpErrorFrom(status, headers, await body.text(), what);
-    return readBounded(body, this.o.maxBodyBytes ?? MAX_BODY_BYTES, what);
+    return readBounded(body, this.o.maxBodyBytes ?? MAX_BODY_BYTES, what, headers);
   }
 
   async close(): Promise<void> {
@@ -112,16 +126,41 @@ function readKubeletCa(file: string): Buffer {
   }
 }
 
-async function readBounded(body: AsyncIterable<Buffer> & { dump(): Promise<void> }, max: number, what: string): Promise<Buffer> {
+/** undici's errors for a body whose sender stopped early: the socket closed, fewer bytes than announced. */
+const CUT_SHORT_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * Pure: the error for an answer cut short after `received` body bytes, naming what was announced (a
+ * Content-Length, chunks) and what came; null when `err` is not about the connection ending early.
+ */
+function truncatedAnswerError(what: string, received: number, headers: Record<string, string | string[] | undefined>, err: unknown): Error | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !CUT_SHORT_CODES.has(code)) return null;
+  const length = Number(headers['content-length']);
+  const chunked = /chunked/i.test(String(headers['transfer-encoding'] ?? ''));
+  const why = `${(err as Error).message}, ${code}`;
+  const message = Number.isFinite(length) && length > 0
+    ? `${what}: kubelet answer truncated after ${received} of ${length} bytes (Content-Length): the connection closed before the end of the answer (${why})`
+    : `${what}: kubelet answer truncated after ${received} bytes${chunked ? ' (chunked, the last chunk never came)' : ''}: the connection closed before the end of the answer (${why})`;
+  return new Error(message, { cause: err });
+}
+
+async function readBounded(
+  body: AsyncIterable<Buffer> & { dump(): Promise<void> }, max: number, what: string, headers: Record<string, string | string[] | undefined>,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const c of body) {
-    size += c.length;
-    if (size > max) {
-      await body.dump().catch(() => undefined);
-      throw new Error(`${what}: response larger than ${max} bytes; refused`);
+  try {
+    for await (const c of body) {
+      size += c.length;
+      if (size > max) {
+        await body.dump().catch(() => undefined);
+        throw new Error(`${what}: response larger than ${max} bytes; refused`);
+      }
+      chunks.push(c);
     }
-    chunks.push(c);
+  } catch (e) {
+    throw truncatedAnswerError(what, size, headers, e) ?? e;
   }
   if (chunks.length === 1) return chunks[0];
   // Into reused memory: a fresh buffer of this size is a fresh mmap (see body-pool.ts).

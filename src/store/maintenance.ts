@@ -1,7 +1,7 @@
 // Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
 // rollups caught up, raw partitions past the raw window compacted into history blocks (history/compactor.ts),
 // retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs
-// (events past their own), superseded change_log rows past theirs. Runs never overlap; a failed run is logged and the
+// (events past their own), superseded change_log rows past theirs, the status history past its own. Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
 import type { Config } from '../config/schema.js';
@@ -9,6 +9,7 @@ import { ENTITIES } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import type { KindDef } from '../inventory/kind.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
+import { pruneStatusRows } from '../health/status-history.js';
 import { pruneBatchIds } from './metric-copy.js';
 import { purgeGoneSeries } from './series-retention.js';
 import { purgeDeletedInventory, type PurgeOptions } from './inventory-retention.js';
@@ -48,6 +49,8 @@ export interface RetentionMs {
    * other steps) nothing is compacted. Blocks are kept for `raw`, like the rows they came from.
    */
   compact_after?: number;
+  /** collector_status rows (the health history) older than this go (config default 30d); left out, all stay. */
+  status_history?: number;
 }
 
 /**
@@ -57,7 +60,7 @@ export interface RetentionMs {
 export function maintenanceRetention(r: Config['retention']): RetentionMs {
   return {
     raw: r.raw, compact_after: r.compact_after, rollup_1m: r.rollup_1m, rollup_1h: r.rollup_1h,
-    inventory_deleted: r.inventory_deleted, events: r.events, change_log: r.change_log,
+    inventory_deleted: r.inventory_deleted, events: r.events, change_log: r.change_log, status_history: r.status_history,
   };
 }
 
@@ -87,6 +90,8 @@ export interface MaintenanceReport {
   purgedSeries: Record<string, number>;
   /** Superseded change_log rows deleted, per kind. */
   purgedChangeLog: Record<string, number>;
+  /** collector_status rows deleted past [retention] status_history. */
+  purgedStatusRows: number;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
   compaction: CompactionReport | null;
   error: string | null;
@@ -124,7 +129,7 @@ export class StoreMaintenance {
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
     const report: MaintenanceReport = {
-      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, compaction: null, error: null,
+      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, compaction: null, error: null,
     };
     // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
     let lockHolder: pg.PoolClient | undefined;
@@ -172,6 +177,10 @@ export class StoreMaintenance {
         if (Object.keys(report.purgedSeries).length) log('store').info({ purged: report.purgedSeries }, 'purged the series of gone pods and nodes');
       }
       await this.applyInventoryRetention(report, nowMs);
+      // Its primary key leads with `at`: the delete reads only the rows it removes, so it can run every pass.
+      if (this.opts.retentionMs.status_history !== undefined) {
+        report.purgedStatusRows = await pruneStatusRows(this.pool, this.opts.retentionMs.status_history, nowMs);
+      }
     } catch (err) {
       report.error = (err as Error).message;
       log('store').warn({ err: report.error }, 'store maintenance failed; retrying next interval');

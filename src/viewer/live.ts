@@ -4,7 +4,7 @@
 // hook inside the collector) makes `kubepulse view` against a database alone just as live.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
-import { log } from '../log.js';
+import { log, scrub, scrubKnownSecrets } from '../log.js';
 
 export interface LiveOptions {
   pool: pg.Pool;
@@ -67,7 +67,10 @@ export class LiveHub {
   }
 
   private broadcast(text: string): void {
-    for (const c of this.clients) c.write(text);
+    // The rule of every API answer (server/http-server.ts): a registered secret (a database password, a
+    // cluster token) never leaves, whatever event carried it.
+    const safe = scrubKnownSecrets(text);
+    for (const c of this.clients) c.write(safe);
   }
 
   private send(event: string, data: unknown): void {
@@ -100,7 +103,8 @@ export class LiveHub {
       }
     } catch (e) {
       log('viewer').warn({ err: (e as Error).message }, 'live poll failed');
-      this.send('database', { error: (e as Error).message });
+      // Free text, like a log line: URL credentials and password=… pairs are masked even when not registered.
+      this.send('database', { error: scrub((e as Error).message) });
     } finally {
       this.polling = false;
     }

@@ -14,7 +14,7 @@ const stop = startWorkerLink(() => {
 }, 200);
 // Written aside, then renamed: the test waits for the file to exist and must never read half of it.
 const report = `${process.env.WATCHDOG_TEST_OUT}.${info.restarts}`;
-writeFileSync(`${report}.tmp`, JSON.stringify({ pid: process.pid, ...info }));
+writeFileSync(`${report}.tmp`, JSON.stringify({ pid: process.pid, mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null, ...info }));
 renameSync(`${report}.tmp`, report);
 if (info.restarts === 0) {
   if (mode === 'block') {

@@ -25,7 +25,7 @@ async function supervise(mode: string, memoryLimitBytes = 2 ** 30) {
   const sup = new Supervisor({ argv: [WORKER], heartbeatTimeoutMs: 2000, memoryLimitBytes, stopTimeoutMs: 3000 });
   // The supervisor copies its environment into every worker it forks, restarts included.
   const done = sup.run();
-  const read = (n: number) => JSON.parse(readFileSync(`${out}.${n}`, 'utf8')) as { pid: number; restarts: number; history: Array<{ kind: string; detail: string }> };
+  const read = (n: number) => JSON.parse(readFileSync(`${out}.${n}`, 'utf8')) as { pid: number; mallocArenaMax: string | null; restarts: number; history: Array<{ kind: string; detail: string }> };
   const finish = async () => {
     sup.stop();
     assert.equal(await done, 0);
@@ -90,6 +90,26 @@ test('a crashing worker is restarted; stop() stops the running worker and the su
     await s.finish();
     assert.ok(pid !== null, 'a worker was running when stop() was called');
     assert.equal(alive(pid), false, 'worker gone after stop');
+  }
+});
+
+test('the worker runs with glibc malloc arenas capped at 2, unless the operator set MALLOC_ARENA_MAX', async () => {
+  const own = process.env.MALLOC_ARENA_MAX;
+  try {
+    for (const [set, expected] of [[undefined, '2'], ['4', '4']] as const) {
+      if (set === undefined) delete process.env.MALLOC_ARENA_MAX;
+      else process.env.MALLOC_ARENA_MAX = set;
+      const s = await supervise('ok');
+      try {
+        await waitFor(() => s.has(0), 'worker started', 10_000, 50);
+        assert.equal(s.read(0).mallocArenaMax, expected, `MALLOC_ARENA_MAX ${set ?? 'unset'} in the supervisor`);
+      } finally {
+        await s.finish();
+      }
+    }
+  } finally {
+    if (own === undefined) delete process.env.MALLOC_ARENA_MAX;
+    else process.env.MALLOC_ARENA_MAX = own;
   }
 });
 

@@ -1,11 +1,13 @@
 // A run whose database URL carries its password in the query string (`?password=`): the password must
 // appear in no output an operator or a client can reach — the run's stdout and stderr, its log file,
-// every JSON answer of the API, `status` and `status --json`, and every row of every table (the
-// collector_status table keeps a report every health interval). Files holding logs and the spool are
+// every JSON answer of the API and the live event stream, `status` and `status --json`, and every row of
+// every table (the collector_status table keeps a report every health interval). Files holding logs and the spool are
 // private (0600 in 0700 folders).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,8 @@ import { startSim, writeKubeconfig, type SimCluster } from '@kubepulse/sim';
 import { startTestDatabase, freePort, type TestDatabase } from '../helpers/pg.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
-import { configureLogging, maskDatabaseUrl } from '../../src/log.js';
+import { configureLogging, maskDatabaseUrl, registerSecret } from '../../src/log.js';
+import { LiveHub } from '../../src/viewer/live.js';
 import type { StatusReport } from '../../src/health/status.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
@@ -67,6 +70,29 @@ function run(args: string[]): Promise<{ code: number | null; out: string }> {
   });
 }
 
+/** The live event stream (/api/live) as text, read until `until` matches or `timeoutMs` passes. */
+async function readLive(url: string, until: RegExp, timeoutMs: number): Promise<string> {
+  const ac = new AbortController();
+  const res = await fetch(url, { signal: ac.signal });
+  assert.equal(res.headers.get('content-type'), 'text/event-stream');
+  const reader = res.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  let text = '';
+  try {
+    while (!until.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+  } catch (e) {
+    if (!ac.signal.aborted) throw e;
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  return text;
+}
+
 /** Every row of every kubepulse table, as text. */
 async function everyTable(): Promise<string> {
   const c = new pg.Client({ connectionString: db.url });
@@ -109,6 +135,9 @@ test('a password in the database URL\'s query string appears in no output, answe
     const st = JSON.parse(await get('/api/status')) as StatusReport;
     assert.match(st.database.url, /password=\*\*\*\*/, 'the status names the URL, masked');
     for (const path of ['/api/health', '/api/overview', '/metrics', '/api/nodes', '/readyz']) await get(path);
+    const live = await readLive(`http://127.0.0.1:${port}/api/live`, /event: samples\n/, 20_000);
+    assert.match(live, /event: samples\ndata: \{"cluster":"secretive"/, 'the live stream carries the new samples');
+    seen.push(['/api/live', live]);
     for (const args of [['status', '--json'], ['status']]) {
       const r = await run(args);
       assert.equal(r.code, 0, r.out);
@@ -135,5 +164,29 @@ test('a password in the database URL\'s query string appears in no output, answe
     // Their parent keeps the default mode: as root the embedded server beside them must still enter it.
     assert.equal(statSync(join(dir, 'state')).mode & 0o001, 0o001, 'the folder above them is not made private');
     for (const f of readdirSync(join(dir, 'state', 'spool'))) assert.equal(statSync(join(dir, 'state', 'spool', f)).mode & 0o777, 0o600, `spool/${f} 0600`);
+  }
+});
+
+test('a database error sent on the live stream shows neither a registered secret nor a password=… value', async () => {
+  // Real errors from the server, naming what the pool was given: a database named after a secret.
+  const registered = `kp-live-secret-${process.pid}-${Date.now()}`;
+  const unregistered = `unregistered${Date.now()}`;
+  registerSecret(registered);
+  for (const [dbName, secret] of [[registered, registered], [`password=${unregistered}`, unregistered]]) {
+    const u = new URL(db.url);
+    u.pathname = `/${dbName}`;
+    const pool = new pg.Pool({ connectionString: u.toString(), max: 1 });
+    const hub = new LiveHub({ pool, health: () => new Map(), pollMs: 200 });
+    const server = createServer((req, res) => hub.handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const text = await readLive(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, /event: database\ndata: .*\n/, 15_000);
+      assert.match(text, /event: database\ndata: \{"error":"database \\"[^\n]*\[REDACTED\][^\n]*\\" does not exist"\}/, `the error is sent, masked (${text})`);
+      assert.ok(!text.includes(secret), `the live stream shows ${secret}: ${text}`);
+    } finally {
+      hub.stop();
+      await new Promise((r) => server.close(r));
+      await pool.end();
+    }
   }
 });

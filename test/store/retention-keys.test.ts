@@ -96,6 +96,13 @@ const CASES: Record<RetentionKey, Case> = {
     // The add row is the one a short change_log retention removes (superseded before the cutoff).
     present: async () => (await count("SELECT count(*) AS n FROM kubepulse.change_log WHERE uid = 'uid-live-pod' AND op = 'add'")) > 0,
   },
+  status_history: {
+    async seed() {
+      await store.pool.query(
+        `INSERT INTO kubepulse.collector_status (at, pid, database_state, status) VALUES ($1, 4242, 'connected', '{}'::jsonb)`, [new Date(OLD)]);
+    },
+    present: async () => (await count('SELECT count(*) AS n FROM kubepulse.collector_status WHERE pid = 4242')) > 0,
+  },
   compact_after: {
     async seed() {
       const rows = [0, 15_000, 30_000].map((d) => nodeRow(NOW - 2 * DAY_MS + d));
@@ -134,7 +141,7 @@ test('every retention key of the config schema has a case here', async () => {
 
 // Inventory and change-log keys first; the partition keys last (raw = 1h drops every raw partition).
 const INVENTORY_KEYS: RetentionKey[] = ['inventory_deleted', 'events', 'change_log'];
-const ORDER: RetentionKey[] = ['inventory_deleted', 'events', 'change_log', 'compact_after', 'rollup_1m', 'rollup_1h', 'raw'];
+const ORDER: RetentionKey[] = ['inventory_deleted', 'events', 'change_log', 'status_history', 'compact_after', 'rollup_1m', 'rollup_1h', 'raw'];
 
 test('each retention key, set short, removes what it governs; every key long keeps it', async () => {
   assert.deepEqual([...ORDER].sort(), Object.keys(CASES).sort());
