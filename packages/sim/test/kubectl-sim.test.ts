@@ -115,6 +115,20 @@ function suite(client: KubectlClient): void {
     assert.equal(uncordoned.spec.taints, undefined);
   });
 
+  // --subresource arrived in kubectl 1.24.
+  if (client.minor >= 24) {
+    test('kubectl get --subresource prints the scale and status subresources', async () => {
+      const d = (await get<WireList<WireWorkload>>(sim, '/apis/apps/v1/namespaces/kube-system/deployments')).json.items[0];
+      const scale = await kubectl(['get', 'deployment', d.metadata.name, '-n', 'kube-system', '--subresource', 'scale']);
+      assert.equal(scale.code, 0, scale.stderr);
+      assert.match(scale.stdout, new RegExp(`^NAME\\s+DESIRED\\s+AVAILABLE\\n${d.metadata.name}\\s+${d.spec.replicas}\\s+\\d+\\n$`));
+      const node = sim.nodes()[0].name;
+      const status = await kubectl(['get', 'node', node, '--subresource', 'status']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, new RegExp(`^${node}\\s+Ready\\s`, 'm'));
+    });
+  }
+
   test('kubectl get --raw reaches every kubelet endpoint through the node proxy', async () => {
     const node = sim.nodes()[0].name;
     const summary = await kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`]);

@@ -56,8 +56,3 @@ export function resourceList(gv: string): Record<string, unknown> | undefined {
   if (rs.length === 0) return undefined;
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: rs.flatMap(entry) };
 }
-
-/** A minimal valid Swagger 2.0 document, so that client-side validation does not fail on a 404. */
-export function openApiV2(gitVersion: string): Record<string, unknown> {
-  return { swagger: '2.0', info: { title: 'Kubernetes', version: gitVersion }, paths: {}, definitions: {} };
-}
