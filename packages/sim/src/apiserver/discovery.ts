@@ -1,9 +1,10 @@
 // Discovery documents (/version, /api, /apis, /api/v1, /apis/{g}/{v}) in the legacy (non-aggregated)
 // form: clients fall back to it when the response Content-Type is plain application/json
-// (client-go discovery_client.go), which keeps the simulator valid for kubectl 1.20 … 1.3x alike.
+// (client-go discovery_client.go), which keeps the simulator valid for kubectl 1.20 … 1.3x alike. Clients
+// that ask for aggregated discovery get aggregated-discovery.ts instead.
 import { RESOURCES, apiGroups, groupVersion, type ResourceDef } from '../model/resources.js';
 
-const FULL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const FULL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export function versionInfo(gitVersion: string): Record<string, string> {
   const m = /^v(\d+)\.(\d+)/.exec(gitVersion);

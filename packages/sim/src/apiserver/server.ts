@@ -8,6 +8,7 @@ import type { World } from '../model/world.js';
 import { resourceByPath, groupVersion, type ResourceDef } from '../model/resources.js';
 import type { FaultInjector } from '../faults.js';
 import type { Kubelets } from '../kubelets.js';
+import { AGGREGATED_CONTENT_TYPE, aggregatedCore, aggregatedGroups, wantsAggregated } from './aggregated-discovery.js';
 import { apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
 import { acceptsJson, openApiV2, openApiV3GroupVersion, openApiV3Index, openApiV3PathGroupVersion } from './openapi.js';
 import { ApiError, badRequest, forbidden, internalError, methodNotAllowed, notFound, sendStatus, serviceUnavailable, tooManyRequests, unauthorized } from './status.js';
@@ -68,16 +69,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, bodyFault: 'none' | 'truncate' | 'malformed' = 'none'): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, bodyFault: 'none' | 'truncate' | 'malformed' = 'none', contentType = 'application/json'): void {
   let text = JSON.stringify(body);
   if (bodyFault === 'malformed') text = text.replace('{', '{"kind":,');
   if (bodyFault === 'truncate') {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.writeHead(status, { 'Content-Type': contentType });
     res.write(text.slice(0, Math.floor(text.length / 2)));
     setTimeout(() => res.destroy(), 10).unref();
     return;
   }
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -177,6 +178,9 @@ export class ApiServer {
       // Discovery answers with and without a trailing slash, as a real apiserver does.
       const doc = DISCOVERY_SLASHED.has(path) ? path.slice(0, -1) : path;
       if (doc === '/version') return sendJson(res, 200, versionInfo(this.deps.world.options.gitVersion), d.body === 'reset' ? 'none' : d.body);
+      if ((doc === '/api' || doc === '/apis') && wantsAggregated(req.headers.accept)) {
+        return sendJson(res, 200, doc === '/api' ? aggregatedCore() : aggregatedGroups(), 'none', AGGREGATED_CONTENT_TYPE);
+      }
       if (doc === '/api') return sendJson(res, 200, apiVersions());
       if (doc === '/apis') return sendJson(res, 200, apiGroupList());
       if (doc === '/openapi/v2' || doc.startsWith('/openapi/v3')) {
