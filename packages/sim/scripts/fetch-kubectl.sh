@@ -9,6 +9,14 @@ if [ -x "$dest/usr/bin/kubectl" ]; then
   echo "kubectl already in $dest/usr/bin/kubectl"
   exit 0
 fi
+# Test files run in parallel and may both get here: one unpacks, the other waits and finds it done.
+mkdir -p .cache
+exec 9>"$dest.lock"
+flock 9
+if [ -x "$dest/usr/bin/kubectl" ]; then
+  echo "kubectl already in $dest/usr/bin/kubectl"
+  exit 0
+fi
 mkdir -p "$dest/deb"
 if ! apt-cache show kubernetes-client >/dev/null 2>&1; then
   apt-get update -qq

@@ -7,10 +7,10 @@ import type { WatchEvent } from './wire.js';
 /** `json` is the parsed body read as T (the caller names the shape it expects); undefined when it is not JSON. */
 export interface HttpResult<T = unknown> { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: T }
 
-export function call<T = unknown>(sim: SimCluster, method: string, path: string, options: { body?: unknown; contentType?: string; token?: string | null } = {}): Promise<HttpResult<T>> {
+export function call<T = unknown>(sim: SimCluster, method: string, path: string, options: { body?: unknown; contentType?: string; token?: string | null; accept?: string } = {}): Promise<HttpResult<T>> {
   const url = new URL(path, sim.url);
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   const token = options.token === undefined ? sim.token : options.token;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {

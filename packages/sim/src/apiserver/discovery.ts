@@ -1,9 +1,10 @@
 // Discovery documents (/version, /api, /apis, /api/v1, /apis/{g}/{v}) in the legacy (non-aggregated)
 // form: clients fall back to it when the response Content-Type is plain application/json
-// (client-go discovery_client.go), which keeps the simulator valid for kubectl 1.20 … 1.3x alike.
+// (client-go discovery_client.go), which keeps the simulator valid for kubectl 1.20 … 1.3x alike. Clients
+// that ask for aggregated discovery get aggregated-discovery.ts instead.
 import { RESOURCES, apiGroups, groupVersion, type ResourceDef } from '../model/resources.js';
 
-const FULL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const FULL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export function versionInfo(gitVersion: string): Record<string, string> {
   const m = /^v(\d+)\.(\d+)/.exec(gitVersion);
@@ -55,9 +56,4 @@ export function resourceList(gv: string): Record<string, unknown> | undefined {
   const rs = RESOURCES.filter((r) => groupVersion(r) === gv);
   if (rs.length === 0) return undefined;
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: rs.flatMap(entry) };
-}
-
-/** A minimal valid Swagger 2.0 document, so that client-side validation does not fail on a 404. */
-export function openApiV2(gitVersion: string): Record<string, unknown> {
-  return { swagger: '2.0', info: { title: 'Kubernetes', version: gitVersion }, paths: {}, definitions: {} };
 }

@@ -8,20 +8,22 @@ import type { World } from '../model/world.js';
 import { resourceByPath, groupVersion, type ResourceDef } from '../model/resources.js';
 import type { FaultInjector } from '../faults.js';
 import type { Kubelets } from '../kubelets.js';
-import { apiGroupList, apiVersions, openApiV2, resourceList, versionInfo } from './discovery.js';
+import { AGGREGATED_CONTENT_TYPE, aggregatedCore, aggregatedGroups, wantsAggregated } from './aggregated-discovery.js';
+import { apiGroupList, apiVersions, resourceList, versionInfo } from './discovery.js';
+import { acceptsJson, openApiV2, openApiV3GroupVersion, openApiV3Index, openApiV3PathGroupVersion } from './openapi.js';
 import { ApiError, badRequest, forbidden, internalError, methodNotAllowed, notFound, sendStatus, serviceUnavailable, tooManyRequests, unauthorized } from './status.js';
 import { serveList } from './list.js';
 import { queryBool } from './query.js';
 import { serveWatch, type ActiveWatch } from './watch.js';
 import { resetConnection, responseSink } from './sink.js';
-import { tableOf, wantsTable } from './table.js';
+import { scaleTable, tableOf, wantsTable } from './table.js';
 import { metricsApi } from './metrics-api.js';
 import { deleteObject, patchObject, requireObject, scaleObject, writeScale } from './writes.js';
 import type { SimLogger } from '../logger.js';
 import type { SimCredentials } from '../credentials.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const DISCOVERY_SLASHED = new Set(['/version/', '/api/', '/apis/', '/openapi/v2/']);
+const DISCOVERY_SLASHED = new Set(['/version/', '/api/', '/apis/', '/openapi/v2/', '/openapi/v3/']);
 
 export interface AdminHandler {
   (method: string, path: string, query: URLSearchParams, body: string): Promise<{ status: number; body: unknown }>;
@@ -67,16 +69,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, bodyFault: 'none' | 'truncate' | 'malformed' = 'none'): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, bodyFault: 'none' | 'truncate' | 'malformed' = 'none', contentType = 'application/json'): void {
   let text = JSON.stringify(body);
   if (bodyFault === 'malformed') text = text.replace('{', '{"kind":,');
   if (bodyFault === 'truncate') {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.writeHead(status, { 'Content-Type': contentType });
     res.write(text.slice(0, Math.floor(text.length / 2)));
     setTimeout(() => res.destroy(), 10).unref();
     return;
   }
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -176,9 +178,20 @@ export class ApiServer {
       // Discovery answers with and without a trailing slash, as a real apiserver does.
       const doc = DISCOVERY_SLASHED.has(path) ? path.slice(0, -1) : path;
       if (doc === '/version') return sendJson(res, 200, versionInfo(this.deps.world.options.gitVersion), d.body === 'reset' ? 'none' : d.body);
+      if ((doc === '/api' || doc === '/apis') && wantsAggregated(req.headers.accept)) {
+        return sendJson(res, 200, doc === '/api' ? aggregatedCore() : aggregatedGroups(), 'none', AGGREGATED_CONTENT_TYPE);
+      }
       if (doc === '/api') return sendJson(res, 200, apiVersions());
       if (doc === '/apis') return sendJson(res, 200, apiGroupList());
-      if (doc === '/openapi/v2') return sendJson(res, 200, openApiV2(this.deps.world.options.gitVersion));
+      if (doc === '/openapi/v2' || doc.startsWith('/openapi/v3')) {
+        if (!acceptsJson(req.headers.accept)) throw new ApiError(406, 'NotAcceptable', `only application/json is served at ${doc}, not ${req.headers.accept}`);
+        const gitVersion = this.deps.world.options.gitVersion;
+        if (doc === '/openapi/v2') return sendJson(res, 200, openApiV2(gitVersion));
+        if (doc === '/openapi/v3') return sendJson(res, 200, openApiV3Index(gitVersion));
+        const gvDoc = openApiV3GroupVersion(openApiV3PathGroupVersion(doc) ?? '', gitVersion);
+        if (!gvDoc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+        return sendJson(res, 200, gvDoc);
+      }
       const metrics = metricsApi(this.deps.world, this.deps.kubelets, path);
       if (metrics !== undefined) return sendJson(res, 200, metrics);
       const gvMatch = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(path);
@@ -224,7 +237,11 @@ export class ApiServer {
     const obj = requireObject(world, route.def, route.resource, route.namespace, name);
     if (route.sub === 'scale') {
       if (!route.def.scalable) throw notFound(route.def.plural, name);
-      if (method === 'GET') return sendJson(res, 200, scaleObject(obj));
+      if (method === 'GET') {
+        const scale = scaleObject(obj);
+        if (wantsTable(req.headers.accept)) return sendJson(res, 200, scaleTable(scale, obj.metadata.resourceVersion, url.searchParams.get('includeObject')));
+        return sendJson(res, 200, scale);
+      }
       if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed(method);
       const body = await readBody(req);
       return sendJson(res, 200, writeScale(world, route.def, obj, method, req.headers['content-type'] ?? '', body));

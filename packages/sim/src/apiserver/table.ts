@@ -122,3 +122,16 @@ export function tableRow(def: ResourceDef, obj: SimObject, includeObject: string
 export function tableOf(def: ResourceDef, objs: SimObject[], metadata: Record<string, unknown>, includeObject: string | null, nowMs: number): Record<string, unknown> {
   return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata, columnDefinitions: tableColumns(def), rows: objs.map((o) => tableRow(def, o, includeObject, nowMs)) };
 }
+
+// The apiserver's printer for autoscaling/v1 Scale (`kubectl get deploy x --subresource scale`, kubectl 1.24+).
+const SCALE_PRINTER = printer<{ metadata: PrintedMeta; spec: { replicas: number }; status: { replicas: number } }>(
+  [col('Name', 'string', 0, 'name'), col('Desired', 'integer'), col('Available', 'integer')],
+  (s) => [s.metadata.name, s.spec.replicas, s.status.replicas],
+);
+
+export function scaleTable(scale: Record<string, unknown>, resourceVersion: string | undefined, includeObject: string | null): Record<string, unknown> {
+  const s = scale as { metadata: PrintedMeta };
+  const object = includeObject === 'Object' ? s : includeObject === 'None' ? undefined : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: s.metadata };
+  const cells = SCALE_PRINTER.cells(s, 0);
+  return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion }, columnDefinitions: SCALE_PRINTER.columns, rows: [object ? { cells, object } : { cells }] };
+}
