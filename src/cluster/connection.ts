@@ -64,7 +64,17 @@ export class ClusterConnection {
     this.dispatcher = apiDispatcher(this.material, this.proxy, connections);
   }
 
-  /** CA / client certificate material now in use (direct kubelet access reuses it). */
+  /**
+   * The CA and client certificate for a new connection now: re-read (and the API pool replaced) when a
+   * certificate file or the exec plugin's certificate changed. The same object until then, so a holder of
+   * its own pool (direct kubelet access) knows when to replace it.
+   */
+  currentTls(): TlsMaterial {
+    this.currentDispatcher();
+    return this.material;
+  }
+
+  /** CA / client certificate material now in use. */
   get tls(): RequestOptions {
     const m = this.material;
     return { ca: m.ca, cert: m.cert, key: m.key, rejectUnauthorized: m.rejectUnauthorized, servername: m.servername };

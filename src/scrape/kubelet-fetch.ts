@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { ClusterConnection } from '../cluster/connection.js';
+import type { TlsMaterial } from '../cluster/transport.js';
 import { httpErrorFrom } from '../cluster/connection.js';
 import { log } from '../log.js';
 import { kubeletBodies } from '../metrics/body-pool.js';
@@ -32,6 +33,9 @@ export interface KubeletClientOptions {
 
 export class KubeletClient {
   private direct: Agent | null = null;
+  /** The connection's TLS material the direct pool was made with, and the CA it verifies kubelets by. */
+  private directTls: TlsMaterial | null = null;
+  private kubeletCa: Buffer | string | undefined;
   /** An unreadable kubelet_ca: every direct fetch fails with it (the node status shows why). */
   private caError: Error | null = null;
 
@@ -52,17 +56,34 @@ export class KubeletClient {
           log('metrics').error({ cluster: conn.name, err: this.caError.message }, 'kubelet CA unreadable: direct kubelet requests fail');
         }
       }
-      this.direct = new Agent({
-        connections: 4,
-        keepAliveTimeout: 30_000,
-        connect: {
-          ca,
-          cert: conn.tls.cert as string | undefined,
-          key: conn.tls.key as string | undefined,
-          rejectUnauthorized: !o.insecureSkipTlsVerify,
-        },
-      });
+      this.kubeletCa = ca;
+      this.direct = this.directAgent();
     }
+  }
+
+  /** A pool for the kubelets with the connection's client certificate of the moment. */
+  private directAgent(): Agent {
+    this.directTls = this.conn.currentTls();
+    return new Agent({
+      connections: 4,
+      keepAliveTimeout: 30_000,
+      connect: {
+        ca: this.kubeletCa,
+        cert: this.directTls.cert,
+        key: this.directTls.key,
+        rejectUnauthorized: !this.o.insecureSkipTlsVerify,
+      },
+    });
+  }
+
+  /** The kubelet pool, replaced when the client certificate rotated (the old one finishes its requests). */
+  private directDispatcher(): Agent {
+    if (this.conn.currentTls() !== this.directTls) {
+      const old = this.direct!;
+      this.direct = this.directAgent();
+      void old.close().catch(() => old.destroy());
+    }
+    return this.direct!;
   }
 
   /**
@@ -95,7 +116,7 @@ export class KubeletClient {
       const host = target.address.includes(':') ? `[${target.address}]` : target.address;
       const auth = await this.conn.authHeaders();
       const res = await request(`https://${host}:${target.port}${path}`, {
-        dispatcher: this.direct,
+        dispatcher: this.directDispatcher(),
         headers: { ...auth, accept: '*/*', 'user-agent': 'kubepulse' },
         signal,
         headersTimeout: this.o.timeoutMs,
