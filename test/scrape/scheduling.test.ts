@@ -48,7 +48,7 @@ test('direct kubelet access: each node answers at its own address, verified agai
     }
     // A client that does not trust the cluster CA is refused by TLS: the CA is what made the above work.
     const untrusting = new KubeletClient(
-      { ...conn, tls: {}, authHeaders: () => conn.authHeaders(), name: conn.name } as unknown as ClusterConnection,
+      { ...conn, tls: {}, currentTls: () => ({ rejectUnauthorized: true }), authHeaders: () => conn.authHeaders(), name: conn.name } as unknown as ClusterConnection,
       { access: 'direct', insecureSkipTlsVerify: false, timeoutMs: 3000, addressOf: () => ({ address: sim.nodes()[0].address, port: sim.nodes()[0].kubeletPort }) },
     );
     try {
