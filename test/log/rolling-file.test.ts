@@ -35,9 +35,8 @@ test('lines written through pino roll into numbered files past the size; nothing
   const logger = pino({ base: null }, file);
   const lines = 400;
   for (let i = 0; i < lines; i++) {
+    // One burst, as a busy collector can log: the files still roll at their size.
     logger.info({ i, pad: 'x'.repeat(60) }, 'line');
-    // A collector logs over time, not in one burst (a burst is written as one chunk and rolled after it).
-    if (i % 10 === 9) await new Promise((r) => setTimeout(r, 1));
   }
   await end(file);
 
@@ -48,9 +47,12 @@ test('lines written through pino roll into numbered files past the size; nothing
   for (const f of files) {
     const st = statSync(join(dir, f));
     assert.equal(st.mode & 0o777, 0o600, `${f} is 0600`);
-    // A file passes its size by at most the line that crossed it, plus what was buffered meanwhile.
-    assert.ok(st.size < 4096 * 4, `${f} holds ${st.size} bytes`);
-    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) seen.push((JSON.parse(l) as { i: number }).i);
+    const fileLines = readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l);
+    // A file passes its size by at most the line that crossed it and the one already handed over, however
+    // busy the machine (the stream hands the transport one line at a time).
+    const longest = Math.max(...fileLines.map((l) => Buffer.byteLength(l) + 1));
+    assert.ok(st.size < 4096 + 2 * longest, `${f} holds ${st.size} bytes (lines up to ${longest})`);
+    for (const l of fileLines) seen.push((JSON.parse(l) as { i: number }).i);
   }
   assert.deepEqual(seen, Array.from({ length: lines }, (_, i) => i), 'every line once, in order, across the files');
   assert.equal(statSync(dir).mode & 0o777, 0o700, 'the folder is 0700');
@@ -86,7 +88,10 @@ test('at most file_max_files files stay, those of earlier runs included; an old 
   await waitFor(() => numbered(dir).length <= 3, 'old files removed across runs', 5000);
   const left = numbered(dir);
   assert.ok(left.length >= 2, `the newest files stay: ${left.join(', ')}`);
-  const newest = readFileSync(join(dir, left[left.length - 1]), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { run: number; i: number });
-  assert.equal(newest[newest.length - 1].run, 2);
-  assert.equal(newest[newest.length - 1].i, 199, 'the last line of the second run is in the newest file');
+  // The newest file may be the empty one opened when the last line crossed the size.
+  const kept = left.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l))
+    .map((l) => JSON.parse(l) as { run: number; i: number });
+  assert.ok(kept.length > 0, `lines kept in ${left.join(', ')}`);
+  assert.equal(kept[kept.length - 1].run, 2);
+  assert.equal(kept[kept.length - 1].i, 199, 'the last line of the second run is in the newest files');
 });
