@@ -208,19 +208,20 @@ test('a member killed inside a COPY, with rows spooled just before, loses none o
 test('a member killed inside a compaction leaves the raw rows whole; the next pass compacts them once', async () => {
   await waitFor(settled, 'settled', 60_000);
   // An old hour of samples: the last 20 s of node rows again, 3 h earlier (compact_after is 1 h).
+  const table = sampleTable('node');
   const cols = (await h.pool.query<{ c: string }>(
-    `SELECT quote_ident(column_name) AS c FROM information_schema.columns WHERE table_schema = 'kubepulse' AND table_name = 'node_metric' ORDER BY ordinal_position`)).rows.map((x) => x.c);
-  const recent = await h.pool.query<{ lo: Date; hi: Date }>(`SELECT min(ts) AS lo, max(ts) AS hi FROM kubepulse.node_metric WHERE ts > now() - interval '20 seconds'`);
+    `SELECT quote_ident(column_name) AS c FROM information_schema.columns WHERE table_schema = 'kubepulse' AND table_name = $1 ORDER BY ordinal_position`, [table])).rows.map((x) => x.c);
+  const recent = await h.pool.query<{ lo: Date; hi: Date }>(`SELECT min(ts) AS lo, max(ts) AS hi FROM kubepulse.${table} WHERE ts > now() - interval '20 seconds'`);
   const shift = 3 * 3_600_000;
   const from = new Date(recent.rows[0].lo.getTime() - shift);
   const to = new Date(recent.rows[0].hi.getTime() - shift + 1);
-  await new PartitionManager(h.pool, { widthMs: 3_600_000 }).ensureFor('node_metric', [from.getTime(), to.getTime()]);
+  await new PartitionManager(h.pool, { widthMs: 3_600_000 }).ensureFor(table, [from.getTime(), to.getTime()]);
   const seeded = (await h.pool.query(
-    `INSERT INTO kubepulse.node_metric (${cols.join(', ')})
-     SELECT ${cols.map((c) => (c === 'ts' ? `ts - ${shift / 1000} * interval '1 second'` : c)).join(', ')} FROM kubepulse.node_metric WHERE ts >= $1 AND ts < $2`,
+    `INSERT INTO kubepulse.${table} (${cols.join(', ')})
+     SELECT ${cols.map((c) => (c === 'ts' ? `ts - ${shift / 1000} * interval '1 second'` : c)).join(', ')} FROM kubepulse.${table} WHERE ts >= $1 AND ts < $2`,
     [new Date(from.getTime() + shift), new Date(to.getTime() + shift)])).rowCount!;
   assert.ok(seeded > 0);
-  const rawCount = async () => Number((await h.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM kubepulse.node_metric WHERE ts >= $1 AND ts < $2', [from, to])).rows[0].n);
+  const rawCount = async () => Number((await h.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM kubepulse.${table} WHERE ts >= $1 AND ts < $2`, [from, to])).rows[0].n);
   const blocks = async () => Number((await h.pool.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM kubepulse.${blockTable('node')} WHERE start_ts >= date_trunc('hour', $1::timestamptz) AND start_ts < $2`, [from, to])).rows[0].n);
 
@@ -243,7 +244,7 @@ test('a member killed inside a compaction leaves the raw rows whole; the next pa
   await waitFor(async () => (await rawCount()) === 0, 'the old partition compacted', 150_000, 500);
   assert.ok((await blocks()) > 0, 'history blocks hold the hour');
   const r = await h.pool.query<{ n: string; distinct: string }>(
-    `SELECT count(*)::text AS n, count(DISTINCT (cluster_id, series_id, ts, source))::text AS distinct FROM kubepulse.node_history($1, $2)`, [from, to]);
+    `SELECT count(*)::text AS n, count(DISTINCT (cluster_id, node, ts, source))::text AS distinct FROM kubepulse.node_history($1, $2)`, [from, to]);
   assert.equal(Number(r.rows[0].n), seeded, 'every seeded row is in the blocks, once');
   assert.equal(Number(r.rows[0].distinct), seeded, 'no sample twice in the blocks');
   await assertRecovered(since, 'a kill inside a compaction');
