@@ -1,7 +1,8 @@
 // One member of the collector group (docs/GROUP.md): heartbeats its row and renews its leases every
 // heartbeat interval, by the database's clock; recomputes from the member table which nodes of each
 // cluster it scrapes (rendezvous hashing, node-share.ts) and takes a cluster's inventory lease when it is
-// free or ran out and this member is the cluster's pick. When it cannot heartbeat it fences itself on a
+// free or ran out and this member is its target, and hands a lease it holds to the member now meant for it
+// (one joined: leaseTargets() in rendezvous.ts spreads them). When it cannot heartbeat it fences itself on a
 // local monotonic deadline a third of the TTL before its row and leases can expire, so it has stopped
 // collecting before another member can take its share.
 import { randomUUID } from 'node:crypto';
