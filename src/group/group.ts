@@ -1,7 +1,8 @@
 // One member of the collector group (docs/GROUP.md): heartbeats its row and renews its leases every
 // heartbeat interval, by the database's clock; recomputes from the member table which nodes of each
 // cluster it scrapes (rendezvous hashing, node-share.ts) and takes a cluster's inventory lease when it is
-// free or ran out and this member is the cluster's pick. When it cannot heartbeat it fences itself on a
+// free or ran out and this member is its target, and hands a lease it holds to the member now meant for it
+// (one joined: leaseTargets() in rendezvous.ts spreads them). When it cannot heartbeat it fences itself on a
 // local monotonic deadline a third of the TTL before its row and leases can expire, so it has stopped
 // collecting before another member can take its share.
 import { randomUUID } from 'node:crypto';
@@ -10,9 +11,9 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { log } from '../log.js';
 import { heartbeat, leave, type MemberRow } from './membership.js';
-import { releaseAll, renewAndRead, tryAcquire, type Fence, type LeaseRow } from './leases.js';
+import { handOver, releaseAll, renewAndRead, tryAcquire, type Fence, type LeaseRow } from './leases.js';
 import { NodeShare } from './node-share.js';
-import { ownerOf } from './rendezvous.js';
+import { leaseTargets } from './rendezvous.js';
 import type { GroupStatus } from './group-status.js';
 
 export interface GroupOptions {
@@ -142,15 +143,28 @@ export class CollectorGroup {
     const ids = [...this.clusters.values()].map((c) => c.id);
     const leases = new Map((await renewAndRead(this.pool, this.memberId, ids, this.o.ttlMs)).map((l) => [l.clusterId, l]));
     const now = performance.now();
+    const eligibleOf = new Map<string, string[]>();
+    for (const m of members) if (m.alive) for (const c of m.clusters) eligibleOf.set(c, [...(eligibleOf.get(c) ?? []), m.id]);
+    const targets = leaseTargets(eligibleOf);
     for (const [name, c] of this.clusters) {
-      const eligible = members.filter((m) => m.alive && m.clusters.includes(name)).map((m) => m.id);
+      const eligible = eligibleOf.get(name) ?? [];
       c.share.update(eligible, now);
       const lease = leases.get(c.id);
+      const target = targets.get(name);
+      if (lease && lease.holder === this.memberId && lease.expiresInS > 0) {
+        // Held here but meant for another member (one joined): handed over once the member list has been
+        // stable for a grace, so two members whose lists briefly differ do not pass it back and forth.
+        if (target !== undefined && target !== this.memberId && !c.share.settling(now)
+          && await handOver(this.pool, this.memberId, c.id, lease.token, target, this.o.ttlMs)) {
+          leases.set(c.id, { ...lease, holder: target, heldForS: 0, expiresInS: this.o.ttlMs / 1000 });
+          log('group').info({ cluster: name, to: target }, `handed the inventory lease of cluster ${name} over to the member it is meant for`);
+        }
+        continue;
+      }
       const free = !lease || lease.holder === null || lease.expiresInS <= 0;
-      // The cluster's pick takes a free lease; anyone takes one its pick has left untaken for a TTL.
-      const pick = ownerOf(`cluster:${name}`, eligible) === this.memberId;
+      // The cluster's target takes a free lease; anyone takes one its target has left untaken for a TTL.
       const abandoned = lease !== undefined && lease.expiresInS < -this.o.ttlMs / 1000;
-      if (!free || !(pick || abandoned)) continue;
+      if (!free || !(target === this.memberId || abandoned)) continue;
       const got = await tryAcquire(this.pool, this.memberId, c.id, this.o.ttlMs);
       if (!got) continue;
       if (lease?.holder && lease.holder !== this.memberId) this.takeovers++;

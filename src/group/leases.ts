@@ -78,6 +78,22 @@ export async function tryAcquire(pool: pg.Pool, memberId: string, clusterId: num
   return r.rows[0] ? toLease(r.rows[0]) : null;
 }
 
+/**
+ * Hands a lease this member holds (with `token`) straight to another member, with a new token, so the
+ * leases spread when members join: the old holder stops its informers at once, the new one finds the lease
+ * its own at its next heartbeat and lists every kind (which covers what changed in between). False when the
+ * lease was no longer this member's. Not a takeover: nobody lost it.
+ */
+export async function handOver(pool: pg.Pool, memberId: string, clusterId: number, token: string, to: string, ttlMs: number): Promise<boolean> {
+  const r = await pool.query(
+    `UPDATE ${SCHEMA}.collector_lease SET holder = $4, token = token + 1, acquired_at = now(), renewed_at = now(),
+            expires_at = now() + $5 * interval '1 millisecond'
+      WHERE cluster_id = $1 AND holder = $2 AND token = $3 AND expires_at > now()`,
+    [clusterId, memberId, token, to, ttlMs],
+  );
+  return r.rowCount === 1;
+}
+
 /** A member stopping on purpose hands its leases back (the next holder takes them at once, no takeover). */
 export async function releaseAll(pool: pg.Pool, memberId: string): Promise<void> {
   await pool.query(`UPDATE ${SCHEMA}.collector_lease SET holder = NULL, expires_at = now() WHERE holder = $1`, [memberId]);

@@ -50,3 +50,27 @@ export function assign(keys: Iterable<string>, members: readonly string[]): Map<
   }
   return out;
 }
+
+/**
+ * Who should hold each cluster's inventory lease: rendezvous hashing of `cluster:<name>` with a bounded
+ * load, so leases spread over the members instead of piling up where the hash happens to fall (with few
+ * clusters plain hashing often gives one member several while another has none). Clusters in name order,
+ * each to its highest-weight eligible member that holds fewer than ⌈clusters / members⌉, else to its
+ * highest-weight eligible member. Every member computes the same map from the same member list.
+ */
+export function leaseTargets(eligible: ReadonlyMap<string, readonly string[]>): Map<string, string> {
+  const names = [...eligible.keys()].sort();
+  const everyone = new Set(names.flatMap((n) => eligible.get(n)!));
+  const cap = Math.ceil(names.length / Math.max(1, everyone.size));
+  const load = new Map<string, number>();
+  const out = new Map<string, string>();
+  for (const name of names) {
+    const key = `cluster:${name}`;
+    const ranked = [...eligible.get(name)!].sort((a, b) => weight(b, key) - weight(a, key) || (a < b ? -1 : 1));
+    const to = ranked.find((m) => (load.get(m) ?? 0) < cap) ?? ranked[0];
+    if (to === undefined) continue;
+    out.set(name, to);
+    load.set(to, (load.get(to) ?? 0) + 1);
+  }
+  return out;
+}

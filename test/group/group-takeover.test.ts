@@ -168,20 +168,23 @@ test('three members share two clusters, and a member killed with -9 is replaced 
     return r.rowCount === victimNodes.length;
   }, 'every node of the killed member\'s share sampled again', (TAKEOVER_BOUND_S + SLACK_S) * 1000, 100);
   await waitFor(() => settled(rest, nodes), 'the survivors share every node', 20_000);
-  const after = await statuses(rest);
-  const newHolder = (await leaseHolder(leased)).name!;
-  for (const n of rest) {
-    const watches = after.get(n)!.clusters.find((c) => c.name === leased)?.watches.some((w) => w.kind === 'deployment') ?? false;
-    assert.equal(watches, n === newHolder, `${n}: inventory informers only on the new holder`);
-  }
-  assert.equal(after.get(newHolder)!.group!.takeovers >= 1, true, 'the new holder counted its takeover');
+  // The leases settle over the two survivors (one may still be handed to the member meant for it).
+  let newHolder = '';
+  await waitFor(async () => {
+    const after = await statuses(rest);
+    newHolder = (await leaseHolder(leased)).name ?? '';
+    return newHolder !== '' && rest.every((n) => (after.get(n)!.clusters.find((c) => c.name === leased)?.watches.some((w) => w.kind === 'deployment') ?? false) === (n === newHolder));
+  }, `${leased}'s inventory informers only on its new holder`, 20_000);
+  const survivors = await statuses(rest);
+  const taker = rest.find((n) => survivors.get(n)!.group!.takeovers >= 1);
+  assert.ok(taker, 'a survivor counted the takeover');
   // /metrics says the same: two live members, the takeover counted, the lease's age, the nodes owned.
   await waitFor(async () => {
-    const text = await (await fetch(`http://127.0.0.1:${members.get(newHolder)!.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${members.get(taker)!.port}/metrics`)).text();
     return /^kubepulse_group_members 2$/m.test(text) && /^kubepulse_group_takeovers_total [1-9]/m.test(text)
       && new RegExp(`^kubepulse_group_lease_age_seconds\\{cluster="${leased}"\\} \\d`, 'm').test(text)
       && /^kubepulse_group_owned_nodes\{cluster="alpha"\} \d+$/m.test(text) && /^kubepulse_group_fenced 0$/m.test(text);
-  }, 'the group metrics of the new holder', 10_000);
+  }, 'the group metrics of the member that took the lease over', 10_000);
 
   // No node went without samples for longer than the bound around the kill.
   for (const cluster of ['alpha', 'beta']) {
@@ -222,8 +225,10 @@ test('a member paused past its TTL (SIGSTOP) is replaced, fences itself when it 
   // Resumed, it finds its deadline passed: it stops collecting, then heartbeats again and rejoins.
   await waitFor(() => /stops collecting before its share can be taken over/.test(m.output()), 'the resumed member fenced itself', 10_000);
   await waitFor(() => settled(all, nodes), 'the resumed member has a share again', 40_000);
+  // Its old token can never write again: the lease has moved on (it may come back to it by a handover,
+  // with a newer token still).
   const holder = await leaseHolder('beta');
-  assert.notEqual(holder.name, paused, 'the lease stays with the member that took it over');
+  assert.ok(holder.name !== null && BigInt(holder.token) > token, 'the lease is held with a token newer than the paused member\'s');
   await new Promise((r) => setTimeout(r, 3_000));
   assert.equal(await duplicateRows(), 0, 'no sample stored twice across the pause');
 });

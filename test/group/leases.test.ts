@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { useMigratedStore } from '../helpers/store.js';
 import { heartbeat, leave } from '../../src/group/membership.js';
-import { FencedError, fenceCheck, releaseAll, renewAndRead, tryAcquire } from '../../src/group/leases.js';
+import { FencedError, fenceCheck, handOver, releaseAll, renewAndRead, tryAcquire } from '../../src/group/leases.js';
 import { applyInventory, reconcile } from '../../src/store/inventory-writer.js';
 import { namespaceKind } from '../../src/inventory/kinds/namespace.js';
 
@@ -110,4 +110,27 @@ test('a takeover waits for a fenced write that is committing, then that write is
   assert.ok(got, 'b takes the lease once a committed');
   assert.ok(takeoverAt >= committedAt - 50, 'the takeover waited for the commit under the old token');
   assert.ok((await liveNamespaces(c)).includes('slow-from-a'));
+});
+
+test('a holder hands its lease to another member in one step: a new token, no takeover, its own writes fenced', async () => {
+  const c = store.clusterId;
+  const current = (await store.pool.query<{ holder: string | null }>('SELECT holder FROM kubepulse.collector_lease WHERE cluster_id = $1', [c])).rows[0]?.holder;
+  if (current) await releaseAll(store.pool, current);
+  const a = member('a');
+  const b = member('b');
+  const ttl = 5_000;
+  const lease = await tryAcquire(store.pool, a.id, c, ttl);
+  assert.ok(lease);
+  assert.equal(await handOver(store.pool, a.id, c, lease.token, b.id, ttl), true);
+  // b finds it its own at its next heartbeat, with the next token and no takeover counted.
+  const [seen] = await renewAndRead(store.pool, b.id, [c], ttl);
+  assert.equal(seen.holder, b.id);
+  assert.equal(BigInt(seen.token), BigInt(lease.token) + 1n);
+  assert.equal(seen.takeovers, lease.takeovers, 'a handover is no takeover');
+  // a's writes under its old token are refused; a second handover with that token does nothing.
+  await assert.rejects(applyInventory(store.pool, namespaceKind, c, [{ op: 'upsert', obj: ns('after-handover-from-a') }], { fence: (cl) => fenceCheck(cl, { clusterId: c, memberId: a.id, token: lease.token }) }), FencedError);
+  assert.equal(await handOver(store.pool, a.id, c, lease.token, a.id, ttl), false);
+  await applyInventory(store.pool, namespaceKind, c, [{ op: 'upsert', obj: ns('from-b') }], { fence: (cl) => fenceCheck(cl, { clusterId: c, memberId: b.id, token: seen.token }) });
+  assert.ok((await liveNamespaces(c)).includes('from-b'));
+  assert.ok(!(await liveNamespaces(c)).includes('after-handover-from-a'));
 });

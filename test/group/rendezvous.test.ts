@@ -2,7 +2,7 @@
 // and the grace a node taken from a live member waits (pure: no database).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assign, ownerOf } from '../../src/group/rendezvous.js';
+import { assign, leaseTargets, ownerOf } from '../../src/group/rendezvous.js';
 import { NodeShare } from '../../src/group/node-share.js';
 
 const NODES = Array.from({ length: 3000 }, (_, i) => `node-${String(i).padStart(5, '0')}`);
@@ -63,4 +63,28 @@ test('a lone first member owns every node at once', () => {
   const share = new NodeShare(MEMBERS[0], 5_000);
   share.update([MEMBERS[0]], 0);
   for (const n of NODES.slice(0, 100)) assert.equal(share.owns(n, 1), true);
+});
+
+test('inventory leases spread over the members: none holds more than its part while another eligible one has fewer', () => {
+  const clusters = ['alpha', 'beta', 'gamma', 'delta'];
+  const everyone = (ms: string[]) => new Map(clusters.map((c) => [c, ms]));
+  // One member: every lease. A second one joins: two each, whatever the hashes.
+  assert.deepEqual(new Set(leaseTargets(everyone(MEMBERS.slice(0, 1))).values()), new Set([MEMBERS[0]]));
+  const two = leaseTargets(everyone(MEMBERS.slice(0, 2)));
+  for (const m of MEMBERS.slice(0, 2)) assert.equal([...two.values()].filter((x) => x === m).length, 2, `${m} holds 2 of 4`);
+  // Three members, four clusters: at most ⌈4/3⌉ = 2 each, every member at least one.
+  const three = leaseTargets(everyone(MEMBERS));
+  for (const m of MEMBERS) {
+    const n = [...three.values()].filter((x) => x === m).length;
+    assert.ok(n >= 1 && n <= 2, `${m} holds ${n} of 4`);
+  }
+  // The order members are listed in does not matter.
+  assert.deepEqual(leaseTargets(everyone([...MEMBERS].reverse())), three);
+  // A cluster goes only to a member having it in its config, even past the others' part.
+  const restricted = new Map([['alpha', [MEMBERS[0]]], ['beta', [MEMBERS[0]]], ['gamma', MEMBERS]]);
+  const t = leaseTargets(restricted);
+  assert.equal(t.get('alpha'), MEMBERS[0]);
+  assert.equal(t.get('beta'), MEMBERS[0]);
+  assert.notEqual(t.get('gamma'), undefined);
+  assert.deepEqual(leaseTargets(new Map([['alpha', []]])), new Map());
 });

@@ -17,7 +17,7 @@ import { createPool } from '../../src/store/pool.js';
 import { startExternalPostgres, type ExternalPostgres } from './external-pg.js';
 import { REPO_ROOT } from './paths.js';
 import { freePort } from './pg.js';
-import { startTcpRelay, type PartitionMode, type TcpRelay } from './tcp-relay.js';
+import { startTcpRelay, type PartitionMode, type StatementHold, type TcpRelay } from './tcp-relay.js';
 import { waitFor } from './wait.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
@@ -64,6 +64,8 @@ interface GroupMember {
   partition(mode: PartitionMode): void;
   /** Lets it reach the database again. */
   heal(): void;
+  /** Holds its next statements containing `text` (tcp-relay.ts holdWhen): it sits inside them, e.g. mid-COPY. */
+  hold(text: string): StatementHold;
   /** The last 16 KiB of its stdout and stderr (JSON log lines), for failure messages. */
   output(): string;
   /** Its /api/status. */
@@ -233,6 +235,7 @@ function newMember(o: { index: number; dir: string; configFile: string; apiUrl: 
     },
     partition: (mode) => relay.partition(mode),
     heal: () => relay.heal(),
+    hold: (text) => relay.holdWhen(text),
     output: () => out,
     async status() {
       const res = await fetch(`${apiUrl}/api/status`);

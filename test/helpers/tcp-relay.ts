@@ -6,12 +6,26 @@
 // - 'blackhole': nothing passes any more, in either direction, and new connections hang unanswered, as
 //   when packets are silently dropped (only the client's own timeouts notice).
 // heal() lets new connections through again; connections cut or held during the partition stay dead.
+// holdWhen(text) holds a statement instead: the first bytes from the client that contain the text (a
+// statement's SQL, e.g. `FROM STDIN` of a COPY) reach the server, then that connection moves no byte more
+// either way, so the client sits inside that statement (a COPY half sent, a transaction open) while its
+// other connections go on: a test kills it there.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export type PartitionMode = 'refuse' | 'blackhole';
 
+/** A statement held by holdWhen(): resolves once a connection is held; release() ends every held one. */
+export interface StatementHold {
+  held: Promise<void>;
+  /** How many connections it holds now. */
+  count(): number;
+  /** Disarms it and closes the connections it held (the others are left alone). */
+  release(): void;
+}
+
 export interface TcpRelay {
   port: number;
+  holdWhen(text: string): StatementHold;
   partition(mode: PartitionMode): void;
   heal(): void;
   close(): Promise<void>;
@@ -19,6 +33,7 @@ export interface TcpRelay {
 
 export async function startTcpRelay(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpRelay> {
   let mode: PartitionMode | null = null;
+  let hold: { text: string; sockets: Set<Socket>; clients: Set<Socket>; onHeld: () => void } | null = null;
   const open = new Set<Socket>();
   const track = (s: Socket) => {
     open.add(s);
@@ -34,7 +49,20 @@ export async function startTcpRelay(targetPort: number, targetHost = '127.0.0.1'
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    client.pipe(upstream);
+    let held = false;
+    client.on('data', (chunk: Buffer) => {
+      if (held) return;
+      upstream.write(chunk);
+      if (hold && chunk.includes(hold.text)) {
+        held = true;
+        client.pause();
+        upstream.unpipe(client);
+        upstream.pause();
+        hold.sockets.add(client).add(upstream);
+        hold.clients.add(client);
+        hold.onHeld();
+      }
+    });
     upstream.pipe(client);
   });
   await new Promise<void>((resolve, reject) => {
@@ -45,6 +73,20 @@ export async function startTcpRelay(targetPort: number, targetHost = '127.0.0.1'
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     port,
+    holdWhen(text) {
+      let onHeld = (): void => undefined;
+      const held = new Promise<void>((resolve) => (onHeld = resolve));
+      const h = { text, sockets: new Set<Socket>(), clients: new Set<Socket>(), onHeld: () => onHeld() };
+      hold = h;
+      return {
+        held,
+        count: () => [...h.clients].filter((s) => !s.destroyed).length,
+        release() {
+          if (hold === h) hold = null;
+          for (const s of h.sockets) s.destroy();
+        },
+      };
+    },
     partition(m) {
       mode = m;
       for (const s of open) {

@@ -95,3 +95,18 @@ test('a blackhole holds an open connection silent instead of closing it', async 
   assert.equal(closed, false, 'and the connection is not closed');
   s.destroy();
 });
+
+test('holdWhen holds the connection whose bytes contain the text, after passing them, and leaves the others alone', async (t) => {
+  const echo = await echoServer();
+  t.after(() => echo.close());
+  const relay = await startTcpRelay(echo.port);
+  t.after(() => relay.close());
+  const hold = relay.holdWhen('COPY x FROM STDIN');
+  // Other statements pass while the hold is armed; the matching one reaches the server, nothing comes back.
+  assert.equal(await roundTrip(relay.port, 'SELECT 1', 2_000), 'SELECT 1');
+  assert.equal(await roundTrip(relay.port, 'COPY x FROM STDIN', 500), 'silence');
+  await hold.held;
+  assert.equal(await roundTrip(relay.port, 'SELECT 2', 2_000), 'SELECT 2');
+  hold.release();
+  assert.equal(await roundTrip(relay.port, 'COPY x FROM STDIN', 2_000), 'COPY x FROM STDIN', 'released: nothing is held any more');
+});
