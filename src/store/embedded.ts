@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { log, registerSecret } from '../log.js';
 import { PermanentError } from '../supervisor/permanent-error.js';
+import { embeddedServerFlags } from './embedded-settings.js';
 import { claimOwnership, forgetClaim, isAlive, readLiveOwner, rememberClaim, type DataDirOwner, type OwnerClaim } from './embedded-owner.js';
 
 export interface EmbeddedPostgresOptions {
@@ -122,7 +123,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     // with groupadd/useradd when missing) and hands it the data dir.
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', ...(opts.initdbFlags ?? [])],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(opts.postgresFlags ?? [])],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...embeddedServerFlags(), ...(opts.postgresFlags ?? [])],
     onLog,
     onError: (e: unknown) => logger.warn({ err: e }, 'embedded PostgreSQL reported an error'),
   });

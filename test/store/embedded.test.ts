@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PASSWORD_FILE, startEmbeddedPostgres } from '../../src/store/embedded.js';
+import { availableMemoryBytes, embeddedServerFlags, sharedBuffersMiB } from '../../src/store/embedded-settings.js';
 import { freePort } from '../helpers/pg.js';
 
 async function query(url: string, sql: string): Promise<pg.QueryResult<Record<string, unknown>>> {
@@ -28,6 +29,14 @@ test('embedded PostgreSQL: initialises once, keeps its password, survives a stal
     const first = await startEmbeddedPostgres({ dataDir, port: await freePort(), ...FAST });
     const db = await query(first.url, 'SELECT current_database() AS db');
     assert.equal(db.rows[0].db, 'kubepulse');
+    // The server runs with the settings sized for appending metrics (embedded-settings.ts).
+    const settings = await query(first.url, `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout')`);
+    const got: Record<string, string> = Object.fromEntries(settings.rows.map((r) => [String(r.name), `${String(r.setting)} ${String(r.unit)}`]));
+    assert.deepEqual(got, {
+      shared_buffers: `${sharedBuffersMiB(availableMemoryBytes()) * 128} 8kB`,
+      max_wal_size: '4096 MB',
+      checkpoint_timeout: '900 s',
+    });
     await query(first.url, 'CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)');
 
     const pwFile = join(dataDir, PASSWORD_FILE);
@@ -67,4 +76,16 @@ test('embedded PostgreSQL: a non-empty folder that is no cluster is refused with
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+test('embedded PostgreSQL settings: shared buffers an eighth of the memory, from 128 MiB to 1 GiB; checkpoints every 15 minutes', () => {
+  const GiB = 1024 ** 3;
+  assert.equal(sharedBuffersMiB(0.5 * GiB), 128, 'a small container keeps the default');
+  assert.equal(sharedBuffersMiB(4 * GiB), 512);
+  assert.equal(sharedBuffersMiB(64 * GiB), 1024, 'capped: the OS page cache holds the rest');
+  const flags = embeddedServerFlags(4 * GiB);
+  assert.ok(flags.length % 2 === 0 && flags.every((f, i) => (i % 2 === 0 ? f === '-c' : /^[a-z_]+=\S+$/.test(f))));
+  assert.ok(flags.includes('shared_buffers=512MB'));
+  assert.ok(flags.includes('checkpoint_timeout=15min'));
+  assert.ok(availableMemoryBytes() > 0);
 });
