@@ -10,10 +10,14 @@ import type pg from 'pg';
 import { SCHEMA, quoteIdent } from './schema.js';
 
 /**
- * A relation up to this size is counted exactly (~3,000 wide metric rows, well under a ms). At 8 MiB the
- * counts of the current hour's partitions still took ~12 % of PostgreSQL's time at 100 nodes.
+ * A relation up to this size is counted exactly (8 pages: ~100 wide metric rows, microseconds). At 8 MiB
+ * the counts of the current hour's partitions took ~12 % of PostgreSQL's time at 100 nodes; at 1 MiB the
+ * many relations between 64 KiB and 1 MiB (rollup and block partitions, inventory tables, events) still
+ * cost ~100 ms a refresh, every 5 s: ~2 % of a core, a quarter of PostgreSQL's time at 100 nodes
+ * (pg_stat_statements beside the ingest's COPYs). Past this size the planner's density or a page sample
+ * is close enough for a status.
  */
-const EXACT_COUNT_MAX_BYTES = 1024 * 1024;
+const EXACT_COUNT_MAX_BYTES = 64 * 1024;
 /** A sampled estimate reads about this many pages (TABLESAMPLE SYSTEM), at least 1 % of the relation. */
 const SAMPLE_PAGES = 64;
 

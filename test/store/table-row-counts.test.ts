@@ -43,7 +43,7 @@ test('small relations are counted exactly, large ones estimated without reading 
   assert.ok(!c.rowsEstimated.includes('container_sample'));
   assert.equal(c.rows.node_sample, 0, 'a partitioned table without partitions counts 0');
 
-  // One partition past the exact-count size (1 MiB): 10,000 rows of ~600 bytes in another hour.
+  // One partition past the exact-count size (64 KiB): 10,000 rows of ~600 bytes in another hour.
   const big = Date.UTC(2026, 10, 20, 10);
   for (let k = 0; k < 2; k++) await writeMetricRows(store.pool, 'container', containerRows(200, 25, big + k * 25 * 15_000), { partitions });
   const total = 70 + 2 * 200 * 25;
