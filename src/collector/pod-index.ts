@@ -74,6 +74,11 @@ export class PodIndex {
     return this.apiUidByKubeletUid.size > 0;
   }
 
+  /** The uids mapped now (a database follower compares them with the live pods it reads). */
+  uids(): IterableIterator<string> {
+    return this.uidByName.values();
+  }
+
   uidOf(namespace: string, name: string): string | undefined {
     return this.uidByName.get(`${namespace}/${name}`);
   }
