@@ -53,7 +53,7 @@ export interface ClusterStatus {
 }
 
 /** A group member's way to the inventory the cluster's lease holder writes. */
-export interface GroupedTargets {
+interface GroupedTargets {
   pool: pg.Pool;
   /** How often the node and pod changes are read (the group heartbeat). */
   followIntervalMs: number;
