@@ -1,7 +1,7 @@
 // namespace/name → uid of a cluster's live pods: /metrics/resource names pods, the tables key them by uid.
-// Entries follow the pod informer, or in a group member without the lease the database (inventory-follower.ts)
-// (set on add/update, removed on delete or when a relist finds the pod
-// gone), so the index holds the live pods and nothing else however many pods come and go.
+// Entries follow the pod informer, or the database in a group member without the lease
+// (inventory-follower.ts): set on add/update, removed on delete or when a relist or a table read finds the
+// pod gone, so the index holds the live pods and nothing else however many pods come and go.
 //
 // Memory: one map from a flat "namespace/name" string to the uid (the uid string is shared with the
 // informer's map). The first version also kept uid → name for deletes, and its keys were concatenations
