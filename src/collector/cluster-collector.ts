@@ -17,8 +17,10 @@ import { NodeFreshness, staleMessage, type StaleNode } from '../health/node-fres
 import { PodIndex, followPods } from './pod-index.js';
 import { kubeletBodies } from '../metrics/body-pool.js';
 import type { ClusterRole } from '../group/group.js';
+import type pg from 'pg';
+import { InventoryFollower, type InventoryFollowerStatus } from './inventory-follower.js';
 
-/** Kinds a group member runs without the inventory lease: they name its scrape targets (never written). */
+/** Kinds that name the scrape targets: a group member without the lease reads them from the database. */
 const TARGET_KINDS = new Set(['node', 'pod']);
 
 /**
@@ -46,6 +48,15 @@ export interface ClusterStatus {
     newestSampleAt?: string | null; newestSampleAgeS?: number | null;
   }>;
   error: string | null;
+  /** A group member without the cluster's lease: its targets read from the database (inventory-follower.ts). */
+  follower?: InventoryFollowerStatus;
+}
+
+/** A group member's way to the inventory the cluster's lease holder writes. */
+interface GroupedTargets {
+  pool: pg.Pool;
+  /** How often the node and pod changes are read (the group heartbeat). */
+  followIntervalMs: number;
 }
 
 export interface ClusterCollectorDeps {
@@ -55,9 +66,10 @@ export interface ClusterCollectorDeps {
   kinds: KindDef[];
   /**
    * A collector group member: what it does for the cluster comes from applyRole() (nothing until then);
-   * the inventory sink writes only while the member holds the cluster's lease. Absent: everything.
+   * the inventory sink writes only while the member holds the cluster's lease, and without it the nodes and
+   * pods come from the database. Absent: everything.
    */
-  grouped?: boolean;
+  grouped?: GroupedTargets;
 }
 
 const SOURCES: Array<{ source: KubeletSource; key: 'summary_interval' | 'cadvisor_interval' | 'resource_interval' }> = [
@@ -94,6 +106,8 @@ export class ClusterCollector {
   private readonly scraped = new Map<string, number>();
   private role: ClusterRole;
   private enabledKinds: KindDef[] = [];
+  /** Without the lease (group member): the node and pod tables followed instead of watches. */
+  private follower: InventoryFollower | null = null;
 
   constructor(
     readonly config: ClusterConfig,
@@ -110,14 +124,17 @@ export class ClusterCollector {
     for (const name of this.knownNodes.keys()) this.placeNode(name);
     if (!this.conn || this.stopped) return; // connectAndRun starts what the role says
     if (role.inventory && !had) {
-      // Lists every kind into the tables: they were written by the previous holder, and may have missed
-      // what changed between its end and now.
-      for (const inf of this.informers) inf.relistNow();
-      this.startInformers(this.conn, this.enabledKinds.filter((k) => !TARGET_KINDS.has(k.name)));
+      // New informers list every kind into the tables (written by the previous holder, which may have
+      // missed what changed between its end and now). The follower's targets stay until their lists
+      // replace them: no gap in the scrapes.
+      void this.follower?.stop();
+      this.follower = null;
+      this.startInformers(this.conn, this.enabledKinds);
     } else if (!role.inventory && had) {
-      const extra = this.informers.filter((i) => !TARGET_KINDS.has(i.kind.name));
-      this.informers = this.informers.filter((i) => TARGET_KINDS.has(i.kind.name));
-      void Promise.all(extra.map((i) => i.stop()));
+      const informers = this.informers;
+      this.informers = [];
+      void Promise.all(informers.map((i) => i.stop()));
+      this.startFollower();
     }
   }
 
@@ -129,7 +146,7 @@ export class ClusterCollector {
   /** Whether the node's rows are written only where absent (taken over lately from another member). */
   private absentOnly(node: string): boolean {
     const since = this.scraped.get(node);
-    return this.deps.grouped === true && since !== undefined && Date.now() - since < HANDOVER_ABSENT_ONLY_MS;
+    return this.deps.grouped !== undefined && since !== undefined && Date.now() - since < HANDOVER_ABSENT_ONLY_MS;
   }
 
   /** Puts a known node in the schedulers when this member owns it, takes it out otherwise. */
@@ -228,8 +245,9 @@ export class ClusterCollector {
     }
     const enabled = this.deps.kinds.filter((k) => this.config.kinds[k.name] !== false);
     this.enabledKinds = enabled;
-    // Without the inventory lease a group member watches only what names its scrape targets.
-    this.startInformers(conn, this.role.inventory ? enabled : enabled.filter((k) => TARGET_KINDS.has(k.name)));
+    // Without the inventory lease a group member watches nothing: its targets come from the database.
+    if (this.role.inventory) this.startInformers(conn, enabled);
+    else this.startFollower();
     for (const s of this.schedulers.values()) s.start();
     log('collector').info(
       { cluster: this.name, server: conn.server.origin, context: conn.contextName, kinds: enabled.map((k) => k.name), sources: [...this.schedulers.keys()] },
@@ -239,20 +257,68 @@ export class ClusterCollector {
 
   private podFollower: ReturnType<typeof followPods> | null = null;
 
+  /** The pod index and the per-pod rate state follow the pods: a deleted pod leaves both. */
+  private get podCallbacks(): ReturnType<typeof followPods> {
+    return (this.podFollower ??= followPods(this.pods, this.deps.pipeline, this.deps.clusterId));
+  }
+
   private startInformers(conn: ClusterConnection, kinds: KindDef[]): void {
-    // The pod index and the per-pod rate state follow the pod informer: a deleted pod leaves both.
-    const podFollower = (this.podFollower ??= followPods(this.pods, this.deps.pipeline, this.deps.clusterId));
+    const pods = this.podCallbacks;
     for (const kind of kinds) {
       const own = this.config.kinds[kind.name];
-      const inf = new Informer(conn, kind, this.deps.inventory, {
+      // An informer stopped on losing the lease may still deliver a batch: only current ones count.
+      const current = (): boolean => this.informers.includes(inf);
+      const inf: Informer = new Informer(conn, kind, this.targetSink(kind, current), {
         resyncMs: typeof own === 'number' ? own : this.settings.inventory_resync,
         relistMs: this.settings.inventory_relist,
-        onChange: kind.name === 'node' ? (c) => this.onNodeChange(c) : kind.name === 'pod' ? podFollower.onChange : undefined,
-        onGone: kind.name === 'node' ? (uids) => this.onNodesGone(uids) : kind.name === 'pod' ? podFollower.onGone : undefined,
+        onChange: kind.name === 'node' ? (c) => current() && this.onNodeChange(c) : kind.name === 'pod' ? (c) => current() && pods.onChange(c) : undefined,
+        onGone: kind.name === 'node' ? (uids) => current() && this.onNodesGone(uids) : kind.name === 'pod' ? (uids) => current() && pods.onGone(uids) : undefined,
       });
       this.informers.push(inf);
       inf.start();
     }
+  }
+
+  /**
+   * A group member's node and pod informers: after each list, targets the list does not hold are dropped.
+   * They may come from the follower it replaced, which knew objects deleted since (an informer's own gone
+   * list covers only what it saw itself). Outside a group: the sink as it is.
+   */
+  private targetSink(kind: KindDef, current: () => boolean): InventorySink {
+    const sink = this.deps.inventory;
+    if (!this.deps.grouped || !TARGET_KINDS.has(kind.name)) return sink;
+    return {
+      apply: (k, changes) => sink.apply(k, changes),
+      now: () => sink.now(),
+      reconcile: (k, present, listStartedAt) => {
+        if (current()) this.dropAbsent(k.name, new Set(present));
+        return sink.reconcile(k, present, listStartedAt);
+      },
+    };
+  }
+
+  private dropAbsent(kind: string, present: ReadonlySet<string>): void {
+    const known = kind === 'node' ? this.nodeNames.keys() : this.pods.uids();
+    const gone = [...known].filter((uid) => !present.has(uid));
+    if (gone.length === 0) return;
+    if (kind === 'node') this.onNodesGone(gone);
+    else this.podCallbacks.onGone(gone);
+  }
+
+  /** Follows the node and pod tables the cluster's lease holder writes (a group member without the lease). */
+  private startFollower(): void {
+    const g = this.deps.grouped;
+    if (!g || this.follower || this.stopped) return;
+    const pods = this.podCallbacks;
+    this.follower = new InventoryFollower(g.pool, {
+      nodeChanged: (c) => this.onNodeChange(c),
+      nodesGone: (uids) => this.onNodesGone(uids),
+      podChanged: pods.onChange,
+      podsGone: pods.onGone,
+      knownNodeUids: () => this.nodeNames.keys(),
+      knownPodUids: () => this.pods.uids(),
+    }, { clusterId: this.deps.clusterId, cluster: this.name, intervalMs: g.followIntervalMs });
+    this.follower.start();
   }
 
   private onNodeChange(c: InventoryChange): void {
@@ -322,13 +388,14 @@ export class ClusterCollector {
       apiLatencyMs: api?.latencyMs ?? null,
       apiError: this.connectError ?? api?.lastError ?? null,
       version: api?.version ?? null,
-      nodes: nodeInformer?.status.objects ?? 0,
-      pods: podInformer?.status.objects ?? 0,
+      nodes: nodeInformer?.status.objects ?? this.knownNodes.size,
+      pods: podInformer?.status.objects ?? this.pods.size.uids,
       lastSampleAt: this.lastSampleAt?.toISOString() ?? null,
       watches: this.informers.map((i) => ({ ...i.status })),
       scrapes,
       nodesNotReporting: notReporting.slice(0, 100),
       error: this.connectError,
+      ...(this.follower ? { follower: { ...this.follower.status } } : {}),
     };
   }
 
@@ -338,6 +405,7 @@ export class ClusterCollector {
     this.probe?.stop();
     await Promise.all([...this.schedulers.values()].map((s) => s.stop()));
     await Promise.all(this.informers.map((i) => i.stop()));
+    await this.follower?.stop();
     await this.startLoop;
     await this.kubelet?.close();
     await this.conn?.close();

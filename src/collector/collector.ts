@@ -216,7 +216,8 @@ export class Collector {
     }
     const gate = this.group ? () => this.inventoryFence(id) ?? null : undefined;
     const cc = new ClusterCollector(cl, effectiveCollection(this.config, cl), {
-      clusterId: id, inventory: this.inventory.forCluster(id, gate), pipeline: this.pipeline, kinds: ALL_KINDS, grouped: this.group !== null,
+      clusterId: id, inventory: this.inventory.forCluster(id, gate), pipeline: this.pipeline, kinds: ALL_KINDS,
+      grouped: this.group ? { pool: this.db.pool, followIntervalMs: this.config.group.heartbeat_interval } : undefined,
     });
     this.clusters.set(cl.name, cc);
     this.group?.addCluster(cl.name, id);

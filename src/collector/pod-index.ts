@@ -1,6 +1,7 @@
 // namespace/name → uid of a cluster's live pods: /metrics/resource names pods, the tables key them by uid.
-// Entries follow the pod informer (set on add/update, removed on delete or when a relist finds the pod
-// gone), so the index holds the live pods and nothing else however many pods come and go.
+// Entries follow the pod informer, or the database in a group member without the lease
+// (inventory-follower.ts): set on add/update, removed on delete or when a relist or a table read finds the
+// pod gone, so the index holds the live pods and nothing else however many pods come and go.
 //
 // Memory: one map from a flat "namespace/name" string to the uid (the uid string is shared with the
 // informer's map). The first version also kept uid → name for deletes, and its keys were concatenations
@@ -72,6 +73,11 @@ export class PodIndex {
   /** Whether any static pod is known (callers skip the per-row lookups when none is). */
   get hasMirrors(): boolean {
     return this.apiUidByKubeletUid.size > 0;
+  }
+
+  /** The uids mapped now (a database follower compares them with the live pods it reads). */
+  uids(): IterableIterator<string> {
+    return this.uidByName.values();
   }
 
   uidOf(namespace: string, name: string): string | undefined {

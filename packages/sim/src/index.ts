@@ -85,6 +85,8 @@ export interface SimCluster {
   nodes(): Array<{ name: string; address: string; kubeletPort: number; ready: boolean }>;
   /** Pod count and resourceVersion, for tests and logs. */
   stats(): { nodes: number; pods: number; resourceVersion: number; watches: number; apiRestarts: number };
+  /** API requests served so far per caller and call: `<bearer token or cert user> <METHOD> <path>[ watch]` → count. */
+  apiRequests(): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -240,6 +242,7 @@ export async function startSim(o: SimOptions): Promise<SimCluster> {
       world.setNodeReady(n, ready);
     },
     nodes: () => [...world.nodes.values()].map((n) => ({ name: n.name, address: n.address, kubeletPort: n.kubeletPort, ready: n.ready })),
+    apiRequests: () => new Map(api.requests),
     stats: () => ({ nodes: world.nodes.size, pods: world.podsByUid.size, resourceVersion: world.store.resourceVersion, watches: world.store.watcherCount(), apiRestarts: api.restarts }),
     async stop() {
       dynamics.stop();

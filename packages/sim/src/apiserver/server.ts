@@ -114,6 +114,8 @@ export function parseResourcePath(pathname: string): Route | undefined {
 
 export class ApiServer {
   readonly server: Server;
+  /** API requests per caller and call, `<bearer token or cert user> <METHOD> <path>[ watch]` → count. */
+  readonly requests = new Map<string, number>();
   private watches = new Set<ActiveWatch>();
   private pendingTimers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -162,6 +164,9 @@ export class ApiServer {
       sendJson(res, out.status, out.body);
       return;
     }
+    const watching = path.includes('/watch/') || ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
+    const key = `${callerOf(req)} ${method} ${path}${watching ? ' watch' : ''}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     const faults = this.deps.faults;
     if (faults.apiDown(Date.now())) throw serviceUnavailable();
     const d = faults.decide(faults.config.api);
@@ -337,6 +342,12 @@ function verbOf(method: string, route: Route, q: URLSearchParams): string {
 }
 
 /** The common name of a client certificate the cluster CA signed, or undefined. */
+/** Who made a request, for the request counts: its bearer token, else its certificate's user. */
+function callerOf(req: IncomingMessage): string {
+  const auth = req.headers.authorization ?? '';
+  return auth.startsWith('Bearer ') ? auth.slice(7) : clientCertUser(req) ?? '-';
+}
+
 function clientCertUser(req: IncomingMessage): string | undefined {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;
