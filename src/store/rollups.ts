@@ -12,7 +12,7 @@ import { log } from '../log.js';
 import { PartitionManager, partitionRangeFor } from './partitions.js';
 import { RESOLUTIONS, rollupAggregates, rollupTable, type Resolution } from './rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from './schema.js';
-import { sampleTable } from './series-schema.js';
+import { sampleTable, seriesTable } from './series-schema.js';
 import { blockTable, historyFunction } from './history/schema.js';
 
 export interface RollupOptions {
@@ -168,19 +168,29 @@ export class Rollups {
     const attrs = t.attributes.map((x) => quoteIdent(x.column));
     const aggs = rollupAggregates(entity);
     const target = [...groupKeys, '"ts"', ...attrs, '"samples"', ...aggs.map((x) => quoteIdent(x.column))];
+    const aggregate = (x: (typeof aggs)[number]) => (x.fn === 'avg' ? `avg(${quoteIdent(x.source)})::double precision` : `max(${quoteIdent(x.source)})`);
     const select = [
       ...groupKeys,
       `date_bin($3::interval, ts, ${EPOCH})`,
       // Attributes (pod name, node …) are constant per key; max() picks the one value.
       ...attrs.map((x) => `max(${x})`),
       'count(*)::integer',
-      ...aggs.map((x) => (x.fn === 'avg' ? `avg(${quoteIdent(x.source)})::double precision` : `max(${quoteIdent(x.source)})`)),
+      ...aggs.map((x) => aggregate(x)),
     ];
     const groupBy = Array.from({ length: groupKeys.length + 1 }, (_, i) => i + 1).join(', ');
     const updates = target.slice(groupKeys.length + 1).map((c) => `${c} = EXCLUDED.${c}`);
+    // Raw rows are grouped by their integer series id in the sample table, and each group then takes its
+    // keys and attributes from the series table once: the same buckets as grouping the view's rows by their
+    // text keys (a series is one key set, and the view's attributes are the series'), at about half the
+    // cost (no join and no text comparison per row).
+    const fromRaw = `SELECT ${[...groupKeys.map((k) => `r.${k}`), 'a.ts', ...attrs.map((x) => `r.${x}`), 'a.samples', ...aggs.map((_, i) => `a.v${i}`)].join(', ')}
+      FROM (SELECT cluster_id, series_id, date_bin($3::interval, ts, ${EPOCH}) AS ts, count(*)::integer AS samples,
+                   ${aggs.map((x, i) => `${aggregate(x)} AS v${i}`).join(', ')}
+              FROM ${qualified(sampleTable(entity))} WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3) a
+      JOIN ${qualified(seriesTable(entity))} r ON r.cluster_id = a.cluster_id AND r.series_id = a.series_id`;
+    const fromHistory = `SELECT ${select.join(', ')} FROM ${qualified(historyFunction(entity))}($1, $2) GROUP BY ${groupBy}`;
     const sql = `INSERT INTO ${qualified(rollupTable(entity, res))} (${target.join(', ')})
-      SELECT ${select.join(', ')} FROM ${from === 'raw' ? `${qualified(t.table)} WHERE ts >= $1 AND ts < $2` : `${qualified(historyFunction(entity))}($1, $2)`}
-      GROUP BY ${groupBy}
+      ${from === 'raw' ? fromRaw : fromHistory}
       ON CONFLICT (${[...groupKeys, '"ts"'].join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
     this.sqlCache.set(key, sql);
     return sql;
