@@ -16,8 +16,12 @@ import { REPO_ROOT } from '../helpers/paths.js';
 
 const OUT = join(REPO_ROOT, 'docs', 'screenshots');
 const HOUR_MS = 3_600_000;
-/** The node and pod charts over an hour: 10 s buckets, a sample in each (the kubelets' housekeeping period). */
-const FULL_SAMPLE_CHART = 300;
+/**
+ * The node and pod charts over an hour: 360 buckets of 10 s, the kubelets' housekeeping period. The
+ * summary's series have a sample in each, cAdvisor's in every other one (read half as often, as the
+ * default intervals do; the line joins across): at least 150 points is a chart sampled across the hour.
+ */
+const FULL_SAMPLE_CHART = 150;
 /** The overview's per-cluster charts over an hour: 30 s buckets. */
 const FULL_OVERVIEW_CHART = 100;
 
@@ -46,7 +50,7 @@ before(async () => {
     firstMs = r.rows[0].first?.getTime() ?? 0;
     return r.rows[0].pods === pods && r.rows[0].clusters === env.sims.length;
   }, `the inventory's ${pods} pods and both clusters' first samples`, 30_000);
-  await backfillHistory(env.collector, env.sims, firstMs - HOUR_MS - 120_000, firstMs);
+  await backfillHistory(env.collector, env.sims, firstMs - HOUR_MS - 30_000, firstMs);
   // Something for the events and the changes: a pod replaced, a node NotReady for a while (the events
   // page is shot after it is Ready again).
   const east = env.sims[0];

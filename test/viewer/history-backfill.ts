@@ -24,11 +24,13 @@ export interface Backfill {
 }
 
 /**
- * Writes [fromMs, toMs) of every cluster's node, pod and container samples, one scrape of each source
- * per node every `stepMs` (the simulated kubelets take a new sample every 10 s, as kubelets do). Throws
- * when a twin's pods are not the running simulator's (the history would belong to no pod on the pages).
+ * Writes [fromMs, toMs) of every cluster's node, pod and container samples: a summary scrape per node
+ * every `stepMs` (the simulated kubelets take a new sample every 10 s, as kubelets do), a cAdvisor one
+ * every `cadvisorSteps` steps (the default intervals are 15 s and 30 s: cAdvisor's costlier text is read
+ * half as often). Throws when a twin's pods are not the running simulator's (the history would belong
+ * to no pod on the pages).
  */
-export async function backfillHistory(collector: Collector, sims: SimCluster[], fromMs: number, toMs: number, stepMs = 10_000): Promise<Backfill> {
+export async function backfillHistory(collector: Collector, sims: SimCluster[], fromMs: number, toMs: number, stepMs = 10_000, cadvisorSteps = 2): Promise<Backfill> {
   if (!(fromMs < toMs) || !(stepMs > 0)) throw new Error(`backfillHistory: expected from < to and a step > 0, got ${fromMs} … ${toMs} every ${stepMs} ms`);
   const pool = collector.db.pool;
   let nowMs = fromMs;
@@ -55,14 +57,16 @@ export async function backfillHistory(collector: Collector, sims: SimCluster[], 
   const pipeline = new KubeletPipeline(collector.db, null, { now });
   let payloads = 0;
   try {
-    for (nowMs = fromMs; nowMs < toMs; nowMs += stepMs) {
+    for (let step = 0; fromMs + step * stepMs < toMs; step++) {
+      nowMs = fromMs + step * stepMs;
       for (const t of twins) {
         for (const [node, kubelet] of t.kubelets) {
           for (const [source, path] of PATHS) {
+            if (source === 'cadvisor' && step % cadvisorSteps !== 0) continue;
             const res = kubelet.serveBytes(path);
             try {
               if (res.status !== 200) continue; // a Windows node's kubelet serves no cAdvisor
-              await pipeline.ingest({ clusterId: t.clusterId, cluster: t.sim.name, node, source, body: Buffer.from(res.body), scrapedAt: new Date(nowMs), intervalMs: stepMs, summaryCollected: true });
+              await pipeline.ingest({ clusterId: t.clusterId, cluster: t.sim.name, node, source, body: Buffer.from(res.body), scrapedAt: new Date(nowMs), intervalMs: source === 'cadvisor' ? stepMs * cadvisorSteps : stepMs, summaryCollected: true });
               payloads++;
             } finally {
               res.release();

@@ -104,8 +104,12 @@ async function runRefresh(): Promise<void> {
       errorBar.textContent = (e as Error).message;
       errorBar.hidden = false;
     }
-    // Named after what it answered: "kubepulse-refresh samples", "kubepulse-refresh all".
-    performance.measure(`${MARK} ${only ? [...only].sort().join('+') : 'all'}`, `${MARK}-start`);
+    // Named after what it answered: "kubepulse-refresh samples", "kubepulse-refresh all". Recorded (in
+    // DevTools and traces) when made; cleared at once, or a page open for days would keep them all.
+    const name = `${MARK} ${only ? [...only].sort().join('+') : 'all'}`;
+    performance.measure(name, `${MARK}-start`);
+    performance.clearMarks(`${MARK}-start`);
+    performance.clearMeasures(name);
   })();
   await refreshing;
   refreshing = null;
