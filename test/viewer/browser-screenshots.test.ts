@@ -50,7 +50,9 @@ before(async () => {
     firstMs = r.rows[0].first?.getTime() ?? 0;
     return r.rows[0].pods === pods && r.rows[0].clusters === env.sims.length;
   }, `the inventory's ${pods} pods and both clusters' first samples`, 30_000);
-  await backfillHistory(env.collector, env.sims, firstMs - HOUR_MS - 30_000, firstMs);
+  const payloads = await backfillHistory(env.collector, env.sims, firstMs - HOUR_MS - 30_000, firstMs);
+  // Every 10 s a summary of each of the 6 nodes, every 20 s their cAdvisor.
+  assert.ok(payloads >= 6 * 360 * 1.5, `an hour of the 6 nodes' payloads written (${payloads})`);
   // Something for the events and the changes: a pod replaced, a node NotReady for a while (the events
   // page is shot after it is Ready again).
   const east = env.sims[0];

@@ -16,21 +16,14 @@ import type { Collector } from '../../src/collector/collector.js';
 
 const PATHS: Array<[KubeletSource, string]> = [['summary', '/stats/summary'], ['cadvisor', '/metrics/cadvisor']];
 
-/** What was written: payloads ingested per cluster. */
-export interface Backfill {
-  payloads: number;
-  fromMs: number;
-  toMs: number;
-}
-
 /**
  * Writes [fromMs, toMs) of every cluster's node, pod and container samples: a summary scrape per node
  * every `stepMs` (the simulated kubelets take a new sample every 10 s, as kubelets do), a cAdvisor one
  * every `cadvisorSteps` steps (the default intervals are 15 s and 30 s: cAdvisor's costlier text is read
  * half as often). Throws when a twin's pods are not the running simulator's (the history would belong
- * to no pod on the pages).
+ * to no pod on the pages). Answers the number of payloads ingested.
  */
-export async function backfillHistory(collector: Collector, sims: SimCluster[], fromMs: number, toMs: number, stepMs = 10_000, cadvisorSteps = 2): Promise<Backfill> {
+export async function backfillHistory(collector: Collector, sims: SimCluster[], fromMs: number, toMs: number, stepMs = 10_000, cadvisorSteps = 2): Promise<number> {
   if (!(fromMs < toMs) || !(stepMs > 0)) throw new Error(`backfillHistory: expected from < to and a step > 0, got ${fromMs} … ${toMs} every ${stepMs} ms`);
   const pool = collector.db.pool;
   let nowMs = fromMs;
@@ -82,5 +75,5 @@ export async function backfillHistory(collector: Collector, sims: SimCluster[], 
       t.world.stop();
     }
   }
-  return { payloads, fromMs, toMs };
+  return payloads;
 }
