@@ -72,19 +72,30 @@ class ChartView {
 
   update({ res, lines, unit, markers }: ChartInput): void {
     const points = lines.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
-    this.el.dataset.resolution = res.resolution;
-    this.el.dataset.table = res.table;
-    this.el.dataset.points = String(points);
-    this.head.className = `res res-${res.resolution}`;
-    this.head.textContent = res.resolution === 'raw' ? `raw · ${res.bucketS}s` : `${res.resolution} rollup`;
-    this.range = [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000];
-    this.el.dataset.from = res.from;
-    this.el.dataset.to = res.to;
-    this.data = [res.ts, ...lines.map((l) => l.values)] as uPlot.AlignedData;
-    this.markers = (markers ?? []).filter((m) => m.t >= this.range[0] && m.t <= this.range[1]);
-    this.el.dataset.markers = String(this.markers.length);
-    this.el.dataset.markerLabels = this.markers.map((m) => m.label).join('|');
+    const range: [number, number] = [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000];
+    const data = [res.ts, ...lines.map((l) => l.values)] as uPlot.AlignedData;
+    const shown = (markers ?? []).filter((m) => m.t >= range[0] && m.t <= range[1]);
     const shape = points === 0 ? 'empty' : JSON.stringify(lines.map((l) => [l.label, l.color, l.dash, res.ts.length < 40]));
+    // A live update that brings the same samples, markers and nearly the same range (the window moved on
+    // by less than 1% of its span, under a few pixels) leaves the plot as drawn: no redraw, no DOM write.
+    // The next answer with a change draws the latest range.
+    const moved = Math.max(Math.abs(range[0] - this.range[0]), Math.abs(range[1] - this.range[1]));
+    const same = shape === this.shape && this.plot !== null && moved < (range[1] - range[0]) / 100
+      && sameData(data, this.data) && sameMarkers(shown, this.markers);
+    if (same) return;
+    this.range = range;
+    this.data = data;
+    this.markers = shown;
+    // Attributes and texts written only when they change: an unchanged write still invalidates style.
+    setAttrs(this.el, {
+      'data-resolution': res.resolution, 'data-table': res.table, 'data-points': String(points), 'data-from': res.from, 'data-to': res.to,
+      'data-markers': String(shown.length), 'data-marker-labels': shown.map((m) => m.label).join('|'),
+    });
+    const head = res.resolution === 'raw' ? `raw · ${res.bucketS}s` : `${res.resolution} rollup`;
+    if (this.head.textContent !== head) {
+      this.head.className = `res res-${res.resolution}`;
+      this.head.textContent = head;
+    }
     if (shape === this.shape) {
       this.plot?.setData(this.data);
       return;
@@ -102,6 +113,7 @@ class ChartView {
     requestAnimationFrame(() => {
       if (this.shape !== shape || this.plot) return;
       const plot = new uPlot({ ...opts, width: Math.max(300, plotEl.clientWidth || 520) }, this.data, plotEl);
+      keepEqualLegendTexts(plotEl);
       this.plot = plot;
       this.resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, plotEl.clientWidth), height: 190 }));
       this.resize.observe(plotEl);
@@ -126,7 +138,7 @@ class ChartView {
         y: {
           range: (_u, _min, max) => {
             this.ticks = yTicks(unit, max);
-            this.el.dataset.yTicks = this.ticks.labels.join('|');
+            setAttrs(this.el, { 'data-y-ticks': this.ticks.labels.join('|') });
             return [0, this.ticks.top];
           },
         },
@@ -153,6 +165,7 @@ class ChartView {
 
   /** Each marker as a vertical line across the plot with its label at the top. */
   private drawMarkers(u: uPlot): void {
+    if (this.markers.length === 0) return; // most charts: no font to set, no state to save
     const g = u.ctx;
     const { left, top, width, height } = u.bbox;
     g.save();
@@ -191,6 +204,47 @@ class ChartView {
     this.plot = null;
     this.resize = null;
   }
+}
+
+const NODE_VALUE = Object.getOwnPropertyDescriptor(Node.prototype, 'nodeValue')!;
+
+/**
+ * uPlot writes every legend value at every setData, most of them unchanged ("–" while the cursor is
+ * elsewhere); Chromium treats an equal write as new text and lays the page out again. Each legend text
+ * node gets a nodeValue that leaves an equal value alone.
+ */
+function keepEqualLegendTexts(plotEl: HTMLElement): void {
+  for (const cell of plotEl.querySelectorAll('.u-legend .u-value')) {
+    const text = cell.firstChild;
+    if (!text) continue;
+    Object.defineProperty(text, 'nodeValue', {
+      get: () => NODE_VALUE.get!.call(text) as string | null,
+      set: (v: string | null) => {
+        if (NODE_VALUE.get!.call(text) !== v) NODE_VALUE.set!.call(text, v);
+      },
+    });
+  }
+}
+
+/** Sets the attributes that differ from the element's (an equal write would still invalidate its style). */
+function setAttrs(el: HTMLElement, attrs: Record<string, string>): void {
+  for (const [k, v] of Object.entries(attrs)) if (el.getAttribute(k) !== v) el.setAttribute(k, v);
+}
+
+/** Whether two charts' data are equal, value by value (an answer's arrays are new objects every time). */
+function sameData(a: uPlot.AlignedData, b: uPlot.AlignedData): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
+}
+
+function sameMarkers(a: Marker[], b: Marker[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.t === b[i].t && m.label === b[i].label && m.color === b[i].color);
 }
 
 /** The charts of a page, kept by title across refreshes: an update patches each in place. */

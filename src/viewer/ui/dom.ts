@@ -42,8 +42,11 @@ function pct(p: number | null | undefined): string {
   return p === null || p === undefined || !Number.isFinite(p) ? '–' : `${p.toFixed(p < 10 ? 1 : 0)}%`;
 }
 
+/** One formatter for every count: toLocaleString builds a new one per call (slow in table cells). */
+const COUNT = new Intl.NumberFormat('en-US');
+
 export function count(n: number | null | undefined): string {
-  return n === null || n === undefined ? '–' : n.toLocaleString('en-US');
+  return n === null || n === undefined ? '–' : COUNT.format(n);
 }
 
 export function age(iso: string | null | undefined, nowMs = Date.now()): string {

@@ -13,10 +13,17 @@ import { eventsPage, workloadsPage } from './page-misc.js';
 import { hpasPage, storagePage } from './page-storage.js';
 import { bindSearchKey, searchBox } from './search.js';
 
+/** What a live event says changed: new samples, inventory (change log) rows, clusters' API health. */
+export type LiveKind = 'samples' | 'inventory' | 'health';
+
 export interface PageView {
   title: string;
   el: HTMLElement;
-  refresh(): Promise<void>;
+  /**
+   * Brings the page up to date. `only`: the live events since the last refresh, when nothing else asked
+   * for one (a page may skip the requests whose answers those cannot change); absent: everything.
+   */
+  refresh(only?: ReadonlySet<LiveKind>): Promise<void>;
 }
 
 const PAGES: Record<string, () => PageView> = {
@@ -67,28 +74,50 @@ let view: PageView | null = null;
 let viewKey = '';
 let refreshing: Promise<void> | null = null;
 let again = false;
+/** The live events a coming refresh answers; null: a refresh of everything (a new page, the timer, a reconnect). */
+let pending: Set<LiveKind> | null = null;
 
-async function refresh(): Promise<void> {
+/** Marks each refresh in the browser's User Timing (DevTools' timings; bench/viewer-live.ts reads them). */
+const MARK = 'kubepulse-refresh';
+
+/** Asks for a refresh answering these live events (none given: a refresh of everything). */
+function refresh(kinds?: Iterable<LiveKind>): Promise<void> {
+  if (!kinds) pending = null;
+  else if (pending) for (const k of kinds) pending.add(k);
+  return runRefresh();
+}
+
+async function runRefresh(): Promise<void> {
   if (refreshing) {
     again = true; // coalesce bursts of live events into one more refresh
     return refreshing;
   }
   const v = view;
+  const only = pending;
+  pending = new Set();
   refreshing = (async () => {
+    performance.mark(`${MARK}-start`);
     try {
-      await v?.refresh();
+      await v?.refresh(only ?? undefined);
       errorBar.hidden = true;
     } catch (e) {
       errorBar.textContent = (e as Error).message;
       errorBar.hidden = false;
     }
+    // Named after what it answered: "kubepulse-refresh samples", "kubepulse-refresh all". Recorded (in
+    // DevTools and traces) when made; cleared at once, or a page open for days would keep them all.
+    const name = `${MARK} ${only ? [...only].sort().join('+') : 'all'}`;
+    performance.measure(name, `${MARK}-start`);
+    performance.clearMarks(`${MARK}-start`);
+    performance.clearMeasures(name);
   })();
   await refreshing;
   refreshing = null;
-  if (again && v === view) {
+  if (again) {
     again = false;
-    await new Promise((r) => setTimeout(r, 300));
-    void refresh();
+    // Another page came meanwhile: draw it now; the same page: a little later, after the burst.
+    if (v === view) await new Promise((r) => setTimeout(r, 300));
+    void runRefresh();
   }
 }
 
@@ -114,13 +143,18 @@ function connectLive(): void {
   let lastMs = 0;
   // Inventory changes show within a second; new samples (at 5,000 nodes some node reports every moment)
   // redraw at most every 5 s, well inside one collection interval.
-  const soon = (minGapMs: number) => (): void => {
+  let kinds: Set<LiveKind> | null = new Set();
+  const soon = (minGapMs: number, kind?: LiveKind) => (): void => {
+    if (kind) kinds?.add(kind);
+    else kinds = null;
     if (timer) return;
     const wait = Math.max(250, minGapMs - (Date.now() - lastMs));
     timer = setTimeout(() => {
       timer = null;
       lastMs = Date.now();
-      void refresh();
+      const these = kinds;
+      kinds = new Set();
+      void refresh(these ?? undefined);
     }, wait);
   };
   es.addEventListener('open', () => {
@@ -128,8 +162,8 @@ function connectLive(): void {
     liveDot.textContent = 'live';
   });
   es.addEventListener('hello', soon(0)); // after a reconnect, catch up
-  es.addEventListener('samples', soon(5000));
-  for (const ev of ['inventory', 'health']) es.addEventListener(ev, soon(1000));
+  es.addEventListener('samples', soon(5000, 'samples'));
+  for (const ev of ['inventory', 'health'] as const) es.addEventListener(ev, soon(1000, ev));
   es.addEventListener('error', () => {
     liveDot.className = 'live off';
     liveDot.textContent = 'reconnecting';

@@ -149,17 +149,26 @@ export function nodePage(): PageView {
     drawn.set(part, json);
     return true;
   };
+  /** The node's object as last fetched. */
+  let last: NodeDetail | null = null;
   return {
     title: `Node ${name}`,
     el,
-    async refresh() {
-      const [n, main, net, evs] = await Promise.all([
-        api<NodeDetail>('/api/node', { cluster, name }),
-        api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...rangeParams() }),
-        api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...rangeParams() }),
-        api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, ...rangeParams(), limit: 100 }),
+    async refresh(only) {
+      // New samples alone change the charts and the pods' usage, not the node's object or its events.
+      const inventory = !only || only.has('inventory') || !last;
+      // Every answer first (the pods table's too), then the whole page patched at once: one style, layout
+      // and paint per update, the charts' redraws in the same frame.
+      const range = rangeParams();
+      const [n, main, net, evs, showPods] = await Promise.all([
+        inventory ? api<NodeDetail>('/api/node', { cluster, name }) : last!,
+        api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...range }),
+        api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...range }),
+        inventory ? api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, ...range, limit: 100 }) : null,
+        pods.fetchReload(),
       ]);
-      if (changed('events', [evs, evs.map((e) => age(e.lastTime))])) morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this node ${rangeText()}`)]));
+      last = n;
+      if (evs && changed('events', [evs, evs.map((e) => age(e.lastTime))])) morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this node ${rangeText()}`)]));
       if (changed('info', n)) morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
           kv('CPU', `${cpu(n.allocatable.cpuMillicores)} allocatable of ${cpu(n.capacity.cpuMillicores)}`), kv('memory', `${bytes(n.allocatable.memoryBytes)} of ${bytes(n.capacity.memoryBytes)}`),
@@ -176,7 +185,7 @@ export function nodePage(): PageView {
         }),
         ...chartsOf(net),
       ]);
-      await pods.reload();
+      showPods();
     },
   };
 }

@@ -1,7 +1,7 @@
 // A virtualized, server-paged table: only the rows in view (plus a margin) are in the DOM, whatever the
 // total (150,000 pods render as ~60 rows); pages of rows are fetched on demand and cached while the
 // query (filters and sort) stays the same.
-import { h, morph } from './dom.js';
+import { count, h, morph } from './dom.js';
 
 export type SortDir = 'asc' | 'desc';
 
@@ -106,20 +106,39 @@ export class VTable<R> {
 
   /** Forget cached pages (new data arrived) and redraw what is in view. */
   async reload(): Promise<void> {
-    this.generation++;
-    const keep = this.pages;
-    this.pages = new Map();
+    (await this.fetchReload())();
+  }
+
+  /**
+   * A reload in two steps: fetches the page in view now and answers the function that shows it, so a page
+   * can apply its table together with its other answers (one style, layout and paint for the whole update).
+   * The rows already shown stay until then: no flicker on live updates.
+   */
+  async fetchReload(): Promise<() => void> {
+    const gen = ++this.generation;
     this.loading.clear();
-    // Keep showing the old rows until the new ones arrive: no flicker on live updates.
-    const first = this.firstVisiblePage();
-    await this.load(first, keep);
+    const page = this.firstVisiblePage();
+    let got: Page<R>;
+    try {
+      got = await this.fetchPage(page * PAGE, PAGE);
+    } catch (e) {
+      return () => {
+        if (gen === this.generation) this.setText(this.countEl, `error: ${(e as Error).message}`);
+      };
+    }
+    return () => {
+      if (gen !== this.generation) return;
+      this.total = got.total;
+      this.pages = new Map([[page, got.rows]]);
+      this.draw();
+    };
   }
 
   private firstVisiblePage(): number {
     return Math.floor(Math.floor(this.scrollTop / ROW_PX) / PAGE);
   }
 
-  private async load(page: number, fallback?: Map<number, R[]>): Promise<void> {
+  private async load(page: number): Promise<void> {
     if (this.loading.has(page)) return;
     this.loading.add(page);
     const gen = this.generation;
@@ -129,13 +148,17 @@ export class VTable<R> {
       this.total = p.total;
       this.pages.set(page, p.rows);
     } catch (e) {
-      this.countEl.textContent = `error: ${(e as Error).message}`;
-      if (fallback) this.pages = fallback;
+      this.setText(this.countEl, `error: ${(e as Error).message}`);
       return;
     } finally {
       this.loading.delete(page);
     }
     this.draw();
+  }
+
+  /** Writes a text only when it differs: an equal write still replaces the text node and dirties layout. */
+  private setText(el: HTMLElement, text: string): void {
+    if (el.textContent !== text) el.textContent = text;
   }
 
   /** The row elements in the DOM by row index, with the row each shows (null: a loading placeholder). */
@@ -146,8 +169,9 @@ export class VTable<R> {
    * (morph) when its data changed, so live updates keep scroll position, hover and text selection.
    */
   private draw(): void {
-    this.spacer.style.height = `${this.total * ROW_PX}px`;
-    this.countEl.textContent = `${this.total.toLocaleString('en-US')} rows`;
+    const height = `${this.total * ROW_PX}px`;
+    if (this.spacer.style.height !== height) this.spacer.style.height = height;
+    this.setText(this.countEl, `${count(this.total)} rows`);
     const empty = this.total === 0 && this.opts.empty !== undefined;
     if (empty) morph(this.emptyEl, this.opts.empty!());
     this.emptyEl.hidden = !empty;
