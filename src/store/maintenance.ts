@@ -78,6 +78,12 @@ export interface MaintenanceOptions {
   changeLogPurge?: ChangeLogPurgeOptions;
   /** The change_log step reads the whole log before the cutoff: it runs at most this often (default 1 h). */
   changeLogEveryMs?: number;
+  /** The series purge scans every series table: at most this often (default 1 h). */
+  seriesPurgeEveryMs?: number;
+  /** Series of pods and nodes gone for less than this stay (late rows may still name them; default 1 h). */
+  seriesGoneGraceMs?: number;
+  /** Batch ids (metric_batch, the writer's duplicate guard) older than this go (default BATCH_ID_KEEP_MS, 1 day). */
+  batchIdKeepMs?: number;
 }
 
 export interface MaintenanceReport {
@@ -92,6 +98,8 @@ export interface MaintenanceReport {
   purgedChangeLog: Record<string, number>;
   /** collector_status rows deleted past [retention] status_history. */
   purgedStatusRows: number;
+  /** Owed rollup hours (rollup_pending) dropped unrecomputed as past the raw retention, since start. */
+  droppedRollupPending: number;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
   compaction: CompactionReport | null;
   error: string | null;
@@ -114,7 +122,7 @@ export class StoreMaintenance {
       if (!(v > 0)) throw new Error(`retention ${k} must be a positive duration, got ${v}`);
     }
     this.partitions = opts.partitions ?? new PartitionManager(pool);
-    this.rollups = new Rollups(pool, { ...opts.rollups, rawPartitions: this.partitions });
+    this.rollups = new Rollups(pool, { rawRetentionMs: opts.retentionMs.raw, ...opts.rollups, rawPartitions: this.partitions });
     this.blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
     const compactAfterMs = opts.retentionMs.compact_after;
     this.compactor = compactAfterMs === undefined ? null
@@ -129,7 +137,7 @@ export class StoreMaintenance {
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
     const report: MaintenanceReport = {
-      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, compaction: null, error: null,
+      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, droppedRollupPending: 0, compaction: null, error: null,
     };
     // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
     let lockHolder: pg.PoolClient | undefined;
@@ -158,6 +166,7 @@ export class StoreMaintenance {
       await this.partitions.ensureAhead(rawTables, nowMs);
       for (const r of RESOLUTIONS) await this.rollups.partitionsOf(r).ensureAhead(ENTITIES.map((e) => rollupTable(e, r)), nowMs);
       report.rollupRows = await this.rollups.run(nowMs);
+      report.droppedRollupPending = this.rollups.droppedPendingHours;
       // After the rollups: the compactor only takes partitions both rollups are done with.
       if (this.compactor) report.compaction = await this.compactor.run(nowMs);
       const retention: Record<string, number> = {};
@@ -170,9 +179,9 @@ export class StoreMaintenance {
         const perTable = Object.fromEntries(ENTITIES.map((e) => [rollupTable(e, r), ms]));
         report.droppedPartitions.push(...(await this.rollups.partitionsOf(r).applyRetention(perTable, nowMs)));
       }
-      await pruneBatchIds(this.pool, nowMs);
-      if (nowMs - this.seriesPurgedAt >= SERIES_PURGE_EVERY_MS) {
-        report.purgedSeries = await purgeGoneSeries(this.pool, nowMs - SERIES_GONE_GRACE_MS);
+      await pruneBatchIds(this.pool, nowMs, this.opts.batchIdKeepMs);
+      if (nowMs - this.seriesPurgedAt >= (this.opts.seriesPurgeEveryMs ?? SERIES_PURGE_EVERY_MS)) {
+        report.purgedSeries = await purgeGoneSeries(this.pool, nowMs - (this.opts.seriesGoneGraceMs ?? SERIES_GONE_GRACE_MS));
         this.seriesPurgedAt = nowMs;
         if (Object.keys(report.purgedSeries).length) log('store').info({ purged: report.purgedSeries }, 'purged the series of gone pods and nodes');
       }
