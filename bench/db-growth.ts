@@ -38,6 +38,7 @@ import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { createPool } from '../src/store/pool.js';
 import { StoreMaintenance, maintenanceRetention } from '../src/store/maintenance.js';
 import { BATCH_ID_KEEP_MS } from '../src/store/metric-copy.js';
+import { DAY_MS } from '../src/store/partitions.js';
 import { qualified } from '../src/store/schema.js';
 
 const MINUTES = Number(process.env.KUBEPULSE_GROWTH_MINUTES ?? 70);
@@ -58,6 +59,8 @@ const HOUR_MS = 3_600_000;
 const RAW_FLOOR_MS = 15 * 60_000;
 /** After an hour boundary: rollups settle (2 min), a maintenance pass compacts and purges series, autovacuum (1 min naptime) follows. */
 const HOURLY_TURNOVER_MS = 8 * 60_000;
+/** The least churn before the first hour boundary whose series purge starts the steady part. */
+const FIRST_CYCLE_MS = Number(process.env.KUBEPULSE_GROWTH_FIRST_CYCLE_MIN ?? 20) * 60_000;
 const MIB = 2 ** 20;
 /** The [retention] keys of plain tables (deleted rows): the others drop partitions. */
 const PLAIN_WINDOWS = ['inventory_deleted', 'events', 'change_log', 'status_history'] as const;
@@ -144,6 +147,7 @@ export async function run(): Promise<Figures> {
   const maintenance = new StoreMaintenance(collector.db.pool, {
     partitions: collector.db.partitions!, retentionMs: maintenanceRetention(cfg.retention), intervalMs: MAINTENANCE_EVERY_MS,
     changeLogEveryMs: HOUR_MS / SCALE, seriesPurgeEveryMs: HOUR_MS / SCALE, seriesGoneGraceMs: HOUR_MS / SCALE, batchIdKeepMs: BATCH_ID_KEEP_MS / SCALE,
+    reindexEveryMs: DAY_MS / SCALE,
   });
   collector.db.maintenance = maintenance;
   maintenance.start();
@@ -177,11 +181,12 @@ export async function run(): Promise<Figures> {
   }
 
   // The steady part: every scaled window of the plain tables has passed (plus two maintenance passes and
-  // autovacuum's naptime), and so has the series purge after the first hour boundary with at least 50 min of
-  // churn before it (the space it frees then holds most of an hour's series, which the next hour refills).
+  // autovacuum's naptime), and so has the series purge after the first hour boundary with at least
+  // FIRST_CYCLE_MS of churn before it: the space that purge frees is then refilled by the next hour's series
+  // (the method gives both lengths: the steady part must not outlast the first cycle's freed space).
   const longest = Math.max(...PLAIN_WINDOWS.map((k) => cfg.retention[k]));
-  const turnover = Math.ceil((started + 50 * 60_000) / HOUR_MS) * HOUR_MS + HOURLY_TURNOVER_MS - started;
-  const steadyS = Math.max(longest + 2 * MAINTENANCE_EVERY_MS + 60_000, turnover) / 1000;
+  const boundary = Math.ceil((started + FIRST_CYCLE_MS) / HOUR_MS) * HOUR_MS;
+  const steadyS = Math.max(longest + 2 * MAINTENANCE_EVERY_MS + 60_000, boundary + HOURLY_TURNOVER_MS - started) / 1000;
   const after = samples.filter((x) => x.tS >= steadyS);
   if (after.length < 10) {
     throw new Error(`the steady part (past ${steadyS.toFixed(0)} s) has ${after.length} samples: run longer (KUBEPULSE_GROWTH_MINUTES=${MINUTES}) so it has at least 10`);
@@ -206,8 +211,8 @@ export async function run(): Promise<Figures> {
       value,
       unit: 'MiB/day',
       method: `collector on ${NODES} simulated nodes x ${PODS_PER_NODE} pods, a pod replaced every ${CHURN_MS} ms (defaults: summary 15 s, cadvisor 30 s), ${MINUTES} min; `
-        + `every time window divided by ${SCALE} (a day becomes ${(86_400 / SCALE).toFixed(0)} s): [retention] ${windows(cfg.retention)} (raw kept at least ${RAW_FLOOR_MS / 60_000} min: its hourly partitions are compacted first, as at the real window), the maintenance loop's hourly periods (change-log pass, series purge and grace) ${(HOUR_MS / SCALE / 1000).toFixed(2)} s, batch ids ${(BATCH_ID_KEEP_MS / SCALE / 1000).toFixed(0)} s; maintenance every ${MAINTENANCE_EVERY_MS / 1000} s, autovacuum as migration 015 sets it (no VACUUM of the bench's own: ${last.autovacuums} autovacuum runs on the plain tables). `
-        + `Value: least-squares slope of the plain tables' total size (heap, indexes, TOAST) over the steady part — ${after.length} samples from ${steadyS.toFixed(0)} s, when every scaled window and the first hour boundary's compaction and series purge had passed — per day. `
+        + `every time window divided by ${SCALE} (a day becomes ${(86_400 / SCALE).toFixed(0)} s): [retention] ${windows(cfg.retention)} (raw kept at least ${RAW_FLOOR_MS / 60_000} min: its hourly partitions are compacted first, as at the real window), the maintenance loop's hourly periods (change-log pass, series purge and grace) ${(HOUR_MS / SCALE / 1000).toFixed(2)} s, batch ids ${(BATCH_ID_KEEP_MS / SCALE / 1000).toFixed(0)} s, the daily index rebuild of change_log and the series tables ${(DAY_MS / SCALE / 1000).toFixed(0)} s; maintenance every ${MAINTENANCE_EVERY_MS / 1000} s, autovacuum as migration 015 sets it (no VACUUM of the bench's own: ${last.autovacuums} autovacuum runs on the plain tables). `
+        + `Value: least-squares slope of the plain tables' total size (heap, indexes, TOAST) over the steady part — ${after.length} samples from ${steadyS.toFixed(0)} s to the end, when every scaled window and the compaction and series purge of the first hour boundary (${((boundary - started) / 60_000).toFixed(0)} min of churn before it, more than the steady part's ${((MINUTES * 60 - steadyS) / 60).toFixed(0)} min) had passed — per day. `
         + `Conversion: rows are written per real second whatever the windows and retention removes as many once its window has passed, so what still grows in the steady part grows per real second: the slope × 86,400 s is the MiB/day at the real windows; the windows set only the level kept (rate × window). `
         + `Level: plain tables ${mib(total(first.plain))} → ${mib(total(last.plain))} MiB over the steady part (live rows ${mib(total(first.live))} → ${mib(total(last.live))}); of the live rows, the retention windows hold ${mib(windowHeld)} MiB here, about ${mib(levelReal)} MiB with the live objects at the real windows (× ${SCALE}); the series tables ${mib(seriesTotal(last.plain))} MiB (an hour's turnover here, compact_after + ~2 h at the real windows). `
         + `Largest growers in the steady part, file (live rows): ${growers.map((g) => `${g.t} ${g.d.toFixed(1)} (${g.live.toFixed(1)})`).join(', ')} MiB/day; change_log's indexes ${mib(first.indexes.get('change_log') ?? 0)} → ${mib(last.indexes.get('change_log') ?? 0)} MiB. `

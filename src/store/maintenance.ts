@@ -1,7 +1,8 @@
 // Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
 // rollups caught up, raw partitions past the raw window compacted into history blocks (history/compactor.ts),
 // retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs
-// (events past their own), superseded change_log rows past theirs, the status history past its own. Runs never overlap; a failed run is logged and the
+// (events past their own), superseded change_log rows past theirs, the status history past its own, and once a day
+// the indexes of change_log and the series tables rebuilt (index-rebuild.ts). Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
 import type { Config } from '../config/schema.js';
@@ -20,6 +21,7 @@ import { blockTable } from './history/schema.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 import { sampleTable } from './series-schema.js';
+import { rebuildIndexes, rebuiltTables, type IndexRebuild } from './index-rebuild.js';
 
 /** The session advisory lock a maintenance pass holds, so collectors sharing a database take turns. */
 const MAINTENANCE_LOCK = 0x6b706d6e;
@@ -84,6 +86,11 @@ export interface MaintenanceOptions {
   seriesGoneGraceMs?: number;
   /** Batch ids (metric_batch, the writer's duplicate guard) older than this go (default BATCH_ID_KEEP_MS, 1 day). */
   batchIdKeepMs?: number;
+  /**
+   * The indexes of change_log and the series tables are rebuilt this often, the first time one period
+   * after start (default 1 day; index-rebuild.ts says why).
+   */
+  reindexEveryMs?: number;
 }
 
 export interface MaintenanceReport {
@@ -98,6 +105,8 @@ export interface MaintenanceReport {
   purgedChangeLog: Record<string, number>;
   /** collector_status rows deleted past [retention] status_history. */
   purgedStatusRows: number;
+  /** Index bytes before and after, per table whose indexes this pass rebuilt (index-rebuild.ts). */
+  reindexed: Record<string, IndexRebuild>;
   /** Owed rollup hours (rollup_pending) dropped unrecomputed as past the raw retention, since start. */
   droppedRollupPending: number;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
@@ -116,6 +125,7 @@ export class StoreMaintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<MaintenanceReport> | undefined;
   private changeLogDueMs = -Infinity;
+  private reindexDueMs: number | undefined;
 
   constructor(private readonly pool: pg.Pool, private readonly opts: MaintenanceOptions) {
     for (const [k, v] of Object.entries(opts.retentionMs)) {
@@ -137,7 +147,7 @@ export class StoreMaintenance {
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
     const report: MaintenanceReport = {
-      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, droppedRollupPending: 0, compaction: null, error: null,
+      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, reindexed: {}, droppedRollupPending: 0, compaction: null, error: null,
     };
     // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
     let lockHolder: pg.PoolClient | undefined;
@@ -189,6 +199,14 @@ export class StoreMaintenance {
       // Its primary key leads with `at`: the delete reads only the rows it removes, so it can run every pass.
       if (this.opts.retentionMs.status_history !== undefined) {
         report.purgedStatusRows = await pruneStatusRows(this.pool, this.opts.retentionMs.status_history, nowMs);
+      }
+      // Last: the deletes above are what leaves the pages a rebuild packs.
+      const reindexEveryMs = this.opts.reindexEveryMs ?? DAY_MS;
+      this.reindexDueMs ??= nowMs + reindexEveryMs;
+      if (nowMs >= this.reindexDueMs) {
+        this.reindexDueMs = nowMs + reindexEveryMs;
+        report.reindexed = await rebuildIndexes(this.pool, rebuiltTables());
+        log('store').info({ reindexed: report.reindexed }, 'rebuilt the indexes of change_log and the series tables');
       }
     } catch (err) {
       report.error = (err as Error).message;
