@@ -1,11 +1,12 @@
 // Database size growth in steady state, under pod churn, with retention applied: the collector (in this
 // process) on a 100-node simulated cluster (a child process; KUBEPULSE_GROWTH_NODES scales it) replacing a
-// pod every KUBEPULSE_GROWTH_CHURN_MS (default 200 ms), for KUBEPULSE_GROWTH_MINUTES (default 70).
+// pod every KUBEPULSE_GROWTH_CHURN_MS (default 200 ms), for KUBEPULSE_GROWTH_MINUTES (by default until 20 min
+// of steady part, below: 50 to 110 min depending on the hour it starts).
 //
 // A steady state needs every retention window to have passed once; at the real windows (30 days) that takes
 // a month. So every time window is divided by the same factor KUBEPULSE_GROWTH_SCALE (default 2880: a day
 // becomes 30 s): the [retention] keys (set on the parsed config, below the 1 h the config file allows) and
-// the maintenance loop's own periods (change-log pass, series purge and its grace, batch-id keep). What the
+// the maintenance loop's own periods (change-log pass, series purge and its grace, batch-id keep, index rebuild). What the
 // collector writes per second (samples, churn, status rows) is unchanged. Retention is left to the
 // collector's own maintenance loop and PostgreSQL's autovacuum (no VACUUM of the bench's own).
 //
@@ -41,7 +42,6 @@ import { BATCH_ID_KEEP_MS } from '../src/store/metric-copy.js';
 import { DAY_MS } from '../src/store/partitions.js';
 import { qualified } from '../src/store/schema.js';
 
-const MINUTES = Number(process.env.KUBEPULSE_GROWTH_MINUTES ?? 70);
 const CHURN_MS = Number(process.env.KUBEPULSE_GROWTH_CHURN_MS ?? 200);
 const NODES = Number(process.env.KUBEPULSE_GROWTH_NODES ?? 100);
 const SCALE = Number(process.env.KUBEPULSE_GROWTH_SCALE ?? 2880);
@@ -154,11 +154,14 @@ export async function run(): Promise<Figures> {
   // A generous connect timeout: on a shared, loaded machine the server can be busy for a while.
   const pool = createPool(pgServer.url, { max: 2, connectionTimeoutMs: 120_000 });
   const started = Date.now();
+  const boundary = Math.ceil((started + FIRST_CYCLE_MS) / HOUR_MS) * HOUR_MS;
+  const runMs = process.env.KUBEPULSE_GROWTH_MINUTES ? Number(process.env.KUBEPULSE_GROWTH_MINUTES) * 60_000 : boundary + HOURLY_TURNOVER_MS + 20 * 60_000 - started;
+  const MINUTES = Math.round(runMs / 60_000);
   const samples: Array<{ tS: number; s: Sizes }> = [];
   let maintenanceErrors = 0;
   try {
     try {
-      while (Date.now() - started < MINUTES * 60_000) {
+      while (Date.now() - started < runMs) {
         await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
         if (maintenance.lastReport?.error) maintenanceErrors++;
         samples.push({ tS: (Date.now() - started) / 1000, s: await sizes(pool) });
@@ -185,7 +188,6 @@ export async function run(): Promise<Figures> {
   // FIRST_CYCLE_MS of churn before it: the space that purge frees is then refilled by the next hour's series
   // (the method gives both lengths: the steady part must not outlast the first cycle's freed space).
   const longest = Math.max(...PLAIN_WINDOWS.map((k) => cfg.retention[k]));
-  const boundary = Math.ceil((started + FIRST_CYCLE_MS) / HOUR_MS) * HOUR_MS;
   const steadyS = Math.max(longest + 2 * MAINTENANCE_EVERY_MS + 60_000, boundary + HOURLY_TURNOVER_MS - started) / 1000;
   const after = samples.filter((x) => x.tS >= steadyS);
   if (after.length < 10) {
@@ -212,12 +214,12 @@ export async function run(): Promise<Figures> {
       unit: 'MiB/day',
       method: `collector on ${NODES} simulated nodes x ${PODS_PER_NODE} pods, a pod replaced every ${CHURN_MS} ms (defaults: summary 15 s, cadvisor 30 s), ${MINUTES} min; `
         + `every time window divided by ${SCALE} (a day becomes ${(86_400 / SCALE).toFixed(0)} s): [retention] ${windows(cfg.retention)} (raw kept at least ${RAW_FLOOR_MS / 60_000} min: its hourly partitions are compacted first, as at the real window), the maintenance loop's hourly periods (change-log pass, series purge and grace) ${(HOUR_MS / SCALE / 1000).toFixed(2)} s, batch ids ${(BATCH_ID_KEEP_MS / SCALE / 1000).toFixed(0)} s, the daily index rebuild of change_log and the series tables ${(DAY_MS / SCALE / 1000).toFixed(0)} s; maintenance every ${MAINTENANCE_EVERY_MS / 1000} s, autovacuum as migration 015 sets it (no VACUUM of the bench's own: ${last.autovacuums} autovacuum runs on the plain tables). `
-        + `Value: least-squares slope of the plain tables' total size (heap, indexes, TOAST) over the steady part — ${after.length} samples from ${steadyS.toFixed(0)} s to the end, when every scaled window and the compaction and series purge of the first hour boundary (${((boundary - started) / 60_000).toFixed(0)} min of churn before it, more than the steady part's ${((MINUTES * 60 - steadyS) / 60).toFixed(0)} min) had passed — per day. `
+        + `Value: least-squares slope of the plain tables' total size (heap, indexes, TOAST) over the steady part — ${after.length} samples from ${steadyS.toFixed(0)} s to the end, when every scaled window and the compaction and series purge of the first hour boundary (${((boundary - started) / 60_000).toFixed(0)} min of churn before it, more than the steady part's ${((runMs / 1000 - steadyS) / 60).toFixed(0)} min) had passed — per day. `
         + `Conversion: rows are written per real second whatever the windows and retention removes as many once its window has passed, so what still grows in the steady part grows per real second: the slope × 86,400 s is the MiB/day at the real windows; the windows set only the level kept (rate × window). `
         + `Level: plain tables ${mib(total(first.plain))} → ${mib(total(last.plain))} MiB over the steady part (live rows ${mib(total(first.live))} → ${mib(total(last.live))}); of the live rows, the retention windows hold ${mib(windowHeld)} MiB here, about ${mib(levelReal)} MiB with the live objects at the real windows (× ${SCALE}); the series tables ${mib(seriesTotal(last.plain))} MiB (an hour's turnover here, compact_after + ~2 h at the real windows). `
         + `Largest growers in the steady part, file (live rows): ${growers.map((g) => `${g.t} ${g.d.toFixed(1)} (${g.live.toFixed(1)})`).join(', ')} MiB/day; change_log's indexes ${mib(first.indexes.get('change_log') ?? 0)} → ${mib(last.indexes.get('change_log') ?? 0)} MiB. `
         + `Partitioned tables (raw samples, rollups, history blocks) fill at ${fill.toFixed(0)} MiB/day and are dropped whole past their retention (partitions 1 h to 7 d wide, real windows ${windows(real)}): bounded by construction, not in the value. `
-        + `About ${Math.round((MINUTES * 60_000) / CHURN_MS)} pods replaced; database ${mib(last.database)} MiB at the end; ${maintenanceErrors} samples saw a failed maintenance pass.`,
+        + `About ${Math.round(runMs / CHURN_MS)} pods replaced; database ${mib(last.database)} MiB at the end; ${maintenanceErrors} samples saw a failed maintenance pass.`,
     },
   };
 }
