@@ -57,8 +57,14 @@ const HOUR_MS = 3_600_000;
  * window (7 days) never does. It changes nothing else: the partition's rows stay an hour at least anyway.
  */
 const RAW_FLOOR_MS = 15 * 60_000;
-/** After an hour boundary: rollups settle (2 min), a maintenance pass compacts and purges series, autovacuum (1 min naptime) follows. */
+/**
+ * The hour's turnover — the rollups settle (2 min), then one maintenance pass compacts the hour and purges
+ * its series, which takes minutes (retention waits meanwhile, so the plain tables swell and shrink back) —
+ * is over at the first sample after a pass that started past the boundary and purged series; the steady
+ * part starts AUTOVACUUM_LAG_MS later (autovacuum's naptime: the purge's space becomes reusable).
+ */
 const HOURLY_TURNOVER_MS = 8 * 60_000;
+const AUTOVACUUM_LAG_MS = 60_000;
 /** The least churn before the first hour boundary whose series purge starts the steady part. */
 const FIRST_CYCLE_MS = Number(process.env.KUBEPULSE_GROWTH_FIRST_CYCLE_MIN ?? 20) * 60_000;
 const MIB = 2 ** 20;
@@ -159,11 +165,14 @@ export async function run(): Promise<Figures> {
   const MINUTES = Math.round(runMs / 60_000);
   const samples: Array<{ tS: number; s: Sizes }> = [];
   let maintenanceErrors = 0;
+  let turnoverS = Infinity;
   try {
     try {
       while (Date.now() - started < runMs) {
         await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
-        if (maintenance.lastReport?.error) maintenanceErrors++;
+        const report = maintenance.lastReport;
+        if (report?.error) maintenanceErrors++;
+        if (turnoverS === Infinity && report && report.at.getTime() >= boundary && Object.keys(report.purgedSeries).length) turnoverS = (Date.now() - started) / 1000;
         samples.push({ tS: (Date.now() - started) / 1000, s: await sizes(pool) });
         if (process.env.KUBEPULSE_GROWTH_TRACE === '1') {
           const last = samples.at(-1)!.s;
@@ -188,7 +197,7 @@ export async function run(): Promise<Figures> {
   // FIRST_CYCLE_MS of churn before it: the space that purge frees is then refilled by the next hour's series
   // (the method gives both lengths: the steady part must not outlast the first cycle's freed space).
   const longest = Math.max(...PLAIN_WINDOWS.map((k) => cfg.retention[k]));
-  const steadyS = Math.max(longest + 2 * MAINTENANCE_EVERY_MS + 60_000, boundary + HOURLY_TURNOVER_MS - started) / 1000;
+  const steadyS = Math.max((longest + 2 * MAINTENANCE_EVERY_MS + AUTOVACUUM_LAG_MS) / 1000, turnoverS + AUTOVACUUM_LAG_MS / 1000);
   const after = samples.filter((x) => x.tS >= steadyS);
   if (after.length < 10) {
     throw new Error(`the steady part (past ${steadyS.toFixed(0)} s) has ${after.length} samples: run longer (KUBEPULSE_GROWTH_MINUTES=${MINUTES}) so it has at least 10`);
