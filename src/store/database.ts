@@ -23,6 +23,11 @@ export interface DatabaseStatus {
   writeLatencyMs: number | null;
   rows: Record<string, number>;
   rowsEstimated: string[];
+  /**
+   * Hours owed a rollup (late rows, a replay) dropped unrecomputed since start, as past [retention] raw
+   * (store/rollups.ts): their buckets keep what was there before the late rows came.
+   */
+  rollupHoursDropped: number;
 }
 
 export interface DatabaseOptions {
@@ -140,6 +145,7 @@ export class Database {
       writeLatencyMs: r.writeLatencyMs,
       rows: {},
       rowsEstimated: [],
+      rollupHoursDropped: this.maintenance?.rollups.droppedPendingHours ?? 0,
     };
     if (r.state === 'closed') return base;
     try {

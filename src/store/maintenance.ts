@@ -1,7 +1,8 @@
 // Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
 // rollups caught up, raw partitions past the raw window compacted into history blocks (history/compactor.ts),
 // retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs
-// (events past their own), superseded change_log rows past theirs, the status history past its own. Runs never overlap; a failed run is logged and the
+// (events past their own), superseded change_log rows past theirs, the status history past its own, and once a day
+// the indexes of change_log and the series tables rebuilt (index-rebuild.ts). Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
 import type { Config } from '../config/schema.js';
@@ -20,6 +21,7 @@ import { blockTable } from './history/schema.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 import { sampleTable } from './series-schema.js';
+import { rebuildIndexes, rebuiltTables, type IndexRebuild } from './index-rebuild.js';
 
 /** The session advisory lock a maintenance pass holds, so collectors sharing a database take turns. */
 const MAINTENANCE_LOCK = 0x6b706d6e;
@@ -78,6 +80,17 @@ export interface MaintenanceOptions {
   changeLogPurge?: ChangeLogPurgeOptions;
   /** The change_log step reads the whole log before the cutoff: it runs at most this often (default 1 h). */
   changeLogEveryMs?: number;
+  /** The series purge scans every series table: at most this often (default 1 h). */
+  seriesPurgeEveryMs?: number;
+  /** Series of pods and nodes gone for less than this stay (late rows may still name them; default 1 h). */
+  seriesGoneGraceMs?: number;
+  /** Batch ids (metric_batch, the writer's duplicate guard) older than this go (default BATCH_ID_KEEP_MS, 1 day). */
+  batchIdKeepMs?: number;
+  /**
+   * The indexes of change_log and the series tables are rebuilt this often, the first time one period
+   * after start (default 1 day; index-rebuild.ts says why).
+   */
+  reindexEveryMs?: number;
 }
 
 export interface MaintenanceReport {
@@ -92,6 +105,10 @@ export interface MaintenanceReport {
   purgedChangeLog: Record<string, number>;
   /** collector_status rows deleted past [retention] status_history. */
   purgedStatusRows: number;
+  /** Index bytes before and after, per table whose indexes this pass rebuilt (index-rebuild.ts). */
+  reindexed: Record<string, IndexRebuild>;
+  /** Owed rollup hours (rollup_pending) dropped unrecomputed as past the raw retention, since start. */
+  droppedRollupPending: number;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
   compaction: CompactionReport | null;
   error: string | null;
@@ -108,13 +125,14 @@ export class StoreMaintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<MaintenanceReport> | undefined;
   private changeLogDueMs = -Infinity;
+  private reindexDueMs: number | undefined;
 
   constructor(private readonly pool: pg.Pool, private readonly opts: MaintenanceOptions) {
     for (const [k, v] of Object.entries(opts.retentionMs)) {
       if (!(v > 0)) throw new Error(`retention ${k} must be a positive duration, got ${v}`);
     }
     this.partitions = opts.partitions ?? new PartitionManager(pool);
-    this.rollups = new Rollups(pool, { ...opts.rollups, rawPartitions: this.partitions });
+    this.rollups = new Rollups(pool, { rawRetentionMs: opts.retentionMs.raw, ...opts.rollups, rawPartitions: this.partitions });
     this.blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
     const compactAfterMs = opts.retentionMs.compact_after;
     this.compactor = compactAfterMs === undefined ? null
@@ -129,7 +147,7 @@ export class StoreMaintenance {
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
     const report: MaintenanceReport = {
-      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, compaction: null, error: null,
+      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, reindexed: {}, droppedRollupPending: 0, compaction: null, error: null,
     };
     // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
     let lockHolder: pg.PoolClient | undefined;
@@ -158,6 +176,7 @@ export class StoreMaintenance {
       await this.partitions.ensureAhead(rawTables, nowMs);
       for (const r of RESOLUTIONS) await this.rollups.partitionsOf(r).ensureAhead(ENTITIES.map((e) => rollupTable(e, r)), nowMs);
       report.rollupRows = await this.rollups.run(nowMs);
+      report.droppedRollupPending = this.rollups.droppedPendingHours;
       // After the rollups: the compactor only takes partitions both rollups are done with.
       if (this.compactor) report.compaction = await this.compactor.run(nowMs);
       const retention: Record<string, number> = {};
@@ -170,9 +189,9 @@ export class StoreMaintenance {
         const perTable = Object.fromEntries(ENTITIES.map((e) => [rollupTable(e, r), ms]));
         report.droppedPartitions.push(...(await this.rollups.partitionsOf(r).applyRetention(perTable, nowMs)));
       }
-      await pruneBatchIds(this.pool, nowMs);
-      if (nowMs - this.seriesPurgedAt >= SERIES_PURGE_EVERY_MS) {
-        report.purgedSeries = await purgeGoneSeries(this.pool, nowMs - SERIES_GONE_GRACE_MS);
+      await pruneBatchIds(this.pool, nowMs, this.opts.batchIdKeepMs);
+      if (nowMs - this.seriesPurgedAt >= (this.opts.seriesPurgeEveryMs ?? SERIES_PURGE_EVERY_MS)) {
+        report.purgedSeries = await purgeGoneSeries(this.pool, nowMs - (this.opts.seriesGoneGraceMs ?? SERIES_GONE_GRACE_MS));
         this.seriesPurgedAt = nowMs;
         if (Object.keys(report.purgedSeries).length) log('store').info({ purged: report.purgedSeries }, 'purged the series of gone pods and nodes');
       }
@@ -180,6 +199,14 @@ export class StoreMaintenance {
       // Its primary key leads with `at`: the delete reads only the rows it removes, so it can run every pass.
       if (this.opts.retentionMs.status_history !== undefined) {
         report.purgedStatusRows = await pruneStatusRows(this.pool, this.opts.retentionMs.status_history, nowMs);
+      }
+      // Last: the deletes above are what leaves the pages a rebuild packs.
+      const reindexEveryMs = this.opts.reindexEveryMs ?? DAY_MS;
+      this.reindexDueMs ??= nowMs + reindexEveryMs;
+      if (nowMs >= this.reindexDueMs) {
+        this.reindexDueMs = nowMs + reindexEveryMs;
+        report.reindexed = await rebuildIndexes(this.pool, rebuiltTables());
+        log('store').info({ reindexed: report.reindexed }, 'rebuilt the indexes of change_log and the series tables');
       }
     } catch (err) {
       report.error = (err as Error).message;

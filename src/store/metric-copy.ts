@@ -118,7 +118,10 @@ const HEAD_SQL = `WITH b AS (INSERT INTO ${SCHEMA}.metric_batch (id) SELECT $1::
  * the batch's range is recorded for the next rollup pass (rollups.ts), in the transaction of its rows.
  */
 const LATE_MS = 90_000;
-const RECORD_LATE_SQL = `INSERT INTO ${SCHEMA}.rollup_pending (entity, from_ts, to_ts) VALUES ($1, $2, $3)`;
+// One row per (entity, hour) however many batches mark it: the table stays bounded (migration 015). The
+// new version tells a rollup pass that read the row before this mark to leave it for the next pass.
+const RECORD_LATE_SQL = `INSERT INTO ${SCHEMA}.rollup_pending (entity, hour) SELECT $1, unnest($2::timestamptz[])
+  ON CONFLICT (entity, hour) DO UPDATE SET version = EXCLUDED.version, noted_at = EXCLUDED.noted_at`;
 
 /**
  * How long a batch id is remembered. A retry comes within seconds; a spool replay after an unanswered
@@ -128,8 +131,8 @@ const RECORD_LATE_SQL = `INSERT INTO ${SCHEMA}.rollup_pending (entity, from_ts, 
 export const BATCH_ID_KEEP_MS = 86_400_000;
 
 /** Forgets batch ids older than BATCH_ID_KEEP_MS (store maintenance); returns how many. */
-export async function pruneBatchIds(pool: pg.Pool, nowMs = Date.now()): Promise<number> {
-  const r = await pool.query(`DELETE FROM ${SCHEMA}.metric_batch WHERE written_at < $1`, [new Date(nowMs - BATCH_ID_KEEP_MS)]);
+export async function pruneBatchIds(pool: pg.Pool, nowMs = Date.now(), keepMs = BATCH_ID_KEEP_MS): Promise<number> {
+  const r = await pool.query(`DELETE FROM ${SCHEMA}.metric_batch WHERE written_at < $1`, [new Date(nowMs - keepMs)]);
   return r.rowCount ?? 0;
 }
 
@@ -204,10 +207,8 @@ async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entit
       await client.query('ROLLBACK');
       return { inserted: 0, duplicates: rows.length };
     }
-    const span = timeSpan(rows);
-    if (span.min < Date.now() - LATE_MS) {
-      await client.query(RECORD_LATE_SQL, [entity, new Date(span.min), new Date(span.max)]);
-    }
+    const owed = lateHours(rows, Date.now() - LATE_MS);
+    if (owed.length) await client.query(RECORD_LATE_SQL, [entity, owed]);
     let inserted = 0;
     if (verdict.fresh.length) {
       const [r, i] = pick(rows, ids, verdict.fresh);
@@ -259,6 +260,19 @@ async function insertAbsent(client: pg.PoolClient, plan: EntityPlan, rows: Metri
 }
 
 const ANALYZE_STAGE_ROWS = 200;
+
+/**
+ * The hours (their starts, ascending: concurrent writers lock the rows in one order) of the rows sampled
+ * before `lateBeforeMs`: the hours a rollup pass may already have passed.
+ */
+export function lateHours(rows: MetricRow[], lateBeforeMs: number): Date[] {
+  const hours = new Set<number>();
+  for (const row of rows) {
+    const ms = timeOf(row.ts);
+    if (ms < lateBeforeMs) hours.add(Math.floor(ms / 3_600_000) * 3_600_000);
+  }
+  return [...hours].sort((a, b) => a - b).map((h) => new Date(h));
+}
 
 function timeSpan(rows: MetricRow[]): { min: number; max: number } {
   let min = Infinity;

@@ -3,9 +3,10 @@
 // delay (a kubelet's sample reaches us up to an interval after its time). A bucket is always recomputed
 // whole from the raw rows and upserted, so re-running is idempotent and the rollup equals the aggregate
 // of the raw rows. Samples stored later than the look-back (a spool replay, a backlog) had their time
-// range recorded in rollup_pending by the writer (metric-copy.ts); each run recomputes the buckets of
-// those ranges that it had already passed — from the history blocks too where an hour was compacted — and
-// deletes the records, so a long-range chart has no hole for an outage.
+// hours marked in rollup_pending by the writer (metric-copy.ts; one row per entity and hour, so bounded);
+// each run recomputes the buckets of those hours that it had already passed — from the history blocks too
+// where an hour was compacted — and deletes the marks, so a long-range chart has no hole for an outage.
+// Marks past the raw retention have nothing left to aggregate: they are dropped and counted.
 import type pg from 'pg';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../metrics/definitions.js';
 import { log } from '../log.js';
@@ -35,6 +36,8 @@ export interface RollupOptions {
   windowMs?: Partial<Record<Resolution['name'], number>>;
   /** Partition manager of the raw tables (to find where raw data starts). */
   rawPartitions?: PartitionManager;
+  /** [retention] raw: owed hours older than this have no raw rows or blocks left and are dropped. Left out, kept. */
+  rawRetentionMs?: number;
 }
 
 const DEFAULT_LOOKBACK = { '1m': 2 * 60_000, '1h': 0 };
@@ -46,6 +49,8 @@ export class Rollups {
   private readonly partitions = new Map<string, PartitionManager>();
   private readonly raw: PartitionManager;
   private readonly sqlCache = new Map<string, string>();
+  /** Owed hours dropped unrecomputed since start, as past the raw retention (the maintenance report shows it). */
+  droppedPendingHours = 0;
 
   constructor(private readonly pool: pg.Pool, private readonly opts: RollupOptions = {}) {
     this.raw = opts.rawPartitions ?? new PartitionManager(pool);
@@ -62,7 +67,7 @@ export class Rollups {
    * ranges not passed yet are covered by that). Returns buckets written per rollup table.
    */
   async run(nowMs = Date.now()): Promise<Record<string, number>> {
-    const written = await this.rollupPending();
+    const written = await this.rollupPending(nowMs);
     for (const entity of ENTITIES) {
       for (const res of RESOLUTIONS) {
         const n = await this.catchUp(entity, res, nowMs);
@@ -74,19 +79,29 @@ export class Rollups {
   }
 
   /**
-   * Recomputes the buckets of the recorded late ranges that catchUp had passed (the rest it reaches
-   * itself), then forgets the records read. Returns buckets written per rollup table.
+   * Recomputes the buckets of the hours owed (rollup_pending) that catchUp had passed (the rest it reaches
+   * itself), then forgets the rows read — unless a batch marked one again meanwhile (its version changed):
+   * that one waits for the next pass. Hours whose raw rows and blocks are past `rawRetentionMs` are dropped
+   * first, unrecomputed (nothing is left to aggregate), and counted in `droppedPendingHours`.
+   * Returns buckets written per rollup table.
    */
-  async rollupPending(): Promise<Record<string, number>> {
-    const pending = await this.pool.query<{ id: string; entity: Entity; from_ts: Date; to_ts: Date }>(
-      `SELECT id, entity, from_ts, to_ts FROM ${SCHEMA}.rollup_pending ORDER BY id LIMIT ${PENDING_PER_RUN}`,
+  async rollupPending(nowMs = Date.now()): Promise<Record<string, number>> {
+    if (this.opts.rawRetentionMs !== undefined) {
+      const gone = await this.pool.query(`DELETE FROM ${SCHEMA}.rollup_pending WHERE hour < $1`, [new Date(alignDown(nowMs - this.opts.rawRetentionMs, 3_600_000))]);
+      if (gone.rowCount) {
+        this.droppedPendingHours += gone.rowCount;
+        log('store').warn({ hours: gone.rowCount, rawRetentionMs: this.opts.rawRetentionMs }, 'late rows owed a rollup are past the raw retention: dropped unrolled');
+      }
+    }
+    const pending = await this.pool.query<{ entity: Entity; hour: Date; version: string }>(
+      `SELECT entity, hour, version FROM ${SCHEMA}.rollup_pending ORDER BY hour, entity LIMIT ${PENDING_PER_RUN}`,
     );
     if (pending.rowCount === 0) return {};
     const done = await this.pool.query<{ rollup_table: string; done_until: Date }>(`SELECT rollup_table, done_until FROM ${SCHEMA}.rollup_state`);
     const doneUntil = new Map(done.rows.map((r) => [r.rollup_table, r.done_until.getTime()]));
     const written: Record<string, number> = {};
     for (const entity of ENTITIES) {
-      const ranges = mergeRanges(pending.rows.filter((r) => r.entity === entity).map((r) => [r.from_ts.getTime(), r.to_ts.getTime()]));
+      const ranges = mergeRanges(pending.rows.filter((r) => r.entity === entity).map((r) => [r.hour.getTime(), r.hour.getTime() + 3_599_999]));
       for (const res of RESOLUTIONS) {
         const table = rollupTable(entity, res);
         const until = doneUntil.get(table);
@@ -98,7 +113,11 @@ export class Rollups {
         }
       }
     }
-    await this.pool.query(`DELETE FROM ${SCHEMA}.rollup_pending WHERE id = ANY($1::bigint[])`, [pending.rows.map((r) => r.id)]);
+    await this.pool.query(
+      `DELETE FROM ${SCHEMA}.rollup_pending p USING unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS d(entity, hour, version)
+        WHERE p.entity = d.entity AND p.hour = d.hour AND p.version = d.version`,
+      [pending.rows.map((r) => r.entity), pending.rows.map((r) => r.hour), pending.rows.map((r) => r.version)],
+    );
     return written;
   }
 
@@ -197,8 +216,11 @@ export class Rollups {
   }
 }
 
-/** Late ranges handled per run (a long outage's replay records many; the next runs take the rest). */
-const PENDING_PER_RUN = 10_000;
+/**
+ * Owed (entity, hour) rows handled per run, oldest first; the next runs take the rest. The table holds at
+ * most entities × hours of raw retention rows (1,176 at the default 7 days), so a handful of runs.
+ */
+const PENDING_PER_RUN = 500;
 
 /** Pure: [from, to] ranges (inclusive) merged where they overlap or touch, sorted. */
 export function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {

@@ -140,14 +140,13 @@ const FIXED_TABLES: DocTable[] = [
     ],
   },
   {
-    table: 'rollup_pending', key: ['id'],
-    description: 'Time ranges of metric rows stored later than the rollups could take them (a spool replay after an outage, a backlog): the next rollup pass recomputes their buckets and deletes the rows.',
+    table: 'rollup_pending', key: ['entity', 'hour'],
+    description: 'Hours of metric rows stored later than the rollups could take them (a spool replay after an outage, a backlog), one row per entity and hour however many batches: the next rollup pass recomputes their buckets and deletes the rows; hours past the raw retention are dropped unrecomputed (nothing is left to aggregate).',
     columns: [
-      { column: 'id', type: 'bigint', description: 'Identity.' },
       { column: 'entity', type: 'text', description: 'The metric entity (node, pod, container, …).' },
-      { column: 'from_ts', type: 'timestamptz', description: 'Earliest sample time of the late batch.' },
-      { column: 'to_ts', type: 'timestamptz', description: 'Latest sample time of the late batch.' },
-      { column: 'noted_at', type: 'timestamptz', description: 'When the batch was stored.' },
+      { column: 'hour', type: 'timestamptz', description: 'Start of the hour owed a rollup.' },
+      { column: 'version', type: 'bigint', description: 'Changes on every late batch of the hour: a pass deletes the row only if unchanged since it read it.' },
+      { column: 'noted_at', type: 'timestamptz', description: 'When a late batch last marked the hour.' },
     ],
   },
   {

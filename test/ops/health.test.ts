@@ -24,7 +24,7 @@ function report(o: { down?: string[]; notReporting?: Array<{ node: string; sourc
     clusters: [cluster('east'), cluster('west')] as ClusterStatus[],
     database: {
       state: o.db ?? 'connected', embedded: false, url: 'postgres://u:****@h/db', lastError: o.db === 'unreachable' ? 'connect ECONNREFUSED' : null,
-      writeLatencyMs: 4, rows: {}, rowsEstimated: [], rowsPerSecond: 100, queueRows: 10, queueMaxRows: 1000,
+      writeLatencyMs: 4, rows: {}, rowsEstimated: [], rollupHoursDropped: 0, rowsPerSecond: 100, queueRows: 10, queueMaxRows: 1000,
       spool: { segments: o.spoolBytes ? 1 : 0, bytes: o.spoolBytes ?? 0, maxBytes: 1000, records: 0, oldestAgeMs: o.spoolBytes ? 3000 : null, inventoryPending: false, droppedMetricBatches: 0, droppedMetricRows: o.dropped ?? 0, droppedInventoryRecords: 0, droppedInventoryChanges: 0, relistsPending: [], appended: 0, dir: '/s', replay: { replayedRecords: 0, replayedMetricRows: 0, skippedRecords: 0, lastError: null } },
       dataDir: null, partitionsAhead: 2,
     },
