@@ -4,7 +4,8 @@
 // with exactly the columns the table had, so every reader keeps its SQL; inserting into the view works too
 // (an INSTEAD OF trigger resolves the series), for ad-hoc loads and tests. Like schema.ts these functions
 // only draft SQL: migrations 009 and 010 are the frozen text that made the tables (009 from an earlier
-// version of these functions, in git history with its generator); the declarations check
+// version of these functions, in git history with its generator; series_id_sequence turned series_id's
+// identity into a sequence default, as seriesTableDdl drafts it now); the declarations check
 // (migrations/declarations.ts) compares the tables and the view against these column lists.
 import { ENTITIES, ENTITY_TABLES, SOURCE_COLUMN, type Entity } from '../metrics/definitions.js';
 import { columnDdl, metricColumns, qualified, quoteIdent, quoteLiteral, type ColumnSpec } from './schema.js';
@@ -39,7 +40,7 @@ export function seriesAttributeNames(entity: Entity): string[] {
   return ENTITY_TABLES[entity].attributes.map((a) => a.column);
 }
 
-/** `<entity>_series`: cluster_id, series_id (identity), the keys, the attributes. */
+/** `<entity>_series`: cluster_id, series_id (from its sequence), the keys, the attributes. */
 export function seriesColumns(entity: Entity): ColumnSpec[] {
   const t = ENTITY_TABLES[entity];
   return [
@@ -87,10 +88,14 @@ export const SAMPLE_KEY_COLUMNS = ['cluster_id', 'series_id', 'ts', 'source'];
 /** The sample tables' btree: non-unique, so btree deduplication keeps a posting list per series. */
 export const SAMPLE_INDEX_COLUMNS = ['cluster_id', 'series_id'];
 
+/**
+ * `serial` for series_id: an integer defaulting to nextval of the sequence AS integer it owns, as the
+ * migration series_id_sequence left the tables. Not the identity column 009 made it: Citus refuses to
+ * distribute a table with an integer identity (docs/DISTRIBUTED.md, F1).
+ */
 export function seriesTableDdl(entity: Entity): string[] {
   const table = qualified(seriesTable(entity));
-  const cols = seriesColumns(entity).map((c) =>
-    c.column === 'series_id' ? `${quoteIdent(c.column)} integer GENERATED ALWAYS AS IDENTITY` : columnDdl(c));
+  const cols = seriesColumns(entity).map((c) => (c.column === 'series_id' ? `${quoteIdent(c.column)} serial` : columnDdl(c)));
   return [
     `CREATE TABLE ${table} (\n  ${cols.join(',\n  ')},\n  PRIMARY KEY (cluster_id, series_id),\n` +
       `  UNIQUE (${['cluster_id', ...seriesKeyNames(entity)].map(quoteIdent).join(', ')})\n)`,

@@ -314,6 +314,22 @@ test('every table with a cluster_id leads its primary and unique keys with it; t
   assert.deepEqual(stale, [], 'placed tables that are gone or have a cluster_id now');
 });
 
+test('no table Citus is to distribute or replicate has a smallint or integer identity column (it refuses them)', async () => {
+  const tables = await schemaTables(store.pool);
+  const placed = placement(tables);
+  const identities = await store.pool.query<{ table: string; column: string; type: string }>(
+    `SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, NULL) AS type
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+      WHERE c.relnamespace = 'kubepulse'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND a.attidentity <> '' AND NOT a.attisdropped`);
+  // Not vacuous: the schema has identity columns (bigint ones, which Citus accepts).
+  assert.ok(identities.rows.some((r) => placed(r.table) !== 'global'), 'a distributed or reference table with an identity');
+  const refused = identities.rows
+    .filter((r) => placed(r.table) !== 'global' && (r.type === 'integer' || r.type === 'smallint'))
+    .map((r) => `${r.table}.${r.column} ${r.type}`);
+  assert.deepEqual(refused, [], 'integer identities (docs/DISTRIBUTED.md, F1): use a sequence default or bigint');
+});
+
 test('docs/DISTRIBUTED.md lists the Citus statements for exactly the schema\'s tables', async () => {
   const tables = await schemaTables(store.pool);
   const doc = readFileSync(join(REPO_ROOT, 'docs', 'DISTRIBUTED.md'), 'utf8');
