@@ -61,7 +61,7 @@ test('prom text: malformed lines name the line and the problem', () => {
   for (const [text, re] of cases) {
     assert.throws(() => parsePromText(text, () => {}), (err: unknown) => err instanceof PromParseError && re.test(err.message), text);
   }
-  assert.throws(() => parsePromText('x'.repeat(100), () => {}, { maxLineBytes: 50 }), /line too long/);
+  assert.throws(() => parsePromText('x'.repeat(100), () => {}, { maxLineChars: 50 }), /line too long/);
 });
 
 test('prom text: wantFamily skips other families before their labels', () => {
@@ -108,7 +108,7 @@ test('prom text: a run of lines of an unwanted family is skipped and counted', (
   assert.equal(p.samples, 2);
 });
 
-test('prom text: values read from their digits equal what Number() reads, across forms and magnitudes', () => {
+test('prom text: values equal what Number() reads, across forms and magnitudes', () => {
   const texts = ['0', '-0', '1', '+7', '.5', '5.', '1.5e+03', '1e-7', '-1.5E-10', '4.2983424e+07', '1.791311e+09', '123456789012345',
     '1234567890123456', '12345678901234567890', '0.30000000000000004', '9.999999999999999e+22', '1e22', '1e23', '1e400',
     '2.2250738585072014e-308', '0x10', 'Infinity', '0.000001234', '00012.50'];
@@ -126,8 +126,7 @@ test('prom text: values read from their digits equal what Number() reads, across
 });
 
 test('prom text: label sets that differ in one byte anywhere are told apart', () => {
-  // Same length, same start and end: many of these hash alike (the hash reads a few bytes), so they are
-  // told apart by their bytes; past a few in one bucket they are parsed each time instead.
+  // Same length, same start and end: a label cache that looked at only part of a text would mix them up.
   const base = 'a'.repeat(200);
   const ids = [base, ...Array.from({ length: 200 }, (_, p) => `${base.slice(0, p)}b${base.slice(p + 1)}`)];
   const lines = [...ids, ...ids].map((id, i) => `m{id="${id}",x="1"} ${i}`);
