@@ -137,12 +137,22 @@ test('three members share two clusters, and a member killed with -9 is replaced 
   // beta is not in m3's config: m3 never collects it, and is not a member of its share.
   assert.deepEqual(sts.get('m3')!.group!.nodes.beta ?? [], []);
   assert.equal(sts.get('m3')!.clusters.some((c) => c.name === 'beta'), false);
-  // One inventory holder per cluster: only it watches the kinds beyond nodes and pods.
+  // One inventory holder per cluster: only it watches the kinds beyond nodes and pods. A lease may still be
+  // handed to its target member once the membership is stable (leases spread on join), so the statuses and
+  // the holder are read together until they agree.
+  const watchers = async (cluster: string) => {
+    const now = await statuses(all);
+    return all.filter((n) => now.get(n)!.clusters.find((c) => c.name === cluster)?.watches.some((w) => w.kind === 'deployment'));
+  };
   for (const cluster of ['alpha', 'beta']) {
-    const holder = await leaseHolder(cluster);
-    assert.ok(holder.name, `${cluster} has a lease holder`);
-    const watchingDeployments = all.filter((n) => sts.get(n)!.clusters.find((c) => c.name === cluster)?.watches.some((w) => w.kind === 'deployment'));
-    assert.deepEqual(watchingDeployments, [holder.name], `${cluster}: only the lease holder runs the inventory informers`);
+    let seen: { holder: string | null; watching: string[] } = { holder: null, watching: [] };
+    await waitFor(async () => {
+      const holder = (await leaseHolder(cluster)).name ?? null;
+      seen = { holder, watching: await watchers(cluster) };
+      return holder !== null && seen.watching.length === 1 && seen.watching[0] === holder && (await leaseHolder(cluster)).name === holder;
+    }, `${cluster}: only the lease holder runs the inventory informers`, 30_000).catch(() => undefined);
+    assert.ok(seen.holder, `${cluster} has a lease holder`);
+    assert.deepEqual(seen.watching, [seen.holder], `${cluster}: only the lease holder runs the inventory informers`);
   }
   // Kill -9 a lease holder that also scrapes a share of nodes (shares are random: the holder with most).
   const holders = await Promise.all(['alpha', 'beta'].map(async (cluster) => ({ cluster, ...(await leaseHolder(cluster)) })));
