@@ -18,7 +18,7 @@ import { waitFor } from '../helpers/wait.js';
 import { createPool } from '../../src/store/pool.js';
 import { configureLogging } from '../../src/log.js';
 import type { StatusReport } from '../../src/health/status.js';
-import { startMember, type Member } from './spawn-member.js';
+import { startMember, stopMembers, waitUntilUp, type Member } from './spawn-member.js';
 
 const CLUSTER = 'east';
 const NODES = 10;
@@ -44,15 +44,12 @@ before(async () => {
     await writeKubeconfig(kubeconfig, [{ ...sim, token }]);
     const m = await startMember({ name, dir, databaseUrl: db.url, kubeconfig, clusters: [CLUSTER], heartbeat: '500ms', ttl: '3s' });
     members.set(name, m);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${m.port}/healthz`)).ok, () => `${name} up (${m.output().slice(-600)})`, 40_000);
+    await waitUntilUp(m);
   }
 });
 
 after(async () => {
-  for (const m of members.values()) {
-    if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill('SIGTERM');
-    await Promise.race([m.exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
+  await stopMembers(members.values());
   await pool?.end();
   await sim?.stop();
   await db?.stop();

@@ -18,7 +18,7 @@ import { ENTITIES } from '../../src/metrics/definitions.js';
 import { sampleTable } from '../../src/store/series-schema.js';
 import { configureLogging } from '../../src/log.js';
 import type { StatusReport } from '../../src/health/status.js';
-import { startMember, type Member, type MemberSpec } from './spawn-member.js';
+import { startMember, stopMembers, waitUntilUp, type Member, type MemberSpec } from './spawn-member.js';
 
 const HEARTBEAT_S = 0.5;
 const TTL_S = 3;
@@ -54,15 +54,12 @@ before(async () => {
   for (const [name, clusters] of Object.entries(CONFIGS)) {
     const m = await startMember(spec(name, clusters));
     members.set(name, m);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${m.port}/healthz`)).ok, () => `${name} up (${m.output().slice(-600)})`, 40_000);
+    await waitUntilUp(m);
   }
 });
 
 after(async () => {
-  for (const m of members.values()) {
-    if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill('SIGTERM');
-    await Promise.race([m.exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
+  await stopMembers(members.values());
   await pool?.end();
   await alpha?.stop();
   await beta?.stop();

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../helpers/pg.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
 import type { StatusReport } from '../../src/health/status.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubepulse.js');
@@ -59,4 +60,17 @@ export async function startMember(s: MemberSpec): Promise<Member> {
       return (await r.json()) as StatusReport;
     },
   };
+}
+
+/** Waits until a started member answers /healthz (its recent output in the timeout message). */
+export async function waitUntilUp(m: Member): Promise<void> {
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${m.port}/healthz`)).ok, () => `${m.name} up (${m.output().slice(-600)})`, 40_000);
+}
+
+/** Stops every member still running (SIGTERM, then at most 10 s each for it to exit). */
+export async function stopMembers(members: Iterable<Member>): Promise<void> {
+  for (const m of members) {
+    if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill('SIGTERM');
+    await Promise.race([m.exited, new Promise((r) => setTimeout(r, 10_000))]);
+  }
 }

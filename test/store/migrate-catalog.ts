@@ -2,7 +2,10 @@
 // by: relations (with partitioning and comments), columns (type, nullability, default, identity,
 // generation, collation), indexes, constraints, triggers, functions, views, sequences and enum types.
 // Data is left out (sequence positions, rows): two databases with the same migrations must compare equal.
+import { after, before } from 'node:test';
 import pg from 'pg';
+import { createPool } from '../../src/store/pool.js';
+import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
 
 export interface Catalog {
   relations: Record<string, unknown>[];
@@ -96,4 +99,26 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/**
+ * One test PostgreSQL for a migration test file (started before its tests, stopped after), and a function
+ * that creates a fresh database on it with a small pool (ended with the server).
+ */
+export function useMigrationServer(): (name: string) => Promise<{ url: string; pool: pg.Pool }> {
+  let server: TestDatabase | undefined;
+  const pools: pg.Pool[] = [];
+  before(async () => {
+    server = await startTestDatabase();
+  });
+  after(async () => {
+    for (const p of pools) await p.end();
+    await server?.stop();
+  });
+  return async (name) => {
+    const url = await createDatabase(server!.url, name);
+    const pool = createPool(url, { max: 2 });
+    pools.push(pool);
+    return { url, pool };
+  };
 }

@@ -2,39 +2,22 @@
 // Citus cannot distribute, docs/DISTRIBUTED.md F1) to an integer defaulting to its own sequence. Stored
 // series keep their ids, new ones continue after the identity, the writers keep resolving ids, and the
 // draft DDL (seriesTableDdl) creates the tables exactly as the migrations leave them.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
 import { loadMigrations } from '../../src/store/migrations/index.js';
-import { createPool } from '../../src/store/pool.js';
 import { PartitionManager } from '../../src/store/partitions.js';
 import { SeriesIds } from '../../src/store/series-ids.js';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
 import { sampleTable, seriesKeyNames, seriesTable, seriesTableDdl } from '../../src/store/series-schema.js';
 import { ENTITIES, ENTITY_TABLES, rowFactory, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { createDatabase, readCatalog, type Catalog } from './migrate-catalog.js';
+import { readCatalog, useMigrationServer, type Catalog } from './migrate-catalog.js';
 
 const MIGRATIONS = loadMigrations();
 const AT = Date.UTC(2026, 3, 1, 10, 5);
 
-let server: TestDatabase;
-const pools: pg.Pool[] = [];
-before(async () => {
-  server = await startTestDatabase();
-});
-after(async () => {
-  for (const p of pools) await p.end();
-  await server?.stop();
-});
-
-async function database(name: string): Promise<{ url: string; pool: pg.Pool }> {
-  const url = await createDatabase(server.url, name);
-  const pool = createPool(url, { max: 2 });
-  pools.push(pool);
-  return { url, pool };
-}
+const database = useMigrationServer();
 
 /** A key value naming series `n` of a cluster. */
 const keyValue = (column: string, n: number) => `${column}-${n}`;

@@ -1,36 +1,18 @@
 // Upgrades: a database migrated one release at a time must end up with the same schema as a fresh one, and
 // a database left by the code that generated its DDL at run time (migrations 1–4, whose generated text the
 // frozen 001–004 files are) must be taken as it is — recognised, never re-migrated, every row kept.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
 import { loadMigrations } from '../../src/store/migrations/index.js';
-import { createPool } from '../../src/store/pool.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { createDatabase, readCatalog } from './migrate-catalog.js';
+import { readCatalog, useMigrationServer } from './migrate-catalog.js';
 import { baseTables, ensurePartitions, seedEmptyTables, tableContents } from './migrate-rows.js';
 import { ENTITIES, ENTITY_TABLES } from '../../src/metrics/definitions.js';
 
 const AT = new Date(Date.UTC(2026, 0, 15, 12, 0, 0));
 const MIGRATIONS = loadMigrations();
 
-let server: TestDatabase;
-const pools: pg.Pool[] = [];
-before(async () => {
-  server = await startTestDatabase();
-});
-after(async () => {
-  for (const p of pools) await p.end();
-  await server?.stop();
-});
-
-async function database(name: string): Promise<{ url: string; pool: pg.Pool }> {
-  const url = await createDatabase(server.url, name);
-  const pool = createPool(url, { max: 2 });
-  pools.push(pool);
-  return { url, pool };
-}
+const database = useMigrationServer();
 
 test('a database migrated one version at a time, with data in it, has the schema of a fresh one', async () => {
   const stepwise = await database('stepwise');
