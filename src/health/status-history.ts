@@ -66,8 +66,9 @@ function rowTimeMs(row: Record<string, unknown>): number {
   return ms;
 }
 
-/** PostgreSQL's "no partition of relation found for row". */
-const NO_PARTITION = '23514';
+/** PostgreSQL's "no partition of relation found for row" (a check violation, by its message). */
+const isNoPartition = (err: unknown): boolean =>
+  (err as { code?: string }).code === '23514' && /no partition of relation/.test((err as Error).message);
 
 /** Inserts a row (a replayed row already stored is ignored: primary key at + pid). */
 export async function insertStatusRow(pool: pg.Pool, row: Record<string, unknown>): Promise<void> {
@@ -85,7 +86,7 @@ export async function insertStatusRow(pool: pg.Pool, row: Record<string, unknown
   } catch (err) {
     // Another collector of the group dropped the day meanwhile (its retention; a replayed old row): the
     // cache is refreshed from PostgreSQL, the day created again (its retention drops it next pass).
-    if ((err as { code?: string }).code !== NO_PARTITION) throw err;
+    if (!isNoPartition(err)) throw err;
     await partitions.list(STATUS_TABLE);
     await partitions.ensureFor(STATUS_TABLE, [atMs]);
     await insert();

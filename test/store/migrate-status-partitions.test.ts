@@ -75,6 +75,13 @@ test('every row stays, each in its UTC day; the history is read and written as b
   const written = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM kubepulse.collector_status_p20261110');
   assert.equal(written.rows[0].n, 2);
   await assert.rejects(insertStatusRow(pool, { ...statusAt(later, 7), at: 'yesterday' }), /'at' must be a timestamp, got "yesterday"/);
+  // Another member's retention drops a day this writer has cached; a replayed row of that day recreates it.
+  await pool.query('DROP TABLE kubepulse.collector_status_p20261110');
+  await insertStatusRow(pool, statusAt(later + 30_000, 8));
+  const again = await pool.query<{ pid: number }>('SELECT pid FROM kubepulse.collector_status_p20261110');
+  assert.deepEqual(again.rows, [{ pid: 8 }]);
+  await insertStatusRow(pool, statusAt(later, 7)); // the two rows the drop took, replayed
+  await insertStatusRow(pool, statusAt(later + 15_000, 7));
 
   // The readers: the health history (viewer, /api/health/history) and the row counts of the status.
   const history = await healthHistory(pool, { from: new Date(DAY0), to: new Date(DAY0 + DAY_MS) });
@@ -82,9 +89,9 @@ test('every row stays, each in its UTC day; the history is read and written as b
   assert.equal(history.length, 289);
   assert.equal(history[0].at, new Date(DAY0).toISOString());
   const recent = await healthHistory(pool, { from: new Date(later - HOUR), to: new Date(later + HOUR) });
-  assert.deepEqual(recent.map((p) => p.cyclesOnTime), [null, 1], 'the rise of the cycles since the row before');
+  assert.deepEqual(recent.map((p) => p.cyclesOnTime), [null, 1, null], 'the rise since the same process\'s row before (pid 8 has none)');
   await pool.query('ANALYZE kubepulse.collector_status'); // counted from the partitions' statistics where larger than 64 KiB
-  assert.equal((await tableRowCounts(pool)).rows.collector_status, before.length + 2);
+  assert.equal((await tableRowCounts(pool)).rows.collector_status, before.length + 3);
 
   // Retention at 3 days, as of 12:00 on day 6: the cutoff is 12:00 on day 3. Days 1 and 2 end before it and
   // are dropped whole; day 3 straddles it and stays (at most a day more than the window); nothing in the
