@@ -41,7 +41,7 @@ test('a tight index is left; once retention scatters its survivors it is rebuilt
   const tight = await pkey();
   const sizes = await indexSizes(store.pool, 'change_log');
   const pk = sizes.find((s) => s.index === 'change_log_pkey')!;
-  assert.ok(pk.neededBytes! <= tight.bytes && tight.bytes < 1.3 * pk.neededBytes!, `the estimate of a tight index is close: ${JSON.stringify(pk)}`);
+  assert.ok(0.9 * pk.neededBytes! <= tight.bytes && tight.bytes < 1.3 * pk.neededBytes!, `the estimate of a tight index is close: ${JSON.stringify(pk)}`);
   const first = await rebuildIndexes(store.pool, ['change_log']);
   assert.deepEqual(first.rebuilt, {}, 'nothing rebuilt while every index is tight');
   assert.deepEqual(Object.keys(first.skipped).sort(), sizes.map((s) => s.index).sort());
