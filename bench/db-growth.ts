@@ -68,8 +68,8 @@ const AUTOVACUUM_LAG_MS = 60_000;
 /** The least churn before the first hour boundary whose series purge starts the steady part. */
 const FIRST_CYCLE_MS = Number(process.env.KUBEPULSE_GROWTH_FIRST_CYCLE_MIN ?? 20) * 60_000;
 const MIB = 2 ** 20;
-/** The [retention] keys of plain tables (deleted rows): the others drop partitions. */
-const PLAIN_WINDOWS = ['inventory_deleted', 'events', 'change_log', 'status_history'] as const;
+/** The [retention] keys of plain tables (deleted rows): the others drop partitions (status_history too, since migration 017). */
+const PLAIN_WINDOWS = ['inventory_deleted', 'events', 'change_log'] as const;
 
 if (!(SCALE >= 1)) throw new Error(`KUBEPULSE_GROWTH_SCALE must be a number ≥ 1, got ${process.env.KUBEPULSE_GROWTH_SCALE}`);
 

@@ -82,6 +82,8 @@ export function buildRegistry(get: Get): Registry {
   gauge('kubepulse_spool_oldest_age_seconds', 'Age of the oldest spooled segment.', [], (g, st) => g.set((st.database.spool.oldestAgeMs ?? 0) / 1000));
   counter('kubepulse_spool_dropped_metric_rows_total', 'Metric rows dropped because the spool was full.', (st) => st.database.spool.droppedMetricRows);
   counter('kubepulse_rollup_hours_dropped_total', 'Hours of late metric rows dropped without a rollup: past the raw retention when replayed.', (st) => st.database.rollupHoursDropped);
+  counter('kubepulse_index_rebuilds_total', 'Indexes of change_log and the series tables rebuilt by the daily upkeep as bloated.', (st) => st.database.indexRebuilds.rebuilt);
+  counter('kubepulse_index_rebuilds_skipped_total', 'Indexes the daily upkeep looked at and left, as not bloated.', (st) => st.database.indexRebuilds.skipped);
   counter('kubepulse_watchdog_restarts_total', 'Restarts of the worker by the watchdog.', (st) => st.collector.restarts);
   gauge('kubepulse_event_loop_delay_p99_seconds', 'Event-loop delay, 99th percentile over the last health interval.', [], (g, st) => g.set(st.collector.eventLoopDelayMs.p99 / 1000));
   // The collector group (src/group/): absent when [group] is off.

@@ -1,8 +1,10 @@
 // The collector_status table: one row per health interval (headline columns + the whole report as
 // jsonb). While the database is away the row goes to the spool and is stored on replay, so the history
-// covers the outage itself. The maintenance loop deletes old rows ([retention] status_history).
+// covers the outage itself. Daily partitions on `at` (migration 017): a row's day gets its partition
+// before the insert, and the maintenance loop drops the days past [retention] status_history whole.
 import type pg from 'pg';
 import { SCHEMA } from '../store/schema.js';
+import { PartitionManager } from '../store/partitions.js';
 import type { StatusReport } from './status.js';
 
 export interface StatusRow extends Record<string, unknown> {
@@ -43,18 +45,59 @@ export function statusRow(st: StatusReport): StatusRow {
 
 const COLUMNS = ['at', 'pid', 'database_state', 'clusters_down', 'nodes_not_reporting', 'queue_rows', 'spool_bytes', 'spool_oldest_age_s', 'heap_bytes', 'rss_bytes', 'event_loop_delay_p99_ms', 'restarts', 'status'] as const;
 
+export const STATUS_TABLE = 'collector_status';
+
+/**
+ * The status partitions of a pool: one manager per pool, shared by the writers and the retention, so a
+ * partition the retention drops leaves the cache the inserts rely on.
+ */
+const partitionsByPool = new WeakMap<pg.Pool, PartitionManager>();
+export function statusPartitions(pool: pg.Pool): PartitionManager {
+  let m = partitionsByPool.get(pool);
+  if (!m) partitionsByPool.set(pool, (m = new PartitionManager(pool)));
+  return m;
+}
+
+/** `at` of a row as written (an ISO string) or replayed from the spool; a clear error otherwise. */
+function rowTimeMs(row: Record<string, unknown>): number {
+  const at = row.at;
+  const ms = at instanceof Date ? at.getTime() : typeof at === 'string' ? Date.parse(at) : NaN;
+  if (!Number.isFinite(ms)) throw new Error(`collector_status row: 'at' must be a timestamp, got ${JSON.stringify(at)}`);
+  return ms;
+}
+
+/** PostgreSQL's "no partition of relation found for row" (a check violation, by its message). */
+const isNoPartition = (err: unknown): boolean =>
+  (err as { code?: string }).code === '23514' && /no partition of relation/.test((err as Error).message);
+
 /** Inserts a row (a replayed row already stored is ignored: primary key at + pid). */
 export async function insertStatusRow(pool: pg.Pool, row: Record<string, unknown>): Promise<void> {
-  await pool.query(
+  const partitions = statusPartitions(pool);
+  const atMs = rowTimeMs(row);
+  await partitions.ensureFor(STATUS_TABLE, [atMs]);
+  const insert = () => pool.query(
     `INSERT INTO ${SCHEMA}.collector_status (${COLUMNS.join(', ')})
      VALUES (${COLUMNS.map((c, i) => (c === 'status' ? `$${i + 1}::jsonb` : `$${i + 1}`)).join(', ')})
      ON CONFLICT DO NOTHING`,
     COLUMNS.map((c) => (c === 'status' ? JSON.stringify(row[c]) : row[c])),
   );
+  try {
+    await insert();
+  } catch (err) {
+    // Another collector of the group dropped the day meanwhile (its retention; a replayed old row): the
+    // cache is refreshed from PostgreSQL, the day created again (its retention drops it next pass).
+    if (!isNoPartition(err)) throw err;
+    await partitions.list(STATUS_TABLE);
+    await partitions.ensureFor(STATUS_TABLE, [atMs]);
+    await insert();
+  }
 }
 
-/** Deletes history older than `retentionMs` before `nowMs` ([retention] status_history); returns the rows deleted. */
-export async function pruneStatusRows(pool: pg.Pool, retentionMs: number, nowMs = Date.now()): Promise<number> {
-  const r = await pool.query(`DELETE FROM ${SCHEMA}.collector_status WHERE at < $1`, [new Date(nowMs - retentionMs)]);
-  return r.rowCount ?? 0;
+/**
+ * [retention] status_history: drops the days whose whole range is older than `retentionMs` before `nowMs`
+ * (the day straddling the cutoff stays until it has passed: at most a day more than the window). Returns
+ * the partitions dropped.
+ */
+export function dropStatusPartitions(pool: pg.Pool, retentionMs: number, nowMs = Date.now()): Promise<string[]> {
+  return statusPartitions(pool).applyRetention({ [STATUS_TABLE]: retentionMs }, nowMs);
 }

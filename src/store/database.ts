@@ -28,6 +28,8 @@ export interface DatabaseStatus {
    * (store/rollups.ts): their buckets keep what was there before the late rows came.
    */
   rollupHoursDropped: number;
+  /** Indexes the daily upkeep rebuilt as bloated, and left as tight enough, since start (index-rebuild.ts). */
+  indexRebuilds: { rebuilt: number; skipped: number };
 }
 
 export interface DatabaseOptions {
@@ -146,6 +148,7 @@ export class Database {
       rows: {},
       rowsEstimated: [],
       rollupHoursDropped: this.maintenance?.rollups.droppedPendingHours ?? 0,
+      indexRebuilds: { ...(this.maintenance?.indexRebuilds ?? { rebuilt: 0, skipped: 0 }) },
     };
     if (r.state === 'closed') return base;
     try {

@@ -1,8 +1,8 @@
 // Periodic store upkeep, one loop per collector: partitions created ahead for the raw and rollup tables,
 // rollups caught up, raw partitions past the raw window compacted into history blocks (history/compactor.ts),
 // retention applied per resolution (to the raw rows and their blocks alike), deleted inventory objects purged past theirs
-// (events past their own), superseded change_log rows past theirs, the status history past its own, and once a day
-// the indexes of change_log and the series tables rebuilt (index-rebuild.ts). Runs never overlap; a failed run is logged and the
+// (events past their own), superseded change_log rows past theirs, the status history's daily partitions past its
+// own, and once a day the bloated indexes of change_log and the series tables rebuilt (index-rebuild.ts). Runs never overlap; a failed run is logged and the
 // next one tries again (each step is idempotent).
 import type pg from 'pg';
 import type { Config } from '../config/schema.js';
@@ -10,7 +10,7 @@ import { ENTITIES } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import type { KindDef } from '../inventory/kind.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
-import { pruneStatusRows } from '../health/status-history.js';
+import { STATUS_TABLE, dropStatusPartitions, statusPartitions } from '../health/status-history.js';
 import { pruneBatchIds } from './metric-copy.js';
 import { purgeGoneSeries } from './series-retention.js';
 import { purgeDeletedInventory, type PurgeOptions } from './inventory-retention.js';
@@ -21,7 +21,7 @@ import { blockTable } from './history/schema.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 import { sampleTable } from './series-schema.js';
-import { rebuildIndexes, rebuiltTables, type IndexRebuild } from './index-rebuild.js';
+import { rebuildIndexes, rebuiltTables, type IndexRebuildReport } from './index-rebuild.js';
 
 /** The session advisory lock a maintenance pass holds, so collectors sharing a database take turns. */
 const MAINTENANCE_LOCK = 0x6b706d6e;
@@ -51,7 +51,10 @@ export interface RetentionMs {
    * other steps) nothing is compacted. Blocks are kept for `raw`, like the rows they came from.
    */
   compact_after?: number;
-  /** collector_status rows (the health history) older than this go (config default 30d); left out, all stay. */
+  /**
+   * collector_status days (the health history) wholly older than this are dropped (config default 30d); left
+   * out, all stay.
+   */
   status_history?: number;
 }
 
@@ -87,8 +90,8 @@ export interface MaintenanceOptions {
   /** Batch ids (metric_batch, the writer's duplicate guard) older than this go (default BATCH_ID_KEEP_MS, 1 day). */
   batchIdKeepMs?: number;
   /**
-   * The indexes of change_log and the series tables are rebuilt this often, the first time one period
-   * after start (default 1 day; index-rebuild.ts says why).
+   * The indexes of change_log and the series tables are looked at this often, the first time one period
+   * after start, and the bloated ones rebuilt (default 1 day; index-rebuild.ts says why).
    */
   reindexEveryMs?: number;
 }
@@ -103,10 +106,8 @@ export interface MaintenanceReport {
   purgedSeries: Record<string, number>;
   /** Superseded change_log rows deleted, per kind. */
   purgedChangeLog: Record<string, number>;
-  /** collector_status rows deleted past [retention] status_history. */
-  purgedStatusRows: number;
-  /** Index bytes before and after, per table whose indexes this pass rebuilt (index-rebuild.ts). */
-  reindexed: Record<string, IndexRebuild>;
+  /** The indexes this pass rebuilt and left (index-rebuild.ts); null when none were due. */
+  reindexed: IndexRebuildReport | null;
   /** Owed rollup hours (rollup_pending) dropped unrecomputed as past the raw retention, since start. */
   droppedRollupPending: number;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
@@ -121,6 +122,8 @@ export class StoreMaintenance {
   readonly blockPartitions: PartitionManager;
   readonly compactor: Compactor | null;
   lastReport: MaintenanceReport | null = null;
+  /** Indexes rebuilt and left as tight enough since start (the status and /metrics show them). */
+  readonly indexRebuilds = { rebuilt: 0, skipped: 0 };
   private seriesPurgedAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<MaintenanceReport> | undefined;
@@ -147,7 +150,7 @@ export class StoreMaintenance {
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
     const report: MaintenanceReport = {
-      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, purgedStatusRows: 0, reindexed: {}, droppedRollupPending: 0, compaction: null, error: null,
+      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, reindexed: null, droppedRollupPending: 0, compaction: null, error: null,
     };
     // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
     let lockHolder: pg.PoolClient | undefined;
@@ -174,6 +177,7 @@ export class StoreMaintenance {
     try {
       const rawTables = ENTITIES.map(sampleTable);
       await this.partitions.ensureAhead(rawTables, nowMs);
+      await statusPartitions(this.pool).ensureAhead([STATUS_TABLE], nowMs);
       for (const r of RESOLUTIONS) await this.rollups.partitionsOf(r).ensureAhead(ENTITIES.map((e) => rollupTable(e, r)), nowMs);
       report.rollupRows = await this.rollups.run(nowMs);
       report.droppedRollupPending = this.rollups.droppedPendingHours;
@@ -196,17 +200,20 @@ export class StoreMaintenance {
         if (Object.keys(report.purgedSeries).length) log('store').info({ purged: report.purgedSeries }, 'purged the series of gone pods and nodes');
       }
       await this.applyInventoryRetention(report, nowMs);
-      // Its primary key leads with `at`: the delete reads only the rows it removes, so it can run every pass.
       if (this.opts.retentionMs.status_history !== undefined) {
-        report.purgedStatusRows = await pruneStatusRows(this.pool, this.opts.retentionMs.status_history, nowMs);
+        report.droppedPartitions.push(...(await dropStatusPartitions(this.pool, this.opts.retentionMs.status_history, nowMs)));
       }
       // Last: the deletes above are what leaves the pages a rebuild packs.
       const reindexEveryMs = this.opts.reindexEveryMs ?? DAY_MS;
       this.reindexDueMs ??= nowMs + reindexEveryMs;
       if (nowMs >= this.reindexDueMs) {
         this.reindexDueMs = nowMs + reindexEveryMs;
-        report.reindexed = await rebuildIndexes(this.pool, rebuiltTables());
-        log('store').info({ reindexed: report.reindexed }, 'rebuilt the indexes of change_log and the series tables');
+        const reindexed = await rebuildIndexes(this.pool, rebuiltTables());
+        report.reindexed = reindexed;
+        this.indexRebuilds.rebuilt += Object.keys(reindexed.rebuilt).length;
+        this.indexRebuilds.skipped += Object.keys(reindexed.skipped).length;
+        log('store').info({ rebuilt: reindexed.rebuilt, skipped: Object.keys(reindexed.skipped).length },
+          'rebuilt the bloated indexes of change_log and the series tables');
       }
     } catch (err) {
       report.error = (err as Error).message;

@@ -80,7 +80,7 @@ const FIXED_TABLES: DocTable[] = [
   },
   {
     table: 'collector_status',
-    description: "The collector's own health, one row per health interval, kept as history so outages can be examined afterwards (for `[retention] status_history`, default 30 days). Collector-wide, so its key is (at, pid), not a cluster.",
+    description: "The collector's own health, one row per health interval, kept as history so outages can be examined afterwards. Partitioned by UTC day (collector_status_pYYYYMMDD): `[retention] status_history` (default 30 days) drops whole days. Collector-wide, so its key is (at, pid), not a cluster.",
     key: ['at', 'pid'],
     columns: [
       { column: 'at', type: 'timestamptz', description: 'When the row was written.' },

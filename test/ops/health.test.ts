@@ -24,7 +24,7 @@ function report(o: { down?: string[]; notReporting?: Array<{ node: string; sourc
     clusters: [cluster('east'), cluster('west')] as ClusterStatus[],
     database: {
       state: o.db ?? 'connected', embedded: false, url: 'postgres://u:****@h/db', lastError: o.db === 'unreachable' ? 'connect ECONNREFUSED' : null,
-      writeLatencyMs: 4, rows: {}, rowsEstimated: [], rollupHoursDropped: 0, rowsPerSecond: 100, queueRows: 10, queueMaxRows: 1000,
+      writeLatencyMs: 4, rows: {}, rowsEstimated: [], rollupHoursDropped: 0, indexRebuilds: { rebuilt: 3, skipped: 5 }, rowsPerSecond: 100, queueRows: 10, queueMaxRows: 1000,
       spool: { segments: o.spoolBytes ? 1 : 0, bytes: o.spoolBytes ?? 0, maxBytes: 1000, records: 0, oldestAgeMs: o.spoolBytes ? 3000 : null, inventoryPending: false, droppedMetricBatches: 0, droppedMetricRows: o.dropped ?? 0, droppedInventoryRecords: 0, droppedInventoryChanges: 0, relistsPending: [], appended: 0, dir: '/s', replay: { replayedRecords: 0, replayedMetricRows: 0, skippedRecords: 0, lastError: null } },
       dataDir: null, partitionsAhead: 2,
     },
@@ -86,5 +86,7 @@ test('/metrics exposition reads the latest report with conventional names', asyn
   assert.match(text, /^# TYPE kubepulse_metric_rows_inserted_total counter$/m);
   assert.match(text, /^kubepulse_watchdog_restarts_total 1$/m);
   assert.match(text, /^kubepulse_database_partitions_ahead 2$/m);
+  assert.match(text, /^kubepulse_index_rebuilds_total 3$/m);
+  assert.match(text, /^kubepulse_index_rebuilds_skipped_total 5$/m);
   assert.match(text, /^nodejs_heap_size_used_bytes \d+/m);
 });

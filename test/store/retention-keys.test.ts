@@ -16,7 +16,7 @@ import { kindByName } from '../../src/inventory/kinds/index.js';
 import { HISTORY_QUERY } from '../../src/inventory/history.js';
 import { RESOLUTIONS, rollupTable } from '../../src/store/rollup-schema.js';
 import { sampleTable } from '../../src/store/series-schema.js';
-import { DAY_MS } from '../../src/store/partitions.js';
+import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
 import type { KubeObject } from '../../src/inventory/kind.js';
 import type { MetricRow } from '../../src/metrics/definitions.js';
 import { useMigratedStore } from '../helpers/store.js';
@@ -98,6 +98,8 @@ const CASES: Record<RetentionKey, Case> = {
   },
   status_history: {
     async seed() {
+      // Daily partitions (migration 017): the writer creates the day's before its row.
+      await new PartitionManager(store.pool).ensureFor('collector_status', [OLD]);
       await store.pool.query(
         `INSERT INTO kubepulse.collector_status (at, pid, database_state, status) VALUES ($1, 4242, 'connected', '{}'::jsonb)`, [new Date(OLD)]);
     },
