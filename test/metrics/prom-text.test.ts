@@ -136,3 +136,18 @@ test('prom text: label sets that differ in one byte anywhere are told apart', ()
   seen.forEach((s, i) => assert.equal(s.labels.id, ids[i % ids.length], `line ${i}`));
   assert.equal(seen[0].labels, seen[ids.length].labels, 'the first text met is remembered and shared');
 });
+
+test('prom text: a family whose label sets come in another order, or differ by a byte, is not matched by position', () => {
+  // The cache first compares a line's label text with the previous family's at the same position.
+  const ids = Array.from({ length: 50 }, (_, i) => `/kubepods/pod${String(i).padStart(4, '0')}${'x'.repeat(120)}`);
+  const shifted = [...ids.slice(1), ids[0]];
+  const oneByte = ids.map((id, i) => (i % 7 === 3 ? `${id.slice(0, 40)}y${id.slice(41)}` : id));
+  const families = { a: ids, b: ids, c: shifted, d: oneByte };
+  const text = Object.entries(families).map(([f, list]) => list.map((id, i) => `${f}{id="${id}"} ${i}`).join('\n')).join('\n');
+  const seen: PromSample[] = [];
+  parsePromText(text, (s) => seen.push(s));
+  const expected = Object.values(families).flat();
+  assert.equal(seen.length, expected.length);
+  seen.forEach((s, i) => assert.equal(s.labels.id, expected[i], `line ${i} (${s.name})`));
+  assert.equal(seen[ids.length].labels, seen[0].labels, 'the same text at the same position shares its labels');
+});
