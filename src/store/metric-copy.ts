@@ -230,7 +230,7 @@ function flatRows(entity: Entity, table: string, batches: readonly MetricBatch[]
 async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entity: Entity, batches: readonly MetricBatch[],
   rows: MetricRow[], ids: Int32Array, path: 'auto' | 'staging', seriesIds: SeriesIds): Promise<WriteResult | null> {
   const verdict = splitFirstSamples(batches, path);
-  const batchIds = [...new Set(batches.flatMap((b) => (b.id === undefined ? [] : [b.id.toLowerCase()])))].sort();
+  const batchIds = [...new Set(batches.flatMap((b) => (b.id === undefined ? [] : [String(b.id).toLowerCase()])))].sort();
   // Outside the transaction: a rollback would take the table with it while stagedOn still listed it.
   if (verdict.unknown.length) await ensureStage(client, plan);
   await client.query(BEGIN_SQL);
@@ -283,7 +283,7 @@ function storedBefore(batches: readonly MetricBatch[], recordedNow: Set<string>)
   const claimed = new Set<string>();
   return batches.map((b) => {
     if (b.id === undefined) return false;
-    const id = b.id.toLowerCase();
+    const id = String(b.id).toLowerCase();
     if (!recordedNow.has(id) || claimed.has(id)) return true;
     claimed.add(id);
     return false;
