@@ -18,7 +18,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { Spool } from '../store/spool.js';
 import { SpoolReplayer, isBadDataError } from '../store/spool-replay.js';
-import { writeMetricRows } from '../store/metric-copy.js';
+import { writeMetricBatches } from '../store/metric-copy.js';
 import { applyInventory, reconcile } from '../store/inventory-writer.js';
 import { registerViewer, type Viewer } from '../viewer/api.js';
 import { Backoff } from '../util/backoff.js';
@@ -112,11 +112,11 @@ export class Collector {
       if (!db.ready) throw new Error('database not migrated yet');
     };
     const r = new SpoolReplayer(spool, {
-      writeMetric: async (entity, rows, batchId) => {
+      writeMetrics: async (entity, batches) => {
         migrated();
         // In a group another member may have stored the same samples meanwhile (it took the nodes over):
         // replayed rows go in only where absent.
-        await writeMetricRows(db.pool, entity, rows, { partitions: db.partitions ?? undefined, batchId, path: this.group ? 'staging' : 'auto' });
+        await writeMetricBatches(db.pool, entity, batches, { partitions: db.partitions ?? undefined, path: this.group ? 'staging' : 'auto' });
       },
       applyInventory: async (clusterId, kind, changes, at) => {
         migrated();

@@ -10,7 +10,9 @@
 // A sample can arrive twice in three ways, each closed where it arises:
 //   - a batch retried, or replayed from the spool, after a commit whose answer was lost: every batch the
 //     writer makes has an id, committed in metric_batch in the same transaction as its rows; a batch whose
-//     id is already there was stored, and is dropped whole;
+//     id is already there was stored, and is dropped whole. Several batches can share one transaction
+//     (writeMetricBatches: the spool replays its many small records so, issue 15); each is recorded and
+//     dropped by its own id, the others' rows go in;
 //   - a kubelet's sample delivered again to a restarted process (the kubelet serves the same sample until
 //     its next refresh; the process that stored or spooled it is gone): the rate tracker marks the first
 //     sample of each series a process sees (FIRST_SAMPLE), one row per series and process;
@@ -46,10 +48,16 @@ export interface WriteOptions {
    * 'staging' force plain COPY or absent-only for every row (the benchmark compares them).
    */
   path?: 'auto' | 'direct' | 'staging';
-  /** The batch's id (the writer makes one per batch; the spool keeps it with the rows). */
+  /** The batch's id (the writer makes one per batch; the spool keeps it with the rows). writeMetricRows only. */
   batchId?: string;
   /** Series id cache of this database; by default one per pool. */
   seriesIds?: SeriesIds;
+}
+
+/** One batch of a several-batch write: its rows and the id its writer gave it (none: provenance unknown). */
+export interface MetricBatch {
+  rows: MetricRow[];
+  id?: string;
 }
 
 interface EntityPlan {
@@ -108,9 +116,13 @@ const stagedOn = new WeakMap<pg.PoolClient, Set<string>>();
 
 /** One round trip: the transaction and the shared side of the series purge lock (series-retention.ts). */
 const BEGIN_SQL = `BEGIN; SELECT pg_advisory_xact_lock_shared(${SERIES_PURGE_LOCK})`;
-/** The batch id recorded (0 when it already was: a retry or replay of a stored batch), and the purge epoch. */
-const HEAD_SQL = `WITH b AS (INSERT INTO ${SCHEMA}.metric_batch (id) SELECT $1::uuid WHERE $1 IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1)
-  SELECT (SELECT count(*) FROM b)::int AS recorded, (SELECT epoch::text FROM ${SCHEMA}.series_purge) AS epoch`;
+/**
+ * The batch ids recorded now (an id missing from them already was: a retry or replay of a stored batch),
+ * and the purge epoch. The ids come distinct and sorted: two writers recording the same ids lock them in
+ * one order.
+ */
+const HEAD_SQL = `WITH b AS (INSERT INTO ${SCHEMA}.metric_batch (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING id)
+  SELECT ARRAY(SELECT id::text FROM b) AS recorded, (SELECT epoch::text FROM ${SCHEMA}.series_purge) AS epoch`;
 
 /**
  * Rows older than this when stored may have missed their rollup bucket: the rollups leave buckets for 2 min
@@ -136,22 +148,30 @@ export async function pruneBatchIds(pool: pg.Pool, nowMs = Date.now(), keepMs = 
   return r.rowCount ?? 0;
 }
 
+/** One batch (the live writer's): `opts.batchId` its id. */
 export async function writeMetricRows(
   pool: pg.Pool,
   entity: Entity,
   rows: MetricRow[],
   opts: WriteOptions = {},
 ): Promise<WriteResult> {
-  if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+  return writeMetricBatches(pool, entity, [{ rows, id: opts.batchId }], opts);
+}
+
+/**
+ * Batches of one entity in one transaction, each recorded under its id: a batch whose id was recorded
+ * before is skipped whole, the others are stored (one COMMIT and one ledger statement for all of them).
+ * Any failure stores none of them and records none of their ids.
+ */
+export async function writeMetricBatches(
+  pool: pg.Pool,
+  entity: Entity,
+  batches: readonly MetricBatch[],
+  opts: Omit<WriteOptions, 'batchId'> = {},
+): Promise<WriteResult> {
+  if (batches.every((b) => b.rows.length === 0)) return { inserted: 0, duplicates: 0 };
   const plan = planFor(entity);
-  // Bad rows (a key missing) fail here, before any database work; the encoding itself is streamed.
-  for (let i = 0; i < rows.length; i++) {
-    // A row without a source is a summary row, as migration 006 made every row stored before it (spool
-    // files from before it replay through here).
-    rows[i].source ??= SOURCE_CODE.summary;
-    const why = invalidMetricRowReason(entity, rows[i]);
-    if (why) throw new BadRowError(`${plan.table}: row ${i} ${why} (${JSON.stringify(rows[i]).slice(0, 200)})`, i);
-  }
+  const rows = flatRows(entity, plan.table, batches);
   let own = shared.get(pool);
   if (!own) shared.set(pool, (own = { partitions: new PartitionManager(pool), seriesIds: new SeriesIds() }));
   const partitions = opts.partitions ?? own.partitions;
@@ -168,7 +188,7 @@ export async function writeMetricRows(
         await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows, ids);
         return { inserted: rows.length, duplicates: 0 };
       }
-      const r = await writeInTransaction(client, plan, entity, rows, ids, opts.batchId, path, seriesIds);
+      const r = await writeInTransaction(client, plan, entity, batches, rows, ids, path, seriesIds);
       if (r) return r;
       if (attempt >= 3) throw new Error(`${plan.table}: series were purged under this write three times in a row`);
     }
@@ -182,18 +202,41 @@ export async function writeMetricRows(
 }
 
 /**
- * The batch in one transaction: the purge lock and epoch, the batch id, the late range, the rows. Returns
- * null when a series purge ran since `ids` were resolved (the cache was reset: resolve and try again).
+ * The batches' rows in one array, checked: bad rows (a key missing) fail here, before any database work
+ * (the encoding itself is streamed). The error's row index counts across the batches.
  */
-async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entity: Entity, rows: MetricRow[], ids: Int32Array,
-  batchId: string | undefined, path: 'auto' | 'staging', seriesIds: SeriesIds): Promise<WriteResult | null> {
-  const verdict = path === 'auto' && batchId !== undefined ? splitFirstSamples(rows) : { fresh: [], unknown: rows.map((_, i) => i) };
+function flatRows(entity: Entity, table: string, batches: readonly MetricBatch[]): MetricRow[] {
+  const rows = batches.length === 1 ? batches[0].rows : batches.flatMap((b) => b.rows);
+  let b = 0;
+  let batchEnd = batches[0]?.rows.length ?? 0;
+  for (let i = 0; i < rows.length; i++) {
+    while (i >= batchEnd) batchEnd += batches[++b].rows.length;
+    // A row without a source is a summary row, as migration 006 made every row stored before it (spool
+    // files from before it replay through here).
+    rows[i].source ??= SOURCE_CODE.summary;
+    const why = invalidMetricRowReason(entity, rows[i]);
+    if (!why) continue;
+    const where = batches.length === 1 ? `row ${i}` : `row ${i} (batch ${b}, id ${batches[b].id ?? 'none'})`;
+    throw new BadRowError(`${table}: ${where} ${why} (${JSON.stringify(rows[i]).slice(0, 200)})`, i);
+  }
+  return rows;
+}
+
+/**
+ * The batches in one transaction: the purge lock and epoch, the batch ids, the late range, the rows of
+ * the batches whose id was not recorded before. Returns null when a series purge ran since `ids` were
+ * resolved (the cache was reset: resolve and try again).
+ */
+async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entity: Entity, batches: readonly MetricBatch[],
+  rows: MetricRow[], ids: Int32Array, path: 'auto' | 'staging', seriesIds: SeriesIds): Promise<WriteResult | null> {
+  const verdict = splitFirstSamples(batches, path);
+  const batchIds = [...new Set(batches.flatMap((b) => (b.id === undefined ? [] : [String(b.id).toLowerCase()])))].sort();
   // Outside the transaction: a rollback would take the table with it while stagedOn still listed it.
   if (verdict.unknown.length) await ensureStage(client, plan);
   await client.query(BEGIN_SQL);
   try {
     // Under the lock: a purge either committed before (its epoch is read here) or waits for this commit.
-    const head = await client.query<{ recorded: number; epoch: string }>(HEAD_SQL, [batchId ?? null]);
+    const head = await client.query<{ recorded: string[]; epoch: string }>(HEAD_SQL, [batchIds]);
     const { recorded, epoch } = head.rows[0];
     if (epoch !== seriesIds.epoch) {
       await client.query('ROLLBACK');
@@ -203,20 +246,25 @@ async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entit
       if (!first) log('store').info({ entity, epoch }, 'series were purged: cached series ids resolved again');
       return null;
     }
-    if (batchId !== undefined && recorded === 0) {
+    const stored = storedBefore(batches, new Set(recorded));
+    if (stored.every(Boolean)) {
       await client.query('ROLLBACK');
       return { inserted: 0, duplicates: rows.length };
     }
-    const owed = lateHours(rows, Date.now() - LATE_MS);
+    const keep = (at: number[]) => (stored.some(Boolean) ? at.filter((i) => !stored[verdict.batchOf[i]]) : at);
+    const fresh = keep(verdict.fresh);
+    const unknown = keep(verdict.unknown);
+    const kept = fresh.length + unknown.length === rows.length ? rows : [...fresh, ...unknown].map((i) => rows[i]);
+    const owed = lateHours(kept, Date.now() - LATE_MS);
     if (owed.length) await client.query(RECORD_LATE_SQL, [entity, owed]);
     let inserted = 0;
-    if (verdict.fresh.length) {
-      const [r, i] = pick(rows, ids, verdict.fresh);
+    if (fresh.length) {
+      const [r, i] = pick(rows, ids, fresh);
       await copyRowsInto(client, plan.copyDirectSql, plan.encode, r, i);
       inserted += r.length;
     }
-    if (verdict.unknown.length) {
-      const [r, i] = pick(rows, ids, verdict.unknown);
+    if (unknown.length) {
+      const [r, i] = pick(rows, ids, unknown);
       inserted += await insertAbsent(client, plan, r, i);
     }
     await client.query('COMMIT');
@@ -227,10 +275,36 @@ async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entit
   }
 }
 
-/** Row indexes: the rows to COPY, and the first samples of their series (inserted only where absent). */
-function splitFirstSamples(rows: MetricRow[]): { fresh: number[]; unknown: number[] } {
-  const out = { fresh: [] as number[], unknown: [] as number[] };
-  for (let i = 0; i < rows.length; i++) (rows[i][FIRST_SAMPLE] ? out.unknown : out.fresh).push(i);
+/**
+ * Per batch: whether it was stored before (its id is not among those recorded now). A second batch with
+ * the id of an earlier one in the same write counts as stored: the first one carries the id.
+ */
+function storedBefore(batches: readonly MetricBatch[], recordedNow: Set<string>): boolean[] {
+  const claimed = new Set<string>();
+  return batches.map((b) => {
+    if (b.id === undefined) return false;
+    const id = String(b.id).toLowerCase();
+    if (!recordedNow.has(id) || claimed.has(id)) return true;
+    claimed.add(id);
+    return false;
+  });
+}
+
+/**
+ * Indexes into the batches' flat rows: the rows to COPY, the rows to insert only where absent (the first
+ * samples of their series, every row of a batch without id, every row on the 'staging' path), and the
+ * batch each row belongs to.
+ */
+function splitFirstSamples(batches: readonly MetricBatch[], path: 'auto' | 'staging'): { fresh: number[]; unknown: number[]; batchOf: Int32Array } {
+  const out = { fresh: [] as number[], unknown: [] as number[], batchOf: new Int32Array(batches.reduce((n, b) => n + b.rows.length, 0)) };
+  let i = 0;
+  batches.forEach((batch, b) => {
+    const vouched = path === 'auto' && batch.id !== undefined;
+    for (const row of batch.rows) {
+      out.batchOf[i] = b;
+      (vouched && !row[FIRST_SAMPLE] ? out.fresh : out.unknown).push(i++);
+    }
+  });
   return out;
 }
 

@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, countMetricRows, parseSegmentName, segmentName } from '../../src/store/spool.js';
-import { SpoolReplayer, isBadDataError, type ReplayTargets } from '../../src/store/spool-replay.js';
+import { SpoolReplayer, isBadDataError, metricGroupEnd, type ReplayTargets } from '../../src/store/spool-replay.js';
 import { configureLogging } from '../../src/log.js';
 import type { InventoryChange } from '../../src/inventory/informer.js';
 
@@ -22,16 +22,18 @@ function metricRows(batch: number, n: number) {
   return Array.from({ length: n }, (_, i) => ({ cluster_id: 1, node: `n${batch}`, ts: new Date(1_700_000_000_000 + i * 1000), cpu: batch * 1000 + i }));
 }
 
-function recorder(fail?: () => Error | null) {
+/** Targets recording what each write stores (one entry per record); `fail` sees the call's entries first. */
+function recorder(fail?: (entries: string[]) => Error | null) {
   const seen: string[] = [];
   const targets: ReplayTargets = {
-    async writeMetric(entity, rows) {
-      const e = fail?.();
+    async writeMetrics(entity, batches) {
+      const entries = batches.map((b) => `metric:${entity}:${String(b.rows[0].node)}:${b.rows.length}`);
+      const e = fail?.(entries);
       if (e) throw e;
-      seen.push(`metric:${entity}:${String(rows[0].node)}:${rows.length}`);
+      seen.push(...entries);
     },
     async applyInventory(clusterId, kind, changes, at) {
-      const e = fail?.();
+      const e = fail?.([]);
       if (e) throw e;
       assert.ok(at instanceof Date && !Number.isNaN(at.getTime()));
       seen.push(`inventory:${clusterId}:${kind}:${changes.map((c) => c.obj.metadata.name).join(',')}`);
@@ -54,6 +56,19 @@ test('segment names sort in creation order and parse back', () => {
   assert.ok(a < b);
   assert.deepEqual(parseSegmentName(a), { createdMs: 1_700_000_000_000, counter: 5, stream: 'metric' });
   assert.equal(parseSegmentName('cursor-metric.json'), null);
+});
+
+test('a replay group: consecutive metric records of one entity up to the row cap; any other record alone', () => {
+  const at = 1;
+  const m = (entity: 'node' | 'pod', batch: number, n: number) => ({ t: 'metric' as const, at, n, entity, id: `id-${batch}`, rows: metricRows(batch, n) });
+  const status = { t: 'status' as const, at, n: 1, row: { pid: 1 } };
+  const records = [m('node', 1, 3), m('node', 2, 3), m('node', 3, 4), m('pod', 4, 1), status, m('pod', 5, 20), m('pod', 6, 1)];
+  assert.equal(metricGroupEnd(records, 0, 10), 3, 'three node records: 10 rows');
+  assert.equal(metricGroupEnd(records, 0, 9), 2, 'the third would pass the cap');
+  assert.equal(metricGroupEnd(records, 3, 10), 4, 'another entity, then a status record, end it');
+  assert.equal(metricGroupEnd(records, 4, 10), 5, 'a status record is alone');
+  assert.equal(metricGroupEnd(records, 5, 10), 6, 'a record over the cap is a group of its own');
+  assert.equal(metricGroupEnd(records, 6, 10), 7);
 });
 
 test('records appended without close are replayed in order after a reopen, then deleted', async () => {
@@ -81,37 +96,42 @@ test('records appended without close are replayed in order after a reopen, then 
   }
 });
 
-test('a database that is away stops the replay; the next pass resumes at the record it stopped at', async () => {
+test('a database that is away stops the replay; the next pass resumes at the group it stopped at', async () => {
   const dir = tempDir();
   try {
     const s = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
-    for (let b = 1; b <= 4; b++) s.append({ t: 'metric', entity: 'node', rows: metricRows(b, 2) });
+    for (let b = 1; b <= 5; b++) s.append({ t: 'metric', entity: 'node', rows: metricRows(b, 2) });
     let calls = 0;
-    const { seen, targets } = recorder(() => (++calls === 3 ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null));
-    const r = new SpoolReplayer(s, targets);
+    const { seen, targets } = recorder(() => (++calls === 2 ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null));
+    // Groups of at most 4 rows: two records each.
+    const r = new SpoolReplayer(s, targets, { groupRows: 4 });
     assert.equal(await r.drain(), false);
     assert.deepEqual(seen, ['metric:node:n1:2', 'metric:node:n2:2']);
     // A restart in between: the cursor on disk says where to go on.
     const again = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
-    const r2 = new SpoolReplayer(again, targets);
+    const r2 = new SpoolReplayer(again, targets, { groupRows: 4 });
     assert.equal(await r2.drain(), true);
-    assert.deepEqual(seen, ['metric:node:n1:2', 'metric:node:n2:2', 'metric:node:n3:2', 'metric:node:n4:2']);
+    assert.deepEqual(seen, ['metric:node:n1:2', 'metric:node:n2:2', 'metric:node:n3:2', 'metric:node:n4:2', 'metric:node:n5:2']);
+    assert.equal(calls, 4, 'groups n1+n2, n3+n4 (refused, then stored), n5');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a record the database rejects as bad data is skipped and counted; others are stored', async () => {
+test('a record the database rejects as bad data is skipped and counted; the rest of its group is stored', async () => {
   const dir = tempDir();
   try {
     const s = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
     for (let b = 1; b <= 3; b++) s.append({ t: 'metric', entity: 'node', rows: metricRows(b, 1) });
     let calls = 0;
-    const { seen, targets } = recorder(() => (++calls === 2 ? Object.assign(new Error('invalid input syntax'), { code: '22P02' }) : null));
+    const bad = Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+    const { seen, targets } = recorder((entries) => (++calls, entries.includes('metric:node:n2:1') ? bad : null));
     const r = new SpoolReplayer(s, targets);
     assert.equal(await r.drain(), true);
     assert.deepEqual(seen, ['metric:node:n1:1', 'metric:node:n3:1']);
+    assert.equal(calls, 4, 'the group once, then each of its records');
     assert.equal(r.counts.skippedRecords, 1);
+    assert.equal(r.counts.replayedRecords, 2);
     assert.equal(isBadDataError(Object.assign(new Error('x'), { code: '57P01' })), false);
     assert.equal(isBadDataError(new Error('Connection terminated unexpectedly')), false);
   } finally {
