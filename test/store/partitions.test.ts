@@ -89,3 +89,34 @@ test('raw sample partitions are analyzed and vacuumed on doubling; other partiti
   for (const o of of('node_sample')) assert.deepEqual(o, ['autovacuum_analyze_scale_factor=1', 'autovacuum_vacuum_insert_scale_factor=1']);
   for (const o of of('node_metric_1m')) assert.equal(o, null);
 });
+
+test('raw sample partitions keep planner statistics on their keys only, whether made before or after migration 018', async () => {
+  // The migrated store ran 018 over the parents; a partition made now must get the same targets itself.
+  const pm = new PartitionManager(store.pool, { widthMs: 3_600_000 });
+  const at = Date.parse('2026-11-20T05:00:00Z');
+  await pm.ensureFor('container_sample', [at]);
+  await pm.ensureFor('node_sample', [at]);
+  const targets = await store.pool.query<{ rel: string; attname: string; target: number | null }>(
+    `SELECT c.relname AS rel, a.attname, a.attstattarget AS target FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+      WHERE c.relname IN ('container_sample', 'container_sample_p20261120_0500', 'node_sample_p20261120_0500')
+        AND c.relnamespace = 'kubepulse'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped`,
+  );
+  const of = (rel: string) => targets.rows.filter((r) => r.rel === rel);
+  for (const rel of ['container_sample', 'container_sample_p20261120_0500', 'node_sample_p20261120_0500']) {
+    const cols = of(rel);
+    assert.ok(cols.length > 20, `${rel} has its columns`);
+    for (const c of cols) {
+      const isKey = ['cluster_id', 'series_id', 'ts', 'source'].includes(c.attname);
+      // -1 (PostgreSQL 16 and before) or NULL (17): the default target.
+      if (isKey) assert.ok(c.target === null || c.target === -1, `${rel}.${c.attname} keeps the default target`);
+      else assert.equal(c.target, 0, `${rel}.${c.attname} collects no statistics`);
+    }
+  }
+  // ANALYZE then leaves the value columns out of pg_statistic, and the keys in.
+  await store.pool.query(`INSERT INTO kubepulse.node_metric (cluster_id, node, ts, cpu_usage_nanocores) VALUES ($1, 'n-stats', $2, 5)`,
+    [await ensureCluster(store.pool, 'stats-test'), new Date(at + 1000)]);
+  await store.pool.query('ANALYZE kubepulse.node_sample_p20261120_0500');
+  const stats = await store.pool.query<{ attname: string }>(`SELECT attname FROM pg_stats WHERE schemaname = 'kubepulse' AND tablename = 'node_sample_p20261120_0500'`);
+  const analyzed = stats.rows.map((r) => r.attname).sort();
+  assert.deepEqual(analyzed, ['cluster_id', 'series_id', 'source', 'ts']);
+});
