@@ -126,10 +126,13 @@ const HEAD_SQL = `WITH b AS (INSERT INTO ${SCHEMA}.metric_batch (id) SELECT unne
 
 /**
  * Rows older than this when stored may have missed their rollup bucket: the rollups leave buckets for 2 min
- * (settle) and the 1 h rollup never looks back, so a row up to 2 min late is always rolled up; past 90 s
- * the batch's range is recorded for the next rollup pass (rollups.ts), in the transaction of its rows.
+ * (settle) and never look back, so a row committed up to 2 min after its sample time is always rolled up;
+ * past 90 s the batch's range is recorded for the next rollup pass (rollups.ts), in the transaction of its
+ * rows. The age is taken after the rows are sent, just before COMMIT, so only the COMMIT itself has to fit
+ * in the 30 s between the two; a COMMIT that took longer records the range again once it returns.
  */
 const LATE_MS = 90_000;
+const ROLLUP_SETTLE_MS = 120_000;
 // One row per (entity, hour) however many batches mark it: the table stays bounded (migration 015). The
 // new version tells a rollup pass that read the row before this mark to leave it for the next pass.
 const RECORD_LATE_SQL = `INSERT INTO ${SCHEMA}.rollup_pending (entity, hour) SELECT $1, unnest($2::timestamptz[])
@@ -255,8 +258,6 @@ async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entit
     const fresh = keep(verdict.fresh);
     const unknown = keep(verdict.unknown);
     const kept = fresh.length + unknown.length === rows.length ? rows : [...fresh, ...unknown].map((i) => rows[i]);
-    const owed = lateHours(kept, Date.now() - LATE_MS);
-    if (owed.length) await client.query(RECORD_LATE_SQL, [entity, owed]);
     let inserted = 0;
     if (fresh.length) {
       const [r, i] = pick(rows, ids, fresh);
@@ -267,7 +268,17 @@ async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entit
       const [r, i] = pick(rows, ids, unknown);
       inserted += await insertAbsent(client, plan, r, i);
     }
+    const judgedAt = Date.now();
+    const owed = lateHours(kept, judgedAt - LATE_MS);
+    if (owed.length) await client.query(RECORD_LATE_SQL, [entity, owed]);
     await client.query('COMMIT');
+    // A rollup pass that started after the judgment may have passed these rows' buckets before they were
+    // visible: mark every hour the rows touch (a no-op for the rollups when nothing was missed).
+    if (Date.now() - judgedAt > ROLLUP_SETTLE_MS - LATE_MS) {
+      const hours = lateHours(kept, Infinity);
+      log('store').warn({ entity, commitMs: Date.now() - judgedAt, hours: hours.length }, 'a slow COMMIT may have missed a rollup pass: its hours are recomputed');
+      await client.query(RECORD_LATE_SQL, [entity, hours]);
+    }
     return { inserted, duplicates: rows.length - inserted };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

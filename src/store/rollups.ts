@@ -40,7 +40,13 @@ export interface RollupOptions {
   rawRetentionMs?: number;
 }
 
-const DEFAULT_LOOKBACK = { '1m': 2 * 60_000, '1h': 0 };
+/**
+ * How far before done_until a pass starts again. None: a row committed later than its bucket's pass is
+ * recorded in rollup_pending by its writer (metric-copy.ts LATE_MS), which the pass recomputes. The 1 m
+ * rollup used to re-read its last 2 minutes on every pass (each raw row aggregated 1.4 times by it, with
+ * ~130 aggregates a container row: measured 13 µs of PostgreSQL CPU per raw row for one 1 m pass).
+ */
+const DEFAULT_LOOKBACK = { '1m': 0, '1h': 0 };
 const DEFAULT_MIN_STEP = { '1m': 5 * 60_000, '1h': 0 };
 const DEFAULT_WINDOW = { '1m': 3_600_000, '1h': 6 * 3_600_000 };
 const EPOCH = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
