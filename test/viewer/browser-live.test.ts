@@ -21,13 +21,15 @@ after(async () => {
 interface Refresh { name: string; urls: string[] }
 
 /**
- * Records every refresh of the page from now on with the API requests sent during it (plain script,
+ * Records every refresh of the document from now on with the API requests sent during it (plain script,
  * evaluated in Chromium: refreshes never overlap, the viewer runs one at a time).
  */
 async function recordRefreshes(): Promise<void> {
   await env.page.evaluate(`(() => {
     window.refreshes = [];
     window.fetched = [];
+    if (window.recording) return; // a page opened by its hash is the same document: wrapped once
+    window.recording = true;
     const f = window.fetch;
     window.fetch = (input, init) => { window.fetched.push({ url: String(input), t: performance.now() }); return f(input, init); };
     new PerformanceObserver((list) => {
