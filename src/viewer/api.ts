@@ -56,6 +56,11 @@ function optDir(u: URL): 'asc' | 'desc' | undefined {
   return dir === '' ? undefined : dir;
 }
 
+/** `after`: epoch seconds, the start of the newest bucket a live page holds (series answers from it on). */
+function optAfter(u: URL): number | undefined {
+  return u.searchParams.get('after') ? optInt(u, 'after', 0, 100_000_000_000, 0) : undefined;
+}
+
 export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   const pool = d.pool;
   const health = (): Map<string, string> => new Map((d.statusNow()?.clusters ?? []).map((c) => [c.name, c.api]));
@@ -287,14 +292,28 @@ export function registerViewer(s: HttpServer, d: ViewerDeps): Viewer {
   });
 
   s.route('/api/series', async (_req, u) => {
-    allowOnly(u, ['entity', 'cluster', 'node', 'pod_uid', 'metrics', 'range', 'from', 'to']);
+    allowOnly(u, ['entity', 'cluster', 'node', 'pod_uid', 'metrics', 'range', 'from', 'to', 'after']);
     const entity = optEnum(u, 'entity', Object.keys(SERIES_METRICS) as SeriesEntity[], 'node');
     const id = (await clusterParam(pool, u, true))!;
     const byNode = entity === 'node' || entity === 'interface';
     const node = byNode ? reqName(u, 'node') : undefined;
     const podUid = byNode ? undefined : reqName(u, 'pod_uid');
     const metrics = parseMetricList(entity, u.searchParams.get('metrics'));
-    return { json: await querySeries(pool, { entity, clusterId: id, node, podUid, metrics, range: timeRange(u) }) };
+    return { json: await querySeries(pool, { entity, clusterId: id, node, podUid, metrics, range: timeRange(u) }, optAfter(u)) };
+  });
+
+  // A node page's charts in one answer: the node's series and its interfaces'. With `after` (epoch
+  // seconds, the start of the newest bucket the page holds), only the buckets from it on: a live
+  // update appends them (each answer's `since` says where it starts; null: the whole range).
+  s.route('/api/node/series', async (_req, u) => {
+    allowOnly(u, ['cluster', 'node', 'range', 'from', 'to', 'after']);
+    const id = (await clusterParam(pool, u, true))!;
+    const node = reqName(u, 'node');
+    const range = timeRange(u);
+    const after = optAfter(u);
+    const one = (entity: SeriesEntity) => querySeries(pool, { entity, clusterId: id, node, metrics: parseMetricList(entity, null), range }, after);
+    const [nodeSeries, interfaces] = await Promise.all([one('node'), one('interface')]);
+    return { json: { node: nodeSeries, interface: interfaces } };
   });
 
   return { live, stop: () => live.stop() };

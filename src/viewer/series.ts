@@ -110,12 +110,22 @@ function assemble(q: SeriesRequest, rows: BucketRow[]): Pick<SeriesResult, 'ts' 
   return { ts, series };
 }
 
-export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<SeriesResult> {
+/** date_bin's origin in every bucketing query (epoch seconds of 2000-01-01T00:00Z): buckets never move. */
+const BIN_ORIGIN_S = Date.UTC(2000, 0, 1) / 1000;
+
+/**
+ * The buckets from `afterS` on (epoch seconds, a bucket start the caller holds; its own bucket is sent
+ * again, as it may have filled since): how a live page appends to the charts it holds rather than
+ * fetching the whole range again. The answer's `since` says what it holds: the bucket start it begins
+ * at, or null when it is the whole range (a rollup answers, or afterS is not inside the range).
+ */
+export async function querySeries(pool: pg.Pool, q: SeriesRequest, afterS?: number): Promise<SeriesResult & { since?: number | null }> {
   const rollup = await rollupAnswering(pool, q);
   let resolution: Resolution;
   let table: string;
   let bucketS: number;
   let rows: BucketRow[];
+  let since: number | null = null;
   if (rollup) {
     const s = rollupSeriesSql(q, rollup);
     const got = (await pool.query<Record<string, unknown>>(s.sql, s.params)).rows;
@@ -127,11 +137,13 @@ export async function querySeries(pool: pg.Pool, q: SeriesRequest): Promise<Seri
   } else {
     // Same bucket widths as the rollups gave these ranges: a 24 h chart still has 240 s buckets.
     bucketS = bucketSeconds(q.range, grainFor(q.range));
-    const s = await sampleBuckets(pool, q, bucketS);
+    const sinceS = afterS === undefined ? null : BIN_ORIGIN_S + Math.floor((afterS - BIN_ORIGIN_S) / bucketS) * bucketS;
+    since = sinceS !== null && sinceS * 1000 > q.range.from.getTime() && sinceS * 1000 < q.range.to.getTime() ? sinceS : null;
+    const s = await sampleBuckets(pool, since === null ? q : { ...q, range: { from: new Date(since * 1000), to: q.range.to } }, bucketS);
     [resolution, table, rows] = ['raw', s.tables.join('+'), s.rows];
   }
   return {
     resolution, table, bucketS, from: q.range.from.toISOString(), to: q.range.to.toISOString(), ...assemble(q, rows),
-    charts: chartsFor(q.entity, q.metrics),
+    charts: chartsFor(q.entity, q.metrics), ...(afterS === undefined ? {} : { since }),
   };
 }

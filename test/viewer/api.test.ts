@@ -16,6 +16,7 @@ import { configureLogging } from '../../src/log.js';
 import { waitFor } from '../helpers/wait.js';
 import type { ClusterOverviewRow, NodeRow } from '../../src/viewer/queries.js';
 import type { SeriesResult } from '../../src/viewer/series.js';
+import { appendSeries, type SeriesTail } from '../../src/viewer/ui/series-merge.js';
 
 // The parts of the viewer API's answers these tests read (the server's own row types where it exports them).
 interface OverviewAnswer {
@@ -127,6 +128,33 @@ test('series read the samples for every range they cover (no rollup from before 
   assert.deepEqual([day.resolution, day.table, day.bucketS], ['raw', 'node_metric', 240]);
 });
 
+test('a node\'s chart series in one answer; with after, only the buckets from it on, which append to those held', async () => {
+  const node = sim.nodes()[0].name;
+  // A fixed range ending a few seconds ago (every sample of it stored by then): both answers read the same.
+  type Both = { node: SeriesTail; interface: SeriesTail };
+  let q = '';
+  let [from, to] = ['', ''];
+  await waitFor(async () => {
+    [from, to] = [new Date(Date.now() - 15 * 60_000).toISOString(), new Date(Date.now() - 5000).toISOString()];
+    q = `/api/node/series?cluster=solo&node=${node}&from=${from}&to=${to}`;
+    return (await get<Both>(q)).node.ts.length >= 4;
+  }, 'four buckets of the node charted', 90_000, 2000);
+  const whole = await get<Both>(q);
+  assert.equal('since' in whole.node, false, 'no after: the whole range');
+  assert.deepEqual(whole.node.series.map((s) => s.metric), (await get<SeriesResult>(`/api/series?cluster=solo&node=${node}&from=${from}&to=${to}`)).series.map((s) => s.metric));
+  const at = whole.node.ts[whole.node.ts.length - 3];
+  const tail = await get<Both>(`${q}&after=${at}`);
+  assert.equal(tail.node.since, at);
+  assert.deepEqual(tail.node.ts, whole.node.ts.slice(-3), 'the buckets from after on');
+  assert.deepEqual(tail.node.series.map((s) => s.values), whole.node.series.map((s) => s.values.slice(-3)));
+  // The held answer without its newest buckets, brought up to date by the tail: the whole answer again.
+  const older = { ...whole.node, ts: whole.node.ts.slice(0, -2), series: whole.node.series.map((s) => ({ ...s, values: s.values.slice(0, -2), unsampled: s.unsampled.filter((i) => i < whole.node.ts.length - 2) })) };
+  assert.deepEqual(appendSeries(older, tail.node), whole.node);
+  assert.deepEqual(appendSeries(whole.interface, tail.interface), whole.interface);
+  // An after outside the range answers the whole range.
+  assert.equal((await get<Both>(`${q}&after=1000`)).node.since, null);
+});
+
 test('every bad query parameter is a 400 naming it', async () => {
   const cases: Array<[string, string]> = [
     ['/api/nodes?sort=price', 'sort'],
@@ -138,6 +166,7 @@ test('every bad query parameter is a 400 naming it', async () => {
     ['/api/series?cluster=solo&node=a&range=1y', 'range'],
     ['/api/series?cluster=solo&node=a&metrics=gpu', 'metrics'],
     ['/api/series?cluster=solo', 'node'],
+    ['/api/node/series?cluster=solo&node=a&after=soon', 'after'],
     ['/api/node/pods-at?cluster=solo&name=a&at=noon', 'at'],
     ['/api/events?type=Error', 'type'],
     ['/api/workloads?kind=cronjob', 'kind'],

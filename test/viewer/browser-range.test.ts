@@ -19,7 +19,7 @@ after(async () => {
 });
 
 /** API paths whose answer is data over time: each must carry the page's range. */
-const TIMED = ['/api/nodes/sparklines?', '/api/series?', '/api/overview/', '/api/health/history?', '/api/hpa/history?', '/api/events?'];
+const TIMED = ['/api/nodes/sparklines?', '/api/series?', '/api/node/series?', '/api/overview/', '/api/health/history?', '/api/hpa/history?', '/api/events?'];
 
 /** The pages that show data over time (the others show the inventory now and its latest samples). */
 const TIMED_PAGES = ['Nodes', 'Overview', 'Events', 'Collector health', 'node page', 'pod page', 'autoscaler chart'];

@@ -111,9 +111,10 @@ test('a node page draws charts with data points', async () => {
 });
 
 test('the time-range picker asks for 7 days: hour buckets from the samples', async () => {
-  const response = page.waitForResponse((r) => r.url().includes('/api/series') && r.url().includes('entity=node') && r.url().includes('range=7d'));
+  // The node page asks for its charts' series in one request (the node's and its interfaces').
+  const response = page.waitForResponse((r) => r.url().includes('/api/node/series') && r.url().includes('range=7d'));
   await page.click('.range-btn[data-range="7d"]');
-  const body = (await (await response).json()) as { resolution: string; table: string; bucketS: number };
+  const body = ((await (await response).json()) as { node: { resolution: string; table: string; bucketS: number } }).node;
   assert.deepEqual([body.resolution, body.table, body.bucketS], ['raw', 'node_metric', 3600]);
   await waitFor(async () => (await page.locator('.chart[data-title="CPU"] .res').textContent()) === 'raw · 3600s', 'CPU chart in hour buckets');
   assert.ok(page.url().includes('range=7d'), 'the range is in the URL');

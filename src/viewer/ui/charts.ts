@@ -63,6 +63,8 @@ class ChartView {
   private ticks: YTicks = yTicks('count/s', null);
   /** Drawn over the plot at every redraw (the draw hook reads them), so an update needs no rebuild. */
   private markers: Marker[] = [];
+  /** Points drawn on the lines while they are few (read at every redraw: growing past them needs no rebuild). */
+  private showPoints = false;
 
   constructor(input: ChartInput) {
     this.el = h('div', { class: 'chart', 'data-title': input.title },
@@ -70,20 +72,22 @@ class ChartView {
     this.update(input);
   }
 
-  update({ res, lines, unit, markers }: ChartInput): void {
+  /** Brings the chart to `input`; whether that changed what it shows (false: left as drawn). */
+  update({ res, lines, unit, markers }: ChartInput): boolean {
     const points = lines.filter((l) => !l.dash).reduce((n, l) => n + l.values.filter((v) => v !== null && v !== undefined).length, 0);
     const range: [number, number] = [Date.parse(res.from) / 1000, Date.parse(res.to) / 1000];
     const data = [res.ts, ...lines.map((l) => l.values)] as uPlot.AlignedData;
     const shown = (markers ?? []).filter((m) => m.t >= range[0] && m.t <= range[1]);
-    const shape = points === 0 ? 'empty' : JSON.stringify(lines.map((l) => [l.label, l.color, l.dash, res.ts.length < 40]));
+    const shape = points === 0 ? 'empty' : JSON.stringify(lines.map((l) => [l.label, l.color, l.dash]));
     // A live update that brings the same samples, markers and nearly the same range (the window moved on
     // by less than 1% of its span, under a few pixels) leaves the plot as drawn: no redraw, no DOM write.
     // The next answer with a change draws the latest range.
     const moved = Math.max(Math.abs(range[0] - this.range[0]), Math.abs(range[1] - this.range[1]));
     const same = shape === this.shape && this.plot !== null && moved < (range[1] - range[0]) / 100
       && sameData(data, this.data) && sameMarkers(shown, this.markers);
-    if (same) return;
+    if (same) return false;
     this.range = range;
+    this.showPoints = res.ts.length < 40;
     this.data = data;
     this.markers = shown;
     // Attributes and texts written only when they change: an unchanged write still invalidates style.
@@ -98,17 +102,17 @@ class ChartView {
     }
     if (shape === this.shape) {
       this.plot?.setData(this.data);
-      return;
+      return true;
     }
     this.shape = shape;
     this.destroy();
     if (points === 0) {
       this.body.replaceChildren(h('div', { class: 'chart-empty' }, 'no samples in this range'));
-      return;
+      return true;
     }
     const plotEl = h('div', { class: 'chart-plot' });
     this.body.replaceChildren(plotEl);
-    const opts = this.options(lines, unit, res.ts.length < 40);
+    const opts = this.options(lines, unit);
     // Size to the container once it is in the document (with the newest data by then); follow resizes.
     requestAnimationFrame(() => {
       if (this.shape !== shape || this.plot) return;
@@ -118,9 +122,10 @@ class ChartView {
       this.resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, plotEl.clientWidth), height: 190 }));
       this.resize.observe(plotEl);
     });
+    return true;
   }
 
-  private options(lines: Line[], unit: ChartUnit, showPoints: boolean): uPlot.Options {
+  private options(lines: Line[], unit: ChartUnit): uPlot.Options {
     const fmt = FORMAT[unit];
     const axis = { stroke: '#8b98a9', grid: { stroke: '#253041', width: 1 }, ticks: { stroke: '#253041' }, font: '11px system-ui' };
     return {
@@ -155,7 +160,7 @@ class ChartView {
             dash: Array.isArray(l.dash) ? l.dash : l.dash ? [5, 4] : undefined,
             fill: l.dash ? undefined : `${color}18`,
             spanGaps: false,
-            points: { show: !l.dash && showPoints, size: 4 },
+            points: { show: () => !l.dash && this.showPoints, size: 4 },
             value: (_u: uPlot, v: number | null) => fmt(v),
           };
         }),
@@ -252,12 +257,17 @@ export class ChartSet {
   readonly el = h('div', { class: 'charts' });
   private views = new Map<string, ChartView>();
 
-  update(inputs: ChartInput[]): void {
+  /** Patches the charts to `inputs`; answers how many of them changed what they show (0: none redrawn). */
+  update(inputs: ChartInput[]): number {
     const next = new Map<string, ChartView>();
+    let changed = 0;
     inputs.forEach((input, i) => {
       let view = this.views.get(input.title);
-      if (view) view.update(input);
-      else view = new ChartView(input);
+      if (view) changed += view.update(input) ? 1 : 0;
+      else {
+        view = new ChartView(input);
+        changed++;
+      }
       next.set(input.title, view);
       if (this.el.children[i] !== view.el) this.el.insertBefore(view.el, this.el.children[i] ?? null);
     });
@@ -265,8 +275,10 @@ export class ChartSet {
       if (next.has(title)) continue;
       view.destroy();
       view.el.remove();
+      changed++;
     }
     this.views = next;
+    return changed;
   }
 }
 

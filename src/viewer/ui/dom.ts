@@ -103,6 +103,20 @@ export function morph(el: Element, ...children: Child[]): Element {
   return el;
 }
 
+/**
+ * What a page last drew of each of its parts, as JSON: `changed(part, answer)` is false for an answer
+ * like the last one, and a live update leaves that part alone (no DOM work, no style invalidation).
+ */
+export function drawnParts(): (part: string, answer: unknown) => boolean {
+  const drawn = new Map<string, string>();
+  return (part, answer) => {
+    const json = JSON.stringify(answer);
+    if (drawn.get(part) === json) return false;
+    drawn.set(part, json);
+    return true;
+  };
+}
+
 /** replaceChildren that skips null/false children (conditional sections). */
 export function fill(el: HTMLElement, ...children: Child[]): HTMLElement {
   el.replaceChildren(...children.filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (c instanceof Node ? c : String(c))));

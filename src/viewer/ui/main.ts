@@ -22,8 +22,9 @@ export interface PageView {
   /**
    * Brings the page up to date. `only`: the live events since the last refresh, when nothing else asked
    * for one (a page may skip the requests whose answers those cannot change); absent: everything.
+   * A page with charts answers whether the refresh drew new data into them (named in its User Timing).
    */
-  refresh(only?: ReadonlySet<LiveKind>): Promise<void>;
+  refresh(only?: ReadonlySet<LiveKind>): Promise<boolean | void>;
 }
 
 const PAGES: Record<string, () => PageView> = {
@@ -97,16 +98,18 @@ async function runRefresh(): Promise<void> {
   pending = new Set();
   refreshing = (async () => {
     performance.mark(`${MARK}-start`);
+    let drew: boolean | void = false;
     try {
-      await v?.refresh(only ?? undefined);
+      drew = await v?.refresh(only ?? undefined);
       errorBar.hidden = true;
     } catch (e) {
       errorBar.textContent = (e as Error).message;
       errorBar.hidden = false;
     }
-    // Named after what it answered: "kubepulse-refresh samples", "kubepulse-refresh all". Recorded (in
-    // DevTools and traces) when made; cleared at once, or a page open for days would keep them all.
-    const name = `${MARK} ${only ? [...only].sort().join('+') : 'all'}`;
+    // Named after what it answered and whether its charts got new data: "kubepulse-refresh samples",
+    // "kubepulse-refresh samples new-data", "kubepulse-refresh all". Recorded (in DevTools and traces)
+    // when made; cleared at once, or a page open for days would keep them all.
+    const name = `${MARK} ${only ? [...only].sort().join('+') : 'all'}${drew === true ? ' new-data' : ''}`;
     performance.measure(name, `${MARK}-start`);
     performance.clearMarks(`${MARK}-start`);
     performance.clearMeasures(name);

@@ -1,9 +1,10 @@
 // Nodes table (virtualized, sortable, filterable, sparklines) and node detail (charts, pods on it now and
 // at a chosen past time).
-import { age, bytes, count, cpu, fill, h, morph, pctCell, rate } from './dom.js';
+import { age, bytes, count, cpu, drawnParts, fill, h, morph, pctCell, rate } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page, type SortDir } from './vtable.js';
 import { ChartSet, chartsOf, constant, sparkline, type SeriesResult } from './charts.js';
+import { appendFrom, appendSeries, type SeriesTail } from './series-merge.js';
 import { rangeParams, rangeText, type PageView } from './main.js';
 import { filterBar, noMatchHint } from './filters.js';
 import { podColumns, type PodRow } from './page-pods.js';
@@ -141,16 +142,12 @@ export function nodePage(): PageView {
   };
   atBox.append(h('div', { class: 'row' }, atInput, h('button', { onclick: () => void runAt() }, 'Show pods')), atResult);
 
-  // What the last update drew, as JSON: an answer like the last one leaves its part of the page alone.
-  const drawn = new Map<string, string>();
-  const changed = (part: string, answer: unknown): boolean => {
-    const json = JSON.stringify(answer);
-    if (drawn.get(part) === json) return false;
-    drawn.set(part, json);
-    return true;
-  };
+  // An answer like the last one leaves its part of the page alone.
+  const changed = drawnParts();
   /** The node's object as last fetched. */
   let last: NodeDetail | null = null;
+  /** The charts' series as held (appended to by live updates) and the range they were fetched for. */
+  let held: { node: SeriesResult; interface: SeriesResult; range: string } | null = null;
   return {
     title: `Node ${name}`,
     el,
@@ -160,14 +157,20 @@ export function nodePage(): PageView {
       // Every answer first (the pods table's too), then the whole page patched at once: one style, layout
       // and paint per update, the charts' redraws in the same frame.
       const range = rangeParams();
-      const [n, main, net, evs, showPods] = await Promise.all([
+      // The charts' series in one request; a live update asks only for the newest buckets and appends them.
+      const rangeKey = JSON.stringify(range);
+      const mine = held?.range === rangeKey ? held : null;
+      const after = mine ? appendFrom([mine.node, mine.interface]) : undefined;
+      const [n, series, evs, showPods] = await Promise.all([
         inventory ? api<NodeDetail>('/api/node', { cluster, name }) : last!,
-        api<SeriesResult>('/api/series', { entity: 'node', cluster, node: name, ...range }),
-        api<SeriesResult>('/api/series', { entity: 'interface', cluster, node: name, ...range }),
+        api<{ node: SeriesTail; interface: SeriesTail }>('/api/node/series', { cluster, node: name, ...range, after }),
         inventory ? api<EventRow[]>('/api/events', { cluster, object_kind: 'Node', object_name: name, ...range, limit: 100 }) : null,
         pods.fetchReload(),
       ]);
       last = n;
+      const main = appendSeries(mine?.node ?? null, series.node);
+      const net = appendSeries(mine?.interface ?? null, series.interface);
+      held = { node: main, interface: net, range: rangeKey };
       if (evs && changed('events', [evs, evs.map((e) => age(e.lastTime))])) morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this node ${rangeText()}`)]));
       if (changed('info', n)) morph(info,
         h('div', { class: 'kv' }, kv('status', h('span', { class: n.ready ? 'ok' : 'crit' }, n.deletedAt ? 'deleted' : n.ready ? 'Ready' : 'NotReady')), kv('roles', n.roles || 'worker'),
@@ -178,7 +181,7 @@ export function nodePage(): PageView {
           ...n.taints.map((t) => h('span', { class: 'chip warn' }, `taint ${t.key}:${t.effect}`))),
       );
       const ts = main.ts;
-      charts.update([
+      const drew = charts.update([
         ...chartsOf(main, {
           cpu: [constant(ts, n.allocatable.cpuMillicores, 'allocatable', '#e5484d')],
           memory: [constant(ts, n.allocatable.memoryBytes, 'allocatable', '#e5484d')],
@@ -186,6 +189,7 @@ export function nodePage(): PageView {
         ...chartsOf(net),
       ]);
       showPods();
+      return drew > 0;
     },
   };
 }

@@ -1,9 +1,10 @@
 // Pods table (filters: cluster, namespace, workload, node, label, phase, search) and pod detail with
 // per-container charts against requests and limits, CPU throttling, restarts with reasons, volumes.
-import { age, bytes, count, cpu, h, morph } from './dom.js';
+import { age, bytes, count, cpu, drawnParts, h, morph } from './dom.js';
 import { api, currentRoute, href, setParams } from './state.js';
 import { VTable, type Column, type Page, type SortDir } from './vtable.js';
 import { ChartSet, LIMIT_DASH, REQUEST_DASH, chartsOf, groupColor, type Line, type Marker, type SeriesResult } from './charts.js';
+import { appendFrom, appendSeries, type SeriesTail } from './series-merge.js';
 import type { PodLifecycle } from '../lifecycle-queries.js';
 import { volumeTable, type VolumeRow } from './page-storage.js';
 import { rangeParams, rangeText, type PageView } from './main.js';
@@ -106,24 +107,49 @@ export function podPage(): PageView {
   const el = h('div', { class: 'page pod' },
     h('div', { class: 'crumbs' }, h('a', { href: href('pods', { cluster, namespace }) }, `${cluster} / ${namespace}`), ' / ', h('b', {}, name)),
     info, note, charts.el, h('h3', {}, 'Containers'), containers, h('h3', {}, 'Volumes'), volumes, h('h3', {}, 'Events of this pod over the range'), events);
+  /** The pod's object and its life (restarts, first and last sample) as last fetched, with the events. */
+  let last: { d: PodDetail; life: PodLifecycle } | null = null;
+  /** The charts' series as held (appended to by live updates) and the range they were fetched for. */
+  let held: { container: SeriesResult; pod: SeriesResult; range: string } | null = null;
+  // An answer like the last one leaves its part of the page alone.
+  const changed = drawnParts();
   return {
     title: `Pod ${name}`,
     el,
-    async refresh() {
-      const d = await api<PodDetail>('/api/pod', { cluster, namespace, name });
-      const life = await api<PodLifecycle>('/api/pod/lifecycle', { cluster, pod_uid: d.uid });
+    async refresh(only) {
+      // New samples alone change the charts and the volumes' usage: the pod's object, its restarts and
+      // its events come from the inventory, so a live update on samples does not ask for them again. (A
+      // finished pod, charted over its lifetime, gets no new samples.)
+      const inventory = !only || only.has('inventory') || !last;
+      let d: PodDetail;
+      let life: PodLifecycle;
+      if (inventory || !last) {
+        d = await api<PodDetail>('/api/pod', { cluster, namespace, name });
+        life = await api<PodLifecycle>('/api/pod/lifecycle', { cluster, pod_uid: d.uid });
+      } else ({ d, life } = last);
+      last = { d, life };
       const lifetime = lifetimeRange(d, life);
       const range = lifetime ?? rangeParams();
-      morph(note, lifetime ? h('div', { class: 'lifetime-note' }, `This pod has finished: the charts show its lifetime, from its first sample (${new Date(life.firstSampleAt!).toLocaleString()}) to its last (${new Date(life.lastSampleAt!).toLocaleString()}). Drag across a chart or pick a custom range to see another span.`) : null);
-      const [s, pod, evs, vols] = await Promise.all([
-        api<SeriesResult>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...range }),
-        api<SeriesResult>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...range }),
-        api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, ...range, limit: 100 }),
+      // The charts' series appended to: a live update asks only for the newest buckets.
+      const rangeKey = JSON.stringify([d.uid, range]); // a pod recreated under its name is another
+      const mine = held?.range === rangeKey ? held : null;
+      const [got, gotPod, evs, vols] = await Promise.all([
+        api<SeriesTail>('/api/series', { entity: 'container', cluster, pod_uid: d.uid, ...range, after: mine ? appendFrom([mine.container]) : undefined }),
+        api<SeriesTail>('/api/series', { entity: 'pod', cluster, pod_uid: d.uid, ...range, after: mine ? appendFrom([mine.pod]) : undefined }),
+        inventory ? api<EventRow[]>('/api/events', { cluster, namespace, object_kind: 'Pod', object_name: name, ...range, limit: 100 }) : null,
         api<VolumeRow[]>('/api/volumes', { cluster, pod_uid: d.uid }),
       ]);
-      morph(volumes, vols.length ? volumeTable(vols, false) : h('div', { class: 'muted small' }, 'no volume samples in the last 5 minutes'));
-      morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this pod ${lifetime ? 'in its lifetime' : rangeText()}`)]));
-      morph(info,
+      const s = appendSeries(mine?.container ?? null, got);
+      const pod = appendSeries(mine?.pod ?? null, gotPod);
+      held = { container: s, pod, range: rangeKey };
+      if (changed('note', [lifetime, life.firstSampleAt, life.lastSampleAt])) {
+        morph(note, lifetime ? h('div', { class: 'lifetime-note' }, `This pod has finished: the charts show its lifetime, from its first sample (${new Date(life.firstSampleAt!).toLocaleString()}) to its last (${new Date(life.lastSampleAt!).toLocaleString()}). Drag across a chart or pick a custom range to see another span.`) : null);
+      }
+      if (changed('volumes', vols)) morph(volumes, vols.length ? volumeTable(vols, false) : h('div', { class: 'muted small' }, 'no volume samples in the last 5 minutes'));
+      if (evs && changed('events', [evs, evs.map((e) => age(e.lastTime))])) morph(events, ...(evs.length ? evs.map((e) => eventRow(e, false)) : [h('div', { class: 'muted small' }, `no events of this pod ${lifetime ? 'in its lifetime' : rangeText()}`)]));
+      // The ages ("deleted 3m ago", the last termination's) move on with the clock: redrawn when they read differently.
+      const ages = [d.deletedAt, d.createdAt, ...d.containers.map((c) => c.lastTerminatedAt)].map((x) => age(x));
+      if (changed('info', [d, ages])) morph(info,
         h('div', { class: 'kv' },
           kvi('phase', h('span', { class: d.deletedAt ? 'crit' : phaseClass(d.phase) }, d.deletedAt ? `deleted ${age(d.deletedAt)} ago` : d.phase)),
           kvi('node', d.node ? h('a', { href: href('node', { cluster, name: d.node }) }, d.node) : '–'),
@@ -147,8 +173,8 @@ export function podPage(): PageView {
         t: Date.parse(m.at) / 1000, color: m.kind === 'oom' ? '#e5484d' : '#f5a524',
         label: `${m.kind === 'oom' ? 'OOM' : m.count > 1 ? `${m.count} restarts` : 'restart'}${m.container ? ` ${m.container}` : ''}`,
       }));
-      charts.update([...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod)].map((c) => ({ ...c, markers })));
-      morph(containers, h('table', { class: 'grid' },
+      const drew = charts.update([...chartsOf(s, { cpu: limitLines('cpu'), memory: limitLines('memory') }), ...chartsOf(pod)].map((c) => ({ ...c, markers })));
+      if (changed('containers', [d.containers, ages])) morph(containers, h('table', { class: 'grid' },
         h('tr', {}, ...['container', 'state', 'ready', 'restarts', 'last termination', 'CPU req / lim', 'memory req / lim', 'image'].map((x) => h('th', {}, x))),
         ...d.containers.map((c) => h('tr', {},
           h('td', { class: 'strong' }, c.name, c.type !== 'container' ? h('span', { class: 'muted' }, ` (${c.type})`) : ''),
@@ -159,6 +185,7 @@ export function podPage(): PageView {
           h('td', {}, `${cpu(c.cpuRequestMillicores)} / ${cpu(c.cpuLimitMillicores)}`),
           h('td', {}, `${bytes(c.memoryRequestBytes)} / ${bytes(c.memoryLimitBytes)}`),
           h('td', { class: 'muted small' }, c.image)))));
+      return drew > 0;
     },
   };
 }

@@ -11,11 +11,20 @@ export function currentRoute(): Route {
   return { page: page || 'overview', params: new URLSearchParams(query ?? '') };
 }
 
+/** The time range of the URL, kept by every link: read once per URL (a table draws a link per row). */
+let kept: { hash: string; params: Array<[string, string]> } = { hash: '\u0000', params: [] };
+function keptParams(): Array<[string, string]> {
+  if (kept.hash !== location.hash) {
+    const cur = currentRoute().params;
+    kept = { hash: location.hash, params: ['range', 'from', 'to'].filter((k) => cur.get(k)).map((k) => [k, cur.get(k)!]) };
+  }
+  return kept.params;
+}
+
 export function href(page: string, params: Record<string, string | undefined | null> = {}, keep = true): string {
-  const cur = currentRoute().params;
   const p = new URLSearchParams();
   // The time range follows the user from page to page.
-  if (keep) for (const k of ['range', 'from', 'to']) if (cur.get(k)) p.set(k, cur.get(k)!);
+  if (keep) for (const [k, v] of keptParams()) p.set(k, v);
   for (const [k, v] of Object.entries(params)) if (v) p.set(k, v); else p.delete(k);
   const q = p.toString();
   return `#/${page}${q ? `?${q}` : ''}`;

@@ -34,6 +34,14 @@ export interface Page<R> {
   rows: R[];
 }
 
+/** A row element in the DOM, the row it shows (null: a loading placeholder), that row as JSON, and when drawn. */
+interface Shown<R> {
+  el: HTMLElement;
+  row: R | null;
+  json: string;
+  at: number;
+}
+
 const ROW_PX = 28;
 const PAGE = 200;
 /** An unchanged row is drawn again after this long anyway (its age cell). */
@@ -161,8 +169,8 @@ export class VTable<R> {
     if (el.textContent !== text) el.textContent = text;
   }
 
-  /** The row elements in the DOM by row index, with the row each shows (null: a loading placeholder). */
-  private shown = new Map<number, { el: HTMLElement; row: R | null; at: number }>();
+  /** The row elements in the DOM by row index, with the row each shows (null: a loading placeholder) as JSON. */
+  private shown = new Map<number, Shown<R>>();
 
   /**
    * Shows the rows in view. A row element stays for its index across reloads: its cells are patched
@@ -179,7 +187,8 @@ export class VTable<R> {
     const first = Math.max(0, Math.floor(this.scrollTop / ROW_PX) - 10);
     const last = Math.min(this.total, Math.ceil((this.scrollTop + viewH) / ROW_PX) + 10);
     const visible: R[] = [];
-    const next = new Map<number, { el: HTMLElement; row: R | null; at: number }>();
+    const next = new Map<number, Shown<R>>();
+    const now = Date.now();
     for (let i = first; i < last; i++) {
       const page = Math.floor(i / PAGE);
       const rows = this.pages.get(page);
@@ -187,7 +196,7 @@ export class VTable<R> {
       if (!rows) {
         void this.load(page);
         // While a page (re)loads, the row already shown stays rather than flickering to a placeholder.
-        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null, at: 0 });
+        next.set(i, old ?? { el: h('div', { class: 'vt-row loading', style: `top:${i * ROW_PX}px` }, '…'), row: null, json: '', at: 0 });
         continue;
       }
       const row = rows[i - page * PAGE];
@@ -195,8 +204,13 @@ export class VTable<R> {
       visible.push(row);
       // A live update brings every row anew, most of them as they were: those keep their element as is
       // (re-rendered now and then all the same: an age column moves on without new data).
-      const same = old?.row === row || (old?.row && Date.now() - old.at < REDRAW_SAME_MS && JSON.stringify(old.row) === JSON.stringify(row));
-      next.set(i, same && old ? { ...old, row } : { el: this.rowElement(i, row, old?.row ? old.el : null), row, at: Date.now() });
+      if (old?.row === row) {
+        next.set(i, old);
+        continue;
+      }
+      const json = JSON.stringify(row);
+      const same = old?.row && now - old.at < REDRAW_SAME_MS && old.json === json;
+      next.set(i, same && old ? { ...old, row } : { el: this.rowElement(i, row, old?.row ? old.el : null), row, json, at: now });
     }
     for (const [i, s] of this.shown) if (next.get(i)?.el !== s.el) s.el.remove();
     for (const s of next.values()) if (s.el.parentNode !== this.rowsEl) this.rowsEl.append(s.el);
@@ -208,10 +222,13 @@ export class VTable<R> {
   private rowElement(i: number, row: R, reuse: HTMLElement | null): HTMLElement {
     const link = this.opts.onRow?.(row) ?? null;
     const el = reuse && reuse.tagName === (link ? 'A' : 'DIV') ? reuse : h(link ? 'a' : 'div', { class: 'vt-row', style: `top:${i * ROW_PX}px` });
-    if (link) el.setAttribute('href', link);
+    if (link && el.getAttribute('href') !== link) el.setAttribute('href', link);
     this.columns.forEach((c, j) => {
       const cell = (el.children[j] as HTMLElement | undefined) ?? el.appendChild(h('div', { class: `vt-td${c.align === 'right' ? ' right' : ''}` }));
-      morph(cell, c.render(row));
+      const out = c.render(row);
+      // Most cells are plain text, most of them unchanged by an update: compared as text, not morphed.
+      if (typeof out === 'string' && cell.childNodes.length === 1 && cell.firstChild!.nodeType === Node.TEXT_NODE && cell.firstChild!.nodeValue === out) return;
+      morph(cell, out);
     });
     if (reuse && el !== reuse) reuse.replaceWith(el);
     return el;
