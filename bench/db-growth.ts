@@ -52,6 +52,12 @@ const MAINTENANCE_EVERY_MS = 30_000;
 /** The loop's own hourly periods (maintenance.ts defaults), scaled like the windows. */
 const HOUR_MS = 3_600_000;
 /**
+ * The series purge, scaled (1.25 s at the default factor) but not oftener than once a minute: each purge
+ * that deletes series makes the writes in flight resolve their ids again, and on a loaded machine purges
+ * every few seconds made writes fail three times in a row and go to the spool (a run failed that way).
+ */
+const SERIES_PURGE_EVERY_MS = Math.max(60_000, HOUR_MS / SCALE);
+/**
  * Raw retention is not cut below this: a raw partition is an hour wide and is compacted only once both
  * rollups passed its end (a few minutes), so a shorter window would drop it uncompacted, which the real
  * window (7 days) never does. It changes nothing else: the partition's rows stay an hour at least anyway.
@@ -152,7 +158,7 @@ export async function run(): Promise<Figures> {
   await collector.db.maintenance?.stop();
   const maintenance = new StoreMaintenance(collector.db.pool, {
     partitions: collector.db.partitions!, retentionMs: maintenanceRetention(cfg.retention), intervalMs: MAINTENANCE_EVERY_MS,
-    changeLogEveryMs: HOUR_MS / SCALE, seriesPurgeEveryMs: HOUR_MS / SCALE, seriesGoneGraceMs: HOUR_MS / SCALE, batchIdKeepMs: BATCH_ID_KEEP_MS / SCALE,
+    changeLogEveryMs: HOUR_MS / SCALE, seriesPurgeEveryMs: SERIES_PURGE_EVERY_MS, seriesGoneGraceMs: HOUR_MS / SCALE, batchIdKeepMs: BATCH_ID_KEEP_MS / SCALE,
     reindexEveryMs: DAY_MS / SCALE,
   });
   collector.db.maintenance = maintenance;
@@ -222,7 +228,7 @@ export async function run(): Promise<Figures> {
       value,
       unit: 'MiB/day',
       method: `collector on ${NODES} simulated nodes x ${PODS_PER_NODE} pods, a pod replaced every ${CHURN_MS} ms (defaults: summary 15 s, cadvisor 30 s), ${MINUTES} min; `
-        + `every time window divided by ${SCALE} (a day becomes ${(86_400 / SCALE).toFixed(0)} s): [retention] ${windows(cfg.retention)} (raw kept at least ${RAW_FLOOR_MS / 60_000} min: its hourly partitions are compacted first, as at the real window), the maintenance loop's hourly periods (change-log pass, series purge and grace) ${(HOUR_MS / SCALE / 1000).toFixed(2)} s, batch ids ${(BATCH_ID_KEEP_MS / SCALE / 1000).toFixed(0)} s, the daily index rebuild of change_log and the series tables ${(DAY_MS / SCALE / 1000).toFixed(0)} s; maintenance every ${MAINTENANCE_EVERY_MS / 1000} s, autovacuum as migration 015 sets it (no VACUUM of the bench's own: ${last.autovacuums} autovacuum runs on the plain tables). `
+        + `every time window divided by ${SCALE} (a day becomes ${(86_400 / SCALE).toFixed(0)} s): [retention] ${windows(cfg.retention)} (raw kept at least ${RAW_FLOOR_MS / 60_000} min: its hourly partitions are compacted first, as at the real window), the maintenance loop's hourly periods (change-log pass, series grace) ${(HOUR_MS / SCALE / 1000).toFixed(2)} s, the series purge every ${(SERIES_PURGE_EVERY_MS / 1000).toFixed(0)} s, batch ids ${(BATCH_ID_KEEP_MS / SCALE / 1000).toFixed(0)} s, the daily index rebuild of change_log and the series tables ${(DAY_MS / SCALE / 1000).toFixed(0)} s; maintenance every ${MAINTENANCE_EVERY_MS / 1000} s, autovacuum as migration 015 sets it (no VACUUM of the bench's own: ${last.autovacuums} autovacuum runs on the plain tables). `
         + `Value: least-squares slope of the plain tables' total size (heap, indexes, TOAST) over the steady part — ${after.length} samples from ${steadyS.toFixed(0)} s to the end, when every scaled window and the compaction and series purge of the first hour boundary (${((boundary - started) / 60_000).toFixed(0)} min of churn before it, more than the steady part's ${((runMs / 1000 - steadyS) / 60).toFixed(0)} min) had passed — per day. `
         + `Conversion: rows are written per real second whatever the windows and retention removes as many once its window has passed, so what still grows in the steady part grows per real second: the slope × 86,400 s is the MiB/day at the real windows; the windows set only the level kept (rate × window). `
         + `Level: plain tables ${mib(total(first.plain))} → ${mib(total(last.plain))} MiB over the steady part (live rows ${mib(total(first.live))} → ${mib(total(last.live))}); of the live rows, the retention windows hold ${mib(windowHeld)} MiB here, about ${mib(levelReal)} MiB with the live objects at the real windows (× ${SCALE}); the series tables ${mib(seriesTotal(last.plain))} MiB (an hour's turnover here, compact_after + ~2 h at the real windows). `
