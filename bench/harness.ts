@@ -212,6 +212,22 @@ export function spawnCollector(config: string, dir: string, nodeArgs: string[] =
 export interface ScrapeStatus { ok: number; failing?: number; cyclesOnTime: number; cyclesLate: number; lateBy?: Record<string, number> }
 export interface CollectorStatus {
   clusters: Array<{ nodes: number; pods: number; scrapes: Record<string, ScrapeStatus> }>;
+  database?: { spool?: { bytes: number; records: number } };
+}
+
+/**
+ * Waits until the collector's spool is empty (rows that went to disk while the database was slow, e.g.
+ * during the first scrapes of a large cluster, are replayed by then), at most `timeoutMs`. Returns the
+ * seconds waited and the spool left (bytes, 0 when drained): a window that starts during a replay
+ * measures the replay, not the steady state.
+ */
+export async function waitForSpoolDrained(port: number, timeoutMs = 600_000): Promise<{ waitedS: number; leftBytes: number }> {
+  const start = Date.now();
+  for (;;) {
+    const bytes = (await collectorStatus(port))?.database?.spool?.bytes ?? 0;
+    if (bytes === 0 || Date.now() - start > timeoutMs) return { waitedS: (Date.now() - start) / 1000, leftBytes: bytes };
+    await sleep(2000);
+  }
 }
 
 /** The collector's /api/status, or null while it does not answer. */
