@@ -32,6 +32,7 @@ import { SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable } from './series-schema.
 import { SERIES_PURGE_LOCK } from './series-retention.js';
 import { SeriesIds } from './series-ids.js';
 import { log } from '../log.js';
+import { ROLLUP_SETTLE_MS } from './rollup-schema.js';
 
 export interface WriteResult {
   inserted: number;
@@ -132,7 +133,6 @@ const HEAD_SQL = `WITH b AS (INSERT INTO ${SCHEMA}.metric_batch (id) SELECT unne
  * in the 30 s between the two; a COMMIT that took longer records the range again once it returns.
  */
 const LATE_MS = 90_000;
-const ROLLUP_SETTLE_MS = 120_000;
 // One row per (entity, hour) however many batches mark it: the table stays bounded (migration 015). The
 // new version tells a rollup pass that read the row before this mark to leave it for the next pass.
 const RECORD_LATE_SQL = `INSERT INTO ${SCHEMA}.rollup_pending (entity, hour) SELECT $1, unnest($2::timestamptz[])
@@ -274,9 +274,10 @@ async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entit
     await client.query('COMMIT');
     // A rollup pass that started after the judgment may have passed these rows' buckets before they were
     // visible: mark every hour the rows touch (a no-op for the rollups when nothing was missed).
-    if (Date.now() - judgedAt > ROLLUP_SETTLE_MS - LATE_MS) {
+    const commitMs = Date.now() - judgedAt;
+    if (commitMs > ROLLUP_SETTLE_MS - LATE_MS) {
       const hours = lateHours(kept, Infinity);
-      log('store').warn({ entity, commitMs: Date.now() - judgedAt, hours: hours.length }, 'a slow COMMIT may have missed a rollup pass: its hours are recomputed');
+      log('store').warn({ entity, commitMs, hours: hours.length }, 'a slow COMMIT may have missed a rollup pass: its hours are recomputed');
       await client.query(RECORD_LATE_SQL, [entity, hours]);
     }
     return { inserted, duplicates: rows.length - inserted };

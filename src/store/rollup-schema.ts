@@ -20,6 +20,12 @@ export const RESOLUTIONS: Resolution[] = [
   { name: '1h', interval: '1 hour', bucketMs: 3_600_000, partitionWidthMs: 7 * DAY_MS },
 ];
 
+/**
+ * How long after a bucket's end the rollups wait before taking it (rollups.ts): writes of rows younger than
+ * metric-copy.ts's lateness bound need no mark in rollup_pending, since no pass has passed their bucket yet.
+ */
+export const ROLLUP_SETTLE_MS = 120_000;
+
 export function rollupTable(entity: Entity, res: Resolution): string {
   return `${ENTITY_TABLES[entity].table}_${res.name}`;
 }

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import { PartitionManager, partitionRangeFor } from './partitions.js';
-import { RESOLUTIONS, rollupAggregates, rollupTable, type Resolution } from './rollup-schema.js';
+import { RESOLUTIONS, ROLLUP_SETTLE_MS, rollupAggregates, rollupTable, type Resolution } from './rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from './schema.js';
 import { sampleTable, seriesTable } from './series-schema.js';
 import { blockTable, historyFunction } from './history/schema.js';
@@ -129,7 +129,7 @@ export class Rollups {
 
   private async catchUp(entity: Entity, res: Resolution, nowMs: number): Promise<number> {
     const table = rollupTable(entity, res);
-    const end = alignDown(nowMs - (this.opts.settleMs ?? 120_000), res.bucketMs);
+    const end = alignDown(nowMs - (this.opts.settleMs ?? ROLLUP_SETTLE_MS), res.bucketMs);
     const state = await this.pool.query<{ done_until: Date }>(
       `SELECT done_until FROM ${SCHEMA}.rollup_state WHERE rollup_table = $1`, [table],
     );
