@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, countMetricRows, parseSegmentName, segmentName } from '../../src/store/spool.js';
-import { SpoolReplayer, isBadDataError, metricGroupEnd, type ReplayTargets } from '../../src/store/spool-replay.js';
+import { SpoolReplayer, isBadDataError, replayWindow, type ReplayTargets } from '../../src/store/spool-replay.js';
 import { configureLogging } from '../../src/log.js';
 import type { InventoryChange } from '../../src/inventory/informer.js';
 
@@ -58,17 +58,19 @@ test('segment names sort in creation order and parse back', () => {
   assert.equal(parseSegmentName('cursor-metric.json'), null);
 });
 
-test('a replay group: consecutive metric records of one entity up to the row cap; any other record alone', () => {
+test('a replay window: consecutive metric records, grouped per entity up to the row cap; any other record alone', () => {
   const at = 1;
-  const m = (entity: 'node' | 'pod', batch: number, n: number) => ({ t: 'metric' as const, at, n, entity, id: `id-${batch}`, rows: metricRows(batch, n) });
+  const m = (entity: 'node' | 'pod' | 'container', batch: number, n: number) => ({ t: 'metric' as const, at, n, entity, id: `id-${batch}`, rows: metricRows(batch, n) });
   const status = { t: 'status' as const, at, n: 1, row: { pid: 1 } };
-  const records = [m('node', 1, 3), m('node', 2, 3), m('node', 3, 4), m('pod', 4, 1), status, m('pod', 5, 20), m('pod', 6, 1)];
-  assert.equal(metricGroupEnd(records, 0, 10), 3, 'three node records: 10 rows');
-  assert.equal(metricGroupEnd(records, 0, 9), 2, 'the third would pass the cap');
-  assert.equal(metricGroupEnd(records, 3, 10), 4, 'another entity, then a status record, end it');
-  assert.equal(metricGroupEnd(records, 4, 10), 5, 'a status record is alone');
-  assert.equal(metricGroupEnd(records, 5, 10), 6, 'a record over the cap is a group of its own');
-  assert.equal(metricGroupEnd(records, 6, 10), 7);
+  // Payloads spool one record per entity, so the entities take turns.
+  const records = [m('node', 1, 1), m('pod', 2, 4), m('container', 3, 6), m('node', 4, 1), m('pod', 5, 4), m('container', 6, 6),
+    status, m('pod', 7, 20), m('pod', 8, 1)];
+  assert.deepEqual(replayWindow(records, 0, 10), { end: 6, groups: [[0, 3], [1, 4], [2], [5]] }, 'a second container record would pass 10 rows: a group of its own');
+  assert.deepEqual(replayWindow(records, 0, 5), { end: 5, groups: [[0, 3], [1], [2], [4]] }, 'the window holds 4 × 5 rows: the second container record would pass it');
+  assert.deepEqual(replayWindow(records, 3, 10), { end: 6, groups: [[3], [4], [5]] }, 'a status record ends the window');
+  assert.deepEqual(replayWindow(records, 6, 10), { end: 7, groups: [] }, 'a status record is alone, in no group');
+  assert.deepEqual(replayWindow(records, 7, 4), { end: 8, groups: [[7]] }, 'a record over the window is a window of its own');
+  assert.deepEqual(replayWindow(records, 8, 10), { end: 9, groups: [[8]] });
 });
 
 test('records appended without close are replayed in order after a reopen, then deleted', async () => {
@@ -113,6 +115,27 @@ test('a database that is away stops the replay; the next pass resumes at the gro
     assert.equal(await r2.drain(), true);
     assert.deepEqual(seen, ['metric:node:n1:2', 'metric:node:n2:2', 'metric:node:n3:2', 'metric:node:n4:2', 'metric:node:n5:2']);
     assert.equal(calls, 4, 'groups n1+n2, n3+n4 (refused, then stored), n5');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a pass stopped mid-window resumes at the first record not stored yet', async () => {
+  const dir = tempDir();
+  try {
+    const s = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
+    // node n1, pod n2, node n3, pod n4: the window's groups are [n1, n3] and [n2, n4].
+    for (let b = 1; b <= 4; b++) s.append({ t: 'metric', entity: b % 2 ? 'node' : 'pod', rows: metricRows(b, 1) });
+    let away = true;
+    const { seen, targets } = recorder((entries) => (away && entries.some((e) => e.startsWith('metric:pod')) ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null));
+    assert.equal(await new SpoolReplayer(s, targets).drain(), false);
+    assert.deepEqual(seen, ['metric:node:n1:1', 'metric:node:n3:1']);
+    // Record n1 is stored and none before it is owed: the cursor moved past it (a restart reads it there).
+    away = false;
+    const again = new Spool({ dir, maxBytes: 10 * 2 ** 20 });
+    assert.equal(await new SpoolReplayer(again, targets).drain(), true);
+    // n3 again (its batch id makes the database skip it), n2 and n4 now.
+    assert.deepEqual(seen.slice(2), ['metric:pod:n2:1', 'metric:pod:n4:1', 'metric:node:n3:1']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

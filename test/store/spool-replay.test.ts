@@ -1,5 +1,5 @@
-// Spool replay into a real PostgreSQL (issue 15): consecutive metric records of an entity are replayed in
-// one transaction each group, every record still exactly once by its batch id — already recorded ids are
+// Spool replay into a real PostgreSQL (issue 15): metric records are grouped per entity within a window
+// of consecutive records and each group is replayed in one transaction, every record still exactly once by its batch id — already recorded ids are
 // skipped, a group replayed again after a commit whose progress was never saved stores nothing twice,
 // records without id (spool files from before 010) go in only where absent, and a bad record in a group
 // is skipped while the rest of the group is stored. Transactions are counted by metric_batch.written_at
@@ -81,6 +81,34 @@ test('200 small records replay in 2 transactions of up to 5,000 rows, every row 
   assert.deepEqual(await storedAt(ts), { rows: 8000, distinct: 8000 });
   assert.equal(replayer.counts.replayedRecords, 200);
   assert.equal(replayer.counts.replayedMetricRows, 8000);
+}));
+
+test('records whose entities take turns (one per payload and entity) replay in one transaction per entity', () => withSpool(async (dir) => {
+  const ts = new Date('2026-11-23T08:30:00.000Z');
+  const spool = new Spool({ dir, maxBytes: 64 * 2 ** 20, segmentBytes: 32 * 2 ** 20 });
+  const nodeRow = (rec: number): MetricRow => {
+    const row: MetricRow = { cluster_id: store.clusterId, node: `turns-${rec}`, ts };
+    metricsOf('node').forEach((m, k) => (row[m.column] = m.sqlType === 'double precision' ? rec + k / 4 : rec * 10 + k));
+    return row;
+  };
+  const nodeIds: string[] = [];
+  const containerIds: string[] = [];
+  for (let rec = 0; rec < 50; rec++) {
+    nodeIds.push(randomUUID());
+    spool.append({ t: 'metric', entity: 'node', id: nodeIds[rec], rows: [nodeRow(rec)] });
+    containerIds.push(randomUUID());
+    spool.append({ t: 'metric', entity: 'container', id: containerIds[rec], rows: recordRows(100 + rec, 30, ts) });
+  }
+  const results: WriteResult[] = [];
+  const replayer = new SpoolReplayer(spool, metricTargets('auto', results));
+  assert.equal(await replayer.drain(), true);
+  assert.deepEqual(results, [{ inserted: 50, duplicates: 0 }, { inserted: 1500, duplicates: 0 }]);
+  assert.deepEqual(await ledger(nodeIds), { transactions: 1, recorded: 50 });
+  assert.deepEqual(await ledger(containerIds), { transactions: 1, recorded: 50 });
+  assert.deepEqual(await storedAt(ts), { rows: 1500, distinct: 1500 });
+  const nodes = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1 AND ts = $2 AND node LIKE 'turns-%'`, [store.clusterId, ts]);
+  assert.equal(nodes.rows[0].n, 50);
+  assert.equal(spool.isEmpty, true);
 }));
 
 for (const path of ['auto', 'staging'] as const) {
