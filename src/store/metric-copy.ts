@@ -15,7 +15,8 @@
 //     dropped by its own id, the others' rows go in;
 //   - a kubelet's sample delivered again to a restarted process (the kubelet serves the same sample until
 //     its next refresh; the process that stored or spooled it is gone): the rate tracker marks the first
-//     sample of each series a process sees (FIRST_SAMPLE), one row per series and process;
+//     sample of each series a process sees (FIRST_SAMPLE), one row per series and process — unless the
+//     write itself created the series (a new pod, or a first start): no stored row can name it yet;
 //   - rows of unknown provenance (a spool file from before 010, a caller with no batch id).
 // Those two are COPied into a temporary staging table and only the ones absent from the table are inserted
 // (an anti-join within the rows' time range). That writes them twice and reads what is stored around them,
@@ -184,14 +185,17 @@ export async function writeMetricBatches(
   const client = await pool.connect();
   let broken: Error | undefined;
   const seriesIds = opts.seriesIds ?? own.seriesIds;
+  // Kept over the attempts: a series this write created in an attempt that was then rolled back (a purge
+  // ran) is still one no stored row names, whatever the next attempt's statement finds.
+  const created = path === 'auto' ? new Uint8Array(rows.length) : undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const ids = await seriesIds.resolve(client, entity, rows);
+      const ids = await seriesIds.resolve(client, entity, rows, created);
       if (path === 'direct') {
         await copyRowsInto(client, plan.copyDirectSql, plan.encode, rows, ids);
         return { inserted: rows.length, duplicates: 0 };
       }
-      const r = await writeInTransaction(client, plan, entity, batches, rows, ids, path, seriesIds);
+      const r = await writeInTransaction(client, plan, entity, batches, rows, ids, created, path, seriesIds);
       if (r) return r;
       if (attempt >= 3) throw new Error(`${plan.table}: series were purged under this write three times in a row`);
     }
@@ -231,8 +235,8 @@ function flatRows(entity: Entity, table: string, batches: readonly MetricBatch[]
  * resolved (the cache was reset: resolve and try again).
  */
 async function writeInTransaction(client: pg.PoolClient, plan: EntityPlan, entity: Entity, batches: readonly MetricBatch[],
-  rows: MetricRow[], ids: Int32Array, path: 'auto' | 'staging', seriesIds: SeriesIds): Promise<WriteResult | null> {
-  const verdict = splitFirstSamples(batches, path);
+  rows: MetricRow[], ids: Int32Array, created: Uint8Array | undefined, path: 'auto' | 'staging', seriesIds: SeriesIds): Promise<WriteResult | null> {
+  const verdict = splitFirstSamples(batches, path, created);
   const batchIds = [...new Set(batches.flatMap((b) => (b.id === undefined ? [] : [String(b.id).toLowerCase()])))].sort();
   // Outside the transaction: a rollback would take the table with it while stagedOn still listed it.
   if (verdict.unknown.length) await ensureStage(client, plan);
@@ -304,17 +308,17 @@ function storedBefore(batches: readonly MetricBatch[], recordedNow: Set<string>)
 
 /**
  * Indexes into the batches' flat rows: the rows to COPY, the rows to insert only where absent (the first
- * samples of their series, every row of a batch without id, every row on the 'staging' path), and the
- * batch each row belongs to.
+ * samples of series that were stored before this write, every row of a batch without id, every row on
+ * the 'staging' path), and the batch each row belongs to. `created`: rows whose series this write created.
  */
-function splitFirstSamples(batches: readonly MetricBatch[], path: 'auto' | 'staging'): { fresh: number[]; unknown: number[]; batchOf: Int32Array } {
+function splitFirstSamples(batches: readonly MetricBatch[], path: 'auto' | 'staging', created: Uint8Array | undefined): { fresh: number[]; unknown: number[]; batchOf: Int32Array } {
   const out = { fresh: [] as number[], unknown: [] as number[], batchOf: new Int32Array(batches.reduce((n, b) => n + b.rows.length, 0)) };
   let i = 0;
   batches.forEach((batch, b) => {
     const vouched = path === 'auto' && batch.id !== undefined;
     for (const row of batch.rows) {
       out.batchOf[i] = b;
-      (vouched && !row[FIRST_SAMPLE] ? out.fresh : out.unknown).push(i++);
+      (vouched && (!row[FIRST_SAMPLE] || created?.[i] === 1) ? out.fresh : out.unknown).push(i++);
     }
   });
   return out;

@@ -104,11 +104,12 @@ function sqlFor(entity: Entity): EntitySql {
     attrNames,
     // New and updated series come back from the INSERT; existing ones the statement's snapshot sees from
     // the join (one created by another writer since then is found by `lookup`).
+    // xmax = 0: the row version was inserted by this statement, not updated (a series created now).
     upsert: `WITH i AS (SELECT * FROM ${unnest}),
       w AS (INSERT INTO ${series} AS r (${all.join(', ')}) SELECT ${all.join(', ')} FROM i
-            ON CONFLICT (${keys.join(', ')}) ${onConflict} RETURNING ${returning})
-      SELECT * FROM w UNION ALL SELECT ${returning} FROM i JOIN ${series} r ON ${join}`,
-    lookup: `SELECT ${returning} FROM unnest(${keys.map((c, i) => `$${i + 1}::${i === 0 ? 'integer' : typeOf.get(c.slice(1, -1))}[]`).join(', ')}) AS i(${keys.join(', ')})
+            ON CONFLICT (${keys.join(', ')}) ${onConflict} RETURNING ${returning}, r.xmax = 0 AS created)
+      SELECT * FROM w UNION ALL SELECT ${returning}, false FROM i JOIN ${series} r ON ${join}`,
+    lookup: `SELECT ${returning}, false AS created FROM unnest(${keys.map((c, i) => `$${i + 1}::${i === 0 ? 'integer' : typeOf.get(c.slice(1, -1))}[]`).join(', ')}) AS i(${keys.join(', ')})
       JOIN ${series} r ON ${join}`,
   };
   sqlByEntity.set(entity, sql);
@@ -151,8 +152,13 @@ export class SeriesIds {
     return n;
   }
 
-  /** One id per row, in row order; rows of series not stored yet create them (one statement per batch). */
-  async resolve(client: pg.ClientBase, entity: Entity, rows: MetricRow[]): Promise<Int32Array> {
+  /**
+   * One id per row, in row order; rows of series not stored yet create them (one statement per batch).
+   * `created`, when given (one slot per row), gets 1 for each row whose series this call created: no
+   * stored row can name a series id that did not exist (metric-copy.ts writes such a series' first
+   * samples by plain COPY).
+   */
+  async resolve(client: pg.ClientBase, entity: Entity, rows: MetricRow[], created?: Uint8Array): Promise<Int32Array> {
     let cache = this.caches.get(entity);
     if (!cache) this.caches.set(entity, (cache = new GenerationalCache(this.maxPerEntity, GENERATION_MS, this.now)));
     const ids = new Int32Array(rows.length);
@@ -179,19 +185,19 @@ export class SeriesIds {
         if (!miss.attrs[a] && v !== null && v !== undefined && v !== '') miss.attrs[a] = String(v);
       }
     }
-    if (misses) await this.fetchMissing(client, entity, misses, cache, ids);
+    if (misses) await this.fetchMissing(client, entity, misses, cache, ids, created);
     return ids;
   }
 
   private async fetchMissing(
-    client: pg.ClientBase, entity: Entity, misses: Map<string, Miss>, cache: GenerationalCache, ids: Int32Array,
+    client: pg.ClientBase, entity: Entity, misses: Map<string, Miss>, cache: GenerationalCache, ids: Int32Array, created?: Uint8Array,
   ): Promise<void> {
     const sql = sqlFor(entity);
     // Sorted by key: two writers inserting overlapping new series then lock them in the same order.
     const list = [...misses.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, m]) => m);
     const params: unknown[][] = [list.map((m) => m.cluster_id), ...sql.keyNames.map((_, k) => list.map((m) => m.keys[k]))];
     const found = await client.query<Record<string, string | number>>(sql.upsert, [...params, ...sql.attrNames.map((_, a) => list.map((m) => m.attrs[a]))]);
-    let missing = this.assign(entity, found.rows, misses, cache, ids);
+    let missing = this.assign(entity, found.rows, misses, cache, ids, created);
     if (missing > 0) {
       // Created by another writer after this statement's snapshot: visible to a new statement.
       const again = await client.query<Record<string, string | number>>(sql.lookup, params);
@@ -201,7 +207,8 @@ export class SeriesIds {
   }
 
   /** Stores the ids of returned series rows; returns how many misses are still unresolved. */
-  private assign(entity: Entity, rows: Array<Record<string, string | number>>, misses: Map<string, Miss>, cache: GenerationalCache, ids: Int32Array): number {
+  private assign(entity: Entity, rows: Array<Record<string, string | number>>, misses: Map<string, Miss>, cache: GenerationalCache,
+    ids: Int32Array, created?: Uint8Array): number {
     const { attrNames } = sqlFor(entity);
     for (const r of rows) {
       const key = `${String(r.cluster_id)}\u001f${entityKeyOf(entity, r)}`;
@@ -215,6 +222,7 @@ export class SeriesIds {
       }
       cache.set(key, id + empty * ID_SPAN);
       for (const i of miss.rows) ids[i] = id;
+      if (created && (r as { created?: unknown }).created === true) for (const i of miss.rows) created[i] = 1;
       misses.delete(key);
     }
     return misses.size;

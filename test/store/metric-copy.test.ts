@@ -7,6 +7,7 @@ import { copyEncoder, escapeCopyText } from '../../src/store/copy-text.js';
 import { metricColumns } from '../../src/store/schema.js';
 import { FIRST_SAMPLE, metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
 import { useMigratedStore } from '../helpers/store.js';
+import type pg from 'pg';
 
 const store = useMigratedStore('writer-test');
 
@@ -167,6 +168,54 @@ test("a process's first sample of a series is stored only where absent: a restar
   assert.deepEqual(await writeMetricRows(store.pool, 'container', many, { batchId: randomUUID() }), { inserted: 600, duplicates: 0 });
   assert.deepEqual(await writeMetricRows(store.pool, 'container', many, { batchId: randomUUID() }), { inserted: 0, duplicates: 600 });
   assert.equal(await storedAt(next), 605);
+});
+
+/** The pool, with the text of every statement its clients send recorded in `sent` (COPY streams included). */
+function recordingPool(pool: pg.Pool, sent: string[]): pg.Pool {
+  return new Proxy(pool, {
+    get(target, prop) {
+      if (prop !== 'connect') {
+        const v: unknown = Reflect.get(target, prop);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      }
+      return async () => {
+        const client = await target.connect();
+        const own = { query: client.query.bind(client), release: client.release.bind(client) };
+        const recording = (arg: unknown, ...rest: unknown[]): unknown => {
+          const text = typeof arg === 'string' ? arg : (arg as { text?: unknown }).text;
+          sent.push(typeof text === 'string' ? text : '');
+          return (own.query as (...a: unknown[]) => unknown)(arg, ...rest);
+        };
+        client.query = recording as typeof client.query;
+        client.release = (err?: Error | boolean) => {
+          client.query = own.query;
+          client.release = own.release;
+          own.release(err);
+        };
+        return client;
+      };
+    },
+  });
+}
+
+test('first samples of series the write itself creates go in by plain COPY; those of stored series, only where absent', async () => {
+  const ts = new Date('2026-11-22T09:00:15.000Z');
+  const sent: string[] = [];
+  const pool = recordingPool(store.pool, sent);
+  // A new pod's containers: the write creates their series, so nothing stored can be one of them.
+  const fresh = Array.from({ length: 5 }, (_, i) => ({ ...containerRow(3000 + i, ts, { pod_uid: 'uid-created-now', source: 's' }), [FIRST_SAMPLE]: 1 }));
+  assert.deepEqual(await writeMetricRows(pool, 'container', fresh, { batchId: randomUUID() }), { inserted: 5, duplicates: 0 });
+  assert.ok(sent.some((q) => q.startsWith('COPY kubepulse."container_sample"')), `the rows were COPied into the table: ${sent.map((q) => q.slice(0, 60)).join(' | ')}`);
+  assert.ok(!sent.some((q) => q.includes('kp_stage_')), `no staging: ${sent.filter((q) => q.includes('kp_stage_')).join(' | ')}`);
+  // The same samples as a restarted process's first ones (another process: a cache of its own): their
+  // series are stored now, so they are staged and found stored.
+  sent.length = 0;
+  const restarted = recordingPool(store.pool, sent);
+  const again = fresh.map((r) => ({ ...r }));
+  assert.deepEqual(await writeMetricRows(restarted, 'container', again, { batchId: randomUUID() }), { inserted: 0, duplicates: 5 });
+  assert.ok(sent.some((q) => q.includes('kp_stage_container_sample')), 'staged');
+  const stored = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE pod_uid = 'uid-created-now' AND ts = $1`, [ts]);
+  assert.equal(stored.rows[0].n, 5);
 });
 
 test('COPY binary round-trips negative and large integers, fractional doubles and reals, ms timestamps and UTF-8 text; a value beyond its type is NULL', async () => {
