@@ -20,6 +20,12 @@ import type { Database } from '../store/database.js';
  */
 const KUBELET_MAX_HOUSEKEEPING_MS = 15_000;
 
+/**
+ * The longest a payload waits for room in the write queue before its rows are spooled: long enough for a
+ * burst to pass, short enough that a slow database never holds a scrape past its interval.
+ */
+const MAX_WAIT_BEFORE_SPOOL_MS = 5_000;
+
 /** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
 const FORGET_AFTER_INTERVALS = 10;
 
@@ -103,15 +109,21 @@ export class KubeletPipeline implements MetricPipeline {
         if (!newest || ts > newest) newest = ts;
       }
       this.count.rowsQueued += list.length;
-      // Database away or queue full (database slow): straight to disk, so a crash during an outage loses
-      // nothing and scraping keeps its pace. Without a spool the queue's backpressure slows scraping.
-      if (this.spool && (this.db.state === 'unreachable' || !this.writer.tryEnqueue(entity, list))) this.toSpool(entity, list);
-      else if (!this.spool) await this.writer.enqueue(entity, list);
+      // Database away, or the queue still full after a wait of up to half an interval (database slow):
+      // to disk, so a crash during an outage loses nothing and scraping keeps its pace. Without a spool
+      // the queue's backpressure slows scraping.
+      if (!this.spool) await this.writer.enqueue(entity, list);
+      else if (this.db.state === 'unreachable' || !(await this.writer.enqueueWithin(entity, list, this.spoolAfterMs(input.intervalMs)))) this.toSpool(entity, list);
     }
     const st = this.writer.stats();
     // Only a write that succeeded after the last failure says the database is back (see noteWrite's `at`).
     if (st.lastWriteLatencyMs !== null && st.lastError === null && st.lastWriteAt) this.db.noteWrite(true, st.lastWriteLatencyMs, undefined, st.lastWriteAt.getTime());
     return newest;
+  }
+
+  /** How long a payload's rows wait for room in the queue before they go to the spool. */
+  private spoolAfterMs(intervalMs: number): number {
+    return Math.min(intervalMs / 2, MAX_WAIT_BEFORE_SPOOL_MS);
   }
 
   private toSpool(entity: (typeof ENTITIES)[number], rows: MetricRow[], id?: string): void {

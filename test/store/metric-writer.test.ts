@@ -67,6 +67,36 @@ test('a full queue refuses tryEnqueue and makes enqueue wait until rows are writ
   await w.close();
 });
 
+test('enqueueWithin waits for room up to its limit: in when room comes in time, refused (for the spool) when not or when the writer closes', async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const w = new MetricWriter(store.pool, {
+    maxQueuedRows: 50, batchRows: 50, flushIntervalMs: 60_000,
+    write: async (p, entity, rows, o) => {
+      await gate;
+      return writeMetricRows(p, entity, rows, o);
+    },
+  });
+  const ts = new Date('2026-11-25T09:06:00Z');
+  assert.equal(await w.enqueueWithin('node', nodeRows(50, ts, 'a'), 10), true, 'room: in at once');
+  // Full, and the write is held: the wait runs out.
+  assert.equal(await w.enqueueWithin('node', nodeRows(10, ts, 'b'), 30), false);
+  assert.equal(w.stats().waitingProducers, 0, 'a producer whose wait ran out left the line');
+  // Room comes within the wait: in.
+  const inTime = w.enqueueWithin('node', nodeRows(10, ts, 'c'), 10_000);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(w.stats().waitingProducers, 1);
+  open();
+  assert.equal(await inTime, true);
+  assert.equal(await w.flush(), true);
+  assert.equal(await count('node_metric', ts), 60, 'the refused rows were never queued');
+  // Closing with a producer in line: refused, so its caller can spool the rows instead of losing them.
+  assert.equal(w.tryEnqueue('node', nodeRows(50, new Date('2026-11-25T09:07:00Z'), 'd')), true);
+  const inLine = w.enqueueWithin('node', nodeRows(5, ts, 'e'), 60_000);
+  await w.close();
+  assert.equal(await inLine, false);
+});
+
 test('failed writes are retried until stored once; rows that can never be stored are dropped and counted', async () => {
   let failures = 2;
   const w = new MetricWriter(store.pool, {
