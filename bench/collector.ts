@@ -14,9 +14,12 @@
 // - nodes_per_core_default_config_N (and nodes_per_core_default_config at N = 1000): 15 s × 1000 ÷ the
 //   collector's + PostgreSQL's CPU ms per node per 15 s — how many nodes one core keeps up with. When the
 //   window finished fewer scrapes than were due (a loaded machine), that CPU is scaled by due ÷ finished.
-// The window is 4 cAdvisor cycles (120 s at the defaults), once the spool is empty (rows spooled while the
-// database was slow during the first scrapes are replayed by then: the window measures the steady state,
-// not the replay). The simulator shares the machine's two cores, so cycles_on_time also says whether the
+// The window runs from the end of one 1-minute rollup pass to the end of the next (every 5–6 min: the
+// pass runs once 5 min are due, checked every minute), so it holds exactly one pass and lasts its period:
+// a fixed 120 s window held none or one, and PostgreSQL's CPU moved by ~0.25 cores at 1,000 nodes with
+// it. It starts once the spool is empty (rows spooled while the database was slow during the first
+// scrapes are replayed by then: the window measures the steady state, not the replay). The hourly work
+// (the 1 h rollup, compaction) falls in a window only when an hour's end does; the method says whether. The simulator shares the machine's two cores, so cycles_on_time also says whether the
 // machine kept up.
 // Environment: KUBEPULSE_BENCH_NODES=1000 (one size), KUBEPULSE_BENCH_CPU_PROF=<dir> (+ _SIM=1) for V8 CPU
 // profiles, KUBEPULSE_BENCH_COLLECTOR_NODE_ARGS="--max-old-space-size=384" to compare V8 flags. The
@@ -28,7 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import type { Figures } from './figure.js';
-import { collectorStatus, memoryMiB, metricStorage, postgresCpuSeconds, procTimes, round, scrapesDone, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, waitForSpoolDrained, writeCollectorConfig, type ScrapeStatus } from './harness.js';
+import { collectorStatus, memoryMiB, metricStorage, postgresCpuSeconds, procTimes, round, scrapesDone, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, waitForSpoolDrained, RollupPasses, writeCollectorConfig, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 import { heapGrowingOptions } from '../src/runtime/heap-governor.js';
 import { COLLECTION_DEFAULTS } from '../src/config/schema.js';
@@ -37,8 +40,6 @@ const PODS_PER_NODE = 30;
 /** The default configuration's intervals (src/config/schema.ts), in seconds. */
 const SUMMARY_S = parseSeconds(COLLECTION_DEFAULTS.summary_interval);
 const CADVISOR_S = parseSeconds(COLLECTION_DEFAULTS.cadvisor_interval);
-/** Whole cycles of both sources: 8 summary cycles and 4 cAdvisor cycles at the defaults. */
-const WINDOW_S = 4 * Math.max(SUMMARY_S, CADVISOR_S);
 
 function parseSeconds(text: string): number {
   const m = /^(\d+)s$/.exec(text);
@@ -96,7 +97,7 @@ class MemoryTimeline {
   }
 }
 
-interface ScaleFigures { spool: { waitedS: number; leftBytes: number }; simCores: number; scrapesDone: number; cpuS: number; dbS: number; seconds: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: Record<string, { share: number; cycles: number; done: number; lateBy: Record<string, number> }>; bytesPerValue: number }
+interface ScaleFigures { spool: { waitedS: number; leftBytes: number }; simCores: number; scrapesDone: number; cpuS: number; dbS: number; seconds: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: Record<string, { share: number; cycles: number; done: number; lateBy: Record<string, number> }>; bytesPerValue: number; hourly: boolean }
 
 async function runAt(nodes: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -120,9 +121,21 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
     const spool = await waitForSpoolDrained(httpPort);
     memory.mark('warm-up done');
     const read = async () => ({ at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim!.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await collectorStatus(httpPort))!.clusters[0].scrapes });
-    const before = await read();
-    await sleep(WINDOW_S * 1000);
-    const after = await read();
+    // From the end of a 1 m rollup pass to the end of the next: one pass, its period long.
+    const passes = await RollupPasses.open(dataDir, dbPort);
+    let before: Awaited<ReturnType<typeof read>>;
+    let after: Awaited<ReturnType<typeof read>>;
+    try {
+      await passes.next();
+      before = await read();
+      await passes.next();
+      after = await read();
+    } finally {
+      await passes.close();
+    }
+    // The hourly passes start once an hour's end is 2 min (the settle) behind.
+    const hourOf = (ms: number) => Math.floor((ms - 120_000) / 3_600_000);
+    const hourly = hourOf(Date.now()) !== hourOf(Date.now() - (after.at - before.at));
     const seconds = (after.at - before.at) / 1000;
     memory.mark('window done');
     memory.stop();
@@ -155,6 +168,7 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
       bytesPerValue: stored.values ? stored.bytes / stored.values : NaN,
       memory: memory.summary(),
       spool,
+      hourly,
     };
   } finally {
     memory?.stop();
@@ -175,7 +189,7 @@ export async function run(): Promise<Figures> {
     const heap = heapGrowingOptions(); // what the collector (same environment) runs with
     const heapNote = heap.minPercent === 0 ? "V8's own heap growing factor" : `heap growing governor ${heap.minPercent} % / ${heap.heapBudgetMiB} MiB budget`;
     const spoolNote = f.spool.waitedS < 1 ? 'the spool empty' : f.spool.leftBytes === 0 ? `then ${round(f.spool.waitedS, 0)} s until the rows spooled during the first scrapes were replayed` : `the spool still holding ${f.spool.leftBytes} bytes after ${round(f.spool.waitedS, 0)} s`;
-    const how = `kubepulse run (own process, embedded PostgreSQL, ${heapNote}) in its default configuration (summary every ${SUMMARY_S} s, cAdvisor every ${CADVISOR_S} s, both through the API-server proxy, scrape concurrency ${COLLECTION_DEFAULTS.scrape_concurrency}) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods; ${round(f.seconds, 1)} s measured after inventory, one scrape of every node by both sources and 2 summary cycles of warm-up, ${spoolNote}`;
+    const how = `kubepulse run (own process, embedded PostgreSQL, ${heapNote}) in its default configuration (summary every ${SUMMARY_S} s, cAdvisor every ${CADVISOR_S} s, both through the API-server proxy, scrape concurrency ${COLLECTION_DEFAULTS.scrape_concurrency}) scraping the simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods; ${round(f.seconds, 1)} s measured after inventory, one scrape of every node by both sources and 2 summary cycles of warm-up, ${spoolNote}, from the end of one 1-minute rollup pass to the end of the next (one pass in the window; ${f.hourly ? 'an hour ended in it: the hourly 1 h rollup and compaction are in it too' : 'no hour ended in it: the hourly 1 h rollup and compaction are not'})`;
     const onTime = (source: string): string => `${f.onTime[source].cycles} ${source} scrapes due in the window; late by reason: ${JSON.stringify(f.onTime[source].lateBy)}`;
     figures[`collector_mcpu_per_node_${nodes}`] = { value: round(f.mcpuPerNode, 3), unit: 'mCPU/node', method: `${how}: collector process CPU s/s (/proc/<pid>/stat, all threads) x 1000 / nodes` };
     figures[`collector_peak_rss_mib_${nodes}`] = { value: Math.round(f.peakRssMiB), unit: 'MiB', method: `${how}: VmHWM of the collector process at the end (highest VmRSS sampled per phase, s since start: ${JSON.stringify(f.memory)})` };

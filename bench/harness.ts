@@ -11,6 +11,7 @@ import pg from 'pg';
 import { seriesTable, sampleTable } from '../src/store/series-schema.js';
 import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
 import { PASSWORD_FILE } from '../src/store/embedded.js';
+import { RESOLUTIONS, rollupTable } from '../src/store/rollup-schema.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
@@ -296,6 +297,49 @@ function postgresUnder(dir: string): number[] {
  * What the raw metric tables hold now: their size (every partition's heap, indexes, TOAST, free-space
  * and visibility maps) and their non-null metric values. Rollup tables are not counted: they are derived.
  */
+/**
+ * Watches the collector's 1-minute rollup passes: `next()` resolves when the next pass has finished (the
+ * progress mark of the last entity's 1 m table moved; a pass takes the entities in order). Passes come
+ * 5–6 min apart and the mark is polled every 500 ms, so calling next() again right away misses none. A
+ * window between two pass ends holds whole passes and lasts whole periods of them.
+ */
+export class RollupPasses {
+  private last: string | null = null;
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(dataDir: string, port: number): Promise<RollupPasses> {
+    const password = (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+    const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });
+    await client.connect();
+    const w = new RollupPasses(client);
+    w.last = await w.read();
+    return w;
+  }
+
+  private async read(): Promise<string | null> {
+    const marker = rollupTable(ENTITIES[ENTITIES.length - 1], RESOLUTIONS[0]);
+    return (await this.client.query<{ d: string }>(`SELECT done_until::text AS d FROM kubepulse.rollup_state WHERE rollup_table = $1`, [marker])).rows[0]?.d ?? null;
+  }
+
+  /** Waits for the next pass's end; throws after timeoutMs (no pass: the collector is stuck). */
+  async next(timeoutMs = 900_000): Promise<void> {
+    const start = Date.now();
+    for (;;) {
+      const now = await this.read();
+      if (now !== this.last) {
+        this.last = now;
+        return;
+      }
+      if (Date.now() - start > timeoutMs) throw new Error(`no 1-minute rollup pass ended within ${timeoutMs / 60_000} min`);
+      await sleep(500);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
+
 export async function metricStorage(dataDir: string, port: number): Promise<{ bytes: number; values: number }> {
   const password = (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
   const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });

@@ -8,8 +8,10 @@
 //   kubeconfig) every 15 s. Debian's build has no kubernetes_sd, so the targets are a file_sd list, one per
 //   node, and a relabel puts the node's proxy path into __metrics_path__ (what the usual kubernetes_sd
 //   "role: node" cAdvisor job does). Prometheus scrapes nothing else (not even itself) and has no rules.
-// After both scraped every node once and two more cycles of warm-up, a window (KUBEPULSE_BENCH_PROM_WINDOW_S,
-// default 480 s) is measured:
+// After both scraped every node once and two more cycles of warm-up, a window of whole 1-minute rollup
+// periods is measured (KUBEPULSE_BENCH_PROM_PASSES, default 2: from the end of one of kubepulse's 1 m
+// rollup passes to the end of the second after it, ~10–12 min; a fixed 480 s window held one pass or
+// two, which moved kubepulse's PostgreSQL CPU by a third):
 // - CPU: utime+stime+cutime+cstime (/proc/<pid>/stat) of the collector process, of every postgres process
 //   under it (postmaster and backends, exited backends included: harness.postgresCpuSeconds) and of
 //   Prometheus, read at the window's start and end;
@@ -30,8 +32,9 @@
 // prometheus_bytes_per_sample (compacted block), prometheus_block_chunk_bytes_per_sample (its chunks alone)
 // and prometheus_head_bytes_per_sample.
 // The simulator serves both; its CPU is in neither side. Prometheus's compaction and head truncation do not
-// happen in a window this short, nor kubepulse's retention: each side's steady per-sample ingest cost.
-// Environment: KUBEPULSE_BENCH_PROM_NODES (default 100), KUBEPULSE_BENCH_PROM_WINDOW_S (default 480).
+// happen in a window this short, nor kubepulse's retention, nor (unless an hour ends in the window) its
+// hourly 1 h rollup and compaction: each side's steady per-sample ingest cost.
+// Environment: KUBEPULSE_BENCH_PROM_NODES (default 100), KUBEPULSE_BENCH_PROM_PASSES (default 2).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -40,7 +43,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.js';
-import { collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, scrapesDone, type ScrapeStatus } from './harness.js';
+import { RollupPasses, collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, scrapesDone, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 
 const INTERVAL_S = 15;
@@ -220,7 +223,7 @@ interface SideBySide {
   promScrapes: number;
 }
 
-async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide> {
+async function runSideBySide(nodes: number, rollupPasses: number): Promise<SideBySide> {
   const bin = prometheusBinary();
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-prometheus-'));
   await chmod(dir, 0o711); // the embedded postgres user must traverse it when we run as root
@@ -266,9 +269,10 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
     }
     await sleep(2 * INTERVAL_S * 1000); // warm-up: two more cycles (series created, pools and heaps grown)
 
-    // Counting the stored values costs PostgreSQL CPU: count before the window's CPU reading and after its end.
-    const stored0 = await metricStorage(dataDir, dbPort);
-    await sleep(1000);
+    const passes = await RollupPasses.open(dataDir, dbPort);
+    let stored0: Awaited<ReturnType<typeof metricStorage>>;
+    let before: Awaited<ReturnType<typeof read>>;
+    let after: Awaited<ReturnType<typeof read>>;
     const read = async () => ({
       at: performance.now(),
       collector: processCpu(kpPid), postgres: postgresCpuSeconds(kpPid), prometheus: processCpu(promPid),
@@ -277,9 +281,16 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
       promScrapes: await promOwnMetric(promPort, 'prometheus_target_interval_length_seconds_count'),
       scrapes: (await collectorStatus(httpPort))!.clusters[0].scrapes,
     });
-    const before = await read();
-    await sleep(windowS * 1000);
-    const after = await read();
+    try {
+      await passes.next();
+      // Counting the stored values costs PostgreSQL CPU: count before the window's CPU reading and after its end.
+      stored0 = await metricStorage(dataDir, dbPort);
+      before = await read();
+      for (let p = 0; p < rollupPasses; p++) await passes.next();
+      after = await read();
+    } finally {
+      await passes.close();
+    }
     const stored1 = await metricStorage(dataDir, dbPort);
 
     const targets = await targetHealth(promPort);
@@ -319,15 +330,15 @@ async function runSideBySide(nodes: number, windowS: number): Promise<SideBySide
 
 export async function run(): Promise<Figures> {
   const nodes = envNumber('KUBEPULSE_BENCH_PROM_NODES', 100);
-  const windowS = envNumber('KUBEPULSE_BENCH_PROM_WINDOW_S', 480);
-  const r = await runSideBySide(nodes, windowS);
+  const rollupPasses = envNumber('KUBEPULSE_BENCH_PROM_PASSES', 2);
+  const r = await runSideBySide(nodes, rollupPasses);
   if (r.kpValues <= 0 || r.promSamples <= 0) throw new Error(`nothing stored in the window: kubepulse ${r.kpValues} values, Prometheus ${r.promSamples} samples`);
   const intervals = r.seconds / INTERVAL_S;
   const kpS = r.collectorS + r.postgresS;
   const kpUs = (kpS * 1e6) / r.kpValues;
   const promUs = (r.prometheusS * 1e6) / r.promSamples;
   const sfx = `${nodes}_nodes`;
-  const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, ${r.promScrapes} scrapes in the window of ${Math.round((r.seconds / INTERVAL_S) * nodes)} due, from prometheus_target_interval_length_seconds_count); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up`;
+  const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, ${r.promScrapes} scrapes in the window of ${Math.round((r.seconds / INTERVAL_S) * nodes)} due, from prometheus_target_interval_length_seconds_count); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up, from the end of one of kubepulse's 1-minute rollup passes to the end of the ${['next', 'second after it', 'third after it'][rollupPasses - 1] ?? `${rollupPasses}th after it`} (whole rollup periods)`;
   const kpCpu = `collector process ${round(r.collectorS, 2)} s + PostgreSQL ${round(r.postgresS, 2)} s (postmaster and every backend, exited ones included) CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
   const kpValues = `${r.kpValues} values stored in the window (non-null metric columns of the raw metric tables, counted at the window's start and end)`;
   const promCpu = `Prometheus ${round(r.prometheusS, 2)} s CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
@@ -350,7 +361,7 @@ export async function run(): Promise<Figures> {
   };
 }
 
-// Run directly: node dist/bench/prometheus.js (KUBEPULSE_BENCH_PROM_WINDOW_S=150 for a trial run)
+// Run directly: node dist/bench/prometheus.js (KUBEPULSE_BENCH_PROM_PASSES=1 for a shorter run)
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   run().then((f) => console.log(JSON.stringify(f, null, 2)), (e) => {
     console.error(e);
