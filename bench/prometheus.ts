@@ -26,14 +26,17 @@
 //   (admin API on) writes the head out as a block (index + chunks, Gorilla-compressed) — ÷ its numSamples.
 //   The block is what Prometheus keeps at rest; a 2 h block amortises its index over more samples than a
 //   run of minutes does, so the figure is an upper bound of the compacted size.
-// Figures (suffix _<N>_nodes): prometheus_cpu_ratio (kubepulse CPU µs per stored value ÷ Prometheus CPU µs
-// per stored sample, same run), prometheus_cpu_us_per_sample, kubepulse_cpu_us_per_value, the CPU ms per node
+// Then the collector and Prometheus stop and the hourly work kubepulse's maintenance does for the data
+// (the 1 h rollup, the compaction into history blocks) is run and measured on the run's own data
+// (bench/hourly-work.ts); its CPU per value is added to the window's for each value the window stored.
+// Figures (suffix _<N>_nodes): prometheus_cpu_ratio (kubepulse CPU µs per stored value, hourly work
+// included ÷ Prometheus CPU µs per stored sample, same run), kubepulse_hourly_us_per_value, prometheus_cpu_us_per_sample, kubepulse_cpu_us_per_value, the CPU ms per node
 // per 15 s of each side, the values per node per 15 s of each side, kubepulse_bytes_per_value,
 // prometheus_bytes_per_sample (compacted block), prometheus_block_chunk_bytes_per_sample (its chunks alone)
 // and prometheus_head_bytes_per_sample.
 // The simulator serves both; its CPU is in neither side. Prometheus's compaction and head truncation do not
-// happen in a window this short, nor kubepulse's retention, nor (unless an hour ends in the window) its
-// hourly 1 h rollup and compaction: each side's steady per-sample ingest cost.
+// happen in a window this short, nor kubepulse's retention: each side's steady per-sample cost (with
+// kubepulse's hourly work measured apart, below).
 // Environment: KUBEPULSE_BENCH_PROM_NODES (default 100), KUBEPULSE_BENCH_PROM_PASSES (default 2).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -43,6 +46,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.js';
+import { measureHourlyWork, type HourlyWork } from './hourly-work.js';
 import { RollupPasses, collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, scrapesDone, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 
@@ -221,6 +225,7 @@ interface SideBySide {
   targets: TargetHealth; walCompression: string; version: string;
   kpCycles: Record<string, { onTime: number; finished: number; due: number }>;
   promScrapes: number;
+  hourly: HourlyWork;
 }
 
 async function runSideBySide(nodes: number, rollupPasses: number): Promise<SideBySide> {
@@ -301,6 +306,17 @@ async function runSideBySide(nodes: number, rollupPasses: number): Promise<SideB
       const b: ScrapeStatus = before.scrapes[s];
       return { onTime: a.cyclesOnTime - b.cyclesOnTime, finished: scrapesDone(a) - scrapesDone(b), due: a.cyclesOnTime - b.cyclesOnTime + a.cyclesLate - b.cyclesLate };
     };
+    const fields = {
+      targets,
+      walCompression: await promFlag(promPort, 'storage.tsdb.wal-compression'),
+      version: execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0].trim(),
+    };
+    // The hourly work (1 h rollup, compaction) on the run's own data, once both have stopped.
+    await stopChild(prometheus.proc);
+    prometheus = null;
+    await stopChild(collector, 120_000);
+    collector = null;
+    const hourly = await measureHourlyWork(dataDir, dbPort);
     return {
       nodes,
       seconds: (after.at - before.at) / 1000,
@@ -313,11 +329,10 @@ async function runSideBySide(nodes: number, rollupPasses: number): Promise<SideB
       samplesSinceStart: after.samples,
       headBytes,
       block,
-      targets,
-      walCompression: await promFlag(promPort, 'storage.tsdb.wal-compression'),
-      version: execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0].trim(),
+      ...fields,
       kpCycles: { summary: cycles('summary'), cadvisor: cycles('cadvisor') },
       promScrapes: after.promScrapes - before.promScrapes,
+      hourly,
     };
   } finally {
     if (prometheus) await stopChild(prometheus.proc);
@@ -334,18 +349,23 @@ export async function run(): Promise<Figures> {
   const r = await runSideBySide(nodes, rollupPasses);
   if (r.kpValues <= 0 || r.promSamples <= 0) throw new Error(`nothing stored in the window: kubepulse ${r.kpValues} values, Prometheus ${r.promSamples} samples`);
   const intervals = r.seconds / INTERVAL_S;
-  const kpS = r.collectorS + r.postgresS;
+  // The hourly work's CPU per value, measured on the run's data after it (bench/hourly-work.ts), counted
+  // for each value the window stored: the window's CPU per value + that.
+  const hourlyUs = ((r.hourly.rollupCpuS + r.hourly.compactCpuS) * 1e6) / r.hourly.values;
+  const kpS = r.collectorS + r.postgresS + (hourlyUs * r.kpValues) / 1e6;
   const kpUs = (kpS * 1e6) / r.kpValues;
   const promUs = (r.prometheusS * 1e6) / r.promSamples;
   const sfx = `${nodes}_nodes`;
   const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, ${r.promScrapes} scrapes in the window of ${Math.round((r.seconds / INTERVAL_S) * nodes)} due, from prometheus_target_interval_length_seconds_count); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up, from the end of one of kubepulse's 1-minute rollup passes to the end of the ${['next', 'second after it', 'third after it'][rollupPasses - 1] ?? `${rollupPasses}th after it`} (whole rollup periods)`;
-  const kpCpu = `collector process ${round(r.collectorS, 2)} s + PostgreSQL ${round(r.postgresS, 2)} s (postmaster and every backend, exited ones included) CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
+  const hourly = `the hourly work, measured once the run stopped on its own data (${r.hourly.rows} raw rows, ${r.hourly.values} values; bench/hourly-work.ts): 1 h rollup ${round(r.hourly.rollupCpuS, 2)} s + compaction into ${r.hourly.blocks} history blocks ${round(r.hourly.compactCpuS, 2)} s CPU (this process + PostgreSQL) = ${round(hourlyUs, 3)} µs per value`;
+  const kpCpu = `collector process ${round(r.collectorS, 2)} s + PostgreSQL ${round(r.postgresS, 2)} s (postmaster and every backend, exited ones included) CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime) + ${round((hourlyUs * r.kpValues) / 1e6, 2)} s for ${hourly}`;
   const kpValues = `${r.kpValues} values stored in the window (non-null metric columns of the raw metric tables, counted at the window's start and end)`;
   const promCpu = `Prometheus ${round(r.prometheusS, 2)} s CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
   const promSamples = `${r.promSamples} samples appended in the window (prometheus_tsdb_head_samples_appended_total, start to end, from its own /metrics; nothing else is scraped)`;
   const perNode = (cpuS: number): number => round((cpuS * 1000) / nodes / intervals, 3);
   return {
     [`prometheus_cpu_ratio_${sfx}`]: { value: round(kpUs / promUs, 2), unit: 'ratio', method: `${setup}: kubepulse CPU µs per stored value (${round(kpUs, 3)}) / Prometheus CPU µs per stored sample (${round(promUs, 3)}), same run; ${kpCpu}, ${kpValues}; ${promCpu}, ${promSamples}` },
+    [`kubepulse_hourly_us_per_value_${sfx}`]: { value: round(hourlyUs, 3), unit: 'µs/value', method: `${setup}: ${hourly}` },
     [`kubepulse_cpu_us_per_value_${sfx}`]: { value: round(kpUs, 3), unit: 'µs/value', method: `${setup}: ${kpCpu} x 1e6 / ${kpValues}` },
     [`prometheus_cpu_us_per_sample_${sfx}`]: { value: round(promUs, 3), unit: 'µs/sample', method: `${setup}: ${promCpu} x 1e6 / ${promSamples}` },
     [`kubepulse_cpu_ms_per_node_per_15s_${sfx}`]: { value: perNode(kpS), unit: 'ms', method: `${setup}: ${kpCpu} x 1000 / ${nodes} nodes / ${round(intervals, 2)} intervals of ${INTERVAL_S} s` },
