@@ -5,10 +5,10 @@
 // this per-value cost to the window's.
 //
 // How: the collector has stopped (its embedded server with it); this process starts the server again on
-// the same data folder, finishes the 1-minute rollup (the minutes since the collector's last pass; not
-// measured), then runs — with the code the collector's maintenance runs — the 1-hour rollup of every hour
-// the run wrote and the compaction of every raw partition, reading this process's CPU and the server's
-// (postmaster and every backend, exited ones included) before and after each. The run's hours are partial
+// the same data folder and runs — with the code the collector's maintenance runs — the 1-hour rollup of
+// every hour the run wrote (Rollups.rollupRange) and the compaction of every raw partition
+// (Compactor.compactPartition), reading this process's CPU and the server's (postmaster and every
+// backend, exited ones included) before and after each. The run's hours are partial
 // (minutes of data each), so each block holds fewer samples than an hour's would: per value the
 // compaction costs a little more here than in a day-long run.
 import type pg from 'pg';
@@ -17,11 +17,10 @@ import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { createPool } from '../src/store/pool.js';
 import { DAY_MS, PartitionManager } from '../src/store/partitions.js';
 import { Rollups } from '../src/store/rollups.js';
+import { RESOLUTIONS } from '../src/store/rollup-schema.js';
 import { Compactor } from '../src/store/history/compactor.js';
 import { sampleTable } from '../src/store/series-schema.js';
 import { postgresCpuSeconds } from './harness.js';
-
-const HOUR_MS = 3_600_000;
 
 export interface HourlyWork {
   /** Raw rows and non-null metric values the run stored (what the compaction took). */
@@ -30,28 +29,35 @@ export interface HourlyWork {
   /** CPU seconds (this process + the server) of the 1 h rollup and of the compaction. */
   rollupCpuS: number;
   compactCpuS: number;
+  /** The compaction's part in this process (reading rows, encoding blocks) and in PostgreSQL. */
+  compactJsS: number;
+  compactPgS: number;
   blocks: number;
 }
 
-function cpuSeconds(): number {
+function cpuSeconds(): { js: number; pg: number; all: number } {
   const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6 + postgresCpuSeconds(process.pid);
+  const js = (u.user + u.system) / 1e6;
+  const pg = postgresCpuSeconds(process.pid);
+  return { js, pg, all: js + pg };
 }
 
-async function rawContents(pool: pg.Pool): Promise<{ rows: number; values: number; lastMs: number }> {
+async function rawContents(pool: pg.Pool): Promise<{ rows: number; values: number; firstMs: number; lastMs: number }> {
   let rows = 0;
   let values = 0;
+  let firstMs = Infinity;
   let lastMs = 0;
   for (const e of ENTITIES) {
     const cols = metricColumnsOf(e).map((c) => `"${c.column}"`).join(', ');
-    const r = await pool.query<{ rows: string; values: string | null; last: Date | null }>(
-      `SELECT count(*) AS rows, sum(num_nonnulls(${cols})) AS values, max(ts) AS last FROM kubepulse."${sampleTable(e)}"`,
+    const r = await pool.query<{ rows: string; values: string | null; first: Date | null; last: Date | null }>(
+      `SELECT count(*) AS rows, sum(num_nonnulls(${cols})) AS values, min(ts) AS first, max(ts) AS last FROM kubepulse."${sampleTable(e)}"`,
     );
     rows += Number(r.rows[0].rows);
     values += Number(r.rows[0].values ?? 0);
+    firstMs = Math.min(firstMs, r.rows[0].first?.getTime() ?? Infinity);
     lastMs = Math.max(lastMs, r.rows[0].last?.getTime() ?? 0);
   }
-  return { rows, values, lastMs };
+  return { rows, values, firstMs, lastMs };
 }
 
 /** Runs the hourly work on the stopped collector's data folder; see the file's header. */
@@ -59,22 +65,27 @@ export async function measureHourlyWork(dataDir: string, port: number): Promise<
   const server = await startEmbeddedPostgres({ dataDir, port });
   const pool = createPool(server.url, { max: 2 });
   try {
-    const { rows, values, lastMs } = await rawContents(pool);
+    const { rows, values, firstMs, lastMs } = await rawContents(pool);
     if (rows === 0) throw new Error('hourly work: the run stored no raw rows');
     const rawPartitions = new PartitionManager(pool);
-    // Every hour the run wrote is over as far as these passes are concerned.
-    const endMs = (Math.floor(lastMs / HOUR_MS) + 1) * HOUR_MS;
-    // A step of ∞ leaves a resolution out of a pass.
-    const only = (res: '1m' | '1h') => new Rollups(pool, { settleMs: 0, rawPartitions, minStepMs: res === '1m' ? { '1h': Infinity } : { '1m': Infinity } });
-    await only('1m').run(endMs);
+    const rollups = new Rollups(pool, { rawPartitions });
     const c0 = cpuSeconds();
-    await only('1h').run(endMs);
+    for (const e of ENTITIES) await rollups.rollupRange(e, RESOLUTIONS[1], firstMs, lastMs + 1, 'raw');
     const c1 = cpuSeconds();
     const blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
-    const report = await new Compactor(pool, { compactAfterMs: 1, rawPartitions, blockPartitions }).run(endMs + 1);
+    const compactor = new Compactor(pool, { compactAfterMs: 1, rawPartitions, blockPartitions });
+    let compacted = 0;
+    let blocks = 0;
+    for (const e of ENTITIES) {
+      for (const part of await rawPartitions.list(sampleTable(e))) {
+        const r = await compactor.compactPartition(e, part);
+        compacted += r.rows;
+        blocks += r.blocks;
+      }
+    }
     const c2 = cpuSeconds();
-    if (report.rows !== rows) throw new Error(`hourly work: the compaction took ${report.rows} of the run's ${rows} raw rows`);
-    return { rows, values, rollupCpuS: c1 - c0, compactCpuS: c2 - c1, blocks: report.blocks };
+    if (compacted !== rows) throw new Error(`hourly work: the compaction took ${compacted} of the run's ${rows} raw rows`);
+    return { rows, values, rollupCpuS: c1.all - c0.all, compactCpuS: c2.all - c1.all, compactJsS: c2.js - c1.js, compactPgS: c2.pg - c1.pg, blocks };
   } finally {
     await pool.end();
     await server.stop();

@@ -47,6 +47,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.js';
 import { measureHourlyWork, type HourlyWork } from './hourly-work.js';
+import { configureLogging } from '../src/log.js';
 import { RollupPasses, collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, scrapesDone, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 
@@ -357,7 +358,7 @@ export async function run(): Promise<Figures> {
   const promUs = (r.prometheusS * 1e6) / r.promSamples;
   const sfx = `${nodes}_nodes`;
   const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, ${r.promScrapes} scrapes in the window of ${Math.round((r.seconds / INTERVAL_S) * nodes)} due, from prometheus_target_interval_length_seconds_count); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up, from the end of one of kubepulse's 1-minute rollup passes to the end of the ${['next', 'second after it', 'third after it'][rollupPasses - 1] ?? `${rollupPasses}th after it`} (whole rollup periods)`;
-  const hourly = `the hourly work, measured once the run stopped on its own data (${r.hourly.rows} raw rows, ${r.hourly.values} values; bench/hourly-work.ts): 1 h rollup ${round(r.hourly.rollupCpuS, 2)} s + compaction into ${r.hourly.blocks} history blocks ${round(r.hourly.compactCpuS, 2)} s CPU (this process + PostgreSQL) = ${round(hourlyUs, 3)} µs per value`;
+  const hourly = `the hourly work, measured once the run stopped on its own data (${r.hourly.rows} raw rows, ${r.hourly.values} values; bench/hourly-work.ts): 1 h rollup ${round(r.hourly.rollupCpuS, 2)} s + compaction into ${r.hourly.blocks} history blocks ${round(r.hourly.compactCpuS, 2)} s (reading and encoding ${round(r.hourly.compactJsS, 2)} s, PostgreSQL ${round(r.hourly.compactPgS, 2)} s) CPU = ${round(hourlyUs, 3)} µs per value`;
   const kpCpu = `collector process ${round(r.collectorS, 2)} s + PostgreSQL ${round(r.postgresS, 2)} s (postmaster and every backend, exited ones included) CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime) + ${round((hourlyUs * r.kpValues) / 1e6, 2)} s for ${hourly}`;
   const kpValues = `${r.kpValues} values stored in the window (non-null metric columns of the raw metric tables, counted at the window's start and end)`;
   const promCpu = `Prometheus ${round(r.prometheusS, 2)} s CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;
@@ -383,6 +384,8 @@ export async function run(): Promise<Figures> {
 
 // Run directly: node dist/bench/prometheus.js (KUBEPULSE_BENCH_PROM_PASSES=1 for a shorter run)
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // The hourly work starts an embedded server in this process: its log lines must not mix with the JSON.
+  configureLogging({ level: 'error', console: 'json' });
   run().then((f) => console.log(JSON.stringify(f, null, 2)), (e) => {
     console.error(e);
     process.exit(1);
