@@ -43,8 +43,12 @@ function varintBytes(v: number): number {
   return n;
 }
 
-/** The cheapest patched frame of reference for xs, or null when an offset would not be a safe integer. */
-function choosePacking(xs: readonly number[]): Packing | null {
+/**
+ * The cheapest patched frame of reference for xs, or null when an offset would not be a safe integer or
+ * none fits in `maxBits` (another transform already does: the search stops at the first width whose
+ * packed values alone would take more, since the cost only grows with the width from there).
+ */
+function choosePacking(xs: readonly number[], maxBits = Infinity): Packing | null {
   const k = xs.length;
   const sorted = Float64Array.from(xs).sort();
   const lo = sorted[0];
@@ -55,6 +59,9 @@ function choosePacking(xs: readonly number[]): Packing | null {
   const positionWidth = bitWidth(k - 1);
   let best: { base: number; width: number; bits: number; firstIn: number; lastIn: number } | null = null;
   for (let width = 0; width <= fullWidth; width++) {
+    // Every width from here on costs at least k × width bits plus a one-byte base: no better than the
+    // best so far (equal never replaces it) nor within maxBits.
+    if (k * width + 8 >= Math.min(best ? best.bits : Infinity, maxBits + 1)) break;
     const span = 2 ** width; // window holds x with base <= x < base + span
     let bestStart = 0;
     let bestCount = 0;
@@ -80,7 +87,8 @@ function choosePacking(xs: readonly number[]): Packing | null {
     if (!best || bits < best.bits) best = { base, width, bits, firstIn: bestStart, lastIn };
     if (nExc === 0) break;
   }
-  const { base, width } = best!;
+  if (!best || best.bits > maxBits) return null;
+  const { base, width } = best;
   const exceptions: number[] = [];
   let maxZ = 0;
   for (let i = 0; i < k; i++) {
@@ -90,7 +98,7 @@ function choosePacking(xs: readonly number[]): Packing | null {
       maxZ = Math.max(maxZ, zigzag(off));
     }
   }
-  return { base, width, exceptions, positionWidth, exceptionWidth: bitWidth(maxZ), bytes: Math.ceil(best!.bits / 8) };
+  return { base, width, exceptions, positionWidth, exceptionWidth: bitWidth(maxZ), bytes: Math.ceil(best.bits / 8) };
 }
 
 function differences(vs: readonly number[]): number[] | null {
@@ -131,25 +139,27 @@ export function writeIntBody(out: ByteWriter, values: readonly number[], exact?:
     out.zigzag(BigInt(first));
     return;
   }
+  // The smallest of frame of reference, deltas and deltas of deltas, the earlier one on a tie. Deltas
+  // (usually the narrowest) are sized first, so the others' searches stop once they cannot win: a
+  // later transform must take fewer bytes, an earlier one no more.
   type Candidate = { t: Transform; heads: number[]; xs: number[]; p: Packing };
-  const candidates: Candidate[] = [];
-  const consider = (t: Transform, heads: number[], xs: number[] | null): void => {
+  let best: Candidate | null = null;
+  const consider = (t: Transform, heads: number[], xs: number[] | null, earlier: boolean): void => {
     if (!xs || xs.length === 0) return;
-    const p = choosePacking(xs);
-    if (p) candidates.push({ t, heads, xs, p });
+    const maxBits = best ? 8 * (earlier ? best.p.bytes : best.p.bytes - 1) : Infinity;
+    const p = choosePacking(xs, maxBits);
+    if (p && (!best || p.bytes < best.p.bytes || (earlier && p.bytes === best.p.bytes))) best = { t, heads, xs, p };
   };
-  if (allSafe(values)) consider(Transform.For, [], values.slice());
   const deltas = differences(values);
-  consider(Transform.Delta, [first], deltas);
-  if (deltas && m >= 3) consider(Transform.DeltaOfDelta, [first, deltas[0]], differences(deltas));
-  if (candidates.length === 0) {
+  consider(Transform.Delta, [first], deltas, false);
+  if (deltas && m >= 3) consider(Transform.DeltaOfDelta, [first, deltas[0]], differences(deltas), false);
+  if (allSafe(values)) consider(Transform.For, [], values.slice(), true);
+  if (!best) {
     out.byte(Transform.Raw64);
     for (const v of values) out.i64(BigInt(v));
     return;
   }
-  let best = candidates[0];
-  for (const c of candidates) if (c.p.bytes < best.p.bytes) best = c;
-  const { t, heads, xs, p } = best;
+  const { t, heads, xs, p } = best as Candidate;
   out.byte(t);
   for (const h of heads) out.zigzag(BigInt(h));
   out.zigzag(BigInt(p.base));
