@@ -145,8 +145,19 @@ export function mergeBlockRows(stored: BlockRow[], incoming: BlockRow[]): { rows
 }
 
 /**
+ * A series as the compactor reads it once (not per row): its identity, keys (seriesKeyColumns order) and
+ * attributes (the entity's attribute order).
+ */
+export interface SeriesRef {
+  id: string;
+  keys: Array<string | number>;
+  attributes: Array<string | null>;
+}
+
+/**
  * Groups raw rows, fed ordered by (series keys, ts), into blocks per (series, source, hour). push()
- * returns the blocks it closed; finish() the rest.
+ * returns the blocks it closed; finish() the rest. A row's keys and attributes are its own columns, or
+ * its series' when given.
  */
 export class BlockBuilder {
   private readonly keyCols: string[];
@@ -163,9 +174,9 @@ export class BlockBuilder {
     this.valueCols = blockValueColumns(entity);
   }
 
-  push(row: Record<string, unknown>): OpenBlock[] {
-    const keys = this.keyCols.map((c) => row[c] as string | number);
-    const id = keys.join('\u0000');
+  push(row: Record<string, unknown>, series?: SeriesRef): OpenBlock[] {
+    const keys = series ? series.keys : this.keyCols.map((c) => row[c] as string | number);
+    const id = series ? series.id : keys.join('\u0000');
     const closed: OpenBlock[] = [];
     if (id !== this.seriesId) {
       closed.push(...this.finish());
@@ -194,7 +205,7 @@ export class BlockBuilder {
       return closed;
     }
     // Attributes are fixed by the key (a pod uid's namespace, name and node); the latest row's are kept.
-    block.attributes = this.attrCols.map((c) => (row[c] ?? null) as string | null);
+    block.attributes = series ? series.attributes : this.attrCols.map((c) => (row[c] ?? null) as string | null);
     block.rows.push({
       tsMs,
       values: this.valueCols.map((c) => (c.sqlType === 'bigint' ? parseBigintText(row[c.column]) : (row[c.column] ?? null) as number | null)),
