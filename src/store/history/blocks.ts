@@ -183,7 +183,7 @@ export class BlockBuilder {
       this.seriesId = id;
     }
     const ts = row.ts;
-    const tsMs = ts instanceof Date ? ts.getTime() : Date.parse(String(ts));
+    const tsMs = typeof ts === 'number' ? ts : ts instanceof Date ? ts.getTime() : Date.parse(String(ts));
     if (!Number.isFinite(tsMs)) throw new Error(`history compaction ${this.entity}: row ${id} has no valid ts (${String(ts)})`);
     const stamped = row[SOURCE_COLUMN.column];
     const source = typeof stamped === 'string' ? stamped : 's';
