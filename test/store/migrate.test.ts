@@ -90,7 +90,7 @@ test('two concurrent migrations apply each version once and create every declare
     await assertColumns(ENTITY_TABLES[e].table, metricColumns(e).map((c) => ({ ...c, notNull: false })), true);
     await assertColumns(sampleTable(e), sampleColumns(e), true);
     await assertColumns(seriesTable(e), seriesColumns(e), true);
-    for (const r of RESOLUTIONS) await assertColumns(rollupTable(e, r), rollupColumns(e));
+    for (const r of RESOLUTIONS) await assertColumns(rollupTable(e, r), rollupColumns(e, r));
     const part = await pool.query<{ partstrat: string }>(
       `SELECT partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'kubepulse' AND c.relname = $1`,
