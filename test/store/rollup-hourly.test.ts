@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
+import { migrate } from '../../src/store/migrate.js';
+import { loadMigrations } from '../../src/store/migrations/index.js';
+import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
+import { createPool } from '../../src/store/pool.js';
+import { ensureCluster } from '../../src/store/clusters.js';
+import { createDatabase } from './migrate-catalog.js';
 import { Rollups } from '../../src/store/rollups.js';
 import { RESOLUTIONS, rollupAggregates, rollupCountColumn, rollupHasCounts, rollupTable, type Resolution } from '../../src/store/rollup-schema.js';
 import { metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
@@ -22,13 +29,13 @@ const aggs = rollupAggregates('node');
  * filling only its source's columns. Real (float4) columns, rates among them, get quarters, exact in float4, so maxima compare
  * exactly; each series' first row has no rates; every 5th row of a source lacks a third of its values.
  */
-function mixedRows(from: number, to: number): MetricRow[] {
+function mixedRows(from: number, to: number, clusterId = store.clusterId): MetricRow[] {
   const out: MetricRow[] = [];
   for (let t = from; t < to; t += 15_000) {
     const i = (t - B) / 15_000;
     for (const node of ['n1', 'n2']) {
       for (const source of i % 2 === 0 ? ['s', 'c'] as const : ['s'] as const) {
-        const row: MetricRow = { cluster_id: store.clusterId, node, ts: new Date(t + (source === 'c' ? 2_000 : 0)), source };
+        const row: MetricRow = { cluster_id: clusterId, node, ts: new Date(t + (source === 'c' ? 2_000 : 0)), source };
         const filled = metrics.filter((m) => (source === 's' ? m.summary : m.cadvisor));
         filled.forEach((m, k) => {
           if (i % 5 === 0 && k % 3 === 0) return;
@@ -64,10 +71,10 @@ function aggregate(rows: MetricRow[], bucketMs: number): Map<string, Record<stri
 }
 
 /** Every bucket of `res` equals the raw rows' aggregate: samples, maxima and counts exactly, averages within 1e-9. */
-async function assertBuckets(rows: MetricRow[], res: Resolution): Promise<number> {
+async function assertBuckets(rows: MetricRow[], res: Resolution, pool = store.pool, clusterId = store.clusterId): Promise<number> {
   const want = aggregate(rows, res.bucketMs);
-  const got = await store.pool.query<Record<string, unknown> & { node: string; ts: Date; samples: number }>(
-    `SELECT * FROM kubepulse.${rollupTable('node', res)} WHERE cluster_id = $1`, [store.clusterId]);
+  const got = await pool.query<Record<string, unknown> & { node: string; ts: Date; samples: number }>(
+    `SELECT * FROM kubepulse.${rollupTable('node', res)} WHERE cluster_id = $1`, [clusterId]);
   assert.equal(got.rowCount, want.size, `${res.name}: one row per node and bucket`);
   let averages = 0;
   for (const row of got.rows) {
@@ -127,4 +134,41 @@ test('the 1 h rollup waits for the 1 m rollup: it never passes the minutes it is
   const after = await state();
   assert.equal(after.get('node_metric_1m'), before.get('node_metric_1m'), 'the 1 m rollup skipped (its minimum step)');
   assert.equal(after.get('node_metric_1h'), B + 4 * HOUR, 'the 1 h rollup stayed at the last hour the minutes cover');
+});
+
+test('migration 019: minutes rolled up before it (no counts) are recomputed before the 1 h rollup reads them', async () => {
+  const url = await createDatabase(store.db.url, 'hourly_upgrade');
+  const pool = createPool(url, { max: 2 });
+  try {
+    const all = loadMigrations();
+    await migrate(url, { migrations: all.filter((m) => m.version <= 18), checkDeclarations: false });
+    const clusterId = await ensureCluster(pool, 'upgrade');
+    const rows = mixedRows(B, B + 2 * HOUR, clusterId);
+    for (let i = 0; i < rows.length; i += 400) await writeMetricRows(pool, 'node', rows.slice(i, i + 400), { batchId: randomUUID() });
+    // As the code before 019 left them: minutes up to +1 h 30 min from the raw rows (no counts), the hour
+    // before +1 h; the second hour is half rolled up by minutes.
+    const [minute, hour] = RESOLUTIONS;
+    await new PartitionManager(pool, { widthMs: DAY_MS }).ensureFor(rollupTable('node', minute), [B]);
+    await new PartitionManager(pool, { widthMs: 7 * DAY_MS }).ensureFor(rollupTable('node', hour), [B]);
+    for (const [res, to] of [[minute, B + 90 * 60_000], [hour, B + HOUR]] as const) {
+      const cols = aggs.map((a) => `"${a.column}"`).join(', ');
+      const values = aggs.map((a) => (a.fn === 'avg' ? `avg("${a.source}")::double precision` : `max("${a.source}")`)).join(', ');
+      await pool.query(`INSERT INTO kubepulse.${rollupTable('node', res)} (cluster_id, node, ts, samples, ${cols})
+        SELECT cluster_id, node, date_bin('${res.interval}', ts, TIMESTAMPTZ '1970-01-01 00:00:00+00'), count(*), ${values}
+          FROM kubepulse.node_metric WHERE cluster_id = $1 AND ts < $2 GROUP BY 1, 2, 3`, [clusterId, new Date(to)]);
+      await pool.query('INSERT INTO kubepulse.rollup_state (rollup_table, done_until) VALUES ($1, $2)', [rollupTable('node', res), new Date(to)]);
+    }
+    await pool.query('DELETE FROM kubepulse.rollup_pending');
+
+    assert.deepEqual((await migrate(url)).applied, all.filter((m) => m.version > 18).map((m) => m.version));
+    const owed = await pool.query<{ entity: string; hour: Date }>('SELECT entity, hour FROM kubepulse.rollup_pending');
+    assert.deepEqual(owed.rows.map((r) => `${r.entity}@${r.hour.toISOString()}`), [`node@${new Date(B + HOUR).toISOString()}`], 'the hour the 1 h rollup had not reached');
+    await new Rollups(pool, { settleMs: 60_000, minStepMs: { '1m': 0 } }).run(B + 2 * HOUR + 2 * 60_000);
+    const averages = await assertBuckets(rows, hour, pool, clusterId);
+    assert.ok(averages > 0);
+    const uncounted = await pool.query(`SELECT 1 FROM kubepulse.node_metric_1m WHERE ts >= $1 AND cpu_usage_nanocores_avg IS NOT NULL AND cpu_usage_nanocores_samples IS NULL`, [new Date(B + HOUR)]);
+    assert.equal(uncounted.rowCount, 0, 'every minute of the second hour was recomputed with its counts');
+  } finally {
+    await pool.end();
+  }
 });
