@@ -36,6 +36,7 @@ after(async () => {
 const INFO_TYPE: Record<string, string> = {
   bigint: 'bigint',
   integer: 'integer',
+  smallint: 'smallint',
   real: 'real',
   text: 'text',
   'double precision': 'double precision',
@@ -144,7 +145,7 @@ test('a metric or kind declared without a migration is named with its SQL, and t
       'node_block.test_only_gauge_bytes',
       'node_metric.test_only_gauge_bytes',
       'node_metric_1h.test_only_gauge_bytes_avg', 'node_metric_1h.test_only_gauge_bytes_max',
-      'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max',
+      'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max', 'node_metric_1m.test_only_gauge_bytes_samples',
       'node_sample.test_only_gauge_bytes',
       'widget', 'widget_part',
     ]);
