@@ -13,7 +13,6 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type pg from 'pg';
 import type { Figures } from './figure.js';
 import { ENTITY_TABLES, metricsOf, type MetricRow } from '../src/metrics/definitions.js';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
@@ -27,6 +26,7 @@ import { RESOLUTIONS, rollupAggregates, rollupTable, type Resolution } from '../
 import { qualified, quoteIdent } from '../src/store/schema.js';
 import { sampleTable, seriesTable } from '../src/store/series-schema.js';
 import { freePort } from '../test/helpers/pg.js';
+import { configureLogging } from '../src/log.js';
 
 const CONTAINERS = Number(process.env.ROLLUP_CONTAINERS ?? 3_000);
 const ROUNDS = Number(process.env.ROLLUP_ROUNDS ?? 2);
@@ -168,5 +168,6 @@ export async function run(): Promise<Figures> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  configureLogging({ level: 'error', console: 'json' });
   run().then((f) => console.log(JSON.stringify(f, null, 2)), (e) => { console.error(e); process.exit(1); });
 }

@@ -197,7 +197,7 @@ export class Rollups {
     const starts: number[] = [];
     for (let t = partitionRangeFor(a, pm.widthMs).fromMs; t < b; t += pm.widthMs) starts.push(Math.max(t, a));
     await pm.ensureFor(table, starts);
-    let written = 0;
+    let written: number;
     if (!rollupHasCounts(res)) {
       // By hash, never by sorting: the finer rows are ~1.3 kB wide, and where the planner misjudged their
       // number (a partition not analyzed yet) it sorted them in key order at twice the CPU of hashing.

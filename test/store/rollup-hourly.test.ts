@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
 import { migrate } from '../../src/store/migrate.js';
 import { loadMigrations } from '../../src/store/migrations/index.js';
