@@ -185,7 +185,7 @@ export class Rollups {
   /**
    * Recomputes the buckets of [fromMs, toMs) (widened to whole buckets) and writes them: 1-minute buckets
    * from the raw rows, or (`from` 'auto', for late ranges) from raw rows and history blocks where an hour
-   * of the range was compacted meanwhile; 1-hour buckets from the 1-minute rows, one hour per statement.
+   * of the range was compacted meanwhile; 1-hour buckets from the 1-minute rows.
    * Returns the number of bucket rows written.
    */
   async rollupRange(entity: Entity, res: Resolution, fromMs: number, toMs: number, from: 'raw' | 'auto' = 'auto'): Promise<number> {
