@@ -63,6 +63,13 @@ const HOUR_MS = 3_600_000;
  * statement at a time (an advisory lock), so this is at most one such allocation per database.
  */
 const ROLLUP_WORK_MEM = '64MB';
+/**
+ * Buckets aggregated per statement, at most (one series' minute is one bucket): a container bucket's
+ * ~190 aggregate states take ~6 kB of hash table, so 15,000 stay within ROLLUP_WORK_MEM × the default
+ * hash_mem_multiplier of 2. A wider statement spills its hash table to disk: at 20,000 containers a
+ * 5-minute statement cost 9.6 µs per raw row, five 1-minute ones 7.5 (bench/rollup-cost.ts scratch runs).
+ */
+const BUCKETS_PER_STATEMENT = 15_000;
 
 export class Rollups {
   private readonly partitions = new Map<string, PartitionManager>();
@@ -208,10 +215,24 @@ export class Rollups {
         `SELECT 1 FROM ${qualified(blockTable(entity))} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`,
         [new Date(alignDown(a, HOUR_MS)), new Date(b)],
       )).rowCount;
-      written = await this.write(this.fromSamplesSql(entity, res, compacted ? 'history' : 'raw'), new Date(a), new Date(b), { clear: `DELETE FROM ${qualified(table)} WHERE ts >= $1 AND ts < $2` });
+      const sql = this.fromSamplesSql(entity, res, compacted ? 'history' : 'raw');
+      const step = Math.max(1, Math.floor(BUCKETS_PER_STATEMENT / (await this.seriesCount(entity)))) * res.bucketMs;
+      written = 0;
+      for (let c = a; c < b; c += step) {
+        written += await this.write(sql, new Date(c), new Date(Math.min(c + step, b)), { clear: `DELETE FROM ${qualified(table)} WHERE ts >= $1 AND ts < $2` });
+      }
     }
     if (written) log('store').debug({ table, from: new Date(a).toISOString(), to: new Date(b).toISOString(), rows: written }, 'rolled up');
     return written;
+  }
+
+  /** The entity's series as the planner last counted them (or counted now, before any ANALYZE); at least 1. */
+  private async seriesCount(entity: Entity): Promise<number> {
+    const table = qualified(seriesTable(entity));
+    const r = await this.pool.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass`, [table]);
+    let n = Number(r.rows[0]?.n ?? -1);
+    if (n < 0) n = Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+    return Math.max(1, n);
   }
 
   /**
