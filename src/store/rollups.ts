@@ -59,15 +59,16 @@ const HOUR_MS = 3_600_000;
 /**
  * Memory for a rollup statement's aggregation (SET LOCAL, its transaction only). At the default 4 MB a
  * 5-minute pass over 3,000 containers sorted its rows on disk (an external merge of ~30 MB); with room the
- * planner aggregates by hash in memory instead (bench/rollup-cost.ts measures both). Maintenance runs one
- * statement at a time (an advisory lock), so this is at most one such allocation per database.
+ * planner aggregates by hash in memory instead (scratch runs on bench/rollup-cost.ts's rows: ~1 µs less
+ * per raw row). Maintenance runs one statement at a time (an advisory lock): one such allocation at most.
  */
 const ROLLUP_WORK_MEM = '64MB';
 /**
  * Buckets aggregated per statement, at most (one series' minute is one bucket): a container bucket's
  * ~190 aggregate states take ~6 kB of hash table, so 15,000 stay within ROLLUP_WORK_MEM × the default
  * hash_mem_multiplier of 2. A wider statement spills its hash table to disk: at 20,000 containers a
- * 5-minute statement cost 9.6 µs per raw row, five 1-minute ones 7.5 (bench/rollup-cost.ts scratch runs).
+ * 5-minute statement cost 9.6 µs per raw row, five 1-minute ones 7.5 (a scratch run on the rows of
+ * bench/rollup-cost.ts, 20,000 containers × 10 min).
  */
 const BUCKETS_PER_STATEMENT = 15_000;
 
