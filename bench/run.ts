@@ -14,7 +14,7 @@ const root = resolve(here, '../..');
 const out = resolve(root, 'bench/results/latest.json');
 
 /** Benchmark modules in the order they run (cheap first). Each exports run(): Promise<Figures>. */
-const MODULES = ['decode', 'history-codec', 'storage-layout', 'history', 'history-sim', 'history-viewer', 'sim-kubelet', 'ingest', 'sim', 'informer-resilience', 'inventory', 'collector', 'db-growth', 'prometheus', 'viewer', 'viewer-live', 'soak-lifecycles', 'soak', 'group'];
+const MODULES = ['decode', 'history-codec', 'storage-layout', 'history', 'rollup-cost', 'history-sim', 'history-viewer', 'sim-kubelet', 'ingest', 'sim', 'informer-resilience', 'inventory', 'collector', 'db-growth', 'prometheus', 'viewer', 'viewer-live', 'soak-lifecycles', 'soak', 'group'];
 
 const only = process.argv.slice(2);
 const figures: Figures = {};

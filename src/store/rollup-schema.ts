@@ -1,7 +1,10 @@
 // Rollup tables: per entity and resolution (1 min, 1 h), one row per entity per time bucket holding
 // avg and max of every gauge and rate column and max (the last value) of every cumulative counter, plus
-// the number of raw samples. Described by the same declarations as the raw tables; the tables themselves
-// come from migration 002 (generated once by rollupTableDdl, which now only drafts later migrations).
+// the number of raw samples. The 1-minute tables also hold, per averaged column, how many raw values its
+// average is of: the 1-hour rollup is computed from the minutes (rollups.ts), and a minute's rows from
+// the summary and cAdvisor fill different columns, so each column's hour average weights its minutes by
+// its own count. Described by the same declarations as the raw tables; the tables themselves come from
+// migrations 002 and 019 (drafted by rollupTableDdl, which now only drafts later migrations).
 import { ENTITY_TABLES, metricsOf, type Entity } from '../metrics/definitions.js';
 import { DAY_MS } from './partitions.js';
 import { qualified, quoteIdent, quoteLiteral, type ColumnSpec } from './schema.js';
@@ -55,26 +58,45 @@ export function rollupAggregates(entity: Entity): RollupAggregate[] {
   return out;
 }
 
-export function rollupColumns(entity: Entity): ColumnSpec[] {
+/**
+ * The 1-minute column counting the raw values behind `<source>_avg` (NULL where there were none). A
+ * smallint: at the shortest scrape interval (1 s) a minute has at most 60 rows per source.
+ */
+export function rollupCountColumn(source: string): string {
+  return `${source}_samples`;
+}
+
+/** Resolutions whose rows carry the per-column counts (the ones a coarser rollup is computed from). */
+export function rollupHasCounts(res: Resolution): boolean {
+  return res.name === '1m';
+}
+
+export function rollupColumns(entity: Entity, res: Resolution): ColumnSpec[] {
   const t = ENTITY_TABLES[entity];
+  const aggs = rollupAggregates(entity);
+  const counts = rollupHasCounts(res) ? aggs.filter((a) => a.fn === 'avg').map((a) => ({ column: rollupCountColumn(a.source), sqlType: 'smallint' })) : [];
   return [
     ...t.keys.map((k) => ({ column: k.column, sqlType: k.sqlType, notNull: true })),
     ...t.attributes.map((a) => ({ column: a.column, sqlType: a.sqlType })),
     { column: 'samples', sqlType: 'integer', notNull: true },
-    ...rollupAggregates(entity).map((a) => ({ column: a.column, sqlType: a.sqlType })),
+    ...aggs.map((a) => ({ column: a.column, sqlType: a.sqlType })),
+    // After the aggregates: migration 019 added them to existing tables, and ADD COLUMN appends.
+    ...counts,
   ];
 }
 
 export function rollupTableDdl(entity: Entity, res: Resolution): string[] {
   const t = ENTITY_TABLES[entity];
   const table = rollupTable(entity, res);
-  const cols = rollupColumns(entity).map((c) => `${quoteIdent(c.column)} ${c.sqlType}${c.notNull ? ' NOT NULL' : ''}`);
+  const cols = rollupColumns(entity, res).map((c) => `${quoteIdent(c.column)} ${c.sqlType}${c.notNull ? ' NOT NULL' : ''}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${qualified(table)} (\n  ${cols.join(',\n  ')},\n` +
       `  PRIMARY KEY (${t.keys.map((k) => quoteIdent(k.column)).join(', ')})\n) PARTITION BY RANGE (ts)`,
     `COMMENT ON TABLE ${qualified(table)} IS ${quoteLiteral(
       `${res.interval} rollup of ${t.table}: ts is the bucket start; <col>_avg and <col>_max per gauge and rate, ` +
-        '<counter>_max = cumulative value at bucket end; samples = raw rows aggregated.',
+        '<counter>_max = cumulative value at bucket end; samples = raw rows aggregated' +
+        (rollupHasCounts(res) ? '; <col>_samples = raw values behind <col>_avg (NULL: none).' : '.'),
     )}`,
+    ...(rollupHasCounts(res) ? [`CREATE INDEX ${quoteIdent(`${table}_ts_brin`)} ON ${qualified(table)} USING brin (ts)`] : []),
   ];
 }

@@ -9,7 +9,7 @@ import { ENTITIES, ENTITY_TABLES, RATE_SQL_TYPE, SOURCE_COLUMN, metricsOf, type 
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
 import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, metricKeyColumns, parentUidColumn } from './schema.js';
-import { RESOLUTIONS, rollupColumns, rollupTable } from './rollup-schema.js';
+import { RESOLUTIONS, rollupColumns, rollupHasCounts, rollupTable } from './rollup-schema.js';
 import { SAMPLE_INDEX_COLUMNS, SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable, seriesColumns, seriesKeyNames, seriesTable } from './series-schema.js';
 import { SCHEMA_EXAMPLES } from './schema-examples.js';
 import { replaceRegion } from '../util/doc-regions.js';
@@ -258,12 +258,15 @@ function rollupDocTable(entity: (typeof ENTITIES)[number], res: (typeof RESOLUTI
   const identity = new Map([...t.keys, ...t.attributes].map((k) => [k.column, k.description]));
   return {
     table: rollupTable(entity, res),
-    description: `${res.interval} rollup of ${t.table}: ts is the bucket start; avg and max of every gauge and rate, max of every counter (its value at the end of the bucket).`,
+    description: `${res.interval} rollup of ${t.table}: ts is the bucket start; avg and max of every gauge and rate, max of every counter (its value at the end of the bucket)` +
+      (rollupHasCounts(res) ? '; per average, the count of raw values behind it.' : `; computed from the 1 minute rollup's rows (each average weighted by its count).`),
     key: t.keys.map((k) => k.column),
-    columns: rollupColumns(entity).map((c) => {
+    columns: rollupColumns(entity, res).map((c) => {
       if (c.column === 'ts') return { column: 'ts', type: c.sqlType, description: 'Bucket start.' };
       if (c.column === 'samples') return { column: 'samples', type: c.sqlType, description: 'Raw rows in the bucket.' };
       if (identity.has(c.column)) return { column: c.column, type: c.sqlType, description: identity.get(c.column)! };
+      const counted = /^(.*)_samples$/.exec(c.column);
+      if (counted) return { column: c.column, type: c.sqlType, description: `Raw values behind ${counted[1]}_avg (NULL: none); the 1 h rollup weights the minute by it.` };
       const m = /^(.*)_(avg|max)$/.exec(c.column);
       const source = m?.[1] ?? c.column;
       return { column: c.column, type: c.sqlType, unit: units.get(source), description: `${m?.[2] === 'avg' ? 'Average' : 'Maximum'} of ${source}.` };

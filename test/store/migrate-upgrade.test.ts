@@ -86,6 +86,10 @@ test('a database created by the run-time DDL code is recognised, migrated onward
       assert.deepEqual(kept.map((row) => JSON.parse(row) as object), expected, `${table} keeps every stored row, as a summary row`);
       continue;
     }
-    assert.deepEqual(kept, before[table], `${table} keeps every stored row`);
+    // 019 gives each average of the 1-minute rollups a count column, NULL in the rows stored before it.
+    const withoutCounts = table.endsWith('_metric_1m')
+      ? kept.map((row) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(row) as object).filter(([k, v]) => !(k.endsWith('_samples') && v === null)))))
+      : kept;
+    assert.deepEqual(withoutCounts.map((row) => JSON.parse(row) as object), before[table].map((row) => JSON.parse(row) as object), `${table} keeps every stored row`);
   }
 });

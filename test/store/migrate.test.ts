@@ -36,6 +36,7 @@ after(async () => {
 const INFO_TYPE: Record<string, string> = {
   bigint: 'bigint',
   integer: 'integer',
+  smallint: 'smallint',
   real: 'real',
   text: 'text',
   'double precision': 'double precision',
@@ -90,7 +91,7 @@ test('two concurrent migrations apply each version once and create every declare
     await assertColumns(ENTITY_TABLES[e].table, metricColumns(e).map((c) => ({ ...c, notNull: false })), true);
     await assertColumns(sampleTable(e), sampleColumns(e), true);
     await assertColumns(seriesTable(e), seriesColumns(e), true);
-    for (const r of RESOLUTIONS) await assertColumns(rollupTable(e, r), rollupColumns(e));
+    for (const r of RESOLUTIONS) await assertColumns(rollupTable(e, r), rollupColumns(e, r));
     const part = await pool.query<{ partstrat: string }>(
       `SELECT partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'kubepulse' AND c.relname = $1`,
@@ -144,7 +145,7 @@ test('a metric or kind declared without a migration is named with its SQL, and t
       'node_block.test_only_gauge_bytes',
       'node_metric.test_only_gauge_bytes',
       'node_metric_1h.test_only_gauge_bytes_avg', 'node_metric_1h.test_only_gauge_bytes_max',
-      'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max',
+      'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max', 'node_metric_1m.test_only_gauge_bytes_samples',
       'node_sample.test_only_gauge_bytes',
       'widget', 'widget_part',
     ]);

@@ -38,7 +38,7 @@ function declaredTables(kinds: KindDef[]): DeclaredTable[] {
     out.push({ table: seriesTable(e), columns: seriesColumns(e), draft: () => seriesTableDdl(e) });
     out.push({ table: sampleTable(e), columns: sampleColumns(e), draft: () => sampleTableDdl(e) });
     out.push({ table: ENTITY_TABLES[e].table, columns: metricColumns(e), draft: () => recreateView(e), view: true });
-    for (const r of RESOLUTIONS) out.push({ table: rollupTable(e, r), columns: rollupColumns(e), draft: () => rollupTableDdl(e, r) });
+    for (const r of RESOLUTIONS) out.push({ table: rollupTable(e, r), columns: rollupColumns(e, r), draft: () => rollupTableDdl(e, r) });
     out.push({ table: blockTable(e), columns: blockColumns(e), draft: () => blockTableDdl(e) });
   }
   for (const k of kinds) {
