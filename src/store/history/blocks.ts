@@ -73,11 +73,20 @@ function rateSources(entity: Entity): Array<RateSource | null> {
   return out;
 }
 
+/** blockValueColumns per entity, for the compactor's hot path (asked once per block encoded). */
+const valueColumnsCache = new Map<Entity, ColumnSpec[]>();
+
+function valueColumnsOf(entity: Entity): ColumnSpec[] {
+  let out = valueColumnsCache.get(entity);
+  if (!out) valueColumnsCache.set(entity, (out = blockValueColumns(entity)));
+  return out;
+}
+
 export function encodeBlock(entity: Entity, b: OpenBlock): EncodedBlock {
   if (b.rows.length > MAX_BLOCK_ROWS) {
     throw new Error(`history block ${entity} ${b.keys.join('/')} ${new Date(b.startMs).toISOString()}: ${b.rows.length} rows, at most ${MAX_BLOCK_ROWS}`);
   }
-  const cols = blockValueColumns(entity);
+  const cols = valueColumnsOf(entity);
   const rates = rateSources(entity);
   const tsMs = b.rows.map((r) => r.tsMs);
   let nonNull = 0;

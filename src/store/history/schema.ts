@@ -29,17 +29,8 @@ export function isIntegerColumn(c: ColumnSpec): boolean {
   return c.sqlType === 'bigint' || c.sqlType === 'integer';
 }
 
-const valueColumnsOf = new Map<Entity, ColumnSpec[]>();
-
 /** The raw table's metric columns (rates too), each encoded into one bytea column of the block. */
 export function blockValueColumns(entity: Entity): ColumnSpec[] {
-  // Asked once per block encoded: the declarations never change while the process runs.
-  let cached = valueColumnsOf.get(entity);
-  if (!cached) valueColumnsOf.set(entity, (cached = valueColumns(entity)));
-  return cached;
-}
-
-function valueColumns(entity: Entity): ColumnSpec[] {
   const t = ENTITY_TABLES[entity];
   const notValues = new Set([...t.keys, ...t.attributes].map((k) => k.column));
   notValues.add(SOURCE_COLUMN.column);
