@@ -172,13 +172,20 @@ export async function run(): Promise<Figures> {
   const samples: Array<{ tS: number; s: Sizes }> = [];
   let maintenanceErrors = 0;
   let turnoverS = Infinity;
+  // Every pass's report, not only the one current at a sample: passes come every 30 s, like the samples,
+  // so the pass that purged the series could be replaced before a sample read it (a run missed it so).
+  let seen: typeof maintenance.lastReport = null;
+  const watch = setInterval(() => {
+    const report = maintenance.lastReport;
+    if (!report || report === seen) return;
+    seen = report;
+    if (report.error) maintenanceErrors++;
+    if (turnoverS === Infinity && report.at.getTime() >= boundary && Object.keys(report.purgedSeries).length) turnoverS = (Date.now() - started) / 1000;
+  }, 1000);
   try {
     try {
       while (Date.now() - started < runMs) {
         await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
-        const report = maintenance.lastReport;
-        if (report?.error) maintenanceErrors++;
-        if (turnoverS === Infinity && report && report.at.getTime() >= boundary && Object.keys(report.purgedSeries).length) turnoverS = (Date.now() - started) / 1000;
         samples.push({ tS: (Date.now() - started) / 1000, s: await sizes(pool) });
         if (process.env.KUBEPULSE_GROWTH_TRACE === '1') {
           const last = samples.at(-1)!.s;
@@ -188,6 +195,7 @@ export async function run(): Promise<Figures> {
         }
       }
     } finally {
+      clearInterval(watch);
       await collector.stop();
     }
   } finally {
