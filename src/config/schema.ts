@@ -135,7 +135,8 @@ export const configSchema = z
         url: z.string().default(''),
         data_dir: z.string().default('.kubepulse/postgres'),
         port: z.number().int().min(1).max(65535).default(5439),
-        pool_size: z.number().int().min(1).max(100).default(8),
+        // Two at least: the compactor reads a partition on one connection while it writes the blocks on another.
+        pool_size: z.number().int().min(2, 'pool_size must be at least 2: the compactor reads a partition on one connection while it writes its blocks on another').max(100).default(8),
       })
       .strict()
       .prefault({}),

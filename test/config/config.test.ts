@@ -133,3 +133,11 @@ test('config check reports a context missing from the kubeconfig', async () => {
   assert.match(out, /OK \(1 cluster, embedded database\)/);
   assert.throws(() => loadConfig(join(dir, 'missing.toml'), {}), /missing\.toml: cannot read: ENOENT/);
 });
+
+test('a database pool of one connection is refused, naming why (the compactor needs two at once)', () => {
+  const problems = problemsOf('[database]\npool_size = 1\n');
+  assert.equal(problems.length, 1, problems.join('; '));
+  assert.match(problems[0], /pool_size/);
+  assert.match(problems[0], /at least 2: the compactor reads a partition on one connection/);
+  assert.equal(parseConfigText('[database]\npool_size = 2\n', 'k.toml', {}).database.pool_size, 2);
+});
