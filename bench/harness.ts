@@ -297,6 +297,14 @@ function postgresUnder(dir: string): number[] {
  * What the raw metric tables hold now: their size (every partition's heap, indexes, TOAST, free-space
  * and visibility maps) and their non-null metric values. Rollup tables are not counted: they are derived.
  */
+/** A connection to the database of a collector's embedded server (its data folder holds the password). */
+async function connectCollectorDb(dataDir: string, port: number): Promise<pg.Client> {
+  const password = (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });
+  await client.connect();
+  return client;
+}
+
 /**
  * Watches the collector's 1-minute rollup passes: `next()` resolves when the next pass has finished (the
  * progress mark of the last entity's 1 m table moved; a pass takes the entities in order). Passes come
@@ -308,10 +316,7 @@ export class RollupPasses {
   private constructor(private readonly client: pg.Client) {}
 
   static async open(dataDir: string, port: number): Promise<RollupPasses> {
-    const password = (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
-    const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });
-    await client.connect();
-    const w = new RollupPasses(client);
+    const w = new RollupPasses(await connectCollectorDb(dataDir, port));
     w.last = await w.read();
     return w;
   }
@@ -341,9 +346,7 @@ export class RollupPasses {
 }
 
 export async function metricStorage(dataDir: string, port: number): Promise<{ bytes: number; values: number }> {
-  const password = (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
-  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/kubepulse` });
-  await client.connect();
+  const client = await connectCollectorDb(dataDir, port);
   try {
     let bytes = 0;
     let values = 0;
