@@ -170,10 +170,13 @@ export async function stopChild(child: ChildProcess, timeoutMs = 30_000): Promis
  * startSim() in its own node process (so its CPU is its own), writing its kubeconfig to `kubeconfig`;
  * resolves once the cluster serves. No pod churn: every cycle scrapes the same pods.
  */
+/** The seed of the benchmarks' simulated world (startSimProcess; bench/prometheus.ts's whole hour of it too). */
+export const SIM_SEED = 1;
+
 export async function startSimProcess(o: { nodes: number; podsPerNode: number; kubeconfig: string; nodeArgs?: string[] }): Promise<ChildProcess> {
   const script = `
     import { startSim, writeKubeconfig } from ${JSON.stringify(SIM_INDEX_URL)};
-    const sim = await startSim({ name: 'bench', nodes: ${o.nodes}, podsPerNode: ${o.podsPerNode}, seed: 1, podChurnIntervalMs: 0 });
+    const sim = await startSim({ name: 'bench', nodes: ${o.nodes}, podsPerNode: ${o.podsPerNode}, seed: ${SIM_SEED}, podChurnIntervalMs: 0 });
     await writeKubeconfig(${JSON.stringify(o.kubeconfig)}, [sim]);
     process.stdout.write('SIM READY\\n');
     process.on('SIGTERM', async () => { await sim.stop(); process.exit(0); });

@@ -1,27 +1,17 @@
-// Compacted history of the SIMULATOR's data, bytes per value at rest (issue 15): a seeded simulated world
-// (packages/sim: its seed builder, per-node views and kubelet renderers) driven by an injected clock in
-// 15 s steps, every node's /stats/summary and /metrics/cadvisor rendered each step and ingested by the
-// collector's own KubeletPipeline (the real parsers, rate trackers, summary-owned columns dropped from
-// cAdvisor rows) into the real MetricWriter and raw partitions; then the real maintenance pass rolls up
-// and compacts them. Figure: pg_total_relation_size of every block partition ÷ the non-null values the
-// raw rows held. No pod churn (the world's dynamics run on timers, not on this clock), but the kubelets'
-// own OOM kills of leaky containers happen and restart their counters.
+// Compacted history of the SIMULATOR's data, bytes per value at rest (issue 15): hours of a seeded
+// simulated world ingested at accelerated time by the collector's own pipeline (bench/sim-hours.ts), then
+// the real maintenance pass rolls up and compacts them. Figure: pg_total_relation_size of every block
+// partition ÷ the non-null values the raw rows held.
 import type pg from 'pg';
-import { World } from '@kubepulse/sim/model/world';
-import { seedWorld } from '@kubepulse/sim/model/seed';
-import { createKubelet, type SimKubelet } from '@kubepulse/sim/kubelet';
-import { KubeletPipeline } from '../src/scrape/kubelet-pipeline.js';
-import type { Database } from '../src/store/database.js';
-import type { KubeletSource } from '../src/scrape/kubelet-fetch.js';
 import { StoreMaintenance } from '../src/store/maintenance.js';
 import { DAY_MS } from '../src/store/partitions.js';
 import { blockTable, blockValueColumns } from '../src/store/history/schema.js';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../src/metrics/definitions.js';
 import type { Figures } from './figure.js';
 import { openBenchStore } from './bench-store.js';
+import { ingestSimulatedTime } from './sim-hours.js';
 
 const HOUR = 3_600_000;
-const STEP_MS = 15_000;
 const HOURS = Number(process.env.KP_HISTORY_SIM_HOURS ?? 6);
 const NODES = 4;
 const PODS_PER_NODE = 20;
@@ -44,37 +34,12 @@ export async function run(): Promise<Figures> {
   const store = await openBenchStore('history-sim', 3);
   const { pool, partitions } = store;
   const clusterId = store.clusterId;
-  const kubelets: SimKubelet[] = [];
   try {
     const start = Date.parse('2026-11-01T00:00:00Z');
     const end = start + HOURS * HOUR;
-    let nowMs = start;
-    const now = () => nowMs;
-    const world = new World({ name: 'history-sim', seed: 15, minor: 35, gitVersion: 'v1.35.0', historyCapacity: 1000, eventCapacity: 100, now });
-    seedWorld(world, { nodes: NODES, podsPerNode: PODS_PER_NODE, nodeAddress: (i) => `127.0.2.${i + 1}`, kubeletPort: () => 10250 });
-    const nodes = [...world.nodes.keys()];
-    for (const name of nodes) {
-      kubelets.push(createKubelet(() => world.nodeView(name)!, {
-        containerRestarted: (uid, container, reason, at) => world.containerRestarted(uid, container, reason, at),
-      }, { now }));
-    }
-    const fakeDb = { pool, partitions, state: 'connected', noteWrite: () => undefined } as unknown as Database;
-    const pipeline = new KubeletPipeline(fakeDb, null, { now });
-    const paths: Array<[KubeletSource, string]> = [['summary', '/stats/summary'], ['cadvisor', '/metrics/cadvisor']];
-    let payloads = 0;
-    for (nowMs = start; nowMs < end; nowMs += STEP_MS) {
-      for (let n = 0; n < nodes.length; n++) {
-        for (const [source, path] of paths) {
-          const res = kubelets[n].serveBytes(path);
-          const body = Buffer.from(res.body);
-          res.release();
-          await pipeline.ingest({ clusterId, cluster: 'history-sim', node: nodes[n], source, body, scrapedAt: new Date(nowMs), intervalMs: STEP_MS, summaryCollected: true });
-          payloads++;
-        }
-      }
-      if ((nowMs - start) % (10 * 60_000) === 0) await pipeline.writer.flush();
-    }
-    await pipeline.flush();
+    const payloads = await ingestSimulatedTime({
+      pool, partitions, clusterId, cluster: 'history-sim', seed: 15, nodes: NODES, podsPerNode: PODS_PER_NODE, startMs: start, durationMs: end - start,
+    });
     const values = new Map<Entity, number>();
     for (const e of ENTITIES) values.set(e, await nonNullValues(pool, e));
     const rows = await pool.query<{ n: number }>(`SELECT (${ENTITIES.map((e) => `(SELECT count(*) FROM kubepulse.${ENTITY_TABLES[e].table})`).join(' + ')})::int AS n`);
@@ -116,7 +81,6 @@ export async function run(): Promise<Figures> {
       },
     };
   } finally {
-    for (const k of kubelets) k.dispose();
     await store.close();
   }
 }

@@ -9,9 +9,10 @@
 // and runs — with the code the collector's maintenance runs — the 1-hour rollup of every hour the run
 // wrote (Rollups.rollupRange, from the 1-minute rows) and the compaction of every raw partition
 // (Compactor.compactPartition), reading this process's CPU and the server's (postmaster and every
-// backend, exited ones included) before and after each. The run's hours are partial
-// (minutes of data each), so each block holds fewer samples than an hour's would: per value the
-// compaction costs a little more here than in a day-long run.
+// backend, exited ones included) before and after each. A run's hours are partial (minutes of data
+// each), so each block holds fewer samples than a whole hour's would and costs more per value:
+// measureFullHour measures the same on one whole hour of the simulator's data made at accelerated time
+// (bench/sim-hours.ts), which is what every partition is in steady state.
 import type pg from 'pg';
 import { ENTITIES, metricColumnsOf } from '../src/metrics/definitions.js';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
@@ -21,7 +22,12 @@ import { Rollups } from '../src/store/rollups.js';
 import { RESOLUTIONS } from '../src/store/rollup-schema.js';
 import { Compactor } from '../src/store/history/compactor.js';
 import { sampleTable } from '../src/store/series-schema.js';
+import { ensureCluster } from '../src/store/clusters.js';
+import { migrate } from '../src/store/migrate.js';
 import { postgresCpuSeconds } from './harness.js';
+import { ingestSimulatedTime } from './sim-hours.js';
+
+const HOUR_MS = 3_600_000;
 
 export interface HourlyWork {
   /** Raw rows and non-null metric values the run stored (what the compaction took). */
@@ -66,32 +72,70 @@ export async function measureHourlyWork(dataDir: string, port: number): Promise<
   const server = await startEmbeddedPostgres({ dataDir, port });
   const pool = createPool(server.url, { max: 2 });
   try {
-    const { rows, values, firstMs, lastMs } = await rawContents(pool);
-    if (rows === 0) throw new Error('hourly work: the run stored no raw rows');
-    const rawPartitions = new PartitionManager(pool);
-    const rollups = new Rollups(pool, { rawPartitions });
-    // The 1 h buckets come from the 1 m rows: complete those first (the minutes since the collector's last
-    // 1 m pass; the passes themselves are in the bench window's CPU, so this is not measured).
-    for (const e of ENTITIES) await rollups.rollupRange(e, RESOLUTIONS[0], firstMs, lastMs + 1, 'raw');
-    const c0 = cpuSeconds();
-    for (const e of ENTITIES) await rollups.rollupRange(e, RESOLUTIONS[1], firstMs, lastMs + 1, 'raw');
-    const c1 = cpuSeconds();
-    const blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
-    const compactor = new Compactor(pool, { compactAfterMs: 1, rawPartitions, blockPartitions });
-    let compacted = 0;
-    let blocks = 0;
-    for (const e of ENTITIES) {
-      for (const part of await rawPartitions.list(sampleTable(e))) {
-        const r = await compactor.compactPartition(e, part);
-        compacted += r.rows;
-        blocks += r.blocks;
-      }
-    }
-    const c2 = cpuSeconds();
-    if (compacted !== rows) throw new Error(`hourly work: the compaction took ${compacted} of the run's ${rows} raw rows`);
-    return { rows, values, rollupCpuS: c1.all - c0.all, compactCpuS: c2.all - c1.all, compactJsS: c2.js - c1.js, compactPgS: c2.pg - c1.pg, blocks };
+    return await measureOn(pool);
   } finally {
     await pool.end();
     await server.stop();
   }
+}
+
+export interface FullHourOptions {
+  /** An empty folder for the embedded server's data (removed by the caller). */
+  dataDir: string;
+  port: number;
+  nodes: number;
+  podsPerNode: number;
+  seed: number;
+}
+
+/**
+ * The hourly work on one whole hour of the simulator's data: a fresh embedded server (the collector's
+ * settings), one hour of a seeded world of the bench's shape ingested at accelerated time by the real
+ * pipeline (bench/sim-hours.ts), then the same measurement as measureHourlyWork. In steady state every
+ * compacted partition is a whole hour (240 samples a block at 15 s); a run of minutes leaves partial hours,
+ * whose blocks are shorter and cost more per value.
+ */
+export async function measureFullHour(o: FullHourOptions): Promise<HourlyWork> {
+  const server = await startEmbeddedPostgres({ dataDir: o.dataDir, port: o.port });
+  const pool = createPool(server.url, { max: 2, statementTimeoutMs: 600_000 });
+  try {
+    await migrate(server.url);
+    const clusterId = await ensureCluster(pool, 'bench');
+    const startMs = Date.parse('2026-11-01T00:00:00Z');
+    await ingestSimulatedTime({
+      pool, partitions: new PartitionManager(pool), clusterId, cluster: 'bench', seed: o.seed, nodes: o.nodes, podsPerNode: o.podsPerNode, startMs, durationMs: HOUR_MS,
+    });
+    return await measureOn(pool);
+  } finally {
+    await pool.end();
+    await server.stop();
+  }
+}
+
+/** The 1 h rollup and the compaction of every raw partition the database holds, measured. */
+async function measureOn(pool: pg.Pool): Promise<HourlyWork> {
+  const { rows, values, firstMs, lastMs } = await rawContents(pool);
+  if (rows === 0) throw new Error('hourly work: the run stored no raw rows');
+  const rawPartitions = new PartitionManager(pool);
+  const rollups = new Rollups(pool, { rawPartitions });
+  // The 1 h buckets come from the 1 m rows: complete those first (the minutes since the collector's last
+  // 1 m pass; the passes themselves are in the bench window's CPU, so this is not measured).
+  for (const e of ENTITIES) await rollups.rollupRange(e, RESOLUTIONS[0], firstMs, lastMs + 1, 'raw');
+  const c0 = cpuSeconds();
+  for (const e of ENTITIES) await rollups.rollupRange(e, RESOLUTIONS[1], firstMs, lastMs + 1, 'raw');
+  const c1 = cpuSeconds();
+  const blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
+  const compactor = new Compactor(pool, { compactAfterMs: 1, rawPartitions, blockPartitions });
+  let compacted = 0;
+  let blocks = 0;
+  for (const e of ENTITIES) {
+    for (const part of await rawPartitions.list(sampleTable(e))) {
+      const r = await compactor.compactPartition(e, part);
+      compacted += r.rows;
+      blocks += r.blocks;
+    }
+  }
+  const c2 = cpuSeconds();
+  if (compacted !== rows) throw new Error(`hourly work: the compaction took ${compacted} of the run's ${rows} raw rows`);
+  return { rows, values, rollupCpuS: c1.all - c0.all, compactCpuS: c2.all - c1.all, compactJsS: c2.js - c1.js, compactPgS: c2.pg - c1.pg, blocks };
 }

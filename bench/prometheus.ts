@@ -27,8 +27,10 @@
 //   The block is what Prometheus keeps at rest; a 2 h block amortises its index over more samples than a
 //   run of minutes does, so the figure is an upper bound of the compacted size.
 // Then the collector and Prometheus stop and the hourly work kubepulse's maintenance does for the data
-// (the 1 h rollup, the compaction into history blocks) is run and measured on the run's own data
-// (bench/hourly-work.ts); its CPU per value is added to the window's for each value the window stored.
+// (the 1 h rollup, the compaction into history blocks) is measured (bench/hourly-work.ts) on one whole hour
+// of the same simulated world ingested at accelerated time by the collector's pipeline — in steady state
+// every compacted partition is a whole hour — and, for comparison, on the run's own partial hours; the
+// whole hour's CPU per value is added to the window's for each value the window stored.
 // Figures (suffix _<N>_nodes): prometheus_cpu_ratio (kubepulse CPU µs per stored value, hourly work
 // included ÷ Prometheus CPU µs per stored sample, same run), kubepulse_hourly_us_per_value, prometheus_cpu_us_per_sample, kubepulse_cpu_us_per_value, the CPU ms per node
 // per 15 s of each side, the values per node per 15 s of each side, kubepulse_bytes_per_value,
@@ -46,9 +48,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from './figure.js';
-import { measureHourlyWork, type HourlyWork } from './hourly-work.js';
+import { measureFullHour, measureHourlyWork, type HourlyWork } from './hourly-work.js';
 import { configureLogging } from '../src/log.js';
-import { RollupPasses, collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, scrapesDone, type ScrapeStatus } from './harness.js';
+import { SIM_SEED, RollupPasses, collectorStatus, metricStorage, postgresCpuSeconds, procTimes, REPO_ROOT, round, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, writeCollectorConfig, scrapesDone, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 
 const INTERVAL_S = 15;
@@ -226,7 +228,9 @@ interface SideBySide {
   targets: TargetHealth; walCompression: string; version: string;
   kpCycles: Record<string, { onTime: number; finished: number; due: number }>;
   promScrapes: number;
+  /** The hourly work on the run's own (partial) hours, and on a whole hour of the same world. */
   hourly: HourlyWork;
+  fullHour: HourlyWork;
 }
 
 async function runSideBySide(nodes: number, rollupPasses: number): Promise<SideBySide> {
@@ -318,6 +322,8 @@ async function runSideBySide(nodes: number, rollupPasses: number): Promise<SideB
     await stopChild(collector, 120_000);
     collector = null;
     const hourly = await measureHourlyWork(dataDir, dbPort);
+    // And on one whole hour of the same world (seed, nodes, pods), as every partition is in steady state.
+    const fullHour = await measureFullHour({ dataDir: join(dir, 'full-hour'), port: await freePort(), nodes, podsPerNode: PODS_PER_NODE, seed: SIM_SEED });
     return {
       nodes,
       seconds: (after.at - before.at) / 1000,
@@ -334,6 +340,7 @@ async function runSideBySide(nodes: number, rollupPasses: number): Promise<SideB
       kpCycles: { summary: cycles('summary'), cadvisor: cycles('cadvisor') },
       promScrapes: after.promScrapes - before.promScrapes,
       hourly,
+      fullHour,
     };
   } finally {
     if (prometheus) await stopChild(prometheus.proc);
@@ -350,15 +357,18 @@ export async function run(): Promise<Figures> {
   const r = await runSideBySide(nodes, rollupPasses);
   if (r.kpValues <= 0 || r.promSamples <= 0) throw new Error(`nothing stored in the window: kubepulse ${r.kpValues} values, Prometheus ${r.promSamples} samples`);
   const intervals = r.seconds / INTERVAL_S;
-  // The hourly work's CPU per value, measured on the run's data after it (bench/hourly-work.ts), counted
-  // for each value the window stored: the window's CPU per value + that.
-  const hourlyUs = ((r.hourly.rollupCpuS + r.hourly.compactCpuS) * 1e6) / r.hourly.values;
+  // The hourly work's CPU per value, measured on a whole hour of the same world after the run
+  // (bench/hourly-work.ts measureFullHour), counted for each value the window stored: the window's CPU per
+  // value + that. The same work on the run's own partial hours is reported beside it.
+  const perValue = (h: HourlyWork): number => ((h.rollupCpuS + h.compactCpuS) * 1e6) / h.values;
+  const hourlyUs = perValue(r.fullHour);
   const kpS = r.collectorS + r.postgresS + (hourlyUs * r.kpValues) / 1e6;
   const kpUs = (kpS * 1e6) / r.kpValues;
   const promUs = (r.prometheusS * 1e6) / r.promSamples;
   const sfx = `${nodes}_nodes`;
   const setup = `simulator (own process) at ${nodes} nodes x ${PODS_PER_NODE} pods scraped at the same time by kubepulse run (own process, embedded PostgreSQL; summary and cAdvisor every ${INTERVAL_S} s through the API-server proxy; ${JSON.stringify(r.kpCycles)} node scrapes on time / finished / due in the window) and by ${r.version} (cAdvisor of every node through the same proxy every ${INTERVAL_S} s, file_sd targets + __metrics_path__ relabel, TSDB in a temp folder; ${r.targets.up}/${r.targets.total} targets up at the end, ${r.promScrapes} scrapes in the window of ${Math.round((r.seconds / INTERVAL_S) * nodes)} due, from prometheus_target_interval_length_seconds_count); ${round(r.seconds, 1)} s window after every node was scraped once by both and 2 cycles of warm-up, from the end of one of kubepulse's 1-minute rollup passes to the end of the ${['next', 'second after it', 'third after it'][rollupPasses - 1] ?? `${rollupPasses}th after it`} (whole rollup periods)`;
-  const hourly = `the hourly work, measured once the run stopped on its own data (${r.hourly.rows} raw rows, ${r.hourly.values} values; bench/hourly-work.ts): 1 h rollup ${round(r.hourly.rollupCpuS, 2)} s + compaction into ${r.hourly.blocks} history blocks ${round(r.hourly.compactCpuS, 2)} s (reading and encoding ${round(r.hourly.compactJsS, 2)} s, PostgreSQL ${round(r.hourly.compactPgS, 2)} s) CPU = ${round(hourlyUs, 3)} µs per value`;
+  const work = (h: HourlyWork): string => `${h.rows} raw rows, ${h.values} values: 1 h rollup ${round(h.rollupCpuS, 2)} s + compaction into ${h.blocks} history blocks ${round(h.compactCpuS, 2)} s (reading and encoding ${round(h.compactJsS, 2)} s, PostgreSQL ${round(h.compactPgS, 2)} s) CPU = ${round(perValue(h), 3)} µs per value`;
+  const hourly = `the hourly work (bench/hourly-work.ts), measured once the run stopped on one whole hour of the same simulated world (name, seed ${SIM_SEED}, ${nodes} nodes x ${PODS_PER_NODE} pods) ingested at accelerated time by the collector's pipeline into a fresh embedded server (${work(r.fullHour)}); on the run's own partial hours, whose blocks are shorter: ${work(r.hourly)}`;
   const kpCpu = `collector process ${round(r.collectorS, 2)} s + PostgreSQL ${round(r.postgresS, 2)} s (postmaster and every backend, exited ones included) CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime) + ${round((hourlyUs * r.kpValues) / 1e6, 2)} s for ${hourly}`;
   const kpValues = `${r.kpValues} values stored in the window (non-null metric columns of the raw metric tables, counted at the window's start and end)`;
   const promCpu = `Prometheus ${round(r.prometheusS, 2)} s CPU in the window (/proc/<pid>/stat utime+stime+cutime+cstime)`;

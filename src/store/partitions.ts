@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { log } from '../log.js';
 import { SCHEMA, quoteIdent } from './schema.js';
+import { rollupPartitionColumnSettings } from './rollup-schema.js';
 import { partitionColumnSettings, partitionStorage } from './series-schema.js';
 
 export const DAY_MS = 86_400_000;
@@ -124,7 +125,7 @@ export class PartitionManager {
     const from = new Date(range.fromMs).toISOString();
     const to = new Date(range.toMs).toISOString();
     try {
-      const settings = partitionColumnSettings(table, name);
+      const settings = [partitionColumnSettings(table, name), rollupPartitionColumnSettings(table, name)].filter(Boolean).join('; ');
       await this.pool.query(
         `CREATE TABLE IF NOT EXISTS ${SCHEMA}.${quoteIdent(name)} PARTITION OF ${SCHEMA}.${quoteIdent(table)} ` +
           `FOR VALUES FROM ('${from}') TO ('${to}')${partitionStorage(table)}${settings ? `; ${settings}` : ''}`,
