@@ -45,18 +45,26 @@ function readerFor(c: BinaryColumn): FieldReader {
 }
 
 /**
- * Decodes a binary COPY stream into rows keyed by `columns` (the COPY's column order), yielding the rows
- * each incoming chunk completes. A stream that ends mid-tuple, or holds a tuple of another width, is an error.
+ * Called once per complete tuple with the chunk holding it: field f's value is `len[f]` bytes at `at[f]`
+ * (len −1: NULL). The buffer is valid only during the call.
  */
-export async function* readCopyBinary(chunks: AsyncIterable<Buffer>, columns: readonly BinaryColumn[]): AsyncGenerator<Array<Record<string, unknown>>> {
-  const readers = columns.map(readerFor);
-  const names = columns.map((c) => c.column);
+export type TupleVisitor = (buf: Buffer, at: Int32Array, len: Int32Array) => void;
+
+/**
+ * Walks a binary COPY stream of `fieldCount` fields a tuple, handing each tuple's field offsets to `visit`
+ * (no object per row: the compactor decodes fields straight into its columns), and yields the number of
+ * tuples each incoming chunk completed, so a consumer can do async work between chunks while the stream
+ * waits. A stream that ends mid-tuple, or holds a tuple of another width, is an error.
+ */
+export async function* scanCopyBinary(chunks: AsyncIterable<Buffer>, fieldCount: number, visit: TupleVisitor): AsyncGenerator<number> {
+  const at = new Int32Array(fieldCount);
+  const len = new Int32Array(fieldCount);
   let rest: Buffer = Buffer.alloc(0);
   let headerDone = false;
   let ended = false;
   for await (const chunk of chunks) {
     const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    let at = 0;
+    let pos = 0;
     if (!headerDone) {
       if (buf.length < SIGNATURE.length + 8) {
         rest = buf;
@@ -68,51 +76,67 @@ export async function* readCopyBinary(chunks: AsyncIterable<Buffer>, columns: re
         rest = buf;
         continue;
       }
-      at = SIGNATURE.length + 8 + extension;
+      pos = SIGNATURE.length + 8 + extension;
       headerDone = true;
     }
-    const rows: Array<Record<string, unknown>> = [];
+    let tuples = 0;
+    const size = buf.length;
     for (;;) {
-      if (ended || buf.length - at < 2) break;
-      const count = buf.readInt16BE(at);
+      if (ended || size - pos < 2) break;
+      const count = (buf[pos] << 24 >> 16) | buf[pos + 1];
       if (count === -1) {
         ended = true;
-        at += 2;
+        pos += 2;
         break;
       }
-      if (count !== readers.length) throw new Error(`binary COPY reader: a tuple of ${count} fields, expected ${readers.length}`);
-      // The whole tuple must be here before any of it is read.
-      let end = at + 2;
+      if (count !== fieldCount) throw new Error(`binary COPY reader: a tuple of ${count} fields, expected ${fieldCount}`);
+      // The whole tuple must be here before any of it is handed on.
+      let p = pos + 2;
       let complete = true;
       for (let f = 0; f < count; f++) {
-        if (buf.length - end < 4) {
+        if (size - p < 4) {
           complete = false;
           break;
         }
-        const len = buf.readInt32BE(end);
-        end += 4 + (len > 0 ? len : 0);
-        if (end > buf.length) {
+        const n = (buf[p] << 24) | (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3];
+        p += 4;
+        at[f] = p;
+        len[f] = n;
+        if (n > 0) p += n;
+        if (p > size) {
           complete = false;
           break;
         }
       }
       if (!complete) break;
-      const row: Record<string, unknown> = {};
-      let p = at + 2;
-      for (let f = 0; f < count; f++) {
-        const len = buf.readInt32BE(p);
-        p += 4;
-        row[names[f]] = len < 0 ? null : readers[f](buf, p, len);
-        if (len > 0) p += len;
-      }
-      rows.push(row);
-      at = end;
+      visit(buf, at, len);
+      tuples++;
+      pos = p;
     }
-    rest = at < buf.length ? buf.subarray(at) : Buffer.alloc(0);
+    rest = pos < size ? buf.subarray(pos) : Buffer.alloc(0);
     // The next chunk is concatenated to `rest`: copy it out so the big chunk it points into can go.
-    if (rest.length && rest.length < buf.length) rest = Buffer.from(rest);
-    if (rows.length) yield rows;
+    if (rest.length && rest.length < size) rest = Buffer.from(rest);
+    if (tuples) yield tuples;
   }
   if (!ended) throw new Error('binary COPY reader: the stream ended before its trailer');
   if (rest.length) throw new Error(`binary COPY reader: ${rest.length} bytes after the trailer`);
+}
+
+/**
+ * Decodes a binary COPY stream into rows keyed by `columns` (the COPY's column order), yielding the rows
+ * each incoming chunk completes. A stream that ends mid-tuple, or holds a tuple of another width, is an error.
+ */
+export async function* readCopyBinary(chunks: AsyncIterable<Buffer>, columns: readonly BinaryColumn[]): AsyncGenerator<Array<Record<string, unknown>>> {
+  const readers = columns.map(readerFor);
+  const names = columns.map((c) => c.column);
+  let rows: Array<Record<string, unknown>> = [];
+  const visit: TupleVisitor = (buf, at, len) => {
+    const row: Record<string, unknown> = {};
+    for (let f = 0; f < names.length; f++) row[names[f]] = len[f] < 0 ? null : readers[f](buf, at[f], len[f]);
+    rows.push(row);
+  };
+  for await (const _ of scanCopyBinary(chunks, columns.length, visit)) {
+    yield rows;
+    rows = [];
+  }
 }

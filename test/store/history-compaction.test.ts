@@ -225,7 +225,7 @@ test('a failure inside the compaction transaction loses and doubles nothing; the
   const blockParts = new PartitionManager(store.pool, { widthMs: DAY_MS });
   let calls = 0;
   const failing = new Compactor(store.pool, {
-    compactAfterMs: RETENTION.compact_after, rawPartitions: hourly, blockPartitions: blockParts, insertBlocks: 2, chunkRows: 7,
+    compactAfterMs: RETENTION.compact_after, rawPartitions: hourly, blockPartitions: blockParts, insertBlocks: 2,
     afterInsert: (entity) => {
       if (entity === 'container' && ++calls === 3) throw new Error('simulated crash after some block inserts');
     },
@@ -235,7 +235,7 @@ test('a failure inside the compaction transaction loses and doubles nothing; the
   assert.deepEqual((await rawOf('container', cluster)).rows, before.rows, 'raw rows intact');
   assert.equal(await blockCount('container', cluster), 0, 'no block of the failed transaction survives');
 
-  const report = await new Compactor(store.pool, { compactAfterMs: RETENTION.compact_after, rawPartitions: hourly, blockPartitions: blockParts, chunkRows: 7 }).run(now);
+  const report = await new Compactor(store.pool, { compactAfterMs: RETENTION.compact_after, rawPartitions: hourly, blockPartitions: blockParts }).run(now);
   assert.equal(report.blocks, 6 * 2);
   assert.equal((await rawOf('container', cluster)).rowCount, 0);
   assert.deepEqual((await historyOf('container', cluster, day, day + DAY_MS)).rows, before.rows);
