@@ -71,10 +71,25 @@ export function choosePacking(xs: ArrayLike<number>, maxBits = Infinity): Packin
   // width's scan starts from it and only asks whether a window holds one more (O(k) a width, one compare
   // a step), rather than sizing every window anew.
   let count = 1;
+  // An upper bound on the count at the width being sized: a window of width w + 1 is two of width w, so
+  // it holds at most twice the count at w; below fullWidth no window holds both lo and hi.
+  let countBound = k - 1;
   for (let width = 0, span = 1; width <= fullWidth; width++, span *= 2) {
     // Every width from here on costs at least k × width bits plus a one-byte base: no better than the
     // best so far (equal never replaces it) nor within maxBits.
-    if (k * width + 8 >= Math.min(bestBits, maxBits + 1)) break;
+    const limit = Math.min(bestBits, maxBits + 1);
+    if (k * width + 8 >= limit) break;
+    if (width < fullWidth) {
+      // Skip a width whose cost cannot reach the limit even with the fewest exceptions the bound allows:
+      // base, count and exception widths of a byte at least, each exception its position plus at least
+      // ewMin bits (an exception beyond the window's top is hi, more than 2^(width+1) in zigzag; with
+      // only lo below it, the window ends at hi, so lo lies more than hi − lo − 2^width below the base).
+      const ewMin = Math.min(fullWidth, bitWidth(2 * (hi - lo) - 2 * span + 1));
+      if (k * width + 32 + (k - countBound) * (positionWidth + ewMin) >= limit) {
+        countBound = Math.min(k - 1, 2 * countBound);
+        continue;
+      }
+    }
     let start = -1;
     for (let a = 0; a + count <= k; a++) {
       if (start < 0 && sorted[a + count - 1] - sorted[a] < span) start = a;
@@ -99,6 +114,7 @@ export function choosePacking(xs: ArrayLike<number>, maxBits = Infinity): Packin
       bestWidth = width;
     }
     if (nExc === 0) break;
+    countBound = Math.min(k - 1, 2 * count);
   }
   if (bestWidth < 0 || bestBits > maxBits) return null;
   const base = bestBase;
