@@ -41,7 +41,7 @@
 // subnormals round-trip bit for bit. Integers are int64: JS numbers that hold integers (above 2^53 too:
 // their exact value is kept) or BigInts.
 import { ByteReader, ByteWriter } from './bits.js';
-import { readIntBody, writeIntBody, type IntBody } from './int-body.js';
+import { readIntBody, writeIntBody, writeIntBodyWords, type IntBody } from './int-body.js';
 
 const HISTORY_CODEC_VERSION = 1;
 
@@ -332,9 +332,12 @@ export function encodeFloatValues(col: NumberColumn): Uint8Array {
   if (safe) {
     writeIntBody(out, xors);
   } else {
-    const bigs = new Array<bigint>(m - 1);
-    for (let i = 1; i < m; i++) bigs[i - 1] = (BigInt(his[i] ^ his[i - 1]) << 32n) | BigInt((los[i] ^ los[i - 1]) >>> 0);
-    writeIntBody(out, xors, bigs);
+    // In place: word i becomes the XOR of values i + 1 and i.
+    for (let i = 0; i < m - 1; i++) {
+      his[i] ^= his[i + 1];
+      los[i] ^= los[i + 1];
+    }
+    writeIntBodyWords(out, his, los, m - 1);
   }
   return out.done();
 }

@@ -37,14 +37,6 @@ const TWO_32 = 4294967296;
 /** One-byte "char" sources as strings, made once. */
 const CHAR_STRINGS = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
 
-function int32(buf: Buffer, at: number): number {
-  return (buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
-}
-
-function uint32(buf: Buffer, at: number): number {
-  return ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
-}
-
 interface OpenSlot {
   source: string;
   startMs: number;
@@ -71,6 +63,9 @@ export class CopyBlockBuilder {
   /** Open blocks by source, in the order their sources first came within the series. */
   private open: OpenSlot[] = [];
   private spare: BlockColumns[] = [];
+  /** The chunk the last tuple came in and a view of it (fields are read through it, big-endian). */
+  private buf: Buffer | null = null;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   constructor(private readonly entity: Entity, fields: readonly BinaryColumn[]) {
     const index = (name: string): number => {
@@ -96,15 +91,20 @@ export class CopyBlockBuilder {
     if (len[this.clusterField] !== 4 || len[this.seriesField] !== 4) {
       throw new Error(`history compaction ${this.entity}: a row without a cluster_id or series_id`);
     }
-    const clusterId = int32(buf, at[this.clusterField]);
-    const seriesId = int32(buf, at[this.seriesField]);
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const view = this.view;
+    const clusterId = view.getInt32(at[this.clusterField]);
+    const seriesId = view.getInt32(at[this.seriesField]);
     if (!this.started || clusterId !== this.clusterId || seriesId !== this.seriesId) {
       this.finish();
       this.clusterId = clusterId;
       this.seriesId = seriesId;
       this.started = true;
     }
-    const tsMs = this.readTs(buf, at[this.tsField], len[this.tsField]);
+    const tsMs = this.readTs(at[this.tsField], len[this.tsField]);
     const sourceLen = len[this.sourceField];
     const sourceAt = at[this.sourceField];
     const source = sourceLen === 1 ? CHAR_STRINGS[buf[sourceAt]] : sourceLen < 0 ? 's' : buf.toString('latin1', sourceAt, sourceAt + sourceLen);
@@ -148,25 +148,25 @@ export class CopyBlockBuilder {
       let v: number;
       switch (types[j]) {
         case FieldType.Int4:
-          v = int32(buf, p);
+          v = view.getInt32(p);
           break;
         case FieldType.Int8: {
-          const hi = int32(buf, p);
+          const hi = view.getInt32(p);
           if (hi >= -0x200000 && hi < 0x200000) {
-            v = hi * TWO_32 + uint32(buf, p + 4);
+            v = hi * TWO_32 + view.getUint32(p + 4);
           } else {
             // Beyond 2^53: the nearest number, and the exact value when that is not it.
-            const big = buf.readBigInt64BE(p);
+            const big = view.getBigInt64(p);
             v = Number(big);
             if (BigInt(v) !== big) b.setExact(j, r, big);
           }
           break;
         }
         case FieldType.Float4:
-          v = buf.readFloatBE(p);
+          v = view.getFloat32(p);
           break;
         default:
-          v = buf.readDoubleBE(p);
+          v = view.getFloat64(p);
       }
       b.values[j][r] = v;
       b.present[j][r] = 1;
@@ -180,10 +180,11 @@ export class CopyBlockBuilder {
   }
 
   /** Microseconds since 2000-01-01 → epoch milliseconds (sub-millisecond parts dropped, as a Date would). */
-  private readTs(buf: Buffer, at: number, len: number): number {
+  private readTs(at: number, len: number): number {
     if (len !== 8) throw new Error(`history compaction ${this.entity}: row ${this.clusterId}/${this.seriesId} has no valid ts (${len < 0 ? 'null' : `${len} bytes`})`);
-    const hi = int32(buf, at);
-    const micros = hi >= -0x200000 && hi < 0x200000 ? hi * TWO_32 + uint32(buf, at + 4) : Number(buf.readBigInt64BE(at));
+    const view = this.view;
+    const hi = view.getInt32(at);
+    const micros = hi >= -0x200000 && hi < 0x200000 ? hi * TWO_32 + view.getUint32(at + 4) : Number(view.getBigInt64(at));
     return Math.floor(micros / 1000) + PG_EPOCH_MS;
   }
 

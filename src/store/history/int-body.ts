@@ -56,8 +56,15 @@ export function choosePacking(xs: ArrayLike<number>, maxBits = Infinity): Packin
   const k = xs.length;
   if (sortScratch.length < k) sortScratch = new Float64Array(Math.max(k, 2 * sortScratch.length));
   const sorted = sortScratch.subarray(0, k);
-  sorted.set(xs);
-  sorted.sort();
+  // Counters and times come ascending already: sorting is skipped for them.
+  let ascending = true;
+  sorted[0] = xs[0];
+  for (let i = 1; i < k; i++) {
+    const x = xs[i];
+    if (x < sorted[i - 1]) ascending = false;
+    sorted[i] = x;
+  }
+  if (!ascending) sorted.sort();
   const lo = sorted[0];
   const hi = sorted[k - 1];
   if (!Number.isSafeInteger(2 * (hi - lo) + 1)) return null;
@@ -132,9 +139,13 @@ export function choosePacking(xs: ArrayLike<number>, maxBits = Infinity): Packin
   return { base, width, exceptions, positionWidth, exceptionWidth: bitWidth(maxZ), bytes: Math.ceil(bestBits / 8) };
 }
 
-/** The differences of consecutive values, or null when one is not a safe integer. */
-function differences(vs: ArrayLike<number>): Float64Array | null {
-  const out = new Float64Array(vs.length - 1);
+/** Scratch for a body's deltas and deltas of deltas (writeIntBody does not nest). */
+const deltaScratch = [new Float64Array(1024), new Float64Array(1024)];
+
+/** The differences of consecutive values (in scratch `slot`), or null when one is not a safe integer. */
+function differences(vs: ArrayLike<number>, slot: number): Float64Array | null {
+  if (deltaScratch[slot].length < vs.length) deltaScratch[slot] = new Float64Array(Math.max(vs.length, 2 * deltaScratch[slot].length));
+  const out = deltaScratch[slot].subarray(0, vs.length - 1);
   for (let i = 1; i < vs.length; i++) {
     const d = vs[i] - vs[i - 1];
     if (!Number.isSafeInteger(d)) return null;
@@ -189,9 +200,9 @@ export function writeIntBody(out: ByteWriter, values: ArrayLike<number>, exact?:
       bestXs = xs;
     }
   };
-  const deltas = differences(values);
+  const deltas = differences(values, 0);
   consider(Transform.Delta, deltas, false);
-  const deltas2 = deltas && m >= 3 ? differences(deltas) : null;
+  const deltas2 = deltas && m >= 3 ? differences(deltas, 1) : null;
   consider(Transform.DeltaOfDelta, deltas2, false);
   if (allSafe(values)) consider(Transform.For, values, true);
   const p = best as Packing | null;
@@ -220,6 +231,26 @@ export function writeIntBody(out: ByteWriter, values: ArrayLike<number>, exact?:
   for (const i of p.exceptions) bits.write(i, p.positionWidth);
   for (const i of p.exceptions) bits.write(zigzag(xs[i] - p.base), p.exceptionWidth);
   bits.flush();
+}
+
+/**
+ * Writes m int64s given as high (signed) and low 32-bit words, as writeIntBody does for values no JS
+ * number holds (constant or raw), without a BigInt per value.
+ */
+export function writeIntBodyWords(out: ByteWriter, hi: Int32Array, lo: Uint32Array, m: number): void {
+  if (m === 0) return;
+  let constant = true;
+  for (let i = 1; i < m && constant; i++) constant = hi[i] === hi[0] && lo[i] === lo[0];
+  if (constant) {
+    out.byte(Transform.Const);
+    out.zigzag((BigInt(hi[0]) << 32n) | BigInt(lo[0]));
+    return;
+  }
+  out.byte(Transform.Raw64);
+  for (let i = 0; i < m; i++) {
+    out.u32(hi[i] >>> 0);
+    out.u32(lo[i]);
+  }
 }
 
 /** Decoded body: numbers, or BigInts for the constant and raw forms (which may hold any int64). */
