@@ -56,8 +56,9 @@ function sequences(): number[][] {
   const rnd = seededRandom(15);
   const int = (n: number): number => Math.floor(rnd() * n);
   const out: number[][] = [[0], [5, 5, 5], [-3, 7], [2 ** 52 - 1, 2 ** 52 - 9, 3]];
-  for (let c = 0; c < 400; c++) {
-    const k = 1 + int(60);
+  for (let c = 0; c < 420; c++) {
+    // Mostly short; some long enough for the sort's partitioning, not only its insertion sort.
+    const k = c < 400 ? 1 + int(60) : 100 + int(200);
     const spread = 2 ** int(48);
     const offset = int(3) === 0 ? -int(2 ** 40) : int(1000);
     const outliers = int(4);
