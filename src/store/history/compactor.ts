@@ -260,7 +260,12 @@ async function seriesOfBlocks(client: pg.PoolClient, lookup: SeriesLookup, block
 
 /** The values of one block row in blockColumns order. */
 function blockParams(b: EncodedBlock): unknown[] {
-  return [...b.keys, ...b.attributes, b.source, new Date(b.startMs), b.samples, Buffer.from(b.ts), ...b.values.map((v) => (v ? Buffer.from(v) : null))];
+  return [...b.keys, ...b.attributes, b.source, new Date(b.startMs), b.samples, asBuffer(b.ts), ...b.values.map((v) => (v ? asBuffer(v) : null))];
+}
+
+/** The same bytes as a Buffer (what node-pg sends as bytea), without copying them. */
+function asBuffer(v: Uint8Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 function blockId(parts: unknown[]): string {
