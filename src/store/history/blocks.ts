@@ -1,7 +1,7 @@
 // Raw rows ↔ history blocks, in memory (pure: the compactor does the I/O). A block is one series' rows of
-// one source within one hour, ascending by ts; its columns are encoded by codec.ts. Rows are fed in the
-// order (series keys, ts), so at most one open block per source exists at a time: memory stays bounded
-// by one series-hour whatever the partition holds.
+// one source within one hour, ascending by ts; its columns are encoded by codec.ts. The compactor fills
+// BlockColumns straight from the COPY stream (copy-block-builder.ts); rows as objects only come from a
+// stored block decoded for a merge (or the viewer), and are encoded through the same columns.
 import type { Entity } from '../../metrics/definitions.js';
 import type { ColumnSpec } from '../schema.js';
 import {

@@ -157,13 +157,13 @@ export function encodeIntValues(col: NumberColumn): Uint8Array {
   }
   header(out, Kind.Integer, col, col.n - nums.length);
   const exact = col.exact;
+  let bigs: bigint[] | undefined;
+  // Some int64 no JS number holds: the body is written from BigInts (constant or raw).
   if (exact && exact.size > 0) {
-    const bigs: bigint[] = [];
+    bigs = [];
     for (let i = 0; i < col.n; i++) if (!col.present || col.present[i]) bigs.push(exact.get(i) ?? BigInt(col.values[i]));
-    writeIntBody(out, nums, bigs);
-  } else {
-    writeIntBody(out, nums);
   }
+  writeIntBody(out, nums, bigs);
   return out.done();
 }
 
@@ -272,8 +272,7 @@ function decimalScale(vs: Float64Array): number {
 // A double's bit pattern as two 32-bit words, read through one shared buffer (no BigInt per value).
 const wordView = new Float64Array(1);
 const words = new Uint32Array(wordView.buffer);
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const LO = 1 - HI;
+const [HI, LO] = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? [1, 0] : [0, 1];
 const CANONICAL_NAN_HI = 0x7ff80000;
 
 /** Encodes a double column held as a NumberColumn, bit for bit (NaN canonical). */
