@@ -45,74 +45,124 @@ function readerFor(c: BinaryColumn): FieldReader {
 }
 
 /**
+ * Called once per complete tuple with the chunk holding it: field f's value is `len[f]` bytes at `at[f]`
+ * (len −1: NULL). The buffer is valid only during the call.
+ */
+export type TupleVisitor = (buf: Buffer, at: Int32Array, len: Int32Array) => void;
+
+/**
+ * Walks a binary COPY stream of `fieldCount` fields a tuple, handing each tuple's field offsets to `visit`
+ * (no object per row: the compactor decodes fields straight into its columns), and yields the number of
+ * tuples each incoming chunk completed, so a consumer can do async work between chunks while the stream
+ * waits. A stream that ends mid-tuple, or holds a tuple of another width, is an error.
+ */
+export async function* scanCopyBinary(chunks: AsyncIterable<Buffer>, fieldCount: number, visit: TupleVisitor): AsyncGenerator<number> {
+  const at = new Int32Array(fieldCount);
+  const len = new Int32Array(fieldCount);
+  let ended = false;
+  let tuples = 0;
+  /** Visits the complete tuples of buf from pos that start before `startBefore`; returns where it stopped. */
+  const walk = (buf: Buffer, pos: number, startBefore: number): number => {
+    const size = buf.length;
+    while (!ended && pos < startBefore && size - pos >= 2) {
+      const count = (buf[pos] << 24 >> 16) | buf[pos + 1];
+      if (count === -1) {
+        ended = true;
+        return pos + 2;
+      }
+      if (count !== fieldCount) throw new Error(`binary COPY reader: a tuple of ${count} fields, expected ${fieldCount}`);
+      // The whole tuple must be here before any of it is handed on.
+      let p = pos + 2;
+      for (let f = 0; f < count; f++) {
+        if (size - p < 4) return pos;
+        const n = (buf[p] << 24) | (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3];
+        p += 4;
+        at[f] = p;
+        len[f] = n;
+        if (n > 0) p += n;
+        if (p > size) return pos;
+      }
+      visit(buf, at, len);
+      tuples++;
+      pos = p;
+    }
+    return pos;
+  };
+  let rest: Buffer = Buffer.alloc(0);
+  let headerDone = false;
+  for await (const chunk of chunks) {
+    let buf = chunk;
+    let pos = 0;
+    if (!headerDone || ended) {
+      buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      rest = Buffer.alloc(0);
+      if (!ended) {
+        if (buf.length < SIGNATURE.length + 8) {
+          rest = buf;
+          continue;
+        }
+        if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('binary COPY reader: the stream does not start with the PGCOPY signature');
+        const extension = buf.readUInt32BE(SIGNATURE.length + 4);
+        if (buf.length < SIGNATURE.length + 8 + extension) {
+          rest = buf;
+          continue;
+        }
+        pos = SIGNATURE.length + 8 + extension;
+        headerDone = true;
+      }
+    } else if (rest.length) {
+      // A tuple begun in the previous chunk: joined with as much of this one as it takes (not all of it,
+      // so the chunk itself is never copied), then this chunk is walked in place from where it ends.
+      for (let take = Math.min(chunk.length, Math.max(4096, 2 * rest.length)); ; take = Math.min(chunk.length, 2 * take)) {
+        const joined = Buffer.concat([rest, chunk.subarray(0, take)]);
+        const stop = walk(joined, 0, rest.length);
+        if (stop >= rest.length) {
+          pos = stop - rest.length;
+          rest = Buffer.alloc(0);
+          break;
+        }
+        if (ended) {
+          // Bytes after the trailer: kept, to be reported.
+          rest = Buffer.concat([rest.subarray(stop), chunk]);
+          pos = chunk.length;
+          break;
+        }
+        rest = rest.subarray(stop);
+        if (take === chunk.length) {
+          // Still incomplete with the whole chunk: all of it waits for the next.
+          rest = joined.subarray(stop);
+          pos = chunk.length;
+          break;
+        }
+      }
+    }
+    if (pos < buf.length) pos = walk(buf, pos, buf.length);
+    if (pos < buf.length) {
+      // The next chunk is joined to `rest`: copy it out so the big chunk it points into can go.
+      rest = Buffer.concat([rest, buf.subarray(pos)]);
+    }
+    if (tuples) yield tuples;
+    tuples = 0;
+  }
+  if (!ended) throw new Error('binary COPY reader: the stream ended before its trailer');
+  if (rest.length) throw new Error(`binary COPY reader: ${rest.length} bytes after the trailer`);
+}
+
+/**
  * Decodes a binary COPY stream into rows keyed by `columns` (the COPY's column order), yielding the rows
  * each incoming chunk completes. A stream that ends mid-tuple, or holds a tuple of another width, is an error.
  */
 export async function* readCopyBinary(chunks: AsyncIterable<Buffer>, columns: readonly BinaryColumn[]): AsyncGenerator<Array<Record<string, unknown>>> {
   const readers = columns.map(readerFor);
   const names = columns.map((c) => c.column);
-  let rest: Buffer = Buffer.alloc(0);
-  let headerDone = false;
-  let ended = false;
-  for await (const chunk of chunks) {
-    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    let at = 0;
-    if (!headerDone) {
-      if (buf.length < SIGNATURE.length + 8) {
-        rest = buf;
-        continue;
-      }
-      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('binary COPY reader: the stream does not start with the PGCOPY signature');
-      const extension = buf.readUInt32BE(SIGNATURE.length + 4);
-      if (buf.length < SIGNATURE.length + 8 + extension) {
-        rest = buf;
-        continue;
-      }
-      at = SIGNATURE.length + 8 + extension;
-      headerDone = true;
-    }
-    const rows: Array<Record<string, unknown>> = [];
-    for (;;) {
-      if (ended || buf.length - at < 2) break;
-      const count = buf.readInt16BE(at);
-      if (count === -1) {
-        ended = true;
-        at += 2;
-        break;
-      }
-      if (count !== readers.length) throw new Error(`binary COPY reader: a tuple of ${count} fields, expected ${readers.length}`);
-      // The whole tuple must be here before any of it is read.
-      let end = at + 2;
-      let complete = true;
-      for (let f = 0; f < count; f++) {
-        if (buf.length - end < 4) {
-          complete = false;
-          break;
-        }
-        const len = buf.readInt32BE(end);
-        end += 4 + (len > 0 ? len : 0);
-        if (end > buf.length) {
-          complete = false;
-          break;
-        }
-      }
-      if (!complete) break;
-      const row: Record<string, unknown> = {};
-      let p = at + 2;
-      for (let f = 0; f < count; f++) {
-        const len = buf.readInt32BE(p);
-        p += 4;
-        row[names[f]] = len < 0 ? null : readers[f](buf, p, len);
-        if (len > 0) p += len;
-      }
-      rows.push(row);
-      at = end;
-    }
-    rest = at < buf.length ? buf.subarray(at) : Buffer.alloc(0);
-    // The next chunk is concatenated to `rest`: copy it out so the big chunk it points into can go.
-    if (rest.length && rest.length < buf.length) rest = Buffer.from(rest);
-    if (rows.length) yield rows;
+  let rows: Array<Record<string, unknown>> = [];
+  const visit: TupleVisitor = (buf, at, len) => {
+    const row: Record<string, unknown> = {};
+    for (let f = 0; f < names.length; f++) row[names[f]] = len[f] < 0 ? null : readers[f](buf, at[f], len[f]);
+    rows.push(row);
+  };
+  for await (const _ of scanCopyBinary(chunks, columns.length, visit)) {
+    yield rows;
+    rows = [];
   }
-  if (!ended) throw new Error('binary COPY reader: the stream ended before its trailer');
-  if (rest.length) throw new Error(`binary COPY reader: ${rest.length} bytes after the trailer`);
 }

@@ -62,3 +62,28 @@ test('a binary COPY stream cut short, of another width, or of an unknown type is
   await assert.rejects(readAll([Buffer.from('not a copy stream at all')]), /PGCOPY signature/);
   await assert.rejects(readAll([bytes], [...COLUMNS.slice(0, 6), { column: 't', sqlType: 'jsonb' }]), /column t has type jsonb/);
 });
+
+test('tuples longer than a chunk, or than the reader joins at once, decode whole however the stream is cut', async () => {
+  // Text fields of 9–30 kB: a tuple spans several chunks of the cuts below, and more than the 4 kB the
+  // reader first joins to a tuple begun in the previous chunk.
+  const client = await store.pool.connect();
+  const chunks: Buffer[] = [];
+  try {
+    const sql = `COPY (SELECT i, repeat(chr(97 + i), 9000 * i) FROM generate_series(1, 3) i) TO STDOUT (FORMAT binary)`;
+    for await (const c of client.query(pgCopyStreams.to(sql)) as AsyncIterable<Buffer>) chunks.push(c);
+  } finally {
+    client.release();
+  }
+  const bytes = Buffer.concat(chunks);
+  const columns: BinaryColumn[] = [{ column: 'i', sqlType: 'integer' }, { column: 't', sqlType: 'text' }];
+  const expected = [1, 2, 3].map((i) => ({ i, t: String.fromCharCode(97 + i).repeat(9000 * i) }));
+  for (const size of [1000, 4000, 4097, 7000, 20_000]) {
+    const cut: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += size) cut.push(bytes.subarray(at, at + size));
+    assert.deepEqual(await readAll(cut, columns), expected, `chunks of ${size} bytes`);
+  }
+  for (let at = 1; at < bytes.length; at += 997) {
+    assert.deepEqual(await readAll([bytes.subarray(0, at), bytes.subarray(at)], columns), expected, `cut at byte ${at}`);
+  }
+  await assert.rejects(readAll([bytes, Buffer.from([1, 2, 3])], columns), /3 bytes after the trailer/);
+});

@@ -7,8 +7,13 @@ const TWO_32 = 2 ** 32;
 
 /** Appends bytes into a growing buffer. */
 export class ByteWriter {
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array;
   length = 0;
+
+  /** `capacity`: the bytes expected, so a column is written without growing its buffer on the way. */
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -17,8 +22,13 @@ export class ByteWriter {
     this.buf = next;
   }
 
+  /** Starts over (the bytes done() gave out are copies). */
+  reset(): void {
+    this.length = 0;
+  }
+
   byte(b: number): void {
-    this.room(1);
+    if (this.length === this.buf.length) this.room(1);
     this.buf[this.length++] = b;
   }
 
@@ -35,13 +45,21 @@ export class ByteWriter {
 
   /** Two's complement 64-bit big-endian. */
   i64(v: bigint): void {
-    let u = BigInt.asUintN(64, v);
-    const out = new Uint8Array(8);
-    for (let i = 7; i >= 0; i--) {
-      out[i] = Number(u & 0xffn);
-      u >>= 8n;
-    }
-    this.bytes(out);
+    const u = BigInt.asUintN(64, v);
+    this.u32(Number(u >> 32n));
+    this.u32(Number(u & 0xffffffffn));
+  }
+
+  /** A 32-bit word big-endian (the high or low half of an int64 or a double's bit pattern). */
+  u32(v: number): void {
+    this.room(4);
+    const b = this.buf;
+    const at = this.length;
+    b[at] = v >>> 24;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
+    this.length += 4;
   }
 
   /** Unsigned LEB128 of a non-negative safe integer. */
@@ -51,6 +69,13 @@ export class ByteWriter {
       v = Math.floor(v / 128);
     }
     this.byte(v);
+  }
+
+  /** Zigzag LEB128 of a safe integer (the same bytes as zigzag(BigInt(v))). */
+  zigzagNumber(v: number): void {
+    // Beyond 2^52 the zigzag value may not be a double exactly: BigInt then.
+    if (v < 2 ** 52 && v > -(2 ** 52)) this.varint(v >= 0 ? 2 * v : -2 * v - 1);
+    else this.zigzag(BigInt(v));
   }
 
   /** Zigzag LEB128 of any int64 value. */
@@ -126,25 +151,28 @@ export class ByteReader {
 
 /** MSB-first bit packing of non-negative safe integers of up to 53 bits each. */
 export class BitWriter {
-  private acc = 0; // < 2^(7 + 24): stays an exact small integer
+  /** Pending bits (fewer than 8 between writes, so with 24 more they fit an unsigned 32-bit word). */
+  private acc = 0;
   private nacc = 0;
   constructor(private readonly out: ByteWriter) {}
 
   write(v: number, w: number): void {
     if (w > 24) {
-      const hi = Math.floor(v / 2 ** 24);
+      const hi = Math.floor(v / 16777216);
       this.write(hi, w - 24);
-      v -= hi * 2 ** 24;
+      v -= hi * 16777216;
       w = 24;
     }
-    this.acc = this.acc * 2 ** w + v;
-    this.nacc += w;
-    while (this.nacc >= 8) {
-      this.nacc -= 8;
-      const b = Math.floor(this.acc / 2 ** this.nacc);
-      this.out.byte(b);
-      this.acc -= b * 2 ** this.nacc;
+    if (w === 0) return;
+    let acc = ((this.acc << w) | v) >>> 0;
+    let nacc = this.nacc + w;
+    while (nacc >= 8) {
+      nacc -= 8;
+      this.out.byte(acc >>> nacc);
+      acc &= (1 << nacc) - 1;
     }
+    this.acc = acc;
+    this.nacc = nacc;
   }
 
   /** Pads the last byte with zero bits. */

@@ -1,14 +1,14 @@
 // Raw rows ↔ history blocks, in memory (pure: the compactor does the I/O). A block is one series' rows of
-// one source within one hour, ascending by ts; its columns are encoded by codec.ts. Rows are fed in the
-// order (series keys, ts), so at most one open block per source exists at a time: memory stays bounded
-// by one series-hour whatever the partition holds.
-import { ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
+// one source within one hour, ascending by ts; its columns are encoded by codec.ts. The compactor fills
+// BlockColumns straight from the COPY stream (copy-block-builder.ts); rows as objects only come from a
+// stored block decoded for a merge (or the viewer), and are encoded through the same columns.
+import type { Entity } from '../../metrics/definitions.js';
 import type { ColumnSpec } from '../schema.js';
 import {
-  MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumnExact, decodeTimestamps, encodeFloatColumn, encodeIntColumn, encodeTimestamps,
+  MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumnExact, decodeTimestamps, encodeFloatValues, encodeIntValues, encodeTimestamps, type NumberColumn,
 } from './codec.js';
-import { decodeDerivedRateColumn, encodeDerivedRateColumn, isDerivedRateColumn } from './rate-codec.js';
-import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockValueColumns, isIntegerColumn, rateCounters, seriesKeyColumns } from './schema.js';
+import { decodeDerivedRateColumn, encodeDerivedRateValues, isDerivedRateColumn } from './rate-codec.js';
+import { blockValueColumns, isIntegerColumn, rateCounters } from './schema.js';
 
 /** A metric value as read from PostgreSQL or decoded: bigint columns exact, doubles as numbers. */
 type BlockValue = number | bigint | null;
@@ -29,12 +29,8 @@ export interface OpenBlock {
   rows: BlockRow[];
 }
 
-/** The encoded columns of a block, in blockValueColumns order (null: every value null). */
-export interface EncodedBlock {
-  keys: Array<string | number>;
-  attributes: Array<string | null>;
-  source: string;
-  startMs: number;
+/** A block's encoded columns: ts, then the values in blockValueColumns order (null: every value null). */
+export interface EncodedColumns {
   samples: number;
   ts: Uint8Array;
   values: Array<Uint8Array | null>;
@@ -42,16 +38,86 @@ export interface EncodedBlock {
   nonNull: number;
 }
 
-function blockStartMs(tsMs: number): number {
-  return Math.floor(tsMs / BLOCK_SPAN_MS) * BLOCK_SPAN_MS;
+/** An encoded block with its identity. */
+export interface EncodedBlock extends EncodedColumns {
+  keys: Array<string | number>;
+  attributes: Array<string | null>;
+  source: string;
+  startMs: number;
 }
 
-/** bigint values arrive as text from pg: exact as BigInt beyond 2^53, numbers below. */
-function parseBigintText(v: unknown): number | bigint | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number' || typeof v === 'bigint') return v;
-  const n = Number(v);
-  return Number.isSafeInteger(n) ? n : BigInt(v as string);
+/**
+ * The rows of one open block held by column (what the compactor fills straight from the COPY stream, with
+ * no object or array per row): ts, and per value column (blockValueColumns order) the values, a presence
+ * flag, the nulls counted, and the rows of an integer column whose int64 no JS number holds. Reused
+ * from block to block (clear()), grown by doubling.
+ */
+export class BlockColumns {
+  n = 0;
+  ts: Float64Array;
+  readonly values: Float64Array[];
+  readonly present: Uint8Array[];
+  readonly nulls: Int32Array;
+  readonly exact: Array<Map<number, bigint> | null>;
+
+  constructor(readonly width: number, capacity = 256) {
+    this.ts = new Float64Array(capacity);
+    this.values = Array.from({ length: width }, () => new Float64Array(capacity));
+    this.present = Array.from({ length: width }, () => new Uint8Array(capacity));
+    this.nulls = new Int32Array(width);
+    this.exact = new Array<Map<number, bigint> | null>(width).fill(null);
+  }
+
+  /** Room for one more row (at most MAX_BLOCK_ROWS). */
+  reserveRow(): void {
+    if (this.n < this.ts.length) return;
+    const cap = Math.min(MAX_BLOCK_ROWS + 1, this.ts.length * 2);
+    const ts = new Float64Array(cap);
+    ts.set(this.ts);
+    this.ts = ts;
+    for (let j = 0; j < this.width; j++) {
+      const v = new Float64Array(cap);
+      v.set(this.values[j]);
+      this.values[j] = v;
+      const p = new Uint8Array(cap);
+      p.set(this.present[j]);
+      this.present[j] = p;
+    }
+  }
+
+  clear(): void {
+    this.n = 0;
+    this.nulls.fill(0);
+    for (let j = 0; j < this.width; j++) if (this.exact[j]) this.exact[j] = null;
+  }
+
+  /** Records an int64 of row `row`, column `j` that no JS number holds. */
+  setExact(j: number, row: number, v: bigint): void {
+    (this.exact[j] ??= new Map()).set(row, v);
+  }
+
+  column(j: number): NumberColumn {
+    return { n: this.n, values: this.values[j], present: this.nulls[j] > 0 ? this.present[j] : null, exact: this.exact[j] };
+  }
+
+  /** Appends a row of decoded values (the merge path's rows). */
+  pushRow(row: BlockRow): void {
+    this.reserveRow();
+    const r = this.n++;
+    this.ts[r] = row.tsMs;
+    for (let j = 0; j < this.width; j++) {
+      const v = row.values[j];
+      if (v === null) {
+        this.present[j][r] = 0;
+        this.nulls[j]++;
+        continue;
+      }
+      this.present[j][r] = 1;
+      const num = Number(v);
+      this.values[j][r] = num;
+      if (typeof v === 'bigint' && BigInt(num) !== v) this.setExact(j, r, v);
+    }
+  }
 }
 
 /** Per value column (blockValueColumns order): for a rate column, its counter's index and the rate's scale. */
@@ -82,28 +148,43 @@ function valueColumnsOf(entity: Entity): ColumnSpec[] {
   return out;
 }
 
+/** Encodes a block held by column: ts, then each value column by its kind (rates derived when they can). */
+export function encodeColumns(entity: Entity, b: BlockColumns): EncodedColumns {
+  if (b.n > MAX_BLOCK_ROWS) throw new Error(`history block of ${entity}: ${b.n} rows, at most ${MAX_BLOCK_ROWS}`);
+  const cols = valueColumnsOf(entity);
+  const rates = rateSources(entity);
+  const n = b.n;
+  const tsMs = b.ts.subarray(0, n);
+  let nonNull = 0;
+  const values = new Array<Uint8Array | null>(cols.length);
+  for (let j = 0; j < cols.length; j++) {
+    const present = n - b.nulls[j];
+    nonNull += present;
+    if (present === 0) {
+      values[j] = null;
+      continue;
+    }
+    const c = cols[j];
+    const col = b.column(j);
+    if (isIntegerColumn(c)) {
+      values[j] = encodeIntValues(col);
+      continue;
+    }
+    const rate = rates[j];
+    const derived = rate && encodeDerivedRateValues(col, b.column(rate.counter), tsMs, rate.scale, c.sqlType === 'real');
+    values[j] = derived || encodeFloatValues(col);
+  }
+  return { samples: n, ts: encodeTimestamps(tsMs), values, nonNull };
+}
+
+/** Encodes a block given as rows (a merge's: rare, so built into columns first and encoded the one way). */
 export function encodeBlock(entity: Entity, b: OpenBlock): EncodedBlock {
   if (b.rows.length > MAX_BLOCK_ROWS) {
     throw new Error(`history block ${entity} ${b.keys.join('/')} ${new Date(b.startMs).toISOString()}: ${b.rows.length} rows, at most ${MAX_BLOCK_ROWS}`);
   }
-  const cols = valueColumnsOf(entity);
-  const rates = rateSources(entity);
-  const tsMs = b.rows.map((r) => r.tsMs);
-  let nonNull = 0;
-  const values = cols.map((c, i) => {
-    const col = b.rows.map((r) => r.values[i]!);
-    const present = col.reduce<number>((n, v) => (v === null ? n : n + 1), 0);
-    nonNull += present;
-    if (present === 0) return null;
-    if (isIntegerColumn(c)) return encodeIntColumn(col);
-    const rate = rates[i];
-    const derived = rate && encodeDerivedRateColumn(col as Array<number | null>, b.rows.map((r) => r.values[rate.counter]!), tsMs, rate.scale, c.sqlType === 'real');
-    return derived || encodeFloatColumn(col as Array<number | null>);
-  });
-  return {
-    keys: b.keys, attributes: b.attributes, source: b.source, startMs: b.startMs, samples: b.rows.length,
-    ts: encodeTimestamps(tsMs), values, nonNull,
-  };
+  const columns = new BlockColumns(valueColumnsOf(entity).length, Math.max(1, b.rows.length));
+  for (const row of b.rows) columns.pushRow(row);
+  return { keys: b.keys, attributes: b.attributes, source: b.source, startMs: b.startMs, ...encodeColumns(entity, columns) };
 }
 
 /**
@@ -161,71 +242,4 @@ export interface SeriesRef {
   id: string;
   keys: Array<string | number>;
   attributes: Array<string | null>;
-}
-
-/**
- * Groups raw rows, fed ordered by (series keys, ts), into blocks per (series, source, hour). push()
- * returns the blocks it closed; finish() the rest. A row's keys and attributes are its own columns, or
- * its series' when given.
- */
-export class BlockBuilder {
-  private readonly keyCols: string[];
-  private readonly attrCols: string[];
-  private readonly valueCols: ColumnSpec[];
-  private seriesId: string | null = null;
-  private open = new Map<string, OpenBlock>();
-  /** Rows dropped as a repeat of the sample before them. */
-  duplicates = 0;
-
-  constructor(private readonly entity: Entity) {
-    this.keyCols = seriesKeyColumns(entity);
-    this.attrCols = ENTITY_TABLES[entity].attributes.map((a) => a.column);
-    this.valueCols = blockValueColumns(entity);
-  }
-
-  push(row: Record<string, unknown>, series?: SeriesRef): OpenBlock[] {
-    const keys = series ? series.keys : this.keyCols.map((c) => row[c] as string | number);
-    const id = series ? series.id : keys.join('\u0000');
-    const closed: OpenBlock[] = [];
-    if (id !== this.seriesId) {
-      closed.push(...this.finish());
-      this.seriesId = id;
-    }
-    const ts = row.ts;
-    const tsMs = typeof ts === 'number' ? ts : ts instanceof Date ? ts.getTime() : Date.parse(String(ts));
-    if (!Number.isFinite(tsMs)) throw new Error(`history compaction ${this.entity}: row ${id} has no valid ts (${String(ts)})`);
-    const stamped = row[SOURCE_COLUMN.column];
-    const source = typeof stamped === 'string' ? stamped : 's';
-    const startMs = blockStartMs(tsMs);
-    let block = this.open.get(source);
-    if (block && block.startMs !== startMs) {
-      closed.push(block);
-      block = undefined;
-    }
-    if (!block) {
-      block = { keys, attributes: [], source, startMs, rows: [] };
-      this.open.set(source, block);
-    }
-    // Rows come by ts: a row at its predecessor's ts is the same sample stored twice (no index forbids it
-    // since migration 010, see metric-copy.ts); the block keeps one.
-    const last = block.rows[block.rows.length - 1];
-    if (last && last.tsMs === tsMs) {
-      this.duplicates++;
-      return closed;
-    }
-    // Attributes are fixed by the key (a pod uid's namespace, name and node); the latest row's are kept.
-    block.attributes = series ? series.attributes : this.attrCols.map((c) => (row[c] ?? null) as string | null);
-    block.rows.push({
-      tsMs,
-      values: this.valueCols.map((c) => (c.sqlType === 'bigint' ? parseBigintText(row[c.column]) : (row[c.column] ?? null) as number | null)),
-    });
-    return closed;
-  }
-
-  finish(): OpenBlock[] {
-    const out = [...this.open.values()];
-    this.open = new Map();
-    this.seriesId = null;
-    return out;
-  }
 }

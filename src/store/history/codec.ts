@@ -41,7 +41,7 @@
 // subnormals round-trip bit for bit. Integers are int64: JS numbers that hold integers (above 2^53 too:
 // their exact value is kept) or BigInts.
 import { ByteReader, ByteWriter } from './bits.js';
-import { readIntBody, writeIntBody, type IntBody } from './int-body.js';
+import { readIntBody, writeIntBody, writeIntBodyWords, type IntBody } from './int-body.js';
 
 const HISTORY_CODEC_VERSION = 1;
 
@@ -64,23 +64,25 @@ const BIG_INT64_MAX = 2n ** 63n - 1n;
 /** 10^0 … 10^22, each exactly representable (literals, not Math.pow, so no rounding doubt). */
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
   1e18, 1e19, 1e20, 1e21, 1e22];
-const CANONICAL_NAN = 0x7ff8000000000000n;
 
 function checkRows(n: number, what: string): void {
   if (n > MAX_BLOCK_ROWS) throw new RangeError(`history codec: ${what} has ${n} rows, a block holds at most ${MAX_BLOCK_ROWS}`);
 }
 
 /** Writes the header for n rows; the bitmap only when some row is null. */
-function header(out: ByteWriter, kind: Kind, values: ReadonlyArray<unknown>, nulls: number): void {
-  const n = values.length;
+function header(out: ByteWriter, kind: Kind, col: NumberColumn, nulls: number): void {
+  const n = col.n;
   const bitmap = nulls > 0 && kind !== Kind.AllNull;
   out.byte(HISTORY_CODEC_VERSION);
   out.byte(bitmap ? kind | HAS_NULLS : kind);
   out.u16(n);
-  if (!bitmap) return;
-  const bytes = new Uint8Array(Math.ceil(n / 8));
-  for (let i = 0; i < n; i++) if (values[i] !== null) bytes[i >> 3] |= 1 << (i & 7);
-  out.bytes(bytes);
+  if (!bitmap || !col.present) return;
+  const present = col.present;
+  for (let at = 0; at < n; at += 8) {
+    let byte = 0;
+    for (let i = at, bit = 1; i < at + 8 && i < n; i++, bit <<= 1) if (present[i]) byte |= bit;
+    out.byte(byte);
+  }
 }
 
 interface Header {
@@ -117,44 +119,82 @@ function expand<T>(h: Header, values: T[]): Array<T | null> {
 
 // ---------------------------------------------------------------- integers
 
+/**
+ * A column as the compactor holds it, without an object or array slot per value: row i is null unless
+ * present[i] (present null: no row is). Integer columns hold their int64s as numbers, with `exact` giving
+ * the rows whose int64 no JS number holds (values[i] then holds the nearest one).
+ */
+export interface NumberColumn {
+  n: number;
+  values: Float64Array;
+  present: Uint8Array | null;
+  exact?: ReadonlyMap<number, bigint> | null;
+}
+
+/** One writer for every column encoded (each is copied out when done; encoders never nest). */
+const writer = new ByteWriter(4096);
+
+/** The non-null values of a column, in row order. */
+function presentValues(col: NumberColumn): Float64Array {
+  const { n, values, present } = col;
+  if (!present) return values.subarray(0, n);
+  let m = 0;
+  for (let i = 0; i < n; i++) m += present[i];
+  const out = new Float64Array(m);
+  for (let i = 0, j = 0; i < n; i++) if (present[i]) out[j++] = values[i];
+  return out;
+}
+
+/** Encodes an integer column held as a NumberColumn. */
+export function encodeIntValues(col: NumberColumn): Uint8Array {
+  checkRows(col.n, 'integer column');
+  const nums = presentValues(col);
+  const out = writer;
+  out.reset();
+  if (nums.length === 0) {
+    header(out, Kind.AllNull, col, col.n);
+    return out.done();
+  }
+  header(out, Kind.Integer, col, col.n - nums.length);
+  const exact = col.exact;
+  let bigs: bigint[] | undefined;
+  // Some int64 no JS number holds: the body is written from BigInts (constant or raw).
+  if (exact && exact.size > 0) {
+    bigs = [];
+    for (let i = 0; i < col.n; i++) if (!col.present || col.present[i]) bigs.push(exact.get(i) ?? BigInt(col.values[i]));
+  }
+  writeIntBody(out, nums, bigs);
+  return out.done();
+}
+
 /** Encodes an integer column (SQL bigint). Throws a RangeError naming the row for a non-int64 value. */
 export function encodeIntColumn(values: ReadonlyArray<number | bigint | null>): Uint8Array {
   checkRows(values.length, 'integer column');
-  const nums: number[] = [];
-  let bigs: bigint[] | null = null;
-  let nulls = 0;
-  for (let i = 0; i < values.length; i++) {
+  const n = values.length;
+  const col: NumberColumn = { n, values: new Float64Array(n), present: new Uint8Array(n), exact: null };
+  const exact = new Map<number, bigint>();
+  for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v === null) {
-      nulls++;
-      continue;
-    }
+    if (v === null) continue;
+    col.present![i] = 1;
     if (typeof v === 'number') {
       if (!Number.isInteger(v) || v < INT64_MIN || v >= INT64_END) {
         throw new RangeError(`history codec: row ${i} of an integer column holds ${v}, not an int64 integer`);
       }
-      nums.push(v);
-      bigs?.push(BigInt(v));
+      col.values[i] = v;
     } else if (typeof v === 'bigint') {
       if (v < BIG_INT64_MIN || v > BIG_INT64_MAX) {
         throw new RangeError(`history codec: row ${i} of an integer column holds ${v}, beyond int64`);
       }
       const asNum = Number(v);
-      if (!bigs && BigInt(asNum) !== v) bigs = nums.map((x) => BigInt(x));
-      nums.push(asNum);
-      bigs?.push(v);
+      col.values[i] = asNum;
+      if (BigInt(asNum) !== v) exact.set(i, v);
     } else {
       throw new RangeError(`history codec: row ${i} of an integer column holds a ${typeof v}, expected a number, bigint or null`);
     }
   }
-  const out = new ByteWriter();
-  if (nums.length === 0) {
-    header(out, Kind.AllNull, values, nulls);
-    return out.done();
-  }
-  header(out, Kind.Integer, values, nulls);
-  writeIntBody(out, nums, bigs ?? undefined);
-  return out.done();
+  col.exact = exact;
+  return encodeIntValues(col);
 }
 
 function readIntColumn(bytes: Uint8Array): { h: Header; body: IntBody } {
@@ -186,11 +226,11 @@ export function decodeIntColumnExact(bytes: Uint8Array): Array<bigint | null> {
 // ---------------------------------------------------------------- timestamps
 
 /** Encodes sample times (ms since the epoch, integers; ascending compresses best). No nulls. */
-export function encodeTimestamps(ms: ReadonlyArray<number>): Uint8Array {
+export function encodeTimestamps(ms: ArrayLike<number>): Uint8Array {
   for (let i = 0; i < ms.length; i++) {
     if (!Number.isSafeInteger(ms[i])) throw new RangeError(`history codec: timestamp ${i} is ${ms[i]}, not an integer ms epoch`);
   }
-  return encodeIntColumn(ms);
+  return encodeIntValues({ n: ms.length, values: ms instanceof Float64Array ? ms : Float64Array.from(ms), present: null });
 }
 
 export function decodeTimestamps(bytes: Uint8Array): number[] {
@@ -204,21 +244,16 @@ export function decodeTimestamps(bytes: Uint8Array): number[] {
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-function bitsOf(v: number): bigint {
-  if (Number.isNaN(v)) return CANONICAL_NAN;
-  scratch.setFloat64(0, v);
-  return scratch.getBigInt64(0);
-}
-
 function fromBits(b: bigint): number {
   scratch.setBigInt64(0, b);
   return scratch.getFloat64(0);
 }
 
 /** The smallest d with every value = k / 10^d for an integer |k| < 2^53, or -1. */
-function decimalScale(vs: readonly number[]): number {
+function decimalScale(vs: Float64Array): number {
   let d = 0;
-  for (const v of vs) {
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
     if (!Number.isFinite(v) || Object.is(v, -0)) return -1;
     for (;;) {
       const scaled = v * POW10[d];
@@ -230,50 +265,107 @@ function decimalScale(vs: readonly number[]): number {
   // A value accepted at a smaller d is almost always exact at the final one too, but not provably so
   // (its scaled product may round differently): check them all at d.
   const scale = POW10[d];
-  for (const v of vs) if (Math.round(v * scale) / scale !== v) return -1;
+  for (let i = 0; i < vs.length; i++) if (Math.round(vs[i] * scale) / scale !== vs[i]) return -1;
   return d;
+}
+
+// A double's bit pattern as two 32-bit words, read through one shared buffer (no BigInt per value).
+const wordView = new Float64Array(1);
+const words = new Uint32Array(wordView.buffer);
+const [HI, LO] = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? [1, 0] : [0, 1];
+const CANONICAL_NAN_HI = 0x7ff80000;
+
+/** Encodes a double column held as a NumberColumn, bit for bit (NaN canonical). */
+export function encodeFloatValues(col: NumberColumn): Uint8Array {
+  checkRows(col.n, 'float column');
+  const vs = presentValues(col);
+  const m = vs.length;
+  const nulls = col.n - m;
+  const out = writer;
+  out.reset();
+  if (m === 0) {
+    header(out, Kind.AllNull, col, nulls);
+    return out.done();
+  }
+  const first = vs[0];
+  let constant = true;
+  // Object.is: the same bits, but for NaN's payload, which is stored canonical anyway.
+  for (let i = 1; i < m && constant; i++) constant = Object.is(vs[i], first);
+  if (constant) {
+    header(out, Kind.FloatConst, col, nulls);
+    writeDouble(out, first);
+    return out.done();
+  }
+  const d = decimalScale(vs);
+  if (d >= 0) {
+    header(out, Kind.FloatDecimal, col, nulls);
+    out.byte(d);
+    const scale = POW10[d];
+    writeIntBody(out, vs.map((v) => Math.round(v * scale)));
+    return out.done();
+  }
+  header(out, Kind.FloatBits, col, nulls);
+  writeDouble(out, first);
+  // XORs of consecutive bit patterns as int64s: numbers while they are safe integers (the usual case),
+  // BigInts for the block when one is not.
+  const his = new Int32Array(m);
+  const los = new Uint32Array(m);
+  for (let i = 0; i < m; i++) {
+    const v = vs[i];
+    if (Number.isNaN(v)) {
+      his[i] = CANONICAL_NAN_HI;
+      los[i] = 0;
+    } else {
+      wordView[0] = v;
+      his[i] = words[HI];
+      los[i] = words[LO];
+    }
+  }
+  const xors = new Float64Array(m - 1);
+  let safe = true;
+  for (let i = 1; i < m; i++) {
+    const x = (his[i] ^ his[i - 1]) * 4294967296 + ((los[i] ^ los[i - 1]) >>> 0);
+    xors[i - 1] = x;
+    if (!Number.isSafeInteger(x)) safe = false;
+  }
+  if (safe) {
+    writeIntBody(out, xors);
+  } else {
+    // In place: word i becomes the XOR of values i + 1 and i.
+    for (let i = 0; i < m - 1; i++) {
+      his[i] ^= his[i + 1];
+      los[i] ^= los[i + 1];
+    }
+    writeIntBodyWords(out, his, los, m - 1);
+  }
+  return out.done();
+}
+
+/** A double's IEEE 754 bytes, big-endian (NaN canonical). */
+function writeDouble(out: ByteWriter, v: number): void {
+  if (Number.isNaN(v)) {
+    out.u32(CANONICAL_NAN_HI);
+    out.u32(0);
+    return;
+  }
+  wordView[0] = v;
+  out.u32(words[HI]);
+  out.u32(words[LO]);
 }
 
 /** Encodes a double column (SQL double precision), bit for bit (NaN canonical). */
 export function encodeFloatColumn(values: ReadonlyArray<number | null>): Uint8Array {
   checkRows(values.length, 'float column');
-  const vs: number[] = [];
-  for (let i = 0; i < values.length; i++) {
+  const n = values.length;
+  const col: NumberColumn = { n, values: new Float64Array(n), present: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === null) continue;
     if (typeof v !== 'number') throw new RangeError(`history codec: row ${i} of a float column holds a ${typeof v}, expected a number or null`);
-    vs.push(v);
+    col.values[i] = v;
+    col.present![i] = 1;
   }
-  const nulls = values.length - vs.length;
-  const out = new ByteWriter();
-  if (vs.length === 0) {
-    header(out, Kind.AllNull, values, nulls);
-    return out.done();
-  }
-  const bits = vs.map(bitsOf);
-  if (bits.every((b) => b === bits[0])) {
-    header(out, Kind.FloatConst, values, nulls);
-    out.i64(bits[0]);
-    return out.done();
-  }
-  const d = decimalScale(vs);
-  if (d >= 0) {
-    header(out, Kind.FloatDecimal, values, nulls);
-    out.byte(d);
-    writeIntBody(out, vs.map((v) => Math.round(v * POW10[d])));
-    return out.done();
-  }
-  header(out, Kind.FloatBits, values, nulls);
-  out.i64(bits[0]);
-  const xors = new Array<bigint>(bits.length - 1);
-  let safe = true;
-  for (let i = 1; i < bits.length; i++) {
-    const x = BigInt.asIntN(64, bits[i] ^ bits[i - 1]);
-    xors[i - 1] = x;
-    if (x > 9007199254740991n || x < -9007199254740991n) safe = false;
-  }
-  writeIntBody(out, xors.map(Number), safe ? undefined : xors);
-  return out.done();
+  return encodeFloatValues(col);
 }
 
 export function decodeFloatColumn(bytes: Uint8Array): Array<number | null> {

@@ -3,23 +3,24 @@
 // from raw rows, stay right for long-range charts), per entity, in ONE transaction:
 //   lock the partition against writers (SHARE: readers go on), read it — by a binary COPY on a second
 //   connection, ordered by (series id, ts, source), the series index's order, so only each series' rows
-//   are sorted (an incremental sort), never the whole partition; keys and attributes read once per series
-//   of each chunk —, encode one block per (series, source, hour), insert the blocks, DROP the partition,
-//   commit.
+//   are sorted (an incremental sort), never the whole partition; the tuples decoded straight into the
+//   open blocks' columns (copy-block-builder.ts) —, encode one block per (series, source, hour), look up
+//   the keys and attributes of each batch's series once, insert the blocks, DROP the partition, commit.
 // A crash before the commit leaves the raw rows and no block; after it, the blocks and no raw rows: nothing
 // lost or doubled, and the next pass just finds the remaining partitions. A block that already exists for
 // the same (series, source, hour) — rows replayed into an hour already compacted land in a re-created raw
 // partition — is decoded, merged by ts (a ts it holds is a duplicate, dropped), re-encoded and replaced.
 import type pg from 'pg';
 import pgCopyStreams from 'pg-copy-streams';
-import { readCopyBinary, type BinaryColumn } from '../copy-binary-read.js';
+import { scanCopyBinary, type BinaryColumn, type TupleVisitor } from '../copy-binary-read.js';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
 import { log } from '../../log.js';
 import { PartitionManager, type PartitionInfo } from '../partitions.js';
 import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { sampleTable, seriesAttributeNames, seriesTable } from '../series-schema.js';
-import { BlockBuilder, decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type OpenBlock, type SeriesRef } from './blocks.js';
+import { decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type SeriesRef } from './blocks.js';
+import { CopyBlockBuilder, type BuiltBlock } from './copy-block-builder.js';
 import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
 
 export interface CompactorOptions {
@@ -29,9 +30,7 @@ export interface CompactorOptions {
   rawPartitions: PartitionManager;
   /** The block tables' partitions (daily on start_ts; retention drops them). */
   blockPartitions: PartitionManager;
-  /** Raw rows handed to the block builder at a time, with one lookup of their series (default 5,000). */
-  chunkRows?: number;
-  /** Blocks per INSERT statement (default 200; bounded further by PostgreSQL's 65,535 parameters). */
+  /** Blocks per INSERT statement, their series looked up at once (default 200; bounded further by PostgreSQL's 65,535 parameters). */
   insertBlocks?: number;
   /** Test hook: called inside the transaction after each block insert statement. */
   afterInsert?: (entity: Entity, blocksSoFar: number) => void | Promise<void>;
@@ -100,37 +99,44 @@ export class Compactor {
     // the builder needs. Read by a binary COPY on a second connection (the first holds the transaction:
     // the lock, the block inserts, the DROP), so numbers travel as bytes, not as text PostgreSQL formats
     // and this process parses (with a cursor, those were ~40 % of the compaction's CPU). Keys and
-    // attributes come from the series table once per series of each chunk, not joined to every row.
+    // attributes come from the series table once per series of each batch of blocks, not joined to every row.
     const fromSeries = new Set([...seriesKeyColumns(entity).slice(1), ...seriesAttributeNames(entity)]);
     const columns: BinaryColumn[] = [{ column: 'series_id', sqlType: 'integer' }, ...rawColumns(entity).filter((c) => !fromSeries.has(c.column))];
     const seriesOf = seriesLookupSql(entity);
     const partition = `${SCHEMA}.${quoteIdent(part.name)}`;
-    const builder = new BlockBuilder(entity);
-    const pending: OpenBlock[] = [];
+    const builder = new CopyBlockBuilder(entity, columns);
     let orphans = 0;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       // Writers wait from here to the COMMIT; the reader's COPY (a plain read) is not blocked.
       await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
-      const chunk = this.opts.chunkRows ?? 5_000;
       const batch = this.insertBatch(entity);
-      const take = async (rows: Array<Record<string, unknown>>): Promise<void> => {
-        const series = await seriesOfRows(client, seriesOf, rows);
-        for (const row of rows) {
-          const ref = series.get(`${String(row.cluster_id)}/${String(row.series_id)}`);
-          // A row whose series is gone no view shows (they join the series): left out, counted.
-          if (ref) pending.push(...builder.push(row, ref));
-          else orphans++;
+      const storeClosed = async (all: boolean): Promise<void> => {
+        while (builder.closed.length >= batch || (all && builder.closed.length > 0)) {
+          const built = builder.closed.splice(0, batch);
+          const series = await seriesOfBlocks(client, seriesOf, built);
+          const blocks: EncodedBlock[] = [];
+          for (const b of built) {
+            const ref = series.get(`${b.clusterId}/${b.seriesId}`);
+            // Rows whose series is gone no view shows (they join the series): left out, counted.
+            if (!ref) {
+              orphans += b.columns.samples + b.duplicates;
+              continue;
+            }
+            out.duplicates += b.duplicates;
+            blocks.push({ keys: ref.keys, attributes: ref.attributes, source: b.source, startMs: b.startMs, ...b.columns });
+          }
+          if (blocks.length) await this.store(client, entity, blocks, out);
         }
-        out.rows += rows.length;
-        while (pending.length >= batch) await this.store(client, entity, pending.splice(0, batch), out);
       };
       await readPartition(this.pool, `COPY (SELECT ${columns.map((c) => `s.${quoteIdent(c.column)}`).join(', ')} FROM ${partition} s
-        ORDER BY s.cluster_id, s.series_id, s.ts, s.source) TO STDOUT (FORMAT binary)`, columns, chunk, take);
-      pending.push(...builder.finish());
-      while (pending.length) await this.store(client, entity, pending.splice(0, batch), out);
-      out.duplicates += builder.duplicates;
+        ORDER BY s.cluster_id, s.series_id, s.ts, s.source) TO STDOUT (FORMAT binary)`, columns.length, builder.push, async (tuples) => {
+        out.rows += tuples;
+        await storeClosed(false);
+      });
+      builder.finish();
+      await storeClosed(true);
       await client.query(`DROP TABLE ${partition}`);
       await client.query('COMMIT');
     } catch (err) {
@@ -150,8 +156,7 @@ export class Compactor {
   }
 
   /** Inserts encoded blocks; those whose (series, source, hour) exists are merged into the stored one. */
-  private async store(client: pg.PoolClient, entity: Entity, blocks: OpenBlock[], out: { blocks: number; merged: number; duplicates: number }): Promise<void> {
-    const encoded = blocks.map((b) => encodeBlock(entity, b));
+  private async store(client: pg.PoolClient, entity: Entity, encoded: EncodedBlock[], out: { blocks: number; merged: number; duplicates: number }): Promise<void> {
     const cols = blockColumns(entity);
     const params: unknown[] = [];
     const tuples = encoded.map((b) => {
@@ -169,17 +174,16 @@ export class Compactor {
     );
     const done = new Set(inserted.rows.map((r) => blockId(keyCols.map((k) => r[k]))));
     out.blocks += inserted.rowCount ?? 0;
-    for (let i = 0; i < blocks.length; i++) {
-      const b = encoded[i];
+    for (const b of encoded) {
       if (done.has(blockId([...b.keys, b.source, new Date(b.startMs)]))) continue;
-      out.duplicates += await this.mergeInto(client, entity, blocks[i]);
+      out.duplicates += await this.mergeInto(client, entity, b);
       out.merged++;
     }
     await this.opts.afterInsert?.(entity, out.blocks + out.merged);
   }
 
   /** Replaces a stored block by its merge with the rows of `incoming`. Returns the duplicates dropped. */
-  private async mergeInto(client: pg.PoolClient, entity: Entity, incoming: OpenBlock): Promise<number> {
+  private async mergeInto(client: pg.PoolClient, entity: Entity, incoming: EncodedBlock): Promise<number> {
     const keyCols = blockKeyColumns(entity);
     const where = keyCols.map((k, i) => `${quoteIdent(k)} = $${i + 1}`).join(' AND ');
     const keyParams = [...incoming.keys, incoming.source, new Date(incoming.startMs)];
@@ -191,8 +195,9 @@ export class Compactor {
     const s = stored.rows[0];
     if (!s) throw new Error(`history block of ${entity} ${keyParams.join('/')} vanished during its merge`);
     const storedRows = decodeBlockRows(entity, s.ts!, valueCols.slice(1).map((c) => s[c.column] ?? null));
-    const { rows, duplicates } = mergeBlockRows(storedRows, incoming.rows);
-    if (duplicates === incoming.rows.length) return duplicates;
+    // The incoming block's rows decode to the very values it was encoded from (the codec is exact).
+    const { rows, duplicates } = mergeBlockRows(storedRows, decodeBlockRows(entity, incoming.ts, incoming.values));
+    if (duplicates === incoming.samples) return duplicates;
     const b = encodeBlock(entity, { ...incoming, rows });
     const all = blockColumns(entity);
     const setCols = all.slice(seriesKeyColumns(entity).length).filter((c) => c.column !== 'source' && c.column !== 'start_ts');
@@ -207,24 +212,17 @@ export class Compactor {
 }
 
 /**
- * Streams a binary COPY … TO STDOUT on a connection of its own, handing its rows to `take` `chunkRows` at a
- * time (awaited: the stream waits meanwhile). The COPY has ended and its connection is back in the pool
- * when this returns; on a failure the connection, mid-COPY, is discarded.
+ * Streams a binary COPY … TO STDOUT on a connection of its own, each tuple to `visit`, and awaits
+ * `between` after each chunk of the stream (the stream waits meanwhile). The COPY has ended and its
+ * connection is back in the pool when this returns; on a failure the connection, mid-COPY, is discarded.
  */
-async function readPartition(pool: pg.Pool, sql: string, columns: BinaryColumn[], chunkRows: number,
-  take: (rows: Array<Record<string, unknown>>) => Promise<void>): Promise<void> {
+async function readPartition(pool: pg.Pool, sql: string, fieldCount: number, visit: TupleVisitor,
+  between: (tuples: number) => Promise<void>): Promise<void> {
   const reader = await pool.connect();
   let failed: Error | undefined;
   try {
     const stream = reader.query(pgCopyStreams.to(sql));
-    let rows: Array<Record<string, unknown>> = [];
-    for await (const got of readCopyBinary(stream as AsyncIterable<Buffer>, columns)) {
-      for (const row of got) rows.push(row);
-      if (rows.length < chunkRows) continue;
-      await take(rows);
-      rows = [];
-    }
-    if (rows.length) await take(rows);
+    for await (const tuples of scanCopyBinary(stream as AsyncIterable<Buffer>, fieldCount, visit)) await between(tuples);
   } catch (err) {
     failed = err as Error;
     throw err;
@@ -245,10 +243,10 @@ function seriesLookupSql(entity: Entity): SeriesLookup {
   return { sql, keys, attributes };
 }
 
-/** The series of a chunk's rows, by "cluster_id/series_id", read in one statement. */
-async function seriesOfRows(client: pg.PoolClient, lookup: SeriesLookup, rows: Array<Record<string, unknown>>): Promise<Map<string, SeriesRef>> {
+/** The series of a batch of blocks, by "cluster_id/series_id", read in one statement. */
+async function seriesOfBlocks(client: pg.PoolClient, lookup: SeriesLookup, blocks: BuiltBlock[]): Promise<Map<string, SeriesRef>> {
   const pairs = new Map<string, [number, number]>();
-  for (const row of rows) pairs.set(`${String(row.cluster_id)}/${String(row.series_id)}`, [Number(row.cluster_id), Number(row.series_id)]);
+  for (const b of blocks) pairs.set(`${b.clusterId}/${b.seriesId}`, [b.clusterId, b.seriesId]);
   const out = new Map<string, SeriesRef>();
   if (pairs.size === 0) return out;
   const list = [...pairs.values()];
@@ -262,7 +260,12 @@ async function seriesOfRows(client: pg.PoolClient, lookup: SeriesLookup, rows: A
 
 /** The values of one block row in blockColumns order. */
 function blockParams(b: EncodedBlock): unknown[] {
-  return [...b.keys, ...b.attributes, b.source, new Date(b.startMs), b.samples, Buffer.from(b.ts), ...b.values.map((v) => (v ? Buffer.from(v) : null))];
+  return [...b.keys, ...b.attributes, b.source, new Date(b.startMs), b.samples, asBuffer(b.ts), ...b.values.map((v) => (v ? asBuffer(v) : null))];
+}
+
+/** The same bytes as a Buffer (what node-pg sends as bytea), without copying them. */
+function asBuffer(v: Uint8Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 function blockId(parts: unknown[]): string {

@@ -44,65 +44,161 @@ function varintBytes(v: number): number {
 }
 
 /**
+ * Sorts a[lo, hi) ascending (numbers, no NaN). Float64Array.prototype.sort took ~70 ns a value on the
+ * compactor's few-hundred-value columns, most of its packing search; a three-way quicksort (columns
+ * repeat values a lot) with insertion sort for short runs takes a fraction of it. Past a depth that
+ * only adversarial input reaches, the built-in sort finishes the range.
+ */
+function sortRange(a: Float64Array, lo: number, hi: number, depth = 0): void {
+  while (hi - lo > 24) {
+    if (depth++ > 40) {
+      a.subarray(lo, hi).sort();
+      return;
+    }
+    // Median of three as the pivot.
+    const x = a[lo];
+    const y = a[(lo + hi) >>> 1];
+    const z = a[hi - 1];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    // a[lo, lt) < pivot, a[lt, i) = pivot, a(gt, hi) > pivot.
+    let lt = lo;
+    let i = lo;
+    let gt = hi - 1;
+    while (i <= gt) {
+      const v = a[i];
+      if (v < pivot) {
+        a[i++] = a[lt];
+        a[lt++] = v;
+      } else if (v > pivot) {
+        a[i] = a[gt];
+        a[gt--] = v;
+      } else {
+        i++;
+      }
+    }
+    // Recurse into the smaller side, loop on the larger (stack depth stays logarithmic).
+    if (lt - lo < hi - gt - 1) {
+      sortRange(a, lo, lt, depth);
+      lo = gt + 1;
+    } else {
+      sortRange(a, gt + 1, hi, depth);
+      hi = lt;
+    }
+  }
+  for (let i = lo + 1; i < hi; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** Sorted copies of the sequences choosePacking sizes (a block holds at most 65,535 rows). */
+let sortScratch = new Float64Array(1024);
+
+/**
  * The cheapest patched frame of reference for xs, or null when an offset would not be a safe integer or
  * none fits in `maxBits` (another transform already does: the search stops at the first width whose
- * packed values alone would take more, since the cost only grows with the width from there).
+ * packed values alone would take more, since the cost only grows with the width from there). Of equal
+ * costs the narrowest width wins; a width's window is the earliest of those holding the most values.
  */
-function choosePacking(xs: readonly number[], maxBits = Infinity): Packing | null {
+export function choosePacking(xs: ArrayLike<number>, maxBits = Infinity): Packing | null {
   const k = xs.length;
-  const sorted = Float64Array.from(xs).sort();
+  if (sortScratch.length < k) sortScratch = new Float64Array(Math.max(k, 2 * sortScratch.length));
+  const sorted = sortScratch.subarray(0, k);
+  // Counters and times come ascending already: sorting is skipped for them.
+  let ascending = true;
+  sorted[0] = xs[0];
+  for (let i = 1; i < k; i++) {
+    const x = xs[i];
+    if (x < sorted[i - 1]) ascending = false;
+    sorted[i] = x;
+  }
+  if (!ascending) sortRange(sorted, 0, k);
   const lo = sorted[0];
   const hi = sorted[k - 1];
   if (!Number.isSafeInteger(2 * (hi - lo) + 1)) return null;
   const fullWidth = bitWidth(hi - lo);
   if (fullWidth > MAX_WIDTH) return null;
   const positionWidth = bitWidth(k - 1);
-  let best: { base: number; width: number; bits: number; firstIn: number; lastIn: number } | null = null;
-  for (let width = 0; width <= fullWidth; width++) {
+  let bestBits = Infinity;
+  let bestBase = 0;
+  let bestWidth = -1;
+  // The most values a window of the current width holds: never fewer than at the width before, so each
+  // width's scan starts from it and only asks whether a window holds one more (O(k) a width, one compare
+  // a step), rather than sizing every window anew.
+  let count = 1;
+  // An upper bound on the count at the width being sized: a window of width w + 1 is two of width w, so
+  // it holds at most twice the count at w; below fullWidth no window holds both lo and hi.
+  let countBound = k - 1;
+  for (let width = 0, span = 1; width <= fullWidth; width++, span *= 2) {
     // Every width from here on costs at least k × width bits plus a one-byte base: no better than the
     // best so far (equal never replaces it) nor within maxBits.
-    if (k * width + 8 >= Math.min(best ? best.bits : Infinity, maxBits + 1)) break;
-    const span = 2 ** width; // window holds x with base <= x < base + span
-    let bestStart = 0;
-    let bestCount = 0;
-    for (let a = 0, b = 0; a < k; a++) {
-      if (b < a) b = a;
-      while (b < k && sorted[b] - sorted[a] < span) b++;
-      if (b - a > bestCount) {
-        bestCount = b - a;
-        bestStart = a;
+    const limit = Math.min(bestBits, maxBits + 1);
+    if (k * width + 8 >= limit) break;
+    if (width < fullWidth) {
+      // Skip a width whose cost cannot reach the limit even with the fewest exceptions the bound allows:
+      // base, count and exception widths of a byte at least, each exception its position plus at least
+      // ewMin bits (an exception beyond the window's top is hi, more than 2^(width+1) in zigzag; with
+      // only lo below it, the window ends at hi, so lo lies more than hi − lo − 2^width below the base).
+      const ewMin = Math.min(fullWidth, bitWidth(2 * (hi - lo) - 2 * span + 1));
+      if (k * width + 32 + (k - countBound) * (positionWidth + ewMin) >= limit) {
+        countBound = Math.min(k - 1, 2 * countBound);
+        continue;
       }
-      if (b === k) break;
     }
-    const base = sorted[bestStart];
-    const lastIn = bestStart + bestCount - 1;
-    const nExc = k - bestCount;
+    let start = -1;
+    for (let a = 0; a + count <= k; a++) {
+      if (start < 0 && sorted[a + count - 1] - sorted[a] < span) start = a;
+      while (a + count < k && sorted[a + count] - sorted[a] < span) {
+        count++;
+        start = a;
+      }
+    }
+    const base = sorted[start];
+    const lastIn = start + count - 1;
+    const nExc = k - count;
     let bits = k * width;
     if (nExc > 0) {
-      const lowZ = bestStart > 0 ? zigzag(lo - base) : 0;
+      const lowZ = start > 0 ? zigzag(lo - base) : 0;
       const highZ = lastIn < k - 1 ? zigzag(hi - base) : 0;
       bits += 16 + 8 * varintBytes(nExc) + nExc * (positionWidth + bitWidth(Math.max(lowZ, highZ)));
     }
     bits += 8 * varintBytes(zigzag(base));
-    if (!best || bits < best.bits) best = { base, width, bits, firstIn: bestStart, lastIn };
+    if (bits < bestBits) {
+      bestBits = bits;
+      bestBase = base;
+      bestWidth = width;
+    }
     if (nExc === 0) break;
+    countBound = Math.min(k - 1, 2 * count);
   }
-  if (!best || best.bits > maxBits) return null;
-  const { base, width } = best;
+  if (bestWidth < 0 || bestBits > maxBits) return null;
+  const base = bestBase;
+  const width = bestWidth;
+  const span = 2 ** width;
   const exceptions: number[] = [];
   let maxZ = 0;
   for (let i = 0; i < k; i++) {
     const off = xs[i] - base;
-    if (off < 0 || off >= 2 ** width) {
+    if (off < 0 || off >= span) {
       exceptions.push(i);
       maxZ = Math.max(maxZ, zigzag(off));
     }
   }
-  return { base, width, exceptions, positionWidth, exceptionWidth: bitWidth(maxZ), bytes: Math.ceil(best.bits / 8) };
+  return { base, width, exceptions, positionWidth, exceptionWidth: bitWidth(maxZ), bytes: Math.ceil(bestBits / 8) };
 }
 
-function differences(vs: readonly number[]): number[] | null {
-  const out = new Array<number>(vs.length - 1);
+/** Scratch for a body's deltas and deltas of deltas (writeIntBody does not nest). */
+const deltaScratch = [new Float64Array(1024), new Float64Array(1024)];
+
+/** The differences of consecutive values (in scratch `slot`), or null when one is not a safe integer. */
+function differences(vs: ArrayLike<number>, slot: number): Float64Array | null {
+  if (deltaScratch[slot].length < vs.length) deltaScratch[slot] = new Float64Array(Math.max(vs.length, 2 * deltaScratch[slot].length));
+  const out = deltaScratch[slot].subarray(0, vs.length - 1);
   for (let i = 1; i < vs.length; i++) {
     const d = vs[i] - vs[i - 1];
     if (!Number.isSafeInteger(d)) return null;
@@ -111,8 +207,8 @@ function differences(vs: readonly number[]): number[] | null {
   return out;
 }
 
-function allSafe(vs: readonly number[]): boolean {
-  for (const v of vs) if (!Number.isSafeInteger(v)) return false;
+function allSafe(vs: ArrayLike<number>): boolean {
+  for (let i = 0; i < vs.length; i++) if (!Number.isSafeInteger(vs[i])) return false;
   return true;
 }
 
@@ -120,7 +216,7 @@ function allSafe(vs: readonly number[]): boolean {
  * Writes m = values.length non-null integers. `exact` replaces `values` when some value is an int64 that no
  * JS number holds exactly (given as BigInt by the caller): such a block is stored constant or raw.
  */
-export function writeIntBody(out: ByteWriter, values: readonly number[], exact?: readonly bigint[]): void {
+export function writeIntBody(out: ByteWriter, values: ArrayLike<number>, exact?: readonly bigint[]): void {
   const m = exact ? exact.length : values.length;
   if (m === 0) return;
   if (exact) {
@@ -134,7 +230,9 @@ export function writeIntBody(out: ByteWriter, values: readonly number[], exact?:
     return;
   }
   const first = values[0];
-  if (values.every((v) => v === first)) {
+  let constant = true;
+  for (let i = 1; i < m && constant; i++) constant = values[i] === first;
+  if (constant) {
     out.byte(Transform.Const);
     out.zigzag(BigInt(first));
     return;
@@ -142,26 +240,34 @@ export function writeIntBody(out: ByteWriter, values: readonly number[], exact?:
   // The smallest of frame of reference, deltas and deltas of deltas, the earlier one on a tie. Deltas
   // (usually the narrowest) are sized first, so the others' searches stop once they cannot win: a
   // later transform must take fewer bytes, an earlier one no more.
-  type Candidate = { t: Transform; heads: number[]; xs: number[]; p: Packing };
-  let best: Candidate | null = null;
-  const consider = (t: Transform, heads: number[], xs: number[] | null, earlier: boolean): void => {
+  let best: Packing | null = null;
+  let bestT = Transform.Raw64 as Transform;
+  let bestXs: ArrayLike<number> = values;
+  const consider = (t: Transform, xs: ArrayLike<number> | null, earlier: boolean): void => {
     if (!xs || xs.length === 0) return;
-    const maxBits = best ? 8 * (earlier ? best.p.bytes : best.p.bytes - 1) : Infinity;
+    const maxBits = best ? 8 * (earlier ? best.bytes : best.bytes - 1) : Infinity;
     const p = choosePacking(xs, maxBits);
-    if (p && (!best || p.bytes < best.p.bytes || (earlier && p.bytes === best.p.bytes))) best = { t, heads, xs, p };
+    if (p && (!best || p.bytes < best.bytes || (earlier && p.bytes === best.bytes))) {
+      best = p;
+      bestT = t;
+      bestXs = xs;
+    }
   };
-  const deltas = differences(values);
-  consider(Transform.Delta, [first], deltas, false);
-  if (deltas && m >= 3) consider(Transform.DeltaOfDelta, [first, deltas[0]], differences(deltas), false);
-  if (allSafe(values)) consider(Transform.For, [], values.slice(), true);
-  if (!best) {
+  const deltas = differences(values, 0);
+  consider(Transform.Delta, deltas, false);
+  const deltas2 = deltas && m >= 3 ? differences(deltas, 1) : null;
+  consider(Transform.DeltaOfDelta, deltas2, false);
+  if (allSafe(values)) consider(Transform.For, values, true);
+  const p = best as Packing | null;
+  if (!p) {
     out.byte(Transform.Raw64);
-    for (const v of values) out.i64(BigInt(v));
+    for (let i = 0; i < m; i++) out.i64(BigInt(values[i]));
     return;
   }
-  const { t, heads, xs, p } = best as Candidate;
-  out.byte(t);
-  for (const h of heads) out.zigzag(BigInt(h));
+  const xs = bestXs;
+  out.byte(bestT);
+  if (bestT !== Transform.For) out.zigzag(BigInt(first));
+  if (bestT === Transform.DeltaOfDelta) out.zigzag(BigInt(deltas![0]));
   out.zigzag(BigInt(p.base));
   out.byte(p.width);
   out.varint(p.exceptions.length);
@@ -171,13 +277,33 @@ export function writeIntBody(out: ByteWriter, values: readonly number[], exact?:
   }
   const bits = new BitWriter(out);
   const span = 2 ** p.width;
-  for (const x of xs) {
-    const off = x - p.base;
+  for (let i = 0; i < xs.length; i++) {
+    const off = xs[i] - p.base;
     bits.write(off >= 0 && off < span ? off : 0, p.width);
   }
   for (const i of p.exceptions) bits.write(i, p.positionWidth);
   for (const i of p.exceptions) bits.write(zigzag(xs[i] - p.base), p.exceptionWidth);
   bits.flush();
+}
+
+/**
+ * Writes m int64s given as high (signed) and low 32-bit words, as writeIntBody does for values no JS
+ * number holds (constant or raw), without a BigInt per value.
+ */
+export function writeIntBodyWords(out: ByteWriter, hi: Int32Array, lo: Uint32Array, m: number): void {
+  if (m === 0) return;
+  let constant = true;
+  for (let i = 1; i < m && constant; i++) constant = hi[i] === hi[0] && lo[i] === lo[0];
+  if (constant) {
+    out.byte(Transform.Const);
+    out.zigzag((BigInt(hi[0]) << 32n) | BigInt(lo[0]));
+    return;
+  }
+  out.byte(Transform.Raw64);
+  for (let i = 0; i < m; i++) {
+    out.u32(hi[i] >>> 0);
+    out.u32(lo[i]);
+  }
 }
 
 /** Decoded body: numbers, or BigInts for the constant and raw forms (which may hold any int64). */

@@ -17,7 +17,7 @@
 // Layout (big-endian): byte 0 version = 2, byte 1 kind = 5, bytes 2-3 n (rows), bytes 4-11 scale (IEEE
 // 754 binary64), bytes 12-15 L (uint32), then L bytes: an integer column (version 1) of the exception
 // rows, ascending, then (when L > 0) a double column (version 1) of their stored values, nulls included.
-import { MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumn, encodeFloatColumn, encodeIntColumn } from './codec.js';
+import { MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumn, encodeFloatColumn, encodeIntColumn, type NumberColumn } from './codec.js';
 
 const VERSION = 2;
 const KIND_DERIVED_RATE = 5;
@@ -26,22 +26,6 @@ const HEAD_BYTES = 16;
 const MAX_EXCEPTION_SHARE = 0.25;
 
 type Counter = number | bigint | null;
-
-/** The counter as numbers when every value is an integer in [0, 2^53) (nulls kept), else null. */
-function derivableCounter(counter: ReadonlyArray<Counter>): Array<number | null> | null {
-  const out = new Array<number | null>(counter.length);
-  for (let i = 0; i < counter.length; i++) {
-    const v = counter[i];
-    if (v === null) {
-      out[i] = null;
-      continue;
-    }
-    const x = typeof v === 'bigint' ? (v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1) : v;
-    if (!Number.isSafeInteger(x) || x < 0) return null;
-    out[i] = x;
-  }
-  return out;
-}
 
 /** The rates the derivation gives for a counter column (numbers, see derivableCounter) and sample times. */
 export function deriveRates(counter: ReadonlyArray<number | null>, tsMs: readonly number[], scale: number): Array<number | null> {
@@ -55,34 +39,48 @@ export function deriveRates(counter: ReadonlyArray<number | null>, tsMs: readonl
   return out;
 }
 
+/** True when every non-null counter value is an integer in [0, 2^53) (what the derivation needs). */
+function derivable(counter: NumberColumn): boolean {
+  const { n, values, present } = counter;
+  for (let i = 0; i < n; i++) {
+    if (present && !present[i]) continue;
+    const v = values[i];
+    if (!Number.isSafeInteger(v) || v < 0) return false;
+  }
+  return true;
+}
+
 /**
- * The derived form of a rate column, or null when it does not apply (a counter value outside [0, 2^53),
- * or too many rows the derivation misses: then the plain double column is the better encoding).
+ * The derived form of a rate column held as NumberColumns (the rates, their counter; `tsMs` the block's
+ * times), or null when it does not apply (a counter value outside [0, 2^53), or too many rows the
+ * derivation misses: then the plain double column is the better encoding).
  */
-export function encodeDerivedRateColumn(
-  rates: ReadonlyArray<number | null>, counter: ReadonlyArray<Counter>, tsMs: readonly number[], scale: number,
+export function encodeDerivedRateValues(
+  rates: NumberColumn, counter: NumberColumn, tsMs: ArrayLike<number>, scale: number,
   /** The rates were stored as float4 (SQL real): a derived rate matches when it rounds to the stored one. */
   float4 = false,
 ): Uint8Array | null {
-  const n = rates.length;
-  if (counter.length !== n || tsMs.length !== n) {
-    throw new Error(`history codec: a rate column of ${n} rows needs a counter and times of as many rows (got ${counter.length} and ${tsMs.length})`);
+  const n = rates.n;
+  if (counter.n !== n || tsMs.length !== n) {
+    throw new Error(`history codec: a rate column of ${n} rows needs a counter and times of as many rows (got ${counter.n} and ${tsMs.length})`);
   }
   if (n > MAX_BLOCK_ROWS) throw new RangeError(`history codec: rate column has ${n} rows, a block holds at most ${MAX_BLOCK_ROWS}`);
-  if (!Number.isFinite(scale)) return null;
-  const c = derivableCounter(counter);
-  if (!c) return null;
-  const derived = deriveRates(c, tsMs, scale);
+  if (!Number.isFinite(scale) || !derivable(counter)) return null;
+  const c = counter.values;
+  const cp = counter.present;
+  const r = rates.values;
+  const rp = rates.present;
   const rows: number[] = [];
   const values: Array<number | null> = [];
+  const limit = Math.max(2, n * MAX_EXCEPTION_SHARE);
   for (let i = 0; i < n; i++) {
-    const stored = rates[i];
-    if (typeof stored !== 'number' && stored !== null) throw new RangeError(`history codec: row ${i} of a rate column holds a ${typeof stored}, expected a number or null`);
-    const d = derived[i];
+    const stored = rp && !rp[i] ? null : r[i];
+    // deriveRates, inline: row 0, a null counter on either side or a counter that went down give null.
+    const d = i === 0 || (cp && (!cp[i] || !cp[i - 1])) || c[i] < c[i - 1] ? null : ((c[i] - c[i - 1]) / ((tsMs[i] - tsMs[i - 1]) / 1000)) * scale;
     if (Object.is(stored, d) || (float4 && stored !== null && d !== null && Math.fround(stored) === Math.fround(d))) continue;
     rows.push(i);
     values.push(stored);
-    if (rows.length > Math.max(2, n * MAX_EXCEPTION_SHARE)) return null;
+    if (rows.length > limit) return null;
   }
   const index = rows.length ? encodeIntColumn(rows) : new Uint8Array(0);
   const vals = rows.length ? encodeFloatColumn(values) : new Uint8Array(0);
@@ -96,6 +94,35 @@ export function encodeDerivedRateColumn(
   out.set(index, HEAD_BYTES);
   out.set(vals, HEAD_BYTES + index.length);
   return out;
+}
+
+/** As a NumberColumn: values that are not numbers (bigints beyond 2^53 and the like) as NaN, never derivable. */
+function counterColumn(counter: ReadonlyArray<Counter>): NumberColumn {
+  const n = counter.length;
+  const col: NumberColumn = { n, values: new Float64Array(n), present: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const v = counter[i];
+    if (v === null) continue;
+    col.present![i] = 1;
+    col.values[i] = typeof v === 'bigint' ? (v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : NaN) : v;
+  }
+  return col;
+}
+
+/** encodeDerivedRateValues for plain arrays. */
+export function encodeDerivedRateColumn(
+  rates: ReadonlyArray<number | null>, counter: ReadonlyArray<Counter>, tsMs: readonly number[], scale: number, float4 = false,
+): Uint8Array | null {
+  const n = rates.length;
+  const col: NumberColumn = { n, values: new Float64Array(n), present: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const v = rates[i];
+    if (v === null) continue;
+    if (typeof v !== 'number') throw new RangeError(`history codec: row ${i} of a rate column holds a ${typeof v}, expected a number or null`);
+    col.values[i] = v;
+    col.present![i] = 1;
+  }
+  return encodeDerivedRateValues(col, counterColumn(counter), tsMs, scale, float4);
 }
 
 /** True for a derived rate column (which needs its counter and times to decode). */
