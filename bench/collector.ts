@@ -14,6 +14,10 @@
 // - nodes_per_core_default_config_N (and nodes_per_core_default_config at N = 1000): 15 s × 1000 ÷ the
 //   collector's + PostgreSQL's CPU ms per node per 15 s — how many nodes one core keeps up with. When the
 //   window finished fewer scrapes than were due (a loaded machine), that CPU is scaled by due ÷ finished.
+//   The hourly work (1 h rollup, compaction into history blocks; a run of minutes compacts nothing, its
+//   data being younger than compact_after) is added per value the window stored, at its CPU per value on
+//   one whole hour of the same world made at accelerated time once the runs are over
+//   (KUBEPULSE_BENCH_HOUR_NODES, default 100 nodes; bench/hourly-work.ts measureFullHour).
 // The window runs from the end of one 1-minute rollup pass to the end of the next (every 5–6 min: the
 // pass runs once 5 min are due, checked every minute), so it holds exactly one pass and lasts its period:
 // a fixed 120 s window held none or one, and PostgreSQL's CPU moved by ~0.25 cores at 1,000 nodes with
@@ -31,10 +35,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import type { Figures } from './figure.js';
-import { collectorStatus, memoryMiB, metricStorage, postgresCpuSeconds, procTimes, round, scrapesDone, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, waitForSpoolDrained, RollupPasses, writeCollectorConfig, type ScrapeStatus } from './harness.js';
+import { SIM_SEED, collectorStatus, memoryMiB, metricStorage, postgresCpuSeconds, procTimes, round, scrapesDone, sleep, spawnCollector, startSimProcess, stopChild, stopOrphanedPostgres, waitForFirstScrapes, waitForSpoolDrained, RollupPasses, writeCollectorConfig, type ScrapeStatus } from './harness.js';
 import { freePort } from '../test/helpers/pg.js';
 import { heapGrowingOptions } from '../src/runtime/heap-governor.js';
 import { COLLECTION_DEFAULTS } from '../src/config/schema.js';
+import { measureFullHour, type HourlyWork } from './hourly-work.js';
 
 const PODS_PER_NODE = 30;
 /** The default configuration's intervals (src/config/schema.ts), in seconds. */
@@ -97,7 +102,7 @@ class MemoryTimeline {
   }
 }
 
-interface ScaleFigures { spool: { waitedS: number; leftBytes: number }; simCores: number; scrapesDone: number; cpuS: number; dbS: number; seconds: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: Record<string, { share: number; cycles: number; done: number; lateBy: Record<string, number> }>; bytesPerValue: number; hourly: boolean }
+interface ScaleFigures { spool: { waitedS: number; leftBytes: number }; simCores: number; scrapesDone: number; cpuS: number; dbS: number; seconds: number; memory: Record<string, { rssMiB: number; atS: number }>; mcpuPerNode: number; dbCores: number; peakRssMiB: number; onTime: Record<string, { share: number; cycles: number; done: number; lateBy: Record<string, number> }>; bytesPerValue: number; windowValues: number; hourly: boolean }
 
 async function runAt(nodes: number): Promise<ScaleFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'kp-bench-collector-'));
@@ -120,7 +125,7 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
     await sleep(2 * SUMMARY_S * 1000); // warm-up: two more summary cycles
     const spool = await waitForSpoolDrained(httpPort);
     memory.mark('warm-up done');
-    const read = async () => ({ at: performance.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim!.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await collectorStatus(httpPort))!.clusters[0].scrapes });
+    const read = async () => ({ at: performance.now(), wall: Date.now(), cpu: procTimes(pid)!.cpuS, sim: procTimes(sim!.pid!)!.cpuS, db: postgresCpuSeconds(pid), st: (await collectorStatus(httpPort))!.clusters[0].scrapes });
     // From the end of a 1 m rollup pass to the end of the next: one pass, its period long.
     const passes = await RollupPasses.open(dataDir, dbPort);
     let before: Awaited<ReturnType<typeof read>>;
@@ -141,6 +146,8 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
     memory.stop();
     const peak = memoryMiB(pid).peak;
     const stored = await metricStorage(dataDir, dbPort);
+    // The values of the samples the window took (by sample time, counted after it).
+    const windowValues = (await metricStorage(dataDir, dbPort, before.wall, after.wall)).values;
     const onTime: ScaleFigures['onTime'] = {};
     let done = 0;
     for (const source of ['summary', 'cadvisor']) {
@@ -166,6 +173,7 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
       peakRssMiB: peak,
       onTime,
       bytesPerValue: stored.values ? stored.bytes / stored.values : NaN,
+      windowValues,
       memory: memory.summary(),
       spool,
       hourly,
@@ -180,12 +188,33 @@ async function runAt(nodes: number): Promise<ScaleFigures> {
   }
 }
 
+/** The hourly work per stored value on one whole hour of the same simulated world (bench/hourly-work.ts). */
+async function hourlyWork(nodes: number): Promise<HourlyWork> {
+  const dir = await mkdtemp(join(tmpdir(), 'kp-bench-hour-'));
+  await chmod(dir, 0o711);
+  try {
+    return await measureFullHour({ dataDir: join(dir, 'postgres'), port: await freePort(), nodes, podsPerNode: PODS_PER_NODE, seed: SIM_SEED });
+  } finally {
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
+  }
+}
+
 export async function run(): Promise<Figures> {
   const figures: Figures = {};
   const scales = (process.env.KUBEPULSE_BENCH_NODES ?? '1000,5000').split(',').map(Number);
+  const hourNodes = Number(process.env.KUBEPULSE_BENCH_HOUR_NODES ?? 100);
+  if (!Number.isInteger(hourNodes) || hourNodes < 1) throw new Error(`KUBEPULSE_BENCH_HOUR_NODES: ${JSON.stringify(process.env.KUBEPULSE_BENCH_HOUR_NODES)} is not a node count`);
+  const scaled: Array<{ nodes: number; f: ScaleFigures }> = [];
   for (const nodes of scales) {
     if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`KUBEPULSE_BENCH_NODES: ${JSON.stringify(process.env.KUBEPULSE_BENCH_NODES)} is not a comma-separated list of node counts`);
-    const f = await runAt(nodes);
+    scaled.push({ nodes, f: await runAt(nodes) });
+  }
+  // Compaction counts in the per-node cost (issue 15): its CPU per value, measured on a whole hour (what
+  // every partition is in steady state) once the runs are over, for each value a window stored.
+  const hour = await hourlyWork(hourNodes);
+  const hourUs = ((hour.rollupCpuS + hour.compactCpuS) * 1e6) / hour.values;
+  const hourHow = `the hourly work (1 h rollup + compaction into history blocks; bench/hourly-work.ts measureFullHour) on one whole hour of the same simulated world at ${hourNodes} nodes x ${PODS_PER_NODE} pods ingested at accelerated time by the collector's pipeline into a fresh embedded server: ${hour.rows} raw rows, ${hour.values} values, 1 h rollup ${round(hour.rollupCpuS, 2)} s + compaction into ${hour.blocks} blocks ${round(hour.compactCpuS, 2)} s (JS ${round(hour.compactJsS, 2)} s, PostgreSQL ${round(hour.compactPgS, 2)} s) CPU = ${round(hourUs, 3)} µs per value`;
+  for (const { nodes, f } of scaled) {
     const heap = heapGrowingOptions(); // what the collector (same environment) runs with
     const heapNote = heap.minPercent === 0 ? "V8's own heap growing factor" : `heap growing governor ${heap.minPercent} % / ${heap.heapBudgetMiB} MiB budget`;
     const spoolNote = f.spool.waitedS < 1 ? 'the spool empty' : f.spool.leftBytes === 0 ? `then ${round(f.spool.waitedS, 0)} s until the rows spooled during the first scrapes were replayed` : `the spool still holding ${f.spool.leftBytes} bytes after ${round(f.spool.waitedS, 0)} s`;
@@ -207,9 +236,13 @@ export async function run(): Promise<Figures> {
     // its source), which is 1 when every scrape finished.
     const due = f.onTime.summary.cycles + f.onTime.cadvisor.cycles;
     const done = f.onTime.summary.done + f.onTime.cadvisor.done;
-    const measuredMs = ((f.cpuS + f.dbS) * 1000) / nodes / (f.seconds / SUMMARY_S);
-    const fullRateMs = measuredMs * (due / Math.max(1, done));
-    const perCore = { value: Math.round((SUMMARY_S * 1000) / fullRateMs), unit: 'nodes/core', method: `${how}: ${SUMMARY_S} s x 1000 / (collector + PostgreSQL CPU ms per node per ${SUMMARY_S} s = ${round(fullRateMs, 3)}: ${round(measuredMs, 3)} measured (CPU from /proc/<pid>/stat over the window) x ${due} scrapes due / ${done} finished (summary ${f.onTime.summary.done}/${f.onTime.summary.cycles}, cAdvisor ${f.onTime.cadvisor.done}/${f.onTime.cadvisor.cycles}))${done < due * 0.95 ? '; the machine did not keep up, so the figure is extrapolated from the scrapes that finished' : ''}` };
+    const intervals = f.seconds / SUMMARY_S;
+    const measuredMs = ((f.cpuS + f.dbS) * 1000) / nodes / intervals;
+    const windowMs = measuredMs * (due / Math.max(1, done));
+    const valuesPerNode = (f.windowValues / nodes / intervals) * (due / Math.max(1, done));
+    const hourMs = (hourUs * valuesPerNode) / 1000;
+    const fullRateMs = windowMs + hourMs;
+    const perCore = { value: Math.round((SUMMARY_S * 1000) / fullRateMs), unit: 'nodes/core', method: `${how}: ${SUMMARY_S} s x 1000 / (collector + PostgreSQL CPU ms per node per ${SUMMARY_S} s = ${round(fullRateMs, 3)}: the window's ${round(windowMs, 3)} (${round(measuredMs, 3)} measured, CPU from /proc/<pid>/stat, x ${due} scrapes due / ${done} finished: summary ${f.onTime.summary.done}/${f.onTime.summary.cycles}, cAdvisor ${f.onTime.cadvisor.done}/${f.onTime.cadvisor.cycles}) + the hourly work's ${round(hourMs, 3)} (${round(valuesPerNode, 0)} values stored per node per ${SUMMARY_S} s in the window x ${round(hourUs, 3)} µs: ${hourHow}))${done < due * 0.95 ? '; the machine did not keep up, so the figure is extrapolated from the scrapes that finished' : ''}` };
     figures[`nodes_per_core_default_config_${nodes}`] = perCore;
     // The issue's headline figure is at 1000 nodes; a run at other sizes only (KUBEPULSE_BENCH_NODES) keeps its own key.
     if (nodes === 1000) figures.nodes_per_core_default_config = perCore;

@@ -348,7 +348,11 @@ export class RollupPasses {
   }
 }
 
-export async function metricStorage(dataDir: string, port: number): Promise<{ bytes: number; values: number }> {
+/**
+ * The raw metric tables' bytes (all of them) and their non-null metric values — only those of samples
+ * with fromMs <= ts < toMs when given: what a window stored, counted after it (no query in the window).
+ */
+export async function metricStorage(dataDir: string, port: number, fromMs?: number, toMs?: number): Promise<{ bytes: number; values: number }> {
   const client = await connectCollectorDb(dataDir, port);
   try {
     let bytes = 0;
@@ -361,7 +365,8 @@ export async function metricStorage(dataDir: string, port: number): Promise<{ by
            FROM pg_partition_tree('kubepulse.${sampleTable(e)}')`,
       );
       const counts = metricColumnsOf(e).map((c) => `count("${c.column}")`).join(' + ');
-      const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}`);
+      const range = fromMs === undefined ? '' : ' WHERE ts >= $1 AND ts < $2';
+      const n = await client.query<{ n: string }>(`SELECT COALESCE(${counts}, 0) AS n FROM kubepulse.${table}${range}`, fromMs === undefined ? [] : [new Date(fromMs), new Date(toMs!)]);
       bytes += Number(size.rows[0].b);
       values += Number(n.rows[0].n);
     }
