@@ -356,16 +356,21 @@ function writeDouble(out: ByteWriter, v: number): void {
 /** Encodes a double column (SQL double precision), bit for bit (NaN canonical). */
 export function encodeFloatColumn(values: ReadonlyArray<number | null>): Uint8Array {
   checkRows(values.length, 'float column');
+  return encodeFloatValues(numberColumn(values, 'float'));
+}
+
+/** A column of doubles or nulls as a NumberColumn; `what` names the column kind in the error. */
+export function numberColumn(values: ReadonlyArray<number | null>, what: string): NumberColumn {
   const n = values.length;
   const col: NumberColumn = { n, values: new Float64Array(n), present: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === null) continue;
-    if (typeof v !== 'number') throw new RangeError(`history codec: row ${i} of a float column holds a ${typeof v}, expected a number or null`);
+    if (typeof v !== 'number') throw new RangeError(`history codec: row ${i} of a ${what} column holds a ${typeof v}, expected a number or null`);
     col.values[i] = v;
     col.present![i] = 1;
   }
-  return encodeFloatValues(col);
+  return col;
 }
 
 export function decodeFloatColumn(bytes: Uint8Array): Array<number | null> {

@@ -17,7 +17,7 @@
 // Layout (big-endian): byte 0 version = 2, byte 1 kind = 5, bytes 2-3 n (rows), bytes 4-11 scale (IEEE
 // 754 binary64), bytes 12-15 L (uint32), then L bytes: an integer column (version 1) of the exception
 // rows, ascending, then (when L > 0) a double column (version 1) of their stored values, nulls included.
-import { MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumn, encodeFloatColumn, encodeIntColumn, type NumberColumn } from './codec.js';
+import { MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumn, encodeFloatColumn, encodeIntColumn, numberColumn, type NumberColumn } from './codec.js';
 
 const VERSION = 2;
 const KIND_DERIVED_RATE = 5;
@@ -113,16 +113,7 @@ function counterColumn(counter: ReadonlyArray<Counter>): NumberColumn {
 export function encodeDerivedRateColumn(
   rates: ReadonlyArray<number | null>, counter: ReadonlyArray<Counter>, tsMs: readonly number[], scale: number, float4 = false,
 ): Uint8Array | null {
-  const n = rates.length;
-  const col: NumberColumn = { n, values: new Float64Array(n), present: new Uint8Array(n) };
-  for (let i = 0; i < n; i++) {
-    const v = rates[i];
-    if (v === null) continue;
-    if (typeof v !== 'number') throw new RangeError(`history codec: row ${i} of a rate column holds a ${typeof v}, expected a number or null`);
-    col.values[i] = v;
-    col.present![i] = 1;
-  }
-  return encodeDerivedRateValues(col, counterColumn(counter), tsMs, scale, float4);
+  return encodeDerivedRateValues(numberColumn(rates, 'rate'), counterColumn(counter), tsMs, scale, float4);
 }
 
 /** True for a derived rate column (which needs its counter and times to decode). */
