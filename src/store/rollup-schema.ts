@@ -6,7 +6,7 @@
 // its own count. Described by the same declarations as the raw tables; the tables themselves come from
 // migrations 002 and 019 (drafted by rollupTableDdl, which now only drafts later migrations).
 import { ENTITIES, ENTITY_TABLES, metricsOf, type Entity } from '../metrics/definitions.js';
-import { qualified, quoteIdent, quoteLiteral, type ColumnSpec } from './schema.js';
+import { qualified, quoteIdent, quoteLiteral, statisticsOnlyOn, type ColumnSpec } from './schema.js';
 
 /** partitions.ts's DAY_MS; not imported from there, as partitions.ts reads this module. */
 const DAY_MS = 86_400_000;
@@ -117,10 +117,5 @@ export function rollupPartitionColumnSettings(table: string, partition: string):
   const of = ROLLUP_OF.get(table);
   if (!of) return '';
   const t = ENTITY_TABLES[of.entity];
-  const described = [...t.keys, ...t.attributes].map((c) => quoteLiteral(c.column));
-  // The partition's own columns, not today's declarations: a database migrating step by step creates
-  // partitions of tables that do not have every declared column yet.
-  const rel = quoteLiteral(qualified(partition));
-  return `DO $$ BEGIN EXECUTE (SELECT 'ALTER TABLE ' || ${rel} || ' ' || string_agg(format('ALTER COLUMN %I SET STATISTICS 0', attname), ', ')
-    FROM pg_attribute WHERE attrelid = ${rel}::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT IN (${described.join(', ')})); END $$`;
+  return statisticsOnlyOn(partition, [...t.keys, ...t.attributes].map((c) => c.column));
 }

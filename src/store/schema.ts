@@ -146,3 +146,14 @@ function assertUnique(table: string, columns: string[]): void {
     seen.add(c);
   }
 }
+
+/**
+ * SQL giving every column of `partition` but `keep` a planner statistics target of 0 (ANALYZE skips it).
+ * Reads the partition's own columns, not today's declarations: a database migrating step by step creates
+ * partitions of tables that do not have every declared column yet.
+ */
+export function statisticsOnlyOn(partition: string, keep: readonly string[]): string {
+  const rel = quoteLiteral(qualified(partition));
+  return `DO $$ BEGIN EXECUTE (SELECT 'ALTER TABLE ' || ${rel} || ' ' || string_agg(format('ALTER COLUMN %I SET STATISTICS 0', attname), ', ')
+    FROM pg_attribute WHERE attrelid = ${rel}::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT IN (${keep.map(quoteLiteral).join(', ')})); END $$`;
+}

@@ -8,7 +8,7 @@
 // identity into a sequence default, as seriesTableDdl drafts it now); the declarations check
 // (migrations/declarations.ts) compares the tables and the view against these column lists.
 import { ENTITIES, ENTITY_TABLES, SOURCE_COLUMN, type Entity } from '../metrics/definitions.js';
-import { columnDdl, metricColumns, qualified, quoteIdent, quoteLiteral, type ColumnSpec } from './schema.js';
+import { columnDdl, metricColumns, qualified, quoteIdent, quoteLiteral, statisticsOnlyOn, type ColumnSpec } from './schema.js';
 
 export function seriesTable(entity: Entity): string {
   return ENTITY_TABLES[entity].table.replace(/_metric$/, '_series');
@@ -45,8 +45,7 @@ const SAMPLE_ENTITY = new Map(ENTITIES.map((e) => [sampleTable(e), e]));
 export function partitionColumnSettings(table: string, partition: string): string {
   const entity = SAMPLE_ENTITY.get(table);
   if (!entity) return '';
-  const columns = sampleValueColumns(entity).map((c) => `ALTER COLUMN ${quoteIdent(c.column)} SET STATISTICS 0`);
-  return `ALTER TABLE ${qualified(partition)} ${columns.join(', ')}`;
+  return statisticsOnlyOn(partition, ['cluster_id', 'series_id', 'ts', SOURCE_COLUMN.column]);
 }
 
 /** A series' identity within its cluster: the entity keys without cluster_id and ts. */
