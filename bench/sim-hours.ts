@@ -3,7 +3,7 @@
 // hour). A seeded world (packages/sim seedWorld) is driven by an injected clock in 15 s steps; every node's
 // /stats/summary and /metrics/cadvisor are rendered by its own kubelet at each step and ingested by the
 // collector's KubeletPipeline (the real parsers, rate trackers, summary-owned columns dropped from cAdvisor
-// rows) into the real MetricWriter and raw partitions. No pod churn (the world's dynamics run on timers,
+// rows, each sample's summary and cAdvisor rows joined into one) into the real MetricWriter and raw partitions. No pod churn (the world's dynamics run on timers,
 // not on this clock), but the kubelets' own OOM kills of leaky containers happen and restart counters.
 import type pg from 'pg';
 import { World } from '@kubepulse/sim/model/world';
@@ -50,7 +50,9 @@ export async function ingestSimulatedTime(o: SimHoursOptions): Promise<number> {
           const res = kubelets[n].serveBytes(path);
           const body = Buffer.from(res.body);
           res.release();
-          await pipeline.ingest({ clusterId: o.clusterId, cluster: o.cluster, node: nodes[n], source, body, scrapedAt: new Date(nowMs), intervalMs: SIM_STEP_MS, summaryCollected: true });
+          // Both sources of a node in the same instant, as the collector's schedulers scrape them: the
+          // summary's rows wait for cAdvisor's and each sample's two halves are stored as one row.
+          await pipeline.ingest({ clusterId: o.clusterId, cluster: o.cluster, node: nodes[n], source, body, scrapedAt: new Date(nowMs), intervalMs: SIM_STEP_MS, summaryCollected: true, partnerInFlight: source === 'summary' });
           payloads++;
         }
       }

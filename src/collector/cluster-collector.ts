@@ -9,6 +9,7 @@ import type { KindDef } from '../inventory/kind.js';
 import type { NodeObject } from '../inventory/kinds/node.js';
 import { log } from '../log.js';
 import { ScrapeScheduler, Semaphore, type NodeScrapeStatus } from '../scrape/scheduler.js';
+import { PARTNER_SOURCE } from '../scrape/partner-hold.js';
 import { KubeletClient, type KubeletSource } from '../scrape/kubelet-fetch.js';
 import type { MetricPipeline } from '../scrape/pipeline.js';
 import { scrapeSummaryWithFallback } from '../scrape/summary-fallback.js';
@@ -149,6 +150,12 @@ export class ClusterCollector {
     return this.deps.grouped !== undefined && since !== undefined && Date.now() - since < HANDOVER_ABSENT_ONLY_MS;
   }
 
+  /** Whether the source that reports the same samples as `source` is scraping the node now (or is about to). */
+  private partnerInFlight(node: string, source: KubeletSource): boolean {
+    const partner = PARTNER_SOURCE[source];
+    return partner !== undefined && (this.schedulers.get(partner)?.runningOrDue(node) ?? false);
+  }
+
   /** Puts a known node in the schedulers when this member owns it, takes it out otherwise. */
   private placeNode(name: string): void {
     const windows = this.knownNodes.get(name);
@@ -213,6 +220,9 @@ export class ClusterCollector {
         source,
         new ScrapeScheduler({
           name: `${this.name}/${source}`,
+          // The summary and cAdvisor of a node in the same instant: their rows of a sample join into one.
+          offsetKey: PARTNER_SOURCE[source] ? this.name : undefined,
+          onScrapeEnd: (node) => this.deps.pipeline.scrapeEnded?.(this.deps.clusterId, node, source),
           intervalMs,
           timeoutMs: this.settings.scrape_timeout,
           semaphore,
@@ -227,6 +237,7 @@ export class ClusterCollector {
                 absentOnly: this.absentOnly(n),
                 clusterId: this.deps.clusterId, cluster: this.name, node: n, source: src, body, scrapedAt: new Date(), intervalMs,
                 summaryCollected: this.settings.summary_interval > 0,
+                partnerInFlight: this.partnerInFlight(n, src),
                 resolvePodUid: (ns, pod) => this.pods.uidOf(ns, pod),
                 apiPodUid: this.pods.hasMirrors ? (uid) => this.pods.apiUidOf(uid) : undefined,
               });

@@ -76,6 +76,7 @@ export function buildRegistry(get: Get): Registry {
   gauge('kubepulse_metric_queue_rows', 'Metric rows queued in memory for the database.', [], (g, st) => g.set(st.database.queueRows));
   gauge('kubepulse_metric_rows_per_second', 'Metric rows stored per second (last health interval).', [], (g, st) => g.set(st.database.rowsPerSecond));
   counter('kubepulse_metric_rows_inserted_total', 'Metric rows stored.', (st) => st.collector.ingest.inserted ?? 0);
+  counter('kubepulse_metric_rows_joined_total', "cAdvisor rows joined into the summary row of the same sample (stored as one row).", (st) => st.collector.ingest.joinedRows ?? 0);
   counter('kubepulse_metric_rows_spooled_total', 'Metric rows written to the on-disk spool.', (st) => st.collector.ingest.rowsSpooled ?? 0);
   gauge('kubepulse_spool_bytes', 'Bytes waiting in the on-disk spool.', [], (g, st) => g.set(st.database.spool.bytes));
   gauge('kubepulse_spool_max_bytes', 'Cap of the on-disk spool.', [], (g, st) => g.set(st.database.spool.maxBytes));

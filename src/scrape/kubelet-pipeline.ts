@@ -2,10 +2,14 @@
 // rates and drop samples already seen (one RateTracker per cluster and source), stamp the cluster id, and
 // queue the rows on the store's bounded MetricWriter — whose enqueue waits when the database falls
 // behind, which is how scraping slows down instead of memory growing.
-import { ENTITIES, FIRST_SAMPLE, SOURCE_CODE, type MetricRow } from '../metrics/definitions.js';
+import { ENTITIES, FIRST_SAMPLE, SOURCE_CODE, type MetricRow, type MetricRows } from '../metrics/definitions.js';
 import { decodePayload, type Decoded } from './decode.js';
 import { RateTracker } from './rates.js';
 import { UnmappedFields } from './unmapped.js';
+import { PARTNER_SOURCE, PartnerHolds } from './partner-hold.js';
+import { joinSampleRows } from './sample-join.js';
+import type { KubeletSource } from './kubelet-fetch.js';
+import { log } from '../log.js';
 import type { IngestInput, MetricPipeline } from './pipeline.js';
 import { kubeletBodies } from '../metrics/body-pool.js';
 import { MetricWriter, type MetricWriterOptions } from '../store/metric-writer.js';
@@ -26,6 +30,12 @@ const KUBELET_MAX_HOUSEKEEPING_MS = 15_000;
  */
 const MAX_WAIT_BEFORE_SPOOL_MS = 5_000;
 
+/**
+ * The longest a payload's rows wait for the other source's payload of the node (both are fetched in the
+ * same instant; a kubelet answers in tens of ms). Past it they go in alone, and the sample is two rows.
+ */
+const MAX_PARTNER_HOLD_MS = 2_000;
+
 /** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
 const FORGET_AFTER_INTERVALS = 10;
 
@@ -33,7 +43,10 @@ export class KubeletPipeline implements MetricPipeline {
   readonly writer: MetricWriter;
   private readonly unmapped = new UnmappedFields();
   private readonly trackers = new Map<string, { tracker: RateTracker; intervalMs: number }>();
-  private readonly count = { payloads: 0, staleSkipped: 0, counterResets: 0, rowsQueued: 0, decodeErrors: 0, rowsSpooled: 0, spoolDroppedRows: 0 };
+  private readonly count = { payloads: 0, staleSkipped: 0, counterResets: 0, rowsQueued: 0, decodeErrors: 0, rowsSpooled: 0, spoolDroppedRows: 0, joinedRows: 0, joinConflicts: 0, heldRowsLost: 0 };
+  /** A node's summary or cAdvisor rows waiting for the other's, to be joined into one row per sample. */
+  private readonly holds = new PartnerHolds({ maxHoldMs: MAX_PARTNER_HOLD_MS, release: (rows, intervalMs) => this.releaseHeld(rows, intervalMs) });
+  private readonly releasing = new Set<Promise<void>>();
   private readonly pruneTimer: NodeJS.Timeout;
   /** The rate trackers' clock and the age prune's: one clock, so grace and prune agree. */
   private readonly now: () => number;
@@ -97,28 +110,70 @@ export class KubeletPipeline implements MetricPipeline {
     this.count.staleSkipped += r.stale;
     this.count.counterResets += r.resets;
     let newest: Date | null = null;
+    let rowCount = 0;
     const source = SOURCE_CODE[input.source];
     for (const entity of ENTITIES) {
-      const list = d.rows[entity];
-      if (!list.length) continue;
-      for (const row of list) {
+      rowCount += d.rows[entity].length;
+      for (const row of d.rows[entity]) {
         row.cluster_id = input.clusterId;
         row.source = source;
         if (input.absentOnly) row[FIRST_SAMPLE] = 1;
         const ts = row.ts as Date;
         if (!newest || ts > newest) newest = ts;
       }
-      this.count.rowsQueued += list.length;
-      // Database away, or the queue still full after a wait of up to half an interval (database slow):
-      // to disk, so a crash during an outage loses nothing and scraping keeps its pace. Without a spool
-      // the queue's backpressure slows scraping.
-      if (!this.spool) await this.writer.enqueue(entity, list);
-      else if (this.db.state === 'unreachable' || !(await this.writer.enqueueWithin(entity, list, this.spoolAfterMs(input.intervalMs)))) this.toSpool(entity, list);
+    }
+    const holdKey = `${input.clusterId}/${input.node}`;
+    // An absent-only payload (a node just taken over) is written as it is: none of its rows may join.
+    const joins = PARTNER_SOURCE[input.source] !== undefined && !input.absentOnly;
+    const held = joins ? this.holds.take(holdKey, input.source) : undefined;
+    if (held) {
+      const j = input.source === 'summary' ? joinSampleRows(d.rows, held) : joinSampleRows(held, d.rows);
+      this.count.joinedRows += j.joined;
+      this.count.joinConflicts += j.conflicts;
+      await this.queueRows(j.rows, input.intervalMs);
+    } else if (joins && input.partnerInFlight && rowCount > 0) {
+      this.holds.hold(holdKey, input.source, d.rows, input.intervalMs);
+    } else {
+      await this.queueRows(d.rows, input.intervalMs);
     }
     const st = this.writer.stats();
     // Only a write that succeeded after the last failure says the database is back (see noteWrite's `at`).
     if (st.lastWriteLatencyMs !== null && st.lastError === null && st.lastWriteAt) this.db.noteWrite(true, st.lastWriteLatencyMs, undefined, st.lastWriteAt.getTime());
     return newest;
+  }
+
+  /**
+   * Queues a payload's rows entity by entity. Database away, or the queue still full after a wait of up
+   * to half an interval (database slow): to disk, so a crash during an outage loses nothing and scraping
+   * keeps its pace. Without a spool the queue's backpressure slows scraping.
+   */
+  private async queueRows(rows: MetricRows, intervalMs: number): Promise<void> {
+    for (const entity of ENTITIES) {
+      const list = rows[entity];
+      if (!list.length) continue;
+      this.count.rowsQueued += list.length;
+      if (!this.spool) await this.writer.enqueue(entity, list);
+      else if (this.db.state === 'unreachable' || !(await this.writer.enqueueWithin(entity, list, this.spoolAfterMs(intervalMs)))) this.toSpool(entity, list);
+    }
+  }
+
+  /** Rows whose partner did not come: written alone, on the same path as any payload's. */
+  private releaseHeld(rows: MetricRows, intervalMs: number): void {
+    const p = this.queueRows(rows, intervalMs)
+      .catch((err: Error) => {
+        // Only a writer closed under it gets here (flush releases every hold before it closes the writer).
+        let lost = 0;
+        for (const entity of ENTITIES) lost += rows[entity].length;
+        this.count.heldRowsLost += lost;
+        log('scrape').error({ err: err.message, rows: lost }, 'held metric rows could not be queued');
+      })
+      .finally(() => this.releasing.delete(p));
+    this.releasing.add(p);
+  }
+
+  /** A scrape of one node and source ended: rows held for its rows, if it brought none, go in alone. */
+  scrapeEnded(clusterId: number, node: string, source: KubeletSource): void {
+    this.holds.scrapeEnded(`${clusterId}/${node}`, source);
   }
 
   /** How long a payload's rows wait for room in the queue before they go to the spool. */
@@ -133,6 +188,8 @@ export class KubeletPipeline implements MetricPipeline {
 
   /** Drops the rate state keyed by a node that left the cluster (its pods go through forgetPods). */
   forgetNode(clusterId: number, node: string): void {
+    const key = `${clusterId}/${node}`;
+    this.holds.releaseAll((k) => k === key);
     for (const t of this.trackersOf(clusterId)) t.forget(clusterId, { nodes: [node] });
   }
 
@@ -143,6 +200,7 @@ export class KubeletPipeline implements MetricPipeline {
 
   /** Drops all state of a cluster that was removed from the configuration. */
   forgetCluster(clusterId: number): void {
+    this.holds.releaseAll((k) => k.startsWith(`${clusterId}/`));
     for (const key of [...this.trackers.keys()]) if (key.startsWith(`${clusterId}/`)) this.trackers.delete(key);
   }
 
@@ -157,6 +215,8 @@ export class KubeletPipeline implements MetricPipeline {
 
   async flush(): Promise<void> {
     clearInterval(this.pruneTimer);
+    this.holds.releaseAll();
+    await Promise.allSettled([...this.releasing]);
     await this.writer.close();
   }
 
@@ -164,6 +224,6 @@ export class KubeletPipeline implements MetricPipeline {
     const st = this.writer.stats();
     let rateEntities = 0;
     for (const t of this.trackers.values()) rateEntities += t.tracker.size;
-    return { ...this.count, rateEntities, queuedRows: st.queuedRows, inserted: st.inserted, duplicates: st.duplicates, failedWrites: st.failedWrites, waitingProducers: st.waitingProducers };
+    return { ...this.count, heldPayloadsWrittenAlone: this.holds.releasedAlone, heldNodes: this.holds.size, rateEntities, queuedRows: st.queuedRows, inserted: st.inserted, duplicates: st.duplicates, failedWrites: st.failedWrites, waitingProducers: st.waitingProducers };
   }
 }

@@ -29,6 +29,11 @@ export interface IngestInput {
    * just took over from another, which may have stored samples of the same kubelet timestamp (src/group/).
    */
   absentOnly?: boolean;
+  /**
+   * The other source of the same cgroup samples (summary ↔ cAdvisor) is being scraped on this node now:
+   * the rows wait (briefly) for its rows, and each sample's two halves are written as one row.
+   */
+  partnerInFlight?: boolean;
 }
 
 export interface MetricPipeline {
@@ -38,4 +43,6 @@ export interface MetricPipeline {
   forgetNode(clusterId: number, node: string): void;
   /** Drops per-pod state (rates) of pods that were deleted. */
   forgetPods(clusterId: number, podUids: string[]): void;
+  /** A scrape of the node and source ended (after its ingest, or without one): rows held for it go in. */
+  scrapeEnded?(clusterId: number, node: string, source: KubeletSource): void;
 }

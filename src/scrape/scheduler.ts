@@ -73,6 +73,14 @@ interface NodeSlot {
 
 export interface SchedulerOptions {
   name: string;
+  /**
+   * What a node's offset is hashed from, with the node's name (default: `name`). Schedulers given the same
+   * key scrape a node in the same instant when one interval is a multiple of the other — the summary and
+   * cAdvisor, whose rows of one sample are joined only when both payloads arrive together.
+   */
+  offsetKey?: string;
+  /** Called when a node's scrape ends, whatever its outcome. */
+  onScrapeEnd?: (node: string) => void;
   intervalMs: number;
   timeoutMs: number;
   semaphore: Semaphore;
@@ -108,7 +116,7 @@ export class ScrapeScheduler {
 
   addNode(node: string): void {
     if (this.slots.has(node)) return;
-    const offsetMs = stableHash(`${this.o.name}/${node}`) % this.o.intervalMs;
+    const offsetMs = stableHash(`${this.o.offsetKey ?? this.o.name}/${node}`) % this.o.intervalMs;
     const slot: NodeSlot = {
       offsetMs,
       running: false,
@@ -124,6 +132,19 @@ export class ScrapeScheduler {
 
   removeNode(node: string): void {
     if (this.slots.delete(node)) this.order = [...this.slots.values()].sort((a, b) => a.offsetMs - b.offsetMs);
+  }
+
+  /**
+   * Whether a scrape of the node runs (waiting for the semaphore included), or is due and will start at
+   * the next tick: each scheduler ticks on its own timer, so a partner due in the same instant may start
+   * up to a tick later.
+   */
+  runningOrDue(node: string): boolean {
+    const slot = this.slots.get(node);
+    if (!slot) return false;
+    if (slot.running) return true;
+    const now = this.now();
+    return now >= slot.notBefore && Math.floor((now - slot.offsetMs) / this.o.intervalMs) > slot.cycle;
   }
 
   get nodes(): NodeScrapeStatus[] {
@@ -178,6 +199,7 @@ export class ScrapeScheduler {
     const p = this.runOne(slot, dueAt).finally(() => {
       slot.running = false;
       this.inFlight.delete(p);
+      this.o.onScrapeEnd?.(slot.status.node);
     });
     this.inFlight.add(p);
   }

@@ -24,7 +24,7 @@
 import { copyFromChunks } from './copy-stream.js';
 import type pg from 'pg';
 import type { Entity, MetricRow } from '../metrics/definitions.js';
-import { ENTITY_TABLES, FIRST_SAMPLE, SOURCE_CODE } from '../metrics/definitions.js';
+import { ENTITY_TABLES, FIRST_SAMPLE, METRIC_DEFS, SOURCE_CODE } from '../metrics/definitions.js';
 import { BadRowError } from './copy-text.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, binaryCopyEncoder } from './copy-binary.js';
 import { PartitionManager } from './partitions.js';
@@ -78,6 +78,18 @@ interface EntityPlan {
 
 const plans = new Map<Entity, EntityPlan>();
 
+/**
+ * The stored row that makes a staged row a repeat: the same source's — or, for a cAdvisor row, a summary
+ * row its half was joined into (scrape/sample-join.ts), seen by a column only cAdvisor fills. A process
+ * that restarts reads its kubelets' last samples again, unjoined: without this, the cAdvisor half of a
+ * sample the previous process stored joined would be stored a second time.
+ */
+function sameSource(entity: Entity): string {
+  const only = METRIC_DEFS.filter((d) => d.entity === entity && d.cadvisor && !d.summary).map((d) => `t.${quoteIdent(d.column)} IS NOT NULL`);
+  const joined = only.length ? ` OR (s.source = '${SOURCE_CODE.cadvisor}' AND t.source = '${SOURCE_CODE.summary}' AND (${only.join(' OR ')}))` : '';
+  return `(t.source = s.source${joined})`;
+}
+
 function planFor(entity: Entity): EntityPlan {
   let plan = plans.get(entity);
   if (plan) return plan;
@@ -88,7 +100,7 @@ function planFor(entity: Entity): EntityPlan {
   const keyList = SAMPLE_KEY_COLUMNS.map(quoteIdent).join(', ');
   const target = `${SCHEMA}.${quoteIdent(sampleTable(entity))}`;
   const stageTable = quoteIdent(`kp_stage_${sampleTable(entity)}`);
-  const same = SAMPLE_KEY_COLUMNS.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+  const same = SAMPLE_KEY_COLUMNS.map((k) => (k === 'source' ? sameSource(entity) : `t.${quoteIdent(k)} = s.${quoteIdent(k)}`)).join(' AND ');
   plan = {
     table: def.table,
     sampleTable: sampleTable(entity),

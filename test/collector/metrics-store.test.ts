@@ -1,5 +1,5 @@
 // The collector end to end against the simulated cluster and a real PostgreSQL, kubelets reached
-// directly (kubelet_access = "direct"): summary and cAdvisor rows of one sample merged into one row, a
+// directly (kubelet_access = "direct"): summary and cAdvisor rows of one sample joined into one row, a
 // frozen kubelet adding no rows, rollups equal to the aggregates of the raw rows, retention dropping the
 // raw partitions (and leaving the rollups).
 import { after, before, test } from 'node:test';
@@ -37,25 +37,32 @@ async function count(sql: string, params: unknown[]): Promise<number> {
   return (await pool.query<{ n: number }>(sql, params)).rows[0].n;
 }
 
-test('direct kubelet access stores every node; summary and cAdvisor rows of one sample stand side by side, each value once', async () => {
+test('direct kubelet access stores every node; summary and cAdvisor halves of one sample are joined into one row, each value once', async () => {
   await waitFor(async () => (await pool.query('SELECT 1 FROM kubepulse.cluster')).rowCount === 1, 'cluster registered');
   clusterId = (await pool.query<{ id: number }>('SELECT id FROM kubepulse.cluster WHERE name = $1', [sim.name])).rows[0].id;
   for (const node of sim.nodes().map((n) => n.name)) {
     await waitFor(async () => (await count('SELECT count(*)::int AS n FROM kubepulse.node_metric WHERE cluster_id = $1 AND node = $2', [clusterId, node])) > 0, `${node} sampled`);
   }
-  // One container sample: the summary's row has the nanocores and working set, cAdvisor's row (same key and
-  // time, source 'c') the descriptors and threads and none of the columns the summary fills.
+  // Both sources of a node are scraped in the same instant: once past each series' first sample, a
+  // container sample that both payloads hold is one row (the summary's source) with the nanocores and
+  // working set of the summary and the descriptors and threads of cAdvisor.
   await waitFor(
     async () => (await count(
-      `SELECT count(*)::int AS n FROM kubepulse.container_metric s JOIN kubepulse.container_metric c
-         ON c.cluster_id = s.cluster_id AND c.pod_uid = s.pod_uid AND c.container = s.container AND c.ts = s.ts AND c.source = 'c'
-       WHERE s.cluster_id = $1 AND s.source = 's'
-         AND s.cpu_usage_nanocores IS NOT NULL AND s.memory_working_set_bytes IS NOT NULL AND s.file_descriptors IS NULL
-         AND c.file_descriptors IS NOT NULL AND c.threads IS NOT NULL`,
+      `SELECT count(*)::int AS n FROM kubepulse.container_metric
+       WHERE cluster_id = $1 AND source = 's' AND cpu_usage_nanocores IS NOT NULL AND memory_working_set_bytes IS NOT NULL
+         AND file_descriptors IS NOT NULL AND threads IS NOT NULL`,
       [clusterId],
     )) > 0,
-    'a summary row and a cAdvisor row of the same container sample',
+    'a container sample stored as one joined row',
+    30_000,
   );
+  await waitFor(async () => (collector.status()?.collector.ingest.joinedRows ?? 0) > 0, 'the status counts joined rows');
+  // Each value once: no sample's cAdvisor half is in two rows, no summary-owned column in a cAdvisor row.
+  assert.equal(await count(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM kubepulse.container_metric WHERE cluster_id = $1 AND threads IS NOT NULL
+       GROUP BY pod_uid, container, ts HAVING count(*) > 1) twice`,
+    [clusterId],
+  ), 0, 'a sample\'s cAdvisor values are stored once');
   assert.equal(await count(
     `SELECT count(*)::int AS n FROM kubepulse.container_metric WHERE cluster_id = $1 AND source = 'c'
        AND (cpu_usage_core_nanoseconds IS NOT NULL OR memory_working_set_bytes IS NOT NULL OR cpu_rate_millicores IS NOT NULL)`,

@@ -117,10 +117,13 @@ test('collector: every pod with a sample joins its API object, static pods inclu
   // Samples from here on: the collector knew the mirror pods when it took them.
   const since = new Date();
   const mirrorUids = (await pool.query<{ uid: string }>(`SELECT uid FROM kubepulse.pod WHERE annotations ? 'kubernetes.io/config.mirror'`)).rows.map((r) => r.uid);
+  // Each source's values: the resource rows by their source, the summary's and cAdvisor's by a column only
+  // each fills (their halves of a sample are joined into one row when both payloads hold it).
+  const halves = { s: `source = 's'`, c: 'memory_cache_bytes IS NOT NULL', r: `source = 'r'` };
   for (const [table, source] of [['pod_metric', 's'], ['pod_metric', 'c'], ['pod_metric', 'r'], ['container_metric', 's'], ['container_metric', 'c']] as const) {
     await waitFor(
-      async () => (await pool.query(`SELECT DISTINCT pod_uid FROM kubepulse.${table} WHERE pod_uid = ANY($1) AND ts > $2 AND source = $3`, [mirrorUids, since, source])).rowCount === 4,
-      `${table} rows of source ${source} for the four static pods under their mirror UIDs`,
+      async () => (await pool.query(`SELECT DISTINCT pod_uid FROM kubepulse.${table} WHERE pod_uid = ANY($1) AND ts > $2 AND ${halves[source]}`, [mirrorUids, since])).rowCount === 4,
+      `${table} values of source ${source} for the four static pods under their mirror UIDs`,
     );
   }
   const unjoined = await pool.query<{ pod_uid: string }>(

@@ -5,7 +5,7 @@ import { BATCH_ID_KEEP_MS, pruneBatchIds, writeMetricRows } from '../../src/stor
 import { SeriesIds } from '../../src/store/series-ids.js';
 import { copyEncoder, escapeCopyText } from '../../src/store/copy-text.js';
 import { metricColumns } from '../../src/store/schema.js';
-import { FIRST_SAMPLE, metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
+import { FIRST_SAMPLE, METRIC_DEFS, metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
 import { useMigratedStore } from '../helpers/store.js';
 import type pg from 'pg';
 
@@ -168,6 +168,25 @@ test("a process's first sample of a series is stored only where absent: a restar
   assert.deepEqual(await writeMetricRows(store.pool, 'container', many, { batchId: randomUUID() }), { inserted: 600, duplicates: 0 });
   assert.deepEqual(await writeMetricRows(store.pool, 'container', many, { batchId: randomUUID() }), { inserted: 0, duplicates: 600 });
   assert.equal(await storedAt(next), 605);
+});
+
+test("a restart's re-delivered cAdvisor half of a sample stored joined (scrape/sample-join.ts) lands nowhere twice", async () => {
+  const ts = new Date('2026-11-22T09:00:15.000Z');
+  // The cAdvisor half of a row: its key and attributes, and only the columns the summary does not fill.
+  const cadvisorOnly = new Set(METRIC_DEFS.filter((d) => d.entity === 'container' && d.cadvisor && !d.summary).map((d) => d.column));
+  const summaryOwned = METRIC_DEFS.filter((d) => d.entity === 'container' && !cadvisorOnly.has(d.column)).flatMap((d) => (d.rate ? [d.column, d.rate.column] : [d.column]));
+  const half = (row: MetricRow): MetricRow => ({ ...row, ...Object.fromEntries(summaryOwned.map((c) => [c, null])), source: 'c' });
+  assert.ok(cadvisorOnly.size > 0);
+  // The previous process stored container 300's sample joined and container 301's summary row alone.
+  const joined = containerRow(300, ts, { source: 's' });
+  const summaryAlone = { ...containerRow(301, ts, { source: 's' }), ...Object.fromEntries([...cadvisorOnly].map((c) => [c, null])) };
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', [joined, summaryAlone], { batchId: randomUUID() }), { inserted: 2, duplicates: 0 });
+  // The new process reads the same sample: its first cAdvisor rows. 300's half is stored (joined); 301's is not.
+  const firsts = [half(joined), half(containerRow(301, ts))].map((r) => ({ ...r, [FIRST_SAMPLE]: 1 }));
+  assert.deepEqual(await writeMetricRows(store.pool, 'container', firsts, { batchId: randomUUID() }), { inserted: 1, duplicates: 1 });
+  const stored = await store.pool.query<{ container: string; source: string; threads: string | null }>(
+    'SELECT container, source, threads FROM kubepulse.container_metric WHERE cluster_id = $1 AND ts = $2 ORDER BY container, source', [store.clusterId, ts]);
+  assert.deepEqual(stored.rows.map((r) => `${r.container}/${r.source}/${r.threads === null ? 'null' : 'n'}`), ['c-300/s/n', 'c-301/c/n', 'c-301/s/null']);
 });
 
 /** The pool, with the text of every statement its clients send recorded in `sent` (COPY streams included). */

@@ -59,10 +59,13 @@ export async function backfillHistory(collector: Collector, sims: SimCluster[], 
             const res = kubelet.serveBytes(path);
             try {
               if (res.status !== 200) continue; // a Windows node's kubelet serves no cAdvisor
-              await pipeline.ingest({ clusterId: t.clusterId, cluster: t.sim.name, node, source, body: Buffer.from(res.body), scrapedAt: new Date(nowMs), intervalMs: source === 'cadvisor' ? stepMs * cadvisorSteps : stepMs, summaryCollected: true });
+              // As the collector's schedulers do: both sources of a node in one instant, rows joined per sample.
+              const partnerInFlight = source === 'summary' && step % cadvisorSteps === 0;
+              await pipeline.ingest({ clusterId: t.clusterId, cluster: t.sim.name, node, source, body: Buffer.from(res.body), scrapedAt: new Date(nowMs), intervalMs: source === 'cadvisor' ? stepMs * cadvisorSteps : stepMs, summaryCollected: true, partnerInFlight });
               payloads++;
             } finally {
               res.release();
+              pipeline.scrapeEnded(t.clusterId, node, source);
             }
           }
         }
