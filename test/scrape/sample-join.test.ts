@@ -11,7 +11,6 @@ import { decodeSummary } from '../../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
 import { joinSampleRows } from '../../src/scrape/sample-join.js';
 import { KubeletPipeline } from '../../src/scrape/kubelet-pipeline.js';
-import type { KubeletSource } from '../../src/scrape/kubelet-fetch.js';
 import type { Database } from '../../src/store/database.js';
 import { configureLogging } from '../../src/log.js';
 import { readFixture } from '../metrics/fixtures.js';
@@ -50,7 +49,8 @@ const rowCount = (rows: MetricRows): number => ENTITIES.reduce((n, e) => n + row
 test('fixtures 1.22 and 1.35: every cAdvisor row joins the summary row of its cgroup and sample, no value lost or changed', () => {
   for (const version of ['1.22', '1.35']) {
     const { summary, cadvisor } = decodePair(version);
-    const before = values({ ...summary, ...Object.fromEntries(ENTITIES.map((e) => [e, [...summary[e], ...cadvisor[e]]])) } as MetricRows);
+    const both = Object.fromEntries(ENTITIES.map((e) => [e, [...summary[e], ...cadvisor[e]]])) as MetricRows;
+    const before = values(both);
     const partnered = ENTITIES.reduce((n, e) => {
       const keys = new Set(summary[e].map((r) => `${entityKeyOf(e, r)}@${(r.ts as Date).getTime()}`));
       return n + cadvisor[e].filter((r) => keys.has(`${entityKeyOf(e, r)}@${(r.ts as Date).getTime()}`)).length;
