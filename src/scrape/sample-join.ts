@@ -29,11 +29,12 @@ function sameValue(a: MetricRow[string], b: MetricRow[string]): boolean {
   return a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
 }
 
-/** Whether `half` can go into `into`: every column both fill holds the same value. */
+/** Whether `half` can go into `into`: every column both fill holds the same value (source aside). */
 function fits(into: MetricRow, half: MetricRow): boolean {
   for (const column in half) {
     const v = half[column];
-    if (v === null || v === undefined || column === 'source') continue;
+    // '' is how cAdvisor leaves an attribute it cannot know (a cgroup without pod labels): no value.
+    if (v === null || v === undefined || v === '' || column === 'source') continue;
     const w = into[column];
     if (w !== null && w !== undefined && !sameValue(v, w)) return false;
   }
@@ -73,9 +74,8 @@ export function joinSampleRows(summary: MetricRows, cadvisor: MetricRows): JoinR
         continue;
       }
       for (const column in half) {
-        if (column === 'source') continue;
         const v = half[column];
-        if (v !== null && v !== undefined) into[column] = v;
+        if (v !== null && v !== undefined && (into[column] === null || into[column] === undefined)) into[column] = v;
       }
       // One cAdvisor row per summary row: a second half of the same key stays apart.
       bySample.delete(key);

@@ -69,7 +69,7 @@ test('fixtures 1.22 and 1.35: every cAdvisor row joins the summary row of its cg
   }
 });
 
-test("a series' first sample, a column both fill differently and another sample time stay apart", () => {
+test("a series' first sample, a column both fill differently and another sample time stay apart; an empty attribute joins", () => {
   const { summary, cadvisor } = decodePair('1.35');
   const sampleOf = (e: Entity, r: MetricRow) => `${entityKeyOf(e, r)}@${(r.ts as Date).getTime()}`;
   const partnered = (e: Entity) => {
@@ -77,13 +77,15 @@ test("a series' first sample, a column both fill differently and another sample 
     return cadvisor[e].filter((r) => keys.has(sampleOf(e, r)));
   };
   const partneredBefore = ENTITIES.reduce((n, e) => n + partnered(e).length, 0);
-  const [first, conflicting, later] = partnered('container');
-  assert.ok(later, 'three container rows with a summary partner');
+  const [first, conflicting, later, blank] = partnered('container');
+  assert.ok(blank, 'four container rows with a summary partner');
   const partnerOf = (r: MetricRow) => summary.container.find((s) => entityKeyOf('container', s) === entityKeyOf('container', r))!;
   first[FIRST_SAMPLE] = 1;
   const namespace = partnerOf(conflicting).namespace;
   conflicting.namespace = `${String(namespace)}-other`;
   later.ts = new Date((later.ts as Date).getTime() + 15_000);
+  const blankNamespace = partnerOf(blank).namespace;
+  blank.namespace = ''; // an attribute cAdvisor could not know: no value, not a conflict
   const j = joinSampleRows(summary, cadvisor);
   assert.equal(j.conflicts, 1);
   assert.equal(j.joined, partneredBefore - 3, 'every other partnered row joined');
@@ -91,6 +93,9 @@ test("a series' first sample, a column both fill differently and another sample 
   assert.equal(partnerOf(first).threads ?? null, null, 'the first sample did not join');
   assert.equal(partnerOf(conflicting).threads ?? null, null, 'the conflicting row changed nothing');
   assert.equal(partnerOf(conflicting).namespace, namespace);
+  assert.ok(!j.rows.container.includes(blank), 'a row with an unknown attribute joins');
+  assert.equal(partnerOf(blank).namespace, blankNamespace, "the summary's attribute stays");
+  assert.equal(partnerOf(blank).threads, blank.threads);
 });
 
 interface Twin {

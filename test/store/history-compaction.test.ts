@@ -11,6 +11,7 @@ import { Compactor } from '../../src/store/history/compactor.js';
 import { blockTable, historyFunction, seriesKeyColumns } from '../../src/store/history/schema.js';
 import { ENTITY_TABLES, emptyMetricRows, metricsOf, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
 import { RateTracker } from '../../src/scrape/rates.js';
+import { joinSampleRows } from '../../src/scrape/sample-join.js';
 import { decodeBlockRows } from '../../src/store/history/blocks.js';
 import { blockValueColumns } from '../../src/store/history/schema.js';
 import { ensureCluster } from '../../src/store/clusters.js';
@@ -209,6 +210,72 @@ test('rates derived from their counters: stored as derived columns, given back v
     const vs = byNs.get(r.namespace)!;
     assert.ok(Math.abs(r.cpu - vs.reduce((a, b) => a + b, 0) / vs.length) < 1e-9 * Math.abs(r.cpu), r.namespace);
   }
+});
+
+/**
+ * Container rows as the collector writes them at the default intervals: the summary every 15 s, cAdvisor
+ * every 30 s, each source's counters through its own rate tracker, and each sample's cAdvisor half joined
+ * into the summary row (scrape/sample-join.ts) — so cAdvisor's counters and rates are on every other row.
+ */
+function joinedContainerRows(clusterId: number, fromMs: number, toMs: number, series: number): MetricRow[] {
+  const trackers = { summary: new RateTracker({ intervalMs: STEP, source: 'summary', now: () => toMs }), cadvisor: new RateTracker({ intervalMs: 2 * STEP, source: 'cadvisor', now: () => toMs }) };
+  const cadvisorOnly = metricsOf('container').filter((m) => m.cadvisor && !m.summary);
+  const summaryOwn = metricsOf('container').filter((m) => m.summary);
+  const out: MetricRow[] = [];
+  for (let t = fromMs, i = 0; t < toMs; t += STEP, i++) {
+    const halves = { summary: emptyMetricRows(), cadvisor: emptyMetricRows() };
+    for (let s = 0; s < series; s++) {
+      const keys: MetricRow = { cluster_id: clusterId, ts: new Date(t), pod_uid: `uid-${s}`, container: 'app', namespace: `ns-${s}`, pod: `pod-${s}`, node: 'node-0' };
+      const fill = (defs: typeof cadvisorOnly, row: MetricRow) => defs.forEach((m, c) => {
+        row[m.column] = m.kind === 'counter' ? (m.sqlType === 'bigint' ? 1e9 * (s + 1) + i * (1000 + ((i * 7919 + c * 31) % 5000)) : i * 0.5 + c) : (i * 13 + c) % 997;
+      });
+      const summaryRow: MetricRow = { ...keys, source: 's' };
+      fill(summaryOwn, summaryRow);
+      halves.summary.container.push(summaryRow);
+      if (i % 2 === 0) {
+        const cadvisorRow: MetricRow = { ...keys, source: 'c' };
+        fill(cadvisorOnly, cadvisorRow);
+        halves.cadvisor.container.push(cadvisorRow);
+      }
+    }
+    trackers.summary.apply(clusterId, halves.summary);
+    trackers.cadvisor.apply(clusterId, halves.cadvisor);
+    const j = joinSampleRows(halves.summary, halves.cadvisor);
+    out.push(...j.rows.container);
+  }
+  return out;
+}
+
+test("joined rows: cAdvisor's counters on every other row keep their rates derived (kind 6), value for value in SQL and TypeScript", async () => {
+  const cluster = await ensureCluster(store.pool, 'joined-rates');
+  const day = Date.parse('2026-11-25T00:00:00Z');
+  const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
+  const list = joinedContainerRows(cluster, day + 8 * HOUR, day + 10 * HOUR, 3);
+  const joined = list.filter((r) => r.source === 's' && r.cpu_cfs_periods != null);
+  assert.ok(joined.length > 400 && joined.some((r) => typeof r.cpu_cfs_periods_per_second === 'number'), 'joined rows with cAdvisor rates');
+  await write('container', list, hourly);
+  const raw = await rawOf('container', cluster);
+  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
+  assert.equal((await maintenance.runOnce(day + DAY_MS + 7 * HOUR)).error, null);
+  assert.equal((await rawOf('container', cluster)).rowCount, 0);
+  const forms = await store.pool.query<{ kind: number; bytes: number }>(
+    `SELECT get_byte(cpu_cfs_periods_per_second, 1) AS kind, length(cpu_cfs_periods_per_second) AS bytes
+     FROM kubepulse.${blockTable('container')} WHERE cluster_id = $1 AND source = 's'`, [cluster]);
+  assert.ok(forms.rows.length > 0);
+  for (const f of forms.rows) {
+    assert.equal(f.kind, 6, 'derived from the previous present counter');
+    assert.ok(f.bytes < 60, `${f.bytes} bytes for a block's rate column`);
+  }
+  const hist = await historyOf('container', cluster, day, day + DAY_MS);
+  assert.deepEqual(hist.rows, raw.rows, 'container_history() equals the raw rows, rates included');
+  const cols = blockValueColumns('container');
+  const blocks = await store.pool.query<Record<string, Buffer | null>>(
+    `SELECT ${['ts', ...cols.map((c) => c.column)].map((c) => `"${c}"`).join(', ')} FROM kubepulse.${blockTable('container')}
+     WHERE cluster_id = $1 ORDER BY pod_uid, container, source, start_ts`, [cluster]);
+  const decoded = blocks.rows.flatMap((b) => decodeBlockRows('container', b.ts!, cols.map((c) => b[c.column] ?? null)));
+  const rate = cols.findIndex((c) => c.column === 'cpu_cfs_periods_per_second');
+  const want = raw.rows.map((r) => r.cpu_cfs_periods_per_second);
+  assert.deepEqual(decoded.map((r) => (typeof r.values[rate] === 'number' ? Math.fround(r.values[rate] as number) : r.values[rate])), want.map((v) => (typeof v === 'number' ? Math.fround(v) : v)));
 });
 
 test('a failure inside the compaction transaction loses and doubles nothing; the next pass completes', async () => {

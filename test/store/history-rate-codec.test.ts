@@ -58,6 +58,15 @@ function cases(): Case[] {
   const gapped = collectorRates(out[0].counter, out[0].ts, 1e-6, null).map((v, i) => (i === 77 || i === 150 ? null : v));
   out.push({ name: 'rates the derivation does not give', counter: out[0].counter, ts: out[0].ts, scale: 1e-6, rates: gapped });
   out.push({ name: 'one row', counter: [5], ts: [T0], scale: 1, rates: [0.5] });
+  // cAdvisor's half joined into the summary's rows: its counter on every other row (30 s against 15 s), its
+  // rate over the 30 s since its own previous sample.
+  const everyOther = jitteredCounter(rnd, ts, 3e9, 4e7).map((v, i) => (i % 2 === 1 ? null : v));
+  const presentRates = everyOther.map((v, i) => {
+    if (v === null || i < 2) return null;
+    const p = everyOther[i - 2] as number;
+    return v < p ? null : ((v - p) / ((ts[i] - ts[i - 2]) / 1000)) * 1e-6;
+  });
+  out.push({ name: 'counter on every other row', counter: everyOther, ts, scale: 1e-6, rates: presentRates });
   return out;
 }
 
@@ -109,6 +118,18 @@ describe('derived rate columns in TypeScript', () => {
 
   test('the derivation is the collector\'s formula', () => {
     assert.deepEqual(deriveRates([100, 400, 300, null, 500], [0, 15_000, 30_000, 45_000, 61_000], 2), [null, 40, null, null, null]);
+    // Kind 6: from the previous row whose counter is present.
+    assert.deepEqual(deriveRates([100, 400, 300, null, 500], [0, 15_000, 30_000, 45_000, 61_000], 2, true), [null, 40, null, null, 12.903225806451612]);
+    assert.deepEqual(deriveRates([null, 100, null, 160], [0, 15_000, 30_000, 45_000], 1, true), [null, null, null, 2]);
+  });
+
+  test("a counter on every other row (a joined row's cAdvisor half) is derived from its previous present row, for a few bytes", () => {
+    const c = CASES.find((x) => x.name === 'counter on every other row')!;
+    const derived = encodeDerivedRateColumn(c.rates, c.counter, c.ts, c.scale)!;
+    assert.equal(derived[1], 6, 'kind 6');
+    assert.ok(derived.length < 40, `${derived.length} bytes`);
+    // Without nulls the bytes are kind 5's, as before kind 6 existed.
+    assert.equal(encodeDerivedRateColumn(CASES[0].rates, CASES[0].counter, CASES[0].ts, CASES[0].scale)![1], 5);
   });
 
   test('bad input fails with a clear error', () => {

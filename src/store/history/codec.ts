@@ -34,6 +34,8 @@
 // FORMAT, version 2: version 1's kinds plus
 //              5 derived rate  a counter's per-second rate, kept as what the block's counter and ts
 //                              columns cannot give (layout and derivation in rate-codec.ts)
+//              6 derived rate  the same, derived from the previous row whose counter is present (a
+//                              counter with nulls: rate-codec.ts; PostgreSQL reads it from migration 021)
 //   Columns of kinds 0-4 are still written as version 1 (the same bytes as ever), so blocks written
 //   before version 2 existed decode unchanged; only a derived rate needs a version 2 decoder.
 //

@@ -1,4 +1,4 @@
-// A derived rate column of a history block (format version 2, kind 5; codec.ts documents versions 1 and 2).
+// A derived rate column of a history block (format version 2, kinds 5 and 6; codec.ts documents versions 1 and 2).
 // The collector computes a counter's per-second rate at ingest (scrape/rates.ts) as
 //   (value − previous value) / ((ts − previous ts) / 1000) × scale,
 // and null on an entity's first sample, after a reset (a counter went down, a new start time) or a gap.
@@ -14,29 +14,50 @@
 // encoder uses the form only when every counter value is an integer in [0, 2^53), so the differences are
 // exact and nothing overflows in SQL's bigint.
 //
-// Layout (big-endian): byte 0 version = 2, byte 1 kind = 5, bytes 2-3 n (rows), bytes 4-11 scale (IEEE
+// Kind 6 (also version 2) is the same column derived from the previous row whose counter is present
+// instead of row i − 1: a summary row with the cAdvisor half joined in (scrape/sample-join.ts) holds
+// cAdvisor's counters only every other row when cAdvisor is scraped every 30 s and the summary every 15 s,
+// and the collector's rate of such a row is over the 30 s since cAdvisor's previous sample. For row i
+// with its counter present, p the last row before i with its counter present, and c_i ≥ c_p:
+// float8(c_i − c_p) / (float8(t_i − t_p) / 1000) × scale; otherwise null. The encoder writes kind 6 only
+// for a counter column with nulls (without them the two derivations are one, and kind 5's bytes stay).
+//
+// Layout (big-endian): byte 0 version = 2, byte 1 kind = 5 or 6, bytes 2-3 n (rows), bytes 4-11 scale (IEEE
 // 754 binary64), bytes 12-15 L (uint32), then L bytes: an integer column (version 1) of the exception
 // rows, ascending, then (when L > 0) a double column (version 1) of their stored values, nulls included.
 import { MAX_BLOCK_ROWS, decodeFloatColumn, decodeIntColumn, encodeFloatColumn, encodeIntColumn, numberColumn, type NumberColumn } from './codec.js';
 
 const VERSION = 2;
 const KIND_DERIVED_RATE = 5;
+/** Derived from the previous row whose counter is present (counters with nulls; see above). */
+const KIND_DERIVED_RATE_PRESENT = 6;
 const HEAD_BYTES = 16;
 /** Above this share of exception rows the plain double column is used (the form would save little). */
 const MAX_EXCEPTION_SHARE = 0.25;
 
 type Counter = number | bigint | null;
 
-/** The rates the derivation gives for a counter column (numbers, see derivableCounter) and sample times. */
-export function deriveRates(counter: ReadonlyArray<number | null>, tsMs: readonly number[], scale: number): Array<number | null> {
-  const out = new Array<number | null>(counter.length);
-  if (counter.length) out[0] = null;
+/**
+ * The rates the derivation gives for a counter column (numbers, see derivableCounter) and sample times:
+ * from row i − 1 (kind 5), or with `fromPresent` from the previous row whose counter is present (kind 6).
+ */
+export function deriveRates(counter: ReadonlyArray<number | null>, tsMs: readonly number[], scale: number, fromPresent = false): Array<number | null> {
+  const out = new Array<number | null>(counter.length).fill(null);
+  let prev = counter.length && counter[0] !== null ? 0 : -1;
   for (let i = 1; i < counter.length; i++) {
     const c = counter[i];
-    const p = counter[i - 1];
-    out[i] = c === null || p === null || c < p ? null : ((c - p) / ((tsMs[i] - tsMs[i - 1]) / 1000)) * scale;
+    const j = fromPresent ? prev : i - 1;
+    const p = j < 0 ? null : counter[j];
+    out[i] = c === null || p === null || c < p ? null : ((c - p) / ((tsMs[i] - tsMs[j]) / 1000)) * scale;
+    if (c !== null) prev = i;
   }
   return out;
+}
+
+function hasNulls({ n, present }: NumberColumn): boolean {
+  if (!present) return false;
+  for (let i = 0; i < n; i++) if (!present[i]) return true;
+  return false;
 }
 
 /** True when every non-null counter value is an integer in [0, 2^53) (what the derivation needs). */
@@ -73,10 +94,15 @@ export function encodeDerivedRateValues(
   const rows: number[] = [];
   const values: Array<number | null> = [];
   const limit = Math.max(2, n * MAX_EXCEPTION_SHARE);
+  // Without nulls in the counter, the previous present row is row i − 1: kind 5, as ever.
+  const fromPresent = hasNulls(counter);
+  let j = -1; // the previous row whose counter is present (kind 6), or i − 1 (kind 5)
   for (let i = 0; i < n; i++) {
     const stored = rp && !rp[i] ? null : r[i];
     // deriveRates, inline: row 0, a null counter on either side or a counter that went down give null.
-    const d = i === 0 || (cp && (!cp[i] || !cp[i - 1])) || c[i] < c[i - 1] ? null : ((c[i] - c[i - 1]) / ((tsMs[i] - tsMs[i - 1]) / 1000)) * scale;
+    const present = !cp || cp[i] === 1;
+    const d = !present || j < 0 || (cp && !cp[j]) || c[i] < c[j] ? null : ((c[i] - c[j]) / ((tsMs[i] - tsMs[j]) / 1000)) * scale;
+    if (!fromPresent || present) j = i;
     if (Object.is(stored, d) || (float4 && stored !== null && d !== null && Math.fround(stored) === Math.fround(d))) continue;
     rows.push(i);
     values.push(stored);
@@ -87,7 +113,7 @@ export function encodeDerivedRateValues(
   const out = new Uint8Array(HEAD_BYTES + index.length + vals.length);
   const view = new DataView(out.buffer);
   out[0] = VERSION;
-  out[1] = KIND_DERIVED_RATE;
+  out[1] = fromPresent ? KIND_DERIVED_RATE_PRESENT : KIND_DERIVED_RATE;
   view.setUint16(2, n);
   view.setFloat64(4, scale);
   view.setUint32(12, index.length);
@@ -118,12 +144,12 @@ export function encodeDerivedRateColumn(
 
 /** True for a derived rate column (which needs its counter and times to decode). */
 export function isDerivedRateColumn(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === VERSION && bytes[1] === KIND_DERIVED_RATE;
+  return bytes.length >= 2 && bytes[0] === VERSION && (bytes[1] === KIND_DERIVED_RATE || bytes[1] === KIND_DERIVED_RATE_PRESENT);
 }
 
 /** The rates of a derived rate column, given the block's decoded counter column and sample times. */
 export function decodeDerivedRateColumn(bytes: Uint8Array, counter: ReadonlyArray<Counter> | null, tsMs: readonly number[]): Array<number | null> {
-  if (!isDerivedRateColumn(bytes) || bytes.length < HEAD_BYTES) throw new Error('history codec: not a derived rate column (version 2, kind 5)');
+  if (!isDerivedRateColumn(bytes) || bytes.length < HEAD_BYTES) throw new Error('history codec: not a derived rate column (version 2, kind 5 or 6)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getUint16(2);
   const scale = view.getFloat64(4);
@@ -134,7 +160,7 @@ export function decodeDerivedRateColumn(bytes: Uint8Array, counter: ReadonlyArra
   }
   if (HEAD_BYTES + indexBytes > bytes.length) throw new Error('history codec: derived rate column truncated in its exception rows');
   const c = counter.map((v) => (v === null ? null : Number(v)));
-  const out = deriveRates(c, tsMs, scale);
+  const out = deriveRates(c, tsMs, scale, bytes[1] === KIND_DERIVED_RATE_PRESENT);
   if (indexBytes === 0) return out;
   const rows = decodeIntColumn(bytes.subarray(HEAD_BYTES, HEAD_BYTES + indexBytes));
   const values = decodeFloatColumn(bytes.subarray(HEAD_BYTES + indexBytes));
