@@ -275,7 +275,7 @@ test("joined rows: cAdvisor's counters on every other row keep their rates deriv
   const decoded = blocks.rows.flatMap((b) => decodeBlockRows('container', b.ts!, cols.map((c) => b[c.column] ?? null)));
   const rate = cols.findIndex((c) => c.column === 'cpu_cfs_periods_per_second');
   const want = raw.rows.map((r) => r.cpu_cfs_periods_per_second);
-  assert.deepEqual(decoded.map((r) => (typeof r.values[rate] === 'number' ? Math.fround(r.values[rate] as number) : r.values[rate])), want.map((v) => (typeof v === 'number' ? Math.fround(v) : v)));
+  assert.deepEqual(decoded.map((r) => (typeof r.values[rate] === 'number' ? Math.fround(r.values[rate]) : r.values[rate])), want.map((v) => (typeof v === 'number' ? Math.fround(v) : v)));
 });
 
 test('a failure inside the compaction transaction loses and doubles nothing; the next pass completes', async () => {
