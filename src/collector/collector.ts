@@ -75,7 +75,7 @@ export class Collector {
         });
       }
       c.spool = new Spool({ dir: resolve(o.spoolDir ?? config.spool.dir), maxBytes: config.spool.max_size });
-      c.pipeline = new KubeletPipeline(db, c.spool);
+      c.pipeline = new KubeletPipeline(db, c.spool, { flushIntervalMs: config.database.flush_interval });
       c.inventory = new StoreInventorySink(db, c.spool);
       c.replayer = c.startReplayer(db, c.spool);
       c.server = new HttpServer({ listen: config.server.listen, token: config.server.token || undefined });

@@ -59,16 +59,18 @@ export class KubeletPipeline implements MetricPipeline {
     private readonly db: Database,
     private readonly spool: Spool | null = null,
     /**
-     * Benchmarks and tests: the writer's write function (the in-process soak stores nothing), and how long
+     * The writer's flush interval ([database] flush_interval). Benchmarks and tests: the writer's write
+     * function (the in-process soak stores nothing), and how long
      * a deleted pod's rate state is kept (default: two sample intervals; see RateOptions.forgetGraceMs),
      * and the clock of that grace and of the age prune (default Date.now; the in-process soak runs
      * simulated kubelet time thousands of times faster than the wall clock).
      */
-    private readonly hooks: Pick<MetricWriterOptions, 'write'> & { forgetGraceMs?: number; now?: () => number } = {},
+    private readonly hooks: Pick<MetricWriterOptions, 'write' | 'flushIntervalMs'> & { forgetGraceMs?: number; now?: () => number } = {},
   ) {
     this.now = hooks.now ?? Date.now;
     this.writer = new MetricWriter(db.pool, {
       write: hooks.write,
+      flushIntervalMs: hooks.flushIntervalMs,
       partitions: db.partitions ?? undefined,
       onWriteFailed: (entity, rows, err, batchId) => {
         db.noteWrite(false, 0, err.message);

@@ -134,6 +134,14 @@ test('config check reports a context missing from the kubeconfig', async () => {
   assert.throws(() => loadConfig(join(dir, 'missing.toml'), {}), /missing\.toml: cannot read: ENOENT/);
 });
 
+test('metric rows are flushed every 5 s by default; flush_interval takes a duration of 100 ms or more, never 0', () => {
+  assert.equal(parseConfigText('', 'k.toml', {}).database.flush_interval, 5_000);
+  assert.equal(parseConfigText('[database]\nflush_interval = "500ms"\n', 'k.toml', {}).database.flush_interval, 500);
+  assert.match(problemsOf('[database]\nflush_interval = "0s"\n')[0], /database\.flush_interval: flush_interval must be more than 0/);
+  assert.match(problemsOf('[database]\nflush_interval = "10ms"\n')[0], /database\.flush_interval: 10ms is shorter than the minimum 100ms/);
+  assert.match(problemsOf('[database]\nflush_interval = 5\n')[0], /database\.flush_interval/);
+});
+
 test('a database pool of one connection is refused, naming why (the compactor needs two at once)', () => {
   const problems = problemsOf('[database]\npool_size = 1\n');
   assert.equal(problems.length, 1, problems.join('; '));

@@ -106,7 +106,7 @@ const toml = (s: string) => JSON.stringify(s); // a JSON string is a valid TOML 
 function memberConfig(o: { port: number; dir: string; dbUrl: string; kubeconfig: string; clusters: string[]; collection: Record<string, string>; extra: string }): string {
   return [
     '[server]', `listen = ${toml(`127.0.0.1:${o.port}`)}`,
-    '[database]', `url = ${toml(o.dbUrl)}`, 'pool_size = 4',
+    '[database]', `url = ${toml(o.dbUrl)}`, 'pool_size = 4', 'flush_interval = "1s"',
     '[spool]', `dir = ${toml(join(o.dir, 'spool'))}`,
     '[log]', `file = ${toml(join(o.dir, 'kubepulse.log'))}`, 'console = "json"', 'level = "info"',
     '[collection]', ...Object.entries(o.collection).map(([k, v]) => `${k} = ${toml(v)}`),
