@@ -135,6 +135,24 @@ test('compacted history equals the raw rows it came from, every column and row, 
  * (every counter starts again from a small value), a few samples missing (a gap), a counter absent in some
  * rows, and the rates computed by the collector's own RateTracker, one sample at a time.
  */
+/** Writes container rows through the real writer, then compacts them all (the raw rows as they were). */
+async function writeAndCompact(list: MetricRow[], cluster: number, hourly: PartitionManager, day: number): Promise<pg.QueryResult<Row>> {
+  await write('container', list, hourly);
+  const raw = await rawOf('container', cluster);
+  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
+  assert.equal((await maintenance.runOnce(day + DAY_MS + 7 * HOUR)).error, null);
+  assert.equal((await rawOf('container', cluster)).rowCount, 0);
+  return raw;
+}
+
+/** The cluster's container blocks decoded in TypeScript, in the raw rows' order (keys, source, time). */
+async function decodedContainerBlocks(cluster: number, cols: ReturnType<typeof blockValueColumns>): Promise<ReturnType<typeof decodeBlockRows>> {
+  const blocks = await store.pool.query<Record<string, Buffer | null>>(
+    `SELECT ${['ts', ...cols.map((c) => c.column)].map((c) => `"${c}"`).join(', ')} FROM kubepulse.${blockTable('container')}
+     WHERE cluster_id = $1 ORDER BY pod_uid, container, source, start_ts`, [cluster]);
+  return blocks.rows.flatMap((b) => decodeBlockRows('container', b.ts!, cols.map((c) => b[c.column] ?? null)));
+}
+
 function trackedContainerRows(clusterId: number, fromMs: number, toMs: number, series: number): MetricRow[] {
   const tracker = new RateTracker({ intervalMs: STEP, now: () => toMs });
   const out: MetricRow[] = [];
@@ -166,11 +184,7 @@ test('rates derived from their counters: stored as derived columns, given back v
   const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
   const list = trackedContainerRows(cluster, from, to, 3);
   assert.ok(list.some((r) => r.cpu_rate_millicores == null) && list.some((r) => typeof r.cpu_rate_millicores === 'number'));
-  await write('container', list, hourly);
-  const raw = await rawOf('container', cluster);
-  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
-  assert.equal((await maintenance.runOnce(day + DAY_MS + 7 * HOUR)).error, null);
-  assert.equal((await rawOf('container', cluster)).rowCount, 0);
+  const raw = await writeAndCompact(list, cluster, hourly, day);
 
   // Every integer counter's rate column is stored in the derived form (format version 2).
   const forms = await store.pool.query<{ v: number; n: number }>(
@@ -183,10 +197,7 @@ test('rates derived from their counters: stored as derived columns, given back v
 
   // The TypeScript decoder gives the same rows.
   const cols = blockValueColumns('container');
-  const blocks = await store.pool.query<Record<string, Buffer | null>>(
-    `SELECT ${['ts', ...cols.map((c) => c.column)].map((c) => `"${c}"`).join(', ')} FROM kubepulse.${blockTable('container')}
-     WHERE cluster_id = $1 ORDER BY pod_uid, container, start_ts`, [cluster]);
-  const decoded = blocks.rows.flatMap((b) => decodeBlockRows('container', b.ts!, cols.map((c) => b[c.column] ?? null)));
+  const decoded = await decodedContainerBlocks(cluster, cols);
   assert.equal(decoded.length, raw.rowCount);
   decoded.forEach((r, i) => {
     assert.equal(r.tsMs, (raw.rows[i].ts as Date).getTime());
@@ -253,11 +264,7 @@ test("joined rows: cAdvisor's counters on every other row keep their rates deriv
   const list = joinedContainerRows(cluster, day + 8 * HOUR, day + 10 * HOUR, 3);
   const joined = list.filter((r) => r.source === 's' && r.cpu_cfs_periods != null);
   assert.ok(joined.length > 400 && joined.some((r) => typeof r.cpu_cfs_periods_per_second === 'number'), 'joined rows with cAdvisor rates');
-  await write('container', list, hourly);
-  const raw = await rawOf('container', cluster);
-  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
-  assert.equal((await maintenance.runOnce(day + DAY_MS + 7 * HOUR)).error, null);
-  assert.equal((await rawOf('container', cluster)).rowCount, 0);
+  const raw = await writeAndCompact(list, cluster, hourly, day);
   const forms = await store.pool.query<{ kind: number; bytes: number }>(
     `SELECT get_byte(cpu_cfs_periods_per_second, 1) AS kind, length(cpu_cfs_periods_per_second) AS bytes
      FROM kubepulse.${blockTable('container')} WHERE cluster_id = $1 AND source = 's'`, [cluster]);
@@ -269,10 +276,7 @@ test("joined rows: cAdvisor's counters on every other row keep their rates deriv
   const hist = await historyOf('container', cluster, day, day + DAY_MS);
   assert.deepEqual(hist.rows, raw.rows, 'container_history() equals the raw rows, rates included');
   const cols = blockValueColumns('container');
-  const blocks = await store.pool.query<Record<string, Buffer | null>>(
-    `SELECT ${['ts', ...cols.map((c) => c.column)].map((c) => `"${c}"`).join(', ')} FROM kubepulse.${blockTable('container')}
-     WHERE cluster_id = $1 ORDER BY pod_uid, container, source, start_ts`, [cluster]);
-  const decoded = blocks.rows.flatMap((b) => decodeBlockRows('container', b.ts!, cols.map((c) => b[c.column] ?? null)));
+  const decoded = await decodedContainerBlocks(cluster, cols);
   const rate = cols.findIndex((c) => c.column === 'cpu_cfs_periods_per_second');
   const want = raw.rows.map((r) => r.cpu_cfs_periods_per_second);
   assert.deepEqual(decoded.map((r) => (typeof r.values[rate] === 'number' ? Math.fround(r.values[rate]) : r.values[rate])), want.map((v) => (typeof v === 'number' ? Math.fround(v) : v)));
