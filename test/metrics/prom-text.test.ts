@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PromParseError, parsePromStream, parsePromText, type PromSample } from '../../src/metrics/sources/prom-text.js';
+import { PromParseError, PromTextParser, parsePromStream, parsePromText, type PromSample } from '../../src/metrics/sources/prom-text.js';
+import { fixtureNames, readFixture } from './fixtures.js';
 
 function collect(text: string | Buffer): { samples: PromSample[]; types: Map<string, string>; help: Map<string, string> } {
   const samples: PromSample[] = [];
@@ -150,4 +151,74 @@ test('prom text: a family whose label sets come in another order, or differ by a
   assert.equal(seen.length, expected.length);
   seen.forEach((s, i) => assert.equal(s.labels.id, expected[i], `line ${i} (${s.name})`));
   assert.equal(seen[ids.length].labels, seen[0].labels, 'the same text at the same position shares its labels');
+});
+
+/** Every sample and count a parse gives, labels copied (the parser shares label objects). */
+function parseAll(input: string | Buffer | Buffer[], opts: { wantFamily?: (name: string) => boolean } = {}) {
+  const samples: PromSample[] = [];
+  const p = new PromTextParser((s) => samples.push({ ...s, labels: { ...s.labels } }), opts);
+  for (const chunk of Array.isArray(input) ? input : [input]) p.push(chunk);
+  p.end();
+  return { samples, skipped: p.skipped, count: p.samples, types: Object.fromEntries(p.types) };
+}
+
+test('prom text: real cAdvisor payloads give the same samples and counts whole, in chunks of any size and as a string', () => {
+  const want = (name: string) => name.includes('memory') || name.endsWith('_total') || name === 'machine_cpu_cores';
+  for (const name of fixtureNames('cadvisor-')) {
+    const body = readFixture(name);
+    const whole = parseAll(body, { wantFamily: want });
+    assert.ok(whole.count > 100 && whole.skipped > 100, `${name}: both kinds of families (${whole.count} parsed, ${whole.skipped} skipped)`);
+    const lines = body.toString('utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    assert.equal(whole.count + whole.skipped, lines.length, `${name}: every sample line parsed or skipped`);
+    assert.equal(whole.count, lines.filter((l) => want(/^[^{ ]+/.exec(l)![0])).length, `${name}: the wanted lines`);
+    assert.deepEqual(parseAll(body.toString('utf8'), { wantFamily: want }), whole, `${name}: as a string`);
+    for (const size of [1, 7, 300, 4096, 65537]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < body.length; i += size) chunks.push(body.subarray(i, i + size));
+      assert.deepEqual(parseAll(chunks, { wantFamily: want }), whole, `${name}: chunks of ${size} bytes`);
+    }
+  }
+});
+
+test('prom text: a skipped family\'s run ends at the first line of another name, with or without comments before it', () => {
+  const text = [
+    '# TYPE skip_me counter',
+    'skip_me{a="1"} 1',
+    'skip_me{a="2"} 2',
+    'skip_me_not{a="3"} 3', // no HELP/TYPE: another family that starts like the skipped one
+    'skip_me 4',
+    '  skip_me{a="5"} 5', // leading blanks: still the skipped family
+    'skip_me{a="6"} 6\r',
+    '',
+    'keep{a="7"} 7',
+    'skip_me{a="8"} 8',
+    'keep 9',
+  ].join('\n');
+  for (const input of [Buffer.from(text), text]) {
+    const r = parseAll(input, { wantFamily: (n) => n !== 'skip_me' });
+    assert.deepEqual(r.samples.map((s) => `${s.name}=${s.value}`), ['skip_me_not=3', 'keep=7', 'keep=9']);
+    assert.equal(r.skipped, 6);
+  }
+});
+
+test('prom text: an error after skipped lines names its line', () => {
+  const text = '# HELP s help\n# TYPE s gauge\ns{a="1"} 1\ns{a="2"} 2\n\nk{a="1"} 1\nk{a="2" 2\n';
+  for (const input of [Buffer.from(text), text]) {
+    assert.throws(() => parseAll(input, { wantFamily: (n) => n === 'k' }), (err: unknown) => err instanceof PromParseError && err.line === 7, String(input));
+  }
+});
+
+test('prom text: label values holding braces and quotes next to the value, and timestamps at the edges of exact', () => {
+  const r = parseAll([
+    'm{a="}"} 1 -5',
+    'm{a="x\\"}"} 2 9007199254740991',
+    'm{a="x\\\\"} 3 0',
+    'm{a="{}"} 4 123456789012345',
+  ].join('\n'));
+  assert.deepEqual(r.samples.map((s) => [s.labels.a, s.value, s.timestampMs]), [
+    ['}', 1, -5], ['x"}', 2, 9007199254740991], ['x\\', 3, 0], ['{}', 4, 123456789012345],
+  ]);
+  for (const ts of ['9007199254740993', '1.5', '+5', '5x']) {
+    assert.throws(() => parseAll(`m 1 ${ts}\n`), /expected an integer ms timestamp/, ts);
+  }
 });

@@ -171,7 +171,23 @@ const NETWORK_FAMILIES = new Set(
 const CPU_USAGE_FAMILY = 'container_cpu_usage_seconds_total';
 
 /** Which row a family's samples go to: a network interface's, a block device's, or the cgroup's own. */
-type RowUse = 'interface' | 'disk_io' | 'cgroup';
+const USE_INTERFACE = 0;
+const USE_DISK = 1;
+const USE_CGROUP = 2;
+type RowUse = typeof USE_INTERFACE | typeof USE_DISK | typeof USE_CGROUP;
+
+interface RowTarget { row: MetricRow; entity: Entity }
+
+/** What a mapped family's lines need, looked up once per run of its lines. */
+interface FamilyPlan {
+  byEntity: Map<Entity, Target[]>;
+  /** Per-interface network counters (the interface row, not the cgroup's). */
+  network: boolean;
+  /** The family maps to disk_io rows (by its device label) as well as to cgroup rows. */
+  disk: boolean;
+  /** container_cpu_usage_seconds_total, whose per-CPU parts are summed where no cpu="total" exists. */
+  perCpu: boolean;
+}
 
 /** Maps samples into rows; feed it with `add`, then `finish`. */
 class CadvisorMapper {
@@ -183,7 +199,10 @@ class CadvisorMapper {
   /** Older kubelets (the 1.15 fixture) expose only per-CPU usage (cpu00, cpu01…): summed when no cpu="total" exists. */
   private readonly perCpuSum = new Map<MetricRow, number>();
   private readonly podNames = new Map<string, { namespace: string; pod: string }>();
-  private readonly rowOf = new Map<Readonly<Record<string, string>>, Partial<Record<RowUse, { row: MetricRow; entity: Entity } | null>>>();
+  /** Per label set, the row of each use (indexed by RowUse; null: skipped), decided once per payload. */
+  private readonly rowOf = new Map<Readonly<Record<string, string>>, Array<RowTarget | null | undefined>>();
+  private planName = '';
+  private plan: FamilyPlan | null = null;
   private skipped = 0;
   private count = 0;
 
@@ -208,44 +227,54 @@ class CadvisorMapper {
 
   add(s: PromSample): void {
     this.count++;
-    const byEntity = this.targets.get(s.name);
-    if (!byEntity) {
+    // A family's lines come together: its plan is looked up once per run of lines.
+    if (s.name !== this.planName) {
+      this.planName = s.name;
+      this.plan = this.planOf(s.name);
+    }
+    const plan = this.plan;
+    if (plan === null) {
       if (s.name === 'container_start_time_seconds') this.startTime(s);
       else if (!TARGETS.has(s.name) && this.opts.checkUnmapped !== false && !(s.name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(s.name);
       return;
     }
     const l = s.labels;
-    const isNetwork = NETWORK_FAMILIES.has(s.name);
-    const use: RowUse = isNetwork ? 'interface' : l.device !== undefined && byEntity.has('disk_io') ? 'disk_io' : 'cgroup';
+    const use = plan.network ? USE_INTERFACE : plan.disk && l.device !== undefined ? USE_DISK : USE_CGROUP;
     // Lines with one label set share its object (PromSample.labels): the row it maps to is found once.
     let memo = this.rowOf.get(l);
-    if (!memo) this.rowOf.set(l, (memo = {}));
+    if (!memo) this.rowOf.set(l, (memo = [undefined, undefined, undefined]));
     let target = memo[use];
     if (target === undefined) memo[use] = target = this.rowFor(l, use);
     if (target === null) return this.skip();
     const { row, entity } = target;
-    const targets = byEntity.get(entity);
+    const targets = plan.byEntity.get(entity);
     if (!targets) return this.skip();
-    if (s.name === CPU_USAGE_FAMILY && l.cpu !== undefined && l.cpu !== 'total') {
+    if (plan.perCpu && l.cpu !== undefined && l.cpu !== 'total') {
       this.perCpuSum.set(row, (this.perCpuSum.get(row) ?? 0) + s.value);
       this.stamp(row, s);
       return;
     }
-    for (const t of targets) {
+    for (let k = 0; k < targets.length; k++) {
+      const t = targets[k];
       if (!labelsMatch(l, t.labels)) continue;
       row[t.column] = toColumn(s.value * t.scale, t.integer);
       this.stamp(row, s);
     }
   }
 
+  private planOf(name: string): FamilyPlan | null {
+    const byEntity = this.targets.get(name);
+    if (!byEntity) return null;
+    return { byEntity, network: NETWORK_FAMILIES.has(name), disk: byEntity.has('disk_io'), perCpu: name === CPU_USAGE_FAMILY };
+  }
+
   /** The row a label set's samples of one kind of family go to (null: skipped), decided once per label set. */
-  private rowFor(l: Readonly<Record<string, string>>, use: RowUse): { row: MetricRow; entity: Entity } | null {
+  private rowFor(l: Readonly<Record<string, string>>, use: RowUse): RowTarget | null {
     const id = l.id;
     if (id === undefined) return null;
-    let cg = this.cgroups.get(id);
-    if (!cg) this.cgroups.set(id, (cg = classifyCgroup(id)));
+    const cg = this.cgroupOf(id);
     const container = l.container ?? l.container_name ?? '';
-    if (use === 'interface') {
+    if (use === USE_INTERFACE) {
       // Interfaces exist per network namespace: the node's, and each pod's (seen on the sandbox or pod cgroup).
       const iface = l.interface;
       if (iface === undefined) return null;
@@ -255,7 +284,7 @@ class CadvisorMapper {
       }
       return null;
     }
-    if (use === 'disk_io') {
+    if (use === USE_DISK) {
       const device = l.device;
       if (cg.kind === 'node') return { row: this.diskRow('', '', device, l), entity: 'disk_io' };
       if (cg.kind === 'pod') return { row: this.diskRow(cg.uid, '', device, l), entity: 'disk_io' };
@@ -374,11 +403,17 @@ class CadvisorMapper {
     return row;
   }
 
+  private cgroupOf(id: string): Cgroup {
+    let cg = this.cgroups.get(id);
+    if (!cg) this.cgroups.set(id, (cg = classifyCgroup(id)));
+    return cg;
+  }
+
   private startTime(s: PromSample): void {
     const id = s.labels.id;
     if (id === undefined || !Number.isFinite(s.value)) return;
     const ms = Math.round(s.value * 1000);
-    const cg = classifyCgroup(id);
+    const cg = this.cgroupOf(id);
     const container = s.labels.container ?? s.labels.container_name ?? '';
     if (cg.kind === 'node') this.startTimes.node = ms;
     else if (cg.kind === 'system') this.startTimes.systemContainers.set(cg.name, ms);
