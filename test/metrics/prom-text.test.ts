@@ -222,3 +222,15 @@ test('prom text: label values holding braces and quotes next to the value, and t
     assert.throws(() => parseAll(`m 1 ${ts}\n`), /expected an integer ms timestamp/, ts);
   }
 });
+
+test('prom text: comments off leaves help and types empty and the samples as they were', () => {
+  const body = readFixture(fixtureNames('cadvisor-').at(-1)!);
+  const samples: PromSample[] = [];
+  const p = new PromTextParser((s) => samples.push(s), { comments: false });
+  p.push(body);
+  p.end();
+  assert.equal(p.types.size + p.help.size, 0);
+  const full = parseAll(body);
+  assert.ok(full.samples.length > 1000 && Object.keys(full.types).length > 10);
+  assert.deepEqual(samples.map((s) => [s.name, s.value, s.timestampMs]), full.samples.map((s) => [s.name, s.value, s.timestampMs]));
+});

@@ -440,7 +440,7 @@ export async function decodeCadvisor(
   opts: CadvisorDecodeOptions,
 ): Promise<DecodedCadvisor> {
   const mapper = new CadvisorMapper(opts);
-  const parser = new PromTextParser((s) => mapper.add(s), { wantFamily: (name) => mapper.wantFamily(name) });
+  const parser = new PromTextParser((s) => mapper.add(s), { wantFamily: (name) => mapper.wantFamily(name), comments: false });
   try {
     if (typeof input === 'string' || Buffer.isBuffer(input)) parser.push(input);
     else for await (const chunk of input) parser.push(chunk);
@@ -455,7 +455,7 @@ export async function decodeCadvisor(
 /** Synchronous form for a body already in memory. */
 export function decodeCadvisorText(input: string | Buffer, opts: CadvisorDecodeOptions): DecodedCadvisor {
   const mapper = new CadvisorMapper(opts);
-  const parser = new PromTextParser((s) => mapper.add(s), { wantFamily: (name) => mapper.wantFamily(name) });
+  const parser = new PromTextParser((s) => mapper.add(s), { wantFamily: (name) => mapper.wantFamily(name), comments: false });
   try {
     parser.push(input);
     parser.end();

@@ -34,6 +34,11 @@ export interface PromParserOptions {
    * lines with one name (a family's lines come together); `skipped` counts the lines it turned away.
    */
   wantFamily?: (name: string) => boolean;
+  /**
+   * Read `# HELP` and `# TYPE` lines into `help` and `types` (default true). A consumer that needs
+   * neither passes false: comment lines are then passed over without being decoded.
+   */
+  comments?: boolean;
 }
 
 export class PromTextParser {
@@ -50,6 +55,7 @@ export class PromTextParser {
   private pending: Buffer | null = null;
   private readonly maxLineChars: number;
   private readonly wantFamily: ((name: string) => boolean) | undefined;
+  private readonly readComments: boolean;
   /** Label texts already parsed (so per payload): see LabelSetCache. */
   private readonly labelSets = new LabelSetCache();
   /** The previous sample line's metric name and whether its family is wanted. */
@@ -61,6 +67,7 @@ export class PromTextParser {
   constructor(private readonly onSample: (s: PromSample) => void, opts: PromParserOptions = {}) {
     this.maxLineChars = opts.maxLineChars ?? 1024 * 1024;
     this.wantFamily = opts.wantFamily;
+    this.readComments = opts.comments ?? true;
   }
 
   push(chunk: Buffer | string): void {
@@ -115,7 +122,7 @@ export class PromTextParser {
       if (c === 35 /* # */) {
         const end = buf.indexOf(10, pos) + 1;
         this.lineNo++;
-        this.parseLine(buf.toString('utf8', pos, end - 1), 0, end - 1 - pos);
+        if (this.readComments) this.parseLine(buf.toString('utf8', pos, end - 1), 0, end - 1 - pos);
         pos = end;
         continue;
       }
@@ -215,7 +222,7 @@ export class PromTextParser {
     while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
     if (i === to) return;
     if (s.charCodeAt(i) === 35 /* # */) {
-      this.comment(s.slice(i, to));
+      if (this.readComments) this.comment(s.slice(i, to));
       return;
     }
     // metric name: a family's lines come together, so most lines repeat the previous line's name

@@ -113,7 +113,7 @@ class ResourceMapper {
 
 export function decodeResource(input: string | Buffer, opts: ResourceDecodeOptions): DecodedResource {
   const mapper = new ResourceMapper(opts);
-  const parser = new PromTextParser((s) => mapper.add(s));
+  const parser = new PromTextParser((s) => mapper.add(s), { comments: false });
   try {
     parser.push(input);
     parser.end();
