@@ -524,6 +524,16 @@ export function identityColumnsOf(entity: Entity): string[] {
 }
 
 /**
+ * The columns a cAdvisor row can hold a value in: identity, the metrics cAdvisor maps and their rates. A
+ * row object carries every column of its entity (rowFactory); a reader of cAdvisor rows need look at these
+ * only.
+ */
+export function cadvisorColumnsOf(entity: Entity): string[] {
+  const metrics = metricsOf(entity).filter((d) => d.cadvisor).flatMap((d) => (d.rate ? [d.column, d.rate.column] : [d.column]));
+  return ['cluster_id', ...identityColumnsOf(entity), ...metrics];
+}
+
+/**
  * The identity of a row within a cluster, as one string: its key columns except cluster_id and ts.
  * Rate state and start times are looked up by it.
  */

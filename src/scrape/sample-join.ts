@@ -10,7 +10,7 @@
 // with different values. A series' first sample in this process (FIRST_SAMPLE) is never joined: its row
 // is written only where absent, and an absent-only summary row found stored would take the cAdvisor
 // half down with it.
-import { ENTITIES, FIRST_SAMPLE, emptyMetricRows, entityKeyOf, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
+import { ENTITIES, FIRST_SAMPLE, cadvisorColumnsOf, emptyMetricRows, entityKeyOf, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
 
 export interface JoinResult {
   /** Summary rows (with the cAdvisor halves joined in) and the cAdvisor rows left on their own. */
@@ -25,17 +25,20 @@ function sampleKey(entity: Entity, row: MetricRow): string {
   return `${(row.ts as Date).getTime()}\u001f${entityKeyOf(entity, row)}`;
 }
 
+/** The columns a cAdvisor half can fill (its row object has every column of the entity, most of them null). */
+const HALF_COLUMNS = Object.fromEntries(ENTITIES.map((e) => [e, cadvisorColumnsOf(e).filter((c) => c !== 'source')])) as Record<Entity, string[]>;
+
 function sameValue(a: MetricRow[string], b: MetricRow[string]): boolean {
   return a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
 }
 
 /** Whether `half` can go into `into`: every column both fill holds the same value (source aside). */
-function fits(into: MetricRow, half: MetricRow): boolean {
-  for (const column in half) {
-    const v = half[column];
+function fits(into: MetricRow, half: MetricRow, columns: string[]): boolean {
+  for (let i = 0; i < columns.length; i++) {
+    const v = half[columns[i]];
     // '' is how cAdvisor leaves an attribute it cannot know (a cgroup without pod labels): no value.
-    if (v === null || v === undefined || v === '' || column === 'source') continue;
-    const w = into[column];
+    if (v === null || v === undefined || v === '') continue;
+    const w = into[columns[i]];
     if (w !== null && w !== undefined && !sameValue(v, w)) return false;
   }
   return true;
@@ -59,6 +62,7 @@ export function joinSampleRows(summary: MetricRows, cadvisor: MetricRows): JoinR
       for (const row of halves) out.push(row);
       continue;
     }
+    const columns = HALF_COLUMNS[entity];
     const bySample = new Map<string, MetricRow>();
     for (const row of summary[entity]) if (!row[FIRST_SAMPLE]) bySample.set(sampleKey(entity, row), row);
     for (const half of halves) {
@@ -68,14 +72,14 @@ export function joinSampleRows(summary: MetricRows, cadvisor: MetricRows): JoinR
         out.push(half);
         continue;
       }
-      if (!fits(into, half)) {
+      if (!fits(into, half, columns)) {
         conflicts++;
         out.push(half);
         continue;
       }
-      for (const column in half) {
-        const v = half[column];
-        if (v !== null && v !== undefined && (into[column] === null || into[column] === undefined)) into[column] = v;
+      for (let i = 0; i < columns.length; i++) {
+        const v = half[columns[i]];
+        if (v !== null && v !== undefined && (into[columns[i]] === null || into[columns[i]] === undefined)) into[columns[i]] = v;
       }
       // One cAdvisor row per summary row: a second half of the same key stays apart.
       bySample.delete(key);

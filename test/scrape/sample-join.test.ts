@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { World } from '@kubepulse/sim/model/world';
 import { seedWorld } from '@kubepulse/sim/model/seed';
 import { createKubelet, type SimKubelet } from '@kubepulse/sim/kubelet';
-import { ENTITIES, FIRST_SAMPLE, entityKeyOf, type Entity, type MetricRow, type MetricRows } from '../../src/metrics/definitions.js';
+import { ENTITIES, FIRST_SAMPLE, cadvisorColumnsOf, entityKeyOf, type Entity, type MetricRow, type MetricRows } from '../../src/metrics/definitions.js';
+import { RateTracker } from '../../src/scrape/rates.js';
 import { decodeSummary } from '../../src/metrics/sources/summary.js';
 import { decodeCadvisorText } from '../../src/metrics/sources/cadvisor.js';
 import { joinSampleRows } from '../../src/scrape/sample-join.js';
@@ -66,6 +67,38 @@ test('fixtures 1.22 and 1.35: every cAdvisor row joins the summary row of its cg
     const joinedContainer = j.rows.container.find((r) => r.source === 's' && r.memory_working_set_bytes != null && r.threads != null);
     assert.ok(joinedContainer, `${version}: a container row carries both halves`);
     for (const e of ENTITIES) for (const r of j.rows[e]) assert.ok(r.source === 's' || r.source === 'c');
+  }
+});
+
+test('a cAdvisor row, its rates computed, holds values only in the columns the join reads (cadvisorColumnsOf)', () => {
+  for (const version of ['1.15', '1.22', '1.28', '1.35']) {
+    for (const summaryCollected of [true, false]) {
+      const body = readFixture(`cadvisor-nri-${version}.txt`);
+      const first = decodeCadvisorText(body, { nodeName: 'n', scrapeTime: new Date(1e12), summaryCollected });
+      const rates = new RateTracker({ intervalMs: 10_000, source: 'cadvisor' });
+      rates.apply(1, first.rows, first.startTimes);
+      // The next sample: 10 s later, every number a little higher, so that every counter gets a rate.
+      const next = decodeCadvisorText(body, { nodeName: 'n', scrapeTime: new Date(1e12), summaryCollected });
+      for (const e of ENTITIES) {
+        for (const r of next.rows[e]) {
+          for (const [k, v] of Object.entries(r)) if (typeof v === 'number') r[k] = v + 1000;
+          r.ts = new Date((r.ts as Date).getTime() + 10_000);
+        }
+      }
+      rates.apply(1, next.rows, next.startTimes);
+      let rated = 0;
+      for (const e of ENTITIES) {
+        const columns = new Set(cadvisorColumnsOf(e));
+        for (const r of next.rows[e]) {
+          for (const [k, v] of Object.entries(r)) {
+            if (v === null || v === undefined || k === FIRST_SAMPLE) continue;
+            assert.ok(columns.has(k), `${version} ${summaryCollected ? 'beside' : 'without'} the summary: ${e}.${k} is not among cadvisorColumnsOf`);
+            if (k.endsWith('_per_second') || k === 'cpu_rate_millicores') rated++;
+          }
+        }
+      }
+      assert.ok(rated > 50, `${version}: rates were computed (${rated})`);
+    }
   }
 });
 
