@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   ENTITIES, ENTITY_TABLES, METRIC_DEFS, emptyMetricRows, entityKeyOf, identityColumnsOf, metricColumnsOf, rowFactory,
 } from '../../src/metrics/definitions.js';
-import { IGNORED_CADVISOR_FAMILIES } from '../../src/metrics/sources/cadvisor.js';
+import { IGNORED_CADVISOR_FAMILIES } from '../../src/metrics/sources/cadvisor-families.js';
 import { fixtureNames, readFixture } from './fixtures.js';
 
 test('definitions: snake_case unique columns, a rate for every counter, keys framed by cluster_id and ts', () => {

@@ -36,6 +36,11 @@ before(async () => {
     } else if (node === 'short-chunked') {
       res.writeHead(200, { 'content-type': 'application/json' }); // no length: Node sends it chunked
       cut(res, 300);
+    } else if (node === 'chunks') {
+      // Many writes, as a large kubelet page arrives: the client joins them into one body.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let at = 0; at < BODY.length; at += 97) res.write(BODY.subarray(at, at + 97));
+      res.end();
     } else if (node === 'no-answer') {
       req.socket.destroy();
     } else {
@@ -85,4 +90,14 @@ test('a chunked answer cut before its last chunk says it was truncated, and afte
 
 test('a connection closed before any answer says so', async () => {
   await assert.rejects(client.fetch('no-answer', 'summary', AbortSignal.timeout(5000)), /^Error: proxy no-answer\/stats\/summary: the connection closed before the kubelet answered \(other side closed/);
+});
+
+test('an answer sent in many pieces is read whole, and one larger than the bound is refused', async () => {
+  const body = await client.fetch('chunks', 'summary', AbortSignal.timeout(5000));
+  assert.ok(body.equals(BODY));
+  const bounded = new KubeletClient(conn, { access: 'proxy', insecureSkipTlsVerify: false, timeoutMs: 5000, addressOf: () => null, maxBodyBytes: 1000 });
+  await assert.rejects(bounded.fetch('chunks', 'summary', AbortSignal.timeout(5000)), /^Error: proxy chunks\/stats\/summary: response larger than 1000 bytes; refused/);
+  // The connection's pool still serves after the refusal.
+  assert.ok((await client.fetch('whole', 'summary', AbortSignal.timeout(5000))).equals(BODY));
+  await bounded.close();
 });
