@@ -75,7 +75,39 @@ test('heap tuning: the governor sees real full GCs through the GC observer, and 
   } finally {
     gov.stop();
     setFlagsFromString('--heap-growing-percent=0');
+    setFlagsFromString('--no-external-memory-accounted-in-global-limit');
   }
+});
+
+/** Full GCs in a fresh node while it allocates and drops `mib` MiB of 16 KB Buffers, as TLS reads do. */
+async function fullGcsWhileReading(mib: number, governed: boolean): Promise<number> {
+  const governor = join(repoRoot, 'dist/src/runtime/heap-governor.js');
+  const script = `
+    import { PerformanceObserver, constants } from 'node:perf_hooks';
+    const { HeapGrowingGovernor } = await import(${JSON.stringify(governor)});
+    if (${governed}) new HeapGrowingGovernor({ minPercent: 30, heapBudgetMiB: 224 }).start();
+    let full = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full++; }).observe({ entryTypes: ['gc'] });
+    const kept = [];
+    for (let i = 0; i < ${mib} * 64; i++) {
+      kept.push(Buffer.alloc(16384, i)); // a body's chunks live until it is complete, then are dropped
+      if (kept.length === 100) { kept.length = 0; await new Promise((r) => setImmediate(r)); }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    process.stdout.write(String(full));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(code, 0);
+  return Number(out);
+}
+
+test('heap tuning: Buffers read and dropped count in the heap limit, not in a full GC per 64 MB of them', async () => {
+  const plain = await fullGcsWhileReading(1024, false);
+  const governed = await fullGcsWhileReading(1024, true);
+  assert.ok(plain >= 4, `V8's own external-memory trigger: ${plain} full GCs for 1 GiB of Buffers`);
+  assert.ok(governed * 2 <= plain, `governed: ${governed} full GCs against ${plain}`);
 });
 
 test('heap tuning: `kubepulse run` with a bad value exits 2 and says why, before starting anything', async () => {
