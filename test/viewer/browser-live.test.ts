@@ -60,7 +60,11 @@ test('a live update with new samples appends them to the node page\'s charts: th
   await page.evaluate(`window.keptCanvases = [...document.querySelectorAll('.chart canvas')]`);
   const pointsBefore = Number(await page.locator('.chart[data-title="CPU"]').getAttribute('data-points'));
   await recordRefreshes();
-  await waitFor(async () => (await refreshes()).some((r) => r.name === 'samples new-data'), 'a live update that brought new samples', 60_000);
+  // New samples may first land in the chart's last bucket (its point moves, none is added): wait for the
+  // update that opens a new one.
+  const cpuPoints = async (): Promise<number> => Number(await page.locator('.chart[data-title="CPU"]').getAttribute('data-points'));
+  await waitFor(async () => (await refreshes()).some((r) => r.name === 'samples new-data') && (await cpuPoints()) > pointsBefore,
+    'a live update that brought samples of a new bucket', 60_000);
   await page.waitForTimeout(300); // its frame drawn
   const withData = (await refreshes()).filter((r) => r.name === 'samples new-data');
   for (const r of withData) {
@@ -68,7 +72,7 @@ test('a live update with new samples appends them to the node page\'s charts: th
     const series = new URL(r.urls.find((u) => u.includes('/api/node/series'))!, 'http://x');
     assert.ok(Number(series.searchParams.get('after')) > Date.parse(from) / 1000, 'only the newest buckets asked for');
   }
-  assert.ok(Number(await page.locator('.chart[data-title="CPU"]').getAttribute('data-points')) > pointsBefore, 'the CPU chart holds more points');
+  assert.ok((await cpuPoints()) > pointsBefore, 'the CPU chart holds more points');
   const kept = await page.evaluate<{ kept: number; stillThere: number; now: number }>(`(() => {
     const now = [...document.querySelectorAll('.chart canvas')];
     return { kept: window.keptCanvases.length, stillThere: window.keptCanvases.filter((c) => c.isConnected && now.includes(c)).length, now: now.length };

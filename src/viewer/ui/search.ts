@@ -54,7 +54,11 @@ export function searchBox(): HTMLElement {
       input.blur();
     }
   });
-  input.addEventListener('blur', () => setTimeout(close, 200));
+  // Late enough for a click on a hit to land first; not when the box has the focus again by then (a new
+  // query typed right after Enter would otherwise have its list closed under it).
+  input.addEventListener('blur', () => setTimeout(() => {
+    if (document.activeElement !== input) close();
+  }, 200));
   return h('div', { class: 'search' }, input, list);
 }
 
