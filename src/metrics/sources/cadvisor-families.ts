@@ -81,3 +81,5 @@ export const NETWORK_FAMILIES = new Set(
   METRIC_DEFS.filter((d) => d.entity === 'interface' && d.cadvisor).map((d) => d.cadvisor!.family),
 );
 export const CPU_USAGE_FAMILY = 'container_cpu_usage_seconds_total';
+/** Not stored as a column: each cgroup's start time, which tells the rate tracker a counter restarted. */
+export const START_TIME_FAMILY = 'container_start_time_seconds';

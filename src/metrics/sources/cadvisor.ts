@@ -15,7 +15,7 @@
 // Pre-1.16 kubelets label pod/container as pod_name/container_name (the 1.15 fixture), and their pod
 // cgroup rows have empty pod names: those are filled from the pod's other rows by uid.
 import { emptyMetricRows, rowFactory, type Entity, type MetricRow, type MetricRows } from '../definitions.js';
-import { CADVISOR_ONLY_TARGETS, CPU_USAGE_FAMILY, IGNORED_CADVISOR_FAMILIES, NETWORK_FAMILIES, TARGETS, type Target, type Targets } from './cadvisor-families.js';
+import { CADVISOR_ONLY_TARGETS, CPU_USAGE_FAMILY, IGNORED_CADVISOR_FAMILIES, NETWORK_FAMILIES, START_TIME_FAMILY, TARGETS, type Target, type Targets } from './cadvisor-families.js';
 import { INT64_LIMIT, MetricDecodeError, emptyStartTimes, isIdleRow, type StartTimes } from './decode-util.js';
 import { PromParseError, PromTextParser, type PromSample } from './prom-text.js';
 
@@ -91,7 +91,6 @@ export function classifyCgroup(id: string): Cgroup {
   return { kind: 'other' };
 }
 
-
 /** Which row a family's samples go to: a network interface's, a block device's, or the cgroup's own. */
 const USE_INTERFACE = 0;
 const USE_DISK = 1;
@@ -140,7 +139,7 @@ class CadvisorMapper {
   wantFamily(name: string): boolean {
     let want = this.wanted.get(name);
     if (want === undefined) {
-      want = this.targets.has(name) || name === 'container_start_time_seconds';
+      want = this.targets.has(name) || name === START_TIME_FAMILY;
       if (!want && !TARGETS.has(name) && this.opts.checkUnmapped !== false && !(name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(name);
       this.wanted.set(name, want);
     }
@@ -155,9 +154,10 @@ class CadvisorMapper {
       this.plan = this.planOf(s.name);
     }
     const plan = this.plan;
+    // The parser hands over only families wantFamily took (which noted the unmapped ones): mapped
+    // families and the start times.
     if (plan === null) {
-      if (s.name === 'container_start_time_seconds') this.startTime(s);
-      else if (!TARGETS.has(s.name) && this.opts.checkUnmapped !== false && !(s.name in IGNORED_CADVISOR_FAMILIES)) this.unmapped.add(s.name);
+      if (s.name === START_TIME_FAMILY) this.startTime(s);
       return;
     }
     const l = s.labels;
@@ -263,7 +263,6 @@ class CadvisorMapper {
     this.skipped++;
   }
 
-  /** The row's time is its cgroup's sample time (all stats of one housekeeping pass share it). */
   /**
    * The row's time is cAdvisor's sample time truncated to whole seconds. The Summary API reports the same
    * housekeeping sample with metav1.Time, which marshals whole seconds, so truncating makes a cgroup's
