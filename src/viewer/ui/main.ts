@@ -68,7 +68,12 @@ function localInput(iso: string): string {
 }
 
 const liveDot = h('span', { class: 'live connecting', title: 'live updates' }, 'connecting');
-const header = h('header', {});
+// The search box lives as long as the page: a route change replaces the nav and the range picker around
+// it, never the box (a query typed while a navigation lands would go to a box about to be dropped).
+let nav = h('nav', {});
+let range = h('div', { class: 'range' });
+const brand = h('a', { class: 'brand' }, h('span', { class: 'logo' }, '◆'), 'kubepulse');
+const header = h('header', {}, brand, nav, searchBox(), range, liveDot);
 const main = h('main', {});
 const errorBar = h('div', { class: 'error-bar', hidden: 'hidden' });
 let view: PageView | null = null;
@@ -132,10 +137,12 @@ function route(): void {
   const make = PAGES[r.page] ?? overviewPage;
   view = make();
   document.title = `${view.title} · kubepulse`;
-  header.replaceChildren(
-    h('a', { class: 'brand', href: href('overview') }, h('span', { class: 'logo' }, '◆'), 'kubepulse'),
-    h('nav', {}, ...NAV.map(([page, label]) => h('a', { href: href(page, { cluster: r.params.get('cluster') }), class: page === r.page || page === `${r.page}s` ? 'active' : '' }, label))),
-    searchBox(), rangePicker(), liveDot);
+  const newNav = h('nav', {}, ...NAV.map(([page, label]) => h('a', { href: href(page, { cluster: r.params.get('cluster') }), class: page === r.page || page === `${r.page}s` ? 'active' : '' }, label)));
+  const newRange = rangePicker();
+  brand.setAttribute('href', href('overview'));
+  nav.replaceWith(newNav);
+  range.replaceWith(newRange);
+  [nav, range] = [newNav, newRange];
   main.replaceChildren(view.el);
   void refresh();
 }
