@@ -296,10 +296,6 @@ function postgresUnder(dir: string): number[] {
   return pids;
 }
 
-/**
- * What the raw metric tables hold now: their size (every partition's heap, indexes, TOAST, free-space
- * and visibility maps) and their non-null metric values. Rollup tables are not counted: they are derived.
- */
 /** A connection to the database of a collector's embedded server (its data folder holds the password). */
 async function connectCollectorDb(dataDir: string, port: number): Promise<pg.Client> {
   const password = (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
@@ -349,7 +345,8 @@ export class RollupPasses {
 }
 
 /**
- * The raw metric tables' bytes (all of them) and their non-null metric values — only those of samples
+ * The raw metric tables' bytes (all of them: every partition's heap, indexes, TOAST, free-space and
+ * visibility maps; rollup tables are derived and not counted) and their non-null metric values — only those of samples
  * with fromMs <= ts < toMs when given: what a window stored, counted after it (no query in the window).
  */
 export async function metricStorage(dataDir: string, port: number, fromMs?: number, toMs?: number): Promise<{ bytes: number; values: number }> {
