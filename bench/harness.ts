@@ -346,8 +346,9 @@ export class RollupPasses {
 
 /**
  * The raw metric tables' bytes (all of them: every partition's heap, indexes, TOAST, free-space and
- * visibility maps; rollup tables are derived and not counted) and their non-null metric values — only those of samples
- * with fromMs <= ts < toMs when given: what a window stored, counted after it (no query in the window).
+ * visibility maps; rollup tables are derived and not counted) and their non-null metric values — only
+ * those of samples with fromMs <= ts < toMs when given: what a window stored, counted after it (no query
+ * in the window).
  */
 export async function metricStorage(dataDir: string, port: number, fromMs?: number, toMs?: number): Promise<{ bytes: number; values: number }> {
   const client = await connectCollectorDb(dataDir, port);
