@@ -195,5 +195,5 @@ test('the global search finds pods, nodes, workloads and namespaces by any part 
   await page.keyboard.press('Enter');
   await waitFor(() => page.url().includes(`#/node?`) && page.url().includes(`name=${node}`), 'Enter opens the node');
   await page.fill('.global-search', 'zz-nothing-like-this');
-  await page.locator('.search-results .no-hit').waitFor({ timeout: 30_000 });
+  await page.locator('.search-results .no-hit').waitFor({ timeout: 10_000 });
 });
