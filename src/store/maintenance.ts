@@ -135,11 +135,13 @@ export class StoreMaintenance {
       if (!(v > 0)) throw new Error(`retention ${k} must be a positive duration, got ${v}`);
     }
     this.partitions = opts.partitions ?? new PartitionManager(pool);
-    this.rollups = new Rollups(pool, { rawRetentionMs: opts.retentionMs.raw, ...opts.rollups, rawPartitions: this.partitions });
+    // Raw partitions past the raw retention are dropped: compacted first (their minutes with them), never after.
+    const compactAfterMs = opts.retentionMs.compact_after === undefined ? undefined : Math.min(opts.retentionMs.compact_after, opts.retentionMs.raw);
+    this.rollups = new Rollups(pool, { rawRetentionMs: opts.retentionMs.raw, minutesByCompactor: compactAfterMs !== undefined, ...opts.rollups, rawPartitions: this.partitions });
     this.blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
-    const compactAfterMs = opts.retentionMs.compact_after;
-    this.compactor = compactAfterMs === undefined ? null
-      : new Compactor(pool, { compactAfterMs, rawPartitions: this.partitions, blockPartitions: this.blockPartitions });
+    this.compactor = compactAfterMs === undefined ? null : new Compactor(pool, {
+      compactAfterMs, rawPartitions: this.partitions, blockPartitions: this.blockPartitions, minutePartitions: this.rollups.partitionsOf(RESOLUTIONS[0]),
+    });
   }
 
   /** One pass; concurrent callers share the pass in progress. */
@@ -181,7 +183,7 @@ export class StoreMaintenance {
       for (const r of RESOLUTIONS) await this.rollups.partitionsOf(r).ensureAhead(ENTITIES.map((e) => rollupTable(e, r)), nowMs);
       report.rollupRows = await this.rollups.run(nowMs);
       report.droppedRollupPending = this.rollups.droppedPendingHours;
-      // After the rollups: the compactor only takes partitions both rollups are done with.
+      // After the rollups: the compactor takes a partition only once the rollups read from raw rows are past it.
       if (this.compactor) report.compaction = await this.compactor.run(nowMs);
       const retention: Record<string, number> = {};
       for (const t of rawTables) retention[t] = this.opts.retentionMs.raw;

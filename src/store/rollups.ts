@@ -16,7 +16,7 @@ import type pg from 'pg';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../metrics/definitions.js';
 import { log } from '../log.js';
 import { PartitionManager, partitionRangeFor } from './partitions.js';
-import { RESOLUTIONS, ROLLUP_SETTLE_MS, rollupAggregates, rollupCountColumn, rollupHasCounts, rollupTable, type Resolution } from './rollup-schema.js';
+import { RESOLUTIONS, ROLLUP_SETTLE_MS, minutesAtCompaction, rollupAggregates, rollupCountColumn, rollupHasCounts, rollupTable, type Resolution } from './rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent, quoteLiteral } from './schema.js';
 import { sampleTable, seriesTable } from './series-schema.js';
 import { blockTable, historyFunction } from './history/schema.js';
@@ -41,6 +41,13 @@ export interface RollupOptions {
   windowMs?: Partial<Record<Resolution['name'], number>>;
   /** Partition manager of the raw tables (to find where raw data starts). */
   rawPartitions?: PartitionManager;
+  /**
+   * The compactor computes the 1-minute rollup of the entities of minutesAtCompaction (the maintenance
+   * loop runs one): the catch-up pass leaves their minutes to it, and their 1-hour pass follows its
+   * done_until. Owed hours (rollup_pending) are still recomputed here. Left out, every entity's minutes
+   * come from this pass.
+   */
+  minutesByCompactor?: boolean;
   /** [retention] raw: owed hours older than this have no raw rows or blocks left and are dropped. Left out, kept. */
   rawRetentionMs?: number;
 }
@@ -97,6 +104,7 @@ export class Rollups {
     const written = await this.rollupPending(nowMs);
     for (const entity of ENTITIES) {
       for (const res of RESOLUTIONS) {
+        if (this.opts.minutesByCompactor && rollupHasCounts(res) && minutesAtCompaction(entity)) continue;
         const n = await this.catchUp(entity, res, nowMs);
         const table = rollupTable(entity, res);
         if (n > 0) written[table] = (written[table] ?? 0) + n;
@@ -170,8 +178,8 @@ export class Rollups {
       const lookback = this.opts.lookbackMs?.[res.name] ?? DEFAULT_LOOKBACK[res.name];
       from = alignDown(state.rows[0].done_until.getTime() - lookback, res.bucketMs);
     } else {
-      // First run: start where the raw data starts.
-      const parts = await this.raw.list(sampleTable(entity));
+      // First run: start where the data it reads starts (the finer rollup's: raw rows may be compacted by then).
+      const parts = finer ? await this.partitionsOf(finer).list(rollupTable(entity, finer)) : await this.raw.list(sampleTable(entity));
       if (parts.length === 0) return 0;
       from = alignDown(parts[0].fromMs, res.bucketMs);
     }

@@ -1,11 +1,13 @@
 // The compactor: past the raw window, each raw partition becomes history blocks. Per raw partition whose
-// whole range is older than the window and already rolled up by both rollups (so the rollups, computed
-// from raw rows, stay right for long-range charts), per entity, in ONE transaction:
+// whole range is older than the window and already rolled up by the rollups computed from raw rows (node
+// and pod: their SQL pass; rollup-schema.ts minutesAtCompaction), per entity, in ONE transaction:
 //   lock the partition against writers (SHARE: readers go on), read it — by a binary COPY on a second
 //   connection, ordered by (series id, ts, source), the series index's order, so only each series' rows
 //   are sorted (an incremental sort), never the whole partition; the tuples decoded straight into the
 //   open blocks' columns (copy-block-builder.ts) —, encode one block per (series, source, hour), look up
-//   the keys and attributes of each batch's series once, insert the blocks, DROP the partition, commit.
+//   the keys and attributes of each batch's series once, insert the blocks; for the other entities
+//   compute the partition's 1-minute rollup from the same rows (minute-rollup.ts), replace its minutes and
+//   move the 1-minute rollup's done_until past it; DROP the partition, commit.
 // A crash before the commit leaves the raw rows and no block; after it, the blocks and no raw rows: nothing
 // lost or doubled, and the next pass just finds the remaining partitions. A block that already exists for
 // the same (series, source, hour) — rows replayed into an hour already compacted land in a re-created raw
@@ -16,11 +18,14 @@ import { scanCopyBinary, type BinaryColumn, type TupleVisitor } from '../copy-bi
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
 import { log } from '../../log.js';
 import { PartitionManager, type PartitionInfo } from '../partitions.js';
-import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
+import { RESOLUTIONS, minutesAtCompaction, rollupTable } from '../rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { sampleTable, seriesAttributeNames, seriesTable } from '../series-schema.js';
 import { decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type SeriesRef } from './blocks.js';
+import { copyFromChunks } from '../copy-stream.js';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../copy-binary.js';
 import { CopyBlockBuilder, type BuiltBlock } from './copy-block-builder.js';
+import { MinuteRollup } from './minute-rollup.js';
 import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
 
 export interface CompactorOptions {
@@ -30,6 +35,12 @@ export interface CompactorOptions {
   rawPartitions: PartitionManager;
   /** The block tables' partitions (daily on start_ts; retention drops them). */
   blockPartitions: PartitionManager;
+  /**
+   * The 1-minute rollup tables' partitions. Given, the compactor computes the minutes of the entities of
+   * minutesAtCompaction from the rows it packs (the maintenance loop's SQL pass leaves them out then), and
+   * takes their partitions without waiting for any rollup.
+   */
+  minutePartitions?: PartitionManager;
   /** Blocks per INSERT statement, their series looked up at once (default 200; bounded further by PostgreSQL's 65,535 parameters). */
   insertBlocks?: number;
   /** Test hook: called inside the transaction after each block insert statement. */
@@ -43,6 +54,8 @@ export interface CompactionReport {
   /** Existing blocks merged with replayed rows; samples dropped as already in their block. */
   merged: number;
   duplicates: number;
+  /** 1-minute rollup rows written (entities whose minutes the compactor computes). */
+  minuteRows: number;
   ms: number;
 }
 
@@ -54,9 +67,10 @@ export class Compactor {
   /** Compacts every eligible raw partition of every entity. */
   async run(nowMs = Date.now()): Promise<CompactionReport> {
     const started = performance.now();
-    const report: CompactionReport = { partitions: [], rows: 0, blocks: 0, merged: 0, duplicates: 0, ms: 0 };
+    const report: CompactionReport = { partitions: [], rows: 0, blocks: 0, merged: 0, duplicates: 0, minuteRows: 0, ms: 0 };
     for (const entity of ENTITIES) {
-      const rolledUntil = await this.rolledUpUntil(entity);
+      // Rollups computed from raw rows must be done before those rows go; minutes computed here need nothing.
+      const rolledUntil = this.computesMinutes(entity) ? Infinity : await this.rolledUpUntil(entity);
       const cutoff = Math.min(nowMs - this.opts.compactAfterMs, rolledUntil);
       const parts = await this.opts.rawPartitions.list(sampleTable(entity));
       for (const p of parts) {
@@ -67,6 +81,7 @@ export class Compactor {
         report.blocks += r.blocks;
         report.merged += r.merged;
         report.duplicates += r.duplicates;
+        report.minuteRows += r.minuteRows;
       }
     }
     report.ms = performance.now() - started;
@@ -74,6 +89,11 @@ export class Compactor {
       log('store').info({ ...report, ms: Math.round(report.ms) }, 'compacted raw partitions into history blocks');
     }
     return report;
+  }
+
+  /** Whether this compactor computes the entity's 1-minute rollup (see CompactorOptions.minutePartitions). */
+  computesMinutes(entity: Entity): boolean {
+    return this.opts.minutePartitions !== undefined && minutesAtCompaction(entity);
   }
 
   /** The time up to which both rollups of the entity are done (−∞ before their first run). */
@@ -88,12 +108,19 @@ export class Compactor {
 
   /** Packs one raw partition into blocks and drops it, atomically. */
   async compactPartition(entity: Entity, part: PartitionInfo): Promise<Omit<CompactionReport, 'partitions' | 'ms'>> {
-    const out = { rows: 0, blocks: 0, merged: 0, duplicates: 0 };
+    const out = { rows: 0, blocks: 0, merged: 0, duplicates: 0, minuteRows: 0 };
     const bt = blockTable(entity);
     // Block partitions first, outside the transaction: creating one inside would wait on our own locks.
     const hours: number[] = [];
     for (let t = part.fromMs; t < part.toMs; t += 3_600_000) hours.push(t);
     await this.opts.blockPartitions.ensureFor(bt, hours);
+    // The minutes of a partition re-created by rows replayed into hours already compacted are not its rows'
+    // alone: the writer marked those hours in rollup_pending, whose pass recomputes them from raw rows and
+    // blocks together (rollups.ts), before or after this merge alike.
+    const minutes = this.computesMinutes(entity) && !(await this.pool.query(
+      `SELECT 1 FROM ${qualified(bt)} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`, [new Date(part.fromMs), new Date(part.toMs)],
+    )).rowCount ? new MinuteRollup(entity) : undefined;
+    if (minutes) await this.opts.minutePartitions!.ensureFor(minutes.table, hours);
 
     // The sample partition in the sample index's order: a series' rows come together, by ts and source, as
     // the builder needs. Read by a binary COPY on a second connection (the first holds the transaction:
@@ -102,20 +129,22 @@ export class Compactor {
     // attributes come from the series table once per series of each batch of blocks, not joined to every row.
     const fromSeries = new Set([...seriesKeyColumns(entity).slice(1), ...seriesAttributeNames(entity)]);
     const columns: BinaryColumn[] = [{ column: 'series_id', sqlType: 'integer' }, ...rawColumns(entity).filter((c) => !fromSeries.has(c.column))];
-    const seriesOf = seriesLookupSql(entity);
+    const lookup = seriesLookupSql(entity);
     const partition = `${SCHEMA}.${quoteIdent(part.name)}`;
-    const builder = new CopyBlockBuilder(entity, columns);
+    const builder = new CopyBlockBuilder(entity, columns, minutes);
     let orphans = 0;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       // Writers wait from here to the COMMIT; the reader's COPY (a plain read) is not blocked.
       await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
+      // Minutes computed before (by the SQL pass of an earlier version, or twice by a crash) are replaced.
+      if (minutes) await client.query(`DELETE FROM ${qualified(minutes.table)} WHERE ts >= $1 AND ts < $2`, [new Date(part.fromMs), new Date(part.toMs)]);
       const batch = this.insertBatch(entity);
       const storeClosed = async (all: boolean): Promise<void> => {
         while (builder.closed.length >= batch || (all && builder.closed.length > 0)) {
           const built = builder.closed.splice(0, batch);
-          const series = await seriesOfBlocks(client, seriesOf, built);
+          const series = await seriesOfBlocks(client, lookup, built);
           const blocks: EncodedBlock[] = [];
           for (const b of built) {
             const ref = series.get(`${b.clusterId}/${b.seriesId}`);
@@ -128,6 +157,7 @@ export class Compactor {
             blocks.push({ keys: ref.keys, attributes: ref.attributes, source: b.source, startMs: b.startMs, ...b.columns });
           }
           if (blocks.length) await this.store(client, entity, blocks, out);
+          if (minutes) out.minuteRows += await storeMinutes(client, minutes, series);
         }
       };
       await readPartition(this.pool, `COPY (SELECT ${columns.map((c) => `s.${quoteIdent(c.column)}`).join(', ')} FROM ${partition} s
@@ -137,6 +167,17 @@ export class Compactor {
       });
       builder.finish();
       await storeClosed(true);
+      if (minutes) {
+        // Series whose blocks were all stored before their last minutes were ready: looked up now.
+        const waiting = new Map(minutes.waiting().map((id) => [id, id.split('/').map(Number) as [number, number]]));
+        if (waiting.size) out.minuteRows += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting));
+        minutes.drop(minutes.waiting()); // series gone, as their rows' blocks (counted in orphans)
+        await client.query(
+          `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
+           ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
+          [minutes.table, new Date(part.toMs)],
+        );
+      }
       await client.query(`DROP TABLE ${partition}`);
       await client.query('COMMIT');
     } catch (err) {
@@ -247,6 +288,11 @@ function seriesLookupSql(entity: Entity): SeriesLookup {
 async function seriesOfBlocks(client: pg.PoolClient, lookup: SeriesLookup, blocks: BuiltBlock[]): Promise<Map<string, SeriesRef>> {
   const pairs = new Map<string, [number, number]>();
   for (const b of blocks) pairs.set(`${b.clusterId}/${b.seriesId}`, [b.clusterId, b.seriesId]);
+  return seriesOf(client, lookup, pairs);
+}
+
+/** The series of (cluster_id, series_id) pairs keyed "cluster_id/series_id", read in one statement. */
+async function seriesOf(client: pg.PoolClient, lookup: SeriesLookup, pairs: Map<string, [number, number]>): Promise<Map<string, SeriesRef>> {
   const out = new Map<string, SeriesRef>();
   if (pairs.size === 0) return out;
   const list = [...pairs.values()];
@@ -256,6 +302,14 @@ async function seriesOfBlocks(client: pg.PoolClient, lookup: SeriesLookup, block
     out.set(id, { id, keys: lookup.keys.map((k) => s[k] as string | number), attributes: lookup.attributes.map((a) => (s[a] ?? null) as string | null) });
   }
   return out;
+}
+
+/** COPYs the minutes of the series in `refs` that are ready; returns the rows written. */
+async function storeMinutes(client: pg.PoolClient, minutes: MinuteRollup, refs: ReadonlyMap<string, SeriesRef>): Promise<number> {
+  const got = minutes.take(refs);
+  if (!got) return 0;
+  await copyFromChunks(client, minutes.copySql, [COPY_BINARY_HEADER, got.tuples, COPY_BINARY_TRAILER]);
+  return got.rows;
 }
 
 /** The values of one block row in blockColumns order. */

@@ -8,6 +8,7 @@ import type { BinaryColumn } from '../copy-binary-read.js';
 import type { Entity } from '../../metrics/definitions.js';
 import { BlockColumns, encodeColumns, type EncodedColumns } from './blocks.js';
 import { MAX_BLOCK_ROWS } from './codec.js';
+import type { MinuteRollup } from './minute-rollup.js';
 import { BLOCK_SPAN_MS, SOURCE_COLUMN, blockValueColumns } from './schema.js';
 
 /** A closed block, encoded, with the series it belongs to (its keys and attributes are looked up later). */
@@ -67,7 +68,8 @@ export class CopyBlockBuilder {
   private buf: Buffer | null = null;
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
-  constructor(private readonly entity: Entity, fields: readonly BinaryColumn[]) {
+  /** `minutes`, when given, is fed every block's rows before it is encoded, and told where each series ends. */
+  constructor(private readonly entity: Entity, fields: readonly BinaryColumn[], private readonly minutes?: MinuteRollup) {
     const index = (name: string): number => {
       const i = fields.findIndex((f) => f.column === name);
       if (i < 0) throw new Error(`history compaction ${entity}: the COPY has no ${name} column`);
@@ -177,6 +179,7 @@ export class CopyBlockBuilder {
   finish(): void {
     for (const slot of this.open) this.close(slot);
     this.open = [];
+    this.minutes?.finishSeries(this.clusterId, this.seriesId);
   }
 
   /** Microseconds since 2000-01-01 → epoch milliseconds (sub-millisecond parts dropped, as a Date would). */
@@ -189,6 +192,7 @@ export class CopyBlockBuilder {
   }
 
   private close(slot: OpenSlot): void {
+    this.minutes?.add(slot.columns);
     this.closed.push({
       clusterId: this.clusterId, seriesId: this.seriesId, source: slot.source, startMs: slot.startMs, duplicates: slot.duplicates,
       columns: encodeColumns(this.entity, slot.columns),

@@ -1,0 +1,191 @@
+// The 1-minute rollup the compactor computes (rollup-schema.ts minutesAtCompaction), against a real
+// PostgreSQL: raw rows of both sources written by the real writer, minutes from the maintenance pass's
+// compaction compared with the SQL rollup of the same raw rows, and with minutes computed here from the
+// rows written, after a replay into a compacted hour and after a compaction that failed midway.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeMetricRows } from '../../src/store/metric-copy.js';
+import { StoreMaintenance } from '../../src/store/maintenance.js';
+import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
+import { Rollups } from '../../src/store/rollups.js';
+import { RESOLUTIONS, minutesAtCompaction, rollupAggregates, rollupCountColumn, rollupTable } from '../../src/store/rollup-schema.js';
+import { Compactor } from '../../src/store/history/compactor.js';
+import { seriesKeyColumns } from '../../src/store/history/schema.js';
+import { ENTITIES, ENTITY_TABLES, metricsOf, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
+import { sampleTable } from '../../src/store/series-schema.js';
+import { metricColumns } from '../../src/store/schema.js';
+import { ensureCluster } from '../../src/store/clusters.js';
+import { useMigratedStore } from '../helpers/store.js';
+
+const store = useMigratedStore();
+const HOUR = 3_600_000;
+const STEP = 15_000;
+const RETENTION = { raw: 7 * DAY_MS, rollup_1m: 30 * DAY_MS, rollup_1h: 400 * DAY_MS, compact_after: 6 * HOUR };
+const MINUTE = RESOLUTIONS[0];
+const COMPACTED = ENTITIES.filter(minutesAtCompaction);
+
+/**
+ * Rows of `series` series every 15 s over [fromMs, toMs): a summary row at each step and a cAdvisor row
+ * 7 s later at every other one, with nulls, fractions, and counters past 2^53 (as the writer stores them).
+ */
+function rows(entity: Entity, clusterId: number, fromMs: number, toMs: number, series: number, salt = 0): MetricRow[] {
+  const out: MetricRow[] = [];
+  for (let t = fromMs; t < toMs; t += STEP) {
+    const i = (t - fromMs) / STEP + salt;
+    for (let s = 0; s < series; s++) {
+      for (const source of i % 2 ? ['s'] : ['s', 'c']) {
+        const row: MetricRow = { cluster_id: clusterId, ts: new Date(t + (source === 'c' ? 7_000 : 0)), source };
+        for (const k of seriesKeyColumns(entity)) if (k !== 'cluster_id') row[k] = `${k}-${s}`;
+        for (const a of ENTITY_TABLES[entity].attributes) row[a.column] = `${a.column}-${s % 2}`;
+        metricsOf(entity).forEach((m, c) => {
+          const off = (i + c + s + (source === 'c' ? 3 : 0)) % 7 === 0;
+          if (m.kind === 'counter') row[m.column] = off ? null : (s === 0 && c === 0 ? 2 ** 60 : 1e9) + i * (4096 + c * 8);
+          else row[m.column] = off ? null : m.sqlType === 'double precision' || m.sqlType === 'real' ? ((i * 31 + c * 7 + s) % 97) / 8 : (i * 37 + c * 11 + s) % 1001;
+          if (m.rate) row[m.rate.column] = off ? null : ((i * 13 + c) % 41) / 3;
+        });
+        out.push(row);
+      }
+    }
+  }
+  return out;
+}
+
+type Row = Record<string, unknown>;
+
+/** The entity's 1-minute rows of the cluster, in key and time order. */
+async function minutesOf(entity: Entity, clusterId: number): Promise<Row[]> {
+  const keys = [...seriesKeyColumns(entity), 'ts'].map((k) => `"${k}"`).join(', ');
+  return (await store.pool.query<Row>(`SELECT * FROM kubepulse.${rollupTable(entity, MINUTE)} WHERE cluster_id = $1 ORDER BY ${keys}`, [clusterId])).rows;
+}
+
+/** Equal column for column; floats to 1e-12 relative (sums taken in another order round differently). */
+function assertSameMinutes(actual: Row[], expected: Row[], what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: minute rows`);
+  assert.ok(expected.length > 0, `${what}: minutes to compare`);
+  for (let i = 0; i < expected.length; i++) {
+    for (const [k, want] of Object.entries(expected[i])) {
+      const got = actual[i][k];
+      if (typeof want === 'number' && typeof got === 'number' && want !== got) {
+        assert.ok(Math.abs(got - want) <= 1e-12 * Math.max(Math.abs(got), Math.abs(want)), `${what} row ${i} ${k}: ${got} vs ${want}`);
+      } else assert.deepEqual(got, want, `${what} row ${i} ${k}`);
+    }
+  }
+}
+
+/** The minutes of `list` computed here: the rollup's definition, independent of both implementations. */
+function expectedMinutes(entity: Entity, list: MetricRow[]): Map<string, Record<string, number | null>> {
+  const out = new Map<string, Record<string, number | null>>();
+  const acc = new Map<string, { n: number; sum: Map<string, number>; count: Map<string, number>; max: Map<string, number> }>();
+  const aggs = rollupAggregates(entity);
+  // What the writer stores: a real column holds the float4 nearest the value.
+  const real = new Set(metricColumns(entity).filter((c) => c.sqlType === 'real').map((c) => c.column));
+  for (const r of list) {
+    const minute = Math.floor((r.ts as Date).getTime() / 60_000) * 60_000;
+    const id = `${seriesKeyColumns(entity).map((k) => r[k]).join('/')}@${minute}`;
+    let a = acc.get(id);
+    if (!a) acc.set(id, (a = { n: 0, sum: new Map(), count: new Map(), max: new Map() }));
+    a.n++;
+    for (const x of aggs) {
+      const given = r[x.source];
+      if (typeof given !== 'number') continue;
+      const v = real.has(x.source) ? Math.fround(given) : given;
+      if (x.fn === 'avg') {
+        a.sum.set(x.source, (a.sum.get(x.source) ?? 0) + v);
+        a.count.set(x.source, (a.count.get(x.source) ?? 0) + 1);
+      } else a.max.set(x.source, Math.max(a.max.get(x.source) ?? -Infinity, v));
+    }
+  }
+  for (const [id, a] of acc) {
+    const row: Record<string, number | null> = { samples: a.n };
+    for (const x of aggs) {
+      row[x.column] = x.fn === 'avg' ? (a.count.get(x.source) ? a.sum.get(x.source)! / a.count.get(x.source)! : null) : (a.max.get(x.source) ?? null);
+      if (x.fn === 'avg') row[rollupCountColumn(x.source)] = a.count.get(x.source) ?? null;
+    }
+    out.set(id, row);
+  }
+  return out;
+}
+
+function assertMatchesExpected(entity: Entity, stored: Row[], expected: Map<string, Record<string, number | null>>): void {
+  assert.equal(stored.length, expected.size, `${entity}: minute rows`);
+  for (const r of stored) {
+    const id = `${seriesKeyColumns(entity).map((k) => r[k]).join('/')}@${(r.ts as Date).getTime()}`;
+    const want = expected.get(id);
+    assert.ok(want, `${entity}: unexpected minute ${id}`);
+    for (const [k, v] of Object.entries(want)) {
+      const got = r[k] === null ? null : Number(r[k]);
+      if (v === null || got === null) assert.equal(got, v, `${entity} ${id} ${k}`);
+      else assert.ok(Math.abs(got - v) <= 1e-9 * Math.max(1, Math.abs(v)), `${entity} ${id} ${k}: ${got} vs ${v}`);
+    }
+  }
+}
+
+test('the compactor computes the minutes of its entities as the SQL rollup does, and the hour follows them', async () => {
+  const cluster = await ensureCluster(store.pool, 'minutes-at-compaction');
+  const day = Date.parse('2026-11-20T00:00:00Z');
+  const from = day + 9 * HOUR + 50 * 60_000;
+  const to = day + 12 * HOUR;
+  const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
+  for (const e of [...COMPACTED, 'pod' as Entity]) await writeMetricRows(store.pool, e, rows(e, cluster, from, to, 3), { partitions: hourly });
+  // The SQL rollup's minutes of the same raw rows, then removed: what the compaction must write again.
+  const sql = new Rollups(store.pool, { rawPartitions: hourly });
+  const expected = new Map<Entity, Row[]>();
+  for (const e of COMPACTED) {
+    await sql.rollupRange(e, MINUTE, from, to, 'raw');
+    expected.set(e, await minutesOf(e, cluster));
+    await store.pool.query(`DELETE FROM kubepulse.${rollupTable(e, MINUTE)} WHERE cluster_id = $1`, [cluster]);
+  }
+
+  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
+  const at = day + 18 * HOUR + 30 * 60_000;
+  const report = await maintenance.runOnce(at);
+  assert.equal(report.error, null);
+  // The SQL pass left these entities' minutes to the compaction; pod's it computed itself, as before.
+  for (const e of COMPACTED) assert.equal(report.rollupRows[rollupTable(e, MINUTE)], undefined, e);
+  assert.ok(report.rollupRows[rollupTable('pod', MINUTE)] > 0);
+  assert.equal(report.compaction?.minuteRows, [...expected.values()].reduce((n, r) => n + r.length, 0));
+  for (const e of COMPACTED) {
+    assertSameMinutes(await minutesOf(e, cluster), expected.get(e)!, e);
+    const state = await store.pool.query<{ done_until: Date }>('SELECT done_until FROM kubepulse.rollup_state WHERE rollup_table = $1', [rollupTable(e, MINUTE)]);
+    assert.equal(state.rows[0].done_until.getTime(), to, `${e}: minutes done to the last compacted partition's end`);
+  }
+  // The next pass builds the hours from those minutes.
+  const again = await maintenance.runOnce(at + 60_000);
+  assert.equal(again.error, null);
+  for (const e of COMPACTED) {
+    const hours = await store.pool.query<{ n: number; samples: number }>(
+      `SELECT count(*)::int AS n, sum(samples)::int AS samples FROM kubepulse.${rollupTable(e, RESOLUTIONS[1])} WHERE cluster_id = $1`, [cluster]);
+    assert.deepEqual(hours.rows[0], { n: 3 * 3, samples: expected.get(e)!.reduce((n, r) => n + Number(r.samples), 0) }, `${e}: 1 h rows`);
+  }
+});
+
+test('rows replayed into a compacted hour: its minutes count them with the blocks; a failed compaction writes no minute', async () => {
+  const cluster = await ensureCluster(store.pool, 'minutes-replay');
+  const day = Date.parse('2026-11-22T00:00:00Z');
+  const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
+  const entity: Entity = 'container';
+  const first = rows(entity, cluster, day + 3 * HOUR, day + 4 * HOUR, 2);
+  await writeMetricRows(store.pool, entity, first, { partitions: hourly });
+
+  // A compaction failing after its first insert leaves the raw rows, no block, no minute.
+  const blockPartitions = new PartitionManager(store.pool, { widthMs: DAY_MS, ahead: 0 });
+  const failing = new Compactor(store.pool, {
+    compactAfterMs: 6 * HOUR, rawPartitions: hourly, blockPartitions, minutePartitions: new Rollups(store.pool).partitionsOf(MINUTE),
+    insertBlocks: 1, afterInsert: () => { throw new Error('crash'); },
+  });
+  const [part] = (await hourly.list(sampleTable(entity))).filter((p) => p.fromMs === day + 3 * HOUR);
+  await assert.rejects(failing.compactPartition(entity, part), /crash/);
+  assert.deepEqual(await minutesOf(entity, cluster), []);
+
+  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
+  assert.equal((await maintenance.runOnce(day + 12 * HOUR)).error, null);
+  assertMatchesExpected(entity, await minutesOf(entity, cluster), expectedMinutes(entity, first));
+
+  // Rows of other samples of the same hour, stored late (a spool replay): the hour's minutes hold them all.
+  const late = rows(entity, cluster, day + 3 * HOUR + 5_000, day + 4 * HOUR, 2, 1).filter((r) => (r.ts as Date).getTime() < day + 4 * HOUR);
+  await writeMetricRows(store.pool, entity, late, { partitions: hourly });
+  for (const at of [day + 12 * HOUR + 60_000, day + 12 * HOUR + 120_000]) assert.equal((await maintenance.runOnce(at)).error, null);
+  const raw = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${sampleTable(entity)} WHERE cluster_id = $1`, [cluster]);
+  assert.equal(raw.rows[0].n, 0, 'the replayed rows compacted too');
+  assertMatchesExpected(entity, await minutesOf(entity, cluster), expectedMinutes(entity, [...first, ...late]));
+});
