@@ -213,7 +213,7 @@ export async function run(): Promise<Figures> {
   // every partition is in steady state) once the runs are over, for each value a window stored.
   const hour = await hourlyWork(hourNodes);
   const hourUs = ((hour.rollupCpuS + hour.compactCpuS) * 1e6) / hour.values;
-  const hourHow = `the hourly work (1 h rollup + compaction into history blocks; bench/hourly-work.ts measureFullHour) on one whole hour of the same simulated world at ${hourNodes} nodes x ${PODS_PER_NODE} pods ingested at accelerated time by the collector's pipeline into a fresh embedded server: ${hour.rows} raw rows, ${hour.values} values, 1 h rollup ${round(hour.rollupCpuS, 2)} s + compaction into ${hour.blocks} blocks ${round(hour.compactCpuS, 2)} s (JS ${round(hour.compactJsS, 2)} s, PostgreSQL ${round(hour.compactPgS, 2)} s) CPU = ${round(hourUs, 3)} µs per value`;
+  const hourHow = `the hourly work (1 h rollup + compaction into history blocks; bench/hourly-work.ts measureFullHour) on one whole hour of the same simulated world at ${hourNodes} nodes x ${PODS_PER_NODE} pods ingested at accelerated time by the collector's pipeline into a fresh embedded server: ${hour.rows} raw rows, ${hour.values} values, 1 h rollup ${round(hour.rollupCpuS, 2)} s + compaction into ${hour.blocks} blocks with the 1-minute rollup of every entity but node and pod ${round(hour.compactCpuS, 2)} s (JS ${round(hour.compactJsS, 2)} s, PostgreSQL ${round(hour.compactPgS, 2)} s) CPU = ${round(hourUs, 3)} µs per value`;
   for (const { nodes, f } of scaled) {
     const heap = heapGrowingOptions(); // what the collector (same environment) runs with
     const heapNote = heap.minPercent === 0 ? "V8's own heap growing factor" : `heap growing governor ${heap.minPercent} % / ${heap.heapBudgetMiB} MiB budget`;

@@ -49,6 +49,8 @@ export class MinuteRollup {
   /** Exact maxima beyond 2^53, by minute index × nMax + max slot (rare: only then is a bigint kept). */
   private exactMax = new Map<number, bigint>();
   private anyExact = false;
+  /** Per row of the block being added, its minute's index. */
+  private rowMinute = new Int32Array(256);
   private pending = new Map<string, PendingSeries>();
   /** Reused buffers: a series' minutes as they are encoded, a series' key and attribute fields. */
   private readonly scratch = new BufferWriter(0);
@@ -93,32 +95,48 @@ export class MinuteRollup {
 
   /** Adds the rows of one block of the current series (any source, any order of blocks). */
   add(b: BlockColumns): void {
-    const { source, isAvg, slot, nAvg, nMax } = this;
+    const n = b.n;
+    if (n === 0) return;
+    if (this.rowMinute.length < n) this.rowMinute = new Int32Array(Math.max(n, this.rowMinute.length * 2));
+    const rowMinute = this.rowMinute;
     let lastMinute = NaN;
     let m = 0;
-    for (let r = 0; r < b.n; r++) {
+    for (let r = 0; r < n; r++) {
       const minute = Math.floor(b.ts[r] / MINUTE_MS) * MINUTE_MS;
       if (minute !== lastMinute) {
         m = this.minuteIndex(minute);
         lastMinute = minute;
       }
+      rowMinute[r] = m;
       this.samples[m]++;
-      for (let a = 0; a < source.length; a++) {
-        const j = source[a];
-        if (b.present[j][r] === 0) continue;
-        const v = b.values[j][r];
-        if (isAvg[a] === 1) {
-          const i = m * nAvg + slot[a];
-          this.sums[i] += v;
-          this.counts[i]++;
-        } else {
-          const i = m * nMax + slot[a];
-          const exact = b.exact[j]?.get(r);
-          if (exact !== undefined || (this.anyExact && this.exactMax.has(i))) this.maxExact(i, exact ?? BigInt(v));
-          else if (this.hasMax[i] === 0 || v > this.maxes[i]) {
-            this.maxes[i] = v;
-            this.hasMax[i] = 1;
-          }
+    }
+    // Column by column: one typed array of values and one of presence per loop.
+    const { source, isAvg, slot, nAvg, nMax, sums, counts, maxes, hasMax } = this;
+    for (let a = 0; a < source.length; a++) {
+      const j = source[a];
+      if (b.nulls[j] === n) continue;
+      const values = b.values[j];
+      const present = b.present[j];
+      const k = slot[a];
+      if (isAvg[a] === 1) {
+        for (let r = 0; r < n; r++) {
+          if (present[r] === 0) continue;
+          const i = rowMinute[r] * nAvg + k;
+          sums[i] += values[r];
+          counts[i]++;
+        }
+        continue;
+      }
+      const exact = b.exact[j];
+      for (let r = 0; r < n; r++) {
+        if (present[r] === 0) continue;
+        const i = rowMinute[r] * nMax + k;
+        const v = values[r];
+        const big = exact?.get(r);
+        if (big !== undefined || (this.anyExact && this.exactMax.has(i))) this.maxExact(i, big ?? BigInt(v));
+        else if (hasMax[i] === 0 || v > maxes[i]) {
+          maxes[i] = v;
+          hasMax[i] = 1;
         }
       }
     }
