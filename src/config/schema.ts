@@ -161,7 +161,8 @@ export const configSchema = z
     retention: z
       .object({
         raw: duration('1h').prefault('7d'),
-        // Raw rows older than this are compacted into history blocks (docs/ARCHITECTURE.md).
+        // Raw rows older than this are compacted into history blocks (docs/ARCHITECTURE.md), at most `raw`;
+        // the 1-minute rollup of every entity but node and pod is computed then.
         compact_after: duration('1h').prefault('6h'),
         rollup_1m: duration('1h').prefault('30d'),
         rollup_1h: duration('1h').prefault('400d'),

@@ -9,7 +9,7 @@ import { ENTITIES, ENTITY_TABLES, RATE_SQL_TYPE, SOURCE_COLUMN, metricsOf, type 
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
 import { COMMON_KIND_COLUMNS, childColumns, kindColumns, metricColumns, metricKeyColumns, parentUidColumn } from './schema.js';
-import { RESOLUTIONS, rollupColumns, rollupHasCounts, rollupTable } from './rollup-schema.js';
+import { RESOLUTIONS, minutesAtCompaction, rollupColumns, rollupHasCounts, rollupTable } from './rollup-schema.js';
 import { SAMPLE_INDEX_COLUMNS, SAMPLE_KEY_COLUMNS, sampleColumns, sampleTable, seriesColumns, seriesKeyNames, seriesTable } from './series-schema.js';
 import { SCHEMA_EXAMPLES } from './schema-examples.js';
 import { replaceRegion } from '../util/doc-regions.js';
@@ -150,7 +150,7 @@ const FIXED_TABLES: DocTable[] = [
     ],
   },
   {
-    table: 'rollup_state', description: 'Rollup progress: each rollup table is complete before done_until.', key: ['rollup_table'],
+    table: 'rollup_state', description: 'Rollup progress: each rollup table is complete before done_until (the 1 minute rollups the compactor writes: up to the last compacted hour).', key: ['rollup_table'],
     columns: [
       { column: 'rollup_table', type: 'text', description: 'Rollup table name.' },
       { column: 'done_until', type: 'timestamptz', description: 'Buckets before this time are rolled up.' },
@@ -259,7 +259,10 @@ function rollupDocTable(entity: (typeof ENTITIES)[number], res: (typeof RESOLUTI
   return {
     table: rollupTable(entity, res),
     description: `${res.interval} rollup of ${t.table}: ts is the bucket start; avg and max of every gauge and rate, max of every counter (its value at the end of the bucket)` +
-      (rollupHasCounts(res) ? '; per average, the count of raw values behind it.' : `; computed from the 1 minute rollup's rows (each average weighted by its count).`),
+      (rollupHasCounts(res) ? '; per average, the count of raw values behind it.' : `; computed from the 1 minute rollup's rows (each average weighted by its count).`) +
+      (minutesAtCompaction(entity)
+        ? (rollupHasCounts(res) ? ' Written when its hour is compacted ([retention] compact_after, 6 h by default); the newer minutes are in the raw rows.' : ' Built from those minutes once they are written.')
+        : ''),
     key: t.keys.map((k) => k.column),
     columns: rollupColumns(entity, res).map((c) => {
       if (c.column === 'ts') return { column: 'ts', type: c.sqlType, description: 'Bucket start.' };
