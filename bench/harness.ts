@@ -11,7 +11,7 @@ import pg from 'pg';
 import { seriesTable, sampleTable } from '../src/store/series-schema.js';
 import { ENTITIES, ENTITY_TABLES, metricColumnsOf } from '../src/metrics/definitions.js';
 import { PASSWORD_FILE } from '../src/store/embedded.js';
-import { RESOLUTIONS, rollupTable } from '../src/store/rollup-schema.js';
+import { RESOLUTIONS, minutesAtCompaction, rollupTable } from '../src/store/rollup-schema.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
@@ -306,7 +306,7 @@ async function connectCollectorDb(dataDir: string, port: number): Promise<pg.Cli
 
 /**
  * Watches the collector's 1-minute rollup passes: `next()` resolves when the next pass has finished (the
- * progress mark of the last entity's 1 m table moved; a pass takes the entities in order). Passes come
+ * progress mark of the last 1 m table it fills moved; a pass takes the entities in order). Passes come
  * 5–6 min apart and the mark is polled every 500 ms, so calling next() again right away misses none. A
  * window between two pass ends holds whole passes and lasts whole periods of them.
  */
@@ -321,7 +321,8 @@ export class RollupPasses {
   }
 
   private async read(): Promise<string | null> {
-    const marker = rollupTable(ENTITIES[ENTITIES.length - 1], RESOLUTIONS[0]);
+    // The last entity whose minutes the pass computes (the others' come with their hour's compaction).
+    const marker = rollupTable(ENTITIES.filter((e) => !minutesAtCompaction(e)).at(-1)!, RESOLUTIONS[0]);
     return (await this.client.query<{ d: string }>(`SELECT done_until::text AS d FROM kubepulse.rollup_state WHERE rollup_table = $1`, [marker])).rows[0]?.d ?? null;
   }
 
