@@ -255,21 +255,11 @@ export class MinuteRollup {
 
   private grow(): void {
     const cap = this.samples.length * 2;
-    const samples = new Int32Array(cap);
-    samples.set(this.samples);
-    this.samples = samples;
-    const sums = new Float64Array(cap * this.nAvg);
-    sums.set(this.sums);
-    this.sums = sums;
-    const counts = new Int32Array(cap * this.nAvg);
-    counts.set(this.counts);
-    this.counts = counts;
-    const maxes = new Float64Array(cap * this.nMax);
-    maxes.set(this.maxes);
-    this.maxes = maxes;
-    const hasMax = new Uint8Array(cap * this.nMax);
-    hasMax.set(this.hasMax);
-    this.hasMax = hasMax;
+    this.samples = widened(this.samples, cap);
+    this.sums = widened(this.sums, cap * this.nAvg);
+    this.counts = widened(this.counts, cap * this.nAvg);
+    this.maxes = widened(this.maxes, cap * this.nMax);
+    this.hasMax = widened(this.hasMax, cap * this.nMax);
   }
 
   /** Max slot i seen an integer beyond 2^53: kept as a bigint from then on. */
@@ -294,6 +284,13 @@ export class MinuteRollup {
     this.minuteAt.clear();
     this.minuteMs = [];
   }
+}
+
+/** A copy of `a` with room for `length` values (the rest zero). */
+function widened<T extends Float64Array | Int32Array | Uint8Array>(a: T, length: number): T {
+  const out = new (a.constructor as new (n: number) => T)(length);
+  out.set(a);
+  return out;
 }
 
 function float8(w: BufferWriter, v: number): void {
