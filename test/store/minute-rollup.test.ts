@@ -189,3 +189,17 @@ test('rows replayed into a compacted hour: its minutes count them with the block
   assert.equal(raw.rows[0].n, 0, 'the replayed rows compacted too');
   assertMatchesExpected(entity, await minutesOf(entity, cluster), expectedMinutes(entity, [...first, ...late]));
 });
+
+test('a raw retention shorter than compact_after: partitions are compacted, minutes with them, before retention drops them', async () => {
+  const cluster = await ensureCluster(store.pool, 'minutes-short-raw');
+  const day = Date.parse('2026-11-24T00:00:00Z');
+  const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
+  const list = rows('volume', cluster, day + 1 * HOUR, day + 2 * HOUR, 2);
+  await writeMetricRows(store.pool, 'volume', list, { partitions: hourly });
+  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: { ...RETENTION, raw: 2 * HOUR, compact_after: 6 * HOUR } });
+  // 2 h 30 min after the partition's end: past the raw retention, not yet past compact_after.
+  const report = await maintenance.runOnce(day + 4 * HOUR + 30 * 60_000);
+  assert.equal(report.error, null);
+  assert.ok(report.compaction?.partitions.some((p) => p.startsWith(sampleTable('volume'))), JSON.stringify(report.compaction));
+  assertMatchesExpected('volume', await minutesOf('volume', cluster), expectedMinutes('volume', list));
+});
