@@ -39,7 +39,9 @@ before(async () => {
   const cfg = buildConfig(
     {
       server: { listen: '127.0.0.1:0' },
-      database: { url: db.url },
+      // Rows written 250 ms after their scrape, not up to 5 s (the default): the frozen-kubelet test counts
+      // rows 2.5 s into the freeze, and a sample scraped just before it was still waiting for its flush.
+      database: { url: db.url, flush_interval: '250ms' },
       collection: { summary_interval: '1s', cadvisor_interval: '0s', health_interval: '1s', scrape_timeout: '3s' },
       clusters: sims.map((s) => ({ name: s.name, kubeconfig, context: s.name })),
     },
