@@ -20,11 +20,15 @@ export type FieldWriter = (w: BufferWriter, v: unknown) => void;
 
 /** A growing buffer of COPY tuples (the rollup writer of the compactor writes into one too). */
 export class BufferWriter {
-  buf = Buffer.allocUnsafe(256 * 1024);
+  buf: Buffer;
   // DataView writes are optimised by V8 far better than Buffer's checked writeInt32BE & co.
-  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  view: DataView;
   pos = 0;
-  constructor(readonly rowFixedMax: number) {}
+  /** `initialBytes`: the first buffer's size (it doubles as needed). */
+  constructor(readonly rowFixedMax: number, initialBytes = 256 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
   /** Room for n more bytes; field writers rely on the caller having ensured a whole row's worth. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -61,7 +65,18 @@ function toNumber(v: unknown): number | null {
   return null;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 const writeBigint: FieldWriter = (w, v) => {
+  // A bigint is written as it is (a counter past 2^53 a number cannot hold), NULL beyond int64.
+  if (typeof v === 'bigint') {
+    if (v < INT64_MIN || v > INT64_MAX) return w.nullField();
+    w.view.setInt32(w.pos, 8);
+    w.view.setBigInt64(w.pos + 4, v);
+    w.pos += 12;
+    return;
+  }
   const n = toNumber(v);
   if (n === null) return w.nullField();
   w.view.setInt32(w.pos, 8);
@@ -70,32 +85,28 @@ const writeBigint: FieldWriter = (w, v) => {
   w.int64(Math.round(n));
 };
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
 const FLOAT4_MAX = 3.4028234663852886e38;
 
-/** Beyond int32 a value has no integer form: NULL, never wrapped into another number. */
-const writeInteger: FieldWriter = (w, v) => {
-  const n = toNumber(v);
-  const i = n === null ? 0 : Math.round(n);
-  if (n === null || i < INT32_MIN || i > INT32_MAX) return w.nullField();
-  w.view.setInt32(w.pos, 4);
-  w.view.setInt32(w.pos + 4, i);
-  w.pos += 8;
-};
+/**
+ * An integer of `bytes` bytes (integer 4, smallint 2): beyond its range a value has no integer form,
+ * so NULL, never wrapped into another number.
+ */
+function integerWriter(bytes: 2 | 4): FieldWriter {
+  const max = 2 ** (bytes * 8 - 1) - 1;
+  const min = -max - 1;
+  return (w, v) => {
+    const n = toNumber(v);
+    const i = n === null ? 0 : Math.round(n);
+    if (n === null || i < min || i > max) return w.nullField();
+    w.view.setInt32(w.pos, bytes);
+    if (bytes === 4) w.view.setInt32(w.pos + 4, i);
+    else w.view.setInt16(w.pos + 4, i);
+    w.pos += 4 + bytes;
+  };
+}
 
-const INT16_MIN = -(2 ** 15);
-const INT16_MAX = 2 ** 15 - 1;
-
-/** smallint: like integer, NULL beyond its range. */
-const writeSmallint: FieldWriter = (w, v) => {
-  const n = toNumber(v);
-  const i = n === null ? 0 : Math.round(n);
-  if (n === null || i < INT16_MIN || i > INT16_MAX) return w.nullField();
-  w.view.setInt32(w.pos, 2);
-  w.view.setInt16(w.pos + 4, i);
-  w.pos += 6;
-};
+const writeInteger = integerWriter(4);
+const writeSmallint = integerWriter(2);
 
 /** float4, rounded to nearest like PostgreSQL's float8 → float4 cast; beyond its range NULL (not ±Infinity). */
 const writeReal: FieldWriter = (w, v) => {

@@ -272,6 +272,25 @@ test('COPY binary round-trips negative and large integers, fractional doubles an
   }
 });
 
+test('COPY binary writes a bigint exactly past 2^53 and a smallint in its range; beyond int64 or int16, NULL', async () => {
+  const { binaryCopyEncoder, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } = await import('../../src/store/copy-binary.js');
+  const pgCopyStreams = (await import('pg-copy-streams')).default;
+  const { pipeline } = await import('node:stream/promises');
+  const { Readable } = await import('node:stream');
+  const cols = [{ column: 'b', sqlType: 'bigint' }, { column: 's', sqlType: 'smallint' }];
+  const rows = [{ b: 2n ** 60n + 1n, s: -32_768 }, { b: -(2n ** 63n), s: 32_767 }, { b: 2n ** 63n, s: 32_768 }];
+  const client = await store.pool.connect();
+  try {
+    await client.query('CREATE TEMP TABLE bin2 (b bigint, s smallint)');
+    await pipeline(Readable.from([COPY_BINARY_HEADER, binaryCopyEncoder(cols)(rows), COPY_BINARY_TRAILER]),
+      client.query(pgCopyStreams.from('COPY bin2 FROM STDIN WITH (FORMAT binary)')));
+    const r = await client.query('SELECT b::text AS b, s FROM bin2');
+    assert.deepEqual(r.rows, [{ b: String(2n ** 60n + 1n), s: -32_768 }, { b: String(-(2n ** 63n)), s: 32_767 }, { b: null, s: null }]);
+  } finally {
+    client.release();
+  }
+});
+
 test('series ids: a generation retires after 30 minutes too, so the series of deleted pods leave the cache under churn', async () => {
   let now = Date.parse('2026-11-27T10:00:00Z');
   const ids = new SeriesIds(500_000, () => now);

@@ -171,7 +171,7 @@ export class Compactor {
         // Series whose blocks were all stored before their last minutes were ready: looked up now.
         const waiting = new Map(minutes.waiting().map((id) => [id, id.split('/').map(Number) as [number, number]]));
         if (waiting.size) out.minuteRows += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting));
-        minutes.drop(minutes.waiting()); // series gone, as their rows' blocks (counted in orphans)
+        minutes.forgetWaiting(); // series gone, as their rows' blocks (counted in orphans)
         await client.query(
           `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
            ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,

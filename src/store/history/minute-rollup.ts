@@ -14,7 +14,9 @@ import type { BlockColumns, SeriesRef } from './blocks.js';
 import { blockValueColumns, seriesKeyColumns } from './schema.js';
 
 const MINUTE_MS = 60_000;
-const PG_EPOCH_MS = 946_684_800_000;
+const INTEGER = writerFor({ column: 'samples', sqlType: 'integer' });
+const SMALLINT = writerFor({ column: '<col>_samples', sqlType: 'smallint' });
+const TIMESTAMP = writerFor({ column: 'ts', sqlType: 'timestamptz' });
 
 /** One series' minutes, encoded without the series' key and attribute fields. */
 interface PendingSeries {
@@ -32,7 +34,8 @@ export class MinuteRollup {
   private readonly source: Int32Array;
   private readonly isAvg: Uint8Array;
   private readonly slot: Int32Array;
-  private readonly isInt: Uint8Array;
+  /** Per aggregate, the writer of its column's type (double precision, bigint). */
+  private readonly aggWriters: FieldWriter[];
   private readonly nAvg: number;
   private readonly nMax: number;
   private readonly keyWriters: FieldWriter[];
@@ -53,9 +56,9 @@ export class MinuteRollup {
   private rowMinute = new Int32Array(256);
   private pending = new Map<string, PendingSeries>();
   /** Reused buffers: a series' minutes as they are encoded, a series' key and attribute fields. */
-  private readonly scratch = new BufferWriter(0);
-  private readonly head = new BufferWriter(0);
-  private readonly tail = new BufferWriter(0);
+  private readonly scratch = new BufferWriter(0, 64 * 1024);
+  private readonly head = new BufferWriter(0, 256);
+  private readonly tail = new BufferWriter(0, 256);
 
   constructor(readonly entity: Entity) {
     const values = blockValueColumns(entity).map((c) => c.column);
@@ -71,12 +74,7 @@ export class MinuteRollup {
     this.slot = Int32Array.from(aggs.map((a) => (a.fn === 'avg' ? avg++ : max++)));
     this.nAvg = avg;
     this.nMax = max;
-    this.isInt = Uint8Array.from(aggs.map((a) => {
-      if (a.sqlType !== 'bigint' && a.sqlType !== 'double precision') {
-        throw new Error(`minute rollup ${entity}: ${a.column} is ${a.sqlType}, which it does not write`);
-      }
-      return a.sqlType === 'bigint' ? 1 : 0;
-    }));
+    this.aggWriters = aggs.map((a) => writerFor(a));
     this.sums = new Float64Array(64 * avg);
     this.counts = new Int32Array(64 * avg);
     this.maxes = new Float64Array(64 * max);
@@ -146,46 +144,26 @@ export class MinuteRollup {
   finishSeries(clusterId: number, seriesId: number): void {
     const n = this.minuteMs.length;
     if (n === 0) return;
-    const { nAvg, nMax, source, isAvg, slot, isInt } = this;
+    const { nAvg, nMax, source, isAvg, slot, aggWriters } = this;
     const w = this.scratch;
     w.pos = 0;
     const offsets: number[] = [];
     const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => this.minuteMs[x] - this.minuteMs[y]);
     for (const m of order) {
       offsets.push(w.pos);
-      w.ensure(8 + source.length * FIXED_FIELD_MAX + nAvg * 6);
-      w.view.setInt32(w.pos, 4);
-      w.view.setInt32(w.pos + 4, this.samples[m]);
-      w.pos += 8;
+      w.ensure(8 + (source.length + nAvg) * FIXED_FIELD_MAX);
+      INTEGER(w, this.samples[m]);
       for (let a = 0; a < source.length; a++) {
         if (isAvg[a] === 1) {
           const i = m * nAvg + slot[a];
-          if (this.counts[i] === 0) w.nullField();
-          else float8(w, this.sums[i] / this.counts[i]);
-          continue;
-        }
-        const i = m * nMax + slot[a];
-        const exact = this.exactMax.get(i);
-        if (exact !== undefined) {
-          w.view.setInt32(w.pos, 8);
-          w.view.setBigInt64(w.pos + 4, exact);
-          w.pos += 12;
-        } else if (this.hasMax[i] === 0) w.nullField();
-        else if (isInt[a] === 1) {
-          w.view.setInt32(w.pos, 8);
-          w.pos += 4;
-          w.int64(this.maxes[i]);
-        } else float8(w, this.maxes[i]);
-      }
-      for (let i = m * nAvg; i < (m + 1) * nAvg; i++) {
-        if (this.counts[i] === 0) w.nullField();
-        else {
-          // smallint: at the shortest interval (1 s) a minute has at most 60 rows per source.
-          w.view.setInt32(w.pos, 2);
-          w.view.setInt16(w.pos + 4, Math.min(this.counts[i], 32_767));
-          w.pos += 6;
+          aggWriters[a](w, this.counts[i] === 0 ? null : this.sums[i] / this.counts[i]);
+        } else {
+          const i = m * nMax + slot[a];
+          aggWriters[a](w, this.hasMax[i] === 0 ? null : (this.exactMax.get(i) ?? this.maxes[i]));
         }
       }
+      // smallint: at the shortest interval (1 s) a minute has at most 60 rows per source.
+      for (let i = m * nAvg; i < (m + 1) * nAvg; i++) SMALLINT(w, this.counts[i] === 0 ? null : this.counts[i]);
     }
     offsets.push(w.pos);
     this.pending.set(`${clusterId}/${seriesId}`, { minutes: order.map((m) => this.minuteMs[m]), offsets, bytes: Buffer.from(w.buf.subarray(0, w.pos)) });
@@ -199,7 +177,7 @@ export class MinuteRollup {
 
   /**
    * The complete COPY tuples of the waiting series found in `refs` (their minutes are then forgotten),
-   * or null when none is. Minutes of a series `refs` lacks keep waiting (`drop` forgets them).
+   * or null when none is. Minutes of a series `refs` lacks keep waiting (`forgetWaiting`).
    */
   take(refs: ReadonlyMap<string, SeriesRef>): { tuples: Buffer; rows: number } | null {
     const w = new BufferWriter(0);
@@ -220,9 +198,7 @@ export class MinuteRollup {
         w.pos += 2;
         w.buf.set(head.buf.subarray(0, head.pos), w.pos);
         w.pos += head.pos;
-        w.view.setInt32(w.pos, 8);
-        w.pos += 4;
-        w.int64((p.minutes[i] - PG_EPOCH_MS) * 1000);
+        TIMESTAMP(w, p.minutes[i]);
         w.buf.set(tail.buf.subarray(0, tail.pos), w.pos);
         w.pos += tail.pos;
         w.buf.set(p.bytes.subarray(p.offsets[i], p.offsets[i + 1]), w.pos);
@@ -233,14 +209,9 @@ export class MinuteRollup {
     return rows ? { tuples: w.buf.subarray(0, w.pos), rows } : null;
   }
 
-  /** Forgets the minutes of series that have no keys (their rows' series is gone, as their blocks are). */
-  drop(ids: Iterable<string>): number {
-    let minutes = 0;
-    for (const id of ids) {
-      minutes += this.pending.get(id)?.minutes.length ?? 0;
-      this.pending.delete(id);
-    }
-    return minutes;
+  /** Forgets the minutes still waiting: their series has no keys (it is gone, as their blocks are). */
+  forgetWaiting(): void {
+    this.pending.clear();
   }
 
   private minuteIndex(minute: number): number {
@@ -291,10 +262,4 @@ function widened<T extends Float64Array | Int32Array | Uint8Array>(a: T, length:
   const out = new (a.constructor as new (n: number) => T)(length);
   out.set(a);
   return out;
-}
-
-function float8(w: BufferWriter, v: number): void {
-  w.view.setInt32(w.pos, 8);
-  w.view.setFloat64(w.pos + 4, v);
-  w.pos += 12;
 }
