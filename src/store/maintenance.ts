@@ -18,6 +18,7 @@ import { purgeChangeLog, type ChangeLogPurgeOptions } from './change-log-retenti
 import { DAY_MS, PartitionManager } from './partitions.js';
 import { Compactor, type CompactionReport } from './history/compactor.js';
 import { blockTable } from './history/schema.js';
+import { minuteBlockTable } from './history/minute-schema.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 import { sampleTable } from './series-schema.js';
@@ -118,7 +119,7 @@ export interface MaintenanceReport {
 export class StoreMaintenance {
   readonly partitions: PartitionManager;
   readonly rollups: Rollups;
-  /** Daily partitions of the history block tables (on start_ts): retention drops them whole. */
+  /** Daily partitions of the history block and minute block tables (on start_ts): retention drops them whole. */
   readonly blockPartitions: PartitionManager;
   readonly compactor: Compactor | null;
   lastReport: MaintenanceReport | null = null;
@@ -140,7 +141,8 @@ export class StoreMaintenance {
     this.rollups = new Rollups(pool, { rawRetentionMs: opts.retentionMs.raw, minutesByCompactor: compactAfterMs !== undefined, ...opts.rollups, rawPartitions: this.partitions });
     this.blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
     this.compactor = compactAfterMs === undefined ? null : new Compactor(pool, {
-      compactAfterMs, rawPartitions: this.partitions, blockPartitions: this.blockPartitions, minutePartitions: this.rollups.partitionsOf(RESOLUTIONS[0]),
+      compactAfterMs, rawPartitions: this.partitions, blockPartitions: this.blockPartitions,
+      rollupPartitions: { minuteBlocks: this.blockPartitions, hours: this.rollups.partitionsOf(RESOLUTIONS[1]) },
     });
   }
 
@@ -188,7 +190,7 @@ export class StoreMaintenance {
       const retention: Record<string, number> = {};
       for (const t of rawTables) retention[t] = this.opts.retentionMs.raw;
       report.droppedPartitions.push(...(await this.partitions.applyRetention(retention, nowMs)));
-      const blockRetention = Object.fromEntries(ENTITIES.map((e) => [blockTable(e), this.opts.retentionMs.raw]));
+      const blockRetention = Object.fromEntries(ENTITIES.flatMap((e) => [[blockTable(e), this.opts.retentionMs.raw], [minuteBlockTable(e), this.opts.retentionMs.rollup_1m]]));
       report.droppedPartitions.push(...(await this.blockPartitions.applyRetention(blockRetention, nowMs)));
       for (const r of RESOLUTIONS) {
         const ms = r.name === '1m' ? this.opts.retentionMs.rollup_1m : this.opts.retentionMs.rollup_1h;

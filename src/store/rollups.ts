@@ -20,6 +20,7 @@ import { RESOLUTIONS, ROLLUP_SETTLE_MS, minutesAtCompaction, rollupAggregates, r
 import { SCHEMA, qualified, quoteIdent, quoteLiteral } from './schema.js';
 import { sampleTable, seriesTable } from './series-schema.js';
 import { blockTable, historyFunction } from './history/schema.js';
+import { minuteBlockTable } from './history/minute-schema.js';
 
 export interface RollupOptions {
   /** Buckets ending later than now − settleMs are left for the next run (default 2 min). */
@@ -42,10 +43,10 @@ export interface RollupOptions {
   /** Partition manager of the raw tables (to find where raw data starts). */
   rawPartitions?: PartitionManager;
   /**
-   * The compactor computes the 1-minute rollup of the entities of minutesAtCompaction (the maintenance
-   * loop runs one): the catch-up pass leaves their minutes to it, and their 1-hour pass follows its
-   * done_until. Owed hours (rollup_pending) are still recomputed here. Left out, every entity's minutes
-   * come from this pass.
+   * The compactor computes the 1-minute and 1-hour rollups of the entities of minutesAtCompaction (the
+   * maintenance loop runs one): the catch-up passes leave them to it. Owed hours (rollup_pending) are still
+   * recomputed here, as minute rows replacing the hour's minute blocks. Left out, every entity's rollups
+   * come from these passes.
    */
   minutesByCompactor?: boolean;
   /** [retention] raw: owed hours older than this have no raw rows or blocks left and are dropped. Left out, kept. */
@@ -104,7 +105,7 @@ export class Rollups {
     const written = await this.rollupPending(nowMs);
     for (const entity of ENTITIES) {
       for (const res of RESOLUTIONS) {
-        if (this.opts.minutesByCompactor && rollupHasCounts(res) && minutesAtCompaction(entity)) continue;
+        if (this.opts.minutesByCompactor && minutesAtCompaction(entity)) continue;
         const n = await this.catchUp(entity, res, nowMs);
         const table = rollupTable(entity, res);
         if (n > 0) written[table] = (written[table] ?? 0) + n;
@@ -224,11 +225,17 @@ export class Rollups {
         `SELECT 1 FROM ${qualified(blockTable(entity))} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`,
         [new Date(alignDown(a, HOUR_MS)), new Date(b)],
       )).rowCount;
+      // The compactor stored those hours' minutes as minute blocks, each a whole hour: rows replace them,
+      // recomputed over whole hours (minutes already right are computed again from the same data), so each
+      // series-hour is held one way.
+      const [start, end] = compacted ? [alignDown(a, HOUR_MS), alignDown(b + HOUR_MS - 1, HOUR_MS)] : [a, b];
       const sql = this.fromSamplesSql(entity, res, compacted ? 'history' : 'raw');
       const step = Math.max(1, Math.floor(BUCKETS_PER_STATEMENT / (await this.seriesCount(entity)))) * res.bucketMs;
+      const clear = `DELETE FROM ${qualified(table)} WHERE ts >= $1 AND ts < $2` +
+        (compacted ? `; DELETE FROM ${qualified(minuteBlockTable(entity))} WHERE start_ts > $1 - interval '1 hour' AND start_ts < $2` : '');
       written = 0;
-      for (let c = a; c < b; c += step) {
-        written += await this.write(sql, new Date(c), new Date(Math.min(c + step, b)), { clear: `DELETE FROM ${qualified(table)} WHERE ts >= $1 AND ts < $2` });
+      for (let c = start; c < end; c += step) {
+        written += await this.write(sql, new Date(c), new Date(Math.min(c + step, end)), { clear });
       }
     }
     if (written) log('store').debug({ table, from: new Date(a).toISOString(), to: new Date(b).toISOString(), rows: written }, 'rolled up');

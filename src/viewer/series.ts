@@ -14,6 +14,7 @@ import { bucketSeconds, grainFor, type Resolution } from './params.js';
 import { SERIES_METRICS, chartsFor, type ChartSpec, type SeriesEntity } from './chart-declarations.js';
 import { GROUP, entityFilter, type BucketRow, type SeriesRequest } from './series-request.js';
 import { sampleBuckets, samplesHorizonMs } from './sample-series.js';
+import { minuteBlockTable } from '../store/history/minute-schema.js';
 
 export { SERIES_METRICS, type SeriesEntity } from './chart-declarations.js';
 
@@ -60,13 +61,29 @@ export function rollupSeriesSql(q: SeriesRequest, rollup: Rollup): { sql: string
   const params: unknown[] = [];
   const where = entityFilter(q, params);
   params.push(q.range.from, q.range.to, bucketS);
-  where.push(`ts >= $${params.length - 2}`, `ts < $${params.length - 1}`);
+  const [from, to, bucket] = [params.length - 2, params.length - 1, params.length];
   const group = GROUP[q.entity];
-  const sql =
-    `SELECT extract(epoch FROM date_bin(make_interval(secs => $${params.length}), ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t` +
-    `${group ? `, ${group} AS g` : ', NULL::text AS g'}, ${cols.join(', ')}\n` +
-    `FROM kubepulse.${table} WHERE ${where.join(' AND ')}\nGROUP BY 1, 2 ORDER BY 1 LIMIT 20000`;
-  return { sql, params, table, bucketS };
+  const select = `SELECT extract(epoch FROM date_bin(make_interval(secs => $${bucket}), ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t` +
+    `${group ? `, ${group} AS g` : ', NULL::text AS g'}, ${cols.join(', ')}\n`;
+  const tail = '\nGROUP BY 1, 2 ORDER BY 1 LIMIT 20000';
+  if (rollup === '1h') {
+    return { sql: `${select}FROM kubepulse.${table} WHERE ${[...where, `ts >= $${from}`, `ts < $${to}`].join(' AND ')}${tail}`, params, table, bucketS };
+  }
+  // Minutes of compacted hours are packed in minute blocks (store/history/minute-schema.ts): the charted
+  // columns of the entity's blocks meeting the range decoded beside its minute rows (an hour is held one way).
+  const avgCols = q.metrics.map((m) => `${SERIES_METRICS[q.entity][m].column}_avg`);
+  const blocks = minuteBlockTable(q.entity);
+  const keep = group ? [group] : [];
+  const decoded = ['kubepulse.kp_decode_ts(b.ts)', ...avgCols.map((c) => `kubepulse.kp_decode_float(b.${c})`)];
+  const sql = `${select}FROM (
+  SELECT ts${keep.map((k) => `, ${k}`).join('')}${avgCols.map((c) => `, ${c}`).join('')} FROM kubepulse.${table}
+    WHERE ${[...where, `ts >= $${from}`, `ts < $${to}`].join(' AND ')}
+  UNION ALL
+  SELECT d.ts${keep.map((k) => `, b.${k}`).join('')}${avgCols.map((c) => `, d.${c}`).join('')} FROM kubepulse.${blocks} b
+    CROSS JOIN LATERAL unnest(${decoded.join(', ')}) AS d(ts${avgCols.map((c) => `, ${c}`).join('')})
+    WHERE ${[...where.map((w) => `b.${w}`), `b.start_ts > $${from}::timestamptz - interval '1 hour'`, `b.start_ts < $${to}`, `d.ts >= $${from}`, `d.ts < $${to}`].join(' AND ')}
+) m${tail}`;
+  return { sql, params, table: `${table}+${blocks}`, bucketS };
 }
 
 /**
@@ -83,7 +100,12 @@ async function rollupAnswering(pool: pg.Pool, q: SeriesRequest): Promise<Rollup 
   params.push(q.range.from, new Date(Math.min(horizonMs, q.range.to.getTime())));
   where.push(`ts >= $${params.length - 1}`, `ts < $${params.length}`);
   const r = await pool.query(`SELECT 1 FROM kubepulse.${ENTITY_TABLES[q.entity].table}_${rollup} WHERE ${where.join(' AND ')} LIMIT 1`, params);
-  return r.rowCount ? rollup : null;
+  if (r.rowCount) return rollup;
+  if (rollup === '1h') return null;
+  // Or minute blocks (the minutes of compacted hours), chosen by their hour.
+  const inBlocks = [...where.slice(0, -2), `start_ts > $${params.length - 1}::timestamptz - interval '1 hour'`, `start_ts < $${params.length}`];
+  const b = await pool.query(`SELECT 1 FROM kubepulse.${minuteBlockTable(q.entity)} WHERE ${inBlocks.join(' AND ')} LIMIT 1`, params);
+  return b.rowCount ? rollup : null;
 }
 
 /** The answer's series from bucket rows (either path): one line per metric and group, aligned on ts. */

@@ -1,7 +1,8 @@
-// The 1-minute rollup the compactor computes (rollup-schema.ts minutesAtCompaction), against a real
-// PostgreSQL: raw rows of both sources written by the real writer, minutes from the maintenance pass's
-// compaction compared with the SQL rollup of the same raw rows, and with minutes computed here from the
-// rows written, after a replay into a compacted hour and after a compaction that failed midway.
+// The 1-minute and 1-hour rollups the compactor computes (rollup-schema.ts minutesAtCompaction), against a
+// real PostgreSQL: raw rows of both sources written by the real writer, minutes (stored as minute blocks,
+// read back through <entity>_minutes) and hours from the maintenance pass's compaction compared with the
+// SQL rollups of the same raw rows, and with minutes computed here from the rows written, after a replay
+// into a compacted hour (its minutes then rows again) and after a compaction that failed midway.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
@@ -11,6 +12,7 @@ import { Rollups } from '../../src/store/rollups.js';
 import { RESOLUTIONS, minutesAtCompaction, rollupAggregates, rollupCountColumn, rollupTable } from '../../src/store/rollup-schema.js';
 import { Compactor } from '../../src/store/history/compactor.js';
 import { seriesKeyColumns } from '../../src/store/history/schema.js';
+import { minuteBlockTable, minutesFunction } from '../../src/store/history/minute-schema.js';
 import { ENTITIES, ENTITY_TABLES, metricsOf, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
 import { sampleTable } from '../../src/store/series-schema.js';
 import { metricColumns } from '../../src/store/schema.js';
@@ -52,10 +54,23 @@ function rows(entity: Entity, clusterId: number, fromMs: number, toMs: number, s
 
 type Row = Record<string, unknown>;
 
-/** The entity's 1-minute rows of the cluster, in key and time order. */
+/** The entity's minutes of the cluster, rows and minute blocks alike (<entity>_minutes), in key and time order. */
 async function minutesOf(entity: Entity, clusterId: number): Promise<Row[]> {
   const keys = [...seriesKeyColumns(entity), 'ts'].map((k) => `"${k}"`).join(', ');
-  return (await store.pool.query<Row>(`SELECT * FROM kubepulse.${rollupTable(entity, MINUTE)} WHERE cluster_id = $1 ORDER BY ${keys}`, [clusterId])).rows;
+  return (await store.pool.query<Row>(
+    `SELECT * FROM kubepulse.${minutesFunction(entity)}('2000-01-01', '2100-01-01') WHERE cluster_id = $1 ORDER BY ${keys}`, [clusterId],
+  )).rows;
+}
+
+/** The entity's 1-hour rows of the cluster, in key and time order. */
+async function hoursOf(entity: Entity, clusterId: number): Promise<Row[]> {
+  const keys = [...seriesKeyColumns(entity), 'ts'].map((k) => `"${k}"`).join(', ');
+  return (await store.pool.query<Row>(`SELECT * FROM kubepulse.${rollupTable(entity, RESOLUTIONS[1])} WHERE cluster_id = $1 ORDER BY ${keys}`, [clusterId])).rows;
+}
+
+/** Rows of the cluster in a table (minute rows, minute blocks). */
+async function countIn(table: string, clusterId: number): Promise<number> {
+  return (await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${table} WHERE cluster_id = $1`, [clusterId])).rows[0].n;
 }
 
 /** Equal column for column; floats to 1e-12 relative (sums taken in another order round differently). */
@@ -120,43 +135,48 @@ function assertMatchesExpected(entity: Entity, stored: Row[], expected: Map<stri
   }
 }
 
-test('the compactor computes the minutes of its entities as the SQL rollup does, and the hour follows them', async () => {
+test('the compactor computes the minutes and hours of its entities as the SQL rollups do, the minutes packed', async () => {
   const cluster = await ensureCluster(store.pool, 'minutes-at-compaction');
   const day = Date.parse('2026-11-20T00:00:00Z');
   const from = day + 9 * HOUR + 50 * 60_000;
   const to = day + 12 * HOUR;
   const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
   for (const e of [...COMPACTED, 'pod' as Entity]) await writeMetricRows(store.pool, e, rows(e, cluster, from, to, 3), { partitions: hourly });
-  // The SQL rollup's minutes of the same raw rows, then removed: what the compaction must write again.
+  // The SQL rollups' minutes and hours of the same raw rows, then removed: what the compaction must write again.
   const sql = new Rollups(store.pool, { rawPartitions: hourly });
   const expected = new Map<Entity, Row[]>();
+  const expectedHours = new Map<Entity, Row[]>();
   for (const e of COMPACTED) {
     await sql.rollupRange(e, MINUTE, from, to, 'raw');
+    await sql.rollupRange(e, RESOLUTIONS[1], from, to, 'raw');
     expected.set(e, await minutesOf(e, cluster));
-    await store.pool.query(`DELETE FROM kubepulse.${rollupTable(e, MINUTE)} WHERE cluster_id = $1`, [cluster]);
+    expectedHours.set(e, await hoursOf(e, cluster));
+    for (const r of RESOLUTIONS) await store.pool.query(`DELETE FROM kubepulse.${rollupTable(e, r)} WHERE cluster_id = $1`, [cluster]);
   }
 
   const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
   const at = day + 18 * HOUR + 30 * 60_000;
   const report = await maintenance.runOnce(at);
   assert.equal(report.error, null);
-  // The SQL pass left these entities' minutes to the compaction; pod's it computed itself, as before.
-  for (const e of COMPACTED) assert.equal(report.rollupRows[rollupTable(e, MINUTE)], undefined, e);
+  // The SQL passes left these entities' rollups to the compaction; pod's they computed themselves, as before.
+  for (const e of COMPACTED) for (const r of RESOLUTIONS) assert.equal(report.rollupRows[rollupTable(e, r)], undefined, `${e} ${r.name}`);
   assert.ok(report.rollupRows[rollupTable('pod', MINUTE)] > 0);
-  assert.equal(report.compaction?.minuteRows, [...expected.values()].reduce((n, r) => n + r.length, 0));
+  // One minute block per series and hour (3 series, hours 9, 10 and 11), as many as 1-hour rows.
+  assert.equal(report.compaction?.minuteBlocks, COMPACTED.length * 3 * 3);
   for (const e of COMPACTED) {
-    assertSameMinutes(await minutesOf(e, cluster), expected.get(e)!, e);
-    const state = await store.pool.query<{ done_until: Date }>('SELECT done_until FROM kubepulse.rollup_state WHERE rollup_table = $1', [rollupTable(e, MINUTE)]);
-    assert.equal(state.rows[0].done_until.getTime(), to, `${e}: minutes done to the last compacted partition's end`);
+    assert.equal(await countIn(minuteBlockTable(e), cluster), 3 * 3, `${e}: minute blocks`);
+    assert.equal(await countIn(rollupTable(e, MINUTE), cluster), 0, `${e}: no minute rows`);
+    assertSameMinutes(await minutesOf(e, cluster), expected.get(e)!, `${e} minutes`);
+    assertSameMinutes(await hoursOf(e, cluster), expectedHours.get(e)!, `${e} hours`);
+    for (const r of RESOLUTIONS) {
+      const state = await store.pool.query<{ done_until: Date }>('SELECT done_until FROM kubepulse.rollup_state WHERE rollup_table = $1', [rollupTable(e, r)]);
+      assert.equal(state.rows[0].done_until.getTime(), to, `${e} ${r.name}: done to the last compacted partition's end`);
+    }
   }
-  // The next pass builds the hours from those minutes.
+  // The next pass leaves them as they are.
   const again = await maintenance.runOnce(at + 60_000);
   assert.equal(again.error, null);
-  for (const e of COMPACTED) {
-    const hours = await store.pool.query<{ n: number; samples: number }>(
-      `SELECT count(*)::int AS n, sum(samples)::int AS samples FROM kubepulse.${rollupTable(e, RESOLUTIONS[1])} WHERE cluster_id = $1`, [cluster]);
-    assert.deepEqual(hours.rows[0], { n: 3 * 3, samples: expected.get(e)!.reduce((n, r) => n + Number(r.samples), 0) }, `${e}: 1 h rows`);
-  }
+  for (const e of COMPACTED) assertSameMinutes(await hoursOf(e, cluster), expectedHours.get(e)!, `${e} hours after another pass`);
 });
 
 test('rows replayed into a compacted hour: its minutes count them with the blocks; a failed compaction writes no minute', async () => {
@@ -170,12 +190,14 @@ test('rows replayed into a compacted hour: its minutes count them with the block
   // A compaction failing after its first insert leaves the raw rows, no block, no minute.
   const blockPartitions = new PartitionManager(store.pool, { widthMs: DAY_MS, ahead: 0 });
   const failing = new Compactor(store.pool, {
-    compactAfterMs: 6 * HOUR, rawPartitions: hourly, blockPartitions, minutePartitions: new Rollups(store.pool).partitionsOf(MINUTE),
+    compactAfterMs: 6 * HOUR, rawPartitions: hourly, blockPartitions,
+    rollupPartitions: { minuteBlocks: blockPartitions, hours: new Rollups(store.pool).partitionsOf(RESOLUTIONS[1]) },
     insertBlocks: 1, afterInsert: () => { throw new Error('crash'); },
   });
   const [part] = (await hourly.list(sampleTable(entity))).filter((p) => p.fromMs === day + 3 * HOUR);
   await assert.rejects(failing.compactPartition(entity, part), /crash/);
   assert.deepEqual(await minutesOf(entity, cluster), []);
+  assert.deepEqual(await hoursOf(entity, cluster), []);
 
   const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
   assert.equal((await maintenance.runOnce(day + 12 * HOUR)).error, null);
@@ -187,7 +209,13 @@ test('rows replayed into a compacted hour: its minutes count them with the block
   for (const at of [day + 12 * HOUR + 60_000, day + 12 * HOUR + 120_000]) assert.equal((await maintenance.runOnce(at)).error, null);
   const raw = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM kubepulse.${sampleTable(entity)} WHERE cluster_id = $1`, [cluster]);
   assert.equal(raw.rows[0].n, 0, 'the replayed rows compacted too');
-  assertMatchesExpected(entity, await minutesOf(entity, cluster), expectedMinutes(entity, [...first, ...late]));
+  const all = expectedMinutes(entity, [...first, ...late]);
+  assertMatchesExpected(entity, await minutesOf(entity, cluster), all);
+  // Recomputed as rows, which replaced the hour's minute blocks: each minute is held once.
+  assert.equal(await countIn(minuteBlockTable(entity), cluster), 0);
+  assert.equal(await countIn(rollupTable(entity, MINUTE), cluster), all.size);
+  const hours = await hoursOf(entity, cluster);
+  assert.deepEqual(hours.map((h) => Number(h.samples)), [0, 1].map((s) => [...first, ...late].filter((r) => r.container === `container-${s}`).length));
 });
 
 test('a raw retention shorter than compact_after: partitions are compacted, minutes with them, before retention drops them', async () => {

@@ -6,8 +6,9 @@
 //   are sorted (an incremental sort), never the whole partition; the tuples decoded straight into the
 //   open blocks' columns (copy-block-builder.ts) —, encode one block per (series, source, hour), look up
 //   the keys and attributes of each batch's series once, insert the blocks; for the other entities
-//   compute the partition's 1-minute rollup from the same rows (minute-rollup.ts), replace its minutes and
-//   move the 1-minute rollup's done_until past it; DROP the partition, commit.
+//   compute the partition's 1-minute and 1-hour rollups from the same rows (minute-rollup.ts), replace its
+//   minutes (stored as minute blocks, minute-schema.ts) and hours, and move both rollups' done_until past
+//   it; DROP the partition, commit.
 // A crash before the commit leaves the raw rows and no block; after it, the blocks and no raw rows: nothing
 // lost or doubled, and the next pass just finds the remaining partitions. A block that already exists for
 // the same (series, source, hour) — rows replayed into an hour already compacted land in a re-created raw
@@ -26,6 +27,7 @@ import { copyFromChunks } from '../copy-stream.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../copy-binary.js';
 import { CopyBlockBuilder, type BuiltBlock } from './copy-block-builder.js';
 import { MinuteRollup } from './minute-rollup.js';
+import { minuteBlockColumns } from './minute-schema.js';
 import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
 
 export interface CompactorOptions {
@@ -36,11 +38,12 @@ export interface CompactorOptions {
   /** The block tables' partitions (daily on start_ts; retention drops them). */
   blockPartitions: PartitionManager;
   /**
-   * The 1-minute rollup tables' partitions. Given, the compactor computes the minutes of the entities of
-   * minutesAtCompaction from the rows it packs (the maintenance loop's SQL pass leaves them out then), and
-   * takes their partitions without waiting for any rollup.
+   * The partitions of the minute block tables (daily on start_ts) and of the 1-hour rollup tables. Given,
+   * the compactor computes the minutes and hours of the entities of minutesAtCompaction from the rows it
+   * packs (the maintenance loop's SQL pass leaves them out then), and takes their partitions without
+   * waiting for any rollup.
    */
-  minutePartitions?: PartitionManager;
+  rollupPartitions?: { minuteBlocks: PartitionManager; hours: PartitionManager };
   /** Blocks per INSERT statement, their series looked up at once (default 200; bounded further by PostgreSQL's 65,535 parameters). */
   insertBlocks?: number;
   /** Test hook: called inside the transaction after each block insert statement. */
@@ -54,8 +57,8 @@ export interface CompactionReport {
   /** Existing blocks merged with replayed rows; samples dropped as already in their block. */
   merged: number;
   duplicates: number;
-  /** 1-minute rollup rows written (entities whose minutes the compactor computes). */
-  minuteRows: number;
+  /** Minute blocks (one per series and hour) and 1-hour rows written, for entities whose rollups the compactor computes. */
+  minuteBlocks: number;
   ms: number;
 }
 
@@ -67,7 +70,7 @@ export class Compactor {
   /** Compacts every eligible raw partition of every entity. */
   async run(nowMs = Date.now()): Promise<CompactionReport> {
     const started = performance.now();
-    const report: CompactionReport = { partitions: [], rows: 0, blocks: 0, merged: 0, duplicates: 0, minuteRows: 0, ms: 0 };
+    const report: CompactionReport = { partitions: [], rows: 0, blocks: 0, merged: 0, duplicates: 0, minuteBlocks: 0, ms: 0 };
     for (const entity of ENTITIES) {
       // Rollups computed from raw rows must be done before those rows go; minutes computed here need nothing.
       const rolledUntil = this.computesMinutes(entity) ? Infinity : await this.rolledUpUntil(entity);
@@ -81,7 +84,7 @@ export class Compactor {
         report.blocks += r.blocks;
         report.merged += r.merged;
         report.duplicates += r.duplicates;
-        report.minuteRows += r.minuteRows;
+        report.minuteBlocks += r.minuteBlocks;
       }
     }
     report.ms = performance.now() - started;
@@ -91,9 +94,9 @@ export class Compactor {
     return report;
   }
 
-  /** Whether this compactor computes the entity's 1-minute rollup (see CompactorOptions.minutePartitions). */
+  /** Whether this compactor computes the entity's rollups (see CompactorOptions.rollupPartitions). */
   computesMinutes(entity: Entity): boolean {
-    return this.opts.minutePartitions !== undefined && minutesAtCompaction(entity);
+    return this.opts.rollupPartitions !== undefined && minutesAtCompaction(entity);
   }
 
   /** The time up to which both rollups of the entity are done (−∞ before their first run). */
@@ -108,7 +111,7 @@ export class Compactor {
 
   /** Packs one raw partition into blocks and drops it, atomically. */
   async compactPartition(entity: Entity, part: PartitionInfo): Promise<Omit<CompactionReport, 'partitions' | 'ms'>> {
-    const out = { rows: 0, blocks: 0, merged: 0, duplicates: 0, minuteRows: 0 };
+    const out = { rows: 0, blocks: 0, merged: 0, duplicates: 0, minuteBlocks: 0 };
     const bt = blockTable(entity);
     // Block partitions first, outside the transaction: creating one inside would wait on our own locks.
     const hours: number[] = [];
@@ -120,7 +123,10 @@ export class Compactor {
     const minutes = this.computesMinutes(entity) && !(await this.pool.query(
       `SELECT 1 FROM ${qualified(bt)} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`, [new Date(part.fromMs), new Date(part.toMs)],
     )).rowCount ? new MinuteRollup(entity) : undefined;
-    if (minutes) await this.opts.minutePartitions!.ensureFor(minutes.table, hours);
+    if (minutes) {
+      await this.opts.rollupPartitions!.minuteBlocks.ensureFor(minutes.blockTable, hours);
+      await this.opts.rollupPartitions!.hours.ensureFor(minutes.hourTable, hours);
+    }
 
     // The sample partition in the sample index's order: a series' rows come together, by ts and source, as
     // the builder needs. Read by a binary COPY on a second connection (the first holds the transaction:
@@ -138,8 +144,13 @@ export class Compactor {
       await client.query('BEGIN');
       // Writers wait from here to the COMMIT; the reader's COPY (a plain read) is not blocked.
       await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
-      // Minutes computed before (by the SQL pass of an earlier version, or twice by a crash) are replaced.
-      if (minutes) await client.query(`DELETE FROM ${qualified(minutes.table)} WHERE ts >= $1 AND ts < $2`, [new Date(part.fromMs), new Date(part.toMs)]);
+      // Minutes and hours computed before (by the SQL pass, an owed hour's recompute, an earlier version) are replaced.
+      if (minutes) {
+        const range = [new Date(part.fromMs), new Date(part.toMs)];
+        await client.query(`DELETE FROM ${qualified(rollupTable(entity, RESOLUTIONS[0]))} WHERE ts >= $1 AND ts < $2`, range);
+        await client.query(`DELETE FROM ${qualified(minutes.blockTable)} WHERE start_ts >= $1 AND start_ts < $2`, range);
+        await client.query(`DELETE FROM ${qualified(minutes.hourTable)} WHERE ts >= $1 AND ts < $2`, range);
+      }
       const batch = this.insertBatch(entity);
       const storeClosed = async (all: boolean): Promise<void> => {
         while (builder.closed.length >= batch || (all && builder.closed.length > 0)) {
@@ -157,7 +168,7 @@ export class Compactor {
             blocks.push({ keys: ref.keys, attributes: ref.attributes, source: b.source, startMs: b.startMs, ...b.columns });
           }
           if (blocks.length) await this.store(client, entity, blocks, out);
-          if (minutes) out.minuteRows += await storeMinutes(client, minutes, series);
+          if (minutes) out.minuteBlocks += await storeMinutes(client, minutes, series);
         }
       };
       await readPartition(this.pool, `COPY (SELECT ${columns.map((c) => `s.${quoteIdent(c.column)}`).join(', ')} FROM ${partition} s
@@ -170,12 +181,12 @@ export class Compactor {
       if (minutes) {
         // Series whose blocks were all stored before their last minutes were ready: looked up now.
         const waiting = new Map(minutes.waiting().map((id) => [id, id.split('/').map(Number) as [number, number]]));
-        if (waiting.size) out.minuteRows += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting));
+        if (waiting.size) out.minuteBlocks += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting));
         minutes.forgetWaiting(); // series gone, as their rows' blocks (counted in orphans)
         await client.query(
-          `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
+          `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) SELECT t, $2 FROM unnest($1::text[]) AS t
            ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
-          [minutes.table, new Date(part.toMs)],
+          [[rollupTable(entity, RESOLUTIONS[0]), minutes.hourTable], new Date(part.toMs)],
         );
       }
       await client.query(`DROP TABLE ${partition}`);
@@ -304,12 +315,25 @@ async function seriesOf(client: pg.PoolClient, lookup: SeriesLookup, pairs: Map<
   return out;
 }
 
-/** COPYs the minutes of the series in `refs` that are ready; returns the rows written. */
+/** Stores the minute blocks and hours of the series in `refs` that are ready; returns the minute blocks written. */
 async function storeMinutes(client: pg.PoolClient, minutes: MinuteRollup, refs: ReadonlyMap<string, SeriesRef>): Promise<number> {
   const got = minutes.take(refs);
   if (!got) return 0;
-  await copyFromChunks(client, minutes.copySql, [COPY_BINARY_HEADER, got.tuples, COPY_BINARY_TRAILER]);
-  return got.rows;
+  const cols = minuteBlockColumns(minutes.entity);
+  // Within PostgreSQL's 65,535 parameters a statement.
+  const perStatement = Math.max(1, Math.floor(60_000 / cols.length));
+  for (let i = 0; i < got.blocks.length; i += perStatement) {
+    const params: unknown[] = [];
+    const tuples = got.blocks.slice(i, i + perStatement).map((b) => {
+      const vals = [...b.keys, ...b.attributes, new Date(b.startMs), b.minutes, asBuffer(b.ts), ...b.values.map((v) => (v ? asBuffer(v) : null))];
+      const start = params.length;
+      params.push(...vals);
+      return `(${vals.map((_, j) => `$${start + j + 1}`).join(', ')})`;
+    });
+    await client.query(`INSERT INTO ${qualified(minutes.blockTable)} (${cols.map((c) => quoteIdent(c.column)).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+  }
+  await copyFromChunks(client, minutes.hourCopySql, [COPY_BINARY_HEADER, got.hourTuples, COPY_BINARY_TRAILER]);
+  return got.hours;
 }
 
 /** The values of one block row in blockColumns order. */

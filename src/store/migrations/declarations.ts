@@ -14,6 +14,7 @@ import {
   metricViewDdl, sampleColumns, sampleTable, sampleTableDdl, seriesColumns, seriesTable, seriesTableDdl,
 } from '../series-schema.js';
 import { blockColumns, blockTable, blockTableDdl } from '../history/schema.js';
+import { minuteBlockColumns, minuteBlockTable, minuteBlockTableDdl } from '../history/minute-schema.js';
 
 /** A table the running code writes, with the columns its declarations say it has. */
 interface DeclaredTable {
@@ -30,7 +31,7 @@ interface DeclaredTable {
 
 /**
  * Every table generated from declarations: raw (series, sample, and the `<entity>_metric` view over them),
- * rollup and block metric tables, kind tables and child tables.
+ * rollup, block and minute block metric tables, kind tables and child tables.
  */
 function declaredTables(kinds: KindDef[]): DeclaredTable[] {
   const out: DeclaredTable[] = [];
@@ -40,6 +41,7 @@ function declaredTables(kinds: KindDef[]): DeclaredTable[] {
     out.push({ table: ENTITY_TABLES[e].table, columns: metricColumns(e), draft: () => recreateView(e), view: true });
     for (const r of RESOLUTIONS) out.push({ table: rollupTable(e, r), columns: rollupColumns(e, r), draft: () => rollupTableDdl(e, r) });
     out.push({ table: blockTable(e), columns: blockColumns(e), draft: () => blockTableDdl(e) });
+    out.push({ table: minuteBlockTable(e), columns: minuteBlockColumns(e), draft: () => minuteBlockTableDdl(e) });
   }
   for (const k of kinds) {
     // kindTableDdl covers the kind and its children; each table takes the statements naming it.
