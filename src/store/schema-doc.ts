@@ -5,6 +5,7 @@
 // finds no column table outside a generated region, and runs every example query. The prose around the
 // regions lives in docs/SCHEMA.md itself. Regenerate with `node scripts/gen-schema-doc.mjs`.
 import { blockColumns, blockKeyColumns, blockTable, blockValueColumns, historyFunction } from './history/schema.js';
+import { minuteBlockColumns, minuteBlockKeyColumns, minuteBlockTable, minuteValueColumns, minutesFunction } from './history/minute-schema.js';
 import { ENTITIES, ENTITY_TABLES, RATE_SQL_TYPE, SOURCE_COLUMN, metricsOf, type MetricDef } from '../metrics/definitions.js';
 import { ALL_KINDS } from '../inventory/kinds/index.js';
 import type { KindDef } from '../inventory/kind.js';
@@ -261,7 +262,9 @@ function rollupDocTable(entity: (typeof ENTITIES)[number], res: (typeof RESOLUTI
     description: `${res.interval} rollup of ${t.table}: ts is the bucket start; avg and max of every gauge and rate, max of every counter (its value at the end of the bucket)` +
       (rollupHasCounts(res) ? '; per average, the count of raw values behind it.' : `; computed from the 1 minute rollup's rows (each average weighted by its count).`) +
       (minutesAtCompaction(entity)
-        ? (rollupHasCounts(res) ? ' Written when its hour is compacted ([retention] compact_after, 6 h by default); the newer minutes are in the raw rows.' : ' Built from those minutes once they are written.')
+        ? (rollupHasCounts(res)
+          ? ` Computed when its hour is compacted ([retention] compact_after, 6 h by default) and stored packed in ${minuteBlockTable(entity)}; rows here only where an owed hour was recomputed. Read both with kubepulse.${minutesFunction(entity)}(from, to).`
+          : ' Computed when its hour is compacted, from the same samples as its minutes.')
         : ''),
     key: t.keys.map((k) => k.column),
     columns: rollupColumns(entity, res).map((c) => {
@@ -285,7 +288,28 @@ export function documentedTables(): DocTable[] {
     ...ENTITIES.flatMap((e) => [metricTable(e), ...rawStorageDocTables(e)]),
     ...ENTITIES.flatMap((e) => RESOLUTIONS.map((r) => rollupDocTable(e, r))),
     ...ENTITIES.map(blockDocTable),
+    ...ENTITIES.map(minuteBlockDocTable),
   ];
+}
+
+function minuteBlockDocTable(entity: (typeof ENTITIES)[number]): DocTable {
+  const t = ENTITY_TABLES[entity];
+  const identity = new Map([...t.keys, ...t.attributes].map((k) => [k.column, k.description]));
+  const fixed: Record<string, string> = {
+    start_ts: 'Start of the hour the block covers.',
+    minutes: 'Minutes in the block.',
+    ts: 'Minute starts, encoded.',
+  };
+  return {
+    table: minuteBlockTable(entity),
+    description: `Minutes of ${rollupTable(entity, RESOLUTIONS[0])} for compacted hours, one row per series and hour ` +
+      `(read with kubepulse.${minutesFunction(entity)}).` + (minutesAtCompaction(entity) ? '' : ' Not written yet: node and pod minutes stay rows.'),
+    key: minuteBlockKeyColumns(entity),
+    columns: minuteBlockColumns(entity).map((c) => ({
+      column: c.column, type: c.sqlType,
+      description: identity.get(c.column) ?? fixed[c.column] ?? `${rollupTable(entity, RESOLUTIONS[0])}.${c.column}, encoded (NULL: null in every minute).`,
+    })),
+  };
 }
 
 function blockDocTable(entity: (typeof ENTITIES)[number]): DocTable {
@@ -339,6 +363,7 @@ function schemaDocRegions(): Record<string, string> {
     metrics: section(metricNames, true),
     rollups: section(rollupNames, true),
     history: `${historySection()}\n${section(new Set(ENTITIES.map(blockTable)), false)}`,
+    minutes: `${minutesSection()}\n${section(new Set(ENTITIES.map(minuteBlockTable)), false)}`,
   };
 }
 
@@ -348,6 +373,16 @@ function historySection(): string {
   for (const e of ENTITIES) {
     lines.push(`| \`${ENTITY_TABLES[e].table}\` | \`${blockTable(e)}\` (${blockKeyColumns(e).join(', ')}) | ts + ${blockValueColumns(e).length} metric columns, bytea | ` +
       `\`kubepulse.${historyFunction(e)}(from timestamptz, to timestamptz)\` |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The minute block tables and their reading functions, one line per entity. */
+function minutesSection(): string {
+  const lines = ['| 1-minute table | minute block table (primary key) | encoded columns | plain minute rows over rows + blocks |', '|---|---|---|---|'];
+  for (const e of ENTITIES) {
+    lines.push(`| \`${rollupTable(e, RESOLUTIONS[0])}\` | \`${minuteBlockTable(e)}\` (${minuteBlockKeyColumns(e).join(', ')}) | ts + ${minuteValueColumns(e).length} columns, bytea | ` +
+      `\`kubepulse.${minutesFunction(e)}(from timestamptz, to timestamptz)\` |`);
   }
   return `${lines.join('\n')}\n`;
 }

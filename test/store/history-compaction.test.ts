@@ -392,7 +392,7 @@ test('rows of a series gone from the series table are left out of the blocks, th
     compactAfterMs: RETENTION.compact_after, rawPartitions: hourly, blockPartitions: new PartitionManager(store.pool, { widthMs: DAY_MS }),
   });
   const report = await compactor.compactPartition('pod', part);
-  assert.deepEqual(report, { rows: all.length + 9, blocks: 2, merged: 0, duplicates: 5, minuteRows: 0 });
+  assert.deepEqual(report, { rows: all.length + 9, blocks: 2, merged: 0, duplicates: 5, minuteBlocks: 0 });
   const kept = await store.pool.query<{ pod_uid: string; samples: number }>(
     `SELECT pod_uid, sum(samples)::int AS samples FROM kubepulse.${blockTable('pod')} WHERE cluster_id = $1 GROUP BY pod_uid ORDER BY pod_uid`, [cluster]);
   assert.deepEqual(kept.rows, [{ pod_uid: 'pod_uid-0', samples: all.length / 3 }, { pod_uid: 'pod_uid-1', samples: all.length / 3 }]);

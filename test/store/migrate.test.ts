@@ -146,6 +146,7 @@ test('a metric or kind declared without a migration is named with its SQL, and t
       'node_metric.test_only_gauge_bytes',
       'node_metric_1h.test_only_gauge_bytes_avg', 'node_metric_1h.test_only_gauge_bytes_max',
       'node_metric_1m.test_only_gauge_bytes_avg', 'node_metric_1m.test_only_gauge_bytes_max', 'node_metric_1m.test_only_gauge_bytes_samples',
+      'node_metric_1m_block.test_only_gauge_bytes_avg', 'node_metric_1m_block.test_only_gauge_bytes_max', 'node_metric_1m_block.test_only_gauge_bytes_samples',
       'node_sample.test_only_gauge_bytes',
       'widget', 'widget_part',
     ]);
