@@ -1,7 +1,7 @@
 // The series API over compacted history, against a real PostgreSQL: rows written by the real writer
 // (both sources, with gaps), charted, then compacted by the real maintenance pass and charted again —
 // same buckets, same values, same gaps; a replay into a compacted hour counts once; a range older than
-// the samples' retention is read from the 1-hour rollup.
+// the samples' retention is read from the 1-hour rollup, or from the minutes (rows and minute blocks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeMetricRows } from '../../src/store/metric-copy.js';
@@ -156,6 +156,33 @@ test('a range older than the samples still held is read from the 1-hour rollup',
   assert.deepEqual([s.resolution, s.table, s.bucketS], ['1h', `${ENTITY_TABLES.node.table}_1h`, 7200]);
   assert.ok(s.ts.length >= 5 && s.ts.every((t) => t * 1000 >= FROM - 2 * HOUR && t * 1000 < TO), 'the hours of that day');
   assert.ok(s.series[0].values.every((v) => v !== null && v > 0));
+
+  // A day's container chart: its minutes were packed into minute blocks at compaction, read beside any
+  // minute rows (an hour recomputed as rows here, as an owed hour's recompute leaves it): both the same.
+  const dayRange = { from: new Date(DAY), to: new Date(DAY + DAY_MS) };
+  const q: SeriesRequest = { entity: 'container', clusterId, podUid: 'uid-a', metrics: ['cpu', 'memory'], range: dayRange };
+  const packed = await querySeries(store.pool, q);
+  assert.deepEqual([packed.resolution, packed.table, packed.bucketS], ['1m', 'container_metric_1m+container_metric_1m_block', 240]);
+  const want = await store.pool.query<{ t: string; g: string; cpu: number | null; memory: number | null }>(
+    `SELECT extract(epoch FROM date_bin('240 seconds', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'))::bigint AS t, container AS g,
+       avg(cpu_usage_nanocores_avg) * 0.000001 AS cpu, avg(memory_working_set_bytes_avg) AS memory
+     FROM kubepulse.container_minutes($1, $2) WHERE cluster_id = $3 AND pod_uid = 'uid-a' GROUP BY 1, 2 ORDER BY 1, 2`,
+    [dayRange.from, dayRange.to, clusterId]);
+  assert.ok(want.rows.length > 100, 'minutes of the day');
+  for (const r of want.rows) {
+    const i = packed.ts.indexOf(Number(r.t));
+    assert.ok(i >= 0, `bucket ${r.t}`);
+    for (const m of ['cpu', 'memory'] as const) {
+      const line = packed.series.find((x) => x.metric === m && x.group === r.g)!;
+      assert.equal(line.values[i], r[m], `${m} ${r.g} at ${r.t}`);
+    }
+  }
+  const hour = [new Date(FROM + 2 * HOUR), new Date(FROM + 3 * HOUR)];
+  await store.pool.query(`INSERT INTO kubepulse.container_metric_1m SELECT * FROM kubepulse.container_minutes($1, $2) WHERE cluster_id = $3`, [...hour, clusterId]);
+  const moved = await store.pool.query(`DELETE FROM kubepulse.container_metric_1m_block WHERE cluster_id = $1 AND start_ts = $2`, [clusterId, hour[0]]);
+  assert.equal(moved.rowCount, 2, "the hour's minute blocks, one per container");
+  assert.deepEqual(body(await querySeries(store.pool, q)), body(packed));
+
   // A young install (the samples start recently, no rollup from before) stays on the samples.
   const fresh = await ensureCluster(store.pool, 'young');
   await writeMetricRows(store.pool, 'node', rowsOf('node', [{ node: 'n1' }], fresh).map((r) => ({ ...r, ts: new Date((r.ts as Date).getTime() + 20 * DAY_MS) })), { partitions: hourly() });
