@@ -10,7 +10,7 @@ export interface BinaryColumn {
   sqlType: string;
 }
 
-type FieldReader = (buf: Buffer, at: number, len: number) => unknown;
+export type FieldReader = (buf: Buffer, at: number, len: number) => unknown;
 
 const PG_EPOCH_MS = 946_684_800_000;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -27,6 +27,7 @@ const readInt8: FieldReader = (buf, at) => {
 };
 
 const READERS: Record<string, FieldReader> = {
+  smallint: (buf, at) => buf.readInt16BE(at),
   integer: (buf, at) => buf.readInt32BE(at),
   bigint: readInt8,
   real: (buf, at) => buf.readFloatBE(at),
@@ -38,7 +39,7 @@ const READERS: Record<string, FieldReader> = {
 };
 
 /** Reader for one column's type; throws for a type this reader does not know. */
-function readerFor(c: BinaryColumn): FieldReader {
+export function readerFor(c: BinaryColumn): FieldReader {
   const r = READERS[c.sqlType];
   if (!r) throw new Error(`binary COPY reader: column ${c.column} has type ${c.sqlType}, which it does not read`);
   return r;

@@ -19,6 +19,7 @@ import { DAY_MS, PartitionManager } from './partitions.js';
 import { Compactor, type CompactionReport } from './history/compactor.js';
 import { blockTable } from './history/schema.js';
 import { minuteBlockTable } from './history/minute-schema.js';
+import { MinutePacker, type MinutePackingReport } from './history/minute-packer.js';
 import { RESOLUTIONS, rollupTable } from './rollup-schema.js';
 import { Rollups, type RollupOptions } from './rollups.js';
 import { sampleTable } from './series-schema.js';
@@ -113,6 +114,8 @@ export interface MaintenanceReport {
   droppedRollupPending: number;
   /** What the compactor did (null when compaction is off); its ms is the time the pass spent on it. */
   compaction: CompactionReport | null;
+  /** Minute rows packed into minute blocks (history/minute-packer.ts). */
+  minutePacking: MinutePackingReport | null;
   error: string | null;
 }
 
@@ -122,6 +125,7 @@ export class StoreMaintenance {
   /** Daily partitions of the history block and minute block tables (on start_ts): retention drops them whole. */
   readonly blockPartitions: PartitionManager;
   readonly compactor: Compactor | null;
+  readonly minutePacker: MinutePacker;
   lastReport: MaintenanceReport | null = null;
   /** Indexes rebuilt and left as tight enough since start (the status and /metrics show them). */
   readonly indexRebuilds = { rebuilt: 0, skipped: 0 };
@@ -144,6 +148,7 @@ export class StoreMaintenance {
       compactAfterMs, rawPartitions: this.partitions, blockPartitions: this.blockPartitions,
       rollupPartitions: { minuteBlocks: this.blockPartitions, hours: this.rollups.partitionsOf(RESOLUTIONS[1]) },
     });
+    this.minutePacker = new MinutePacker(pool, { minutePartitions: this.rollups.partitionsOf(RESOLUTIONS[0]), blockPartitions: this.blockPartitions });
   }
 
   /** One pass; concurrent callers share the pass in progress. */
@@ -154,7 +159,7 @@ export class StoreMaintenance {
 
   private async pass(nowMs: number): Promise<MaintenanceReport> {
     const report: MaintenanceReport = {
-      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, reindexed: null, droppedRollupPending: 0, compaction: null, error: null,
+      at: new Date(nowMs), rollupRows: {}, droppedPartitions: [], purgedInventory: {}, purgedSeries: {}, purgedChangeLog: {}, reindexed: null, droppedRollupPending: 0, compaction: null, minutePacking: null, error: null,
     };
     // Several collectors on one database (a group, docs/GROUP.md): one maintains at a time, the others skip.
     let lockHolder: pg.PoolClient | undefined;
@@ -197,6 +202,8 @@ export class StoreMaintenance {
         const perTable = Object.fromEntries(ENTITIES.map((e) => [rollupTable(e, r), ms]));
         report.droppedPartitions.push(...(await this.rollups.partitionsOf(r).applyRetention(perTable, nowMs)));
       }
+      // After the retention: no day is packed only to be dropped.
+      report.minutePacking = await this.minutePacker.run(nowMs);
       await pruneBatchIds(this.pool, nowMs, this.opts.batchIdKeepMs);
       if (nowMs - this.seriesPurgedAt >= (this.opts.seriesPurgeEveryMs ?? SERIES_PURGE_EVERY_MS)) {
         report.purgedSeries = await purgeGoneSeries(this.pool, nowMs - (this.opts.seriesGoneGraceMs ?? SERIES_GONE_GRACE_MS));

@@ -231,3 +231,43 @@ test('a raw retention shorter than compact_after: partitions are compacted, minu
   assert.ok(report.compaction?.partitions.some((p) => p.startsWith(sampleTable('volume'))), JSON.stringify(report.compaction));
   assertMatchesExpected('volume', await minutesOf('volume', cluster), expectedMinutes('volume', list));
 });
+
+test('node and pod minutes past three days are packed into minute blocks; an owed hour after that is rows again, then packed again', async () => {
+  const cluster = await ensureCluster(store.pool, 'minutes-packed');
+  const day = Date.parse('2026-11-26T00:00:00Z');
+  const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
+  const written = new Map<Entity, MetricRow[]>();
+  for (const e of ['node', 'pod'] as Entity[]) {
+    written.set(e, rows(e, cluster, day + 2 * HOUR + 40 * 60_000, day + 5 * HOUR, 2));
+    await writeMetricRows(store.pool, e, written.get(e)!, { partitions: hourly });
+  }
+  const maintenance = new StoreMaintenance(store.pool, { partitions: hourly, retentionMs: RETENTION });
+  assert.equal((await maintenance.runOnce(day + 12 * HOUR)).error, null);
+  const before = new Map<Entity, Row[]>();
+  for (const e of ['node', 'pod'] as Entity[]) {
+    before.set(e, await minutesOf(e, cluster));
+    assert.equal(await countIn(rollupTable(e, MINUTE), cluster), before.get(e)!.length, `${e}: minutes are rows for the overview`);
+    assertMatchesExpected(e, before.get(e)!, expectedMinutes(e, written.get(e)!));
+  }
+
+  // Four days on: the day's minute rows are blocks, the same minutes.
+  const report = await maintenance.runOnce(day + 4 * DAY_MS);
+  assert.equal(report.error, null);
+  for (const e of ['node', 'pod'] as Entity[]) {
+    assert.ok(report.minutePacking?.partitions.includes(`${rollupTable(e, MINUTE)}_p20261126`), JSON.stringify(report.minutePacking));
+    assert.equal(await countIn(rollupTable(e, MINUTE), cluster), 0, `${e}: no minute rows left`);
+    assert.equal(await countIn(minuteBlockTable(e), cluster), 2 * 3, `${e}: a block per series and hour`);
+    assertSameMinutes(await minutesOf(e, cluster), before.get(e)!, `${e} packed`);
+  }
+
+  // A late pod sample of a packed hour (within the raw retention): its hour is recomputed as rows in place
+  // of its blocks, each minute held once, and packed again by the next pass.
+  const late = rows('pod', cluster, day + 3 * HOUR + 5_000, day + 3 * HOUR + 65_000, 2, 1);
+  await writeMetricRows(store.pool, 'pod', late, { partitions: hourly });
+  const all = expectedMinutes('pod', [...written.get('pod')!, ...late]);
+  assert.equal((await maintenance.runOnce(day + 4 * DAY_MS + 60_000)).error, null);
+  assertMatchesExpected('pod', await minutesOf('pod', cluster), all);
+  assert.equal((await maintenance.runOnce(day + 4 * DAY_MS + 120_000)).error, null);
+  assert.equal(await countIn(rollupTable('pod', MINUTE), cluster), 0, 'the recomputed hour packed again');
+  assertMatchesExpected('pod', await minutesOf('pod', cluster), all);
+});

@@ -14,8 +14,7 @@
 // the same (series, source, hour) — rows replayed into an hour already compacted land in a re-created raw
 // partition — is decoded, merged by ts (a ts it holds is a duplicate, dropped), re-encoded and replaced.
 import type pg from 'pg';
-import pgCopyStreams from 'pg-copy-streams';
-import { scanCopyBinary, type BinaryColumn, type TupleVisitor } from '../copy-binary-read.js';
+import type { BinaryColumn } from '../copy-binary-read.js';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
 import { log } from '../../log.js';
 import { PartitionManager, type PartitionInfo } from '../partitions.js';
@@ -23,11 +22,11 @@ import { RESOLUTIONS, minutesAtCompaction, rollupTable } from '../rollup-schema.
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { sampleTable, seriesAttributeNames, seriesTable } from '../series-schema.js';
 import { decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type SeriesRef } from './blocks.js';
-import { copyFromChunks } from '../copy-stream.js';
+import { copyFromChunks, readPartition } from '../copy-stream.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../copy-binary.js';
 import { CopyBlockBuilder, type BuiltBlock } from './copy-block-builder.js';
 import { MinuteRollup } from './minute-rollup.js';
-import { minuteBlockColumns } from './minute-schema.js';
+import { insertMinuteBlocks } from './minute-packer.js';
 import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
 
 export interface CompactorOptions {
@@ -263,26 +262,6 @@ export class Compactor {
   }
 }
 
-/**
- * Streams a binary COPY … TO STDOUT on a connection of its own, each tuple to `visit`, and awaits
- * `between` after each chunk of the stream (the stream waits meanwhile). The COPY has ended and its
- * connection is back in the pool when this returns; on a failure the connection, mid-COPY, is discarded.
- */
-async function readPartition(pool: pg.Pool, sql: string, fieldCount: number, visit: TupleVisitor,
-  between: (tuples: number) => Promise<void>): Promise<void> {
-  const reader = await pool.connect();
-  let failed: Error | undefined;
-  try {
-    const stream = reader.query(pgCopyStreams.to(sql));
-    for await (const tuples of scanCopyBinary(stream as AsyncIterable<Buffer>, fieldCount, visit)) await between(tuples);
-  } catch (err) {
-    failed = err as Error;
-    throw err;
-  } finally {
-    reader.release(failed);
-  }
-}
-
 /** Per entity: the statement reading the keys and attributes of given (cluster_id, series_id) pairs. */
 interface SeriesLookup { sql: string; keys: string[]; attributes: string[] }
 
@@ -319,19 +298,7 @@ async function seriesOf(client: pg.PoolClient, lookup: SeriesLookup, pairs: Map<
 async function storeMinutes(client: pg.PoolClient, minutes: MinuteRollup, refs: ReadonlyMap<string, SeriesRef>): Promise<number> {
   const got = minutes.take(refs);
   if (!got) return 0;
-  const cols = minuteBlockColumns(minutes.entity);
-  // Within PostgreSQL's 65,535 parameters a statement.
-  const perStatement = Math.max(1, Math.floor(60_000 / cols.length));
-  for (let i = 0; i < got.blocks.length; i += perStatement) {
-    const params: unknown[] = [];
-    const tuples = got.blocks.slice(i, i + perStatement).map((b) => {
-      const vals = [...b.keys, ...b.attributes, new Date(b.startMs), b.minutes, asBuffer(b.ts), ...b.values.map((v) => (v ? asBuffer(v) : null))];
-      const start = params.length;
-      params.push(...vals);
-      return `(${vals.map((_, j) => `$${start + j + 1}`).join(', ')})`;
-    });
-    await client.query(`INSERT INTO ${qualified(minutes.blockTable)} (${cols.map((c) => quoteIdent(c.column)).join(', ')}) VALUES ${tuples.join(', ')}`, params);
-  }
+  await insertMinuteBlocks(client, minutes.entity, got.blocks);
   await copyFromChunks(client, minutes.hourCopySql, [COPY_BINARY_HEADER, got.hourTuples, COPY_BINARY_TRAILER]);
   return got.hours;
 }

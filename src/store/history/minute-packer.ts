@@ -1,0 +1,228 @@
+// Minute rows past the age anything reads them as rows, packed into minute blocks (minute-schema.ts). The
+// compactor writes the minutes of most entities as blocks straight away; node's and pod's come from the SQL
+// pass every 5 minutes as rows, which the overview's usage over time, top-N and namespace figures read for
+// ranges of up to 2 days (viewer/range-source.ts: 3,000 pods' minutes decoded in SQL instead would take
+// seconds). Past MINUTE_ROWS_KEPT_MS, a day's partition of a 1-minute table — node's and pod's, and the
+// rows an owed hour's recompute left in the others' — becomes minute blocks in one transaction:
+//   lock the partition against writers, read it in its primary key's order (series, then ts) by a binary
+//   COPY on a second connection, encode one block per series and hour, insert the blocks, DROP the
+//   partition, commit.
+// A crash before the commit leaves the rows, after it the blocks. A recompute of an owed hour later
+// replaces that hour's blocks by rows again (rollups.ts), in a re-created partition the next pass packs.
+import type pg from 'pg';
+import { ENTITIES, ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
+import { log } from '../../log.js';
+import { readerFor, type BinaryColumn, type FieldReader, type TupleVisitor } from '../copy-binary-read.js';
+import type { PartitionInfo, PartitionManager } from '../partitions.js';
+import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
+import { SCHEMA, qualified, quoteIdent } from '../schema.js';
+import { encodeFloatValues, encodeIntValues, encodeTimestamps } from './codec.js';
+import { readPartition } from '../copy-stream.js';
+import { isIntegerMinuteColumn, minuteBlockColumns, minuteBlockTable, minuteValueColumns } from './minute-schema.js';
+import type { MinuteBlock } from './minute-rollup.js';
+import { seriesKeyColumns } from './schema.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/**
+ * Minute rows are kept as rows this long: the overview reads minutes for ranges of up to 2 days
+ * (viewer/params.ts grainFor), and a day's partition is packed only once all of it is older.
+ */
+export const MINUTE_ROWS_KEPT_MS = 3 * DAY_MS;
+/** An hour has at most 60 minutes (the 1-minute tables' key is the series and the minute). */
+const MINUTES_PER_HOUR = 60;
+
+export interface MinutePackerOptions {
+  /** Minute rows younger than this stay rows (default MINUTE_ROWS_KEPT_MS). */
+  keepRowsMs?: number;
+  /** The 1-minute tables' partitions (daily). */
+  minutePartitions: PartitionManager;
+  /** The minute block tables' partitions (daily on start_ts). */
+  blockPartitions: PartitionManager;
+}
+
+export interface MinutePackingReport {
+  partitions: string[];
+  rows: number;
+  blocks: number;
+}
+
+export class MinutePacker {
+  private readonly keepRowsMs: number;
+
+  constructor(private readonly pool: pg.Pool, private readonly opts: MinutePackerOptions) {
+    this.keepRowsMs = opts.keepRowsMs ?? MINUTE_ROWS_KEPT_MS;
+  }
+
+  /** Packs every 1-minute partition wholly older than the rows' age. */
+  async run(nowMs = Date.now()): Promise<MinutePackingReport> {
+    const report: MinutePackingReport = { partitions: [], rows: 0, blocks: 0 };
+    for (const entity of ENTITIES) {
+      for (const p of await this.opts.minutePartitions.list(rollupTable(entity, RESOLUTIONS[0]))) {
+        if (p.toMs > nowMs - this.keepRowsMs) continue;
+        const r = await this.packPartition(entity, p);
+        report.partitions.push(p.name);
+        report.rows += r.rows;
+        report.blocks += r.blocks;
+      }
+    }
+    if (report.partitions.length) log('store').info(report, 'packed minute rows into minute blocks');
+    return report;
+  }
+
+  /** One day's minute rows of one entity into minute blocks, the partition dropped, atomically. */
+  async packPartition(entity: Entity, part: PartitionInfo): Promise<{ rows: number; blocks: number }> {
+    const table = minuteBlockTable(entity);
+    const hours: number[] = [];
+    for (let t = part.fromMs; t < part.toMs; t += HOUR_MS) hours.push(t);
+    await this.opts.blockPartitions.ensureFor(table, hours);
+    const builder = new MinuteBlockBuilder(entity);
+    const partition = `${SCHEMA}.${quoteIdent(part.name)}`;
+    const order = [...seriesKeyColumns(entity), 'ts'].map(quoteIdent).join(', ');
+    const out = { rows: 0, blocks: 0 };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
+      const store = async (all: boolean): Promise<void> => {
+        while (builder.done.length >= 200 || (all && builder.done.length > 0)) out.blocks += await insertMinuteBlocks(client, entity, builder.done.splice(0, 200));
+      };
+      await readPartition(this.pool, `COPY (SELECT ${builder.columns.map((c) => quoteIdent(c.column)).join(', ')} FROM ${partition} ORDER BY ${order}) TO STDOUT (FORMAT binary)`,
+        builder.columns.length, builder.push, async (tuples) => {
+          out.rows += tuples;
+          await store(false);
+        });
+      builder.finish();
+      await store(true);
+      await client.query(`DROP TABLE ${partition}`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    await this.opts.minutePartitions.list(rollupTable(entity, RESOLUTIONS[0]));
+    log('store').debug({ partition: part.name, ...out }, 'packed minute partition');
+    return out;
+  }
+}
+
+/** Inserts minute blocks (within PostgreSQL's 65,535 parameters a statement); returns how many. */
+export async function insertMinuteBlocks(client: pg.ClientBase, entity: Entity, blocks: readonly MinuteBlock[]): Promise<number> {
+  const cols = minuteBlockColumns(entity);
+  const perStatement = Math.max(1, Math.floor(60_000 / cols.length));
+  for (let i = 0; i < blocks.length; i += perStatement) {
+    const params: unknown[] = [];
+    const tuples = blocks.slice(i, i + perStatement).map((b) => {
+      const vals = [...b.keys, ...b.attributes, new Date(b.startMs), b.minutes, asBuffer(b.ts), ...b.values.map((v) => (v ? asBuffer(v) : null))];
+      const start = params.length;
+      params.push(...vals);
+      return `(${vals.map((_, j) => `$${start + j + 1}`).join(', ')})`;
+    });
+    await client.query(`INSERT INTO ${qualified(minuteBlockTable(entity))} (${cols.map((c) => quoteIdent(c.column)).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+  }
+  return blocks.length;
+}
+
+/** The same bytes as a Buffer (what node-pg sends as bytea), without copying them. */
+function asBuffer(v: Uint8Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/**
+ * Minute rows in (series, ts) order → one encoded block per series and hour, straight from the COPY's
+ * fields into typed columns (no object per row). Attributes are the hour's last row's.
+ */
+class MinuteBlockBuilder {
+  /** The COPY's columns: the series keys, the attributes, ts, then the block's value columns. */
+  readonly columns: BinaryColumn[];
+  readonly done: MinuteBlock[] = [];
+  private readonly nKeys: number;
+  private readonly nAttrs: number;
+  private readonly readers: FieldReader[];
+  private readonly integer: boolean[];
+  private readonly values: Float64Array[];
+  private readonly present: Uint8Array[];
+  private readonly exact: Array<Map<number, bigint> | null>;
+  private readonly ts = new Float64Array(MINUTES_PER_HOUR);
+  private n = 0;
+  private hour = NaN;
+  private keyId = '';
+  private keys: Array<string | number> = [];
+  private attributes: Array<string | null> = [];
+
+  constructor(readonly entity: Entity) {
+    const t = ENTITY_TABLES[entity];
+    const typeOf = new Map([...t.keys, ...t.attributes].map((c) => [c.column, c.sqlType]));
+    const keys = seriesKeyColumns(entity).map((k) => ({ column: k, sqlType: typeOf.get(k)! }));
+    const attrs = t.attributes.map((a) => ({ column: a.column, sqlType: a.sqlType }));
+    const values = minuteValueColumns(entity);
+    this.columns = [...keys, ...attrs, { column: 'ts', sqlType: 'timestamptz' }, ...values];
+    this.nKeys = keys.length;
+    this.nAttrs = attrs.length;
+    this.readers = this.columns.map(readerFor);
+    this.integer = values.map(isIntegerMinuteColumn);
+    this.values = values.map(() => new Float64Array(MINUTES_PER_HOUR));
+    this.present = values.map(() => new Uint8Array(MINUTES_PER_HOUR));
+    this.exact = values.map(() => null);
+  }
+
+  readonly push: TupleVisitor = (buf, at, len) => {
+    const { nKeys, nAttrs, readers } = this;
+    const keys: Array<string | number> = [];
+    for (let f = 0; f < nKeys; f++) keys.push(readers[f](buf, at[f], len[f]) as string | number);
+    const keyId = keys.join('\u0000');
+    const tsField = nKeys + nAttrs;
+    const ts = readers[tsField](buf, at[tsField], len[tsField]) as number;
+    const hour = Math.floor(ts / HOUR_MS) * HOUR_MS;
+    if (keyId !== this.keyId || hour !== this.hour) {
+      this.finish();
+      this.keyId = keyId;
+      this.keys = keys;
+      this.hour = hour;
+    }
+    const attributes: Array<string | null> = [];
+    for (let f = nKeys; f < tsField; f++) attributes.push(len[f] < 0 ? null : (readers[f](buf, at[f], len[f]) as string));
+    this.attributes = attributes;
+    if (this.n === MINUTES_PER_HOUR) {
+      throw new Error(`minute rows of ${rollupTable(this.entity, RESOLUTIONS[0])} ${keys.join('/')}: more than ${MINUTES_PER_HOUR} in the hour from ${new Date(hour).toISOString()} (ts not on whole minutes?)`);
+    }
+    const r = this.n++;
+    this.ts[r] = ts;
+    for (let j = 0; j < this.values.length; j++) {
+      const f = tsField + 1 + j;
+      if (len[f] < 0) {
+        this.present[j][r] = 0;
+        this.values[j][r] = 0;
+        continue;
+      }
+      const v = readers[f](buf, at[f], len[f]) as number | bigint;
+      this.present[j][r] = 1;
+      if (typeof v === 'bigint') {
+        (this.exact[j] ??= new Map()).set(r, v);
+        this.values[j][r] = Number(v);
+      } else this.values[j][r] = v;
+    }
+  };
+
+  /** Encodes the open series-hour, if any. */
+  finish(): void {
+    const n = this.n;
+    if (n === 0) return;
+    const values: Array<Uint8Array | null> = [];
+    for (let j = 0; j < this.values.length; j++) {
+      let present = 0;
+      for (let r = 0; r < n; r++) present += this.present[j][r];
+      if (present === 0) {
+        values.push(null);
+        continue;
+      }
+      const col = { n, values: this.values[j], present: present < n ? this.present[j] : null, exact: this.exact[j] };
+      values.push(this.integer[j] ? encodeIntValues(col) : encodeFloatValues(col));
+      this.exact[j] = null;
+    }
+    this.done.push({ keys: this.keys, attributes: this.attributes, startMs: this.hour, minutes: n, ts: encodeTimestamps(this.ts.subarray(0, n)), values });
+    this.n = 0;
+  }
+}
