@@ -16,6 +16,7 @@ import { kindByName } from '../../src/inventory/kinds/index.js';
 import { HISTORY_QUERY } from '../../src/inventory/history.js';
 import { RESOLUTIONS, rollupTable } from '../../src/store/rollup-schema.js';
 import { sampleTable } from '../../src/store/series-schema.js';
+import { minuteBlockTable } from '../../src/store/history/minute-schema.js';
 import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
 import type { KubeObject } from '../../src/inventory/kind.js';
 import type { MetricRow } from '../../src/metrics/definitions.js';
@@ -120,12 +121,13 @@ const CASES: Record<RetentionKey, Case> = {
     },
     present: (_r, m) => partitionExists(sampleTable('node'), OLD, (t) => m.partitions.list(t)),
   },
+  // Minutes older than three days are minute blocks (minute rows that old are packed into them).
   rollup_1m: {
     async seed() {
       const m = new StoreMaintenance(store.pool, { retentionMs: { raw: 400 * DAY_MS, rollup_1m: 400 * DAY_MS, rollup_1h: 400 * DAY_MS } });
-      await m.rollups.partitionsOf(RESOLUTIONS[0]).ensureAhead([rollupTable('node', RESOLUTIONS[0])], OLD);
+      await m.blockPartitions.ensureAhead([minuteBlockTable('node')], OLD);
     },
-    present: (_r, m) => partitionExists(rollupTable('node', RESOLUTIONS[0]), OLD, (t) => m.rollups.partitionsOf(RESOLUTIONS[0]).list(t)),
+    present: (_r, m) => partitionExists(minuteBlockTable('node'), OLD, (t) => m.blockPartitions.list(t)),
   },
   rollup_1h: {
     async seed() {

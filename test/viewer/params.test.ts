@@ -27,7 +27,7 @@ test('charts get at most a few hundred buckets, never finer than the grain', () 
   assert.match(s.sql, /FROM kubepulse\.node_metric_1h /);
   assert.match(s.sql, /avg\(cpu_usage_nanocores_avg\)/);
   assert.ok(!s.sql.includes('n1'), 'values travel as parameters');
-  assert.equal(rollupSeriesSql({ entity: 'container', clusterId: 1, podUid: 'u', metrics: ['cpu'], range: timeRange(u('range=24h'), NOW) }, '1m').table, 'container_metric_1m');
+  assert.equal(rollupSeriesSql({ entity: 'container', clusterId: 1, podUid: 'u', metrics: ['cpu'], range: timeRange(u('range=24h'), NOW) }, '1m').table, 'container_metric_1m+container_metric_1m_block');
 });
 
 test('bad parameters are refused with a message naming the parameter', () => {

@@ -8,6 +8,8 @@ import { writeMetricRows } from '../../src/store/metric-copy.js';
 import { StoreMaintenance } from '../../src/store/maintenance.js';
 import { DAY_MS, PartitionManager } from '../../src/store/partitions.js';
 import { blockTable } from '../../src/store/history/schema.js';
+import { Rollups } from '../../src/store/rollups.js';
+import { RESOLUTIONS } from '../../src/store/rollup-schema.js';
 import { ENTITY_TABLES, metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { parseMetricList, querySeries, type SeriesResult } from '../../src/viewer/series.js';
@@ -178,6 +180,7 @@ test('a range older than the samples still held is read from the 1-hour rollup',
     }
   }
   const hour = [new Date(FROM + 2 * HOUR), new Date(FROM + 3 * HOUR)];
+  await new Rollups(store.pool).partitionsOf(RESOLUTIONS[0]).ensureFor('container_metric_1m', [FROM + 2 * HOUR]);
   await store.pool.query(`INSERT INTO kubepulse.container_metric_1m SELECT * FROM kubepulse.container_minutes($1, $2) WHERE cluster_id = $3`, [...hour, clusterId]);
   const moved = await store.pool.query(`DELETE FROM kubepulse.container_metric_1m_block WHERE cluster_id = $1 AND start_ts = $2`, [clusterId, hour[0]]);
   assert.equal(moved.rowCount, 2, "the hour's minute blocks, one per container");
