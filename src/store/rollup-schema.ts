@@ -32,13 +32,15 @@ export const RESOLUTIONS: Resolution[] = [
 export const ROLLUP_SETTLE_MS = 120_000;
 
 /**
- * Entities whose 1-minute rollup the compactor computes, from the rows it packs into history blocks
- * (history/minute-rollup.ts), when their hour is compacted ([retention] compact_after). The SQL pass
- * cost ~5 µs of PostgreSQL CPU per raw row (~190 aggregates a row, each through the executor), about as
- * much as storing the row, for minutes nothing reads before the samples themselves are gone: charts read
- * samples and blocks over the raw retention (viewer/series.ts). Node and pod minutes stay near real time
- * (the SQL pass every 5 minutes): the overview's usage over time, top-N and per-namespace figures read them
- * for ranges past 3 hours (viewer/range-source.ts), and reading hours of raw pod rows instead is too slow.
+ * Entities whose 1-minute and 1-hour rollups the compactor computes, from the rows it packs into history
+ * blocks (history/minute-rollup.ts), when their hour is compacted ([retention] compact_after), storing
+ * the minutes packed (history/minute-schema.ts). The SQL pass cost ~5 µs of PostgreSQL CPU per raw row
+ * (~190 aggregates a row, each through the executor), about as much as storing the row, for minutes
+ * nothing reads before the samples themselves are gone: charts read samples and blocks over the raw
+ * retention (viewer/series.ts). Node and pod minutes stay near real time, as rows (the SQL pass every 5
+ * minutes): the overview's usage over time, top-N and per-namespace figures read them for ranges past 3
+ * hours (viewer/range-source.ts), and reading hours of raw pod rows instead is too slow; they are packed
+ * once no such range reaches them (history/minute-packer.ts).
  */
 export function minutesAtCompaction(entity: Entity): boolean {
   return entity !== 'node' && entity !== 'pod';

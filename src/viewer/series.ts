@@ -14,7 +14,7 @@ import { bucketSeconds, grainFor, type Resolution } from './params.js';
 import { SERIES_METRICS, chartsFor, type ChartSpec, type SeriesEntity } from './chart-declarations.js';
 import { GROUP, entityFilter, type BucketRow, type SeriesRequest } from './series-request.js';
 import { sampleBuckets, samplesHorizonMs } from './sample-series.js';
-import { minuteBlockTable } from '../store/history/minute-schema.js';
+import { minuteBlockTable, minuteRowsAbsent } from '../store/history/minute-schema.js';
 
 export { SERIES_METRICS, type SeriesEntity } from './chart-declarations.js';
 
@@ -70,7 +70,8 @@ export function rollupSeriesSql(q: SeriesRequest, rollup: Rollup): { sql: string
     return { sql: `${select}FROM kubepulse.${table} WHERE ${[...where, `ts >= $${from}`, `ts < $${to}`].join(' AND ')}${tail}`, params, table, bucketS };
   }
   // Minutes of compacted hours are packed in minute blocks (store/history/minute-schema.ts): the charted
-  // columns of the entity's blocks meeting the range decoded beside its minute rows (an hour is held one way).
+  // columns of the entity's blocks meeting the range decoded beside its minute rows (a series-hour's rows
+  // over its block).
   const avgCols = q.metrics.map((m) => `${SERIES_METRICS[q.entity][m].column}_avg`);
   const blocks = minuteBlockTable(q.entity);
   const keep = group ? [group] : [];
@@ -81,7 +82,7 @@ export function rollupSeriesSql(q: SeriesRequest, rollup: Rollup): { sql: string
   UNION ALL
   SELECT d.ts${keep.map((k) => `, b.${k}`).join('')}${avgCols.map((c) => `, d.${c}`).join('')} FROM kubepulse.${blocks} b
     CROSS JOIN LATERAL unnest(${decoded.join(', ')}) AS d(ts${avgCols.map((c) => `, ${c}`).join('')})
-    WHERE ${[...where.map((w) => `b.${w}`), `b.start_ts > $${from}::timestamptz - interval '1 hour'`, `b.start_ts < $${to}`, `d.ts >= $${from}`, `d.ts < $${to}`].join(' AND ')}
+    WHERE ${[...where.map((w) => `b.${w}`), `b.start_ts > $${from}::timestamptz - interval '1 hour'`, `b.start_ts < $${to}`, minuteRowsAbsent(q.entity, 'b'), `d.ts >= $${from}`, `d.ts < $${to}`].join(' AND ')}
 ) m${tail}`;
   return { sql, params, table: `${table}+${blocks}`, bucketS };
 }

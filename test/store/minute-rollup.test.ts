@@ -161,8 +161,10 @@ test('the compactor computes the minutes and hours of its entities as the SQL ro
   // The SQL passes left these entities' rollups to the compaction; pod's they computed themselves, as before.
   for (const e of COMPACTED) for (const r of RESOLUTIONS) assert.equal(report.rollupRows[rollupTable(e, r)], undefined, `${e} ${r.name}`);
   assert.ok(report.rollupRows[rollupTable('pod', MINUTE)] > 0);
-  // One minute block per series and hour (3 series, hours 9, 10 and 11), as many as 1-hour rows.
-  assert.equal(report.compaction?.minuteBlocks, COMPACTED.length * 3 * 3);
+  // One minute block per series and hour (3 series, hours 9, 10 and 11), pod's too (its minute rows stay).
+  assert.equal(report.compaction?.minuteBlocks, (COMPACTED.length + 1) * 3 * 3);
+  assert.equal(await countIn(minuteBlockTable('pod'), cluster), 3 * 3);
+  assert.ok(await countIn(rollupTable('pod', MINUTE), cluster) > 0);
   for (const e of COMPACTED) {
     assert.equal(await countIn(minuteBlockTable(e), cluster), 3 * 3, `${e}: minute blocks`);
     assert.equal(await countIn(rollupTable(e, MINUTE), cluster), 0, `${e}: no minute rows`);
@@ -232,7 +234,7 @@ test('a raw retention shorter than compact_after: partitions are compacted, minu
   assertMatchesExpected('volume', await minutesOf('volume', cluster), expectedMinutes('volume', list));
 });
 
-test('node and pod minutes past three days are packed into minute blocks; an owed hour after that is rows again, then packed again', async () => {
+test('node and pod minute rows go after three days, their blocks holding the same minutes; an owed hour after that is rows again, then packed', async () => {
   const cluster = await ensureCluster(store.pool, 'minutes-packed');
   const day = Date.parse('2026-11-26T00:00:00Z');
   const hourly = new PartitionManager(store.pool, { widthMs: HOUR });
@@ -245,14 +247,17 @@ test('node and pod minutes past three days are packed into minute blocks; an owe
   assert.equal((await maintenance.runOnce(day + 12 * HOUR)).error, null);
   const before = new Map<Entity, Row[]>();
   for (const e of ['node', 'pod'] as Entity[]) {
+    // Compacted: the hours' minute blocks are there, the rows kept for the overview; each minute read once.
+    assert.equal(await countIn(minuteBlockTable(e), cluster), 2 * 3, `${e}: a block per series and hour`);
     before.set(e, await minutesOf(e, cluster));
     assert.equal(await countIn(rollupTable(e, MINUTE), cluster), before.get(e)!.length, `${e}: minutes are rows for the overview`);
     assertMatchesExpected(e, before.get(e)!, expectedMinutes(e, written.get(e)!));
   }
 
-  // Four days on: the day's minute rows are blocks, the same minutes.
+  // Four days on: the day's minute rows are gone, not read back (the blocks hold them), the same minutes.
   const report = await maintenance.runOnce(day + 4 * DAY_MS);
   assert.equal(report.error, null);
+  assert.equal(report.minutePacking?.rows, 0);
   for (const e of ['node', 'pod'] as Entity[]) {
     assert.ok(report.minutePacking?.partitions.includes(`${rollupTable(e, MINUTE)}_p20261126`), JSON.stringify(report.minutePacking));
     assert.equal(await countIn(rollupTable(e, MINUTE), cluster), 0, `${e}: no minute rows left`);
@@ -265,9 +270,10 @@ test('node and pod minutes past three days are packed into minute blocks; an owe
   const late = rows('pod', cluster, day + 3 * HOUR + 5_000, day + 3 * HOUR + 65_000, 2, 1);
   await writeMetricRows(store.pool, 'pod', late, { partitions: hourly });
   const all = expectedMinutes('pod', [...written.get('pod')!, ...late]);
-  assert.equal((await maintenance.runOnce(day + 4 * DAY_MS + 60_000)).error, null);
-  assertMatchesExpected('pod', await minutesOf('pod', cluster), all);
-  assert.equal((await maintenance.runOnce(day + 4 * DAY_MS + 120_000)).error, null);
-  assert.equal(await countIn(rollupTable('pod', MINUTE), cluster), 0, 'the recomputed hour packed again');
+  const pass = await maintenance.runOnce(day + 4 * DAY_MS + 60_000);
+  assert.equal(pass.error, null);
+  assert.equal(pass.minutePacking?.rows, 2 * 60, 'the recomputed hour packed (2 series × 60 minutes)');
+  assert.equal(await countIn(rollupTable('pod', MINUTE), cluster), 0);
+  assert.equal(await countIn(minuteBlockTable('pod'), cluster), 2 * 3);
   assertMatchesExpected('pod', await minutesOf('pod', cluster), all);
 });

@@ -160,7 +160,7 @@ test('a range older than the samples still held is read from the 1-hour rollup',
   assert.ok(s.series[0].values.every((v) => v !== null && v > 0));
 
   // A day's container chart: its minutes were packed into minute blocks at compaction, read beside any
-  // minute rows (an hour recomputed as rows here, as an owed hour's recompute leaves it): both the same.
+  // minute rows.
   const dayRange = { from: new Date(DAY), to: new Date(DAY + DAY_MS) };
   const q: SeriesRequest = { entity: 'container', clusterId, podUid: 'uid-a', metrics: ['cpu', 'memory'], range: dayRange };
   const packed = await querySeries(store.pool, q);
@@ -179,12 +179,22 @@ test('a range older than the samples still held is read from the 1-hour rollup',
       assert.equal(line.values[i], r[m], `${m} ${r.g} at ${r.t}`);
     }
   }
+  // Minute rows of one hour beside its blocks (CPU doubled, to tell them apart): the rows are what it holds.
   const hour = [new Date(FROM + 2 * HOUR), new Date(FROM + 3 * HOUR)];
   await new Rollups(store.pool).partitionsOf(RESOLUTIONS[0]).ensureFor('container_metric_1m', [FROM + 2 * HOUR]);
-  await store.pool.query(`INSERT INTO kubepulse.container_metric_1m SELECT * FROM kubepulse.container_minutes($1, $2) WHERE cluster_id = $3`, [...hour, clusterId]);
-  const moved = await store.pool.query(`DELETE FROM kubepulse.container_metric_1m_block WHERE cluster_id = $1 AND start_ts = $2`, [clusterId, hour[0]]);
-  assert.equal(moved.rowCount, 2, "the hour's minute blocks, one per container");
-  assert.deepEqual(body(await querySeries(store.pool, q)), body(packed));
+  const copied = await store.pool.query(`INSERT INTO kubepulse.container_metric_1m SELECT * FROM kubepulse.container_minutes($1, $2) WHERE cluster_id = $3`, [...hour, clusterId]);
+  assert.equal(copied.rowCount, 2 * 60);
+  await store.pool.query(`UPDATE kubepulse.container_metric_1m SET cpu_usage_nanocores_avg = 2 * cpu_usage_nanocores_avg WHERE cluster_id = $1`, [clusterId]);
+  const mixed = await querySeries(store.pool, q);
+  assert.deepEqual(mixed.ts, packed.ts);
+  for (const [i, line] of mixed.series.entries()) {
+    const inHour = (t: number): boolean => t * 1000 >= hour[0].getTime() && t * 1000 < hour[1].getTime();
+    line.values.forEach((v, k) => {
+      const was = packed.series[i].values[k];
+      const want = line.metric === 'cpu' && inHour(mixed.ts[k]) && was !== null ? 2 * was : was;
+      assert.ok(v === want || (v !== null && want !== null && Math.abs(v - want) <= 1e-9 * Math.abs(want)), `${line.metric} ${line.group} at ${mixed.ts[k]}: ${v} vs ${want}`);
+    });
+  }
 
   // A young install (the samples start recently, no rollup from before) stays on the samples.
   const fresh = await ensureCluster(store.pool, 'young');

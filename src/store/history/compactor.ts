@@ -5,10 +5,11 @@
 //   connection, ordered by (series id, ts, source), the series index's order, so only each series' rows
 //   are sorted (an incremental sort), never the whole partition; the tuples decoded straight into the
 //   open blocks' columns (copy-block-builder.ts) —, encode one block per (series, source, hour), look up
-//   the keys and attributes of each batch's series once, insert the blocks; for the other entities
-//   compute the partition's 1-minute and 1-hour rollups from the same rows (minute-rollup.ts), replace its
-//   minutes (stored as minute blocks, minute-schema.ts) and hours, and move both rollups' done_until past
-//   it; DROP the partition, commit.
+//   the keys and attributes of each batch's series once, insert the blocks; compute the partition's
+//   minutes from the same rows (minute-rollup.ts) and store them as minute blocks (minute-schema.ts) — for
+//   the other entities also its hours, replacing any minute rows and hours, and move both rollups'
+//   done_until past it (node's and pod's rollups come from the SQL pass, their minute rows kept for the
+//   overview; readers take a series-hour's rows over its block); DROP the partition, commit.
 // A crash before the commit leaves the raw rows and no block; after it, the blocks and no raw rows: nothing
 // lost or doubled, and the next pass just finds the remaining partitions. A block that already exists for
 // the same (series, source, hour) — rows replayed into an hour already compacted land in a re-created raw
@@ -38,9 +39,9 @@ export interface CompactorOptions {
   blockPartitions: PartitionManager;
   /**
    * The partitions of the minute block tables (daily on start_ts) and of the 1-hour rollup tables. Given,
-   * the compactor computes the minutes and hours of the entities of minutesAtCompaction from the rows it
-   * packs (the maintenance loop's SQL pass leaves them out then), and takes their partitions without
-   * waiting for any rollup.
+   * the compactor writes every entity's minute blocks from the rows it packs, and computes the 1-hour
+   * rollup of the entities of minutesAtCompaction too (the maintenance loop's SQL pass leaves their
+   * rollups out then), taking their partitions without waiting for any rollup.
    */
   rollupPartitions?: { minuteBlocks: PartitionManager; hours: PartitionManager };
   /** Blocks per INSERT statement, their series looked up at once (default 200; bounded further by PostgreSQL's 65,535 parameters). */
@@ -72,7 +73,7 @@ export class Compactor {
     const report: CompactionReport = { partitions: [], rows: 0, blocks: 0, merged: 0, duplicates: 0, minuteBlocks: 0, ms: 0 };
     for (const entity of ENTITIES) {
       // Rollups computed from raw rows must be done before those rows go; minutes computed here need nothing.
-      const rolledUntil = this.computesMinutes(entity) ? Infinity : await this.rolledUpUntil(entity);
+      const rolledUntil = this.computesRollups(entity) ? Infinity : await this.rolledUpUntil(entity);
       const cutoff = Math.min(nowMs - this.opts.compactAfterMs, rolledUntil);
       const parts = await this.opts.rawPartitions.list(sampleTable(entity));
       for (const p of parts) {
@@ -93,8 +94,8 @@ export class Compactor {
     return report;
   }
 
-  /** Whether this compactor computes the entity's rollups (see CompactorOptions.rollupPartitions). */
-  computesMinutes(entity: Entity): boolean {
+  /** Whether this compactor computes the entity's rollups, minutes and hours (see CompactorOptions.rollupPartitions). */
+  computesRollups(entity: Entity): boolean {
     return this.opts.rollupPartitions !== undefined && minutesAtCompaction(entity);
   }
 
@@ -119,13 +120,12 @@ export class Compactor {
     // The minutes of a partition re-created by rows replayed into hours already compacted are not its rows'
     // alone: the writer marked those hours in rollup_pending, whose pass recomputes them from raw rows and
     // blocks together (rollups.ts), before or after this merge alike.
-    const minutes = this.computesMinutes(entity) && !(await this.pool.query(
+    const minutes = this.opts.rollupPartitions !== undefined && !(await this.pool.query(
       `SELECT 1 FROM ${qualified(bt)} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`, [new Date(part.fromMs), new Date(part.toMs)],
     )).rowCount ? new MinuteRollup(entity) : undefined;
-    if (minutes) {
-      await this.opts.rollupPartitions!.minuteBlocks.ensureFor(minutes.blockTable, hours);
-      await this.opts.rollupPartitions!.hours.ensureFor(minutes.hourTable, hours);
-    }
+    const rollups = minutes !== undefined && this.computesRollups(entity);
+    if (minutes) await this.opts.rollupPartitions!.minuteBlocks.ensureFor(minutes.blockTable, hours);
+    if (rollups) await this.opts.rollupPartitions!.hours.ensureFor(minutes.hourTable, hours);
 
     // The sample partition in the sample index's order: a series' rows come together, by ts and source, as
     // the builder needs. Read by a binary COPY on a second connection (the first holds the transaction:
@@ -143,11 +143,12 @@ export class Compactor {
       await client.query('BEGIN');
       // Writers wait from here to the COMMIT; the reader's COPY (a plain read) is not blocked.
       await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
-      // Minutes and hours computed before (by the SQL pass, an owed hour's recompute, an earlier version) are replaced.
-      if (minutes) {
-        const range = [new Date(part.fromMs), new Date(part.toMs)];
+      // Minutes and hours computed before (by the SQL pass, an owed hour's recompute, an earlier version) are
+      // replaced; node's and pod's minute rows stay, for the overview (minute-packer.ts drops them later).
+      const range = [new Date(part.fromMs), new Date(part.toMs)];
+      if (minutes) await client.query(`DELETE FROM ${qualified(minutes.blockTable)} WHERE start_ts >= $1 AND start_ts < $2`, range);
+      if (rollups) {
         await client.query(`DELETE FROM ${qualified(rollupTable(entity, RESOLUTIONS[0]))} WHERE ts >= $1 AND ts < $2`, range);
-        await client.query(`DELETE FROM ${qualified(minutes.blockTable)} WHERE start_ts >= $1 AND start_ts < $2`, range);
         await client.query(`DELETE FROM ${qualified(minutes.hourTable)} WHERE ts >= $1 AND ts < $2`, range);
       }
       const batch = this.insertBatch(entity);
@@ -167,7 +168,7 @@ export class Compactor {
             blocks.push({ keys: ref.keys, attributes: ref.attributes, source: b.source, startMs: b.startMs, ...b.columns });
           }
           if (blocks.length) await this.store(client, entity, blocks, out);
-          if (minutes) out.minuteBlocks += await storeMinutes(client, minutes, series);
+          if (minutes) out.minuteBlocks += await storeMinutes(client, minutes, series, rollups);
         }
       };
       await readPartition(this.pool, `COPY (SELECT ${columns.map((c) => `s.${quoteIdent(c.column)}`).join(', ')} FROM ${partition} s
@@ -180,8 +181,10 @@ export class Compactor {
       if (minutes) {
         // Series whose blocks were all stored before their last minutes were ready: looked up now.
         const waiting = new Map(minutes.waiting().map((id) => [id, id.split('/').map(Number) as [number, number]]));
-        if (waiting.size) out.minuteBlocks += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting));
+        if (waiting.size) out.minuteBlocks += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting), rollups);
         minutes.forgetWaiting(); // series gone, as their rows' blocks (counted in orphans)
+      }
+      if (rollups) {
         await client.query(
           `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) SELECT t, $2 FROM unnest($1::text[]) AS t
            ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
@@ -294,13 +297,13 @@ async function seriesOf(client: pg.PoolClient, lookup: SeriesLookup, pairs: Map<
   return out;
 }
 
-/** Stores the minute blocks and hours of the series in `refs` that are ready; returns the minute blocks written. */
-async function storeMinutes(client: pg.PoolClient, minutes: MinuteRollup, refs: ReadonlyMap<string, SeriesRef>): Promise<number> {
+/** Stores the minute blocks (and the hours, with `hours`) of the series in `refs` that are ready; returns the minute blocks written. */
+async function storeMinutes(client: pg.PoolClient, minutes: MinuteRollup, refs: ReadonlyMap<string, SeriesRef>, hours: boolean): Promise<number> {
   const got = minutes.take(refs);
   if (!got) return 0;
   await insertMinuteBlocks(client, minutes.entity, got.blocks);
-  await copyFromChunks(client, minutes.hourCopySql, [COPY_BINARY_HEADER, got.hourTuples, COPY_BINARY_TRAILER]);
-  return got.hours;
+  if (hours) await copyFromChunks(client, minutes.hourCopySql, [COPY_BINARY_HEADER, got.hourTuples, COPY_BINARY_TRAILER]);
+  return got.blocks.length;
 }
 
 /** The values of one block row in blockColumns order. */

@@ -1,14 +1,16 @@
-// Minute rows past the age anything reads them as rows, packed into minute blocks (minute-schema.ts). The
-// compactor writes the minutes of most entities as blocks straight away; node's and pod's come from the SQL
-// pass every 5 minutes as rows, which the overview's usage over time, top-N and namespace figures read for
-// ranges of up to 2 days (viewer/range-source.ts: 3,000 pods' minutes decoded in SQL instead would take
-// seconds). Past MINUTE_ROWS_KEPT_MS, a day's partition of a 1-minute table — node's and pod's, and the
-// rows an owed hour's recompute left in the others' — becomes minute blocks in one transaction:
-//   lock the partition against writers, read it in its primary key's order (series, then ts) by a binary
-//   COPY on a second connection, encode one block per series and hour, insert the blocks, DROP the
-//   partition, commit.
-// A crash before the commit leaves the rows, after it the blocks. A recompute of an owed hour later
-// replaces that hour's blocks by rows again (rollups.ts), in a re-created partition the next pass packs.
+// Minute rows past the age anything reads them as rows, gone into minute blocks (minute-schema.ts). The
+// compactor writes every entity's minutes as blocks when it packs their hour; node's and pod's also come
+// from the SQL pass every 5 minutes as rows, which the overview's usage over time, top-N and namespace
+// figures read for ranges of up to 2 days (viewer/range-source.ts: 3,000 pods' minutes decoded in SQL
+// instead would take seconds), and readers take a series-hour's rows over its block. Past
+// MINUTE_ROWS_KEPT_MS, a day's partition of a 1-minute table goes in one transaction:
+//   lock the partition against writers, read by a binary COPY on a second connection, in its primary
+//   key's order (series, then ts), the rows of the series-hours no block holds — an hour recomputed as
+//   rows after its compaction (rollups.ts deletes its blocks), rows of an hour compacted before the
+//   blocks existed — encode one block per series and hour, insert them, DROP the partition, commit.
+// So node's and pod's minutes are not read back: their hours' blocks already hold them. A crash before the
+// commit leaves the rows, after it the blocks. A later recompute of an owed hour replaces its blocks by
+// rows again, in a re-created partition the next pass packs.
 import type pg from 'pg';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../../metrics/definitions.js';
 import { log } from '../../log.js';
@@ -78,7 +80,10 @@ export class MinutePacker {
     await this.opts.blockPartitions.ensureFor(table, hours);
     const builder = new MinuteBlockBuilder(entity);
     const partition = `${SCHEMA}.${quoteIdent(part.name)}`;
-    const order = [...seriesKeyColumns(entity), 'ts'].map(quoteIdent).join(', ');
+    const keys = seriesKeyColumns(entity).map(quoteIdent);
+    const order = [...keys.map((k) => `m.${k}`), 'm."ts"'].join(', ');
+    const noBlock = `NOT EXISTS (SELECT 1 FROM ${qualified(table)} b WHERE ${keys.map((k) => `b.${k} = m.${k}`).join(' AND ')}
+      AND b.start_ts = date_bin('1 hour', m."ts", TIMESTAMPTZ '1970-01-01 00:00:00+00'))`;
     const out = { rows: 0, blocks: 0 };
     const client = await this.pool.connect();
     try {
@@ -87,7 +92,8 @@ export class MinutePacker {
       const store = async (all: boolean): Promise<void> => {
         while (builder.done.length >= 200 || (all && builder.done.length > 0)) out.blocks += await insertMinuteBlocks(client, entity, builder.done.splice(0, 200));
       };
-      await readPartition(this.pool, `COPY (SELECT ${builder.columns.map((c) => quoteIdent(c.column)).join(', ')} FROM ${partition} ORDER BY ${order}) TO STDOUT (FORMAT binary)`,
+      await readPartition(this.pool, `COPY (SELECT ${builder.columns.map((c) => `m.${quoteIdent(c.column)}`).join(', ')} FROM ${partition} m
+        WHERE ${noBlock} ORDER BY ${order}) TO STDOUT (FORMAT binary)`,
         builder.columns.length, builder.push, async (tuples) => {
           out.rows += tuples;
           await store(false);
