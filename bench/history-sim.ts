@@ -6,6 +6,8 @@ import type pg from 'pg';
 import { StoreMaintenance } from '../src/store/maintenance.js';
 import { DAY_MS } from '../src/store/partitions.js';
 import { blockTable, blockValueColumns } from '../src/store/history/schema.js';
+import { minuteBlockTable, minuteValueColumns, minutesFunction } from '../src/store/history/minute-schema.js';
+import { RESOLUTIONS, minutesAtCompaction, rollupTable } from '../src/store/rollup-schema.js';
 import { ENTITIES, ENTITY_TABLES, type Entity } from '../src/metrics/definitions.js';
 import type { Figures } from './figure.js';
 import { openBenchStore } from './bench-store.js';
@@ -22,12 +24,35 @@ async function nonNullValues(pool: pg.Pool, entity: Entity): Promise<number> {
   return Number(r.rows[0].n ?? 0);
 }
 
-async function blockBytes(pool: pg.Pool, entity: Entity): Promise<number> {
+async function partitionedBytes(pool: pg.Pool, table: string): Promise<number> {
   const r = await pool.query<{ bytes: string | null }>(
     `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-     WHERE i.inhparent = $1::regclass`, [`kubepulse."${blockTable(entity)}"`],
+     WHERE i.inhparent = $1::regclass`, [`kubepulse."${table}"`],
   );
   return Number(r.rows[0].bytes ?? 0);
+}
+
+async function blockBytes(pool: pg.Pool, entity: Entity): Promise<number> {
+  return partitionedBytes(pool, blockTable(entity));
+}
+
+/** Bytes per value of the minutes: the minute blocks against the same minutes as rows (node's and pod's rows are still there). */
+async function minuteFigures(pool: pg.Pool, fromMs: number, toMs: number): Promise<{ blocks: number; rows: number; values: number; rowValues: number; rowBytes: number }> {
+  const out = { blocks: 0, rows: 0, values: 0, rowValues: 0, rowBytes: 0 };
+  for (const e of ENTITIES) {
+    const cols = minuteValueColumns(e).filter((c) => c.column !== 'samples').map((c) => `"${c.column}"`);
+    const v = await pool.query<{ n: string | null; rows: string }>(
+      `SELECT sum(num_nonnulls(${cols.join(', ')}))::bigint AS n, count(*)::bigint AS rows FROM kubepulse.${minutesFunction(e)}($1, $2)`, [new Date(fromMs), new Date(toMs)]);
+    out.values += Number(v.rows[0].n ?? 0);
+    out.rows += Number(v.rows[0].rows);
+    out.blocks += await partitionedBytes(pool, minuteBlockTable(e));
+    if (minutesAtCompaction(e)) continue;
+    // Node's and pod's minutes are rows too (the overview's, until 3 days old): the same minutes both ways.
+    const r = await pool.query<{ n: string | null }>(`SELECT sum(num_nonnulls(${cols.join(', ')}))::bigint AS n FROM kubepulse.${rollupTable(e, RESOLUTIONS[0])}`);
+    out.rowValues += Number(r.rows[0].n ?? 0);
+    out.rowBytes += await partitionedBytes(pool, rollupTable(e, RESOLUTIONS[0]));
+  }
+  return out;
 }
 
 export async function run(): Promise<Figures> {
@@ -58,6 +83,8 @@ export async function run(): Promise<Figures> {
       total += v;
       if (v) perEntity.push(`${e} ${(b / v).toFixed(2)}`);
     }
+    await pool.query('VACUUM ANALYZE');
+    const minutes = await minuteFigures(pool, start, end);
     const derived = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM kubepulse.container_block WHERE get_byte(cpu_rate_millicores, 0) = 2`,
     );
@@ -78,6 +105,15 @@ export async function run(): Promise<Figures> {
         method: `pg_total_relation_size of every <entity>_block partition (heap, TOAST, indexes) ÷ the non-null metric values ` +
           `of the raw rows they replaced (per entity: ${perEntity.join(', ')}; ${derived.rows[0].n} container blocks with ` +
           `derived CPU rates); ${what}. Compaction took ${Math.round(report.compaction?.ms ?? 0)} ms.`,
+      },
+      minute_bytes_per_value: {
+        value: Number((minutes.blocks / minutes.values).toFixed(3)), unit: 'bytes/value',
+        method: `pg_total_relation_size of every <entity>_metric_1m_block partition (heap, TOAST, indexes) ÷ the non-null ` +
+          `aggregates (every _avg, _max and _samples count) of the ${minutes.rows} minutes they hold, read back through ` +
+          `<entity>_minutes(from, to); the same run as compacted_bytes_per_value (the compactor computed the minutes of ` +
+          `every entity from the rows it packed). The same minutes as rows, where the SQL pass wrote them too (node and ` +
+          `pod, kept as rows 3 days for the overview): ${(minutes.rowBytes / minutes.rowValues).toFixed(2)} bytes per value ` +
+          `(heap and primary key index); ${what}.`,
       },
     };
   } finally {

@@ -30,7 +30,7 @@ const HOUR_MS = 3_600_000;
  * Minute rows are kept as rows this long: the overview reads minutes for ranges of up to 2 days
  * (viewer/params.ts grainFor), and a day's partition is packed only once all of it is older.
  */
-export const MINUTE_ROWS_KEPT_MS = 3 * DAY_MS;
+const MINUTE_ROWS_KEPT_MS = 3 * DAY_MS;
 /** An hour has at most 60 minutes (the 1-minute tables' key is the series and the minute). */
 const MINUTES_PER_HOUR = 60;
 
