@@ -40,15 +40,19 @@ async function blockBytes(pool: pg.Pool, entity: Entity): Promise<number> {
 async function minuteFigures(pool: pg.Pool, fromMs: number, toMs: number): Promise<{ blocks: number; rows: number; values: number; rowValues: number; rowBytes: number }> {
   const out = { blocks: 0, rows: 0, values: 0, rowValues: 0, rowBytes: 0 };
   for (const e of ENTITIES) {
-    const cols = minuteValueColumns(e).filter((c) => c.column !== 'samples').map((c) => `"${c.column}"`);
+    const names = minuteValueColumns(e).filter((c) => c.column !== 'samples').map((c) => `"${c.column}"`);
+    // num_nonnulls takes at most 100 arguments.
+    const chunks: string[] = [];
+    for (let i = 0; i < names.length; i += 100) chunks.push(`num_nonnulls(${names.slice(i, i + 100).join(', ')})`);
+    const nonNulls = chunks.join(' + ');
     const v = await pool.query<{ n: string | null; rows: string }>(
-      `SELECT sum(num_nonnulls(${cols.join(', ')}))::bigint AS n, count(*)::bigint AS rows FROM kubepulse.${minutesFunction(e)}($1, $2)`, [new Date(fromMs), new Date(toMs)]);
+      `SELECT sum(${nonNulls})::bigint AS n, count(*)::bigint AS rows FROM kubepulse.${minutesFunction(e)}($1, $2)`, [new Date(fromMs), new Date(toMs)]);
     out.values += Number(v.rows[0].n ?? 0);
     out.rows += Number(v.rows[0].rows);
     out.blocks += await partitionedBytes(pool, minuteBlockTable(e));
     if (minutesAtCompaction(e)) continue;
     // Node's and pod's minutes are rows too (the overview's, until 3 days old): the same minutes both ways.
-    const r = await pool.query<{ n: string | null }>(`SELECT sum(num_nonnulls(${cols.join(', ')}))::bigint AS n FROM kubepulse.${rollupTable(e, RESOLUTIONS[0])}`);
+    const r = await pool.query<{ n: string | null }>(`SELECT sum(${nonNulls})::bigint AS n FROM kubepulse.${rollupTable(e, RESOLUTIONS[0])}`);
     out.rowValues += Number(r.rows[0].n ?? 0);
     out.rowBytes += await partitionedBytes(pool, rollupTable(e, RESOLUTIONS[0]));
   }

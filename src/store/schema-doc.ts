@@ -265,7 +265,7 @@ function rollupDocTable(entity: (typeof ENTITIES)[number], res: (typeof RESOLUTI
         ? (rollupHasCounts(res)
           ? ` Computed when its hour is compacted ([retention] compact_after, 6 h by default) and stored packed in ${minuteBlockTable(entity)}; rows here only where an owed hour was recomputed. Read both with kubepulse.${minutesFunction(entity)}(from, to).`
           : ' Computed when its hour is compacted, from the same samples as its minutes.')
-        : ''),
+        : (rollupHasCounts(res) ? ` Rows kept 3 days for the overview; compacted hours are in ${minuteBlockTable(entity)} too (read both with kubepulse.${minutesFunction(entity)}(from, to)).` : '')),
     key: t.keys.map((k) => k.column),
     columns: rollupColumns(entity, res).map((c) => {
       if (c.column === 'ts') return { column: 'ts', type: c.sqlType, description: 'Bucket start.' };
@@ -303,7 +303,7 @@ function minuteBlockDocTable(entity: (typeof ENTITIES)[number]): DocTable {
   return {
     table: minuteBlockTable(entity),
     description: `Minutes of ${rollupTable(entity, RESOLUTIONS[0])} for compacted hours, one row per series and hour ` +
-      `(read with kubepulse.${minutesFunction(entity)}).` + (minutesAtCompaction(entity) ? '' : ' Not written yet: node and pod minutes stay rows.'),
+      `(read with kubepulse.${minutesFunction(entity)}, where a series-hour's minute rows win over its block).`,
     key: minuteBlockKeyColumns(entity),
     columns: minuteBlockColumns(entity).map((c) => ({
       column: c.column, type: c.sqlType,
