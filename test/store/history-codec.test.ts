@@ -172,6 +172,27 @@ describe('double columns round-trip bit for bit', () => {
     roundTripFloat('all null', new Array<null>(N).fill(null));
   });
 
+  test('real columns read from decimal text (PSI averages, percentages) pack as their decimals', () => {
+    const rnd = seededRandom(7);
+    // What a PSI average is once stored in a real column: the float4 nearest its two-decimal text.
+    const psi = wanderingGauge(rnd, N, 1234, 0.8, 50).map((v) => Math.fround(v / 100));
+    const psiBytes = roundTripFloat('psi avg10 as float4', psi);
+    assert.equal(psiBytes[0], 3, 'format version 3 (real decimal)');
+    assert.ok(psiBytes.length < 1.5 * N, `two-decimal float4 gauge: ${psiBytes.length} bytes for ${N} values`);
+    roundTripFloat('one decimal with nulls', Array.from({ length: N }, (_, i) => (i % 5 === 0 ? null : Math.fround(Math.round(rnd() * 1000) / 10))));
+    roundTripFloat('nine decimals', Array.from({ length: N }, () => Math.fround(Math.round(rnd() * 1e6) / 1e9)));
+    roundTripFloat('large float4 integers and decimals', [16777216, 3.4028234663852886e38, 1e-9, 123456.7, -98.25].map(Math.fround));
+    // Any float4 of moderate size is the nearest to a decimal of ≤ 9 places (9 significant digits
+    // identify a float4): noisy rates too, in fewer bytes than their doubles' bit patterns would take.
+    const noisy = Array.from({ length: N }, () => Math.fround(rnd() * 1000));
+    const noisyBytes = roundTripFloat('noisy float4 rates', noisy);
+    assert.equal(noisyBytes[0], 3);
+    assert.ok(noisyBytes.length < 5 * N, `noisy float4s: ${noisyBytes.length} bytes for ${N} values`);
+    // A double that is no float4 beside them: the double kinds.
+    assert.notEqual(roundTripFloat('a double among float4s', [...psi.slice(0, 10), 0.1 + 0.2])[0], 3);
+    roundTripFloat('float4 specials', [Math.fround(0.1), -0, 0, Math.fround(1e-45)]);
+  });
+
   test('random columns (fixed seed) of mixed doubles', () => {
     const rnd = seededRandom(424242);
     const view = new DataView(new ArrayBuffer(8));

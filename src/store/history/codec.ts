@@ -39,6 +39,15 @@
 //   Columns of kinds 0-4 are still written as version 1 (the same bytes as ever), so blocks written
 //   before version 2 existed decode unchanged; only a derived rate needs a version 2 decoder.
 //
+// FORMAT, version 3: version 1's layout (header, bitmap) with one more kind
+//              7 real decimal  body: byte d (0..9), then integer body over k_i where value_i is the IEEE
+//                              binary32 nearest to k_i / 10^d (the double quotient rounded to float4, as
+//                              Math.fround and PostgreSQL's float8-to-real cast both round), as a double.
+//                              A real column read from decimal text (PSI averages, percentages) holds
+//                              such floats, whose doubles are no short decimals (0.12 is 0.1199999973…):
+//                              kind 3 missed them and kind 4 took ~7 bytes a value for ~1 here.
+//   Only kind 7 is written as version 3; kinds 0-4 stay version 1.
+//
 // Doubles: NaN is stored as the canonical quiet NaN (PostgreSQL has only one); −0, ±Infinity and
 // subnormals round-trip bit for bit. Integers are int64: JS numbers that hold integers (above 2^53 too:
 // their exact value is kept) or BigInts.
@@ -46,6 +55,8 @@ import { ByteReader, ByteWriter } from './bits.js';
 import { readIntBody, writeIntBody, writeIntBodyWords, type IntBody } from './int-body.js';
 
 const HISTORY_CODEC_VERSION = 1;
+/** The format version of kind 7 (real decimal). */
+const REAL_DECIMAL_VERSION = 3;
 
 /** Rows per block are stored in 16 bits. */
 export const MAX_BLOCK_ROWS = 65_535;
@@ -56,6 +67,7 @@ const enum Kind {
   FloatConst = 2,
   FloatDecimal = 3,
   FloatBits = 4,
+  RealDecimal = 7,
 }
 const HAS_NULLS = 0x80;
 
@@ -75,7 +87,7 @@ function checkRows(n: number, what: string): void {
 function header(out: ByteWriter, kind: Kind, col: NumberColumn, nulls: number): void {
   const n = col.n;
   const bitmap = nulls > 0 && kind !== Kind.AllNull;
-  out.byte(HISTORY_CODEC_VERSION);
+  out.byte(kind === Kind.RealDecimal ? REAL_DECIMAL_VERSION : HISTORY_CODEC_VERSION);
   out.byte(bitmap ? kind | HAS_NULLS : kind);
   out.u16(n);
   if (!bitmap || !col.present) return;
@@ -97,10 +109,12 @@ interface Header {
 function readHeader(r: ByteReader): Header {
   const version = r.byte('format version');
   if (version === 2) throw new Error('history codec: a derived rate column (version 2) decodes only with its counter column and the block\'s times (decodeDerivedRateColumn)');
-  if (version !== HISTORY_CODEC_VERSION) throw new Error(`history codec: unknown format version ${version}`);
+  if (version !== HISTORY_CODEC_VERSION && version !== REAL_DECIMAL_VERSION) throw new Error(`history codec: unknown format version ${version}`);
   const kindByte = r.byte('column kind');
   const kind = (kindByte & 0x7f) as Kind;
-  if (kind > Kind.FloatBits) throw new Error(`history codec: unknown column kind ${kind}`);
+  if (version === REAL_DECIMAL_VERSION ? kind !== Kind.RealDecimal : kind > Kind.FloatBits) {
+    throw new Error(`history codec: unknown column kind ${kind} in format version ${version}`);
+  }
   const n = r.u16('row count');
   if (!(kindByte & HAS_NULLS)) return { kind, n, rows: null };
   const rows: number[] = [];
@@ -271,6 +285,31 @@ function decimalScale(vs: Float64Array): number {
   return d;
 }
 
+/** Decimal places a binary32 read from decimal text can need (it has 6–9 significant digits). */
+const REAL_DECIMAL_MAX = 9;
+
+/**
+ * The smallest d ≤ 9 with every value the binary32 nearest to k / 10^d for an integer |k| < 2^53, or -1
+ * (a value no float4, or not such a decimal: noisy rates).
+ */
+function realDecimalScale(vs: Float64Array): number {
+  let d = 0;
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    if (!Number.isFinite(v) || Object.is(v, -0) || Math.fround(v) !== v) return -1;
+    for (;;) {
+      const k = Math.round(v * POW10[d]);
+      if (Math.abs(k) >= 2 ** 53) return -1;
+      if (Math.fround(k / POW10[d]) === v) break;
+      if (++d > REAL_DECIMAL_MAX) return -1;
+    }
+  }
+  // As in decimalScale: every value checked again at the final d.
+  const scale = POW10[d];
+  for (let i = 0; i < vs.length; i++) if (Math.fround(Math.round(vs[i] * scale) / scale) !== vs[i]) return -1;
+  return d;
+}
+
 // A double's bit pattern as two 32-bit words, read through one shared buffer (no BigInt per value).
 const wordView = new Float64Array(1);
 const words = new Uint32Array(wordView.buffer);
@@ -303,6 +342,14 @@ export function encodeFloatValues(col: NumberColumn): Uint8Array {
     header(out, Kind.FloatDecimal, col, nulls);
     out.byte(d);
     const scale = POW10[d];
+    writeIntBody(out, vs.map((v) => Math.round(v * scale)));
+    return out.done();
+  }
+  const d4 = realDecimalScale(vs);
+  if (d4 >= 0) {
+    header(out, Kind.RealDecimal, col, nulls);
+    out.byte(d4);
+    const scale = POW10[d4];
     writeIntBody(out, vs.map((v) => Math.round(v * scale)));
     return out.done();
   }
@@ -391,6 +438,14 @@ export function decodeFloatColumn(bytes: Uint8Array): Array<number | null> {
       const ks = body.nums ?? body.bigs.map(Number);
       const scale = POW10[d];
       return expand(h, ks.map((k) => k / scale));
+    }
+    case Kind.RealDecimal: {
+      const d = r.byte('decimal scale');
+      if (d > REAL_DECIMAL_MAX) throw new Error(`history codec: real decimal scale ${d} beyond ${REAL_DECIMAL_MAX}`);
+      const body = readIntBody(r, m);
+      const ks = body.nums ?? body.bigs.map(Number);
+      const scale = POW10[d];
+      return expand(h, ks.map((k) => Math.fround(k / scale)));
     }
     case Kind.FloatBits: {
       const first = r.i64('first value');

@@ -102,7 +102,7 @@ BEGIN
   counter := counter || ${DETOAST};
   ts := ts || ${DETOAST};
   IF rate IS NULL THEN RETURN NULL; END IF;
-  IF length(rate) >= 1 AND get_byte(rate, 0) = 1 THEN RETURN kubepulse.kp_decode_float(rate); END IF;
+  IF length(rate) >= 1 AND get_byte(rate, 0) IN (1, 3) THEN RETURN kubepulse.kp_decode_float(rate); END IF;
   IF length(rate) < 16 OR get_byte(rate, 0) <> 2 OR get_byte(rate, 1) NOT IN (5, 6) THEN
     RAISE EXCEPTION 'kp_decode_rate: not a rate column (% bytes, format version %, kind %)', length(rate),
       CASE WHEN length(rate) > 0 THEN get_byte(rate, 0) END, CASE WHEN length(rate) > 1 THEN get_byte(rate, 1) & 127 END;

@@ -169,7 +169,8 @@ BEGIN
   IF get_byte(b, 0) = 2 THEN
     RAISE EXCEPTION 'history column is a derived rate (format version 2): read it with kubepulse.kp_decode_rate(rate, counter, ts)';
   END IF;
-  IF get_byte(b, 0) <> 1 THEN RAISE EXCEPTION 'history column has unknown format version %', get_byte(b, 0); END IF;
+  -- Version 3 is version 1's layout with kind 7 (real decimal).
+  IF get_byte(b, 0) NOT IN (1, 3) THEN RAISE EXCEPTION 'history column has unknown format version %', get_byte(b, 0); END IF;
   kind := get_byte(b, 1) & 127;
   nulls := get_byte(b, 1) & 128 <> 0;
   n := (get_byte(b, 2) << 8) | get_byte(b, 3);
@@ -236,6 +237,12 @@ BEGIN
     scale := ('1e' || get_byte(b, h.body))::double precision;
     FOREACH x IN ARRAY kubepulse.kp_int_body(b, h.body + 1, h.m) LOOP
       vals := vals || x::double precision / scale;
+    END LOOP;
+  ELSIF h.kind = 7 THEN
+    -- The binary32 nearest to k / 10^d: the double quotient rounded by the cast to real, as Math.fround does.
+    scale := ('1e' || get_byte(b, h.body))::double precision;
+    FOREACH x IN ARRAY kubepulse.kp_int_body(b, h.body + 1, h.m) LOOP
+      vals := vals || (x::double precision / scale)::real::double precision;
     END LOOP;
   ELSIF h.kind = 4 THEN
     bits := ('x' || encode(substring(b FROM h.body + 1 FOR 8), 'hex'))::bit(64)::bigint;
