@@ -24,6 +24,7 @@ import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { sampleTable, seriesAttributeNames, seriesTable } from '../series-schema.js';
 import { decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type SeriesRef } from './blocks.js';
 import { copyFromChunks, readPartition } from '../copy-stream.js';
+import { inTransaction } from '../pool.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../copy-binary.js';
 import { CopyBlockBuilder, type BuiltBlock } from './copy-block-builder.js';
 import { MinuteRollup } from './minute-rollup.js';
@@ -138,9 +139,7 @@ export class Compactor {
     const partition = `${SCHEMA}.${quoteIdent(part.name)}`;
     const builder = new CopyBlockBuilder(entity, columns, minutes);
     let orphans = 0;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // Writers wait from here to the COMMIT; the reader's COPY (a plain read) is not blocked.
       await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
       // Minutes and hours computed before (by the SQL pass, an owed hour's recompute, an earlier version) are
@@ -192,13 +191,7 @@ export class Compactor {
         );
       }
       await client.query(`DROP TABLE ${partition}`);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     await this.opts.rawPartitions.list(sampleTable(entity));
     if (orphans) log('store').warn({ partition: part.name, rows: orphans }, 'raw rows of series no longer in the series table were left out of the blocks');
     log('store').debug({ partition: part.name, ...out }, 'compacted partition');

@@ -20,6 +20,7 @@ import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { encodeFloatValues, encodeIntValues, encodeTimestamps } from './codec.js';
 import { readPartition } from '../copy-stream.js';
+import { inTransaction } from '../pool.js';
 import { isIntegerMinuteColumn, minuteBlockColumns, minuteBlockTable, minuteValueColumns } from './minute-schema.js';
 import type { MinuteBlock } from './minute-rollup.js';
 import { seriesKeyColumns } from './schema.js';
@@ -85,9 +86,7 @@ export class MinutePacker {
     const noBlock = `NOT EXISTS (SELECT 1 FROM ${qualified(table)} b WHERE ${keys.map((k) => `b.${k} = m.${k}`).join(' AND ')}
       AND b.start_ts = date_bin('1 hour', m."ts", TIMESTAMPTZ '1970-01-01 00:00:00+00'))`;
     const out = { rows: 0, blocks: 0 };
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`LOCK TABLE ${partition} IN SHARE MODE`);
       const store = async (all: boolean): Promise<void> => {
         while (builder.done.length >= 200 || (all && builder.done.length > 0)) out.blocks += await insertMinuteBlocks(client, entity, builder.done.splice(0, 200));
@@ -101,13 +100,7 @@ export class MinutePacker {
       builder.finish();
       await store(true);
       await client.query(`DROP TABLE ${partition}`);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     await this.opts.minutePartitions.list(rollupTable(entity, RESOLUTIONS[0]));
     log('store').debug({ partition: part.name, ...out }, 'packed minute partition');
     return out;
