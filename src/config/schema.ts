@@ -136,7 +136,7 @@ export const configSchema = z
         data_dir: z.string().default('.kubepulse/postgres'),
         port: z.number().int().min(1).max(65535).default(5439),
         // Two at least: the compactor reads a partition on one connection while it writes the blocks on another.
-        pool_size: z.number().int().min(2, 'pool_size must be at least 2: the compactor reads a partition on one connection while it writes its blocks on another').max(100).default(8),
+        pool_size: z.number().int().min(3, 'pool_size must be at least 3: the maintenance pass holds one connection for its lock while the compactor (and the minute packer) reads a partition on a second and writes on a third').max(100).default(8),
         // Metric rows wait this long to be written together: each write costs PostgreSQL ~1.4 ms beside its
         // rows, so at 1 s a 100-node cluster spent ~6 s of its ~22 s per 10 minutes on writes alone.
         flush_interval: duration('100ms').refine((ms) => ms > 0, 'flush_interval must be more than 0').prefault('5s'),

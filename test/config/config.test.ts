@@ -142,10 +142,10 @@ test('metric rows are flushed every 5 s by default; flush_interval takes a durat
   assert.match(problemsOf('[database]\nflush_interval = 5\n')[0], /database\.flush_interval/);
 });
 
-test('a database pool of one connection is refused, naming why (the compactor needs two at once)', () => {
-  const problems = problemsOf('[database]\npool_size = 1\n');
+test('a database pool of two connections is refused, naming why (maintenance needs three at once)', () => {
+  const problems = problemsOf('[database]\npool_size = 2\n');
   assert.equal(problems.length, 1, problems.join('; '));
   assert.match(problems[0], /pool_size/);
-  assert.match(problems[0], /at least 2: the compactor reads a partition on one connection/);
-  assert.equal(parseConfigText('[database]\npool_size = 2\n', 'k.toml', {}).database.pool_size, 2);
+  assert.match(problems[0], /at least 3: the maintenance pass holds one connection for its lock/);
+  assert.equal(parseConfigText('[database]\npool_size = 3\n', 'k.toml', {}).database.pool_size, 3);
 });

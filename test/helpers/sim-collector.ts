@@ -46,7 +46,8 @@ export async function startSimCollector(simOptions: SimOptions, collection: Reco
     {},
   );
   const collector = await Collector.start(cfg);
-  const pool = createPool(db.url, { max: 2 });
+  // Three: a maintenance pass holds its lock's connection while the compactor or packer uses two more.
+  const pool = createPool(db.url, { max: 3 });
   let stopped: Promise<void> | null = null;
   const stopCollector = () => (stopped ??= collector.stop());
   return {
