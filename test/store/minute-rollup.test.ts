@@ -13,6 +13,7 @@ import { RESOLUTIONS, minutesAtCompaction, rollupAggregates, rollupCountColumn, 
 import { Compactor } from '../../src/store/history/compactor.js';
 import { seriesKeyColumns } from '../../src/store/history/schema.js';
 import { minuteBlockTable, minutesFunction } from '../../src/store/history/minute-schema.js';
+import { MinutePacker } from '../../src/store/history/minute-packer.js';
 import { ENTITIES, ENTITY_TABLES, metricsOf, type Entity, type MetricRow } from '../../src/metrics/definitions.js';
 import { sampleTable } from '../../src/store/series-schema.js';
 import { metricColumns } from '../../src/store/schema.js';
@@ -255,6 +256,8 @@ test('node and pod minute rows go after three days, their blocks holding the sam
   }
 
   // Four days on: the day's minute rows are gone, not read back (the blocks hold them), the same minutes.
+  // (The earlier tests' older days first: the packer takes the oldest partitions, a few per pass.)
+  while ((await maintenance.minutePacker.run(day + 3 * DAY_MS)).partitions.length > 0);
   const report = await maintenance.runOnce(day + 4 * DAY_MS);
   assert.equal(report.error, null);
   assert.equal(report.minutePacking?.rows, 0);
@@ -276,4 +279,16 @@ test('node and pod minute rows go after three days, their blocks holding the sam
   assert.equal(await countIn(rollupTable('pod', MINUTE), cluster), 0);
   assert.equal(await countIn(minuteBlockTable('pod'), cluster), 2 * 3);
   assertMatchesExpected('pod', await minutesOf('pod', cluster), all);
+});
+
+test('the packer takes the oldest minute partitions first, a bounded number per run', async () => {
+  const day = Date.parse('2026-10-01T00:00:00Z');
+  const rollups = new Rollups(store.pool);
+  const minutePartitions = rollups.partitionsOf(MINUTE);
+  for (const [e, d] of [['volume', 2], ['node', 0], ['pod', 1]] as Array<[Entity, number]>) await minutePartitions.ensureFor(rollupTable(e, MINUTE), [day + d * DAY_MS]);
+  const packer = new MinutePacker(store.pool, { minutePartitions, blockPartitions: new PartitionManager(store.pool, { widthMs: DAY_MS, ahead: 0 }), partitionsPerRun: 2 });
+  const now = day + 10 * DAY_MS;
+  assert.deepEqual((await packer.run(now)).partitions, [`${rollupTable('node', MINUTE)}_p20261001`, `${rollupTable('pod', MINUTE)}_p20261002`]);
+  assert.deepEqual((await packer.run(now)).partitions, [`${rollupTable('volume', MINUTE)}_p20261003`]);
+  assert.deepEqual((await packer.run(now)).partitions, []);
 });

@@ -337,19 +337,14 @@ export function encodeFloatValues(col: NumberColumn): Uint8Array {
     writeDouble(out, first);
     return out.done();
   }
-  const d = decimalScale(vs);
+  // Decimals: the doubles' own (kind 3), else the float4s' nearest (kind 7); both store k of k / 10^d.
+  let kind = Kind.FloatDecimal;
+  let d = decimalScale(vs);
+  if (d < 0) [kind, d] = [Kind.RealDecimal, realDecimalScale(vs)];
   if (d >= 0) {
-    header(out, Kind.FloatDecimal, col, nulls);
+    header(out, kind, col, nulls);
     out.byte(d);
     const scale = POW10[d];
-    writeIntBody(out, vs.map((v) => Math.round(v * scale)));
-    return out.done();
-  }
-  const d4 = realDecimalScale(vs);
-  if (d4 >= 0) {
-    header(out, Kind.RealDecimal, col, nulls);
-    out.byte(d4);
-    const scale = POW10[d4];
     writeIntBody(out, vs.map((v) => Math.round(v * scale)));
     return out.done();
   }

@@ -42,6 +42,12 @@ export interface MinutePackerOptions {
   minutePartitions: PartitionManager;
   /** The minute block tables' partitions (daily on start_ts). */
   blockPartitions: PartitionManager;
+  /**
+   * Partitions packed per run at most (default 4), the oldest first: a database upgraded from before
+   * migration 022 holds weeks of every entity's minute rows, packed over many maintenance passes rather
+   * than in one that would hold up compaction and retention for hours.
+   */
+  partitionsPerRun?: number;
 }
 
 export interface MinutePackingReport {
@@ -57,17 +63,21 @@ export class MinutePacker {
     this.keepRowsMs = opts.keepRowsMs ?? MINUTE_ROWS_KEPT_MS;
   }
 
-  /** Packs every 1-minute partition wholly older than the rows' age. */
+  /** Packs the 1-minute partitions wholly older than the rows' age, the oldest first, a few per run. */
   async run(nowMs = Date.now()): Promise<MinutePackingReport> {
     const report: MinutePackingReport = { partitions: [], rows: 0, blocks: 0 };
+    const due: Array<{ entity: Entity; part: PartitionInfo }> = [];
     for (const entity of ENTITIES) {
-      for (const p of await this.opts.minutePartitions.list(rollupTable(entity, RESOLUTIONS[0]))) {
-        if (p.toMs > nowMs - this.keepRowsMs) continue;
-        const r = await this.packPartition(entity, p);
-        report.partitions.push(p.name);
-        report.rows += r.rows;
-        report.blocks += r.blocks;
+      for (const part of await this.opts.minutePartitions.list(rollupTable(entity, RESOLUTIONS[0]))) {
+        if (part.toMs <= nowMs - this.keepRowsMs) due.push({ entity, part });
       }
+    }
+    due.sort((x, y) => x.part.fromMs - y.part.fromMs);
+    for (const { entity, part } of due.slice(0, this.opts.partitionsPerRun ?? 4)) {
+      const r = await this.packPartition(entity, part);
+      report.partitions.push(part.name);
+      report.rows += r.rows;
+      report.blocks += r.blocks;
     }
     if (report.partitions.length) log('store').info(report, 'packed minute rows into minute blocks');
     return report;
