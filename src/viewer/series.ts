@@ -97,14 +97,15 @@ async function rollupAnswering(pool: pg.Pool, q: SeriesRequest): Promise<Rollup 
   if (q.range.from.getTime() >= horizonMs) return null;
   const rollup: Rollup = grainFor(q.range) === '1h' ? '1h' : '1m';
   const params: unknown[] = [];
-  const where = entityFilter(q, params);
+  const entity = entityFilter(q, params);
   params.push(q.range.from, new Date(Math.min(horizonMs, q.range.to.getTime())));
-  where.push(`ts >= $${params.length - 1}`, `ts < $${params.length}`);
-  const r = await pool.query(`SELECT 1 FROM kubepulse.${ENTITY_TABLES[q.entity].table}_${rollup} WHERE ${where.join(' AND ')} LIMIT 1`, params);
+  const [from, to] = [`$${params.length - 1}`, `$${params.length}`];
+  const inRows = [...entity, `ts >= ${from}`, `ts < ${to}`];
+  const r = await pool.query(`SELECT 1 FROM kubepulse.${ENTITY_TABLES[q.entity].table}_${rollup} WHERE ${inRows.join(' AND ')} LIMIT 1`, params);
   if (r.rowCount) return rollup;
   if (rollup === '1h') return null;
   // Or minute blocks (the minutes of compacted hours), chosen by their hour.
-  const inBlocks = [...where.slice(0, -2), `start_ts > $${params.length - 1}::timestamptz - interval '1 hour'`, `start_ts < $${params.length}`];
+  const inBlocks = [...entity, `start_ts > ${from}::timestamptz - interval '1 hour'`, `start_ts < ${to}`];
   const b = await pool.query(`SELECT 1 FROM kubepulse.${minuteBlockTable(q.entity)} WHERE ${inBlocks.join(' AND ')} LIMIT 1`, params);
   return b.rowCount ? rollup : null;
 }

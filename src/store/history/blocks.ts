@@ -243,3 +243,8 @@ export interface SeriesRef {
   keys: Array<string | number>;
   attributes: Array<string | null>;
 }
+
+/** The same bytes as a Buffer (what node-pg sends as bytea), without copying them. */
+export function asBuffer(v: Uint8Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}

@@ -161,6 +161,18 @@ function presentValues(col: NumberColumn): Float64Array {
   return out;
 }
 
+/**
+ * Rows 0 … n − 1 of a column given as values and a presence flag per row (the exact int64s beyond 2^53 by
+ * row), encoded by the integer or the float codec; null when no row is present (a NULL block column).
+ */
+export function encodePresentValues(n: number, values: Float64Array, present: Uint8Array, exact: ReadonlyMap<number, bigint> | null, integer: boolean): Uint8Array | null {
+  let m = 0;
+  for (let r = 0; r < n; r++) m += present[r];
+  if (m === 0) return null;
+  const col: NumberColumn = { n, values, present: m < n ? present : null, exact };
+  return integer ? encodeIntValues(col) : encodeFloatValues(col);
+}
+
 /** Encodes an integer column held as a NumberColumn. */
 export function encodeIntValues(col: NumberColumn): Uint8Array {
   checkRows(col.n, 'integer column');

@@ -22,7 +22,7 @@ import { PartitionManager, type PartitionInfo } from '../partitions.js';
 import { RESOLUTIONS, minutesAtCompaction, rollupTable } from '../rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { sampleTable, seriesAttributeNames, seriesTable } from '../series-schema.js';
-import { decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type SeriesRef } from './blocks.js';
+import { asBuffer, decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type SeriesRef } from './blocks.js';
 import { copyFromChunks, readPartition } from '../copy-stream.js';
 import { inTransaction } from '../pool.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../copy-binary.js';
@@ -123,8 +123,8 @@ export class Compactor {
     // blocks together (rollups.ts), before or after this merge alike.
     const minutes = this.opts.rollupPartitions !== undefined && !(await this.pool.query(
       `SELECT 1 FROM ${qualified(bt)} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`, [new Date(part.fromMs), new Date(part.toMs)],
-    )).rowCount ? new MinuteRollup(entity) : undefined;
-    const rollups = minutes !== undefined && this.computesRollups(entity);
+    )).rowCount ? new MinuteRollup(entity, this.computesRollups(entity)) : undefined;
+    const rollups = minutes !== undefined && minutes.hours;
     if (minutes) await this.opts.rollupPartitions!.minuteBlocks.ensureFor(minutes.blockTable, hours);
     if (rollups) await this.opts.rollupPartitions!.hours.ensureFor(minutes.hourTable, hours);
 
@@ -167,7 +167,7 @@ export class Compactor {
             blocks.push({ keys: ref.keys, attributes: ref.attributes, source: b.source, startMs: b.startMs, ...b.columns });
           }
           if (blocks.length) await this.store(client, entity, blocks, out);
-          if (minutes) out.minuteBlocks += await storeMinutes(client, minutes, series, rollups);
+          if (minutes) out.minuteBlocks += await storeMinutes(client, minutes, series);
         }
       };
       await readPartition(this.pool, `COPY (SELECT ${columns.map((c) => `s.${quoteIdent(c.column)}`).join(', ')} FROM ${partition} s
@@ -180,7 +180,7 @@ export class Compactor {
       if (minutes) {
         // Series whose blocks were all stored before their last minutes were ready: looked up now.
         const waiting = new Map(minutes.waiting().map((id) => [id, id.split('/').map(Number) as [number, number]]));
-        if (waiting.size) out.minuteBlocks += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting), rollups);
+        if (waiting.size) out.minuteBlocks += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting));
         minutes.forgetWaiting(); // series gone, as their rows' blocks (counted in orphans)
       }
       if (rollups) {
@@ -290,12 +290,12 @@ async function seriesOf(client: pg.PoolClient, lookup: SeriesLookup, pairs: Map<
   return out;
 }
 
-/** Stores the minute blocks (and the hours, with `hours`) of the series in `refs` that are ready; returns the minute blocks written. */
-async function storeMinutes(client: pg.PoolClient, minutes: MinuteRollup, refs: ReadonlyMap<string, SeriesRef>, hours: boolean): Promise<number> {
+/** Stores the minute blocks (and the hours, where it computes them) of the series in `refs` that are ready; returns the minute blocks written. */
+async function storeMinutes(client: pg.PoolClient, minutes: MinuteRollup, refs: ReadonlyMap<string, SeriesRef>): Promise<number> {
   const got = minutes.take(refs);
   if (!got) return 0;
   await insertMinuteBlocks(client, minutes.entity, got.blocks);
-  if (hours) await copyFromChunks(client, minutes.hourCopySql, [COPY_BINARY_HEADER, got.hourTuples, COPY_BINARY_TRAILER]);
+  if (minutes.hours) await copyFromChunks(client, minutes.hourCopySql, [COPY_BINARY_HEADER, got.hourTuples, COPY_BINARY_TRAILER]);
   return got.blocks.length;
 }
 
@@ -304,10 +304,6 @@ function blockParams(b: EncodedBlock): unknown[] {
   return [...b.keys, ...b.attributes, b.source, new Date(b.startMs), b.samples, asBuffer(b.ts), ...b.values.map((v) => (v ? asBuffer(v) : null))];
 }
 
-/** The same bytes as a Buffer (what node-pg sends as bytea), without copying them. */
-function asBuffer(v: Uint8Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
 
 function blockId(parts: unknown[]): string {
   return parts.map((p) => (p instanceof Date ? p.getTime() : String(p))).join('\u0000');

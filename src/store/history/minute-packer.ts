@@ -18,11 +18,12 @@ import { readerFor, type BinaryColumn, type FieldReader, type TupleVisitor } fro
 import type { PartitionInfo, PartitionManager } from '../partitions.js';
 import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
-import { encodeFloatValues, encodeIntValues, encodeTimestamps } from './codec.js';
+import { encodePresentValues, encodeTimestamps } from './codec.js';
 import { readPartition } from '../copy-stream.js';
 import { inTransaction } from '../pool.js';
 import { isIntegerMinuteColumn, minuteBlockColumns, minuteBlockTable, minuteValueColumns } from './minute-schema.js';
 import type { MinuteBlock } from './minute-rollup.js';
+import { asBuffer } from './blocks.js';
 import { seriesKeyColumns } from './schema.js';
 
 const DAY_MS = 86_400_000;
@@ -134,10 +135,6 @@ export async function insertMinuteBlocks(client: pg.ClientBase, entity: Entity, 
   return blocks.length;
 }
 
-/** The same bytes as a Buffer (what node-pg sends as bytea), without copying them. */
-function asBuffer(v: Uint8Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
 
 /**
  * Minute rows in (series, ts) order → one encoded block per series and hour, straight from the COPY's
@@ -221,14 +218,7 @@ class MinuteBlockBuilder {
     if (n === 0) return;
     const values: Array<Uint8Array | null> = [];
     for (let j = 0; j < this.values.length; j++) {
-      let present = 0;
-      for (let r = 0; r < n; r++) present += this.present[j][r];
-      if (present === 0) {
-        values.push(null);
-        continue;
-      }
-      const col = { n, values: this.values[j], present: present < n ? this.present[j] : null, exact: this.exact[j] };
-      values.push(this.integer[j] ? encodeIntValues(col) : encodeFloatValues(col));
+      values.push(encodePresentValues(n, this.values[j], this.present[j], this.exact[j], this.integer[j]));
       this.exact[j] = null;
     }
     this.done.push({ keys: this.keys, attributes: this.attributes, startMs: this.hour, minutes: n, ts: encodeTimestamps(this.ts.subarray(0, n)), values });

@@ -13,7 +13,7 @@ import { BufferWriter, FIXED_FIELD_MAX, writerFor, type FieldWriter } from '../c
 import { RESOLUTIONS, rollupAggregates, rollupTable } from '../rollup-schema.js';
 import { quoteIdent, qualified } from '../schema.js';
 import type { BlockColumns, SeriesRef } from './blocks.js';
-import { encodeFloatValues, encodeIntValues, encodeTimestamps, type NumberColumn } from './codec.js';
+import { encodePresentValues, encodeTimestamps } from './codec.js';
 import { isIntegerMinuteColumn, minuteBlockTable, minuteValueColumns } from './minute-schema.js';
 import { blockValueColumns, seriesKeyColumns } from './schema.js';
 
@@ -81,7 +81,8 @@ export class MinuteRollup {
   private readonly head = new BufferWriter(0, 256);
   private readonly tail = new BufferWriter(0, 256);
 
-  constructor(readonly entity: Entity) {
+  /** `hours`: also aggregate each hour for the 1-hour table (the entities whose hours the compactor computes). */
+  constructor(readonly entity: Entity, readonly hours = true) {
     const values = blockValueColumns(entity).map((c) => c.column);
     const aggs = rollupAggregates(entity);
     this.source = Int32Array.from(aggs.map((a) => {
@@ -186,7 +187,7 @@ export class MinuteRollup {
       const group = order.slice(from, to);
       p.blocks.push(this.encodeHour(hour, group));
       p.hourOffsets.push(w.pos);
-      this.writeHour(w, group);
+      if (this.hours) this.writeHour(w, group);
       from = to;
     }
     p.hourOffsets.push(w.pos);
@@ -201,10 +202,10 @@ export class MinuteRollup {
   }
 
   /**
-   * The minute blocks and the complete 1-hour COPY tuples of the waiting series found in `refs` (they are
-   * then forgotten), or null when none is. A series `refs` lacks keeps waiting (`forgetWaiting`).
+   * The minute blocks and (with `hours`) the complete 1-hour COPY tuples of the waiting series found in
+   * `refs` (they are then forgotten), or null when none is. A series `refs` lacks keeps waiting (`forgetWaiting`).
    */
-  take(refs: ReadonlyMap<string, SeriesRef>): { blocks: MinuteBlock[]; hourTuples: Buffer; hours: number } | null {
+  take(refs: ReadonlyMap<string, SeriesRef>): { blocks: MinuteBlock[]; hourTuples: Buffer } | null {
     const w = new BufferWriter(0, 16 * 1024);
     const blocks: MinuteBlock[] = [];
     for (const [id, p] of this.pending) {
@@ -218,6 +219,7 @@ export class MinuteRollup {
       ref.attributes.forEach((a, i) => { tail.ensure(FIXED_FIELD_MAX); this.attrWriters[i](tail, a); });
       p.blocks.forEach((b, i) => {
         blocks.push({ keys: ref.keys, attributes: ref.attributes, ...b });
+        if (!this.hours) return;
         const len = p.hourOffsets[i + 1] - p.hourOffsets[i];
         w.ensure(2 + head.pos + 12 + tail.pos + len);
         w.view.setInt16(w.pos, this.fieldCount);
@@ -231,7 +233,7 @@ export class MinuteRollup {
         w.pos += len;
       });
     }
-    return blocks.length ? { blocks, hourTuples: w.buf.subarray(0, w.pos), hours: blocks.length } : null;
+    return blocks.length ? { blocks, hourTuples: w.buf.subarray(0, w.pos) } : null;
   }
 
   /** One hour's minutes (indices ascending by time) as a block: each column of the 1-minute table encoded. */
@@ -244,19 +246,12 @@ export class MinuteRollup {
     const { nAvg, nMax, source, isAvg, slot, integerColumn } = this;
     const values: Array<Uint8Array | null> = [];
     const column = (j: number, fill: (m: number, r: number) => boolean, exact: Map<number, bigint> | null = null): void => {
-      let present = 0;
       for (let r = 0; r < n; r++) {
         const has = fill(group[r], r);
         this.colPresent[r] = has ? 1 : 0;
-        if (has) present++;
-        else this.colValues[r] = 0;
+        if (!has) this.colValues[r] = 0;
       }
-      if (present === 0) {
-        values.push(null);
-        return;
-      }
-      const col: NumberColumn = { n, values: this.colValues, present: present < n ? this.colPresent : null, exact };
-      values.push(integerColumn[j] ? encodeIntValues(col) : encodeFloatValues(col));
+      values.push(encodePresentValues(n, this.colValues, this.colPresent, exact, integerColumn[j]));
     };
     column(0, (m, r) => { this.colValues[r] = this.samples[m]; return true; });
     for (let a = 0; a < source.length; a++) {
