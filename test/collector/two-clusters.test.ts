@@ -92,6 +92,9 @@ test('inventory rows of both clusters match what the simulators serve', async ()
       [id],
     );
     assert.deepEqual(got, want);
+    // Each kind is listed and stored on its own: pods being in says nothing of nodes or namespaces.
+    await waitFor(async () => (await q('SELECT 1 FROM kubepulse.node WHERE cluster_id = $1', [id])).length === sim.nodes().length, `${sim.name}: nodes stored`);
+    await waitFor(async () => (await q("SELECT 1 FROM kubepulse.namespace WHERE cluster_id = $1 AND name = 'kube-system'", [id])).length === 1, `${sim.name}: namespaces stored`);
     const nodes = await q<{ name: string; ready: boolean; kubelet_port: number }>('SELECT name, ready, kubelet_port FROM kubepulse.node WHERE cluster_id = $1 ORDER BY name', [id]);
     assert.deepEqual(nodes.map((n) => n.name), sim.nodes().map((n) => n.name).sort());
     assert.ok(nodes.every((n) => n.ready === true));
