@@ -15,6 +15,7 @@
 //   `maxEntities`.
 import { ENTITIES, ENTITY_TABLES, FIRST_SAMPLE, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
 import { EntityStates, Interner, NO_ID } from './rate-state.js';
+import { generated, prop } from '../util/generated-code.js';
 import { startTimeOf, type StartTimes } from '../metrics/sources/decode-util.js';
 
 export interface RateOptions {
@@ -122,6 +123,26 @@ function countersOf(entity: Entity, source: RateSource | undefined): Counter[] {
     .map((d) => ({ column: d.column, rateColumn: d.rate!.column, scale: d.rate!.scale }));
 }
 
+/**
+ * A row's counter values into `values` (NaN where absent), and the rates from them and the previous
+ * values (`data` from `at`) into the row's rate columns: straight-line code per entity over its counters
+ * (util/generated-code.ts).
+ */
+interface CounterAccess {
+  read: (row: MetricRow, values: Float64Array) => void;
+  writeRates: (row: MetricRow, values: Float64Array, data: Float64Array, at: number, elapsedS: number) => void;
+}
+
+function counterAccess(counters: Counter[]): CounterAccess {
+  const read = counters.map((c, i) => `{ const v = ${prop('row', c.column)}; values[${i}] = typeof v === 'number' ? v : NaN; }`);
+  // v === v: not NaN. The scale is a declared number, written as its shortest round-trip text.
+  const write = counters.map((c, i) => `{ const v = values[${i}]; const p = data[at + ${i}]; if (v === v && p === p) ${prop('row', c.rateColumn)} = ((v - p) / elapsedS) * ${String(c.scale)}; }`);
+  return {
+    read: generated(`function readCounters(row, values) {\n${read.join('\n')}\n}`),
+    writeRates: generated(`function writeRates(row, values, data, at, elapsedS) {\n${write.join('\n')}\n}`),
+  };
+}
+
 export class RateTracker {
   private readonly states = new Map<number | string, ClusterState>();
   private readonly intervalMs: number;
@@ -129,6 +150,7 @@ export class RateTracker {
   private readonly maxEntities: number;
   private readonly now: () => number;
   private readonly counters: Record<Entity, Counter[]>;
+  private readonly access: Record<Entity, CounterAccess>;
   /** One row's counter values, read once per row. */
   private scratch = new Float64Array(16);
   // Pods (by UID) and nodes (by name) per cluster that went away, waiting for a sweep: one pass over the
@@ -151,6 +173,7 @@ export class RateTracker {
     this.forgetGraceMs = opts.forgetGraceMs ?? 2 * this.intervalMs;
     this.youngSince = this.now();
     this.counters = Object.fromEntries(ENTITIES.map((e) => [e, countersOf(e, opts.source)])) as Record<Entity, Counter[]>;
+    this.access = Object.fromEntries(ENTITIES.map((e) => [e, counterAccess(this.counters[e])])) as Record<Entity, CounterAccess>;
     const most = Math.max(...Object.values(this.counters).map((c) => c.length));
     if (most > this.scratch.length) this.scratch = new Float64Array(most);
   }
@@ -292,10 +315,10 @@ export class RateTracker {
     if (!(ts instanceof Date)) throw new Error(`rates: ${entity} row without a Date ts`);
     const tsMs = ts.getTime();
     const startMs = (startTimes && startTimeOf(entity, row, startTimes)) ?? NaN;
-    const counters = this.counters[entity];
-    const n = counters.length;
+    const n = this.counters[entity].length;
+    const access = this.access[entity];
     const values = this.scratch;
-    for (let i = 0; i < n; i++) values[i] = numberOrNaN(row[counters[i].column]);
+    access.read(row, values);
     // '' (a node's own interface has no pod) is no id; ids are looked up before any is taken, so a
     // known entity costs no reference counting.
     const uid = plan.pod >= 0 ? String(row[plan.columns[plan.pod]] ?? '') : '';
@@ -331,13 +354,7 @@ export class RateTracker {
       let wentDown = false;
       for (let i = 0; i < n; i++) if (values[i] < data[at + VALUES + i]) wentDown = true; // false when either is NaN
       if (wentDown) result.resets++;
-      else {
-        for (let i = 0; i < n; i++) {
-          const v = values[i];
-          const p = data[at + VALUES + i];
-          if (!Number.isNaN(v) && !Number.isNaN(p)) row[counters[i].rateColumn] = ((v - p) / elapsedS) * counters[i].scale;
-        }
-      }
+      else access.writeRates(row, values, data, at + VALUES, elapsedS);
     }
     this.store(st, slot, tsMs, Number.isNaN(startMs) ? prevStart : startMs, seenMs, values, n);
     return true;
@@ -379,8 +396,4 @@ function idsOf(interner: Interner, values: Set<string>): Set<number> {
     if (id !== undefined) ids.add(id);
   }
   return ids;
-}
-
-function numberOrNaN(v: unknown): number {
-  return typeof v === 'number' ? v : NaN;
 }

@@ -11,6 +11,7 @@
 // is written only where absent, and an absent-only summary row found stored would take the cAdvisor
 // half down with it.
 import { ENTITIES, FIRST_SAMPLE, cadvisorColumnsOf, emptyMetricRows, entityKeyOf, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
+import { generated, prop } from '../util/generated-code.js';
 
 export interface JoinResult {
   /** Summary rows (with the cAdvisor halves joined in) and the cAdvisor rows left on their own. */
@@ -28,21 +29,26 @@ function sampleKey(entity: Entity, row: MetricRow): string {
 /** The columns a cAdvisor half can fill (its row object has every column of the entity, most of them null). */
 const HALF_COLUMNS = Object.fromEntries(ENTITIES.map((e) => [e, cadvisorColumnsOf(e).filter((c) => c !== 'source')])) as Record<Entity, string[]>;
 
+/** Whether two filled values are the same (sample times compare by value). */
 function sameValue(a: MetricRow[string], b: MetricRow[string]): boolean {
   return a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
 }
 
-/** Whether `half` can go into `into`: every column both fill holds the same value (source aside). */
-function fits(into: MetricRow, half: MetricRow, columns: string[]): boolean {
-  for (let i = 0; i < columns.length; i++) {
-    const v = half[columns[i]];
-    // '' is how cAdvisor leaves an attribute it cannot know (a cgroup without pod labels): no value.
-    if (v === null || v === undefined || v === '') continue;
-    const w = into[columns[i]];
-    if (w !== null && w !== undefined && !sameValue(v, w)) return false;
-  }
-  return true;
+/**
+ * Joins `half` into `into` when every column both fill holds the same value (source aside), filling in
+ * the columns only the half has; returns whether it did. Straight-line code per entity
+ * (util/generated-code.ts). '' is how cAdvisor leaves an attribute it cannot know (a cgroup without pod
+ * labels): no value.
+ */
+type Joiner = (into: MetricRow, half: MetricRow) => boolean;
+
+function joinerFor(columns: string[]): Joiner {
+  const check = columns.map((c, i) => `const h${i} = ${prop('half', c)}; if (h${i} !== null && h${i} !== undefined && h${i} !== '') { const v = ${prop('into', c)}; if (v !== null && v !== undefined && !same(h${i}, v)) return false; }`);
+  const fill = columns.map((c, i) => `if (h${i} !== null && h${i} !== undefined && (${prop('into', c)} === null || ${prop('into', c)} === undefined)) ${prop('into', c)} = h${i};`);
+  return generated<Joiner>(`function join(into, half) {\n${check.join('\n')}\n${fill.join('\n')}\nreturn true;\n}`, { same: sameValue });
 }
+
+const JOINERS = Object.fromEntries(ENTITIES.map((e) => [e, joinerFor(HALF_COLUMNS[e])])) as Record<Entity, Joiner>;
 
 /**
  * Joins each cAdvisor row into the summary row of the same entity and sample time. The summary rows are
@@ -62,7 +68,7 @@ export function joinSampleRows(summary: MetricRows, cadvisor: MetricRows): JoinR
       for (const row of halves) out.push(row);
       continue;
     }
-    const columns = HALF_COLUMNS[entity];
+    const join = JOINERS[entity];
     const bySample = new Map<string, MetricRow>();
     for (const row of summary[entity]) if (!row[FIRST_SAMPLE]) bySample.set(sampleKey(entity, row), row);
     for (const half of halves) {
@@ -72,14 +78,10 @@ export function joinSampleRows(summary: MetricRows, cadvisor: MetricRows): JoinR
         out.push(half);
         continue;
       }
-      if (!fits(into, half, columns)) {
+      if (!join(into, half)) {
         conflicts++;
         out.push(half);
         continue;
-      }
-      for (let i = 0; i < columns.length; i++) {
-        const v = half[columns[i]];
-        if (v !== null && v !== undefined && (into[columns[i]] === null || into[columns[i]] === undefined)) into[columns[i]] = v;
       }
       // One cAdvisor row per summary row: a second half of the same key stays apart.
       bySample.delete(key);

@@ -1,6 +1,7 @@
 // The Summary API mapping, compiled: METRIC_DEFS' `summary` paths become a tree of plans, one per object
 // type (node, system container, pod, container, volume, interface), and each plan becomes a generated
 // function that copies the object's numbers into a row and notices keys no plan knows.
+import { generated, prop } from '../../util/generated-code.js';
 import { METRIC_DEFS, isFloatType, type Entity, type MetricRow } from '../definitions.js';
 import { FieldError, INT64_LIMIT, prefixError, toColumnNumber, typeName } from './decode-util.js';
 
@@ -101,13 +102,13 @@ function generateFiller(root: Plan): FillFn {
       const fast = f.integer
         ? 'typeof v === "number" && v >= 0 && v < LIMIT && v % 1 === 0'
         : 'typeof v === "number" && v >= 0';
-      lines.push(`v = ${obj}[${JSON.stringify(f.key)}]; if (v !== undefined) row[${JSON.stringify(f.column)}] = `
+      lines.push(`v = ${prop(obj, f.key)}; if (v !== undefined) ${prop('row', f.column)} = `
         + `(${fast}) ? v : num(v, ${f.integer}, ${JSON.stringify(path + f.key)});`);
     }
     for (const c of plan.children) {
       const g = `g${++groups}`;
       const childPath = path + c.key;
-      lines.push(`const ${g} = ${obj}[${JSON.stringify(c.key)}];`);
+      lines.push(`const ${g} = ${prop(obj, c.key)};`);
       lines.push(`if (${g} !== undefined && ${g} !== null) {`);
       lines.push(`if (typeof ${g} !== "object" || Array.isArray(${g})) notObject(${g}, ${JSON.stringify(childPath)});`);
       emit(c.plan, g, `${childPath}.`);
@@ -117,12 +118,9 @@ function generateFiller(root: Plan): FillFn {
     lines.push(`if (unmapped !== null) checkKeys(${obj}, plans[${plans.length - 1}], unmapped);`);
   };
   emit(root, 'o', '');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the generated decoder is the point of this module; its source is built above from METRIC_DEFS only, never from input
-  const factory = new Function('LIMIT', 'num', 'notObject', 'checkKeys', 'plans',
-    `return function fill(o, row, unmapped) {\n${lines.join('\n')}\n};`) as (
-    limit: number, num: typeof slowNumber, notObj: typeof notObject, check: typeof checkKeys, allPlans: Plan[],
-  ) => FillFn;
-  return factory(INT64_LIMIT, slowNumber, notObject, checkKeys, plans);
+  // The generated decoder is the point of this module; its source is built above from METRIC_DEFS only.
+  return generated<FillFn>(`function fill(o, row, unmapped) {\n${lines.join('\n')}\n}`,
+    { LIMIT: INT64_LIMIT, num: slowNumber, notObject, checkKeys, plans });
 }
 
 function slowNumber(v: unknown, integer: boolean, path: string): number | null {
