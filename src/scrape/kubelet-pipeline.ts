@@ -2,7 +2,8 @@
 // rates and drop samples already seen (one RateTracker per cluster and source), stamp the cluster id, and
 // queue the rows on the store's bounded MetricWriter — whose enqueue waits when the database falls
 // behind, which is how scraping slows down instead of memory growing.
-import { ENTITIES, FIRST_SAMPLE, SOURCE_CODE, type MetricRow, type MetricRows } from '../metrics/definitions.js';
+import { ENTITIES, FIRST_SAMPLE, SOURCE_CODE, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
+import { generated, prop } from '../util/generated-code.js';
 import { decodePayload, type Decoded } from './decode.js';
 import { RateTracker } from './rates.js';
 import { UnmappedFields } from './unmapped.js';
@@ -38,6 +39,26 @@ const MAX_PARTNER_HOLD_MS = 2_000;
 
 /** Rate state of entities not seen for this many intervals is dropped (pods that went away). */
 const FORGET_AFTER_INTERVALS = 10;
+
+type Stamp = (rows: MetricRow[], clusterId: number, source: string, absentOnly: boolean) => number;
+
+/**
+ * Sets each row's cluster id and source (and FIRST_SAMPLE for an absent-only payload); returns the newest
+ * sample time in ms (-Infinity: none). One copy per entity, so each copy's stores see one row shape
+ * (util/generated-code.ts).
+ */
+const STAMP = Object.fromEntries(ENTITIES.map((e) => [e, generated<Stamp>(`function stamp(rows, clusterId, source, absentOnly) {
+  let newest = -Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    row.cluster_id = clusterId;
+    row.source = source;
+    if (absentOnly) ${prop('row', FIRST_SAMPLE)} = 1;
+    const t = row.ts.getTime();
+    if (t > newest) newest = t;
+  }
+  return newest;
+}`)])) as Record<Entity, Stamp>;
 
 export class KubeletPipeline implements MetricPipeline {
   readonly writer: MetricWriter;
@@ -111,19 +132,14 @@ export class KubeletPipeline implements MetricPipeline {
     const r = this.trackerFor(input).apply(input.clusterId, d.rows, d.startTimes);
     this.count.staleSkipped += r.stale;
     this.count.counterResets += r.resets;
-    let newest: Date | null = null;
+    let newestMs = -Infinity;
     let rowCount = 0;
     const source = SOURCE_CODE[input.source];
     for (const entity of ENTITIES) {
       rowCount += d.rows[entity].length;
-      for (const row of d.rows[entity]) {
-        row.cluster_id = input.clusterId;
-        row.source = source;
-        if (input.absentOnly) row[FIRST_SAMPLE] = 1;
-        const ts = row.ts as Date;
-        if (!newest || ts > newest) newest = ts;
-      }
+      newestMs = Math.max(newestMs, STAMP[entity](d.rows[entity], input.clusterId, source, input.absentOnly === true));
     }
+    const newest = newestMs === -Infinity ? null : new Date(newestMs);
     const holdKey = `${input.clusterId}/${input.node}`;
     // An absent-only payload (a node just taken over) is written as it is: none of its rows may join.
     const joins = PARTNER_SOURCE[input.source] !== undefined && !input.absentOnly;

@@ -68,33 +68,39 @@ type RateSource = 'summary' | 'cadvisor' | 'resource';
 /** Compact keys join an entity's key fields with this (it cannot occur in names or UIDs). */
 const SEP = '\u001f';
 
-/** An entity's key columns (without cluster and time) and where the node name and pod UID sit among them. */
-interface KeyPlan { columns: string[]; node: number; pod: number }
-
-const KEY_PLAN: Record<Entity, KeyPlan> = Object.fromEntries(
-  ENTITIES.map((e) => {
-    const columns = ENTITY_TABLES[e].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
-    return [e, { columns, node: columns.indexOf('node'), pod: columns.indexOf('pod_uid') }];
-  }),
-) as Record<Entity, KeyPlan>;
-
 /**
- * The compact key: the id alone when the pod UID or the node name is the only key column (a number: no
- * string per entity), else the fields joined by SEP with the ids in place of the UID and the node name.
+ * Where an entity's key columns (without cluster and time) hold the node name and the pod UID (-1: none),
+ * and the row accessors the tracker needs: the UID and the node name ('' where the entity has none) and
+ * the compact key, as straight-line code per entity (util/generated-code.ts).
  */
-function compactKey(plan: KeyPlan, row: MetricRow, podId: number, nodeId: number): string | number {
-  const cols = plan.columns;
-  if (cols.length === 1) {
-    if (plan.pod === 0) return podId;
-    if (plan.node === 0) return nodeId;
-  }
-  let key = '';
-  for (let i = 0; i < cols.length; i++) {
-    const part = i === plan.pod ? podId : i === plan.node ? nodeId : String(row[cols[i]] ?? '');
-    key = i === 0 ? String(part) : key + SEP + part;
-  }
-  return key;
+interface KeyPlan {
+  node: number;
+  pod: number;
+  uidOf: (row: MetricRow) => string;
+  nodeOf: (row: MetricRow) => string;
+  /**
+   * The compact key: the id alone when the pod UID or the node name is the only key column (a number: no
+   * string per entity), else the fields joined by SEP with the ids in place of the UID and the node name.
+   */
+  compactKey: (row: MetricRow, podId: number, nodeId: number) => string | number;
 }
+
+function keyPlan(entity: Entity): KeyPlan {
+  const columns = ENTITY_TABLES[entity].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
+  const pod = columns.indexOf('pod_uid');
+  const node = columns.indexOf('node');
+  const text = (c: string) => `String(${prop('row', c)} ?? '')`;
+  const parts = columns.map((c, i) => (i === pod ? 'podId' : i === node ? 'nodeId' : text(c)));
+  const key = columns.length === 1 && (pod === 0 || node === 0) ? parts[0] : `'' + ${parts.join(` + ${JSON.stringify(SEP)} + `)}`;
+  return {
+    node, pod,
+    uidOf: generated(`function uidOf(row) { return ${pod >= 0 ? text(columns[pod]) : "''"}; }`),
+    nodeOf: generated(`function nodeOf(row) { return ${node >= 0 ? text(columns[node]) : "''"}; }`),
+    compactKey: generated(`function compactKey(row, podId, nodeId) { return ${key}; }`),
+  };
+}
+
+const KEY_PLAN = Object.fromEntries(ENTITIES.map((e) => [e, keyPlan(e)])) as Record<Entity, KeyPlan>;
 
 /** One cluster's state: its pod UIDs and node names as ids, and one EntityStates per entity kind. */
 interface ClusterState {
@@ -321,15 +327,15 @@ export class RateTracker {
     access.read(row, values);
     // '' (a node's own interface has no pod) is no id; ids are looked up before any is taken, so a
     // known entity costs no reference counting.
-    const uid = plan.pod >= 0 ? String(row[plan.columns[plan.pod]] ?? '') : '';
-    const node = plan.node >= 0 ? String(row[plan.columns[plan.node]] ?? '') : '';
+    const uid = plan.uidOf(row);
+    const node = plan.nodeOf(row);
     const knownPod = uid ? cs.pods.peek(uid) : NO_ID;
     const knownNode = node ? cs.nodes.peek(node) : NO_ID;
-    let slot = knownPod === undefined || knownNode === undefined ? undefined : st.slotOf.get(compactKey(plan, row, knownPod, knownNode));
+    let slot = knownPod === undefined || knownNode === undefined ? undefined : st.slotOf.get(plan.compactKey(row, knownPod, knownNode));
     if (slot === undefined) {
       const podId = uid ? cs.pods.acquire(uid) : NO_ID;
       const nodeId = node ? cs.nodes.acquire(node) : NO_ID;
-      slot = st.add(compactKey(plan, row, podId, nodeId), podId, nodeId);
+      slot = st.add(plan.compactKey(row, podId, nodeId), podId, nodeId);
       this.store(st, slot, tsMs, startMs, seenMs, values, n);
       result.first++;
       row[FIRST_SAMPLE] = 1;
