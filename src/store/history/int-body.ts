@@ -98,6 +98,25 @@ function sortRange(a: Float64Array, lo: number, hi: number, depth = 0): void {
 
 /** Sorted copies of the sequences choosePacking sizes (a block holds at most 65,535 rows). */
 let sortScratch = new Float64Array(1024);
+/** Counts per value for countingSort (all zero between calls). */
+let countScratch = new Uint16Array(1024);
+
+/**
+ * Sorts k integers whose range hi − lo is under 2k into `sorted` by counting them: the deltas of
+ * timestamps and of slowly moving gauges, the values of a counter that barely moves. Two linear passes
+ * instead of the quicksort's k log k compares. Counts fit 16 bits: a block holds at most 65,535 values.
+ */
+function countingSort(sorted: Float64Array, k: number, lo: number, hi: number): void {
+  const range = hi - lo + 1;
+  if (countScratch.length < range) countScratch = new Uint16Array(Math.max(range, 2 * countScratch.length));
+  const counts = countScratch;
+  for (let i = 0; i < k; i++) counts[sorted[i] - lo]++;
+  let at = 0;
+  for (let v = 0; v < range; v++) {
+    for (let c = counts[v]; c > 0; c--) sorted[at++] = lo + v;
+    counts[v] = 0;
+  }
+}
 
 /**
  * The cheapest patched frame of reference for xs, or null when an offset would not be a safe integer or
@@ -111,15 +130,20 @@ export function choosePacking(xs: ArrayLike<number>, maxBits = Infinity): Packin
   const sorted = sortScratch.subarray(0, k);
   // Counters and times come ascending already: sorting is skipped for them.
   let ascending = true;
-  sorted[0] = xs[0];
+  let lo = xs[0];
+  let hi = lo;
+  sorted[0] = lo;
   for (let i = 1; i < k; i++) {
     const x = xs[i];
     if (x < sorted[i - 1]) ascending = false;
+    if (x < lo) lo = x;
+    else if (x > hi) hi = x;
     sorted[i] = x;
   }
-  if (!ascending) sortRange(sorted, 0, k);
-  const lo = sorted[0];
-  const hi = sorted[k - 1];
+  if (!ascending) {
+    if (hi - lo < 2 * k) countingSort(sorted, k, lo, hi);
+    else sortRange(sorted, 0, k);
+  }
   if (!Number.isSafeInteger(2 * (hi - lo) + 1)) return null;
   const fullWidth = bitWidth(hi - lo);
   if (fullWidth > MAX_WIDTH) return null;
