@@ -68,6 +68,12 @@ function sequences(): number[][] {
     for (let o = 0; o < outliers; o++) xs[int(k)] = offset + (rnd() < 0.5 ? -1 : 1) * int(2 ** (10 + int(40)));
     out.push(xs);
   }
+  // Ranges under twice the count (the counting sort's): jittered timestamps' deltas, flat gauges.
+  for (let c = 0; c < 60; c++) {
+    const k = 2 + int(300);
+    const base = int(2) === 0 ? 15_000 : -int(2 ** 30);
+    out.push(Array.from({ length: k }, () => base + (rnd() < 0.6 ? 0 : int(2 * k))));
+  }
   return out;
 }
 
