@@ -534,8 +534,13 @@ export function cadvisorColumnsOf(entity: Entity): string[] {
   return ['cluster_id', ...identityColumnsOf(entity), ...metrics];
 }
 
+/** The columns that identify a row's entity within its cluster: its key columns but cluster_id and ts. */
+export function entityKeyColumnsOf(entity: Entity): string[] {
+  return ENTITY_TABLES[entity].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
+}
+
 /**
- * The identity of a row within a cluster, as one string: its key columns except cluster_id and ts.
+ * The identity of a row within a cluster, as one string: its entityKeyColumnsOf joined.
  * Rate state and start times are looked up by it.
  */
 export function entityKeyOf(entity: Entity, row: Record<string, unknown>): string {
@@ -548,7 +553,7 @@ export function entityKeyOf(entity: Entity, row: Record<string, unknown>): strin
  */
 const ENTITY_KEY_OF = Object.fromEntries(
   (Object.keys(ENTITY_TABLES) as Entity[]).map((e) => {
-    const parts = ENTITY_TABLES[e].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts').map((c) => `String(${prop('row', c)} ?? '')`);
+    const parts = entityKeyColumnsOf(e).map((c) => `String(${prop('row', c)} ?? '')`);
     return [e, generated<(row: Record<string, unknown>) => string>(`function entityKey(row) { return ${parts.join(" + '\\u001f' + ")}; }`)];
   }),
 ) as Record<Entity, (row: Record<string, unknown>) => string>;

@@ -13,7 +13,7 @@
 // - memory is bounded: `forget()` drops deleted pods and nodes (the inventory says when), `prune(olderThanMs)`
 //   forgets entities not seen since then, and a hard cap evicts the entities seen longest ago beyond
 //   `maxEntities`.
-import { ENTITIES, ENTITY_TABLES, FIRST_SAMPLE, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
+import { ENTITIES, FIRST_SAMPLE, entityKeyColumnsOf, METRIC_DEFS, type Entity, type MetricRow, type MetricRows } from '../metrics/definitions.js';
 import { EntityStates, Interner, NO_ID } from './rate-state.js';
 import { generated, prop } from '../util/generated-code.js';
 import { startTimeOf, type StartTimes } from '../metrics/sources/decode-util.js';
@@ -86,7 +86,7 @@ interface KeyPlan {
 }
 
 function keyPlan(entity: Entity): KeyPlan {
-  const columns = ENTITY_TABLES[entity].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
+  const columns = entityKeyColumnsOf(entity);
   const pod = columns.indexOf('pod_uid');
   const node = columns.indexOf('node');
   const text = (c: string) => `String(${prop('row', c)} ?? '')`;

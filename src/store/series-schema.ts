@@ -7,7 +7,7 @@
 // version of these functions, in git history with its generator; series_id_sequence turned series_id's
 // identity into a sequence default, as seriesTableDdl drafts it now); the declarations check
 // (migrations/declarations.ts) compares the tables and the view against these column lists.
-import { ENTITIES, ENTITY_TABLES, SOURCE_COLUMN, type Entity } from '../metrics/definitions.js';
+import { ENTITIES, ENTITY_TABLES, SOURCE_COLUMN, entityKeyColumnsOf, type Entity } from '../metrics/definitions.js';
 import { columnDdl, metricColumns, qualified, quoteIdent, quoteLiteral, statisticsOnlyOn, type ColumnSpec } from './schema.js';
 
 export function seriesTable(entity: Entity): string {
@@ -50,7 +50,7 @@ export function partitionColumnSettings(table: string, partition: string): strin
 
 /** A series' identity within its cluster: the entity keys without cluster_id and ts. */
 export function seriesKeyNames(entity: Entity): string[] {
-  return ENTITY_TABLES[entity].keys.map((k) => k.column).filter((c) => c !== 'cluster_id' && c !== 'ts');
+  return entityKeyColumnsOf(entity);
 }
 
 export function seriesAttributeNames(entity: Entity): string[] {
