@@ -104,10 +104,13 @@ async function fullGcsWhileReading(mib: number, governed: boolean): Promise<numb
 }
 
 test('heap tuning: Buffers read and dropped count in the heap limit, not in a full GC per 64 MB of them', async () => {
-  const plain = await fullGcsWhileReading(1024, false);
+  // The control: how often V8's own trigger fires depends on how much the concurrent sweeper frees between
+  // scavenges (7–8 on an idle machine, as few as 1 with every core busy), so it takes the most of three runs.
+  let plain = 0;
+  for (let run = 0; run < 3 && plain < 4; run++) plain = Math.max(plain, await fullGcsWhileReading(1024, false));
+  assert.ok(plain >= 2, `V8's own external-memory trigger: ${plain} full GCs for 1 GiB of Buffers`);
   const governed = await fullGcsWhileReading(1024, true);
-  assert.ok(plain >= 4, `V8's own external-memory trigger: ${plain} full GCs for 1 GiB of Buffers`);
-  assert.ok(governed * 2 <= plain, `governed: ${governed} full GCs against ${plain}`);
+  assert.ok(governed <= 1, `governed: ${governed} full GCs against ${plain}`);
 });
 
 test('heap tuning: `kubepulse run` with a bad value exits 2 and says why, before starting anything', async () => {
