@@ -1,5 +1,5 @@
 // PostgreSQL COPY binary format for the metric columns' types (smallint, integer, bigint, real, double precision,
-// text, timestamptz). Chosen over the text format because metric rows are ~80 numbers each: formatting numbers
+// text, timestamptz) and the history blocks' bytea. Chosen over the text format because metric rows are ~80 numbers each: formatting numbers
 // as decimal text in this process and parsing them back in PostgreSQL cost about as much as the rest of
 // the COPY, while writing 8 bytes into a buffer costs almost nothing on either side. Format reference:
 // https://www.postgresql.org/docs/current/sql-copy.html ("Binary Format").
@@ -147,6 +147,15 @@ const writeText: FieldWriter = (w, v) => {
   w.pos += 4 + len;
 };
 
+/** Bytes as they are (the history blocks' encoded columns); anything but a Uint8Array is NULL. */
+const writeBytea: FieldWriter = (w, v) => {
+  if (!(v instanceof Uint8Array)) return w.nullField();
+  w.ensure(4 + v.length + w.rowFixedMax);
+  w.view.setInt32(w.pos, v.length);
+  w.buf.set(v, w.pos + 4);
+  w.pos += 4 + v.length;
+};
+
 /** The field writer of a column's type; throws for a type the encoder does not write. */
 export function writerFor(c: ColumnSpec): FieldWriter {
   switch (c.sqlType) {
@@ -166,6 +175,8 @@ export function writerFor(c: ColumnSpec): FieldWriter {
     case 'text':
     case '"char"':
       return writeText;
+    case 'bytea':
+      return writeBytea;
     default:
       throw new Error(`COPY binary: column ${c.column} has type ${c.sqlType}, which this encoder does not write`);
   }
@@ -200,6 +211,30 @@ export function binaryCopyEncoder(
       w.view.setInt16(w.pos, n);
       w.pos += 2;
       encodeRow(w, rows[r], idAt >= 0 ? ids![r] : 0);
+    }
+    return w.buf.subarray(0, w.pos);
+  };
+}
+
+/**
+ * Encodes tuples given as arrays of values in `columns` order (the history writers' block rows) into one
+ * buffer of COPY tuples, without header or trailer. A multi-row INSERT of the same blocks cost PostgreSQL
+ * 6–8× the CPU of this COPY (3,000 container blocks: 0.42 s against 0.05 s of the backend's CPU): parsing and
+ * planning 60,000 parameters, and converting the text ones.
+ */
+export function tupleEncoder(columns: ColumnSpec[]): (tuples: Iterable<readonly unknown[]>) => Buffer {
+  const writers = columns.map(writerFor);
+  const n = writers.length;
+  if (n > 32_767) throw new Error('COPY binary: too many columns');
+  const rowFixedMax = 2 + n * FIXED_FIELD_MAX;
+  return (tuples) => {
+    const w = new BufferWriter(rowFixedMax, 64 * 1024);
+    for (const values of tuples) {
+      if (values.length !== n) throw new Error(`COPY binary: a tuple of ${values.length} values for ${n} columns`);
+      w.ensure(rowFixedMax);
+      w.view.setInt16(w.pos, n);
+      w.pos += 2;
+      for (let i = 0; i < n; i++) writers[i](w, values[i]);
     }
     return w.buf.subarray(0, w.pos);
   };

@@ -8,11 +8,36 @@ import { Readable } from 'node:stream';
 import pgCopyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import { scanCopyBinary, type TupleVisitor } from './copy-binary-read.js';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, tupleEncoder } from './copy-binary.js';
+import { quoteIdent, type ColumnSpec } from './schema.js';
 
 /** Runs `sql` (a COPY … FROM STDIN) on `client`, streaming `chunks` (strings are sent as UTF-8). */
-export async function copyFromChunks(client: pg.PoolClient | pg.Client, sql: string, chunks: Iterable<Buffer | string>): Promise<void> {
+export async function copyFromChunks(client: pg.ClientBase, sql: string, chunks: Iterable<Buffer | string>): Promise<void> {
   const stream = client.query(pgCopyStreams.from(sql));
   await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 1 }), stream);
+}
+
+/** Tuples encoded per COPY chunk: a few hundred history blocks, ~1 MB. */
+const TUPLES_PER_CHUNK = 256;
+
+/**
+ * A binary COPY into `table` (qualified) of tuples given as value arrays in `columns` order: it resolves to
+ * the number of tuples written. The history writers' way to store blocks (see tupleEncoder for why not
+ * a multi-row INSERT).
+ */
+export function tupleCopy(table: string, columns: ColumnSpec[]): (client: pg.ClientBase, tuples: readonly (readonly unknown[])[]) => Promise<number> {
+  const sql = `COPY ${table} (${columns.map((c) => quoteIdent(c.column)).join(', ')}) FROM STDIN (FORMAT binary)`;
+  const encode = tupleEncoder(columns);
+  function* chunks(tuples: readonly (readonly unknown[])[]): Generator<Buffer> {
+    yield COPY_BINARY_HEADER;
+    for (let i = 0; i < tuples.length; i += TUPLES_PER_CHUNK) yield encode(tuples.slice(i, i + TUPLES_PER_CHUNK));
+    yield COPY_BINARY_TRAILER;
+  }
+  return async (client, tuples) => {
+    if (tuples.length === 0) return 0;
+    await copyFromChunks(client, sql, chunks(tuples));
+    return tuples.length;
+  };
 }
 
 /**

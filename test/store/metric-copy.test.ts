@@ -291,6 +291,35 @@ test('COPY binary writes a bigint exactly past 2^53 and a smallint in its range;
   }
 });
 
+test('tupleCopy writes value arrays by binary COPY: bytea as given (empty too), text, "char", integer, timestamptz, NULLs; a tuple of the wrong width is refused', async () => {
+  const { tupleCopy } = await import('../../src/store/copy-stream.js');
+  const cols = [
+    { column: 'k', sqlType: 'integer' }, { column: 'name', sqlType: 'text' }, { column: 'src', sqlType: '"char"' },
+    { column: 'start_ts', sqlType: 'timestamptz' }, { column: 'body', sqlType: 'bytea' }, { column: 'extra', sqlType: 'bytea' },
+  ];
+  const tuples = Array.from({ length: 600 }, (_, i) => [
+    i, `série ${i}`, i % 2 ? 'c' : 's', new Date(Date.UTC(2026, 10, 1, i % 24)),
+    Uint8Array.from({ length: i % 50 }, (_, j) => (i * 7 + j) & 255), i % 3 ? Buffer.from([i & 255]) : null,
+  ]);
+  const client = await store.pool.connect();
+  try {
+    await client.query('CREATE TEMP TABLE tup (k integer, name text, src "char", start_ts timestamptz, body bytea, extra bytea)');
+    const copy = tupleCopy('tup', cols);
+    assert.equal(await copy(client, tuples), 600);
+    assert.equal(await copy(client, []), 0);
+    const r = await client.query<{ k: number; name: string; src: string; start_ts: Date; body: Buffer; extra: Buffer | null }>('SELECT * FROM tup ORDER BY k');
+    assert.equal(r.rows.length, 600);
+    r.rows.forEach((row, i) => {
+      assert.deepEqual([row.k, row.name, row.src, row.start_ts.getTime()], [i, `série ${i}`, i % 2 ? 'c' : 's', Date.UTC(2026, 10, 1, i % 24)]);
+      assert.deepEqual([...row.body], [...(tuples[i][4] as Uint8Array)]);
+      assert.deepEqual(row.extra === null ? null : [...row.extra], i % 3 ? [i & 255] : null);
+    });
+    await assert.rejects(copy(client, [[1, 'x']]), /a tuple of 2 values for 6 columns/);
+  } finally {
+    client.release(true);
+  }
+});
+
 test('series ids: a generation retires after 30 minutes too, so the series of deleted pods leave the cache under churn', async () => {
   let now = Date.parse('2026-11-27T10:00:00Z');
   const ids = new SeriesIds(500_000, () => now);

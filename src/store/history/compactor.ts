@@ -23,7 +23,7 @@ import { RESOLUTIONS, minutesAtCompaction, rollupTable } from '../rollup-schema.
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { sampleTable, seriesAttributeNames, seriesTable } from '../series-schema.js';
 import { asBuffer, decodeBlockRows, encodeBlock, mergeBlockRows, type EncodedBlock, type SeriesRef } from './blocks.js';
-import { copyFromChunks, readPartition } from '../copy-stream.js';
+import { copyFromChunks, readPartition, tupleCopy } from '../copy-stream.js';
 import { inTransaction } from '../pool.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../copy-binary.js';
 import { CopyBlockBuilder, type BuiltBlock } from './copy-block-builder.js';
@@ -45,9 +45,9 @@ export interface CompactorOptions {
    * rollups out then), taking their partitions without waiting for any rollup.
    */
   rollupPartitions?: { minuteBlocks: PartitionManager; hours: PartitionManager };
-  /** Blocks per INSERT statement, their series looked up at once (default 200; bounded further by PostgreSQL's 65,535 parameters). */
+  /** Blocks per COPY, their series looked up at once (default 200). */
   insertBlocks?: number;
-  /** Test hook: called inside the transaction after each block insert statement. */
+  /** Test hook: called inside the transaction after each batch of blocks is stored. */
   afterInsert?: (entity: Entity, blocksSoFar: number) => void | Promise<void>;
 }
 
@@ -121,9 +121,8 @@ export class Compactor {
     // The minutes of a partition re-created by rows replayed into hours already compacted are not its rows'
     // alone: the writer marked those hours in rollup_pending, whose pass recomputes them from raw rows and
     // blocks together (rollups.ts), before or after this merge alike.
-    const minutes = this.opts.rollupPartitions !== undefined && !(await this.pool.query(
-      `SELECT 1 FROM ${qualified(bt)} WHERE start_ts >= $1 AND start_ts < $2 LIMIT 1`, [new Date(part.fromMs), new Date(part.toMs)],
-    )).rowCount ? new MinuteRollup(entity, this.computesRollups(entity)) : undefined;
+    const stored = await this.storedBlockIds(entity, part);
+    const minutes = this.opts.rollupPartitions !== undefined && stored.size === 0 ? new MinuteRollup(entity, this.computesRollups(entity)) : undefined;
     const rollups = minutes !== undefined && minutes.hours;
     if (minutes) await this.opts.rollupPartitions!.minuteBlocks.ensureFor(minutes.blockTable, hours);
     if (rollups) await this.opts.rollupPartitions!.hours.ensureFor(minutes.hourTable, hours);
@@ -150,7 +149,7 @@ export class Compactor {
         await client.query(`DELETE FROM ${qualified(rollupTable(entity, RESOLUTIONS[0]))} WHERE ts >= $1 AND ts < $2`, range);
         await client.query(`DELETE FROM ${qualified(minutes.hourTable)} WHERE ts >= $1 AND ts < $2`, range);
       }
-      const batch = this.insertBatch(entity);
+      const batch = this.insertBatch();
       const storeClosed = async (all: boolean): Promise<void> => {
         while (builder.closed.length >= batch || (all && builder.closed.length > 0)) {
           const built = builder.closed.splice(0, batch);
@@ -166,7 +165,7 @@ export class Compactor {
             out.duplicates += b.duplicates;
             blocks.push({ keys: ref.keys, attributes: ref.attributes, source: b.source, startMs: b.startMs, ...b.columns });
           }
-          if (blocks.length) await this.store(client, entity, blocks, out);
+          if (blocks.length) await this.store(client, entity, blocks, stored, out);
           if (minutes) out.minuteBlocks += await storeMinutes(client, minutes, series);
         }
       };
@@ -198,35 +197,56 @@ export class Compactor {
     return out;
   }
 
-  private insertBatch(entity: Entity): number {
-    return Math.max(1, Math.min(this.opts.insertBlocks ?? 200, Math.floor(60_000 / blockColumns(entity).length)));
+  private insertBatch(): number {
+    return Math.max(1, this.opts.insertBlocks ?? 200);
   }
 
-  /** Inserts encoded blocks; those whose (series, source, hour) exists are merged into the stored one. */
-  private async store(client: pg.PoolClient, entity: Entity, encoded: EncodedBlock[], out: { blocks: number; merged: number; duplicates: number }): Promise<void> {
-    const cols = blockColumns(entity);
-    const params: unknown[] = [];
-    const tuples = encoded.map((b) => {
-      const vals = blockParams(b);
-      const start = params.length;
-      params.push(...vals);
-      return `(${vals.map((_, i) => `$${start + i + 1}`).join(', ')})`;
-    });
+  /**
+   * The ids (blockId) of the blocks stored for the partition's hours: none, unless rows were replayed into
+   * hours compacted before. Read once, before the partition's transaction (only the compactor, one partition
+   * at a time, writes blocks); should another writer race it anyway, its COPY fails on the primary key and
+   * the transaction, raw partition included, is rolled back for the next pass.
+   */
+  private async storedBlockIds(entity: Entity, part: PartitionInfo): Promise<Set<string>> {
     const keyCols = blockKeyColumns(entity);
-    const keyList = keyCols.map(quoteIdent).join(', ');
-    const inserted = await client.query<Record<string, unknown>>(
-      `INSERT INTO ${qualified(blockTable(entity))} (${cols.map((c) => quoteIdent(c.column)).join(', ')}) VALUES ${tuples.join(', ')}
-       ON CONFLICT (${keyList}) DO NOTHING RETURNING ${keyList}`,
-      params,
+    const r = await this.pool.query<Record<string, unknown>>(
+      `SELECT ${keyCols.map(quoteIdent).join(', ')} FROM ${qualified(blockTable(entity))} WHERE start_ts >= $1 AND start_ts < $2`,
+      [new Date(part.fromMs), new Date(part.toMs)],
     );
-    const done = new Set(inserted.rows.map((r) => blockId(keyCols.map((k) => r[k]))));
-    out.blocks += inserted.rowCount ?? 0;
+    return new Set(r.rows.map((row) => blockId(keyCols.map((k) => row[k]))));
+  }
+
+  /**
+   * Writes encoded blocks by a binary COPY; those whose (series, source, hour) is stored already (`stored`,
+   * which learns the ones written here) are merged into the stored one instead.
+   */
+  private async store(client: pg.PoolClient, entity: Entity, encoded: EncodedBlock[], stored: Set<string>,
+    out: { blocks: number; merged: number; duplicates: number }): Promise<void> {
+    const fresh: unknown[][] = [];
+    const merges: EncodedBlock[] = [];
     for (const b of encoded) {
-      if (done.has(blockId([...b.keys, b.source, new Date(b.startMs)]))) continue;
+      const id = blockId([...b.keys, b.source, new Date(b.startMs)]);
+      if (stored.has(id)) {
+        merges.push(b);
+      } else {
+        stored.add(id);
+        fresh.push(blockParams(b));
+      }
+    }
+    out.blocks += await this.blockCopy(entity)(client, fresh);
+    for (const b of merges) {
       out.duplicates += await this.mergeInto(client, entity, b);
       out.merged++;
     }
     await this.opts.afterInsert?.(entity, out.blocks + out.merged);
+  }
+
+  private readonly blockCopies = new Map<Entity, ReturnType<typeof tupleCopy>>();
+
+  private blockCopy(entity: Entity): ReturnType<typeof tupleCopy> {
+    let copy = this.blockCopies.get(entity);
+    if (!copy) this.blockCopies.set(entity, (copy = tupleCopy(qualified(blockTable(entity)), blockColumns(entity))));
+    return copy;
   }
 
   /** Replaces a stored block by its merge with the rows of `incoming`. Returns the duplicates dropped. */

@@ -19,11 +19,10 @@ import type { PartitionInfo, PartitionManager } from '../partitions.js';
 import { RESOLUTIONS, rollupTable } from '../rollup-schema.js';
 import { SCHEMA, qualified, quoteIdent } from '../schema.js';
 import { encodePresentValues, encodeTimestamps } from './codec.js';
-import { readPartition } from '../copy-stream.js';
+import { readPartition, tupleCopy } from '../copy-stream.js';
 import { inTransaction } from '../pool.js';
 import { isIntegerMinuteColumn, minuteBlockColumns, minuteBlockTable, minuteValueColumns } from './minute-schema.js';
 import type { MinuteBlock } from './minute-rollup.js';
-import { asBuffer } from './blocks.js';
 import { seriesKeyColumns } from './schema.js';
 
 const DAY_MS = 86_400_000;
@@ -118,21 +117,13 @@ export class MinutePacker {
   }
 }
 
-/** Inserts minute blocks (within PostgreSQL's 65,535 parameters a statement); returns how many. */
-export async function insertMinuteBlocks(client: pg.ClientBase, entity: Entity, blocks: readonly MinuteBlock[]): Promise<number> {
-  const cols = minuteBlockColumns(entity);
-  const perStatement = Math.max(1, Math.floor(60_000 / cols.length));
-  for (let i = 0; i < blocks.length; i += perStatement) {
-    const params: unknown[] = [];
-    const tuples = blocks.slice(i, i + perStatement).map((b) => {
-      const vals = [...b.keys, ...b.attributes, new Date(b.startMs), b.minutes, asBuffer(b.ts), ...b.values.map((v) => (v ? asBuffer(v) : null))];
-      const start = params.length;
-      params.push(...vals);
-      return `(${vals.map((_, j) => `$${start + j + 1}`).join(', ')})`;
-    });
-    await client.query(`INSERT INTO ${qualified(minuteBlockTable(entity))} (${cols.map((c) => quoteIdent(c.column)).join(', ')}) VALUES ${tuples.join(', ')}`, params);
-  }
-  return blocks.length;
+const minuteBlockCopies = new Map<Entity, ReturnType<typeof tupleCopy>>();
+
+/** Writes minute blocks (by a binary COPY); returns how many. */
+export function insertMinuteBlocks(client: pg.ClientBase, entity: Entity, blocks: readonly MinuteBlock[]): Promise<number> {
+  let copy = minuteBlockCopies.get(entity);
+  if (!copy) minuteBlockCopies.set(entity, (copy = tupleCopy(qualified(minuteBlockTable(entity)), minuteBlockColumns(entity))));
+  return copy(client, blocks.map((b) => [...b.keys, ...b.attributes, b.startMs, b.minutes, b.ts, ...b.values]));
 }
 
 
