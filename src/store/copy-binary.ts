@@ -1,7 +1,7 @@
 // PostgreSQL COPY binary format for the metric columns' types (smallint, integer, bigint, real, double precision,
-// text, timestamptz) and the history blocks' bytea. Chosen over the text format because metric rows are ~80 numbers each: formatting numbers
-// as decimal text in this process and parsing them back in PostgreSQL cost about as much as the rest of
-// the COPY, while writing 8 bytes into a buffer costs almost nothing on either side. Format reference:
+// text, timestamptz) and the history blocks' bytea. Chosen over the text format because metric rows are ~80
+// numbers each: formatting numbers as decimal text in this process and parsing them back in PostgreSQL cost
+// about as much as the rest of the COPY, while writing 8 bytes into a buffer costs almost nothing on either side. Format reference:
 // https://www.postgresql.org/docs/current/sql-copy.html ("Binary Format").
 import type { ColumnSpec } from './schema.js';
 import { scalarText } from './copy-text.js';

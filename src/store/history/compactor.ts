@@ -31,6 +31,9 @@ import { MinuteRollup } from './minute-rollup.js';
 import { insertMinuteBlocks } from './minute-packer.js';
 import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
 
+/** Each entity's block COPY (copy-stream.ts tupleCopy). */
+const BLOCK_COPY = Object.fromEntries(ENTITIES.map((e) => [e, tupleCopy(qualified(blockTable(e)), blockColumns(e))])) as Record<Entity, ReturnType<typeof tupleCopy>>;
+
 export interface CompactorOptions {
   /** Raw rows younger than this stay raw (config [retention] compact_after). */
   compactAfterMs: number;
@@ -149,7 +152,7 @@ export class Compactor {
         await client.query(`DELETE FROM ${qualified(rollupTable(entity, RESOLUTIONS[0]))} WHERE ts >= $1 AND ts < $2`, range);
         await client.query(`DELETE FROM ${qualified(minutes.hourTable)} WHERE ts >= $1 AND ts < $2`, range);
       }
-      const batch = this.insertBatch();
+      const batch = Math.max(1, this.opts.insertBlocks ?? 200);
       const storeClosed = async (all: boolean): Promise<void> => {
         while (builder.closed.length >= batch || (all && builder.closed.length > 0)) {
           const built = builder.closed.splice(0, batch);
@@ -197,10 +200,6 @@ export class Compactor {
     return out;
   }
 
-  private insertBatch(): number {
-    return Math.max(1, this.opts.insertBlocks ?? 200);
-  }
-
   /**
    * The ids (blockId) of the blocks stored for the partition's hours: none, unless rows were replayed into
    * hours compacted before. Read once, before the partition's transaction (only the compactor, one partition
@@ -233,20 +232,12 @@ export class Compactor {
         fresh.push(blockParams(b));
       }
     }
-    out.blocks += await this.blockCopy(entity)(client, fresh);
+    out.blocks += await BLOCK_COPY[entity](client, fresh);
     for (const b of merges) {
       out.duplicates += await this.mergeInto(client, entity, b);
       out.merged++;
     }
     await this.opts.afterInsert?.(entity, out.blocks + out.merged);
-  }
-
-  private readonly blockCopies = new Map<Entity, ReturnType<typeof tupleCopy>>();
-
-  private blockCopy(entity: Entity): ReturnType<typeof tupleCopy> {
-    let copy = this.blockCopies.get(entity);
-    if (!copy) this.blockCopies.set(entity, (copy = tupleCopy(qualified(blockTable(entity)), blockColumns(entity))));
-    return copy;
   }
 
   /** Replaces a stored block by its merge with the rows of `incoming`. Returns the duplicates dropped. */

@@ -117,13 +117,11 @@ export class MinutePacker {
   }
 }
 
-const minuteBlockCopies = new Map<Entity, ReturnType<typeof tupleCopy>>();
+const MINUTE_BLOCK_COPY = Object.fromEntries(ENTITIES.map((e) => [e, tupleCopy(qualified(minuteBlockTable(e)), minuteBlockColumns(e))])) as Record<Entity, ReturnType<typeof tupleCopy>>;
 
 /** Writes minute blocks (by a binary COPY); returns how many. */
 export function insertMinuteBlocks(client: pg.ClientBase, entity: Entity, blocks: readonly MinuteBlock[]): Promise<number> {
-  let copy = minuteBlockCopies.get(entity);
-  if (!copy) minuteBlockCopies.set(entity, (copy = tupleCopy(qualified(minuteBlockTable(entity)), minuteBlockColumns(entity))));
-  return copy(client, blocks.map((b) => [...b.keys, ...b.attributes, b.startMs, b.minutes, b.ts, ...b.values]));
+  return MINUTE_BLOCK_COPY[entity](client, blocks.map((b) => [...b.keys, ...b.attributes, b.startMs, b.minutes, b.ts, ...b.values]));
 }
 
 
