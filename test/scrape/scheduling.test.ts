@@ -65,18 +65,21 @@ test('a slow node and a failing node do not delay the others; a 429 node waits f
   const [slow, failing, limited, ...healthy] = nodes;
   sim.setFaults({
     nodes: {
-      [slow]: { latencyMs: 5000 },
+      [slow]: { latencyMs: 10_000 },
       [failing]: { errorRate: 1, errorCodes: [500] },
       [limited]: { errorRate: 1, errorCodes: [429] },
     },
   });
-  const client = directClient(1500);
+  // A timeout well above a healthy scrape even on a loaded CI machine (a 1.5 s one timed a healthy node out
+  // there once), and well below the slow node's latency.
+  const timeoutMs = 3000;
+  const client = directClient(timeoutMs);
   const requests = new Map<string, number>();
   const intervalMs = 300;
   const scheduler = new ScrapeScheduler({
     name: 'sched/summary',
     intervalMs,
-    timeoutMs: 1500,
+    timeoutMs,
     // Three slots for six nodes: the slow node holds one for its whole timeout.
     semaphore: new Semaphore(3),
     scrape: async ({ node, signal }) => {
@@ -99,8 +102,8 @@ test('a slow node and a failing node do not delay the others; a 429 node waits f
   const cycles = Math.floor(runMs / intervalMs);
   for (const n of healthy) {
     const st = status.get(n)!;
-    assert.equal(st.ok, true, `${n} healthy`);
-    assert.equal(st.failures, 0, `${n} never failed`);
+    assert.equal(st.ok, true, `${n} healthy (last error: ${st.lastError})`);
+    assert.equal(st.failures, 0, `${n} never failed (last error: ${st.lastError})`);
     // Every cycle of a healthy node was scraped (allowing the first and last cycle at the edges).
     assert.ok(st.scrapes >= cycles - 2, `${n}: ${st.scrapes} scrapes in ${cycles} cycles`);
   }
