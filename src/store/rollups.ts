@@ -183,6 +183,14 @@ export class Rollups {
       const parts = finer ? await this.partitionsOf(finer).list(rollupTable(entity, finer)) : await this.raw.list(sampleTable(entity));
       if (parts.length === 0) return 0;
       from = alignDown(parts[0].fromMs, res.bucketMs);
+      if (from >= end) {
+        // No complete bucket yet (the data began in the current one, e.g. a collector started at 00:13 has no
+        // whole hour): the mark is set anyway, to where the data begins. Without it the compactor, which waits
+        // for both rollups' marks, took no partition of the entity until the first bucket closed, not even an
+        // hour-old replayed one.
+        await this.markDone(table, Math.min(from, end));
+        return 0;
+      }
     }
     const windowMs = alignDown(this.opts.windowMs?.[res.name] ?? DEFAULT_WINDOW[res.name], res.bucketMs) || res.bucketMs;
     let written = 0;
@@ -190,13 +198,18 @@ export class Rollups {
       const b = Math.min(a + windowMs, end);
       // Raw rows (or the minutes) only: the compactor takes a partition only once both rollups have passed its end.
       written += await this.rollupRange(entity, res, a, b, 'raw');
-      await this.pool.query(
-        `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
-         ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
-        [table, new Date(b)],
-      );
+      await this.markDone(table, b);
     }
     return written;
+  }
+
+  /** Records that `table` is rolled up to `untilMs` (never moving its mark back). */
+  private async markDone(table: string, untilMs: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
+       ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
+      [table, new Date(untilMs)],
+    );
   }
 
   /**

@@ -13,6 +13,7 @@ import { createPool } from '../../src/store/pool.js';
 import { ensureCluster } from '../../src/store/clusters.js';
 import { createDatabase } from './migrate-catalog.js';
 import { Rollups } from '../../src/store/rollups.js';
+import { Compactor } from '../../src/store/history/compactor.js';
 import { RESOLUTIONS, rollupAggregates, rollupCountColumn, rollupHasCounts, rollupTable, type Resolution } from '../../src/store/rollup-schema.js';
 import { metricsOf, type MetricRow } from '../../src/metrics/definitions.js';
 import { useMigratedStore } from '../helpers/store.js';
@@ -167,6 +168,38 @@ test('migration 019: minutes rolled up before it (no counts) are recomputed befo
     assert.ok(averages > 0);
     const uncounted = await pool.query(`SELECT 1 FROM kubepulse.node_metric_1m WHERE ts >= $1 AND cpu_usage_nanocores_avg IS NOT NULL AND cpu_usage_nanocores_samples IS NULL`, [new Date(B + HOUR)]);
     assert.equal(uncounted.rowCount, 0, 'every minute of the second hour was recomputed with its counts');
+  } finally {
+    await pool.end();
+  }
+});
+
+test("a first pass inside the data's first hour marks the 1 h rollup where the data begins: an older raw hour is compacted at once", async () => {
+  const url = await createDatabase(store.db.url, 'hourly_first_hour');
+  const pool = createPool(url, { max: 3 });
+  try {
+    await migrate(url);
+    const clusterId = await ensureCluster(pool, 'first-hour');
+    // A collector started at +10 min: no whole hour of data yet.
+    const fresh = mixedRows(B + 10 * 60_000, B + 13 * 60_000, clusterId);
+    await writeMetricRows(pool, 'node', fresh, { batchId: randomUUID() });
+    const rollups = new Rollups(pool, { settleMs: 60_000, minStepMs: { '1m': 0 } });
+    await rollups.run(B + 15 * 60_000);
+    const marks = new Map((await pool.query<{ rollup_table: string; done_until: Date }>(
+      `SELECT rollup_table, done_until FROM kubepulse.rollup_state WHERE rollup_table LIKE 'node_metric_1_'`)).rows.map((r) => [r.rollup_table, r.done_until.getTime()]));
+    assert.equal(marks.get('node_metric_1m'), B + 14 * 60_000, 'the minutes up to the settle');
+    assert.equal(marks.get('node_metric_1h'), B, 'the 1 h rollup marked where its minutes begin, no bucket written');
+    assert.equal((await pool.query('SELECT 1 FROM kubepulse.node_metric_1h')).rowCount, 0);
+    // Then rows of an hour three hours back (a replay, a migration): the compactor takes that hour now,
+    // rather than after the first hour of the collector's own data has closed.
+    const old = mixedRows(B - 3 * HOUR, B - 3 * HOUR + 5 * 60_000, clusterId);
+    await writeMetricRows(pool, 'node', old, { batchId: randomUUID(), partitions: new PartitionManager(pool, { widthMs: HOUR }) }); // the collector's hourly raw partitions
+    const rawPartitions = new PartitionManager(pool);
+    const blockPartitions = new PartitionManager(pool, { widthMs: DAY_MS, ahead: 0 });
+    const compactor = new Compactor(pool, { compactAfterMs: HOUR, rawPartitions, blockPartitions });
+    const report = await compactor.run(B + 15 * 60_000);
+    assert.equal(report.rows, old.length, 'the old hour compacted, and only it');
+    const left = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM kubepulse.node_sample');
+    assert.equal(Number(left.rows[0].n), fresh.length, 'the current hour stays raw');
   } finally {
     await pool.end();
   }
