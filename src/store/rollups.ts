@@ -185,10 +185,10 @@ export class Rollups {
       from = alignDown(parts[0].fromMs, res.bucketMs);
       if (from >= end) {
         // No complete bucket yet (the data began in the current one, e.g. a collector started at 00:13 has no
-        // whole hour): the mark is set anyway, to where the data begins. Without it the compactor, which waits
-        // for both rollups' marks, took no partition of the entity until the first bucket closed, not even an
-        // hour-old replayed one.
-        await this.markDone(table, Math.min(from, end));
+        // whole hour): the mark is set anyway, at the pass's end, where the data begins or before. Without it
+        // the compactor, which waits for both rollups' marks, took no partition of the entity until the first
+        // bucket closed, not even an hour-old replayed one.
+        await markRolledUp(this.pool, [table], end);
         return 0;
       }
     }
@@ -198,18 +198,9 @@ export class Rollups {
       const b = Math.min(a + windowMs, end);
       // Raw rows (or the minutes) only: the compactor takes a partition only once both rollups have passed its end.
       written += await this.rollupRange(entity, res, a, b, 'raw');
-      await this.markDone(table, b);
+      await markRolledUp(this.pool, [table], b);
     }
     return written;
-  }
-
-  /** Records that `table` is rolled up to `untilMs` (never moving its mark back). */
-  private async markDone(table: string, untilMs: number): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) VALUES ($1, $2)
-       ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
-      [table, new Date(untilMs)],
-    );
   }
 
   /**
@@ -376,4 +367,13 @@ export function mergeRanges(ranges: Array<[number, number]>): Array<[number, num
 
 function alignDown(ms: number, stepMs: number): number {
   return Math.floor(ms / stepMs) * stepMs;
+}
+
+/** Records that the rollup `tables` are done up to `untilMs` (a mark never moves back): the passes here and the compactor's minutes. */
+export async function markRolledUp(db: pg.Pool | pg.ClientBase, tables: readonly string[], untilMs: number): Promise<void> {
+  await db.query(
+    `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) SELECT t, $2 FROM unnest($1::text[]) AS t
+     ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
+    [tables, new Date(untilMs)],
+  );
 }

@@ -28,6 +28,7 @@ import { inTransaction } from '../pool.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../copy-binary.js';
 import { CopyBlockBuilder, type BuiltBlock } from './copy-block-builder.js';
 import { MinuteRollup } from './minute-rollup.js';
+import { markRolledUp } from '../rollups.js';
 import { insertMinuteBlocks } from './minute-packer.js';
 import { blockColumns, blockKeyColumns, blockTable, rawColumns, seriesKeyColumns } from './schema.js';
 
@@ -185,13 +186,7 @@ export class Compactor {
         if (waiting.size) out.minuteBlocks += await storeMinutes(client, minutes, await seriesOf(client, lookup, waiting));
         minutes.forgetWaiting(); // series gone, as their rows' blocks (counted in orphans)
       }
-      if (rollups) {
-        await client.query(
-          `INSERT INTO ${SCHEMA}.rollup_state (rollup_table, done_until) SELECT t, $2 FROM unnest($1::text[]) AS t
-           ON CONFLICT (rollup_table) DO UPDATE SET done_until = GREATEST(rollup_state.done_until, EXCLUDED.done_until), updated_at = now()`,
-          [[rollupTable(entity, RESOLUTIONS[0]), minutes.hourTable], new Date(part.toMs)],
-        );
-      }
+      if (rollups) await markRolledUp(client, [rollupTable(entity, RESOLUTIONS[0]), minutes.hourTable], part.toMs);
       await client.query(`DROP TABLE ${partition}`);
     });
     await this.opts.rawPartitions.list(sampleTable(entity));
